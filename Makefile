@@ -1,0 +1,44 @@
+# custodia: the two commands of the README, and the steps behind them.
+#   make demo   install what is missing, build, serve the demo scenario
+#   make check  install what is missing, build, run every test (also under ASan+UBSan)
+JOBS  ?= $(shell nproc)
+DATA  ?= ./custodia-data
+LISTEN ?= 127.0.0.1:8080
+
+.PHONY: all deps build build-asan check test test-asan demo bench clean
+
+all: build
+
+deps:
+	@./scripts/deps.sh
+
+build: deps
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build build -j $(JOBS)
+
+build-asan: deps
+	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCU_SANITIZE="address;undefined" >/dev/null
+	@cmake --build build-asan -j $(JOBS)
+
+test: build
+	cd build && ctest --output-on-failure -j $(JOBS)
+
+# Unit and API tests again with AddressSanitizer and UndefinedBehaviorSanitizer.
+test-asan: build-asan
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS) -L 'unit|api'
+
+check: test test-asan
+
+demo: build
+	./build/custodia demo --data $(DATA) --listen $(LISTEN)
+
+bench: deps
+	@./scripts/deps.sh bench
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build build -j $(JOBS)
+	./bench/api/run.sh
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cli: the custodia command line (shared by the cmd_*.c files). */
+#ifndef CU_CLI_H
+#define CU_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "core/core.h"
+
+/* Exit codes: part of the interface for scripts. */
+enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_REFUSED = 2, EXIT_INTERNAL = 3 };
+
+typedef struct cli {
+	const char *data; /* --data, CUSTODIA_DATA, ./custodia-data */
+	const char *as;   /* --as, CUSTODIA_USER, the administrator made by init */
+	bool json;
+	cu_core *core;
+	cu_actor actor;
+} cli;
+
+/* Options every subcommand takes; append to each command's table. */
+#define CLI_COMMON_OPTS                                                       \
+	{"data", required_argument, NULL, 'D'}, {"as", required_argument, NULL, 'A'}, \
+	{"json", no_argument, NULL, 'J'}, {"help", no_argument, NULL, 'h'}
+
+#define CLI_COMMON_HELP \
+	"  --data DIR   data directory (env CUSTODIA_DATA; default ./custodia-data)\n" \
+	"  --as USER    act as this user (env CUSTODIA_USER; default the init administrator)\n" \
+	"  --json       print JSON for scripts\n"
+
+/*
+ * Handles a common option; returns 1 if it was one, 0 if not. For -h prints
+ * usage and exits 0; for unknown options prints usage to stderr and exits 1.
+ */
+int cli_common(cli *c, int opt, const char *usage);
+void cli_init(cli *c);
+/* Opens the data directory and loads the acting user; exits on failure. */
+void cli_open(cli *c);
+void cli_close(cli *c);
+/* Prints the error of code r on stderr and returns its exit code. */
+int cli_fail(int r);
+int cli_exit_code(int r);
+void cli_usage_error(const char *usage, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 2, 3)));
+/* Prints a JSON value followed by a newline (pretty when stdout is a tty). */
+void cli_print_json(const json_t *v);
+/* Reads a password: --password-file, CUSTODIA_PASSWORD, the terminal, or stdin. */
+int cli_read_password(char *out, size_t n, const char *file, const char *prompt);
+/* Parses the rest of argv after getopt, requiring exactly `want` operands. */
+void cli_operands(int argc, char **argv, int want, const char *usage);
+
+int cmd_init(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+int cmd_org(int argc, char **argv);
+int cmd_case(int argc, char **argv);
+int cmd_jit(int argc, char **argv);
+
+#endif

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cli: custodia serve and custodia demo. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "http/http.h"
+
+static int parse_size(size_t *out, const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (end == s)
+		return -1;
+	if (*end == 'k' || *end == 'K')
+		v <<= 10, end++;
+	else if (*end == 'm' || *end == 'M')
+		v <<= 20, end++;
+	if (*end || v == 0)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+static const char serve_usage[] =
+	"usage: custodia serve [--listen ADDR:PORT] [--threads N] [--max-body SIZE]\n"
+	"                      [--ready-file FILE] [--data DIR]\n"
+	"Serves the HTTP JSON API under /api/v1 (OpenAPI at /api/v1/openapi.json).\n"
+	"SIGTERM or SIGINT stop it cleanly.\n"
+	"  --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; port 0: any free)\n"
+	"  --threads N         server threads (default: one per core)\n"
+	"  --max-body SIZE     largest JSON request body, e.g. 1M (default 1M)\n"
+	"  --ready-file FILE   write the base URL to FILE once listening\n"
+	CLI_COMMON_HELP;
+
+static const char demo_usage[] =
+	"usage: custodia demo [--listen ADDR:PORT] [--extra-cases N] [--no-serve] [--data DIR]\n"
+	"Creates the data directory if it is new, loads the demo scenario (three cases,\n"
+	"their organisations, JITs and demo users, password 'demo') and serves it on\n"
+	"loopback.\n"
+	"  --listen ADDR:PORT  loopback address to listen on (default 127.0.0.1:8080)\n"
+	"  --extra-cases N     also generate N cases (load tests)\n"
+	"  --no-serve          load only, do not serve\n"
+	"  --threads N, --ready-file FILE   as for serve\n"
+	CLI_COMMON_HELP;
+
+static int serve(int argc, char **argv, bool demo)
+{
+	static const struct option opts[] = {
+		{"listen", required_argument, NULL, 'l'}, {"threads", required_argument, NULL, 't'},
+		{"max-body", required_argument, NULL, 'm'},
+		{"ready-file", required_argument, NULL, 'r'},
+		{"extra-cases", required_argument, NULL, 'x'}, {"no-serve", no_argument, NULL, 'n'},
+		CLI_COMMON_OPTS, {0}};
+	const char *usage = demo ? demo_usage : serve_usage;
+	cu_server_config cfg = {.listen = "127.0.0.1:8080"};
+	int extra = 0, opt, r;
+	bool no_serve = false;
+	cli c;
+	cli_init(&c);
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (cli_common(&c, opt, usage))
+			continue;
+		switch (opt) {
+		case 'l': cfg.listen = optarg; break;
+		case 't':
+			cfg.threads = atoi(optarg);
+			if (cfg.threads < 1 || cfg.threads > 64)
+				cli_usage_error(usage, "--threads must be 1-64");
+			break;
+		case 'm':
+			if (parse_size(&cfg.max_body, optarg) != 0)
+				cli_usage_error(usage, "--max-body must be a size such as 65536, 512K, 1M");
+			break;
+		case 'r': cfg.ready_file = optarg; break;
+		case 'x':
+			if (!demo)
+				cli_usage_error(usage, "--extra-cases is a demo option");
+			extra = atoi(optarg);
+			if (extra < 0 || extra > 1000000)
+				cli_usage_error(usage, "--extra-cases must be 0-1000000");
+			break;
+		case 'n':
+			if (!demo)
+				cli_usage_error(usage, "--no-serve is a demo option");
+			no_serve = true;
+			break;
+		}
+	}
+	cli_operands(argc, argv, 0, usage);
+	cfg.datadir = c.data;
+	if (demo) {
+		cu_core *core;
+		cu_core_config cc = {.datadir = c.data};
+		if (strncmp(cfg.listen, "127.", 4) != 0 && strncmp(cfg.listen, "[::1]:", 6) != 0)
+			cli_usage_error(usage, "the demo listens on loopback only (127.0.0.0/8 or [::1])");
+		if (!cu_core_initialised(c.data) && (r = cu_core_init(c.data, "admin", "demo")) != 0)
+			return cli_fail(r);
+		if ((r = cu_core_open(&core, &cc)) != 0)
+			return cli_fail(r);
+		r = cu_demo_load(core, extra);
+		cu_core_close(core);
+		if (r)
+			return cli_fail(r);
+		printf("custodia demo: data in %s\n"
+		       "logins (password \"demo\"): se, se-admin, se-analyst, se-observer, rs, me, lt,\n"
+		       "  fr, ua, icc, interpol, unitad, ... (every organisation code in lower case,\n"
+		       "  and CODE-admin); operator administrator: admin\n", c.data);
+		fflush(stdout);
+		if (no_serve)
+			return EXIT_OK;
+	}
+	r = cu_http_serve(&cfg);
+	return r ? cli_fail(r) : EXIT_OK;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	return serve(argc, argv, false);
+}
+
+int cmd_demo(int argc, char **argv)
+{
+	return serve(argc, argv, true);
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cli: the custodia command and its table of subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "crypto/crypto.h"
+#include "store/store.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *summary;
+} commands[] = {
+	{"init", cmd_init, "create a data directory with its keys and first administrator"},
+	{"serve", cmd_serve, "serve the HTTP API"},
+	{"demo", cmd_demo, "load the demo scenario (once) and serve it on loopback"},
+	{"user", cmd_user, "add, list users; change passwords"},
+	{"token", cmd_token, "create, list and revoke API tokens"},
+	{"org", cmd_org, "list organisations"},
+	{"case", cmd_case, "create, list, show, join and close cases"},
+	{"jit", cmd_jit, "create, list, show and extend joint investigation teams"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: custodia COMMAND [OPTIONS]\n\n"
+	           "custodia: cross-border criminal justice cooperation.\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-7s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'custodia COMMAND --help' describes each. Exit codes: 0 ok, 1 usage error,\n"
+	           "2 refused or not found, 3 internal error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (cu_crypto_init() != 0) {
+		fprintf(stderr, "custodia: %s\n", cu_error_message(CU_ECRYPTO));
+		return EXIT_INTERNAL;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("custodia %s (schema %d)\n", CU_VERSION, cu_store_schema_latest());
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "custodia: unknown command \"%s\"\n\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * core: need-to-know. Every read and write of a case, a JIT, a user or
+ * reference data asks here first; nothing above the core decides access.
+ *
+ *   relationship of the actor's organisation to the case
+ *     none ............................ invisible: CU_ENOTFOUND, as if absent
+ *     participant "observer" .......... read
+ *     participant "participant" ....... read, contribute
+ *     participant "owner" ............. read, contribute, manage
+ *     member of a linked, active JIT .. read, contribute
+ *     member of a linked, expired JIT . read
+ *   combined with the user's role
+ *     observer ........................ read only
+ *     analyst ......................... read, contribute
+ *     prosecutor, admin ............... read, contribute, manage
+ */
+#include <string.h>
+
+#include "core/internal.h"
+
+static int role_rank(const char *role)
+{
+	if (!strcmp(role, "admin") || !strcmp(role, "prosecutor"))
+		return CU_OP_MANAGE;
+	if (!strcmp(role, "analyst"))
+		return CU_OP_CONTRIBUTE;
+	return CU_OP_READ;
+}
+
+static const char *op_name(cu_op op)
+{
+	return op == CU_OP_READ ? "read" : op == CU_OP_CONTRIBUTE ? "contribute to" : "manage";
+}
+
+int cu_access_case(cu_core *c, const cu_actor *a, int64_t case_id, cu_op op)
+{
+	int part = 0, r;
+	char until[11], today[11];
+	r = cu_store_case_access(c->store, &part, until, case_id, a->org_id);
+	if (r == CU_ENOTFOUND)
+		return cu_error_set(CU_ENOTFOUND, "no such case");
+	if (r)
+		return r;
+	/* What the organisation may do: participation, or a JIT while it runs. */
+	int org_rank = part == 3 ? CU_OP_MANAGE : part == 2 ? CU_OP_CONTRIBUTE : CU_OP_READ;
+	if (until[0] && org_rank < CU_OP_CONTRIBUTE) {
+		cu_date_today(today);
+		if (strcmp(until, today) >= 0)
+			org_rank = CU_OP_CONTRIBUTE;
+	}
+	if ((int)op > org_rank)
+		return cu_error_set(CU_EDENIED, "organisation %s may not %s this case", a->org,
+		                    op_name(op));
+	if ((int)op > role_rank(a->role))
+		return cu_error_set(CU_EDENIED, "a user with role %s may not %s a case", a->role,
+		                    op_name(op));
+	return 0;
+}
+
+int cu_access_jit(cu_core *c, const cu_actor *a, int64_t jit_id, cu_op op)
+{
+	bool visible = false;
+	char role[16];
+	int r = cu_store_jit_access(c->store, &visible, role, jit_id, a->org_id);
+	if (r == CU_ENOTFOUND || (r == 0 && !visible))
+		return cu_error_set(CU_ENOTFOUND, "no such JIT");
+	if (r)
+		return r;
+	if (op == CU_OP_READ)
+		return 0;
+	if (strcmp(role, "member") != 0)
+		return cu_error_set(CU_EDENIED, "only member organisations may change a JIT");
+	if (role_rank(a->role) < CU_OP_MANAGE)
+		return cu_error_set(CU_EDENIED, "a user with role %s may not change a JIT", a->role);
+	return 0;
+}
+
+int cu_access_users(const cu_actor *a, int64_t org_id, cu_op op)
+{
+	if (a->operator_admin)
+		return 0;
+	if (strcmp(a->role, "admin") != 0 || a->org_id != org_id)
+		return cu_error_set(CU_EDENIED, "only an administrator of that organisation may %s "
+		                    "its users", op == CU_OP_READ ? "list" : "manage");
+	return 0;
+}
+
+int cu_access_refdata(const cu_actor *a, cu_op op)
+{
+	if (op == CU_OP_READ || a->operator_admin)
+		return 0;
+	return cu_error_set(CU_EDENIED, "only an administrator of the operator organisation may "
+	                    "change reference data");
+}

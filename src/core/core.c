@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* core: opening a data directory, initialisation, authentication, events. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "core/internal.h"
+#include "crypto/crypto.h"
+
+void cu_id_text(char out[24], int64_t id)
+{
+	snprintf(out, 24, "%lld", (long long)id);
+}
+
+bool cu_role_valid(const char *role)
+{
+	return role && (!strcmp(role, "admin") || !strcmp(role, "prosecutor") ||
+	                 !strcmp(role, "analyst") || !strcmp(role, "observer"));
+}
+
+int cu_org_id(cu_core *c, int64_t *out, const char *field, const char *code)
+{
+	json_t *o;
+	if (!code)
+		return cu_error_set(CU_EINVALID, "field \"%s\" is required", field);
+	int r = cu_store_org_get(c->store, &o, 0, code);
+	if (r == CU_ENOTFOUND)
+		return cu_error_set(CU_EINVALID, "field \"%s\": unknown organisation \"%.32s\"",
+		                    field, code);
+	if (r)
+		return r;
+	*out = json_integer_value(json_object_get(o, "id"));
+	json_decref(o);
+	return 0;
+}
+
+bool cu_core_initialised(const char *datadir)
+{
+	char path[4096];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/custodia.db", datadir);
+	return stat(path, &st) == 0 && st.st_size > 0;
+}
+
+static int mkdir_private(const char *dir)
+{
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return cu_error_set(CU_EIO, "cannot create data directory %s: %s", dir,
+		                    strerror(errno));
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return cu_error_set(CU_EIO, "%s is not a directory", dir);
+	return 0;
+}
+
+int cu_core_init(const char *datadir, const char *admin, const char *password)
+{
+	cu_store *s = NULL;
+	char *have = NULL, hash[CU_PWHASH_LEN];
+	int64_t org, uid;
+	int r;
+
+	if ((r = cu_valid_name("admin", admin)) != 0)
+		return r;
+	if ((r = mkdir_private(datadir)) != 0 || (r = cu_identity_ensure(datadir)) != 0 ||
+	    (r = cu_store_open(&s, datadir, true)) != 0)
+		return r;
+	if (cu_store_meta_get(s, &have, "operator_org") == 0) {
+		free(have);
+		cu_store_close(s);
+		return cu_error_set(CU_EEXISTS, "%s is already initialised", datadir);
+	}
+	if ((r = cu_password_hash(hash, password)) != 0)
+		goto out;
+	if ((r = cu_store_begin(s)) != 0)
+		goto out;
+	char now[CU_TS_LEN];
+	cu_time_now(now);
+	json_t *after = json_pack("{s:s,s:s}", "username", admin, "org", "HUB");
+	cu_event ev = {now, admin, "HUB", "node.init", "node", "1", 0, 0, NULL, after};
+	if ((r = cu_refdata_load(s)) != 0 ||
+	    (r = cu_store_org_insert(s, &org, "HUB", "eu_agency", NULL,
+	                             "custodia hub (platform operator)")) != 0 ||
+	    (r = cu_store_meta_set(s, "operator_org", "HUB")) != 0 ||
+	    (r = cu_store_meta_set(s, "default_user", admin)) != 0 ||
+	    (r = cu_store_user_insert(s, &uid, admin, org, "admin", "Administrator", hash)) != 0 ||
+	    (r = cu_store_event_append(s, NULL, &ev)) != 0)
+		cu_store_rollback(s);
+	else
+		r = cu_store_commit(s);
+	json_decref(after);
+out:
+	cu_wipe(hash, sizeof(hash));
+	cu_store_close(s);
+	return r;
+}
+
+int cu_core_open(cu_core **out, const cu_core_config *cfg)
+{
+	cu_core *c;
+	char *op = NULL;
+	int r;
+	*out = NULL;
+	if (!(c = calloc(1, sizeof(*c))) || !(c->datadir = strdup(cfg->datadir))) {
+		free(c);
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	}
+	c->session_ttl = cfg->session_ttl > 0 ? cfg->session_ttl : 12 * 3600;
+	if ((r = cu_store_open(&c->store, cfg->datadir, false)) != 0)
+		goto fail;
+	if ((r = cu_store_meta_get(c->store, &op, "operator_org")) != 0) {
+		r = cu_error_set(CU_ENOTFOUND, "%s is not initialised (run 'custodia init')",
+		                 cfg->datadir);
+		goto fail;
+	}
+	snprintf(c->operator_org, sizeof(c->operator_org), "%s", op);
+	free(op);
+	*out = c;
+	return 0;
+fail:
+	cu_core_close(c);
+	return r;
+}
+
+void cu_core_close(cu_core *c)
+{
+	if (!c)
+		return;
+	cu_store_close(c->store);
+	free(c->datadir);
+	free(c);
+}
+
+cu_store *cu_core_store(cu_core *c)
+{
+	return c->store;
+}
+
+const char *cu_core_datadir(cu_core *c)
+{
+	return c->datadir;
+}
+
+int cu_core_event(cu_core *c, const cu_actor *a, const char *action, const char *object_type,
+                  const char *object_id, int64_t case_id, int64_t jit_id, const json_t *before,
+                  const json_t *after)
+{
+	char now[CU_TS_LEN];
+	cu_time_now(now);
+	cu_event ev = {now, a->username, a->org, action, object_type, object_id,
+	               case_id, jit_id, before, after};
+	return cu_store_event_append(c->store, NULL, &ev);
+}
+
+/* ---- authentication --------------------------------------------------- */
+
+static void actor_fill(cu_core *c, cu_actor *out, int64_t uid, int64_t org_id,
+                       const char *username, const char *org, const char *role)
+{
+	memset(out, 0, sizeof(*out));
+	out->user_id = uid;
+	out->org_id = org_id;
+	snprintf(out->username, sizeof(out->username), "%s", username);
+	snprintf(out->org, sizeof(out->org), "%s", org);
+	snprintf(out->role, sizeof(out->role), "%s", role);
+	out->operator_admin = !strcmp(role, "admin") && !strcmp(org, c->operator_org);
+}
+
+int cu_actor_load(cu_core *c, cu_actor *out, const char *username)
+{
+	json_t *u;
+	int r = cu_store_user_get(c->store, &u, username);
+	if (r == CU_ENOTFOUND)
+		return cu_error_set(CU_EAUTH, "no user \"%.64s\"", username);
+	if (r)
+		return r;
+	if (json_is_true(json_object_get(u, "disabled"))) {
+		json_decref(u);
+		return cu_error_set(CU_EAUTH, "user \"%.64s\" is disabled", username);
+	}
+	actor_fill(c, out, json_integer_value(json_object_get(u, "id")),
+	           json_integer_value(json_object_get(u, "org_id")), username,
+	           cu_json_str(u, "org"), cu_json_str(u, "role"));
+	json_decref(u);
+	return 0;
+}
+
+int cu_auth_login(cu_core *c, json_t **out, const char *username, const char *password)
+{
+	char *hash = NULL, token[CU_TOKEN_LEN + 1], id[CU_TOKEN_ID_LEN + 1], exp[CU_TS_LEN];
+	uint8_t th[32];
+	cu_actor a;
+	int r;
+	*out = NULL;
+	if (!username || !password || strlen(username) > 64)
+		return cu_error_set(CU_EAUTH, "wrong username or password");
+	r = cu_store_user_pwhash(c->store, &hash, username);
+	if (r && r != CU_ENOTFOUND)
+		return r;
+	/*
+	 * Verify against a hash even for an unknown user, so that the time taken
+	 * does not reveal which usernames exist.
+	 */
+	static const char dummy[] = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
+	                            "m3rqJ2ZVb8vdpAkSvIQpFwFi2Qq7CtxqyJhfGSN3ie4";
+	int ok = cu_password_verify(hash ? hash : dummy, password) == 0 && hash;
+	free(hash);
+	if (!ok || cu_actor_load(c, &a, username) != 0) {
+		cu_actor anon = {0};
+		snprintf(anon.username, sizeof(anon.username), "%s", username);
+		snprintf(anon.org, sizeof(anon.org), "-");
+		json_t *info = json_pack("{s:s}", "username", username);
+		CU_TXN(c, r, r = cu_core_event(c, &anon, "auth.login_failed", "user", username, 0, 0,
+		                               NULL, info));
+		json_decref(info);
+		return cu_error_set(CU_EAUTH, "wrong username or password");
+	}
+	cu_token_new(token, id, th);
+	cu_time_after(exp, c->session_ttl);
+	json_t *ev = json_pack("{s:s,s:s}", "token_id", id, "expires_at", exp);
+	CU_TXN(c, r, {
+		if ((r = cu_store_token_insert(c->store, id, a.user_id, th, "session", "login",
+		                               exp)) == 0)
+			r = cu_core_event(c, &a, "auth.login", "session", id, 0, 0, NULL, ev);
+	});
+	json_decref(ev);
+	if (r == 0)
+		*out = json_pack("{s:s,s:s,s:{s:s,s:s,s:s}}", "token", token, "expires_at", exp,
+		                 "user", "username", a.username, "org", a.org, "role", a.role);
+	cu_wipe(token, sizeof(token));
+	return r;
+}
+
+int cu_auth_bearer(cu_core *c, cu_actor *out, char token_id[17], const char *token)
+{
+	uint8_t h[32];
+	cu_token_row row;
+	char now[CU_TS_LEN];
+	int r;
+	if (cu_token_parse(token, token_id, h) != 0)
+		return cu_error_set(CU_EAUTH, "malformed token");
+	r = cu_store_token_lookup(c->store, &row, token_id);
+	if (r == CU_ENOTFOUND)
+		return cu_error_set(CU_EAUTH, "unknown or revoked token");
+	if (r)
+		return r;
+	if (!cu_ct_equal(row.hash, h, 32))
+		return cu_error_set(CU_EAUTH, "unknown or revoked token");
+	cu_time_now(now);
+	if (row.revoked_at[0])
+		return cu_error_set(CU_EAUTH, "unknown or revoked token");
+	if (row.expires_at[0] && strcmp(row.expires_at, now) <= 0)
+		return cu_error_set(CU_EAUTH, "the token has expired: log in again");
+	if (row.disabled)
+		return cu_error_set(CU_EAUTH, "the user is disabled");
+	actor_fill(c, out, row.user_id, row.org_id, row.username, row.org_code, row.role);
+	return 0;
+}
+
+int cu_auth_logout(cu_core *c, const cu_actor *a, const char *token_id)
+{
+	char now[CU_TS_LEN];
+	int r;
+	cu_time_now(now);
+	CU_TXN(c, r, {
+		if ((r = cu_store_token_revoke(c->store, token_id, now)) == 0)
+			r = cu_core_event(c, a, "auth.logout", "session", token_id, 0, 0, NULL, NULL);
+	});
+	return r;
+}

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * core: the domain of custodia — organisations, users, tokens, cases and
+ * JITs — validated on every write, under need-to-know, each change recorded
+ * as an event in the same transaction.
+ *
+ * Every operation takes the acting user (cu_actor) and returns 0 or a CU_E*
+ * code with a message (cu_error_message). Inputs are JSON objects checked
+ * field by field (unknown fields are refused); outputs are JSON objects owned
+ * by the caller. The CLI and the HTTP API are thin layers over these calls.
+ *
+ * A cu_core holds one store connection: one per thread.
+ */
+#ifndef CU_CORE_H
+#define CU_CORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/store.h"
+#include "util/util.h"
+
+typedef struct cu_core cu_core;
+
+typedef struct cu_core_config {
+	const char *datadir;
+	int64_t session_ttl; /* seconds a login session lasts (0: 12 hours) */
+} cu_core_config;
+
+/* The user on whose behalf an operation runs. */
+typedef struct cu_actor {
+	int64_t user_id, org_id;
+	char username[65], org[17], role[16];
+	bool operator_admin; /* an admin of the operator organisation */
+} cu_actor;
+
+/*
+ * Creates a data directory (0700) with its node key, database and reference
+ * data, and the first administrator in the operator organisation "HUB".
+ * CU_EEXISTS if it is already initialised.
+ */
+int cu_core_init(const char *datadir, const char *admin, const char *password);
+bool cu_core_initialised(const char *datadir);
+
+int cu_core_open(cu_core **out, const cu_core_config *cfg);
+void cu_core_close(cu_core *c);
+cu_store *cu_core_store(cu_core *c);
+const char *cu_core_datadir(cu_core *c);
+
+/* Authentication. */
+int cu_actor_load(cu_core *c, cu_actor *out, const char *username);
+int cu_auth_login(cu_core *c, json_t **out, const char *username, const char *password);
+int cu_auth_bearer(cu_core *c, cu_actor *out, char token_id[17], const char *token);
+int cu_auth_logout(cu_core *c, const cu_actor *a, const char *token_id);
+
+/* Need-to-know: the one place that decides (access.c). */
+typedef enum { CU_OP_READ, CU_OP_CONTRIBUTE, CU_OP_MANAGE } cu_op;
+/*
+ * 0 if allowed; CU_ENOTFOUND if the case does not exist or the actor's
+ * organisation may not see it (the two are indistinguishable on purpose);
+ * CU_EDENIED if it may see it but not do op.
+ */
+int cu_access_case(cu_core *c, const cu_actor *a, int64_t case_id, cu_op op);
+int cu_access_jit(cu_core *c, const cu_actor *a, int64_t jit_id, cu_op op);
+/* User administration of organisation org_id. */
+int cu_access_users(const cu_actor *a, int64_t org_id, cu_op op);
+/* Reference data: read by everyone, managed by operator admins. */
+int cu_access_refdata(const cu_actor *a, cu_op op);
+
+/* Reference data shipped with the platform (refdata.c). */
+int cu_refdata_load(cu_store *s);
+int cu_crime_type_list(cu_core *c, json_t **out);
+
+/* Organisations. */
+int cu_org_list(cu_core *c, const cu_actor *a, json_t **out);
+int cu_org_get(cu_core *c, const cu_actor *a, json_t **out, const char *code);
+int cu_org_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *in);
+int cu_org_update(cu_core *c, const cu_actor *a, json_t **out, const char *code,
+                  const json_t *in);
+
+/* Users: in {username, password, org, role, full_name, disabled}. */
+int cu_user_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *in);
+int cu_user_list(cu_core *c, const cu_actor *a, json_t **out, const char *org);
+int cu_user_get(cu_core *c, const cu_actor *a, json_t **out, const char *username);
+int cu_user_update(cu_core *c, const cu_actor *a, json_t **out, const char *username,
+                   const json_t *in);
+
+/* API tokens: in {label, expires_in_days}; the secret is in *out once. */
+int cu_token_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *in);
+int cu_token_list(cu_core *c, const cu_actor *a, json_t **out);
+int cu_token_revoke(cu_core *c, const cu_actor *a, const char *id);
+
+/*
+ * Cases: in {title, crime_types, opened_on, retention_review_on,
+ * national_ref, participants: [{org, access, national_ref}]}.
+ */
+int cu_case_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *in);
+/* Finds a case by id ("42"), reference or national case number. */
+int cu_case_resolve(cu_core *c, const cu_actor *a, int64_t *out, const char *ref);
+int cu_case_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id);
+/* Appends {"items":[...],"next":N|null,"count":N} to out. */
+int cu_case_list(cu_core *c, const cu_actor *a, cu_buf *out, const cu_case_filter *f);
+/* in {title, crime_types, retention_review_on, status} */
+int cu_case_update(cu_core *c, const cu_actor *a, json_t **out, int64_t id, const json_t *in);
+int cu_case_close(cu_core *c, const cu_actor *a, json_t **out, int64_t id, const json_t *in);
+/* in {org, access, national_ref} */
+int cu_participant_add(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
+                       const json_t *in);
+int cu_participant_update(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
+                          const char *org, const json_t *in);
+int cu_participant_remove(cu_core *c, const cu_actor *a, int64_t case_id, const char *org);
+int cu_case_events(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
+                   int64_t after, int limit);
+
+/*
+ * JITs: in {name, signed_on, expires_on, cases: [id|reference],
+ * members: [{org, role}]}. An expired JIT is read-only until extended.
+ */
+int cu_jit_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *in);
+int cu_jit_list(cu_core *c, const cu_actor *a, json_t **out);
+int cu_jit_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id);
+int cu_jit_extend(cu_core *c, const cu_actor *a, json_t **out, int64_t id, const json_t *in);
+int cu_jit_member_add(cu_core *c, const cu_actor *a, json_t **out, int64_t id,
+                      const json_t *in);
+int cu_jit_case_add(cu_core *c, const cu_actor *a, json_t **out, int64_t id, const json_t *in);
+
+/*
+ * The demo scenario of domain.md: demo users (password "demo"), the three
+ * cases and their JITs. extra_cases generated cases are added for load tests.
+ */
+int cu_demo_load(cu_core *c, int extra_cases);
+
+/* Records one event (core-internal helpers use it; exposed for tests). */
+int cu_core_event(cu_core *c, const cu_actor *a, const char *action, const char *object_type,
+                  const char *object_id, int64_t case_id, int64_t jit_id, const json_t *before,
+                  const json_t *after);
+
+#endif

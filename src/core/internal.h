@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* core: definitions shared by the core's files (not part of its interface). */
+#ifndef CU_CORE_INTERNAL_H
+#define CU_CORE_INTERNAL_H
+
+#include "core/core.h"
+
+struct cu_core {
+	cu_store *store;
+	char *datadir;
+	int64_t session_ttl;
+	char operator_org[17];
+};
+
+/*
+ * Runs body inside a transaction: commits if it leaves r == 0, rolls back
+ * otherwise. `break` inside body leaves the body (not the transaction).
+ */
+#define CU_TXN(c, r, body)                                  \
+	do {                                                  \
+		if (((r) = cu_store_begin((c)->store)) == 0) {     \
+			do {                                          \
+				body;                                     \
+			} while (0);                                  \
+			if ((r) == 0)                                 \
+				(r) = cu_store_commit((c)->store);        \
+			else                                          \
+				cu_store_rollback((c)->store);            \
+		}                                                 \
+	} while (0)
+
+bool cu_role_valid(const char *role);
+/* Looks up an organisation by code: CU_EINVALID naming the field if unknown. */
+int cu_org_id(cu_core *c, int64_t *out, const char *field, const char *code);
+/* A case id as text for event records. */
+void cu_id_text(char out[24], int64_t id);
+
+#endif

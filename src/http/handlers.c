@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* http: request handlers, each a thin call into core. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/http.h"
+#include "http/handlers.h"
+
+int h_health(cu_req *rq)
+{
+	rq->out = json_pack("{s:s,s:s,s:i}", "status", "ok", "version", CU_VERSION, "schema",
+	                    cu_store_schema_version(cu_core_store(rq->core)));
+	return 0;
+}
+
+int h_openapi(cu_req *rq)
+{
+	char *doc = cu_http_openapi();
+	if (!doc)
+		return cu_error_set(CU_ENOMEM, "cannot build the OpenAPI document");
+	int r = cu_buf_puts(&rq->raw, doc);
+	free(doc);
+	return r;
+}
+
+int h_login(cu_req *rq)
+{
+	static const cu_jfield f[] = {
+		{"username", CU_JSTR, true, 64}, {"password", CU_JSTR, true, 1024},
+	};
+	int r;
+	if ((r = cu_json_check(rq->body, f, 2)) != 0)
+		return r;
+	return cu_auth_login(rq->core, &rq->out, cu_json_str(rq->body, "username"),
+	                     cu_json_str(rq->body, "password"));
+}
+
+int h_logout(cu_req *rq)
+{
+	return cu_auth_logout(rq->core, &rq->actor, rq->token_id);
+}
+
+int h_me(cu_req *rq)
+{
+	return cu_user_get(rq->core, &rq->actor, &rq->out, rq->actor.username);
+}
+
+int h_crime_types(cu_req *rq)
+{
+	return cu_crime_type_list(rq->core, &rq->out);
+}
+
+int h_org_list(cu_req *rq)
+{
+	return cu_org_list(rq->core, &rq->actor, &rq->out);
+}
+
+int h_org_create(cu_req *rq)
+{
+	return cu_org_create(rq->core, &rq->actor, &rq->out, rq->body);
+}
+
+int h_org_get(cu_req *rq)
+{
+	return cu_org_get(rq->core, &rq->actor, &rq->out, rq->params[0]);
+}
+
+int h_org_update(cu_req *rq)
+{
+	return cu_org_update(rq->core, &rq->actor, &rq->out, rq->params[0], rq->body);
+}
+
+int h_user_list(cu_req *rq)
+{
+	const char *org;
+	int r;
+	if ((r = cu_req_query(rq, &org, "org")) != 0)
+		return r;
+	return cu_user_list(rq->core, &rq->actor, &rq->out, org);
+}
+
+int h_user_create(cu_req *rq)
+{
+	return cu_user_create(rq->core, &rq->actor, &rq->out, rq->body);
+}
+
+int h_user_get(cu_req *rq)
+{
+	return cu_user_get(rq->core, &rq->actor, &rq->out, rq->params[0]);
+}
+
+int h_user_update(cu_req *rq)
+{
+	return cu_user_update(rq->core, &rq->actor, &rq->out, rq->params[0], rq->body);
+}
+
+int h_token_list(cu_req *rq)
+{
+	return cu_token_list(rq->core, &rq->actor, &rq->out);
+}
+
+int h_token_create(cu_req *rq)
+{
+	return cu_token_create(rq->core, &rq->actor, &rq->out, rq->body);
+}
+
+int h_token_revoke(cu_req *rq)
+{
+	return cu_token_revoke(rq->core, &rq->actor, rq->params[0]);
+}
+
+/* Parses a decimal query parameter in [min, max]; absent leaves *out. */
+static int query_int(cu_req *rq, int64_t *out, const char *name, int64_t min, int64_t max)
+{
+	const char *v;
+	char *end;
+	int r;
+	if ((r = cu_req_query(rq, &v, name)) != 0 || !v)
+		return r;
+	long long n = strtoll(v, &end, 10);
+	if (!*v || *end || n < min || n > max)
+		return cu_error_set(CU_EINVALID, "query parameter \"%s\" must be an integer from "
+		                    "%lld to %lld", name, (long long)min, (long long)max);
+	*out = n;
+	return 0;
+}
+
+int h_case_list(cu_req *rq)
+{
+	cu_case_filter f = {0};
+	int64_t limit = 50, after = 0;
+	int r;
+	if ((r = cu_req_query(rq, &f.status, "status")) != 0 ||
+	    (r = cu_req_query(rq, &f.crime_type, "crime_type")) != 0 ||
+	    (r = cu_req_query(rq, &f.country, "country")) != 0 ||
+	    (r = cu_req_query(rq, &f.q, "q")) != 0 ||
+	    (r = query_int(rq, &limit, "limit", 1, 500)) != 0 ||
+	    (r = query_int(rq, &after, "after", 1, INT64_MAX)) != 0)
+		return r;
+	f.limit = (int)limit;
+	f.after = after;
+	return cu_case_list(rq->core, &rq->actor, &rq->raw, &f);
+}
+
+int h_case_create(cu_req *rq)
+{
+	return cu_case_create(rq->core, &rq->actor, &rq->out, rq->body);
+}
+
+/* The {id} of a case route: an id, a reference or a national case number. */
+static int case_param(cu_req *rq, int64_t *id)
+{
+	return cu_case_resolve(rq->core, &rq->actor, id, rq->params[0]);
+}
+
+int h_case_get(cu_req *rq)
+{
+	int64_t id;
+	int r;
+	if ((r = case_param(rq, &id)) != 0)
+		return r;
+	return cu_case_get(rq->core, &rq->actor, &rq->out, id);
+}
+
+int h_case_update(cu_req *rq)
+{
+	int64_t id;
+	int r;
+	if ((r = case_param(rq, &id)) != 0)
+		return r;
+	return cu_case_update(rq->core, &rq->actor, &rq->out, id, rq->body);
+}
+
+int h_case_close(cu_req *rq)
+{
+	int64_t id;
+	int r;
+	if ((r = case_param(rq, &id)) != 0)
+		return r;
+	return cu_case_close(rq->core, &rq->actor, &rq->out, id, rq->body);
+}
+
+int h_participant_list(cu_req *rq)
+{
+	int64_t id;
+	json_t *doc;
+	int r;
+	if ((r = case_param(rq, &id)) != 0 || (r = cu_case_get(rq->core, &rq->actor, &doc, id)))
+		return r;
+	rq->out = json_incref(json_object_get(doc, "participants"));
+	json_decref(doc);
+	return 0;
+}
+
+int h_participant_add(cu_req *rq)
+{
+	int64_t id;
+	int r;
+	if ((r = case_param(rq, &id)) != 0)
+		return r;
+	return cu_participant_add(rq->core, &rq->actor, &rq->out, id, rq->body);
+}
+
+int h_participant_update(cu_req *rq)
+{
+	int64_t id;
+	int r;
+	if ((r = case_param(rq, &id)) != 0)
+		return r;
+	return cu_participant_update(rq->core, &rq->actor, &rq->out, id, rq->params[1], rq->body);
+}
+
+int h_participant_remove(cu_req *rq)
+{
+	int64_t id;
+	int r;
+	if ((r = case_param(rq, &id)) != 0)
+		return r;
+	return cu_participant_remove(rq->core, &rq->actor, id, rq->params[1]);
+}
+
+int h_case_events(cu_req *rq)
+{
+	int64_t id, after = 0, limit = 1000;
+	int r;
+	if ((r = case_param(rq, &id)) != 0 || (r = query_int(rq, &after, "after", 0, INT64_MAX)) ||
+	    (r = query_int(rq, &limit, "limit", 1, 1000)) != 0)
+		return r;
+	return cu_case_events(rq->core, &rq->actor, &rq->out, id, after, (int)limit);
+}
+
+static int jit_param(cu_req *rq, int64_t *id)
+{
+	char *end;
+	*id = 0;
+	long long v = strtoll(rq->params[0], &end, 10);
+	if (*end || v <= 0)
+		return cu_error_set(CU_ENOTFOUND, "no such JIT");
+	*id = v;
+	return 0;
+}
+
+int h_jit_list(cu_req *rq)
+{
+	return cu_jit_list(rq->core, &rq->actor, &rq->out);
+}
+
+int h_jit_create(cu_req *rq)
+{
+	return cu_jit_create(rq->core, &rq->actor, &rq->out, rq->body);
+}
+
+int h_jit_get(cu_req *rq)
+{
+	int64_t id;
+	int r;
+	if ((r = jit_param(rq, &id)) != 0)
+		return r;
+	return cu_jit_get(rq->core, &rq->actor, &rq->out, id);
+}
+
+int h_jit_extend(cu_req *rq)
+{
+	int64_t id;
+	int r;
+	if ((r = jit_param(rq, &id)) != 0)
+		return r;
+	return cu_jit_extend(rq->core, &rq->actor, &rq->out, id, rq->body);
+}
+
+int h_jit_member_add(cu_req *rq)
+{
+	int64_t id;
+	int r;
+	if ((r = jit_param(rq, &id)) != 0)
+		return r;
+	return cu_jit_member_add(rq->core, &rq->actor, &rq->out, id, rq->body);
+}
+
+int h_jit_case_add(cu_req *rq)
+{
+	int64_t id;
+	int r;
+	if ((r = jit_param(rq, &id)) != 0)
+		return r;
+	return cu_jit_case_add(rq->core, &rq->actor, &rq->out, id, rq->body);
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* http: the handlers named by the route table (private to http). */
+#ifndef CU_HTTP_HANDLERS_H
+#define CU_HTTP_HANDLERS_H
+#include "http/route.h"
+
+int h_health(cu_req *rq);
+int h_openapi(cu_req *rq);
+int h_login(cu_req *rq);
+int h_logout(cu_req *rq);
+int h_me(cu_req *rq);
+int h_crime_types(cu_req *rq);
+int h_org_list(cu_req *rq);
+int h_org_create(cu_req *rq);
+int h_org_get(cu_req *rq);
+int h_org_update(cu_req *rq);
+int h_user_list(cu_req *rq);
+int h_user_create(cu_req *rq);
+int h_user_get(cu_req *rq);
+int h_user_update(cu_req *rq);
+int h_token_list(cu_req *rq);
+int h_token_create(cu_req *rq);
+int h_token_revoke(cu_req *rq);
+int h_case_list(cu_req *rq);
+int h_case_create(cu_req *rq);
+int h_case_get(cu_req *rq);
+int h_case_update(cu_req *rq);
+int h_case_close(cu_req *rq);
+int h_participant_list(cu_req *rq);
+int h_participant_add(cu_req *rq);
+int h_participant_update(cu_req *rq);
+int h_participant_remove(cu_req *rq);
+int h_case_events(cu_req *rq);
+int h_jit_list(cu_req *rq);
+int h_jit_create(cu_req *rq);
+int h_jit_get(cu_req *rq);
+int h_jit_extend(cu_req *rq);
+int h_jit_member_add(cu_req *rq);
+int h_jit_case_add(cu_req *rq);
+#endif

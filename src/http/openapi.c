@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* http: the OpenAPI 3.1 document, derived from the route table. */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/http.h"
+#include "http/route.h"
+
+#define J(...) J_(__VA_ARGS__)
+#define J_(...) #__VA_ARGS__
+
+static const char components[] = J({
+	"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+	"schemas": {
+		"Error": {"type": "object", "required": ["error"], "properties": {"error": {
+			"type": "object", "required": ["code", "message"],
+			"properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
+		"Health": {"type": "object", "properties": {"status": {"const": "ok"},
+			"version": {"type": "string"}, "schema": {"type": "integer"}}},
+		"Session": {"type": "object", "required": ["token", "expires_at", "user"],
+			"properties": {"token": {"type": "string"},
+			"expires_at": {"type": "string", "format": "date-time"},
+			"user": {"type": "object"}}},
+		"Org": {"type": "object", "properties": {"id": {"type": "integer"},
+			"code": {"type": "string"}, "kind": {"type": "string"},
+			"country": {"type": ["string", "null"]}, "name": {"type": "string"}}},
+		"User": {"type": "object", "properties": {"id": {"type": "integer"},
+			"username": {"type": "string"}, "org": {"type": "string"},
+			"role": {"type": "string"}, "full_name": {"type": ["string", "null"]},
+			"disabled": {"type": "boolean"}, "created_at": {"type": "string"}}},
+		"ParticipantIn": {"type": "object", "additionalProperties": false,
+			"required": ["org"], "properties": {"org": {"type": "string"},
+			"access": {"enum": ["owner", "participant", "observer"]},
+			"national_ref": {"type": "string", "maxLength": 64}}},
+		"Case": {"type": "object", "properties": {"id": {"type": "integer"},
+			"reference": {"type": "string"}, "title": {"type": "string"},
+			"status": {"enum": ["open", "closed", "archived"]},
+			"crime_types": {"type": "array", "items": {"type": "string"}},
+			"requesting_org": {"type": "string"}, "opened_on": {"type": "string"},
+			"closed_on": {"type": ["string", "null"]},
+			"retention_review_on": {"type": ["string", "null"]},
+			"participants": {"type": "array"}, "jits": {"type": "array"}}},
+		"CaseList": {"type": "object", "properties": {"items": {"type": "array",
+			"items": {"$ref": "#/components/schemas/Case"}}, "count": {"type": "integer"},
+			"next": {"type": ["integer", "null"]}}},
+		"Jit": {"type": "object", "properties": {"id": {"type": "integer"},
+			"name": {"type": "string"}, "signed_on": {"type": "string"},
+			"expires_on": {"type": "string"}, "members": {"type": "array"},
+			"cases": {"type": "array"}, "extensions": {"type": "array"}}}}
+});
+
+static json_t *error_response(const char *what)
+{
+	return json_pack("{s:s,s:{s:{s:{s:s}}}}", "description", what, "content",
+	                 "application/json", "schema", "$ref", "#/components/schemas/Error");
+}
+
+static json_t *operation(const cu_route *rt)
+{
+	json_t *op = json_object(), *params = json_array(), *responses = json_object();
+	char id[128], *o = id;
+	/* operationId: method + path words, e.g. get_api_v1_cases_id */
+	for (const char *p = rt->method; *p && o < id + 20; p++)
+		*o++ = (char)tolower((unsigned char)*p);
+	for (const char *p = rt->path; *p && o < id + sizeof(id) - 1; p++)
+		if (isalnum((unsigned char)*p))
+			*o++ = *p;
+		else if (o[-1] != '_')
+			*o++ = '_';
+	while (o > id && o[-1] == '_')
+		o--;
+	*o = '\0';
+	json_object_set_new(op, "operationId", json_string(id));
+	json_object_set_new(op, "summary", json_string(rt->summary));
+	json_object_set_new(op, "tags", json_pack("[s]", rt->tag));
+	for (const char *p = strchr(rt->path, '{'); p; p = strchr(p + 1, '{')) {
+		const char *e = strchr(p, '}');
+		json_array_append_new(params, json_pack("{s:s%,s:s,s:b,s:{s:s}}", "name", p + 1,
+		                                        (size_t)(e - p - 1), "in", "path",
+		                                        "required", 1, "schema", "type", "string"));
+	}
+	if (rt->query) {
+		char *q = strdup(rt->query), *save = NULL;
+		for (char *t = strtok_r(q, " ", &save); t; t = strtok_r(NULL, " ", &save))
+			json_array_append_new(params, json_pack("{s:s,s:s,s:{s:s}}", "name", t, "in",
+			                                        "query", "schema", "type", "string"));
+		free(q);
+	}
+	if (json_array_size(params))
+		json_object_set(op, "parameters", params);
+	if (rt->body) {
+		json_t *schema = json_loads(rt->body, 0, NULL);
+		json_t *media = json_pack("{s:o}", "schema", schema ? schema : json_object());
+		if (rt->example)
+			json_object_set_new(media, "example", json_loads(rt->example, 0, NULL));
+		json_object_set_new(op, "requestBody", json_pack("{s:b,s:{s:o}}", "required", 0,
+		                                                 "content", "application/json", media));
+	}
+	char st[8];
+	snprintf(st, sizeof(st), "%d", rt->status);
+	json_t *ok = json_pack("{s:s}", "description", "success");
+	if (rt->status != 204) {
+		json_t *schema = rt->response ? json_pack("{s:s+}", "$ref", "#/components/schemas/",
+		                                          rt->response) : json_object();
+		json_object_set_new(ok, "content", json_pack("{s:{s:o}}", "application/json",
+		                                             "schema", schema));
+	}
+	json_object_set_new(responses, st, ok);
+	json_object_set_new(responses, "400", error_response("invalid input"));
+	if (rt->auth) {
+		json_object_set_new(responses, "401", error_response("not authenticated"));
+		json_object_set_new(responses, "403", error_response("not allowed"));
+		json_object_set_new(op, "security", json_pack("[{s:[]}]", "bearer"));
+	}
+	json_object_set_new(responses, "404", error_response("not found or not visible"));
+	json_object_set_new(op, "responses", responses);
+	json_decref(params);
+	return op;
+}
+
+static char *document;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void build(void)
+{
+	json_t *paths = json_object();
+	for (int i = 0; i < cu_nroutes; i++) {
+		const cu_route *rt = &cu_routes[i];
+		json_t *item = json_object_get(paths, rt->path);
+		if (!item) {
+			item = json_object();
+			json_object_set_new(paths, rt->path, item);
+		}
+		char m[8];
+		size_t k;
+		for (k = 0; rt->method[k] && k < sizeof(m) - 1; k++)
+			m[k] = (char)tolower((unsigned char)rt->method[k]);
+		m[k] = '\0';
+		json_object_set_new(item, m, operation(rt));
+	}
+	json_t *doc = json_pack("{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:o}", "openapi", "3.1.0",
+	                        "info", "title", "custodia API", "version", CU_VERSION,
+	                        "description", "Cross-border criminal justice cooperation: "
+	                        "organisations, cases, JITs under need-to-know.",
+	                        "servers", "url", "/", "paths", paths, "components",
+	                        json_loads(components, 0, NULL));
+	document = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	json_decref(doc);
+}
+
+char *cu_http_openapi(void)
+{
+	pthread_once(&once, build);
+	return document ? strdup(document) : NULL;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* http: the route table and the request seen by handlers (private to http). */
+#ifndef CU_HTTP_ROUTE_H
+#define CU_HTTP_ROUTE_H
+
+#include <stdbool.h>
+
+#include "core/core.h"
+
+#define CU_MAX_PARAMS 4
+
+/* A request as handlers see it: no h2o types leak past server.c. */
+typedef struct cu_req {
+	cu_core *core;
+	cu_actor actor;
+	char token_id[17];
+	const char *params[CU_MAX_PARAMS]; /* path parameters, decoded, NUL-terminated */
+	json_t *body;                      /* the parsed JSON object, or NULL */
+	void *impl;                        /* server.c's request */
+	/* The answer: status and either a JSON value or raw JSON text. */
+	int status;
+	json_t *out;
+	cu_buf raw;
+} cu_req;
+
+/* A query parameter, percent-decoded; NULL if absent. CU_EINVALID if bad. */
+int cu_req_query(cu_req *rq, const char **out, const char *name);
+
+typedef int (*cu_handler)(cu_req *rq);
+
+/*
+ * One route: the single description from which the router, the OpenAPI
+ * document and the route coverage test are derived.
+ */
+typedef struct cu_route {
+	const char *method, *path; /* path segments "{name}" are parameters */
+	cu_handler handler;
+	bool auth;                 /* needs a bearer token */
+	int status;                /* status on success */
+	const char *tag, *summary;
+	const char *query;         /* space-separated query parameter names */
+	const char *body;          /* JSON Schema of the request body, or NULL */
+	const char *example;       /* an example request body */
+	const char *response;      /* JSON Schema name of the response (components) */
+} cu_route;
+
+extern const cu_route cu_routes[];
+extern const int cu_nroutes;
+
+/* Matches method and path; params receive pointers into the scratch copy. */
+const cu_route *cu_route_match(const char *method, size_t mlen, char *path,
+                               const char *params[CU_MAX_PARAMS], bool *method_mismatch);
+
+#endif

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * http: the route table. This is the one description of the API: the router
+ * matches it, the OpenAPI document is generated from it, and the API tests
+ * call every route the document lists.
+ */
+#include <string.h>
+
+#include "http/handlers.h"
+#include "http/route.h"
+
+/* JSON written as C tokens, so that schemas read as JSON. */
+#define J(...) J_(__VA_ARGS__)
+#define J_(...) #__VA_ARGS__
+
+#define DATE {"type": "string", "format": "date"}
+
+const cu_route cu_routes[] = {
+	{"GET", "/healthz", h_health, false, 200, "system", "Liveness check", NULL, NULL, NULL,
+	 "Health"},
+	{"GET", "/api/v1/openapi.json", h_openapi, false, 200, "system", "This OpenAPI document",
+	 NULL, NULL, NULL, NULL},
+	{"POST", "/api/v1/session", h_login, false, 201, "auth",
+	 "Log in: exchange a username and password for a bearer token", NULL,
+	 J({"type": "object", "additionalProperties": false, "required": ["username", "password"],
+	    "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}),
+	 J({"username": "se", "password": "demo"}), "Session"},
+	{"DELETE", "/api/v1/session", h_logout, true, 204, "auth", "Log out: revoke this token",
+	 NULL, NULL, NULL, NULL},
+	{"GET", "/api/v1/me", h_me, true, 200, "auth", "The authenticated user", NULL, NULL, NULL,
+	 "User"},
+	{"GET", "/api/v1/crime-types", h_crime_types, true, 200, "reference",
+	 "Crime types a case can have", NULL, NULL, NULL, NULL},
+	{"GET", "/api/v1/orgs", h_org_list, true, 200, "reference", "All organisations", NULL,
+	 NULL, NULL, "Org"},
+	{"POST", "/api/v1/orgs", h_org_create, true, 201, "reference",
+	 "Add an organisation (operator administrators)", NULL,
+	 J({"type": "object", "additionalProperties": false, "required": ["code", "kind", "name"],
+	    "properties": {"code": {"type": "string", "pattern": "^[A-Z0-9]{2,16}$"},
+	                   "kind": {"enum": ["national_member", "liaison_prosecutor",
+	                                     "international_organisation", "eu_agency", "network"]},
+	                   "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+	                   "name": {"type": "string", "maxLength": 200}}}),
+	 J({"code": "IRMCT", "kind": "international_organisation",
+	    "name": "International Residual Mechanism for Criminal Tribunals"}), "Org"},
+	{"GET", "/api/v1/orgs/{code}", h_org_get, true, 200, "reference", "One organisation", NULL,
+	 NULL, NULL, "Org"},
+	{"PATCH", "/api/v1/orgs/{code}", h_org_update, true, 200, "reference",
+	 "Change an organisation (operator administrators)", NULL,
+	 J({"type": "object", "additionalProperties": false,
+	    "properties": {"kind": {"type": "string"}, "country": {"type": "string"},
+	                   "name": {"type": "string", "maxLength": 200}}}),
+	 J({"name": "National desk Sweden"}), "Org"},
+	{"GET", "/api/v1/users", h_user_list, true, 200, "users",
+	 "Users of an organisation (its administrators)", "org", NULL, NULL, "User"},
+	{"POST", "/api/v1/users", h_user_create, true, 201, "users",
+	 "Add a user (administrators of its organisation)", NULL,
+	 J({"type": "object", "additionalProperties": false,
+	    "required": ["username", "password", "role"],
+	    "properties": {"username": {"type": "string", "pattern": "^[a-z0-9][a-z0-9._-]{0,63}$"},
+	                   "password": {"type": "string", "minLength": 4},
+	                   "org": {"type": "string"},
+	                   "role": {"enum": ["admin", "prosecutor", "analyst", "observer"]},
+	                   "full_name": {"type": "string", "maxLength": 200}}}),
+	 J({"username": "se-analyst2", "password": "correct horse", "role": "analyst"}), "User"},
+	{"GET", "/api/v1/users/{username}", h_user_get, true, 200, "users",
+	 "One user (themselves or their administrators)", NULL, NULL, NULL, "User"},
+	{"PATCH", "/api/v1/users/{username}", h_user_update, true, 200, "users",
+	 "Change a user's password, name, role or disabled flag", NULL,
+	 J({"type": "object", "additionalProperties": false,
+	    "properties": {"password": {"type": "string", "minLength": 4},
+	                   "role": {"enum": ["admin", "prosecutor", "analyst", "observer"]},
+	                   "full_name": {"type": "string"}, "disabled": {"type": "boolean"}}}),
+	 J({"full_name": "Demo prosecutor"}), "User"},
+	{"GET", "/api/v1/tokens", h_token_list, true, 200, "auth",
+	 "API tokens (own; administrators: their organisation's)", NULL, NULL, NULL, NULL},
+	{"POST", "/api/v1/tokens", h_token_create, true, 201, "auth",
+	 "Create an API token; its secret is shown only in this answer", NULL,
+	 J({"type": "object", "additionalProperties": false,
+	    "properties": {"label": {"type": "string"},
+	                   "expires_in_days": {"type": "integer", "minimum": 1, "maximum": 3650}}}),
+	 J({"label": "nightly export", "expires_in_days": 30}), NULL},
+	{"DELETE", "/api/v1/tokens/{id}", h_token_revoke, true, 204, "auth", "Revoke a token",
+	 NULL, NULL, NULL, NULL},
+	{"GET", "/api/v1/cases", h_case_list, true, 200, "cases",
+	 "Cases the caller's organisation may see, newest first", "status crime_type country q "
+	 "limit after", NULL, NULL, "CaseList"},
+	{"POST", "/api/v1/cases", h_case_create, true, 201, "cases",
+	 "Open a case; the caller's organisation is its requesting owner", NULL,
+	 J({"type": "object", "additionalProperties": false, "required": ["title", "crime_types"],
+	    "properties": {"title": {"type": "string", "maxLength": 300},
+	                   "crime_types": {"type": "array", "items": {"type": "string"}},
+	                   "opened_on": DATE, "retention_review_on": DATE,
+	                   "national_ref": {"type": "string", "maxLength": 64},
+	                   "participants": {"type": "array", "items": {"$ref":
+	                     "#/components/schemas/ParticipantIn"}}}}),
+	 J({"title": "Online investment fraud", "crime_types": ["swindling_fraud"],
+	    "national_ref": "AM-555-26", "participants": [{"org": "DE", "access": "participant"}]}),
+	 "Case"},
+	{"GET", "/api/v1/cases/{id}", h_case_get, true, 200, "cases",
+	 "One case; {id} is its id, its reference (URL-encoded) or a national case number", NULL,
+	 NULL, NULL, "Case"},
+	{"PATCH", "/api/v1/cases/{id}", h_case_update, true, 200, "cases",
+	 "Change a case (owners): title, crime types, retention review, status", NULL,
+	 J({"type": "object", "additionalProperties": false,
+	    "properties": {"title": {"type": "string"},
+	                   "crime_types": {"type": "array", "items": {"type": "string"}},
+	                   "retention_review_on": DATE,
+	                   "status": {"enum": ["open", "closed", "archived"]}}}),
+	 J({"retention_review_on": "2029-03-02"}), "Case"},
+	{"POST", "/api/v1/cases/{id}/close", h_case_close, true, 200, "cases",
+	 "Close a case (owners)", NULL,
+	 J({"type": "object", "additionalProperties": false,
+	    "properties": {"reason": {"type": "string"}}}),
+	 J({"reason": "Proceedings concluded"}), "Case"},
+	{"GET", "/api/v1/cases/{id}/participants", h_participant_list, true, 200, "cases",
+	 "Participating organisations and their national case numbers", NULL, NULL, NULL, NULL},
+	{"POST", "/api/v1/cases/{id}/participants", h_participant_add, true, 201, "cases",
+	 "Bring an organisation into a case (owners)", NULL,
+	 J({"$ref": "#/components/schemas/ParticipantIn"}),
+	 J({"org": "NL", "access": "observer"}), "Case"},
+	{"PATCH", "/api/v1/cases/{id}/participants/{org}", h_participant_update, true, 200,
+	 "cases", "Change a participant's access (owners) or one's own national case number",
+	 NULL,
+	 J({"type": "object", "additionalProperties": false,
+	    "properties": {"access": {"enum": ["owner", "participant", "observer"]},
+	                   "national_ref": {"type": "string", "maxLength": 64}}}),
+	 J({"national_ref": "AM-48213-26"}), "Case"},
+	{"DELETE", "/api/v1/cases/{id}/participants/{org}", h_participant_remove, true, 204,
+	 "cases", "Remove a participant (owners)", NULL, NULL, NULL, NULL},
+	{"GET", "/api/v1/cases/{id}/events", h_case_events, true, 200, "cases",
+	 "The case's timeline: every recorded change", "after limit", NULL, NULL, NULL},
+	{"GET", "/api/v1/jits", h_jit_list, true, 200, "jits",
+	 "JITs the caller's organisation belongs to or sees through a case", NULL, NULL, NULL,
+	 NULL},
+	{"POST", "/api/v1/jits", h_jit_create, true, 201, "jits",
+	 "Set up a JIT; the caller's organisation is a member", NULL,
+	 J({"type": "object", "additionalProperties": false,
+	    "required": ["name", "signed_on", "expires_on"],
+	    "properties": {"name": {"type": "string"}, "signed_on": DATE, "expires_on": DATE,
+	                   "cases": {"type": "array"},
+	                   "members": {"type": "array", "items": {"type": "object",
+	                     "properties": {"org": {"type": "string"},
+	                                    "role": {"enum": ["member", "participant"]}}}}}}),
+	 J({"name": "JIT on investment fraud", "signed_on": "2026-01-10",
+	    "expires_on": "2028-01-10", "members": [{"org": "DE"}]}), "Jit"},
+	{"GET", "/api/v1/jits/{id}", h_jit_get, true, 200, "jits", "One JIT", NULL, NULL, NULL,
+	 "Jit"},
+	{"POST", "/api/v1/jits/{id}/extensions", h_jit_extend, true, 201, "jits",
+	 "Extend a JIT's agreement, with reasons", NULL,
+	 J({"type": "object", "additionalProperties": false, "required": ["expires_on", "reason"],
+	    "properties": {"expires_on": DATE, "reason": {"type": "string", "minLength": 1}}}),
+	 J({"expires_on": "2030-01-10", "reason": "Further evidence expected from partners"}),
+	 "Jit"},
+	{"POST", "/api/v1/jits/{id}/members", h_jit_member_add, true, 201, "jits",
+	 "Add a member organisation", NULL,
+	 J({"type": "object", "additionalProperties": false, "required": ["org"],
+	    "properties": {"org": {"type": "string"}, "role": {"enum": ["member", "participant"]}}}),
+	 J({"org": "EUROPOL", "role": "participant"}), "Jit"},
+	{"POST", "/api/v1/jits/{id}/cases", h_jit_case_add, true, 201, "jits",
+	 "Link a case the caller owns", NULL,
+	 J({"type": "object", "additionalProperties": false, "required": ["case"],
+	    "properties": {"case": {"type": ["string", "integer"]}}}),
+	 J({"case": "2026/0001"}), "Jit"},
+};
+
+const int cu_nroutes = sizeof(cu_routes) / sizeof(cu_routes[0]);
+
+/* Compares a path with a pattern segment by segment, capturing {params}. */
+static bool match_path(const char *pattern, char *path, const char *params[CU_MAX_PARAMS])
+{
+	int np = 0;
+	const char *p = pattern;
+	char *s = path;
+	while (*p && *s) {
+		if (*p != '/' || *s != '/')
+			return false;
+		p++;
+		s++;
+		const char *pend = strchr(p, '/');
+		char *send = strchr(s, '/');
+		size_t plen = pend ? (size_t)(pend - p) : strlen(p);
+		size_t slen = send ? (size_t)(send - s) : strlen(s);
+		if (plen > 1 && p[0] == '{') {
+			if (slen == 0 || np == CU_MAX_PARAMS)
+				return false;
+			params[np++] = s;
+		} else if (plen != slen || memcmp(p, s, plen) != 0) {
+			return false;
+		}
+		p += plen;
+		s += slen;
+	}
+	return *p == '\0' && *s == '\0';
+}
+
+const cu_route *cu_route_match(const char *method, size_t mlen, char *path,
+                               const char *params[CU_MAX_PARAMS], bool *method_mismatch)
+{
+	*method_mismatch = false;
+	for (int i = 0; i < cu_nroutes; i++) {
+		const char *tmp[CU_MAX_PARAMS] = {0};
+		if (!match_path(cu_routes[i].path, path, tmp))
+			continue;
+		if (strlen(cu_routes[i].method) != mlen || memcmp(cu_routes[i].method, method, mlen)) {
+			*method_mismatch = true;
+			continue;
+		}
+		/* Terminate captured segments only once the route is chosen. */
+		for (int k = 0; k < CU_MAX_PARAMS && tmp[k]; k++) {
+			char *slash = strchr((char *)tmp[k], '/');
+			if (slash)
+				*slash = '\0';
+			params[k] = tmp[k];
+		}
+		return &cu_routes[i];
+	}
+	return NULL;
+}

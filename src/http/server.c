@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * http: the server. One h2o event loop per thread, each with its own
+ * listening socket (SO_REUSEPORT) and its own store connection, so a request
+ * runs start to finish on one thread without locks. Handlers are synchronous:
+ * a write is committed before its answer is queued, which is what makes a
+ * shutdown at any moment lose nothing that was acknowledged.
+ */
+#include <errno.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <h2o.h>
+
+#include "crypto/crypto.h"
+#include "http/http.h"
+#include "http/route.h"
+
+struct worker {
+	h2o_context_t ctx; /* first: a request's conn->ctx leads back to its worker */
+	h2o_accept_ctx_t accept_ctx;
+	h2o_evloop_t *loop;
+	h2o_socket_t *listener;
+	int fd;
+	cu_core *core;
+	pthread_t tid;
+};
+
+static h2o_globalconf_t config;
+static atomic_int stopping;
+
+static int status_of(int code)
+{
+	switch (code) {
+	case CU_EINVALID: return 400;
+	case CU_EAUTH: return 401;
+	case CU_EDENIED: return 403;
+	case CU_ENOTFOUND: return 404;
+	case CU_EEXISTS:
+	case CU_ECONFLICT: return 409;
+	case CU_ETOOBIG: return 413;
+	default: return 500;
+	}
+}
+
+static const char *reason_of(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	default: return "Internal Server Error";
+	}
+}
+
+static void send_json(h2o_req_t *req, int status, const char *body, size_t len)
+{
+	req->res.status = status;
+	req->res.reason = reason_of(status);
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
+	               H2O_STRLIT("application/json; charset=utf-8"));
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
+	               H2O_STRLIT("no-store"));
+	h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"),
+	                      0, NULL, H2O_STRLIT("nosniff"));
+	req->res.content_length = len;
+	h2o_send_inline(req, body, len);
+}
+
+/* {"error":{"code":..,"message":..}}; 5xx details go to the log only. */
+static void send_error(h2o_req_t *req, int status, const char *code, const char *message)
+{
+	cu_buf b;
+	cu_buf_init(&b, 8192);
+	if (status >= 500) {
+		fprintf(stderr, "custodia: %.*s %.*s: %s: %s\n", (int)req->method.len,
+		        req->method.base, (int)req->path.len, req->path.base, code, message);
+		message = "internal error; the server log has the details";
+	}
+	if (cu_buf_puts(&b, "{\"error\":{\"code\":") == 0 && cu_buf_json_str(&b, code) == 0 &&
+	    cu_buf_puts(&b, ",\"message\":") == 0 && cu_buf_json_str(&b, message) == 0 &&
+	    cu_buf_puts(&b, "}}") == 0)
+		send_json(req, status, b.data, b.len);
+	else
+		send_json(req, 500, "{\"error\":{\"code\":\"internal\",\"message\":\"\"}}", 43);
+	cu_buf_free(&b);
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decodes [s, s+n) into pool memory; NULL if malformed or not UTF-8. */
+static char *decode(h2o_mem_pool_t *pool, const char *s, size_t n, bool plus_space)
+{
+	char *out = h2o_mem_alloc_pool(pool, n + 1), *o = out;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%') {
+			int hi, lo;
+			if (i + 2 >= n || (hi = hexval(s[i + 1])) < 0 || (lo = hexval(s[i + 2])) < 0)
+				return NULL;
+			*o++ = (char)(hi << 4 | lo);
+			i += 2;
+		} else {
+			*o++ = plus_space && s[i] == '+' ? ' ' : s[i];
+		}
+	}
+	*o = '\0';
+	if (!cu_utf8_valid(out, (size_t)(o - out)) || memchr(out, '\0', (size_t)(o - out)))
+		return NULL;
+	return out;
+}
+
+int cu_req_query(cu_req *rq, const char **out, const char *name)
+{
+	h2o_req_t *req = rq->impl;
+	size_t nl = strlen(name);
+	*out = NULL;
+	if (req->query_at == SIZE_MAX)
+		return 0;
+	const char *p = req->path.base + req->query_at + 1, *end = req->path.base + req->path.len;
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *stop = amp ? amp : end;
+		const char *eq = memchr(p, '=', (size_t)(stop - p));
+		const char *kend = eq ? eq : stop;
+		if ((size_t)(kend - p) == nl && memcmp(p, name, nl) == 0) {
+			const char *v = eq ? eq + 1 : stop;
+			*out = decode(&req->pool, v, (size_t)(stop - v), true);
+			if (!*out)
+				return cu_error_set(CU_EINVALID, "query parameter \"%s\" is not valid "
+				                    "percent-encoded UTF-8", name);
+			return 0;
+		}
+		p = stop + 1;
+	}
+	return 0;
+}
+
+static bool is_json_type(h2o_req_t *req)
+{
+	ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
+	if (i < 0)
+		return false;
+	h2o_iovec_t v = req->headers.entries[i].value;
+	return v.len >= 16 && strncasecmp(v.base, "application/json", 16) == 0;
+}
+
+static int authenticate(cu_req *rq, h2o_req_t *req)
+{
+	ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
+	if (i < 0)
+		return cu_error_set(CU_EAUTH, "missing Authorization: Bearer header "
+		                    "(POST /api/v1/session to log in)");
+	h2o_iovec_t v = req->headers.entries[i].value;
+	if (v.len < 8 || strncasecmp(v.base, "Bearer ", 7) != 0 || v.len > 200)
+		return cu_error_set(CU_EAUTH, "the Authorization header must be \"Bearer TOKEN\"");
+	char token[201];
+	memcpy(token, v.base + 7, v.len - 7);
+	token[v.len - 7] = '\0';
+	int r = cu_auth_bearer(rq->core, &rq->actor, rq->token_id, token);
+	cu_wipe(token, sizeof(token));
+	return r;
+}
+
+static int on_req(h2o_handler_t *self, h2o_req_t *req)
+{
+	struct worker *w = (struct worker *)req->conn->ctx;
+	const char *params[CU_MAX_PARAMS] = {0};
+	bool bad_method = false;
+	int r = 0;
+
+	char *path = h2o_mem_alloc_pool(&req->pool, req->path_normalized.len + 1);
+	memcpy(path, req->path_normalized.base, req->path_normalized.len);
+	path[req->path_normalized.len] = '\0';
+	const cu_route *rt = cu_route_match(req->method.base, req->method.len, path, params,
+	                                    &bad_method);
+	if (!rt) {
+		if (bad_method)
+			send_error(req, 405, "method_not_allowed", "this path does not accept that method");
+		else
+			send_error(req, 404, "not_found", "no such route");
+		return 0;
+	}
+
+	cu_req rq = {.core = w->core, .impl = req};
+	cu_buf_init(&rq.raw, 0);
+	for (int i = 0; i < CU_MAX_PARAMS; i++) {
+		if (!params[i])
+			break;
+		if (!(rq.params[i] = decode(&req->pool, params[i], strlen(params[i]), false))) {
+			send_error(req, 400, "invalid", "a path segment is not valid percent-encoded "
+			           "UTF-8");
+			return 0;
+		}
+	}
+	cu_error_clear();
+	if (rt->auth && (r = authenticate(&rq, req)) != 0)
+		goto fail;
+	if (rt->body) {
+		if (req->entity.base && req->entity.len > 0) {
+			if (!is_json_type(req)) {
+				send_error(req, 415, "unsupported_media_type",
+				           "the request body must be application/json");
+				return 0;
+			}
+			if ((r = cu_json_parse_object(&rq.body, req->entity.base, req->entity.len)) != 0)
+				goto fail;
+		} else {
+			rq.body = json_object();
+		}
+	}
+	rq.status = rt->status;
+	if ((r = rt->handler(&rq)) != 0)
+		goto fail;
+	if (rq.status == 204) {
+		req->res.status = 204;
+		req->res.reason = reason_of(204);
+		h2o_send_inline(req, "", 0);
+	} else if (rq.out) {
+		char *text = json_dumps(rq.out, JSON_COMPACT | JSON_ENCODE_ANY);
+		if (text) {
+			send_json(req, rq.status, text, strlen(text));
+			free(text);
+		} else {
+			send_error(req, 500, "no_memory", "cannot serialise the answer");
+		}
+	} else {
+		send_json(req, rq.status, rq.raw.data ? rq.raw.data : "{}",
+		          rq.raw.data ? rq.raw.len : 2);
+	}
+	goto out;
+fail:
+	if (r == CU_EAUTH)
+		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, NULL,
+		               H2O_STRLIT("Bearer"));
+	send_error(req, status_of(r), cu_errname(r), cu_error_message(r));
+out:
+	json_decref(rq.body);
+	json_decref(rq.out);
+	cu_buf_free(&rq.raw);
+	return 0;
+}
+
+static void on_accept(h2o_socket_t *listener, const char *err)
+{
+	struct worker *w = listener->data;
+	h2o_socket_t *sock;
+	if (err)
+		return;
+	if ((sock = h2o_evloop_socket_accept(listener)) == NULL)
+		return;
+	h2o_accept(&w->accept_ctx, sock);
+}
+
+static void *run(void *arg)
+{
+	struct worker *w = arg;
+	while (!atomic_load(&stopping))
+		h2o_evloop_run(w->loop, 100);
+	/* Stop accepting, ask connections to close, let queued answers go out. */
+	h2o_socket_read_stop(w->listener);
+	h2o_socket_close(w->listener);
+	h2o_context_request_shutdown(&w->ctx);
+	for (int i = 0; i < 5; i++)
+		h2o_evloop_run(w->loop, 50);
+	return NULL;
+}
+
+static int parse_listen(struct sockaddr_storage *ss, socklen_t *len, const char *listen)
+{
+	char host[256];
+	const char *colon = strrchr(listen, ':');
+	if (!colon || colon == listen || (size_t)(colon - listen) >= sizeof(host))
+		return cu_error_set(CU_EINVALID, "--listen must be ADDRESS:PORT (got \"%s\")", listen);
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV,
+	                         .ai_socktype = SOCK_STREAM}, *res;
+	if (getaddrinfo(host, colon + 1, &hints, &res) != 0)
+		return cu_error_set(CU_EINVALID, "--listen: \"%s\" is not a numeric address and port",
+		                    listen);
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static int open_listener(int *out, struct sockaddr_storage *ss, socklen_t len)
+{
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), on = 1;
+	if (fd < 0)
+		return cu_error_set(CU_EIO, "socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	if (bind(fd, (struct sockaddr *)ss, len) != 0 || listen(fd, SOMAXCONN) != 0) {
+		int e = errno;
+		close(fd);
+		return cu_error_set(CU_EIO, "cannot listen: %s", strerror(e));
+	}
+	*out = fd;
+	return 0;
+}
+
+static bool is_loopback(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24) == 127;
+	if (ss->ss_family == AF_INET6)
+		return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)ss)->sin6_addr);
+	return false;
+}
+
+static int write_ready(const char *path, const char *url)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return cu_error_set(CU_EIO, "cannot write %s: %s", tmp, strerror(errno));
+	fprintf(f, "%s\n", url);
+	if (fclose(f) != 0 || rename(tmp, path) != 0)
+		return cu_error_set(CU_EIO, "cannot write %s: %s", path, strerror(errno));
+	return 0;
+}
+
+int cu_http_serve(const cu_server_config *cfg)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	sigset_t sigs;
+	struct worker *ws = NULL;
+	int n = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	int r, started = 0;
+
+	if (n < 1)
+		n = 1;
+	if (n > 64)
+		n = 64;
+	if ((r = parse_listen(&ss, &sslen, cfg->listen ? cfg->listen : "127.0.0.1:8080")) != 0)
+		return r;
+
+	/* Only this thread takes the signals: workers inherit the mask. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	h2o_config_init(&config);
+	config.max_request_entity_size = cfg->max_body ? cfg->max_body : (1 << 20);
+	h2o_hostconf_t *host = h2o_config_register_host(&config,
+	                                                h2o_iovec_init(H2O_STRLIT("default")), 65535);
+	h2o_pathconf_t *pc = h2o_config_register_path(host, "/", 0);
+	h2o_handler_t *h = h2o_create_handler(pc, sizeof(*h));
+	h->on_req = on_req;
+
+	if (!(ws = calloc((size_t)n, sizeof(*ws))))
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	cu_core_config cc = {.datadir = cfg->datadir, .session_ttl = cfg->session_ttl};
+	for (int i = 0; i < n; i++) {
+		ws[i].fd = -1;
+		if ((r = cu_core_open(&ws[i].core, &cc)) != 0)
+			goto out;
+		if ((r = open_listener(&ws[i].fd, &ss, sslen)) != 0)
+			goto out;
+		if (i == 0) {
+			/* Port 0: the others must bind the port the first one got. */
+			sslen = sizeof(ss);
+			getsockname(ws[0].fd, (struct sockaddr *)&ss, &sslen);
+		}
+	}
+
+	char addr[INET6_ADDRSTRLEN + 8] = "?", url[300];
+	int port;
+	if (ss.ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, addr, sizeof(addr));
+		port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+		snprintf(url, sizeof(url), "http://[%s]:%d", addr, port);
+	} else {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, addr, sizeof(addr));
+		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		snprintf(url, sizeof(url), "http://%s:%d", addr, port);
+	}
+
+	for (int i = 0; i < n; i++) {
+		ws[i].loop = h2o_evloop_create();
+		h2o_context_init(&ws[i].ctx, ws[i].loop, &config);
+		ws[i].accept_ctx.ctx = &ws[i].ctx;
+		ws[i].accept_ctx.hosts = config.hosts;
+		ws[i].listener = h2o_evloop_socket_create(ws[i].loop, ws[i].fd,
+		                                          H2O_SOCKET_FLAG_DONT_READ);
+		ws[i].listener->data = &ws[i];
+		h2o_socket_read_start(ws[i].listener, on_accept);
+	}
+	for (; started < n; started++)
+		if (pthread_create(&ws[started].tid, NULL, run, &ws[started]) != 0) {
+			r = cu_error_set(CU_EIO, "cannot start a server thread");
+			atomic_store(&stopping, 1);
+			break;
+		}
+	if (r == 0) {
+		if (!cfg->quiet) {
+			printf("custodia: serving %s on %s (%d threads)%s\n", cfg->datadir, url, n,
+			       is_loopback(&ss) ? " - loopback only" : "");
+			fflush(stdout);
+		}
+		if (cfg->ready_file && (r = write_ready(cfg->ready_file, url)) != 0)
+			atomic_store(&stopping, 1);
+		int sig;
+		while (r == 0 && !atomic_load(&stopping)) {
+			if (sigwait(&sigs, &sig) == 0)
+				atomic_store(&stopping, 1);
+		}
+	}
+	for (int i = 0; i < started; i++)
+		pthread_join(ws[i].tid, NULL);
+	if (!cfg->quiet && r == 0) {
+		printf("custodia: stopped\n");
+		fflush(stdout);
+	}
+out:
+	for (int i = 0; i < n; i++) {
+		cu_core_close(ws[i].core);
+		if (!ws[i].listener && ws[i].fd >= 0)
+			close(ws[i].fd);
+	}
+	free(ws);
+	return r;
+}

@@ -1,0 +1,1228 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* store: the SQLite implementation of the store interface. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/schema.h"
+#include "store/store.h"
+
+#define NSTMT 96
+
+struct cu_store {
+	sqlite3 *db;
+	int depth;     /* nesting of cu_store_begin */
+	bool failed;   /* an inner level rolled back: the outermost must too */
+	struct {
+		const char *sql; /* static strings: cached by address */
+		sqlite3_stmt *st;
+	} cache[NSTMT];
+	int ncache;
+};
+
+int cu_store_schema_latest(void)
+{
+	return cu_schema_count;
+}
+
+static int dberr(cu_store *s, int rc, const char *what)
+{
+	int ext = sqlite3_extended_errcode(s->db);
+	const char *msg = sqlite3_errmsg(s->db);
+	if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return cu_error_set(CU_EEXISTS, "%s: already exists (%s)", what, msg);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return cu_error_set(CU_EINVALID, "%s: %s", what, msg);
+	if ((rc & 0xff) == SQLITE_BUSY)
+		return cu_error_set(CU_EDB, "%s: the database is busy", what);
+	if ((rc & 0xff) == SQLITE_FULL)
+		return cu_error_set(CU_EIO, "%s: the disk is full", what);
+	if ((rc & 0xff) == SQLITE_READONLY)
+		return cu_error_set(CU_EIO, "%s: the database is read-only", what);
+	return cu_error_set(CU_EDB, "%s: %s", what, msg);
+}
+
+/* A cached statement for a static SQL string, reset and ready to bind. */
+static sqlite3_stmt *stmt(cu_store *s, const char *sql)
+{
+	for (int i = 0; i < s->ncache; i++) {
+		if (s->cache[i].sql == sql) {
+			sqlite3_reset(s->cache[i].st);
+			sqlite3_clear_bindings(s->cache[i].st);
+			return s->cache[i].st;
+		}
+	}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		cu_error_set(CU_EDB, "prepare: %s", sqlite3_errmsg(s->db));
+		return NULL;
+	}
+	if (s->ncache < NSTMT) {
+		s->cache[s->ncache].sql = sql;
+		s->cache[s->ncache].st = st;
+		s->ncache++;
+	}
+	return st;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/*
+ * A row as a JSON object. Column naming conventions: "x_json" holds JSON text
+ * and becomes x; "x_bool" holds 0/1 and becomes a boolean x.
+ */
+static json_t *row_json(sqlite3_stmt *st)
+{
+	json_t *o = json_object();
+	int n = sqlite3_column_count(st);
+	for (int i = 0; i < n; i++) {
+		const char *name = sqlite3_column_name(st, i);
+		size_t nl = strlen(name);
+		char key[64];
+		json_t *v;
+		snprintf(key, sizeof(key), "%s", name);
+		if (nl > 5 && strcmp(name + nl - 5, "_json") == 0) {
+			key[nl - 5] = '\0';
+			const char *t = (const char *)sqlite3_column_text(st, i);
+			v = t ? json_loads(t, 0, NULL) : NULL;
+			if (!v)
+				v = json_null();
+		} else if (nl > 5 && strcmp(name + nl - 5, "_bool") == 0) {
+			key[nl - 5] = '\0';
+			v = json_boolean(sqlite3_column_int(st, i));
+		} else {
+			switch (sqlite3_column_type(st, i)) {
+			case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(st, i)); break;
+			case SQLITE_FLOAT: v = json_real(sqlite3_column_double(st, i)); break;
+			case SQLITE_NULL: v = json_null(); break;
+			default: v = json_string((const char *)sqlite3_column_text(st, i));
+			}
+		}
+		json_object_set_new(o, key, v ? v : json_null());
+	}
+	return o;
+}
+
+/* Steps a statement that returns no rows. */
+static int exec_stmt(cu_store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		int r = dberr(s, rc, what);
+		sqlite3_reset(st);
+		return r;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* Runs a query and returns its rows as an array. */
+static int query_rows(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what)
+{
+	json_t *a = json_array();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(a, row_json(st));
+	if (rc != SQLITE_DONE) {
+		json_decref(a);
+		int r = dberr(s, rc, what);
+		sqlite3_reset(st);
+		return r;
+	}
+	sqlite3_reset(st);
+	*out = a;
+	return 0;
+}
+
+/* Runs a query for one row as an object; CU_ENOTFOUND if none. */
+static int query_row(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = row_json(st);
+		sqlite3_reset(st);
+		return 0;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return cu_error_set(CU_ENOTFOUND, "%s: not found", what);
+	return dberr(s, rc, what);
+}
+
+static int exec_sql(cu_store *s, const char *sql, const char *what)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		int r = cu_error_set(rc == SQLITE_BUSY ? CU_EDB : CU_EDB, "%s: %s", what,
+		                     msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return r;
+	}
+	return 0;
+}
+
+static int migrate(cu_store *s)
+{
+	int r, version = cu_store_schema_version(s);
+	if (version > cu_schema_count)
+		return cu_error_set(CU_ESCHEMA,
+		                    "the database has schema version %d but this custodia knows "
+		                    "versions up to %d: install a newer custodia (refusing to open it)",
+		                    version, cu_schema_count);
+	for (int v = version; v < cu_schema_count; v++) {
+		char bump[64];
+		if ((r = exec_sql(s, "BEGIN IMMEDIATE", "migration")) != 0)
+			return r;
+		/* Re-read inside the lock: another process may have migrated. */
+		if (cu_store_schema_version(s) != v) {
+			exec_sql(s, "ROLLBACK", "migration");
+			v = cu_store_schema_version(s) - 1;
+			continue;
+		}
+		snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", v + 1);
+		r = 0;
+		for (const char *const *sql = cu_schema_migrations[v]; !r && *sql; sql++)
+			r = exec_sql(s, *sql, "migration");
+		if (r != 0 || (r = exec_sql(s, bump, "migration")) != 0 ||
+		    (r = exec_sql(s, "COMMIT", "migration")) != 0) {
+			exec_sql(s, "ROLLBACK", "migration");
+			return cu_error_set(r, "migration to schema version %d failed: %s", v + 1,
+			                    cu_error_message(r));
+		}
+	}
+	return 0;
+}
+
+int cu_store_open(cu_store **out, const char *datadir, bool create)
+{
+	char path[PATH_MAX];
+	int r;
+	*out = NULL;
+	if (snprintf(path, sizeof(path), "%s/custodia.db", datadir) >= (int)sizeof(path))
+		return cu_error_set(CU_EINVALID, "data directory path too long");
+	if (create) {
+		/* Create the file ourselves so that it is 0600 from its first byte. */
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return cu_error_set(CU_EIO, "cannot create %s: %s", path, strerror(errno));
+		close(fd);
+	} else if (access(path, F_OK) != 0) {
+		return cu_error_set(CU_ENOTFOUND,
+		                    "no custodia database in %s (run 'custodia init' first)", datadir);
+	}
+	cu_store *s = calloc(1, sizeof(*s));
+	if (!s)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		r = cu_error_set(CU_EDB, "cannot open %s: %s", path,
+		                 s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_extended_result_codes(s->db, 1);
+	if ((r = exec_sql(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+	                     "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
+	                  "configure database")) != 0)
+		goto fail;
+	if ((r = migrate(s)) != 0)
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	cu_store_close(s);
+	return r;
+}
+
+void cu_store_close(cu_store *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < s->ncache; i++)
+		sqlite3_finalize(s->cache[i].st);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+int cu_store_schema_version(cu_store *s)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	return v;
+}
+
+int cu_store_begin(cu_store *s)
+{
+	if (s->depth++ > 0)
+		return 0;
+	s->failed = false;
+	int rc = sqlite3_step(stmt(s, "BEGIN IMMEDIATE"));
+	if (rc != SQLITE_DONE) {
+		s->depth = 0;
+		return dberr(s, rc, "begin");
+	}
+	return 0;
+}
+
+int cu_store_commit(cu_store *s)
+{
+	if (s->depth <= 0)
+		return cu_error_set(CU_EDB, "commit without begin");
+	if (--s->depth > 0)
+		return 0;
+	if (s->failed) {
+		sqlite3_step(stmt(s, "ROLLBACK"));
+		return cu_error_set(CU_EDB, "transaction rolled back by an inner failure");
+	}
+	int rc = sqlite3_step(stmt(s, "COMMIT"));
+	if (rc != SQLITE_DONE) {
+		int r = dberr(s, rc, "commit");
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_step(stmt(s, "ROLLBACK"));
+		return r;
+	}
+	return 0;
+}
+
+void cu_store_rollback(cu_store *s)
+{
+	if (s->depth <= 0)
+		return;
+	if (--s->depth > 0) {
+		s->failed = true;
+		return;
+	}
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_step(stmt(s, "ROLLBACK"));
+}
+
+/* ---- meta and reference data ---------------------------------------- */
+
+int cu_store_meta_get(cu_store *s, char **out, const char *key)
+{
+	static const char sql[] = "SELECT value FROM meta WHERE key = ?1";
+	sqlite3_stmt *st = stmt(s, sql);
+	*out = NULL;
+	if (!st)
+		return CU_EDB;
+	bind_text(st, 1, key);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return *out ? 0 : CU_ENOMEM;
+	return rc == SQLITE_DONE ? CU_ENOTFOUND : dberr(s, rc, "meta");
+}
+
+int cu_store_meta_set(cu_store *s, const char *key, const char *value)
+{
+	static const char sql[] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+	                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+	sqlite3_stmt *st = stmt(s, sql);
+	if (!st)
+		return CU_EDB;
+	bind_text(st, 1, key);
+	bind_text(st, 2, value);
+	return exec_stmt(s, st, "meta");
+}
+
+int cu_store_crime_type_add(cu_store *s, const char *code, const char *label)
+{
+	static const char sql[] = "INSERT INTO crime_types(code, label) VALUES (?1, ?2) "
+	                          "ON CONFLICT(code) DO UPDATE SET label = excluded.label";
+	sqlite3_stmt *st = stmt(s, sql);
+	if (!st)
+		return CU_EDB;
+	bind_text(st, 1, code);
+	bind_text(st, 2, label);
+	return exec_stmt(s, st, "crime type");
+}
+
+bool cu_store_crime_type_exists(cu_store *s, const char *code)
+{
+	static const char sql[] = "SELECT 1 FROM crime_types WHERE code = ?1";
+	sqlite3_stmt *st = stmt(s, sql);
+	if (!st)
+		return false;
+	bind_text(st, 1, code);
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return found;
+}
+
+int cu_store_crime_type_list(cu_store *s, json_t **out)
+{
+	static const char sql[] = "SELECT code, label FROM crime_types ORDER BY rowid";
+	sqlite3_stmt *st = stmt(s, sql);
+	return st ? query_rows(s, out, st, "crime types") : CU_EDB;
+}
+
+/* ---- organisations ---------------------------------------------------- */
+
+static int refresh_case_doc(cu_store *s, int64_t case_id);
+
+int cu_store_org_insert(cu_store *s, int64_t *out_id, const char *code, const char *kind,
+                        const char *country, const char *name)
+{
+	static const char sql[] =
+		"INSERT INTO orgs(code, kind, country, name) VALUES (?1, ?2, ?3, ?4)";
+	sqlite3_stmt *st = stmt(s, sql);
+	int r;
+	if (!st)
+		return CU_EDB;
+	bind_text(st, 1, code);
+	bind_text(st, 2, kind);
+	bind_text(st, 3, country);
+	bind_text(st, 4, name);
+	if ((r = exec_stmt(s, st, "organisation")) != 0)
+		return r;
+	if (out_id)
+		*out_id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int cu_store_org_update(cu_store *s, int64_t id, const char *kind, const char *country,
+                        const char *name)
+{
+	static const char sql[] = "UPDATE orgs SET kind = ?2, country = ?3, name = ?4 WHERE id = ?1";
+	static const char cases[] = "SELECT case_id FROM participants WHERE org_id = ?1";
+	sqlite3_stmt *st = stmt(s, sql);
+	int r;
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, kind);
+	bind_text(st, 3, country);
+	bind_text(st, 4, name);
+	if ((r = exec_stmt(s, st, "organisation")) != 0)
+		return r;
+	if (sqlite3_changes(s->db) == 0)
+		return cu_error_set(CU_ENOTFOUND, "no such organisation");
+	/* Case documents embed organisation names: rebuild those it is in. */
+	json_t *rows;
+	if (!(st = stmt(s, cases)))
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	if ((r = query_rows(s, &rows, st, "organisation cases")) != 0)
+		return r;
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		if ((r = refresh_case_doc(s, json_integer_value(json_object_get(row, "case_id")))))
+			break;
+	}
+	json_decref(rows);
+	return r;
+}
+
+int cu_store_org_get(cu_store *s, json_t **out, int64_t id, const char *code)
+{
+	static const char sql[] =
+		"SELECT id, code, kind, country, name FROM orgs WHERE id = ?1 OR code = ?2";
+	sqlite3_stmt *st = stmt(s, sql);
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, code);
+	return query_row(s, out, st, "organisation");
+}
+
+int cu_store_org_list(cu_store *s, json_t **out)
+{
+	static const char sql[] = "SELECT id, code, kind, country, name FROM orgs ORDER BY "
+	                          "CASE kind WHEN 'national_member' THEN 1 WHEN "
+	                          "'liaison_prosecutor' THEN 2 WHEN 'international_organisation' "
+	                          "THEN 3 WHEN 'eu_agency' THEN 4 ELSE 5 END, code";
+	sqlite3_stmt *st = stmt(s, sql);
+	return st ? query_rows(s, out, st, "organisations") : CU_EDB;
+}
+
+/* ---- users and tokens ------------------------------------------------- */
+
+int cu_store_user_insert(cu_store *s, int64_t *out_id, const char *username, int64_t org_id,
+                         const char *role, const char *full_name, const char *pwhash)
+{
+	static const char sql[] = "INSERT INTO users(username, org_id, role, full_name, pwhash, "
+	                          "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	sqlite3_stmt *st = stmt(s, sql);
+	char now[CU_TS_LEN];
+	int r;
+	if (!st)
+		return CU_EDB;
+	cu_time_now(now);
+	bind_text(st, 1, username);
+	sqlite3_bind_int64(st, 2, org_id);
+	bind_text(st, 3, role);
+	bind_text(st, 4, full_name);
+	bind_text(st, 5, pwhash);
+	bind_text(st, 6, now);
+	if ((r = exec_stmt(s, st, "user")) != 0)
+		return r;
+	if (out_id)
+		*out_id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+#define USER_COLS "u.id, u.username, o.code AS org, u.org_id, u.role, u.full_name, " \
+                  "u.disabled AS disabled_bool, u.created_at"
+
+int cu_store_user_get(cu_store *s, json_t **out, const char *username)
+{
+	static const char sql[] = "SELECT " USER_COLS " FROM users u JOIN orgs o ON "
+	                          "o.id = u.org_id WHERE u.username = ?1";
+	sqlite3_stmt *st = stmt(s, sql);
+	if (!st)
+		return CU_EDB;
+	bind_text(st, 1, username);
+	return query_row(s, out, st, "user");
+}
+
+int cu_store_user_pwhash(cu_store *s, char **out, const char *username)
+{
+	static const char sql[] = "SELECT pwhash FROM users WHERE username = ?1";
+	sqlite3_stmt *st = stmt(s, sql);
+	*out = NULL;
+	if (!st)
+		return CU_EDB;
+	bind_text(st, 1, username);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return *out ? 0 : CU_ENOMEM;
+	return rc == SQLITE_DONE ? CU_ENOTFOUND : dberr(s, rc, "user");
+}
+
+int cu_store_user_update(cu_store *s, int64_t id, const char *role, const char *full_name,
+                         int disabled, const char *pwhash)
+{
+	static const char sql[] = "UPDATE users SET role = coalesce(?2, role), "
+	                          "full_name = coalesce(?3, full_name), "
+	                          "disabled = coalesce(?4, disabled), pwhash = coalesce(?5, pwhash) "
+	                          "WHERE id = ?1";
+	sqlite3_stmt *st = stmt(s, sql);
+	int r;
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, role);
+	bind_text(st, 3, full_name);
+	if (disabled >= 0)
+		sqlite3_bind_int(st, 4, disabled);
+	bind_text(st, 5, pwhash);
+	if ((r = exec_stmt(s, st, "user")) != 0)
+		return r;
+	return sqlite3_changes(s->db) ? 0 : cu_error_set(CU_ENOTFOUND, "no such user");
+}
+
+int cu_store_user_list(cu_store *s, json_t **out, int64_t org_id)
+{
+	static const char sql[] = "SELECT " USER_COLS " FROM users u JOIN orgs o ON "
+	                          "o.id = u.org_id WHERE ?1 = 0 OR u.org_id = ?1 ORDER BY u.username";
+	sqlite3_stmt *st = stmt(s, sql);
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, org_id);
+	return query_rows(s, out, st, "users");
+}
+
+int cu_store_token_insert(cu_store *s, const char *id, int64_t user_id, const uint8_t hash[32],
+                          const char *kind, const char *label, const char *expires_at)
+{
+	static const char sql[] = "INSERT INTO tokens(id, user_id, hash, kind, label, created_at, "
+	                          "expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+	sqlite3_stmt *st = stmt(s, sql);
+	char now[CU_TS_LEN];
+	if (!st)
+		return CU_EDB;
+	cu_time_now(now);
+	bind_text(st, 1, id);
+	sqlite3_bind_int64(st, 2, user_id);
+	sqlite3_bind_blob(st, 3, hash, 32, SQLITE_TRANSIENT);
+	bind_text(st, 4, kind);
+	bind_text(st, 5, label);
+	bind_text(st, 6, now);
+	bind_text(st, 7, expires_at);
+	return exec_stmt(s, st, "token");
+}
+
+static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i);
+	snprintf(dst, n, "%s", v ? v : "");
+}
+
+int cu_store_token_lookup(cu_store *s, cu_token_row *out, const char *id)
+{
+	static const char sql[] =
+		"SELECT t.user_id, u.org_id, u.username, o.code, u.role, t.hash, t.expires_at, "
+		"t.revoked_at, u.disabled FROM tokens t JOIN users u ON u.id = t.user_id "
+		"JOIN orgs o ON o.id = u.org_id WHERE t.id = ?1";
+	sqlite3_stmt *st = stmt(s, sql);
+	if (!st)
+		return CU_EDB;
+	bind_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? CU_ENOTFOUND : dberr(s, rc, "token");
+	}
+	memset(out, 0, sizeof(*out));
+	out->user_id = sqlite3_column_int64(st, 0);
+	out->org_id = sqlite3_column_int64(st, 1);
+	copy_col(out->username, sizeof(out->username), st, 2);
+	copy_col(out->org_code, sizeof(out->org_code), st, 3);
+	copy_col(out->role, sizeof(out->role), st, 4);
+	if (sqlite3_column_bytes(st, 5) == 32)
+		memcpy(out->hash, sqlite3_column_blob(st, 5), 32);
+	copy_col(out->expires_at, sizeof(out->expires_at), st, 6);
+	copy_col(out->revoked_at, sizeof(out->revoked_at), st, 7);
+	out->disabled = sqlite3_column_int(st, 8) != 0;
+	sqlite3_reset(st);
+	return 0;
+}
+
+int cu_store_token_revoke(cu_store *s, const char *id, const char *at)
+{
+	static const char sql[] =
+		"UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL";
+	sqlite3_stmt *st = stmt(s, sql);
+	int r;
+	if (!st)
+		return CU_EDB;
+	bind_text(st, 1, id);
+	bind_text(st, 2, at);
+	if ((r = exec_stmt(s, st, "token")) != 0)
+		return r;
+	return sqlite3_changes(s->db) ? 0 : cu_error_set(CU_ENOTFOUND, "no such active token");
+}
+
+#define TOKEN_COLS "t.id, u.username AS user, t.kind, t.label, t.created_at, t.expires_at, " \
+                   "t.revoked_at"
+
+int cu_store_token_list(cu_store *s, json_t **out, int64_t user_id, int64_t org_id)
+{
+	static const char sql[] = "SELECT " TOKEN_COLS " FROM tokens t JOIN users u ON "
+	                          "u.id = t.user_id WHERE (?1 > 0 AND t.user_id = ?1) OR "
+	                          "(?1 = 0 AND u.org_id = ?2) ORDER BY t.created_at, t.id";
+	sqlite3_stmt *st = stmt(s, sql);
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, org_id);
+	return query_rows(s, out, st, "tokens");
+}
+
+int cu_store_token_get(cu_store *s, json_t **out, const char *id)
+{
+	static const char sql[] = "SELECT " TOKEN_COLS ", u.org_id FROM tokens t JOIN users u "
+	                          "ON u.id = t.user_id WHERE t.id = ?1";
+	sqlite3_stmt *st = stmt(s, sql);
+	if (!st)
+		return CU_EDB;
+	bind_text(st, 1, id);
+	return query_row(s, out, st, "token");
+}
+
+/* ---- cases ------------------------------------------------------------ */
+
+/*
+ * The case document is derived from the rows and rebuilt in the same
+ * transaction as every change to them, so that reading a case or a page of
+ * cases is one indexed lookup per case. json() keeps nested arrays as JSON
+ * rather than strings across the scalar subqueries.
+ */
+static int refresh_case_doc(cu_store *s, int64_t case_id)
+{
+	static const char sql[] =
+		"UPDATE cases SET doc = json_object("
+		" 'id', id, 'reference', reference, 'title', title, 'status', status,"
+		" 'crime_types', json((SELECT json_group_array(crime_type) FROM (SELECT crime_type"
+		"   FROM case_crime_types WHERE case_id = cases.id ORDER BY crime_type))),"
+		" 'requesting_org', (SELECT code FROM orgs WHERE id = cases.requesting_org_id),"
+		" 'opened_on', opened_on, 'closed_on', closed_on,"
+		" 'retention_review_on', retention_review_on,"
+		" 'created_at', created_at, 'updated_at', updated_at,"
+		" 'participants', json((SELECT json_group_array(json_object('org', code, 'kind', kind,"
+		"   'country', country, 'name', name, 'access', access, 'national_ref', national_ref,"
+		"   'joined_at', joined_at)) FROM (SELECT o.code, o.kind, o.country, o.name, p.access,"
+		"   p.national_ref, p.joined_at FROM participants p JOIN orgs o ON o.id = p.org_id"
+		"   WHERE p.case_id = cases.id ORDER BY CASE p.access WHEN 'owner' THEN 0"
+		"   WHEN 'participant' THEN 1 ELSE 2 END, o.code))),"
+		" 'jits', json((SELECT json_group_array(json_object('id', j.id, 'name', j.name,"
+		"   'expires_on', j.expires_on)) FROM jit_cases jc JOIN jits j ON j.id = jc.jit_id"
+		"   WHERE jc.case_id = cases.id))"
+		") WHERE id = ?1";
+	sqlite3_stmt *st = stmt(s, sql);
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, case_id);
+	return exec_stmt(s, st, "case document");
+}
+
+/* Rewrites the need-to-know rows of one case from its two sources. */
+static int refresh_case_access(cu_store *s, int64_t case_id)
+{
+	static const char del[] = "DELETE FROM case_access WHERE case_id = ?1";
+	static const char ins[] =
+		"INSERT INTO case_access(org_id, case_id, part_level, jit_until)"
+		" SELECT org_id, ?1, max(lvl), max(until) FROM ("
+		"  SELECT org_id, CASE access WHEN 'owner' THEN 3 WHEN 'participant' THEN 2"
+		"   ELSE 1 END AS lvl, NULL AS until FROM participants WHERE case_id = ?1"
+		"  UNION ALL"
+		"  SELECT m.org_id, 0, j.expires_on FROM jit_cases jc JOIN jits j ON j.id = jc.jit_id"
+		"   JOIN jit_members m ON m.jit_id = jc.jit_id WHERE jc.case_id = ?1)"
+		" GROUP BY org_id";
+	sqlite3_stmt *st;
+	int r;
+	if (!(st = stmt(s, del)))
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, case_id);
+	if ((r = exec_stmt(s, st, "case access")) != 0)
+		return r;
+	if (!(st = stmt(s, ins)))
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, case_id);
+	return exec_stmt(s, st, "case access");
+}
+
+int cu_store_case_next_reference(cu_store *s, char out[16], int year)
+{
+	static const char sql[] = "INSERT INTO counters(name, value) VALUES (?1, 1) "
+	                          "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value";
+	sqlite3_stmt *st = stmt(s, sql);
+	char name[32];
+	if (!st)
+		return CU_EDB;
+	snprintf(name, sizeof(name), "case/%d", year);
+	bind_text(st, 1, name);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return dberr(s, rc, "case reference");
+	}
+	int64_t n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	snprintf(out, 16, "%04d/%04lld", year % 10000, (long long)(n % 100000000));
+	return 0;
+}
+
+static int set_crime_types(cu_store *s, int64_t case_id, const json_t *types)
+{
+	static const char del[] = "DELETE FROM case_crime_types WHERE case_id = ?1";
+	static const char ins[] = "INSERT OR IGNORE INTO case_crime_types(case_id, crime_type) "
+	                          "VALUES (?1, ?2)";
+	sqlite3_stmt *st;
+	int r;
+	size_t i;
+	json_t *t;
+	if (!(st = stmt(s, del)))
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, case_id);
+	if ((r = exec_stmt(s, st, "crime types")) != 0)
+		return r;
+	json_array_foreach(types, i, t) {
+		if (!(st = stmt(s, ins)))
+			return CU_EDB;
+		sqlite3_bind_int64(st, 1, case_id);
+		bind_text(st, 2, json_string_value(t));
+		if ((r = exec_stmt(s, st, "crime type")) != 0)
+			return r;
+	}
+	return 0;
+}
+
+int cu_store_case_insert(cu_store *s, int64_t *out_id, const json_t *c)
+{
+	static const char sql[] =
+		"INSERT INTO cases(reference, title, status, requesting_org_id, opened_on,"
+		" retention_review_on, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)";
+	sqlite3_stmt *st = stmt(s, sql);
+	int r;
+	if (!st)
+		return CU_EDB;
+	bind_text(st, 1, cu_json_str(c, "reference"));
+	bind_text(st, 2, cu_json_str(c, "title"));
+	bind_text(st, 3, cu_json_str(c, "status"));
+	sqlite3_bind_int64(st, 4, cu_json_int(c, "requesting_org_id", 0));
+	bind_text(st, 5, cu_json_str(c, "opened_on"));
+	bind_text(st, 6, cu_json_str(c, "retention_review_on"));
+	bind_text(st, 7, cu_json_str(c, "created_at"));
+	if ((r = exec_stmt(s, st, "case")) != 0)
+		return r;
+	int64_t id = sqlite3_last_insert_rowid(s->db);
+	if ((r = set_crime_types(s, id, json_object_get(c, "crime_types"))) != 0 ||
+	    (r = refresh_case_doc(s, id)) != 0)
+		return r;
+	*out_id = id;
+	return 0;
+}
+
+int cu_store_case_update(cu_store *s, int64_t id, const json_t *f)
+{
+	static const char sql[] =
+		"UPDATE cases SET title = coalesce(?2, title), status = coalesce(?3, status),"
+		" closed_on = CASE WHEN ?3 = 'open' THEN NULL ELSE coalesce(?4, closed_on) END,"
+		" retention_review_on = coalesce(?5, retention_review_on),"
+		" updated_at = coalesce(?6, updated_at) WHERE id = ?1";
+	sqlite3_stmt *st = stmt(s, sql);
+	int r;
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, cu_json_str(f, "title"));
+	bind_text(st, 3, cu_json_str(f, "status"));
+	bind_text(st, 4, cu_json_str(f, "closed_on"));
+	bind_text(st, 5, cu_json_str(f, "retention_review_on"));
+	bind_text(st, 6, cu_json_str(f, "updated_at"));
+	if ((r = exec_stmt(s, st, "case")) != 0)
+		return r;
+	if (sqlite3_changes(s->db) == 0)
+		return cu_error_set(CU_ENOTFOUND, "no such case");
+	json_t *types = json_object_get(f, "crime_types");
+	if (json_is_array(types) && (r = set_crime_types(s, id, types)) != 0)
+		return r;
+	return refresh_case_doc(s, id);
+}
+
+int cu_store_case_get(cu_store *s, json_t **out, int64_t id)
+{
+	static const char sql[] = "SELECT doc FROM cases WHERE id = ?1";
+	sqlite3_stmt *st = stmt(s, sql);
+	*out = NULL;
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *doc = (const char *)sqlite3_column_text(st, 0);
+		*out = doc ? json_loads(doc, 0, NULL) : NULL;
+		sqlite3_reset(st);
+		return *out ? 0 : cu_error_set(CU_EDB, "case %lld has no document", (long long)id);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? cu_error_set(CU_ENOTFOUND, "no such case") :
+	                           dberr(s, rc, "case");
+}
+
+int cu_store_case_find(cu_store *s, int64_t *out_id, const char *ref, int64_t org_id)
+{
+	static const char by_ref[] = "SELECT id FROM cases WHERE reference = ?1";
+	static const char by_nat[] =
+		"SELECT DISTINCT p.case_id, p.org_id = ?2 AS own FROM participants p JOIN case_access a"
+		" ON a.case_id = p.case_id AND a.org_id = ?2 WHERE p.national_ref = ?1"
+		" ORDER BY own DESC, p.case_id LIMIT 2";
+	sqlite3_stmt *st = stmt(s, by_ref);
+	if (!st)
+		return CU_EDB;
+	bind_text(st, 1, ref);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out_id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return 0;
+	}
+	sqlite3_reset(st);
+	if (!(st = stmt(s, by_nat)))
+		return CU_EDB;
+	bind_text(st, 1, ref);
+	sqlite3_bind_int64(st, 2, org_id);
+	int64_t ids[2] = {0, 0}, own[2] = {0, 0};
+	int n = 0;
+	while (n < 2 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ids[n] = sqlite3_column_int64(st, 0);
+		own[n] = sqlite3_column_int64(st, 1);
+		n++;
+	}
+	sqlite3_reset(st);
+	if (n == 0)
+		return cu_error_set(CU_ENOTFOUND, "no case with reference or national case number "
+		                    "\"%.64s\"", ref);
+	if (n == 2 && !own[0] && ids[0] != ids[1])
+		return cu_error_set(CU_EINVALID, "national case number \"%.64s\" is used by several "
+		                    "cases: use the custodia reference", ref);
+	*out_id = ids[0];
+	return 0;
+}
+
+int cu_store_case_list(cu_store *s, cu_buf *out, int64_t *next, int *count, int64_t org_id,
+                       const cu_case_filter *f)
+{
+	static const char sql[] =
+		"SELECT c.id, c.doc FROM case_access a JOIN cases c ON c.id = a.case_id"
+		" WHERE a.org_id = ?1 AND a.case_id < ?2"
+		" AND (?3 IS NULL OR c.status = ?3)"
+		" AND (?4 IS NULL OR EXISTS (SELECT 1 FROM case_crime_types t"
+		"      WHERE t.case_id = c.id AND t.crime_type = ?4))"
+		" AND (?5 IS NULL OR EXISTS (SELECT 1 FROM participants p JOIN orgs o"
+		"      ON o.id = p.org_id WHERE p.case_id = c.id AND o.country = ?5))"
+		" AND (?6 IS NULL OR c.reference LIKE ?6 ESCAPE '\\' OR c.title LIKE ?6 ESCAPE '\\'"
+		"      OR EXISTS (SELECT 1 FROM participants p WHERE p.case_id = c.id"
+		"      AND p.national_ref LIKE ?6 ESCAPE '\\'))"
+		" ORDER BY a.case_id DESC LIMIT ?7";
+	sqlite3_stmt *st = stmt(s, sql);
+	int r = 0, rc, n = 0;
+	int64_t last = 0;
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, org_id);
+	sqlite3_bind_int64(st, 2, f->after > 0 ? f->after : INT64_MAX);
+	bind_text(st, 3, f->status);
+	bind_text(st, 4, f->crime_type);
+	bind_text(st, 5, f->country);
+	if (f->q && *f->q) {
+		cu_buf like;
+		cu_buf_init(&like, 1024);
+		r = cu_buf_puts(&like, "%");
+		for (const char *p = f->q; !r && *p; p++) {
+			if (*p == '%' || *p == '_' || *p == '\\')
+				r = cu_buf_append(&like, "\\", 1);
+			if (!r)
+				r = cu_buf_append(&like, p, 1);
+		}
+		if (!r)
+			r = cu_buf_puts(&like, "%");
+		if (r) {
+			cu_buf_free(&like);
+			return r;
+		}
+		sqlite3_bind_text(st, 6, like.data, (int)like.len, SQLITE_TRANSIENT);
+		cu_buf_free(&like);
+	}
+	sqlite3_bind_int(st, 7, f->limit + 1);
+	*next = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == f->limit) {
+			*next = last; /* the next page starts below the last case shown */
+			break;
+		}
+		if (n > 0 && (r = cu_buf_append(out, ",", 1)) != 0)
+			break;
+		if ((r = cu_buf_append(out, sqlite3_column_text(st, 1),
+		                       (size_t)sqlite3_column_bytes(st, 1))) != 0)
+			break;
+		last = sqlite3_column_int64(st, 0);
+		n++;
+	}
+	if (!r && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		r = dberr(s, rc, "case list");
+	sqlite3_reset(st);
+	*count = n;
+	return r;
+}
+
+int cu_store_participant_set(cu_store *s, int64_t case_id, int64_t org_id, const char *access,
+                             const char *national_ref, const char *at)
+{
+	static const char sql[] =
+		"INSERT INTO participants(case_id, org_id, access, national_ref, joined_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(case_id, org_id) DO UPDATE SET"
+		" access = coalesce(?3, access), national_ref = coalesce(?4, national_ref)";
+	sqlite3_stmt *st = stmt(s, sql);
+	int r;
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, case_id);
+	sqlite3_bind_int64(st, 2, org_id);
+	bind_text(st, 3, access);
+	bind_text(st, 4, national_ref);
+	bind_text(st, 5, at);
+	if ((r = exec_stmt(s, st, "participant")) != 0)
+		return r;
+	if ((r = refresh_case_access(s, case_id)) != 0)
+		return r;
+	return refresh_case_doc(s, case_id);
+}
+
+int cu_store_participant_remove(cu_store *s, int64_t case_id, int64_t org_id)
+{
+	static const char sql[] = "DELETE FROM participants WHERE case_id = ?1 AND org_id = ?2";
+	sqlite3_stmt *st = stmt(s, sql);
+	int r;
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, case_id);
+	sqlite3_bind_int64(st, 2, org_id);
+	if ((r = exec_stmt(s, st, "participant")) != 0)
+		return r;
+	if (sqlite3_changes(s->db) == 0)
+		return cu_error_set(CU_ENOTFOUND, "that organisation does not participate");
+	if ((r = refresh_case_access(s, case_id)) != 0)
+		return r;
+	return refresh_case_doc(s, case_id);
+}
+
+int cu_store_case_access(cu_store *s, int *part_level, char jit_until[11], int64_t case_id,
+                         int64_t org_id)
+{
+	static const char sql[] = "SELECT part_level, jit_until FROM case_access"
+	                          " WHERE org_id = ?1 AND case_id = ?2";
+	sqlite3_stmt *st = stmt(s, sql);
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, org_id);
+	sqlite3_bind_int64(st, 2, case_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*part_level = sqlite3_column_int(st, 0);
+		copy_col(jit_until, 11, st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? CU_ENOTFOUND : dberr(s, rc, "case access");
+}
+
+/* ---- JITs ------------------------------------------------------------- */
+
+int cu_store_jit_insert(cu_store *s, int64_t *out_id, const json_t *j)
+{
+	static const char sql[] = "INSERT INTO jits(name, signed_on, expires_on, created_at)"
+	                          " VALUES (?1, ?2, ?3, ?4)";
+	sqlite3_stmt *st = stmt(s, sql);
+	int r;
+	if (!st)
+		return CU_EDB;
+	bind_text(st, 1, cu_json_str(j, "name"));
+	bind_text(st, 2, cu_json_str(j, "signed_on"));
+	bind_text(st, 3, cu_json_str(j, "expires_on"));
+	bind_text(st, 4, cu_json_str(j, "created_at"));
+	if ((r = exec_stmt(s, st, "JIT")) != 0)
+		return r;
+	*out_id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+#define JIT_DOC \
+	"SELECT j.id, j.name, j.signed_on, j.expires_on, j.created_at," \
+	" (SELECT json_group_array(json_object('org', o.code, 'kind', o.kind, 'country', o.country," \
+	"   'name', o.name, 'role', m.role)) FROM jit_members m JOIN orgs o ON o.id = m.org_id" \
+	"   WHERE m.jit_id = j.id) AS members_json," \
+	" (SELECT json_group_array(json_object('id', c.id, 'reference', c.reference, 'title'," \
+	"   c.title)) FROM jit_cases jc JOIN cases c ON c.id = jc.case_id" \
+	"   WHERE jc.jit_id = j.id) AS cases_json," \
+	" (SELECT json_group_array(json_object('from', x.from_date, 'to', x.to_date, 'reason'," \
+	"   x.reason, 'at', x.at, 'by', x.by_user)) FROM jit_extensions x" \
+	"   WHERE x.jit_id = j.id) AS extensions_json FROM jits j"
+
+int cu_store_jit_get(cu_store *s, json_t **out, int64_t id)
+{
+	static const char sql[] = JIT_DOC " WHERE j.id = ?1";
+	sqlite3_stmt *st = stmt(s, sql);
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	return query_row(s, out, st, "JIT");
+}
+
+int cu_store_jit_list(cu_store *s, json_t **out, int64_t org_id)
+{
+	static const char sql[] = JIT_DOC
+		" WHERE j.id IN (SELECT jit_id FROM jit_members WHERE org_id = ?1"
+		"  UNION SELECT jc.jit_id FROM jit_cases jc JOIN case_access a"
+		"  ON a.case_id = jc.case_id AND a.org_id = ?1) ORDER BY j.id DESC";
+	sqlite3_stmt *st = stmt(s, sql);
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, org_id);
+	return query_rows(s, out, st, "JITs");
+}
+
+int cu_store_jit_access(cu_store *s, bool *visible, char role[16], int64_t jit_id,
+                        int64_t org_id)
+{
+	static const char sql[] =
+		"SELECT (SELECT role FROM jit_members WHERE jit_id = ?1 AND org_id = ?2),"
+		" EXISTS (SELECT 1 FROM jit_cases jc JOIN case_access a ON a.case_id = jc.case_id"
+		"  AND a.org_id = ?2 WHERE jc.jit_id = ?1), EXISTS (SELECT 1 FROM jits WHERE id = ?1)";
+	sqlite3_stmt *st = stmt(s, sql);
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, jit_id);
+	sqlite3_bind_int64(st, 2, org_id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return dberr(s, rc, "JIT access");
+	}
+	copy_col(role, 16, st, 0);
+	bool exists = sqlite3_column_int(st, 2) != 0;
+	*visible = exists && (role[0] || sqlite3_column_int(st, 1));
+	sqlite3_reset(st);
+	return exists ? 0 : cu_error_set(CU_ENOTFOUND, "no such JIT");
+}
+
+/* A JIT's members and expiry feed need-to-know of every case linked to it. */
+static int refresh_jit_cases(cu_store *s, int64_t jit_id)
+{
+	static const char sql[] = "SELECT case_id FROM jit_cases WHERE jit_id = ?1";
+	sqlite3_stmt *st = stmt(s, sql);
+	json_t *rows, *row;
+	size_t i;
+	int r;
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, jit_id);
+	if ((r = query_rows(s, &rows, st, "JIT cases")) != 0)
+		return r;
+	json_array_foreach(rows, i, row) {
+		int64_t c = json_integer_value(json_object_get(row, "case_id"));
+		if ((r = refresh_case_access(s, c)) != 0 || (r = refresh_case_doc(s, c)) != 0)
+			break;
+	}
+	json_decref(rows);
+	return r;
+}
+
+int cu_store_jit_member_set(cu_store *s, int64_t jit_id, int64_t org_id, const char *role)
+{
+	static const char sql[] = "INSERT INTO jit_members(jit_id, org_id, role) VALUES (?1, ?2, ?3)"
+	                          " ON CONFLICT(jit_id, org_id) DO UPDATE SET role = excluded.role";
+	sqlite3_stmt *st = stmt(s, sql);
+	int r;
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, jit_id);
+	sqlite3_bind_int64(st, 2, org_id);
+	bind_text(st, 3, role);
+	if ((r = exec_stmt(s, st, "JIT member")) != 0)
+		return r;
+	return refresh_jit_cases(s, jit_id);
+}
+
+int cu_store_jit_case_link(cu_store *s, int64_t jit_id, int64_t case_id)
+{
+	static const char sql[] = "INSERT INTO jit_cases(jit_id, case_id) VALUES (?1, ?2)";
+	sqlite3_stmt *st = stmt(s, sql);
+	int r;
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, jit_id);
+	sqlite3_bind_int64(st, 2, case_id);
+	if ((r = exec_stmt(s, st, "JIT case")) != 0)
+		return r;
+	if ((r = refresh_case_access(s, case_id)) != 0)
+		return r;
+	return refresh_case_doc(s, case_id);
+}
+
+int cu_store_jit_extend(cu_store *s, int64_t jit_id, const char *new_expiry, const char *reason,
+                        const char *at, const char *by)
+{
+	static const char ins[] =
+		"INSERT INTO jit_extensions(jit_id, from_date, to_date, reason, at, by_user)"
+		" SELECT id, expires_on, ?2, ?3, ?4, ?5 FROM jits WHERE id = ?1";
+	static const char upd[] = "UPDATE jits SET expires_on = ?2 WHERE id = ?1";
+	sqlite3_stmt *st = stmt(s, ins);
+	int r;
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, jit_id);
+	bind_text(st, 2, new_expiry);
+	bind_text(st, 3, reason);
+	bind_text(st, 4, at);
+	bind_text(st, 5, by);
+	if ((r = exec_stmt(s, st, "JIT extension")) != 0)
+		return r;
+	if (sqlite3_changes(s->db) == 0)
+		return cu_error_set(CU_ENOTFOUND, "no such JIT");
+	if (!(st = stmt(s, upd)))
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, jit_id);
+	bind_text(st, 2, new_expiry);
+	if ((r = exec_stmt(s, st, "JIT")) != 0)
+		return r;
+	return refresh_jit_cases(s, jit_id);
+}
+
+/* ---- events ----------------------------------------------------------- */
+
+static void bind_json(sqlite3_stmt *st, int i, const json_t *v)
+{
+	if (!v) {
+		sqlite3_bind_null(st, i);
+		return;
+	}
+	char *t = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	if (t)
+		sqlite3_bind_text(st, i, t, -1, free);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int cu_store_event_append(cu_store *s, int64_t *out_seq, const cu_event *ev)
+{
+	static const char sql[] =
+		"INSERT INTO events(at, actor, actor_org, action, object_type, object_id, case_id,"
+		" jit_id, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+	sqlite3_stmt *st = stmt(s, sql);
+	int r;
+	if (!st)
+		return CU_EDB;
+	bind_text(st, 1, ev->at);
+	bind_text(st, 2, ev->actor);
+	bind_text(st, 3, ev->actor_org);
+	bind_text(st, 4, ev->action);
+	bind_text(st, 5, ev->object_type);
+	bind_text(st, 6, ev->object_id);
+	if (ev->case_id)
+		sqlite3_bind_int64(st, 7, ev->case_id);
+	if (ev->jit_id)
+		sqlite3_bind_int64(st, 8, ev->jit_id);
+	bind_json(st, 9, ev->before);
+	bind_json(st, 10, ev->after);
+	if ((r = exec_stmt(s, st, "event")) != 0)
+		return r;
+	if (out_seq)
+		*out_seq = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int cu_store_event_list(cu_store *s, json_t **out, int64_t case_id, int64_t jit_id,
+                        int64_t after_seq, int limit)
+{
+	static const char sql[] =
+		"SELECT seq, at, actor, actor_org, action, object_type, object_id, case_id, jit_id,"
+		" before AS before_json, after AS after_json FROM events"
+		" WHERE seq > ?3 AND (?1 = 0 OR case_id = ?1) AND (?2 = 0 OR jit_id = ?2)"
+		" ORDER BY seq LIMIT ?4";
+	sqlite3_stmt *st = stmt(s, sql);
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, case_id);
+	sqlite3_bind_int64(st, 2, jit_id);
+	sqlite3_bind_int64(st, 3, after_seq);
+	sqlite3_bind_int(st, 4, limit);
+	return query_rows(s, out, st, "events");
+}
+
+int64_t cu_store_event_count(cu_store *s)
+{
+	sqlite3_stmt *st = stmt(s, "SELECT count(*) FROM events");
+	int64_t n = -1;
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	if (st)
+		sqlite3_reset(st);
+	return n;
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* util: error codes and the thread-local error detail. */
+#include <stdio.h>
+
+#include "util/util.h"
+
+static _Thread_local char detail[512];
+static _Thread_local int detail_code;
+
+static const struct {
+	int code;
+	const char *name, *text;
+} codes[] = {
+	{CU_OK, "ok", "success"},
+	{CU_EINVALID, "invalid", "invalid input"},
+	{CU_ENOTFOUND, "not_found", "not found"},
+	{CU_EEXISTS, "exists", "already exists"},
+	{CU_EDENIED, "forbidden", "not allowed"},
+	{CU_ECONFLICT, "conflict", "conflicts with the current state"},
+	{CU_EVERIFY, "verify_failed", "verification failed"},
+	{CU_ETOOBIG, "too_large", "too large"},
+	{CU_ENOMEM, "no_memory", "out of memory"},
+	{CU_EIO, "io_error", "input/output error"},
+	{CU_EDB, "database_error", "database error"},
+	{CU_ECRYPTO, "crypto_error", "cryptographic failure"},
+	{CU_EAUTH, "unauthenticated", "authentication required"},
+	{CU_ESCHEMA, "schema_newer", "database schema is newer than this program"},
+};
+
+static int find(int code)
+{
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (codes[i].code == code)
+			return (int)i;
+	return -1;
+}
+
+const char *cu_errname(int code)
+{
+	int i = find(code);
+	return i < 0 ? "internal" : codes[i].name;
+}
+
+const char *cu_strerror(int code)
+{
+	int i = find(code);
+	return i < 0 ? "internal error" : codes[i].text;
+}
+
+int cu_error_set(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	detail_code = code;
+	return code;
+}
+
+const char *cu_error_message(int code)
+{
+	if (detail[0] && detail_code == code)
+		return detail;
+	return cu_strerror(code);
+}
+
+void cu_error_clear(void)
+{
+	detail[0] = '\0';
+	detail_code = 0;
+}

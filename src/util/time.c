@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* util: timestamps, dates and durations. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/util.h"
+
+void cu_time_now(char out[CU_TS_LEN])
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	char tmp[64];
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+	         (tm.tm_year + 1900) % 10000, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+	         tm.tm_sec, ts.tv_nsec / 1000000);
+	memcpy(out, tmp, CU_TS_LEN - 1);
+	out[CU_TS_LEN - 1] = '\0';
+}
+
+void cu_time_after(char out[CU_TS_LEN], int64_t seconds)
+{
+	time_t t = time(NULL) + (time_t)seconds;
+	struct tm tm;
+	char tmp[64];
+	gmtime_r(&t, &tm);
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.000Z",
+	         (tm.tm_year + 1900) % 10000, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+	         tm.tm_sec);
+	memcpy(out, tmp, CU_TS_LEN - 1);
+	out[CU_TS_LEN - 1] = '\0';
+}
+
+void cu_date_today(char out[11])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	char tmp[64];
+	gmtime_r(&t, &tm);
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", (tm.tm_year + 1900) % 10000, tm.tm_mon + 1,
+	         tm.tm_mday);
+	memcpy(out, tmp, 10);
+	out[10] = '\0';
+}
+
+int cu_duration_parse(int64_t *out_seconds, const char *s)
+{
+	char *end;
+	if (!s || !*s)
+		return cu_error_set(CU_EINVALID, "empty duration");
+	long long v = strtoll(s, &end, 10);
+	if (end == s || v < 0 || v > 100LL * 365 * 86400)
+		return cu_error_set(CU_EINVALID, "bad duration \"%.32s\"", s);
+	int64_t mul = 1;
+	if (*end == 'd')
+		mul = 86400;
+	else if (*end == 'h')
+		mul = 3600;
+	else if (*end == 'm')
+		mul = 60;
+	else if (*end == 's' || *end == '\0')
+		mul = 1;
+	else
+		return cu_error_set(CU_EINVALID, "bad duration \"%.32s\" (use 7d, 12h, 30m, 45s)", s);
+	if (*end && end[1])
+		return cu_error_set(CU_EINVALID, "bad duration \"%.32s\"", s);
+	*out_seconds = (int64_t)v * mul;
+	return 0;
+}

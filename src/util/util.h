@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* util: error codes, growable buffers, JSON and validation helpers, time. */
+#ifndef CU_UTIL_H
+#define CU_UTIL_H
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Error codes. Fallible functions return 0 or one of these. The numbers are
+ * part of the interface (logs, scripts): never renumber, never reuse.
+ */
+enum {
+	CU_OK = 0,
+	CU_EINVALID = -1,  /* input does not satisfy the model's rules */
+	CU_ENOTFOUND = -2, /* no such object, or not visible to the actor */
+	CU_EEXISTS = -3,   /* unique key already taken */
+	CU_EDENIED = -4,   /* visible, but the actor may not do this */
+	CU_ECONFLICT = -5, /* object state forbids it (closed case, expired JIT) */
+	CU_EVERIFY = -6,   /* a signature, hash or proof does not hold */
+	CU_ETOOBIG = -7,   /* input beyond a configured limit */
+	CU_ENOMEM = -8,
+	CU_EIO = -9,       /* file system */
+	CU_EDB = -10,      /* database engine */
+	CU_ECRYPTO = -11,
+	CU_EAUTH = -12,    /* not authenticated: no, bad or expired credentials */
+	CU_ESCHEMA = -13,  /* database schema newer than this binary */
+};
+
+/* Static name of a code ("invalid", "not_found", ...), used in JSON errors. */
+const char *cu_errname(int code);
+/* Static English sentence for a code. */
+const char *cu_strerror(int code);
+
+/*
+ * Thread-local error detail. cu_error_set() records a message where the
+ * failure is found and returns code so callers can write
+ * `return cu_error_set(CU_EINVALID, "...")`. Callers pass codes up unchanged.
+ */
+int cu_error_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The last message set on this thread, or cu_strerror(code) if none. */
+const char *cu_error_message(int code);
+void cu_error_clear(void);
+
+/* Growable byte buffer with a hard cap (0 = CU_BUF_DEFAULT_CAP). */
+#define CU_BUF_DEFAULT_CAP ((size_t)256 << 20)
+typedef struct cu_buf {
+	char *data;
+	size_t len, cap, max;
+} cu_buf;
+void cu_buf_init(cu_buf *b, size_t max);
+int cu_buf_append(cu_buf *b, const void *p, size_t n);
+int cu_buf_puts(cu_buf *b, const char *s);
+int cu_buf_printf(cu_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s as a JSON string literal (with quotes), escaping as RFC 8259. */
+int cu_buf_json_str(cu_buf *b, const char *s);
+/* Detaches the NUL-terminated data; the buffer is empty afterwards. */
+char *cu_buf_detach(cu_buf *b);
+void cu_buf_free(cu_buf *b);
+
+/*
+ * JSON input helpers. A request object is checked against a field list:
+ * unknown fields and wrong types are CU_EINVALID with the field named.
+ */
+typedef enum { CU_JSTR, CU_JINT, CU_JBOOL, CU_JARRAY, CU_JOBJECT, CU_JDATE } cu_jtype;
+typedef struct cu_jfield {
+	const char *name;
+	cu_jtype type;
+	bool required;
+	size_t max_len; /* strings: maximum bytes (0: 1000) */
+} cu_jfield;
+int cu_json_check(const json_t *obj, const cu_jfield *fields, size_t n);
+/* Borrowed string of field name or NULL when absent/null. */
+const char *cu_json_str(const json_t *obj, const char *name);
+int64_t cu_json_int(const json_t *obj, const char *name, int64_t dflt);
+/* Parses bytes into an object; CU_EINVALID with the parser's message. */
+int cu_json_parse_object(json_t **out, const char *data, size_t len);
+
+/* Validation. Each returns 0 or CU_EINVALID with a message naming what. */
+bool cu_utf8_valid(const char *s, size_t len);
+int cu_valid_text(const char *field, const char *s, size_t min, size_t max);
+int cu_valid_date(const char *field, const char *s);  /* YYYY-MM-DD, a real day */
+int cu_valid_country(const char *field, const char *s); /* ISO 3166-1 alpha-2 */
+int cu_valid_name(const char *field, const char *s); /* [a-z0-9][a-z0-9._-]{0,63} */
+
+/* Time. Timestamps are RFC 3339 UTC with milliseconds: 2026-11-26T20:05:43.123Z */
+#define CU_TS_LEN 25
+void cu_time_now(char out[CU_TS_LEN]);
+/* The timestamp `seconds` from now. */
+void cu_time_after(char out[CU_TS_LEN], int64_t seconds);
+void cu_date_today(char out[11]);
+/* Days between two YYYY-MM-DD dates (b - a); both must be valid. */
+int cu_date_diff(const char *a, const char *b);
+/* Adds days to a YYYY-MM-DD date. */
+void cu_date_add(char out[11], const char *date, int days);
+/* Parses "7d", "12h", "30m", "45s" or plain seconds. */
+int cu_duration_parse(int64_t *out_seconds, const char *s);
+
+#endif
