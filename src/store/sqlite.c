@@ -934,11 +934,13 @@ int cu_store_case_list(cu_store *s, cu_buf *out, int64_t *next, int *count, int6
 int cu_store_participant_set(cu_store *s, int64_t case_id, int64_t org_id, const char *access,
                              const char *national_ref, const char *at)
 {
-	static const char sql[] =
+	static const char upd[] =
+		"UPDATE participants SET access = coalesce(?3, access),"
+		" national_ref = coalesce(?4, national_ref) WHERE case_id = ?1 AND org_id = ?2";
+	static const char ins[] =
 		"INSERT INTO participants(case_id, org_id, access, national_ref, joined_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(case_id, org_id) DO UPDATE SET"
-		" access = coalesce(?3, access), national_ref = coalesce(?4, national_ref)";
-	sqlite3_stmt *st = stmt(s, sql);
+		" VALUES (?1, ?2, ?3, ?4, ?5)";
+	sqlite3_stmt *st = stmt(s, upd);
 	int r;
 	if (!st)
 		return CU_EDB;
@@ -946,9 +948,22 @@ int cu_store_participant_set(cu_store *s, int64_t case_id, int64_t org_id, const
 	sqlite3_bind_int64(st, 2, org_id);
 	bind_text(st, 3, access);
 	bind_text(st, 4, national_ref);
-	bind_text(st, 5, at);
 	if ((r = exec_stmt(s, st, "participant")) != 0)
 		return r;
+	if (sqlite3_changes(s->db) == 0) {
+		/* A new participant: its access level and joining time are required. */
+		if (!access || !at)
+			return cu_error_set(CU_ENOTFOUND, "that organisation does not participate");
+		if (!(st = stmt(s, ins)))
+			return CU_EDB;
+		sqlite3_bind_int64(st, 1, case_id);
+		sqlite3_bind_int64(st, 2, org_id);
+		bind_text(st, 3, access);
+		bind_text(st, 4, national_ref);
+		bind_text(st, 5, at);
+		if ((r = exec_stmt(s, st, "participant")) != 0)
+			return r;
+	}
 	if ((r = refresh_case_access(s, case_id)) != 0)
 		return r;
 	return refresh_case_doc(s, case_id);

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* tests: the SQLite store — files, migrations, derived need-to-know rows, events. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include "store/store.h"
+#include "testutil.h"
+
+typedef struct fixture {
+	char *tmp, *dir;
+	cu_store *s;
+	int64_t se, rs, fr;
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof(*f));
+	f->dir = tu_datadir(&f->tmp);
+	mkdir(f->dir, 0700);
+	assert_int_equal(cu_store_open(&f->s, f->dir, true), 0);
+	assert_int_equal(cu_store_begin(f->s), 0);
+	assert_int_equal(cu_store_crime_type_add(f->s, "fraud", "Fraud"), 0);
+	assert_int_equal(cu_store_org_insert(f->s, &f->se, "SE", "national_member", "SE", "SE desk"), 0);
+	assert_int_equal(cu_store_org_insert(f->s, &f->rs, "RS", "liaison_prosecutor", "RS", "RS"), 0);
+	assert_int_equal(cu_store_org_insert(f->s, &f->fr, "FR", "national_member", "FR", "FR desk"), 0);
+	assert_int_equal(cu_store_commit(f->s), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	cu_store_close(f->s);
+	free(f->dir);
+	tu_rmdir(f->tmp);
+	free(f);
+	return 0;
+}
+
+static int64_t new_case(fixture *f, const char *title, int64_t owner)
+{
+	char ref[16];
+	int64_t id;
+	assert_int_equal(cu_store_begin(f->s), 0);
+	assert_int_equal(cu_store_case_next_reference(f->s, ref, 2026), 0);
+	json_t *c = json_pack("{s:s,s:s,s:s,s:I,s:s,s:s,s:[s]}", "reference", ref, "title", title,
+	                      "status", "open", "requesting_org_id", (json_int_t)owner, "opened_on",
+	                      "2026-01-02", "created_at", "2026-01-02T00:00:00.000Z", "crime_types",
+	                      "fraud");
+	assert_int_equal(cu_store_case_insert(f->s, &id, c), 0);
+	assert_int_equal(cu_store_participant_set(f->s, id, owner, "owner", "N-1", "t"), 0);
+	assert_int_equal(cu_store_commit(f->s), 0);
+	json_decref(c);
+	return id;
+}
+
+static void test_store_files__private_wal(void **state)
+{
+	fixture *f = *state;
+	char path[512];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/custodia.db", f->dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(q, 0), "wal");
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	assert_int_equal(cu_store_schema_version(f->s), cu_store_schema_latest());
+}
+
+static void test_store_open__missing_refused(void **state)
+{
+	(void)state;
+	cu_store *s = NULL;
+	assert_int_equal(cu_store_open(&s, "/nonexistent/custodia", false), CU_ENOTFOUND);
+	assert_null(s);
+}
+
+static void test_store_schema__newer_refused(void **state)
+{
+	fixture *f = *state;
+	char path[512];
+	sqlite3 *db;
+	snprintf(path, sizeof(path), "%s/custodia.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	cu_store *s = NULL;
+	assert_int_equal(cu_store_open(&s, f->dir, false), CU_ESCHEMA);
+	assert_non_null(strstr(cu_error_message(CU_ESCHEMA), "99"));
+	assert_null(s);
+}
+
+static void test_store_keys__foreign_and_unique(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(cu_store_user_insert(f->s, NULL, "x", 9999, "prosecutor", NULL, "h"),
+	                 CU_EINVALID);
+	assert_int_equal(cu_store_org_insert(f->s, NULL, "SE", "national_member", "SE", "dup"),
+	                 CU_EEXISTS);
+	assert_int_equal(cu_store_org_insert(f->s, NULL, "XX", "planet", NULL, "bad kind"),
+	                 CU_EINVALID);
+}
+
+static void test_store_events__append_only(void **state)
+{
+	fixture *f = *state;
+	json_t *after = json_pack("{s:s}", "k", "v");
+	cu_event ev = {"2026-01-01T00:00:00.000Z", "u", "SE", "test.do", "t", "1", 0, 0, NULL, after};
+	int64_t seq = 0;
+	assert_int_equal(cu_store_event_append(f->s, &seq, &ev), 0);
+	assert_true(seq > 0);
+	json_decref(after);
+	char path[512];
+	sqlite3 *db;
+	snprintf(path, sizeof(path), "%s/custodia.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "UPDATE events SET action = 'x'", NULL, NULL, NULL),
+	                     SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM events", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	json_t *list;
+	assert_int_equal(cu_store_event_list(f->s, &list, 0, 0, 0, 10), 0);
+	assert_int_equal(json_array_size(list), 1);
+	assert_string_equal(cu_json_str(json_object_get(json_array_get(list, 0), "after"), "k"), "v");
+	json_decref(list);
+}
+
+static void test_store_txn__nested_rollback(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(cu_store_begin(f->s), 0);
+	assert_int_equal(cu_store_org_insert(f->s, NULL, "AA", "network", NULL, "outer"), 0);
+	assert_int_equal(cu_store_begin(f->s), 0);
+	assert_int_equal(cu_store_org_insert(f->s, NULL, "BB", "network", NULL, "inner"), 0);
+	cu_store_rollback(f->s);
+	/* An inner failure dooms the whole transaction. */
+	assert_int_not_equal(cu_store_commit(f->s), 0);
+	json_t *o = NULL;
+	assert_int_equal(cu_store_org_get(f->s, &o, 0, "AA"), CU_ENOTFOUND);
+	assert_int_equal(cu_store_org_get(f->s, &o, 0, "BB"), CU_ENOTFOUND);
+}
+
+static void test_store_case__reference_sequence(void **state)
+{
+	fixture *f = *state;
+	char a[16], b[16], c[16];
+	assert_int_equal(cu_store_case_next_reference(f->s, a, 2026), 0);
+	assert_int_equal(cu_store_case_next_reference(f->s, b, 2026), 0);
+	assert_int_equal(cu_store_case_next_reference(f->s, c, 2027), 0);
+	assert_string_equal(a, "2026/0001");
+	assert_string_equal(b, "2026/0002");
+	assert_string_equal(c, "2027/0001");
+}
+
+static void test_store_case__access_follows_participants(void **state)
+{
+	fixture *f = *state;
+	int64_t id = new_case(f, "A", f->se);
+	int level = -1;
+	char until[11];
+	assert_int_equal(cu_store_case_access(f->s, &level, until, id, f->se), 0);
+	assert_int_equal(level, 3);
+	assert_int_equal(cu_store_case_access(f->s, &level, until, id, f->rs), CU_ENOTFOUND);
+	assert_int_equal(cu_store_participant_set(f->s, id, f->rs, "observer", "KTO-1", "t"), 0);
+	assert_int_equal(cu_store_case_access(f->s, &level, until, id, f->rs), 0);
+	assert_int_equal(level, 1);
+	assert_string_equal(until, "");
+	/* The document shows the new participant and its national number. */
+	json_t *doc;
+	assert_int_equal(cu_store_case_get(f->s, &doc, id), 0);
+	assert_int_equal(json_array_size(json_object_get(doc, "participants")), 2);
+	json_decref(doc);
+	int64_t found = 0;
+	assert_int_equal(cu_store_case_find(f->s, &found, "KTO-1", f->rs), 0);
+	assert_int_equal(found, id);
+	assert_int_equal(cu_store_case_find(f->s, &found, "KTO-1", f->fr), CU_ENOTFOUND);
+	assert_int_equal(cu_store_participant_remove(f->s, id, f->rs), 0);
+	assert_int_equal(cu_store_case_access(f->s, &level, until, id, f->rs), CU_ENOTFOUND);
+}
+
+static void test_store_case__access_through_jit(void **state)
+{
+	fixture *f = *state;
+	int64_t id = new_case(f, "A", f->se), jit;
+	json_t *j = json_pack("{s:s,s:s,s:s,s:s}", "name", "JIT", "signed_on", "2026-01-01",
+	                      "expires_on", "2027-01-01", "created_at", "t");
+	assert_int_equal(cu_store_jit_insert(f->s, &jit, j), 0);
+	json_decref(j);
+	assert_int_equal(cu_store_jit_member_set(f->s, jit, f->fr, "participant"), 0);
+	int level = -1;
+	char until[11];
+	assert_int_equal(cu_store_case_access(f->s, &level, until, id, f->fr), CU_ENOTFOUND);
+	assert_int_equal(cu_store_jit_case_link(f->s, jit, id), 0);
+	assert_int_equal(cu_store_case_access(f->s, &level, until, id, f->fr), 0);
+	assert_int_equal(level, 0);
+	assert_string_equal(until, "2027-01-01");
+	assert_int_equal(cu_store_jit_extend(f->s, jit, "2028-01-01", "more time", "t", "u"), 0);
+	assert_int_equal(cu_store_case_access(f->s, &level, until, id, f->fr), 0);
+	assert_string_equal(until, "2028-01-01");
+	bool vis = false;
+	char role[16];
+	assert_int_equal(cu_store_jit_access(f->s, &vis, role, jit, f->fr), 0);
+	assert_true(vis);
+	assert_string_equal(role, "participant");
+	assert_int_equal(cu_store_jit_access(f->s, &vis, role, jit, f->rs), 0);
+	assert_false(vis);
+}
+
+static void test_store_case__list_pages(void **state)
+{
+	fixture *f = *state;
+	for (int i = 0; i < 7; i++)
+		new_case(f, i % 2 ? "odd Fraud" : "even", f->se);
+	cu_case_filter filt = {.limit = 3};
+	int64_t seen = 0, next = 0;
+	int pages = 0, count;
+	do {
+		cu_buf b;
+		cu_buf_init(&b, 0);
+		cu_buf_puts(&b, "[");
+		assert_int_equal(cu_store_case_list(f->s, &b, &next, &count, f->se, &filt), 0);
+		cu_buf_puts(&b, "]");
+		json_t *a = json_loads(b.data, 0, NULL);
+		assert_non_null(a);
+		assert_int_equal((int)json_array_size(a), count);
+		seen += count;
+		json_decref(a);
+		cu_buf_free(&b);
+		filt.after = next;
+		pages++;
+	} while (next);
+	assert_int_equal(seen, 7);
+	assert_int_equal(pages, 3);
+	/* Filters: title search, and another organisation sees nothing. */
+	cu_case_filter q = {.limit = 50, .q = "odd"};
+	cu_buf b;
+	cu_buf_init(&b, 0);
+	assert_int_equal(cu_store_case_list(f->s, &b, &next, &count, f->se, &q), 0);
+	assert_int_equal(count, 3);
+	cu_buf_free(&b);
+	cu_case_filter all = {.limit = 50};
+	cu_buf_init(&b, 0);
+	assert_int_equal(cu_store_case_list(f->s, &b, &next, &count, f->fr, &all), 0);
+	assert_int_equal(count, 0);
+	cu_buf_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_store_files__private_wal, setup, teardown),
+		cmocka_unit_test(test_store_open__missing_refused),
+		cmocka_unit_test_setup_teardown(test_store_schema__newer_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_keys__foreign_and_unique, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_events__append_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_txn__nested_rollback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_case__reference_sequence, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_case__access_follows_participants, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_store_case__access_through_jit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_case__list_pages, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
