@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -206,8 +207,21 @@ static int migrate(cu_store *s)
 	return 0;
 }
 
+static void configure_library(void)
+{
+	/*
+	 * Memory statistics take a process-wide mutex around every allocation:
+	 * with one connection per server thread that is the only lock they would
+	 * share. Must run before SQLite initialises.
+	 */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_initialize();
+}
+
 int cu_store_open(cu_store **out, const char *datadir, bool create)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, configure_library);
 	char path[PATH_MAX];
 	int r;
 	*out = NULL;
@@ -876,9 +890,11 @@ int cu_store_case_list(cu_store *s, cu_buf *out, int64_t *next, int *count, int6
 		"      WHERE t.case_id = c.id AND t.crime_type = ?4))"
 		" AND (?5 IS NULL OR EXISTS (SELECT 1 FROM participants p JOIN orgs o"
 		"      ON o.id = p.org_id WHERE p.case_id = c.id AND o.country = ?5))"
-		" AND (?6 IS NULL OR c.reference LIKE ?6 ESCAPE '\\' OR c.title LIKE ?6 ESCAPE '\\'"
+		/* instr() rather than LIKE: a LIKE on a bound value makes SQLite re-prepare
+		 * the statement at every step to reconsider the LIKE optimisation. */
+		" AND (?6 IS NULL OR instr(lower(c.reference), ?6) OR instr(lower(c.title), ?6)"
 		"      OR EXISTS (SELECT 1 FROM participants p WHERE p.case_id = c.id"
-		"      AND p.national_ref LIKE ?6 ESCAPE '\\'))"
+		"      AND instr(lower(p.national_ref), ?6)))"
 		" ORDER BY a.case_id DESC LIMIT ?7";
 	sqlite3_stmt *st = stmt(s, sql);
 	int r = 0, rc, n = 0;
@@ -891,23 +907,13 @@ int cu_store_case_list(cu_store *s, cu_buf *out, int64_t *next, int *count, int6
 	bind_text(st, 4, f->crime_type);
 	bind_text(st, 5, f->country);
 	if (f->q && *f->q) {
-		cu_buf like;
-		cu_buf_init(&like, 1024);
-		r = cu_buf_puts(&like, "%");
-		for (const char *p = f->q; !r && *p; p++) {
-			if (*p == '%' || *p == '_' || *p == '\\')
-				r = cu_buf_append(&like, "\\", 1);
-			if (!r)
-				r = cu_buf_append(&like, p, 1);
-		}
-		if (!r)
-			r = cu_buf_puts(&like, "%");
-		if (r) {
-			cu_buf_free(&like);
-			return r;
-		}
-		sqlite3_bind_text(st, 6, like.data, (int)like.len, SQLITE_TRANSIENT);
-		cu_buf_free(&like);
+		char *lower = strdup(f->q);
+		if (!lower)
+			return cu_error_set(CU_ENOMEM, "out of memory");
+		for (char *p = lower; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+		sqlite3_bind_text(st, 6, lower, -1, free);
 	}
 	sqlite3_bind_int(st, 7, f->limit + 1);
 	*next = 0;
