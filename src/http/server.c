@@ -268,6 +268,50 @@ out:
 	return 0;
 }
 
+/*
+ * h2o answers some requests itself before any handler runs (a body over the
+ * limit: 413; a malformed request line or chunked encoding: 400), through
+ * its fallback path, in text/plain. This filter gives those answers the same
+ * JSON error shape as every other.
+ */
+struct error_ostream {
+	h2o_ostream_t super;
+	h2o_iovec_t body;
+	bool sent;
+};
+
+static void error_send(h2o_ostream_t *self, h2o_req_t *req, h2o_iovec_t *bufs, size_t bufcnt,
+                       h2o_send_state_t state)
+{
+	struct error_ostream *os = (struct error_ostream *)self;
+	bool first = !os->sent;
+	os->sent = true; /* only the first chunk carries the body */
+	h2o_ostream_send_next(self, req, first ? &os->body : NULL, first ? 1 : 0, state);
+}
+
+static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
+{
+	if (req->res.status >= 400) {
+		const char *code = req->res.status == 413 ? "too_large" :
+		                   req->res.status == 400 ? "invalid" : "http_error";
+		const char *msg = req->res.status == 413 ?
+		                  "the request body is larger than the configured limit" :
+		                  req->res.status == 400 ? "malformed HTTP request" : req->res.reason;
+		struct error_ostream *os = (void *)h2o_add_ostream(req, sizeof(*os), slot);
+		char *body = h2o_mem_alloc_pool(&req->pool, 256);
+		int n = snprintf(body, 256, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}",
+		                 code, msg);
+		os->body = h2o_iovec_init(body, n > 0 && n < 256 ? (size_t)n : 0);
+		os->super.do_send = error_send;
+		os->sent = false;
+		h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE,
+		               H2O_STRLIT("application/json; charset=utf-8"), 1);
+		req->res.content_length = os->body.len;
+		slot = &os->super.next;
+	}
+	h2o_setup_next_ostream(req, slot);
+}
+
 static void on_accept(h2o_socket_t *listener, const char *err)
 {
 	struct worker *w = listener->data;
@@ -385,6 +429,8 @@ int cu_http_serve(const cu_server_config *cfg)
 	h2o_pathconf_t *pc = h2o_config_register_path(host, "/", 0);
 	h2o_handler_t *h = h2o_create_handler(pc, sizeof(*h));
 	h->on_req = on_req;
+	h2o_filter_t *flt = h2o_create_filter(&host->fallback_path, sizeof(*flt));
+	flt->on_setup_ostream = on_setup_ostream;
 
 	if (!(ws = calloc((size_t)n, sizeof(*ws))))
 		return cu_error_set(CU_ENOMEM, "out of memory");
