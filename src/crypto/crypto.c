@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -203,6 +204,191 @@ int cu_verify(const uint8_t sig[64], const uint8_t pk[32], const void *msg, size
 	if (crypto_sign_verify_detached(sig, msg, len, pk) != 0)
 		return cu_error_set(CU_EVERIFY, "signature does not verify");
 	return 0;
+}
+
+struct cu_sha256_ctx {
+	EVP_MD_CTX *md;
+};
+
+int cu_sha256_begin(cu_sha256_ctx **out)
+{
+	cu_sha256_ctx *c = malloc(sizeof(*c));
+	*out = NULL;
+	if (!c || !(c->md = EVP_MD_CTX_new()) || EVP_DigestInit_ex(c->md, EVP_sha256(), NULL) != 1) {
+		if (c)
+			EVP_MD_CTX_free(c->md);
+		free(c);
+		return cu_error_set(CU_ECRYPTO, "cannot start SHA-256");
+	}
+	*out = c;
+	return 0;
+}
+
+void cu_sha256_update(cu_sha256_ctx *c, const void *data, size_t len)
+{
+	EVP_DigestUpdate(c->md, data, len);
+}
+
+void cu_sha256_end(cu_sha256_ctx *c, uint8_t out[32])
+{
+	unsigned int n = 32;
+	if (!c)
+		return;
+	if (out)
+		EVP_DigestFinal_ex(c->md, out, &n);
+	EVP_MD_CTX_free(c->md);
+	free(c);
+}
+
+int cu_unhex32(uint8_t out[32], const char *hex)
+{
+	size_t n = 0;
+	const char *end;
+	if (!hex || strlen(hex) != 64 ||
+	    sodium_hex2bin(out, 32, hex, 64, NULL, &n, &end) != 0 || n != 32 || *end)
+		return cu_error_set(CU_EINVALID, "not a SHA-256 in hex");
+	return 0;
+}
+
+static const char master_magic[] = "custodia-master-key-v1\n";
+
+int cu_master_ensure(const char *datadir)
+{
+	char path[4096], text[128];
+	uint8_t key[CU_KEY_LEN];
+	char b64[sodium_base64_ENCODED_LEN(CU_KEY_LEN, sodium_base64_VARIANT_ORIGINAL)];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/master.key", datadir);
+	if (stat(path, &st) == 0)
+		return 0;
+	randombytes_buf(key, sizeof(key));
+	sodium_bin2base64(b64, sizeof(b64), key, sizeof(key), sodium_base64_VARIANT_ORIGINAL);
+	int n = snprintf(text, sizeof(text), "%s%s\n", master_magic, b64);
+	int r = write_new_file(path, text, (size_t)n, 0600);
+	sodium_memzero(key, sizeof(key));
+	sodium_memzero(b64, sizeof(b64));
+	sodium_memzero(text, sizeof(text));
+	return r;
+}
+
+int cu_master_load(uint8_t out[CU_KEY_LEN], const char *datadir)
+{
+	char path[4096], text[128] = {0};
+	struct stat st;
+	size_t ml = strlen(master_magic), n = 0;
+	snprintf(path, sizeof(path), "%s/master.key", datadir);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cu_error_set(CU_EIO, "cannot open %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) == 0 && (st.st_mode & 077)) {
+		close(fd);
+		return cu_error_set(CU_ECRYPTO, "%s is readable by others (mode %o); run chmod 600 "
+		                    "on it", path, (unsigned)(st.st_mode & 0777));
+	}
+	ssize_t got = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	int r = 0;
+	if (got < (ssize_t)ml || memcmp(text, master_magic, ml) != 0 ||
+	    sodium_base642bin(out, CU_KEY_LEN, text + ml, (size_t)got - ml, "\n", &n, NULL,
+	                      sodium_base64_VARIANT_ORIGINAL) != 0 || n != CU_KEY_LEN)
+		r = cu_error_set(CU_ECRYPTO, "%s is not a custodia master key", path);
+	sodium_memzero(text, sizeof(text));
+	return r;
+}
+
+void cu_key_new(uint8_t key[CU_KEY_LEN])
+{
+	crypto_secretstream_xchacha20poly1305_keygen(key);
+}
+
+void cu_key_wrap(uint8_t out[CU_WRAPPED_LEN], const uint8_t master[CU_KEY_LEN],
+                 const uint8_t key[CU_KEY_LEN], const char *purpose)
+{
+	randombytes_buf(out, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(
+		out + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, NULL, key, CU_KEY_LEN,
+		(const uint8_t *)purpose, strlen(purpose), NULL, out, master);
+}
+
+int cu_key_unwrap(uint8_t key[CU_KEY_LEN], const uint8_t master[CU_KEY_LEN],
+                  const uint8_t in[CU_WRAPPED_LEN], const char *purpose)
+{
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+		    key, NULL, NULL, in + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+		    CU_WRAPPED_LEN - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+		    (const uint8_t *)purpose, strlen(purpose), in, master) != 0)
+		return cu_error_set(CU_ECRYPTO, "a wrapped key does not open with the master key "
+		                    "(%s)", purpose);
+	return 0;
+}
+
+void cu_keyed_hash(uint8_t out[32], const uint8_t key[CU_KEY_LEN], const void *msg, size_t len)
+{
+	crypto_auth_hmacsha256_state st;
+	crypto_auth_hmacsha256_init(&st, key, CU_KEY_LEN);
+	crypto_auth_hmacsha256_update(&st, msg, len);
+	crypto_auth_hmacsha256_final(&st, out);
+	sodium_memzero(&st, sizeof(st));
+}
+
+struct cu_stream {
+	crypto_secretstream_xchacha20poly1305_state st;
+};
+
+int cu_stream_push_init(cu_stream **out, uint8_t header[CU_STREAM_HEADER],
+                        const uint8_t key[CU_KEY_LEN])
+{
+	cu_stream *s = sodium_malloc(sizeof(*s));
+	*out = NULL;
+	if (!s)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	crypto_secretstream_xchacha20poly1305_init_push(&s->st, header, key);
+	*out = s;
+	return 0;
+}
+
+void cu_stream_push(cu_stream *s, uint8_t *out, const uint8_t *in, size_t len, bool final,
+                    const uint8_t *ad, size_t adlen)
+{
+	crypto_secretstream_xchacha20poly1305_push(
+		&s->st, out, NULL, in, len, ad, adlen,
+		final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0);
+}
+
+int cu_stream_pull_init(cu_stream **out, const uint8_t header[CU_STREAM_HEADER],
+                        const uint8_t key[CU_KEY_LEN])
+{
+	cu_stream *s = sodium_malloc(sizeof(*s));
+	*out = NULL;
+	if (!s)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	if (crypto_secretstream_xchacha20poly1305_init_pull(&s->st, header, key) != 0) {
+		sodium_free(s);
+		return cu_error_set(CU_EVERIFY, "the stream header is invalid");
+	}
+	*out = s;
+	return 0;
+}
+
+int cu_stream_pull(cu_stream *s, uint8_t *out, size_t *outlen, bool *final, const uint8_t *in,
+                   size_t len, const uint8_t *ad, size_t adlen)
+{
+	unsigned char tag = 0;
+	unsigned long long n = 0;
+	if (len < CU_STREAM_ABYTES ||
+	    crypto_secretstream_xchacha20poly1305_pull(&s->st, out, &n, &tag, in, len, ad, adlen) !=
+	            0)
+		return cu_error_set(CU_EVERIFY, "a chunk fails authentication: the stored data was "
+		                    "altered");
+	*outlen = (size_t)n;
+	*final = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+	return 0;
+}
+
+void cu_stream_free(cu_stream *s)
+{
+	if (s)
+		sodium_free(s); /* sodium_free wipes */
 }
 
 void cu_base64(char *out, const uint8_t *in, size_t n)

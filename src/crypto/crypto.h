@@ -56,6 +56,51 @@ void cu_identity_wipe(cu_identity *id);
 int cu_sign(uint8_t sig[64], const cu_identity *id, const void *msg, size_t len);
 int cu_verify(const uint8_t sig[64], const uint8_t pk[32], const void *msg, size_t len);
 
+/* Streaming SHA-256 (OpenSSL). cu_sha256_end frees the context. */
+typedef struct cu_sha256_ctx cu_sha256_ctx;
+int cu_sha256_begin(cu_sha256_ctx **out);
+void cu_sha256_update(cu_sha256_ctx *c, const void *data, size_t len);
+void cu_sha256_end(cu_sha256_ctx *c, uint8_t out[32]);
+/* Parses 64 hex digits; CU_EINVALID otherwise. */
+int cu_unhex32(uint8_t out[32], const char *hex);
+
+/*
+ * Keys. The node master key lives in DIR/master.key (0600); data keys are
+ * random and stored only wrapped by it (XChaCha20-Poly1305 with the key's
+ * purpose as associated data, so a wrapped key cannot be moved to another
+ * case). Keyed hashes (HMAC-SHA-256) name blobs without revealing content.
+ */
+#define CU_KEY_LEN 32
+#define CU_WRAPPED_LEN 72
+int cu_master_ensure(const char *datadir);
+int cu_master_load(uint8_t out[CU_KEY_LEN], const char *datadir);
+void cu_key_new(uint8_t key[CU_KEY_LEN]);
+void cu_key_wrap(uint8_t out[CU_WRAPPED_LEN], const uint8_t master[CU_KEY_LEN],
+                 const uint8_t key[CU_KEY_LEN], const char *purpose);
+int cu_key_unwrap(uint8_t key[CU_KEY_LEN], const uint8_t master[CU_KEY_LEN],
+                  const uint8_t in[CU_WRAPPED_LEN], const char *purpose);
+void cu_keyed_hash(uint8_t out[32], const uint8_t key[CU_KEY_LEN], const void *msg, size_t len);
+
+/*
+ * Authenticated streaming encryption (libsodium secretstream,
+ * XChaCha20-Poly1305). Each pushed chunk grows by CU_STREAM_ABYTES; the last
+ * is tagged final and may carry associated data. Pulling a chunk that was
+ * altered, reordered, truncated or carries other associated data fails with
+ * CU_EVERIFY and releases nothing.
+ */
+#define CU_STREAM_HEADER 24
+#define CU_STREAM_ABYTES 17
+typedef struct cu_stream cu_stream;
+int cu_stream_push_init(cu_stream **out, uint8_t header[CU_STREAM_HEADER],
+                        const uint8_t key[CU_KEY_LEN]);
+void cu_stream_push(cu_stream *s, uint8_t *out, const uint8_t *in, size_t len, bool final,
+                    const uint8_t *ad, size_t adlen);
+int cu_stream_pull_init(cu_stream **out, const uint8_t header[CU_STREAM_HEADER],
+                        const uint8_t key[CU_KEY_LEN]);
+int cu_stream_pull(cu_stream *s, uint8_t *out, size_t *outlen, bool *final, const uint8_t *in,
+                   size_t len, const uint8_t *ad, size_t adlen);
+void cu_stream_free(cu_stream *s);
+
 /* Base64 (standard alphabet, padded). out needs 4*((n+2)/3)+1 bytes. */
 void cu_base64(char *out, const uint8_t *in, size_t n);
 int cu_unbase64(uint8_t *out, size_t *outlen, size_t max, const char *in);

@@ -1,0 +1,791 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* vault: encrypted, content-addressed blobs with bounded memory (see vault.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <magic.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vault/vault.h"
+
+#define UNIT 65536                       /* plaintext bytes per encrypted chunk */
+#define CUNIT (UNIT + CU_STREAM_ABYTES)  /* their ciphertext */
+#define OUTBUF (16 * CUNIT)              /* ciphertext gathered per write() */
+#define BLOCK (1 << 20)                  /* bytes handed to the hashing thread at once */
+#define NBLOCKS 8
+#define MAGIC "CUSTODIA-BLOB-1\n"
+#define MAGIC_LEN 16
+#define FINAL_AD "custodia-blob-v1:"
+
+struct cu_vault {
+	char dir[PATH_MAX - 256]; /* DATA/blobs; short enough for every path below it */
+	uint8_t master[CU_KEY_LEN];
+	uint8_t name_key[CU_KEY_LEN];
+	magic_t magic;
+	int lock_fd;          /* flock: shared while ingesting, exclusive to sweep */
+	int ingesting;
+};
+
+static int ingest_begin(cu_vault *v)
+{
+	if (v->ingesting++ == 0 && flock(v->lock_fd, LOCK_SH) != 0) {
+		v->ingesting--;
+		return cu_error_set(CU_EIO, "cannot lock the blob store: %s", strerror(errno));
+	}
+	return 0;
+}
+
+static void ingest_end(cu_vault *v)
+{
+	if (--v->ingesting == 0)
+		flock(v->lock_fd, LOCK_UN);
+}
+
+static int mkdir_p(const char *dir)
+{
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return cu_error_set(CU_EIO, "cannot create %s: %s", dir, strerror(errno));
+	return 0;
+}
+
+int cu_vault_open(cu_vault **out, const char *datadir)
+{
+	char path[PATH_MAX + 16];
+	int r;
+	*out = NULL;
+	cu_vault *v = calloc(1, sizeof(*v));
+	if (!v)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	v->lock_fd = -1;
+	if (snprintf(v->dir, sizeof(v->dir), "%s/blobs", datadir) >= (int)sizeof(v->dir)) {
+		r = cu_error_set(CU_EINVALID, "data directory path too long");
+		goto fail;
+	}
+	snprintf(path, sizeof(path), "%s/tmp", v->dir);
+	if ((r = mkdir_p(v->dir)) != 0 || (r = mkdir_p(path)) != 0 ||
+	    (r = cu_master_ensure(datadir)) != 0 || (r = cu_master_load(v->master, datadir)) != 0)
+		goto fail;
+	cu_keyed_hash(v->name_key, v->master, "custodia blob names v1", 22);
+	snprintf(path, sizeof(path), "%s/.lock", v->dir);
+	if ((v->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+		r = cu_error_set(CU_EIO, "cannot open %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!(v->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR)) ||
+	    magic_load(v->magic, NULL) != 0) {
+		r = cu_error_set(CU_EIO, "cannot load the libmagic database");
+		goto fail;
+	}
+	*out = v;
+	return 0;
+fail:
+	cu_vault_close(v);
+	return r;
+}
+
+void cu_vault_close(cu_vault *v)
+{
+	if (!v)
+		return;
+	if (v->magic)
+		magic_close(v->magic);
+	if (v->lock_fd >= 0)
+		close(v->lock_fd);
+	cu_wipe(v, sizeof(*v));
+	free(v);
+}
+
+static void purpose(char out[32], int64_t case_id)
+{
+	snprintf(out, 32, "case:%lld", (long long)case_id);
+}
+
+void cu_vault_wrap_case_key(cu_vault *v, uint8_t out[CU_WRAPPED_LEN],
+                            const uint8_t key[CU_KEY_LEN], int64_t case_id)
+{
+	char p[32];
+	purpose(p, case_id);
+	cu_key_wrap(out, v->master, key, p);
+}
+
+int cu_vault_unwrap_case_key(cu_vault *v, uint8_t key[CU_KEY_LEN],
+                             const uint8_t wrapped[CU_WRAPPED_LEN], int64_t case_id)
+{
+	char p[32];
+	purpose(p, case_id);
+	return cu_key_unwrap(key, v->master, wrapped, p);
+}
+
+void cu_blob_name(cu_vault *v, char out[65], int64_t case_id, const uint8_t sha256[32])
+{
+	uint8_t msg[8 + 32], h[32];
+	for (int i = 0; i < 8; i++)
+		msg[i] = (uint8_t)((uint64_t)case_id >> (56 - 8 * i));
+	memcpy(msg + 8, sha256, 32);
+	cu_keyed_hash(h, v->name_key, msg, sizeof(msg));
+	cu_hex(out, h, 32);
+}
+
+static void blob_path(cu_vault *v, char *out, size_t n, const char *name)
+{
+	snprintf(out, n, "%s/%.2s/%s", v->dir, name, name);
+}
+
+static void final_ad(uint8_t ad[sizeof(FINAL_AD) - 1 + 32], const uint8_t sha256[32])
+{
+	memcpy(ad, FINAL_AD, sizeof(FINAL_AD) - 1);
+	memcpy(ad + sizeof(FINAL_AD) - 1, sha256, 32);
+}
+
+static int write_all(int fd, const void *p, size_t n, const char *what)
+{
+	const char *c = p;
+	while (n) {
+		ssize_t w = write(fd, c, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return cu_error_set(CU_EIO, "cannot write %s: %s", what,
+			                    errno == ENOSPC ? "the disk is full" : strerror(errno));
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return cu_error_set(CU_EIO, "cannot open %s: %s", dir, strerror(errno));
+	int r = fsync(fd) == 0 ? 0 : cu_error_set(CU_EIO, "cannot sync %s: %s", dir, strerror(errno));
+	close(fd);
+	return r;
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+/*
+ * The writer keeps the last full unit of plaintext back ("pending") so that
+ * whichever unit turns out to be the last can be pushed as final, with the
+ * SHA-256 of everything as associated data.
+ *
+ *   write():  data ──copy──> cur[UNIT] ──full──> push(pending) ; pending = cur
+ *             data ──copy──> hash ring ──────> hashing thread (or inline)
+ *   finish(): push(pending) ; push(cur, final, "custodia-blob-v1:" ‖ sha256)
+ */
+struct cu_blob_writer {
+	cu_vault *v;
+	int64_t case_id;
+	uint8_t key[CU_KEY_LEN];
+	char tmp[PATH_MAX];
+	int fd;
+	bool deferred, finished, placed, failed;
+	cu_stream *st;
+	uint64_t size, written, synced;
+	uint8_t *cur, *pending, *out;
+	size_t cur_len, out_len;
+	bool have_pending;
+	uint8_t head[UNIT]; /* the first bytes, for media type detection */
+	size_t head_len;
+	cu_blob_info info;
+	/* hashing */
+	cu_sha256_ctx *sha;
+	bool threaded;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint8_t *blocks[NBLOCKS];
+	size_t block_len[NBLOCKS];
+	int fill, hashed, queued; /* ring indexes and the count of queued blocks */
+	bool done;
+};
+
+static void *hasher(void *arg)
+{
+	cu_blob_writer *w = arg;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (w->queued == 0 && !w->done)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->queued == 0 && w->done)
+			break;
+		int i = w->hashed;
+		pthread_mutex_unlock(&w->mu);
+		cu_sha256_update(w->sha, w->blocks[i], w->block_len[i]);
+		pthread_mutex_lock(&w->mu);
+		w->block_len[i] = 0;
+		w->hashed = (i + 1) % NBLOCKS;
+		w->queued--;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* Hands the block being filled to the hashing thread, waiting for room. */
+static void post_block(cu_blob_writer *w)
+{
+	pthread_mutex_lock(&w->mu);
+	w->queued++;
+	w->fill = (w->fill + 1) % NBLOCKS;
+	pthread_cond_broadcast(&w->cv);
+	while (w->queued == NBLOCKS)
+		pthread_cond_wait(&w->cv, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void hash_data(cu_blob_writer *w, const uint8_t *p, size_t n)
+{
+	if (!w->threaded) {
+		cu_sha256_update(w->sha, p, n);
+		return;
+	}
+	while (n) {
+		int i = w->fill;
+		size_t room = BLOCK - w->block_len[i], k = n < room ? n : room;
+		memcpy(w->blocks[i] + w->block_len[i], p, k);
+		w->block_len[i] += k;
+		p += k;
+		n -= k;
+		if (w->block_len[i] == BLOCK)
+			post_block(w);
+	}
+}
+
+static int flush_out(cu_blob_writer *w)
+{
+	int r;
+	if (!w->out_len)
+		return 0;
+	if ((r = write_all(w->fd, w->out, w->out_len, "a blob")) != 0)
+		return r;
+	w->written += w->out_len;
+	w->out_len = 0;
+	/* Start writeback early so that the final fsync has little left to do. */
+	if (w->written - w->synced >= (8u << 20)) {
+		sync_file_range(w->fd, (off_t)w->synced, (off_t)(w->written - w->synced),
+		                SYNC_FILE_RANGE_WRITE);
+		w->synced = w->written;
+	}
+	return 0;
+}
+
+static int push_unit(cu_blob_writer *w, const uint8_t *p, size_t n, bool final,
+                     const uint8_t *ad, size_t adlen)
+{
+	int r;
+	if (w->out_len + n + CU_STREAM_ABYTES > OUTBUF && (r = flush_out(w)) != 0)
+		return r;
+	cu_stream_push(w->st, w->out + w->out_len, p, n, final, ad, adlen);
+	w->out_len += n + CU_STREAM_ABYTES;
+	return 0;
+}
+
+int cu_blob_create(cu_blob_writer **out, cu_vault *v, int64_t case_id,
+                   const uint8_t key[CU_KEY_LEN], bool threaded, bool deferred)
+{
+	uint8_t rnd[12], header[CU_STREAM_HEADER];
+	char hex[25];
+	int r;
+	*out = NULL;
+	cu_blob_writer *w = calloc(1, sizeof(*w));
+	if (!w)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	w->v = v;
+	w->fd = -1;
+	w->case_id = case_id;
+	w->deferred = deferred;
+	memcpy(w->key, key, CU_KEY_LEN);
+	if ((r = ingest_begin(v)) != 0) {
+		free(w);
+		return r;
+	}
+	cu_random(rnd, sizeof(rnd));
+	cu_hex(hex, rnd, sizeof(rnd));
+	snprintf(w->tmp, sizeof(w->tmp), "%s/tmp/%s.part", v->dir, hex);
+	if (!(w->cur = malloc(UNIT)) || !(w->pending = malloc(UNIT)) || !(w->out = malloc(OUTBUF))) {
+		r = cu_error_set(CU_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if ((w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+		r = cu_error_set(CU_EIO, "cannot create %s: %s", w->tmp, strerror(errno));
+		goto fail;
+	}
+	if ((r = cu_sha256_begin(&w->sha)) != 0 || (r = cu_stream_push_init(&w->st, header, key)))
+		goto fail;
+	memcpy(w->out, MAGIC, MAGIC_LEN);
+	memcpy(w->out + MAGIC_LEN, header, CU_STREAM_HEADER);
+	w->out_len = MAGIC_LEN + CU_STREAM_HEADER;
+	if (threaded) {
+		for (int i = 0; i < NBLOCKS; i++)
+			if (!(w->blocks[i] = malloc(BLOCK))) {
+				r = cu_error_set(CU_ENOMEM, "out of memory");
+				goto fail;
+			}
+		pthread_mutex_init(&w->mu, NULL);
+		pthread_cond_init(&w->cv, NULL);
+		if (pthread_create(&w->thread, NULL, hasher, w) != 0) {
+			pthread_mutex_destroy(&w->mu);
+			pthread_cond_destroy(&w->cv);
+			r = cu_error_set(CU_EIO, "cannot start a hashing thread");
+			goto fail;
+		}
+		w->threaded = true;
+	}
+	*out = w;
+	return 0;
+fail:
+	cu_blob_free(w);
+	return r;
+}
+
+int cu_blob_write(cu_blob_writer *w, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	int r;
+	if (w->failed || w->finished)
+		return cu_error_set(CU_EIO, "the blob writer has failed or finished");
+	if (w->head_len < UNIT) {
+		size_t k = UNIT - w->head_len < len ? UNIT - w->head_len : len;
+		memcpy(w->head + w->head_len, p, k);
+		w->head_len += k;
+	}
+	hash_data(w, p, len);
+	w->size += len;
+	while (len) {
+		size_t k = UNIT - w->cur_len < len ? UNIT - w->cur_len : len;
+		memcpy(w->cur + w->cur_len, p, k);
+		w->cur_len += k;
+		p += k;
+		len -= k;
+		if (w->cur_len == UNIT) {
+			if (w->have_pending && (r = push_unit(w, w->pending, UNIT, false, NULL, 0))) {
+				w->failed = true;
+				return r;
+			}
+			uint8_t *t = w->pending;
+			w->pending = w->cur;
+			w->cur = t;
+			w->cur_len = 0;
+			w->have_pending = true;
+		}
+	}
+	return 0;
+}
+
+/* Waits for the hashing thread to take everything and returns the digest. */
+static void hash_finish(cu_blob_writer *w, uint8_t out[32])
+{
+	if (w->threaded) {
+		if (w->block_len[w->fill])
+			post_block(w);
+		pthread_mutex_lock(&w->mu);
+		w->done = true;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->thread, NULL);
+		w->threaded = false;
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+	}
+	cu_sha256_end(w->sha, out);
+	w->sha = NULL;
+}
+
+static int place(cu_blob_writer *w)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 80];
+	struct stat st;
+	int r;
+	snprintf(dir, sizeof(dir), "%s/%.2s", w->v->dir, w->info.name);
+	if ((r = mkdir_p(dir)) != 0)
+		return r;
+	blob_path(w->v, path, sizeof(path), w->info.name);
+	if (stat(path, &st) == 0) {
+		/* Stored before: the existing copy serves both registrations. */
+		unlink(w->tmp);
+		w->info.existed = true;
+	} else if (rename(w->tmp, path) != 0) {
+		return cu_error_set(CU_EIO, "cannot place a blob: %s", strerror(errno));
+	}
+	w->placed = true;
+	return 0;
+}
+
+int cu_blob_finish(cu_blob_writer *w, cu_blob_info *out)
+{
+	uint8_t ad[sizeof(FINAL_AD) - 1 + 32];
+	int r;
+	if (w->failed || w->finished)
+		return cu_error_set(CU_EIO, "the blob writer has failed or finished");
+	hash_finish(w, w->info.sha256);
+	final_ad(ad, w->info.sha256);
+	if (w->cur_len > 0 || !w->have_pending) {
+		if (w->have_pending && (r = push_unit(w, w->pending, UNIT, false, NULL, 0)) != 0)
+			goto fail;
+		r = push_unit(w, w->cur, w->cur_len, true, ad, sizeof(ad));
+	} else {
+		r = push_unit(w, w->pending, UNIT, true, ad, sizeof(ad));
+	}
+	if (r || (r = flush_out(w)) != 0)
+		goto fail;
+	if (!w->deferred && fsync(w->fd) != 0) {
+		r = cu_error_set(CU_EIO, "cannot sync a blob: %s",
+		                 errno == ENOSPC ? "the disk is full" : strerror(errno));
+		goto fail;
+	}
+	close(w->fd);
+	w->fd = -1;
+	w->finished = true;
+	w->info.size = w->size;
+	cu_hex(w->info.sha256_hex, w->info.sha256, 32);
+	cu_blob_name(w->v, w->info.name, w->case_id, w->info.sha256);
+	const char *mt = magic_buffer(w->v->magic, w->head, w->head_len);
+	snprintf(w->info.media_type, sizeof(w->info.media_type), "%s",
+	         mt ? mt : "application/octet-stream");
+	if (!w->deferred) {
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof(dir), "%s/%.2s", w->v->dir, w->info.name);
+		if ((r = place(w)) != 0 || (r = sync_dir(dir)) != 0)
+			goto fail;
+	}
+	*out = w->info;
+	return 0;
+fail:
+	w->failed = true;
+	return r;
+}
+
+int cu_vault_place(cu_vault *v, cu_blob_writer **ws, size_t n)
+{
+	int r = 0, fd;
+	if (n == 0)
+		return 0;
+	/* One filesystem sync makes every file of the batch durable at once... */
+	if ((fd = open(v->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return cu_error_set(CU_EIO, "cannot open %s: %s", v->dir, strerror(errno));
+	if (syncfs(fd) != 0)
+		r = cu_error_set(CU_EIO, "cannot sync the blob store: %s", strerror(errno));
+	for (size_t i = 0; !r && i < n; i++)
+		if (ws[i]->finished && !ws[i]->placed)
+			r = place(ws[i]);
+	/* ...and a second one their names. */
+	if (!r && syncfs(fd) != 0)
+		r = cu_error_set(CU_EIO, "cannot sync the blob store: %s", strerror(errno));
+	close(fd);
+	return r;
+}
+
+void cu_blob_free(cu_blob_writer *w)
+{
+	if (!w)
+		return;
+	if (w->threaded) {
+		pthread_mutex_lock(&w->mu);
+		w->done = true;
+		w->queued = 0; /* abandon what was queued */
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->thread, NULL);
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+	}
+	if (w->fd >= 0)
+		close(w->fd);
+	if (!w->placed && w->tmp[0])
+		unlink(w->tmp);
+	cu_sha256_end(w->sha, NULL);
+	cu_stream_free(w->st);
+	for (int i = 0; i < NBLOCKS; i++)
+		free(w->blocks[i]);
+	if (w->cur)
+		cu_wipe(w->cur, UNIT);
+	if (w->pending)
+		cu_wipe(w->pending, UNIT);
+	free(w->cur);
+	free(w->pending);
+	free(w->out);
+	ingest_end(w->v);
+	cu_wipe(w, sizeof(*w));
+	free(w);
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+struct cu_blob_reader {
+	int fd;
+	cu_stream *st;
+	uint8_t ad[sizeof(FINAL_AD) - 1 + 32];
+	uint8_t *in, *plain;
+	size_t plain_len, plain_off;
+	bool final;
+	uint8_t la; /* look-ahead byte */
+	bool la_valid;
+};
+
+int cu_blob_open(cu_blob_reader **out, cu_vault *v, int64_t case_id,
+                 const uint8_t key[CU_KEY_LEN], const uint8_t sha256[32])
+{
+	char name[65], path[PATH_MAX + 80];
+	uint8_t hdr[MAGIC_LEN + CU_STREAM_HEADER];
+	int r;
+	*out = NULL;
+	cu_blob_name(v, name, case_id, sha256);
+	blob_path(v, path, sizeof(path), name);
+	cu_blob_reader *rd = calloc(1, sizeof(*rd));
+	if (!rd)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	final_ad(rd->ad, sha256);
+	if ((rd->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		free(rd);
+		if (errno == ENOENT)
+			return cu_error_set(CU_ENOTFOUND, "the blob is missing from the store");
+		return cu_error_set(CU_EIO, "cannot open a blob: %s", strerror(errno));
+	}
+	posix_fadvise(rd->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	ssize_t n = read(rd->fd, hdr, sizeof(hdr));
+	if (n != (ssize_t)sizeof(hdr) || memcmp(hdr, MAGIC, MAGIC_LEN) != 0) {
+		r = cu_error_set(CU_EVERIFY, "the blob's header is damaged");
+		goto fail;
+	}
+	if (!(rd->in = malloc(CUNIT)) || !(rd->plain = malloc(UNIT))) {
+		r = cu_error_set(CU_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if ((r = cu_stream_pull_init(&rd->st, hdr + MAGIC_LEN, key)) != 0)
+		goto fail;
+	*out = rd;
+	return 0;
+fail:
+	cu_blob_close(rd);
+	return r;
+}
+
+static int read_full(int fd, uint8_t *p, size_t n, size_t *got)
+{
+	*got = 0;
+	while (*got < n) {
+		ssize_t k = read(fd, p + *got, n - *got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return cu_error_set(CU_EIO, "cannot read a blob: %s", strerror(errno));
+		if (k == 0)
+			break;
+		*got += (size_t)k;
+	}
+	return 0;
+}
+
+/*
+ * Decrypts the next unit. Every unit but the last is exactly CUNIT bytes; one
+ * byte of look-ahead tells whether this one is the last, which must then be
+ * tagged final and authenticate the content's SHA-256.
+ */
+static int next_unit(cu_blob_reader *rd)
+{
+	size_t got = 0, k;
+	bool final;
+	int r;
+	if (rd->la_valid) {
+		rd->in[0] = rd->la;
+		got = 1;
+		rd->la_valid = false;
+	}
+	if ((r = read_full(rd->fd, rd->in + got, CUNIT - got, &k)) != 0)
+		return r;
+	got += k;
+	bool last = true;
+	if (got == CUNIT) {
+		if ((r = read_full(rd->fd, &rd->la, 1, &k)) != 0)
+			return r;
+		rd->la_valid = k == 1;
+		last = !rd->la_valid;
+	}
+	if (got < CU_STREAM_ABYTES)
+		return cu_error_set(CU_EVERIFY, "the blob is truncated");
+	if (cu_stream_pull(rd->st, rd->plain, &rd->plain_len, &final, rd->in, got,
+	                   last ? rd->ad : NULL, last ? sizeof(rd->ad) : 0) != 0)
+		return cu_error_set(CU_EVERIFY, "the blob fails authentication: it was altered");
+	if (final && !last)
+		return cu_error_set(CU_EVERIFY, "the blob has data after its end");
+	if (!final && last)
+		return cu_error_set(CU_EVERIFY, "the blob is truncated");
+	rd->plain_off = 0;
+	rd->final = final;
+	return 0;
+}
+
+int cu_blob_read(cu_blob_reader *rd, void *buf, size_t len, size_t *got)
+{
+	int r;
+	*got = 0;
+	while (*got < len) {
+		if (rd->plain_off == rd->plain_len) {
+			if (rd->final)
+				break;
+			if ((r = next_unit(rd)) != 0)
+				return r;
+			continue;
+		}
+		size_t k = rd->plain_len - rd->plain_off;
+		if (k > len - *got)
+			k = len - *got;
+		memcpy((uint8_t *)buf + *got, rd->plain + rd->plain_off, k);
+		rd->plain_off += k;
+		*got += k;
+	}
+	return 0;
+}
+
+int cu_blob_skip(cu_blob_reader *rd, uint64_t n)
+{
+	int r;
+	while (n) {
+		if (rd->plain_off == rd->plain_len) {
+			if (rd->final)
+				return cu_error_set(CU_EINVALID, "offset beyond the end of the content");
+			if ((r = next_unit(rd)) != 0)
+				return r;
+			continue;
+		}
+		size_t k = rd->plain_len - rd->plain_off;
+		if (k > n)
+			k = (size_t)n;
+		rd->plain_off += k;
+		n -= k;
+	}
+	return 0;
+}
+
+void cu_blob_close(cu_blob_reader *rd)
+{
+	if (!rd)
+		return;
+	if (rd->fd >= 0)
+		close(rd->fd);
+	cu_stream_free(rd->st);
+	if (rd->plain)
+		cu_wipe(rd->plain, UNIT);
+	free(rd->plain);
+	free(rd->in);
+	free(rd);
+}
+
+int cu_blob_verify(cu_vault *v, int64_t case_id, const uint8_t key[CU_KEY_LEN],
+                   const uint8_t sha256[32], uint64_t size)
+{
+	cu_blob_reader *rd;
+	cu_sha256_ctx *sha;
+	uint8_t got_sha[32];
+	uint64_t total = 0;
+	int r;
+	if ((r = cu_blob_open(&rd, v, case_id, key, sha256)) != 0)
+		return r;
+	if ((r = cu_sha256_begin(&sha)) != 0) {
+		cu_blob_close(rd);
+		return r;
+	}
+	for (;;) {
+		if ((r = next_unit(rd)) != 0)
+			break;
+		cu_sha256_update(sha, rd->plain, rd->plain_len);
+		total += rd->plain_len;
+		if (rd->final)
+			break;
+	}
+	cu_sha256_end(sha, got_sha);
+	cu_blob_close(rd);
+	if (r)
+		return r;
+	if (total != size || !cu_ct_equal(got_sha, sha256, 32))
+		return cu_error_set(CU_EVERIFY, "the content does not match its recorded SHA-256");
+	return 0;
+}
+
+int cu_blob_destroy(cu_vault *v, int64_t case_id, const uint8_t sha256[32])
+{
+	char name[65], path[PATH_MAX + 80];
+	struct stat st;
+	cu_blob_name(v, name, case_id, sha256);
+	blob_path(v, path, sizeof(path), name);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : cu_error_set(CU_EIO, "cannot open a blob: %s",
+		                                         strerror(errno));
+	/*
+	 * Overwrite before unlinking: the ciphertext is useless without the
+	 * case key, but an erased item should leave nothing behind on the disk
+	 * either (as far as the file system lets us).
+	 */
+	if (fstat(fd, &st) == 0) {
+		uint8_t zero[65536] = {0};
+		off_t left = st.st_size;
+		while (left > 0) {
+			size_t k = left < (off_t)sizeof(zero) ? (size_t)left : sizeof(zero);
+			if (write(fd, zero, k) <= 0)
+				break;
+			left -= (off_t)k;
+		}
+		fsync(fd);
+	}
+	close(fd);
+	if (unlink(path) != 0)
+		return cu_error_set(CU_EIO, "cannot remove a blob: %s", strerror(errno));
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s/%.2s", v->dir, name);
+	return sync_dir(dir);
+}
+
+int cu_vault_sweep(cu_vault *v, bool (*keep)(void *ctx, const char *name), void *ctx,
+                   int *removed)
+{
+	char path[PATH_MAX + 300];
+	*removed = 0;
+	/*
+	 * Only when nobody ingests: their blobs are not committed yet. A lock on
+	 * a description of its own conflicts with every other holder, in this
+	 * process or another.
+	 */
+	if (v->ingesting)
+		return 0;
+	snprintf(path, sizeof(path), "%s/.lock", v->dir);
+	int lfd = open(path, O_RDWR | O_CLOEXEC);
+	if (lfd < 0 || flock(lfd, LOCK_EX | LOCK_NB) != 0) {
+		if (lfd >= 0)
+			close(lfd);
+		return 0;
+	}
+	DIR *d = opendir(v->dir);
+	struct dirent *e, *f;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || strlen(e->d_name) > 3)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", v->dir, e->d_name);
+		bool tmp = !strcmp(e->d_name, "tmp");
+		DIR *sub = opendir(path);
+		while (sub && (f = readdir(sub))) {
+			if (f->d_name[0] == '.')
+				continue;
+			if (tmp || !keep(ctx, f->d_name)) {
+				snprintf(path, sizeof(path), "%s/%s/%s", v->dir, e->d_name, f->d_name);
+				if (unlink(path) == 0)
+					(*removed)++;
+			}
+		}
+		if (sub)
+			closedir(sub);
+	}
+	if (d)
+		closedir(d);
+	close(lfd); /* releases the lock */
+	return 0;
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vault: evidence content on disk — content-addressed, encrypted blobs.
+ *
+ *   DATA/blobs/tmp/<random>.part      being written; never referenced
+ *   DATA/blobs/<aa>/<name>            name = HMAC(blob-name key, case id ‖ SHA-256)
+ *
+ * A blob is the plaintext cut into 64 KiB units, each encrypted with the
+ * case's data key (libsodium secretstream); the final unit is tagged final and
+ * authenticated together with the plaintext's SHA-256, so a blob cannot be
+ * truncated, altered, or swapped for another of the same case unnoticed
+ * (docs/vault.md). The same content registered twice in a case is stored once.
+ *
+ * A writer hashes (on a second thread for large inputs) and encrypts as data
+ * arrives; memory stays bounded whatever the size. A blob reaches its final
+ * name only after its bytes are synced, so a record that names a blob never
+ * outlives it.
+ */
+#ifndef CU_VAULT_H
+#define CU_VAULT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "crypto/crypto.h"
+#include "util/util.h"
+
+typedef struct cu_vault cu_vault;
+
+/* Opens the blob store of a data directory (creating blobs/ and the master key). */
+int cu_vault_open(cu_vault **out, const char *datadir);
+void cu_vault_close(cu_vault *v);
+
+/* Wraps/unwraps a case's data key with the master key ("case:<id>"). */
+void cu_vault_wrap_case_key(cu_vault *v, uint8_t out[CU_WRAPPED_LEN], const uint8_t key[CU_KEY_LEN],
+                            int64_t case_id);
+int cu_vault_unwrap_case_key(cu_vault *v, uint8_t key[CU_KEY_LEN],
+                             const uint8_t wrapped[CU_WRAPPED_LEN], int64_t case_id);
+
+typedef struct cu_blob_info {
+	uint8_t sha256[32];
+	char sha256_hex[65];
+	char name[65];       /* the blob's file name */
+	uint64_t size;       /* plaintext bytes */
+	char media_type[128];/* detected by libmagic from the first bytes */
+	bool existed;        /* the same content was already stored for the case */
+} cu_blob_info;
+
+typedef struct cu_blob_writer cu_blob_writer;
+/*
+ * Starts a blob of case_id. threaded: hash on a second thread (large
+ * inputs). deferred: cu_blob_finish leaves the blob unsynced in tmp/ and
+ * cu_vault_place() syncs and places a batch at once (many small files).
+ */
+int cu_blob_create(cu_blob_writer **out, cu_vault *v, int64_t case_id,
+                   const uint8_t key[CU_KEY_LEN], bool threaded, bool deferred);
+/* CU_EIO (e.g. disk full) leaves the writer failed: abort it. */
+int cu_blob_write(cu_blob_writer *w, const void *data, size_t len);
+/* Completes the blob; on success (non-deferred) it is durable under its name. */
+int cu_blob_finish(cu_blob_writer *w, cu_blob_info *out);
+/* Frees the writer; removes its temporary file unless finished and placed. */
+void cu_blob_free(cu_blob_writer *w);
+/* Syncs the deferred writers' files and moves them to their names, durably. */
+int cu_vault_place(cu_vault *v, cu_blob_writer **ws, size_t n);
+
+typedef struct cu_blob_reader cu_blob_reader;
+/* Opens the blob of (case_id, sha256): CU_ENOTFOUND if missing. */
+int cu_blob_open(cu_blob_reader **out, cu_vault *v, int64_t case_id,
+                 const uint8_t key[CU_KEY_LEN], const uint8_t sha256[32]);
+/*
+ * Reads up to len plaintext bytes (*got = 0 at the end). CU_EVERIFY if the
+ * stored blob was altered, truncated or extended: nothing unauthenticated is
+ * ever returned.
+ */
+int cu_blob_read(cu_blob_reader *r, void *buf, size_t len, size_t *got);
+/* Skips plaintext bytes (decrypting them: secretstream is sequential). */
+int cu_blob_skip(cu_blob_reader *r, uint64_t n);
+void cu_blob_close(cu_blob_reader *r);
+
+/* Re-reads a whole blob: CU_EVERIFY on any mismatch, CU_ENOTFOUND if missing. */
+int cu_blob_verify(cu_vault *v, int64_t case_id, const uint8_t key[CU_KEY_LEN],
+                   const uint8_t sha256[32], uint64_t size);
+/* Destroys a blob: overwrites, syncs and unlinks it. */
+int cu_blob_destroy(cu_vault *v, int64_t case_id, const uint8_t sha256[32]);
+/* The blob's name for (case_id, sha256). */
+void cu_blob_name(cu_vault *v, char out[65], int64_t case_id, const uint8_t sha256[32]);
+
+/*
+ * Housekeeping: removes temporary files, and calls keep() for each blob name;
+ * blobs for which it returns false are removed (orphans of a crash between
+ * placing a blob and committing its record). Returns how many were removed.
+ */
+int cu_vault_sweep(cu_vault *v, bool (*keep)(void *ctx, const char *name), void *ctx,
+                   int *removed);
+
+#endif
