@@ -26,8 +26,9 @@ test: build
 # Unit and API tests again with AddressSanitizer and UndefinedBehaviorSanitizer.
 test-asan: build-asan
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --output-on-failure -j $(JOBS) -L 'unit|api'
+	  ctest --output-on-failure -j $(JOBS) -L 'unit|api|cli'
 
 check: test test-asan
 

@@ -17,6 +17,7 @@ typedef struct cli {
 	bool json;
 	cu_core *core;
 	cu_actor actor;
+	char *as_owned; /* the default user read from the database */
 } cli;
 
 /* Options every subcommand takes; append to each command's table. */
@@ -47,6 +48,8 @@ void cli_usage_error(const char *usage, const char *fmt, ...)
 void cli_print_json(const json_t *v);
 /* Reads a password: --password-file, CUSTODIA_PASSWORD, the terminal, or stdin. */
 int cli_read_password(char *out, size_t n, const char *file, const char *prompt);
+/* A whole decimal number in [min, max]; -1 otherwise. */
+int cli_int(int *out, const char *s, int min, int max);
 /* Parses the rest of argv after getopt, requiring exactly `want` operands. */
 void cli_operands(int argc, char **argv, int want, const char *usage);
 

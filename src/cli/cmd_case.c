@@ -85,6 +85,9 @@ int cmd_case(int argc, char **argv)
 	if (argc < 2 || argv[1][0] == '-') {
 		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 			fputs(usage, stdout);
+			json_decref(in);
+			json_decref(types);
+			json_decref(parts);
 			return EXIT_OK;
 		}
 		cli_usage_error(usage, "missing subcommand");
@@ -106,8 +109,17 @@ int cmd_case(int argc, char **argv)
 		case 's': f.status = optarg; break;
 		case 'C': f.country = optarg; break;
 		case 'q': f.q = optarg; break;
-		case 'l': f.limit = atoi(optarg); break;
-		case 'a': f.after = atoll(optarg); break;
+		case 'l':
+			if (cli_int(&f.limit, optarg, 1, 500) != 0)
+				cli_usage_error(usage, "--limit must be 1-500");
+			break;
+		case 'a': {
+			int after;
+			if (cli_int(&after, optarg, 1, 2147483647) != 0)
+				cli_usage_error(usage, "--after takes a case id");
+			f.after = after;
+			break;
+		}
 		case 'O': org = optarg; break;
 		case 'x': access = optarg; break;
 		case 'r': reason = optarg; break;
@@ -132,8 +144,6 @@ int cmd_case(int argc, char **argv)
 			       (long long)json_integer_value(json_object_get(out, "id")));
 	} else if (!strcmp(sub, "list")) {
 		cli_operands(argc, argv, 0, usage);
-		if (f.limit < 0 || f.limit > 500)
-			cli_usage_error(usage, "--limit must be 1-500");
 		cli_open(&c);
 		cu_buf b;
 		cu_buf_init(&b, 0);

@@ -20,7 +20,8 @@ int cmd_init(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"admin", required_argument, NULL, 'a'},
-		{"password-file", required_argument, NULL, 'p'}, CLI_COMMON_OPTS, {0}};
+		{"password-file", required_argument, NULL, 'p'},
+		{"password", required_argument, NULL, 'P'}, CLI_COMMON_OPTS, {0}};
 	const char *admin = "admin", *pwfile = NULL;
 	char pw[1100];
 	bool generated = false;
@@ -34,6 +35,8 @@ int cmd_init(int argc, char **argv)
 			admin = optarg;
 		else if (opt == 'p')
 			pwfile = optarg;
+		else if (opt == 'P')
+			cli_usage_error(usage, "passwords are never taken on the command line");
 	}
 	cli_operands(argc, argv, 0, usage);
 	if (pwfile || getenv("CUSTODIA_PASSWORD")) {

@@ -65,6 +65,9 @@ int cmd_jit(int argc, char **argv)
 	if (argc < 2 || argv[1][0] == '-') {
 		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 			fputs(usage, stdout);
+			json_decref(in);
+			json_decref(cases);
+			json_decref(members);
 			return EXIT_OK;
 		}
 		cli_usage_error(usage, "missing subcommand");

@@ -65,8 +65,7 @@ static int serve(int argc, char **argv, bool demo)
 		switch (opt) {
 		case 'l': cfg.listen = optarg; break;
 		case 't':
-			cfg.threads = atoi(optarg);
-			if (cfg.threads < 1 || cfg.threads > 64)
+			if (cli_int(&cfg.threads, optarg, 1, 64) != 0)
 				cli_usage_error(usage, "--threads must be 1-64");
 			break;
 		case 'm':
@@ -77,8 +76,7 @@ static int serve(int argc, char **argv, bool demo)
 		case 'x':
 			if (!demo)
 				cli_usage_error(usage, "--extra-cases is a demo option");
-			extra = atoi(optarg);
-			if (extra < 0 || extra > 1000000)
+			if (cli_int(&extra, optarg, 0, 1000000) != 0)
 				cli_usage_error(usage, "--extra-cases must be 0-1000000");
 			break;
 		case 'n':

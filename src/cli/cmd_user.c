@@ -33,7 +33,8 @@ int cmd_user(int argc, char **argv)
 	static const struct option opts[] = {
 		{"role", required_argument, NULL, 'r'}, {"org", required_argument, NULL, 'o'},
 		{"name", required_argument, NULL, 'n'},
-		{"password-file", required_argument, NULL, 'p'}, CLI_COMMON_OPTS, {0}};
+		{"password-file", required_argument, NULL, 'p'},
+		{"password", required_argument, NULL, 'P'}, CLI_COMMON_OPTS, {0}};
 	const char *role = NULL, *org = NULL, *name = NULL, *pwfile = NULL;
 	json_t *out = NULL, *in = NULL;
 	char pw[1100] = "";
@@ -56,7 +57,12 @@ int cmd_user(int argc, char **argv)
 		else if (opt == 'o') org = optarg;
 		else if (opt == 'n') name = optarg;
 		else if (opt == 'p') pwfile = optarg;
+		else if (opt == 'P')
+			cli_usage_error(user_usage, "passwords are never taken on the command line");
 	}
+	for (int i = 0; i < argc; i++)
+		if (!cu_utf8_valid(argv[i], strlen(argv[i])))
+			cli_usage_error(user_usage, "argument %d is not valid UTF-8", i);
 	if (!strcmp(sub, "add")) {
 		cli_operands(argc, argv, 1, user_usage);
 		if (!role)
@@ -142,7 +148,9 @@ int cmd_token(int argc, char **argv)
 			continue;
 		if (opt == 'l')
 			label = optarg;
-		else if (opt == 'd' && ((days = atoi(optarg)) < 1 || days > 3650))
+		if (opt == 'l' && !cu_utf8_valid(optarg, strlen(optarg)))
+			cli_usage_error(token_usage, "--label is not valid UTF-8");
+		else if (opt == 'd' && cli_int(&days, optarg, 1, 3650) != 0)
 			cli_usage_error(token_usage, "--days must be 1-3650");
 	}
 	if (!strcmp(sub, "create")) {
@@ -163,7 +171,7 @@ int cmd_token(int argc, char **argv)
 		json_t *t;
 		if (r == 0 && !c.json)
 			json_array_foreach(out, i, t)
-				printf("%s %-12s %-8s %s%s%s\n", cu_json_str(t, "id"), cu_json_str(t, "user"),
+				printf("%s %-12s %-8s %s%s %s\n", cu_json_str(t, "id"), cu_json_str(t, "user"),
 				       cu_json_str(t, "kind"), cu_json_str(t, "created_at"),
 				       cu_json_str(t, "revoked_at") ? " revoked" : "",
 				       cu_json_str(t, "label") ? cu_json_str(t, "label") : "");

@@ -78,7 +78,7 @@ void cli_open(cli *c)
 			fprintf(stderr, "custodia: no default user: give --as USER\n");
 			exit(EXIT_USAGE);
 		}
-		c->as = def; /* lives until exit */
+		c->as = c->as_owned = def;
 	}
 	if ((r = cu_actor_load(c->core, &c->actor, c->as)) != 0)
 		exit(cli_fail(r));
@@ -88,6 +88,8 @@ void cli_close(cli *c)
 {
 	cu_core_close(c->core);
 	c->core = NULL;
+	free(c->as_owned);
+	c->as_owned = NULL;
 }
 
 void cli_print_json(const json_t *v)
@@ -148,4 +150,14 @@ void cli_operands(int argc, char **argv, int want, const char *usage)
 		cli_usage_error(usage, "missing argument");
 	if (have > want)
 		cli_usage_error(usage, "unexpected argument \"%s\"", argv[optind + want]);
+}
+
+int cli_int(int *out, const char *s, int min, int max)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || v < min || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
 }

@@ -88,10 +88,13 @@ int cu_case_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *in
 	if (cu_json_str(in, "retention_review_on"))
 		snprintf(review, sizeof(review), "%s", cu_json_str(in, "retention_review_on"));
 	else
-		cu_date_add(review, opened, 3 * 365);
+		cu_date_add_years(review, opened, 3);
+	if (strcmp(review, opened) < 0)
+		return cu_error_set(CU_EINVALID, "field \"retention_review_on\" is before the case "
+		                    "was opened");
 	cu_time_now(now);
 	CU_TXN(c, r, {
-		r = cu_store_case_next_reference(c->store, ref, atoi(opened));
+		r = cu_store_case_next_reference(c->store, ref, (int)strtol(opened, NULL, 10));
 		if (r == 0) {
 			row = json_pack("{s:s,s:O,s:s,s:I,s:s,s:s,s:s,s:O}", "reference", ref, "title",
 			                json_object_get(in, "title"), "status", "open",
@@ -136,10 +139,10 @@ int cu_case_resolve(cu_core *c, const cu_actor *a, int64_t *out, const char *ref
 	if (!ref || !*ref)
 		return cu_error_set(CU_EINVALID, "no case given");
 	long long v = strtoll(ref, &end, 10);
-	if (*end == '\0' && v > 0) {
+	if (*end == '\0' && v > 0 && cu_access_case(c, a, v, CU_OP_READ) == 0) {
 		*out = v;
 	} else if ((r = cu_store_case_find(c->store, out, ref, a->org_id)) != 0) {
-		return r;
+		return r == CU_ENOTFOUND ? cu_error_set(r, "no case \"%.64s\"", ref) : r;
 	}
 	if ((r = cu_access_case(c, a, *out, CU_OP_READ)) != 0)
 		return cu_error_set(r, "no case \"%.64s\"", ref);
@@ -201,6 +204,8 @@ int cu_case_update(cu_core *c, const cu_actor *a, json_t **out, int64_t id, cons
 		return r;
 	if (status && !status_valid(status))
 		return cu_error_set(CU_EINVALID, "field \"status\" must be open, closed or archived");
+	if (json_object_size(in) == 0)
+		return cu_error_set(CU_EINVALID, "nothing to change");
 	if ((r = cu_access_case(c, a, id, CU_OP_MANAGE)) != 0)
 		return r;
 	cu_time_now(now);

@@ -65,7 +65,10 @@ int cu_core_init(const char *datadir, const char *admin, const char *password)
 
 	if ((r = cu_valid_name("admin", admin)) != 0)
 		return r;
+	if (!password || strlen(password) < 4 || strlen(password) > 1024)
+		return cu_error_set(CU_EINVALID, "a password must be 4 to 1024 bytes long");
 	if ((r = mkdir_private(datadir)) != 0 || (r = cu_identity_ensure(datadir)) != 0 ||
+	    (r = cu_master_ensure(datadir)) != 0 ||
 	    (r = cu_store_open(&s, datadir, true)) != 0)
 		return r;
 	if (cu_store_meta_get(s, &have, "operator_org") == 0) {
@@ -109,7 +112,8 @@ int cu_core_open(cu_core **out, const cu_core_config *cfg)
 		return cu_error_set(CU_ENOMEM, "out of memory");
 	}
 	c->session_ttl = cfg->session_ttl > 0 ? cfg->session_ttl : 12 * 3600;
-	if ((r = cu_store_open(&c->store, cfg->datadir, false)) != 0)
+	if ((r = cu_store_open(&c->store, cfg->datadir, false)) != 0 ||
+	    (r = cu_vault_open(&c->vault, cfg->datadir)) != 0)
 		goto fail;
 	if ((r = cu_store_meta_get(c->store, &op, "operator_org")) != 0) {
 		r = cu_error_set(CU_ENOTFOUND, "%s is not initialised (run 'custodia init')",
@@ -130,6 +134,7 @@ void cu_core_close(cu_core *c)
 	if (!c)
 		return;
 	cu_store_close(c->store);
+	cu_vault_close(c->vault);
 	free(c->datadir);
 	free(c);
 }

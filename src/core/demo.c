@@ -33,9 +33,10 @@ static int demo_users(cu_core *c)
 		snprintf(name, sizeof(name), "Demo prosecutor, %s", cu_json_str(o, "name"));
 		if ((r = cu_store_user_insert(c->store, NULL, lower, org, "prosecutor", name, hash)))
 			break;
+		char admin[32];
 		snprintf(name, sizeof(name), "Demo administrator, %s", cu_json_str(o, "name"));
-		strcat(lower, "-admin");
-		if ((r = cu_store_user_insert(c->store, NULL, lower, org, "admin", name, hash)) != 0)
+		snprintf(admin, sizeof(admin), "%s-admin", lower);
+		if ((r = cu_store_user_insert(c->store, NULL, admin, org, "admin", name, hash)) != 0)
 			break;
 	}
 	/* An analyst and an observer at the Swedish desk show the other roles. */

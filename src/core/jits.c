@@ -98,7 +98,8 @@ int cu_jit_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *in)
 			if ((r = add_member(c, id, v)) != 0)
 				break;
 		}
-		if (r)
+		/* Whatever the list said, the creating organisation is a full member. */
+		if (r || (r = cu_store_jit_member_set(c->store, id, a->org_id, "member")) != 0)
 			break;
 		json_array_foreach(json_object_get(in, "cases"), i, v) {
 			int64_t case_id;

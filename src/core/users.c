@@ -149,7 +149,7 @@ int cu_token_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *i
 	if ((r = cu_json_check(in, f, sizeof(f) / sizeof(f[0]))) != 0)
 		return r;
 	int64_t days = cu_json_int(in, "expires_in_days", 0);
-	if (days < 0 || days > 3650)
+	if (json_object_get(in, "expires_in_days") && (days < 1 || days > 3650))
 		return cu_error_set(CU_EINVALID, "field \"expires_in_days\" must be 1-3650");
 	if (days)
 		cu_time_after(exp, days * 86400);

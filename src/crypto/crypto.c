@@ -92,6 +92,10 @@ int cu_token_parse(const char *token, char id[CU_TOKEN_ID_LEN + 1], uint8_t secr
 		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
 			return CU_EAUTH;
 	}
+	for (const char *q = token + 3 + CU_TOKEN_ID_LEN + 1; *q; q++)
+		if (!((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') ||
+		      (*q >= '0' && *q <= '9') || *q == '-' || *q == '_'))
+			return CU_EAUTH;
 	memcpy(id, token + 3, CU_TOKEN_ID_LEN);
 	id[CU_TOKEN_ID_LEN] = '\0';
 	const char *secret = token + 3 + CU_TOKEN_ID_LEN + 1;

@@ -47,8 +47,13 @@ typedef struct cu_route {
 extern const cu_route cu_routes[];
 extern const int cu_nroutes;
 
-/* Matches method and path; params receive pointers into the scratch copy. */
+/*
+ * Matches method and path; params receive pointers into the scratch copy.
+ * When the path exists with other methods, *method_mismatch is set and
+ * allow lists them ("GET, POST") for the 405 answer.
+ */
 const cu_route *cu_route_match(const char *method, size_t mlen, char *path,
-                               const char *params[CU_MAX_PARAMS], bool *method_mismatch);
+                               const char *params[CU_MAX_PARAMS], bool *method_mismatch,
+                               char *allow, size_t allow_len);
 
 #endif

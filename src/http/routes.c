@@ -195,7 +195,8 @@ static bool match_path(const char *pattern, char *path, const char *params[CU_MA
 }
 
 const cu_route *cu_route_match(const char *method, size_t mlen, char *path,
-                               const char *params[CU_MAX_PARAMS], bool *method_mismatch)
+                               const char *params[CU_MAX_PARAMS], bool *method_mismatch,
+                               char *allow, size_t allow_len)
 {
 	*method_mismatch = false;
 	for (int i = 0; i < cu_nroutes; i++) {
@@ -203,6 +204,9 @@ const cu_route *cu_route_match(const char *method, size_t mlen, char *path,
 		if (!match_path(cu_routes[i].path, path, tmp))
 			continue;
 		if (strlen(cu_routes[i].method) != mlen || memcmp(cu_routes[i].method, method, mlen)) {
+			size_t used = strlen(allow);
+			snprintf(allow + used, allow_len - used, "%s%s", used ? ", " : "",
+			         cu_routes[i].method);
 			*method_mismatch = true;
 			continue;
 		}

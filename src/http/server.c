@@ -169,7 +169,8 @@ static bool is_json_type(h2o_req_t *req)
 	if (i < 0)
 		return false;
 	h2o_iovec_t v = req->headers.entries[i].value;
-	return v.len >= 16 && strncasecmp(v.base, "application/json", 16) == 0;
+	return v.len >= 16 && strncasecmp(v.base, "application/json", 16) == 0 &&
+	       (v.len == 16 || v.base[16] == ';' || v.base[16] == ' ');
 }
 
 static int authenticate(cu_req *rq, h2o_req_t *req)
@@ -196,16 +197,29 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	bool bad_method = false;
 	int r = 0;
 
-	char *path = h2o_mem_alloc_pool(&req->pool, req->path_normalized.len + 1);
-	memcpy(path, req->path_normalized.base, req->path_normalized.len);
-	path[req->path_normalized.len] = '\0';
-	const cu_route *rt = cu_route_match(req->method.base, req->method.len, path, params,
-	                                    &bad_method);
+	/*
+	 * Route on the path as sent, not h2o's normalised one: that one is
+	 * already percent-decoded, so "2026%2F0001" would split into two
+	 * segments. Each parameter is decoded once, below.
+	 */
+	size_t plen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
+	char *path = h2o_mem_alloc_pool(&req->pool, plen + 1);
+	memcpy(path, req->path.base, plen);
+	path[plen] = '\0';
+	/* HEAD is GET without the body (h2o leaves the body out). */
+	bool head = h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD"));
+	char allow[64] = "";
+	const cu_route *rt = cu_route_match(head ? "GET" : req->method.base,
+	                                    head ? 3 : req->method.len, path, params, &bad_method,
+	                                    allow, sizeof(allow));
 	if (!rt) {
-		if (bad_method)
+		if (bad_method) {
+			h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_ALLOW, NULL, allow,
+			               strlen(allow));
 			send_error(req, 405, "method_not_allowed", "this path does not accept that method");
-		else
+		} else {
 			send_error(req, 404, "not_found", "no such route");
+		}
 		return 0;
 	}
 

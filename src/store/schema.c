@@ -21,7 +21,7 @@
 /* 1: core platform */
 static const char *const m1[] = {
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;\n"
-	"CREATE TABLE crime_types (code TEXT PRIMARY KEY, label TEXT NOT NULL) WITHOUT ROWID;\n"
+	"CREATE TABLE crime_types (code TEXT PRIMARY KEY, label TEXT NOT NULL);\n"
 	"CREATE TABLE orgs (\n"
 	"  id INTEGER PRIMARY KEY,\n"
 	"  code TEXT NOT NULL UNIQUE CHECK (length(code) BETWEEN 2 AND 16),\n"
@@ -131,6 +131,95 @@ static const char *const m1[] = {
 	NULL,
 };
 
-const char *const *const cu_schema_migrations[] = {m1};
+/*
+ * 2: evidence vault. custody is append-only like events. Grants name items
+ * shared outside their case; each item of a grant carries the originator's
+ * consent. Erasing an item keeps its row as a tombstone (hash, who, why).
+ */
+static const char *const m2[] = {
+	"CREATE TABLE case_keys (\n"
+	"  case_id INTEGER PRIMARY KEY REFERENCES cases(id),\n"
+	"  wrapped BLOB NOT NULL CHECK (length(wrapped) = 72),\n"
+	"  created_at TEXT NOT NULL);\n"
+	"CREATE TABLE evidence (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),\n"
+	"  title TEXT NOT NULL,\n"
+	"  description TEXT,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('document','image','video','audio','testimony',\n"
+	"    'device_image','dataset','other')),\n"
+	"  media_type TEXT NOT NULL,\n"
+	"  size INTEGER NOT NULL CHECK (size >= 0),\n"
+	"  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),\n"
+	"  original_name TEXT,\n"
+	"  originator_org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
+	"  provenance TEXT NOT NULL DEFAULT '{}',\n"
+	"  legal_status TEXT,\n"
+	"  tags TEXT NOT NULL DEFAULT '[]',\n"
+	"  registered_by TEXT NOT NULL,\n"
+	"  registered_at TEXT NOT NULL,\n"
+	"  integrity TEXT NOT NULL DEFAULT 'ok' CHECK (integrity IN ('ok','failed','missing')),\n"
+	"  integrity_checked_at TEXT,\n"
+	"  erased_at TEXT,\n"
+	"  erased_by TEXT,\n"
+	"  erase_reason TEXT);\n"
+	"CREATE INDEX evidence_case ON evidence(case_id, id);\n"
+	"CREATE INDEX evidence_blob ON evidence(case_id, sha256);\n",
+	"CREATE TABLE custody (\n"
+	"  seq INTEGER PRIMARY KEY,\n"
+	"  item_id INTEGER NOT NULL REFERENCES evidence(id),\n"
+	"  at TEXT NOT NULL,\n"
+	"  event TEXT NOT NULL CHECK (event IN ('registered','received','transferred','accessed',\n"
+	"    'exported','shared','revoked','sealed','analysed','integrity_checked','erased')),\n"
+	"  actor TEXT NOT NULL,\n"
+	"  actor_org TEXT NOT NULL,\n"
+	"  reason TEXT,\n"
+	"  details TEXT);\n"
+	"CREATE INDEX custody_item ON custody(item_id, seq);\n"
+	"CREATE TRIGGER custody_no_update BEFORE UPDATE ON custody\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the chain of custody is append-only'); END;\n"
+	"CREATE TRIGGER custody_no_delete BEFORE DELETE ON custody\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the chain of custody is append-only'); END;\n"
+	"CREATE TABLE grants (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),\n"
+	"  org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
+	"  grantor_org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
+	"  legal_basis TEXT NOT NULL CHECK (length(legal_basis) > 0),\n"
+	"  authorised_by TEXT NOT NULL,\n"
+	"  created_at TEXT NOT NULL,\n"
+	"  expires_on TEXT,\n"
+	"  revoked_at TEXT,\n"
+	"  revoked_by TEXT);\n"
+	"CREATE INDEX grants_org ON grants(org_id);\n"
+	"CREATE TABLE grant_items (\n"
+	"  grant_id INTEGER NOT NULL REFERENCES grants(id),\n"
+	"  item_id INTEGER NOT NULL REFERENCES evidence(id),\n"
+	"  consent TEXT NOT NULL CHECK (consent IN ('given','pending','refused')),\n"
+	"  consent_by TEXT,\n"
+	"  consent_at TEXT,\n"
+	"  PRIMARY KEY (grant_id, item_id)) WITHOUT ROWID;\n"
+	"CREATE INDEX grant_items_item ON grant_items(item_id, grant_id);\n"
+	"CREATE TABLE retention_triggers (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),\n"
+	"  trigger TEXT NOT NULL CHECK (trigger IN ('statute_barred','final_acquittal',\n"
+	"    'final_judgment','end_of_coordination')),\n"
+	"  on_date TEXT NOT NULL,\n"
+	"  note TEXT,\n"
+	"  recorded_by TEXT NOT NULL,\n"
+	"  recorded_at TEXT NOT NULL);\n"
+	"CREATE TABLE legal_holds (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),\n"
+	"  reason TEXT NOT NULL CHECK (length(reason) > 0),\n"
+	"  placed_by TEXT NOT NULL,\n"
+	"  placed_at TEXT NOT NULL,\n"
+	"  released_by TEXT,\n"
+	"  released_at TEXT);\n",
+	NULL,
+};
+
+const char *const *const cu_schema_migrations[] = {m1, m2};
 
 const int cu_schema_count = sizeof(cu_schema_migrations) / sizeof(cu_schema_migrations[0]);

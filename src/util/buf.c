@@ -15,7 +15,7 @@ void cu_buf_init(cu_buf *b, size_t max)
 
 static int grow(cu_buf *b, size_t need)
 {
-	if (need > b->max)
+	if (need - 1 > b->max)
 		return cu_error_set(CU_ETOOBIG, "buffer limit of %zu bytes reached", b->max);
 	if (need <= b->cap)
 		return 0;
@@ -35,6 +35,8 @@ static int grow(cu_buf *b, size_t need)
 int cu_buf_append(cu_buf *b, const void *p, size_t n)
 {
 	int r;
+	if (n > b->max - b->len)
+		return cu_error_set(CU_ETOOBIG, "buffer limit of %zu bytes reached", b->max);
 	if ((r = grow(b, b->len + n + 1)) != 0)
 		return r;
 	if (n)

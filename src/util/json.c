@@ -13,6 +13,7 @@ static const char *type_name(cu_jtype t)
 	case CU_JARRAY: return "an array";
 	case CU_JOBJECT: return "an object";
 	case CU_JDATE: return "a date (YYYY-MM-DD)";
+	case CU_JNUM: return "a number";
 	}
 	return "?";
 }
@@ -45,6 +46,7 @@ int cu_json_check(const json_t *obj, const cu_jfield *fields, size_t n)
 		case CU_JBOOL: ok = json_is_boolean(v); break;
 		case CU_JARRAY: ok = json_is_array(v); break;
 		case CU_JOBJECT: ok = json_is_object(v); break;
+		case CU_JNUM: ok = json_is_number(v); break;
 		}
 		if (!ok)
 			return cu_error_set(CU_EINVALID, "field \"%s\" must be %s", key,

@@ -67,6 +67,8 @@ int cu_duration_parse(int64_t *out_seconds, const char *s)
 		return cu_error_set(CU_EINVALID, "bad duration \"%.32s\" (use 7d, 12h, 30m, 45s)", s);
 	if (*end && end[1])
 		return cu_error_set(CU_EINVALID, "bad duration \"%.32s\"", s);
+	if (v > 100LL * 365 * 86400 / mul)
+		return cu_error_set(CU_EINVALID, "bad duration \"%.32s\" (at most 100 years)", s);
 	*out_seconds = (int64_t)v * mul;
 	return 0;
 }

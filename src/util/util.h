@@ -65,7 +65,7 @@ void cu_buf_free(cu_buf *b);
  * JSON input helpers. A request object is checked against a field list:
  * unknown fields and wrong types are CU_EINVALID with the field named.
  */
-typedef enum { CU_JSTR, CU_JINT, CU_JBOOL, CU_JARRAY, CU_JOBJECT, CU_JDATE } cu_jtype;
+typedef enum { CU_JSTR, CU_JINT, CU_JBOOL, CU_JARRAY, CU_JOBJECT, CU_JDATE, CU_JNUM } cu_jtype;
 typedef struct cu_jfield {
 	const char *name;
 	cu_jtype type;
@@ -96,6 +96,8 @@ void cu_date_today(char out[11]);
 int cu_date_diff(const char *a, const char *b);
 /* Adds days to a YYYY-MM-DD date. */
 void cu_date_add(char out[11], const char *date, int days);
+/* The same day `years` later; 29 February becomes 28 February. */
+void cu_date_add_years(char out[11], const char *date, int years);
 /* Parses "7d", "12h", "30m", "45s" or plain seconds. */
 int cu_duration_parse(int64_t *out_seconds, const char *s);
 

@@ -51,7 +51,8 @@ int cu_valid_text(const char *field, const char *s, size_t min, size_t max)
 	if (len > max)
 		return cu_error_set(CU_EINVALID, "field \"%s\" is longer than %zu bytes", field, max);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r')
+		if ((*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r') || *p == 0x7f ||
+		    (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
 			return cu_error_set(CU_EINVALID, "field \"%s\" contains a control character",
 			                    field);
 	return 0;
@@ -135,6 +136,22 @@ void cu_date_add(char out[11], const char *date, int days)
 	out[10] = '\0';
 }
 
+void cu_date_add_years(char out[11], const char *date, int years)
+{
+	int y, m, d;
+	char tmp[64];
+	if (parse_date(date, &y, &m, &d) != 0) {
+		out[0] = '\0';
+		return;
+	}
+	y += years;
+	if (m == 2 && d == 29 && !leap(y))
+		d = 28;
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", y % 10000, m, d);
+	memcpy(out, tmp, 10);
+	out[10] = '\0';
+}
+
 /*
  * ISO 3166-1 alpha-2 officially assigned codes, plus XK (Kosovo), a
  * user-assigned code used by the EU institutions and in judicial cooperation.
@@ -154,7 +171,7 @@ static const char countries[] =
 int cu_valid_country(const char *field, const char *s)
 {
 	if (s && strlen(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z') {
-		for (const char *p = countries; *p; p += 3)
+		for (const char *p = countries; p[0] && p[1]; p += p[2] ? 3 : 2)
 			if (p[0] == s[0] && p[1] == s[1])
 				return 0;
 	}
