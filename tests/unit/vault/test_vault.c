@@ -275,7 +275,7 @@ static void test_vault_batch__deferred_then_placed_and_sweep(void **state)
 	assert_int_equal(cu_blob_open(&r, f->v, 6, f->key, info[0].sha256), CU_ENOTFOUND);
 	/* While writers are alive, a sweep must not touch anything. */
 	int removed = -1;
-	assert_int_equal(cu_vault_sweep(f->v, keep_none, NULL, &removed), 0);
+	assert_int_equal(cu_vault_sweep(f->v, NULL, keep_none, NULL, &removed), 0);
 	assert_int_equal(removed, 0);
 	assert_int_equal(cu_vault_place(f->v, ws, 20), 0);
 	assert_int_equal(count_files(tmpdir), 0);
@@ -291,7 +291,7 @@ static void test_vault_batch__deferred_then_placed_and_sweep(void **state)
 	cu_blob_free(w);
 	assert_int_equal(count_files(tmpdir), 0);
 	/* With no writer, the sweep removes what no record keeps. */
-	assert_int_equal(cu_vault_sweep(f->v, keep_none, NULL, &removed), 0);
+	assert_int_equal(cu_vault_sweep(f->v, NULL, keep_none, NULL, &removed), 0);
 	assert_int_equal(removed, 20);
 	assert_int_equal(cu_blob_verify(f->v, 6, f->key, info[0].sha256, info[0].size),
 	                 CU_ENOTFOUND);

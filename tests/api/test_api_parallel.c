@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* api tests: concurrent writers on keep-alive connections lose nothing and mix nothing up. */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define THREADS 8
+#define PER_THREAD 25
+
+struct writer {
+	int n;
+	const char *token;
+	long status[PER_THREAD];
+	int64_t id[PER_THREAD];
+	char reference[PER_THREAD][16];
+	long connects; /* new connections over the whole run */
+	int transport_errors;
+};
+
+/* No cmocka assertions here: they may only run on the main thread. */
+static void *write_cases(void *arg)
+{
+	struct writer *w = arg;
+	for (int i = 0; i < PER_THREAD; i++) {
+		char body[256];
+		snprintf(body, sizeof(body), "{\"title\":\"Parallel case t%d-%d\",\"crime_types\":"
+		         "[\"cybercrime\"],\"national_ref\":\"PAR-%d-%d\",\"participants\":"
+		         "[{\"org\":\"RS\",\"national_ref\":\"RS-PAR-%d-%d\"}]}", w->n, i, w->n, i,
+		         w->n, i);
+		api_resp r;
+		api_req rq = {.method = "POST", .path = "/api/v1/cases", .token = w->token,
+		              .body = body};
+		if (api_send(&rq, &r) != 0)
+			w->transport_errors++;
+		w->status[i] = r.status;
+		w->connects += r.connects;
+		json_t *id = json_object_get(r.json, "id");
+		w->id[i] = json_is_integer(id) ? json_integer_value(id) : 0;
+		snprintf(w->reference[i], sizeof(w->reference[i]), "%s",
+		         json_string_value(json_object_get(r.json, "reference")) ?
+		         json_string_value(json_object_get(r.json, "reference")) : "");
+		api_resp_free(&r);
+	}
+	api_thread_done();
+	return NULL;
+}
+
+static void test_api_parallel__concurrent_case_creation(void **state)
+{
+	(void)state;
+	char *se = api_login_demo("se");
+	size_t before;
+	free(api_case_ids(se, &before));
+	static struct writer w[THREADS];
+	pthread_t tid[THREADS];
+	int64_t t0 = api_now_ms();
+	for (int t = 0; t < THREADS; t++) {
+		memset(&w[t], 0, sizeof(w[t]));
+		w[t].n = t;
+		w[t].token = se;
+		assert_int_equal(pthread_create(&tid[t], NULL, write_cases, &w[t]), 0);
+	}
+	for (int t = 0; t < THREADS; t++)
+		pthread_join(tid[t], NULL);
+	fprintf(stderr, "%d cases by %d threads in %lld ms\n", THREADS * PER_THREAD, THREADS,
+	        (long long)(api_now_ms() - t0));
+
+	/* Every answer a 201 with an id; every id and reference distinct. */
+	int64_t ids[THREADS * PER_THREAD];
+	size_t n = 0;
+	for (int t = 0; t < THREADS; t++) {
+		assert_int_equal(w[t].transport_errors, 0);
+		/* One connection per thread, kept alive for all its requests. */
+		if (w[t].connects > 2)
+			fprintf(stderr, "thread %d opened %ld connections\n", t, w[t].connects);
+		assert_true(w[t].connects >= 1 && w[t].connects <= 2);
+		for (int i = 0; i < PER_THREAD; i++) {
+			if (w[t].status[i] != 201)
+				fprintf(stderr, "thread %d request %d -> %ld\n", t, i, w[t].status[i]);
+			assert_int_equal(w[t].status[i], 201);
+			assert_true(w[t].id[i] > 0);
+			assert_false(api_has_id(ids, n, w[t].id[i]));
+			ids[n++] = w[t].id[i];
+			for (int u = 0; u <= t; u++)
+				for (int j = 0; j < (u == t ? i : PER_THREAD); j++)
+					assert_string_not_equal(w[u].reference[j], w[t].reference[i]);
+		}
+	}
+	assert_int_equal(n, THREADS * PER_THREAD);
+
+	/* All of them listed, each with what its own request said. */
+	size_t total;
+	int64_t *listed = api_case_ids(se, &total);
+	assert_int_equal(total, before + THREADS * PER_THREAD);
+	for (size_t i = 0; i < n; i++)
+		assert_true(api_has_id(listed, total, ids[i]));
+	free(listed);
+	char *rs = api_login_demo("rs");
+	for (int t = 0; t < THREADS; t++) {
+		for (int i = 0; i < PER_THREAD; i += 6) {
+			json_t *c = NULL;
+			char title[64], ref[32];
+			assert_int_equal(api_getf(rs, &c, "/api/v1/cases/%lld", (long long)w[t].id[i]),
+			                 200);
+			snprintf(title, sizeof(title), "Parallel case t%d-%d", t, i);
+			snprintf(ref, sizeof(ref), "RS-PAR-%d-%d", t, i);
+			assert_string_equal(json_string_value(json_object_get(c, "title")), title);
+			assert_string_equal(json_string_value(json_object_get(api_participant(c, "RS"),
+			                    "national_ref")), ref);
+			json_decref(c);
+		}
+	}
+	/* The references are a gap-free sequence for the year. */
+	long lo = 1L << 30, hi = 0;
+	for (int t = 0; t < THREADS; t++)
+		for (int i = 0; i < PER_THREAD; i++) {
+			long num = strtol(strchr(w[t].reference[i], '/') + 1, NULL, 10);
+			lo = num < lo ? num : lo;
+			hi = num > hi ? num : hi;
+		}
+	assert_int_equal(hi - lo + 1, THREADS * PER_THREAD);
+	free(rs);
+	free(se);
+}
+
+static void *read_cases(void *arg)
+{
+	const char *token = arg;
+	long bad = 0;
+	for (int i = 0; i < 40; i++) {
+		json_t *page = NULL;
+		long st = 0;
+		if (api_request("GET", "/api/v1/cases?limit=20", token, NULL, &st, &page) != 0 ||
+		    st != 200 || !json_is_array(json_object_get(page, "items")))
+			bad++;
+		json_decref(page);
+	}
+	api_thread_done();
+	return (void *)(intptr_t)bad;
+}
+
+static void test_api_parallel__readers_and_writers(void **state)
+{
+	(void)state;
+	char *se = api_login_demo("se"), *rs = api_login_demo("rs");
+	static struct writer w[2];
+	pthread_t wt[2], rt[4];
+	for (int t = 0; t < 2; t++) {
+		memset(&w[t], 0, sizeof(w[t]));
+		w[t].n = 100 + t;
+		w[t].token = se;
+		assert_int_equal(pthread_create(&wt[t], NULL, write_cases, &w[t]), 0);
+	}
+	for (int t = 0; t < 4; t++)
+		assert_int_equal(pthread_create(&rt[t], NULL, read_cases, t % 2 ? rs : se), 0);
+	for (int t = 0; t < 4; t++) {
+		void *bad;
+		pthread_join(rt[t], &bad);
+		assert_int_equal((intptr_t)bad, 0);
+	}
+	for (int t = 0; t < 2; t++) {
+		pthread_join(wt[t], NULL);
+		for (int i = 0; i < PER_THREAD; i++)
+			assert_int_equal(w[t].status[i], 201);
+	}
+	free(se);
+	free(rs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_api_parallel__concurrent_case_creation),
+		cmocka_unit_test(test_api_parallel__readers_and_writers),
+	};
+	return cmocka_run_group_tests_name("api_parallel", tests, api_group_setup,
+	                                   api_group_teardown);
+}
