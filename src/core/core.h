@@ -19,6 +19,7 @@
 
 #include "store/store.h"
 #include "util/util.h"
+#include "vault/vault.h"
 
 typedef struct cu_core cu_core;
 
@@ -123,6 +124,71 @@ int cu_jit_extend(cu_core *c, const cu_actor *a, json_t **out, int64_t id, const
 int cu_jit_member_add(cu_core *c, const cu_actor *a, json_t **out, int64_t id,
                       const json_t *in);
 int cu_jit_case_add(cu_core *c, const cu_actor *a, json_t **out, int64_t id, const json_t *in);
+
+/*
+ * Evidence (evidence.c, docs/vault.md). Metadata in {title, description, kind,
+ * original_name, collected_by, collected_by_org, collected_at, method,
+ * source_url, source_place, latitude, longitude, language, legal_status,
+ * tags, received_from}. Content is streamed in with cu_evidence_write and
+ * committed with its record only once durable. An item is readable by those
+ * who see its case, and by organisations holding an active grant for it.
+ */
+enum { CU_INGEST_THREADED = 1, CU_INGEST_DEFERRED = 2 };
+typedef struct cu_ingest cu_ingest;
+int cu_evidence_begin(cu_core *c, const cu_actor *a, cu_ingest **out, int64_t case_id,
+                      const json_t *meta, unsigned flags);
+int cu_evidence_write(cu_ingest *in, const void *data, size_t len);
+uint64_t cu_evidence_received(const cu_ingest *in);
+/* Whether the ingest was started by this user (uploads span requests). */
+bool cu_evidence_owned_by(const cu_ingest *in, const cu_actor *a);
+/*
+ * Finishes n ingests (deferred ones are synced together), then records their
+ * items and "registered" custody events in one transaction. *out is an
+ * array of the item documents. The ingests are freed whatever the outcome.
+ */
+int cu_evidence_commit(cu_core *c, cu_ingest **ins, size_t n, json_t **out);
+void cu_evidence_abort(cu_ingest *in);
+
+int cu_evidence_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id);
+/* Items of a case (case_id > 0) or all items granted to the actor's organisation. */
+int cu_evidence_list(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id);
+/*
+ * Authorises reading an item's content and records it ("accessed", with
+ * the purpose) before returning a reader. If a later read fails
+ * authentication, call cu_evidence_mark_failed.
+ */
+int cu_evidence_open(cu_core *c, const cu_actor *a, cu_blob_reader **out, json_t **item,
+                     int64_t id, const char *purpose);
+void cu_evidence_mark_failed(cu_core *c, int64_t id);
+int cu_evidence_custody(cu_core *c, const cu_actor *a, json_t **out, int64_t id);
+/* Records received, transferred, sealed, analysed or exported: in {event, reason, details}. */
+int cu_evidence_custody_add(cu_core *c, const cu_actor *a, json_t **out, int64_t id,
+                            const json_t *in);
+/* Re-reads blobs of a case (0: every case the actor may check): a report. */
+int cu_evidence_verify(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
+                       int64_t item_id);
+int cu_evidence_erase(cu_core *c, const cu_actor *a, json_t **out, int64_t id,
+                      const json_t *in);
+/* Removes temporary files and blobs no record keeps (when nobody ingests). */
+int cu_evidence_sweep(cu_core *c, int *removed);
+
+/* Grants: in {case, items: [id], org, legal_basis, expires_on}. */
+int cu_grant_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *in);
+int cu_grant_list(cu_core *c, const cu_actor *a, json_t **out);
+int cu_grant_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id);
+/* The originator's answer for its items: in {decision: "given"|"refused"}. */
+int cu_grant_consent(cu_core *c, const cu_actor *a, json_t **out, int64_t id,
+                     const json_t *in);
+int cu_grant_revoke(cu_core *c, const cu_actor *a, json_t **out, int64_t id,
+                    const json_t *in);
+
+/* Retention: triggers {trigger, on, note}, legal holds {reason}, what is due. */
+int cu_retention_trigger_add(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
+                             const json_t *in);
+int cu_hold_add(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
+                const json_t *in);
+int cu_hold_release(cu_core *c, const cu_actor *a, int64_t case_id, int64_t hold_id);
+int cu_retention_due(cu_core *c, const cu_actor *a, json_t **out, int within_days);
 
 /*
  * The demo scenario of domain.md: demo users (password "demo"), the three

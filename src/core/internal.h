@@ -7,6 +7,7 @@
 
 struct cu_core {
 	cu_store *store;
+	cu_vault *vault;
 	char *datadir;
 	int64_t session_ttl;
 	char operator_org[17];

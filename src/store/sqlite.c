@@ -12,27 +12,14 @@
 #include <unistd.h>
 
 #include "store/schema.h"
-#include "store/store.h"
-
-#define NSTMT 96
-
-struct cu_store {
-	sqlite3 *db;
-	int depth;     /* nesting of cu_store_begin */
-	bool failed;   /* an inner level rolled back: the outermost must too */
-	struct {
-		const char *sql; /* static strings: cached by address */
-		sqlite3_stmt *st;
-	} cache[NSTMT];
-	int ncache;
-};
+#include "store/sqlite_int.h"
 
 int cu_store_schema_latest(void)
 {
 	return cu_schema_count;
 }
 
-static int dberr(cu_store *s, int rc, const char *what)
+int sq_dberr(cu_store *s, int rc, const char *what)
 {
 	int ext = sqlite3_extended_errcode(s->db);
 	const char *msg = sqlite3_errmsg(s->db);
@@ -50,7 +37,7 @@ static int dberr(cu_store *s, int rc, const char *what)
 }
 
 /* A cached statement for a static SQL string, reset and ready to bind. */
-static sqlite3_stmt *stmt(cu_store *s, const char *sql)
+sqlite3_stmt *sq_stmt(cu_store *s, const char *sql)
 {
 	for (int i = 0; i < s->ncache; i++) {
 		if (s->cache[i].sql == sql) {
@@ -72,7 +59,7 @@ static sqlite3_stmt *stmt(cu_store *s, const char *sql)
 	return st;
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
+void sq_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
@@ -84,7 +71,7 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
  * A row as a JSON object. Column naming conventions: "x_json" holds JSON text
  * and becomes x; "x_bool" holds 0/1 and becomes a boolean x.
  */
-static json_t *row_json(sqlite3_stmt *st)
+json_t *sq_row_json(sqlite3_stmt *st)
 {
 	json_t *o = json_object();
 	int n = sqlite3_column_count(st);
@@ -117,11 +104,11 @@ static json_t *row_json(sqlite3_stmt *st)
 }
 
 /* Steps a statement that returns no rows. */
-static int exec_stmt(cu_store *s, sqlite3_stmt *st, const char *what)
+int sq_exec(cu_store *s, sqlite3_stmt *st, const char *what)
 {
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		int r = dberr(s, rc, what);
+		int r = sq_dberr(s, rc, what);
 		sqlite3_reset(st);
 		return r;
 	}
@@ -130,15 +117,15 @@ static int exec_stmt(cu_store *s, sqlite3_stmt *st, const char *what)
 }
 
 /* Runs a query and returns its rows as an array. */
-static int query_rows(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what)
+int sq_rows(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what)
 {
 	json_t *a = json_array();
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(a, row_json(st));
+		json_array_append_new(a, sq_row_json(st));
 	if (rc != SQLITE_DONE) {
 		json_decref(a);
-		int r = dberr(s, rc, what);
+		int r = sq_dberr(s, rc, what);
 		sqlite3_reset(st);
 		return r;
 	}
@@ -148,18 +135,18 @@ static int query_rows(cu_store *s, json_t **out, sqlite3_stmt *st, const char *w
 }
 
 /* Runs a query for one row as an object; CU_ENOTFOUND if none. */
-static int query_row(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what)
+int sq_row(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what)
 {
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		*out = row_json(st);
+		*out = sq_row_json(st);
 		sqlite3_reset(st);
 		return 0;
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
 		return cu_error_set(CU_ENOTFOUND, "%s: not found", what);
-	return dberr(s, rc, what);
+	return sq_dberr(s, rc, what);
 }
 
 static int exec_sql(cu_store *s, const char *sql, const char *what)
@@ -288,10 +275,10 @@ int cu_store_begin(cu_store *s)
 	if (s->depth++ > 0)
 		return 0;
 	s->failed = false;
-	int rc = sqlite3_step(stmt(s, "BEGIN IMMEDIATE"));
+	int rc = sqlite3_step(sq_stmt(s, "BEGIN IMMEDIATE"));
 	if (rc != SQLITE_DONE) {
 		s->depth = 0;
-		return dberr(s, rc, "begin");
+		return sq_dberr(s, rc, "begin");
 	}
 	return 0;
 }
@@ -303,14 +290,14 @@ int cu_store_commit(cu_store *s)
 	if (--s->depth > 0)
 		return 0;
 	if (s->failed) {
-		sqlite3_step(stmt(s, "ROLLBACK"));
+		sqlite3_step(sq_stmt(s, "ROLLBACK"));
 		return cu_error_set(CU_EDB, "transaction rolled back by an inner failure");
 	}
-	int rc = sqlite3_step(stmt(s, "COMMIT"));
+	int rc = sqlite3_step(sq_stmt(s, "COMMIT"));
 	if (rc != SQLITE_DONE) {
-		int r = dberr(s, rc, "commit");
+		int r = sq_dberr(s, rc, "commit");
 		if (!sqlite3_get_autocommit(s->db))
-			sqlite3_step(stmt(s, "ROLLBACK"));
+			sqlite3_step(sq_stmt(s, "ROLLBACK"));
 		return r;
 	}
 	return 0;
@@ -325,7 +312,7 @@ void cu_store_rollback(cu_store *s)
 		return;
 	}
 	if (!sqlite3_get_autocommit(s->db))
-		sqlite3_step(stmt(s, "ROLLBACK"));
+		sqlite3_step(sq_stmt(s, "ROLLBACK"));
 }
 
 /* ---- meta and reference data ---------------------------------------- */
@@ -333,51 +320,51 @@ void cu_store_rollback(cu_store *s)
 int cu_store_meta_get(cu_store *s, char **out, const char *key)
 {
 	static const char sql[] = "SELECT value FROM meta WHERE key = ?1";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	*out = NULL;
 	if (!st)
 		return CU_EDB;
-	bind_text(st, 1, key);
+	sq_bind_text(st, 1, key);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*out = strdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return *out ? 0 : CU_ENOMEM;
-	return rc == SQLITE_DONE ? CU_ENOTFOUND : dberr(s, rc, "meta");
+	return rc == SQLITE_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "meta");
 }
 
 int cu_store_meta_set(cu_store *s, const char *key, const char *value)
 {
 	static const char sql[] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
 	                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
-	bind_text(st, 1, key);
-	bind_text(st, 2, value);
-	return exec_stmt(s, st, "meta");
+	sq_bind_text(st, 1, key);
+	sq_bind_text(st, 2, value);
+	return sq_exec(s, st, "meta");
 }
 
 int cu_store_crime_type_add(cu_store *s, const char *code, const char *label)
 {
 	static const char sql[] = "INSERT INTO crime_types(code, label) VALUES (?1, ?2) "
 	                          "ON CONFLICT(code) DO UPDATE SET label = excluded.label";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
-	bind_text(st, 1, code);
-	bind_text(st, 2, label);
-	return exec_stmt(s, st, "crime type");
+	sq_bind_text(st, 1, code);
+	sq_bind_text(st, 2, label);
+	return sq_exec(s, st, "crime type");
 }
 
 bool cu_store_crime_type_exists(cu_store *s, const char *code)
 {
 	static const char sql[] = "SELECT 1 FROM crime_types WHERE code = ?1";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return false;
-	bind_text(st, 1, code);
+	sq_bind_text(st, 1, code);
 	bool found = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_reset(st);
 	return found;
@@ -386,28 +373,28 @@ bool cu_store_crime_type_exists(cu_store *s, const char *code)
 int cu_store_crime_type_list(cu_store *s, json_t **out)
 {
 	static const char sql[] = "SELECT code, label FROM crime_types ORDER BY rowid";
-	sqlite3_stmt *st = stmt(s, sql);
-	return st ? query_rows(s, out, st, "crime types") : CU_EDB;
+	sqlite3_stmt *st = sq_stmt(s, sql);
+	return st ? sq_rows(s, out, st, "crime types") : CU_EDB;
 }
 
 /* ---- organisations ---------------------------------------------------- */
 
-static int refresh_case_doc(cu_store *s, int64_t case_id);
+
 
 int cu_store_org_insert(cu_store *s, int64_t *out_id, const char *code, const char *kind,
                         const char *country, const char *name)
 {
 	static const char sql[] =
 		"INSERT INTO orgs(code, kind, country, name) VALUES (?1, ?2, ?3, ?4)";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
 		return CU_EDB;
-	bind_text(st, 1, code);
-	bind_text(st, 2, kind);
-	bind_text(st, 3, country);
-	bind_text(st, 4, name);
-	if ((r = exec_stmt(s, st, "organisation")) != 0)
+	sq_bind_text(st, 1, code);
+	sq_bind_text(st, 2, kind);
+	sq_bind_text(st, 3, country);
+	sq_bind_text(st, 4, name);
+	if ((r = sq_exec(s, st, "organisation")) != 0)
 		return r;
 	if (out_id)
 		*out_id = sqlite3_last_insert_rowid(s->db);
@@ -419,29 +406,29 @@ int cu_store_org_update(cu_store *s, int64_t id, const char *kind, const char *c
 {
 	static const char sql[] = "UPDATE orgs SET kind = ?2, country = ?3, name = ?4 WHERE id = ?1";
 	static const char cases[] = "SELECT case_id FROM participants WHERE org_id = ?1";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, id);
-	bind_text(st, 2, kind);
-	bind_text(st, 3, country);
-	bind_text(st, 4, name);
-	if ((r = exec_stmt(s, st, "organisation")) != 0)
+	sq_bind_text(st, 2, kind);
+	sq_bind_text(st, 3, country);
+	sq_bind_text(st, 4, name);
+	if ((r = sq_exec(s, st, "organisation")) != 0)
 		return r;
 	if (sqlite3_changes(s->db) == 0)
 		return cu_error_set(CU_ENOTFOUND, "no such organisation");
 	/* Case documents embed organisation names: rebuild those it is in. */
 	json_t *rows;
-	if (!(st = stmt(s, cases)))
+	if (!(st = sq_stmt(s, cases)))
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, id);
-	if ((r = query_rows(s, &rows, st, "organisation cases")) != 0)
+	if ((r = sq_rows(s, &rows, st, "organisation cases")) != 0)
 		return r;
 	size_t i;
 	json_t *row;
 	json_array_foreach(rows, i, row) {
-		if ((r = refresh_case_doc(s, json_integer_value(json_object_get(row, "case_id")))))
+		if ((r = sq_refresh_case_doc(s, json_integer_value(json_object_get(row, "case_id")))))
 			break;
 	}
 	json_decref(rows);
@@ -452,12 +439,12 @@ int cu_store_org_get(cu_store *s, json_t **out, int64_t id, const char *code)
 {
 	static const char sql[] =
 		"SELECT id, code, kind, country, name FROM orgs WHERE id = ?1 OR code = ?2";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, id);
-	bind_text(st, 2, code);
-	return query_row(s, out, st, "organisation");
+	sq_bind_text(st, 2, code);
+	return sq_row(s, out, st, "organisation");
 }
 
 int cu_store_org_list(cu_store *s, json_t **out)
@@ -466,8 +453,8 @@ int cu_store_org_list(cu_store *s, json_t **out)
 	                          "CASE kind WHEN 'national_member' THEN 1 WHEN "
 	                          "'liaison_prosecutor' THEN 2 WHEN 'international_organisation' "
 	                          "THEN 3 WHEN 'eu_agency' THEN 4 ELSE 5 END, code";
-	sqlite3_stmt *st = stmt(s, sql);
-	return st ? query_rows(s, out, st, "organisations") : CU_EDB;
+	sqlite3_stmt *st = sq_stmt(s, sql);
+	return st ? sq_rows(s, out, st, "organisations") : CU_EDB;
 }
 
 /* ---- users and tokens ------------------------------------------------- */
@@ -477,19 +464,19 @@ int cu_store_user_insert(cu_store *s, int64_t *out_id, const char *username, int
 {
 	static const char sql[] = "INSERT INTO users(username, org_id, role, full_name, pwhash, "
 	                          "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	char now[CU_TS_LEN];
 	int r;
 	if (!st)
 		return CU_EDB;
 	cu_time_now(now);
-	bind_text(st, 1, username);
+	sq_bind_text(st, 1, username);
 	sqlite3_bind_int64(st, 2, org_id);
-	bind_text(st, 3, role);
-	bind_text(st, 4, full_name);
-	bind_text(st, 5, pwhash);
-	bind_text(st, 6, now);
-	if ((r = exec_stmt(s, st, "user")) != 0)
+	sq_bind_text(st, 3, role);
+	sq_bind_text(st, 4, full_name);
+	sq_bind_text(st, 5, pwhash);
+	sq_bind_text(st, 6, now);
+	if ((r = sq_exec(s, st, "user")) != 0)
 		return r;
 	if (out_id)
 		*out_id = sqlite3_last_insert_rowid(s->db);
@@ -503,28 +490,28 @@ int cu_store_user_get(cu_store *s, json_t **out, const char *username)
 {
 	static const char sql[] = "SELECT " USER_COLS " FROM users u JOIN orgs o ON "
 	                          "o.id = u.org_id WHERE u.username = ?1";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
-	bind_text(st, 1, username);
-	return query_row(s, out, st, "user");
+	sq_bind_text(st, 1, username);
+	return sq_row(s, out, st, "user");
 }
 
 int cu_store_user_pwhash(cu_store *s, char **out, const char *username)
 {
 	static const char sql[] = "SELECT pwhash FROM users WHERE username = ?1";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	*out = NULL;
 	if (!st)
 		return CU_EDB;
-	bind_text(st, 1, username);
+	sq_bind_text(st, 1, username);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*out = strdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return *out ? 0 : CU_ENOMEM;
-	return rc == SQLITE_DONE ? CU_ENOTFOUND : dberr(s, rc, "user");
+	return rc == SQLITE_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "user");
 }
 
 int cu_store_user_update(cu_store *s, int64_t id, const char *role, const char *full_name,
@@ -534,17 +521,17 @@ int cu_store_user_update(cu_store *s, int64_t id, const char *role, const char *
 	                          "full_name = coalesce(?3, full_name), "
 	                          "disabled = coalesce(?4, disabled), pwhash = coalesce(?5, pwhash) "
 	                          "WHERE id = ?1";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, id);
-	bind_text(st, 2, role);
-	bind_text(st, 3, full_name);
+	sq_bind_text(st, 2, role);
+	sq_bind_text(st, 3, full_name);
 	if (disabled >= 0)
 		sqlite3_bind_int(st, 4, disabled);
-	bind_text(st, 5, pwhash);
-	if ((r = exec_stmt(s, st, "user")) != 0)
+	sq_bind_text(st, 5, pwhash);
+	if ((r = sq_exec(s, st, "user")) != 0)
 		return r;
 	return sqlite3_changes(s->db) ? 0 : cu_error_set(CU_ENOTFOUND, "no such user");
 }
@@ -553,11 +540,11 @@ int cu_store_user_list(cu_store *s, json_t **out, int64_t org_id)
 {
 	static const char sql[] = "SELECT " USER_COLS " FROM users u JOIN orgs o ON "
 	                          "o.id = u.org_id WHERE ?1 = 0 OR u.org_id = ?1 ORDER BY u.username";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, org_id);
-	return query_rows(s, out, st, "users");
+	return sq_rows(s, out, st, "users");
 }
 
 int cu_store_token_insert(cu_store *s, const char *id, int64_t user_id, const uint8_t hash[32],
@@ -565,22 +552,22 @@ int cu_store_token_insert(cu_store *s, const char *id, int64_t user_id, const ui
 {
 	static const char sql[] = "INSERT INTO tokens(id, user_id, hash, kind, label, created_at, "
 	                          "expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	char now[CU_TS_LEN];
 	if (!st)
 		return CU_EDB;
 	cu_time_now(now);
-	bind_text(st, 1, id);
+	sq_bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, user_id);
 	sqlite3_bind_blob(st, 3, hash, 32, SQLITE_TRANSIENT);
-	bind_text(st, 4, kind);
-	bind_text(st, 5, label);
-	bind_text(st, 6, now);
-	bind_text(st, 7, expires_at);
-	return exec_stmt(s, st, "token");
+	sq_bind_text(st, 4, kind);
+	sq_bind_text(st, 5, label);
+	sq_bind_text(st, 6, now);
+	sq_bind_text(st, 7, expires_at);
+	return sq_exec(s, st, "token");
 }
 
-static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int i)
+void sq_copy_col(char *dst, size_t n, sqlite3_stmt *st, int i)
 {
 	const char *v = (const char *)sqlite3_column_text(st, i);
 	snprintf(dst, n, "%s", v ? v : "");
@@ -592,25 +579,25 @@ int cu_store_token_lookup(cu_store *s, cu_token_row *out, const char *id)
 		"SELECT t.user_id, u.org_id, u.username, o.code, u.role, t.hash, t.expires_at, "
 		"t.revoked_at, u.disabled FROM tokens t JOIN users u ON u.id = t.user_id "
 		"JOIN orgs o ON o.id = u.org_id WHERE t.id = ?1";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
-	bind_text(st, 1, id);
+	sq_bind_text(st, 1, id);
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? CU_ENOTFOUND : dberr(s, rc, "token");
+		return rc == SQLITE_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "token");
 	}
 	memset(out, 0, sizeof(*out));
 	out->user_id = sqlite3_column_int64(st, 0);
 	out->org_id = sqlite3_column_int64(st, 1);
-	copy_col(out->username, sizeof(out->username), st, 2);
-	copy_col(out->org_code, sizeof(out->org_code), st, 3);
-	copy_col(out->role, sizeof(out->role), st, 4);
+	sq_copy_col(out->username, sizeof(out->username), st, 2);
+	sq_copy_col(out->org_code, sizeof(out->org_code), st, 3);
+	sq_copy_col(out->role, sizeof(out->role), st, 4);
 	if (sqlite3_column_bytes(st, 5) == 32)
 		memcpy(out->hash, sqlite3_column_blob(st, 5), 32);
-	copy_col(out->expires_at, sizeof(out->expires_at), st, 6);
-	copy_col(out->revoked_at, sizeof(out->revoked_at), st, 7);
+	sq_copy_col(out->expires_at, sizeof(out->expires_at), st, 6);
+	sq_copy_col(out->revoked_at, sizeof(out->revoked_at), st, 7);
 	out->disabled = sqlite3_column_int(st, 8) != 0;
 	sqlite3_reset(st);
 	return 0;
@@ -620,13 +607,13 @@ int cu_store_token_revoke(cu_store *s, const char *id, const char *at)
 {
 	static const char sql[] =
 		"UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
 		return CU_EDB;
-	bind_text(st, 1, id);
-	bind_text(st, 2, at);
-	if ((r = exec_stmt(s, st, "token")) != 0)
+	sq_bind_text(st, 1, id);
+	sq_bind_text(st, 2, at);
+	if ((r = sq_exec(s, st, "token")) != 0)
 		return r;
 	return sqlite3_changes(s->db) ? 0 : cu_error_set(CU_ENOTFOUND, "no such active token");
 }
@@ -639,23 +626,23 @@ int cu_store_token_list(cu_store *s, json_t **out, int64_t user_id, int64_t org_
 	static const char sql[] = "SELECT " TOKEN_COLS " FROM tokens t JOIN users u ON "
 	                          "u.id = t.user_id WHERE (?1 > 0 AND t.user_id = ?1) OR "
 	                          "(?1 = 0 AND u.org_id = ?2) ORDER BY t.created_at, t.id";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, user_id);
 	sqlite3_bind_int64(st, 2, org_id);
-	return query_rows(s, out, st, "tokens");
+	return sq_rows(s, out, st, "tokens");
 }
 
 int cu_store_token_get(cu_store *s, json_t **out, const char *id)
 {
 	static const char sql[] = "SELECT " TOKEN_COLS ", u.org_id FROM tokens t JOIN users u "
 	                          "ON u.id = t.user_id WHERE t.id = ?1";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
-	bind_text(st, 1, id);
-	return query_row(s, out, st, "token");
+	sq_bind_text(st, 1, id);
+	return sq_row(s, out, st, "token");
 }
 
 /* ---- cases ------------------------------------------------------------ */
@@ -666,7 +653,7 @@ int cu_store_token_get(cu_store *s, json_t **out, const char *id)
  * cases is one indexed lookup per case. json() keeps nested arrays as JSON
  * rather than strings across the scalar subqueries.
  */
-static int refresh_case_doc(cu_store *s, int64_t case_id)
+int sq_refresh_case_doc(cu_store *s, int64_t case_id)
 {
 	static const char sql[] =
 		"UPDATE cases SET doc = json_object("
@@ -687,11 +674,11 @@ static int refresh_case_doc(cu_store *s, int64_t case_id)
 		"   'expires_on', j.expires_on)) FROM jit_cases jc JOIN jits j ON j.id = jc.jit_id"
 		"   WHERE jc.case_id = cases.id))"
 		") WHERE id = ?1";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, case_id);
-	return exec_stmt(s, st, "case document");
+	return sq_exec(s, st, "case document");
 }
 
 /* Rewrites the need-to-know rows of one case from its two sources. */
@@ -709,31 +696,31 @@ static int refresh_case_access(cu_store *s, int64_t case_id)
 		" GROUP BY org_id";
 	sqlite3_stmt *st;
 	int r;
-	if (!(st = stmt(s, del)))
+	if (!(st = sq_stmt(s, del)))
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, case_id);
-	if ((r = exec_stmt(s, st, "case access")) != 0)
+	if ((r = sq_exec(s, st, "case access")) != 0)
 		return r;
-	if (!(st = stmt(s, ins)))
+	if (!(st = sq_stmt(s, ins)))
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, case_id);
-	return exec_stmt(s, st, "case access");
+	return sq_exec(s, st, "case access");
 }
 
 int cu_store_case_next_reference(cu_store *s, char out[16], int year)
 {
 	static const char sql[] = "INSERT INTO counters(name, value) VALUES (?1, 1) "
 	                          "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	char name[32];
 	if (!st)
 		return CU_EDB;
 	snprintf(name, sizeof(name), "case/%d", year);
-	bind_text(st, 1, name);
+	sq_bind_text(st, 1, name);
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return dberr(s, rc, "case reference");
+		return sq_dberr(s, rc, "case reference");
 	}
 	int64_t n = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -750,17 +737,17 @@ static int set_crime_types(cu_store *s, int64_t case_id, const json_t *types)
 	int r;
 	size_t i;
 	json_t *t;
-	if (!(st = stmt(s, del)))
+	if (!(st = sq_stmt(s, del)))
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, case_id);
-	if ((r = exec_stmt(s, st, "crime types")) != 0)
+	if ((r = sq_exec(s, st, "crime types")) != 0)
 		return r;
 	json_array_foreach(types, i, t) {
-		if (!(st = stmt(s, ins)))
+		if (!(st = sq_stmt(s, ins)))
 			return CU_EDB;
 		sqlite3_bind_int64(st, 1, case_id);
-		bind_text(st, 2, json_string_value(t));
-		if ((r = exec_stmt(s, st, "crime type")) != 0)
+		sq_bind_text(st, 2, json_string_value(t));
+		if ((r = sq_exec(s, st, "crime type")) != 0)
 			return r;
 	}
 	return 0;
@@ -771,22 +758,22 @@ int cu_store_case_insert(cu_store *s, int64_t *out_id, const json_t *c)
 	static const char sql[] =
 		"INSERT INTO cases(reference, title, status, requesting_org_id, opened_on,"
 		" retention_review_on, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
 		return CU_EDB;
-	bind_text(st, 1, cu_json_str(c, "reference"));
-	bind_text(st, 2, cu_json_str(c, "title"));
-	bind_text(st, 3, cu_json_str(c, "status"));
+	sq_bind_text(st, 1, cu_json_str(c, "reference"));
+	sq_bind_text(st, 2, cu_json_str(c, "title"));
+	sq_bind_text(st, 3, cu_json_str(c, "status"));
 	sqlite3_bind_int64(st, 4, cu_json_int(c, "requesting_org_id", 0));
-	bind_text(st, 5, cu_json_str(c, "opened_on"));
-	bind_text(st, 6, cu_json_str(c, "retention_review_on"));
-	bind_text(st, 7, cu_json_str(c, "created_at"));
-	if ((r = exec_stmt(s, st, "case")) != 0)
+	sq_bind_text(st, 5, cu_json_str(c, "opened_on"));
+	sq_bind_text(st, 6, cu_json_str(c, "retention_review_on"));
+	sq_bind_text(st, 7, cu_json_str(c, "created_at"));
+	if ((r = sq_exec(s, st, "case")) != 0)
 		return r;
 	int64_t id = sqlite3_last_insert_rowid(s->db);
 	if ((r = set_crime_types(s, id, json_object_get(c, "crime_types"))) != 0 ||
-	    (r = refresh_case_doc(s, id)) != 0)
+	    (r = sq_refresh_case_doc(s, id)) != 0)
 		return r;
 	*out_id = id;
 	return 0;
@@ -799,30 +786,30 @@ int cu_store_case_update(cu_store *s, int64_t id, const json_t *f)
 		" closed_on = CASE WHEN ?3 = 'open' THEN NULL ELSE coalesce(?4, closed_on) END,"
 		" retention_review_on = coalesce(?5, retention_review_on),"
 		" updated_at = coalesce(?6, updated_at) WHERE id = ?1";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, id);
-	bind_text(st, 2, cu_json_str(f, "title"));
-	bind_text(st, 3, cu_json_str(f, "status"));
-	bind_text(st, 4, cu_json_str(f, "closed_on"));
-	bind_text(st, 5, cu_json_str(f, "retention_review_on"));
-	bind_text(st, 6, cu_json_str(f, "updated_at"));
-	if ((r = exec_stmt(s, st, "case")) != 0)
+	sq_bind_text(st, 2, cu_json_str(f, "title"));
+	sq_bind_text(st, 3, cu_json_str(f, "status"));
+	sq_bind_text(st, 4, cu_json_str(f, "closed_on"));
+	sq_bind_text(st, 5, cu_json_str(f, "retention_review_on"));
+	sq_bind_text(st, 6, cu_json_str(f, "updated_at"));
+	if ((r = sq_exec(s, st, "case")) != 0)
 		return r;
 	if (sqlite3_changes(s->db) == 0)
 		return cu_error_set(CU_ENOTFOUND, "no such case");
 	json_t *types = json_object_get(f, "crime_types");
 	if (json_is_array(types) && (r = set_crime_types(s, id, types)) != 0)
 		return r;
-	return refresh_case_doc(s, id);
+	return sq_refresh_case_doc(s, id);
 }
 
 int cu_store_case_get(cu_store *s, json_t **out, int64_t id)
 {
 	static const char sql[] = "SELECT doc FROM cases WHERE id = ?1";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	*out = NULL;
 	if (!st)
 		return CU_EDB;
@@ -836,7 +823,7 @@ int cu_store_case_get(cu_store *s, json_t **out, int64_t id)
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? cu_error_set(CU_ENOTFOUND, "no such case") :
-	                           dberr(s, rc, "case");
+	                           sq_dberr(s, rc, "case");
 }
 
 int cu_store_case_find(cu_store *s, int64_t *out_id, const char *ref, int64_t org_id)
@@ -846,10 +833,10 @@ int cu_store_case_find(cu_store *s, int64_t *out_id, const char *ref, int64_t or
 		"SELECT DISTINCT p.case_id, p.org_id = ?2 AS own FROM participants p JOIN case_access a"
 		" ON a.case_id = p.case_id AND a.org_id = ?2 WHERE p.national_ref = ?1"
 		" ORDER BY own DESC, p.case_id LIMIT 2";
-	sqlite3_stmt *st = stmt(s, by_ref);
+	sqlite3_stmt *st = sq_stmt(s, by_ref);
 	if (!st)
 		return CU_EDB;
-	bind_text(st, 1, ref);
+	sq_bind_text(st, 1, ref);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*out_id = sqlite3_column_int64(st, 0);
@@ -857,9 +844,9 @@ int cu_store_case_find(cu_store *s, int64_t *out_id, const char *ref, int64_t or
 		return 0;
 	}
 	sqlite3_reset(st);
-	if (!(st = stmt(s, by_nat)))
+	if (!(st = sq_stmt(s, by_nat)))
 		return CU_EDB;
-	bind_text(st, 1, ref);
+	sq_bind_text(st, 1, ref);
 	sqlite3_bind_int64(st, 2, org_id);
 	int64_t ids[2] = {0, 0}, own[2] = {0, 0};
 	int n = 0;
@@ -896,16 +883,16 @@ int cu_store_case_list(cu_store *s, cu_buf *out, int64_t *next, int *count, int6
 		"      OR EXISTS (SELECT 1 FROM participants p WHERE p.case_id = c.id"
 		"      AND instr(lower(p.national_ref), ?6)))"
 		" ORDER BY a.case_id DESC LIMIT ?7";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	int r = 0, rc, n = 0;
 	int64_t last = 0;
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, org_id);
 	sqlite3_bind_int64(st, 2, f->after > 0 ? f->after : INT64_MAX);
-	bind_text(st, 3, f->status);
-	bind_text(st, 4, f->crime_type);
-	bind_text(st, 5, f->country);
+	sq_bind_text(st, 3, f->status);
+	sq_bind_text(st, 4, f->crime_type);
+	sq_bind_text(st, 5, f->country);
 	if (f->q && *f->q) {
 		char *lower = strdup(f->q);
 		if (!lower)
@@ -931,7 +918,7 @@ int cu_store_case_list(cu_store *s, cu_buf *out, int64_t *next, int *count, int6
 		n++;
 	}
 	if (!r && rc != SQLITE_ROW && rc != SQLITE_DONE)
-		r = dberr(s, rc, "case list");
+		r = sq_dberr(s, rc, "case list");
 	sqlite3_reset(st);
 	*count = n;
 	return r;
@@ -946,51 +933,51 @@ int cu_store_participant_set(cu_store *s, int64_t case_id, int64_t org_id, const
 	static const char ins[] =
 		"INSERT INTO participants(case_id, org_id, access, national_ref, joined_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5)";
-	sqlite3_stmt *st = stmt(s, upd);
+	sqlite3_stmt *st = sq_stmt(s, upd);
 	int r;
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, case_id);
 	sqlite3_bind_int64(st, 2, org_id);
-	bind_text(st, 3, access);
-	bind_text(st, 4, national_ref);
-	if ((r = exec_stmt(s, st, "participant")) != 0)
+	sq_bind_text(st, 3, access);
+	sq_bind_text(st, 4, national_ref);
+	if ((r = sq_exec(s, st, "participant")) != 0)
 		return r;
 	if (sqlite3_changes(s->db) == 0) {
 		/* A new participant: its access level and joining time are required. */
 		if (!access || !at)
 			return cu_error_set(CU_ENOTFOUND, "that organisation does not participate");
-		if (!(st = stmt(s, ins)))
+		if (!(st = sq_stmt(s, ins)))
 			return CU_EDB;
 		sqlite3_bind_int64(st, 1, case_id);
 		sqlite3_bind_int64(st, 2, org_id);
-		bind_text(st, 3, access);
-		bind_text(st, 4, national_ref);
-		bind_text(st, 5, at);
-		if ((r = exec_stmt(s, st, "participant")) != 0)
+		sq_bind_text(st, 3, access);
+		sq_bind_text(st, 4, national_ref);
+		sq_bind_text(st, 5, at);
+		if ((r = sq_exec(s, st, "participant")) != 0)
 			return r;
 	}
 	if ((r = refresh_case_access(s, case_id)) != 0)
 		return r;
-	return refresh_case_doc(s, case_id);
+	return sq_refresh_case_doc(s, case_id);
 }
 
 int cu_store_participant_remove(cu_store *s, int64_t case_id, int64_t org_id)
 {
 	static const char sql[] = "DELETE FROM participants WHERE case_id = ?1 AND org_id = ?2";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, case_id);
 	sqlite3_bind_int64(st, 2, org_id);
-	if ((r = exec_stmt(s, st, "participant")) != 0)
+	if ((r = sq_exec(s, st, "participant")) != 0)
 		return r;
 	if (sqlite3_changes(s->db) == 0)
 		return cu_error_set(CU_ENOTFOUND, "that organisation does not participate");
 	if ((r = refresh_case_access(s, case_id)) != 0)
 		return r;
-	return refresh_case_doc(s, case_id);
+	return sq_refresh_case_doc(s, case_id);
 }
 
 int cu_store_case_access(cu_store *s, int *part_level, char jit_until[11], int64_t case_id,
@@ -998,7 +985,7 @@ int cu_store_case_access(cu_store *s, int *part_level, char jit_until[11], int64
 {
 	static const char sql[] = "SELECT part_level, jit_until FROM case_access"
 	                          " WHERE org_id = ?1 AND case_id = ?2";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, org_id);
@@ -1006,12 +993,12 @@ int cu_store_case_access(cu_store *s, int *part_level, char jit_until[11], int64
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*part_level = sqlite3_column_int(st, 0);
-		copy_col(jit_until, 11, st, 1);
+		sq_copy_col(jit_until, 11, st, 1);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return 0;
-	return rc == SQLITE_DONE ? CU_ENOTFOUND : dberr(s, rc, "case access");
+	return rc == SQLITE_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "case access");
 }
 
 /* ---- JITs ------------------------------------------------------------- */
@@ -1020,15 +1007,15 @@ int cu_store_jit_insert(cu_store *s, int64_t *out_id, const json_t *j)
 {
 	static const char sql[] = "INSERT INTO jits(name, signed_on, expires_on, created_at)"
 	                          " VALUES (?1, ?2, ?3, ?4)";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
 		return CU_EDB;
-	bind_text(st, 1, cu_json_str(j, "name"));
-	bind_text(st, 2, cu_json_str(j, "signed_on"));
-	bind_text(st, 3, cu_json_str(j, "expires_on"));
-	bind_text(st, 4, cu_json_str(j, "created_at"));
-	if ((r = exec_stmt(s, st, "JIT")) != 0)
+	sq_bind_text(st, 1, cu_json_str(j, "name"));
+	sq_bind_text(st, 2, cu_json_str(j, "signed_on"));
+	sq_bind_text(st, 3, cu_json_str(j, "expires_on"));
+	sq_bind_text(st, 4, cu_json_str(j, "created_at"));
+	if ((r = sq_exec(s, st, "JIT")) != 0)
 		return r;
 	*out_id = sqlite3_last_insert_rowid(s->db);
 	return 0;
@@ -1049,11 +1036,11 @@ int cu_store_jit_insert(cu_store *s, int64_t *out_id, const json_t *j)
 int cu_store_jit_get(cu_store *s, json_t **out, int64_t id)
 {
 	static const char sql[] = JIT_DOC " WHERE j.id = ?1";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, id);
-	return query_row(s, out, st, "JIT");
+	return sq_row(s, out, st, "JIT");
 }
 
 int cu_store_jit_list(cu_store *s, json_t **out, int64_t org_id)
@@ -1062,11 +1049,11 @@ int cu_store_jit_list(cu_store *s, json_t **out, int64_t org_id)
 		" WHERE j.id IN (SELECT jit_id FROM jit_members WHERE org_id = ?1"
 		"  UNION SELECT jc.jit_id FROM jit_cases jc JOIN case_access a"
 		"  ON a.case_id = jc.case_id AND a.org_id = ?1) ORDER BY j.id DESC";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, org_id);
-	return query_rows(s, out, st, "JITs");
+	return sq_rows(s, out, st, "JITs");
 }
 
 int cu_store_jit_access(cu_store *s, bool *visible, char role[16], int64_t jit_id,
@@ -1076,7 +1063,7 @@ int cu_store_jit_access(cu_store *s, bool *visible, char role[16], int64_t jit_i
 		"SELECT (SELECT role FROM jit_members WHERE jit_id = ?1 AND org_id = ?2),"
 		" EXISTS (SELECT 1 FROM jit_cases jc JOIN case_access a ON a.case_id = jc.case_id"
 		"  AND a.org_id = ?2 WHERE jc.jit_id = ?1), EXISTS (SELECT 1 FROM jits WHERE id = ?1)";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, jit_id);
@@ -1084,9 +1071,9 @@ int cu_store_jit_access(cu_store *s, bool *visible, char role[16], int64_t jit_i
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return dberr(s, rc, "JIT access");
+		return sq_dberr(s, rc, "JIT access");
 	}
-	copy_col(role, 16, st, 0);
+	sq_copy_col(role, 16, st, 0);
 	bool exists = sqlite3_column_int(st, 2) != 0;
 	*visible = exists && (role[0] || sqlite3_column_int(st, 1));
 	sqlite3_reset(st);
@@ -1097,18 +1084,18 @@ int cu_store_jit_access(cu_store *s, bool *visible, char role[16], int64_t jit_i
 static int refresh_jit_cases(cu_store *s, int64_t jit_id)
 {
 	static const char sql[] = "SELECT case_id FROM jit_cases WHERE jit_id = ?1";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	json_t *rows, *row;
 	size_t i;
 	int r;
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, jit_id);
-	if ((r = query_rows(s, &rows, st, "JIT cases")) != 0)
+	if ((r = sq_rows(s, &rows, st, "JIT cases")) != 0)
 		return r;
 	json_array_foreach(rows, i, row) {
 		int64_t c = json_integer_value(json_object_get(row, "case_id"));
-		if ((r = refresh_case_access(s, c)) != 0 || (r = refresh_case_doc(s, c)) != 0)
+		if ((r = refresh_case_access(s, c)) != 0 || (r = sq_refresh_case_doc(s, c)) != 0)
 			break;
 	}
 	json_decref(rows);
@@ -1119,14 +1106,14 @@ int cu_store_jit_member_set(cu_store *s, int64_t jit_id, int64_t org_id, const c
 {
 	static const char sql[] = "INSERT INTO jit_members(jit_id, org_id, role) VALUES (?1, ?2, ?3)"
 	                          " ON CONFLICT(jit_id, org_id) DO UPDATE SET role = excluded.role";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, jit_id);
 	sqlite3_bind_int64(st, 2, org_id);
-	bind_text(st, 3, role);
-	if ((r = exec_stmt(s, st, "JIT member")) != 0)
+	sq_bind_text(st, 3, role);
+	if ((r = sq_exec(s, st, "JIT member")) != 0)
 		return r;
 	return refresh_jit_cases(s, jit_id);
 }
@@ -1134,17 +1121,17 @@ int cu_store_jit_member_set(cu_store *s, int64_t jit_id, int64_t org_id, const c
 int cu_store_jit_case_link(cu_store *s, int64_t jit_id, int64_t case_id)
 {
 	static const char sql[] = "INSERT INTO jit_cases(jit_id, case_id) VALUES (?1, ?2)";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, jit_id);
 	sqlite3_bind_int64(st, 2, case_id);
-	if ((r = exec_stmt(s, st, "JIT case")) != 0)
+	if ((r = sq_exec(s, st, "JIT case")) != 0)
 		return r;
 	if ((r = refresh_case_access(s, case_id)) != 0)
 		return r;
-	return refresh_case_doc(s, case_id);
+	return sq_refresh_case_doc(s, case_id);
 }
 
 int cu_store_jit_extend(cu_store *s, int64_t jit_id, const char *new_expiry, const char *reason,
@@ -1154,31 +1141,31 @@ int cu_store_jit_extend(cu_store *s, int64_t jit_id, const char *new_expiry, con
 		"INSERT INTO jit_extensions(jit_id, from_date, to_date, reason, at, by_user)"
 		" SELECT id, expires_on, ?2, ?3, ?4, ?5 FROM jits WHERE id = ?1";
 	static const char upd[] = "UPDATE jits SET expires_on = ?2 WHERE id = ?1";
-	sqlite3_stmt *st = stmt(s, ins);
+	sqlite3_stmt *st = sq_stmt(s, ins);
 	int r;
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, jit_id);
-	bind_text(st, 2, new_expiry);
-	bind_text(st, 3, reason);
-	bind_text(st, 4, at);
-	bind_text(st, 5, by);
-	if ((r = exec_stmt(s, st, "JIT extension")) != 0)
+	sq_bind_text(st, 2, new_expiry);
+	sq_bind_text(st, 3, reason);
+	sq_bind_text(st, 4, at);
+	sq_bind_text(st, 5, by);
+	if ((r = sq_exec(s, st, "JIT extension")) != 0)
 		return r;
 	if (sqlite3_changes(s->db) == 0)
 		return cu_error_set(CU_ENOTFOUND, "no such JIT");
-	if (!(st = stmt(s, upd)))
+	if (!(st = sq_stmt(s, upd)))
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, jit_id);
-	bind_text(st, 2, new_expiry);
-	if ((r = exec_stmt(s, st, "JIT")) != 0)
+	sq_bind_text(st, 2, new_expiry);
+	if ((r = sq_exec(s, st, "JIT")) != 0)
 		return r;
 	return refresh_jit_cases(s, jit_id);
 }
 
 /* ---- events ----------------------------------------------------------- */
 
-static void bind_json(sqlite3_stmt *st, int i, const json_t *v)
+void sq_bind_json(sqlite3_stmt *st, int i, const json_t *v)
 {
 	if (!v) {
 		sqlite3_bind_null(st, i);
@@ -1196,23 +1183,23 @@ int cu_store_event_append(cu_store *s, int64_t *out_seq, const cu_event *ev)
 	static const char sql[] =
 		"INSERT INTO events(at, actor, actor_org, action, object_type, object_id, case_id,"
 		" jit_id, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
 		return CU_EDB;
-	bind_text(st, 1, ev->at);
-	bind_text(st, 2, ev->actor);
-	bind_text(st, 3, ev->actor_org);
-	bind_text(st, 4, ev->action);
-	bind_text(st, 5, ev->object_type);
-	bind_text(st, 6, ev->object_id);
+	sq_bind_text(st, 1, ev->at);
+	sq_bind_text(st, 2, ev->actor);
+	sq_bind_text(st, 3, ev->actor_org);
+	sq_bind_text(st, 4, ev->action);
+	sq_bind_text(st, 5, ev->object_type);
+	sq_bind_text(st, 6, ev->object_id);
 	if (ev->case_id)
 		sqlite3_bind_int64(st, 7, ev->case_id);
 	if (ev->jit_id)
 		sqlite3_bind_int64(st, 8, ev->jit_id);
-	bind_json(st, 9, ev->before);
-	bind_json(st, 10, ev->after);
-	if ((r = exec_stmt(s, st, "event")) != 0)
+	sq_bind_json(st, 9, ev->before);
+	sq_bind_json(st, 10, ev->after);
+	if ((r = sq_exec(s, st, "event")) != 0)
 		return r;
 	if (out_seq)
 		*out_seq = sqlite3_last_insert_rowid(s->db);
@@ -1227,19 +1214,19 @@ int cu_store_event_list(cu_store *s, json_t **out, int64_t case_id, int64_t jit_
 		" before AS before_json, after AS after_json FROM events"
 		" WHERE seq > ?3 AND (?1 = 0 OR case_id = ?1) AND (?2 = 0 OR jit_id = ?2)"
 		" ORDER BY seq LIMIT ?4";
-	sqlite3_stmt *st = stmt(s, sql);
+	sqlite3_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, case_id);
 	sqlite3_bind_int64(st, 2, jit_id);
 	sqlite3_bind_int64(st, 3, after_seq);
 	sqlite3_bind_int(st, 4, limit);
-	return query_rows(s, out, st, "events");
+	return sq_rows(s, out, st, "events");
 }
 
 int64_t cu_store_event_count(cu_store *s)
 {
-	sqlite3_stmt *st = stmt(s, "SELECT count(*) FROM events");
+	sqlite3_stmt *st = sq_stmt(s, "SELECT count(*) FROM events");
 	int64_t n = -1;
 	if (st && sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);

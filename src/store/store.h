@@ -156,4 +156,68 @@ int cu_store_event_list(cu_store *s, json_t **out, int64_t case_id, int64_t jit_
                         int64_t after_seq, int limit);
 int64_t cu_store_event_count(cu_store *s);
 
+/*
+ * Evidence (docs/vault.md). Item input fields: case_id, title, description,
+ * kind, media_type, size, sha256 (hex), original_name, originator_org_id,
+ * provenance (object), legal_status, tags (array), registered_by,
+ * registered_at. Output: {id, case_id, case_reference, title, description,
+ * kind, media_type, size, sha256, original_name, originator, provenance,
+ * legal_status, tags, registered_by, registered_at, integrity,
+ * integrity_checked_at, erased_at, erased_by, erase_reason}.
+ */
+int cu_store_case_key_get(cu_store *s, uint8_t wrapped[72], int64_t case_id);
+int cu_store_case_key_put(cu_store *s, int64_t case_id, const uint8_t wrapped[72],
+                          const char *at);
+int cu_store_item_insert(cu_store *s, int64_t *out_id, const json_t *item);
+int cu_store_item_get(cu_store *s, json_t **out, int64_t id);
+/* Items of a case; with grants_to > 0, only those granted (actively) to that org. */
+int cu_store_item_list(cu_store *s, json_t **out, int64_t case_id, int64_t grants_to,
+                       const char *today);
+/* Items actively granted to an organisation, across cases. */
+int cu_store_item_list_granted(cu_store *s, json_t **out, int64_t org_id, const char *today);
+int cu_store_item_set_integrity(cu_store *s, int64_t id, const char *status, const char *at);
+/* Keeps the row as a tombstone: hash and size stay, descriptive fields go. */
+int cu_store_item_erase(cu_store *s, int64_t id, const char *at, const char *by,
+                        const char *reason);
+/* How many items of the case, not erased, hold this content. */
+int cu_store_item_blob_users(cu_store *s, int *count, int64_t case_id, const char *sha256);
+/* [{id, case_id, sha256, size, erased}] of a case (0: all cases). */
+int cu_store_item_blobs(cu_store *s, json_t **out, int64_t case_id);
+
+int cu_store_custody_append(cu_store *s, int64_t *out_seq, int64_t item_id, const char *event,
+                            const char *at, const char *actor, const char *actor_org,
+                            const char *reason, const json_t *details);
+int cu_store_custody_list(cu_store *s, json_t **out, int64_t item_id);
+
+/* Grants: {id, case_id, case_reference, org, grantor_org, legal_basis,
+ * authorised_by, created_at, expires_on, revoked_at, revoked_by,
+ * items: [{id, title, originator, consent, consent_by, consent_at}]} */
+int cu_store_grant_insert(cu_store *s, int64_t *out_id, int64_t case_id, int64_t org_id,
+                          int64_t grantor_org_id, const char *legal_basis, const char *by,
+                          const char *at, const char *expires_on);
+int cu_store_grant_item_add(cu_store *s, int64_t grant_id, int64_t item_id,
+                            const char *consent, const char *by, const char *at);
+int cu_store_grant_get(cu_store *s, json_t **out, int64_t id);
+/* Grants an organisation may know of: as grantor, receiver or originator. */
+int cu_store_grant_list(cu_store *s, json_t **out, int64_t org_id);
+/* Sets the consent of the grant's pending items whose originator is org_id. */
+int cu_store_grant_consent(cu_store *s, int *changed, int64_t grant_id, int64_t org_id,
+                           const char *consent, const char *by, const char *at);
+int cu_store_grant_revoke(cu_store *s, int64_t grant_id, const char *by, const char *at);
+/* The id of an active grant of item to org (consent given, not revoked or
+ * expired on `today`), or CU_ENOTFOUND. */
+int cu_store_grant_active(cu_store *s, int64_t *grant_id, int64_t item_id, int64_t org_id,
+                          const char *today);
+
+/* Retention: triggers and legal holds of a case; the review date is on the case. */
+int cu_store_retention_trigger_add(cu_store *s, int64_t *out_id, int64_t case_id,
+                                   const char *trigger, const char *on_date, const char *note,
+                                   const char *by, const char *at);
+int cu_store_hold_add(cu_store *s, int64_t *out_id, int64_t case_id, const char *reason,
+                      const char *by, const char *at);
+int cu_store_hold_release(cu_store *s, int64_t case_id, int64_t hold_id, const char *by,
+                          const char *at);
+/* {triggers: [...], holds: [...] (active ones)} of a case. */
+int cu_store_retention_get(cu_store *s, json_t **out, int64_t case_id);
+
 #endif

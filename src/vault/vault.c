@@ -31,21 +31,29 @@ struct cu_vault {
 	magic_t magic;
 	int lock_fd;          /* flock: shared while ingesting, exclusive to sweep */
 	int ingesting;
+	/* A writer may finish or be freed on another thread than the one that
+	 * created it (HTTP uploads span requests): guard what they share. */
+	pthread_mutex_t mu;
 };
 
 static int ingest_begin(cu_vault *v)
 {
+	int r = 0;
+	pthread_mutex_lock(&v->mu);
 	if (v->ingesting++ == 0 && flock(v->lock_fd, LOCK_SH) != 0) {
 		v->ingesting--;
-		return cu_error_set(CU_EIO, "cannot lock the blob store: %s", strerror(errno));
+		r = cu_error_set(CU_EIO, "cannot lock the blob store: %s", strerror(errno));
 	}
-	return 0;
+	pthread_mutex_unlock(&v->mu);
+	return r;
 }
 
 static void ingest_end(cu_vault *v)
 {
+	pthread_mutex_lock(&v->mu);
 	if (--v->ingesting == 0)
 		flock(v->lock_fd, LOCK_UN);
+	pthread_mutex_unlock(&v->mu);
 }
 
 static int mkdir_p(const char *dir)
@@ -64,6 +72,7 @@ int cu_vault_open(cu_vault **out, const char *datadir)
 	if (!v)
 		return cu_error_set(CU_ENOMEM, "out of memory");
 	v->lock_fd = -1;
+	pthread_mutex_init(&v->mu, NULL);
 	if (snprintf(v->dir, sizeof(v->dir), "%s/blobs", datadir) >= (int)sizeof(v->dir)) {
 		r = cu_error_set(CU_EINVALID, "data directory path too long");
 		goto fail;
@@ -98,6 +107,7 @@ void cu_vault_close(cu_vault *v)
 		magic_close(v->magic);
 	if (v->lock_fd >= 0)
 		close(v->lock_fd);
+	pthread_mutex_destroy(&v->mu);
 	cu_wipe(v, sizeof(*v));
 	free(v);
 }
@@ -205,7 +215,7 @@ struct cu_blob_writer {
 	uint8_t *blocks[NBLOCKS];
 	size_t block_len[NBLOCKS];
 	int fill, hashed, queued; /* ring indexes and the count of queued blocks */
-	bool done;
+	bool done, abandon;
 };
 
 static void *hasher(void *arg)
@@ -215,7 +225,7 @@ static void *hasher(void *arg)
 	for (;;) {
 		while (w->queued == 0 && !w->done)
 			pthread_cond_wait(&w->cv, &w->mu);
-		if (w->queued == 0 && w->done)
+		if (w->abandon || (w->queued == 0 && w->done))
 			break;
 		int i = w->hashed;
 		pthread_mutex_unlock(&w->mu);
@@ -448,9 +458,11 @@ int cu_blob_finish(cu_blob_writer *w, cu_blob_info *out)
 	w->info.size = w->size;
 	cu_hex(w->info.sha256_hex, w->info.sha256, 32);
 	cu_blob_name(w->v, w->info.name, w->case_id, w->info.sha256);
+	pthread_mutex_lock(&w->v->mu); /* a magic_t serves one thread at a time */
 	const char *mt = magic_buffer(w->v->magic, w->head, w->head_len);
 	snprintf(w->info.media_type, sizeof(w->info.media_type), "%s",
 	         mt ? mt : "application/octet-stream");
+	pthread_mutex_unlock(&w->v->mu);
 	if (!w->deferred) {
 		char dir[PATH_MAX];
 		snprintf(dir, sizeof(dir), "%s/%.2s", w->v->dir, w->info.name);
@@ -490,8 +502,7 @@ void cu_blob_free(cu_blob_writer *w)
 		return;
 	if (w->threaded) {
 		pthread_mutex_lock(&w->mu);
-		w->done = true;
-		w->queued = 0; /* abandon what was queued */
+		w->done = w->abandon = true; /* what was queued is dropped */
 		pthread_cond_broadcast(&w->cv);
 		pthread_mutex_unlock(&w->mu);
 		pthread_join(w->thread, NULL);
@@ -745,8 +756,8 @@ int cu_blob_destroy(cu_vault *v, int64_t case_id, const uint8_t sha256[32])
 	return sync_dir(dir);
 }
 
-int cu_vault_sweep(cu_vault *v, bool (*keep)(void *ctx, const char *name), void *ctx,
-                   int *removed)
+int cu_vault_sweep(cu_vault *v, int (*prepare)(void *ctx),
+                   bool (*keep)(void *ctx, const char *name), void *ctx, int *removed)
 {
 	char path[PATH_MAX + 300];
 	*removed = 0;
@@ -755,7 +766,10 @@ int cu_vault_sweep(cu_vault *v, bool (*keep)(void *ctx, const char *name), void 
 	 * a description of its own conflicts with every other holder, in this
 	 * process or another.
 	 */
-	if (v->ingesting)
+	pthread_mutex_lock(&v->mu);
+	int busy = v->ingesting;
+	pthread_mutex_unlock(&v->mu);
+	if (busy)
 		return 0;
 	snprintf(path, sizeof(path), "%s/.lock", v->dir);
 	int lfd = open(path, O_RDWR | O_CLOEXEC);
@@ -763,6 +777,11 @@ int cu_vault_sweep(cu_vault *v, bool (*keep)(void *ctx, const char *name), void 
 		if (lfd >= 0)
 			close(lfd);
 		return 0;
+	}
+	int r = prepare ? prepare(ctx) : 0;
+	if (r) {
+		close(lfd);
+		return r;
 	}
 	DIR *d = opendir(v->dir);
 	struct dirent *e, *f;

@@ -86,11 +86,13 @@ int cu_blob_destroy(cu_vault *v, int64_t case_id, const uint8_t sha256[32]);
 void cu_blob_name(cu_vault *v, char out[65], int64_t case_id, const uint8_t sha256[32]);
 
 /*
- * Housekeeping: removes temporary files, and calls keep() for each blob name;
- * blobs for which it returns false are removed (orphans of a crash between
- * placing a blob and committing its record). Returns how many were removed.
+ * Housekeeping, only while nobody (in any process) is ingesting: once it
+ * holds the ingest lock it calls prepare(ctx) (list what records keep now),
+ * removes temporary files, and removes each blob for which keep() returns
+ * false (orphans of a crash between placing a blob and committing its
+ * record). *removed counts what went; 0 and nothing done if the lock is busy.
  */
-int cu_vault_sweep(cu_vault *v, bool (*keep)(void *ctx, const char *name), void *ctx,
-                   int *removed);
+int cu_vault_sweep(cu_vault *v, int (*prepare)(void *ctx),
+                   bool (*keep)(void *ctx, const char *name), void *ctx, int *removed);
 
 #endif

@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* store: evidence items, chain of custody, grants and retention (SQLite). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite_int.h"
+
+int cu_store_case_key_get(cu_store *s, uint8_t wrapped[72], int64_t case_id)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT wrapped FROM case_keys WHERE case_id = ?1");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, case_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 72)
+		memcpy(wrapped, sqlite3_column_blob(st, 0), 72);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "case key");
+}
+
+int cu_store_case_key_put(cu_store *s, int64_t case_id, const uint8_t wrapped[72],
+                          const char *at)
+{
+	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO case_keys(case_id, wrapped, created_at)"
+	                              " VALUES (?1, ?2, ?3)");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, case_id);
+	sqlite3_bind_blob(st, 2, wrapped, 72, SQLITE_TRANSIENT);
+	sq_bind_text(st, 3, at);
+	return sq_exec(s, st, "case key");
+}
+
+int cu_store_item_insert(cu_store *s, int64_t *out_id, const json_t *it)
+{
+	static const char sql[] =
+		"INSERT INTO evidence(case_id, title, description, kind, media_type, size, sha256,"
+		" original_name, originator_org_id, provenance, legal_status, tags, registered_by,"
+		" registered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+	sqlite3_stmt *st = sq_stmt(s, sql);
+	int r;
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, cu_json_int(it, "case_id", 0));
+	sq_bind_text(st, 2, cu_json_str(it, "title"));
+	sq_bind_text(st, 3, cu_json_str(it, "description"));
+	sq_bind_text(st, 4, cu_json_str(it, "kind"));
+	sq_bind_text(st, 5, cu_json_str(it, "media_type"));
+	sqlite3_bind_int64(st, 6, cu_json_int(it, "size", -1));
+	sq_bind_text(st, 7, cu_json_str(it, "sha256"));
+	sq_bind_text(st, 8, cu_json_str(it, "original_name"));
+	sqlite3_bind_int64(st, 9, cu_json_int(it, "originator_org_id", 0));
+	json_t *prov = json_object_get(it, "provenance");
+	json_t *tags = json_object_get(it, "tags");
+	json_t *eo = json_object(), *ea = json_array();
+	sq_bind_json(st, 10, prov ? prov : eo);
+	sq_bind_text(st, 11, cu_json_str(it, "legal_status"));
+	sq_bind_json(st, 12, tags ? tags : ea);
+	json_decref(eo);
+	json_decref(ea);
+	sq_bind_text(st, 13, cu_json_str(it, "registered_by"));
+	sq_bind_text(st, 14, cu_json_str(it, "registered_at"));
+	if ((r = sq_exec(s, st, "evidence item")) != 0)
+		return r;
+	*out_id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+#define ITEM_COLS \
+	"e.id, e.case_id, c.reference AS case_reference, e.title, e.description, e.kind," \
+	" e.media_type, e.size, e.sha256, e.original_name, o.code AS originator," \
+	" e.provenance AS provenance_json, e.legal_status, e.tags AS tags_json, e.registered_by," \
+	" e.registered_at, e.integrity, e.integrity_checked_at, e.erased_at, e.erased_by," \
+	" e.erase_reason FROM evidence e JOIN cases c ON c.id = e.case_id" \
+	" JOIN orgs o ON o.id = e.originator_org_id"
+
+/* A grant that lets its receiver see an item today. */
+#define GRANT_ACTIVE \
+	"g.revoked_at IS NULL AND (g.expires_on IS NULL OR g.expires_on >= ?3)" \
+	" AND gi.consent = 'given'"
+
+int cu_store_item_get(cu_store *s, json_t **out, int64_t id)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT " ITEM_COLS " WHERE e.id = ?1");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	return sq_row(s, out, st, "evidence item");
+}
+
+int cu_store_item_list(cu_store *s, json_t **out, int64_t case_id, int64_t grants_to,
+                       const char *today)
+{
+	static const char sql[] =
+		"SELECT " ITEM_COLS " WHERE e.case_id = ?1 AND (?2 = 0 OR EXISTS (SELECT 1"
+		" FROM grant_items gi JOIN grants g ON g.id = gi.grant_id WHERE gi.item_id = e.id"
+		" AND g.org_id = ?2 AND " GRANT_ACTIVE ")) ORDER BY e.id";
+	sqlite3_stmt *st = sq_stmt(s, sql);
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, case_id);
+	sqlite3_bind_int64(st, 2, grants_to);
+	sq_bind_text(st, 3, today);
+	return sq_rows(s, out, st, "evidence items");
+}
+
+int cu_store_item_list_granted(cu_store *s, json_t **out, int64_t org_id, const char *today)
+{
+	static const char sql[] =
+		"SELECT " ITEM_COLS " WHERE e.id IN (SELECT gi.item_id FROM grant_items gi JOIN grants"
+		" g ON g.id = gi.grant_id WHERE g.org_id = ?1 AND " GRANT_ACTIVE ") ORDER BY e.id";
+	sqlite3_stmt *st = sq_stmt(s, sql);
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, org_id);
+	sq_bind_text(st, 3, today); /* GRANT_ACTIVE's parameter; ?2 is unused here */
+	return sq_rows(s, out, st, "evidence items");
+}
+
+int cu_store_item_set_integrity(cu_store *s, int64_t id, const char *status, const char *at)
+{
+	sqlite3_stmt *st = sq_stmt(s, "UPDATE evidence SET integrity = ?2, integrity_checked_at"
+	                              " = ?3 WHERE id = ?1");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	sq_bind_text(st, 2, status);
+	sq_bind_text(st, 3, at);
+	return sq_exec(s, st, "evidence integrity");
+}
+
+int cu_store_item_erase(cu_store *s, int64_t id, const char *at, const char *by,
+                        const char *reason)
+{
+	static const char sql[] =
+		"UPDATE evidence SET title = '(erased)', description = NULL, original_name = NULL,"
+		" provenance = '{}', legal_status = NULL, tags = '[]', erased_at = ?2, erased_by = ?3,"
+		" erase_reason = ?4 WHERE id = ?1 AND erased_at IS NULL";
+	sqlite3_stmt *st = sq_stmt(s, sql);
+	int r;
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	sq_bind_text(st, 2, at);
+	sq_bind_text(st, 3, by);
+	sq_bind_text(st, 4, reason);
+	if ((r = sq_exec(s, st, "evidence erasure")) != 0)
+		return r;
+	return sqlite3_changes(s->db) ? 0 : cu_error_set(CU_ECONFLICT, "the item is already erased");
+}
+
+int cu_store_item_blob_users(cu_store *s, int *count, int64_t case_id, const char *sha256)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT count(*) FROM evidence WHERE case_id = ?1 AND"
+	                              " sha256 = ?2 AND erased_at IS NULL");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, case_id);
+	sq_bind_text(st, 2, sha256);
+	int rc = sqlite3_step(st);
+	*count = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : sq_dberr(s, rc, "evidence");
+}
+
+int cu_store_item_blobs(cu_store *s, json_t **out, int64_t case_id)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT id, case_id, sha256, size, erased_at IS NOT NULL"
+	                              " AS erased_bool FROM evidence WHERE ?1 = 0 OR case_id = ?1"
+	                              " ORDER BY id");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, case_id);
+	return sq_rows(s, out, st, "evidence");
+}
+
+int cu_store_custody_append(cu_store *s, int64_t *out_seq, int64_t item_id, const char *event,
+                            const char *at, const char *actor, const char *actor_org,
+                            const char *reason, const json_t *details)
+{
+	static const char sql[] =
+		"INSERT INTO custody(item_id, at, event, actor, actor_org, reason, details)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+	sqlite3_stmt *st = sq_stmt(s, sql);
+	int r;
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, item_id);
+	sq_bind_text(st, 2, at);
+	sq_bind_text(st, 3, event);
+	sq_bind_text(st, 4, actor);
+	sq_bind_text(st, 5, actor_org);
+	sq_bind_text(st, 6, reason);
+	sq_bind_json(st, 7, details);
+	if ((r = sq_exec(s, st, "custody event")) != 0)
+		return r;
+	if (out_seq)
+		*out_seq = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int cu_store_custody_list(cu_store *s, json_t **out, int64_t item_id)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT seq, item_id, at, event, actor, actor_org, reason,"
+	                              " details AS details_json FROM custody WHERE item_id = ?1"
+	                              " ORDER BY seq");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, item_id);
+	return sq_rows(s, out, st, "custody");
+}
+
+int cu_store_grant_insert(cu_store *s, int64_t *out_id, int64_t case_id, int64_t org_id,
+                          int64_t grantor_org_id, const char *legal_basis, const char *by,
+                          const char *at, const char *expires_on)
+{
+	static const char sql[] =
+		"INSERT INTO grants(case_id, org_id, grantor_org_id, legal_basis, authorised_by,"
+		" created_at, expires_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+	sqlite3_stmt *st = sq_stmt(s, sql);
+	int r;
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, case_id);
+	sqlite3_bind_int64(st, 2, org_id);
+	sqlite3_bind_int64(st, 3, grantor_org_id);
+	sq_bind_text(st, 4, legal_basis);
+	sq_bind_text(st, 5, by);
+	sq_bind_text(st, 6, at);
+	sq_bind_text(st, 7, expires_on);
+	if ((r = sq_exec(s, st, "grant")) != 0)
+		return r;
+	*out_id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int cu_store_grant_item_add(cu_store *s, int64_t grant_id, int64_t item_id,
+                            const char *consent, const char *by, const char *at)
+{
+	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO grant_items(grant_id, item_id, consent,"
+	                              " consent_by, consent_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, grant_id);
+	sqlite3_bind_int64(st, 2, item_id);
+	sq_bind_text(st, 3, consent);
+	sq_bind_text(st, 4, by);
+	sq_bind_text(st, 5, at);
+	return sq_exec(s, st, "grant item");
+}
+
+#define GRANT_DOC \
+	"SELECT g.id, g.case_id, c.reference AS case_reference, o.code AS org," \
+	" go.code AS grantor_org, g.legal_basis, g.authorised_by, g.created_at, g.expires_on," \
+	" g.revoked_at, g.revoked_by, (SELECT json_group_array(json_object('id', e.id, 'title'," \
+	"  e.title, 'originator', eo.code, 'consent', gi.consent, 'consent_by', gi.consent_by," \
+	"  'consent_at', gi.consent_at)) FROM grant_items gi JOIN evidence e ON e.id = gi.item_id" \
+	"  JOIN orgs eo ON eo.id = e.originator_org_id WHERE gi.grant_id = g.id) AS items_json" \
+	" FROM grants g JOIN cases c ON c.id = g.case_id JOIN orgs o ON o.id = g.org_id" \
+	" JOIN orgs go ON go.id = g.grantor_org_id"
+
+int cu_store_grant_get(cu_store *s, json_t **out, int64_t id)
+{
+	sqlite3_stmt *st = sq_stmt(s, GRANT_DOC " WHERE g.id = ?1");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	return sq_row(s, out, st, "grant");
+}
+
+int cu_store_grant_list(cu_store *s, json_t **out, int64_t org_id)
+{
+	static const char sql[] = GRANT_DOC
+		" WHERE g.org_id = ?1 OR g.grantor_org_id = ?1 OR EXISTS (SELECT 1 FROM grant_items gi"
+		" JOIN evidence e ON e.id = gi.item_id WHERE gi.grant_id = g.id AND"
+		" e.originator_org_id = ?1) ORDER BY g.id DESC";
+	sqlite3_stmt *st = sq_stmt(s, sql);
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, org_id);
+	return sq_rows(s, out, st, "grants");
+}
+
+int cu_store_grant_consent(cu_store *s, int *changed, int64_t grant_id, int64_t org_id,
+                           const char *consent, const char *by, const char *at)
+{
+	static const char sql[] =
+		"UPDATE grant_items SET consent = ?3, consent_by = ?4, consent_at = ?5"
+		" WHERE grant_id = ?1 AND consent = 'pending' AND item_id IN (SELECT id FROM evidence"
+		" WHERE originator_org_id = ?2)";
+	sqlite3_stmt *st = sq_stmt(s, sql);
+	int r;
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, grant_id);
+	sqlite3_bind_int64(st, 2, org_id);
+	sq_bind_text(st, 3, consent);
+	sq_bind_text(st, 4, by);
+	sq_bind_text(st, 5, at);
+	if ((r = sq_exec(s, st, "grant consent")) != 0)
+		return r;
+	*changed = sqlite3_changes(s->db);
+	return 0;
+}
+
+int cu_store_grant_revoke(cu_store *s, int64_t grant_id, const char *by, const char *at)
+{
+	sqlite3_stmt *st = sq_stmt(s, "UPDATE grants SET revoked_at = ?3, revoked_by = ?2"
+	                              " WHERE id = ?1 AND revoked_at IS NULL");
+	int r;
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, grant_id);
+	sq_bind_text(st, 2, by);
+	sq_bind_text(st, 3, at);
+	if ((r = sq_exec(s, st, "grant")) != 0)
+		return r;
+	return sqlite3_changes(s->db) ? 0 : cu_error_set(CU_ECONFLICT, "the grant is already "
+	                                                 "revoked");
+}
+
+int cu_store_grant_active(cu_store *s, int64_t *grant_id, int64_t item_id, int64_t org_id,
+                          const char *today)
+{
+	static const char sql[] =
+		"SELECT g.id FROM grant_items gi JOIN grants g ON g.id = gi.grant_id"
+		" WHERE gi.item_id = ?1 AND g.org_id = ?2 AND " GRANT_ACTIVE " ORDER BY g.id LIMIT 1";
+	sqlite3_stmt *st = sq_stmt(s, sql);
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, item_id);
+	sqlite3_bind_int64(st, 2, org_id);
+	sq_bind_text(st, 3, today);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*grant_id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "grant");
+}
+
+int cu_store_retention_trigger_add(cu_store *s, int64_t *out_id, int64_t case_id,
+                                   const char *trigger, const char *on_date, const char *note,
+                                   const char *by, const char *at)
+{
+	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO retention_triggers(case_id, trigger, on_date,"
+	                              " note, recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5,"
+	                              " ?6)");
+	int r;
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, case_id);
+	sq_bind_text(st, 2, trigger);
+	sq_bind_text(st, 3, on_date);
+	sq_bind_text(st, 4, note);
+	sq_bind_text(st, 5, by);
+	sq_bind_text(st, 6, at);
+	if ((r = sq_exec(s, st, "retention trigger")) != 0)
+		return r;
+	*out_id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int cu_store_hold_add(cu_store *s, int64_t *out_id, int64_t case_id, const char *reason,
+                      const char *by, const char *at)
+{
+	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO legal_holds(case_id, reason, placed_by,"
+	                              " placed_at) VALUES (?1, ?2, ?3, ?4)");
+	int r;
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, case_id);
+	sq_bind_text(st, 2, reason);
+	sq_bind_text(st, 3, by);
+	sq_bind_text(st, 4, at);
+	if ((r = sq_exec(s, st, "legal hold")) != 0)
+		return r;
+	*out_id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int cu_store_hold_release(cu_store *s, int64_t case_id, int64_t hold_id, const char *by,
+                          const char *at)
+{
+	sqlite3_stmt *st = sq_stmt(s, "UPDATE legal_holds SET released_by = ?3, released_at = ?4"
+	                              " WHERE id = ?2 AND case_id = ?1 AND released_at IS NULL");
+	int r;
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, case_id);
+	sqlite3_bind_int64(st, 2, hold_id);
+	sq_bind_text(st, 3, by);
+	sq_bind_text(st, 4, at);
+	if ((r = sq_exec(s, st, "legal hold")) != 0)
+		return r;
+	return sqlite3_changes(s->db) ? 0 : cu_error_set(CU_ENOTFOUND, "no such active hold");
+}
+
+int cu_store_retention_get(cu_store *s, json_t **out, int64_t case_id)
+{
+	static const char sql[] =
+		"SELECT (SELECT json_group_array(json_object('id', id, 'trigger', trigger, 'on', on_date,"
+		"  'note', note, 'recorded_by', recorded_by, 'recorded_at', recorded_at))"
+		"  FROM retention_triggers WHERE case_id = ?1) AS triggers_json,"
+		" (SELECT json_group_array(json_object('id', id, 'reason', reason, 'placed_by',"
+		"  placed_by, 'placed_at', placed_at)) FROM legal_holds WHERE case_id = ?1"
+		"  AND released_at IS NULL) AS holds_json";
+	sqlite3_stmt *st = sq_stmt(s, sql);
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, case_id);
+	return sq_row(s, out, st, "retention");
+}

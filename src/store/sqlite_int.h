@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* store: helpers shared by the SQLite implementation's files (private to store). */
+#ifndef CU_STORE_SQLITE_INT_H
+#define CU_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+#define NSTMT 128
+
+struct cu_store {
+	sqlite3 *db;
+	int depth;     /* nesting of cu_store_begin */
+	bool failed;   /* an inner level rolled back: the outermost must too */
+	struct {
+		const char *sql; /* static strings: cached by address */
+		sqlite3_stmt *st;
+	} cache[NSTMT];
+	int ncache;
+};
+
+/* A cached statement for a static SQL string, reset and ready to bind. */
+sqlite3_stmt *sq_stmt(cu_store *s, const char *sql);
+void sq_bind_text(sqlite3_stmt *st, int i, const char *v);
+void sq_bind_json(sqlite3_stmt *st, int i, const json_t *v);
+/* A row as an object: "x_json" columns are parsed, "x_bool" become booleans. */
+json_t *sq_row_json(sqlite3_stmt *st);
+/* Steps a statement that returns no rows. */
+int sq_exec(cu_store *s, sqlite3_stmt *st, const char *what);
+int sq_rows(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what);
+/* One row; CU_ENOTFOUND if none. */
+int sq_row(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what);
+int sq_dberr(cu_store *s, int rc, const char *what);
+void sq_copy_col(char *dst, size_t n, sqlite3_stmt *st, int i);
+int sq_refresh_case_doc(cu_store *s, int64_t case_id);
+
+#endif
