@@ -20,6 +20,7 @@ static const struct {
 	{"org", cmd_org, "list organisations"},
 	{"case", cmd_case, "create, list, show, join and close cases"},
 	{"jit", cmd_jit, "create, list, show and extend joint investigation teams"},
+	{"evidence", cmd_evidence, "add, read, share, verify and erase evidence"},
 };
 
 static void usage(FILE *f)

@@ -84,6 +84,8 @@ static int create_jit(cu_core *c, const char *user, const char *json, int64_t *i
 	return r;
 }
 
+static int evidence(cu_core *c, int64_t c1, int64_t c2, int64_t c3);
+
 static int scenario(cu_core *c)
 {
 	int64_t c1, c2, c3, j2, j3;
@@ -144,7 +146,133 @@ static int scenario(cu_core *c)
 	         (long long)c3);
 	if ((r = create_jit(c, "fr", buf, &j3)) != 0)
 		return r;
-	(void)c1;
+	return evidence(c, c1, c2, c3);
+}
+
+/* A 1x1 PNG (a photograph stand-in the media type detector recognises). */
+static const uint8_t png[] = {
+	0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44,
+	0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90,
+	0x77, 0x53, 0xde, 0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x08, 0xd7, 0x63, 0x68,
+	0x68, 0x68, 0x00, 0x00, 0x03, 0x04, 0x01, 0x81, 0x4b, 0x2c, 0xb4, 0x7c, 0x00, 0x00, 0x00,
+	0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+};
+
+static int add_item(cu_core *c, const char *user, int64_t case_id, const char *meta,
+                    const void *data, size_t len, int64_t *id)
+{
+	cu_actor a;
+	cu_ingest *in = NULL;
+	json_t *m = json_loads(meta, 0, NULL), *items = NULL;
+	int r;
+	if (!m)
+		return cu_error_set(CU_EINVALID, "demo: bad evidence metadata");
+	if ((r = as(c, &a, user)) == 0 &&
+	    (r = cu_evidence_begin(c, &a, &in, case_id, m, CU_INGEST_DEFERRED)) == 0 &&
+	    (r = cu_evidence_write(in, data, len)) == 0) {
+		r = cu_evidence_commit(c, &in, 1, &items);
+		in = NULL;
+	}
+	cu_evidence_abort(in);
+	if (r == 0 && id)
+		*id = json_integer_value(json_object_get(json_array_get(items, 0), "id"));
+	json_decref(items);
+	json_decref(m);
+	return r;
+}
+
+static const char statement_se[] =
+	"WITNESS STATEMENT (protected witness W-1)\n"
+	"Case AM-48213-26, Swedish Prosecution Authority. Recorded 2026-03-05, Stockholm.\n"
+	"The witness states that deliveries of narcotics and handguns reached Malmo by lorry\n"
+	"every second week and that instructions came by encrypted phone from a man known as\n"
+	"'the Architect', living in Belgrade. (Demo data: persons are made up.)\n";
+static const char seizure_rs[] =
+	"SEIZURE REPORT - house search, Belgrade, action day 2026-06-16\n"
+	"Executed on international arrest warrant and MLA request SE->RS.\n"
+	"Seized: 3 mobile phones, 1 laptop, EUR 41,500 in cash, 2 pistols (CZ 75).\n"
+	"Items sealed in bags RS-4471 to RS-4476. (Demo data.)\n";
+static const char testimony_ua[] =
+	"WITNESS TESTIMONY - Kharkiv oblast, recorded by the Office of the Prosecutor General\n"
+	"The witness describes the shelling of a residential building on 2022-03-07 and the\n"
+	"detention of civilians in a school basement. (Demo data: persons are made up.)\n";
+static const char imagery_note[] =
+	"SATELLITE IMAGERY ANALYSIS - tiles 2022-03-06/2022-03-08, analyst note attached.\n"
+	"Craters consistent with artillery impact visible on the second image. (Demo data.)\n";
+static const char unitad_dataset[] =
+	"source_id,date,location,summary\n"
+	"U-0001,2014-08-03,Sinjar,account of abduction of women and children (demo)\n"
+	"U-0002,2014-08-15,Kocho,account of mass killing (demo)\n";
+static const char statement_fr[] =
+	"PROCES-VERBAL D'AUDITION - temoin T-12, Paris, 2024-02-20\n"
+	"La temoin decrit sa captivite a Raqqa en 2015. (Donnees de demonstration.)\n";
+
+/* Evidence with its provenance in each case; one Ukraine item made directly
+ * available to the ICC; one UNITAD contribution to the Yezidi JIT. */
+static int evidence(cu_core *c, int64_t c1, int64_t c2, int64_t c3)
+{
+	int64_t shared;
+	int r;
+	if ((r = add_item(c, "se", c1,
+	    "{\"title\":\"Witness statement of protected witness W-1\",\"kind\":\"testimony\","
+	    "\"original_name\":\"statement-W1.txt\",\"collected_by\":\"Inspector A. Lind\","
+	    "\"collected_by_org\":\"SE\",\"collected_at\":\"2026-03-05T10:30:00Z\","
+	    "\"method\":\"recorded interview\",\"source_place\":\"Stockholm\",\"language\":\"sv\","
+	    "\"legal_status\":\"recorded under Swedish Code of Judicial Procedure ch. 23\","
+	    "\"tags\":[\"witness\",\"protected\"]}", statement_se, sizeof(statement_se) - 1,
+	    NULL)) != 0 ||
+	    (r = add_item(c, "se", c1,
+	    "{\"title\":\"Photograph of the lorry used for deliveries\",\"original_name\":"
+	    "\"lorry.png\",\"collected_by\":\"Police photographer\",\"collected_by_org\":\"SE\","
+	    "\"collected_at\":\"2026-04-02\",\"method\":\"surveillance photograph\","
+	    "\"source_place\":\"Malmo harbour\",\"latitude\":55.6167,\"longitude\":12.9989}",
+	    png, sizeof(png), NULL)) != 0 ||
+	    (r = add_item(c, "rs", c1,
+	    "{\"title\":\"Seizure report, house search in Belgrade\",\"kind\":\"document\","
+	    "\"original_name\":\"seizure-report-RS-4471.txt\",\"collected_by\":\"Police "
+	    "inspector M. Petrovic\",\"collected_by_org\":\"RS\",\"collected_at\":"
+	    "\"2026-06-16\",\"method\":\"house search\",\"source_place\":\"Belgrade\","
+	    "\"language\":\"sr\",\"legal_status\":\"seized under the international arrest "
+	    "warrant and MLA request SE->RS\"}", seizure_rs, sizeof(seizure_rs) - 1, NULL)) != 0)
+		return r;
+	if ((r = add_item(c, "lt", c2,
+	    "{\"title\":\"Witness testimony, Kharkiv oblast\",\"kind\":\"testimony\","
+	    "\"original_name\":\"testimony-kharkiv.txt\",\"collected_by\":\"Prosecutor O. "
+	    "Kovalenko\",\"collected_by_org\":\"UA\",\"collected_at\":\"2022-04-12\","
+	    "\"language\":\"uk\",\"received_from\":\"UA\",\"legal_status\":\"received "
+	    "through the JIT agreement\"}", testimony_ua, sizeof(testimony_ua) - 1, NULL)) != 0 ||
+	    (r = add_item(c, "lt", c2,
+	    "{\"title\":\"Satellite imagery analysis, 6-8 March 2022\",\"kind\":\"image\","
+	    "\"original_name\":\"imagery-note.txt\",\"collected_by\":\"Analyst R. Jonaitis\","
+	    "\"collected_by_org\":\"LT\",\"collected_at\":\"2022-03-20\",\"method\":"
+	    "\"commercial satellite imagery\",\"source_url\":\"https://example.org/imagery\","
+	    "\"latitude\":49.99,\"longitude\":36.23}", imagery_note, sizeof(imagery_note) - 1,
+	    &shared)) != 0)
+		return r;
+	char grant[512];
+	snprintf(grant, sizeof(grant), "{\"case\":\"%lld\",\"items\":[%lld],\"org\":\"ICC\","
+	         "\"legal_basis\":\"Request of the ICC Office of the Prosecutor under art. 93(10) "
+	         "Rome Statute\"}", (long long)c2, (long long)shared);
+	json_t *g = json_loads(grant, 0, NULL), *out = NULL;
+	cu_actor lt;
+	if ((r = as(c, &lt, "lt")) == 0)
+		r = cu_grant_create(c, &lt, &out, g);
+	json_decref(g);
+	json_decref(out);
+	if (r)
+		return r;
+	if ((r = add_item(c, "unitad", c3,
+	    "{\"title\":\"Witness accounts dataset contributed by UNITAD\",\"kind\":\"dataset\","
+	    "\"original_name\":\"unitad-accounts.csv\",\"collected_by_org\":\"UNITAD\","
+	    "\"collected_at\":\"2019-11-30\",\"method\":\"structured interviews\","
+	    "\"language\":\"ar\",\"legal_status\":\"contributed to the JIT under its "
+	    "agreement with UNITAD\"}", unitad_dataset, sizeof(unitad_dataset) - 1, NULL)) != 0 ||
+	    (r = add_item(c, "fr", c3,
+	    "{\"title\":\"Hearing record of witness T-12\",\"kind\":\"testimony\","
+	    "\"original_name\":\"audition-T12.txt\",\"collected_by\":\"OPJ C. Martin\","
+	    "\"collected_by_org\":\"FR\",\"collected_at\":\"2024-02-20\",\"language\":\"fr\"}",
+	    statement_fr, sizeof(statement_fr) - 1, NULL)) != 0)
+		return r;
 	return 0;
 }
 

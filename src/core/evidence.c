@@ -21,6 +21,7 @@ struct cu_ingest {
 	cu_blob_info info;
 	unsigned flags;
 	uint64_t received;
+	char expect[65];
 };
 
 static const char *const kinds[] = {"document", "image", "video", "audio", "testimony",
@@ -191,6 +192,14 @@ uint64_t cu_evidence_received(const cu_ingest *in)
 	return in->received;
 }
 
+void cu_evidence_expect(cu_ingest *in, const char *sha256_hex)
+{
+	snprintf(in->expect, sizeof(in->expect), "%s", sha256_hex);
+	for (char *p = in->expect; *p; p++)
+		if (*p >= 'A' && *p <= 'F')
+			*p = (char)(*p - 'A' + 'a');
+}
+
 bool cu_evidence_owned_by(const cu_ingest *in, const cu_actor *a)
 {
 	return in->actor.user_id == a->user_id;
@@ -287,8 +296,17 @@ int cu_evidence_commit(cu_core *c, cu_ingest **ins, size_t n, json_t **out)
 	int r = ws ? 0 : cu_error_set(CU_ENOMEM, "out of memory");
 	*out = NULL;
 	for (size_t i = 0; !r && i < n; i++) {
-		if ((r = cu_blob_finish(ins[i]->w, &ins[i]->info)) == 0 &&
-		    (ins[i]->flags & CU_INGEST_DEFERRED))
+		if ((r = cu_blob_finish(ins[i]->w, &ins[i]->info)) != 0)
+			break;
+		if (ins[i]->expect[0] && strcmp(ins[i]->expect, ins[i]->info.sha256_hex) != 0) {
+			r = cu_error_set(CU_EVERIFY, "the content received has SHA-256 %s, not the %s "
+			                 "that was sent: nothing was registered",
+			                 ins[i]->info.sha256_hex, ins[i]->expect);
+			if (!ins[i]->info.existed && !(ins[i]->flags & CU_INGEST_DEFERRED))
+				cu_blob_destroy(c->vault, ins[i]->case_id, ins[i]->info.sha256);
+			break;
+		}
+		if (ins[i]->flags & CU_INGEST_DEFERRED)
 			ws[nw++] = ins[i]->w;
 	}
 	/* Blobs are durable under their names before any record names them. */
@@ -326,7 +344,16 @@ static int item_access(cu_core *c, const cu_actor *a, json_t **item, int64_t *gr
 	if ((r = cu_store_item_get(c->store, item, id)) != 0)
 		return r == CU_ENOTFOUND ? cu_error_set(r, "no evidence item %lld", (long long)id) : r;
 	int64_t case_id = json_integer_value(json_object_get(*item, "case_id"));
+	bool all = false;
 	r = cu_access_case(c, a, case_id, op);
+	/*
+	 * Seeing a case through a JIT one only participates in (the ICC, UNITAD)
+	 * shows one's own contributions and what was granted, not every item.
+	 */
+	if (r == 0 && (r = cu_store_case_evidence_all(c->store, &all, case_id, a->org_id)) == 0 &&
+	    !all && strcmp(cu_json_str(*item, "originator"), a->org) != 0)
+		r = op == CU_OP_READ ? CU_ENOTFOUND : cu_error_set(CU_EDENIED, "the item is not yours "
+		                                                    "to change");
 	if (r == CU_ENOTFOUND && op == CU_OP_READ) {
 		cu_date_today(today);
 		r = cu_store_grant_active(c->store, grant, id, a->org_id, today);
@@ -375,9 +402,10 @@ int cu_evidence_list(cu_core *c, const cu_actor *a, json_t **out, int64_t case_i
 	cu_date_today(today);
 	if (case_id == 0)
 		return cu_store_item_list_granted(c->store, out, a->org_id, today);
+	bool all = false;
 	r = cu_access_case(c, a, case_id, CU_OP_READ);
-	if (r == 0)
-		return cu_store_item_list(c->store, out, case_id, 0, today);
+	if (r == 0 && (r = cu_store_case_evidence_all(c->store, &all, case_id, a->org_id)) == 0)
+		return cu_store_item_list(c->store, out, case_id, all ? 0 : a->org_id, today);
 	if (r != CU_ENOTFOUND)
 		return r;
 	/* Outside the case, only what was granted; and only if anything was. */

@@ -88,8 +88,14 @@ int cu_grant_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *i
 				break;
 			}
 			int64_t id = json_integer_value(v);
+			bool all = false;
 			r = cu_store_item_get(c->store, &item, id);
 			if (r == 0 && json_integer_value(json_object_get(item, "case_id")) != case_id)
+				r = CU_ENOTFOUND;
+			/* One shares only what one sees. */
+			if (r == 0 && (r = cu_store_case_evidence_all(c->store, &all, case_id,
+			                                              a->org_id)) == 0 && !all &&
+			    strcmp(cu_json_str(item, "originator"), a->org) != 0)
 				r = CU_ENOTFOUND;
 			if (r == CU_ENOTFOUND)
 				r = cu_error_set(r, "no evidence item %lld in that case", (long long)id);

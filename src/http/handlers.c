@@ -18,7 +18,7 @@ int h_openapi(cu_req *rq)
 	char *doc = cu_http_openapi();
 	if (!doc)
 		return cu_error_set(CU_ENOMEM, "cannot build the OpenAPI document");
-	int r = cu_buf_puts(&rq->raw, doc);
+	int r = cu_buf_puts(&rq->raw_out, doc);
 	free(doc);
 	return r;
 }
@@ -139,7 +139,7 @@ int h_case_list(cu_req *rq)
 		return r;
 	f.limit = (int)limit;
 	f.after = after;
-	return cu_case_list(rq->core, &rq->actor, &rq->raw, &f);
+	return cu_case_list(rq->core, &rq->actor, &rq->raw_out, &f);
 }
 
 int h_case_create(cu_req *rq)

@@ -16,6 +16,7 @@ typedef struct cu_server_config {
 	const char *listen;     /* "ADDR:PORT"; port 0 picks a free one */
 	int threads;            /* 0: one per core */
 	size_t max_body;        /* bytes of a JSON request body (0: 1 MiB) */
+	uint64_t max_upload;    /* bytes of one evidence upload (0: 16 GiB) */
 	const char *ready_file; /* if set, the base URL is written there once listening */
 	int64_t session_ttl;    /* seconds (0: core's default) */
 	int quiet;              /* no banner on stdout */

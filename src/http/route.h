@@ -16,12 +16,25 @@ typedef struct cu_req {
 	char token_id[17];
 	const char *params[CU_MAX_PARAMS]; /* path parameters, decoded, NUL-terminated */
 	json_t *body;                      /* the parsed JSON object, or NULL */
+	const char *raw;                   /* CU_ROUTE_RAW: the body as sent */
+	size_t raw_len;
 	void *impl;                        /* server.c's request */
 	/* The answer: status and either a JSON value or raw JSON text. */
 	int status;
 	json_t *out;
-	cu_buf raw;
+	cu_buf raw_out;
+	/* CU_ROUTE_STREAM: content to stream (server.c closes the reader). */
+	struct {
+		cu_blob_reader *reader;
+		int64_t item_id;
+		uint64_t start, length, total; /* the range sent, of total bytes */
+		char sha256[65], media_type[128], filename[256];
+		bool partial;
+	} stream;
 } cu_req;
+
+/* A request header's value (NUL-terminated copy), or NULL. */
+const char *cu_req_header(cu_req *rq, const char *name);
 
 /* A query parameter, percent-decoded; NULL if absent. CU_EINVALID if bad. */
 int cu_req_query(cu_req *rq, const char **out, const char *name);
@@ -42,7 +55,13 @@ typedef struct cu_route {
 	const char *body;          /* JSON Schema of the request body, or NULL */
 	const char *example;       /* an example request body */
 	const char *response;      /* JSON Schema name of the response (components) */
+	int kind;                  /* CU_ROUTE_JSON (0), CU_ROUTE_RAW, CU_ROUTE_STREAM */
 } cu_route;
+
+enum { CU_ROUTE_JSON = 0, CU_ROUTE_RAW = 1, CU_ROUTE_STREAM = 2 };
+
+/* The largest chunk of an upload (PUT /api/v1/uploads/{id}). */
+#define CU_UPLOAD_CHUNK_MAX ((size_t)8 << 20)
 
 extern const cu_route cu_routes[];
 extern const int cu_nroutes;

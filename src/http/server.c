@@ -25,6 +25,7 @@
 
 #include "crypto/crypto.h"
 #include "http/http.h"
+#include "http/handlers.h"
 #include "http/route.h"
 
 struct worker {
@@ -39,6 +40,7 @@ struct worker {
 
 static h2o_globalconf_t config;
 static atomic_int stopping;
+static size_t max_json_body;
 
 static int status_of(int code)
 {
@@ -190,6 +192,138 @@ static int authenticate(cu_req *rq, h2o_req_t *req)
 	return r;
 }
 
+const char *cu_req_header(cu_req *rq, const char *name)
+{
+	h2o_req_t *req = rq->impl;
+	ssize_t i = h2o_find_header_by_str(&req->headers, name, strlen(name), -1);
+	if (i < 0)
+		return NULL;
+	h2o_iovec_t v = req->headers.entries[i].value;
+	char *s = h2o_mem_alloc_pool(&req->pool, v.len + 1);
+	memcpy(s, v.base, v.len);
+	s[v.len] = '\0';
+	return s;
+}
+
+/*
+ * Streaming evidence content: the reader decrypts and authenticates 64 KiB
+ * units; each proceed() sends the next piece. A unit that fails
+ * authentication ends the response in error (the client sees a truncated
+ * transfer and the SHA-256 header it cannot match) and flags the item.
+ */
+#define STREAM_PIECE (256 * 1024)
+
+struct download {
+	h2o_generator_t super;
+	struct worker *w;
+	cu_blob_reader *reader;
+	int64_t item_id;
+	uint64_t left;
+	char *buf;
+};
+
+static void download_dispose(void *p)
+{
+	struct download *d = p;
+	cu_blob_close(d->reader);
+	free(d->buf);
+}
+
+static void download_proceed(h2o_generator_t *g, h2o_req_t *req)
+{
+	struct download *d = (struct download *)g;
+	size_t want = d->left < STREAM_PIECE ? (size_t)d->left : STREAM_PIECE, got = 0;
+	int r = cu_blob_read(d->reader, d->buf, want, &got);
+	if (r != 0 || got != want) {
+		if (r == CU_EVERIFY)
+			cu_evidence_mark_failed(d->w->core, d->item_id);
+		fprintf(stderr, "custodia: evidence %lld: %s\n", (long long)d->item_id,
+		        r ? cu_error_message(r) : "content shorter than recorded");
+		h2o_send(req, NULL, 0, H2O_SEND_STATE_ERROR);
+		return;
+	}
+	d->left -= got;
+	h2o_iovec_t iov = h2o_iovec_init(d->buf, got);
+	h2o_send(req, &iov, 1, d->left ? H2O_SEND_STATE_IN_PROGRESS : H2O_SEND_STATE_FINAL);
+}
+
+static void download_stop(h2o_generator_t *g, h2o_req_t *req)
+{
+	(void)g, (void)req;
+}
+
+/* h2o keeps pointers to header values: copy them into the request's pool. */
+static void add_header(h2o_req_t *req, const char *name, const char *value)
+{
+	h2o_iovec_t v = h2o_strdup(&req->pool, value, strlen(value));
+	h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 0, NULL, v.base,
+	                      v.len);
+}
+
+static void start_stream(struct worker *w, h2o_req_t *req, cu_req *rq)
+{
+	struct download *d = h2o_mem_alloc_shared(&req->pool, sizeof(*d), download_dispose);
+	char buf[512];
+	memset(d, 0, sizeof(*d));
+	d->super.proceed = download_proceed;
+	d->super.stop = download_stop;
+	d->w = w;
+	d->reader = rq->stream.reader;
+	rq->stream.reader = NULL; /* the download owns it now */
+	d->item_id = rq->stream.item_id;
+	d->left = rq->stream.length;
+	if (!(d->buf = malloc(STREAM_PIECE))) {
+		send_error(req, 500, "no_memory", "out of memory");
+		return;
+	}
+	req->res.status = rq->stream.partial ? 206 : 200;
+	req->res.reason = rq->stream.partial ? "Partial Content" : "OK";
+	req->res.content_length = rq->stream.length;
+	add_header(req, "content-type", rq->stream.media_type);
+	add_header(req, "x-content-type-options", "nosniff");
+	add_header(req, "cache-control", "no-store");
+	add_header(req, "accept-ranges", "bytes");
+	/* The digest of the whole content (RFC 9530), and plainly in hex. */
+	uint8_t sha[32];
+	char b64[48];
+	if (cu_unhex32(sha, rq->stream.sha256) == 0) {
+		cu_base64(b64, sha, 32);
+		snprintf(buf, sizeof(buf), "sha-256=:%s:", b64);
+		add_header(req, "repr-digest", buf);
+	}
+	add_header(req, "x-content-sha256", rq->stream.sha256);
+	if (rq->stream.partial) {
+		snprintf(buf, sizeof(buf), "bytes %llu-%llu/%llu",
+		         (unsigned long long)rq->stream.start,
+		         (unsigned long long)(rq->stream.start + rq->stream.length - 1),
+		         (unsigned long long)rq->stream.total);
+		add_header(req, "content-range", buf);
+	}
+	if (rq->stream.filename[0]) {
+		/* RFC 6266/8187: the original name, percent-encoded. */
+		static const char hex[] = "0123456789ABCDEF";
+		char *o = buf + snprintf(buf, sizeof(buf), "attachment; filename*=UTF-8''");
+		for (const unsigned char *p = (const unsigned char *)rq->stream.filename;
+		     *p && o < buf + sizeof(buf) - 4; p++) {
+			if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+			    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_') {
+				*o++ = (char)*p;
+			} else {
+				*o++ = '%';
+				*o++ = hex[*p >> 4];
+				*o++ = hex[*p & 15];
+			}
+		}
+		*o = '\0';
+		add_header(req, "content-disposition", buf);
+	}
+	h2o_start_response(req, &d->super);
+	if (d->left == 0 || h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD")))
+		h2o_send(req, NULL, 0, H2O_SEND_STATE_FINAL);
+	else
+		download_proceed(&d->super, req);
+}
+
 static int on_req(h2o_handler_t *self, h2o_req_t *req)
 {
 	struct worker *w = (struct worker *)req->conn->ctx;
@@ -214,8 +348,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	                                    allow, sizeof(allow));
 	if (!rt) {
 		if (bad_method) {
-			h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_ALLOW, NULL, allow,
-			               strlen(allow));
+			add_header(req, "allow", allow);
 			send_error(req, 405, "method_not_allowed", "this path does not accept that method");
 		} else {
 			send_error(req, 404, "not_found", "no such route");
@@ -224,7 +357,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	}
 
 	cu_req rq = {.core = w->core, .impl = req};
-	cu_buf_init(&rq.raw, 0);
+	cu_buf_init(&rq.raw_out, 0);
 	for (int i = 0; i < CU_MAX_PARAMS; i++) {
 		if (!params[i])
 			break;
@@ -237,6 +370,15 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	cu_error_clear();
 	if (rt->auth && (r = authenticate(&rq, req)) != 0)
 		goto fail;
+	if (rt->kind == CU_ROUTE_RAW) {
+		rq.raw = req->entity.base ? req->entity.base : "";
+		rq.raw_len = req->entity.base ? req->entity.len : 0;
+	} else if (req->entity.base && req->entity.len > max_json_body) {
+		/* h2o's limit is the upload chunk's; JSON bodies have their own. */
+		send_error(req, 413, "too_large", "the request body is larger than the configured "
+		           "limit");
+		return 0;
+	}
 	if (rt->body) {
 		if (req->entity.base && req->entity.len > 0) {
 			if (!is_json_type(req)) {
@@ -253,6 +395,10 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	rq.status = rt->status;
 	if ((r = rt->handler(&rq)) != 0)
 		goto fail;
+	if (rt->kind == CU_ROUTE_STREAM) {
+		start_stream(w, req, &rq);
+		goto out;
+	}
 	if (rq.status == 204) {
 		req->res.status = 204;
 		req->res.reason = reason_of(204);
@@ -266,8 +412,8 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 			send_error(req, 500, "no_memory", "cannot serialise the answer");
 		}
 	} else {
-		send_json(req, rq.status, rq.raw.data ? rq.raw.data : "{}",
-		          rq.raw.data ? rq.raw.len : 2);
+		send_json(req, rq.status, rq.raw_out.data ? rq.raw_out.data : "{}",
+		          rq.raw_out.data ? rq.raw_out.len : 2);
 	}
 	goto out;
 fail:
@@ -278,7 +424,8 @@ fail:
 out:
 	json_decref(rq.body);
 	json_decref(rq.out);
-	cu_buf_free(&rq.raw);
+	cu_buf_free(&rq.raw_out);
+	cu_blob_close(rq.stream.reader);
 	return 0;
 }
 
@@ -437,7 +584,11 @@ int cu_http_serve(const cu_server_config *cfg)
 	signal(SIGPIPE, SIG_IGN);
 
 	h2o_config_init(&config);
-	config.max_request_entity_size = cfg->max_body ? cfg->max_body : (1 << 20);
+	cu_http_set_max_upload(cfg->max_upload);
+	max_json_body = cfg->max_body ? cfg->max_body : (1 << 20);
+	/* h2o reads whole bodies: its limit is the largest upload chunk. */
+	config.max_request_entity_size = max_json_body > CU_UPLOAD_CHUNK_MAX ? max_json_body :
+	                                 CU_UPLOAD_CHUNK_MAX;
 	h2o_hostconf_t *host = h2o_config_register_host(&config,
 	                                                h2o_iovec_init(H2O_STRLIT("default")), 65535);
 	h2o_pathconf_t *pc = h2o_config_register_path(host, "/", 0);
@@ -456,6 +607,12 @@ int cu_http_serve(const cu_server_config *cfg)
 		if ((r = open_listener(&ws[i].fd, &ss, sslen)) != 0)
 			goto out;
 		if (i == 0) {
+			/* Nobody ingests yet: leftovers of a crash can go. */
+			int removed = 0;
+			if ((r = cu_evidence_sweep(ws[0].core, &removed)) != 0)
+				goto out;
+			if (removed && !cfg->quiet)
+				printf("custodia: removed %d unfinished or orphaned blob file(s)\n", removed);
 			/* Port 0: the others must bind the port the first one got. */
 			sslen = sizeof(ss);
 			getsockname(ws[0].fd, (struct sockaddr *)&ss, &sslen);

@@ -1001,6 +1001,23 @@ int cu_store_case_access(cu_store *s, int *part_level, char jit_until[11], int64
 	return rc == SQLITE_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "case access");
 }
 
+int cu_store_case_evidence_all(cu_store *s, bool *all, int64_t case_id, int64_t org_id)
+{
+	static const char sql[] =
+		"SELECT EXISTS (SELECT 1 FROM participants WHERE case_id = ?1 AND org_id = ?2)"
+		" OR EXISTS (SELECT 1 FROM jit_cases jc JOIN jit_members m ON m.jit_id = jc.jit_id"
+		" WHERE jc.case_id = ?1 AND m.org_id = ?2 AND m.role = 'member')";
+	sqlite3_stmt *st = sq_stmt(s, sql);
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, case_id);
+	sqlite3_bind_int64(st, 2, org_id);
+	int rc = sqlite3_step(st);
+	*all = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : sq_dberr(s, rc, "case access");
+}
+
 /* ---- JITs ------------------------------------------------------------- */
 
 int cu_store_jit_insert(cu_store *s, int64_t *out_id, const json_t *j)

@@ -90,18 +90,18 @@ int cu_store_item_get(cu_store *s, json_t **out, int64_t id)
 	return sq_row(s, out, st, "evidence item");
 }
 
-int cu_store_item_list(cu_store *s, json_t **out, int64_t case_id, int64_t grants_to,
+int cu_store_item_list(cu_store *s, json_t **out, int64_t case_id, int64_t restrict_to,
                        const char *today)
 {
 	static const char sql[] =
-		"SELECT " ITEM_COLS " WHERE e.case_id = ?1 AND (?2 = 0 OR EXISTS (SELECT 1"
-		" FROM grant_items gi JOIN grants g ON g.id = gi.grant_id WHERE gi.item_id = e.id"
-		" AND g.org_id = ?2 AND " GRANT_ACTIVE ")) ORDER BY e.id";
+		"SELECT " ITEM_COLS " WHERE e.case_id = ?1 AND (?2 = 0 OR e.originator_org_id = ?2"
+		" OR EXISTS (SELECT 1 FROM grant_items gi JOIN grants g ON g.id = gi.grant_id"
+		" WHERE gi.item_id = e.id AND g.org_id = ?2 AND " GRANT_ACTIVE ")) ORDER BY e.id";
 	sqlite3_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, case_id);
-	sqlite3_bind_int64(st, 2, grants_to);
+	sqlite3_bind_int64(st, 2, restrict_to);
 	sq_bind_text(st, 3, today);
 	return sq_rows(s, out, st, "evidence items");
 }

@@ -125,6 +125,13 @@ int cu_store_case_access(cu_store *s, int *part_level, char jit_until[11], int64
                          int64_t org_id);
 
 /*
+ * Whether org_id sees all evidence of a case: as a participant of the case or
+ * a full member of a linked JIT. (A JIT's participants, such as the ICC, see
+ * the case but only the items they contributed or were granted.)
+ */
+int cu_store_case_evidence_all(cu_store *s, bool *all, int64_t case_id, int64_t org_id);
+
+/*
  * JITs. Input: name, signed_on, expires_on, created_at. Output document:
  * {id, name, signed_on, expires_on, created_at, members: [{org, kind,
  * country, name, role}], cases: [{id, reference, title}], extensions:
@@ -170,8 +177,11 @@ int cu_store_case_key_put(cu_store *s, int64_t case_id, const uint8_t wrapped[72
                           const char *at);
 int cu_store_item_insert(cu_store *s, int64_t *out_id, const json_t *item);
 int cu_store_item_get(cu_store *s, json_t **out, int64_t id);
-/* Items of a case; with grants_to > 0, only those granted (actively) to that org. */
-int cu_store_item_list(cu_store *s, json_t **out, int64_t case_id, int64_t grants_to,
+/*
+ * Items of a case; with restrict_to > 0, only those that organisation
+ * contributed or holds an active grant for.
+ */
+int cu_store_item_list(cu_store *s, json_t **out, int64_t case_id, int64_t restrict_to,
                        const char *today);
 /* Items actively granted to an organisation, across cases. */
 int cu_store_item_list_granted(cu_store *s, json_t **out, int64_t org_id, const char *today);

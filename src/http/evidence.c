@@ -1,0 +1,494 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * http: evidence handlers — resumable chunked uploads, streaming downloads
+ * with ranges, custody, grants, retention.
+ *
+ * Uploads. h2o 2.2 reads a whole request body before the handler runs, so
+ * content arrives as a session of bounded chunks, each acknowledged only once
+ * hashed, encrypted and written:
+ *
+ *   POST   /api/v1/cases/{id}/uploads   metadata      -> {id, offset: 0}
+ *   PUT    /api/v1/uploads/{id}?offset=N  <= 8 MiB    -> {offset: N + len}
+ *   POST   /api/v1/uploads/{id}/complete {sha256}     -> the evidence item
+ *
+ * A chunk lost with a dropped connection is simply sent again at the same
+ * offset; an abandoned session is dropped after an hour and its temporary
+ * file removed, so no item and no partial blob remains.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "crypto/crypto.h"
+#include "http/handlers.h"
+
+#define UPLOAD_IDLE_SECONDS 3600
+#define UPLOAD_MAX_SESSIONS 1024
+
+typedef struct upload {
+	char id[33];
+	cu_ingest *in;
+	int64_t user_id;
+	uint64_t size_hint, max;
+	time_t last;
+	bool busy;
+	struct upload *next;
+} upload;
+
+static pthread_mutex_t uploads_mu = PTHREAD_MUTEX_INITIALIZER;
+static upload *uploads;
+static int nuploads;
+static uint64_t max_upload = (uint64_t)16 << 30;
+
+void cu_http_set_max_upload(uint64_t bytes)
+{
+	if (bytes)
+		max_upload = bytes;
+}
+
+/* Drops sessions idle for an hour (called with the lock held). */
+static void expire_locked(time_t now)
+{
+	for (upload **p = &uploads; *p;) {
+		upload *u = *p;
+		if (!u->busy && now - u->last > UPLOAD_IDLE_SECONDS) {
+			*p = u->next;
+			cu_evidence_abort(u->in);
+			free(u);
+			nuploads--;
+		} else {
+			p = &u->next;
+		}
+	}
+}
+
+/* Takes a session for this user (busy until released): CU_ENOTFOUND otherwise. */
+static int take(upload **out, const char *id, const cu_actor *a, bool unlink)
+{
+	int r = 0;
+	pthread_mutex_lock(&uploads_mu);
+	upload **p = &uploads;
+	while (*p && strcmp((*p)->id, id) != 0)
+		p = &(*p)->next;
+	if (!*p || (*p)->user_id != a->user_id) {
+		r = cu_error_set(CU_ENOTFOUND, "no upload \"%.40s\" (finished, abandoned or never "
+		                 "started)", id);
+	} else if ((*p)->busy) {
+		r = cu_error_set(CU_ECONFLICT, "another request is writing to this upload");
+	} else {
+		*out = *p;
+		(*p)->busy = true;
+		if (unlink) {
+			*p = (*p)->next;
+			nuploads--;
+		}
+	}
+	pthread_mutex_unlock(&uploads_mu);
+	return r;
+}
+
+static void release(upload *u)
+{
+	pthread_mutex_lock(&uploads_mu);
+	u->busy = false;
+	u->last = time(NULL);
+	pthread_mutex_unlock(&uploads_mu);
+}
+
+static json_t *upload_state(const upload *u)
+{
+	return json_pack("{s:s,s:I,s:I,s:I}", "id", u->id, "offset",
+	                 (json_int_t)cu_evidence_received(u->in), "chunk_max",
+	                 (json_int_t)CU_UPLOAD_CHUNK_MAX, "max_size", (json_int_t)u->max);
+}
+
+static int case_param(cu_req *rq, int64_t *id)
+{
+	return cu_case_resolve(rq->core, &rq->actor, id, rq->params[0]);
+}
+
+static int id_param(const char *s, int64_t *id, const char *what)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	*id = 0;
+	if (*end || v <= 0)
+		return cu_error_set(CU_ENOTFOUND, "no %s \"%.32s\"", what, s);
+	*id = v;
+	return 0;
+}
+
+int h_upload_start(cu_req *rq)
+{
+	int64_t case_id, size = 0;
+	upload *u;
+	int r;
+	if ((r = case_param(rq, &case_id)) != 0)
+		return r;
+	/* The expected size is a hint for progress and the limit, not metadata. */
+	json_t *meta = json_deep_copy(rq->body);
+	json_t *sz = json_object_get(meta, "size");
+	if (sz) {
+		if (!json_is_integer(sz) || json_integer_value(sz) < 0) {
+			json_decref(meta);
+			return cu_error_set(CU_EINVALID, "field \"size\" must be a byte count");
+		}
+		size = json_integer_value(sz);
+		json_object_del(meta, "size");
+	}
+	if ((uint64_t)size > max_upload) {
+		json_decref(meta);
+		return cu_error_set(CU_ETOOBIG, "the file is larger than the upload limit of %llu "
+		                    "bytes", (unsigned long long)max_upload);
+	}
+	if (!(u = calloc(1, sizeof(*u)))) {
+		json_decref(meta);
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	}
+	r = cu_evidence_begin(rq->core, &rq->actor, &u->in, case_id, meta, 0);
+	json_decref(meta);
+	if (r) {
+		free(u);
+		return r;
+	}
+	uint8_t rnd[16];
+	cu_random(rnd, sizeof(rnd));
+	cu_hex(u->id, rnd, sizeof(rnd));
+	u->user_id = rq->actor.user_id;
+	u->size_hint = (uint64_t)size;
+	u->max = max_upload;
+	u->last = time(NULL);
+	pthread_mutex_lock(&uploads_mu);
+	expire_locked(u->last);
+	if (nuploads >= UPLOAD_MAX_SESSIONS) {
+		pthread_mutex_unlock(&uploads_mu);
+		cu_evidence_abort(u->in);
+		free(u);
+		return cu_error_set(CU_ECONFLICT, "too many uploads in progress: try again later");
+	}
+	u->next = uploads;
+	uploads = u;
+	nuploads++;
+	rq->out = upload_state(u);
+	pthread_mutex_unlock(&uploads_mu);
+	return 0;
+}
+
+int h_upload_get(cu_req *rq)
+{
+	upload *u;
+	int r;
+	if ((r = take(&u, rq->params[0], &rq->actor, false)) != 0)
+		return r;
+	rq->out = upload_state(u);
+	release(u);
+	return 0;
+}
+
+int h_upload_chunk(cu_req *rq)
+{
+	const char *off;
+	upload *u;
+	int r;
+	if ((r = cu_req_query(rq, &off, "offset")) != 0)
+		return r;
+	if ((r = take(&u, rq->params[0], &rq->actor, false)) != 0)
+		return r;
+	uint64_t have = cu_evidence_received(u->in);
+	char *end = NULL;
+	unsigned long long o = off ? strtoull(off, &end, 10) : have;
+	if (off && (!*off || *end)) {
+		r = cu_error_set(CU_EINVALID, "query parameter \"offset\" must be a byte offset");
+	} else if (o != have) {
+		/* A retry of an acknowledged chunk, or a gap: say where to resume. */
+		r = cu_error_set(CU_ECONFLICT, "the upload is at offset %llu, not %llu: resume "
+		                 "from there", (unsigned long long)have, o);
+	} else if (have + rq->raw_len > u->max) {
+		r = cu_error_set(CU_ETOOBIG, "the upload would exceed its limit of %llu bytes",
+		                 (unsigned long long)u->max);
+	} else if ((r = cu_evidence_write(u->in, rq->raw, rq->raw_len)) == 0) {
+		rq->out = upload_state(u);
+	}
+	if (r == CU_EIO) {
+		/* The writer cannot go on (e.g. a full disk): end the session. */
+		release(u);
+		upload *gone;
+		if (take(&gone, rq->params[0], &rq->actor, true) == 0) {
+			cu_evidence_abort(gone->in);
+			free(gone);
+		}
+		return r;
+	}
+	release(u);
+	return r;
+}
+
+int h_upload_complete(cu_req *rq)
+{
+	static const cu_jfield f[] = {{"sha256", CU_JSTR, false, 64}};
+	upload *u;
+	json_t *items = NULL;
+	int r;
+	if ((r = cu_json_check(rq->body, f, 1)) != 0)
+		return r;
+	const char *sha = cu_json_str(rq->body, "sha256");
+	uint8_t tmp[32];
+	if (sha && cu_unhex32(tmp, sha) != 0)
+		return cu_error_set(CU_EINVALID, "field \"sha256\" must be 64 hex digits");
+	if ((r = take(&u, rq->params[0], &rq->actor, true)) != 0)
+		return r;
+	if (sha)
+		cu_evidence_expect(u->in, sha);
+	r = cu_evidence_commit(rq->core, &u->in, 1, &items);
+	free(u);
+	if (r)
+		return r;
+	rq->out = json_incref(json_array_get(items, 0));
+	json_decref(items);
+	return 0;
+}
+
+int h_upload_abort(cu_req *rq)
+{
+	upload *u;
+	int r;
+	if ((r = take(&u, rq->params[0], &rq->actor, true)) != 0)
+		return r;
+	cu_evidence_abort(u->in);
+	free(u);
+	return 0;
+}
+
+int h_evidence_list_case(cu_req *rq)
+{
+	int64_t id;
+	int r;
+	/* A numeric id as such: a receiver of a grant does not see the case itself. */
+	if (id_param(rq->params[0], &id, "case") != 0 && (r = case_param(rq, &id)) != 0)
+		return r;
+	return cu_evidence_list(rq->core, &rq->actor, &rq->out, id);
+}
+
+int h_evidence_shared(cu_req *rq)
+{
+	return cu_evidence_list(rq->core, &rq->actor, &rq->out, 0);
+}
+
+int h_evidence_get(cu_req *rq)
+{
+	int64_t id;
+	int r;
+	if ((r = id_param(rq->params[0], &id, "evidence item")) != 0)
+		return r;
+	return cu_evidence_get(rq->core, &rq->actor, &rq->out, id);
+}
+
+/*
+ * Range: one "bytes=a-b", "bytes=a-" or "bytes=-n" range; anything else is
+ * answered with the whole content, as RFC 9110 allows.
+ */
+static int parse_range(const char *h, uint64_t total, uint64_t *start, uint64_t *len)
+{
+	unsigned long long a, b;
+	char *end;
+	if (!h || strncmp(h, "bytes=", 6) != 0 || strchr(h, ','))
+		return 1;
+	h += 6;
+	if (*h == '-') {
+		a = strtoull(h + 1, &end, 10);
+		if (end == h + 1 || *end || a == 0)
+			return -1;
+		*start = a >= total ? 0 : total - a;
+		*len = total - *start;
+		return total ? 0 : -1;
+	}
+	a = strtoull(h, &end, 10);
+	if (end == h || *end != '-')
+		return 1;
+	const char *bs = end + 1;
+	b = *bs ? strtoull(bs, &end, 10) : total - 1;
+	if ((*bs && *end) || a >= total || b < a)
+		return -1;
+	if (b >= total)
+		b = total - 1;
+	*start = a;
+	*len = b - a + 1;
+	return 0;
+}
+
+int h_evidence_content(cu_req *rq)
+{
+	int64_t id;
+	json_t *item = NULL;
+	int r;
+	if ((r = id_param(rq->params[0], &id, "evidence item")) != 0)
+		return r;
+	const char *range = cu_req_header(rq, "range");
+	if ((r = cu_evidence_open(rq->core, &rq->actor, &rq->stream.reader, &item, id,
+	                          range ? "partial download" : "download")) != 0)
+		return r;
+	uint64_t total = (uint64_t)json_integer_value(json_object_get(item, "size"));
+	uint64_t start = 0, len = total;
+	int pr = parse_range(range, total, &start, &len);
+	if (pr < 0) {
+		json_decref(item);
+		return cu_error_set(CU_EINVALID, "the range is not satisfiable (content of %llu "
+		                    "bytes)", (unsigned long long)total);
+	}
+	if (pr == 0 && start && (r = cu_blob_skip(rq->stream.reader, start)) != 0) {
+		if (r == CU_EVERIFY)
+			cu_evidence_mark_failed(rq->core, id);
+		json_decref(item);
+		return r;
+	}
+	rq->stream.item_id = id;
+	rq->stream.start = start;
+	rq->stream.length = len;
+	rq->stream.total = total;
+	rq->stream.partial = pr == 0;
+	snprintf(rq->stream.sha256, sizeof(rq->stream.sha256), "%s", cu_json_str(item, "sha256"));
+	snprintf(rq->stream.media_type, sizeof(rq->stream.media_type), "%s",
+	         cu_json_str(item, "media_type"));
+	snprintf(rq->stream.filename, sizeof(rq->stream.filename), "%s",
+	         cu_json_str(item, "original_name") ? cu_json_str(item, "original_name") : "");
+	json_decref(item);
+	return 0;
+}
+
+int h_evidence_custody(cu_req *rq)
+{
+	int64_t id;
+	int r;
+	if ((r = id_param(rq->params[0], &id, "evidence item")) != 0)
+		return r;
+	return cu_evidence_custody(rq->core, &rq->actor, &rq->out, id);
+}
+
+int h_evidence_custody_add(cu_req *rq)
+{
+	int64_t id;
+	int r;
+	if ((r = id_param(rq->params[0], &id, "evidence item")) != 0)
+		return r;
+	return cu_evidence_custody_add(rq->core, &rq->actor, &rq->out, id, rq->body);
+}
+
+int h_evidence_verify(cu_req *rq)
+{
+	int64_t id;
+	json_t *item;
+	int r;
+	if ((r = id_param(rq->params[0], &id, "evidence item")) != 0 ||
+	    (r = cu_evidence_get(rq->core, &rq->actor, &item, id)) != 0)
+		return r;
+	int64_t case_id = json_integer_value(json_object_get(item, "case_id"));
+	json_decref(item);
+	json_t *report;
+	if ((r = cu_evidence_verify(rq->core, &rq->actor, &report, case_id, id)) != 0)
+		return r;
+	rq->out = json_incref(json_array_get(report, 0));
+	json_decref(report);
+	if (!rq->out)
+		return cu_error_set(CU_ECONFLICT, "the item was erased: nothing to verify");
+	return 0;
+}
+
+int h_evidence_erase(cu_req *rq)
+{
+	int64_t id;
+	int r;
+	if ((r = id_param(rq->params[0], &id, "evidence item")) != 0)
+		return r;
+	return cu_evidence_erase(rq->core, &rq->actor, &rq->out, id, rq->body);
+}
+
+int h_grant_list(cu_req *rq)
+{
+	return cu_grant_list(rq->core, &rq->actor, &rq->out);
+}
+
+int h_grant_create(cu_req *rq)
+{
+	return cu_grant_create(rq->core, &rq->actor, &rq->out, rq->body);
+}
+
+int h_grant_get(cu_req *rq)
+{
+	int64_t id;
+	int r;
+	if ((r = id_param(rq->params[0], &id, "grant")) != 0)
+		return r;
+	return cu_grant_get(rq->core, &rq->actor, &rq->out, id);
+}
+
+int h_grant_consent(cu_req *rq)
+{
+	int64_t id;
+	int r;
+	if ((r = id_param(rq->params[0], &id, "grant")) != 0)
+		return r;
+	return cu_grant_consent(rq->core, &rq->actor, &rq->out, id, rq->body);
+}
+
+int h_grant_revoke(cu_req *rq)
+{
+	int64_t id;
+	int r;
+	if ((r = id_param(rq->params[0], &id, "grant")) != 0)
+		return r;
+	return cu_grant_revoke(rq->core, &rq->actor, &rq->out, id, rq->body);
+}
+
+int h_retention_due(cu_req *rq)
+{
+	const char *w;
+	int r, days = 30;
+	if ((r = cu_req_query(rq, &w, "within")) != 0)
+		return r;
+	if (w) {
+		int64_t secs;
+		if ((r = cu_duration_parse(&secs, w)) != 0)
+			return r;
+		days = (int)(secs / 86400);
+	}
+	return cu_retention_due(rq->core, &rq->actor, &rq->out, days);
+}
+
+int h_retention_get(cu_req *rq)
+{
+	int64_t id;
+	int r;
+	if ((r = case_param(rq, &id)) != 0 ||
+	    (r = cu_access_case(rq->core, &rq->actor, id, CU_OP_READ)) != 0)
+		return r;
+	return cu_store_retention_get(cu_core_store(rq->core), &rq->out, id);
+}
+
+int h_retention_trigger(cu_req *rq)
+{
+	int64_t id;
+	int r;
+	if ((r = case_param(rq, &id)) != 0)
+		return r;
+	return cu_retention_trigger_add(rq->core, &rq->actor, &rq->out, id, rq->body);
+}
+
+int h_hold_add(cu_req *rq)
+{
+	int64_t id;
+	int r;
+	if ((r = case_param(rq, &id)) != 0)
+		return r;
+	return cu_hold_add(rq->core, &rq->actor, &rq->out, id, rq->body);
+}
+
+int h_hold_release(cu_req *rq)
+{
+	int64_t id, hold;
+	int r;
+	if ((r = case_param(rq, &id)) != 0 || (r = id_param(rq->params[1], &hold, "hold")) != 0)
+		return r;
+	return cu_hold_release(rq->core, &rq->actor, id, hold);
+}
