@@ -507,6 +507,7 @@ int cu_evidence_custody(cu_core *c, const cu_actor *a, json_t **out, int64_t id)
 		if (json_is_integer(g) && !grant_visible(c, a, json_integer_value(g))) {
 			json_object_set_new(ev, "actor", json_string("(restricted)"));
 			json_object_set_new(ev, "actor_org", json_string("(restricted)"));
+			json_object_set_new(ev, "reason", json_string("(restricted)"));
 			json_object_set_new(ev, "details", json_pack("{s:s}", "grant", "restricted"));
 		}
 	}
