@@ -17,6 +17,8 @@ static int parse_size(size_t *out, const char *s)
 		v <<= 10, end++;
 	else if (*end == 'm' || *end == 'M')
 		v <<= 20, end++;
+	else if (*end == 'g' || *end == 'G')
+		v <<= 30, end++;
 	if (*end || v == 0)
 		return -1;
 	*out = (size_t)v;
@@ -31,6 +33,7 @@ static const char serve_usage[] =
 	"  --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; port 0: any free)\n"
 	"  --threads N         server threads (default: one per core)\n"
 	"  --max-body SIZE     largest JSON request body, e.g. 1M (default 1M)\n"
+	"  --max-upload SIZE   largest evidence file uploaded over HTTP (default 16G)\n"
 	"  --ready-file FILE   write the base URL to FILE once listening\n"
 	CLI_COMMON_HELP;
 
@@ -50,6 +53,7 @@ static int serve(int argc, char **argv, bool demo)
 	static const struct option opts[] = {
 		{"listen", required_argument, NULL, 'l'}, {"threads", required_argument, NULL, 't'},
 		{"max-body", required_argument, NULL, 'm'},
+		{"max-upload", required_argument, NULL, 'u'},
 		{"ready-file", required_argument, NULL, 'r'},
 		{"extra-cases", required_argument, NULL, 'x'}, {"no-serve", no_argument, NULL, 'n'},
 		CLI_COMMON_OPTS, {0}};
@@ -72,6 +76,13 @@ static int serve(int argc, char **argv, bool demo)
 			if (parse_size(&cfg.max_body, optarg) != 0)
 				cli_usage_error(usage, "--max-body must be a size such as 65536, 512K, 1M");
 			break;
+		case 'u': {
+			size_t v;
+			if (parse_size(&v, optarg) != 0)
+				cli_usage_error(usage, "--max-upload must be a size such as 512M or 16G");
+			cfg.max_upload = v;
+			break;
+		}
 		case 'r': cfg.ready_file = optarg; break;
 		case 'x':
 			if (!demo)
