@@ -191,6 +191,11 @@ int cu_identity_load(cu_identity *out, const char *datadir)
 	return r;
 }
 
+void cu_identity_from_seed(cu_identity *out, const uint8_t seed[32])
+{
+	crypto_sign_seed_keypair(out->pk, out->sk, seed);
+}
+
 void cu_identity_wipe(cu_identity *id)
 {
 	sodium_memzero(id, sizeof(*id));

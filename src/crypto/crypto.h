@@ -53,6 +53,8 @@ typedef struct cu_identity {
 int cu_identity_ensure(const char *datadir);
 int cu_identity_load(cu_identity *out, const char *datadir);
 void cu_identity_wipe(cu_identity *id);
+/* A key pair from a 32-byte Ed25519 seed (RFC 8032). */
+void cu_identity_from_seed(cu_identity *out, const uint8_t seed[32]);
 int cu_sign(uint8_t sig[64], const cu_identity *id, const void *msg, size_t len);
 int cu_verify(const uint8_t sig[64], const uint8_t pk[32], const void *msg, size_t len);
 
