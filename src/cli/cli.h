@@ -62,5 +62,6 @@ int cmd_org(int argc, char **argv);
 int cmd_case(int argc, char **argv);
 int cmd_jit(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);
+int cmd_ledger(int argc, char **argv);
 
 #endif

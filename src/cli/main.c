@@ -21,6 +21,7 @@ static const struct {
 	{"case", cmd_case, "create, list, show, join and close cases"},
 	{"jit", cmd_jit, "create, list, show and extend joint investigation teams"},
 	{"evidence", cmd_evidence, "add, read, share, verify and erase evidence"},
+	{"ledger", cmd_ledger, "the tamper-evident ledger: key, checkpoint, verify, prove"},
 };
 
 static void usage(FILE *f)

@@ -82,19 +82,19 @@ int cu_core_init(const char *datadir, const char *admin, const char *password)
 		goto out;
 	char now[CU_TS_LEN];
 	cu_time_now(now);
-	json_t *after = json_pack("{s:s,s:s}", "username", admin, "org", "HUB");
-	cu_event ev = {now, admin, "HUB", "node.init", "node", "1", 0, 0, NULL, after};
+	char after[160];
+	snprintf(after, sizeof(after), "{\"org\":\"HUB\",\"username\":\"%s\"}", admin);
+	cu_event ev = {now, admin, "HUB", "node.init", "node", "1", 0, 0, NULL, after, NULL};
 	if ((r = cu_refdata_load(s)) != 0 ||
 	    (r = cu_store_org_insert(s, &org, "HUB", "eu_agency", NULL,
 	                             "custodia hub (platform operator)")) != 0 ||
 	    (r = cu_store_meta_set(s, "operator_org", "HUB")) != 0 ||
 	    (r = cu_store_meta_set(s, "default_user", admin)) != 0 ||
 	    (r = cu_store_user_insert(s, &uid, admin, org, "admin", "Administrator", hash)) != 0 ||
-	    (r = cu_store_event_append(s, NULL, &ev)) != 0)
+	    (r = cu_ledger_event(s, &ev)) != 0)
 		cu_store_rollback(s);
 	else
 		r = cu_store_commit(s);
-	json_decref(after);
 out:
 	cu_wipe(hash, sizeof(hash));
 	cu_store_close(s);
@@ -122,6 +122,12 @@ int cu_core_open(cu_core **out, const cu_core_config *cfg)
 	}
 	snprintf(c->operator_org, sizeof(c->operator_org), "%s", op);
 	free(op);
+	/* Data written before the ledger existed gets its entries once. */
+	int64_t n, ev, cs;
+	if ((r = cu_store_ledger_size(c->store, &n)) != 0 ||
+	    (r = cu_store_record_counts(c->store, &ev, &cs)) != 0 ||
+	    (ev + cs > n && (r = cu_ledger_catch_up(c)) != 0))
+		goto fail;
 	*out = c;
 	return 0;
 fail:
@@ -153,11 +159,20 @@ int cu_core_event(cu_core *c, const cu_actor *a, const char *action, const char 
                   const char *object_id, int64_t case_id, int64_t jit_id, const json_t *before,
                   const json_t *after)
 {
-	char now[CU_TS_LEN];
+	char now[CU_TS_LEN], *b = NULL, *f = NULL;
+	const size_t flags = JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY;
+	int r;
 	cu_time_now(now);
+	if ((before && !(b = json_dumps(before, flags))) || (after && !(f = json_dumps(after, flags)))) {
+		free(b);
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	}
 	cu_event ev = {now, a->username, a->org, action, object_type, object_id,
-	               case_id, jit_id, before, after};
-	return cu_store_event_append(c->store, NULL, &ev);
+	               case_id, jit_id, b, f, NULL};
+	r = cu_ledger_event(c->store, &ev);
+	free(b);
+	free(f);
+	return r;
 }
 
 /* ---- authentication --------------------------------------------------- */

@@ -193,6 +193,25 @@ int cu_hold_release(cu_core *c, const cu_actor *a, int64_t case_id, int64_t hold
 int cu_retention_due(cu_core *c, const cu_actor *a, json_t **out, int within_days);
 
 /*
+ * The ledger (ledger.c, docs/ledger.md): every event and custody record is an
+ * entry of an RFC 9162 Merkle log, appended in the transaction that writes
+ * the record. Proof and checkpoint answers carry hashes in base64.
+ */
+/* The verifier key of this node's checkpoints (name+hash+base64). */
+int cu_ledger_key(cu_core *c, char vkey[300]);
+int cu_ledger_root(cu_core *c, uint8_t root[32], int64_t size);
+/* Signs a checkpoint of the current tree unless the latest already covers it
+ * (force: sign anyway). *out: {size, root, note, at}. */
+int cu_ledger_checkpoint(cu_core *c, json_t **out, bool force);
+int cu_ledger_prove_inclusion(cu_core *c, json_t **out, int64_t index, int64_t size);
+int cu_ledger_prove_consistency(cu_core *c, json_t **out, int64_t from, int64_t to);
+/* Recomputes entries, hashes and checkpoints from the records:
+ * {ok, size, root, checkpoints, problems: [{index, problem}], first_bad_index}. */
+int cu_ledger_verify(cu_core *c, json_t **out);
+/* Gives records written before the ledger existed their entries. */
+int cu_ledger_catch_up(cu_core *c);
+
+/*
  * The demo scenario of domain.md: demo users (password "demo"), the three
  * cases and their JITs. extra_cases generated cases are added for load tests.
  */

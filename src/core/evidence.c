@@ -247,7 +247,12 @@ static json_t *item_row(cu_ingest *in, const char *now)
 	if (cu_json_str(m, "received_from"))
 		json_object_set(prov, "received_from", json_object_get(m, "received_from"));
 	json_t *tags = json_object_get(m, "tags");
-	return json_pack("{s:I,s:s,s:s?,s:s,s:s,s:I,s:s,s:s?,s:I,s:o,s:s?,s:o,s:s,s:s}", "case_id",
+	uint8_t salt[16];
+	char salt_hex[33];
+	cu_random(salt, sizeof(salt));
+	cu_hex(salt_hex, salt, sizeof(salt));
+	return json_pack("{s:s,s:I,s:s,s:s?,s:s,s:s,s:I,s:s,s:s?,s:I,s:o,s:s?,s:o,s:s,s:s}",
+	                 "content_salt", salt_hex, "case_id",
 	                 (json_int_t)in->case_id, "title", title, "description",
 	                 cu_json_str(m, "description"), "kind", kind, "media_type", media, "size",
 	                 (json_int_t)in->info.size, "sha256", in->info.sha256_hex, "original_name",
@@ -269,12 +274,11 @@ static int record_item(cu_core *c, cu_ingest *in, json_t *items)
 	json_t *from = in->received_from ? json_pack("{s:O}", "from",
 	                                             json_object_get(in->meta, "received_from")) : NULL;
 	if ((r = cu_store_item_insert(c->store, &id, row)) == 0 &&
-	    (r = cu_store_custody_append(c->store, NULL, id, "registered", now, in->actor.username,
-	                                 in->actor.org, NULL,
-	                                 json_object_get(row, "provenance"))) == 0 &&
+	    (r = cu_core_custody(c, id, "registered", in->actor.username, in->actor.org, NULL,
+	                         json_object_get(row, "provenance"))) == 0 &&
 	    (!in->received_from ||
-	     (r = cu_store_custody_append(c->store, NULL, id, "received", now, in->actor.username,
-	                                  in->actor.org, NULL, from)) == 0) &&
+	     (r = cu_core_custody(c, id, "received", in->actor.username, in->actor.org, NULL,
+	                          from)) == 0) &&
 	    (r = cu_store_item_get(c->store, &doc, id)) == 0) {
 		cu_id_text(idt, id);
 		r = cu_core_event(c, &in->actor, "evidence.register", "evidence", idt, in->case_id, 0,
@@ -370,10 +374,7 @@ static int item_access(cu_core *c, const cu_actor *a, json_t **item, int64_t *gr
 static int custody_event(cu_core *c, const cu_actor *a, int64_t id, const char *event,
                          const char *reason, json_t *details)
 {
-	char now[CU_TS_LEN];
-	cu_time_now(now);
-	int r = cu_store_custody_append(c->store, NULL, id, event, now, a->username, a->org, reason,
-	                                details);
+	int r = cu_core_custody(c, id, event, a->username, a->org, reason, details);
 	json_decref(details);
 	return r;
 }

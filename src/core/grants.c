@@ -24,11 +24,8 @@ static bool grant_party(const json_t *g, const char *org)
 static int custody(cu_core *c, const cu_actor *a, int64_t item, const char *event,
                    const char *reason, int64_t grant)
 {
-	char now[CU_TS_LEN];
-	cu_time_now(now);
 	json_t *d = json_pack("{s:I}", "grant_id", (json_int_t)grant);
-	int r = cu_store_custody_append(c->store, NULL, item, event, now, a->username, a->org,
-	                                reason, d);
+	int r = cu_core_custody(c, item, event, a->username, a->org, reason, d);
 	json_decref(d);
 	return r;
 }

@@ -30,6 +30,12 @@ struct cu_core {
 		}                                                 \
 	} while (0)
 
+/* Appends an event and its ledger entry (salt made here): inside a transaction. */
+int cu_ledger_event(cu_store *s, const cu_event *ev);
+/* Appends a custody event and its ledger entry: inside a transaction. */
+int cu_core_custody(cu_core *c, int64_t item, const char *event, const char *actor,
+                    const char *org, const char *reason, const json_t *details);
+
 bool cu_role_valid(const char *role);
 /* Looks up an organisation by code: CU_EINVALID naming the field if unknown. */
 int cu_org_id(cu_core *c, int64_t *out, const char *field, const char *code);

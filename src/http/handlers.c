@@ -285,3 +285,76 @@ int h_jit_case_add(cu_req *rq)
 		return r;
 	return cu_jit_case_add(rq->core, &rq->actor, &rq->out, id, rq->body);
 }
+
+int h_log_checkpoint(cu_req *rq)
+{
+	json_t *cp;
+	int r = cu_store_checkpoint_latest(cu_core_store(rq->core), &cp);
+	if (r == CU_ENOTFOUND)
+		return cu_error_set(r, "no checkpoint has been signed yet");
+	if (r)
+		return r;
+	r = cu_buf_puts(&rq->raw_out, cu_json_str(cp, "note"));
+	json_decref(cp);
+	return r;
+}
+
+int h_ledger_checkpoint(cu_req *rq)
+{
+	int r = cu_store_checkpoint_latest(cu_core_store(rq->core), &rq->out);
+	if (r == CU_ENOTFOUND)
+		return cu_error_set(r, "no checkpoint has been signed yet");
+	if (r == 0) {
+		char vkey[300];
+		if ((r = cu_ledger_key(rq->core, vkey)) == 0)
+			json_object_set_new(rq->out, "vkey", json_string(vkey));
+	}
+	return r;
+}
+
+int h_ledger_inclusion(cu_req *rq)
+{
+	int64_t index = -1, size = 0;
+	int r;
+	if ((r = query_int(rq, &index, "index", 0, INT64_MAX)) != 0 ||
+	    (r = query_int(rq, &size, "size", 1, INT64_MAX)) != 0)
+		return r;
+	if (index < 0)
+		return cu_error_set(CU_EINVALID, "query parameter \"index\" is required");
+	return cu_ledger_prove_inclusion(rq->core, &rq->out, index, size);
+}
+
+int h_ledger_consistency(cu_req *rq)
+{
+	int64_t from = 0, to = 0;
+	int r;
+	if ((r = query_int(rq, &from, "from", 1, INT64_MAX)) != 0 ||
+	    (r = query_int(rq, &to, "to", 1, INT64_MAX)) != 0)
+		return r;
+	if (!from)
+		return cu_error_set(CU_EINVALID, "query parameter \"from\" is required");
+	return cu_ledger_prove_consistency(rq->core, &rq->out, from, to);
+}
+
+int h_ledger_entry(cu_req *rq)
+{
+	char *end;
+	long long idx = strtoll(rq->params[0], &end, 10);
+	json_t *rows;
+	int r;
+	if (*end || idx < 0)
+		return cu_error_set(CU_ENOTFOUND, "no ledger entry \"%.32s\"", rq->params[0]);
+	if ((r = cu_store_ledger_entries(cu_core_store(rq->core), &rows, idx, 1)) != 0)
+		return r;
+	json_t *row = json_array_get(rows, 0);
+	if (!row || json_integer_value(json_object_get(row, "idx")) != idx) {
+		json_decref(rows);
+		return cu_error_set(CU_ENOTFOUND, "no ledger entry %lld", idx);
+	}
+	/* The entry as published: its exact bytes, and what they say. */
+	rq->out = json_pack("{s:I,s:s,s:o?}", "index", (json_int_t)idx, "entry",
+	                    cu_json_str(row, "entry"), "parsed",
+	                    json_loads(cu_json_str(row, "entry"), 0, NULL));
+	json_decref(rows);
+	return 0;
+}

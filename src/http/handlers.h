@@ -37,6 +37,11 @@ int h_jit_get(cu_req *rq);
 int h_jit_extend(cu_req *rq);
 int h_jit_member_add(cu_req *rq);
 int h_jit_case_add(cu_req *rq);
+int h_log_checkpoint(cu_req *rq);
+int h_ledger_checkpoint(cu_req *rq);
+int h_ledger_inclusion(cu_req *rq);
+int h_ledger_consistency(cu_req *rq);
+int h_ledger_entry(cu_req *rq);
 /* evidence.c */
 int h_upload_start(cu_req *rq);
 int h_upload_get(cu_req *rq);

@@ -55,10 +55,11 @@ typedef struct cu_route {
 	const char *body;          /* JSON Schema of the request body, or NULL */
 	const char *example;       /* an example request body */
 	const char *response;      /* JSON Schema name of the response (components) */
-	int kind;                  /* CU_ROUTE_JSON (0), CU_ROUTE_RAW, CU_ROUTE_STREAM */
+	int kind;                  /* CU_ROUTE_JSON (0), _RAW (raw request body),
+	                            * _STREAM (content download), _TEXT (text/plain answer) */
 } cu_route;
 
-enum { CU_ROUTE_JSON = 0, CU_ROUTE_RAW = 1, CU_ROUTE_STREAM = 2 };
+enum { CU_ROUTE_JSON = 0, CU_ROUTE_RAW = 1, CU_ROUTE_STREAM = 2, CU_ROUTE_TEXT = 3 };
 
 /* The largest chunk of an upload (PUT /api/v1/uploads/{id}). */
 #define CU_UPLOAD_CHUNK_MAX ((size_t)8 << 20)

@@ -262,6 +262,18 @@ const cu_route cu_routes[] = {
 	 J({"reason": "appeal pending"}), NULL},
 	{"POST", "/api/v1/cases/{id}/holds/{hold}/release", h_hold_release, true, 204, "evidence",
 	 "Release a legal hold", NULL, NULL, NULL, NULL},
+	{"GET", "/log/checkpoint", h_log_checkpoint, false, 200, "ledger",
+	 "The latest signed checkpoint (C2SP tlog-checkpoint, text/plain)", NULL, NULL, NULL, NULL,
+	 CU_ROUTE_TEXT},
+	{"GET", "/api/v1/ledger/checkpoint", h_ledger_checkpoint, false, 200, "ledger",
+	 "The latest checkpoint with the verifier key", NULL, NULL, NULL, NULL},
+	{"GET", "/api/v1/ledger/entries/{index}", h_ledger_entry, false, 200, "ledger",
+	 "One ledger entry: the exact bytes whose hash is the leaf", NULL, NULL, NULL, NULL},
+	{"GET", "/api/v1/ledger/proof/inclusion", h_ledger_inclusion, false, 200, "ledger",
+	 "RFC 9162 inclusion proof of an entry (?index=&size=)", "index size", NULL, NULL, NULL},
+	{"GET", "/api/v1/ledger/proof/consistency", h_ledger_consistency, false, 200, "ledger",
+	 "RFC 9162 consistency proof between two tree sizes (?from=&to=)", "from to", NULL, NULL,
+	 NULL},
 };
 #pragma GCC diagnostic pop
 

@@ -411,6 +411,13 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		} else {
 			send_error(req, 500, "no_memory", "cannot serialise the answer");
 		}
+	} else if (rt->kind == CU_ROUTE_TEXT) {
+		req->res.status = rq.status;
+		req->res.reason = reason_of(rq.status);
+		add_header(req, "content-type", "text/plain; charset=utf-8");
+		add_header(req, "cache-control", "no-store");
+		req->res.content_length = rq.raw_out.len;
+		h2o_send_inline(req, rq.raw_out.data ? rq.raw_out.data : "", rq.raw_out.len);
 	} else {
 		send_json(req, rq.status, rq.raw_out.data ? rq.raw_out.data : "{}",
 		          rq.raw_out.data ? rq.raw_out.len : 2);
@@ -495,6 +502,31 @@ static void *run(void *arg)
 	h2o_context_request_shutdown(&w->ctx);
 	for (int i = 0; i < 5; i++)
 		h2o_evloop_run(w->loop, 50);
+	return NULL;
+}
+
+/*
+ * The sequencer: signs a checkpoint at least once a second while there are
+ * new entries (the entries themselves are appended by the writers, each in
+ * its own transaction). One per server for now; several nodes will elect one.
+ */
+struct sequencer {
+	cu_core *core;
+	pthread_t tid;
+};
+
+static void *sequence(void *arg)
+{
+	struct sequencer *s = arg;
+	while (!atomic_load(&stopping)) {
+		json_t *cp = NULL;
+		int r = cu_ledger_checkpoint(s->core, &cp, false);
+		if (r)
+			fprintf(stderr, "custodia: checkpoint: %s\n", cu_error_message(r));
+		json_decref(cp);
+		for (int i = 0; i < 10 && !atomic_load(&stopping); i++)
+			usleep(100 * 1000);
+	}
 	return NULL;
 }
 
@@ -641,6 +673,13 @@ int cu_http_serve(const cu_server_config *cfg)
 		ws[i].listener->data = &ws[i];
 		h2o_socket_read_start(ws[i].listener, on_accept);
 	}
+	struct sequencer seq = {0};
+	if ((r = cu_core_open(&seq.core, &cc)) != 0 ||
+	    pthread_create(&seq.tid, NULL, sequence, &seq) != 0) {
+		r = r ? r : cu_error_set(CU_EIO, "cannot start the sequencer");
+		cu_core_close(seq.core);
+		goto out;
+	}
 	for (; started < n; started++)
 		if (pthread_create(&ws[started].tid, NULL, run, &ws[started]) != 0) {
 			r = cu_error_set(CU_EIO, "cannot start a server thread");
@@ -663,6 +702,8 @@ int cu_http_serve(const cu_server_config *cfg)
 	}
 	for (int i = 0; i < started; i++)
 		pthread_join(ws[i].tid, NULL);
+	pthread_join(seq.tid, NULL);
+	cu_core_close(seq.core);
 	if (!cfg->quiet && r == 0) {
 		printf("custodia: stopped\n");
 		fflush(stdout);

@@ -220,6 +220,43 @@ static const char *const m2[] = {
 	NULL,
 };
 
-const char *const *const cu_schema_migrations[] = {m1, m2};
+/*
+ * 3: the tamper-evident ledger (docs/ledger.md). Every event and custody row
+ * gets a random salt and one ledger entry, appended in the same transaction;
+ * ledger_hashes holds the Merkle tree's complete-subtree hashes in the
+ * dense order of src/ledger/merkle.h; checkpoints are signed notes.
+ */
+static const char *const m3[] = {
+	"ALTER TABLE events ADD COLUMN salt TEXT;\n"
+	"ALTER TABLE custody ADD COLUMN salt TEXT;\n"
+	"ALTER TABLE evidence ADD COLUMN content_salt TEXT;\n"
+	"CREATE TABLE ledger_entries (\n"
+	"  idx INTEGER PRIMARY KEY,\n"
+	"  entry TEXT NOT NULL,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('event','custody')),\n"
+	"  ref INTEGER NOT NULL,\n"
+	"  UNIQUE (kind, ref));\n"
+	"CREATE TABLE ledger_hashes (idx INTEGER PRIMARY KEY, hash BLOB NOT NULL);\n"
+	"CREATE TABLE checkpoints (\n"
+	"  size INTEGER PRIMARY KEY,\n"
+	"  root BLOB NOT NULL CHECK (length(root) = 32),\n"
+	"  note TEXT NOT NULL,\n"
+	"  at TEXT NOT NULL);\n",
+	"CREATE TRIGGER ledger_entries_no_update BEFORE UPDATE ON ledger_entries\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;\n"
+	"CREATE TRIGGER ledger_entries_no_delete BEFORE DELETE ON ledger_entries\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;\n"
+	"CREATE TRIGGER ledger_hashes_no_update BEFORE UPDATE ON ledger_hashes\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;\n"
+	"CREATE TRIGGER ledger_hashes_no_delete BEFORE DELETE ON ledger_hashes\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;\n"
+	"CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints\n"
+	"  BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;\n"
+	"CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints\n"
+	"  BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;\n",
+	NULL,
+};
+
+const char *const *const cu_schema_migrations[] = {m1, m2, m3};
 
 const int cu_schema_count = sizeof(cu_schema_migrations) / sizeof(cu_schema_migrations[0]);

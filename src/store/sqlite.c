@@ -1199,7 +1199,7 @@ int cu_store_event_append(cu_store *s, int64_t *out_seq, const cu_event *ev)
 {
 	static const char sql[] =
 		"INSERT INTO events(at, actor, actor_org, action, object_type, object_id, case_id,"
-		" jit_id, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+		" jit_id, before, after, salt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 	sqlite3_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
@@ -1214,8 +1214,9 @@ int cu_store_event_append(cu_store *s, int64_t *out_seq, const cu_event *ev)
 		sqlite3_bind_int64(st, 7, ev->case_id);
 	if (ev->jit_id)
 		sqlite3_bind_int64(st, 8, ev->jit_id);
-	sq_bind_json(st, 9, ev->before);
-	sq_bind_json(st, 10, ev->after);
+	sq_bind_text(st, 9, ev->before);
+	sq_bind_text(st, 10, ev->after);
+	sq_bind_text(st, 11, ev->salt);
 	if ((r = sq_exec(s, st, "event")) != 0)
 		return r;
 	if (out_seq)

@@ -38,7 +38,8 @@ int cu_store_item_insert(cu_store *s, int64_t *out_id, const json_t *it)
 	static const char sql[] =
 		"INSERT INTO evidence(case_id, title, description, kind, media_type, size, sha256,"
 		" original_name, originator_org_id, provenance, legal_status, tags, registered_by,"
-		" registered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+		" registered_at, content_salt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+		" ?12, ?13, ?14, ?15)";
 	sqlite3_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
@@ -62,6 +63,7 @@ int cu_store_item_insert(cu_store *s, int64_t *out_id, const json_t *it)
 	json_decref(ea);
 	sq_bind_text(st, 13, cu_json_str(it, "registered_by"));
 	sq_bind_text(st, 14, cu_json_str(it, "registered_at"));
+	sq_bind_text(st, 15, cu_json_str(it, "content_salt"));
 	if ((r = sq_exec(s, st, "evidence item")) != 0)
 		return r;
 	*out_id = sqlite3_last_insert_rowid(s->db);
@@ -178,11 +180,11 @@ int cu_store_item_blobs(cu_store *s, json_t **out, int64_t case_id)
 
 int cu_store_custody_append(cu_store *s, int64_t *out_seq, int64_t item_id, const char *event,
                             const char *at, const char *actor, const char *actor_org,
-                            const char *reason, const json_t *details)
+                            const char *reason, const char *details, const char *salt)
 {
 	static const char sql[] =
-		"INSERT INTO custody(item_id, at, event, actor, actor_org, reason, details)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+		"INSERT INTO custody(item_id, at, event, actor, actor_org, reason, details, salt)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 	sqlite3_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
@@ -193,7 +195,8 @@ int cu_store_custody_append(cu_store *s, int64_t *out_seq, int64_t item_id, cons
 	sq_bind_text(st, 4, actor);
 	sq_bind_text(st, 5, actor_org);
 	sq_bind_text(st, 6, reason);
-	sq_bind_json(st, 7, details);
+	sq_bind_text(st, 7, details);
+	sq_bind_text(st, 8, salt);
 	if ((r = sq_exec(s, st, "custody event")) != 0)
 		return r;
 	if (out_seq)

@@ -155,7 +155,8 @@ typedef struct cu_event {
 	const char *action;                 /* e.g. "case.create" */
 	const char *object_type, *object_id;
 	int64_t case_id, jit_id;            /* 0 when not about one */
-	const json_t *before, *after;       /* NULL when absent */
+	const char *before, *after;         /* JSON text, NULL when absent */
+	const char *salt;                   /* hex; the ledger's commitment salt */
 } cu_event;
 int cu_store_event_append(cu_store *s, int64_t *out_seq, const cu_event *ev);
 /* Events of a case (case_id > 0), a JIT (jit_id > 0), or all (both 0). */
@@ -194,9 +195,10 @@ int cu_store_item_blob_users(cu_store *s, int *count, int64_t case_id, const cha
 /* [{id, case_id, sha256, size, erased}] of a case (0: all cases). */
 int cu_store_item_blobs(cu_store *s, json_t **out, int64_t case_id);
 
+/* details: JSON text or NULL; salt: hex, the ledger's commitment salt. */
 int cu_store_custody_append(cu_store *s, int64_t *out_seq, int64_t item_id, const char *event,
                             const char *at, const char *actor, const char *actor_org,
-                            const char *reason, const json_t *details);
+                            const char *reason, const char *details, const char *salt);
 int cu_store_custody_list(cu_store *s, json_t **out, int64_t item_id);
 
 /* Grants: {id, case_id, case_reference, org, grantor_org, legal_basis,
@@ -229,5 +231,35 @@ int cu_store_hold_release(cu_store *s, int64_t case_id, int64_t hold_id, const c
                           const char *at);
 /* {triggers: [...], holds: [...] (active ones)} of a case. */
 int cu_store_retention_get(cu_store *s, json_t **out, int64_t case_id);
+
+/*
+ * The ledger (docs/ledger.md). Records come back with their salt and JSON
+ * fields as the exact text stored, which is what the entries commit to.
+ */
+int cu_store_ledger_size(cu_store *s, int64_t *out);
+int cu_store_ledger_hash(cu_store *s, int64_t idx, uint8_t out[32]);
+/* Appends entry number n and its stored hashes (from hash_start on). */
+int cu_store_ledger_append(cu_store *s, int64_t n, const char *entry, const char *kind,
+                           int64_t ref, const uint8_t (*hashes)[32], int count,
+                           int64_t hash_start);
+/* {idx, entry, kind, ref} for idx in [from, from + limit). */
+int cu_store_ledger_entries(cu_store *s, json_t **out, int64_t from, int limit);
+/* {seq, at, actor, actor_org, action, object_type, object_id, case_id, jit_id,
+ * before, after, salt} with before/after as text. */
+int cu_store_event_record(cu_store *s, json_t **out, int64_t seq);
+/* {seq, item_id, at, event, actor, actor_org, reason, details, salt, content_salt,
+ * content_sha256 (for the item)}. */
+int cu_store_custody_record(cu_store *s, json_t **out, int64_t seq);
+/* The content salt and SHA-256 of an item (for evidence registration entries). */
+int cu_store_item_content(cu_store *s, char salt[33], char sha256[65], int64_t item_id);
+/* [{kind, ref}] of events and custody rows without a ledger entry, oldest first. */
+int cu_store_unledgered(cu_store *s, json_t **out);
+int cu_store_record_counts(cu_store *s, int64_t *events, int64_t *custody);
+
+int cu_store_checkpoint_add(cu_store *s, int64_t size, const uint8_t root[32], const char *note,
+                            const char *at);
+/* {size, root (hex), note, at}; CU_ENOTFOUND if none yet. */
+int cu_store_checkpoint_latest(cu_store *s, json_t **out);
+int cu_store_checkpoint_list(cu_store *s, json_t **out);
 
 #endif

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cli: custodia ledger — key, checkpoint, verify, prove. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char usage[] =
+	"usage: custodia ledger key\n"
+	"       custodia ledger checkpoint [--force]\n"
+	"       custodia ledger verify\n"
+	"       custodia ledger prove --index N [--size M]\n"
+	"       custodia ledger prove --from M --to N\n"
+	"key prints the verifier key of this node's checkpoints (C2SP note form:\n"
+	"name+hash+base64). checkpoint signs one for the current tree (the server also\n"
+	"does so every second while there are new entries). verify recomputes every\n"
+	"entry, hash and checkpoint from the records and exits 2 at the first\n"
+	"discrepancy, naming its index. prove prints an RFC 9162 inclusion or\n"
+	"consistency proof (hashes in base64).\n"
+	CLI_COMMON_HELP;
+
+int cmd_ledger(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"index", required_argument, NULL, 'i'}, {"size", required_argument, NULL, 's'},
+		{"from", required_argument, NULL, 'f'}, {"to", required_argument, NULL, 't'},
+		{"force", no_argument, NULL, 'F'}, CLI_COMMON_OPTS, {0}};
+	int index = -1, size = 0, from = 0, to = 0, opt, r = 0;
+	bool force = false;
+	json_t *out = NULL;
+	cli c;
+	cli_init(&c);
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+			fputs(usage, stdout);
+			return EXIT_OK;
+		}
+		cli_usage_error(usage, "missing subcommand");
+	}
+	const char *sub = argv[1];
+	argc--, argv++;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (cli_common(&c, opt, usage))
+			continue;
+		int *dst = opt == 'i' ? &index : opt == 's' ? &size : opt == 'f' ? &from :
+		           opt == 't' ? &to : NULL;
+		if (dst && cli_int(dst, optarg, 0, 2147483647) != 0)
+			cli_usage_error(usage, "--%s takes a number", opts[opt == 'i' ? 0 : opt == 's' ? 1 :
+			                                                   opt == 'f' ? 2 : 3].name);
+		if (opt == 'F')
+			force = true;
+	}
+	cli_operands(argc, argv, 0, usage);
+	if (!strcmp(sub, "prove") && index < 0 && !from)
+		cli_usage_error(usage, "prove needs --index or --from");
+	if (strcmp(sub, "key") && strcmp(sub, "checkpoint") && strcmp(sub, "verify") &&
+	    strcmp(sub, "prove"))
+		cli_usage_error(usage, "unknown subcommand \"%s\"", sub);
+	cli_open(&c);
+	if (!strcmp(sub, "key")) {
+		char vkey[300];
+		if ((r = cu_ledger_key(c.core, vkey)) == 0) {
+			if (c.json)
+				out = json_pack("{s:s}", "vkey", vkey);
+			else
+				printf("%s\n", vkey);
+		}
+	} else if (!strcmp(sub, "checkpoint")) {
+		if ((r = cu_ledger_checkpoint(c.core, &out, force)) == 0 && !c.json)
+			fputs(cu_json_str(out, "note"), stdout);
+	} else if (!strcmp(sub, "verify")) {
+		if ((r = cu_ledger_verify(c.core, &out)) == 0) {
+			if (!c.json) {
+				size_t i;
+				json_t *p;
+				json_array_foreach(json_object_get(out, "problems"), i, p)
+					printf("entry %lld: %s\n",
+					       (long long)json_integer_value(json_object_get(p, "index")),
+					       cu_json_str(p, "problem"));
+				printf("%s: %lld entries, root %s, %lld checkpoint(s)\n",
+				       json_is_true(json_object_get(out, "ok")) ? "ok" : "FAILED",
+				       (long long)json_integer_value(json_object_get(out, "size")),
+				       cu_json_str(out, "root"),
+				       (long long)json_integer_value(json_object_get(out, "checkpoints")));
+			}
+			if (!json_is_true(json_object_get(out, "ok")))
+				r = cu_error_set(CU_EVERIFY, "the ledger does not verify; first bad index %lld",
+				                 (long long)json_integer_value(json_object_get(out,
+				                 "first_bad_index")));
+		}
+	} else {
+		r = index >= 0 ? cu_ledger_prove_inclusion(c.core, &out, index, size) :
+		                 cu_ledger_prove_consistency(c.core, &out, from, to);
+		if (r == 0 && !c.json) {
+			size_t i;
+			json_t *h;
+			if (index >= 0)
+				printf("inclusion of entry %d in the tree of %lld (root %s), leaf %s:\n", index,
+				       (long long)json_integer_value(json_object_get(out, "size")),
+				       cu_json_str(out, "root"), cu_json_str(out, "leaf_hash"));
+			else
+				printf("consistency of %d (root %s) with %lld (root %s):\n", from,
+				       cu_json_str(out, "root1"),
+				       (long long)json_integer_value(json_object_get(out, "to")),
+				       cu_json_str(out, "root2"));
+			json_array_foreach(json_object_get(out, "proof"), i, h)
+				printf("  %s\n", json_string_value(h));
+		}
+	}
+	if (c.json && out && (r == 0 || !strcmp(sub, "verify")))
+		cli_print_json(out);
+	json_decref(out);
+	cli_close(&c);
+	return r ? cli_fail(r) : EXIT_OK;
+}

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* store: the ledger's entries, stored hashes and checkpoints (SQLite). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite_int.h"
+
+int cu_store_ledger_size(cu_store *s, int64_t *out)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT coalesce(max(idx) + 1, 0) FROM ledger_entries");
+	if (!st)
+		return CU_EDB;
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : sq_dberr(s, rc, "ledger");
+}
+
+int cu_store_ledger_hash(cu_store *s, int64_t idx, uint8_t out[32])
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT hash FROM ledger_hashes WHERE idx = ?1");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, idx);
+	int rc = sqlite3_step(st);
+	bool ok = rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32;
+	if (ok)
+		memcpy(out, sqlite3_column_blob(st, 0), 32);
+	sqlite3_reset(st);
+	if (ok)
+		return 0;
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return cu_error_set(CU_ENOTFOUND, "ledger hash %lld is missing", (long long)idx);
+	return sq_dberr(s, rc, "ledger hash");
+}
+
+int cu_store_ledger_append(cu_store *s, int64_t n, const char *entry, const char *kind,
+                           int64_t ref, const uint8_t (*hashes)[32], int count,
+                           int64_t hash_start)
+{
+	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO ledger_entries(idx, entry, kind, ref)"
+	                              " VALUES (?1, ?2, ?3, ?4)");
+	int r;
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, n);
+	sq_bind_text(st, 2, entry);
+	sq_bind_text(st, 3, kind);
+	sqlite3_bind_int64(st, 4, ref);
+	if ((r = sq_exec(s, st, "ledger entry")) != 0)
+		return r;
+	for (int i = 0; i < count; i++) {
+		if (!(st = sq_stmt(s, "INSERT INTO ledger_hashes(idx, hash) VALUES (?1, ?2)")))
+			return CU_EDB;
+		sqlite3_bind_int64(st, 1, hash_start + i);
+		sqlite3_bind_blob(st, 2, hashes[i], 32, SQLITE_TRANSIENT);
+		if ((r = sq_exec(s, st, "ledger hash")) != 0)
+			return r;
+	}
+	return 0;
+}
+
+int cu_store_ledger_entries(cu_store *s, json_t **out, int64_t from, int limit)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT idx, entry, kind, ref FROM ledger_entries"
+	                              " WHERE idx >= ?1 ORDER BY idx LIMIT ?2");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int(st, 2, limit);
+	return sq_rows(s, out, st, "ledger entries");
+}
+
+int cu_store_event_record(cu_store *s, json_t **out, int64_t seq)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT seq, at, actor, actor_org, action, object_type,"
+	                              " object_id, case_id, jit_id, before, after, salt FROM events"
+	                              " WHERE seq = ?1");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, seq);
+	return sq_row(s, out, st, "event");
+}
+
+int cu_store_custody_record(cu_store *s, json_t **out, int64_t seq)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT seq, item_id, at, event, actor, actor_org, reason,"
+	                              " details, salt FROM custody WHERE seq = ?1");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, seq);
+	return sq_row(s, out, st, "custody event");
+}
+
+int cu_store_item_content(cu_store *s, char salt[33], char sha256[65], int64_t item_id)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT content_salt, sha256 FROM evidence WHERE id = ?1");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, item_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		sq_copy_col(salt, 33, st, 0);
+		sq_copy_col(sha256, 65, st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "evidence");
+}
+
+int cu_store_unledgered(cu_store *s, json_t **out)
+{
+	static const char sql[] =
+		"SELECT 'event' AS kind, seq AS ref, at FROM events e WHERE NOT EXISTS (SELECT 1"
+		" FROM ledger_entries l WHERE l.kind = 'event' AND l.ref = e.seq)"
+		" UNION ALL SELECT 'custody', seq, at FROM custody c WHERE NOT EXISTS (SELECT 1"
+		" FROM ledger_entries l WHERE l.kind = 'custody' AND l.ref = c.seq)"
+		" ORDER BY at, kind DESC, ref";
+	sqlite3_stmt *st = sq_stmt(s, sql);
+	return st ? sq_rows(s, out, st, "unrecorded events") : CU_EDB;
+}
+
+int cu_store_record_counts(cu_store *s, int64_t *events, int64_t *custody)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT (SELECT count(*) FROM events),"
+	                              " (SELECT count(*) FROM custody)");
+	if (!st)
+		return CU_EDB;
+	int rc = sqlite3_step(st);
+	*events = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	*custody = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : sq_dberr(s, rc, "counts");
+}
+
+int cu_store_checkpoint_add(cu_store *s, int64_t size, const uint8_t root[32], const char *note,
+                            const char *at)
+{
+	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO checkpoints(size, root, note, at)"
+	                              " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(size) DO NOTHING");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, size);
+	sqlite3_bind_blob(st, 2, root, 32, SQLITE_TRANSIENT);
+	sq_bind_text(st, 3, note);
+	sq_bind_text(st, 4, at);
+	return sq_exec(s, st, "checkpoint");
+}
+
+#define CHECKPOINT_COLS "size, lower(hex(root)) AS root, note, at FROM checkpoints"
+
+int cu_store_checkpoint_latest(cu_store *s, json_t **out)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT " CHECKPOINT_COLS " ORDER BY size DESC LIMIT 1");
+	return st ? sq_row(s, out, st, "checkpoint") : CU_EDB;
+}
+
+int cu_store_checkpoint_list(cu_store *s, json_t **out)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT " CHECKPOINT_COLS " ORDER BY size");
+	return st ? sq_rows(s, out, st, "checkpoints") : CU_EDB;
+}

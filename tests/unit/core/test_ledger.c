@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * tests: the ledger over a real store — every record has its entry, proofs
+ * verify, and `verify` finds each kind of tampering an insider with the
+ * database file could attempt, at the right index.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "core/core.h"
+#include "crypto/crypto.h"
+#include "ledger/merkle.h"
+#include "ledger/note.h"
+#include "testutil.h"
+
+typedef struct fixture {
+	char *tmp, *dir;
+	cu_core *c;
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof(*f));
+	f->dir = tu_datadir(&f->tmp);
+	assert_int_equal(cu_crypto_init(), 0);
+	assert_int_equal(cu_core_init(f->dir, "admin", "admin-pw"), 0);
+	cu_core_config cfg = {.datadir = f->dir};
+	assert_int_equal(cu_core_open(&f->c, &cfg), 0);
+	assert_int_equal(cu_demo_load(f->c, 0), 0);
+	json_t *cp;
+	assert_int_equal(cu_ledger_checkpoint(f->c, &cp, false), 0);
+	json_decref(cp);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	cu_core_close(f->c);
+	free(f->dir);
+	tu_rmdir(f->tmp);
+	free(f);
+	return 0;
+}
+
+/* What an insider with the file can do: drop the guards, then edit. */
+static void tamper(fixture *f, const char *sql)
+{
+	char path[4096];
+	sqlite3 *db;
+	char *err = NULL;
+	snprintf(path, sizeof(path), "%s/custodia.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_exec(db, "DROP TRIGGER IF EXISTS custody_no_update;"
+	                     "DROP TRIGGER IF EXISTS custody_no_delete;"
+	                     "DROP TRIGGER IF EXISTS events_no_update;"
+	                     "DROP TRIGGER IF EXISTS events_no_delete;"
+	                     "DROP TRIGGER IF EXISTS ledger_hashes_no_update;"
+	                     "DROP TRIGGER IF EXISTS checkpoints_no_update;", NULL, NULL, &err) ||
+	    sqlite3_exec(db, sql, NULL, NULL, &err))
+		fail_msg("tamper: %s", err);
+	sqlite3_close(db);
+}
+
+static json_t *verify(fixture *f)
+{
+	json_t *out;
+	assert_int_equal(cu_ledger_verify(f->c, &out), 0);
+	return out;
+}
+
+static int64_t first_bad(json_t *report)
+{
+	assert_false(json_is_true(json_object_get(report, "ok")));
+	return json_integer_value(json_object_get(report, "first_bad_index"));
+}
+
+/* The ledger index of a record. */
+static int64_t index_of(fixture *f, const char *kind, const char *where)
+{
+	char path[4096], sql[512];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t idx = -1;
+	snprintf(path, sizeof(path), "%s/custodia.db", f->dir);
+	snprintf(sql, sizeof(sql), "SELECT l.idx FROM ledger_entries l JOIN %s r ON r.seq = l.ref"
+	         " AND l.kind = '%s' WHERE %s ORDER BY l.idx LIMIT 1",
+	         !strcmp(kind, "event") ? "events" : "custody", kind, where);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		idx = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	assert_true(idx >= 0);
+	return idx;
+}
+
+static void test_ledger__every_record_has_its_entry(void **state)
+{
+	fixture *f = *state;
+	json_t *r = verify(f);
+	assert_true(json_is_true(json_object_get(r, "ok")));
+	int64_t size = json_integer_value(json_object_get(r, "size"));
+	json_decref(r);
+	int64_t ev, cs;
+	assert_int_equal(cu_store_record_counts(cu_core_store(f->c), &ev, &cs), 0);
+	assert_int_equal(size, ev + cs);
+	/* A change adds exactly its entries, in the same transaction. */
+	cu_actor se;
+	json_t *out, *in = json_pack("{s:s}", "retention_review_on", "2030-01-01");
+	assert_int_equal(cu_actor_load(f->c, &se, "se"), 0);
+	assert_int_equal(cu_case_update(f->c, &se, &out, 1, in), 0);
+	json_decref(in);
+	json_decref(out);
+	r = verify(f);
+	assert_int_equal(json_integer_value(json_object_get(r, "size")), size + 1);
+	json_decref(r);
+	/* A refused change adds nothing. */
+	in = json_pack("{s:s}", "status", "bogus");
+	assert_int_equal(cu_case_update(f->c, &se, &out, 1, in), CU_EINVALID);
+	json_decref(in);
+	r = verify(f);
+	assert_int_equal(json_integer_value(json_object_get(r, "size")), size + 1);
+	json_decref(r);
+}
+
+static void test_ledger__proofs_verify_against_the_checkpoint(void **state)
+{
+	fixture *f = *state;
+	json_t *cp, *p;
+	char vkey[300], *text;
+	cu_note_verifier v;
+	cu_checkpoint ck;
+	int nv;
+	assert_int_equal(cu_ledger_checkpoint(f->c, &cp, false), 0);
+	assert_int_equal(cu_ledger_key(f->c, vkey), 0);
+	assert_int_equal(cu_note_vkey_parse(&v, vkey), 0);
+	const char *note = cu_json_str(cp, "note");
+	assert_int_equal(cu_note_open(&text, &nv, note, strlen(note), &v, 1), 0);
+	assert_int_equal(cu_checkpoint_parse(&ck, text), 0);
+	for (int64_t i = 0; i < ck.size; i++) {
+		assert_int_equal(cu_ledger_prove_inclusion(f->c, &p, i, ck.size), 0);
+		uint8_t leaf[32], proof[CU_MERKLE_MAX_PROOF][32];
+		size_t n;
+		int len = 0;
+		size_t k;
+		json_t *h;
+		assert_int_equal(cu_unbase64(leaf, &n, 32, cu_json_str(p, "leaf_hash")), 0);
+		json_array_foreach(json_object_get(p, "proof"), k, h)
+			assert_int_equal(cu_unbase64(proof[len++], &n, 32, json_string_value(h)), 0);
+		assert_int_equal(cu_merkle_verify_inclusion(i, ck.size, leaf,
+		                                            (const uint8_t(*)[32])proof, len, ck.root), 0);
+		json_decref(p);
+	}
+	assert_int_equal(cu_ledger_prove_inclusion(f->c, &p, ck.size, ck.size), CU_EINVALID);
+	assert_int_equal(cu_ledger_prove_consistency(f->c, &p, 3, ck.size), 0);
+	json_decref(p);
+	free(text);
+	json_decref(cp);
+}
+
+static void test_ledger_tamper__edited_custody_row(void **state)
+{
+	fixture *f = *state;
+	int64_t idx = index_of(f, "custody", "r.event = 'registered' AND r.item_id = 2");
+	tamper(f, "UPDATE custody SET actor = 'someone-else' WHERE item_id = 2 AND event ="
+	          " 'registered'");
+	json_t *r = verify(f);
+	assert_int_equal(first_bad(r), idx);
+	json_decref(r);
+}
+
+static void test_ledger_tamper__deleted_event(void **state)
+{
+	fixture *f = *state;
+	int64_t idx = index_of(f, "event", "r.action = 'jit.extend'");
+	tamper(f, "DELETE FROM events WHERE action = 'jit.extend'");
+	json_t *r = verify(f);
+	assert_int_equal(first_bad(r), idx);
+	json_decref(r);
+}
+
+static void test_ledger_tamper__swapped_hash(void **state)
+{
+	fixture *f = *state;
+	/* Stored hash 4 belongs to leaf 3 (the dense layout: 0 1 [2] 3 4 ...). */
+	tamper(f, "UPDATE ledger_hashes SET hash = (SELECT hash FROM ledger_hashes WHERE idx = 0)"
+	          " WHERE idx = 4");
+	json_t *r = verify(f);
+	assert_int_equal(first_bad(r), 3);
+	json_decref(r);
+}
+
+static void test_ledger_tamper__rewritten_checkpoint(void **state)
+{
+	fixture *f = *state;
+	json_t *cp;
+	assert_int_equal(cu_ledger_checkpoint(f->c, &cp, false), 0);
+	int64_t size = json_integer_value(json_object_get(cp, "size"));
+	json_decref(cp);
+	/* Change the size line of the signed note: the signature no longer holds. */
+	char sql[256];
+	snprintf(sql, sizeof(sql), "UPDATE checkpoints SET note = replace(note, char(10) || '%lld'"
+	         " || char(10), char(10) || '%lld' || char(10)) WHERE size = %lld", (long long)size,
+	         (long long)size - 1, (long long)size);
+	tamper(f, sql);
+	json_t *r = verify(f);
+	assert_int_equal(first_bad(r), size);
+	json_decref(r);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_ledger__every_record_has_its_entry),
+		T(test_ledger__proofs_verify_against_the_checkpoint),
+		T(test_ledger_tamper__edited_custody_row),
+		T(test_ledger_tamper__deleted_event),
+		T(test_ledger_tamper__swapped_hash),
+		T(test_ledger_tamper__rewritten_checkpoint),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
