@@ -5,6 +5,8 @@
 
 #include "http/http.h"
 #include "http/handlers.h"
+#include "ledger/merkle.h"
+#include "ledger/tiles.h"
 
 int h_health(cu_req *rq)
 {
@@ -356,5 +358,61 @@ int h_ledger_entry(cu_req *rq)
 	                    cu_json_str(row, "entry"), "parsed",
 	                    json_loads(cu_json_str(row, "entry"), 0, NULL));
 	json_decref(rows);
+	return 0;
+}
+
+/*
+ * Tiles of the tree of the latest checkpoint: what a standard tile client
+ * needs to mirror and audit the log. They hold hashes and the canonical
+ * entries only (docs/ledger.md), so they are public.
+ */
+int h_log_tile(cu_req *rq)
+{
+	cu_store *s = cu_core_store(rq->core);
+	json_t *cp;
+	cu_tile t;
+	int r;
+	if ((r = cu_tile_parse(&t, rq->params[0])) != 0)
+		return r;
+	if ((r = cu_store_checkpoint_latest(s, &cp)) != 0)
+		return r == CU_ENOTFOUND ? cu_error_set(r, "no checkpoint yet") : r;
+	int64_t size = json_integer_value(json_object_get(cp, "size"));
+	json_decref(cp);
+	int64_t count = t.level < 0 ? size : size >> (CU_TILE_HEIGHT * t.level);
+	int64_t avail = count - t.n * CU_TILE_WIDTH;
+	if (avail <= 0 || (t.width == CU_TILE_WIDTH && avail < CU_TILE_WIDTH) ||
+	    (t.width < CU_TILE_WIDTH && t.width > avail))
+		return cu_error_set(CU_ENOTFOUND, "tile %s is not in the tree of the latest "
+		                    "checkpoint", rq->params[0]);
+	if (t.level < 0) {
+		json_t *rows, *row;
+		size_t i;
+		if ((r = cu_store_ledger_entries(s, &rows, t.n * CU_TILE_WIDTH, t.width)) != 0)
+			return r;
+		json_array_foreach(rows, i, row) {
+			const char *e = cu_json_str(row, "entry");
+			size_t n = strlen(e);
+			uint8_t len[2] = {(uint8_t)(n >> 8), (uint8_t)n};
+			if ((r = cu_buf_append(&rq->raw_out, len, 2)) != 0 ||
+			    (r = cu_buf_append(&rq->raw_out, e, n)) != 0)
+				break;
+		}
+		json_decref(rows);
+		if (r)
+			return r;
+	} else {
+		uint8_t h[32];
+		for (int k = 0; k < t.width; k++) {
+			int64_t idx = cu_merkle_stored_index(CU_TILE_HEIGHT * t.level,
+			                                     t.n * CU_TILE_WIDTH + k);
+			if ((r = cu_store_ledger_hash(s, idx, h)) != 0 ||
+			    (r = cu_buf_append(&rq->raw_out, h, 32)) != 0)
+				return r;
+		}
+	}
+	rq->content_type = "application/octet-stream";
+	/* A full tile never changes; a partial one is replaced as the tree grows. */
+	rq->cache_control = t.width == CU_TILE_WIDTH ? "public, max-age=31536000, immutable" :
+	                    "no-store";
 	return 0;
 }

@@ -23,6 +23,7 @@ typedef struct cu_req {
 	int status;
 	json_t *out;
 	cu_buf raw_out;
+	const char *content_type, *cache_control; /* CU_ROUTE_TEXT: overrides */
 	/* CU_ROUTE_STREAM: content to stream (server.c closes the reader). */
 	struct {
 		cu_blob_reader *reader;

@@ -265,6 +265,9 @@ const cu_route cu_routes[] = {
 	{"GET", "/log/checkpoint", h_log_checkpoint, false, 200, "ledger",
 	 "The latest signed checkpoint (C2SP tlog-checkpoint, text/plain)", NULL, NULL, NULL, NULL,
 	 CU_ROUTE_TEXT},
+	{"GET", "/log/tile/{tile*}", h_log_tile, false, 200, "ledger",
+	 "C2SP tlog-tiles: hash tiles L/N[.p/W] and entry bundles entries/N[.p/W]", NULL, NULL,
+	 NULL, NULL, CU_ROUTE_TEXT},
 	{"GET", "/api/v1/ledger/checkpoint", h_ledger_checkpoint, false, 200, "ledger",
 	 "The latest checkpoint with the verifier key", NULL, NULL, NULL, NULL},
 	{"GET", "/api/v1/ledger/entries/{index}", h_ledger_entry, false, 200, "ledger",
@@ -294,7 +297,13 @@ static bool match_path(const char *pattern, char *path, const char *params[CU_MA
 		char *send = strchr(s, '/');
 		size_t plen = pend ? (size_t)(pend - p) : strlen(p);
 		size_t slen = send ? (size_t)(send - s) : strlen(s);
-		if (plen > 1 && p[0] == '{') {
+		if (plen > 2 && p[0] == '{' && p[plen - 2] == '*') {
+			/* "{name*}" takes the rest of the path, slashes included. */
+			if (slen == 0 || np == CU_MAX_PARAMS || p[plen] != '\0')
+				return false;
+			params[np++] = s;
+			return true;
+		} else if (plen > 1 && p[0] == '{') {
 			if (slen == 0 || np == CU_MAX_PARAMS)
 				return false;
 			params[np++] = s;
@@ -324,9 +333,10 @@ const cu_route *cu_route_match(const char *method, size_t mlen, char *path,
 			continue;
 		}
 		/* Terminate captured segments only once the route is chosen. */
+		bool rest = strstr(cu_routes[i].path, "*}") != NULL;
 		for (int k = 0; k < CU_MAX_PARAMS && tmp[k]; k++) {
 			char *slash = strchr((char *)tmp[k], '/');
-			if (slash)
+			if (slash && !(rest && (k + 1 == CU_MAX_PARAMS || !tmp[k + 1])))
 				*slash = '\0';
 			params[k] = tmp[k];
 		}

@@ -414,8 +414,9 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	} else if (rt->kind == CU_ROUTE_TEXT) {
 		req->res.status = rq.status;
 		req->res.reason = reason_of(rq.status);
-		add_header(req, "content-type", "text/plain; charset=utf-8");
-		add_header(req, "cache-control", "no-store");
+		add_header(req, "content-type", rq.content_type ? rq.content_type :
+		                                 "text/plain; charset=utf-8");
+		add_header(req, "cache-control", rq.cache_control ? rq.cache_control : "no-store");
 		req->res.content_length = rq.raw_out.len;
 		h2o_send_inline(req, rq.raw_out.data ? rq.raw_out.data : "", rq.raw_out.len);
 	} else {
