@@ -63,5 +63,6 @@ int cmd_case(int argc, char **argv);
 int cmd_jit(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);
 int cmd_ledger(int argc, char **argv);
+int cmd_bundle(int argc, char **argv);
 
 #endif

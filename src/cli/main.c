@@ -22,6 +22,7 @@ static const struct {
 	{"jit", cmd_jit, "create, list, show and extend joint investigation teams"},
 	{"evidence", cmd_evidence, "add, read, share, verify and erase evidence"},
 	{"ledger", cmd_ledger, "the tamper-evident ledger: key, checkpoint, verify, prove"},
+	{"bundle", cmd_bundle, "export evidence bundles and verify them offline"},
 };
 
 static void usage(FILE *f)

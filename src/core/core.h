@@ -208,6 +208,19 @@ int cu_ledger_prove_consistency(cu_core *c, json_t **out, int64_t from, int64_t 
 /* Recomputes entries, hashes and checkpoints from the records:
  * {ok, size, root, checkpoints, problems: [{index, problem}], first_bad_index}. */
 int cu_ledger_verify(cu_core *c, json_t **out);
+/* A record's ledger entry, its canonical record and salt:
+ * {index, entry, record, salt}; kind is "event" or "custody". */
+int cu_ledger_record(cu_core *c, json_t **out, const char *kind, int64_t ref);
+/*
+ * Writes an evidence bundle (docs/bundle.md) of items of a case for an
+ * organisation: the files, a CASE/UCO manifest, the ledger entries of each
+ * item's registration and custody with their records, inclusion proofs and
+ * the signed checkpoint. The export is recorded first, as an "exported"
+ * custody event that commits to the manifest and lists the chain.
+ * items: NULL for every item of the case. *out: a summary.
+ */
+int cu_bundle_export(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
+                     const int64_t *items, size_t n, const char *for_org, const char *path);
 /* Gives records written before the ledger existed their entries. */
 int cu_ledger_catch_up(cu_core *c);
 

@@ -96,8 +96,13 @@ static void new_salt(char out[33])
 	cu_hex(out, s, sizeof(s));
 }
 
-/* The canonical entry of a stored event (kind "event") or custody row. */
-static int build_entry(cu_store *s, cu_buf *entry, const char *kind, int64_t ref)
+/*
+ * The canonical entry of a stored event (kind "event") or custody row; with
+ * record non-NULL also the canonical record and its salt (what a bundle
+ * reveals so that a receiver can check the commitment).
+ */
+static int build(cu_store *s, cu_buf *entry, cu_buf *record, char salt_out[33],
+                 const char *kind, int64_t ref)
 {
 	json_t *row = NULL, *rec = NULL, *e = NULL;
 	cu_buf rb;
@@ -108,6 +113,8 @@ static int build_entry(cu_store *s, cu_buf *entry, const char *kind, int64_t ref
 	if ((r = event ? cu_store_event_record(s, &row, ref) : cu_store_custody_record(s, &row, ref)))
 		goto out;
 	const char *salt = cu_json_str(row, "salt");
+	if (salt_out)
+		snprintf(salt_out, 33, "%s", salt ? salt : "");
 	rec = json_deep_copy(row);
 	json_object_del(rec, "salt");
 	if ((r = jcs(&rb, rec)) != 0 || (r = commit(cm, salt, rb.data, rb.len)) != 0)
@@ -136,11 +143,42 @@ static int build_entry(cu_store *s, cu_buf *entry, const char *kind, int64_t ref
 		              (json_int_t)ref, "type", cu_json_str(row, "event"), "v", 1);
 	}
 	r = e ? jcs(entry, e) : cu_error_set(CU_ENOMEM, "out of memory");
+	if (r == 0 && record)
+		r = cu_buf_append(record, rb.data, rb.len);
 out:
 	json_decref(row);
 	json_decref(rec);
 	json_decref(e);
 	cu_buf_free(&rb);
+	return r;
+}
+
+static int build_entry(cu_store *s, cu_buf *entry, const char *kind, int64_t ref)
+{
+	return build(s, entry, NULL, NULL, kind, ref);
+}
+
+int cu_ledger_record(cu_core *c, json_t **out, const char *kind, int64_t ref)
+{
+	cu_buf entry, record;
+	char salt[33], *stored = NULL;
+	int64_t idx;
+	int r;
+	*out = NULL;
+	cu_buf_init(&entry, 0);
+	cu_buf_init(&record, 0);
+	if ((r = cu_store_ledger_find(c->store, &idx, &stored, kind, ref)) == 0 &&
+	    (r = build(c->store, &entry, &record, salt, kind, ref)) == 0) {
+		if (strcmp(entry.data, stored) != 0)
+			r = cu_error_set(CU_EVERIFY, "ledger entry %lld does not match its record",
+			                 (long long)idx);
+		else
+			*out = json_pack("{s:I,s:s,s:s,s:s}", "index", (json_int_t)idx, "entry", stored,
+			                 "record", record.data, "salt", salt);
+	}
+	free(stored);
+	cu_buf_free(&entry);
+	cu_buf_free(&record);
 	return r;
 }
 

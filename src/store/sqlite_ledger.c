@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* store: the ledger's entries, stored hashes and checkpoints (SQLite). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,4 +161,44 @@ int cu_store_checkpoint_list(cu_store *s, json_t **out)
 {
 	sqlite3_stmt *st = sq_stmt(s, "SELECT " CHECKPOINT_COLS " ORDER BY size");
 	return st ? sq_rows(s, out, st, "checkpoints") : CU_EDB;
+}
+
+int cu_store_ledger_find(cu_store *s, int64_t *idx, char **entry, const char *kind, int64_t ref)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT idx, entry FROM ledger_entries WHERE kind = ?1 AND"
+	                              " ref = ?2");
+	if (!st)
+		return CU_EDB;
+	sq_bind_text(st, 1, kind);
+	sqlite3_bind_int64(st, 2, ref);
+	int rc = sqlite3_step(st);
+	*entry = NULL;
+	if (rc == SQLITE_ROW) {
+		*idx = sqlite3_column_int64(st, 0);
+		*entry = strdup((const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return *entry ? 0 : CU_ENOMEM;
+	return rc == SQLITE_DONE ? cu_error_set(CU_ENOTFOUND, "no ledger entry for %s %lld", kind,
+	                                        (long long)ref) : sq_dberr(s, rc, "ledger");
+}
+
+int cu_store_item_registration(cu_store *s, int64_t *seq, int64_t item_id)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT seq FROM events WHERE action = 'evidence.register'"
+	                              " AND object_type = 'evidence' AND object_id = ?1");
+	char id[24];
+	if (!st)
+		return CU_EDB;
+	snprintf(id, sizeof(id), "%lld", (long long)item_id);
+	sq_bind_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*seq = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? cu_error_set(CU_ENOTFOUND, "no registration of item %lld",
+	                                        (long long)item_id) : sq_dberr(s, rc, "events");
 }

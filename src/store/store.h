@@ -255,6 +255,10 @@ int cu_store_item_content(cu_store *s, char salt[33], char sha256[65], int64_t i
 /* [{kind, ref}] of events and custody rows without a ledger entry, oldest first. */
 int cu_store_unledgered(cu_store *s, json_t **out);
 int cu_store_record_counts(cu_store *s, int64_t *events, int64_t *custody);
+/* The ledger entry of a record: its index and exact text (caller frees). */
+int cu_store_ledger_find(cu_store *s, int64_t *idx, char **entry, const char *kind, int64_t ref);
+/* The sequence number of the event that registered an item. */
+int cu_store_item_registration(cu_store *s, int64_t *seq, int64_t item_id);
 
 int cu_store_checkpoint_add(cu_store *s, int64_t size, const uint8_t root[32], const char *note,
                             const char *at);

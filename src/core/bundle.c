@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * core: evidence bundles for handing material to another authority
+ * (docs/bundle.md). The archive holds what a receiver needs to check every
+ * item and its chain of custody offline, trusting only the node's key.
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/internal.h"
+#include "crypto/crypto.h"
+#include "ledger/merkle.h"
+
+#define KB "kb:"
+
+/* A CASE/UCO description of the items and their chain of custody. */
+static json_t *manifest(const json_t *case_doc, const json_t *items, const json_t *custody)
+{
+	json_t *graph = json_array(), *it, *ev;
+	size_t i, k;
+	char id[96];
+	json_array_append_new(graph, json_pack(
+		"{s:s,s:s,s:s,s:s}", "@id", KB "investigation", "@type",
+		"case-investigation:Investigation", "uco-core:name", cu_json_str(case_doc, "reference"),
+		"uco-core:description", cu_json_str(case_doc, "title")));
+	json_array_foreach(items, i, it) {
+		long long n = (long long)json_integer_value(json_object_get(it, "id"));
+		char file[64], prov[64];
+		snprintf(file, sizeof(file), KB "file-%lld", n);
+		snprintf(prov, sizeof(prov), KB "provenance-record-%lld", n);
+		json_t *hash = json_pack("{s:s,s:s,s:{s:s,s:s},s:{s:s,s:s}}", "@id", "", "@type",
+		                         "uco-types:Hash", "uco-types:hashMethod", "@type",
+		                         "uco-vocabulary:HashNameVocab", "@value", "SHA256",
+		                         "uco-types:hashValue", "@type", "xsd:hexBinary", "@value",
+		                         cu_json_str(it, "sha256"));
+		snprintf(id, sizeof(id), KB "hash-%lld", n);
+		json_object_set_new(hash, "@id", json_string(id));
+		snprintf(id, sizeof(id), KB "file-facet-%lld", n);
+		json_t *facet = json_pack("{s:s,s:s,s:s,s:I}", "@id", id, "@type",
+		                          "uco-observable:FileFacet", "uco-observable:fileName",
+		                          cu_json_str(it, "original_name") ?
+		                          cu_json_str(it, "original_name") : cu_json_str(it, "title"),
+		                          "uco-observable:sizeInBytes",
+		                          json_integer_value(json_object_get(it, "size")));
+		snprintf(id, sizeof(id), KB "content-data-facet-%lld", n);
+		json_t *content = json_pack("{s:s,s:s,s:s,s:[o]}", "@id", id, "@type",
+		                            "uco-observable:ContentDataFacet",
+		                            "uco-observable:mimeType", cu_json_str(it, "media_type"),
+		                            "uco-observable:hash", hash);
+		json_array_append_new(graph, json_pack("{s:s,s:s,s:s,s:[o,o]}", "@id", file, "@type",
+		                                       "uco-observable:File", "uco-core:description",
+		                                       cu_json_str(it, "title"), "uco-core:hasFacet",
+		                                       facet, content));
+		json_array_append_new(graph, json_pack(
+			"{s:s,s:s,s:s,s:{s:s},s:s,s:O}", "@id", prov, "@type",
+			"case-investigation:ProvenanceRecord", "case-investigation:exhibitNumber",
+			cu_json_str(it, "case_reference"), "uco-core:object", "@id", file,
+			"uco-core:description", cu_json_str(it, "title"), "custodia:provenance",
+			json_object_get(it, "provenance")));
+		char key[24];
+		snprintf(key, sizeof(key), "%lld", n);
+		json_array_foreach(json_object_get(custody, key), k, ev) {
+			snprintf(id, sizeof(id), KB "investigative-action-custody-%lld",
+			         (long long)json_integer_value(json_object_get(ev, "seq")));
+			char performer[128];
+			snprintf(performer, sizeof(performer), KB "identity-%s-%s",
+			         cu_json_str(ev, "actor_org"), cu_json_str(ev, "actor"));
+			json_array_append_new(graph, json_pack(
+				"{s:s,s:s,s:s,s:{s:s,s:s},s:{s:s},s:[{s:s}],s:s?}", "@id", id, "@type",
+				"case-investigation:InvestigativeAction", "uco-core:name",
+				cu_json_str(ev, "event"), "uco-action:startTime", "@type", "xsd:dateTime",
+				"@value", cu_json_str(ev, "at"), "uco-action:performer", "@id", performer,
+				"uco-action:object", "@id", file, "uco-core:description",
+				cu_json_str(ev, "reason")));
+		}
+	}
+	return json_pack("{s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s},s:o}", "@context", "kb",
+	                 "http://custodia.local/kb/", "case-investigation",
+	                 "https://ontology.caseontology.org/case/investigation/", "uco-action",
+	                 "https://ontology.unifiedcyberontology.org/uco/action/", "uco-core",
+	                 "https://ontology.unifiedcyberontology.org/uco/core/", "uco-observable",
+	                 "https://ontology.unifiedcyberontology.org/uco/observable/", "uco-types",
+	                 "https://ontology.unifiedcyberontology.org/uco/types/", "uco-vocabulary",
+	                 "https://ontology.unifiedcyberontology.org/uco/vocabulary/", "xsd",
+	                 "http://www.w3.org/2001/XMLSchema#", "custodia",
+	                 "https://custodia.local/ns/", "@graph", graph);
+}
+
+static int add_file(struct archive *ar, const char *name, const void *data, size_t n)
+{
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_size(e, (la_int64_t)n);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	int ok = archive_write_header(ar, e) == ARCHIVE_OK &&
+	         (n == 0 || archive_write_data(ar, data, n) == (la_ssize_t)n);
+	archive_entry_free(e);
+	return ok ? 0 : cu_error_set(CU_EIO, "cannot write the bundle: %s", archive_error_string(ar));
+}
+
+/* Streams an item's decrypted content into the archive. */
+static int add_content(cu_core *c, struct archive *ar, const char *name, const json_t *item)
+{
+	uint8_t key[CU_KEY_LEN], wrapped[CU_WRAPPED_LEN], sha[32];
+	int64_t case_id = json_integer_value(json_object_get(item, "case_id"));
+	uint64_t size = (uint64_t)json_integer_value(json_object_get(item, "size"));
+	cu_blob_reader *rd = NULL;
+	int r;
+	if ((r = cu_store_case_key_get(c->store, wrapped, case_id)) != 0 ||
+	    (r = cu_vault_unwrap_case_key(c->vault, key, wrapped, case_id)) != 0 ||
+	    (r = cu_unhex32(sha, cu_json_str(item, "sha256"))) != 0 ||
+	    (r = cu_blob_open(&rd, c->vault, case_id, key, sha)) != 0) {
+		cu_wipe(key, sizeof(key));
+		return r;
+	}
+	cu_wipe(key, sizeof(key));
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_size(e, (la_int64_t)size);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	if (archive_write_header(ar, e) != ARCHIVE_OK)
+		r = cu_error_set(CU_EIO, "cannot write the bundle: %s", archive_error_string(ar));
+	archive_entry_free(e);
+	char *buf = malloc(1 << 20);
+	size_t got;
+	uint64_t done = 0;
+	while (!r && buf && (r = cu_blob_read(rd, buf, 1 << 20, &got)) == 0 && got) {
+		if (archive_write_data(ar, buf, got) != (la_ssize_t)got)
+			r = cu_error_set(CU_EIO, "cannot write the bundle: %s", archive_error_string(ar));
+		done += got;
+	}
+	if (!r && done != size)
+		r = cu_error_set(CU_EVERIFY, "item content shorter than recorded");
+	if (r == CU_EVERIFY)
+		cu_evidence_mark_failed(c, json_integer_value(json_object_get(item, "id")));
+	free(buf);
+	cu_blob_close(rd);
+	return r;
+}
+
+/* One "exported" custody event per item: the manifest's digest and the chain so far. */
+static int record_exports(cu_core *c, const cu_actor *a, const json_t *items,
+                          const json_t *custody, const char *msha, const char *for_org)
+{
+	size_t i, k;
+	json_t *it, *ev;
+	int r = 0;
+	json_array_foreach(items, i, it) {
+		char key[24];
+		int64_t id = json_integer_value(json_object_get(it, "id"));
+		int64_t reg;
+		cu_id_text(key, id);
+		json_t *seqs = json_array();
+		json_array_foreach(json_object_get(custody, key), k, ev)
+			json_array_append(seqs, json_object_get(ev, "seq"));
+		if ((r = cu_store_item_registration(c->store, &reg, id)) != 0) {
+			json_decref(seqs);
+			break;
+		}
+		json_t *d = json_pack("{s:s,s:s,s:o,s:I}", "manifest_sha256", msha, "for", for_org,
+		                      "custody", seqs, "registration", (json_int_t)reg);
+		r = cu_core_custody(c, id, "exported", a->username, a->org,
+		                    "evidence bundle for an outside authority", d);
+		json_decref(d);
+		if (r)
+			break;
+	}
+	return r;
+}
+
+int cu_bundle_export(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
+                     const int64_t *ids, size_t n, const char *for_org, const char *path)
+{
+	json_t *case_doc = NULL, *all = NULL, *items = json_array(), *custody = json_object();
+	json_t *man = NULL, *lines = json_array(), *cp = NULL, *info = json_array();
+	char *man_text = NULL, *vkey_nl = NULL, tmp[4200], msha[65];
+	int64_t org, size;
+	size_t i;
+	json_t *it;
+	int r;
+	*out = NULL;
+	if ((r = cu_org_id(c, &org, "for", for_org)) != 0 ||
+	    (r = cu_case_get(c, a, &case_doc, case_id)) != 0 ||
+	    (r = cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE)) != 0 ||
+	    (r = cu_evidence_list(c, a, &all, case_id)) != 0)
+		goto out;
+	/* The items: those asked for, or all the actor sees; erased ones have no content. */
+	json_array_foreach(all, i, it) {
+		int64_t id = json_integer_value(json_object_get(it, "id"));
+		bool wanted = ids == NULL;
+		for (size_t k = 0; !wanted && k < n; k++)
+			wanted = ids[k] == id;
+		if (wanted && !cu_json_str(it, "erased_at"))
+			json_array_append(items, it);
+	}
+	if (json_array_size(items) == 0 || (ids && json_array_size(items) != n)) {
+		r = cu_error_set(CU_ENOTFOUND, "no such evidence item in that case (or it was erased)");
+		goto out;
+	}
+	/* The chains as they stand before the export. */
+	json_array_foreach(items, i, it) {
+		char key[24];
+		json_t *chain;
+		cu_id_text(key, json_integer_value(json_object_get(it, "id")));
+		if ((r = cu_store_custody_list(c->store, &chain, atoll(key))) != 0)
+			goto out;
+		json_object_set_new(custody, key, chain);
+	}
+	if (!(man = manifest(case_doc, items, custody)) ||
+	    !(man_text = json_dumps(man, JSON_INDENT(1) | JSON_PRESERVE_ORDER))) {
+		r = cu_error_set(CU_ENOMEM, "cannot build the manifest");
+		goto out;
+	}
+	uint8_t h[32];
+	cu_sha256(h, man_text, strlen(man_text));
+	cu_hex(msha, h, 32);
+	/* 1. Record the export: it commits to the manifest and lists each chain. */
+	CU_TXN(c, r, r = record_exports(c, a, items, custody, msha, for_org));
+	if (r)
+		goto out;
+	/* 2. A checkpoint that covers the export. */
+	if ((r = cu_ledger_checkpoint(c, &cp, false)) != 0)
+		goto out;
+	size = json_integer_value(json_object_get(cp, "size"));
+	/* 3. Each item's registration and custody entries, records and proofs. */
+	json_array_foreach(items, i, it) {
+		int64_t id = json_integer_value(json_object_get(it, "id")), reg;
+		json_t *chain, *ev;
+		size_t k;
+		char csalt[33], sha[65];
+		if ((r = cu_store_item_registration(c->store, &reg, id)) != 0 ||
+		    (r = cu_store_custody_list(c->store, &chain, id)) != 0)
+			goto out;
+		if ((r = cu_store_item_content(c->store, csalt, sha, id)) != 0) {
+			json_decref(chain);
+			goto out;
+		}
+		json_t *refs = json_array();
+		json_array_append_new(refs, json_pack("{s:s,s:I}", "kind", "event", "ref",
+		                                      (json_int_t)reg));
+		json_array_foreach(chain, k, ev)
+			json_array_append_new(refs, json_pack("{s:s,s:O}", "kind", "custody", "ref",
+			                                      json_object_get(ev, "seq")));
+		json_decref(chain);
+		json_array_foreach(refs, k, ev) {
+			json_t *rec, *proof;
+			if ((r = cu_ledger_record(c, &rec, cu_json_str(ev, "kind"),
+			                          json_integer_value(json_object_get(ev, "ref")))) != 0)
+				break;
+			int64_t idx = json_integer_value(json_object_get(rec, "index"));
+			if ((r = cu_ledger_prove_inclusion(c, &proof, idx, size)) != 0) {
+				json_decref(rec);
+				break;
+			}
+			json_object_set(rec, "proof", json_object_get(proof, "proof"));
+			json_object_set_new(rec, "item", json_integer(id));
+			json_object_set(rec, "kind", json_object_get(ev, "kind"));
+			json_array_append_new(lines, rec);
+			json_decref(proof);
+		}
+		json_decref(refs);
+		if (r)
+			goto out;
+		char file[400];
+		snprintf(file, sizeof(file), "evidence/%lld/%s", (long long)id,
+		         cu_json_str(it, "original_name") ? cu_json_str(it, "original_name") : "content");
+		for (char *p = file + 9; *p; p++)
+			if (*p == '\\' || (*p == '.' && p[1] == '.'))
+				*p = '_'; /* names are metadata: never a path out of the bundle */
+		json_array_append_new(info, json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:I}", "id",
+		                                      (json_int_t)id, "file", file, "sha256", sha,
+		                                      "content_salt", csalt, "size",
+		                                      json_integer_value(json_object_get(it, "size")),
+		                                      "title", cu_json_str(it, "title"),
+		                                      "registration", (json_int_t)reg));
+	}
+	/* 4. The archive, written aside and renamed once complete. */
+	char vkey[300];
+	if ((r = cu_ledger_key(c, vkey)) != 0)
+		goto out;
+	snprintf(tmp, sizeof(tmp), "%s.part", path);
+	struct archive *ar = archive_write_new();
+	archive_write_set_format_pax_restricted(ar);
+	if (archive_write_open_filename(ar, tmp) != ARCHIVE_OK) {
+		r = cu_error_set(CU_EIO, "cannot create %s: %s", tmp, archive_error_string(ar));
+		archive_write_free(ar);
+		goto out;
+	}
+	json_t *meta = json_pack("{s:s,s:s,s:s,s:s,s:I,s:O}", "format", "custodia-bundle-v1",
+	                         "case", cu_json_str(case_doc, "reference"), "for", for_org,
+	                         "exported_by", a->username, "checkpoint_size", (json_int_t)size,
+	                         "items", info);
+	char *meta_text = json_dumps(meta, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	cu_buf entries;
+	cu_buf_init(&entries, 0);
+	json_array_foreach(lines, i, it) {
+		char *l = json_dumps(it, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		cu_buf_puts(&entries, l);
+		cu_buf_puts(&entries, "\n");
+		free(l);
+	}
+	vkey_nl = malloc(strlen(vkey) + 2);
+	snprintf(vkey_nl, strlen(vkey) + 2, "%s\n", vkey);
+	const char *note = cu_json_str(cp, "note");
+	if ((r = add_file(ar, "manifest.jsonld", man_text, strlen(man_text))) == 0 &&
+	    (r = add_file(ar, "bundle.json", meta_text, strlen(meta_text))) == 0 &&
+	    (r = add_file(ar, "ledger/checkpoint", note, strlen(note))) == 0 &&
+	    (r = add_file(ar, "ledger/key", vkey_nl, strlen(vkey_nl))) == 0 &&
+	    (r = add_file(ar, "ledger/entries.jsonl", entries.data, entries.len)) == 0) {
+		json_array_foreach(items, i, it) {
+			if ((r = add_content(c, ar, cu_json_str(json_array_get(info, i), "file"), it)))
+				break;
+		}
+	}
+	cu_buf_free(&entries);
+	free(meta_text);
+	json_decref(meta);
+	if (archive_write_close(ar) != ARCHIVE_OK && !r)
+		r = cu_error_set(CU_EIO, "cannot finish the bundle: %s", archive_error_string(ar));
+	archive_write_free(ar);
+	if (!r) {
+		int fd = open(tmp, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || fsync(fd) != 0 || rename(tmp, path) != 0)
+			r = cu_error_set(CU_EIO, "cannot write %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	if (r)
+		unlink(tmp);
+	else
+		*out = json_pack("{s:s,s:s,s:I,s:I,s:s,s:s}", "bundle", path, "case",
+		                 cu_json_str(case_doc, "reference"), "items",
+		                 (json_int_t)json_array_size(items), "checkpoint_size", (json_int_t)size,
+		                 "manifest_sha256", msha, "for", for_org);
+out:
+	free(man_text);
+	free(vkey_nl);
+	json_decref(case_doc);
+	json_decref(all);
+	json_decref(items);
+	json_decref(custody);
+	json_decref(man);
+	json_decref(lines);
+	json_decref(cp);
+	json_decref(info);
+	return r;
+}
