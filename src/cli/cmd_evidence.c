@@ -157,6 +157,13 @@ static int add_files(cli *c, int64_t case_id, const json_t *meta, char **files, 
 	char *buf = malloc(READ_BUF);
 	bool tty = isatty(STDERR_FILENO);
 	int r = buf ? 0 : cu_error_set(CU_ENOMEM, "out of memory");
+	/* All or nothing as far as the files go: refuse before ingesting any. */
+	for (int i = 0; !r && i < nfiles; i++) {
+		struct stat st;
+		int fd;
+		if ((r = open_file(&fd, &st, files[i])) == 0)
+			close(fd);
+	}
 	for (int i = 0; !r && i < nfiles; i++) {
 		struct stat st;
 		int fd;

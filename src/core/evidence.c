@@ -263,12 +263,32 @@ static json_t *item_row(cu_ingest *in, const char *now)
 	                 "registered_by", in->actor.username, "registered_at", now);
 }
 
+int cu_evidence_authorised(cu_core *c, const cu_ingest *in)
+{
+	json_t *doc;
+	int r;
+	if ((r = cu_access_case(c, &in->actor, in->case_id, CU_OP_CONTRIBUTE)) != 0 ||
+	    (r = cu_store_case_get(c->store, &doc, in->case_id)) != 0)
+		return r;
+	if (strcmp(cu_json_str(doc, "status"), "open") != 0)
+		r = cu_error_set(CU_ECONFLICT, "case %s was closed during the upload: nothing was "
+		                 "registered", cu_json_str(doc, "reference"));
+	json_decref(doc);
+	return r;
+}
+
 static int record_item(cu_core *c, cu_ingest *in, json_t *items)
 {
 	char now[CU_TS_LEN], idt[24];
 	int64_t id;
 	json_t *row, *doc = NULL;
 	int r;
+	/*
+	 * An upload spans many requests: the uploader must still be allowed to
+	 * contribute, and the case still open, when the item is recorded.
+	 */
+	if ((r = cu_evidence_authorised(c, in)) != 0)
+		return r;
 	cu_time_now(now);
 	row = item_row(in, now);
 	json_t *from = in->received_from ? json_pack("{s:O}", "from",
@@ -303,7 +323,7 @@ int cu_evidence_commit(cu_core *c, cu_ingest **ins, size_t n, json_t **out)
 		if ((r = cu_blob_finish(ins[i]->w, &ins[i]->info)) != 0)
 			break;
 		if (ins[i]->expect[0] && strcmp(ins[i]->expect, ins[i]->info.sha256_hex) != 0) {
-			r = cu_error_set(CU_EVERIFY, "the content received has SHA-256 %s, not the %s "
+			r = cu_error_set(CU_EINVALID, "the content received has SHA-256 %s, not the %s "
 			                 "that was sent: nothing was registered",
 			                 ins[i]->info.sha256_hex, ins[i]->expect);
 			if (!ins[i]->info.existed && !(ins[i]->flags & CU_INGEST_DEFERRED))
@@ -349,6 +369,18 @@ static int item_access(cu_core *c, const cu_actor *a, json_t **item, int64_t *gr
 		return r == CU_ENOTFOUND ? cu_error_set(r, "no evidence item %lld", (long long)id) : r;
 	int64_t case_id = json_integer_value(json_object_get(*item, "case_id"));
 	bool all = false;
+	/* Whether it exists for the actor is decided before what it may do. */
+	if (op != CU_OP_READ) {
+		json_t *seen = NULL;
+		int64_t g;
+		r = item_access(c, a, &seen, &g, id, CU_OP_READ);
+		json_decref(seen);
+		if (r) {
+			json_decref(*item);
+			*item = NULL;
+			return r;
+		}
+	}
 	r = cu_access_case(c, a, case_id, op);
 	/*
 	 * Seeing a case through a JIT one only participates in (the ICC, UNITAD)

@@ -112,7 +112,8 @@ int cu_grant_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *i
 		if (r || (r = cu_store_grant_get(c->store, out, gid)) != 0)
 			break;
 		cu_id_text(gt, gid);
-		r = cu_core_event(c, a, "grant.create", "grant", gt, case_id, 0, NULL, *out);
+		/* Not on the case's timeline: who a grant names is for its parties only. */
+		r = cu_core_event(c, a, "grant.create", "grant", gt, 0, 0, NULL, *out);
 	});
 out:
 	json_decref(copy);
@@ -187,9 +188,7 @@ int cu_grant_consent(cu_core *c, const cu_actor *a, json_t **out, int64_t id,
 		if (r || (r = cu_store_grant_get(c->store, out, id)) != 0)
 			break;
 		cu_id_text(gt, id);
-		r = cu_core_event(c, a, "grant.consent", "grant", gt,
-		                  json_integer_value(json_object_get(before, "case_id")), 0, before,
-		                  *out);
+		r = cu_core_event(c, a, "grant.consent", "grant", gt, 0, 0, before, *out);
 	});
 out:
 	json_decref(before);
@@ -233,9 +232,7 @@ int cu_grant_revoke(cu_core *c, const cu_actor *a, json_t **out, int64_t id, con
 		if (r || (r = cu_store_grant_get(c->store, out, id)) != 0)
 			break;
 		cu_id_text(gt, id);
-		r = cu_core_event(c, a, "grant.revoke", "grant", gt,
-		                  json_integer_value(json_object_get(before, "case_id")), 0, before,
-		                  *out);
+		r = cu_core_event(c, a, "grant.revoke", "grant", gt, 0, 0, before, *out);
 	});
 out:
 	json_decref(before);

@@ -205,6 +205,8 @@ int h_upload_chunk(cu_req *rq)
 		/* A retry of an acknowledged chunk, or a gap: say where to resume. */
 		r = cu_error_set(CU_ECONFLICT, "the upload is at offset %llu, not %llu: resume "
 		                 "from there", (unsigned long long)have, o);
+	} else if ((r = cu_evidence_authorised(rq->core, u->in)) != 0) {
+		/* Still allowed to contribute to a still open case, chunk by chunk. */
 	} else if (have + rq->raw_len > u->max) {
 		r = cu_error_set(CU_ETOOBIG, "the upload would exceed its limit of %llu bytes",
 		                 (unsigned long long)u->max);
@@ -309,8 +311,12 @@ static int parse_range(const char *h, uint64_t total, uint64_t *start, uint64_t 
 		return 1;
 	const char *bs = end + 1;
 	b = *bs ? strtoull(bs, &end, 10) : total - 1;
-	if ((*bs && *end) || a >= total || b < a)
+	if (*bs && *end)
+		return 1; /* malformed: ignored, the whole content is sent */
+	if (a >= total)
 		return -1;
+	if (b < a)
+		return 1;
 	if (b >= total)
 		b = total - 1;
 	*start = a;
@@ -333,8 +339,9 @@ int h_evidence_content(cu_req *rq)
 	uint64_t start = 0, len = total;
 	int pr = parse_range(range, total, &start, &len);
 	if (pr < 0) {
+		rq->stream.total = total;
 		json_decref(item);
-		return cu_error_set(CU_EINVALID, "the range is not satisfiable (content of %llu "
+		return cu_error_set(CU_ERANGE, "the range is not satisfiable (content of %llu "
 		                    "bytes)", (unsigned long long)total);
 	}
 	if (pr == 0 && start && (r = cu_blob_skip(rq->stream.reader, start)) != 0) {

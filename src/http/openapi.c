@@ -107,7 +107,11 @@ static json_t *operation(const cu_route *rt)
 	}
 	if (json_array_size(params))
 		json_object_set(op, "parameters", params);
-	if (rt->body) {
+	if (rt->kind == CU_ROUTE_RAW) {
+		json_object_set_new(op, "requestBody", json_pack(
+			"{s:b,s:{s:{s:{s:s,s:s}}}}", "required", 1, "content", "application/octet-stream",
+			"schema", "type", "string", "format", "binary"));
+	} else if (rt->body) {
 		json_t *schema = json_loads(rt->body, 0, NULL);
 		json_t *media = json_pack("{s:o}", "schema", schema ? schema : json_object());
 		if (rt->example)
@@ -118,7 +122,26 @@ static json_t *operation(const cu_route *rt)
 	char st[8];
 	snprintf(st, sizeof(st), "%d", rt->status);
 	json_t *ok = json_pack("{s:s}", "description", "success");
-	if (rt->status != 204) {
+	if (rt->kind == CU_ROUTE_STREAM) {
+		/* Content of any type, whole or a range of it. */
+		json_t *bin = json_pack("{s:{s:{s:s,s:s}}}", "*/*", "schema", "type", "string",
+		                        "format", "binary");
+		json_object_set(ok, "content", bin);
+		json_object_set_new(responses, "206", json_pack("{s:s,s:O}", "description",
+		                                                "a range of the content", "content",
+		                                                bin));
+		json_object_set_new(responses, "416", error_response("range not satisfiable"));
+		json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:{s:s}}", "name", "Range", "in",
+		                                        "header", "required", 0, "schema", "type",
+		                                        "string"));
+		json_object_set(op, "parameters", params);
+		json_decref(bin);
+	} else if (rt->kind == CU_ROUTE_TEXT) {
+		const char *type = strstr(rt->path, "/tile/") ? "application/octet-stream" :
+		                   "text/plain";
+		json_object_set_new(ok, "content", json_pack("{s:{s:{s:s}}}", type, "schema", "type",
+		                                             "string"));
+	} else if (rt->status != 204) {
 		json_t *schema = rt->response ? json_pack("{s:s+}", "$ref", "#/components/schemas/",
 		                                          rt->response) : json_object();
 		json_object_set_new(ok, "content", json_pack("{s:{s:o}}", "application/json",

@@ -25,6 +25,7 @@ static const struct {
 	{CU_ECRYPTO, "crypto_error", "cryptographic failure"},
 	{CU_EAUTH, "unauthenticated", "authentication required"},
 	{CU_ESCHEMA, "schema_newer", "database schema is newer than this program"},
+	{CU_ERANGE, "range_not_satisfiable", "the range is outside the content"},
 };
 
 static int find(int code)

@@ -28,6 +28,7 @@ enum {
 	CU_ECRYPTO = -11,
 	CU_EAUTH = -12,    /* not authenticated: no, bad or expired credentials */
 	CU_ESCHEMA = -13,  /* database schema newer than this binary */
+	CU_ERANGE = -14,   /* a requested byte range lies outside the content */
 };
 
 /* Static name of a code ("invalid", "not_found", ...), used in JSON errors. */
