@@ -12,12 +12,18 @@ static const char usage[] =
 	"       custodia ledger verify\n"
 	"       custodia ledger prove --index N [--size M]\n"
 	"       custodia ledger prove --from M --to N\n"
+	"       custodia ledger witness --log URL --key VKEY [--no-submit]\n"
+	"       custodia ledger witness-key\n"
 	"key prints the verifier key of this node's checkpoints (C2SP note form:\n"
 	"name+hash+base64). checkpoint signs one for the current tree (the server also\n"
 	"does so every second while there are new entries). verify recomputes every\n"
 	"entry, hash and checkpoint from the records and exits 2 at the first\n"
 	"discrepancy, naming its index. prove prints an RFC 9162 inclusion or\n"
-	"consistency proof (hashes in base64).\n"
+	"consistency proof (hashes in base64). witness fetches another node's checkpoint\n"
+	"(URL: its base, e.g. http://host:8080), checks its signature with VKEY and that it\n"
+	"extends the last one this node saw (a consistency proof), cosigns it (C2SP\n"
+	"tlog-cosignature) and sends the cosignature back; it refuses a fork or a\n"
+	"rewritten history. witness-key prints this node's cosignature key.\n"
 	CLI_COMMON_HELP;
 
 int cmd_ledger(int argc, char **argv)
@@ -25,7 +31,11 @@ int cmd_ledger(int argc, char **argv)
 	static const struct option opts[] = {
 		{"index", required_argument, NULL, 'i'}, {"size", required_argument, NULL, 's'},
 		{"from", required_argument, NULL, 'f'}, {"to", required_argument, NULL, 't'},
-		{"force", no_argument, NULL, 'F'}, CLI_COMMON_OPTS, {0}};
+		{"force", no_argument, NULL, 'F'}, {"log", required_argument, NULL, 'l'},
+		{"key", required_argument, NULL, 'k'}, {"no-submit", no_argument, NULL, 'n'},
+		CLI_COMMON_OPTS, {0}};
+	const char *log = NULL, *key = NULL;
+	bool submit = true;
 	int index = -1, size = 0, from = 0, to = 0, opt, r = 0;
 	bool force = false;
 	json_t *out = NULL;
@@ -50,12 +60,20 @@ int cmd_ledger(int argc, char **argv)
 			                                                   opt == 'f' ? 2 : 3].name);
 		if (opt == 'F')
 			force = true;
+		else if (opt == 'l')
+			log = optarg;
+		else if (opt == 'k')
+			key = optarg;
+		else if (opt == 'n')
+			submit = false;
 	}
 	cli_operands(argc, argv, 0, usage);
 	if (!strcmp(sub, "prove") && index < 0 && !from)
 		cli_usage_error(usage, "prove needs --index or --from");
+	if (!strcmp(sub, "witness") && (!log || !key))
+		cli_usage_error(usage, "witness needs --log and --key");
 	if (strcmp(sub, "key") && strcmp(sub, "checkpoint") && strcmp(sub, "verify") &&
-	    strcmp(sub, "prove"))
+	    strcmp(sub, "prove") && strcmp(sub, "witness") && strcmp(sub, "witness-key"))
 		cli_usage_error(usage, "unknown subcommand \"%s\"", sub);
 	cli_open(&c);
 	if (!strcmp(sub, "key")) {
@@ -66,6 +84,19 @@ int cmd_ledger(int argc, char **argv)
 			else
 				printf("%s\n", vkey);
 		}
+	} else if (!strcmp(sub, "witness-key")) {
+		char vkey[300];
+		if ((r = cu_ledger_witness_key(c.core, vkey)) == 0) {
+			if (c.json)
+				out = json_pack("{s:s}", "vkey", vkey);
+			else
+				printf("%s\n", vkey);
+		}
+	} else if (!strcmp(sub, "witness")) {
+		if ((r = cu_ledger_witness(c.core, &out, log, key, submit)) == 0 && !c.json)
+			printf("cosigned %s at %lld entries%s\n", cu_json_str(out, "origin"),
+			       (long long)json_integer_value(json_object_get(out, "size")),
+			       submit ? "; the cosignature was accepted by the log" : "");
 	} else if (!strcmp(sub, "checkpoint")) {
 		if ((r = cu_ledger_checkpoint(c.core, &out, force)) == 0 && !c.json)
 			fputs(cu_json_str(out, "note"), stdout);

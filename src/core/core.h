@@ -141,6 +141,8 @@ int cu_evidence_write(cu_ingest *in, const void *data, size_t len);
 uint64_t cu_evidence_received(const cu_ingest *in);
 /* The SHA-256 (hex) the sender expects: commit refuses other content. */
 void cu_evidence_expect(cu_ingest *in, const char *sha256_hex);
+/* Whether the ingest's user may still add to its case, and the case is open. */
+int cu_evidence_authorised(cu_core *c, const cu_ingest *in);
 /* Whether the ingest was started by this user (uploads span requests). */
 bool cu_evidence_owned_by(const cu_ingest *in, const cu_actor *a);
 /*
@@ -221,6 +223,14 @@ int cu_ledger_record(cu_core *c, json_t **out, const char *kind, int64_t ref);
  */
 int cu_bundle_export(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
                      const int64_t *items, size_t n, const char *for_org, const char *path);
+/* Witnessing (witness.c): this node's cosignature key; the checkpoint as
+ * published (with the cosignatures it received); accepting a cosignature
+ * {size, cosignature, witness_key}; witnessing another log. */
+int cu_ledger_witness_key(cu_core *c, char vkey[300]);
+int cu_ledger_published(cu_core *c, char **out);
+int cu_ledger_cosignature_add(cu_core *c, json_t **out, const json_t *in);
+int cu_ledger_witness(cu_core *c, json_t **out, const char *log_url, const char *log_vkey,
+                      bool submit);
 /* Gives records written before the ledger existed their entries. */
 int cu_ledger_catch_up(cu_core *c);
 

@@ -290,15 +290,18 @@ int h_jit_case_add(cu_req *rq)
 
 int h_log_checkpoint(cu_req *rq)
 {
-	json_t *cp;
-	int r = cu_store_checkpoint_latest(cu_core_store(rq->core), &cp);
-	if (r == CU_ENOTFOUND)
-		return cu_error_set(r, "no checkpoint has been signed yet");
+	char *note;
+	int r = cu_ledger_published(rq->core, &note);
 	if (r)
 		return r;
-	r = cu_buf_puts(&rq->raw_out, cu_json_str(cp, "note"));
-	json_decref(cp);
+	r = cu_buf_puts(&rq->raw_out, note);
+	free(note);
 	return r;
+}
+
+int h_ledger_cosign(cu_req *rq)
+{
+	return cu_ledger_cosignature_add(rq->core, &rq->out, rq->body);
 }
 
 int h_ledger_checkpoint(cu_req *rq)

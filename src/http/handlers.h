@@ -39,6 +39,7 @@ int h_jit_member_add(cu_req *rq);
 int h_jit_case_add(cu_req *rq);
 int h_log_checkpoint(cu_req *rq);
 int h_log_tile(cu_req *rq);
+int h_ledger_cosign(cu_req *rq);
 int h_ledger_checkpoint(cu_req *rq);
 int h_ledger_inclusion(cu_req *rq);
 int h_ledger_consistency(cu_req *rq);

@@ -50,8 +50,10 @@ static int status_of(int code)
 	case CU_EDENIED: return 403;
 	case CU_ENOTFOUND: return 404;
 	case CU_EEXISTS:
-	case CU_ECONFLICT: return 409;
+	case CU_ECONFLICT:
+	case CU_EVERIFY: return 409; /* the stored state does not hold (integrity) */
 	case CU_ETOOBIG: return 413;
+	case CU_ERANGE: return 416;
 	default: return 500;
 	}
 }
@@ -70,6 +72,7 @@ static const char *reason_of(int status)
 	case 409: return "Conflict";
 	case 413: return "Payload Too Large";
 	case 415: return "Unsupported Media Type";
+	case 416: return "Range Not Satisfiable";
 	default: return "Internal Server Error";
 	}
 }
@@ -425,6 +428,11 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	}
 	goto out;
 fail:
+	if (r == CU_ERANGE) {
+		char cr[48];
+		snprintf(cr, sizeof(cr), "bytes */%llu", (unsigned long long)rq.stream.total);
+		add_header(req, "content-range", cr);
+	}
 	if (r == CU_EAUTH)
 		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, NULL,
 		               H2O_STRLIT("Bearer"));

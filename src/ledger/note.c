@@ -20,16 +20,26 @@ bool cu_note_name_valid(const char *name)
 	return true;
 }
 
-uint32_t cu_note_key_id(const char *name, const uint8_t pk[32])
+static uint32_t key_id(const char *name, uint8_t type, const uint8_t pk[32])
 {
 	size_t n = strlen(name);
 	uint8_t buf[CU_NOTE_NAME_MAX + 34], h[32];
 	memcpy(buf, name, n);
 	buf[n] = '\n';
-	buf[n + 1] = 0x01; /* Ed25519 */
+	buf[n + 1] = type;
 	memcpy(buf + n + 2, pk, 32);
 	cu_sha256(h, buf, n + 34);
 	return (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
+}
+
+uint32_t cu_note_key_id(const char *name, const uint8_t pk[32])
+{
+	return key_id(name, 0x01, pk); /* Ed25519 */
+}
+
+uint32_t cu_cosig_key_id(const char *name, const uint8_t pk[32])
+{
+	return key_id(name, 0x04, pk); /* cosignature/v1 */
 }
 
 static int parse_hex8(uint32_t *out, const char *s, size_t n)
@@ -49,7 +59,8 @@ static int parse_hex8(uint32_t *out, const char *s, size_t n)
 }
 
 /* name "+" hex8 "+" base64(0x01 ‖ 32 bytes): the shared shape of vkeys and skeys. */
-static int parse_key(char name[CU_NOTE_NAME_MAX], uint32_t *id, uint8_t key[32], const char *s)
+static int parse_key_type(char name[CU_NOTE_NAME_MAX], uint32_t *id, uint8_t key[32],
+                          const char *s, uint8_t type)
 {
 	const char *p1 = strchr(s, '+'), *p2 = p1 ? strchr(p1 + 1, '+') : NULL;
 	uint8_t raw[64];
@@ -60,10 +71,15 @@ static int parse_key(char name[CU_NOTE_NAME_MAX], uint32_t *id, uint8_t key[32],
 	memcpy(name, s, (size_t)(p1 - s));
 	name[p1 - s] = '\0';
 	if (!cu_note_name_valid(name) || parse_hex8(id, p1 + 1, (size_t)(p2 - p1 - 1)) != 0 ||
-	    cu_unbase64(raw, &n, sizeof(raw), p2 + 1) != 0 || n != 33 || raw[0] != 0x01)
+	    cu_unbase64(raw, &n, sizeof(raw), p2 + 1) != 0 || n != 33 || raw[0] != type)
 		return cu_error_set(CU_EINVALID, "malformed key");
 	memcpy(key, raw + 1, 32);
 	return 0;
+}
+
+static int parse_key(char name[CU_NOTE_NAME_MAX], uint32_t *id, uint8_t key[32], const char *s)
+{
+	return parse_key_type(name, id, key, s, 0x01);
 }
 
 int cu_note_vkey_parse(cu_note_verifier *out, const char *vkey)
@@ -212,6 +228,98 @@ int cu_note_open(char **text, int *verified, const char *note, size_t len,
 	memcpy(*text, note, split);
 	(*text)[split] = '\0';
 	return 0;
+}
+
+void cu_cosig_vkey_format(char out[300], const char *name, const uint8_t pk[32])
+{
+	uint8_t raw[33];
+	char b64[48];
+	raw[0] = 0x04;
+	memcpy(raw + 1, pk, 32);
+	cu_base64(b64, raw, sizeof(raw));
+	snprintf(out, 300, "%s+%08x+%s", name, cu_cosig_key_id(name, pk), b64);
+}
+
+int cu_cosig_vkey_parse(cu_note_verifier *out, const char *vkey)
+{
+	int r = parse_key_type(out->name, &out->id, out->pk, vkey, 0x04);
+	if (r)
+		return r;
+	char again[300];
+	cu_cosig_vkey_format(again, out->name, out->pk);
+	if (strcmp(again, vkey) != 0)
+		return cu_error_set(CU_EINVALID, "malformed witness key (or its hash does not match)");
+	return 0;
+}
+
+static int cosig_message(cu_buf *m, uint64_t ts, const char *text)
+{
+	cu_buf_init(m, 0);
+	return cu_buf_printf(m, "cosignature/v1\ntime %llu\n%s", (unsigned long long)ts, text);
+}
+
+int cu_cosign(char **line, const char *name, const cu_identity *id, uint64_t ts,
+              const char *text)
+{
+	uint8_t sig[76];
+	char b64[120];
+	cu_buf m;
+	int r;
+	*line = NULL;
+	if (!cu_note_name_valid(name) || !text_valid(text, strlen(text)))
+		return cu_error_set(CU_EINVALID, "invalid witness name or checkpoint text");
+	uint32_t kid = cu_cosig_key_id(name, id->pk);
+	for (int i = 0; i < 4; i++)
+		sig[i] = (uint8_t)(kid >> (24 - 8 * i));
+	for (int i = 0; i < 8; i++)
+		sig[4 + i] = (uint8_t)(ts >> (56 - 8 * i));
+	if ((r = cosig_message(&m, ts, text)) == 0)
+		r = cu_sign(sig + 12, id, m.data, m.len);
+	cu_buf_free(&m);
+	if (r)
+		return r;
+	cu_base64(b64, sig, sizeof(sig));
+	cu_buf b;
+	cu_buf_init(&b, 0);
+	if ((r = cu_buf_printf(&b, "%s%s %s\n", dash, name, b64)) != 0) {
+		cu_buf_free(&b);
+		return r;
+	}
+	*line = cu_buf_detach(&b);
+	return 0;
+}
+
+int cu_cosig_verify(uint64_t *ts, const char *line, const cu_note_verifier *w, const char *text)
+{
+	size_t dl = sizeof(dash) - 1, n = strlen(line);
+	char name[CU_NOTE_NAME_MAX], b64[200];
+	uint8_t sig[150];
+	size_t sn = 0;
+	if (n < dl || memcmp(line, dash, dl) != 0 || line[n - 1] != '\n')
+		return cu_error_set(CU_EINVALID, "malformed cosignature line");
+	const char *p = line + dl, *sp = strchr(p, ' ');
+	if (!sp || (size_t)(sp - p) >= sizeof(name) || (size_t)(line + n - 1 - sp - 1) >= sizeof(b64))
+		return cu_error_set(CU_EINVALID, "malformed cosignature line");
+	memcpy(name, p, (size_t)(sp - p));
+	name[sp - p] = '\0';
+	memcpy(b64, sp + 1, (size_t)(line + n - 1 - sp - 1));
+	b64[line + n - 1 - sp - 1] = '\0';
+	if (cu_unbase64(sig, &sn, sizeof(sig), b64) != 0 || sn != 76)
+		return cu_error_set(CU_EINVALID, "malformed cosignature");
+	uint32_t kid = (uint32_t)sig[0] << 24 | (uint32_t)sig[1] << 16 | (uint32_t)sig[2] << 8 | sig[3];
+	if (strcmp(name, w->name) != 0 || kid != w->id)
+		return cu_error_set(CU_EVERIFY, "the cosignature is not by witness %s", w->name);
+	uint64_t t = 0;
+	for (int i = 0; i < 8; i++)
+		t = t << 8 | sig[4 + i];
+	cu_buf m;
+	int r = cosig_message(&m, t, text);
+	if (r == 0 && cu_verify(sig + 12, w->pk, m.data, m.len) != 0)
+		r = cu_error_set(CU_EVERIFY, "the cosignature of %s does not verify", w->name);
+	cu_buf_free(&m);
+	if (r == 0)
+		*ts = t;
+	return r;
 }
 
 int cu_checkpoint_format(char **out, const char *origin, int64_t size, const uint8_t root[32])

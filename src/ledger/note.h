@@ -49,6 +49,20 @@ int cu_note_sign(char **out, const char *text, const char *name, const cu_identi
 int cu_note_open(char **text, int *verified, const char *note, size_t len,
                  const cu_note_verifier *vs, int nv);
 
+/*
+ * C2SP tlog-cosignature/v1: a witness signs "cosignature/v1\ntime T\n" and the
+ * checkpoint text; its signature line carries key id ‖ T (8 bytes, big
+ * endian) ‖ signature; its key id and vkey use the type byte 0x04.
+ */
+uint32_t cu_cosig_key_id(const char *name, const uint8_t pk[32]);
+void cu_cosig_vkey_format(char out[300], const char *name, const uint8_t pk[32]);
+int cu_cosig_vkey_parse(cu_note_verifier *out, const char *vkey);
+/* *line: "— name base64(...)\n" cosigning checkpoint text at time ts. */
+int cu_cosign(char **line, const char *name, const cu_identity *id, uint64_t ts,
+              const char *text);
+/* Verifies a cosignature line over a checkpoint text; *ts its time. */
+int cu_cosig_verify(uint64_t *ts, const char *line, const cu_note_verifier *w, const char *text);
+
 typedef struct cu_checkpoint {
 	char origin[CU_NOTE_NAME_MAX];
 	int64_t size;

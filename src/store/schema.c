@@ -257,6 +257,27 @@ static const char *const m3[] = {
 	NULL,
 };
 
-const char *const *const cu_schema_migrations[] = {m1, m2, m3};
+/*
+ * 4: witnessing. witness_state is what this node, as a witness, last saw of
+ * each log it watches; cosignatures are what witnesses sent for this log's
+ * checkpoints, published with them.
+ */
+static const char *const m4[] = {
+	"CREATE TABLE witness_state (\n"
+	"  origin TEXT PRIMARY KEY,\n"
+	"  size INTEGER NOT NULL,\n"
+	"  root BLOB NOT NULL CHECK (length(root) = 32),\n"
+	"  note TEXT NOT NULL,\n"
+	"  at TEXT NOT NULL) WITHOUT ROWID;\n"
+	"CREATE TABLE cosignatures (\n"
+	"  size INTEGER NOT NULL REFERENCES checkpoints(size),\n"
+	"  witness TEXT NOT NULL,\n"
+	"  line TEXT NOT NULL,\n"
+	"  at TEXT NOT NULL,\n"
+	"  PRIMARY KEY (size, witness)) WITHOUT ROWID;\n",
+	NULL,
+};
+
+const char *const *const cu_schema_migrations[] = {m1, m2, m3, m4};
 
 const int cu_schema_count = sizeof(cu_schema_migrations) / sizeof(cu_schema_migrations[0]);

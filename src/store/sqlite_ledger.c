@@ -202,3 +202,64 @@ int cu_store_item_registration(cu_store *s, int64_t *seq, int64_t item_id)
 	return rc == SQLITE_DONE ? cu_error_set(CU_ENOTFOUND, "no registration of item %lld",
 	                                        (long long)item_id) : sq_dberr(s, rc, "events");
 }
+
+int cu_store_checkpoint_get(cu_store *s, json_t **out, int64_t size)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT " CHECKPOINT_COLS " WHERE size = ?1");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, size);
+	return sq_row(s, out, st, "checkpoint");
+}
+
+int cu_store_witness_get(cu_store *s, json_t **out, const char *origin)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT size, lower(hex(root)) AS root, note, at"
+	                              " FROM witness_state WHERE origin = ?1");
+	if (!st)
+		return CU_EDB;
+	sq_bind_text(st, 1, origin);
+	return sq_row(s, out, st, "witness state");
+}
+
+int cu_store_witness_put(cu_store *s, const char *origin, int64_t size, const uint8_t root[32],
+                         const char *note, const char *at)
+{
+	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO witness_state(origin, size, root, note, at)"
+	                              " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(origin) DO UPDATE"
+	                              " SET size = excluded.size, root = excluded.root,"
+	                              " note = excluded.note, at = excluded.at");
+	if (!st)
+		return CU_EDB;
+	sq_bind_text(st, 1, origin);
+	sqlite3_bind_int64(st, 2, size);
+	sqlite3_bind_blob(st, 3, root, 32, SQLITE_TRANSIENT);
+	sq_bind_text(st, 4, note);
+	sq_bind_text(st, 5, at);
+	return sq_exec(s, st, "witness state");
+}
+
+int cu_store_cosignature_add(cu_store *s, int64_t size, const char *witness, const char *line,
+                             const char *at)
+{
+	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO cosignatures(size, witness, line, at)"
+	                              " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(size, witness) DO UPDATE"
+	                              " SET line = excluded.line, at = excluded.at");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, size);
+	sq_bind_text(st, 2, witness);
+	sq_bind_text(st, 3, line);
+	sq_bind_text(st, 4, at);
+	return sq_exec(s, st, "cosignature");
+}
+
+int cu_store_cosignatures(cu_store *s, json_t **out, int64_t size)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT witness, line, at FROM cosignatures WHERE size = ?1"
+	                              " ORDER BY witness");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, size);
+	return sq_rows(s, out, st, "cosignatures");
+}

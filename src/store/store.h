@@ -265,5 +265,14 @@ int cu_store_checkpoint_add(cu_store *s, int64_t size, const uint8_t root[32], c
 /* {size, root (hex), note, at}; CU_ENOTFOUND if none yet. */
 int cu_store_checkpoint_latest(cu_store *s, json_t **out);
 int cu_store_checkpoint_list(cu_store *s, json_t **out);
+int cu_store_checkpoint_get(cu_store *s, json_t **out, int64_t size);
+
+/* Witnessing: what this node last saw of a log; cosignatures of this log. */
+int cu_store_witness_get(cu_store *s, json_t **out, const char *origin); /* {size, root, note} */
+int cu_store_witness_put(cu_store *s, const char *origin, int64_t size, const uint8_t root[32],
+                         const char *note, const char *at);
+int cu_store_cosignature_add(cu_store *s, int64_t size, const char *witness, const char *line,
+                             const char *at);
+int cu_store_cosignatures(cu_store *s, json_t **out, int64_t size);
 
 #endif
