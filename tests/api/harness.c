@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -288,10 +291,18 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
 		/* A new answer (e.g. after 100 Continue): forget the previous headers. */
 		r->content_type[0] = r->www_authenticate[0] = r->allow[0] = '\0';
+		r->content_length[0] = r->content_range[0] = r->repr_digest[0] = '\0';
+		r->x_content_sha256[0] = r->content_disposition[0] = '\0';
 	}
 	header_value(r->content_type, sizeof(r->content_type), p, len, "content-type");
 	header_value(r->www_authenticate, sizeof(r->www_authenticate), p, len, "www-authenticate");
 	header_value(r->allow, sizeof(r->allow), p, len, "allow");
+	header_value(r->content_length, sizeof(r->content_length), p, len, "content-length");
+	header_value(r->content_range, sizeof(r->content_range), p, len, "content-range");
+	header_value(r->repr_digest, sizeof(r->repr_digest), p, len, "repr-digest");
+	header_value(r->x_content_sha256, sizeof(r->x_content_sha256), p, len, "x-content-sha256");
+	header_value(r->content_disposition, sizeof(r->content_disposition), p, len,
+	             "content-disposition");
 	return len;
 }
 
@@ -323,6 +334,8 @@ int api_send(const api_req *rq, api_resp *out)
 		h = curl_slist_append(h, auth);
 	}
 	h = curl_slist_append(h, "Expect:"); /* no 100-continue round trip */
+	for (size_t i = 0; i < sizeof(rq->headers) / sizeof(rq->headers[0]) && rq->headers[i]; i++)
+		h = curl_slist_append(h, rq->headers[i]);
 	if (rq->body) {
 		const char *type = rq->content_type ? rq->content_type : "application/json";
 		if (*type)
@@ -331,7 +344,8 @@ int api_send(const api_req *rq, api_resp *out)
 			snprintf(ct, sizeof(ct), "Content-Type:"); /* curl: send none */
 		h = curl_slist_append(h, ct);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-		                 (curl_off_t)(rq->body_len ? rq->body_len : strlen(rq->body)));
+		                 (curl_off_t)(rq->body_len || rq->empty_body ? rq->body_len :
+		                              strlen(rq->body)));
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->body);
 		if (strcmp(method, "POST") != 0)
 			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
@@ -479,6 +493,50 @@ void api_urlencode(char *out, size_t n, const char *s)
 		}
 	}
 	out[o] = '\0';
+}
+
+long api_put_raw(const char *token, const char *path, const void *data, size_t len,
+                 json_t **json)
+{
+	api_resp r;
+	api_req rq = {.method = "PUT", .path = path, .token = token,
+	              .body = len ? data : "", .body_len = len, .empty_body = true,
+	              .content_type = "application/octet-stream"};
+	int rc = api_send(&rq, &r);
+	long status = rc == 0 ? r.status : 0;
+	if (json) {
+		*json = rc == 0 ? r.json : NULL;
+		if (rc == 0)
+			r.json = NULL;
+	}
+	api_resp_free(&r);
+	return status;
+}
+
+int api_raw_connect(void)
+{
+	/* api_srv.url is "http://127.0.0.1:PORT" (the server listens on loopback). */
+	const char *hostport = api_srv.url + strlen("http://");
+	const char *colon = strrchr(hostport, ':');
+	if (strncmp(api_srv.url, "http://", 7) != 0 || !colon)
+		return -1;
+	char host[64];
+	snprintf(host, sizeof(host), "%.*s", (int)(colon - hostport), hostport);
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port <= 0 || port > 65535)
+		return -1;
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
+		return -1;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 int64_t api_case_create(const char *token, const char *json_text)

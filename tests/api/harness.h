@@ -56,6 +56,12 @@ typedef struct api_resp {
 	char content_type[128];
 	char www_authenticate[128];
 	char allow[128];
+	/* Headers of content downloads (empty when absent). */
+	char content_length[32];
+	char content_range[128];
+	char repr_digest[128];
+	char x_content_sha256[80];
+	char content_disposition[256];
 	long connects;     /* new connections this exchange opened (0: kept alive) */
 } api_resp;
 void api_resp_free(api_resp *r);
@@ -70,6 +76,8 @@ typedef struct api_req {
 	size_t body_len;          /* 0: strlen(body) */
 	const char *content_type; /* NULL: application/json when there is a body; "" omits it */
 	const char *base;         /* NULL: api_srv.url */
+	const char *headers[4];   /* extra request header lines ("Range: bytes=0-9"); NULL ends */
+	bool empty_body;          /* send body as is even when body_len is 0 (an empty PUT) */
 } api_req;
 
 /*
@@ -127,6 +135,16 @@ bool api_has_id(const int64_t *ids, size_t n, int64_t id);
 
 /* The entry of org in a case document's participants, or NULL. */
 json_t *api_participant(const json_t *case_doc, const char *org);
+
+/*
+ * PUTs len raw bytes (application/octet-stream) to path; returns the status
+ * (0: no answer) and the JSON answer in *json if json is not NULL.
+ */
+long api_put_raw(const char *token, const char *path, const void *data, size_t len,
+                 json_t **json);
+
+/* A new TCP connection to the server (for requests curl will not send), or -1. */
+int api_raw_connect(void);
 
 /* Milliseconds since an arbitrary point. */
 int64_t api_now_ms(void);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "harness.h"
 #include "http/route.h"
@@ -127,9 +128,13 @@ static void test_api_openapi__lists_every_route(void **state)
 
 /* ---- calling every operation ------------------------------------------ */
 
-static char *tok_se, *tok_seadmin, *tok_admin, *tok_logout;
+static char *tok_se, *tok_seadmin, *tok_admin, *tok_logout, *tok_rs;
 static int64_t jit_id;
 static char token_id[32];
+
+/* The content every evidence operation works on: the examples' "hello". */
+static const char hello_sha[] =
+	"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
 
 static int64_t fresh_case(void)
 {
@@ -139,11 +144,133 @@ static int64_t fresh_case(void)
 	                               "\"COV-RS-1\"},{\"org\":\"ME\"}]}");
 }
 
-/* path with its {params} filled for an operation; false if a parameter is unknown. */
-static bool fill(char *out, size_t n, const char *path)
+/* POST as se, asserting want; the integer field key of the answer (0 if none). */
+static int64_t post_id(const char *token, const char *path, const char *body, long want,
+                       const char *key)
 {
-	size_t o = 0;
-	for (const char *p = path; *p && o + 32 < n;) {
+	long st = 0;
+	json_t *out = NULL;
+	api_request("POST", path, token, body, &st, &out);
+	if (st != want) {
+		char *t = out ? json_dumps(out, JSON_COMPACT) : NULL;
+		fprintf(stderr, "POST %s answered %ld: %s\n", path, st, t ? t : "");
+		free(t);
+	}
+	assert_int_equal(st, want);
+	int64_t v = json_integer_value(json_object_get(out, key));
+	json_decref(out);
+	return v;
+}
+
+/* An upload session in a fresh case; with content, "hello" already sent. */
+static void fresh_upload(char *id, size_t n, bool content)
+{
+	char path[128];
+	long st = 0;
+	json_t *out = NULL;
+	snprintf(path, sizeof(path), "/api/v1/cases/%lld/uploads", (long long)fresh_case());
+	api_request("POST", path, tok_se, "{\"title\":\"Coverage\"}", &st, &out);
+	assert_int_equal(st, 201);
+	snprintf(id, n, "%s", json_string_value(json_object_get(out, "id")));
+	json_decref(out);
+	if (content) {
+		snprintf(path, sizeof(path), "/api/v1/uploads/%s?offset=0", id);
+		assert_int_equal(api_put_raw(tok_se, path, "hello", 5, NULL), 200);
+	}
+}
+
+/* A registered item ("hello") in a fresh case of se's; *case_id gets the case. */
+static int64_t fresh_item(int64_t *case_id)
+{
+	char id[64], path[128], body[128];
+	fresh_upload(id, sizeof(id), true);
+	snprintf(path, sizeof(path), "/api/v1/uploads/%s/complete", id);
+	snprintf(body, sizeof(body), "{\"sha256\":\"%s\"}", hello_sha);
+	long st = 0;
+	json_t *out = NULL;
+	api_request("POST", path, tok_se, body, &st, &out);
+	assert_int_equal(st, 201);
+	int64_t item = json_integer_value(json_object_get(out, "id"));
+	if (case_id)
+		*case_id = json_integer_value(json_object_get(out, "case_id"));
+	json_decref(out);
+	return item;
+}
+
+/*
+ * A grant of one of se's items to the ICC; made by rs (a participant) it waits
+ * for se's consent, made by se it is in force.
+ */
+static int64_t fresh_grant(bool pending)
+{
+	int64_t cid, item = fresh_item(&cid);
+	char body[256];
+	snprintf(body, sizeof(body), "{\"case\":%lld,\"items\":[%lld],\"org\":\"ICC\","
+	         "\"legal_basis\":\"Art. 93(10) Rome Statute request\"}", (long long)cid,
+	         (long long)item);
+	return post_id(pending ? tok_rs : tok_se, "/api/v1/grants", body, 201, "id");
+}
+
+/* A request the test makes for an operation: its URL, and a body other than the example. */
+typedef struct call {
+	char url[256];
+	char *body;       /* NULL: the example (or {}) */
+	const char *type; /* content type of body */
+	bool raw;         /* send body as is, even without a JSON request body in the document */
+} call;
+
+/* Fills path's {params} for an operation and picks its body; false if a parameter is unknown. */
+/*
+ * A real cosignature of the server's latest checkpoint: a second node,
+ * initialised for the purpose, witnesses it without submitting, and the test
+ * submits what it produced.
+ */
+static char *cosignature(void)
+{
+	char dir[] = "/tmp/cu-witness-XXXXXX", cmd[1200], vkey[400], line[600];
+	const char *bin = getenv("CU_BIN");
+	assert_non_null(mkdtemp(dir));
+	assert_non_null(bin);
+	snprintf(cmd, sizeof(cmd), "CUSTODIA_PASSWORD=witness-pw '%s' init --data '%s/w' "
+	         ">/dev/null && '%s' ledger key --data '%s'", bin, dir, bin, api_srv.data);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_non_null(fgets(vkey, sizeof(vkey), p));
+	pclose(p);
+	vkey[strcspn(vkey, "\n")] = '\0';
+	snprintf(cmd, sizeof(cmd), "'%s' ledger witness --no-submit --json --log '%s' --key '%s' "
+	         "--data '%s/w'", bin, api_srv.url, vkey, dir);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t n = fread(line, 1, sizeof(line) - 1, p);
+	line[n] = '\0';
+	assert_int_equal(pclose(p), 0);
+	json_t *w = json_loads(line, 0, NULL);
+	assert_non_null(w);
+	json_t *body = json_pack("{s:O,s:O,s:O}", "size", json_object_get(w, "size"), "cosignature",
+	                         json_object_get(w, "cosignature"), "witness_key",
+	                         json_object_get(w, "witness_key"));
+	char *text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	json_decref(w);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fail_msg("cannot remove %s", dir);
+	return text;
+}
+
+static bool fill(call *cl, const char *method, const char *path)
+{
+	char *out = cl->url;
+	size_t n = sizeof(cl->url), o = 0;
+	int64_t case_id = 0;
+	bool evidence = !strncmp(path, "/api/v1/evidence/", 17);
+	bool uploads = !strncmp(path, "/api/v1/uploads/", 16);
+	bool grants = !strncmp(path, "/api/v1/grants/", 15);
+	cl->body = NULL;
+	cl->type = NULL;
+	cl->raw = false;
+	for (const char *p = path; *p && o + 64 < n;) {
 		if (*p != '{') {
 			out[o++] = *p++;
 			continue;
@@ -151,24 +278,75 @@ static bool fill(char *out, size_t n, const char *path)
 		const char *end = strchr(p, '}');
 		size_t len = (size_t)(end - p + 1);
 		char val[64];
-		if (!strncmp(p, "{id}", len) && !strncmp(path, "/api/v1/cases/", 14))
-			snprintf(val, sizeof(val), "%lld", (long long)fresh_case());
-		else if (!strncmp(p, "{id}", len) && !strncmp(path, "/api/v1/jits/", 13))
+		if (!strncmp(p, "{id}", len) && !strncmp(path, "/api/v1/cases/", 14)) {
+			case_id = fresh_case();
+			snprintf(val, sizeof(val), "%lld", (long long)case_id);
+		} else if (!strncmp(p, "{hold}", len) && case_id) {
+			char hp[96];
+			snprintf(hp, sizeof(hp), "/api/v1/cases/%lld/holds", (long long)case_id);
+			json_t *out_doc = NULL;
+			long st = 0;
+			api_request("POST", hp, tok_se, "{\"reason\":\"appeal pending\"}", &st, &out_doc);
+			assert_int_equal(st, 201);
+			snprintf(val, sizeof(val), "%lld", (long long)json_integer_value(json_object_get(
+			         json_array_get(json_object_get(out_doc, "holds"), 0), "id")));
+			json_decref(out_doc);
+		} else if (!strncmp(p, "{id}", len) && !strncmp(path, "/api/v1/jits/", 13)) {
 			snprintf(val, sizeof(val), "%lld", (long long)jit_id);
-		else if (!strncmp(p, "{id}", len) && !strncmp(path, "/api/v1/tokens/", 15))
+		} else if (!strncmp(p, "{id}", len) && !strncmp(path, "/api/v1/tokens/", 15)) {
 			snprintf(val, sizeof(val), "%s", token_id);
-		else if (!strncmp(p, "{code}", len))
+		} else if (!strncmp(p, "{id}", len) && uploads) {
+			/* complete needs content whose digest is the example's */
+			fresh_upload(val, sizeof(val), strstr(path, "/complete") != NULL);
+		} else if (!strncmp(p, "{id}", len) && evidence) {
+			snprintf(val, sizeof(val), "%lld", (long long)fresh_item(NULL));
+		} else if (!strncmp(p, "{id}", len) && grants) {
+			snprintf(val, sizeof(val), "%lld",
+			         (long long)fresh_grant(strstr(path, "/consent") != NULL));
+		} else if (!strncmp(p, "{code}", len)) {
 			snprintf(val, sizeof(val), "SE");
-		else if (!strncmp(p, "{org}", len))
+		} else if (!strncmp(p, "{org}", len)) {
 			snprintf(val, sizeof(val), "RS");
-		else if (!strncmp(p, "{username}", len))
+		} else if (!strncmp(p, "{username}", len)) {
 			snprintf(val, sizeof(val), "se");
-		else
+		} else if (!strncmp(p, "{index}", len)) {
+			snprintf(val, sizeof(val), "0"); /* the ledger's first entry */
+		} else if (!strncmp(p, "{tile*}", len)) {
+			snprintf(val, sizeof(val), "0/000.p/1"); /* the first hash, as a partial tile */
+		} else {
 			return false;
+		}
 		o += (size_t)snprintf(out + o, n - o, "%s", val);
 		p = end + 1;
 	}
 	out[o] = '\0';
+	/* Query parameters a route requires (the ledger's proofs of its first entry). */
+	static const struct {
+		const char *path, *query;
+	} queries[] = {
+		{"/api/v1/ledger/proof/inclusion", "?index=0&size=1"},
+		{"/api/v1/ledger/proof/consistency", "?from=1&to=1"},
+	};
+	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++)
+		if (!strcmp(path, queries[i].path))
+			snprintf(out + o, n - o, "%s", queries[i].query);
+	if (uploads && !strcmp(method, "put")) {
+		/* A raw chunk at ?offset=0. */
+		snprintf(out + o, n - o, "?offset=0");
+		cl->body = strdup("hello");
+		cl->type = "application/octet-stream";
+		cl->raw = true;
+	} else if (!strcmp(method, "post") && !strcmp(path, "/api/v1/ledger/cosignatures")) {
+		cl->body = cosignature();
+	} else if (!strcmp(method, "post") && !strcmp(path, "/api/v1/grants")) {
+		/* The example names a demo case se does not see: share one of se's items. */
+		int64_t cid, item = fresh_item(&cid);
+		char body[256];
+		snprintf(body, sizeof(body), "{\"case\":%lld,\"items\":[%lld],\"org\":\"ICC\","
+		         "\"legal_basis\":\"Art. 93(10) Rome Statute request\"}", (long long)cid,
+		         (long long)item);
+		cl->body = strdup(body);
+	}
 	return true;
 }
 
@@ -186,6 +364,15 @@ static const char *caller(const char *method, const char *path, const json_t *op
 	return tok_se;
 }
 
+/* The route table's entry for a documented operation. */
+static const cu_route *route_of(const char *method, const char *path)
+{
+	for (int i = 0; i < cu_nroutes; i++)
+		if (!strcasecmp(cu_routes[i].method, method) && !strcmp(cu_routes[i].path, path))
+			return &cu_routes[i];
+	return NULL;
+}
+
 static void test_api_openapi__every_operation_answers(void **state)
 {
 	(void)state;
@@ -193,6 +380,7 @@ static void test_api_openapi__every_operation_answers(void **state)
 	tok_seadmin = api_login_demo("se-admin");
 	tok_admin = api_login_demo("admin");
 	tok_logout = api_login_demo("se");
+	tok_rs = api_login_demo("rs");
 	json_t *out = NULL;
 	assert_int_equal(api_requestj("POST", "/api/v1/jits", tok_se, json_pack(
 		"{s:s,s:s,s:s}", "name", "Coverage JIT", "signed_on", "2026-01-01", "expires_on",
@@ -207,12 +395,15 @@ static void test_api_openapi__every_operation_answers(void **state)
 	json_t *paths = json_object_get(doc, "paths");
 	const char *path, *method;
 	json_t *item, *op;
-	size_t total = 0, called = 0, failures = 0;
+	size_t total = 0, called = 0, failures = 0, streams = 0, raws = 0;
 	json_object_foreach(paths, path, item) {
 		json_object_foreach(item, method, op) {
-			char url[256], m[8];
+			char m[8];
+			call cl;
 			total++;
-			if (!fill(url, sizeof(url), path)) {
+			const cu_route *rt = route_of(method, path);
+			assert_non_null(rt);
+			if (!fill(&cl, method, path)) {
 				fprintf(stderr, "%s %s: a path parameter this test cannot fill\n",
 				        method, path);
 				failures++;
@@ -225,11 +416,12 @@ static void test_api_openapi__every_operation_answers(void **state)
 			json_t *media = json_object_get(json_object_get(json_object_get(op,
 			                "requestBody"), "content"), "application/json");
 			json_t *example = json_object_get(media, "example");
-			char *body = example ? json_dumps(example, JSON_COMPACT | JSON_ENCODE_ANY) :
+			char *body = cl.body ? cl.body :
+			             example ? json_dumps(example, JSON_COMPACT | JSON_ENCODE_ANY) :
 			             media ? strdup("{}") : NULL;
 			api_resp r;
-			api_req rq = {.method = m, .path = url, .token = caller(method, path, op),
-			              .body = body};
+			api_req rq = {.method = m, .path = cl.url, .token = caller(method, path, op),
+			              .body = body, .content_type = cl.type};
 			int rc = api_send(&rq, &r);
 			called++;
 			/* The documented success status. */
@@ -244,15 +436,37 @@ static void test_api_openapi__every_operation_answers(void **state)
 			bool routing_miss = r.status == 404 && msg && !strcmp(msg, "no such route");
 			if (rc != 0 || r.status == 405 || r.status >= 500 || routing_miss ||
 			    r.status != want) {
-				fprintf(stderr, "%s %s (as documented: %ld) -> %ld %s\n", m, url, want,
+				fprintf(stderr, "%s %s (as documented: %ld) -> %ld %s\n", m, cl.url, want,
 				        r.status, r.body ? r.body : "");
 				failures++;
 			}
-			/* Success answers are JSON unless 204. */
-			if (r.status >= 200 && r.status < 300 && r.status != 204 && !r.json) {
-				fprintf(stderr, "%s %s: a %ld answer that is not JSON\n", m, url,
+			if (rt->kind == CU_ROUTE_STREAM) {
+				/* Content, not JSON: the example item's bytes and digest. */
+				streams++;
+				if (r.status != 200 || r.len != 5 || memcmp(r.body, "hello", 5) != 0 ||
+				    strcmp(r.x_content_sha256, hello_sha) != 0) {
+					fprintf(stderr, "%s %s: not the item's content\n", m, cl.url);
+					failures++;
+				}
+			} else if (rt->kind == CU_ROUTE_TEXT) {
+				/* Text or bytes by design (C2SP checkpoints and tiles): not empty. */
+				if (r.status == 200 && r.len == 0) {
+					fprintf(stderr, "%s %s: an empty answer\n", m, cl.url);
+					failures++;
+				}
+			} else if (r.status >= 200 && r.status < 300 && r.status != 204 && !r.json) {
+				/* Success answers are JSON unless 204. */
+				fprintf(stderr, "%s %s: a %ld answer that is not JSON\n", m, cl.url,
 				        r.status);
 				failures++;
+			}
+			if (rt->kind == CU_ROUTE_RAW) {
+				/* The raw chunk was taken: the session moved to offset 5. */
+				raws++;
+				if (json_integer_value(json_object_get(r.json, "offset")) != 5) {
+					fprintf(stderr, "%s %s: the chunk was not taken\n", m, cl.url);
+					failures++;
+				}
 			}
 			api_resp_free(&r);
 			free(body);
@@ -262,6 +476,8 @@ static void test_api_openapi__every_operation_answers(void **state)
 	assert_int_equal(called, total);
 	assert_int_equal(total, (size_t)cu_nroutes);
 	assert_int_equal(failures, 0);
+	assert_int_equal(streams, 1);
+	assert_int_equal(raws, 1);
 	/* The logout token is gone, the others still work. */
 	assert_int_equal(api_getf(tok_logout, NULL, "/api/v1/me"), 401);
 	assert_int_equal(api_getf(tok_se, NULL, "/api/v1/me"), 200);
@@ -269,6 +485,72 @@ static void test_api_openapi__every_operation_answers(void **state)
 	free(tok_seadmin);
 	free(tok_admin);
 	free(tok_logout);
+	free(tok_rs);
+}
+
+/*
+ * Operations whose bodies are not JSON say so: the chunk upload takes any
+ * bytes, the download answers the item's own media type, 206 for a range,
+ * and takes a Range header.
+ */
+static void test_api_openapi__binary_bodies_are_documented(void **state)
+{
+	(void)state;
+	json_t *paths = json_object_get(doc, "paths");
+	size_t problems = 0, checked = 0;
+	for (int i = 0; i < cu_nroutes; i++) {
+		const cu_route *rt = &cu_routes[i];
+		if (rt->kind != CU_ROUTE_RAW && rt->kind != CU_ROUTE_STREAM)
+			continue;
+		char m[8];
+		size_t k;
+		for (k = 0; rt->method[k] && k < sizeof(m) - 1; k++)
+			m[k] = (char)(rt->method[k] | 0x20);
+		m[k] = '\0';
+		json_t *op = json_object_get(json_object_get(paths, rt->path), m);
+		assert_non_null(op);
+		checked++;
+		if (rt->kind == CU_ROUTE_RAW) {
+			json_t *content = json_object_get(json_object_get(op, "requestBody"), "content");
+			bool binary = json_object_get(content, "application/octet-stream") ||
+			              json_object_get(content, "*/*");
+			if (!binary) {
+				fprintf(stderr, "%s %s: no raw request body documented\n", rt->method,
+				        rt->path);
+				problems++;
+			}
+		} else {
+			json_t *resp = json_object_get(op, "responses");
+			json_t *ok = json_object_get(json_object_get(resp, "200"), "content");
+			bool binary = json_object_get(ok, "application/octet-stream") ||
+			              json_object_get(ok, "*/*");
+			if (!binary || json_object_get(ok, "application/json")) {
+				fprintf(stderr, "%s %s: its 200 answer is documented as JSON\n", rt->method,
+				        rt->path);
+				problems++;
+			}
+			if (!json_object_get(resp, "206")) {
+				fprintf(stderr, "%s %s: 206 (a range) is not documented\n", rt->method,
+				        rt->path);
+				problems++;
+			}
+			bool range = false;
+			size_t j;
+			json_t *prm;
+			json_array_foreach(json_object_get(op, "parameters"), j, prm) {
+				const char *name = json_string_value(json_object_get(prm, "name"));
+				const char *in = json_string_value(json_object_get(prm, "in"));
+				range |= name && in && !strcasecmp(name, "Range") && !strcmp(in, "header");
+			}
+			if (!range) {
+				fprintf(stderr, "%s %s: the Range header is not documented\n", rt->method,
+				        rt->path);
+				problems++;
+			}
+		}
+	}
+	assert_true(checked >= 2); /* the chunk upload and the download at least */
+	assert_int_equal(problems, 0);
 }
 
 int main(void)
@@ -277,6 +559,7 @@ int main(void)
 		cmocka_unit_test(test_api_openapi__document_is_valid),
 		cmocka_unit_test(test_api_openapi__lists_every_route),
 		cmocka_unit_test(test_api_openapi__every_operation_answers),
+		cmocka_unit_test(test_api_openapi__binary_bodies_are_documented),
 	};
 	return cmocka_run_group_tests_name("api_openapi", tests, setup, teardown);
 }

@@ -1,0 +1,397 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# End-to-end tests of custodia evidence on the demo data: ingest, read, custody, integrity,
+# sharing with the originator's consent, erasure, retention and legal holds.
+#
+# Usage: CU_BIN=/path/to/custodia sh test_cli_evidence.sh
+# Prints one line per check and ends with "N passed, M failed"; exits 1 if any check failed.
+# Needs jq and sha256sum. Everything happens in a temporary directory removed on exit.
+
+set -u
+
+B=${CU_BIN:?CU_BIN must name the custodia binary}
+case $B in /*) ;; *) B=$(pwd)/$B ;; esac
+for tool in jq sha256sum; do
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		echo "test_cli_evidence.sh: $tool is required" >&2
+		exit 2
+	fi
+done
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/cu-cli-ev-XXXXXX") || exit 2
+trap 'rm -rf "$T"' EXIT
+trap 'exit 130' INT TERM HUP
+cd "$T" || exit 2
+unset CUSTODIA_DATA CUSTODIA_USER CUSTODIA_PASSWORD
+umask 022
+
+passed=0
+failed=0
+OUT=$T/out
+ERR=$T/err
+TODAY=$(date -u +%Y-%m-%d)
+
+pass() {
+	passed=$((passed + 1))
+	echo "ok   $*"
+}
+
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL $*"
+}
+
+# Shows the last command's output under a failed check.
+show() {
+	sed -n '1,8s/^/     | out: /p' "$OUT"
+	sed -n '1,8s/^/     | err: /p' "$ERR"
+}
+
+# run COMMAND ARGS...: runs with stdin from /dev/null; sets rc, $OUT, $ERR.
+run() {
+	"$@" >"$OUT" 2>"$ERR" </dev/null
+	rc=$?
+}
+
+# expect RC DESCRIPTION COMMAND ARGS...: runs and checks the exit code.
+expect() {
+	want=$1 desc=$2
+	shift 2
+	run "$@"
+	if [ "$rc" = "$want" ]; then
+		pass "$desc"
+	else
+		fail "$desc (exit $rc, want $want)"
+		show
+	fi
+}
+
+# check DESCRIPTION COMMAND ARGS...: passes if the command succeeds.
+check() {
+	desc=$1
+	shift
+	if "$@" >/dev/null 2>&1; then
+		pass "$desc"
+	else
+		fail "$desc"
+		show
+	fi
+}
+
+# jqt DESCRIPTION FILTER: passes if $OUT holds one JSON value and FILTER is true of it.
+jqt() {
+	if [ "$(jq -s length "$OUT" 2>/dev/null)" = 1 ] && jq -e "$2" "$OUT" >/dev/null 2>&1; then
+		pass "$1"
+	else
+		fail "$1 (jq: $2)"
+		show
+	fi
+}
+
+has_out() { grep -q -e "$1" "$OUT"; }
+has_err() { grep -q -e "$1" "$ERR"; }
+lacks_out() { ! grep -q -F -e "$1" "$OUT"; }
+err_empty() { [ ! -s "$ERR" ]; }
+out_lines() { [ "$(wc -l <"$OUT")" -eq "$1" ]; }
+
+# ev [ARGS...]: custodia evidence on the demo data.
+ev() { "$B" evidence "$@"; }
+
+# count REF USER: how many items USER sees in case REF (a value equal to no other if unknown).
+count() {
+	_c=$("$B" evidence list --case "$1" --as "$2" --json 2>/dev/null | jq length 2>/dev/null)
+	case $_c in
+	'' | *[!0-9]*) echo "unknown-$(date +%s%N)" ;;
+	*) echo "$_c" ;;
+	esac
+}
+
+# blobs: the blob files of the vault (not the temporary ones), sorted.
+blobs() { find "$D/blobs" -mindepth 2 -type f ! -path "$D/blobs/tmp/*" | sort; }
+
+# ---- the demo data ---------------------------------------------------------------
+
+D=$T/demo
+expect 0 "demo --no-serve loads the scenario with its evidence" "$B" demo --data "$D" --no-serve
+export CUSTODIA_DATA="$D"
+expect 0 "evidence list --case 2026/0001 as se" ev list --case 2026/0001 --as se --json
+jqt "... the three items of the Swedish case" 'map(.id) == [1, 2, 3]'
+jqt "... item 3 came from RS" '.[2].originator == "RS" and .[2].registered_by == "rs"'
+expect 0 "evidence list as icc (what was shared with the ICC)" ev list --as icc --json
+jqt "... exactly item 5, of 2022/0001" 'map(.id) == [5] and .[0].case_reference == "2022/0001"'
+
+expect 0 "custodia evidence --help exits 0" ev --help
+check "... listing every subcommand" sh -c 'for s in add list show get custody share grants consent revoke erase verify retention hold trigger; do grep -q "custodia evidence $s" "$1" || exit 1; done' sh "$OUT"
+expect 1 "evidence without a subcommand exits 1" ev
+expect 1 "evidence with an unknown subcommand exits 1" ev frobnicate --as se
+expect 1 "evidence add without --case exits 1" ev add --as se "$T"
+
+# ---- add -------------------------------------------------------------------------
+
+mkdir "$T/files"
+printf 'Witness statement W-7\n' >"$T/files/statement.txt"
+printf 'Seizure report RS-4480\n' >"$T/files/seizure report.txt"
+head -c 3000 /dev/urandom >"$T/files/phone-dump.bin"
+head -c 5000000 /dev/urandom >"$T/files/device-image.dd" # > 4 MiB: ingested alone
+: >"$T/files/empty.bin"
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+n0=$(count 2026/0001 se)
+expect 0 "add three small files, one large and an empty one" ev add --as se --case 2026/0001 \
+	"$T/files/statement.txt" "$T/files/seizure report.txt" "$T/files/phone-dump.bin" \
+	"$T/files/device-image.dd" "$T/files/empty.bin"
+cp "$OUT" "$T/added"
+check "... one line per file" out_lines 5
+check "... each line ID SHA256 NAME" sh -c '! grep -v -E "^[0-9]+ [0-9a-f]{64} .+$" "$1"' sh "$OUT"
+for f in statement.txt "seizure report.txt" phone-dump.bin device-image.dd empty.bin; do
+	check "... $f: its line has sha256sum's SHA-256" sh -c \
+		'grep -q -E "^[0-9]+ $2 $3\$" "$1"' sh "$T/added" "$(sha "$T/files/$f")" "$f"
+done
+check "... the empty file has the SHA-256 of nothing" grep -q \
+	' e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 empty.bin$' "$T/added"
+check "... ids are new and distinct" sh -c \
+	'[ "$(cut -d" " -f1 "$1" | sort -u | wc -l)" = 5 ] && [ "$(cut -d" " -f1 "$1" | sort -n | head -1)" -gt 7 ]' \
+	sh "$T/added"
+check "... nothing on stderr (not a terminal: no progress bar)" err_empty
+check "... the case has five more items" test "$(count 2026/0001 se)" = $((n0 + 5))
+BIG=$(grep ' device-image.dd$' "$T/added" | cut -d' ' -f1)
+SMALL=$(grep ' statement.txt$' "$T/added" | cut -d' ' -f1)
+EMPTY=$(grep ' empty.bin$' "$T/added" | cut -d' ' -f1)
+
+expect 0 "add --json with metadata" ev add --as se --case 2026/0001 --json --kind testimony \
+	--meta title="Statement of W-7" --meta collected_by="Inspector A. Berg" \
+	--meta collected_by_org=SE --meta collected_at=2026-03-05 --meta language=sv \
+	--meta source_place=Malmo --meta latitude=55.6 --meta longitude=13.0 \
+	--meta tag=witness --meta tag=protected "$T/files/statement.txt"
+jqt "... an array of one item" 'type == "array" and length == 1'
+jqt "... its SHA-256, size and name" ".[0].sha256 == \"$(sha "$T/files/statement.txt")\" and .[0].size == $(wc -c <"$T/files/statement.txt") and .[0].original_name == \"statement.txt\""
+jqt "... the metadata and provenance given" '.[0].title == "Statement of W-7" and .[0].kind == "testimony" and .[0].provenance.collected_by.person == "Inspector A. Berg" and .[0].provenance.collected_by.org == "SE" and .[0].provenance.source.place == "Malmo" and .[0].provenance.source.latitude == 55.6 and .[0].tags == ["witness", "protected"]'
+jqt "... registered by se in 2026/0001, integrity ok" '.[0].registered_by == "se" and .[0].case_reference == "2026/0001" and .[0].integrity == "ok" and .[0].originator == "SE"'
+check "... nothing on stderr" err_empty
+expect 0 "the same file twice is two items" ev add --as se --case 2026/0001 --json \
+	"$T/files/statement.txt" "$T/files/statement.txt"
+jqt "... with the same SHA-256" 'length == 2 and .[0].id != .[1].id and .[0].sha256 == .[1].sha256'
+
+# refused COMMAND ARGS...: expects exit 1 and no new item in 2026/0001.
+refused() {
+	desc=$1
+	shift
+	before=$(count 2026/0001 se)
+	expect 1 "$desc exits 1" "$@"
+	check "... and registers nothing" test "$(count 2026/0001 se)" = "$before"
+}
+refused "add of a directory" ev add --as se --case 2026/0001 "$T/files"
+check "... saying it is not a regular file" has_err 'not a regular file'
+refused "add of /dev/null" ev add --as se --case 2026/0001 /dev/null
+check "... saying it is not a regular file" has_err 'not a regular file'
+refused "add of a missing path" ev add --as se --case 2026/0001 "$T/nope"
+check "... naming it" has_err "$T/nope"
+if [ "$(id -u)" != 0 ]; then # root reads whatever the mode says
+	cp "$T/files/statement.txt" "$T/files/locked.txt" && chmod 000 "$T/files/locked.txt"
+	refused "add of an unreadable file" ev add --as se --case 2026/0001 "$T/files/locked.txt"
+	rm -f "$T/files/locked.txt"
+fi
+refused "add of small files then a missing path" ev add --as se --case 2026/0001 \
+	"$T/files/statement.txt" "$T/files/phone-dump.bin" "$T/nope"
+# A refused path anywhere refuses the whole command, large files before it included.
+refused "add of a large file then a directory" ev add --as se --case 2026/0001 \
+	"$T/files/device-image.dd" "$T/files"
+refused "--kind painting" ev add --as se --case 2026/0001 --kind painting "$T/files/statement.txt"
+refused "--meta without =" ev add --as se --case 2026/0001 --meta title "$T/files/statement.txt"
+refused "--meta with an unknown key" ev add --as se --case 2026/0001 --meta colour=red "$T/files/statement.txt"
+refused "--meta latitude=north" ev add --as se --case 2026/0001 --meta latitude=north "$T/files/statement.txt"
+refused "--meta with invalid UTF-8" ev add --as se --case 2026/0001 --meta "title=$(printf 'Caf\351')" "$T/files/statement.txt"
+n1=$(count 2026/0001 se)
+expect 2 "an observer organisation cannot add (interpol on 2026/0001)" ev add --as interpol --case 2026/0001 "$T/files/statement.txt"
+expect 2 "an observer user cannot add (se-observer)" ev add --as se-observer --case 2026/0001 "$T/files/statement.txt"
+expect 2 "an outsider cannot add (de)" ev add --as de --case 2026/0001 "$T/files/statement.txt"
+check "... none of them registered anything" test "$(count 2026/0001 se)" = "$n1"
+expect 0 "a participant adds (rs)" ev add --as rs --case 2026/0001 "$T/files/seizure report.txt"
+check "... one line" out_lines 1
+
+if command -v script >/dev/null 2>&1; then
+	expect 0 "on a terminal, a large file shows a progress bar" script -q -e -c \
+		"$B evidence add --as se --case 2026/0001 '$T/files/device-image.dd' 2>&1" /dev/null
+	check "... reaching 100%" has_out '100%'
+fi
+
+# ---- show, get, custody ------------------------------------------------------------
+
+expect 0 "show the large item" ev show "$BIG" --as se
+check "... its SHA-256" has_out "sha256: *$(sha "$T/files/device-image.dd")"
+check "... its integrity" has_out 'integrity: *ok'
+expect 0 "get --out writes the large item" ev get "$BIG" --as se --out "$T/big.out"
+check "... the identical bytes" cmp "$T/files/device-image.dd" "$T/big.out"
+check "... printing the SHA-256 and the file" has_out "^$(sha "$T/files/device-image.dd") $T/big.out\$"
+check "... nothing on stderr" err_empty
+check "... no partial file left" test ! -e "$T/big.out.part"
+expect 0 "get --out - writes the small item to stdout" ev get "$SMALL" --as se --out -
+check "... the identical bytes" cmp "$T/files/statement.txt" "$OUT"
+expect 0 "get of the empty item" ev get "$EMPTY" --as se --out "$T/empty.out"
+check "... an empty file" sh -c '[ -f "$1" ] && [ ! -s "$1" ]' sh "$T/empty.out"
+expect 1 "get without --out exits 1" ev get "$SMALL" --as se
+expect 2 "get by an outsider exits 2" ev get "$SMALL" --as de --out "$T/de.out"
+check "... and writes nothing" test ! -e "$T/de.out"
+expect 0 "rs (a participant) reads the SE item 1" ev get 1 --as rs --out "$T/one.out"
+expect 0 "custody of the large item" ev custody "$BIG" --as se --json
+jqt "... registered first, by se" '.[0].event == "registered" and .[0].actor == "se" and .[0].actor_org == "SE"'
+jqt "... then accessed by the get" 'any(.[]; .event == "accessed" and .actor == "se" and .reason == "copied to a file")'
+expect 0 "custody --record sealed" ev custody "$BIG" --as se --record sealed --reason "bag 4471"
+check "... listed" has_out 'sealed .*bag 4471'
+expect 1 "custody --record erased (recorded by custodia only) exits 1" ev custody "$BIG" --as se --record erased --reason x
+
+# ---- verify and a corrupted blob ---------------------------------------------------
+
+expect 0 "case create for the integrity checks" "$B" case create --as se --title "Integrity" --crime-type other --json
+C=$(jq -r .reference "$OUT")
+head -c 200000 /dev/urandom >"$T/files/altered.bin"
+head -c 1000 /dev/urandom >"$T/files/lost.bin"
+printf 'kept intact\n' >"$T/files/intact.txt"
+blobs >"$T/b0"
+expect 0 "add a file to be altered" ev add --as se --case "$C" "$T/files/altered.bin"
+ALT=$(cut -d' ' -f1 "$OUT")
+blobs >"$T/b1"
+expect 0 "add a file to be lost" ev add --as se --case "$C" "$T/files/lost.bin"
+LOST=$(cut -d' ' -f1 "$OUT")
+blobs >"$T/b2"
+expect 0 "add a file that stays intact" ev add --as se --case "$C" "$T/files/intact.txt"
+ALTBLOB=$(comm -13 "$T/b0" "$T/b1")
+LOSTBLOB=$(comm -13 "$T/b1" "$T/b2")
+check "each add made one blob" sh -c '[ "$(printf "%s\n" "$1" | wc -l)" = 1 ] && [ -f "$1" ] && [ "$(printf "%s\n" "$2" | wc -l)" = 1 ] && [ -f "$2" ]' sh "$ALTBLOB" "$LOSTBLOB"
+check "blobs are encrypted at rest (the plaintext is nowhere in the vault)" sh -c '! grep -r -q -F "kept intact" "$1/blobs"' sh "$D"
+expect 0 "verify --case exits 0 while all is well" ev verify --as se --case "$C"
+check "... 3 item(s) checked, 0 failed" has_out '^3 item(s) checked, 0 failed$'
+printf 'X' | dd of="$ALTBLOB" bs=1 seek=100000 conv=notrunc 2>/dev/null
+rm -f "$LOSTBLOB"
+expect 2 "verify --case exits 2 after a blob was altered and one removed" ev verify --as se --case "$C"
+check "... naming the altered item as failed" has_out "^$ALT  *failed "
+check "... naming the removed item as missing" has_out "^$LOST  *missing "
+check "... 3 checked, 2 failed" has_out '^3 item(s) checked, 2 failed$'
+expect 2 "verify --item of the altered item exits 2" ev verify --as se --case "$C" --item "$ALT"
+check "... one item checked" has_out '^1 item(s) checked, 1 failed$'
+expect 2 "verify --json exits 2 too" ev verify --as se --case "$C" --json
+jqt "... reporting each status" "length == 3 and any(.[]; .id == $ALT and .status == \"failed\") and any(.[]; .id == $LOST and .status == \"missing\") and any(.[]; .status == \"ok\")"
+expect 2 "get of the altered item exits 2" ev get "$ALT" --as se --out "$T/alt.out"
+check "... leaving no file" sh -c '[ ! -e "$1" ] && [ ! -e "$1.part" ]' sh "$T/alt.out"
+expect 0 "list shows the integrity failure" ev list --as se --case "$C"
+check "... flagged" has_out "^$ALT .*INTEGRITY FAILED"
+expect 0 "show says failed" ev show "$ALT" --as se
+check "... integrity: failed" has_out 'integrity: *failed'
+expect 0 "verify of another case is unaffected" ev verify --as fr --case 2024/0001
+expect 2 "verify of every case needs an operator administrator" ev verify --as se
+expect 2 "verify of every case, by admin, exits 2 (the damage above)" ev verify --as admin
+check "... naming the altered item" has_out "^$ALT  *failed "
+
+# ---- sharing: grants, consent, revocation -----------------------------------------
+
+expect 0 "lt gets item 4 (originator UA)" ev get 4 --as lt --out "$T/four.lt"
+expect 1 "share without --legal-basis exits 1" ev share --as lt --case 2022/0001 --item 4 --org IIIM
+expect 1 "share with an empty legal basis exits 1" ev share --as lt --case 2022/0001 --item 4 --org IIIM --legal-basis ""
+expect 0 "lt shares item 4 with IIIM" ev share --as lt --case 2022/0001 --item 4 --org IIIM \
+	--legal-basis "Request for assistance of 2026-05-02"
+check "... grant N: 1 item(s) of 2022/0001 for IIIM" has_out '^grant [0-9][0-9]*: 1 item(s) of 2022/0001 for IIIM$'
+G=$(sed -n 's/^grant \([0-9]*\):.*/\1/p' "$OUT")
+expect 0 "iiim's list while consent is pending" ev list --as iiim --json
+jqt "... is empty" 'length == 0'
+expect 2 "iiim cannot show item 4 yet" ev show 4 --as iiim
+expect 2 "iiim cannot get item 4 yet" ev get 4 --as iiim --out "$T/four.iiim"
+expect 0 "ua (the originator) lists the grant" ev grants --as ua
+check "... naming IIIM" has_out "^$G .*LT -> IIIM"
+expect 0 "pl (another member of the case) lists grants" ev grants --as pl
+check "... without this one" sh -c '! grep -q "^$2 " "$1"' sh "$OUT" "$G"
+check "... and without IIIM" lacks_out IIIM
+expect 0 "pl's custody of item 4" ev custody 4 --as pl --json
+jqt "... hides who the grant names" 'any(.[]; .event == "shared" and .actor == "(restricted)" and .actor_org == "(restricted)") and (tostring | contains("IIIM") | not)'
+expect 2 "pl cannot consent for UA" ev consent "$G" --as pl
+expect 2 "lt (the grantor) cannot consent for UA" ev consent "$G" --as lt
+expect 0 "ua consents" ev consent "$G" --as ua
+check "... grant N: consent given" has_out "^grant $G: consent given$"
+expect 2 "consent twice exits 2" ev consent "$G" --as ua
+expect 0 "iiim now lists item 4" ev list --as iiim --json
+jqt "... exactly item 4" 'map(.id) == [4]'
+expect 0 "iiim gets item 4" ev get 4 --as iiim --out "$T/four.iiim"
+check "... the same bytes as lt's copy" cmp "$T/four.lt" "$T/four.iiim"
+expect 0 "lt sees iiim's access in the custody" ev custody 4 --as lt --json
+jqt "... accessed by IIIM under the grant" "any(.[]; .event == \"accessed\" and .actor_org == \"IIIM\" and .details.grant_id == $G)"
+expect 2 "iiim (the receiver) cannot revoke" ev revoke "$G" --as iiim
+expect 0 "lt revokes" ev revoke "$G" --as lt --reason "cooperation concluded"
+check "... grant N revoked" has_out "^grant $G revoked$"
+expect 0 "iiim's list after the revocation" ev list --as iiim --json
+jqt "... is empty at once" 'length == 0'
+expect 2 "iiim cannot get item 4 any more" ev get 4 --as iiim --out "$T/four.again"
+expect 2 "revoke twice exits 2" ev revoke "$G" --as lt
+expect 0 "grants as lt" ev grants --as lt
+check "... shows it revoked" has_out "^$G .*(revoked)$"
+expect 0 "lt shares item 4 with IIMM" ev share --as lt --case 2022/0001 --item 4 --org IIMM --legal-basis "Exchange of 2026-06-01"
+G2=$(sed -n 's/^grant \([0-9]*\):.*/\1/p' "$OUT")
+expect 0 "ua refuses" ev consent "$G2" --as ua --refuse
+check "... grant N: consent refused" has_out "^grant $G2: consent refused$"
+expect 0 "iimm's list" ev list --as iimm --json
+jqt "... stays empty" 'length == 0'
+expect 0 "lt revokes the ICC's grant 1" ev revoke 1 --as lt
+expect 0 "icc's list" ev list --as icc --json
+jqt "... is empty at once" 'length == 0'
+expect 2 "icc cannot show item 5 any more" ev show 5 --as icc
+expect 1 "sharing with a participant of the case exits 1" ev share --as lt --case 2022/0001 --item 5 --org PL --legal-basis x
+check "... saying it takes part already" has_err 'already takes part'
+
+# ---- erasure, legal holds, retention ------------------------------------------------
+
+expect 0 "case create for erasure" "$B" case create --as se --title "Erasure" --crime-type other --participant RS --json
+E=$(jq -r .reference "$OUT")
+printf 'to be erased\n' >"$T/files/erase-me.txt"
+blobs >"$T/e0"
+expect 0 "add an item to erase" ev add --as se --case "$E" "$T/files/erase-me.txt"
+X=$(cut -d' ' -f1 "$OUT")
+XSHA=$(sha "$T/files/erase-me.txt")
+expect 1 "erase without --reason exits 1" ev erase "$X" --as se
+expect 0 "hold --case places a legal hold" ev hold --case "$E" --as se --reason "appeal pending" --json
+H=$(jq '.holds[0].id' "$OUT")
+jqt "... listed with its reason" '.holds | length == 1 and .[0].reason == "appeal pending" and .[0].placed_by == "se"'
+expect 2 "erase under a legal hold exits 2" ev erase "$X" --as se --reason "final acquittal"
+check "... naming the hold" has_err 'appeal pending'
+expect 0 "the content is still there" ev get "$X" --as se --out "$T/x.out"
+expect 2 "rs (not an owner) cannot place a hold" ev hold --case "$E" --as rs --reason x
+expect 1 "hold without --reason or --release exits 1" ev hold --case "$E" --as se
+expect 2 "rs cannot release the hold" ev hold --case "$E" --as rs --release "$H"
+expect 0 "se releases the hold" ev hold --case "$E" --as se --release "$H"
+check "... hold released" has_out '^hold released$'
+expect 2 "releasing it again exits 2" ev hold --case "$E" --as se --release "$H"
+expect 2 "rs (not an owner) cannot erase" ev erase "$X" --as rs --reason "x"
+expect 0 "se erases with a reason" ev erase "$X" --as se --reason "final acquittal; storage no longer lawful"
+check "... the tombstone keeps the SHA-256" has_out "^evidence $X erased; tombstone keeps SHA-256 $XSHA\$"
+blobs >"$T/e1"
+check "... and the blob is destroyed" cmp "$T/e0" "$T/e1" || diff "$T/e0" "$T/e1"
+expect 2 "get of an erased item exits 2" ev get "$X" --as se --out "$T/x2.out"
+expect 0 "show of an erased item" ev show "$X" --as se
+check "... ERASED, by whom and why" has_out "ERASED: .* by se: final acquittal; storage no longer lawful"
+expect 0 "custody of an erased item" ev custody "$X" --as se --json
+jqt "... registered, then erased with the hash, reason and decider" ".[0].event == \"registered\" and (.[-1] | .event == \"erased\" and .details.sha256 == \"$XSHA\" and .details.decided_by == \"se\" and .reason == \"final acquittal; storage no longer lawful\")"
+expect 2 "erase twice exits 2" ev erase "$X" --as se --reason again
+expect 0 "verify skips the erased item" ev verify --as se --case "$E"
+check "... 0 item(s) checked" has_out '^0 item(s) checked, 0 failed$'
+
+expect 0 "retention with nothing due" ev retention --as rs
+check "... says so" has_out 'nothing due within 30 days'
+expect 1 "trigger without --on exits 1" ev trigger --case "$E" --as se --trigger final_acquittal
+expect 1 "trigger with an unknown trigger exits 1" ev trigger --case "$E" --as se --trigger bored --on "$TODAY"
+expect 1 "trigger with a bad date exits 1" ev trigger --case "$E" --as se --trigger final_acquittal --on 2026-02-30
+expect 2 "rs (not an owner) cannot record a trigger" ev trigger --case "$E" --as rs --trigger final_acquittal --on "$TODAY"
+expect 0 "trigger final_acquittal today" ev trigger --case "$E" --as se --trigger final_acquittal --on "$TODAY" --note "Svea hovratt B 99-26"
+check "... recorded" has_out "^recorded final_acquittal on $TODAY\$"
+expect 0 "hold on the acquitted case" ev hold --case "$E" --as se --reason "victim's civil claim pending"
+expect 0 "retention lists the case" ev retention --as se
+check "... by reference" has_out "^$E  Erasure\$"
+check "... deletion due today after the acquittal" has_out "^  delete due $TODAY: final acquittal\$"
+check "... and its legal hold" has_out "^  on legal hold: victim's civil claim pending\$"
+expect 0 "retention --json" ev retention --as se --json
+jqt "... the case with a delete action" "any(.[]; .reference == \"$E\" and any(.due[]; .action == \"delete\" and .due_on == \"$TODAY\"))"
+expect 1 "retention --within soon exits 1" ev retention --as se --within soon
+
+# ---- the data directory after all of the above ------------------------------------
+
+check "no temporary upload files are left" sh -c '[ -z "$(find "$1/blobs/tmp" -type f)" ]' sh "$D"
+check "blob files are 0600" sh -c '[ -z "$(find "$1/blobs" -type f ! -perm 600)" ]' sh "$D"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
