@@ -35,6 +35,8 @@ static const char serve_usage[] =
 	"  --max-body SIZE     largest JSON request body, e.g. 1M (default 1M)\n"
 	"  --max-upload SIZE   largest evidence file uploaded over HTTP (default 16G)\n"
 	"  --ready-file FILE   write the base URL to FILE once listening\n"
+	"  --log-auth          the ledger's checkpoint, tiles and proofs need a bearer token\n"
+	"                      (an auditor's API token); by default anyone may read them\n"
 	CLI_COMMON_HELP;
 
 static const char demo_usage[] =
@@ -56,6 +58,7 @@ static int serve(int argc, char **argv, bool demo)
 		{"max-upload", required_argument, NULL, 'u'},
 		{"ready-file", required_argument, NULL, 'r'},
 		{"extra-cases", required_argument, NULL, 'x'}, {"no-serve", no_argument, NULL, 'n'},
+		{"log-auth", no_argument, NULL, 'L'},
 		CLI_COMMON_OPTS, {0}};
 	const char *usage = demo ? demo_usage : serve_usage;
 	cu_server_config cfg = {.listen = "127.0.0.1:8080"};
@@ -84,6 +87,7 @@ static int serve(int argc, char **argv, bool demo)
 			break;
 		}
 		case 'r': cfg.ready_file = optarg; break;
+		case 'L': cfg.log_auth = 1; break;
 		case 'x':
 			if (!demo)
 				cli_usage_error(usage, "--extra-cases is a demo option");

@@ -20,6 +20,7 @@ typedef struct cu_server_config {
 	const char *ready_file; /* if set, the base URL is written there once listening */
 	int64_t session_ttl;    /* seconds (0: core's default) */
 	int quiet;              /* no banner on stdout */
+	int log_auth;           /* the ledger's public routes need a bearer token too */
 } cu_server_config;
 
 /*

@@ -41,6 +41,7 @@ struct worker {
 static h2o_globalconf_t config;
 static atomic_int stopping;
 static size_t max_json_body;
+static int log_auth; /* the ledger's public routes (/log, /api/v1/ledger) need a token */
 
 static int status_of(int code)
 {
@@ -371,7 +372,8 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		}
 	}
 	cu_error_clear();
-	if (rt->auth && (r = authenticate(&rq, req)) != 0)
+	if ((rt->auth || (log_auth && !strcmp(rt->tag, "ledger"))) &&
+	    (r = authenticate(&rq, req)) != 0)
 		goto fail;
 	if (rt->kind == CU_ROUTE_RAW) {
 		rq.raw = req->entity.base ? req->entity.base : "";
@@ -626,6 +628,7 @@ int cu_http_serve(const cu_server_config *cfg)
 
 	h2o_config_init(&config);
 	cu_http_set_max_upload(cfg->max_upload);
+	log_auth = cfg->log_auth;
 	max_json_body = cfg->max_body ? cfg->max_body : (1 << 20);
 	/* h2o reads whole bodies: its limit is the largest upload chunk. */
 	config.max_request_entity_size = max_json_body > CU_UPLOAD_CHUNK_MAX ? max_json_body :

@@ -68,5 +68,17 @@ check "the witness refuses the rewritten history" \
 	"! '$BIN' ledger witness --log '$U' --key '$KA' --data '$B' 2>'$T/err.txt' && grep -q 'rewritten history\\|fork' '$T/err.txt'"
 check "and ledger verify on the log finds it" "! '$BIN' ledger verify --data '$A' >/dev/null 2>&1"
 stop
+# Configured for auditors only: the log's public routes then need a token.
+"$BIN" serve --data "$A" --listen 127.0.0.1:0 --ready-file "$T/url2" --threads 1 --log-auth \
+	>/dev/null 2>&1 &
+SRV=$!
+for _ in $(seq 50); do [ -s "$T/url2" ] && break; sleep 0.1; done
+U2=$(cat "$T/url2")
+check "with --log-auth the checkpoint needs a token" \
+	"[ \$(curl -s -o /dev/null -w '%{http_code}' '$U2/log/checkpoint') = 401 ]"
+TOK=$("$BIN" token create --as se --label auditor --data "$A" | head -1)
+check "and an auditor's token reads it" \
+	"curl -sf -H 'Authorization: Bearer $TOK' '$U2/log/checkpoint' | grep -q custodia.local"
+stop
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
