@@ -48,6 +48,12 @@ void cli_usage_error(const char *usage, const char *fmt, ...)
 void cli_print_json(const json_t *v);
 /* Reads a password: --password-file, CUSTODIA_PASSWORD, the terminal, or stdin. */
 int cli_read_password(char *out, size_t n, const char *file, const char *prompt);
+/*
+ * The subcommand of a command group ("custodia case list ..."): returns it
+ * and shifts argv past it. --help prints usage and exits 0; a missing
+ * subcommand is a usage error. Call it before allocating anything.
+ */
+const char *cli_subcommand(int *argc, char ***argv, const char *usage);
 /* A whole decimal number in [min, max]; -1 otherwise. */
 int cli_int(int *out, const char *s, int min, int max);
 /* Parses the rest of argv after getopt, requiring exactly `want` operands. */

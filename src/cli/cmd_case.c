@@ -76,24 +76,14 @@ int cmd_case(int argc, char **argv)
 		{"after", required_argument, NULL, 'a'}, {"org", required_argument, NULL, 'O'},
 		{"access", required_argument, NULL, 'x'}, {"reason", required_argument, NULL, 'r'},
 		CLI_COMMON_OPTS, {0}};
-	json_t *in = json_object(), *types = json_array(), *parts = json_array(), *out = NULL;
+	json_t *in, *types, *parts, *out = NULL;
 	cu_case_filter f = {0};
 	const char *org = NULL, *access = NULL, *reason = NULL;
 	int opt, r = 0;
 	cli c;
 	cli_init(&c);
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-			fputs(usage, stdout);
-			json_decref(in);
-			json_decref(types);
-			json_decref(parts);
-			return EXIT_OK;
-		}
-		cli_usage_error(usage, "missing subcommand");
-	}
-	const char *sub = argv[1];
-	argc--, argv++;
+	const char *sub = cli_subcommand(&argc, &argv, usage);
+	in = json_object(), types = json_array(), parts = json_array();
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (cli_common(&c, opt, usage))
 			continue;

@@ -341,20 +341,11 @@ int cmd_evidence(int argc, char **argv)
 	const char *record = NULL;
 	int release = 0, opt, r = 0;
 	bool refuse = false;
-	json_t *meta = json_object(), *items = json_array(), *res = NULL;
+	json_t *meta, *items, *res = NULL;
 	cli c;
 	cli_init(&c);
-	if (argc < 2 || argv[1][0] == '-') {
-		json_decref(meta);
-		json_decref(items);
-		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-			fputs(usage, stdout);
-			return EXIT_OK;
-		}
-		cli_usage_error(usage, "missing subcommand");
-	}
-	const char *sub = argv[1];
-	argc--, argv++;
+	const char *sub = cli_subcommand(&argc, &argv, usage);
+	meta = json_object(), items = json_array();
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (cli_common(&c, opt, usage))
 			continue;

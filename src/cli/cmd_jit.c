@@ -57,23 +57,13 @@ int cmd_jit(int argc, char **argv)
 		{"expires", required_argument, NULL, 'e'}, {"case", required_argument, NULL, 'c'},
 		{"member", required_argument, NULL, 'm'}, {"until", required_argument, NULL, 'u'},
 		{"reason", required_argument, NULL, 'r'}, CLI_COMMON_OPTS, {0}};
-	json_t *in = json_object(), *cases = json_array(), *members = json_array(), *out = NULL;
+	json_t *in, *cases, *members, *out = NULL;
 	const char *until = NULL, *reason = NULL;
 	int opt, r = 0;
 	cli c;
 	cli_init(&c);
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-			fputs(usage, stdout);
-			json_decref(in);
-			json_decref(cases);
-			json_decref(members);
-			return EXIT_OK;
-		}
-		cli_usage_error(usage, "missing subcommand");
-	}
-	const char *sub = argv[1];
-	argc--, argv++;
+	const char *sub = cli_subcommand(&argc, &argv, usage);
+	in = json_object(), cases = json_array(), members = json_array();
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (cli_common(&c, opt, usage))
 			continue;

@@ -41,15 +41,7 @@ int cmd_ledger(int argc, char **argv)
 	json_t *out = NULL;
 	cli c;
 	cli_init(&c);
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-			fputs(usage, stdout);
-			return EXIT_OK;
-		}
-		cli_usage_error(usage, "missing subcommand");
-	}
-	const char *sub = argv[1];
-	argc--, argv++;
+	const char *sub = cli_subcommand(&argc, &argv, usage);
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (cli_common(&c, opt, usage))
 			continue;

@@ -19,16 +19,9 @@ int cmd_org(int argc, char **argv)
 	int opt, r;
 	cli c;
 	cli_init(&c);
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-			fputs(usage, stdout);
-			return EXIT_OK;
-		}
-		cli_usage_error(usage, "missing subcommand");
-	}
-	if (strcmp(argv[1], "list") != 0)
-		cli_usage_error(usage, "unknown subcommand \"%s\"", argv[1]);
-	argc--, argv++;
+	const char *sub = cli_subcommand(&argc, &argv, usage);
+	if (strcmp(sub, "list") != 0)
+		cli_usage_error(usage, "unknown subcommand \"%s\"", sub);
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1)
 		cli_common(&c, opt, usage);
 	cli_operands(argc, argv, 0, usage);

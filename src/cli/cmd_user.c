@@ -41,15 +41,7 @@ int cmd_user(int argc, char **argv)
 	int opt, r;
 	cli c;
 	cli_init(&c);
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-			fputs(user_usage, stdout);
-			return EXIT_OK;
-		}
-		cli_usage_error(user_usage, "missing subcommand");
-	}
-	const char *sub = argv[1];
-	argc--, argv++;
+	const char *sub = cli_subcommand(&argc, &argv, user_usage);
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (cli_common(&c, opt, user_usage))
 			continue;
@@ -134,15 +126,7 @@ int cmd_token(int argc, char **argv)
 	json_t *out = NULL, *in = NULL;
 	cli c;
 	cli_init(&c);
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-			fputs(token_usage, stdout);
-			return EXIT_OK;
-		}
-		cli_usage_error(token_usage, "missing subcommand");
-	}
-	const char *sub = argv[1];
-	argc--, argv++;
+	const char *sub = cli_subcommand(&argc, &argv, token_usage);
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (cli_common(&c, opt, token_usage))
 			continue;

@@ -161,3 +161,17 @@ int cli_int(int *out, const char *s, int min, int max)
 	*out = (int)v;
 	return 0;
 }
+
+const char *cli_subcommand(int *argc, char ***argv, const char *usage)
+{
+	char **v = *argv;
+	if (*argc >= 2 && (!strcmp(v[1], "--help") || !strcmp(v[1], "-h"))) {
+		fputs(usage, stdout);
+		exit(EXIT_OK);
+	}
+	if (*argc < 2 || v[1][0] == '-')
+		cli_usage_error(usage, "missing subcommand");
+	(*argc)--;
+	(*argv)++;
+	return v[1];
+}
