@@ -12,6 +12,8 @@ int cu_crypto_init(void);
 
 /* SHA-256 (OpenSSL, uses SHA-NI where the CPU has it). */
 void cu_sha256(uint8_t out[32], const void *data, size_t len);
+/* SHA-256 of a ‖ b, without copying them together. */
+void cu_sha256_2(uint8_t out[32], const void *a, size_t an, const void *b, size_t bn);
 void cu_hex(char *out, const uint8_t *in, size_t n); /* out: 2n+1 bytes */
 
 void cu_random(void *buf, size_t n);

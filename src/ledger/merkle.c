@@ -9,15 +9,8 @@
 
 void cu_merkle_leaf(uint8_t out[32], const void *entry, size_t len)
 {
-	cu_sha256_ctx *c;
 	static const uint8_t zero = 0x00;
-	if (cu_sha256_begin(&c) != 0) {
-		memset(out, 0, 32);
-		return;
-	}
-	cu_sha256_update(c, &zero, 1);
-	cu_sha256_update(c, entry, len);
-	cu_sha256_end(c, out);
+	cu_sha256_2(out, &zero, 1, entry, len);
 }
 
 void cu_merkle_node(uint8_t out[32], const uint8_t left[32], const uint8_t right[32])

@@ -51,11 +51,15 @@ sqlite3_stmt *sq_stmt(cu_store *s, const char *sql)
 		cu_error_set(CU_EDB, "prepare: %s", sqlite3_errmsg(s->db));
 		return NULL;
 	}
-	if (s->ncache < NSTMT) {
-		s->cache[s->ncache].sql = sql;
-		s->cache[s->ncache].st = st;
-		s->ncache++;
+	if (s->ncache == NSTMT) {
+		/* An uncached statement would be prepared on every call and never freed. */
+		sqlite3_finalize(st);
+		cu_error_set(CU_EDB, "the statement cache is full (raise NSTMT)");
+		return NULL;
 	}
+	s->cache[s->ncache].sql = sql;
+	s->cache[s->ncache].st = st;
+	s->ncache++;
 	return st;
 }
 

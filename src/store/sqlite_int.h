@@ -7,7 +7,7 @@
 
 #include "store/store.h"
 
-#define NSTMT 128
+#define NSTMT 256 /* statements cached per connection (about 100 in use) */
 
 struct cu_store {
 	sqlite3 *db;
