@@ -40,6 +40,8 @@ bench: deps
 	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build build -j $(JOBS)
 	./bench/api/run.sh
+	./bench/ingest/run.sh
+	./bench/ledger/run.sh
 
 clean:
 	rm -rf build build-asan

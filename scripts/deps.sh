@@ -7,7 +7,7 @@ libjansson-dev libh2o-evloop-dev libmagic-dev libarchive-dev libcmocka-dev libcu
 golang-go golang-golang-x-mod-dev
 iso-codes procps"
 if [ "${1:-}" = bench ]; then
-	pkgs="$pkgs wrk nginx-light"
+	pkgs="$pkgs wrk nginx-light time"
 fi
 missing=""
 for p in $pkgs; do
