@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * bench/ledger (c): inclusion and consistency proof generation in a tree of
+ * N entries (entry i is the short text {"bench":i}; proofs do not depend on
+ * entry size).
+ *
+ *   memory   cu_merkle_inclusion / cu_merkle_consistency over the dense
+ *            stored-hash array held in memory ("tiles cached");
+ *   store    the same calls with custodia's store reader (cu_store_ledger_hash,
+ *            what core's proofs use), SQLite page cache and OS page cache warm;
+ *   api      cu_ledger_prove_inclusion / _consistency (also computes the
+ *            root(s), reads the leaf and builds the JSON answer), warm;
+ *   cold     store and api again, each sample on a freshly opened connection
+ *            after posix_fadvise(DONTNEED) dropped the database file from the
+ *            OS page cache (opening is not timed).
+ *
+ * Index i is uniform in [0, N), the tree size is N; consistency from m
+ * uniform in [1, N) to N. The first proofs of each kind are checked with
+ * cu_merkle_verify_* against the root of the in-memory tree.
+ *
+ * With DATADIR (a data directory made by `custodia init`), its ledger tables
+ * are replaced by this tree, inserted directly with SQL (the ledger's
+ * append-only triggers are dropped for that and recreated): the store and
+ * api figures read it. The init's own records then have no entries; the data
+ * directory is for this benchmark only.
+ *
+ * Usage: proofs N SAMPLES [DATADIR COLD_SAMPLES]. Prints key=value lines
+ * (times in ns).
+ */
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sqlite3.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "core/core.h"
+#include "ledger/merkle.h"
+#include "store/store.h"
+
+typedef struct memtree {
+	uint8_t (*h)[32];
+	int64_t n;
+} memtree;
+
+static int mem_read(void *ctx, int64_t i, uint8_t out[32])
+{
+	memtree *t = ctx;
+	if (i < 0 || i >= t->n)
+		return -1;
+	memcpy(out, t->h[i], 32);
+	return 0;
+}
+
+static int store_read(void *ctx, int64_t i, uint8_t out[32])
+{
+	return cu_store_ledger_hash(ctx, i, out);
+}
+
+static EVP_MD *md;
+static EVP_MD_CTX *mx;
+
+static void h2(uint8_t out[32], const void *a, size_t an, const void *b, size_t bn)
+{
+	EVP_DigestInit_ex2(mx, md, NULL);
+	EVP_DigestUpdate(mx, a, an);
+	if (bn)
+		EVP_DigestUpdate(mx, b, bn);
+	EVP_DigestFinal_ex(mx, out, NULL);
+}
+
+static int entry_text(char *out, size_t cap, int64_t i)
+{
+	return snprintf(out, cap, "{\"bench\":%lld}", (long long)i);
+}
+
+/* The tree of N entries, by the minimal compact-range loop (see seq.c). */
+static void build(memtree *t, int64_t n, uint8_t root[32])
+{
+	static const uint8_t zero = 0;
+	uint8_t st[65][32], buf[65];
+	char e[64];
+	int top = 0;
+	t->n = 0;
+	for (int64_t i = 0; i < n; i++) {
+		int len = entry_text(e, sizeof(e), i);
+		h2(st[top], &zero, 1, e, (size_t)len);
+		memcpy(t->h[t->n++], st[top++], 32);
+		for (uint64_t m = (uint64_t)i; m & 1; m >>= 1) {
+			buf[0] = 1;
+			memcpy(buf + 1, st[top - 2], 32);
+			memcpy(buf + 33, st[top - 1], 32);
+			h2(st[top - 2], buf, 65, NULL, 0);
+			top--;
+			memcpy(t->h[t->n++], st[top - 1], 32);
+		}
+	}
+	if (top < 1)
+		return;
+	memcpy(root, st[top - 1], 32);
+	for (int j = top - 2; j >= 0; j--) {
+		buf[0] = 1;
+		memcpy(buf + 1, st[j], 32);
+		memcpy(buf + 33, root, 32);
+		h2(root, buf, 65, NULL, 0);
+	}
+}
+
+static uint64_t rng = 12345;
+static int64_t rnd(int64_t lo, int64_t hi) /* uniform in [lo, hi) */
+{
+	return lo + (int64_t)(splitmix(&rng) % (uint64_t)(hi - lo));
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "proofs: %s failed: %s\n", what, cu_error_message(CU_EDB));
+	exit(1);
+}
+
+static void report(const char *name, uint64_t *v, size_t n)
+{
+	uint64_t med = quantile(v, n, 0.5), p99 = quantile(v, n, 0.99);
+	printf("%s_n=%zu\n%s_median=%llu\n%s_p99=%llu\n", name, n, name, (unsigned long long)med,
+	       name, (unsigned long long)p99);
+}
+
+/* Times SAMPLES inclusion and consistency proofs with reader rd; checks some. */
+static void proofs_with(const char *name, int64_t n, size_t samples, cu_hash_reader rd, void *ctx,
+                        memtree *mem, const uint8_t root[32])
+{
+	uint8_t proof[CU_MERKLE_MAX_PROOF][32], leaf[32], r1[32];
+	uint64_t *v = malloc(samples * sizeof(*v));
+	char key[64];
+	int len;
+	for (size_t s = 0; s < samples; s++) {
+		int64_t i = rnd(0, n);
+		uint64_t t0 = now_ns();
+		if (cu_merkle_inclusion(proof, &len, i, n, rd, ctx) != 0)
+			die("cu_merkle_inclusion");
+		v[s] = now_ns() - t0;
+		if (s < 1000) {
+			mem_read(mem, cu_merkle_stored_index(0, i), leaf);
+			if (cu_merkle_verify_inclusion(i, n, leaf, (const uint8_t(*)[32])proof, len,
+			                               root) != 0)
+				die("checking an inclusion proof");
+		}
+	}
+	snprintf(key, sizeof(key), "%s_incl", name);
+	report(key, v, samples);
+	for (size_t s = 0; s < samples; s++) {
+		int64_t m = rnd(1, n);
+		uint64_t t0 = now_ns();
+		if (cu_merkle_consistency(proof, &len, m, n, rd, ctx) != 0)
+			die("cu_merkle_consistency");
+		v[s] = now_ns() - t0;
+		if (s < 1000) {
+			if (cu_merkle_root(r1, m, mem_read, mem) != 0 ||
+			    cu_merkle_verify_consistency(m, n, r1, root,
+			                                 (const uint8_t(*)[32])proof, len) != 0)
+				die("checking a consistency proof");
+		}
+	}
+	snprintf(key, sizeof(key), "%s_cons", name);
+	report(key, v, samples);
+	free(v);
+}
+
+static void exec(sqlite3 *db, const char *sql)
+{
+	char *err = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		fprintf(stderr, "proofs: %s: %s\n", sql, err);
+		exit(1);
+	}
+}
+
+/* Replaces the ledger of DATADIR by the tree in mem (N entries). */
+static void fill(const char *dir, memtree *mem, int64_t n)
+{
+	char path[4096], e[64], *trig[2] = {0};
+	const char *names[2] = {"ledger_entries_no_delete", "ledger_hashes_no_delete"};
+	sqlite3 *db;
+	sqlite3_stmt *st, *se, *sh;
+	snprintf(path, sizeof(path), "%s/custodia.db", dir);
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		die("sqlite3_open");
+	exec(db, "PRAGMA synchronous = OFF; PRAGMA cache_size = -262144");
+	for (int k = 0; k < 2; k++) {
+		sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE name = ?1", -1, &st,
+		                   NULL);
+		sqlite3_bind_text(st, 1, names[k], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			trig[k] = strdup((const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		snprintf(path, sizeof(path), "DROP TRIGGER IF EXISTS %s", names[k]);
+		exec(db, path);
+	}
+	exec(db, "DELETE FROM ledger_entries; DELETE FROM ledger_hashes");
+	sqlite3_prepare_v2(db,
+	                   "INSERT INTO ledger_entries(idx, entry, kind, ref) VALUES (?1, ?2,"
+	                   " 'event', ?1)",
+	                   -1, &se, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO ledger_hashes(idx, hash) VALUES (?1, ?2)", -1, &sh,
+	                   NULL);
+	exec(db, "BEGIN");
+	for (int64_t i = 0; i < n; i++) {
+		int len = entry_text(e, sizeof(e), i);
+		sqlite3_bind_int64(se, 1, i);
+		sqlite3_bind_text(se, 2, e, len, SQLITE_STATIC);
+		if (sqlite3_step(se) != SQLITE_DONE)
+			die("inserting an entry");
+		sqlite3_reset(se);
+	}
+	for (int64_t i = 0; i < mem->n; i++) {
+		sqlite3_bind_int64(sh, 1, i);
+		sqlite3_bind_blob(sh, 2, mem->h[i], 32, SQLITE_STATIC);
+		if (sqlite3_step(sh) != SQLITE_DONE)
+			die("inserting a hash");
+		sqlite3_reset(sh);
+	}
+	exec(db, "COMMIT");
+	sqlite3_finalize(se);
+	sqlite3_finalize(sh);
+	for (int k = 0; k < 2; k++)
+		if (trig[k]) {
+			exec(db, trig[k]);
+			free(trig[k]);
+		}
+	exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+	sqlite3_close(db);
+	snprintf(path, sizeof(path), "%s/custodia.db", dir);
+	int fd = open(path, O_RDONLY);
+	fsync(fd);
+	close(fd);
+}
+
+/* Drops the data directory's database from the OS page cache. */
+static void drop_cache(const char *dir)
+{
+	static const char *const files[] = {"custodia.db", "custodia.db-wal"};
+	char path[4096];
+	for (int k = 0; k < 2; k++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[k]);
+		int fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		fdatasync(fd);
+		posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+		close(fd);
+	}
+}
+
+/* Fraction of the database's pages resident in the page cache. */
+static double resident(const char *dir)
+{
+	char path[4096];
+	struct stat sb;
+	snprintf(path, sizeof(path), "%s/custodia.db", dir);
+	int fd = open(path, O_RDONLY);
+	if (fd < 0 || fstat(fd, &sb) != 0 || sb.st_size == 0)
+		return -1;
+	size_t len = (size_t)sb.st_size, pg = (size_t)sysconf(_SC_PAGESIZE);
+	void *p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return -1;
+	size_t np = (len + pg - 1) / pg, in = 0;
+	unsigned char *vec = malloc(np);
+	if (mincore(p, len, vec) == 0)
+		for (size_t i = 0; i < np; i++)
+			in += vec[i] & 1;
+	free(vec);
+	munmap(p, len);
+	return (double)in / (double)np;
+}
+
+typedef enum { K_INCL, K_CONS } kind;
+
+static uint64_t api_one(cu_core *c, kind k, int64_t n)
+{
+	json_t *out = NULL;
+	int64_t a = k == K_INCL ? rnd(0, n) : rnd(1, n);
+	uint64_t t0 = now_ns();
+	int r = k == K_INCL ? cu_ledger_prove_inclusion(c, &out, a, n)
+	                    : cu_ledger_prove_consistency(c, &out, a, n);
+	uint64_t dt = now_ns() - t0;
+	if (r != 0)
+		die("cu_ledger_prove_*");
+	json_decref(out);
+	return dt;
+}
+
+static uint64_t store_one(cu_store *s, kind k, int64_t n)
+{
+	uint8_t proof[CU_MERKLE_MAX_PROOF][32];
+	int len;
+	int64_t a = k == K_INCL ? rnd(0, n) : rnd(1, n);
+	uint64_t t0 = now_ns();
+	int r = k == K_INCL ? cu_merkle_inclusion(proof, &len, a, n, store_read, s)
+	                    : cu_merkle_consistency(proof, &len, a, n, store_read, s);
+	uint64_t dt = now_ns() - t0;
+	if (r != 0)
+		die("a proof from the store");
+	return dt;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 3 && argc != 5) {
+		fprintf(stderr, "usage: proofs N SAMPLES [DATADIR COLD_SAMPLES]\n");
+		return 2;
+	}
+	int64_t n = atoll(argv[1]);
+	size_t samples = (size_t)atoll(argv[2]);
+	const char *dir = argc == 5 ? argv[3] : NULL;
+	size_t cold = argc == 5 ? (size_t)atoll(argv[4]) : 0;
+	if (n < 2 || samples < 1)
+		return 2;
+	md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	mx = EVP_MD_CTX_new();
+	int64_t cnt = cu_merkle_stored_count(n);
+	memtree mem = {malloc((size_t)cnt * 32), 0};
+	uint8_t root[32], rc[32];
+	if (!md || !mx || !mem.h)
+		die("setup");
+	double t0 = now_s();
+	build(&mem, n, root);
+	printf("n=%lld\nbuild_s=%.2f\n", (long long)n, now_s() - t0);
+	if (mem.n != cnt || cu_merkle_root(rc, n, mem_read, &mem) != 0 || memcmp(rc, root, 32))
+		die("the in-memory tree");
+	proofs_with("mem", n, samples, mem_read, &mem, &mem, root);
+	fflush(stdout);
+	if (!dir)
+		return 0;
+
+	t0 = now_s();
+	fill(dir, &mem, n);
+	printf("fill_s=%.1f\n", now_s() - t0);
+	cu_store *s;
+	cu_core *c;
+	if (cu_store_open(&s, dir, false) != 0)
+		die("cu_store_open");
+	size_t ws = samples < 20000 ? samples : 20000;
+	proofs_with("store", n, ws, store_read, s, &mem, root);
+	cu_store_close(s);
+	cu_core_config cfg = {.datadir = dir};
+	if (cu_core_open(&c, &cfg) != 0)
+		die("cu_core_open");
+	uint64_t *v = malloc((ws > cold ? ws : cold) * sizeof(*v));
+	for (kind k = K_INCL; k <= K_CONS; k++) {
+		for (size_t i = 0; i < ws; i++)
+			v[i] = api_one(c, k, n);
+		report(k == K_INCL ? "api_incl" : "api_cons", v, ws);
+	}
+	cu_core_close(c);
+	fflush(stdout);
+
+	/* Cold: every sample on a new connection, the file out of the page cache. */
+	drop_cache(dir);
+	printf("resident_after_drop=%.4f\n", resident(dir));
+	for (kind k = K_INCL; k <= K_CONS; k++) {
+		for (size_t i = 0; i < cold; i++) {
+			if (cu_store_open(&s, dir, false) != 0)
+				die("cu_store_open");
+			drop_cache(dir);
+			v[i] = store_one(s, k, n);
+			cu_store_close(s);
+		}
+		report(k == K_INCL ? "cold_store_incl" : "cold_store_cons", v, cold);
+		for (size_t i = 0; i < cold; i++) {
+			if (cu_core_open(&c, &cfg) != 0)
+				die("cu_core_open");
+			drop_cache(dir);
+			v[i] = api_one(c, k, n);
+			cu_core_close(c);
+		}
+		report(k == K_INCL ? "cold_api_incl" : "cold_api_cons", v, cold);
+		fflush(stdout);
+	}
+	free(v);
+	free(mem.h);
+	return 0;
+}
