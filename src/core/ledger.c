@@ -341,7 +341,31 @@ static json_t *hashes_json(uint8_t proof[][32], int len)
 	return a;
 }
 
+static int prove_inclusion(cu_core *c, json_t **out, int64_t index, int64_t size);
+static int prove_consistency(cu_core *c, json_t **out, int64_t from, int64_t to);
+
+/* Proofs read one snapshot: the size, the proof and the root agree. */
 int cu_ledger_prove_inclusion(cu_core *c, json_t **out, int64_t index, int64_t size)
+{
+	int r = cu_store_read_begin(c->store);
+	if (r)
+		return r;
+	r = prove_inclusion(c, out, index, size);
+	cu_store_read_end(c->store);
+	return r;
+}
+
+int cu_ledger_prove_consistency(cu_core *c, json_t **out, int64_t from, int64_t to)
+{
+	int r = cu_store_read_begin(c->store);
+	if (r)
+		return r;
+	r = prove_consistency(c, out, from, to);
+	cu_store_read_end(c->store);
+	return r;
+}
+
+static int prove_inclusion(cu_core *c, json_t **out, int64_t index, int64_t size)
 {
 	uint8_t proof[CU_MERKLE_MAX_PROOF][32], leaf[32], root[32];
 	char b64l[48], b64r[48];
@@ -367,7 +391,7 @@ int cu_ledger_prove_inclusion(cu_core *c, json_t **out, int64_t index, int64_t s
 	return 0;
 }
 
-int cu_ledger_prove_consistency(cu_core *c, json_t **out, int64_t from, int64_t to)
+static int prove_consistency(cu_core *c, json_t **out, int64_t from, int64_t to)
 {
 	uint8_t proof[CU_MERKLE_MAX_PROOF][32], r1[32], r2[32];
 	char b1[48], b2[48];
@@ -412,7 +436,20 @@ static json_t *finding(int64_t idx, const char *what)
 	return json_pack("{s:I,s:s}", "index", (json_int_t)idx, "problem", what);
 }
 
+static int verify(cu_core *c, json_t **out);
+
+/* Verification reads one snapshot, even while a server keeps writing. */
 int cu_ledger_verify(cu_core *c, json_t **out)
+{
+	int r = cu_store_read_begin(c->store);
+	if (r)
+		return r;
+	r = verify(c, out);
+	cu_store_read_end(c->store);
+	return r;
+}
+
+static int verify(cu_core *c, json_t **out)
 {
 	memtree t = {0};
 	json_t *problems = json_array(), *rows = NULL, *row, *cps = NULL, *cp;

@@ -287,6 +287,26 @@ int cu_store_begin(cu_store *s)
 	return 0;
 }
 
+int cu_store_read_begin(cu_store *s)
+{
+	if (s->depth++ > 0)
+		return 0;
+	int rc = sqlite3_step(sq_stmt(s, "BEGIN"));
+	if (rc != SQLITE_DONE) {
+		s->depth = 0;
+		return sq_dberr(s, rc, "begin");
+	}
+	return 0;
+}
+
+void cu_store_read_end(cu_store *s)
+{
+	if (s->depth <= 0 || --s->depth > 0)
+		return;
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_step(sq_stmt(s, "COMMIT"));
+}
+
 int cu_store_commit(cu_store *s)
 {
 	if (s->depth <= 0)

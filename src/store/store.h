@@ -34,6 +34,12 @@ void cu_store_close(cu_store *s);
 int cu_store_schema_version(cu_store *s);
 
 int cu_store_begin(cu_store *s);
+/*
+ * A read transaction: one consistent snapshot for many reads, and one lock
+ * instead of one per statement. Nothing happens inside a write transaction.
+ */
+int cu_store_read_begin(cu_store *s);
+void cu_store_read_end(cu_store *s);
 int cu_store_commit(cu_store *s);
 void cu_store_rollback(cu_store *s);
 
