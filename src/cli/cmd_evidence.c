@@ -219,6 +219,10 @@ static int add_files(cli *c, int64_t case_id, const json_t *meta, char **files, 
 				json_decref(items);
 			}
 		} else {
+			if ((r = cu_evidence_end(in)) != 0) {
+				cu_evidence_abort(in);
+				break;
+			}
 			batch[nb++] = in;
 			batch_bytes += done;
 			if (nb == BATCH_FILES || batch_bytes >= BATCH_BYTES) {

@@ -139,6 +139,9 @@ int cu_evidence_begin(cu_core *c, const cu_actor *a, cu_ingest **out, int64_t ca
                       const json_t *meta, unsigned flags);
 int cu_evidence_write(cu_ingest *in, const void *data, size_t len);
 uint64_t cu_evidence_received(const cu_ingest *in);
+/* Ends the content: the blob is finished (not yet placed, for a deferred
+ * ingest) and its buffers freed, so that a batch waits with little memory. */
+int cu_evidence_end(cu_ingest *in);
 /* The SHA-256 (hex) the sender expects: commit refuses other content. */
 void cu_evidence_expect(cu_ingest *in, const char *sha256_hex);
 /* Whether the ingest's user may still add to its case, and the case is open. */

@@ -22,6 +22,7 @@ struct cu_ingest {
 	unsigned flags;
 	uint64_t received;
 	char expect[65];
+	bool finished;
 };
 
 static const char *const kinds[] = {"document", "image", "video", "audio", "testimony",
@@ -192,6 +193,15 @@ uint64_t cu_evidence_received(const cu_ingest *in)
 	return in->received;
 }
 
+int cu_evidence_end(cu_ingest *in)
+{
+	if (in->finished)
+		return 0;
+	int r = cu_blob_finish(in->w, &in->info);
+	in->finished = r == 0;
+	return r;
+}
+
 void cu_evidence_expect(cu_ingest *in, const char *sha256_hex)
 {
 	snprintf(in->expect, sizeof(in->expect), "%s", sha256_hex);
@@ -320,7 +330,7 @@ int cu_evidence_commit(cu_core *c, cu_ingest **ins, size_t n, json_t **out)
 	int r = ws ? 0 : cu_error_set(CU_ENOMEM, "out of memory");
 	*out = NULL;
 	for (size_t i = 0; !r && i < n; i++) {
-		if ((r = cu_blob_finish(ins[i]->w, &ins[i]->info)) != 0)
+		if ((r = cu_evidence_end(ins[i])) != 0)
 			break;
 		if (ins[i]->expect[0] && strcmp(ins[i]->expect, ins[i]->info.sha256_hex) != 0) {
 			r = cu_error_set(CU_EINVALID, "the content received has SHA-256 %s, not the %s "
