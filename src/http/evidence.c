@@ -30,6 +30,7 @@
 typedef struct upload {
 	char id[33];
 	cu_ingest *in;
+	bool threaded; /* hashes and writes on threads of its own */
 	int64_t user_id;
 	uint64_t size_hint, max;
 	time_t last;
@@ -40,6 +41,26 @@ typedef struct upload {
 static pthread_mutex_t uploads_mu = PTHREAD_MUTEX_INITIALIZER;
 static upload *uploads;
 static int nuploads;
+/*
+ * Large uploads hash and write on two threads each, while the request's
+ * thread encrypts; a few at a time, so that many uploads do not multiply
+ * threads and their 10 MiB of buffers.
+ */
+#define THREADED_MIN ((uint64_t)4 << 20)
+#define THREADED_MAX 2
+static int nthreaded;
+
+/* Ends a session's ingest; called with or without the lock, once per session. */
+static void drop(upload *u)
+{
+	cu_evidence_abort(u->in);
+	if (u->threaded) {
+		pthread_mutex_lock(&uploads_mu);
+		nthreaded--;
+		pthread_mutex_unlock(&uploads_mu);
+	}
+	free(u);
+}
 static uint64_t max_upload = (uint64_t)16 << 30;
 
 void cu_http_set_max_upload(uint64_t bytes)
@@ -56,6 +77,7 @@ static void expire_locked(time_t now)
 		if (!u->busy && now - u->last > UPLOAD_IDLE_SECONDS) {
 			*p = u->next;
 			cu_evidence_abort(u->in);
+			nthreaded -= u->threaded;
 			free(u);
 			nuploads--;
 		} else {
@@ -147,10 +169,20 @@ int h_upload_start(cu_req *rq)
 		json_decref(meta);
 		return cu_error_set(CU_ENOMEM, "out of memory");
 	}
-	r = cu_evidence_begin(rq->core, &rq->actor, &u->in, case_id, meta, 0);
+	if ((uint64_t)size >= THREADED_MIN) {
+		pthread_mutex_lock(&uploads_mu);
+		if (nthreaded < THREADED_MAX) {
+			nthreaded++;
+			u->threaded = true;
+		}
+		pthread_mutex_unlock(&uploads_mu);
+	}
+	r = cu_evidence_begin(rq->core, &rq->actor, &u->in, case_id, meta,
+	                      u->threaded ? CU_INGEST_THREADED : 0);
 	json_decref(meta);
 	if (r) {
-		free(u);
+		u->in = NULL;
+		drop(u);
 		return r;
 	}
 	uint8_t rnd[16];
@@ -164,8 +196,7 @@ int h_upload_start(cu_req *rq)
 	expire_locked(u->last);
 	if (nuploads >= UPLOAD_MAX_SESSIONS) {
 		pthread_mutex_unlock(&uploads_mu);
-		cu_evidence_abort(u->in);
-		free(u);
+		drop(u);
 		return cu_error_set(CU_ECONFLICT, "too many uploads in progress: try again later");
 	}
 	u->next = uploads;
@@ -217,10 +248,8 @@ int h_upload_chunk(cu_req *rq)
 		/* The writer cannot go on (e.g. a full disk): end the session. */
 		release(u);
 		upload *gone;
-		if (take(&gone, rq->params[0], &rq->actor, true) == 0) {
-			cu_evidence_abort(gone->in);
-			free(gone);
-		}
+		if (take(&gone, rq->params[0], &rq->actor, true) == 0)
+			drop(gone);
 		return r;
 	}
 	release(u);
@@ -243,8 +272,9 @@ int h_upload_complete(cu_req *rq)
 		return r;
 	if (sha)
 		cu_evidence_expect(u->in, sha);
-	r = cu_evidence_commit(rq->core, &u->in, 1, &items);
-	free(u);
+	r = cu_evidence_commit(rq->core, &u->in, 1, &items); /* frees the ingest */
+	u->in = NULL;
+	drop(u);
 	if (r)
 		return r;
 	rq->out = json_incref(json_array_get(items, 0));
@@ -258,8 +288,7 @@ int h_upload_abort(cu_req *rq)
 	int r;
 	if ((r = take(&u, rq->params[0], &rq->actor, true)) != 0)
 		return r;
-	cu_evidence_abort(u->in);
-	free(u);
+	drop(u);
 	return 0;
 }
 

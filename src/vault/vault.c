@@ -217,7 +217,85 @@ struct cu_blob_writer {
 	size_t block_len[NBLOCKS];
 	int fill, hashed, queued; /* ring indexes and the count of queued blocks */
 	bool done, abandon;
+	/*
+	 * Threaded writers also write on a thread of their own, from two
+	 * alternating buffers: the encrypting thread never waits on write().
+	 */
+	pthread_t wthread;
+	pthread_mutex_t wmu;
+	pthread_cond_t wcv;
+	uint8_t *spare;      /* the output buffer not being filled */
+	const uint8_t *wbuf; /* handed to the writing thread, or NULL */
+	size_t wlen;
+	bool wquit, wthreaded;
+	int werr;
+	char werr_msg[256];
 };
+
+/* Writes what the encrypting thread hands over; starts writeback early. */
+static void write_and_advance(cu_blob_writer *w, const uint8_t *buf, size_t len, int *err)
+{
+	if ((*err = write_all(w->fd, buf, len, "a blob")) != 0)
+		return;
+	w->written += len;
+	/* Start writeback early so that the final fsync has little left to do. */
+	if (w->written - w->synced >= (8u << 20)) {
+		sync_file_range(w->fd, (off_t)w->synced, (off_t)(w->written - w->synced),
+		                SYNC_FILE_RANGE_WRITE);
+		w->synced = w->written;
+	}
+}
+
+static void *writer(void *arg)
+{
+	cu_blob_writer *w = arg;
+	pthread_mutex_lock(&w->wmu);
+	for (;;) {
+		while (!w->wbuf && !w->wquit)
+			pthread_cond_wait(&w->wcv, &w->wmu);
+		if (!w->wbuf)
+			break;
+		const uint8_t *buf = w->wbuf;
+		size_t len = w->wlen;
+		pthread_mutex_unlock(&w->wmu);
+		int err = 0;
+		write_and_advance(w, buf, len, &err);
+		pthread_mutex_lock(&w->wmu);
+		if (err && !w->werr) {
+			w->werr = err;
+			snprintf(w->werr_msg, sizeof(w->werr_msg), "%s", cu_error_message(err));
+		}
+		w->wbuf = NULL;
+		pthread_cond_broadcast(&w->wcv);
+	}
+	pthread_mutex_unlock(&w->wmu);
+	return NULL;
+}
+
+/* Waits until the writing thread is idle; its error, if any, becomes ours. */
+static int writer_idle(cu_blob_writer *w)
+{
+	pthread_mutex_lock(&w->wmu);
+	while (w->wbuf)
+		pthread_cond_wait(&w->wcv, &w->wmu);
+	int r = w->werr;
+	pthread_mutex_unlock(&w->wmu);
+	return r ? cu_error_set(r, "%s", w->werr_msg) : 0;
+}
+
+static void writer_stop(cu_blob_writer *w)
+{
+	if (!w->wthreaded)
+		return;
+	pthread_mutex_lock(&w->wmu);
+	w->wquit = true;
+	pthread_cond_broadcast(&w->wcv);
+	pthread_mutex_unlock(&w->wmu);
+	pthread_join(w->wthread, NULL);
+	pthread_mutex_destroy(&w->wmu);
+	pthread_cond_destroy(&w->wcv);
+	w->wthreaded = false;
+}
 
 static void *hasher(void *arg)
 {
@@ -273,19 +351,26 @@ static void hash_data(cu_blob_writer *w, const uint8_t *p, size_t n)
 
 static int flush_out(cu_blob_writer *w)
 {
-	int r;
+	int r = 0;
 	if (!w->out_len)
 		return 0;
-	if ((r = write_all(w->fd, w->out, w->out_len, "a blob")) != 0)
+	if (!w->wthreaded) {
+		write_and_advance(w, w->out, w->out_len, &r);
+		w->out_len = 0;
 		return r;
-	w->written += w->out_len;
-	w->out_len = 0;
-	/* Start writeback early so that the final fsync has little left to do. */
-	if (w->written - w->synced >= (8u << 20)) {
-		sync_file_range(w->fd, (off_t)w->synced, (off_t)(w->written - w->synced),
-		                SYNC_FILE_RANGE_WRITE);
-		w->synced = w->written;
 	}
+	/* Hand this buffer over once the previous one is written; fill the other. */
+	if ((r = writer_idle(w)) != 0)
+		return r;
+	pthread_mutex_lock(&w->wmu);
+	w->wbuf = w->out;
+	w->wlen = w->out_len;
+	pthread_cond_broadcast(&w->wcv);
+	pthread_mutex_unlock(&w->wmu);
+	uint8_t *t = w->out;
+	w->out = w->spare;
+	w->spare = t;
+	w->out_len = 0;
 	return 0;
 }
 
@@ -351,6 +436,19 @@ int cu_blob_create(cu_blob_writer **out, cu_vault *v, int64_t case_id,
 			goto fail;
 		}
 		w->threaded = true;
+		if (!(w->spare = malloc(OUTBUF))) {
+			r = cu_error_set(CU_ENOMEM, "out of memory");
+			goto fail;
+		}
+		pthread_mutex_init(&w->wmu, NULL);
+		pthread_cond_init(&w->wcv, NULL);
+		if (pthread_create(&w->wthread, NULL, writer, w) != 0) {
+			pthread_mutex_destroy(&w->wmu);
+			pthread_cond_destroy(&w->wcv);
+			r = cu_error_set(CU_EIO, "cannot start a writing thread");
+			goto fail;
+		}
+		w->wthreaded = true;
 	}
 	*out = w;
 	return 0;
@@ -481,7 +579,8 @@ static void release_buffers(cu_blob_writer *w)
 	free(w->pending);
 	free(w->head);
 	free(w->out);
-	w->cur = w->pending = w->head = w->out = NULL;
+	free(w->spare);
+	w->cur = w->pending = w->head = w->out = w->spare = NULL;
 	for (int i = 0; i < NBLOCKS; i++) {
 		free(w->blocks[i]);
 		w->blocks[i] = NULL;
@@ -505,6 +604,12 @@ int cu_blob_finish(cu_blob_writer *w, cu_blob_info *out)
 	}
 	if (r || (r = flush_out(w)) != 0)
 		goto fail;
+	if (w->wthreaded) {
+		r = writer_idle(w);
+		writer_stop(w);
+		if (r)
+			goto fail;
+	}
 	if (!w->deferred && fsync(w->fd) != 0) {
 		r = cu_error_set(CU_EIO, "cannot sync a blob: %s",
 		                 errno == ENOSPC ? "the disk is full" : strerror(errno));
@@ -573,6 +678,7 @@ void cu_blob_free(cu_blob_writer *w)
 		pthread_mutex_destroy(&w->mu);
 		pthread_cond_destroy(&w->cv);
 	}
+	writer_stop(w); /* before the file and the buffers go */
 	if (w->fd >= 0)
 		close(w->fd);
 	if (!w->placed && w->tmp[0])
