@@ -471,6 +471,20 @@ int cu_blob_write(cu_blob_writer *w, const void *data, size_t len)
 	hash_data(w, p, len);
 	w->size += len;
 	while (len) {
+		if (w->cur_len == 0 && len > UNIT) {
+			/* A whole unit with more data after it cannot be the last one:
+			 * encrypt it straight from the caller's buffer, after the one
+			 * held back. */
+			if ((w->have_pending && (r = push_unit(w, w->pending, UNIT, false, NULL, 0))) ||
+			    (r = push_unit(w, p, UNIT, false, NULL, 0))) {
+				w->failed = true;
+				return r;
+			}
+			w->have_pending = false;
+			p += UNIT;
+			len -= UNIT;
+			continue;
+		}
 		size_t k = UNIT - w->cur_len < len ? UNIT - w->cur_len : len;
 		memcpy(w->cur + w->cur_len, p, k);
 		w->cur_len += k;
