@@ -153,6 +153,24 @@ int sq_row(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what)
 	return sq_dberr(s, rc, what);
 }
 
+int sq_row_id(cu_store *s, json_t **out, const char *sql, int64_t id, const char *what)
+{
+	sqlite3_stmt *st = sq_stmt(s, sql);
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	return sq_row(s, out, st, what);
+}
+
+int sq_rows_id(cu_store *s, json_t **out, const char *sql, int64_t id, const char *what)
+{
+	sqlite3_stmt *st = sq_stmt(s, sql);
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	return sq_rows(s, out, st, what);
+}
+
 static int exec_sql(cu_store *s, const char *sql, const char *what)
 {
 	char *msg = NULL;
@@ -564,11 +582,7 @@ int cu_store_user_list(cu_store *s, json_t **out, int64_t org_id)
 {
 	static const char sql[] = "SELECT " USER_COLS " FROM users u JOIN orgs o ON "
 	                          "o.id = u.org_id WHERE ?1 = 0 OR u.org_id = ?1 ORDER BY u.username";
-	sqlite3_stmt *st = sq_stmt(s, sql);
-	if (!st)
-		return CU_EDB;
-	sqlite3_bind_int64(st, 1, org_id);
-	return sq_rows(s, out, st, "users");
+	return sq_rows_id(s, out, sql, org_id, "users");
 }
 
 int cu_store_token_insert(cu_store *s, const char *id, int64_t user_id, const uint8_t hash[32],
@@ -1077,11 +1091,7 @@ int cu_store_jit_insert(cu_store *s, int64_t *out_id, const json_t *j)
 int cu_store_jit_get(cu_store *s, json_t **out, int64_t id)
 {
 	static const char sql[] = JIT_DOC " WHERE j.id = ?1";
-	sqlite3_stmt *st = sq_stmt(s, sql);
-	if (!st)
-		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	return sq_row(s, out, st, "JIT");
+	return sq_row_id(s, out, sql, id, "JIT");
 }
 
 int cu_store_jit_list(cu_store *s, json_t **out, int64_t org_id)
@@ -1090,11 +1100,7 @@ int cu_store_jit_list(cu_store *s, json_t **out, int64_t org_id)
 		" WHERE j.id IN (SELECT jit_id FROM jit_members WHERE org_id = ?1"
 		"  UNION SELECT jc.jit_id FROM jit_cases jc JOIN case_access a"
 		"  ON a.case_id = jc.case_id AND a.org_id = ?1) ORDER BY j.id DESC";
-	sqlite3_stmt *st = sq_stmt(s, sql);
-	if (!st)
-		return CU_EDB;
-	sqlite3_bind_int64(st, 1, org_id);
-	return sq_rows(s, out, st, "JITs");
+	return sq_rows_id(s, out, sql, org_id, "JITs");
 }
 
 int cu_store_jit_access(cu_store *s, bool *visible, char role[16], int64_t jit_id,

@@ -85,11 +85,7 @@ int cu_store_item_insert(cu_store *s, int64_t *out_id, const json_t *it)
 
 int cu_store_item_get(cu_store *s, json_t **out, int64_t id)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT " ITEM_COLS " WHERE e.id = ?1");
-	if (!st)
-		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	return sq_row(s, out, st, "evidence item");
+	return sq_row_id(s, out, "SELECT " ITEM_COLS " WHERE e.id = ?1", id, "evidence item");
 }
 
 int cu_store_item_list(cu_store *s, json_t **out, int64_t case_id, int64_t restrict_to,
@@ -169,13 +165,9 @@ int cu_store_item_blob_users(cu_store *s, int *count, int64_t case_id, const cha
 
 int cu_store_item_blobs(cu_store *s, json_t **out, int64_t case_id)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT id, case_id, sha256, size, erased_at IS NOT NULL"
+	return sq_rows_id(s, out, "SELECT id, case_id, sha256, size, erased_at IS NOT NULL"
 	                              " AS erased_bool FROM evidence WHERE ?1 = 0 OR case_id = ?1"
-	                              " ORDER BY id");
-	if (!st)
-		return CU_EDB;
-	sqlite3_bind_int64(st, 1, case_id);
-	return sq_rows(s, out, st, "evidence");
+	                              " ORDER BY id", case_id, "evidence");
 }
 
 int cu_store_custody_append(cu_store *s, int64_t *out_seq, int64_t item_id, const char *event,
@@ -206,13 +198,9 @@ int cu_store_custody_append(cu_store *s, int64_t *out_seq, int64_t item_id, cons
 
 int cu_store_custody_list(cu_store *s, json_t **out, int64_t item_id)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT seq, item_id, at, event, actor, actor_org, reason,"
+	return sq_rows_id(s, out, "SELECT seq, item_id, at, event, actor, actor_org, reason,"
 	                              " details AS details_json FROM custody WHERE item_id = ?1"
-	                              " ORDER BY seq");
-	if (!st)
-		return CU_EDB;
-	sqlite3_bind_int64(st, 1, item_id);
-	return sq_rows(s, out, st, "custody");
+	                              " ORDER BY seq", item_id, "custody");
 }
 
 int cu_store_grant_insert(cu_store *s, int64_t *out_id, int64_t case_id, int64_t org_id,
@@ -266,11 +254,7 @@ int cu_store_grant_item_add(cu_store *s, int64_t grant_id, int64_t item_id,
 
 int cu_store_grant_get(cu_store *s, json_t **out, int64_t id)
 {
-	sqlite3_stmt *st = sq_stmt(s, GRANT_DOC " WHERE g.id = ?1");
-	if (!st)
-		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	return sq_row(s, out, st, "grant");
+	return sq_row_id(s, out, GRANT_DOC " WHERE g.id = ?1", id, "grant");
 }
 
 int cu_store_grant_list(cu_store *s, json_t **out, int64_t org_id)
@@ -279,11 +263,7 @@ int cu_store_grant_list(cu_store *s, json_t **out, int64_t org_id)
 		" WHERE g.org_id = ?1 OR g.grantor_org_id = ?1 OR EXISTS (SELECT 1 FROM grant_items gi"
 		" JOIN evidence e ON e.id = gi.item_id WHERE gi.grant_id = g.id AND"
 		" e.originator_org_id = ?1) ORDER BY g.id DESC";
-	sqlite3_stmt *st = sq_stmt(s, sql);
-	if (!st)
-		return CU_EDB;
-	sqlite3_bind_int64(st, 1, org_id);
-	return sq_rows(s, out, st, "grants");
+	return sq_rows_id(s, out, sql, org_id, "grants");
 }
 
 int cu_store_grant_consent(cu_store *s, int *changed, int64_t grant_id, int64_t org_id,
@@ -411,9 +391,5 @@ int cu_store_retention_get(cu_store *s, json_t **out, int64_t case_id)
 		" (SELECT json_group_array(json_object('id', id, 'reason', reason, 'placed_by',"
 		"  placed_by, 'placed_at', placed_at)) FROM legal_holds WHERE case_id = ?1"
 		"  AND released_at IS NULL) AS holds_json";
-	sqlite3_stmt *st = sq_stmt(s, sql);
-	if (!st)
-		return CU_EDB;
-	sqlite3_bind_int64(st, 1, case_id);
-	return sq_row(s, out, st, "retention");
+	return sq_row_id(s, out, sql, case_id, "retention");
 }

@@ -31,6 +31,9 @@ int sq_exec(cu_store *s, sqlite3_stmt *st, const char *what);
 int sq_rows(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what);
 /* One row; CU_ENOTFOUND if none. */
 int sq_row(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what);
+/* A static query with one integer parameter (?1): its one row, or all its rows. */
+int sq_row_id(cu_store *s, json_t **out, const char *sql, int64_t id, const char *what);
+int sq_rows_id(cu_store *s, json_t **out, const char *sql, int64_t id, const char *what);
 int sq_dberr(cu_store *s, int rc, const char *what);
 void sq_copy_col(char *dst, size_t n, sqlite3_stmt *st, int i);
 int sq_refresh_case_doc(cu_store *s, int64_t case_id);

@@ -74,23 +74,15 @@ int cu_store_ledger_entries(cu_store *s, json_t **out, int64_t from, int limit)
 
 int cu_store_event_record(cu_store *s, json_t **out, int64_t seq)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT seq, at, actor, actor_org, action, object_type,"
+	return sq_row_id(s, out, "SELECT seq, at, actor, actor_org, action, object_type,"
 	                              " object_id, case_id, jit_id, before, after, salt FROM events"
-	                              " WHERE seq = ?1");
-	if (!st)
-		return CU_EDB;
-	sqlite3_bind_int64(st, 1, seq);
-	return sq_row(s, out, st, "event");
+	                              " WHERE seq = ?1", seq, "event");
 }
 
 int cu_store_custody_record(cu_store *s, json_t **out, int64_t seq)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT seq, item_id, at, event, actor, actor_org, reason,"
-	                              " details, salt FROM custody WHERE seq = ?1");
-	if (!st)
-		return CU_EDB;
-	sqlite3_bind_int64(st, 1, seq);
-	return sq_row(s, out, st, "custody event");
+	return sq_row_id(s, out, "SELECT seq, item_id, at, event, actor, actor_org, reason,"
+	                              " details, salt FROM custody WHERE seq = ?1", seq, "custody event");
 }
 
 int cu_store_item_content(cu_store *s, char salt[33], char sha256[65], int64_t item_id)
@@ -205,11 +197,7 @@ int cu_store_item_registration(cu_store *s, int64_t *seq, int64_t item_id)
 
 int cu_store_checkpoint_get(cu_store *s, json_t **out, int64_t size)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT " CHECKPOINT_COLS " WHERE size = ?1");
-	if (!st)
-		return CU_EDB;
-	sqlite3_bind_int64(st, 1, size);
-	return sq_row(s, out, st, "checkpoint");
+	return sq_row_id(s, out, "SELECT " CHECKPOINT_COLS " WHERE size = ?1", size, "checkpoint");
 }
 
 int cu_store_witness_get(cu_store *s, json_t **out, const char *origin)
@@ -256,10 +244,6 @@ int cu_store_cosignature_add(cu_store *s, int64_t size, const char *witness, con
 
 int cu_store_cosignatures(cu_store *s, json_t **out, int64_t size)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT witness, line, at FROM cosignatures WHERE size = ?1"
-	                              " ORDER BY witness");
-	if (!st)
-		return CU_EDB;
-	sqlite3_bind_int64(st, 1, size);
-	return sq_rows(s, out, st, "cosignatures");
+	return sq_rows_id(s, out, "SELECT witness, line, at FROM cosignatures WHERE size = ?1"
+	                              " ORDER BY witness", size, "cosignatures");
 }
