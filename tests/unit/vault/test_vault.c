@@ -297,6 +297,42 @@ static void test_vault_batch__deferred_then_placed_and_sweep(void **state)
 	                 CU_ENOTFOUND);
 }
 
+/*
+ * A batch's writers know their media types when finished, before they are
+ * placed; writers never placed (an aborted batch) leave nothing behind.
+ */
+static void test_vault_batch__media_types_of_a_batch(void **state)
+{
+	fixture *f = *state;
+	static const char *const body[] = {"%PDF-1.4\n%%EOF\n", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+	                                   "Dear colleague,\nplease find attached the statement.\n"};
+	static const char *const want[] = {"application/pdf", "image/png", "text/plain"};
+	enum { N = 60 };
+	cu_blob_writer *ws[N];
+	cu_blob_info info[N];
+	char tmpdir[4096];
+	snprintf(tmpdir, sizeof(tmpdir), "%s/blobs/tmp", f->dir);
+	for (int i = 0; i < N; i++) {
+		const char *b = body[i % 3];
+		size_t n = i % 3 == 1 ? 16 : strlen(b);
+		char tail[32];
+		int tn = snprintf(tail, sizeof(tail), "%d\n", i); /* distinct contents */
+		assert_int_equal(cu_blob_create(&ws[i], f->v, 9, f->key, false, true), 0);
+		assert_int_equal(cu_blob_write(ws[i], b, n), 0);
+		assert_int_equal(cu_blob_write(ws[i], tail, (size_t)tn), 0);
+		assert_int_equal(cu_blob_finish(ws[i], &info[i]), 0);
+		assert_string_equal(info[i].media_type, want[i % 3]);
+	}
+	assert_int_equal(cu_vault_place(f->v, ws, N / 2), 0);
+	for (int i = 0; i < N / 2; i++)
+		assert_int_equal(cu_blob_verify(f->v, 9, f->key, info[i].sha256, info[i].size), 0);
+	for (int i = 0; i < N; i++) /* the second half never placed */
+		cu_blob_free(ws[i]);
+	assert_int_equal(count_files(tmpdir), 0);
+	assert_int_equal(cu_blob_verify(f->v, 9, f->key, info[N - 1].sha256, info[N - 1].size),
+	                 CU_ENOTFOUND);
+}
+
 /* An injected write failure (file size limit) is a clear error, nothing placed. */
 static void test_vault_fault__write_failure(void **state)
 {
@@ -358,6 +394,7 @@ int main(void)
 		T(test_vault_blob__wrong_key_or_swapped),
 		T(test_vault_blob__skip_for_ranges),
 		T(test_vault_batch__deferred_then_placed_and_sweep),
+		T(test_vault_batch__media_types_of_a_batch),
 		T(test_vault_fault__write_failure),
 		T(test_vault_keys__wrap_bound_to_case),
 	};
