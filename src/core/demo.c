@@ -88,7 +88,7 @@ static int evidence(cu_core *c, int64_t c1, int64_t c2, int64_t c3);
 
 static int scenario(cu_core *c)
 {
-	int64_t c1, c2, c3, j2, j3;
+	int64_t c1 = 0, c2 = 0, c3 = 0, j2 = 0, j3 = 0; /* set before use; -O3 cannot tell */
 	char buf[1024];
 	json_t *in, *out = NULL;
 	cu_actor a;
