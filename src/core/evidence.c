@@ -346,6 +346,8 @@ int cu_evidence_commit(cu_core *c, cu_ingest **ins, size_t n, json_t **out)
 	/* Blobs are durable under their names before any record names them. */
 	if (!r)
 		r = cu_vault_place(c->vault, ws, nw);
+	for (size_t i = 0; !r && i < n; i++)
+		cu_blob_result(ins[i]->w, &ins[i]->info); /* with its media type */
 	if (!r)
 		CU_TXN(c, r, {
 			for (size_t i = 0; !r && i < n; i++)

@@ -35,6 +35,18 @@ struct cu_vault {
 	/* A writer may finish or be freed on another thread than the one that
 	 * created it (HTTP uploads span requests): guard what they share. */
 	pthread_mutex_t mu;
+	/*
+	 * Media type detection of deferred writers (batches of small files) runs
+	 * on a thread of its own: libmagic's database scan of an unknown binary
+	 * costs as much as reading, hashing and encrypting it.
+	 */
+	pthread_mutex_t dmu;
+	pthread_mutex_t mmu; /* a magic_t serves one thread at a time: not under mu,
+	                      * or every new writer would wait for a detection */
+	pthread_cond_t dcv;
+	pthread_t dthread;
+	bool dstarted, dquit;
+	struct cu_blob_writer *djobs; /* waiting for detection, oldest last */
 };
 
 static int ingest_begin(cu_vault *v)
@@ -74,6 +86,9 @@ int cu_vault_open(cu_vault **out, const char *datadir)
 		return cu_error_set(CU_ENOMEM, "out of memory");
 	v->lock_fd = -1;
 	pthread_mutex_init(&v->mu, NULL);
+	pthread_mutex_init(&v->dmu, NULL);
+	pthread_mutex_init(&v->mmu, NULL);
+	pthread_cond_init(&v->dcv, NULL);
 	if (snprintf(v->dir, sizeof(v->dir), "%s/blobs", datadir) >= (int)sizeof(v->dir)) {
 		r = cu_error_set(CU_EINVALID, "data directory path too long");
 		goto fail;
@@ -104,6 +119,16 @@ void cu_vault_close(cu_vault *v)
 {
 	if (!v)
 		return;
+	if (v->dstarted) {
+		pthread_mutex_lock(&v->dmu);
+		v->dquit = true;
+		pthread_cond_broadcast(&v->dcv);
+		pthread_mutex_unlock(&v->dmu);
+		pthread_join(v->dthread, NULL);
+	}
+	pthread_mutex_destroy(&v->dmu);
+	pthread_mutex_destroy(&v->mmu);
+	pthread_cond_destroy(&v->dcv);
 	if (v->magic)
 		magic_close(v->magic);
 	if (v->lock_fd >= 0)
@@ -230,6 +255,9 @@ struct cu_blob_writer {
 	bool wquit, wthreaded;
 	int werr;
 	char werr_msg[256];
+	/* queued for media type detection (deferred writers) */
+	bool detecting;
+	struct cu_blob_writer *dnext;
 };
 
 /* Writes what the encrypting thread hands over; starts writeback early. */
@@ -578,6 +606,80 @@ static const char *sniff(const uint8_t *p, size_t n)
 	return NULL;
 }
 
+static void free_head(cu_blob_writer *w)
+{
+	if (w->head)
+		cu_wipe(w->head, HEAD);
+	free(w->head);
+	w->head = NULL;
+}
+
+/* The media type of a writer's head: signatures first, then libmagic. */
+static void detect(cu_blob_writer *w)
+{
+	const char *mt = sniff(w->head, w->head_len);
+	if (mt) {
+		snprintf(w->info.media_type, sizeof(w->info.media_type), "%s", mt);
+		return;
+	}
+	pthread_mutex_lock(&w->v->mmu);
+	mt = magic_buffer(w->v->magic, w->head, w->head_len);
+	snprintf(w->info.media_type, sizeof(w->info.media_type), "%s",
+	         mt ? mt : "application/octet-stream");
+	pthread_mutex_unlock(&w->v->mmu);
+}
+
+static void *detector(void *arg)
+{
+	cu_vault *v = arg;
+	pthread_mutex_lock(&v->dmu);
+	for (;;) {
+		while (!v->djobs && !v->dquit)
+			pthread_cond_wait(&v->dcv, &v->dmu);
+		if (!v->djobs)
+			break;
+		cu_blob_writer *w = v->djobs;
+		v->djobs = w->dnext;
+		pthread_mutex_unlock(&v->dmu);
+		detect(w);
+		free_head(w);
+		pthread_mutex_lock(&v->dmu);
+		w->detecting = false;
+		pthread_cond_broadcast(&v->dcv);
+	}
+	pthread_mutex_unlock(&v->dmu);
+	return NULL;
+}
+
+/* Hands a finished deferred writer to the detection thread (inline if none). */
+static void detect_later(cu_blob_writer *w)
+{
+	cu_vault *v = w->v;
+	bool queued = false;
+	pthread_mutex_lock(&v->dmu);
+	if (!v->dstarted && pthread_create(&v->dthread, NULL, detector, v) == 0)
+		v->dstarted = true;
+	if (v->dstarted) {
+		w->detecting = queued = true;
+		w->dnext = v->djobs;
+		v->djobs = w;
+		pthread_cond_broadcast(&v->dcv);
+	}
+	pthread_mutex_unlock(&v->dmu);
+	if (!queued) { /* once queued, the detector owns the head and media type */
+		detect(w);
+		free_head(w);
+	}
+}
+
+static void detect_wait(cu_blob_writer *w)
+{
+	pthread_mutex_lock(&w->v->dmu);
+	while (w->detecting)
+		pthread_cond_wait(&w->v->dcv, &w->v->dmu);
+	pthread_mutex_unlock(&w->v->dmu);
+}
+
 /* What a finished writer no longer needs: a batch waits with only its info. */
 static void release_buffers(cu_blob_writer *w)
 {
@@ -587,14 +689,11 @@ static void release_buffers(cu_blob_writer *w)
 		cu_wipe(w->cur, UNIT);
 	if (w->pending)
 		cu_wipe(w->pending, UNIT);
-	if (w->head)
-		cu_wipe(w->head, HEAD);
 	free(w->cur);
 	free(w->pending);
-	free(w->head);
 	free(w->out);
 	free(w->spare);
-	w->cur = w->pending = w->head = w->out = w->spare = NULL;
+	w->cur = w->pending = w->out = w->spare = NULL;
 	for (int i = 0; i < NBLOCKS; i++) {
 		free(w->blocks[i]);
 		w->blocks[i] = NULL;
@@ -635,18 +734,15 @@ int cu_blob_finish(cu_blob_writer *w, cu_blob_info *out)
 	w->info.size = w->size;
 	cu_hex(w->info.sha256_hex, w->info.sha256, 32);
 	cu_blob_name(w->v, w->info.name, w->case_id, w->info.sha256);
-	const char *mt = sniff(w->head, w->head_len);
-	if (mt) {
-		snprintf(w->info.media_type, sizeof(w->info.media_type), "%s", mt);
-	} else {
-		pthread_mutex_lock(&w->v->mu); /* a magic_t serves one thread at a time */
-		mt = magic_buffer(w->v->magic, w->head, w->head_len);
-		snprintf(w->info.media_type, sizeof(w->info.media_type), "%s",
-		         mt ? mt : "application/octet-stream");
-		pthread_mutex_unlock(&w->v->mu);
-	}
 	release_buffers(w);
-	if (!w->deferred) {
+	if (w->deferred) {
+		*out = w->info; /* the media type follows: see cu_blob_result */
+		detect_later(w);
+		return 0;
+	}
+	detect(w);
+	free_head(w);
+	{
 		char dir[PATH_MAX];
 		snprintf(dir, sizeof(dir), "%s/%.2s", w->v->dir, w->info.name);
 		if ((r = place(w)) != 0 || (r = sync_dir(dir)) != 0)
@@ -659,11 +755,19 @@ fail:
 	return r;
 }
 
+void cu_blob_result(cu_blob_writer *w, cu_blob_info *out)
+{
+	detect_wait(w);
+	*out = w->info;
+}
+
 int cu_vault_place(cu_vault *v, cu_blob_writer **ws, size_t n)
 {
 	int r = 0, fd;
 	if (n == 0)
 		return 0;
+	for (size_t i = 0; i < n; i++)
+		detect_wait(ws[i]);
 	/* One filesystem sync makes every file of the batch durable at once... */
 	if ((fd = open(v->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return cu_error_set(CU_EIO, "cannot open %s: %s", v->dir, strerror(errno));
@@ -693,12 +797,14 @@ void cu_blob_free(cu_blob_writer *w)
 		pthread_cond_destroy(&w->cv);
 	}
 	writer_stop(w); /* before the file and the buffers go */
+	detect_wait(w);
 	if (w->fd >= 0)
 		close(w->fd);
 	if (!w->placed && w->tmp[0])
 		unlink(w->tmp);
 	cu_sha256_end(w->sha, NULL);
 	release_buffers(w);
+	free_head(w);
 	ingest_end(w->v);
 	cu_wipe(w, sizeof(*w));
 	free(w);

@@ -56,8 +56,13 @@ int cu_blob_create(cu_blob_writer **out, cu_vault *v, int64_t case_id,
                    const uint8_t key[CU_KEY_LEN], bool threaded, bool deferred);
 /* CU_EIO (e.g. disk full) leaves the writer failed: abort it. */
 int cu_blob_write(cu_blob_writer *w, const void *data, size_t len);
-/* Completes the blob; on success (non-deferred) it is durable under its name. */
+/*
+ * Completes the blob; on success (non-deferred) it is durable under its
+ * name. A deferred writer's media type is detected on another thread: take
+ * the complete result with cu_blob_result after cu_vault_place.
+ */
 int cu_blob_finish(cu_blob_writer *w, cu_blob_info *out);
+void cu_blob_result(cu_blob_writer *w, cu_blob_info *out);
 /* Frees the writer; removes its temporary file unless finished and placed. */
 void cu_blob_free(cu_blob_writer *w);
 /* Syncs the deferred writers' files and moves them to their names, durably. */
