@@ -7,91 +7,15 @@
 # Prints one line per check and ends with "N passed, M failed"; exits 1 if any check failed.
 # Needs jq. Everything happens in a temporary directory removed on exit.
 
-set -u
+NAME=cli
+TOOLS="jq"
+. "$(dirname "$0")/lib.sh"
 
-B=${CU_BIN:?CU_BIN must name the custodia binary}
-case $B in /*) ;; *) B=$(pwd)/$B ;; esac
-if ! command -v jq >/dev/null 2>&1; then
-	echo "test_cli.sh: jq is required" >&2
-	exit 2
-fi
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/cu-cli-XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
-trap 'exit 130' INT TERM HUP
-cd "$T" || exit 2
-unset CUSTODIA_DATA CUSTODIA_USER CUSTODIA_PASSWORD
-umask 022
-
-passed=0
-failed=0
-OUT=$T/out
-ERR=$T/err
-TODAY=$(date -u +%Y-%m-%d)
-
-pass() {
-	passed=$((passed + 1))
-	echo "ok   $*"
-}
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL $*"
-}
-
-# Shows the last command's output under a failed check.
-show() {
-	sed -n '1,6s/^/     | out: /p' "$OUT"
-	sed -n '1,6s/^/     | err: /p' "$ERR"
-}
-
-# run [NAME=VALUE ...] COMMAND ARGS...: runs with stdin from /dev/null; sets rc, $OUT, $ERR.
+# run [NAME=VALUE ...] COMMAND ARGS...: as lib.sh's, with variables set for the command.
 run() {
 	env "$@" >"$OUT" 2>"$ERR" </dev/null
 	rc=$?
 }
-
-# expect RC DESCRIPTION [NAME=VALUE ...] COMMAND ARGS...: runs and checks the exit code.
-expect() {
-	want=$1 desc=$2
-	shift 2
-	run "$@"
-	if [ "$rc" = "$want" ]; then
-		pass "$desc"
-	else
-		fail "$desc (exit $rc, want $want)"
-		show
-	fi
-}
-
-# check DESCRIPTION COMMAND ARGS...: passes if the command succeeds.
-check() {
-	desc=$1
-	shift
-	if "$@" >/dev/null 2>&1; then
-		pass "$desc"
-	else
-		fail "$desc"
-		show
-	fi
-}
-
-# jqt DESCRIPTION FILTER: passes if $OUT holds one JSON value and FILTER is true of it.
-# (jq 1.6 -e exits 0 on empty input, hence the count.)
-jqt() {
-	if [ "$(jq -s length "$OUT" 2>/dev/null)" = 1 ] && jq -e "$2" "$OUT" >/dev/null 2>&1; then
-		pass "$1"
-	else
-		fail "$1 (jq: $2)"
-		show
-	fi
-}
-
-has_out() { grep -q -e "$1" "$OUT"; }
-has_err() { grep -q -e "$1" "$ERR"; }
-lacks_out() { ! grep -q -F -e "$1" "$OUT"; }
-lacks_err() { ! grep -q -F -e "$1" "$ERR"; }
-mode_is() { [ "$(stat -c %a "$1")" = "$2" ]; }
 
 # ---- help, unknown commands and options ----------------------------------
 
@@ -506,5 +430,4 @@ check "the database holds no password in clear" \
 	sh -c '! grep -a -q -e anna-pass -e bo-pass-123 -e stdin-pass-1 "$1"/custodia.db*' sh "$D"
 check "the database holds no token secret" sh -c '! grep -a -q -F -e "$2" "$1"/custodia.db*' sh "$D" "${TOK#*.}"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

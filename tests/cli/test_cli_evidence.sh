@@ -7,92 +7,9 @@
 # Prints one line per check and ends with "N passed, M failed"; exits 1 if any check failed.
 # Needs jq and sha256sum. Everything happens in a temporary directory removed on exit.
 
-set -u
-
-B=${CU_BIN:?CU_BIN must name the custodia binary}
-case $B in /*) ;; *) B=$(pwd)/$B ;; esac
-for tool in jq sha256sum; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "test_cli_evidence.sh: $tool is required" >&2
-		exit 2
-	fi
-done
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/cu-cli-ev-XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
-trap 'exit 130' INT TERM HUP
-cd "$T" || exit 2
-unset CUSTODIA_DATA CUSTODIA_USER CUSTODIA_PASSWORD
-umask 022
-
-passed=0
-failed=0
-OUT=$T/out
-ERR=$T/err
-TODAY=$(date -u +%Y-%m-%d)
-
-pass() {
-	passed=$((passed + 1))
-	echo "ok   $*"
-}
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL $*"
-}
-
-# Shows the last command's output under a failed check.
-show() {
-	sed -n '1,8s/^/     | out: /p' "$OUT"
-	sed -n '1,8s/^/     | err: /p' "$ERR"
-}
-
-# run COMMAND ARGS...: runs with stdin from /dev/null; sets rc, $OUT, $ERR.
-run() {
-	"$@" >"$OUT" 2>"$ERR" </dev/null
-	rc=$?
-}
-
-# expect RC DESCRIPTION COMMAND ARGS...: runs and checks the exit code.
-expect() {
-	want=$1 desc=$2
-	shift 2
-	run "$@"
-	if [ "$rc" = "$want" ]; then
-		pass "$desc"
-	else
-		fail "$desc (exit $rc, want $want)"
-		show
-	fi
-}
-
-# check DESCRIPTION COMMAND ARGS...: passes if the command succeeds.
-check() {
-	desc=$1
-	shift
-	if "$@" >/dev/null 2>&1; then
-		pass "$desc"
-	else
-		fail "$desc"
-		show
-	fi
-}
-
-# jqt DESCRIPTION FILTER: passes if $OUT holds one JSON value and FILTER is true of it.
-jqt() {
-	if [ "$(jq -s length "$OUT" 2>/dev/null)" = 1 ] && jq -e "$2" "$OUT" >/dev/null 2>&1; then
-		pass "$1"
-	else
-		fail "$1 (jq: $2)"
-		show
-	fi
-}
-
-has_out() { grep -q -e "$1" "$OUT"; }
-has_err() { grep -q -e "$1" "$ERR"; }
-lacks_out() { ! grep -q -F -e "$1" "$OUT"; }
-err_empty() { [ ! -s "$ERR" ]; }
-out_lines() { [ "$(wc -l <"$OUT")" -eq "$1" ]; }
+NAME=cli-ev
+TOOLS="jq sha256sum"
+. "$(dirname "$0")/lib.sh"
 
 # ev [ARGS...]: custodia evidence on the demo data.
 ev() { "$B" evidence "$@"; }
@@ -393,5 +310,4 @@ expect 1 "retention --within soon exits 1" ev retention --as se --within soon
 check "no temporary upload files are left" sh -c '[ -z "$(find "$1/blobs/tmp" -type f)" ]' sh "$D"
 check "blob files are 0600" sh -c '[ -z "$(find "$1/blobs" -type f ! -perm 600)" ]' sh "$D"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
