@@ -703,6 +703,7 @@ static void release_buffers(cu_blob_writer *w)
 int cu_blob_finish(cu_blob_writer *w, cu_blob_info *out)
 {
 	uint8_t ad[sizeof(FINAL_AD) - 1 + 32];
+	char dir[PATH_MAX];
 	int r;
 	if (w->failed || w->finished)
 		return cu_error_set(CU_EIO, "the blob writer has failed or finished");
@@ -742,12 +743,9 @@ int cu_blob_finish(cu_blob_writer *w, cu_blob_info *out)
 	}
 	detect(w);
 	free_head(w);
-	{
-		char dir[PATH_MAX];
-		snprintf(dir, sizeof(dir), "%s/%.2s", w->v->dir, w->info.name);
-		if ((r = place(w)) != 0 || (r = sync_dir(dir)) != 0)
-			goto fail;
-	}
+	snprintf(dir, sizeof(dir), "%s/%.2s", w->v->dir, w->info.name);
+	if ((r = place(w)) != 0 || (r = sync_dir(dir)) != 0)
+		goto fail;
 	*out = w->info;
 	return 0;
 fail:
