@@ -120,6 +120,15 @@ int sq_exec(cu_store *s, sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
+/* Runs an INSERT; the new row's id goes to *out_id (if wanted). */
+int sq_insert(cu_store *s, sqlite3_stmt *st, const char *what, int64_t *out_id)
+{
+	int r = sq_exec(s, st, what);
+	if (r == 0 && out_id)
+		*out_id = sqlite3_last_insert_rowid(s->db);
+	return r;
+}
+
 /* Runs a query and returns its rows as an array. */
 int sq_rows(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what)
 {
@@ -429,18 +438,13 @@ int cu_store_org_insert(cu_store *s, int64_t *out_id, const char *code, const ch
 	static const char sql[] =
 		"INSERT INTO orgs(code, kind, country, name) VALUES (?1, ?2, ?3, ?4)";
 	sqlite3_stmt *st = sq_stmt(s, sql);
-	int r;
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, code);
 	sq_bind_text(st, 2, kind);
 	sq_bind_text(st, 3, country);
 	sq_bind_text(st, 4, name);
-	if ((r = sq_exec(s, st, "organisation")) != 0)
-		return r;
-	if (out_id)
-		*out_id = sqlite3_last_insert_rowid(s->db);
-	return 0;
+	return sq_insert(s, st, "organisation", out_id);
 }
 
 int cu_store_org_update(cu_store *s, int64_t id, const char *kind, const char *country,
@@ -508,7 +512,6 @@ int cu_store_user_insert(cu_store *s, int64_t *out_id, const char *username, int
 	                          "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 	sqlite3_stmt *st = sq_stmt(s, sql);
 	char now[CU_TS_LEN];
-	int r;
 	if (!st)
 		return CU_EDB;
 	cu_time_now(now);
@@ -518,11 +521,7 @@ int cu_store_user_insert(cu_store *s, int64_t *out_id, const char *username, int
 	sq_bind_text(st, 4, full_name);
 	sq_bind_text(st, 5, pwhash);
 	sq_bind_text(st, 6, now);
-	if ((r = sq_exec(s, st, "user")) != 0)
-		return r;
-	if (out_id)
-		*out_id = sqlite3_last_insert_rowid(s->db);
-	return 0;
+	return sq_insert(s, st, "user", out_id);
 }
 
 #define USER_COLS "u.id, u.username, o.code AS org, u.org_id, u.role, u.full_name, " \
@@ -807,9 +806,9 @@ int cu_store_case_insert(cu_store *s, int64_t *out_id, const json_t *c)
 	sq_bind_text(st, 5, cu_json_str(c, "opened_on"));
 	sq_bind_text(st, 6, cu_json_str(c, "retention_review_on"));
 	sq_bind_text(st, 7, cu_json_str(c, "created_at"));
-	if ((r = sq_exec(s, st, "case")) != 0)
+	int64_t id;
+	if ((r = sq_insert(s, st, "case", &id)) != 0)
 		return r;
-	int64_t id = sqlite3_last_insert_rowid(s->db);
 	if ((r = set_crime_types(s, id, json_object_get(c, "crime_types"))) != 0 ||
 	    (r = sq_refresh_case_doc(s, id)) != 0)
 		return r;
@@ -1063,17 +1062,13 @@ int cu_store_jit_insert(cu_store *s, int64_t *out_id, const json_t *j)
 	static const char sql[] = "INSERT INTO jits(name, signed_on, expires_on, created_at)"
 	                          " VALUES (?1, ?2, ?3, ?4)";
 	sqlite3_stmt *st = sq_stmt(s, sql);
-	int r;
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, cu_json_str(j, "name"));
 	sq_bind_text(st, 2, cu_json_str(j, "signed_on"));
 	sq_bind_text(st, 3, cu_json_str(j, "expires_on"));
 	sq_bind_text(st, 4, cu_json_str(j, "created_at"));
-	if ((r = sq_exec(s, st, "JIT")) != 0)
-		return r;
-	*out_id = sqlite3_last_insert_rowid(s->db);
-	return 0;
+	return sq_insert(s, st, "JIT", out_id);
 }
 
 #define JIT_DOC \
@@ -1231,7 +1226,6 @@ int cu_store_event_append(cu_store *s, int64_t *out_seq, const cu_event *ev)
 		"INSERT INTO events(at, actor, actor_org, action, object_type, object_id, case_id,"
 		" jit_id, before, after, salt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 	sqlite3_stmt *st = sq_stmt(s, sql);
-	int r;
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, ev->at);
@@ -1247,11 +1241,7 @@ int cu_store_event_append(cu_store *s, int64_t *out_seq, const cu_event *ev)
 	sq_bind_text(st, 9, ev->before);
 	sq_bind_text(st, 10, ev->after);
 	sq_bind_text(st, 11, ev->salt);
-	if ((r = sq_exec(s, st, "event")) != 0)
-		return r;
-	if (out_seq)
-		*out_seq = sqlite3_last_insert_rowid(s->db);
-	return 0;
+	return sq_insert(s, st, "event", out_seq);
 }
 
 int cu_store_event_list(cu_store *s, json_t **out, int64_t case_id, int64_t jit_id,

@@ -41,7 +41,6 @@ int cu_store_item_insert(cu_store *s, int64_t *out_id, const json_t *it)
 		" registered_at, content_salt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
 		" ?12, ?13, ?14, ?15)";
 	sqlite3_stmt *st = sq_stmt(s, sql);
-	int r;
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, cu_json_int(it, "case_id", 0));
@@ -64,10 +63,7 @@ int cu_store_item_insert(cu_store *s, int64_t *out_id, const json_t *it)
 	sq_bind_text(st, 13, cu_json_str(it, "registered_by"));
 	sq_bind_text(st, 14, cu_json_str(it, "registered_at"));
 	sq_bind_text(st, 15, cu_json_str(it, "content_salt"));
-	if ((r = sq_exec(s, st, "evidence item")) != 0)
-		return r;
-	*out_id = sqlite3_last_insert_rowid(s->db);
-	return 0;
+	return sq_insert(s, st, "evidence item", out_id);
 }
 
 #define ITEM_COLS \
@@ -178,7 +174,6 @@ int cu_store_custody_append(cu_store *s, int64_t *out_seq, int64_t item_id, cons
 		"INSERT INTO custody(item_id, at, event, actor, actor_org, reason, details, salt)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 	sqlite3_stmt *st = sq_stmt(s, sql);
-	int r;
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, item_id);
@@ -189,11 +184,7 @@ int cu_store_custody_append(cu_store *s, int64_t *out_seq, int64_t item_id, cons
 	sq_bind_text(st, 6, reason);
 	sq_bind_text(st, 7, details);
 	sq_bind_text(st, 8, salt);
-	if ((r = sq_exec(s, st, "custody event")) != 0)
-		return r;
-	if (out_seq)
-		*out_seq = sqlite3_last_insert_rowid(s->db);
-	return 0;
+	return sq_insert(s, st, "custody event", out_seq);
 }
 
 int cu_store_custody_list(cu_store *s, json_t **out, int64_t item_id)
@@ -211,7 +202,6 @@ int cu_store_grant_insert(cu_store *s, int64_t *out_id, int64_t case_id, int64_t
 		"INSERT INTO grants(case_id, org_id, grantor_org_id, legal_basis, authorised_by,"
 		" created_at, expires_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 	sqlite3_stmt *st = sq_stmt(s, sql);
-	int r;
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, case_id);
@@ -221,10 +211,7 @@ int cu_store_grant_insert(cu_store *s, int64_t *out_id, int64_t case_id, int64_t
 	sq_bind_text(st, 5, by);
 	sq_bind_text(st, 6, at);
 	sq_bind_text(st, 7, expires_on);
-	if ((r = sq_exec(s, st, "grant")) != 0)
-		return r;
-	*out_id = sqlite3_last_insert_rowid(s->db);
-	return 0;
+	return sq_insert(s, st, "grant", out_id);
 }
 
 int cu_store_grant_item_add(cu_store *s, int64_t grant_id, int64_t item_id,
@@ -332,7 +319,6 @@ int cu_store_retention_trigger_add(cu_store *s, int64_t *out_id, int64_t case_id
 	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO retention_triggers(case_id, trigger, on_date,"
 	                              " note, recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5,"
 	                              " ?6)");
-	int r;
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, case_id);
@@ -341,10 +327,7 @@ int cu_store_retention_trigger_add(cu_store *s, int64_t *out_id, int64_t case_id
 	sq_bind_text(st, 4, note);
 	sq_bind_text(st, 5, by);
 	sq_bind_text(st, 6, at);
-	if ((r = sq_exec(s, st, "retention trigger")) != 0)
-		return r;
-	*out_id = sqlite3_last_insert_rowid(s->db);
-	return 0;
+	return sq_insert(s, st, "retention trigger", out_id);
 }
 
 int cu_store_hold_add(cu_store *s, int64_t *out_id, int64_t case_id, const char *reason,
@@ -352,17 +335,13 @@ int cu_store_hold_add(cu_store *s, int64_t *out_id, int64_t case_id, const char 
 {
 	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO legal_holds(case_id, reason, placed_by,"
 	                              " placed_at) VALUES (?1, ?2, ?3, ?4)");
-	int r;
 	if (!st)
 		return CU_EDB;
 	sqlite3_bind_int64(st, 1, case_id);
 	sq_bind_text(st, 2, reason);
 	sq_bind_text(st, 3, by);
 	sq_bind_text(st, 4, at);
-	if ((r = sq_exec(s, st, "legal hold")) != 0)
-		return r;
-	*out_id = sqlite3_last_insert_rowid(s->db);
-	return 0;
+	return sq_insert(s, st, "legal hold", out_id);
 }
 
 int cu_store_hold_release(cu_store *s, int64_t case_id, int64_t hold_id, const char *by,

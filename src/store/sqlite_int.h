@@ -28,6 +28,7 @@ void sq_bind_json(sqlite3_stmt *st, int i, const json_t *v);
 json_t *sq_row_json(sqlite3_stmt *st);
 /* Steps a statement that returns no rows. */
 int sq_exec(cu_store *s, sqlite3_stmt *st, const char *what);
+int sq_insert(cu_store *s, sqlite3_stmt *st, const char *what, int64_t *out_id);
 int sq_rows(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what);
 /* One row; CU_ENOTFOUND if none. */
 int sq_row(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what);
