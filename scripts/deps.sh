@@ -3,11 +3,11 @@
 # nothing (and needs no network) when all are present. Usage: deps.sh [bench]
 set -eu
 pkgs="build-essential cmake pkg-config libsqlite3-dev libsodium-dev libssl-dev
-libjansson-dev libh2o-evloop-dev libmagic-dev libarchive-dev libcmocka-dev libcurl4-openssl-dev curl jq sqlite3
+libjansson-dev libicu-dev libh2o-evloop-dev libmagic-dev libarchive-dev libcmocka-dev libcurl4-openssl-dev curl jq sqlite3
 golang-go golang-golang-x-mod-dev
 iso-codes procps"
 if [ "${1:-}" = bench ]; then
-	pkgs="$pkgs wrk nginx-light time"
+	pkgs="$pkgs wrk nginx-light time python3-jellyfish"
 fi
 missing=""
 for p in $pkgs; do
