@@ -60,7 +60,8 @@ double cu_jaro_winkler(const char *a, size_t alen, const char *b, size_t blen);
 
 /*
  * Each validates one kind of identifier and writes its normal form, or
- * returns CU_EINVALID with a message that says what is wrong.
+ * returns CU_EINVALID with a message that says what is wrong (CU_ETOOBIG if
+ * out is too small for the normal form: a caller's mistake).
  */
 /* E.164 ("+46701234567"); country (ISO alpha-2, may be NULL) is used for
  * numbers written in national form ("070-123 45 67"). */
@@ -118,7 +119,9 @@ int cu_mrec_set_dob(cu_mrec *r, const char *date);
 int cu_mrec_add_nationality(cu_mrec *r, const char *cc);
 static inline const char *cu_mrec_name(const cu_mrec *r, int i) { return r->text + r->name_off[i]; }
 static inline const char *cu_mrec_id(const cu_mrec *r, int i) { return r->text + r->id_off[i]; }
-/* A compact encoding stored beside the entity, so nothing is normalised twice. */
+/* A compact encoding stored beside the entity, so nothing is normalised twice.
+ * decode initialises r (free a used record first) and checks every byte:
+ * CU_EINVALID for anything encode would not have written, r left empty. */
 int cu_mrec_encode(const cu_mrec *r, cu_buf *out);
 int cu_mrec_decode(cu_mrec *r, const void *p, size_t n);
 
