@@ -3,7 +3,7 @@
 # nothing (and needs no network) when all are present. Usage: deps.sh [bench]
 set -eu
 pkgs="build-essential cmake pkg-config libsqlite3-dev libsodium-dev libssl-dev
-libjansson-dev libicu-dev libh2o-evloop-dev libmagic-dev libarchive-dev libcmocka-dev libcurl4-openssl-dev curl jq sqlite3
+libjansson-dev libicu-dev libcsv-dev libh2o-evloop-dev libmagic-dev libarchive-dev libcmocka-dev libcurl4-openssl-dev curl jq sqlite3
 golang-go golang-golang-x-mod-dev
 iso-codes procps"
 if [ "${1:-}" = bench ]; then

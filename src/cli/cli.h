@@ -70,5 +70,9 @@ int cmd_jit(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);
 int cmd_ledger(int argc, char **argv);
 int cmd_bundle(int argc, char **argv);
+int cmd_entity(int argc, char **argv);
+int cmd_xref(int argc, char **argv);
+int cmd_hits(int argc, char **argv);
+int cmd_match(int argc, char **argv);
 
 #endif

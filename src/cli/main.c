@@ -23,6 +23,10 @@ static const struct {
 	{"evidence", cmd_evidence, "add, read, share, verify and erase evidence"},
 	{"ledger", cmd_ledger, "the tamper-evident ledger: key, checkpoint, verify, prove"},
 	{"bundle", cmd_bundle, "export evidence bundles and verify them offline"},
+	{"entity", cmd_entity, "add, list, show, update and import the entities of cases"},
+	{"xref", cmd_xref, "match a case's entities again against every other case"},
+	{"hits", cmd_hits, "hits between cases: list, show, confirm, dismiss, ask for access"},
+	{"match", cmd_match, "score labelled name pairs; show or set the match threshold"},
 };
 
 static void usage(FILE *f)

@@ -94,7 +94,7 @@ void cli_close(cli *c)
 
 void cli_print_json(const json_t *v)
 {
-	size_t flags = JSON_ENCODE_ANY | JSON_PRESERVE_ORDER;
+	size_t flags = JSON_ENCODE_ANY | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10);
 	flags |= isatty(STDOUT_FILENO) ? JSON_INDENT(2) : JSON_COMPACT;
 	char *s = json_dumps(v, flags);
 	if (s) {

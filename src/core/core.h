@@ -238,6 +238,54 @@ int cu_ledger_witness(cu_core *c, json_t **out, const char *log_url, const char 
 int cu_ledger_catch_up(cu_core *c);
 
 /*
+ * Entities and cross-matching (entities.c, xref.c, import.c; docs/match.md).
+ * An entity input is {kind, names, born, nationalities, gender, identifiers,
+ * registration_number, country, number, address, plate, imo, mmsi, iban,
+ * currency, doc_type, latitude, longitude, notes, source} with the fields
+ * its kind takes. Adding or changing an entity matches it against every
+ * other case in the same transaction; *out carries "hits_found".
+ */
+struct cu_mrec;
+int cu_entity_create(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
+                     const json_t *in);
+int cu_entity_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id);
+int cu_entity_list(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id);
+int cu_entity_update(cu_core *c, const cu_actor *a, json_t **out, int64_t id, const json_t *in);
+/* Validates an input without storing it. */
+int cu_entity_check(const json_t *in);
+/*
+ * Imports entities into a case from CSV (a header row naming input fields;
+ * list fields separated by ";") or FollowTheMoney JSON lines. Every row is
+ * checked first: with bad rows nothing is imported unless skip_invalid, and
+ * *out lists each bad row with its reason: {imported, skipped, rows:
+ * [{row, error}], unsupported: {schema: count}, hits_found}.
+ */
+int cu_entity_import(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
+                     const char *format, const char *data, size_t len, bool skip_invalid);
+
+double cu_match_threshold(cu_core *c);
+int cu_match_threshold_set(cu_core *c, const cu_actor *a, double threshold);
+/* Matches case_id's entities again (0: every case, operator administrators). */
+int cu_xref(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id);
+/* Hits the actor may know of (case_id > 0: of that case), newest first;
+ * review: "new", "confirmed", "dismissed" or NULL for all. */
+int cu_hit_list(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
+                const char *review);
+int cu_hit_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id);
+/* review: "confirmed" or "dismissed", for the sides the actor contributes to. */
+int cu_hit_review(cu_core *c, const cu_actor *a, json_t **out, int64_t id, const char *review,
+                  const char *note);
+int cu_hit_request_access(cu_core *c, const cu_actor *a, json_t **out, int64_t id,
+                          const char *message);
+/*
+ * Scores name pairs [{a, b, label}] as persons at the threshold (<= 0: the
+ * configured one; c may be NULL for the default): {threshold, pairs: [{a, b,
+ * score, match, explanation, label}], evaluation: {tp, fp, fn, tn,
+ * precision, recall, f1} when labels are given}.
+ */
+int cu_match_pairs(cu_core *c, json_t **out, const json_t *pairs, double threshold);
+
+/*
  * The demo scenario of domain.md: demo users (password "demo"), the three
  * cases and their JITs. extra_cases generated cases are added for load tests.
  */

@@ -85,6 +85,7 @@ static int create_jit(cu_core *c, const char *user, const char *json, int64_t *i
 }
 
 static int evidence(cu_core *c, int64_t c1, int64_t c2, int64_t c3);
+static int entities(cu_core *c, int64_t c1, int64_t c3);
 
 static int scenario(cu_core *c)
 {
@@ -146,7 +147,73 @@ static int scenario(cu_core *c)
 	         (long long)c3);
 	if ((r = create_jit(c, "fr", buf, &j3)) != 0)
 		return r;
-	return evidence(c, c1, c2, c3);
+	if ((r = evidence(c, c1, c2, c3)) != 0)
+		return r;
+	return entities(c, c1, c3);
+}
+
+static int add_entity(cu_core *c, const char *user, int64_t case_id, const char *json)
+{
+	cu_actor a;
+	json_t *in = json_loads(json, 0, NULL), *out = NULL;
+	int r;
+	if (!in)
+		return cu_error_set(CU_EINVALID, "demo: bad entity JSON");
+	if ((r = as(c, &a, user)) == 0)
+		r = cu_entity_create(c, &a, &out, case_id, in);
+	json_decref(in);
+	json_decref(out);
+	return r;
+}
+
+/*
+ * Entities whose cross-matching finds something real: the suspect of case 1
+ * in Cyrillic and Latin, and in a Montenegrin national case with the same
+ * phone number written another way; an ISIL member of the Yezidi JIT whose
+ * Arabic name a Belgian file transliterates differently. Two national cases
+ * beyond domain.md's three hold the other sides. (Persons are made up.)
+ */
+static int entities(cu_core *c, int64_t c1, int64_t c3)
+{
+	int64_t me = 0, be = 0;
+	int r;
+	if ((r = add_entity(c, "se", c1,
+	    "{\"kind\":\"person\",\"names\":[\"Marko Djordjevic\",\"the Architect\"],"
+	    "\"born\":\"1979-04\",\"nationalities\":[\"RS\"],\"gender\":\"male\","
+	    "\"identifiers\":[{\"type\":\"phone\",\"value\":\"+381 64 123 4567\"}],"
+	    "\"notes\":\"Gives instructions by encrypted phone (witness W-1)\"}")) != 0 ||
+	    (r = add_entity(c, "rs", c1,
+	    "{\"kind\":\"person\",\"names\":[{\"name\":\"Марко Ђорђевић\",\"lang\":\"sr\"}],"
+	    "\"born\":\"1979-04-11\",\"nationalities\":[\"RS\"],"
+	    "\"identifiers\":[{\"type\":\"doc\",\"value\":\"012345678\",\"country\":\"RS\"}]}")) != 0 ||
+	    (r = add_entity(c, "se", c1,
+	    "{\"kind\":\"vehicle\",\"plate\":\"BG 123-AB\",\"country\":\"RS\","
+	    "\"notes\":\"Lorry used for deliveries to Malmo\"}")) != 0)
+		return r;
+	if ((r = create_case(c, "me",
+	    "{\"title\":\"Cigarette and cocaine smuggling through the port of Bar\","
+	    "\"crime_types\":[\"drug_trafficking\"],\"opened_on\":\"2025-11-20\","
+	    "\"national_ref\":\"Ktr-311/25\"}", &me)) != 0 ||
+	    (r = add_entity(c, "me", me,
+	    "{\"kind\":\"person\",\"names\":[\"Đorđević Marko\"],\"born\":\"1979\","
+	    "\"nationalities\":[\"RS\",\"ME\"]}")) != 0 ||
+	    (r = add_entity(c, "me", me,
+	    "{\"kind\":\"phone\",\"number\":\"00381641234567\","
+	    "\"notes\":\"Intercepted, calls to Malmo\"}")) != 0)
+		return r;
+	if ((r = add_entity(c, "unitad", c3,
+	    "{\"kind\":\"person\",\"names\":[{\"name\":\"عبد الله محمد الجبوري\",\"lang\":\"ar\"},"
+	    "\"Abdullah Muhammad al-Jubouri\",\"Abu Hamza\"],\"born\":\"1984\","
+	    "\"nationalities\":[\"IQ\"],\"notes\":\"Named by witnesses U-0001 and U-0002\"}")) != 0 ||
+	    (r = create_case(c, "be",
+	    "{\"title\":\"Foreign terrorist fighter returned to Belgium\","
+	    "\"crime_types\":[\"terrorism\"],\"opened_on\":\"2023-05-08\","
+	    "\"national_ref\":\"FD.35.98.12/23\"}", &be)) != 0 ||
+	    (r = add_entity(c, "be", be,
+	    "{\"kind\":\"person\",\"names\":[\"Abdallah Mohammed Al Jabouri\"],"
+	    "\"born\":\"1984-02\",\"nationalities\":[\"IQ\"]}")) != 0)
+		return r;
+	return 0;
 }
 
 /* A 1x1 PNG (a photograph stand-in the media type detector recognises). */

@@ -42,4 +42,10 @@ int cu_org_id(cu_core *c, int64_t *out, const char *field, const char *code);
 /* A case id as text for event records. */
 void cu_id_text(char out[24], int64_t id);
 
+/* Entities (entities.c, xref.c): create with a source label; match one entity
+ * inside the caller's transaction. */
+int cu_entity_create_in(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
+                        const json_t *in, const char *source);
+int cu_xref_entity(cu_core *c, json_t **out, int64_t id, const struct cu_mrec *m);
+
 #endif

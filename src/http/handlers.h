@@ -69,4 +69,19 @@ int h_retention_trigger(cu_req *rq);
 int h_hold_add(cu_req *rq);
 int h_hold_release(cu_req *rq);
 void cu_http_set_max_upload(uint64_t bytes);
+int h_entity_list(cu_req *rq);
+int h_entity_create(cu_req *rq);
+int h_entity_import(cu_req *rq);
+int h_entity_get(cu_req *rq);
+int h_entity_update(cu_req *rq);
+int h_hit_list(cu_req *rq);
+int h_hit_get(cu_req *rq);
+int h_hit_confirm(cu_req *rq);
+int h_hit_dismiss(cu_req *rq);
+int h_hit_request_access(cu_req *rq);
+int h_xref(cu_req *rq);
+int h_match_threshold_get(cu_req *rq);
+int h_match_threshold_set(cu_req *rq);
+int h_match_pairs(cu_req *rq);
+
 #endif

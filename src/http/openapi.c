@@ -68,6 +68,55 @@ static const char components[] = J({
 			"cases": {"type": "array"}, "extensions": {"type": "array"}}}}
 });
 
+/* Cross-matching's schemas (one literal each: C limits their length). */
+static const char match_schemas[] = J({
+		"EntityIn": {"type": "object", "required": ["kind"], "additionalProperties": false,
+			"properties": {"kind": {"enum": ["person", "organisation", "phone", "email",
+				"vehicle", "vessel", "bank_account", "wallet", "identity_document", "place"]},
+			"names": {"type": "array", "maxItems": 16, "items": {"oneOf": [{"type": "string"},
+				{"type": "object", "required": ["name"], "properties": {
+				"name": {"type": "string"}, "script": {"type": "string"},
+				"lang": {"type": "string"}}}]}},
+			"born": {"type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"},
+			"nationalities": {"type": "array", "items": {"type": "string"}},
+			"gender": {"enum": ["male", "female", "other"]},
+			"identifiers": {"type": "array", "items": {"type": "object",
+				"required": ["type", "value"], "properties": {"type": {"enum": ["phone",
+				"email", "iban", "wallet", "doc", "reg", "plate", "imo", "mmsi"]},
+				"value": {"type": "string"}, "country": {"type": "string"}}}},
+			"registration_number": {"type": "string"}, "country": {"type": "string"},
+			"number": {"type": "string"}, "address": {"type": "string"},
+			"plate": {"type": "string"}, "imo": {"type": "string"}, "mmsi": {"type": "string"},
+			"iban": {"type": "string"}, "currency": {"type": "string"},
+			"doc_type": {"enum": ["passport", "id_card", "residence_permit", "driving_licence",
+				"travel_document", "other"]},
+			"latitude": {"type": "number"}, "longitude": {"type": "number"},
+			"notes": {"type": "string"}, "source": {"type": "string"}}},
+		"Entity": {"type": "object", "properties": {"id": {"type": "integer"},
+			"case_id": {"type": "integer"}, "case_reference": {"type": "string"},
+			"kind": {"type": "string"}, "label": {"type": "string"},
+			"attrs": {"type": "object"}, "version": {"type": "integer"},
+			"source": {"type": ["string", "null"]}, "hits_found": {"type": "object"}}},
+		"EntityList": {"type": "array", "items": {"$ref": "#/components/schemas/Entity"}},
+		"ImportReport": {"type": "object", "properties": {"imported": {"type": "integer"},
+			"invalid": {"type": "integer"}, "errors": {"type": "array", "items": {
+			"type": "object", "properties": {"row": {"type": "integer"},
+			"error": {"type": "string"}}}}, "unsupported": {"type": "object"},
+			"hits_found": {"type": "integer"}}},
+		"HitSide": {"type": "object", "properties": {"visible": {"type": "boolean"},
+			"org": {"type": "string"}, "case": {"type": "string"},
+			"entity": {"type": "object"}, "review": {"type": "string"}}},
+		"Hit": {"type": "object", "properties": {"id": {"type": "integer"},
+			"attr": {"type": "string"}, "state": {"enum": ["open", "lapsed"]},
+			"review": {"enum": ["new", "confirmed", "dismissed"]},
+			"full": {"type": "boolean"}, "score": {"type": "number"},
+			"explanation": {"type": "string"},
+			"a": {"$ref": "#/components/schemas/HitSide"},
+			"b": {"$ref": "#/components/schemas/HitSide"},
+			"access_requests": {"type": "array"}}},
+		"HitList": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}}
+});
+
 static json_t *error_response(const char *what)
 {
 	return json_pack("{s:s,s:{s:{s:{s:s}}}}", "description", what, "content",
@@ -180,12 +229,14 @@ static void build(void)
 		m[k] = '\0';
 		json_object_set_new(item, m, operation(rt));
 	}
+	json_t *comps = json_loads(components, 0, NULL), *more = json_loads(match_schemas, 0, NULL);
+	json_object_update(json_object_get(comps, "schemas"), more);
+	json_decref(more);
 	json_t *doc = json_pack("{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:o}", "openapi", "3.1.0",
 	                        "info", "title", "custodia API", "version", CU_VERSION,
 	                        "description", "Cross-border criminal justice cooperation: "
 	                        "organisations, cases, JITs under need-to-know.",
-	                        "servers", "url", "/", "paths", paths, "components",
-	                        json_loads(components, 0, NULL));
+	                        "servers", "url", "/", "paths", paths, "components", comps);
 	document = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(doc);
 }

@@ -278,6 +278,69 @@ static const char *const m4[] = {
 	NULL,
 };
 
-const char *const *const cu_schema_migrations[] = {m1, m2, m3, m4};
+/*
+ * 5: cross-matching. An entity's attributes are kept as entered (normal
+ * forms beside what was written); mrec is its encoded match record
+ * (src/match), entity_keys its blocking keys. A hit pairs two entities of
+ * different cases (entity_a < entity_b); each side is reviewed by those who
+ * see that side's case. A hit lapses when a change brings it below the
+ * threshold; a dismissed hit reopens only when one of its entities changes
+ * (versions).
+ */
+static const char *const m5[] = {
+	"CREATE TABLE entities (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('person','organisation','phone','email','vehicle',\n"
+	"    'vessel','bank_account','wallet','identity_document','place')),\n"
+	"  label TEXT NOT NULL,\n"
+	"  attrs TEXT NOT NULL,\n"
+	"  mrec BLOB NOT NULL,\n"
+	"  source TEXT,\n"
+	"  version INTEGER NOT NULL DEFAULT 1,\n"
+	"  created_by TEXT NOT NULL,\n"
+	"  created_at TEXT NOT NULL,\n"
+	"  updated_at TEXT NOT NULL);\n"
+	"CREATE INDEX entities_case ON entities(case_id);\n"
+	"CREATE TABLE entity_keys (\n"
+	"  key TEXT NOT NULL,\n"
+	"  entity_id INTEGER NOT NULL REFERENCES entities(id),\n"
+	"  PRIMARY KEY (key, entity_id)) WITHOUT ROWID;\n"
+	"CREATE INDEX entity_keys_entity ON entity_keys(entity_id);\n"
+	"CREATE TABLE hits (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  entity_a INTEGER NOT NULL REFERENCES entities(id),\n"
+	"  entity_b INTEGER NOT NULL REFERENCES entities(id),\n"
+	"  case_a INTEGER NOT NULL REFERENCES cases(id),\n"
+	"  case_b INTEGER NOT NULL REFERENCES cases(id),\n"
+	"  version_a INTEGER NOT NULL,\n"
+	"  version_b INTEGER NOT NULL,\n"
+	"  score REAL NOT NULL CHECK (score BETWEEN 0 AND 1),\n"
+	"  attr TEXT NOT NULL,\n"
+	"  explanation TEXT NOT NULL,\n"
+	"  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','lapsed')),\n"
+	"  review_a TEXT NOT NULL DEFAULT 'new' CHECK (review_a IN ('new','confirmed','dismissed')),\n"
+	"  review_b TEXT NOT NULL DEFAULT 'new' CHECK (review_b IN ('new','confirmed','dismissed')),\n"
+	"  reviewed_a_by TEXT, reviewed_a_at TEXT, note_a TEXT,\n"
+	"  reviewed_b_by TEXT, reviewed_b_at TEXT, note_b TEXT,\n"
+	"  found_at TEXT NOT NULL,\n"
+	"  updated_at TEXT NOT NULL,\n"
+	"  CHECK (entity_a < entity_b), CHECK (case_a <> case_b),\n"
+	"  UNIQUE (entity_a, entity_b));\n"
+	"CREATE INDEX hits_entity_b ON hits(entity_b);\n"
+	"CREATE INDEX hits_case_a ON hits(case_a);\n"
+	"CREATE INDEX hits_case_b ON hits(case_b);\n"
+	"CREATE TABLE hit_requests (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  hit_id INTEGER NOT NULL REFERENCES hits(id),\n"
+	"  from_org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),\n"
+	"  message TEXT,\n"
+	"  requested_by TEXT NOT NULL,\n"
+	"  requested_at TEXT NOT NULL,\n"
+	"  UNIQUE (hit_id, from_org_id));\n",
+	NULL,
+};
+const char *const *const cu_schema_migrations[] = {m1, m2, m3, m4, m5};
 
 const int cu_schema_count = sizeof(cu_schema_migrations) / sizeof(cu_schema_migrations[0]);

@@ -281,4 +281,68 @@ int cu_store_cosignature_add(cu_store *s, int64_t size, const char *witness, con
                              const char *at);
 int cu_store_cosignatures(cu_store *s, json_t **out, int64_t size);
 
+/*
+ * Entities of cases (cross-matching, docs/match.md). Output document:
+ * {id, case_id, case_reference, kind, label, attrs (object), source, version,
+ * created_by, created_at, updated_at}. mrec is the encoded match record.
+ */
+int cu_store_entity_insert(cu_store *s, int64_t *out_id, int64_t case_id, const char *kind,
+                           const char *label, const json_t *attrs, const void *mrec,
+                           size_t mlen, const char *source, const char *by, const char *at);
+/* Replaces label, attributes and match record; the version goes up by one. */
+int cu_store_entity_update(cu_store *s, int64_t id, const char *label, const json_t *attrs,
+                           const void *mrec, size_t mlen, const char *at);
+int cu_store_entity_get(cu_store *s, json_t **out, int64_t id);
+int cu_store_entity_list(cu_store *s, json_t **out, int64_t case_id);
+/* What matching needs of an entity, without the document. */
+typedef struct cu_entity_row {
+	int64_t id, case_id, version;
+	const void *mrec; /* valid until the next store call */
+	size_t mlen;
+} cu_entity_row;
+/* One entity's row; its mrec stays valid until the next call. */
+int cu_store_entity_row(cu_store *s, cu_entity_row *out, int64_t id);
+/* Calls fn for each entity of a case (0: of every case), in id order. */
+int cu_store_entity_each(cu_store *s, int64_t case_id,
+                         int (*fn)(void *ctx, const cu_entity_row *row), void *ctx);
+/* Replaces the blocking keys of an entity (keys: a JSON array of strings). */
+int cu_store_entity_keys_set(cu_store *s, int64_t id, const json_t *keys);
+/* Entities outside case_id sharing at least one key, most keys in common first. */
+int cu_store_entity_candidates(cu_store *s, int64_t **ids, size_t *n, int64_t case_id,
+                               const json_t *keys, int limit);
+
+/*
+ * Hits: {id, entity_a, entity_b, case_a, case_b, version_a, version_b, score,
+ * attr, explanation, state, review_a, review_b, reviewed_a_by, reviewed_a_at,
+ * note_a, reviewed_b_by, ..., found_at, updated_at}.
+ */
+typedef struct cu_hit_row {
+	int64_t id, entity_a, entity_b, case_a, case_b, version_a, version_b;
+	double score;
+	const char *attr, *explanation;
+} cu_hit_row;
+/* The hit of a pair (entity_a < entity_b) or CU_ENOTFOUND. */
+int cu_store_hit_pair(cu_store *s, json_t **out, int64_t entity_a, int64_t entity_b);
+int cu_store_hit_insert(cu_store *s, int64_t *out_id, const cu_hit_row *h, const char *at);
+/* New score and versions; reopen: reviews back to "new" and state "open". */
+int cu_store_hit_update(cu_store *s, const cu_hit_row *h, bool reopen, const char *at);
+int cu_store_hit_lapse(cu_store *s, int64_t id, int64_t version_a, int64_t version_b,
+                       const char *at);
+int cu_store_hit_get(cu_store *s, json_t **out, int64_t id);
+/* Open hits touching a case org_id sees (case_id > 0: touching that case),
+ * newest first. */
+int cu_store_hit_list(cu_store *s, json_t **out, int64_t org_id, int64_t case_id, int limit);
+/* [{entity_a, entity_b}] of every open hit. */
+int cu_store_hit_open(cu_store *s, json_t **out);
+/* Hits of an entity, whatever their state. */
+int cu_store_hit_ids_of(cu_store *s, json_t **out, int64_t entity_id);
+/* side: 'a' or 'b'. */
+int cu_store_hit_review(cu_store *s, int64_t id, char side, const char *review, const char *by,
+                        const char *note, const char *at);
+int cu_store_hit_request_add(cu_store *s, int64_t *out_id, int64_t hit_id, int64_t from_org,
+                             int64_t case_id, const char *message, const char *by,
+                             const char *at);
+/* [{id, from_org, case_id, message, requested_by, requested_at}] of a hit. */
+int cu_store_hit_requests(cu_store *s, json_t **out, int64_t hit_id);
+
 #endif

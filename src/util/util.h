@@ -87,6 +87,14 @@ int cu_valid_date(const char *field, const char *s);  /* YYYY-MM-DD, a real day 
 int cu_valid_country(const char *field, const char *s); /* ISO 3166-1 alpha-2 */
 int cu_valid_name(const char *field, const char *s); /* [a-z0-9][a-z0-9._-]{0,63} */
 
+/*
+ * CSV (RFC 4180, libcsv): fn is called for each row with its 1-based number
+ * and fields (NUL-terminated); a non-zero return stops. A malformed file is
+ * CU_EINVALID naming the row.
+ */
+typedef int (*cu_csv_row_fn)(void *ctx, long row, const char *const *fields, size_t n);
+int cu_csv_rows(const char *data, size_t len, cu_csv_row_fn fn, void *ctx);
+
 /* Time. Timestamps are RFC 3339 UTC with milliseconds: 2026-11-26T20:05:43.123Z */
 #define CU_TS_LEN 25
 void cu_time_now(char out[CU_TS_LEN]);

@@ -7,7 +7,7 @@
 #include "harness.h"
 
 /* The demo cases (docs/domain.md): their ids, found through their owners. */
-static int64_t swedish, ukraine, yezidi;
+static int64_t swedish, ukraine, yezidi, bar, returnee;
 static int64_t ukraine_jit, yezidi_jit;
 
 static int64_t id_by_reference(const char *user, const char *ref)
@@ -47,12 +47,15 @@ static int setup(void **state)
 	swedish = id_by_reference("se", "2026/0001");
 	ukraine = id_by_reference("lt", "2022/0001");
 	yezidi = id_by_reference("fr", "2024/0001");
+	/* The national cases cross-matching's demo adds (docs/match.md). */
+	bar = id_by_reference("me", "2025/0001");
+	returnee = id_by_reference("be", "2023/0001");
 	char *lt = api_login("lt", "demo"), *fr = api_login("fr", "demo");
 	ukraine_jit = jit_by_name(lt, "JIT on core international crimes in Ukraine");
 	yezidi_jit = jit_by_name(fr, "JIT on ISIL crimes against Yezidis");
 	free(lt);
 	free(fr);
-	return swedish && ukraine && yezidi && ukraine_jit && yezidi_jit ? 0 : -1;
+	return swedish && ukraine && yezidi && bar && returnee && ukraine_jit && yezidi_jit ? 0 : -1;
 }
 
 /* The sorted ids the user sees in the case list. */
@@ -96,7 +99,8 @@ static void test_api_access__case_list_is_need_to_know(void **state)
 	free(rs);
 
 	assert_sees("rs", (int64_t[]){swedish}, 1);
-	assert_sees("me", (int64_t[]){swedish}, 1);
+	assert_sees("me", (int64_t[]){swedish, bar}, 2);
+	assert_sees("be", (int64_t[]){yezidi, returnee}, 2);
 	assert_sees("interpol", (int64_t[]){swedish}, 1);
 	/* SE owns the Swedish case and takes part in the French one. */
 	assert_sees("se", (int64_t[]){swedish, yezidi}, 2);
