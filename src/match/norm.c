@@ -1,2 +1,629 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* match: names brought to one Latin form with ICU, phonetic keys, token similarity. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/uscript.h>
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
+
 #include "match/match.h"
+
+/*
+ * The pipeline (cu_name_normalise), one name at a time:
+ *
+ *   UTF-8 --check--> UTF-16 --NFKC_Casefold--> words --translit--> ASCII tokens
+ *                                              (split on       (our rules for
+ *                                               punctuation,    Serbian, Russian,
+ *                                               apostrophes     Ukrainian, Greek,
+ *                                               and format      Arabic, Hebrew,
+ *                                               chars deleted)  then Any-Latin;
+ *                                                               Latin-ASCII)
+ *   --> titles removed (persons) --> "tok tok tok"
+ *
+ * ICU's own Any-Latin is a scholarly transliteration (Юлия -> Ûliâ, Arabic
+ * without vowels, Greek eta as e). Names are written in passports and
+ * sanctions lists with the practical systems (ICAO, BGN/PCGN, KMU 2010), so
+ * our rules produce those forms first and ICU handles every other script.
+ * Ukrainian is told from Russian by its own letters (і ї є ґ): with any of
+ * them in the name, г is h and и is y as in the KMU 2010 passport system.
+ */
+
+static const char RULES_COMMON[] =
+	/* Serbian, Macedonian, Serbo-Croatian Latin */
+	"ђ > dj ; đ > dj ; ћ > c ; ј > j ; љ > lj ; њ > nj ; џ > dz ; ѓ > gj ; ќ > kj ; ѕ > dz ;"
+	/* Russian, Belarusian (ICAO/BGN-like, j-less) */
+	"а > a ; б > b ; в > v ; ґ > g ; д > d ; е > e ; ё > e ; ж > zh ;"
+	"з > z ; і > i ; к > k ; л > l ; м > m ; н > n ; о > o ;"
+	"п > p ; р > r ; с > s ; т > t ; у > u ; ў > u ; ф > f ; х > kh ; ц > ts ; ч > ch ;"
+	"ш > sh ; щ > shch ; ъ > ; ы > y ; ь > ; э > e ;"
+	/* Greek (ELOT 743-like) */
+	"αι > ai ; ει > ei ; οι > oi ; ου > ou ; ού > ou ; αυ > av ; ευ > ev ; μπ > b ; ντ > nt ;"
+	"γγ > ng ; γκ > g ; α > a ; ά > a ; β > v ; γ > g ; δ > d ; ε > e ; έ > e ; ζ > z ;"
+	"η > i ; ή > i ; θ > th ; ι > i ; ί > i ; ϊ > i ; ΐ > i ; κ > k ; λ > l ; μ > m ; ν > n ;"
+	"ξ > x ; ο > o ; ό > o ; π > p ; ρ > r ; σ > s ; ς > s ; τ > t ; υ > y ; ύ > y ; ϋ > y ;"
+	"ΰ > y ; φ > f ; χ > ch ; ψ > ps ; ω > o ; ώ > o ;"
+	/* Arabic and Persian: long vowels written, short ones only when pointed */
+	"و } ا > w ; ^ و > w ; و > u ; ي } ا > y ; ^ ي > y ; ي > i ; ی } ا > y ; ^ ی > y ;"
+	"ی > i ; ا > a ; أ > a ; إ > i ; آ > a ; ٱ > a ; ء > ; ئ > ; ؤ > u ; ب > b ; ت > t ;"
+	"ة > a ; ث > th ; ج > j ; ح > h ; خ > kh ; د > d ; ذ > dh ; ر > r ; ز > z ; س > s ;"
+	"ش > sh ; ص > s ; ض > d ; ط > t ; ظ > z ; ع > ; غ > gh ; ف > f ; ق > q ; ك > k ;"
+	"ک > k ; ل > l ; م > m ; ن > n ; ه > h ; ھ > h ; ۀ > h ; ى > a ; پ > p ; چ > ch ;"
+	"ژ > zh ; گ > g ; \\u064E > a ; \\u064F > u ; \\u0650 > i ; [\\u064B-\\u064D] > ;"
+	"[\\u0651-\\u065F\\u0670\\u0640] > ;"
+	/* Hebrew: points dropped; vav and yod as vowels inside a word */
+	"[\\u0591-\\u05C7] > ; [׳״] > ; וו > v ; ^ ו > v ; ו > o ; יי > y ; ^ י > y ; י > i ;"
+	"א > ; ב > b ; ג > g ; ד > d ; ה > h ; ז > z ; ח > kh ; ט > t ; כ > k ; ך > kh ;"
+	"ל > l ; מ > m ; ם > m ; נ > n ; ן > n ; ס > s ; ע > ; פ > p ; ף > f ; צ > ts ;"
+	"ץ > ts ; ק > k ; ר > r ; ש > sh ; ת > t ;"
+	":: Any-Latin ; :: Latin-ASCII ;";
+
+/* The letters Russian and Ukrainian romanise differently, in front of the
+ * common rules: Russian (BGN/PCGN-like) and Ukrainian (KMU 2010). */
+static const char RULES_RU[] = "г > g ; и > i ; є > ye ; ї > yi ; й > y ; ю > yu ; я > ya ;";
+static const char RULES_UK[] = "зг > zgh ; г > h ; и > y ; [:L:] { є > ie ; є > ye ; [:L:] { ї > i ;"
+			       "ї > yi ; [:L:] { й > i ; й > y ; [:L:] { ю > iu ; ю > yu ;"
+			       "[:L:] { я > ia ; я > ya ;";
+
+/* Per-thread ICU objects (transliterators are not thread-safe). */
+static _Thread_local struct {
+	UTransliterator *tr[2]; /* [0] common, [1] Ukrainian */
+	bool failed[2];
+} tl;
+
+void cu_match_thread_done(void)
+{
+	for (int i = 0; i < 2; i++) {
+		if (tl.tr[i])
+			utrans_close(tl.tr[i]);
+		tl.tr[i] = NULL;
+		tl.failed[i] = false;
+	}
+}
+
+static UTransliterator *translit(int uk)
+{
+	if (tl.tr[uk] || tl.failed[uk])
+		return tl.tr[uk];
+	static const UChar id[] = {'c', 'u', '-', 'n', 'a', 'm', 'e', 's', 0};
+	char rules8[sizeof RULES_UK + sizeof RULES_RU + sizeof RULES_COMMON];
+	snprintf(rules8, sizeof rules8, "%s%s", uk ? RULES_UK : RULES_RU, RULES_COMMON);
+	UChar rules[sizeof rules8];
+	int32_t n = 0;
+	UErrorCode e = U_ZERO_ERROR;
+	u_strFromUTF8(rules, (int32_t)(sizeof rules / sizeof rules[0]), &n, rules8, -1, &e);
+	if (U_FAILURE(e)) {
+		tl.failed[uk] = true;
+		return NULL;
+	}
+	UParseError pe;
+	tl.tr[uk] = utrans_openU(id, -1, UTRANS_FORWARD, rules, n, &pe, &e);
+	if (U_FAILURE(e)) {
+		tl.tr[uk] = NULL;
+		tl.failed[uk] = true;
+	}
+	return tl.tr[uk];
+}
+
+/* Titles and honorifics dropped from person names (rigour's stopwords.yml
+ * person prefixes, and "president" in the languages of the test sets),
+ * once normalised. Dropped wherever they stand, as long as a name remains. */
+static const char *const TITLES[] = {
+	"mr", "mister", "mrs", "misses", "missis", "missus", "mistress", "miss", "ms", "mx",
+	"mixter", "madam", "madame", "mme", "mmme", "monsieur", "fraulein", "frau", "fr",
+	"senor", "senora", "senorita", "herr", "hr", "dr", "doctor", "prof", "professor", "dott",
+	"dottore", "dottor", "dottssa", "president", "prasident", "presidente", "prezident",
+	"predsjednik", "presedintele", "presiden", "prezydent", "elnok", "ambassador", "amb",
+	"admiral", "general", "brigadier", "colonel", "commodore", "captain", "capt", "pvt",
+	"lieutenant", "chairman", "chairwoman", "emperor", "empress", "his", "her",
+	"majesty", "excellency", "highness", "hrh", "sir", "dame", "baroness", "baronet",
+	"countess", "duchess", "marchioness", "marquess", "seigneur", "reverend", "rev",
+	"honourable", "honorable", "hon", "honble", "rt", "sheikh", "shaikh", "sheik", "lady", "lord",
+};
+
+static bool is_title(const char *t, size_t n)
+{
+	for (size_t i = 0; i < sizeof TITLES / sizeof TITLES[0]; i++)
+		if (strlen(TITLES[i]) == n && memcmp(TITLES[i], t, n) == 0)
+			return true;
+	return false;
+}
+
+/* Apostrophes and modifier letters used as apostrophes: deleted, not split
+ * ("O'Brien" is one token, as in rigour's tokenize_name). */
+static bool is_apostrophe(UChar32 c)
+{
+	return c == 0x27 || c == 0x2019 || c == 0x2018 || c == 0x02BC || c == 0x02BB ||
+	       c == 0x02BE || c == 0x02BF || c == 0x0060 || c == 0x00B4 || c == 0x201C ||
+	       c == 0x201D || c == 0x02B9 || c == 0x02BA || c == 0x2032 || c == 0x2033;
+}
+
+static bool is_wordchar(UChar32 c)
+{
+	return (U_GET_GC_MASK(c) & (U_GC_L_MASK | U_GC_M_MASK | U_GC_ND_MASK)) != 0;
+}
+
+/* Appends the transliterated word w (UTF-16) to out as ASCII tokens. */
+static int emit_word(char *out, size_t outsz, size_t *pos, UChar *w, int32_t wlen, int32_t wcap,
+		     UTransliterator *tr)
+{
+	int32_t limit = wlen;
+	UErrorCode e = U_ZERO_ERROR;
+	utrans_transUChars(tr, w, &wlen, wcap, 0, &limit, &e);
+	if (U_FAILURE(e))
+		return cu_error_set(CU_EINVALID, "name: transliteration failed (%s)", u_errorName(e));
+	bool sep = true;
+	for (int32_t i = 0; i < limit; i++) {
+		UChar c = w[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (UChar)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			if (sep && *pos > 0) {
+				if (*pos + 1 >= outsz)
+					return cu_error_set(CU_ETOOBIG, "name: normalised form too long");
+				out[(*pos)++] = ' ';
+			}
+			if (*pos + 1 >= outsz)
+				return cu_error_set(CU_ETOOBIG, "name: normalised form too long");
+			out[(*pos)++] = (char)c;
+			sep = false;
+		} else if (!is_apostrophe(c)) {
+			sep = true;
+		}
+	}
+	/* the next word starts a new token */
+	return 0;
+}
+
+/* Removes titles (persons) unless nothing would be left; in place. */
+static size_t drop_titles(char *s, size_t n)
+{
+	size_t keep = 0, ntok = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && s[j] != ' ')
+			j++;
+		ntok++;
+		if (!is_title(s + i, j - i))
+			keep++;
+		i = j + 1;
+	}
+	if (keep == 0 || keep == ntok)
+		return n;
+	size_t o = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && s[j] != ' ')
+			j++;
+		if (!is_title(s + i, j - i)) {
+			if (o > 0)
+				s[o++] = ' ';
+			memmove(s + o, s + i, j - i);
+			o += j - i;
+		}
+		i = j + 1;
+	}
+	s[o] = 0;
+	return o;
+}
+
+int cu_name_normalise(char *out, size_t outsz, const char *utf8, size_t len, int cls)
+{
+	if (outsz == 0)
+		return cu_error_set(CU_EINVALID, "name: no room for the output");
+	out[0] = 0;
+	if (!utf8 || len == 0)
+		return cu_error_set(CU_EINVALID, "name: empty");
+	if (len > CU_NAME_MAX)
+		return cu_error_set(CU_EINVALID, "name: %zu bytes, more than the %d accepted", len,
+				    CU_NAME_MAX);
+	if (!cu_utf8_valid(utf8, len))
+		return cu_error_set(CU_EINVALID, "name: not valid UTF-8");
+	if (cls < CU_NAME_PERSON || cls > CU_NAME_PLACE)
+		return cu_error_set(CU_EINVALID, "name: unknown class %d", cls);
+
+	UChar u[CU_NAME_MAX + 1], f[4 * CU_NAME_MAX];
+	int32_t ulen = 0;
+	UErrorCode e = U_ZERO_ERROR;
+	u_strFromUTF8(u, CU_NAME_MAX + 1, &ulen, utf8, (int32_t)len, &e);
+	if (U_FAILURE(e))
+		return cu_error_set(CU_EINVALID, "name: not valid UTF-8");
+	bool uk = false;
+	for (int32_t i = 0; i < ulen;) {
+		UChar32 c;
+		U16_NEXT(u, i, ulen, c);
+		if (u_charType(c) == U_CONTROL_CHAR)
+			return cu_error_set(CU_EINVALID, "name: control character U+%04X", (unsigned)c);
+		if (c == 0x0456 || c == 0x0457 || c == 0x0454 || c == 0x0491 || c == 0x0406 ||
+		    c == 0x0407 || c == 0x0404 || c == 0x0490)
+			uk = true;
+	}
+	const UNormalizer2 *nfkc = unorm2_getNFKCCasefoldInstance(&e);
+	if (U_FAILURE(e))
+		return cu_error_set(CU_EINVALID, "name: ICU normaliser unavailable (%s)",
+				    u_errorName(e));
+	int32_t flen = unorm2_normalize(nfkc, u, ulen, f, (int32_t)(sizeof f / sizeof f[0]), &e);
+	if (U_FAILURE(e))
+		return cu_error_set(CU_EINVALID, "name: normalisation failed (%s)", u_errorName(e));
+	UTransliterator *tr = translit(uk);
+	if (!tr)
+		return cu_error_set(CU_EINVALID, "name: ICU transliterator unavailable");
+
+	/* Words: runs of letters, marks and digits; apostrophes and format
+	 * characters are deleted; anything else separates. An Arabic article
+	 * glued to its word (السعود) becomes a word of its own. */
+	UChar w[8 * CU_NAME_MAX + 16];
+	const int32_t wmax = CU_NAME_MAX + 2;
+	int32_t wl = 0;
+	size_t pos = 0;
+	int r;
+	for (int32_t i = 0; i <= flen;) {
+		UChar32 c = 0;
+		if (i < flen)
+			U16_NEXT(f, i, flen, c);
+		else
+			i++;
+		if (c && (is_apostrophe(c) || u_charType(c) == U_FORMAT_CHAR))
+			continue;
+		/* a middle dot between Latin letters (BGN/PCGN's Ty·ay·a) is deleted */
+		if (c == 0xB7 && wl > 0 && i < flen && u_isalpha(f[i]) &&
+		    uscript_getScript(f[i], &e) == USCRIPT_LATIN)
+			continue;
+		/* dots inside an abbreviation (C.I.A., J.C.) are deleted */
+		if (c == '.' && wl > 0 && i + 1 < flen && u_isalpha(f[i]) && f[i + 1] == '.')
+			continue;
+		if (c && is_wordchar(c) && wl + 2 <= wmax) {
+			if (wl == 2 && w[0] == 0x0627 && w[1] == 0x0644 && c != 0x0644 &&
+			    i < flen && is_wordchar(f[i])) {
+				/* "ال" + at least two letters */
+				if ((r = emit_word(out, outsz, &pos, w, wl, (int32_t)(sizeof w / sizeof w[0]),
+						   tr)) != 0)
+					return r;
+				wl = 0;
+			}
+			U16_APPEND_UNSAFE(w, wl, c);
+			continue;
+		}
+		if (wl > 0) {
+			if ((r = emit_word(out, outsz, &pos, w, wl, (int32_t)(sizeof w / sizeof w[0]),
+					   tr)) != 0)
+				return r;
+			wl = 0;
+		}
+		if (c && is_wordchar(c)) /* an overlong word: split it */
+			U16_APPEND_UNSAFE(w, wl, c);
+	}
+	out[pos] = 0;
+	if (cls == CU_NAME_PERSON)
+		pos = drop_titles(out, pos);
+	if (pos == 0)
+		return cu_error_set(CU_EINVALID, "name: nothing left once normalised");
+	return (int)pos;
+}
+
+/* ---- Phonetic keys ------------------------------------------------------ */
+
+/*
+ * A key that forgets what transliteration systems disagree on: digraphs
+ * for one sound (shch sh sch sz -> s, zh -> z, kh -> h, ch cz -> c, ts tz -> c,
+ * ph -> f, th -> t, dj dzh -> d/j), y j -> i, w -> v, q -> k, x -> ks, ck -> k,
+ * German ue oe -> u o, ou -> u, doubled letters once, a final h after a vowel
+ * dropped. Djordjevic/Dordevic -> dordevic, Yuliya/Iuliia -> iulia.
+ */
+int cu_name_phonetic(char *out, size_t outsz, const char *token, size_t len)
+{
+	if (outsz == 0)
+		return 0;
+	size_t o = 0;
+	for (size_t i = 0; i < len && o + 1 < outsz;) {
+		const char *p = token + i;
+		size_t rest = len - i;
+		char c = p[0], n1 = rest > 1 ? p[1] : 0, n2 = rest > 2 ? p[2] : 0;
+		const char *rep = NULL;
+		size_t used = 1;
+		if (c == 's' && n1 == 'h' && n2 == 'c' && rest > 3 && p[3] == 'h')
+			rep = "s", used = 4;
+		else if (c == 's' && n1 == 'c' && n2 == 'h')
+			rep = "s", used = 3;
+		else if (c == 'd' && n1 == 'z' && n2 == 'h')
+			rep = "i", used = 3;
+		else if ((c == 's' && (n1 == 'h' || n1 == 'z')) || (c == 'z' && n1 == 'h'))
+			rep = c == 'z' ? "z" : "s", used = 2;
+		else if (c == 'k' && n1 == 'h')
+			rep = "h", used = 2;
+		else if ((c == 'c' && (n1 == 'h' || n1 == 'z')) || (c == 't' && (n1 == 's' || n1 == 'z')))
+			rep = "c", used = 2;
+		else if (c == 'p' && n1 == 'h')
+			rep = "f", used = 2;
+		else if ((c == 't' || c == 'g') && n1 == 'h')
+			rep = c == 't' ? "t" : "g", used = 2;
+		else if (c == 'd' && n1 == 'j')
+			rep = "d", used = 2;
+		else if (c == 'c' && n1 == 'k')
+			rep = "k", used = 2;
+		else if ((c == 'u' || c == 'o') && n1 == 'e' && i > 0)
+			rep = c == 'u' ? "u" : "o", used = 2;
+		else if (c == 'o' && n1 == 'u')
+			rep = "u", used = 2;
+		else if (c == 'h' && rest > 1)
+			rep = "g"; /* Ukrainian Bohdan, Russian Bogdan */
+		else if (c == 'y' || c == 'j')
+			rep = "i";
+		else if (c == 'w')
+			rep = "v";
+		else if (c == 'q')
+			rep = "k";
+		else if (c == 'x')
+			rep = "ks";
+		if (!rep) {
+			out[o++] = c;
+		} else {
+			for (const char *q = rep; *q && o + 1 < outsz; q++)
+				out[o++] = *q;
+		}
+		i += used;
+	}
+	/* doubled letters once */
+	size_t k = 0;
+	for (size_t i = 0; i < o; i++)
+		if (k == 0 || out[k - 1] != out[i])
+			out[k++] = out[i];
+	/* a final h: Ukrainian -eh is Russian -eg (Oleh), Arabic -ah is -a */
+	if (k > 2 && out[k - 1] == 'h' && out[k - 2] == 'e')
+		out[k - 1] = 'g';
+	else if (k > 2 && out[k - 1] == 'h' && strchr("aiou", out[k - 2]))
+		k--;
+	out[k] = 0;
+	return (int)k;
+}
+
+/* ---- Similarity ---------------------------------------------------------- */
+
+/* The public entry point computes keys on the fly; the scorer (score.c)
+ * calls cu_name_similarity too, so there is one definition of similarity.
+ * Token handling is in name_sim_tokens below. */
+
+#define MAXTOK 24
+#define TOKMAX 64
+
+typedef struct ntoks {
+	int n;
+	const char *t[MAXTOK];
+	uint8_t len[MAXTOK];
+	char key[MAXTOK][TOKMAX + 8];
+	uint8_t klen[MAXTOK];
+	uint8_t weak[MAXTOK]; /* 1: particle, 2: patronymic */
+} ntoks;
+
+static const char *const PARTICLES[] = {
+	"al", "el", "ul", "ad", "ar", "as", "at", "az", "an", "ash", "ath", "bin", "ibn", "bint",
+	"ben", "bn", "bnt", "abu", "abou", "abo", "van", "von", "der", "den", "de", "da", "di",
+	"du", "del", "della", "dos", "das", "la", "le", "ter", "ten", "y", "e", "zu",
+	"ogly", "oglu", "ogli", "kyzy", "kizi", "uulu",
+};
+
+/* 1: a particle, 2: a patronymic, 0: neither. */
+static int is_weak(const char *t, size_t n)
+{
+	for (size_t i = 0; i < sizeof PARTICLES / sizeof PARTICLES[0]; i++)
+		if (strlen(PARTICLES[i]) == n && memcmp(PARTICLES[i], t, n) == 0)
+			return 1;
+	static const char *const PATRO[] = {"ovich", "evich", "ovych", "evych", "ovna", "evna",
+					    "ivna", "ichna", "yich", "ovic", "ievich"};
+	for (size_t i = 0; i < sizeof PATRO / sizeof PATRO[0]; i++) {
+		size_t pl = strlen(PATRO[i]);
+		if (n > pl + 2 && memcmp(t + n - pl, PATRO[i], pl) == 0)
+			return 2;
+	}
+	return 0;
+}
+
+static void split(ntoks *x, const char *s)
+{
+	x->n = 0;
+	while (*s && x->n < MAXTOK) {
+		while (*s == ' ')
+			s++;
+		if (!*s)
+			break;
+		const char *b = s;
+		while (*s && *s != ' ')
+			s++;
+		size_t n = (size_t)(s - b);
+		if (n > TOKMAX)
+			n = TOKMAX;
+		int i = x->n++;
+		x->t[i] = b;
+		x->len[i] = (uint8_t)n;
+		x->klen[i] = (uint8_t)cu_name_phonetic(x->key[i], sizeof x->key[i], b, n);
+		x->weak[i] = (uint8_t)is_weak(b, n);
+	}
+}
+
+#ifndef SKEL_COST
+#define SKEL_COST 0.03
+#endif
+/* A key without vowels or glides, v as b (Hebrew, Arabic). */
+static size_t skeleton(char *out, const char *key, size_t n)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = key[i];
+		if (strchr("aeiouv", c))
+			continue;
+		if (c == 'p')
+			c = 'b';
+		if (o == 0 || out[o - 1] != c)
+			out[o++] = c;
+	}
+	out[o] = 0;
+	return o;
+}
+
+/* A token with at most a third vowels: written in an abjad (Arabic,
+ * Hebrew) and transliterated letter by letter. */
+static bool vowel_poor(const char *t, size_t n)
+{
+	size_t v = 0;
+	for (size_t i = 0; i < n; i++)
+		v += strchr("aeiou", t[i]) != NULL;
+	return 3 * v <= n;
+}
+
+/* Similarity of two tokens, 0..1. */
+static double tok_sim(const ntoks *a, int i, const ntoks *b, int j)
+{
+	size_t la = a->len[i], lb = b->len[j];
+	const char *ta = a->t[i], *tb = b->t[j];
+	if (la == lb && memcmp(ta, tb, la) == 0)
+		return 1.0;
+	if (la == 1 || lb == 1) /* an initial agrees with a token it begins */
+		return ta[0] == tb[0] ? 0.9 : 0.0;
+	double s;
+	if (a->klen[i] == b->klen[j] && memcmp(a->key[i], b->key[j], a->klen[i]) == 0) {
+		s = 0.97;
+	} else {
+		s = cu_jaro_winkler(ta, la, tb, lb);
+		double k = cu_jaro_winkler(a->key[i], a->klen[i], b->key[j], b->klen[j]);
+		if (k > s)
+			s = k;
+	}
+	/* consonant skeletons: scripts that write few vowels (Arabic, Hebrew)
+	 * and transcriptions that hear them differently (maureen, morin) */
+	char sa[TOKMAX + 8], sb[TOKMAX + 8];
+	size_t na = skeleton(sa, a->key[i], a->klen[i]), nb = skeleton(sb, b->key[j], b->klen[j]);
+	if (na >= 2 && nb >= 2 && sa[0] == sb[0] && (vowel_poor(ta, la) || vowel_poor(tb, lb))) {
+		double k = cu_jaro_winkler(sa, na, sb, nb) - SKEL_COST;
+		if (k > s)
+			s = k;
+	}
+	if ((a->weak[i] == 2) != (b->weak[j] == 2)) /* a patronymic is not a given name */
+		s *= 0.85;
+	return s;
+}
+
+/* How much a token pair supports the names being one: 0.75 or less is a
+ * different name, 0.95 is a typo or a transliteration variant. */
+static double agree(double s)
+{
+	return s <= 0.75 ? 0.0 : (s - 0.75) / 0.25;
+}
+
+/* Weight of a token: longer tokens carry more; initials and particles little. */
+static double tok_weight(const ntoks *x, int i)
+{
+	if (x->len[i] == 1)
+		return 1.5;
+	if (x->weak[i] == 1)
+		return 1.0;
+	return x->len[i] < 3 ? 3.0 : x->len[i] > 10 ? 10.0 : (double)x->len[i];
+}
+
+/* Weight of a token that has no counterpart because the other name is
+ * shorter (a missing middle name, patronymic or particle). */
+static double missing_weight(const ntoks *x, int i)
+{
+	return tok_weight(x, i) * (x->weak[i] ? 0.05 : 0.2);
+}
+
+static bool has_nasab(const ntoks *x)
+{
+	for (int i = 1; i < x->n; i++)
+		if ((x->len[i] == 3 && (memcmp(x->t[i], "bin", 3) == 0 || memcmp(x->t[i], "ibn", 3) == 0 ||
+					memcmp(x->t[i], "ben", 3) == 0)) ||
+		    (x->len[i] == 2 && memcmp(x->t[i], "bn", 2) == 0))
+			return true;
+	return false;
+}
+
+/* The tokens written together without spaces ("ramimakhlouf"). */
+static size_t compact(char *out, size_t outsz, const ntoks *x)
+{
+	size_t o = 0;
+	for (int i = 0; i < x->n; i++)
+		for (size_t k = 0; k < x->len[i] && o + 1 < outsz; k++)
+			out[o++] = x->t[i][k];
+	out[o] = 0;
+	return o;
+}
+
+static double name_sim_tokens(const ntoks *a, const ntoks *b, char *explain, size_t explainsz)
+{
+	if (explain && explainsz)
+		snprintf(explain, explainsz, "%.100s ~ %.100s", a->n ? a->t[0] : "", b->n ? b->t[0] : "");
+	if (a->n == 0 || b->n == 0)
+		return 0.0;
+	double s[MAXTOK][MAXTOK];
+	for (int i = 0; i < a->n; i++)
+		for (int j = 0; j < b->n; j++)
+			s[i][j] = tok_sim(a, i, b, j);
+	/* greedy best assignment: highest pair first, ties by position */
+	bool ua[MAXTOK] = {0}, ub[MAXTOK] = {0};
+	double num = 0, den = 0;
+	int strong = 0;
+	for (;;) {
+		double best = -1;
+		int bi = -1, bj = -1;
+		for (int i = 0; i < a->n; i++) {
+			if (ua[i])
+				continue;
+			for (int j = 0; j < b->n; j++)
+				if (!ub[j] && s[i][j] > best)
+					best = s[i][j], bi = i, bj = j;
+		}
+		if (bi < 0 || best < 0.6)
+			break;
+		ua[bi] = ub[bj] = true;
+		double w = (tok_weight(a, bi) + tok_weight(b, bj)) / 2;
+		num += w * agree(best);
+		den += w;
+		if (best >= 0.9 && a->len[bi] > 1 && b->len[bj] > 1 && a->weak[bi] != 1)
+			strong++;
+	}
+	/* Tokens left over on both sides conflict (full weight, no support);
+	 * on one side only they are parts the other name lacks (light). */
+	double fa = 0, fb = 0, ma = 0, mb = 0;
+	for (int i = 0; i < a->n; i++)
+		if (!ua[i])
+			fa += tok_weight(a, i), ma += missing_weight(a, i);
+	for (int j = 0; j < b->n; j++)
+		if (!ub[j])
+			fb += tok_weight(b, j), mb += missing_weight(b, j);
+	if (fa > 0 && fb > 0)
+		den += (fa < fb ? fa : fb) + 0.2 * (fa < fb ? fb - fa : fa - fb);
+	else
+		den += ma + mb;
+	double r = den > 0 ? num / den : 0.0;
+	if (strong == 0)
+		r *= 0.8; /* only initials or particles agree */
+	/* Arabic names with a nasab (X bin Y): the given names must agree, or
+	 * "Salman bin Muhammad" would be "Muhammad bin Salman". */
+	if (a->n > 1 && b->n > 1 && has_nasab(a) && has_nasab(b) && s[0][0] < 0.85)
+		r *= 0.75;
+	/* words run together or split differently ("ramimakhlouf") */
+	if (a->n != b->n) {
+		char ca[MAXTOK * TOKMAX + 1], cb[MAXTOK * TOKMAX + 1];
+		size_t la = compact(ca, sizeof ca, a), lb = compact(cb, sizeof cb, b);
+		double c = agree(cu_jaro_winkler(ca, la, cb, lb));
+		if (c > r && c >= 0.8)
+			r = c;
+	}
+	return r < 0 ? 0 : r > 1 ? 1 : r;
+}
+
+double cu_name_similarity(const char *a, const char *b, int cls, char *explain,
+			  size_t explainsz)
+{
+	(void)cls;
+	if (explain && explainsz)
+		explain[0] = 0;
+	if (!a || !b)
+		return 0.0;
+	ntoks ta, tb;
+	split(&ta, a);
+	split(&tb, b);
+	return name_sim_tokens(&ta, &tb, explain, explainsz);
+}

@@ -1,2 +1,459 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* match: match records (names, date of birth, nationalities, identifiers), their encoding and score. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "match/match.h"
+
+static const char *const KIND_NAMES[CU_MK_COUNT] = {
+	"person", "organisation", "phone", "email", "vehicle", "vessel",
+	"iban", "wallet", "document", "place",
+};
+
+const char *cu_mkind_name(int kind)
+{
+	return kind >= 0 && kind < CU_MK_COUNT ? KIND_NAMES[kind] : "unknown";
+}
+
+int cu_mkind_parse(const char *name)
+{
+	if (!name)
+		return -1;
+	for (int i = 0; i < CU_MK_COUNT; i++)
+		if (strcmp(KIND_NAMES[i], name) == 0)
+			return i;
+	if (strcmp(name, "organization") == 0 || strcmp(name, "org") == 0)
+		return CU_MK_ORG;
+	if (strcmp(name, "iddoc") == 0 || strcmp(name, "doc") == 0)
+		return CU_MK_IDDOC;
+	return -1;
+}
+
+/* ---- Records ---------------------------------------------------------------
+ *
+ * All text of a record lives in one block of NUL-terminated strings; the
+ * offsets index it:
+ *
+ *   text: "djordje petrovic\0dorde petrovic\0phone:+381641234567\0"
+ *          ^name_off[0]       ^name_off[1]     ^id_off[0]
+ *
+ * Names are kept normalised (cu_name_normalise), so scoring never calls ICU.
+ * The block stays below 64 KiB (offsets are 16-bit).
+ */
+#define TEXT_MAX 65535u
+
+void cu_mrec_init(cu_mrec *r, int kind)
+{
+	memset(r, 0, sizeof *r);
+	r->kind = (uint8_t)(kind >= 0 && kind < CU_MK_COUNT ? kind : CU_MK_PERSON);
+}
+
+void cu_mrec_free(cu_mrec *r)
+{
+	if (!r)
+		return;
+	free(r->text);
+	int kind = r->kind;
+	cu_mrec_init(r, kind);
+}
+
+/* Appends s (n bytes) and a NUL; returns its offset or a negative code. */
+static int text_add(cu_mrec *r, const char *s, size_t n)
+{
+	if ((size_t)r->len + n + 1 > TEXT_MAX)
+		return cu_error_set(CU_ETOOBIG, "match record: more than %u bytes of text", TEXT_MAX);
+	if (r->len + n + 1 > r->cap) {
+		uint32_t cap = r->cap ? r->cap : 128;
+		while (cap < r->len + n + 1)
+			cap *= 2;
+		char *t = realloc(r->text, cap);
+		if (!t)
+			return cu_error_set(CU_ENOMEM, "match record: out of memory");
+		r->text = t;
+		r->cap = cap;
+	}
+	int off = (int)r->len;
+	memcpy(r->text + r->len, s, n);
+	r->text[r->len + n] = 0;
+	r->len += (uint32_t)n + 1;
+	return off;
+}
+
+static int name_class(int kind)
+{
+	return kind == CU_MK_ORG ? CU_NAME_ORG : kind == CU_MK_PLACE ? CU_NAME_PLACE
+								: CU_NAME_PERSON;
+}
+
+int cu_mrec_add_name(cu_mrec *r, const char *utf8)
+{
+	if (!utf8)
+		return cu_error_set(CU_EINVALID, "name: empty");
+	char norm[4 * CU_NAME_MAX + 16];
+	int n = cu_name_normalise(norm, sizeof norm, utf8, strlen(utf8), name_class(r->kind));
+	if (n < 0)
+		return n;
+	for (int i = 0; i < r->nnames; i++)
+		if (strcmp(cu_mrec_name(r, i), norm) == 0)
+			return 0;
+	if (r->nnames >= CU_MREC_NAMES)
+		return cu_error_set(CU_ETOOBIG, "match record: more than %d names", CU_MREC_NAMES);
+	int off = text_add(r, norm, (size_t)n);
+	if (off < 0)
+		return off;
+	r->name_off[r->nnames++] = (uint16_t)off;
+	return 0;
+}
+
+/* "type:value", type lower-case letters, value printable ASCII without spaces. */
+static bool id_ok(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && s[i] >= 'a' && s[i] <= 'z')
+		i++;
+	if (i == 0 || i > 16 || i >= n - 1 || s[i] != ':')
+		return false;
+	for (i++; i < n; i++)
+		if (s[i] <= ' ' || s[i] > '~')
+			return false;
+	return true;
+}
+
+int cu_mrec_add_id(cu_mrec *r, const char *typed_value)
+{
+	size_t n = typed_value ? strlen(typed_value) : 0;
+	if (n == 0 || n > 256 || !id_ok(typed_value, n))
+		return cu_error_set(CU_EINVALID, "identifier: expected \"type:value\" in printable "
+						 "ASCII (at most 256 bytes)");
+	for (int i = 0; i < r->nids; i++)
+		if (strcmp(cu_mrec_id(r, i), typed_value) == 0)
+			return 0;
+	if (r->nids >= CU_MREC_IDS)
+		return cu_error_set(CU_ETOOBIG, "match record: more than %d identifiers", CU_MREC_IDS);
+	int off = text_add(r, typed_value, n);
+	if (off < 0)
+		return off;
+	r->id_off[r->nids++] = (uint16_t)off;
+	return 0;
+}
+
+static int days_in(int y, int m)
+{
+	static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return d[m - 1];
+}
+
+static bool dob_ok(int y, int m, int d)
+{
+	if (y < 1800 || y > 2200 || m < 0 || m > 12 || d < 0 || (m == 0 && d != 0))
+		return false;
+	return d == 0 || d <= days_in(y, m);
+}
+
+int cu_mrec_set_dob(cu_mrec *r, const char *date)
+{
+	int y = 0, m = 0, d = 0;
+	size_t n = date ? strlen(date) : 0;
+	bool shape = n == 4 || n == 7 || n == 10;
+	for (size_t i = 0; shape && i < n; i++) {
+		bool dash = i == 4 || i == 7;
+		if (dash ? date[i] != '-' : (date[i] < '0' || date[i] > '9'))
+			shape = false;
+	}
+	if (shape) {
+		y = (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 +
+		    (date[3] - '0');
+		if (n >= 7)
+			m = (date[5] - '0') * 10 + (date[6] - '0');
+		if (n == 10)
+			d = (date[8] - '0') * 10 + (date[9] - '0');
+	}
+	if (!shape || (n >= 7 && m == 0) || (n == 10 && d == 0) || !dob_ok(y, m, d))
+		return cu_error_set(CU_EINVALID, "date of birth: \"%.32s\" is not a possible "
+						 "YYYY, YYYY-MM or YYYY-MM-DD date (years 1800-2200)",
+				    date ? date : "");
+	r->year = (int16_t)y;
+	r->month = (int8_t)m;
+	r->day = (int8_t)d;
+	return 0;
+}
+
+int cu_mrec_add_nationality(cu_mrec *r, const char *cc)
+{
+	if (!cc || strlen(cc) != 2)
+		return cu_error_set(CU_EINVALID, "nationality: expected an ISO 3166-1 alpha-2 code");
+	char c[2];
+	for (int i = 0; i < 2; i++) {
+		char x = cc[i];
+		if (x >= 'a' && x <= 'z')
+			x = (char)(x - 'a' + 'A');
+		if (x < 'A' || x > 'Z')
+			return cu_error_set(CU_EINVALID,
+					    "nationality: expected an ISO 3166-1 alpha-2 code");
+		c[i] = x;
+	}
+	for (int i = 0; i < r->nnats; i++)
+		if (memcmp(r->nats[i], c, 2) == 0)
+			return 0;
+	if (r->nnats >= 4)
+		return cu_error_set(CU_ETOOBIG, "match record: more than 4 nationalities");
+	memcpy(r->nats[r->nnats++], c, 2);
+	return 0;
+}
+
+/* ---- Encoding --------------------------------------------------------------
+ *
+ *   0  'M' 'R' 1          magic and version
+ *   3  kind nnames nids nnats
+ *   7  year (int16 LE) month day
+ *  11  nats: 2 * nnats bytes
+ *   .  text length (uint16 LE), then the text: nnames names, then nids
+ *      identifiers, each NUL-terminated
+ *
+ * Offsets are not stored: decode rebuilds them while checking each string.
+ */
+int cu_mrec_encode(const cu_mrec *r, cu_buf *out)
+{
+	uint8_t h[11 + 8 + 2];
+	size_t n = 0;
+	h[n++] = 'M', h[n++] = 'R', h[n++] = 1;
+	h[n++] = r->kind, h[n++] = r->nnames, h[n++] = r->nids, h[n++] = r->nnats;
+	uint16_t y = (uint16_t)r->year;
+	h[n++] = (uint8_t)(y & 0xff), h[n++] = (uint8_t)(y >> 8);
+	h[n++] = (uint8_t)r->month, h[n++] = (uint8_t)r->day;
+	for (int i = 0; i < r->nnats && i < 4; i++)
+		h[n++] = (uint8_t)r->nats[i][0], h[n++] = (uint8_t)r->nats[i][1];
+	/* only the strings the offsets point at, in order */
+	size_t tl = 0;
+	for (int i = 0; i < r->nnames; i++)
+		tl += strlen(cu_mrec_name(r, i)) + 1;
+	for (int i = 0; i < r->nids; i++)
+		tl += strlen(cu_mrec_id(r, i)) + 1;
+	if (tl > TEXT_MAX)
+		return cu_error_set(CU_ETOOBIG, "match record: text too long to encode");
+	h[n++] = (uint8_t)(tl & 0xff), h[n++] = (uint8_t)(tl >> 8);
+	int rc;
+	if ((rc = cu_buf_append(out, h, n)) != 0)
+		return rc;
+	for (int i = 0; i < r->nnames; i++) {
+		const char *s = cu_mrec_name(r, i);
+		if ((rc = cu_buf_append(out, s, strlen(s) + 1)) != 0)
+			return rc;
+	}
+	for (int i = 0; i < r->nids; i++) {
+		const char *s = cu_mrec_id(r, i);
+		if ((rc = cu_buf_append(out, s, strlen(s) + 1)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* A normalised name: lowercase ASCII letters and digits in tokens separated by
+ * single spaces. */
+static bool name_ok(const char *s, size_t n)
+{
+	if (n == 0 || s[0] == ' ' || s[n - 1] == ' ')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == ' ') {
+			if (s[i - 1] == ' ')
+				return false;
+		} else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+			return false;
+		}
+	}
+	return true;
+}
+
+int cu_mrec_decode(cu_mrec *r, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	cu_mrec_init(r, CU_MK_PERSON);
+	if (!p || n < 13 || b[0] != 'M' || b[1] != 'R')
+		return cu_error_set(CU_EINVALID, "match record: not an encoded record");
+	if (b[2] != 1)
+		return cu_error_set(CU_EINVALID, "match record: unknown version %u", b[2]);
+	uint8_t kind = b[3], nn = b[4], ni = b[5], nt = b[6];
+	if (kind >= CU_MK_COUNT || nn > CU_MREC_NAMES || ni > CU_MREC_IDS || nt > 4)
+		return cu_error_set(CU_EINVALID, "match record: bad kind or counts");
+	int y = (int16_t)(uint16_t)(b[7] | (b[8] << 8)), m = (int8_t)b[9], d = (int8_t)b[10];
+	if (!(y == 0 && m == 0 && d == 0) && !dob_ok(y, m, d))
+		return cu_error_set(CU_EINVALID, "match record: impossible date of birth");
+	size_t pos = 11;
+	if (n < pos + 2u * nt + 2)
+		return cu_error_set(CU_EINVALID, "match record: truncated");
+	cu_mrec_init(r, kind);
+	for (int i = 0; i < nt; i++, pos += 2) {
+		char cc[3] = {(char)b[pos], (char)b[pos + 1], 0};
+		if (cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' || cc[1] > 'Z') {
+			cu_mrec_free(r);
+			return cu_error_set(CU_EINVALID, "match record: bad nationality");
+		}
+		memcpy(r->nats[r->nnats++], cc, 2);
+	}
+	size_t tl = (size_t)b[pos] | ((size_t)b[pos + 1] << 8);
+	pos += 2;
+	if (n - pos != tl) {
+		cu_mrec_free(r);
+		return cu_error_set(CU_EINVALID, "match record: text length does not fit the data");
+	}
+	const char *t = (const char *)b + pos;
+	size_t at = 0;
+	int rc = 0;
+	for (int i = 0; i < nn + ni; i++) {
+		const char *z = at < tl ? memchr(t + at, 0, tl - at) : NULL;
+		if (!z) {
+			rc = cu_error_set(CU_EINVALID, "match record: unterminated string");
+			goto out;
+		}
+		size_t sl = (size_t)(z - (t + at));
+		bool ok = i < nn ? sl <= 4 * CU_NAME_MAX && name_ok(t + at, sl)
+				 : sl <= 256 && id_ok(t + at, sl);
+		if (!ok) {
+			rc = cu_error_set(CU_EINVALID, "match record: malformed %s",
+					  i < nn ? "name" : "identifier");
+			goto out;
+		}
+		int off = text_add(r, t + at, sl);
+		if (off < 0) {
+			rc = off;
+			goto out;
+		}
+		if (i < nn)
+			r->name_off[r->nnames++] = (uint16_t)off;
+		else
+			r->id_off[r->nids++] = (uint16_t)off;
+		at += sl + 1;
+	}
+	if (at != tl)
+		rc = cu_error_set(CU_EINVALID, "match record: trailing bytes");
+	r->year = (int16_t)y, r->month = (int8_t)m, r->day = (int8_t)d;
+out:
+	if (rc != 0)
+		cu_mrec_free(r);
+	return rc;
+}
+
+/* ---- Scoring ---------------------------------------------------------------- */
+
+/* Identifier types that make two records the same entity when equal, and the
+ * attribute a hit names. */
+static const struct {
+	const char *type, *attr;
+} STRONG[] = {
+	{"doc", "document"}, {"iban", "iban"},   {"phone", "phone"}, {"wallet", "wallet"},
+	{"email", "email"},  {"imo", "imo"},     {"mmsi", "mmsi"},   {"plate", "plate"},
+	{"reg", "registration"},
+};
+
+static const char *strong_attr(const char *id)
+{
+	const char *c = strchr(id, ':');
+	if (!c)
+		return NULL;
+	size_t n = (size_t)(c - id);
+	for (size_t i = 0; i < sizeof STRONG / sizeof STRONG[0]; i++)
+		if (strlen(STRONG[i].type) == n && memcmp(STRONG[i].type, id, n) == 0)
+			return STRONG[i].attr;
+	return NULL;
+}
+
+static bool has_name(int kind)
+{
+	return kind == CU_MK_PERSON || kind == CU_MK_ORG || kind == CU_MK_PLACE;
+}
+
+/* Date of birth: adjusts s and appends a phrase. Partial dates are
+ * compatible with their completions. */
+static double dob_adjust(const cu_mrec *a, const cu_mrec *b, char *why, size_t whysz)
+{
+	why[0] = 0;
+	if (a->year == 0 || b->year == 0)
+		return 0;
+	int dy = a->year - b->year;
+	if (dy != 0) {
+		snprintf(why, whysz, dy == 1 || dy == -1 ? "years of birth differ by one"
+							  : "years of birth differ");
+		return dy == 1 || dy == -1 ? -0.06 : -0.15;
+	}
+	if (a->month && b->month && a->month != b->month) {
+		snprintf(why, whysz, "months of birth differ");
+		return -0.08;
+	}
+	if (a->month && b->month && a->day && b->day) {
+		if (a->day != b->day) {
+			snprintf(why, whysz, "days of birth differ");
+			return -0.05;
+		}
+		snprintf(why, whysz, "date of birth equal");
+		return 0.05;
+	}
+	snprintf(why, whysz, "year of birth equal");
+	return 0.02;
+}
+
+static double nat_adjust(const cu_mrec *a, const cu_mrec *b, char *why, size_t whysz)
+{
+	why[0] = 0;
+	if (a->nnats == 0 || b->nnats == 0)
+		return 0;
+	for (int i = 0; i < a->nnats; i++)
+		for (int j = 0; j < b->nnats; j++)
+			if (memcmp(a->nats[i], b->nats[j], 2) == 0) {
+				snprintf(why, whysz, "nationality %.2s shared", a->nats[i]);
+				return 0.02;
+			}
+	snprintf(why, whysz, "nationalities differ");
+	return -0.03;
+}
+
+void cu_match_score(const cu_mrec *a, const cu_mrec *b, cu_mscore *out)
+{
+	out->score = 0;
+	out->attr = "none";
+	out->explain[0] = 0;
+	for (int i = 0; i < a->nids; i++) {
+		const char *ia = cu_mrec_id(a, i);
+		const char *attr = strong_attr(ia);
+		if (!attr)
+			continue;
+		for (int j = 0; j < b->nids; j++)
+			if (strcmp(ia, cu_mrec_id(b, j)) == 0) {
+				out->score = 0.99;
+				out->attr = attr;
+				snprintf(out->explain, sizeof out->explain, "%s equal", attr);
+				return;
+			}
+	}
+	if (!has_name(a->kind) || a->kind != b->kind || a->nnames == 0 || b->nnames == 0)
+		return;
+	int cls = name_class(a->kind);
+	double best = -1;
+	int bi = 0, bj = 0;
+	for (int i = 0; i < a->nnames; i++)
+		for (int j = 0; j < b->nnames; j++) {
+			double s = cu_name_similarity(cu_mrec_name(a, i), cu_mrec_name(b, j), cls, NULL, 0);
+			if (s > best)
+				best = s, bi = i, bj = j;
+		}
+	/* an equal name alone leaves room for a date of birth to raise it */
+	double s = 0.95 * best;
+	char dwhy[48] = "", nwhy[48] = "";
+	if (a->kind == CU_MK_PERSON) {
+		s += dob_adjust(a, b, dwhy, sizeof dwhy);
+		s += nat_adjust(a, b, nwhy, sizeof nwhy);
+	}
+	if (s > 0.98)
+		s = 0.98; /* names alone never reach an identifier's certainty */
+	if (s < 0)
+		s = 0;
+	out->score = s;
+	out->attr = "name";
+	snprintf(out->explain, sizeof out->explain, "name %.2f: %.60s ~ %.60s%s%s%s%s", best,
+		 cu_mrec_name(a, bi), cu_mrec_name(b, bj), dwhy[0] ? "; " : "", dwhy,
+		 nwhy[0] ? "; " : "", nwhy);
+}

@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* match tests: name normalisation, phonetic keys and name similarity (norm.c), with
+ * rigour's expectations, the KMU 2010 and iuliia transliteration tables. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "match/match.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static int norm(char *out, size_t outsz, const char *s)
+{
+	return cu_name_normalise(out, outsz, s, strlen(s), CU_NAME_PERSON);
+}
+
+static void expect_norm(const char *in, const char *want)
+{
+	char out[4096];
+	int n = norm(out, sizeof out, in);
+	if (n < 0)
+		fail_msg("normalise(\"%s\"): %s", in, cu_error_message(n));
+	if (strcmp(out, want) != 0)
+		fail_msg("normalise(\"%s\") = \"%s\", want \"%s\"", in, out, want);
+	assert_int_equal(n, (int)strlen(want));
+}
+
+/* Similarity of two raw names through the full pipeline. */
+static double sim(const char *a, const char *b)
+{
+	char na[4096], nb[4096];
+	if (norm(na, sizeof na, a) < 0 || norm(nb, sizeof nb, b) < 0)
+		return -1;
+	return cu_name_similarity(na, nb, CU_NAME_PERSON, NULL, 0);
+}
+
+static json_t *load(const char *rel)
+{
+	char path[4096];
+	const char *shared = getenv("CU_SHARED");
+	snprintf(path, sizeof path, "%s/testdata/names/%s", shared ? shared : "../shared", rel);
+	json_t *j = json_load_file(path, JSON_ALLOW_NUL, NULL);
+	if (!j)
+		fail_msg("cannot read %s (set CU_SHARED)", path);
+	return j;
+}
+
+static void test_match_norm__domain_examples(void **state)
+{
+	(void)state;
+	expect_norm("Đorđević", "djordjevic");
+	expect_norm("Ђорђевић", "djordjevic");
+	expect_norm("Djordjevic", "djordjevic");
+	expect_norm("Ђорђе Петровић", "djordje petrovic");
+	expect_norm("  Mr. John   O'Brien ", "john obrien");
+	expect_norm("Юлия Щеглова", "yuliya shcheglova");
+	expect_norm("Αλέξης Τσίπρας", "alexis tsipras");
+	expect_norm("Schröder", "schroder");
+	expect_norm("ＡＢＣ", "abc"); /* NFKC */
+	expect_norm("foo\xe2\x80\x8b" "bar", "foobar"); /* zero-width space deleted */
+	assert_true(sim("Đorđević", "Djordjevic") >= CU_MATCH_THRESHOLD_DEFAULT);
+	assert_true(sim("Ђорђевић", "Dordevic") >= CU_MATCH_THRESHOLD_DEFAULT);
+	assert_true(sim("Ђорђе Петровић", "Djordje Petrovic") >= CU_MATCH_THRESHOLD_DEFAULT);
+	assert_true(sim("Petrovic Djordje", "Ђорђе Петровић") >= CU_MATCH_THRESHOLD_DEFAULT);
+	assert_true(sim("Octavian Scholz", "Olaf Scholz") < CU_MATCH_THRESHOLD_DEFAULT);
+	assert_true(sim("Olga Barynova", "Oleg BARANOV") < CU_MATCH_THRESHOLD_DEFAULT);
+	assert_true(sim("Володимир Зеленський", "Volodymyr Oleksandrovych Zelenskyy") >=
+		    CU_MATCH_THRESHOLD_DEFAULT);
+	assert_true(sim("Serej Lavrov", "Сергей Викторович Лавров") >= CU_MATCH_THRESHOLD_DEFAULT);
+	assert_true(sim("باراك أوباما", "محمد بن سلمان آل سعود") < CU_MATCH_THRESHOLD_DEFAULT);
+}
+
+static void test_match_norm__ukrainian_and_arabic(void **state)
+{
+	(void)state;
+	expect_norm("Їжакевич", "yizhakevych");
+	expect_norm("Згурський Андрій", "zghurskyi andrii");
+	expect_norm("Бурштинівна", "burshtynivna");
+	/* the Arabic article glued to its word becomes a particle token */
+	expect_norm("بشار الأسد", "bshar al asd");
+	expect_norm("محمد", "mhmd");
+}
+
+static void test_match_norm__titles(void **state)
+{
+	(void)state;
+	expect_norm("Mr. John Doe", "john doe");
+	expect_norm("Lady Buckethead", "buckethead");
+	expect_norm("LadyBucket", "ladybucket");
+	expect_norm("Pvty Doe", "pvty doe");
+	expect_norm("Президент Путин", "putin");
+	expect_norm("Putyin elnök", "putyin");
+	expect_norm("Dr", "dr"); /* a title alone is kept: it is all there is */
+}
+
+static void test_match_norm__bad_input(void **state)
+{
+	(void)state;
+	char out[4096], big[CU_NAME_MAX + 2];
+	cu_error_clear();
+	assert_int_equal(cu_name_normalise(out, sizeof out, "", 0, CU_NAME_PERSON), CU_EINVALID);
+	assert_non_null(strstr(cu_error_message(CU_EINVALID), "empty"));
+	assert_int_equal(cu_name_normalise(out, sizeof out, NULL, 3, CU_NAME_PERSON), CU_EINVALID);
+	assert_int_equal(norm(out, sizeof out, "ab\xc3"), CU_EINVALID);
+	assert_non_null(strstr(cu_error_message(CU_EINVALID), "UTF-8"));
+	assert_int_equal(norm(out, sizeof out, "\xed\xa0\x80"), CU_EINVALID); /* surrogate */
+	assert_int_equal(norm(out, sizeof out, "\xc0\xaf"), CU_EINVALID);     /* overlong */
+	assert_int_equal(norm(out, sizeof out, "John\x01 Doe"), CU_EINVALID);
+	assert_non_null(strstr(cu_error_message(CU_EINVALID), "control"));
+	assert_int_equal(norm(out, sizeof out, "John\tDoe"), CU_EINVALID);
+	assert_int_equal(norm(out, sizeof out, "John\xc2\x85"), CU_EINVALID); /* C1 NEL */
+	assert_int_equal(cu_name_normalise(out, sizeof out, "a\0b", 3, CU_NAME_PERSON), CU_EINVALID);
+	assert_int_equal(norm(out, sizeof out, "--- ..."), CU_EINVALID);
+	assert_non_null(strstr(cu_error_message(CU_EINVALID), "nothing left"));
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = 0;
+	assert_int_equal(norm(out, sizeof out, big), CU_EINVALID);
+	assert_non_null(strstr(cu_error_message(CU_EINVALID), "more than"));
+	big[CU_NAME_MAX] = 0; /* exactly the limit: accepted */
+	assert_int_equal(norm(out, sizeof out, big), CU_NAME_MAX);
+	/* 10,000 characters */
+	char *huge = malloc(10001);
+	memset(huge, 'x', 10000);
+	huge[10000] = 0;
+	assert_int_equal(norm(out, sizeof out, huge), CU_EINVALID);
+	free(huge);
+	/* a short output buffer is refused, not overrun */
+	char tiny[4] = "zzz";
+	assert_true(cu_name_normalise(tiny, sizeof tiny, "Johnathan", 9, CU_NAME_PERSON) < 0);
+	assert_int_equal(cu_name_normalise(out, sizeof out, "x", 1, 7), CU_EINVALID);
+	/* an expanding script at the limit: every letter becomes four */
+	char shch[CU_NAME_MAX + 1];
+	size_t k = 0;
+	while (k + 2 <= CU_NAME_MAX)
+		shch[k++] = '\xd1', shch[k++] = '\x89';
+	shch[k] = 0;
+	char small[1500];
+	assert_true(norm(small, sizeof small, shch) < 0); /* 2000 bytes: too long for small */
+	char *wide = malloc(4 * CU_NAME_MAX + 16);
+	assert_int_equal(cu_name_normalise(wide, 4 * CU_NAME_MAX + 16, shch, k, CU_NAME_PERSON),
+			 (int)(k / 2 * 4));
+	free(wide);
+}
+
+static void test_match_norm__phonetic(void **state)
+{
+	(void)state;
+	static const char *const same[][2] = {
+		{"djordjevic", "dordevic"}, {"yuliya", "iuliia"}, {"zelenskyy", "zelenskiy"},
+		{"schroeder", "schroder"},   {"tsipras", "cipras"}, {"bohdan", "bogdan"}, {"oleh", "oleg"},
+		{"aleksey", "alexei"},       {"shcheglova", "sheglova"}, {"abdullah", "abdulla"},
+	};
+	for (size_t i = 0; i < N(same); i++) {
+		char a[64], b[64];
+		cu_name_phonetic(a, sizeof a, same[i][0], strlen(same[i][0]));
+		cu_name_phonetic(b, sizeof b, same[i][1], strlen(same[i][1]));
+		if (strcmp(a, b) != 0)
+			fail_msg("phonetic %s=%s vs %s=%s", same[i][0], a, same[i][1], b);
+	}
+	char k[4];
+	assert_int_equal(cu_name_phonetic(k, sizeof k, "shchukin", 8), 3); /* truncated, terminated */
+	assert_int_equal(k[3], 0);
+	assert_int_equal(cu_name_phonetic(k, 0, "a", 1), 0);
+}
+
+static void test_match_norm__similarity(void **state)
+{
+	(void)state;
+	char ex[64];
+	assert_true(cu_name_similarity("olaf scholz", "olaf scholz", CU_NAME_PERSON, ex, sizeof ex) ==
+		    1.0);
+	assert_string_equal(ex, "olaf scholz ~ olaf scholz");
+	assert_true(cu_name_similarity("", "olaf", CU_NAME_PERSON, ex, sizeof ex) == 0.0);
+	assert_true(cu_name_similarity(NULL, "olaf", CU_NAME_PERSON, NULL, 0) == 0.0);
+	double t = CU_MATCH_THRESHOLD_DEFAULT;
+	assert_true(sim("Vladimir Putin", "PUTIN, Vladimir Vladimirovich") >= t); /* order, patronymic */
+	assert_true(sim("J. Smith", "John Smith") >= t);                       /* initial */
+	assert_true(sim("John Smith", "Jane Smith") < t);
+	assert_true(sim("Sergey Viktorovich Lavrov", "Sergey Borisovich Lavrov") < t);
+	/* symmetric */
+	assert_true(sim("Olaf Scholz", "Octavian Scholz") == sim("Octavian Scholz", "Olaf Scholz"));
+}
+
+/* rigour's tokenize_name / normalize_name / remove_person_prefixes
+ * expectations where our semantics are theirs: the input normalised equals
+ * its expected tokens normalised one by one. Skipped, and why:
+ * token_min_length > 1 (we keep short tokens: initials matter); expected
+ * tokens in a non-Latin script (rigour keeps the script, we transliterate);
+ * normalize with explicit flags, scripts, Levenshtein, metaphone/soundex
+ * (functions we do not have: our phonetic key is not Metaphone). */
+static void test_match_norm__rigour(void **state)
+{
+	(void)state;
+	json_t *j = load("rigour/rigour-expectations.json"), *c;
+	size_t i, checked = 0, skipped = 0;
+	json_array_foreach(json_object_get(j, "cases"), i, c) {
+		const char *call = json_string_value(json_object_get(c, "call"));
+		if (!call || (strcmp(call, "tokenize_name") != 0 && strcmp(call, "normalize_name") != 0 &&
+			      strcmp(call, "remove_person_prefixes") != 0))
+			continue;
+		json_t *args = json_object_get(c, "args"), *kw = json_object_get(c, "kwargs");
+		json_t *exp = json_object_get(c, "expected");
+		const char *in = json_string_value(json_array_get(args, 0));
+		json_t *ml = kw ? json_object_get(kw, "token_min_length") : NULL;
+		/* control characters (rigour splits at NUL) are refused here */
+		if (!in || (ml && json_integer_value(ml) > 1) ||
+		    strlen(in) != json_string_length(json_array_get(args, 0))) {
+			skipped++;
+			continue;
+		}
+		/* expected as a list of tokens */
+		char want[4096] = "";
+		size_t wl = 0;
+		bool latin = true;
+		json_t *toks = json_is_string(exp) ? json_pack("[O]", exp) : json_incref(exp);
+		if (json_is_null(exp) || !json_is_array(toks)) {
+			json_decref(toks);
+			toks = json_array();
+		}
+		size_t k;
+		json_t *t;
+		json_array_foreach(toks, k, t) {
+			const unsigned char *s = (const unsigned char *)json_string_value(t);
+			for (const unsigned char *p = s; p && *p; p++)
+				if (*p >= 0xc9) /* beyond Latin Extended-B */
+					latin = false;
+			char one[512];
+			if (s && norm(one, sizeof one, (const char *)s) > 0)
+				wl += (size_t)snprintf(want + wl, sizeof want - wl, "%s%s", wl ? " " : "",
+						       one);
+		}
+		json_decref(toks);
+		if (!latin) {
+			skipped++;
+			continue;
+		}
+		char got[4096];
+		int n = norm(got, sizeof got, in);
+		if (wl == 0) {
+			if (n >= 0)
+				fail_msg("rigour %s(\"%s\"): want nothing, got \"%s\"", call, in, got);
+		} else if (n < 0 || strcmp(got, want) != 0) {
+			fail_msg("rigour %s(\"%s\"): got \"%s\", want \"%s\"", call, in, n < 0 ? "(error)" : got,
+				 want);
+		}
+		checked++;
+	}
+	print_message("rigour: %zu checked, %zu skipped\n", checked, skipped);
+	assert_true(checked >= 30);
+	json_decref(j);
+}
+
+/* KMU 2010: each Ukrainian name and its official transliteration match;
+ * how many come out exactly as the resolution writes them is reported. */
+static void test_match_norm__kmu2010(void **state)
+{
+	(void)state;
+	json_t *j = load("ukrainian-kmu-2010/kmu-2010-examples.json"), *e;
+	size_t i, exact = 0, n = 0;
+	json_array_foreach(json_object_get(j, "examples"), i, e) {
+		const char *uk = json_string_value(json_object_get(e, "uk"));
+		const char *lat = json_string_value(json_object_get(e, "latin"));
+		char a[512], b[512];
+		assert_true(norm(a, sizeof a, uk) > 0);
+		assert_true(norm(b, sizeof b, lat) > 0);
+		exact += strcmp(a, b) == 0;
+		n++;
+		double s = cu_name_similarity(a, b, CU_NAME_PERSON, NULL, 0);
+		if (s < CU_MATCH_THRESHOLD_DEFAULT)
+			fail_msg("KMU 2010: %s (%s) ~ %s: %.3f", uk, a, lat, s);
+	}
+	print_message("KMU 2010: %zu/%zu exact\n", exact, n);
+	assert_int_equal(n, 76);
+	json_decref(j);
+}
+
+/* iuliia: every sample of every scheme matches its Cyrillic original
+ * (samples are names and phrases; scored as names). */
+static void test_match_norm__iuliia(void **state)
+{
+	(void)state;
+	static const char *const schemes[] = {
+		"ala_lc", "ala_lc_alt", "bgn_pcgn", "bgn_pcgn_alt", "bs_2979", "bs_2979_alt",
+		"gost_16876", "gost_16876_alt", "gost_52290", "gost_52535", "gost_7034", "gost_779",
+		"gost_779_alt", "icao_doc_9303", "iso_9_1954", "iso_9_1968", "iso_9_1968_alt",
+		"mosmetro", "mvd_310", "mvd_310_fr", "mvd_782", "scientific", "telegram",
+		"ungegn_1987", "uz", "wikipedia", "yandex_maps", "yandex_money",
+	};
+	size_t n = 0, ok = 0;
+	for (size_t s = 0; s < N(schemes); s++) {
+		char rel[128];
+		snprintf(rel, sizeof rel, "iuliia/%s.json", schemes[s]);
+		json_t *j = load(rel), *p;
+		size_t i;
+		json_array_foreach(json_object_get(j, "samples"), i, p) {
+			const char *cy = json_string_value(json_array_get(p, 0));
+			const char *la = json_string_value(json_array_get(p, 1));
+			double v = sim(cy, la);
+			n++;
+			if (v >= CU_MATCH_THRESHOLD_DEFAULT)
+				ok++;
+			else
+				print_message("iuliia %s: %s ~ %s: %.3f\n", schemes[s], cy, la, v);
+		}
+		json_decref(j);
+	}
+	print_message("iuliia: %zu/%zu samples match\n", ok, n);
+	assert_int_equal(n, 164);
+	assert_true(ok * 100 >= n * 95);
+}
+
+static void test_match_norm__thread_done(void **state)
+{
+	(void)state;
+	char out[64];
+	cu_match_thread_done();
+	cu_match_thread_done(); /* idempotent */
+	assert_true(norm(out, sizeof out, "Ђорђе") > 0); /* reopened on demand */
+	assert_string_equal(out, "djordje");
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	cu_match_thread_done();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_match_norm__domain_examples),
+		cmocka_unit_test(test_match_norm__ukrainian_and_arabic),
+		cmocka_unit_test(test_match_norm__titles),
+		cmocka_unit_test(test_match_norm__bad_input),
+		cmocka_unit_test(test_match_norm__phonetic),
+		cmocka_unit_test(test_match_norm__similarity),
+		cmocka_unit_test(test_match_norm__rigour),
+		cmocka_unit_test(test_match_norm__kmu2010),
+		cmocka_unit_test(test_match_norm__iuliia),
+		cmocka_unit_test(test_match_norm__thread_done),
+	};
+	return cmocka_run_group_tests(tests, NULL, teardown);
+}
