@@ -13,6 +13,7 @@ static const char usage[] =
 	"       custodia case list [--status S] [--crime-type CODE] [--country CC] [--search TEXT]\n"
 	"                          [--limit N] [--after ID]\n"
 	"       custodia case show REF\n"
+	"       custodia case events REF (the case's timeline: every recorded change)\n"
 	"       custodia case join REF --org ORG [--access ACCESS] [--national-ref REF]\n"
 	"       custodia case close REF [--reason TEXT]\n"
 	"REF is a case id, its reference (2026/0042) or any participant's national case\n"
@@ -158,6 +159,17 @@ int cmd_case(int argc, char **argv)
 		if ((r = cu_case_resolve(c.core, &c.actor, &id, argv[optind])) == 0 &&
 		    (r = cu_case_get(c.core, &c.actor, &out, id)) == 0 && !c.json)
 			print_case(out);
+	} else if (!strcmp(sub, "events")) {
+		size_t i;
+		json_t *v;
+		cli_operands(argc, argv, 1, usage);
+		cli_open(&c);
+		if ((r = cu_case_resolve(c.core, &c.actor, &id, argv[optind])) == 0 &&
+		    (r = cu_case_events(c.core, &c.actor, &out, id, 0, 1000)) == 0 && !c.json)
+			json_array_foreach(out, i, v)
+				printf("%s  %-10s %-22s %s %s\n", cu_json_str(v, "at"),
+				       cu_json_str(v, "actor"), cu_json_str(v, "action"),
+				       cu_json_str(v, "object_type"), cu_json_str(v, "object_id"));
 	} else if (!strcmp(sub, "join")) {
 		cli_operands(argc, argv, 1, usage);
 		if (!org)

@@ -200,7 +200,8 @@ static int names(ent *e, const json_t *in, bool required)
 		}
 		if ((r = cu_mrec_add_name(&e->mrec, name)) != 0) {
 			char msg[300];
-			snprintf(msg, sizeof(msg), "%s", cu_error_message(r));
+			const char *m = cu_error_message(r);
+			snprintf(msg, sizeof(msg), "%s", strncmp(m, "name: ", 6) ? m : m + 6);
 			r = cu_error_set(r, "name %zu: %s", i + 1, msg);
 			break;
 		}

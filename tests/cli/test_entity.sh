@@ -1,0 +1,210 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# End-to-end tests of cross-matching on the demo data: entities added, changed and
+# imported (CSV and FollowTheMoney), hits found across cases under need-to-know,
+# reviews, access requests, `xref`, `match pairs` and bad input of every kind.
+#
+# Usage: CU_BIN=/path/to/custodia [CU_SHARED=../shared] sh test_entity.sh
+# Prints one line per check and ends with "N passed, M failed"; exits 1 if any check failed.
+
+NAME=cli-entity
+TOOLS="jq"
+. "$(dirname "$0")/lib.sh"
+SHARED=${CU_SHARED:-$(dirname "$0")/../../../shared}
+case $SHARED in /*) ;; *) SHARED=$(cd "$OLDPWD" 2>/dev/null && cd "$SHARED" && pwd) ;; esac
+
+D=$T/demo
+expect 0 "demo --no-serve loads the scenario with its entities" "$B" demo --data "$D" --no-serve
+export CUSTODIA_DATA="$D"
+e() { "$B" entity "$@"; }
+h() { "$B" hits "$@"; }
+
+# ---- the demo's hits ---------------------------------------------------------------
+
+expect 0 "entity list --case 2026/0001 as se" e list --case 2026/0001 --as se --json
+jqt "... the suspect in Latin and in Cyrillic, and the lorry" \
+	'length == 3 and .[0].label == "Marko Djordjevic" and .[1].label == "Марко Ђорђевић"
+	 and .[2].attrs.plate == "BG123AB"'
+expect 0 "hits as me (who sees both cases)" h --as me --json
+jqt "... name hits on both spellings and the phone hit, in full" \
+	'length == 3 and all(.[]; .full and .score >= 0.8 and (.explanation | length) > 0)
+	 and (map(.attr) | sort) == ["name", "name", "phone"]'
+expect 0 "hits as se (who does not see the Montenegrin case)" h --as se --json
+jqt "... only the organisation and the attribute of the other side" \
+	'map(select(.b.org == "ME")) | length == 3 and all(.[]; .full == false
+	 and .b == {"visible": false, "org": "ME"} and has("score") == false
+	 and has("explanation") == false)'
+lacks() { ! grep -q -F -e "$1" "$OUT"; }
+check "... nothing of ME's entities reaches se" lacks "Đorđević Marko"
+check "... not even its case reference" lacks "2025/0001"
+expect 0 "hits as be: the Arabic name in the Yezidi JIT and the Belgian file" h --as be --json
+jqt "... one name hit between 2024/0001 and 2023/0001" \
+	'length == 1 and .[0].attr == "name" and .[0].a.case == "2024/0001"
+	 and .[0].b.case == "2023/0001" and .[0].full'
+expect 2 "hits --case 2023/0001 as fr: FR cannot see that case" h --case 2023/0001 --as fr
+check "... refused as not found" has_err "no case"
+expect 0 "hits as unitad (a JIT participant) sees the hit with BE" h --as unitad --json
+jqt "... limited to BE and name" 'length == 1 and .[0].b == {"visible": false, "org": "BE"}'
+expect 0 "hits as lt (no entity matched): no hits" h --as lt --json
+jqt "... empty" 'length == 0'
+
+# ---- adding, changing, reviewing ---------------------------------------------------
+
+expect 0 "entity add in the Swedish case: a person in Cyrillic" \
+	e add --as se --case 2026/0001 --kind person --name "Ђорђе Петровић" \
+	--name "Djordje Petrovic" --born 1985 --nationality RS --json
+jqt "... stored with scripts detected and matched at once" \
+	'.attrs.names[0].script == "Cyrl" and .attrs.names[1].script == "Latn"
+	 and .hits_found.found == 0'
+P1=$(jq .id "$OUT")
+expect 0 "the same person in the Belgian case, Latin with diacritics and a partial date" \
+	e add --as be --case 2023/0001 --kind person --name "Đorđe Petrović" --born 1985-03 --json
+jqt "... one new hit" '.hits_found.found == 1'
+P2=$(jq .id "$OUT")
+expect 0 "hits --case 2023/0001 as be" h --case 2023/0001 --as be --json
+HIT=$(jq "map(select(.b.entity.id == $P2 or .a.entity.id == $P2))[0].id" "$OUT")
+jqt "... the new hit, on name, hidden side SE" \
+	"map(select(.id == $HIT))[0] | .attr == \"name\" and .a == {\"visible\": false, \"org\": \"SE\"}"
+expect 2 "se-observer may not review it" h dismiss "$HIT" --as se-observer
+expect 0 "be dismisses it for its side" h dismiss "$HIT" --as be --note "different father" --json
+jqt "... dismissed by be, with the note" '.review == "dismissed" and .b.reviewed_by == "be"
+	and .b.note == "different father"'
+expect 0 "se still sees it new on its side" h show "$HIT" --as se --json
+jqt "... review new" '.review == "new"'
+expect 0 "xref --case 2023/0001 does not bring the dismissed hit back" \
+	"$B" xref --case 2023/0001 --as be --json
+expect 0 "... hits --review dismissed as be" h --review dismissed --as be --json
+jqt "... still dismissed" "map(.id) | index($HIT) != null"
+expect 0 "be changes the entity (a full date of birth)" \
+	e update "$P2" --born 1985-03-14 --as be --json
+jqt "... version 2" '.version == 2'
+expect 0 "... the hit is back for review" h show "$HIT" --as be --json
+jqt "... review new again" '.review == "new"'
+expect 0 "be confirms it" h confirm "$HIT" --as be --json
+jqt "... confirmed" '.review == "confirmed"'
+expect 0 "be asks SE for access to the Swedish case" \
+	h request-access "$HIT" --as be --message "same suspect?" --json
+jqt "... recorded, pending" '.access_requests | length == 1 and .[0].status == "pending"'
+expect 2 "... asking twice is refused" h request-access "$HIT" --as be
+expect 0 "se sees the request" h show "$HIT" --as se --json
+jqt "... from BE" '.access_requests[0].from_org == "BE"'
+expect 0 "the request is on the Swedish case's timeline" "$B" case events 2026/0001 --as se --json
+jqt "... hit.access_request by be" 'map(select(.action == "hit.access_request")) | length == 1'
+expect 0 "se answers by bringing BE into the case" \
+	"$B" case join 2026/0001 --org BE --access observer --as se
+expect 0 "be now sees the whole hit" h show "$HIT" --as be --json
+jqt "... full, with the score and the request granted" \
+	'.full and .score > 0.8 and .access_requests[0].status == "granted"'
+expect 2 "an entity of a case be cannot change" e update "$P1" --born 1986 --as be
+expect 2 "an unknown entity" e show 999999 --as se
+expect 2 "an entity of a case lt cannot see" e show "$P1" --as lt
+
+# ---- identifiers (refusals of bad input exit 1, refusals of access 2) ---------------------------------------------------------------------
+
+expect 0 "a phone in national form with its country" \
+	e add --as se --case 2026/0001 --kind phone --number "070-123 45 67" --country SE --json
+jqt "... E.164, as written kept" '.attrs.number == "+46701234567"
+	and .attrs.number_as_written == "070-123 45 67"'
+expect 0 "an IBAN with spaces" e add --as se --case 2026/0001 --kind bank_account \
+	--iban "de89 3704 0044 0532 0130 00" --json
+jqt "... normalised" '.attrs.iban == "DE89370400440532013000"'
+expect 1 "an IBAN with a wrong check" e add --as se --case 2026/0001 --kind bank_account \
+	--iban DE89370400440532013001
+check "... says so" has_err "check digits"
+expect 1 "a phone number in national form without a country" \
+	e add --as se --case 2026/0001 --kind phone --number "070-123 45 67"
+check "... says it needs a country" has_err "needs a country"
+expect 1 "an impossible date of birth" e add --as se --case 2026/0001 --kind person \
+	--name "Ana Test" --born 1985-02-30
+expect 1 "an empty name" e add --as se --case 2026/0001 --kind person --name ""
+expect 1 "a name of control characters" e add --as se --case 2026/0001 --kind person \
+	--name "$(printf 'A\001B')"
+expect 1 "a 10,000-character name" e add --as se --case 2026/0001 --kind person \
+	--name "$(head -c 10000 /dev/zero | tr '\0' a)"
+check "... refused as too long" has_err "longer than"
+expect 1 "a field that does not apply to the kind" e add --as se --case 2026/0001 \
+	--kind phone --number "+46701234567" --iban DE89370400440532013000
+expect 1 "an unknown kind" e add --as se --case 2026/0001 --kind spaceship --name X
+expect 1 "no --kind" e add --as se --case 2026/0001 --name X
+expect 2 "rs may not add entities to the Belgian case" e add --as rs --case 2023/0001 \
+	--kind person --name "Ana Test"
+expect 1 "a person with a passport on a document identifier" e add --as se \
+	--case 2026/0001 --kind person --name "Ana Test" --id doc:P12:XX
+check "... unknown country refused" has_err "country"
+
+# ---- imports --------------------------------------------------------------------------
+
+cat >"$T/good.csv" <<'EOF'
+kind,names,born,nationalities,number,country
+person,Jovan Jovanović;Јован Јовановић,1990,RS,,
+phone,,,,+382 67 123 456,
+EOF
+expect 0 "a CSV import" e import --as me --case 2025/0001 "$T/good.csv" --json
+jqt "... two entities" '.imported == 2 and .invalid == 0'
+cat >"$T/bad.csv" <<'EOF'
+kind,names,born,iban
+person,Petar Petrović,1970,
+bank_account,,,DE00370400440532013000
+person,,1980,
+person,"Ana ""Quoted"" Test",1999-13,
+EOF
+N0=$(e list --as me --case 2025/0001 --json | jq length)
+expect 1 "a CSV import with bad rows" e import --as me --case 2025/0001 "$T/bad.csv" --json
+jqt "... each bad row with its reason, nothing imported" \
+	'.imported == 0 and .invalid == 3 and (.errors | map(.row)) == [3, 4, 5]'
+N1=$(e list --as me --case 2025/0001 --json | jq length)
+check "... the case has no new entity" [ "$N0" = "$N1" ]
+expect 0 "the same with --skip-invalid" e import --as me --case 2025/0001 "$T/bad.csv" \
+	--skip-invalid --json
+jqt "... the good row only" '.imported == 1 and .invalid == 3'
+printf 'kind,names\nperson,"unterminated\n' >"$T/broken.csv"
+expect 1 "a malformed CSV file" e import --as me --case 2025/0001 "$T/broken.csv"
+printf 'kind,names\nperson,\377\376bad\n' >"$T/utf8.csv"
+expect 1 "invalid UTF-8 in a CSV field" e import --as me --case 2025/0001 "$T/utf8.csv" --json
+jqt "... reported on its row" '.errors[0].row == 2 and (.errors[0].error | test("UTF-8"))'
+
+FTM=$SHARED/testdata/ftm/entities/nomenklatura-donations.ijson
+if [ -f "$FTM" ]; then
+	expect 0 "a FollowTheMoney import (nomenklatura donations)" \
+		e import --as be --case 2023/0001 --format ftm "$FTM" --json
+	jqt "... persons, companies, organisations and addresses; payments reported" \
+		'.imported == 184 and .invalid == 0 and .unsupported == {"Payment": 290}'
+else
+	fail "FollowTheMoney test data missing: $FTM"
+fi
+printf '{"schema":"Person","properties":{"name":["Ana Test"],"birthDate":["1980-02-31"]}}\nnot json\n' >"$T/bad.ftm"
+expect 1 "an FtM file with bad lines" e import --as be --case 2023/0001 --format ftm "$T/bad.ftm" --json
+jqt "... both reported" '.invalid == 2 and (.errors | map(.row)) == [1, 2]'
+
+# ---- xref, threshold, match pairs ----------------------------------------------------
+
+expect 2 "xref of every case is for operator administrators" "$B" xref --as se
+expect 0 "xref of every case as admin" "$B" xref --as admin --json
+jqt "... every entity, the demo's hits still there" '.entities > 190 and .lapsed == 0'
+expect 0 "match threshold" "$B" match threshold --as se
+check "... the default" has_out "^0\.[0-9]"
+expect 2 "se may not set it" "$B" match threshold 0.9 --as se
+expect 1 "a threshold out of range" "$B" match threshold 0.2 --as admin
+cat >"$T/pairs.csv" <<'EOF'
+name_a,name_b,label
+Đorđević,Djordjevic,1
+Ђорђевић,Djordjevic,1
+Djordje Petrovic,Ђорђе Петровић,1
+Octavian Scholz,Olaf Scholz,0
+Marko Jovanovic,Stefan Nikolic,0
+EOF
+expect 0 "match pairs with labels" "$B" match pairs "$T/pairs.csv" --json
+jqt "... every verdict right, precision recall F1 1" \
+	'.evaluation == {"tp": 3, "fp": 0, "fn": 0, "tn": 2, "precision": 1, "recall": 1, "f1": 1}'
+expect 0 "match pairs at a threshold of 1" "$B" match pairs "$T/pairs.csv" --threshold 1 --json
+jqt "... nothing matches" '.evaluation.tp == 0 and .evaluation.fn == 3'
+expect 0 "match pairs in text" "$B" match pairs "$T/pairs.csv"
+check "... prints F1" has_out "F1 1.000"
+printf 'a,b\n,x\n' >"$T/emptyname.csv"
+expect 1 "match pairs with an empty name" "$B" match pairs "$T/emptyname.csv"
+expect 1 "match pairs without a file" "$B" match pairs
+expect 0 "entity --help" e --help
+expect 0 "hits --help" h --help
+expect 0 "xref --help" "$B" xref --help
+expect 0 "match --help" "$B" match --help
+finish
