@@ -153,8 +153,10 @@ int cu_mindex_add(cu_mindex *ix, int64_t id, int64_t group, const cu_mrec *r);
 size_t cu_mindex_size(const cu_mindex *ix);
 /* Called for each pair at or above the threshold; non-zero stops. */
 typedef int (*cu_mhit_fn)(void *ctx, int64_t a, int64_t b, const cu_mscore *s);
-/* Scores r against its candidates outside group; returns how many were
- * examined (the blocking's selectivity), or a negative CU_E* code. */
+/* Scores r against its candidates outside group, calling fn(ctx, candidate
+ * id, candidate group, score) for those at or above the threshold; returns
+ * how many were examined (the blocking's selectivity), or a negative CU_E*
+ * code. */
 int64_t cu_mindex_query(const cu_mindex *ix, const cu_mrec *r, int64_t group, double threshold,
                         cu_mhit_fn fn, void *ctx);
 /* Every pair of records in different groups at or above the threshold, on
