@@ -42,6 +42,8 @@ bench: deps
 	./bench/api/run.sh
 	./bench/ingest/run.sh
 	./bench/ledger/run.sh
+	./bench/match-eval/run.sh
+	./bench/match/run.sh
 
 clean:
 	rm -rf build build-asan
