@@ -14,6 +14,7 @@
 #include "match/match.h"
 
 #define CANDIDATES_MAX 1000 /* candidates scored per entity, most keys shared first */
+#define BLOCK_MAX 256       /* a key more entities share is not used (as in the index) */
 
 double cu_match_threshold(cu_core *c)
 {
@@ -131,7 +132,8 @@ static int xref_one(cu_core *c, xstats *st, int64_t id, const cu_mrec *m, double
 	cu_mrec_keys(m, key_add, keys);
 	if ((r = cu_store_entity_keys_set(c->store, id, keys)) != 0 ||
 	    (r = cu_store_hit_ids_of(c->store, &mine, id)) != 0 ||
-	    (r = cu_store_entity_candidates(c->store, &cand, &n, case_id, keys, CANDIDATES_MAX)) != 0)
+	    (r = cu_store_entity_candidates(c->store, &cand, &n, case_id, keys, CANDIDATES_MAX,
+	                                     BLOCK_MAX)) != 0)
 		goto out;
 	/* Candidates first, then the entity's earlier hits no key leads to any more. */
 	for (i = 0; i < n + json_array_size(mine); i++) {

@@ -125,12 +125,16 @@ int cu_store_entity_keys_set(cu_store *s, int64_t id, const json_t *keys)
 }
 
 int cu_store_entity_candidates(cu_store *s, int64_t **ids, size_t *n, int64_t case_id,
-                               const json_t *keys, int limit)
+                               const json_t *keys, int limit, int block_max)
 {
+	/* Keys shared by more than block_max entities say little and cost much:
+	 * they are left out, as the in-memory index drops its giant blocks. */
 	sqlite3_stmt *st = sq_stmt(s,
 		"SELECT k.entity_id, count(*) AS shared FROM entity_keys k"
 		" JOIN entities e ON e.id = k.entity_id"
-		" WHERE k.key IN (SELECT value FROM json_each(?1)) AND e.case_id <> ?2"
+		" WHERE k.key IN (SELECT q.value FROM json_each(?1) q WHERE (SELECT count(*) FROM"
+		"   (SELECT 1 FROM entity_keys b WHERE b.key = q.value LIMIT ?4 + 1)) <= ?4)"
+		" AND e.case_id <> ?2"
 		" GROUP BY k.entity_id ORDER BY shared DESC, k.entity_id LIMIT ?3");
 	int rc;
 	size_t cap = 0;
@@ -141,6 +145,7 @@ int cu_store_entity_candidates(cu_store *s, int64_t **ids, size_t *n, int64_t ca
 	sq_bind_json(st, 1, keys);
 	sqlite3_bind_int64(st, 2, case_id);
 	sqlite3_bind_int(st, 3, limit);
+	sqlite3_bind_int(st, 4, block_max);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 64;

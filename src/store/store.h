@@ -307,9 +307,10 @@ int cu_store_entity_each(cu_store *s, int64_t case_id,
                          int (*fn)(void *ctx, const cu_entity_row *row), void *ctx);
 /* Replaces the blocking keys of an entity (keys: a JSON array of strings). */
 int cu_store_entity_keys_set(cu_store *s, int64_t id, const json_t *keys);
-/* Entities outside case_id sharing at least one key, most keys in common first. */
+/* Entities outside case_id sharing at least one key, most keys in common
+ * first; keys that more than block_max entities share are not used. */
 int cu_store_entity_candidates(cu_store *s, int64_t **ids, size_t *n, int64_t case_id,
-                               const json_t *keys, int limit);
+                               const json_t *keys, int limit, int block_max);
 
 /*
  * Hits: {id, entity_a, entity_b, case_a, case_b, version_a, version_b, score,

@@ -257,6 +257,72 @@ static void test_store_case__list_pages(void **state)
 	cu_buf_free(&b);
 }
 
+/* Candidates share a key and live in other cases; a key more than block_max
+ * entities share is not used; hits keep one row per pair and lapse. */
+static void test_store_entities__candidates_and_hits(void **state)
+{
+	fixture *f = *state;
+	int64_t a = new_case(f, "A", f->se), b = new_case(f, "B", f->rs), mine, id;
+	json_t *attrs = json_object(), *kcommon = json_pack("[s]", "common"),
+	       *kboth = json_pack("[s,s]", "common", "rare");
+	assert_int_equal(cu_store_begin(f->s), 0);
+	assert_int_equal(cu_store_entity_insert(f->s, &mine, a, "person", "me", attrs, "x", 1, NULL,
+	                                        "u", "t"), 0);
+	for (int i = 0; i < 300; i++) {
+		assert_int_equal(cu_store_entity_insert(f->s, &id, i < 299 ? b : a, "person", "p",
+		                                        attrs, "x", 1, NULL, "u", "t"), 0);
+		assert_int_equal(cu_store_entity_keys_set(f->s, id, i == 0 ? kboth : kcommon), 0);
+	}
+	int64_t first = id - 299;
+	assert_int_equal(cu_store_commit(f->s), 0);
+	int64_t *ids;
+	size_t n;
+	/* 300 share "common": beyond a block of 256 it is not used; "rare" is. */
+	assert_int_equal(cu_store_entity_candidates(f->s, &ids, &n, a, kboth, 1000, 256), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], first);
+	free(ids);
+	/* Under a larger block limit: the 299 of case B, none of case A's own. */
+	assert_int_equal(cu_store_entity_candidates(f->s, &ids, &n, a, kboth, 1000, 1000), 0);
+	assert_int_equal(n, 299);
+	assert_int_equal(ids[0], first); /* two keys shared: first */
+	free(ids);
+	assert_int_equal(cu_store_entity_candidates(f->s, &ids, &n, a, kboth, 10, 1000), 0);
+	assert_int_equal(n, 10);
+	free(ids);
+
+	cu_hit_row h = {.entity_a = mine, .entity_b = first, .case_a = a, .case_b = b,
+	                .version_a = 1, .version_b = 1, .score = 0.9, .attr = "name",
+	                .explanation = "name 0.90"};
+	json_t *got = NULL;
+	assert_int_equal(cu_store_begin(f->s), 0);
+	assert_int_equal(cu_store_hit_insert(f->s, &h.id, &h, "t"), 0);
+	int64_t dup;
+	assert_int_equal(cu_store_hit_insert(f->s, &dup, &h, "t"), CU_EEXISTS);
+	cu_hit_row same_case = h;
+	same_case.case_b = a;
+	assert_int_not_equal(cu_store_hit_insert(f->s, &dup, &same_case, "t"), 0);
+	assert_int_equal(cu_store_hit_review(f->s, h.id, 'a', "dismissed", "u", "no", "t"), 0);
+	/* Same versions: the dismissal stays; a changed entity reopens it. */
+	assert_int_equal(cu_store_hit_update(f->s, &h, false, "t"), 0);
+	assert_int_equal(cu_store_hit_pair(f->s, &got, mine, first), 0);
+	assert_string_equal(json_string_value(json_object_get(got, "review_a")), "dismissed");
+	json_decref(got);
+	h.version_a = 2;
+	assert_int_equal(cu_store_hit_update(f->s, &h, true, "t"), 0);
+	assert_int_equal(cu_store_hit_pair(f->s, &got, mine, first), 0);
+	assert_string_equal(json_string_value(json_object_get(got, "review_a")), "new");
+	json_decref(got);
+	assert_int_equal(cu_store_hit_lapse(f->s, h.id, 3, 1, "t"), 0);
+	assert_int_equal(cu_store_commit(f->s), 0);
+	assert_int_equal(cu_store_hit_list(f->s, &got, f->se, 0, 100), 0);
+	assert_int_equal(json_array_size(got), 0); /* lapsed: not listed */
+	json_decref(got);
+	json_decref(attrs);
+	json_decref(kcommon);
+	json_decref(kboth);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +337,8 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_store_case__access_through_jit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_case__list_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_entities__candidates_and_hits, setup,
+		                                teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
