@@ -114,6 +114,10 @@ check "... says so" has_err "check digits"
 expect 1 "a phone number in national form without a country" \
 	e add --as se --case 2026/0001 --kind phone --number "070-123 45 67"
 check "... says it needs a country" has_err "needs a country"
+expect 0 "a name in mixed scripts is taken as written" e add --as se --case 2026/0001 \
+	--kind person --name "Marko Ђорђевић" --json
+jqt "... and matches the suspect of the Montenegrin case (a hit, hidden from se)" \
+	'.hits_found.found >= 1'
 expect 1 "an impossible date of birth" e add --as se --case 2026/0001 --kind person \
 	--name "Ana Test" --born 1985-02-30
 expect 1 "an empty name" e add --as se --case 2026/0001 --kind person --name ""
