@@ -56,12 +56,16 @@ int cu_match_threshold_set(cu_core *c, const cu_actor *a, double t)
 static int load_mrec(cu_core *c, cu_mrec *m, int64_t *case_id, int64_t *version, int64_t id)
 {
 	cu_entity_row row;
-	int r = cu_store_entity_row(c->store, &row, id);
-	if (r)
-		return r;
-	*case_id = row.case_id;
-	*version = row.version;
-	return cu_mrec_decode(m, row.mrec, row.mlen);
+	cu_buf blob;
+	cu_buf_init(&blob, 0);
+	int r = cu_store_entity_row(c->store, &row, &blob, id);
+	if (r == 0) {
+		*case_id = row.case_id;
+		*version = row.version;
+		r = cu_mrec_decode(m, row.mrec, row.mlen);
+	}
+	cu_buf_free(&blob);
+	return r;
 }
 
 typedef struct xstats {

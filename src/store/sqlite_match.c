@@ -56,13 +56,12 @@ int cu_store_entity_list(cu_store *s, json_t **out, int64_t case_id)
 	                  case_id, "entities");
 }
 
-int cu_store_entity_row(cu_store *s, cu_entity_row *out, int64_t id)
+int cu_store_entity_row(cu_store *s, cu_entity_row *out, cu_buf *blob, int64_t id)
 {
 	sqlite3_stmt *st = sq_stmt(s, "SELECT id, case_id, version, mrec FROM entities WHERE id = ?1");
+	int r = 0;
 	if (!st)
 		return CU_EDB;
-	/* The previous row's blob lives until this reset. */
-	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
@@ -72,9 +71,14 @@ int cu_store_entity_row(cu_store *s, cu_entity_row *out, int64_t id)
 	out->id = sqlite3_column_int64(st, 0);
 	out->case_id = sqlite3_column_int64(st, 1);
 	out->version = sqlite3_column_int64(st, 2);
-	out->mrec = sqlite3_column_blob(st, 3);
-	out->mlen = (size_t)sqlite3_column_bytes(st, 3);
-	return 0;
+	/* Copied out, so that the statement is reset now: a statement left
+	 * stepping would hold its read snapshot open. */
+	blob->len = 0;
+	r = cu_buf_append(blob, sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3));
+	sqlite3_reset(st);
+	out->mrec = blob->data;
+	out->mlen = blob->len;
+	return r;
 }
 
 int cu_store_entity_each(cu_store *s, int64_t case_id,

@@ -297,12 +297,13 @@ int cu_store_entity_list(cu_store *s, json_t **out, int64_t case_id);
 /* What matching needs of an entity, without the document. */
 typedef struct cu_entity_row {
 	int64_t id, case_id, version;
-	const void *mrec; /* valid until the next store call */
+	const void *mrec; /* see each function */
 	size_t mlen;
 } cu_entity_row;
-/* One entity's row; its mrec stays valid until the next call. */
-int cu_store_entity_row(cu_store *s, cu_entity_row *out, int64_t id);
-/* Calls fn for each entity of a case (0: of every case), in id order. */
+/* One entity's row; its mrec is copied into blob (valid while blob is). */
+int cu_store_entity_row(cu_store *s, cu_entity_row *out, cu_buf *blob, int64_t id);
+/* Calls fn for each entity of a case (0: of every case), in id order; a
+ * row's mrec is valid during its call. */
 int cu_store_entity_each(cu_store *s, int64_t case_id,
                          int (*fn)(void *ctx, const cu_entity_row *row), void *ctx);
 /* Replaces the blocking keys of an entity (keys: a JSON array of strings). */
