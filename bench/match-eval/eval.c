@@ -78,6 +78,7 @@ typedef struct pair {
 	double score, base;
 	bool label;
 	int split; /* 0: A (threshold chosen here), 1: B */
+	char cat[48]; /* nomenklatura's category column ("" when none) */
 } pair;
 
 typedef struct counts {
@@ -272,6 +273,7 @@ static void nomenklatura(const char *dir, double thr)
 		base_norm(ba, sizeof ba, fl[2]);
 		base_norm(bb, sizeof bb, fl[3]);
 		p[n].base = base_sim(ba, bb);
+		snprintf(p[n].cat, sizeof p[n].cat, "%s", nf > 6 && fl[6][0] ? fl[6] : "(none)");
 		if (verbose && ((p[n].score >= thr) != p[n].label))
 			fprintf(stderr, "%s %.3f | %s | %s | %s\n", p[n].label ? "FN" : "FP", p[n].score,
 				fl[2], fl[3], nf > 6 ? fl[6] : "");
@@ -291,6 +293,21 @@ static void nomenklatura(const char *dir, double thr)
 	report("nk_b_at_a", count(p, n, ta, 1, false));
 	printf("nk_base_threshold=%.2f\n", tb);
 	report("nk_base", count(p, n, tb, -1, true));
+	/* per category at the configured threshold: "nk_cat=name|tp|fp|fn|tn" */
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = strcmp(p[k].cat, p[i].cat) == 0;
+		if (seen)
+			continue;
+		long c[4] = {0};
+		for (size_t k = i; k < n; k++)
+			if (strcmp(p[k].cat, p[i].cat) == 0) {
+				bool hit = p[k].score >= thr;
+				c[hit ? (p[k].label ? 0 : 1) : (p[k].label ? 2 : 3)]++;
+			}
+		printf("nk_cat=%s|%ld|%ld|%ld|%ld\n", p[i].cat, c[0], c[1], c[2], c[3]);
+	}
 	free(p);
 }
 
@@ -379,8 +396,8 @@ static void wikidata(const char *dir, const char *lang, double thr)
 	int shown = 0;
 	for (size_t i = 0; i < n; i++) {
 		size_t j = hard_negative(w, n, i);
-		p[2 * i] = (pair){score_names(w[i].latin, w[i].target), 0, true, (int)(i & 1)};
-		p[2 * i + 1] = (pair){score_names(w[i].latin, w[j].target), 0, false, (int)(i & 1)};
+		p[2 * i] = (pair){score_names(w[i].latin, w[i].target), 0, true, (int)(i & 1), ""};
+		p[2 * i + 1] = (pair){score_names(w[i].latin, w[j].target), 0, false, (int)(i & 1), ""};
 		if (verbose && shown < 40 && (p[2 * i].score < thr || p[2 * i + 1].score >= thr)) {
 			shown++;
 			if (p[2 * i].score < thr)
@@ -474,6 +491,86 @@ static void yente(const char *dir, double thr)
 	free(list);
 }
 
+/* ---- time per comparison ------------------------------------------------ */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * cu_match_score on prepared records, nothing else in the loop: the 1254 US
+ * congress names (two to four tokens) each against 400 others, and the
+ * nomenklatura Person pairs (mostly similar names: the expensive case),
+ * median of 7 rounds.
+ */
+static void timing(const char *dir)
+{
+	ent *list;
+	size_t nl = load_people(dir, "yente/positives_us_congress_untreated.csv", &list);
+	double r[7];
+	volatile double sink = 0;
+	long comps = 0;
+	for (int k = 0; k < 7; k++) {
+		comps = 0;
+		double t0 = now();
+		for (size_t i = 0; i < nl; i++)
+			for (size_t d = 1; d <= 400; d++) {
+				cu_mscore s;
+				cu_match_score(&list[i].name_only, &list[(i + d * 3) % nl].name_only, &s);
+				sink += s.score;
+				comps++;
+			}
+		r[k] = (now() - t0) / comps * 1e9;
+	}
+	qsort(r, 7, sizeof r[0], cmp_double);
+	printf("time_list_ns=%.0f\ntime_list_comps=%ld\n", r[3], comps);
+	for (size_t j = 0; j < nl; j++)
+		cu_mrec_free(&list[j].name_only), cu_mrec_free(&list[j].with_dob);
+	free(list);
+	/* nomenklatura Person pairs */
+	FILE *f = open_data(dir, "nomenklatura/cases.csv");
+	char *fl[MAXF];
+	size_t n = 0, cap = 1024;
+	cu_mrec *a = calloc(cap, sizeof *a), *b = calloc(cap, sizeof *b);
+	csv_read(f, fl, MAXF);
+	int nf;
+	while ((nf = csv_read(f, fl, MAXF)) >= 0) {
+		if (nf < 5 || strcmp(fl[1], "Person") != 0)
+			continue;
+		if (n == cap) {
+			cap *= 2;
+			a = realloc(a, cap * sizeof *a);
+			b = realloc(b, cap * sizeof *b);
+		}
+		if (person(&a[n], fl[2]) != 0 || person(&b[n], fl[3]) != 0) {
+			cu_mrec_free(&a[n]), cu_mrec_free(&b[n]);
+			continue;
+		}
+		n++;
+	}
+	fclose(f);
+	for (int k = 0; k < 7; k++) {
+		comps = 0;
+		double t0 = now();
+		for (int rep = 0; rep < 200; rep++)
+			for (size_t i = 0; i < n; i++) {
+				cu_mscore s;
+				cu_match_score(&a[i], &b[i], &s);
+				sink += s.score;
+				comps++;
+			}
+		r[k] = (now() - t0) / comps * 1e9;
+	}
+	qsort(r, 7, sizeof r[0], cmp_double);
+	printf("time_nk_ns=%.0f\ntime_nk_comps=%ld\n", r[3], comps);
+	for (size_t i = 0; i < n; i++)
+		cu_mrec_free(&a[i]), cu_mrec_free(&b[i]);
+	free(a), free(b);
+	(void)sink;
+}
+
 /* ---- Putin ---------------------------------------------------------------- */
 
 static void putin(const char *dir, double thr)
@@ -546,6 +643,8 @@ int main(int argc, char **argv)
 		putin(argv[1], thr);
 	if (!only || strstr(only, "yente"))
 		yente(argv[1], thr);
+	if (!only || strstr(only, "time"))
+		timing(argv[1]);
 	utrans_close(base_tr);
 	cu_match_thread_done();
 	return 0;

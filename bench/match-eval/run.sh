@@ -43,11 +43,20 @@ $(row "Wikidata Russian (positives + hard negatives)" wd_russian "≥ 0.95: $(ge
 $(row "Wikidata Arabic" wd_arabic "≥ 0.95: $(ge "$(v wd_arabic_f1)" 0.95)")
 $(row "Wikidata Hebrew" wd_hebrew "≥ 0.95: $(ge "$(v wd_hebrew_f1)" 0.95)")
 
+nomenklatura Person cases by category (cases.csv's category column) at threshold $(v threshold):
+
+| category | TP | FP | FN | TN |
+| --- | ---: | ---: | ---: | ---: |
+$(awk -F= '$1 == "nk_cat" { print $2 }' "$work/out" | sort -t'|' -k4,4nr -k1,1 | awk -F'|' '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }')
+
 - yente synthetic negatives screened against $(v yente_list) US congress names, names only:
   global $(v yente_fp_queries_global)/$(v yente_queries_global) queries with a false positive ($(v yente_fp_pairs_global) pairs),
   US $(v yente_fp_queries_us)/$(v yente_queries_us) ($(v yente_fp_pairs_us) pairs); with dates of birth:
   global $(v yente_fp_queries_global_dob) ($(v yente_fp_pairs_global_dob) pairs), US $(v yente_fp_queries_us_dob) ($(v yente_fp_pairs_us_dob) pairs).
 - putin_names.txt: $(v putin_names) names ($(v putin_refused) refused), $(v putin_pair_fraction) of all pairs match,
   $(v putin_linked) names match at least one other.
-- cu_match_score, single-name persons: $(v score_ns) ns per comparison (this run, not a benchmark).
+- cu_match_score per comparison, prepared records, one core, median of 7 rounds:
+  $(v time_list_ns) ns for US congress names against each other ($(v time_list_comps) comparisons a round),
+  $(v time_nk_ns) ns for the nomenklatura Person pairs (similar names, $(v time_nk_comps) a round);
+  $(v score_ns) ns in the yente screening loop above (with and without dates).
 REPORT

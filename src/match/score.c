@@ -6,6 +6,20 @@
 
 #include "match/match.h"
 
+/* norm.c, module-internal (see there): tagged normalisation and the
+ * prepared form of a name that scoring reads. */
+int cu_name_normalise_tagged(char *out, size_t outsz, const char *utf8, size_t len, int cls,
+			     uint8_t *tags, size_t ntags);
+bool cu_name_tag_valid(uint8_t tag);
+size_t cu_name_tag_slots(const char *norm, size_t len);
+int cu_name_prepare(uint8_t *out, size_t outsz, const char *name, size_t len, const uint8_t *tags,
+		    size_t ntags);
+size_t cu_name_prepared_tags(const char *name, uint8_t *tags, size_t cap);
+double cu_name_similarity_prepared(const char *a, const char *b, char *explain, size_t explainsz);
+
+#define NAME_TAGS 64 /* at least norm.c's token limit */
+#define PREP_CAP 16384 /* at least norm.c's PREP_MAX */
+
 static const char *const KIND_NAMES[CU_MK_COUNT] = {
 	"person", "organisation", "phone", "email", "vehicle", "vessel",
 	"iban", "wallet", "document", "place",
@@ -35,10 +49,14 @@ int cu_mkind_parse(const char *name)
  * All text of a record lives in one block of NUL-terminated strings; the
  * offsets index it:
  *
- *   text: "djordje petrovic\0dorde petrovic\0phone:+381641234567\0"
- *          ^name_off[0]       ^name_off[1]     ^id_off[0]
+ *   text: "djordje petrovic\0<prep>dorde petrovic\0<prep>phone:+381641234567\0"
+ *          ^name_off[0]              ^name_off[1]            ^id_off[0]
  *
- * Names are kept normalised (cu_name_normalise), so scoring never calls ICU.
+ * Names are kept normalised (cu_name_normalise), so scoring never calls ICU,
+ * and each is followed by its prepared form <prep> (cu_name_prepare in
+ * norm.c: per token its phonetic key, consonant skeleton, particle and
+ * patronymic flags, the script it was written in, letter masks), so scoring
+ * computes nothing that depends on one name only and allocates nothing.
  * The block stays below 64 KiB (offsets are 16-bit).
  */
 #define TEXT_MAX 65535u
@@ -58,14 +76,15 @@ void cu_mrec_free(cu_mrec *r)
 	cu_mrec_init(r, kind);
 }
 
-/* Appends s (n bytes) and a NUL; returns its offset or a negative code. */
-static int text_add(cu_mrec *r, const char *s, size_t n)
+/* Appends s (n bytes), a NUL and x (xn bytes); returns the offset of s or
+ * a negative code. */
+static int text_add(cu_mrec *r, const char *s, size_t n, const void *x, size_t xn)
 {
-	if ((size_t)r->len + n + 1 > TEXT_MAX)
+	if ((size_t)r->len + n + 1 + xn > TEXT_MAX)
 		return cu_error_set(CU_ETOOBIG, "match record: more than %u bytes of text", TEXT_MAX);
-	if (r->len + n + 1 > r->cap) {
+	if (r->len + n + 1 + xn > r->cap) {
 		uint32_t cap = r->cap ? r->cap : 128;
-		while (cap < r->len + n + 1)
+		while (cap < r->len + n + 1 + xn)
 			cap *= 2;
 		char *t = realloc(r->text, cap);
 		if (!t)
@@ -76,7 +95,9 @@ static int text_add(cu_mrec *r, const char *s, size_t n)
 	int off = (int)r->len;
 	memcpy(r->text + r->len, s, n);
 	r->text[r->len + n] = 0;
-	r->len += (uint32_t)n + 1;
+	if (xn)
+		memcpy(r->text + r->len + n + 1, x, xn);
+	r->len += (uint32_t)(n + 1 + xn);
 	return off;
 }
 
@@ -86,24 +107,36 @@ static int name_class(int kind)
 								: CU_NAME_PERSON;
 }
 
+/* Appends a normalised name with its prepared form. */
+static int name_append(cu_mrec *r, const char *norm, size_t n, const uint8_t *tags, size_t ntags)
+{
+	if (r->nnames >= CU_MREC_NAMES)
+		return cu_error_set(CU_ETOOBIG, "match record: more than %d names", CU_MREC_NAMES);
+	uint8_t prep[PREP_CAP];
+	int pl = cu_name_prepare(prep, sizeof prep, norm, n, tags, ntags);
+	if (pl < 0)
+		return pl;
+	int off = text_add(r, norm, n, prep, (size_t)pl);
+	if (off < 0)
+		return off;
+	r->name_off[r->nnames++] = (uint16_t)off;
+	return 0;
+}
+
 int cu_mrec_add_name(cu_mrec *r, const char *utf8)
 {
 	if (!utf8)
 		return cu_error_set(CU_EINVALID, "name: empty");
 	char norm[4 * CU_NAME_MAX + 16];
-	int n = cu_name_normalise(norm, sizeof norm, utf8, strlen(utf8), name_class(r->kind));
+	uint8_t tags[NAME_TAGS];
+	int n = cu_name_normalise_tagged(norm, sizeof norm, utf8, strlen(utf8), name_class(r->kind),
+					 tags, sizeof tags);
 	if (n < 0)
 		return n;
 	for (int i = 0; i < r->nnames; i++)
 		if (strcmp(cu_mrec_name(r, i), norm) == 0)
 			return 0;
-	if (r->nnames >= CU_MREC_NAMES)
-		return cu_error_set(CU_ETOOBIG, "match record: more than %d names", CU_MREC_NAMES);
-	int off = text_add(r, norm, (size_t)n);
-	if (off < 0)
-		return off;
-	r->name_off[r->nnames++] = (uint16_t)off;
-	return 0;
+	return name_append(r, norm, (size_t)n, tags, sizeof tags);
 }
 
 /* "type:value", type lower-case letters, value printable ASCII without spaces. */
@@ -131,7 +164,7 @@ int cu_mrec_add_id(cu_mrec *r, const char *typed_value)
 			return 0;
 	if (r->nids >= CU_MREC_IDS)
 		return cu_error_set(CU_ETOOBIG, "match record: more than %d identifiers", CU_MREC_IDS);
-	int off = text_add(r, typed_value, n);
+	int off = text_add(r, typed_value, n, NULL, 0);
 	if (off < 0)
 		return off;
 	r->id_off[r->nids++] = (uint16_t)off;
@@ -206,20 +239,25 @@ int cu_mrec_add_nationality(cu_mrec *r, const char *cc)
 
 /* ---- Encoding --------------------------------------------------------------
  *
- *   0  'M' 'R' 1          magic and version
+ *   0  'M' 'R' 2          magic and version
  *   3  kind nnames nids nnats
  *   7  year (int16 LE) month day
  *  11  nats: 2 * nnats bytes
  *   .  text length (uint16 LE), then the text: nnames names, then nids
  *      identifiers, each NUL-terminated
+ *   .  the names' token tags: for each name one byte per token (its first
+ *      24), 0 (Latin), 1 (another script) or 3 (Arabic, Hebrew: an abjad)
  *
- * Offsets are not stored: decode rebuilds them while checking each string.
+ * Offsets and prepared forms are not stored: decode rebuilds them while
+ * checking each string. Version 1 (no tags) is still read, as all Latin.
  */
+#define MREC_VERSION 2
+
 int cu_mrec_encode(const cu_mrec *r, cu_buf *out)
 {
 	uint8_t h[11 + 8 + 2];
 	size_t n = 0;
-	h[n++] = 'M', h[n++] = 'R', h[n++] = 1;
+	h[n++] = 'M', h[n++] = 'R', h[n++] = MREC_VERSION;
 	h[n++] = r->kind, h[n++] = r->nnames, h[n++] = r->nids, h[n++] = r->nnats;
 	uint16_t y = (uint16_t)r->year;
 	h[n++] = (uint8_t)(y & 0xff), h[n++] = (uint8_t)(y >> 8);
@@ -246,6 +284,12 @@ int cu_mrec_encode(const cu_mrec *r, cu_buf *out)
 	for (int i = 0; i < r->nids; i++) {
 		const char *s = cu_mrec_id(r, i);
 		if ((rc = cu_buf_append(out, s, strlen(s) + 1)) != 0)
+			return rc;
+	}
+	for (int i = 0; i < r->nnames; i++) {
+		uint8_t tags[NAME_TAGS];
+		size_t k = cu_name_prepared_tags(cu_mrec_name(r, i), tags, sizeof tags);
+		if (k && (rc = cu_buf_append(out, tags, k)) != 0)
 			return rc;
 	}
 	return 0;
@@ -275,7 +319,8 @@ int cu_mrec_decode(cu_mrec *r, const void *p, size_t n)
 	cu_mrec_init(r, CU_MK_PERSON);
 	if (!p || n < 13 || b[0] != 'M' || b[1] != 'R')
 		return cu_error_set(CU_EINVALID, "match record: not an encoded record");
-	if (b[2] != 1)
+	int ver = b[2];
+	if (ver != 1 && ver != MREC_VERSION)
 		return cu_error_set(CU_EINVALID, "match record: unknown version %u", b[2]);
 	uint8_t kind = b[3], nn = b[4], ni = b[5], nt = b[6];
 	if (kind >= CU_MK_COUNT || nn > CU_MREC_NAMES || ni > CU_MREC_IDS || nt > 4)
@@ -297,12 +342,13 @@ int cu_mrec_decode(cu_mrec *r, const void *p, size_t n)
 	}
 	size_t tl = (size_t)b[pos] | ((size_t)b[pos + 1] << 8);
 	pos += 2;
-	if (n - pos != tl) {
+	if (n - pos < tl || (ver == 1 && n - pos != tl)) {
 		cu_mrec_free(r);
 		return cu_error_set(CU_EINVALID, "match record: text length does not fit the data");
 	}
+	/* every string checked before anything is built */
 	const char *t = (const char *)b + pos;
-	size_t at = 0;
+	size_t at = 0, soff[CU_MREC_NAMES + CU_MREC_IDS], slen[CU_MREC_NAMES + CU_MREC_IDS];
 	int rc = 0;
 	for (int i = 0; i < nn + ni; i++) {
 		const char *z = at < tl ? memchr(t + at, 0, tl - at) : NULL;
@@ -318,19 +364,47 @@ int cu_mrec_decode(cu_mrec *r, const void *p, size_t n)
 					  i < nn ? "name" : "identifier");
 			goto out;
 		}
-		int off = text_add(r, t + at, sl);
-		if (off < 0) {
-			rc = off;
-			goto out;
-		}
-		if (i < nn)
-			r->name_off[r->nnames++] = (uint16_t)off;
-		else
-			r->id_off[r->nids++] = (uint16_t)off;
+		soff[i] = at, slen[i] = sl;
 		at += sl + 1;
 	}
-	if (at != tl)
+	if (at != tl) {
 		rc = cu_error_set(CU_EINVALID, "match record: trailing bytes");
+		goto out;
+	}
+	/* the names' tags (version 2) */
+	uint8_t tags[CU_MREC_NAMES][NAME_TAGS];
+	memset(tags, 0, sizeof tags);
+	size_t tp = pos + tl;
+	for (int i = 0; ver >= 2 && i < nn; i++) {
+		size_t k = cu_name_tag_slots(t + soff[i], slen[i]);
+		if (k > NAME_TAGS || n - tp < k) {
+			rc = cu_error_set(CU_EINVALID, "match record: truncated name tags");
+			goto out;
+		}
+		for (size_t j = 0; j < k; j++)
+			if (!cu_name_tag_valid(b[tp + j])) {
+				rc = cu_error_set(CU_EINVALID, "match record: bad name tag");
+				goto out;
+			}
+		memcpy(tags[i], b + tp, k);
+		tp += k;
+	}
+	if (tp != n) {
+		rc = cu_error_set(CU_EINVALID, "match record: trailing bytes");
+		goto out;
+	}
+	for (int i = 0; i < nn + ni; i++) {
+		if (i < nn) {
+			rc = name_append(r, t + soff[i], slen[i], tags[i], NAME_TAGS);
+		} else {
+			int off = text_add(r, t + soff[i], slen[i], NULL, 0);
+			if (off >= 0)
+				r->id_off[r->nids++] = (uint16_t)off;
+			rc = off < 0 ? off : 0;
+		}
+		if (rc != 0)
+			goto out;
+	}
 	r->year = (int16_t)y, r->month = (int8_t)m, r->day = (int8_t)d;
 out:
 	if (rc != 0)
@@ -367,48 +441,83 @@ static bool has_name(int kind)
 	return kind == CU_MK_PERSON || kind == CU_MK_ORG || kind == CU_MK_PLACE;
 }
 
-/* Date of birth: adjusts s and appends a phrase. Partial dates are
- * compatible with their completions. */
-static double dob_adjust(const cu_mrec *a, const cu_mrec *b, char *why, size_t whysz)
+/* Date of birth: the adjustment, and a phrase in *why (NULL: nothing to
+ * say). Partial dates are compatible with their completions. */
+static double dob_adjust(const cu_mrec *a, const cu_mrec *b, const char **why)
 {
-	why[0] = 0;
+	*why = NULL;
 	if (a->year == 0 || b->year == 0)
 		return 0;
 	int dy = a->year - b->year;
 	if (dy != 0) {
-		snprintf(why, whysz, dy == 1 || dy == -1 ? "years of birth differ by one"
-							  : "years of birth differ");
-		return dy == 1 || dy == -1 ? -0.06 : -0.15;
+		bool one = dy == 1 || dy == -1;
+		*why = one ? "years of birth differ by one" : "years of birth differ";
+		return one ? -0.06 : -0.20; /* an equal name (0.95) stays below the threshold */
 	}
 	if (a->month && b->month && a->month != b->month) {
-		snprintf(why, whysz, "months of birth differ");
+		*why = "months of birth differ";
 		return -0.08;
 	}
 	if (a->month && b->month && a->day && b->day) {
 		if (a->day != b->day) {
-			snprintf(why, whysz, "days of birth differ");
+			*why = "days of birth differ";
 			return -0.05;
 		}
-		snprintf(why, whysz, "date of birth equal");
+		*why = "date of birth equal";
 		return 0.05;
 	}
-	snprintf(why, whysz, "year of birth equal");
+	*why = "year of birth equal";
 	return 0.02;
 }
 
-static double nat_adjust(const cu_mrec *a, const cu_mrec *b, char *why, size_t whysz)
+/* Nationality: the adjustment; *shared the shared code, *differ when
+ * disjoint. */
+static double nat_adjust(const cu_mrec *a, const cu_mrec *b, const char **shared, bool *differ)
 {
-	why[0] = 0;
+	*shared = NULL;
+	*differ = false;
 	if (a->nnats == 0 || b->nnats == 0)
 		return 0;
 	for (int i = 0; i < a->nnats; i++)
 		for (int j = 0; j < b->nnats; j++)
 			if (memcmp(a->nats[i], b->nats[j], 2) == 0) {
-				snprintf(why, whysz, "nationality %.2s shared", a->nats[i]);
+				*shared = a->nats[i];
 				return 0.02;
 			}
-	snprintf(why, whysz, "nationalities differ");
+	*differ = true;
 	return -0.03;
+}
+
+/* The explanation is built with copies, not snprintf: it is written for
+ * every pair scored, and formatting would cost as much as the score. */
+typedef struct expl {
+	char *p;
+	size_t n, cap;
+} expl;
+
+static void put(expl *e, const char *s, size_t n)
+{
+	if (e->n + 1 >= e->cap)
+		return;
+	if (n > e->cap - 1 - e->n)
+		n = e->cap - 1 - e->n;
+	memcpy(e->p + e->n, s, n);
+	e->n += n;
+	e->p[e->n] = 0;
+}
+
+static void puts0(expl *e, const char *s)
+{
+	put(e, s, strlen(s));
+}
+
+/* x in 0..1 with two decimals ("0.94"). */
+static void put_score(expl *e, double x)
+{
+	int v = (int)(x * 100 + 0.5);
+	v = v < 0 ? 0 : v > 100 ? 100 : v;
+	char d[4] = {(char)('0' + v / 100), '.', (char)('0' + v / 10 % 10), (char)('0' + v % 10)};
+	put(e, d, 4);
 }
 
 void cu_match_score(const cu_mrec *a, const cu_mrec *b, cu_mscore *out)
@@ -416,6 +525,7 @@ void cu_match_score(const cu_mrec *a, const cu_mrec *b, cu_mscore *out)
 	out->score = 0;
 	out->attr = "none";
 	out->explain[0] = 0;
+	expl e = {out->explain, 0, sizeof out->explain};
 	for (int i = 0; i < a->nids; i++) {
 		const char *ia = cu_mrec_id(a, i);
 		const char *attr = strong_attr(ia);
@@ -425,27 +535,29 @@ void cu_match_score(const cu_mrec *a, const cu_mrec *b, cu_mscore *out)
 			if (strcmp(ia, cu_mrec_id(b, j)) == 0) {
 				out->score = 0.99;
 				out->attr = attr;
-				snprintf(out->explain, sizeof out->explain, "%s equal", attr);
+				puts0(&e, attr);
+				puts0(&e, " equal");
 				return;
 			}
 	}
 	if (!has_name(a->kind) || a->kind != b->kind || a->nnames == 0 || b->nnames == 0)
 		return;
-	int cls = name_class(a->kind);
 	double best = -1;
 	int bi = 0, bj = 0;
 	for (int i = 0; i < a->nnames; i++)
 		for (int j = 0; j < b->nnames; j++) {
-			double s = cu_name_similarity(cu_mrec_name(a, i), cu_mrec_name(b, j), cls, NULL, 0);
+			double s = cu_name_similarity_prepared(cu_mrec_name(a, i), cu_mrec_name(b, j),
+							       NULL, 0);
 			if (s > best)
 				best = s, bi = i, bj = j;
 		}
 	/* an equal name alone leaves room for a date of birth to raise it */
 	double s = 0.95 * best;
-	char dwhy[48] = "", nwhy[48] = "";
+	const char *dwhy = NULL, *nshared = NULL;
+	bool ndiffer = false;
 	if (a->kind == CU_MK_PERSON) {
-		s += dob_adjust(a, b, dwhy, sizeof dwhy);
-		s += nat_adjust(a, b, nwhy, sizeof nwhy);
+		s += dob_adjust(a, b, &dwhy);
+		s += nat_adjust(a, b, &nshared, &ndiffer);
 	}
 	if (s > 0.98)
 		s = 0.98; /* names alone never reach an identifier's certainty */
@@ -453,7 +565,23 @@ void cu_match_score(const cu_mrec *a, const cu_mrec *b, cu_mscore *out)
 		s = 0;
 	out->score = s;
 	out->attr = "name";
-	snprintf(out->explain, sizeof out->explain, "name %.2f: %.60s ~ %.60s%s%s%s%s", best,
-		 cu_mrec_name(a, bi), cu_mrec_name(b, bj), dwhy[0] ? "; " : "", dwhy,
-		 nwhy[0] ? "; " : "", nwhy);
+	const char *na = cu_mrec_name(a, bi), *nb = cu_mrec_name(b, bj);
+	size_t la = strlen(na), lb = strlen(nb);
+	puts0(&e, "name ");
+	put_score(&e, best);
+	puts0(&e, ": ");
+	put(&e, na, la < 60 ? la : 60);
+	puts0(&e, " ~ ");
+	put(&e, nb, lb < 60 ? lb : 60);
+	if (dwhy) {
+		puts0(&e, "; ");
+		puts0(&e, dwhy);
+	}
+	if (nshared) {
+		puts0(&e, "; nationality ");
+		put(&e, nshared, 2);
+		puts0(&e, " shared");
+	} else if (ndiffer) {
+		puts0(&e, "; nationalities differ");
+	}
 }
