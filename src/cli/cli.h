@@ -74,5 +74,7 @@ int cmd_entity(int argc, char **argv);
 int cmd_xref(int argc, char **argv);
 int cmd_hits(int argc, char **argv);
 int cmd_match(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_jobs(int argc, char **argv);
 
 #endif

@@ -35,6 +35,8 @@ static const char serve_usage[] =
 	"  --max-body SIZE     largest JSON request body, e.g. 1M (default 1M)\n"
 	"  --max-upload SIZE   largest evidence file uploaded over HTTP (default 16G)\n"
 	"  --ready-file FILE   write the base URL to FILE once listening\n"
+	"  --workers N         background workers extracting text for search (default 1;\n"
+	"                      0: none, run 'custodia jobs run' instead)\n"
 	"  --log-auth          the ledger's checkpoint, tiles and proofs need a bearer token\n"
 	"                      (an auditor's API token); by default anyone may read them\n"
 	CLI_COMMON_HELP;
@@ -47,7 +49,7 @@ static const char demo_usage[] =
 	"  --listen ADDR:PORT  loopback address to listen on (default 127.0.0.1:8080)\n"
 	"  --extra-cases N     also generate N cases (load tests)\n"
 	"  --no-serve          load only, do not serve\n"
-	"  --threads N, --ready-file FILE   as for serve\n"
+	"  --threads N, --workers N, --ready-file FILE   as for serve\n"
 	CLI_COMMON_HELP;
 
 static int serve(int argc, char **argv, bool demo)
@@ -58,11 +60,11 @@ static int serve(int argc, char **argv, bool demo)
 		{"max-upload", required_argument, NULL, 'u'},
 		{"ready-file", required_argument, NULL, 'r'},
 		{"extra-cases", required_argument, NULL, 'x'}, {"no-serve", no_argument, NULL, 'n'},
-		{"log-auth", no_argument, NULL, 'L'},
+		{"log-auth", no_argument, NULL, 'L'}, {"workers", required_argument, NULL, 'w'},
 		CLI_COMMON_OPTS, {0}};
 	const char *usage = demo ? demo_usage : serve_usage;
 	cu_server_config cfg = {.listen = "127.0.0.1:8080"};
-	int extra = 0, opt, r;
+	int extra = 0, workers = 1, opt, r;
 	bool no_serve = false;
 	cli c;
 	cli_init(&c);
@@ -88,6 +90,10 @@ static int serve(int argc, char **argv, bool demo)
 		}
 		case 'r': cfg.ready_file = optarg; break;
 		case 'L': cfg.log_auth = 1; break;
+		case 'w':
+			if (cli_int(&workers, optarg, 0, 64) != 0)
+				cli_usage_error(usage, "--workers must be 0-64");
+			break;
 		case 'x':
 			if (!demo)
 				cli_usage_error(usage, "--extra-cases is a demo option");
@@ -124,7 +130,13 @@ static int serve(int argc, char **argv, bool demo)
 		if (no_serve)
 			return EXIT_OK;
 	}
+	/* Text extraction runs beside the server, on its own connections. */
+	cu_workers *w = NULL;
+	cu_core_config wc = {.datadir = c.data};
+	if (workers > 0 && cu_core_initialised(c.data) && (r = cu_workers_start(&w, &wc, workers)) != 0)
+		return cli_fail(r);
 	r = cu_http_serve(&cfg);
+	cu_workers_stop(w);
 	return r ? cli_fail(r) : EXIT_OK;
 }
 

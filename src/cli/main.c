@@ -27,6 +27,8 @@ static const struct {
 	{"xref", cmd_xref, "match a case's entities again against every other case"},
 	{"hits", cmd_hits, "hits between cases: list, show, confirm, dismiss, ask for access"},
 	{"match", cmd_match, "score labelled name pairs; show or set the match threshold"},
+	{"search", cmd_search, "search cases, entities, evidence and its text (any script)"},
+	{"jobs", cmd_jobs, "background text extraction: list, run, retry"},
 };
 
 static void usage(FILE *f)

@@ -69,7 +69,7 @@ int cu_core_init(const char *datadir, const char *admin, const char *password)
 		return cu_error_set(CU_EINVALID, "a password must be 4 to 1024 bytes long");
 	if ((r = mkdir_private(datadir)) != 0 || (r = cu_identity_ensure(datadir)) != 0 ||
 	    (r = cu_master_ensure(datadir)) != 0 ||
-	    (r = cu_store_open(&s, datadir, true)) != 0)
+	    (cu_search_setup(), (r = cu_store_open(&s, datadir, true)) != 0))
 		return r;
 	if (cu_store_meta_get(s, &have, "operator_org") == 0) {
 		free(have);
@@ -112,6 +112,7 @@ int cu_core_open(cu_core **out, const cu_core_config *cfg)
 		return cu_error_set(CU_ENOMEM, "out of memory");
 	}
 	c->session_ttl = cfg->session_ttl > 0 ? cfg->session_ttl : 12 * 3600;
+	cu_search_setup();
 	if ((r = cu_store_open(&c->store, cfg->datadir, false)) != 0 ||
 	    (r = cu_vault_open(&c->vault, cfg->datadir)) != 0)
 		goto fail;
@@ -172,6 +173,9 @@ int cu_core_event(cu_core *c, const cu_actor *a, const char *action, const char 
 	r = cu_ledger_event(c->store, &ev);
 	free(b);
 	free(f);
+	/* The search index follows every recorded change. */
+	if (r == 0)
+		r = cu_search_on_event(c, action, object_type, object_id, case_id);
 	return r;
 }
 

@@ -286,6 +286,35 @@ int cu_hit_request_access(cu_core *c, const cu_actor *a, json_t **out, int64_t i
 int cu_match_pairs(cu_core *c, json_t **out, const json_t *pairs, double threshold);
 
 /*
+ * Search (search.c, docs/search.md): cases, entities, evidence metadata and
+ * extracted text, in FTS5 query syntax (words, "phrases", prefix*, AND, OR,
+ * NOT), words matched in a Latin form whatever their script; only what the
+ * actor may see, counts and facets included. *out: {items: [{kind, ref_id,
+ * case_id, case_reference, item_id, org, lang, day, title, snippet,
+ * snippet_html, rank}], total, facets, offset, limit}.
+ */
+typedef struct cu_search_params {
+	const char *q, *case_ref, *kind, *lang, *from, *to, *org;
+	int limit, offset;
+} cu_search_params;
+int cu_search(cu_core *c, const cu_actor *a, json_t **out, const cu_search_params *p);
+/* Rebuilds the index from the records (a: NULL for the system itself). */
+int cu_search_reindex(cu_core *c, const cu_actor *a, json_t **out);
+
+/*
+ * Jobs (jobs.c): text extraction in the background. Workers are threads
+ * with their own connections; cu_jobs_run_one does one job on this thread.
+ */
+int cu_job_list(cu_core *c, const cu_actor *a, json_t **out, const char *state);
+int cu_job_retry(cu_core *c, const cu_actor *a, json_t **out, int64_t id);
+int cu_jobs_run_one(cu_core *c, const char *worker, bool *did);
+/* Puts jobs a crash left running back in the queue. */
+int cu_jobs_recover(cu_core *c, int *requeued);
+typedef struct cu_workers cu_workers;
+int cu_workers_start(cu_workers **out, const cu_core_config *cfg, int n);
+void cu_workers_stop(cu_workers *w);
+
+/*
  * The demo scenario of domain.md: demo users (password "demo"), the three
  * cases and their JITs. extra_cases generated cases are added for load tests.
  */

@@ -109,7 +109,7 @@ static int check_meta(cu_core *c, const json_t *m, int64_t *collected_org, int64
 }
 
 /* The case's data key, created on first use (inside the caller's transaction). */
-static int case_key(cu_core *c, uint8_t key[CU_KEY_LEN], int64_t case_id)
+int cu_core_case_key(cu_core *c, uint8_t key[CU_KEY_LEN], int64_t case_id)
 {
 	uint8_t wrapped[CU_WRAPPED_LEN];
 	char now[CU_TS_LEN];
@@ -168,7 +168,7 @@ int cu_evidence_begin(cu_core *c, const cu_actor *a, cu_ingest **out, int64_t ca
 	/* The originator is the organisation the material came from. */
 	in->originator = from ? from : a->org_id;
 	in->meta = json_deep_copy(meta);
-	if ((r = case_key(c, key, case_id)) == 0)
+	if ((r = cu_core_case_key(c, key, case_id)) == 0)
 		r = cu_blob_create(&in->w, c->vault, case_id, key, flags & CU_INGEST_THREADED,
 		                   flags & CU_INGEST_DEFERRED);
 	cu_wipe(key, sizeof(key));
@@ -484,7 +484,7 @@ int cu_evidence_open(cu_core *c, const cu_actor *a, cu_blob_reader **out, json_t
 		goto fail;
 	}
 	if ((r = cu_unhex32(sha, cu_json_str(*item, "sha256"))) != 0 ||
-	    (r = case_key(c, key, case_id)) != 0)
+	    (r = cu_core_case_key(c, key, case_id)) != 0)
 		goto fail;
 	r = cu_blob_open(out, c->vault, case_id, key, sha);
 	cu_wipe(key, sizeof(key));
@@ -605,7 +605,7 @@ static int verify_one(cu_core *c, const cu_actor *a, json_t *report, const json_
 	const char *status = "ok", *msg = NULL;
 	int r;
 	if ((r = cu_unhex32(sha, cu_json_str(b, "sha256"))) != 0 ||
-	    (r = case_key(c, key, case_id)) != 0)
+	    (r = cu_core_case_key(c, key, case_id)) != 0)
 		return r;
 	r = cu_blob_verify(c->vault, case_id, key, sha, (uint64_t)cu_json_int(b, "size", 0));
 	cu_wipe(key, sizeof(key));

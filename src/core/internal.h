@@ -48,4 +48,17 @@ int cu_entity_create_in(cu_core *c, const cu_actor *a, json_t **out, int64_t cas
                         const json_t *in, const char *source);
 int cu_xref_entity(cu_core *c, json_t **out, int64_t id, const struct cu_mrec *m);
 
+/* The case's data key, created on first use (evidence.c). */
+int cu_core_case_key(cu_core *c, uint8_t key[CU_KEY_LEN], int64_t case_id);
+
+/* Search and jobs (search.c, jobs.c). */
+void cu_search_setup(void);
+int cu_search_on_event(cu_core *c, const char *action, const char *object_type,
+                       const char *object_id, int64_t case_id);
+int cu_search_index_text(cu_core *c, int64_t item_id, const char *text, size_t len,
+                         const char *lang);
+int cu_jobs_enqueue(cu_core *c, int64_t item_id);
+/* Reads an item's extracted text from the vault and indexes it. */
+int cu_jobs_index_text(cu_core *c, int64_t item_id, const json_t *extract);
+
 #endif

@@ -83,5 +83,9 @@ int h_xref(cu_req *rq);
 int h_match_threshold_get(cu_req *rq);
 int h_match_threshold_set(cu_req *rq);
 int h_match_pairs(cu_req *rq);
+int h_search(cu_req *rq);
+int h_search_reindex(cu_req *rq);
+int h_job_list(cu_req *rq);
+int h_job_retry(cu_req *rq);
 
 #endif

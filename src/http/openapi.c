@@ -114,7 +114,15 @@ static const char match_schemas[] = J({
 			"a": {"$ref": "#/components/schemas/HitSide"},
 			"b": {"$ref": "#/components/schemas/HitSide"},
 			"access_requests": {"type": "array"}}},
-		"HitList": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}}
+		"HitList": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+		"SearchResults": {"type": "object", "properties": {"total": {"type": "integer"},
+			"offset": {"type": "integer"}, "limit": {"type": "integer"},
+			"facets": {"type": "object"}, "items": {"type": "array", "items": {
+			"type": "object", "properties": {"kind": {"enum": ["case", "entity", "evidence",
+			"text"]}, "ref_id": {"type": "integer"}, "case_reference": {"type": "string"},
+			"item_id": {"type": ["integer", "null"]}, "title": {"type": "string"},
+			"snippet": {"type": "string"}, "snippet_html": {"type": "string"},
+			"lang": {"type": ["string", "null"]}}}}}}
 });
 
 static json_t *error_response(const char *what)

@@ -348,6 +348,18 @@ const cu_route cu_routes[] = {
 	 /* (no boolean here: J() would expand true to 1) */
 	 J({"pairs": [{"a": "Đorđević", "b": "Djordjevic"}, {"a": "Ђорђевић", "b": "Dordevic"}]}),
 	 NULL},
+	{"GET", "/api/v1/search", h_search, true, 200, "search",
+	 "Search cases, entities, evidence and its extracted text that the caller may see: q in"
+	 " FTS5 syntax (words in any script, \"phrases\", prefix*, AND, OR, NOT); snippets mark"
+	 " matches with <mark>", "q case kind lang from to org limit offset", NULL, NULL,
+	 "SearchResults"},
+	{"POST", "/api/v1/search/reindex", h_search_reindex, true, 200, "search",
+	 "Rebuild the index from the records (operator administrators)", NULL, NULL, NULL, NULL},
+	{"GET", "/api/v1/jobs", h_job_list, true, 200, "search",
+	 "Background jobs (text extraction, OCR) of items the caller may see, with progress and"
+	 " errors", "state", NULL, NULL, NULL},
+	{"POST", "/api/v1/jobs/{id}/retry", h_job_retry, true, 200, "search",
+	 "Queue a job again (contributors to its case)", NULL, NULL, NULL, NULL},
 };
 #pragma GCC diagnostic pop
 

@@ -341,6 +341,59 @@ static const char *const m5[] = {
 	"  UNIQUE (hit_id, from_org_id));\n",
 	NULL,
 };
-const char *const *const cu_schema_migrations[] = {m1, m2, m3, m4, m5};
+/*
+ * 6: search. jobs is the persistent queue of background work (text
+ * extraction); extracts records each item's extracted text (a blob of its
+ * case in the vault) and the tool that made it. search_docs describes each
+ * indexed record (case, entity, evidence metadata, extracted text) for
+ * filters and need-to-know; search_fts holds their words through the
+ * "custodia" tokenizer (sqlite_search.c), which indexes every word in a Latin
+ * form whatever its script. parent_id links an item to the item it was
+ * found in (an e-mail's attachments).
+ */
+static const char *const m6[] = {
+	"CREATE TABLE jobs (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('extract')),\n"
+	"  item_id INTEGER NOT NULL REFERENCES evidence(id),\n"
+	"  state TEXT NOT NULL DEFAULT 'queued'\n"
+	"    CHECK (state IN ('queued','running','done','failed')),\n"
+	"  attempts INTEGER NOT NULL DEFAULT 0,\n"
+	"  error TEXT,\n"
+	"  worker TEXT,\n"
+	"  created_at TEXT NOT NULL,\n"
+	"  started_at TEXT,\n"
+	"  finished_at TEXT,\n"
+	"  UNIQUE (kind, item_id));\n"
+	"CREATE INDEX jobs_state ON jobs(state, id);\n"
+	"CREATE TABLE extracts (\n"
+	"  item_id INTEGER PRIMARY KEY REFERENCES evidence(id),\n"
+	"  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),\n"
+	"  size INTEGER NOT NULL,\n"
+	"  method TEXT NOT NULL,\n"
+	"  tool TEXT NOT NULL,\n"
+	"  tool_version TEXT NOT NULL,\n"
+	"  language TEXT,\n"
+	"  pages INTEGER NOT NULL DEFAULT 0,\n"
+	"  ocr_pages INTEGER NOT NULL DEFAULT 0,\n"
+	"  partial INTEGER NOT NULL DEFAULT 0,\n"
+	"  warning TEXT,\n"
+	"  created_at TEXT NOT NULL);\n"
+	"ALTER TABLE evidence ADD COLUMN parent_id INTEGER REFERENCES evidence(id);\n"
+	"CREATE TABLE search_docs (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('case','entity','evidence','text')),\n"
+	"  ref_id INTEGER NOT NULL,\n"
+	"  case_id INTEGER NOT NULL,\n"
+	"  item_id INTEGER,\n"
+	"  org_id INTEGER,\n"
+	"  lang TEXT,\n"
+	"  day TEXT,\n"
+	"  UNIQUE (kind, ref_id));\n"
+	"CREATE INDEX search_docs_case ON search_docs(case_id);\n"
+	"CREATE VIRTUAL TABLE search_fts USING fts5(title, body, tokenize = 'custodia');\n",
+	NULL,
+};
+const char *const *const cu_schema_migrations[] = {m1, m2, m3, m4, m5, m6};
 
 const int cu_schema_count = sizeof(cu_schema_migrations) / sizeof(cu_schema_migrations[0]);

@@ -193,6 +193,11 @@ static int exec_sql(cu_store *s, const char *sql, const char *what)
 	return 0;
 }
 
+int sq_exec_sql(cu_store *s, const char *sql, const char *what)
+{
+	return exec_sql(s, sql, what);
+}
+
 static int migrate(cu_store *s)
 {
 	int r, version = cu_store_schema_version(s);
@@ -270,7 +275,7 @@ int cu_store_open(cu_store **out, const char *datadir, bool create)
 	                     "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
 	                  "configure database")) != 0)
 		goto fail;
-	if ((r = migrate(s)) != 0)
+	if ((r = sq_search_register(s)) != 0 || (r = migrate(s)) != 0)
 		goto fail;
 	*out = s;
 	return 0;

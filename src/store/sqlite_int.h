@@ -38,5 +38,9 @@ int sq_rows_id(cu_store *s, json_t **out, const char *sql, int64_t id, const cha
 int sq_dberr(cu_store *s, int rc, const char *what);
 void sq_copy_col(char *dst, size_t n, sqlite3_stmt *st, int i);
 int sq_refresh_case_doc(cu_store *s, int64_t case_id);
+/* Runs SQL text (no parameters). */
+int sq_exec_sql(cu_store *s, const char *sql, const char *what);
+/* Registers the "custodia" FTS5 tokenizer on the connection. */
+int sq_search_register(cu_store *s);
 
 #endif

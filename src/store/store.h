@@ -99,6 +99,8 @@ int cu_store_case_insert(cu_store *s, int64_t *out_id, const json_t *c);
 /* Sets any of title, status, closed_on, retention_review_on, crime_types, updated_at. */
 int cu_store_case_update(cu_store *s, int64_t id, const json_t *fields);
 int cu_store_case_get(cu_store *s, json_t **out, int64_t id);
+/* The ids of every case, as a JSON array. */
+int cu_store_case_ids(cu_store *s, json_t **out);
 /*
  * Finds a case by its reference or by a participant's national case number,
  * among the cases org_id may see (national numbers of org_id first).
@@ -346,5 +348,66 @@ int cu_store_hit_request_add(cu_store *s, int64_t *out_id, int64_t hit_id, int64
                              const char *at);
 /* [{id, from_org, case_id, message, requested_by, requested_at}] of a hit. */
 int cu_store_hit_requests(cu_store *s, json_t **out, int64_t hit_id);
+
+/*
+ * Search (sqlite_search.c). Each record that search finds is a document:
+ * its kind ("case", "entity", "evidence", "text"), the record's id, its case,
+ * its evidence item (for item documents: need-to-know of items), the
+ * organisation it is from, language and day for filters, title and body.
+ * Words are indexed in a Latin form by the word function core installs
+ * (before any cu_store_open): it writes a word's Latin tokens, separated by
+ * spaces, and returns their length, or a negative number to skip the word.
+ */
+typedef int (*cu_store_word_fn)(char *out, size_t outsz, const char *word, size_t len);
+void cu_store_set_word_fn(cu_store_word_fn fn);
+typedef struct cu_search_doc {
+	const char *kind;
+	int64_t ref_id, case_id, item_id, org_id; /* item_id, org_id: 0 for none */
+	const char *lang, *day, *title, *body;
+	size_t body_len;                          /* 0: body is NUL-terminated */
+} cu_search_doc;
+/* Replaces the document of (kind, ref_id). */
+int cu_store_search_put(cu_store *s, const cu_search_doc *d);
+int cu_store_search_delete(cu_store *s, const char *kind, int64_t ref_id);
+int cu_store_search_clear(cu_store *s);
+typedef struct cu_search_query {
+	const char *q;          /* FTS5 query syntax: words, "phrases", prefix*, AND OR NOT */
+	int64_t org_id;         /* need-to-know: the searching organisation */
+	const char *today;      /* for grants' expiry */
+	int64_t case_id, org_filter; /* filters (0: none) */
+	const char *kind, *lang, *from, *to; /* filters (NULL: none); from/to: days */
+	int limit, offset;
+} cu_search_query;
+/*
+ * {items: [{kind, ref_id, case_id, case_reference, item_id, org, lang, day,
+ * title, snippet (matches between \x02 and \x03), rank}], total, facets:
+ * {kind: {..: n}, lang: {..: n}}}, over what org_id may see only.
+ * CU_EINVALID for a query FTS5 cannot read.
+ */
+int cu_store_search(cu_store *s, json_t **out, const cu_search_query *q);
+
+/*
+ * Jobs: the persistent queue of background work on evidence items
+ * ({id, kind, item_id, case_id, case_reference, title, state, attempts,
+ * error, worker, created_at, started_at, finished_at} and the extract's
+ * method, tool, tool_version, language, pages, ocr_pages, text_size,
+ * partial, warning). Adding a job again requeues it if it ended.
+ */
+int cu_store_job_add(cu_store *s, const char *kind, int64_t item_id, const char *at);
+/* Takes the oldest queued job (CU_ENOTFOUND if none). */
+int cu_store_job_claim(cu_store *s, int64_t *id, int64_t *item_id, const char *worker,
+                       const char *at);
+int cu_store_job_finish(cu_store *s, int64_t id, const char *state, const char *error,
+                        const char *at);
+/* After a restart: jobs left running go back to the queue. */
+int cu_store_job_requeue_running(cu_store *s, int *n);
+int cu_store_job_list(cu_store *s, json_t **out, const char *state, int limit);
+int cu_store_job_get(cu_store *s, json_t **out, int64_t id);
+/* [{state, n}] */
+int cu_store_job_counts(cu_store *s, json_t **out);
+/* An item's extracted text: {sha256, size, method, tool, tool_version,
+ * language, pages, ocr_pages, partial, warning, created_at}. */
+int cu_store_extract_put(cu_store *s, int64_t item_id, const json_t *x);
+int cu_store_extract_get(cu_store *s, json_t **out, int64_t item_id);
 
 #endif

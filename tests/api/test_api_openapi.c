@@ -348,6 +348,8 @@ static bool fill(call *cl, const char *method, const char *path)
 		} else if (!strncmp(p, "{id}", len) && !strncmp(path, "/api/v1/hits/", 13)) {
 			snprintf(val, sizeof(val), "%lld",
 			         (long long)fresh_hit(strstr(path, "/access-requests") != NULL));
+		} else if (!strncmp(p, "{id}", len) && !strncmp(path, "/api/v1/jobs/", 13)) {
+			snprintf(val, sizeof(val), "1"); /* the extraction of se's first demo item */
 		} else if (!strncmp(p, "{code}", len)) {
 			snprintf(val, sizeof(val), "SE");
 		} else if (!strncmp(p, "{org}", len)) {
@@ -371,6 +373,7 @@ static bool fill(call *cl, const char *method, const char *path)
 	} queries[] = {
 		{"/api/v1/ledger/proof/inclusion", "?index=0&size=1"},
 		{"/api/v1/ledger/proof/consistency", "?from=1&to=1"},
+		{"/api/v1/search", "?q=Djordjevic"},
 	};
 	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++)
 		if (!strcmp(path, queries[i].path))
@@ -410,7 +413,8 @@ static const char *caller(const char *method, const char *path, const json_t *op
 		return tok_admin;
 	if (!strcmp(path, "/api/v1/users"))
 		return tok_seadmin;
-	if (!strcmp(path, "/api/v1/match/threshold") && !strcmp(method, "put"))
+	if ((!strcmp(path, "/api/v1/match/threshold") && !strcmp(method, "put")) ||
+	    !strcmp(path, "/api/v1/search/reindex"))
 		return tok_admin;
 	return tok_se;
 }

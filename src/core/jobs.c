@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * core: background jobs. A registered evidence item gets an "extract" job in
+ * the transaction that registers it; workers (threads of `custodia serve`,
+ * or `custodia jobs run`) take jobs one at a time from the persistent queue,
+ * read the item from the vault, extract its text (src/extract), store the
+ * text encrypted as a blob of the case, and record it — the extract row, an
+ * "analysed" custody event naming the tool and its version, the index — in
+ * one transaction. The original is never altered. A job left running by a
+ * crash goes back to the queue at the next start. docs/search.md.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/internal.h"
+#include "crypto/crypto.h"
+#include "extract/extract.h"
+#include "match/match.h"
+
+#define EXTRACT_INPUT_MAX ((uint64_t)512 << 20) /* bytes of an item read for extraction */
+
+int cu_jobs_enqueue(cu_core *c, int64_t item_id)
+{
+	char now[CU_TS_LEN];
+	cu_time_now(now);
+	return cu_store_job_add(c->store, "extract", item_id, now);
+}
+
+/* The whole plaintext of an item's blob (bounded). */
+static int read_blob(cu_core *c, cu_buf *out, int64_t case_id, const char *sha_hex,
+                     uint64_t max)
+{
+	uint8_t key[CU_KEY_LEN], sha[32];
+	cu_blob_reader *rd = NULL;
+	char chunk[65536];
+	size_t got;
+	int r;
+	if (!sha_hex || cu_unhex32(sha, sha_hex) != 0)
+		return cu_error_set(CU_EINVALID, "bad content hash");
+	if ((r = cu_core_case_key(c, key, case_id)) != 0 ||
+	    (r = cu_blob_open(&rd, c->vault, case_id, key, sha)) != 0)
+		goto out;
+	cu_buf_init(out, max);
+	while ((r = cu_blob_read(rd, chunk, sizeof(chunk), &got)) == 0 && got > 0)
+		if ((r = cu_buf_append(out, chunk, got)) != 0)
+			break;
+	if (r == CU_ETOOBIG)
+		r = cu_error_set(r, "larger than %llu MiB, the limit for extraction",
+		                 (unsigned long long)(max >> 20));
+out:
+	cu_blob_close(rd);
+	cu_wipe(key, sizeof(key));
+	return r;
+}
+
+int cu_jobs_index_text(cu_core *c, int64_t item_id, const json_t *x)
+{
+	json_t *it = NULL;
+	cu_buf text;
+	int r = cu_store_item_get(c->store, &it, item_id);
+	if (r)
+		return r;
+	cu_buf_init(&text, 0);
+	r = read_blob(c, &text, json_integer_value(json_object_get(it, "case_id")),
+	              cu_json_str(x, "sha256"), EXTRACT_INPUT_MAX);
+	if (r == 0)
+		r = cu_search_index_text(c, item_id, text.data ? text.data : "", text.len,
+		                         cu_json_str(x, "language"));
+	cu_buf_free(&text);
+	json_decref(it);
+	return r;
+}
+
+/* Stores text as a blob of the case, durably; *sha receives its hash. */
+static int store_text(cu_core *c, char sha[65], int64_t case_id, const cu_buf *text)
+{
+	uint8_t key[CU_KEY_LEN];
+	cu_blob_writer *w = NULL;
+	cu_blob_info info;
+	int r;
+	if ((r = cu_core_case_key(c, key, case_id)) == 0 &&
+	    (r = cu_blob_create(&w, c->vault, case_id, key, false, false)) == 0 &&
+	    (r = cu_blob_write(w, text->data ? text->data : "", text->len)) == 0 &&
+	    (r = cu_blob_finish(w, &info)) == 0)
+		memcpy(sha, info.sha256_hex, 65);
+	cu_blob_free(w);
+	cu_wipe(key, sizeof(key));
+	return r;
+}
+
+static int job_failed(cu_core *c, int64_t job, const char *why)
+{
+	char now[CU_TS_LEN], msg[512];
+	int r;
+	snprintf(msg, sizeof(msg), "%s", why);
+	cu_time_now(now);
+	CU_TXN(c, r, r = cu_store_job_finish(c->store, job, "failed", msg, now));
+	return r;
+}
+
+/* Extracts one item's text: the job's work. */
+static int extract_item(cu_core *c, int64_t job, int64_t item_id)
+{
+	json_t *it = NULL, *x = NULL, *details = NULL;
+	cu_buf content;
+	cu_extract_result res;
+	char sha[65], now[CU_TS_LEN];
+	int r;
+	memset(&res, 0, sizeof(res));
+	cu_buf_init(&content, 0);
+	if ((r = cu_store_item_get(c->store, &it, item_id)) != 0)
+		return job_failed(c, job, cu_error_message(r));
+	int64_t case_id = json_integer_value(json_object_get(it, "case_id"));
+	const char *mt = cu_json_str(it, "media_type");
+	cu_time_now(now);
+	if (cu_json_str(it, "erased_at")) {
+		CU_TXN(c, r, r = cu_store_job_finish(c->store, job, "done", "the item was erased", now));
+		goto out;
+	}
+	if (!cu_extract_supported(mt)) {
+		char msg[200];
+		snprintf(msg, sizeof(msg), "no text to extract from %.120s", mt);
+		CU_TXN(c, r, r = cu_store_job_finish(c->store, job, "done", msg, now));
+		goto out;
+	}
+	if ((r = read_blob(c, &content, case_id, cu_json_str(it, "sha256"), EXTRACT_INPUT_MAX)) != 0) {
+		if (r == CU_EVERIFY)
+			cu_evidence_mark_failed(c, item_id);
+		r = job_failed(c, job, cu_error_message(r));
+		goto out;
+	}
+	cu_extract_limits lim = {0};
+	if ((r = cu_extract(&res, mt, content.data ? content.data : "", content.len, &lim)) != 0) {
+		r = job_failed(c, job, cu_error_message(r));
+		goto out;
+	}
+	cu_buf_free(&content);
+	if ((r = store_text(c, sha, case_id, &res.text)) != 0) {
+		r = job_failed(c, job, cu_error_message(r));
+		goto out;
+	}
+	cu_time_now(now);
+	x = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:b, s:s?, s:s}", "sha256", sha,
+	              "size", (json_int_t)res.text.len, "method", res.method, "tool", res.tool,
+	              "tool_version", res.tool_version, "language", res.language, "pages",
+	              res.pages, "ocr_pages", res.ocr_pages, "partial", res.partial, "warning",
+	              res.partial || res.warning[0] ? res.warning : NULL, "created_at", now);
+	details = json_deep_copy(x);
+	json_object_del(details, "created_at");
+	json_object_set_new(details, "engines", json_string(cu_extract_versions()));
+	char reason[160];
+	snprintf(reason, sizeof(reason), "text extracted (%s) with %s %s", res.method, res.tool,
+	         res.tool_version);
+	CU_TXN(c, r, {
+		/* The derived text and its record, or neither. */
+		if ((r = cu_store_extract_put(c->store, item_id, x)) != 0 ||
+		    (r = cu_core_custody(c, item_id, "analysed", "custodia", c->operator_org, reason,
+		                         details)) != 0 ||
+		    (r = cu_search_index_text(c, item_id, res.text.data ? res.text.data : "",
+		                              res.text.len, res.language)) != 0)
+			break;
+		r = cu_store_job_finish(c->store, job, "done",
+		                        res.partial ? res.warning : NULL, now);
+	});
+	if (r)
+		r = job_failed(c, job, cu_error_message(r));
+out:
+	cu_extract_result_free(&res);
+	cu_buf_free(&content);
+	json_decref(it);
+	json_decref(x);
+	json_decref(details);
+	return r;
+}
+
+int cu_jobs_run_one(cu_core *c, const char *worker, bool *did)
+{
+	char now[CU_TS_LEN];
+	int64_t job = 0, item = 0;
+	int r;
+	*did = false;
+	cu_time_now(now);
+	CU_TXN(c, r, r = cu_store_job_claim(c->store, &job, &item, worker, now));
+	if (r == CU_ENOTFOUND) {
+		cu_error_clear();
+		return 0;
+	}
+	if (r)
+		return r;
+	*did = true;
+	return extract_item(c, job, item);
+}
+
+int cu_jobs_recover(cu_core *c, int *requeued)
+{
+	int r;
+	CU_TXN(c, r, r = cu_store_job_requeue_running(c->store, requeued));
+	return r;
+}
+
+/* Jobs the actor may know of: those of items it may read. */
+int cu_job_list(cu_core *c, const cu_actor *a, json_t **out, const char *state)
+{
+	json_t *rows = NULL, *j, *counts = NULL;
+	size_t i;
+	int r;
+	*out = NULL;
+	if (state && strcmp(state, "queued") && strcmp(state, "running") && strcmp(state, "done") &&
+	    strcmp(state, "failed"))
+		return cu_error_set(CU_EINVALID, "state must be queued, running, done or failed");
+	if ((r = cu_store_job_list(c->store, &rows, state, 1000)) != 0)
+		return r;
+	json_t *items = json_array();
+	json_array_foreach(rows, i, j) {
+		json_t *it = NULL;
+		if (cu_evidence_get(c, a, &it, json_integer_value(json_object_get(j, "item_id"))) == 0)
+			json_array_append(items, j);
+		cu_error_clear();
+		json_decref(it);
+	}
+	json_decref(rows);
+	*out = json_pack("{s:o}", "items", items);
+	/* The queue's size is no secret of any case: operators watch it. */
+	if (a->operator_admin && cu_store_job_counts(c->store, &counts) == 0)
+		json_object_set_new(*out, "queue", counts);
+	return 0;
+}
+
+int cu_job_retry(cu_core *c, const cu_actor *a, json_t **out, int64_t id)
+{
+	json_t *j = NULL, *it = NULL;
+	int r;
+	*out = NULL;
+	if ((r = cu_store_job_get(c->store, &j, id)) != 0)
+		return r == CU_ENOTFOUND ? cu_error_set(r, "no job %lld", (long long)id) : r;
+	int64_t item = json_integer_value(json_object_get(j, "item_id"));
+	int64_t case_id = json_integer_value(json_object_get(j, "case_id"));
+	json_decref(j);
+	if ((r = cu_evidence_get(c, a, &it, item)) != 0 ||
+	    (r = cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE)) != 0) {
+		json_decref(it);
+		return r == CU_ENOTFOUND ? cu_error_set(r, "no job %lld", (long long)id) : r;
+	}
+	json_decref(it);
+	CU_TXN(c, r, r = cu_jobs_enqueue(c, item));
+	return r ? r : cu_store_job_get(c->store, out, id);
+}
+
+/* ---- Worker threads ----------------------------------------------------- */
+
+struct cu_workers {
+	pthread_t *threads;
+	int n;
+	volatile int stop;
+	cu_core_config cfg;
+	char *datadir;
+};
+
+typedef struct worker_arg {
+	cu_workers *w;
+	int index;
+} worker_arg;
+
+static void *worker_main(void *p)
+{
+	worker_arg *wa = p;
+	cu_workers *w = wa->w;
+	cu_core *c = NULL;
+	char name[32];
+	snprintf(name, sizeof(name), "worker-%d", wa->index);
+	free(wa);
+	if (cu_core_open(&c, &w->cfg) != 0)
+		return NULL;
+	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
+		bool did = false;
+		int r = cu_jobs_run_one(c, name, &did);
+		if (r || !did) {
+			/* Idle (or the store is busy): look again in a moment. */
+			for (int i = 0; i < 10 && !__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE); i++) {
+				struct timespec ts = {0, 100 * 1000000L};
+				nanosleep(&ts, NULL);
+			}
+		}
+	}
+	cu_core_close(c);
+	cu_extract_thread_done();
+	cu_match_thread_done();
+	return NULL;
+}
+
+int cu_workers_start(cu_workers **out, const cu_core_config *cfg, int n)
+{
+	cu_workers *w = calloc(1, sizeof(*w));
+	int requeued = 0, r;
+	*out = NULL;
+	if (!w || !(w->datadir = strdup(cfg->datadir)) ||
+	    !(w->threads = calloc((size_t)(n > 0 ? n : 1), sizeof(pthread_t)))) {
+		cu_workers_stop(w);
+		return CU_ENOMEM;
+	}
+	w->cfg = *cfg;
+	w->cfg.datadir = w->datadir;
+	/* What a crash left running goes back to the queue. */
+	cu_core *c = NULL;
+	if ((r = cu_core_open(&c, &w->cfg)) == 0)
+		r = cu_jobs_recover(c, &requeued);
+	cu_core_close(c);
+	if (r) {
+		cu_workers_stop(w);
+		return r;
+	}
+	for (int i = 0; i < n; i++) {
+		worker_arg *wa = malloc(sizeof(*wa));
+		if (!wa)
+			break;
+		wa->w = w, wa->index = i + 1;
+		if (pthread_create(&w->threads[w->n], NULL, worker_main, wa) != 0) {
+			free(wa);
+			break;
+		}
+		w->n++;
+	}
+	*out = w;
+	return 0;
+}
+
+void cu_workers_stop(cu_workers *w)
+{
+	if (!w)
+		return;
+	__atomic_store_n(&w->stop, 1, __ATOMIC_RELEASE);
+	for (int i = 0; i < w->n; i++)
+		pthread_join(w->threads[i], NULL);
+	free(w->threads);
+	free(w->datadir);
+	free(w);
+}

@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * core: search over records and extracted text. The index follows the
+ * events: every change that core records as an event (cu_core_event) brings
+ * the index up to date for its record in the same transaction, so the index
+ * never shows what the records do not say — an erased item leaves it with
+ * its erasure. Words are indexed in a Latin form by the cross-matching
+ * normaliser, so a search for "Djordjevic" finds "Ђорђевић". docs/search.md.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "match/match.h"
+
+/* The index's word function: an ASCII-folded Latin form of one word. */
+static int search_word(char *out, size_t outsz, const char *word, size_t len)
+{
+	int n = cu_name_normalise(out, outsz, word, len, CU_NAME_PLACE);
+	if (n < 0)
+		cu_error_clear();
+	return n;
+}
+
+void cu_search_setup(void)
+{
+	cu_store_set_word_fn(search_word);
+}
+
+/* Appends the string values of an object's fields to a text. */
+static void add_text(cu_buf *b, const char *s)
+{
+	if (s && *s) {
+		cu_buf_puts(b, s);
+		cu_buf_puts(b, "\n");
+	}
+}
+
+static void add_values(cu_buf *b, const json_t *v)
+{
+	const char *k;
+	json_t *x;
+	size_t i;
+	if (json_is_string(v))
+		add_text(b, json_string_value(v));
+	else if (json_is_object(v))
+		json_object_foreach((json_t *)v, k, x)
+			add_values(b, x);
+	else if (json_is_array(v))
+		json_array_foreach(v, i, x)
+			add_values(b, x);
+}
+
+/* What a person would search an entity by: names, numbers as normalised and
+ * as written, addresses, notes — not codes such as a name's script. */
+static void entity_text(cu_buf *b, const json_t *attrs)
+{
+	static const char *const skip[] = {"script", "lang", "type", "gender", "doc_type",
+	                                   "country", "currency", "latitude", "longitude", NULL};
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)attrs, k, v) {
+		bool skipped = false;
+		for (int i = 0; skip[i] && !skipped; i++)
+			skipped = !strcmp(k, skip[i]);
+		if (skipped)
+			continue;
+		if (json_is_object(v) || json_is_array(v)) {
+			size_t i;
+			json_t *x;
+			json_array_foreach(json_is_array(v) ? v : NULL, i, x) {
+				if (json_is_object(x))
+					entity_text(b, x);
+				else
+					add_values(b, x);
+			}
+			if (json_is_object(v))
+				entity_text(b, v);
+		} else {
+			add_values(b, v);
+		}
+	}
+}
+
+static int64_t org_of(cu_core *c, const char *code)
+{
+	int64_t id = 0;
+	if (code && cu_org_id(c, &id, "org", code) != 0) {
+		cu_error_clear();
+		id = 0;
+	}
+	return id;
+}
+
+static int index_case(cu_core *c, int64_t id)
+{
+	json_t *cs = NULL, *v;
+	cu_buf body;
+	size_t i;
+	int r = cu_store_case_get(c->store, &cs, id);
+	if (r)
+		return r == CU_ENOTFOUND ? 0 : r;
+	cu_buf_init(&body, 0);
+	add_values(&body, json_object_get(cs, "crime_types"));
+	add_text(&body, cu_json_str(cs, "reference"));
+	json_array_foreach(json_object_get(cs, "participants"), i, v)
+		add_text(&body, cu_json_str(v, "national_ref"));
+	cu_search_doc d = {.kind = "case", .ref_id = id, .case_id = id,
+	                   .org_id = org_of(c, cu_json_str(cs, "requesting_org")),
+	                   .day = cu_json_str(cs, "opened_on"), .title = cu_json_str(cs, "title"),
+	                   .body = body.data ? body.data : ""};
+	r = cu_store_search_put(c->store, &d);
+	cu_buf_free(&body);
+	json_decref(cs);
+	return r;
+}
+
+static int index_entity(cu_core *c, int64_t id)
+{
+	json_t *e = NULL, *cs = NULL;
+	cu_buf body;
+	char day[11];
+	int r = cu_store_entity_get(c->store, &e, id);
+	if (r)
+		return r == CU_ENOTFOUND ? 0 : r;
+	int64_t case_id = json_integer_value(json_object_get(e, "case_id"));
+	cu_store_case_get(c->store, &cs, case_id);
+	cu_buf_init(&body, 0);
+	entity_text(&body, json_object_get(e, "attrs"));
+	snprintf(day, sizeof(day), "%s", cu_json_str(e, "created_at"));
+	cu_search_doc d = {.kind = "entity", .ref_id = id, .case_id = case_id,
+	                   .org_id = cs ? org_of(c, cu_json_str(cs, "requesting_org")) : 0,
+	                   .day = day, .title = cu_json_str(e, "label"),
+	                   .body = body.data ? body.data : ""};
+	r = cu_store_search_put(c->store, &d);
+	cu_buf_free(&body);
+	json_decref(e);
+	json_decref(cs);
+	return r;
+}
+
+static int index_item(cu_core *c, int64_t id)
+{
+	json_t *it = NULL;
+	cu_buf body;
+	char day[11];
+	int r = cu_store_item_get(c->store, &it, id);
+	if (r)
+		return r == CU_ENOTFOUND ? 0 : r;
+	if (cu_json_str(it, "erased_at")) {
+		/* Erased: neither its description nor its text may be found. */
+		json_decref(it);
+		if ((r = cu_store_search_delete(c->store, "evidence", id)) != 0)
+			return r;
+		return cu_store_search_delete(c->store, "text", id);
+	}
+	json_t *prov = json_object_get(it, "provenance");
+	cu_buf_init(&body, 0);
+	add_text(&body, cu_json_str(it, "description"));
+	add_text(&body, cu_json_str(it, "original_name"));
+	add_text(&body, cu_json_str(it, "legal_status"));
+	add_values(&body, json_object_get(it, "tags"));
+	add_values(&body, prov);
+	const char *when = cu_json_str(prov, "collected_at");
+	snprintf(day, sizeof(day), "%s", when ? when : cu_json_str(it, "registered_at"));
+	cu_search_doc d = {.kind = "evidence", .ref_id = id,
+	                   .case_id = json_integer_value(json_object_get(it, "case_id")),
+	                   .item_id = id, .org_id = org_of(c, cu_json_str(it, "originator")),
+	                   .lang = cu_json_str(prov, "language"), .day = day,
+	                   .title = cu_json_str(it, "title"), .body = body.data ? body.data : ""};
+	r = cu_store_search_put(c->store, &d);
+	cu_buf_free(&body);
+	json_decref(it);
+	return r;
+}
+
+int cu_search_index_text(cu_core *c, int64_t item_id, const char *text, size_t len,
+                         const char *lang)
+{
+	json_t *it = NULL;
+	char day[11];
+	int r = cu_store_item_get(c->store, &it, item_id);
+	if (r)
+		return r;
+	const char *when = cu_json_str(json_object_get(it, "provenance"), "collected_at");
+	snprintf(day, sizeof(day), "%s", when ? when : cu_json_str(it, "registered_at"));
+	cu_search_doc d = {.kind = "text", .ref_id = item_id,
+	                   .case_id = json_integer_value(json_object_get(it, "case_id")),
+	                   .item_id = item_id, .org_id = org_of(c, cu_json_str(it, "originator")),
+	                   .lang = lang, .day = day, .title = cu_json_str(it, "title"),
+	                   .body = len ? text : "", .body_len = len};
+	r = cu_json_str(it, "erased_at") ? 0 : cu_store_search_put(c->store, &d);
+	json_decref(it);
+	return r;
+}
+
+/* Called by cu_core_event for every change, inside its transaction. */
+int cu_search_on_event(cu_core *c, const char *action, const char *object_type,
+                       const char *object_id, int64_t case_id)
+{
+	int64_t id = object_id ? strtoll(object_id, NULL, 10) : 0;
+	if (!strcmp(object_type, "case") || !strncmp(action, "participant.", 12) ||
+	    !strncmp(action, "case.", 5))
+		return case_id > 0 ? index_case(c, case_id) : 0;
+	if (!strcmp(object_type, "entity") && id > 0)
+		return index_entity(c, id);
+	if (!strcmp(object_type, "evidence") && id > 0) {
+		int r = index_item(c, id);
+		/* A new item's text is extracted in the background. */
+		if (r == 0 && !strcmp(action, "evidence.register"))
+			r = cu_jobs_enqueue(c, id);
+		return r;
+	}
+	return 0;
+}
+
+/* ---- Rebuilding -------------------------------------------------------- */
+
+static int reindex_entity(void *ctx, const cu_entity_row *row)
+{
+	return index_entity(ctx, row->id);
+}
+
+int cu_search_reindex(cu_core *c, const cu_actor *a, json_t **out)
+{
+	json_t *cases = NULL, *items = NULL, *v;
+	size_t i;
+	int64_t n_cases = 0, n_items = 0, n_texts = 0;
+	int r;
+	*out = NULL;
+	if (a && !a->operator_admin)
+		return cu_error_set(CU_EDENIED, "rebuilding the index is for administrators of the"
+		                    " operator");
+	CU_TXN(c, r, {
+		if ((r = cu_store_search_clear(c->store)) != 0 ||
+		    (r = cu_store_item_blobs(c->store, &items, 0)) != 0)
+			break;
+		if ((r = cu_store_case_ids(c->store, &cases)) != 0)
+			break;
+		json_array_foreach(cases, i, v) {
+			if ((r = index_case(c, json_integer_value(v))) != 0)
+				break;
+			n_cases++;
+		}
+		if (r || (r = cu_store_entity_each(c->store, 0, reindex_entity, c)) != 0)
+			break;
+		json_array_foreach(items, i, v) {
+			int64_t id = json_integer_value(json_object_get(v, "id"));
+			if ((r = index_item(c, id)) != 0)
+				break;
+			n_items++;
+			json_t *x = NULL;
+			if (cu_store_extract_get(c->store, &x, id) == 0) {
+				r = cu_jobs_index_text(c, id, x);
+				n_texts += r == 0;
+				json_decref(x);
+				if (r)
+					break;
+			}
+			cu_error_clear();
+		}
+	});
+	json_decref(items);
+	json_decref(cases);
+	if (r == 0)
+		*out = json_pack("{s:I, s:I, s:I}", "cases", (json_int_t)n_cases, "items",
+		                 (json_int_t)n_items, "texts", (json_int_t)n_texts);
+	return r;
+}
+
+/* ---- Searching --------------------------------------------------------- */
+
+/* The snippet's highlights (between \x02 and \x03) as <mark> in escaped HTML,
+ * and the plain text without them. */
+static void snippet_forms(json_t *hit)
+{
+	const char *s = cu_json_str(hit, "snippet");
+	cu_buf html, plain;
+	if (!s)
+		return;
+	cu_buf_init(&html, 0);
+	cu_buf_init(&plain, 0);
+	for (const char *p = s; *p; p++) {
+		switch (*p) {
+		case '\x02': cu_buf_puts(&html, "<mark>"); break;
+		case '\x03': cu_buf_puts(&html, "</mark>"); break;
+		case '<': cu_buf_puts(&html, "&lt;"); break;
+		case '>': cu_buf_puts(&html, "&gt;"); break;
+		case '&': cu_buf_puts(&html, "&amp;"); break;
+		case '"': cu_buf_puts(&html, "&quot;"); break;
+		default: cu_buf_append(&html, p, 1);
+		}
+		if (*p != '\x02' && *p != '\x03')
+			cu_buf_append(&plain, p, 1);
+	}
+	json_object_set_new(hit, "snippet", json_string(plain.data ? plain.data : ""));
+	json_object_set_new(hit, "snippet_html", json_string(html.data ? html.data : ""));
+	cu_buf_free(&html);
+	cu_buf_free(&plain);
+}
+
+int cu_search(cu_core *c, const cu_actor *a, json_t **out, const cu_search_params *p)
+{
+	cu_search_query q = {0};
+	char today[11];
+	int r;
+	*out = NULL;
+	if (!p->q || !*p->q)
+		return cu_error_set(CU_EINVALID, "a search needs a query");
+	if ((r = cu_valid_text("q", p->q, 1, 500)) != 0)
+		return r;
+	if (p->limit < 0 || p->limit > 100)
+		return cu_error_set(CU_EINVALID, "limit must be 1-100");
+	if (p->offset < 0 || p->offset > 10000)
+		return cu_error_set(CU_EINVALID, "offset must be 0-10000");
+	if (p->kind && strcmp(p->kind, "case") && strcmp(p->kind, "entity") &&
+	    strcmp(p->kind, "evidence") && strcmp(p->kind, "text"))
+		return cu_error_set(CU_EINVALID, "kind must be case, entity, evidence or text");
+	if ((p->from && (r = cu_valid_date("from", p->from)) != 0) ||
+	    (p->to && (r = cu_valid_date("to", p->to)) != 0))
+		return r;
+	if (p->lang && (strlen(p->lang) < 2 || strlen(p->lang) > 3))
+		return cu_error_set(CU_EINVALID, "lang is an ISO 639 code such as sr or ar");
+	if (p->case_ref && (r = cu_case_resolve(c, a, &q.case_id, p->case_ref)) != 0)
+		return r;
+	if (p->org && (r = cu_org_id(c, &q.org_filter, "org", p->org)) != 0)
+		return r;
+	cu_date_today(today);
+	q.q = p->q;
+	q.org_id = a->org_id;
+	q.today = today;
+	q.kind = p->kind;
+	q.lang = p->lang;
+	q.from = p->from;
+	q.to = p->to;
+	q.limit = p->limit ? p->limit : 20;
+	q.offset = p->offset;
+	if ((r = cu_store_search(c->store, out, &q)) != 0)
+		return r;
+	size_t i;
+	json_t *h;
+	json_array_foreach(json_object_get(*out, "items"), i, h)
+		snippet_forms(h);
+	json_object_set_new(*out, "offset", json_integer(q.offset));
+	json_object_set_new(*out, "limit", json_integer(q.limit));
+	return 0;
+}

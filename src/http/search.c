@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* http: search and background jobs (thin layers over core). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/handlers.h"
+
+static int query_int(cu_req *rq, int *out, const char *name, int min, int max)
+{
+	const char *v;
+	char *end;
+	int r;
+	if ((r = cu_req_query(rq, &v, name)) != 0 || !v)
+		return r;
+	long n = strtol(v, &end, 10);
+	if (!*v || *end || n < min || n > max)
+		return cu_error_set(CU_EINVALID, "query parameter \"%s\" must be an integer from %d"
+		                    " to %d", name, min, max);
+	*out = (int)n;
+	return 0;
+}
+
+int h_search(cu_req *rq)
+{
+	cu_search_params p = {0};
+	int r;
+	if ((r = cu_req_query(rq, &p.q, "q")) != 0 || (r = cu_req_query(rq, &p.case_ref, "case")) != 0 ||
+	    (r = cu_req_query(rq, &p.kind, "kind")) != 0 || (r = cu_req_query(rq, &p.lang, "lang")) != 0 ||
+	    (r = cu_req_query(rq, &p.from, "from")) != 0 || (r = cu_req_query(rq, &p.to, "to")) != 0 ||
+	    (r = cu_req_query(rq, &p.org, "org")) != 0 ||
+	    (r = query_int(rq, &p.limit, "limit", 1, 100)) != 0 ||
+	    (r = query_int(rq, &p.offset, "offset", 0, 10000)) != 0)
+		return r;
+	return cu_search(rq->core, &rq->actor, &rq->out, &p);
+}
+
+int h_search_reindex(cu_req *rq)
+{
+	return cu_search_reindex(rq->core, &rq->actor, &rq->out);
+}
+
+int h_job_list(cu_req *rq)
+{
+	const char *state;
+	int r;
+	if ((r = cu_req_query(rq, &state, "state")) != 0)
+		return r;
+	return cu_job_list(rq->core, &rq->actor, &rq->out, state);
+}
+
+int h_job_retry(cu_req *rq)
+{
+	char *end;
+	long long id = strtoll(rq->params[0], &end, 10);
+	if (!*rq->params[0] || *end || id <= 0)
+		return cu_error_set(CU_ENOTFOUND, "no job \"%.32s\"", rq->params[0]);
+	return cu_job_retry(rq->core, &rq->actor, &rq->out, id);
+}

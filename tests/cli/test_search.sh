@@ -1,0 +1,109 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# End-to-end tests of search on the demo data: records and extracted text found
+# across scripts, under need-to-know (results, counts and facets), the job queue
+# that extracts text, the chain of custody it leaves, and bad queries.
+#
+# Usage: CU_BIN=/path/to/custodia sh test_search.sh
+
+NAME=cli-search
+TOOLS="jq"
+. "$(dirname "$0")/lib.sh"
+
+D=$T/demo
+expect 0 "demo --no-serve" "$B" demo --data "$D" --no-serve
+export CUSTODIA_DATA="$D"
+s() { "$B" search "$@"; }
+
+# ---- records ----------------------------------------------------------------------
+
+expect 0 "search Djordjevic as se" s Djordjevic --as se --json
+jqt "... finds the suspect written in Latin and in Cyrillic" \
+	'[.items[] | select(.kind == "entity") | .title] | index("Marko Djordjevic") != null
+	 and index("Марко Ђорђевић") != null'
+expect 0 "search Ђорђевић (Cyrillic) as se" s "Ђорђевић" --as se --json
+jqt "... finds the Latin spelling too" \
+	'[.items[] | .title] | index("Marko Djordjevic") != null'
+jqt "... the snippet shows the original script, marked" \
+	'[.items[] | select(.title == "Марко Ђорђевић") | .snippet_html] | .[0] | test("<mark>")'
+expect 0 "search Djordjevic as lt (not in that case)" s Djordjevic --as lt --json
+jqt "... nothing, and counts and facets say nothing either" \
+	'.total == 0 and (.items | length) == 0 and .facets == {"kind": {}, "lang": {}}'
+expect 0 "search Djordjevic as me: the Montenegrin case's own entity as well" \
+	s Djordjevic --as me --json
+jqt "... from 2025/0001 and 2026/0001" \
+	'[.items[].case_reference] | unique == ["2025/0001", "2026/0001"]'
+expect 0 "search Yezidi as se" s Yezidi --as se --json
+jqt "... the JIT's case" '.items[0].kind == "case" and .items[0].case_reference == "2024/0001"'
+expect 0 "search Yezidi as rs" s Yezidi --as rs --json
+jqt "... nothing" '.total == 0'
+expect 0 "search lorry --kind evidence as se" s lorry --kind evidence --as se --json
+jqt "... the photograph's description" '.total == 1 and (.items[0].title | test("lorry"))'
+expect 0 "search Kharkiv as lt (the Ukraine case's owner)" s Kharkiv --as lt --json
+jqt "... the testimony" '[.items[] | select(.kind == "evidence")] | length == 1'
+expect 0 "search Kharkiv as icc (a JIT participant: its granted item only)" s Kharkiv --as icc --json
+jqt "... not the testimony it was not given" '[.items[] | select(.kind == "evidence")] | length == 0'
+expect 0 "search imagery as icc" s imagery --as icc --json
+jqt "... the item shared with the ICC" '[.items[] | select(.kind == "evidence")] | length == 1'
+expect 0 "search Jubouri as be: the name in Arabic script and as the Belgian file spells it" \
+	s "Jubouri" --as be --json
+jqt "... both cases' entities" '[.items[] | select(.kind == "entity")] | length == 2'
+expect 0 "search الجبوري (Arabic) as be" s "الجبوري" --as be --json
+jqt "... finds the Latin spellings too" \
+	'[.items[] | .title] | index("Abdallah Mohammed Al Jabouri") != null'
+expect 0 "search Jubouri as fr: the Belgian file stays hidden" s "Jubouri" --as fr --json
+jqt "... one entity, of the Yezidi case" '.total == 1 and .items[0].case_reference == "2024/0001"'
+expect 0 "search with a filter on the case" s Djordjevic --case 2026/0001 --as me --json
+jqt "... only that case" '[.items[].case_reference] | unique == ["2026/0001"]'
+expect 2 "a case filter on a case lt cannot see" s Djordjevic --case 2026/0001 --as lt
+
+# ---- text extracted in the background ---------------------------------------------
+
+expect 0 "jobs as se: the demo's items wait for extraction" "$B" jobs --as se --json
+jqt "... queued" '[.items[].state] | all(. == "queued") and length >= 3'
+expect 0 "search Architect in texts before extraction" s Architect --kind text --as se --json
+jqt "... nothing yet" '.total == 0'
+expect 0 "jobs run" "$B" jobs run --json
+jqt "... ran every job" '.ran >= 7'
+expect 0 "jobs as se" "$B" jobs --state done --as se --json
+jqt "... done, text by a named tool and version" \
+	'[.items[] | select(.method == "text")] | length >= 1 and all(.tool != null and .tool_version != null)'
+expect 0 "search Architect in texts as se" s Architect --kind text --as se --json
+jqt "... the witness statement's text, the match marked" \
+	'.total == 1 and (.items[0].title | test("Witness statement"))
+	 and (.items[0].snippet_html | test("the <mark>Architect</mark>"))'
+expect 0 "search Architect as rs (a participant: sees all evidence)" s Architect --kind text --as rs --json
+jqt "... found" '.total == 1'
+expect 0 "search Architect as interpol (an observer of the case)" s Architect --kind text --as interpol --json
+jqt "... found" '.total == 1'
+expect 0 "search Architect as lt" s Architect --as lt --json
+jqt "... nothing" '.total == 0'
+expect 0 "a phrase" s '"encrypted phone"' --kind text --as se --json
+jqt "... found" '.total == 1'
+expect 0 "a prefix" s 'Archit*' --kind text --as se --json
+jqt "... found" '.total == 1'
+expect 0 "AND NOT" s 'Architect NOT Belgrade' --kind text --as se --json
+jqt "... the statement names Belgrade: nothing" '.total == 0'
+expect 0 "the custody of the statement records the extraction" \
+	"$B" evidence custody 1 --as se --json
+jqt "... analysed, by custodia, with the tool" \
+	'[.[] | select(.event == "analysed")] | length == 1 and (.[-1].reason | test("extracted"))'
+expect 0 "the original is unchanged" "$B" evidence verify --case 2026/0001 --as se --json
+
+# ---- bad queries -------------------------------------------------------------------
+
+expect 1 "an unterminated phrase" s '"encrypted phone' --as se
+check "... says the query cannot be read" has_err "query"
+expect 1 "an empty query" s '' --as se
+expect 1 "a query of 501 characters" s "$(head -c 501 /dev/zero | tr '\0' a)" --as se
+expect 1 "an unknown kind" s x --kind planet --as se
+expect 1 "a bad date" s x --from 2026-02-30 --as se
+expect 1 "a limit of 0" s x --limit 0 --as se
+expect 0 "search --help" s --help
+expect 0 "jobs --help" "$B" jobs --help
+expect 2 "reindex is for operator administrators" s --reindex --as se
+expect 0 "reindex as admin" s --reindex --as admin --json
+jqt "... every record again, texts included" '.cases >= 5 and .items >= 7 and .texts >= 3'
+expect 0 "... and the text is still found" s Architect --kind text --as se --json
+jqt "... found" '.total == 1'
+finish
