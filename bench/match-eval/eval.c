@@ -16,6 +16,8 @@
  *   nomenklatura/putin_names.txt  fraction of pairs that match
  *
  * Usage: eval DATA_DIR [THRESHOLD]. Prints key=value lines for run.sh.
+ * eval DATA_DIR --dump-wd prints the normalised Wikidata rows and their hard
+ * negatives for learn_costs.py.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -252,6 +254,7 @@ static double now(void)
 /* ---- nomenklatura ------------------------------------------------------- */
 
 static bool verbose;
+static int verbose_max = 40; /* EVAL_VERBOSE=n: at most n Wikidata errors per language */
 
 static void nomenklatura(const char *dir, double thr)
 {
@@ -363,6 +366,28 @@ static size_t hard_negative(const wrow *w, size_t n, size_t i)
 	return (i + 1) % n;
 }
 
+static bool dump_wd; /* --dump-wd: the normalised rows for learn_costs.py, no scores */
+
+/* norm.c, module-internal: the normalised form with each token's script tag. */
+int cu_name_normalise_tagged(char *out, size_t outsz, const char *utf8, size_t len, int cls,
+			     uint8_t *tags, size_t ntags);
+
+/* "lang<TAB>row<TAB>latin<TAB>target<TAB>tag<TAB>negative target" with
+ * latin and targets normalised, tag the first target token's script tag. */
+static void dump_row(const char *lang, size_t i, const wrow *w, size_t j)
+{
+	char a[512], b[512], c[512];
+	uint8_t tags[32], tn[32];
+	if (cu_name_normalise_tagged(a, sizeof a, w[i].latin, strlen(w[i].latin), CU_NAME_PERSON,
+				     NULL, 0) < 0 ||
+	    cu_name_normalise_tagged(b, sizeof b, w[i].target, strlen(w[i].target), CU_NAME_PERSON,
+				     tags, sizeof tags) < 0 ||
+	    cu_name_normalise_tagged(c, sizeof c, w[j].target, strlen(w[j].target), CU_NAME_PERSON,
+				     tn, sizeof tn) < 0)
+		return;
+	printf("%s\t%zu\t%s\t%s\t%d\t%s\n", lang, i, a, b, tags[0], c);
+}
+
 static void wikidata(const char *dir, const char *lang, double thr)
 {
 	char rel[256];
@@ -392,13 +417,19 @@ static void wikidata(const char *dir, const char *lang, double thr)
 		n++;
 	}
 	fclose(f);
+	if (dump_wd) {
+		for (size_t i = 0; i < n; i++)
+			dump_row(lang, i, w, hard_negative(w, n, i));
+		free(w);
+		return;
+	}
 	pair *p = calloc(2 * n, sizeof *p);
 	int shown = 0;
 	for (size_t i = 0; i < n; i++) {
 		size_t j = hard_negative(w, n, i);
 		p[2 * i] = (pair){score_names(w[i].latin, w[i].target), 0, true, (int)(i & 1), ""};
 		p[2 * i + 1] = (pair){score_names(w[i].latin, w[j].target), 0, false, (int)(i & 1), ""};
-		if (verbose && shown < 40 && (p[2 * i].score < thr || p[2 * i + 1].score >= thr)) {
+		if (verbose && shown < verbose_max && (p[2 * i].score < thr || p[2 * i + 1].score >= thr)) {
 			shown++;
 			if (p[2 * i].score < thr)
 				fprintf(stderr, "%s FN %.3f %s %s\n", lang, p[2 * i].score, w[i].latin, w[i].target);
@@ -410,6 +441,11 @@ static void wikidata(const char *dir, const char *lang, double thr)
 	char key[64];
 	snprintf(key, sizeof key, "wd_%s", lang);
 	report(key, count(p, 2 * n, thr, -1, false));
+	snprintf(key, sizeof key, "wd_%s_even", lang);
+	report(key, count(p, 2 * n, thr, 0, false));
+	/* odd rows: not used by learn_costs.py (held out) */
+	snprintf(key, sizeof key, "wd_%s_odd", lang);
+	report(key, count(p, 2 * n, thr, 1, false));
 	free(p);
 	free(w);
 }
@@ -617,11 +653,13 @@ static void putin(const char *dir, double thr)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: eval DATA_DIR [THRESHOLD] [-v]\n");
+		fprintf(stderr, "usage: eval DATA_DIR [THRESHOLD | --dump-wd]\n");
 		return 2;
 	}
 	double thr = argc > 2 && argv[2][0] != '-' ? strtod(argv[2], NULL) : CU_MATCH_THRESHOLD_DEFAULT;
 	verbose = getenv("EVAL_VERBOSE") != NULL;
+	if (verbose && atoi(getenv("EVAL_VERBOSE")) > 1)
+		verbose_max = atoi(getenv("EVAL_VERBOSE"));
 	UErrorCode e = U_ZERO_ERROR;
 	UParseError pe;
 	static const UChar id[] = u"Any-Latin; Latin-ASCII; Lower";
@@ -631,6 +669,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	const char *only = getenv("EVAL_ONLY");
+	if (argc > 2 && strcmp(argv[2], "--dump-wd") == 0) {
+		dump_wd = true;
+		wikidata(argv[1], "russian", thr);
+		wikidata(argv[1], "arabic", thr);
+		wikidata(argv[1], "hebrew", thr);
+		utrans_close(base_tr);
+		cu_match_thread_done();
+		return 0;
+	}
 	printf("threshold=%.2f\n", thr);
 	if (!only || strstr(only, "nk"))
 		nomenklatura(argv[1], thr);

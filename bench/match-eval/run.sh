@@ -5,7 +5,8 @@
 # baseline (ICU Any-Latin, best-assignment Jaro-Winkler) computed in the same
 # run. Prints a markdown section for bench/RESULTS.md.
 #
-# Usage: bench/match-eval/run.sh. Env: CU_BUILD (build directory with the
+# Usage: bench/match-eval/run.sh [--learn] (--learn: print norm.c's learned
+# cross-script letter costs, bench/match-eval/learn_costs.py). Env: CU_BUILD (build directory with the
 # static libraries, default ./build), CU_SHARED (default ../shared),
 # THRESHOLD, EVAL_VERBOSE=1 (each error on stderr).
 set -euo pipefail
@@ -22,6 +23,12 @@ trap 'rm -rf "$work"' EXIT
 cc -O2 -g -std=c17 -D_GNU_SOURCE -Wall -Wextra -Isrc $(pkg-config --cflags icu-uc icu-i18n jansson) \
 	bench/match-eval/eval.c -o "$work/eval" "$BUILD/libcu_match.a" "$BUILD/libcu_util.a" \
 	$(pkg-config --libs icu-uc icu-i18n jansson) -lm -lpthread
+if [ "${1:-}" = --learn ]; then
+	# norm.c's XS_TABLE from the even Wikidata rows (learn_costs.py): C on
+	# stdout, held-out figures of the distance alone on stderr
+	"$work/eval" "$SHARED/testdata/names" --dump-wd | python3 bench/match-eval/learn_costs.py
+	exit 0
+fi
 "$work/eval" "$SHARED/testdata/names" ${THRESHOLD:-} >"$work/out"
 v() { awk -F= -v k="$1" '$1 == k { print $2 }' "$work/out"; }
 row() { echo "| $1 | $(v "$2_n") | $(v "$2_precision") | $(v "$2_recall") | $(v "$2_f1") | $(v "$2_cm") | $3 |"; }
@@ -42,6 +49,9 @@ $(row "baseline: ICU Any-Latin + best-assignment JW, all, at its best threshold 
 $(row "Wikidata Russian (positives + hard negatives)" wd_russian "≥ 0.95: $(ge "$(v wd_russian_f1)" 0.95)")
 $(row "Wikidata Arabic" wd_arabic "≥ 0.95: $(ge "$(v wd_arabic_f1)" 0.95)")
 $(row "Wikidata Hebrew" wd_hebrew "≥ 0.95: $(ge "$(v wd_hebrew_f1)" 0.95)")
+$(row "Wikidata Russian, odd rows (held out from learn_costs.py)" wd_russian_odd "")
+$(row "Wikidata Arabic, odd rows (held out)" wd_arabic_odd "")
+$(row "Wikidata Hebrew, odd rows (held out)" wd_hebrew_odd "")
 
 nomenklatura Person cases by category (cases.csv's category column) at threshold $(v threshold):
 
