@@ -86,6 +86,11 @@ static int create_jit(cu_core *c, const char *user, const char *json, int64_t *i
 
 static int evidence(cu_core *c, int64_t c1, int64_t c2, int64_t c3);
 static int entities(cu_core *c, int64_t c1, int64_t c3);
+static int add_item(cu_core *c, const char *user, int64_t case_id, const char *meta,
+                    const void *data, size_t len, int64_t *id);
+/* Pages rendered at build time by tools/demo_scans.c. */
+extern const unsigned char cu_demo_scan_sr[], cu_demo_scan_ar[];
+extern const unsigned long cu_demo_scan_sr_len, cu_demo_scan_ar_len;
 
 static int scenario(cu_core *c)
 {
@@ -201,6 +206,14 @@ static int entities(cu_core *c, int64_t c1, int64_t c3)
 	    "{\"kind\":\"phone\",\"number\":\"00381641234567\","
 	    "\"notes\":\"Intercepted, calls to Malmo\"}")) != 0)
 		return r;
+	/* A scanned page in Cyrillic: OCR makes it searchable (also in Latin). */
+	if ((r = add_item(c, "me", me,
+	    "{\"title\":\"Search record received from Serbia (scan)\",\"kind\":\"document\","
+	    "\"original_name\":\"zapisnik-pretres.png\",\"collected_by_org\":\"RS\","
+	    "\"collected_at\":\"2026-06-16\",\"method\":\"scanned paper record\","
+	    "\"language\":\"sr\",\"received_from\":\"RS\"}", cu_demo_scan_sr,
+	    cu_demo_scan_sr_len, NULL)) != 0)
+		return r;
 	if ((r = add_entity(c, "unitad", c3,
 	    "{\"kind\":\"person\",\"names\":[{\"name\":\"عبد الله محمد الجبوري\",\"lang\":\"ar\"},"
 	    "\"Abdullah Muhammad al-Jubouri\",\"Abu Hamza\"],\"born\":\"1984\","
@@ -211,7 +224,12 @@ static int entities(cu_core *c, int64_t c1, int64_t c3)
 	    "\"national_ref\":\"FD.35.98.12/23\"}", &be)) != 0 ||
 	    (r = add_entity(c, "be", be,
 	    "{\"kind\":\"person\",\"names\":[\"Abdallah Mohammed Al Jabouri\"],"
-	    "\"born\":\"1984-02\",\"nationalities\":[\"IQ\"]}")) != 0)
+	    "\"born\":\"1984-02\",\"nationalities\":[\"IQ\"]}")) != 0 ||
+	    (r = add_item(c, "be", be,
+	    "{\"title\":\"Witness statement in Arabic (scan)\",\"kind\":\"testimony\","
+	    "\"original_name\":\"ifada.png\",\"collected_by_org\":\"BE\","
+	    "\"collected_at\":\"2023-06-02\",\"method\":\"scanned handwritten statement\","
+	    "\"language\":\"ar\"}", cu_demo_scan_ar, cu_demo_scan_ar_len, NULL)) != 0)
 		return r;
 	return 0;
 }

@@ -666,10 +666,10 @@ int cu_evidence_erase(cu_core *c, const cu_actor *a, json_t **out, int64_t id, c
 {
 	static const cu_jfield f[] = {{"reason", CU_JSTR, true, 2000}};
 	json_t *item = NULL, *ret = NULL;
-	char now[CU_TS_LEN], idt[24];
+	char now[CU_TS_LEN], idt[24], text_hash[65] = "";
 	uint8_t sha[32];
 	int64_t grant;
-	int users = 0, r;
+	int users = 0, text_users = 0, r;
 	*out = NULL;
 	if ((r = cu_json_check(in, f, 1)) != 0 ||
 	    (r = cu_valid_text("reason", cu_json_str(in, "reason"), 1, 2000)) != 0)
@@ -693,7 +693,11 @@ int cu_evidence_erase(cu_core *c, const cu_actor *a, json_t **out, int64_t id, c
 		    (r = custody_event(c, a, id, "erased", cu_json_str(in, "reason"),
 		                       json_pack("{s:s,s:s}", "sha256", hash, "decided_by",
 		                                 a->username))) != 0 ||
-		    (r = cu_store_item_blob_users(c->store, &users, case_id, hash)) != 0 ||
+		    /* Its extracted text goes with it. */
+		    (r = cu_store_extract_delete(c->store, id, text_hash)) != 0 ||
+		    (r = cu_store_blob_users(c->store, &users, case_id, hash)) != 0 ||
+		    (text_hash[0] &&
+		     (r = cu_store_blob_users(c->store, &text_users, case_id, text_hash)) != 0) ||
 		    (r = cu_store_item_get(c->store, out, id)) != 0)
 			break;
 		cu_id_text(idt, id);
@@ -701,6 +705,9 @@ int cu_evidence_erase(cu_core *c, const cu_actor *a, json_t **out, int64_t id, c
 	});
 	/* After the commit: a crash here leaves an orphan, which a sweep removes. */
 	if (r == 0 && users == 0 && cu_unhex32(sha, hash) == 0)
+		r = cu_blob_destroy(c->vault, case_id, sha);
+	if (r == 0 && text_hash[0] && text_users == 0 && strcmp(text_hash, hash) != 0 &&
+	    cu_unhex32(sha, text_hash) == 0)
 		r = cu_blob_destroy(c->vault, case_id, sha);
 	json_decref(item);
 	json_decref(ret);
@@ -752,6 +759,22 @@ static int list_kept(void *arg)
 			continue;
 		cu_blob_name(x->c->vault, x->k.v[x->k.n++],
 		             json_integer_value(json_object_get(b, "case_id")), sha);
+	}
+	json_decref(blobs);
+	/* Texts extracted from items are blobs of their cases too. */
+	if ((r = cu_store_extract_blobs(x->c->store, &blobs)) != 0)
+		return r;
+	size_t have = x->k.n, more = json_array_size(blobs);
+	char (*v)[65] = realloc(x->k.v, (have + more + 1) * sizeof(*x->k.v));
+	if (!v) {
+		json_decref(blobs);
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	}
+	x->k.v = v;
+	json_array_foreach(blobs, i, b) {
+		if (cu_unhex32(sha, cu_json_str(b, "sha256")) == 0)
+			cu_blob_name(x->c->vault, x->k.v[x->k.n++],
+			             json_integer_value(json_object_get(b, "case_id")), sha);
 	}
 	json_decref(blobs);
 	qsort(x->k.v, x->k.n, sizeof(*x->k.v), cmp_name);

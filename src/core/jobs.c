@@ -75,19 +75,23 @@ int cu_jobs_index_text(cu_core *c, int64_t item_id, const json_t *x)
 	return r;
 }
 
-/* Stores text as a blob of the case, durably; *sha receives its hash. */
-static int store_text(cu_core *c, char sha[65], int64_t case_id, const cu_buf *text)
+/*
+ * Stores text as a blob of the case, durably; *sha receives its hash. The
+ * writer is kept (*w) until the text's record is committed: while it lives,
+ * the vault's sweep cannot take the new blob for an orphan.
+ */
+static int store_text(cu_core *c, cu_blob_writer **w, char sha[65], int64_t case_id,
+                      const cu_buf *text)
 {
 	uint8_t key[CU_KEY_LEN];
-	cu_blob_writer *w = NULL;
 	cu_blob_info info;
 	int r;
+	*w = NULL;
 	if ((r = cu_core_case_key(c, key, case_id)) == 0 &&
-	    (r = cu_blob_create(&w, c->vault, case_id, key, false, false)) == 0 &&
-	    (r = cu_blob_write(w, text->data ? text->data : "", text->len)) == 0 &&
-	    (r = cu_blob_finish(w, &info)) == 0)
+	    (r = cu_blob_create(w, c->vault, case_id, key, false, false)) == 0 &&
+	    (r = cu_blob_write(*w, text->data ? text->data : "", text->len)) == 0 &&
+	    (r = cu_blob_finish(*w, &info)) == 0)
 		memcpy(sha, info.sha256_hex, 65);
-	cu_blob_free(w);
 	cu_wipe(key, sizeof(key));
 	return r;
 }
@@ -108,6 +112,7 @@ static int extract_item(cu_core *c, int64_t job, int64_t item_id)
 	json_t *it = NULL, *x = NULL, *details = NULL;
 	cu_buf content;
 	cu_extract_result res;
+	cu_blob_writer *w = NULL;
 	char sha[65], now[CU_TS_LEN];
 	int r;
 	memset(&res, 0, sizeof(res));
@@ -139,7 +144,7 @@ static int extract_item(cu_core *c, int64_t job, int64_t item_id)
 		goto out;
 	}
 	cu_buf_free(&content);
-	if ((r = store_text(c, sha, case_id, &res.text)) != 0) {
+	if ((r = store_text(c, &w, sha, case_id, &res.text)) != 0) {
 		r = job_failed(c, job, cu_error_message(r));
 		goto out;
 	}
@@ -169,6 +174,7 @@ static int extract_item(cu_core *c, int64_t job, int64_t item_id)
 	if (r)
 		r = job_failed(c, job, cu_error_message(r));
 out:
+	cu_blob_free(w);
 	cu_extract_result_free(&res);
 	cu_buf_free(&content);
 	json_decref(it);

@@ -535,3 +535,46 @@ int cu_store_extract_get(cu_store *s, json_t **out, int64_t item_id)
 	                 " ocr_pages, partial AS partial_bool, warning, created_at FROM extracts"
 	                 " WHERE item_id = ?1", item_id, "extract");
 }
+
+int cu_store_extract_delete(cu_store *s, int64_t item_id, char sha[65])
+{
+	sqlite3_stmt *st = sq_stmt(s, "DELETE FROM extracts WHERE item_id = ?1 RETURNING sha256");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, item_id);
+	sha[0] = '\0';
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		sq_copy_col(sha, 65, st, 0);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : sq_dberr(s, rc, "extract");
+}
+
+int cu_store_blob_users(cu_store *s, int *count, int64_t case_id, const char *sha256)
+{
+	sqlite3_stmt *st = sq_stmt(s,
+		"SELECT (SELECT count(*) FROM evidence WHERE case_id = ?1 AND sha256 = ?2"
+		"        AND erased_at IS NULL)"
+		"     + (SELECT count(*) FROM extracts x JOIN evidence e ON e.id = x.item_id"
+		"        WHERE e.case_id = ?1 AND x.sha256 = ?2 AND e.erased_at IS NULL)");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, case_id);
+	sq_bind_text(st, 2, sha256);
+	int rc = sqlite3_step(st);
+	*count = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : sq_dberr(s, rc, "blob users");
+}
+
+int cu_store_extract_blobs(cu_store *s, json_t **out)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT e.case_id, x.sha256 FROM extracts x"
+	                              " JOIN evidence e ON e.id = x.item_id"
+	                              " WHERE e.erased_at IS NULL");
+	if (!st)
+		return CU_EDB;
+	return sq_rows(s, out, st, "extracts");
+}

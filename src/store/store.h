@@ -409,5 +409,11 @@ int cu_store_job_counts(cu_store *s, json_t **out);
  * language, pages, ocr_pages, partial, warning, created_at}. */
 int cu_store_extract_put(cu_store *s, int64_t item_id, const json_t *x);
 int cu_store_extract_get(cu_store *s, json_t **out, int64_t item_id);
+/* Removes an item's extract record; sha receives its text's hash ("" if none). */
+int cu_store_extract_delete(cu_store *s, int64_t item_id, char sha[65]);
+/* [{case_id, sha256}] of the texts of items not erased (blobs to keep). */
+int cu_store_extract_blobs(cu_store *s, json_t **out);
+/* How many records (items not erased, their texts) hold a blob of the case. */
+int cu_store_blob_users(cu_store *s, int *count, int64_t case_id, const char *sha256);
 
 #endif

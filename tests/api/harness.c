@@ -122,8 +122,10 @@ int api_server_start(api_server *s)
 		return -1;
 	unlink(s->ready);
 	s->url[0] = '\0';
+	/* No extraction workers: OCR in the background would make the API tests
+	 * slow and their timing noisy (tests/cli/test_search.sh runs the jobs). */
 	char *argv[] = {(char *)b, "serve", "--data", s->data, "--listen", "127.0.0.1:0",
-	                "--threads", "2", "--ready-file", s->ready, NULL};
+	                "--threads", "2", "--workers", "0", "--ready-file", s->ready, NULL};
 	if ((s->pid = spawn(s->log, argv)) < 0) {
 		s->pid = 0;
 		return -1;

@@ -64,10 +64,22 @@ jqt "... queued" '[.items[].state] | all(. == "queued") and length >= 3'
 expect 0 "search Architect in texts before extraction" s Architect --kind text --as se --json
 jqt "... nothing yet" '.total == 0'
 expect 0 "jobs run" "$B" jobs run --json
-jqt "... ran every job" '.ran >= 7'
+jqt "... ran every job" '.ran >= 9'
 expect 0 "jobs as se" "$B" jobs --state done --as se --json
 jqt "... done, text by a named tool and version" \
 	'[.items[] | select(.method == "text")] | length >= 1 and all(.tool != null and .tool_version != null)'
+expect 0 "search Ђорђевић in texts as me: the scanned Serbian record, read by OCR" \
+	s "Ђорђевић" --kind text --as me --json
+jqt "... found, in Serbian" '.total == 1 and (.items[0].title | test("scan")) and .items[0].lang == "sr"'
+expect 0 "the same in Latin letters" s Djordjevic --kind text --as me --json
+jqt "... found" '.total == 1 and (.items[0].snippet_html | test("<mark>Ђорђевић</mark>"))'
+expect 0 "... not by se, who does not see the Montenegrin case" s Djordjevic --kind text --as se --json
+jqt "... nothing" '.total == 0'
+expect 0 "search الجبوري in texts as be: the scanned Arabic statement" \
+	s "الجبوري" --kind text --as be --json
+jqt "... found" '.total == 1 and (.items[0].title | test("Arabic"))'
+expect 0 "search Jubouri in texts as be (a Latin query, Arabic text)" s Jubouri --kind text --as be --json
+jqt "... found" '.total == 1'
 expect 0 "search Architect in texts as se" s Architect --kind text --as se --json
 jqt "... the witness statement's text, the match marked" \
 	'.total == 1 and (.items[0].title | test("Witness statement"))
@@ -90,6 +102,17 @@ jqt "... analysed, by custodia, with the tool" \
 	'[.[] | select(.event == "analysed")] | length == 1 and (.[-1].reason | test("extracted"))'
 expect 0 "the original is unchanged" "$B" evidence verify --case 2026/0001 --as se --json
 
+# ---- erasure takes the text out of the index and the vault ---------------------------
+
+SCAN=$("$B" evidence list --case 2025/0001 --as me --json | jq '.[0].id')
+NBLOBS=$(find "$D/blobs" -mindepth 2 -type f ! -path "$D/blobs/tmp/*" | wc -l)
+expect 0 "me erases the scanned record" "$B" evidence erase "$SCAN" --as me \
+	--reason "returned to the Serbian authorities"
+expect 0 "... its text is no longer found" s "Ђорђевић" --kind text --as me --json
+jqt "... nothing" '.total == 0'
+NBLOBS2=$(find "$D/blobs" -mindepth 2 -type f ! -path "$D/blobs/tmp/*" | wc -l)
+check "... the scan and its text are gone from the vault" [ "$NBLOBS2" -eq $((NBLOBS - 2)) ]
+
 # ---- bad queries -------------------------------------------------------------------
 
 expect 1 "an unterminated phrase" s '"encrypted phone' --as se
@@ -103,7 +126,7 @@ expect 0 "search --help" s --help
 expect 0 "jobs --help" "$B" jobs --help
 expect 2 "reindex is for operator administrators" s --reindex --as se
 expect 0 "reindex as admin" s --reindex --as admin --json
-jqt "... every record again, texts included" '.cases >= 5 and .items >= 7 and .texts >= 3'
+jqt "... every record again, texts included" '.cases >= 5 and .items >= 9 and .texts >= 4'
 expect 0 "... and the text is still found" s Architect --kind text --as se --json
 jqt "... found" '.total == 1'
 finish
