@@ -96,6 +96,77 @@ static int store_text(cu_core *c, cu_blob_writer **w, char sha[65], int64_t case
 	return r;
 }
 
+/* The kind of evidence an attachment is, by its declared media type. */
+static const char *kind_of(const char *mt)
+{
+	if (!mt)
+		return "other";
+	if (!strncmp(mt, "image/", 6))
+		return "image";
+	if (!strncmp(mt, "audio/", 6))
+		return "audio";
+	if (!strncmp(mt, "video/", 6))
+		return "video";
+	if (!strncmp(mt, "text/", 5) || !strcmp(mt, "application/pdf") || strstr(mt, "document") ||
+	    strstr(mt, "msword") || strstr(mt, "rfc822"))
+		return "document";
+	return "other";
+}
+
+/*
+ * Registers an e-mail's attachments as items of the parent's case, on behalf
+ * of whoever registered the parent, linked to it (parent_id). Inside the
+ * caller's transaction: with the text's record, or not at all. Each is an
+ * item like any other: its own custody chain, its own extraction job.
+ */
+static int register_children(cu_core *c, const json_t *parent, const cu_extract_result *res)
+{
+	json_t *have = NULL, *items = NULL;
+	cu_actor a;
+	int64_t pid = json_integer_value(json_object_get(parent, "id"));
+	int64_t case_id = json_integer_value(json_object_get(parent, "case_id"));
+	int r;
+	if ((r = cu_store_item_children(c->store, &have, pid)) != 0)
+		return r;
+	bool done = json_array_size(have) > 0; /* a retried job: registered before */
+	json_decref(have);
+	if (done || res->nchildren == 0)
+		return 0;
+	if ((r = cu_actor_load(c, &a, cu_json_str(parent, "registered_by"))) != 0)
+		return r;
+	const char *when = cu_json_str(json_object_get(parent, "provenance"), "collected_at");
+	for (size_t i = 0; i < res->nchildren && r == 0; i++) {
+		const cu_extract_child *ch = &res->children[i];
+		char title[300], name[256], method[200];
+		cu_ingest *in = NULL;
+		if (ch->name && cu_utf8_valid(ch->name, strlen(ch->name)) && strlen(ch->name) < 200 &&
+		    !strpbrk(ch->name, "/\\"))
+			snprintf(name, sizeof(name), "%s", ch->name);
+		else
+			snprintf(name, sizeof(name), "attachment-%zu", i + 1);
+		snprintf(title, sizeof(title), "%s (attachment %zu of item %lld)", name, i + 1,
+		         (long long)pid);
+		snprintf(method, sizeof(method), "attachment of e-mail item %lld, extracted by custodia",
+		         (long long)pid);
+		json_t *meta = json_pack("{s:s, s:s, s:s, s:s, s:s?}", "title", title, "kind",
+		                         kind_of(ch->media_type), "original_name", name, "method",
+		                         method, "collected_at", when);
+		if ((r = cu_evidence_begin(c, &a, &in, case_id, meta, 0)) == 0 &&
+		    (r = cu_evidence_write(in, ch->data, ch->len)) == 0) {
+			r = cu_evidence_commit(c, &in, 1, &items);
+			in = NULL;
+			if (r == 0)
+				r = cu_store_item_set_parent(c->store, json_integer_value(json_object_get(
+				                             json_array_get(items, 0), "id")), pid);
+			json_decref(items);
+			items = NULL;
+		}
+		cu_evidence_abort(in);
+		json_decref(meta);
+	}
+	return r;
+}
+
 static int job_failed(cu_core *c, int64_t job, const char *why)
 {
 	char now[CU_TS_LEN], msg[512];
@@ -166,7 +237,8 @@ static int extract_item(cu_core *c, int64_t job, int64_t item_id)
 		    (r = cu_core_custody(c, item_id, "analysed", "custodia", c->operator_org, reason,
 		                         details)) != 0 ||
 		    (r = cu_search_index_text(c, item_id, res.text.data ? res.text.data : "",
-		                              res.text.len, res.language)) != 0)
+		                              res.text.len, res.language)) != 0 ||
+		    (r = register_children(c, it, &res)) != 0)
 			break;
 		r = cu_store_job_finish(c->store, job, "done",
 		                        res.partial ? res.warning : NULL, now);

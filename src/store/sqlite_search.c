@@ -578,3 +578,19 @@ int cu_store_extract_blobs(cu_store *s, json_t **out)
 		return CU_EDB;
 	return sq_rows(s, out, st, "extracts");
 }
+
+int cu_store_item_set_parent(cu_store *s, int64_t id, int64_t parent)
+{
+	sqlite3_stmt *st = sq_stmt(s, "UPDATE evidence SET parent_id = ?2 WHERE id = ?1");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, parent);
+	return sq_exec(s, st, "evidence item");
+}
+
+int cu_store_item_children(cu_store *s, json_t **out, int64_t parent)
+{
+	return sq_rows_id(s, out, "SELECT id FROM evidence WHERE parent_id = ?1 ORDER BY id", parent,
+	                  "evidence items");
+}

@@ -413,6 +413,9 @@ int cu_store_extract_get(cu_store *s, json_t **out, int64_t item_id);
 int cu_store_extract_delete(cu_store *s, int64_t item_id, char sha[65]);
 /* [{case_id, sha256}] of the texts of items not erased (blobs to keep). */
 int cu_store_extract_blobs(cu_store *s, json_t **out);
+/* Items found inside another (an e-mail's attachments): [{id}] of a parent. */
+int cu_store_item_set_parent(cu_store *s, int64_t id, int64_t parent);
+int cu_store_item_children(cu_store *s, json_t **out, int64_t parent);
 /* How many records (items not erased, their texts) hold a blob of the case. */
 int cu_store_blob_users(cu_store *s, int *count, int64_t case_id, const char *sha256);
 

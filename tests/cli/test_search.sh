@@ -102,6 +102,41 @@ jqt "... analysed, by custodia, with the tool" \
 	'[.[] | select(.event == "analysed")] | length == 1 and (.[-1].reason | test("extracted"))'
 expect 0 "the original is unchanged" "$B" evidence verify --case 2026/0001 --as se --json
 
+# ---- an e-mail: its text, and its attachments as items of their own -----------------
+
+cat >"$T/tip.eml" <<'EOF2'
+From: Liaison Officer <officer@example.org>
+To: desk@example.org
+Subject: Tip about the Bar harbour shipments
+Date: Tue, 10 Nov 2026 09:30:00 +0100
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b1"
+
+--b1
+Content-Type: text/plain; charset=utf-8
+
+The containers leave Bar every second Thursday.
+--b1
+Content-Type: text/plain; charset=utf-8; name="manifest.txt"
+Content-Disposition: attachment; filename="manifest.txt"
+
+Container MSCU7654321 declared as furniture; consignee Lukic Trading.
+--b1--
+EOF2
+expect 0 "me adds an e-mail to its case" "$B" evidence add --case 2025/0001 --as me \
+	--kind document "$T/tip.eml" --json
+MAIL=$(jq '.[0].id // .id' "$OUT")
+expect 0 "jobs run" "$B" jobs run --json
+expect 0 "the message's text is found" s '"second Thursday"' --kind text --as me --json
+jqt "... in the e-mail" '.total == 1 and .items[0].item_id == '"$MAIL"
+expect 0 "its attachment is an item of its own" "$B" evidence list --case 2025/0001 --as me --json
+jqt "... registered as an attachment of the e-mail" \
+	'map(select(.title | test("manifest.txt \\(attachment 1 of item '"$MAIL"'\\)"))) | length == 1'
+expect 0 "... and its text is found after its own job" s MSCU7654321 --kind text --as me --json
+jqt "... found" '.total == 1 and .items[0].item_id != '"$MAIL"
+expect 0 "running the queue again adds nothing" "$B" jobs run --json
+jqt "... nothing to run" '.ran == 0'
+
 # ---- erasure takes the text out of the index and the vault ---------------------------
 
 SCAN=$("$B" evidence list --case 2025/0001 --as me --json | jq '.[0].id')
