@@ -423,10 +423,29 @@ static int custody_event(cu_core *c, const cu_actor *a, int64_t id, const char *
 	return r;
 }
 
+int cu_evidence_visible(cu_core *c, const cu_actor *a, int64_t id)
+{
+	json_t *item = NULL;
+	int64_t grant;
+	int r = item_access(c, a, &item, &grant, id, CU_OP_READ);
+	json_decref(item);
+	return r;
+}
+
 int cu_evidence_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id)
 {
 	int64_t grant;
 	int r = item_access(c, a, out, &grant, id, CU_OP_READ);
+	json_t *job = NULL;
+	/* Where its text extraction stands (search), if it has a job. */
+	if (r == 0 && cu_store_job_of_item(c->store, &job, id) == 0) {
+		static const char *const drop[] = {"item_id", "case_id", "case_reference", "title",
+		                                   "kind", "worker", NULL};
+		for (int i = 0; drop[i]; i++)
+			json_object_del(job, drop[i]);
+		json_object_set_new(*out, "extraction", job);
+	}
+	cu_error_clear();
 	if (r == 0 && grant) {
 		/* Every use of a grant is on the record. */
 		CU_TXN(c, r, r = custody_event(c, a, id, "accessed", "metadata viewed under a grant",

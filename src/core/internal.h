@@ -48,6 +48,8 @@ int cu_entity_create_in(cu_core *c, const cu_actor *a, json_t **out, int64_t cas
                         const json_t *in, const char *source);
 int cu_xref_entity(cu_core *c, json_t **out, int64_t id, const struct cu_mrec *m);
 
+/* Whether the actor may read an item, recording nothing (evidence.c). */
+int cu_evidence_visible(cu_core *c, const cu_actor *a, int64_t id);
 /* The case's data key, created on first use (evidence.c). */
 int cu_core_case_key(cu_core *c, uint8_t key[CU_KEY_LEN], int64_t case_id);
 

@@ -294,11 +294,10 @@ int cu_job_list(cu_core *c, const cu_actor *a, json_t **out, const char *state)
 		return r;
 	json_t *items = json_array();
 	json_array_foreach(rows, i, j) {
-		json_t *it = NULL;
-		if (cu_evidence_get(c, a, &it, json_integer_value(json_object_get(j, "item_id"))) == 0)
+		/* Seeing a job is not reading its item: nothing goes on the record. */
+		if (cu_evidence_visible(c, a, json_integer_value(json_object_get(j, "item_id"))) == 0)
 			json_array_append(items, j);
 		cu_error_clear();
-		json_decref(it);
 	}
 	json_decref(rows);
 	*out = json_pack("{s:o}", "items", items);
@@ -310,7 +309,7 @@ int cu_job_list(cu_core *c, const cu_actor *a, json_t **out, const char *state)
 
 int cu_job_retry(cu_core *c, const cu_actor *a, json_t **out, int64_t id)
 {
-	json_t *j = NULL, *it = NULL;
+	json_t *j = NULL;
 	int r;
 	*out = NULL;
 	if ((r = cu_store_job_get(c->store, &j, id)) != 0)
@@ -318,12 +317,9 @@ int cu_job_retry(cu_core *c, const cu_actor *a, json_t **out, int64_t id)
 	int64_t item = json_integer_value(json_object_get(j, "item_id"));
 	int64_t case_id = json_integer_value(json_object_get(j, "case_id"));
 	json_decref(j);
-	if ((r = cu_evidence_get(c, a, &it, item)) != 0 ||
-	    (r = cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE)) != 0) {
-		json_decref(it);
+	if ((r = cu_evidence_visible(c, a, item)) != 0 ||
+	    (r = cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE)) != 0)
 		return r == CU_ENOTFOUND ? cu_error_set(r, "no job %lld", (long long)id) : r;
-	}
-	json_decref(it);
 	CU_TXN(c, r, r = cu_jobs_enqueue(c, item));
 	return r ? r : cu_store_job_get(c->store, out, id);
 }

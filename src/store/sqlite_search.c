@@ -497,6 +497,12 @@ int cu_store_job_get(cu_store *s, json_t **out, int64_t id)
 	return sq_row_id(s, out, "SELECT " JOB_COLS " WHERE j.id = ?1", id, "job");
 }
 
+int cu_store_job_of_item(cu_store *s, json_t **out, int64_t item_id)
+{
+	return sq_row_id(s, out, "SELECT " JOB_COLS " WHERE j.item_id = ?1 AND j.kind = 'extract'",
+	                 item_id, "job");
+}
+
 int cu_store_job_counts(cu_store *s, json_t **out)
 {
 	sqlite3_stmt *st = sq_stmt(s, "SELECT state, count(*) AS n FROM jobs GROUP BY state");

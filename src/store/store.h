@@ -403,6 +403,8 @@ int cu_store_job_finish(cu_store *s, int64_t id, const char *state, const char *
 int cu_store_job_requeue_running(cu_store *s, int *n);
 int cu_store_job_list(cu_store *s, json_t **out, const char *state, int limit);
 int cu_store_job_get(cu_store *s, json_t **out, int64_t id);
+/* The extraction job of an item (CU_ENOTFOUND if none). */
+int cu_store_job_of_item(cu_store *s, json_t **out, int64_t item_id);
 /* [{state, n}] */
 int cu_store_job_counts(cu_store *s, json_t **out);
 /* An item's extracted text: {sha256, size, method, tool, tool_version,

@@ -100,6 +100,8 @@ expect 0 "the custody of the statement records the extraction" \
 	"$B" evidence custody 1 --as se --json
 jqt "... analysed, by custodia, with the tool" \
 	'[.[] | select(.event == "analysed")] | length == 1 and (.[-1].reason | test("extracted"))'
+expect 0 "evidence show says where the extraction stands" "$B" evidence show 1 --as se --json
+jqt "... done, with the tool" '.extraction.state == "done" and .extraction.tool == "custodia"'
 expect 0 "the original is unchanged" "$B" evidence verify --case 2026/0001 --as se --json
 
 # ---- an e-mail: its text, and its attachments as items of their own -----------------
