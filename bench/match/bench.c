@@ -8,6 +8,7 @@
  *   bench run N QUERIES THREADS        build, queries, self-join
  *   bench recall SHARED_DIR            blocking recall on labelled sets
  */
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -26,6 +27,14 @@ static double now(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* CPU time of the whole process: under load from others, a steadier figure than wall time. */
+static double cpu_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
@@ -57,12 +66,22 @@ static size_t count(const char *const *l)
 		n++;
 	return n;
 }
-/* Skewed towards the first entries, as real name frequencies are. */
-static const char *pick(rng *r, const char *const *l)
+/*
+ * Zipf-like: zipf_pct of the draws log-uniform over the ranks (weight about
+ * 1/k: the first entries common), the others uniform (the long tail stays
+ * in use). Given names are more concentrated than family names.
+ */
+static const char *pick_z(rng *r, const char *const *l, int zipf_pct)
 {
 	size_t n = count(l);
 	double u = (double)rnd(r, 1000000) / 1e6;
-	return l[(size_t)(u * u * (double)n) % n];
+	size_t k =
+	    chance(r, zipf_pct) ? (size_t)exp(u * log((double)n + 1)) - 1 : (size_t)(u * (double)n);
+	return l[k < n ? k : n - 1];
+}
+static const char *pick(rng *r, const char *const *l)
+{
+	return pick_z(r, l, 25);
 }
 
 /* ---- rendering ----------------------------------------------------------- */
@@ -121,10 +140,11 @@ static void render(char *out, size_t n, size_t *o, int lang, const char *c, int 
 /* Latin European: diacritics kept, stripped or expanded. */
 static void render_eu(char *out, size_t n, size_t *o, const char *name, int mode)
 {
-	static const char *const REP[][3] = {
-		{"ö", "o", "oe"}, {"ä", "a", "ae"}, {"ü", "u", "ue"}, {"å", "a", "aa"}, {"Å", "A", "Aa"},
-		{"ß", "ss", "ss"}, {"é", "e", "e"}, {"è", "e", "e"}, {"ç", "c", "c"}, {"í", "i", "i"},
-		{"á", "a", "a"}, {"ó", "o", "o"}, {"ń", "n", "n"}, {"ś", "s", "s"}, {"ł", "l", "l"}};
+	static const char *const REP[][3] = {{"ö", "o", "oe"}, {"ä", "a", "ae"}, {"ü", "u", "ue"},
+	                                     {"å", "a", "aa"}, {"Å", "A", "Aa"}, {"ß", "ss", "ss"},
+	                                     {"é", "e", "e"},  {"è", "e", "e"},  {"ç", "c", "c"},
+	                                     {"í", "i", "i"},  {"á", "a", "a"},  {"ó", "o", "o"},
+	                                     {"ń", "n", "n"},  {"ś", "s", "s"},  {"ł", "l", "l"}};
 	for (const char *p = name; *p;) {
 		size_t k;
 		for (k = 0; k < sizeof(REP) / sizeof(REP[0]); k++)
@@ -147,7 +167,8 @@ static void typo(char *s, rng *r)
 	if (l < 4)
 		return;
 	size_t p = 1 + rnd(r, (uint32_t)(l - 2));
-	if (!((s[p] | 32) >= 'a' && (s[p] | 32) <= 'z') || !((s[p + 1] | 32) >= 'a' && (s[p + 1] | 32) <= 'z'))
+	if (!((s[p] | 32) >= 'a' && (s[p] | 32) <= 'z') ||
+	    !((s[p + 1] | 32) >= 'a' && (s[p + 1] | 32) <= 'z'))
 		return;
 	switch (rnd(r, 4)) {
 	case 0:
@@ -173,26 +194,52 @@ static void typo(char *s, rng *r)
 
 typedef struct person {
 	int lang;
-	const char *given, *family, *father;
+	const char *given;
+	char family[128]; /* canonical, composed (with a second element for some) */
+	char middle[64];  /* father's name (Arabic), patronymic, second given name */
 	int year, month, day;
 	bool phone, al;
 	uint64_t id;
 } person;
 
 typedef struct entity {
-	char names[2][160];
+	char names[2][256];
 	int nnames;
 	char dob[16];
 	char phone[32];
 	char nat[3];
 	int64_t group;
+	uint64_t person; /* who this is: the ground truth of the self-join */
 } entity;
 
-/* Persons 0..P-1 appear in several cases (about four times each); others once. */
+/* A patronymic from a canonical given name: ivan -> ivanoviC, sergEY -> sergEviC. */
+static void patronymic(char *out, size_t n, const char *given, int lang)
+{
+	size_t l = strlen(given);
+	while (l > 1 && strchr("Y'aA", given[l - 1]))
+		l--;
+	bool soft = given[strlen(given) - 1] == 'Y' || given[strlen(given) - 1] == '\'';
+	snprintf(out, n, "%.*s%s", (int)l, given,
+	         lang == L_UK ? (soft ? "EvyC" : "ovyC") : (soft ? "EviC" : "oviC"));
+}
+
+/*
+ * Person p: language, a given name, a composed family name (first part,
+ * root, suffix, each drawn with a Zipf-like skew) and often a middle part,
+ * so that a few full names are common and most are rare, as in a real
+ * population. Persons 0..P-1 appear in several cases; others once.
+ */
 static void person_of(person *pp, uint64_t p)
 {
 	rng r = {mix(p ^ SEED)};
 	static const int W[L_N] = {30, 15, 15, 10, 10, 20};
+	static const char *const *const GIVEN[L_N] = {EU_GIVEN, SR_GIVEN, RU_GIVEN,
+	                                              UK_GIVEN, EL_GIVEN, AR_GIVEN};
+	static const char *const *const ROOT[L_N] = {EU_FAMILY, SR_ROOT, RU_ROOT,
+	                                             UK_ROOT,   EL_ROOT, AR_FAMILY};
+	static const char *const *const PRE[L_N] = {NULL, SR_PRE, RU_PRE, UK_PRE, EL_PRE, NULL};
+	static const char *const *const SUF[L_N] = {NULL,      SR_SUFFIX, RU_SUFFIX,
+	                                            UK_SUFFIX, EL_SUFFIX, NULL};
 	uint32_t w = rnd(&r, 100), acc = 0;
 	pp->lang = 0;
 	for (int i = 0; i < L_N; i++) {
@@ -202,47 +249,49 @@ static void person_of(person *pp, uint64_t p)
 			break;
 		}
 	}
-	static char fam[64][L_N]; /* not used: composed below per call */
-	(void)fam;
-	switch (pp->lang) {
+	int lang = pp->lang;
+	pp->given = pick_z(&r, GIVEN[lang], 50);
+	const char *pre = PRE[lang] ? pick(&r, PRE[lang]) : "";
+	const char *root = pick(&r, ROOT[lang]);
+	const char *suf = SUF[lang] ? pick(&r, SUF[lang]) : "";
+	snprintf(pp->family, sizeof(pp->family), "%s%s%s", pre, root, suf);
+	pp->middle[0] = 0;
+	pp->al = false;
+	switch (lang) {
 	case L_EU:
-		pp->given = pick(&r, EU_GIVEN), pp->family = pick(&r, EU_FAMILY);
-		break;
-	case L_SR:
-		pp->given = pick(&r, SR_GIVEN), pp->family = pick(&r, SR_ROOT);
+		if (chance(&r, 60))
+			snprintf(pp->family, sizeof(pp->family), "%s%s", pick(&r, EU_PRE),
+			         pick(&r, EU_SUF));
+		if (chance(&r, 12)) /* a double family name */
+			snprintf(pp->family + strlen(pp->family),
+			         sizeof(pp->family) - strlen(pp->family), " %s",
+			         pick(&r, EU_FAMILY));
+		if (chance(&r, 35))
+			snprintf(pp->middle, sizeof(pp->middle), "%s", pick(&r, EU_SECOND));
 		break;
 	case L_RU:
-		pp->given = pick(&r, RU_GIVEN), pp->family = pick(&r, RU_ROOT);
-		break;
 	case L_UK:
-		pp->given = pick(&r, UK_GIVEN), pp->family = pick(&r, UK_ROOT);
+		if (chance(&r, 60))
+			patronymic(pp->middle, sizeof(pp->middle), pick(&r, GIVEN[lang]), lang);
 		break;
-	case L_EL:
-		pp->given = pick(&r, EL_GIVEN), pp->family = pick(&r, EL_ROOT);
-		break;
-	default:
-		pp->given = pick(&r, AR_GIVEN), pp->family = pick(&r, AR_FAMILY);
-		pp->father = chance(&r, 40) ? pick(&r, AR_GIVEN) : NULL;
+	case L_AR: {
+		const char *second = pick(&r, AR_SECOND);
+		if (second[0] && chance(&r, 60))
+			snprintf(pp->family + strlen(pp->family),
+			         sizeof(pp->family) - strlen(pp->family), " %s", second);
+		if (chance(&r, 70))
+			snprintf(pp->middle, sizeof(pp->middle), "%s", pick(&r, AR_GIVEN));
 		pp->al = chance(&r, 40);
+		break;
 	}
-	if (pp->lang != L_AR)
-		pp->father = NULL;
+	default:
+		break;
+	}
 	pp->id = p;
 	pp->year = 1940 + (int)rnd(&r, 66);
 	pp->month = 1 + (int)rnd(&r, 12);
 	pp->day = 1 + (int)rnd(&r, 28);
 	pp->phone = chance(&r, 10);
-	/* the suffix of composed family names is the person's, not the spelling's */
-	pp->al = pp->al || false;
-	r.s ^= 0x77;
-	static const char *const *SUF[L_N] = {NULL, SR_SUFFIX, RU_SUFFIX, UK_SUFFIX, EL_SUFFIX, NULL};
-	if (SUF[pp->lang]) {
-		static _Thread_local char buf[8][64];
-		static _Thread_local int bi;
-		char *b = buf[bi++ & 7];
-		snprintf(b, 64, "%s%s", pp->family, pick(&r, SUF[pp->lang]));
-		pp->family = b;
-	}
 }
 
 static void spell(char *out, size_t n, const person *pp, rng *r, int native_pct)
@@ -251,20 +300,26 @@ static void spell(char *out, size_t n, const person *pp, rng *r, int native_pct)
 	bool native = pp->lang != L_EU && chance(r, native_pct);
 	int scheme = native ? -1 : (int)rnd(r, 3);
 	bool swap = chance(r, 20), noGiven = chance(r, 7), initial = !noGiven && chance(r, 4);
-	char g[80] = "", f[80] = "", fa[80] = "";
+	char g[128] = "", f[128] = "", fa[128] = "";
 	size_t go = 0, fo = 0, fao = 0;
 	if (pp->lang == L_EU) {
 		int mode = (int)rnd(r, 3);
 		render_eu(g, sizeof(g), &go, pp->given, mode);
 		render_eu(f, sizeof(f), &fo, pp->family, mode);
+		if (pp->middle[0] && chance(r, 60))
+			render_eu(fa, sizeof(fa), &fao, pp->middle, mode);
 	} else {
 		render(g, sizeof(g), &go, pp->lang, pp->given, scheme, r);
 		if (pp->lang == L_AR && pp->al)
 			put(f, sizeof(f), &fo, native ? "ال" : rnd(r, 2) ? "al-" : "el ");
 		render(f, sizeof(f), &fo, pp->lang, pp->family, scheme, r);
-		if (pp->father && chance(r, 70)) {
-			put(fa, sizeof(fa), &fao, native ? "بن " : rnd(r, 2) ? "bin " : "ibn ");
-			render(fa, sizeof(fa), &fao, pp->lang, pp->father, scheme, r);
+		if (pp->middle[0] && chance(r, 70)) {
+			if (pp->lang == L_AR)
+				put(fa, sizeof(fa), &fao,
+				    native      ? "بن "
+				    : rnd(r, 2) ? "bin "
+				                : "ibn ");
+			render(fa, sizeof(fa), &fao, pp->lang, pp->middle, scheme, r);
 		}
 	}
 	if (!native && chance(r, 12))
@@ -310,6 +365,7 @@ static void entity_of(entity *en, uint64_t e, uint64_t npersons_shared)
 		         (unsigned long long)(mix(pp.id) % 100000000));
 	memcpy(en->nat, NATS[pp.lang], 3);
 	en->group = (int64_t)rnd(&r, CASES);
+	en->person = p;
 }
 
 static int mrec_of(cu_mrec *m, const entity *en)
@@ -381,19 +437,22 @@ static int cmd_jw(const char *pairs_path, const char *res_path)
 		pb[i] = pack + off;
 		off += lb[i];
 	}
-	double best = 0, sink = 0;
+	double best = 0, best_cpu = 0, sink = 0;
 	for (int rep = 0; rep < 5; rep++) {
-		double t0 = now();
+		double t0 = now(), c0 = cpu_now();
 		int rounds = 50;
 		for (int k = 0; k < rounds; k++)
 			for (int i = 0; i < NP; i++)
 				sink += cu_jaro_winkler(pa[i], la[i], pb[i], lb[i]);
 		double rate = (double)rounds * NP / (now() - t0);
+		double rate_cpu = (double)rounds * NP / (cpu_now() - c0);
 		if (rate > best)
 			best = rate;
+		if (rate_cpu > best_cpu)
+			best_cpu = rate_cpu;
 	}
-	printf("jw_pairs=%d\njw_avg_len=%.1f\njw_rate=%.0f\njw_sink=%.3f\n", NP,
-	       (double)bytes / (2.0 * NP), best, sink);
+	printf("jw_pairs=%d\njw_avg_len=%.1f\njw_rate=%.0f\njw_rate_cpu=%.0f\njw_sink=%.3f\n", NP,
+	       (double)bytes / (2.0 * NP), best, best_cpu, sink);
 	return 0;
 }
 
@@ -404,6 +463,8 @@ typedef struct build {
 	uint64_t n, shared;
 	int t, nt;
 	long failed;
+	uint32_t *who;   /* entity -> person, UINT32_MAX if refused (not indexed) */
+	int64_t *groups; /* entity -> case */
 } build;
 
 static void *build_worker(void *arg)
@@ -413,10 +474,13 @@ static void *build_worker(void *arg)
 		entity en;
 		cu_mrec m;
 		entity_of(&en, e, b->shared);
-		if (mrec_of(&m, &en) == 0)
-			cu_mindex_add(b->ix, (int64_t)e, en.group, &m);
-		else
+		b->groups[e] = en.group;
+		if (mrec_of(&m, &en) == 0 && cu_mindex_add(b->ix, (int64_t)e, en.group, &m) == 0) {
+			b->who[e] = (uint32_t)en.person;
+		} else {
+			b->who[e] = UINT32_MAX;
 			b->failed++;
+		}
 		cu_mrec_free(&m);
 	}
 	cu_match_thread_done();
@@ -447,24 +511,177 @@ static int cmp_l(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
+/* Hits counted against the ground truth: a hit is true when both are one person. */
+typedef struct truth {
+	const uint32_t *who;
+	uint64_t query_person; /* queries: the person the query entity is */
+	long hits, tp;
+	uint64_t shared;
+	int show;          /* false hits to print on stderr */
+	int64_t (*tpp)[2]; /* the true hits, (smaller id, larger id) */
+	size_t ntp, captp;
+} truth;
+
 static int count_hit(void *ctx, int64_t a, int64_t b, const cu_mscore *s)
 {
-	(void)a, (void)b, (void)s;
-	(*(long *)ctx)++;
+	truth *t = ctx;
+	t->hits++;
+	t->tp += t->who[a] == t->who[b];
+	if (t->who[a] == t->who[b] && t->captp) {
+		if (t->ntp == t->captp) {
+			t->captp *= 2;
+			t->tpp = realloc(t->tpp, t->captp * sizeof(*t->tpp));
+		}
+		t->tpp[t->ntp][0] = a < b ? a : b;
+		t->tpp[t->ntp][1] = a < b ? b : a;
+		t->ntp++;
+	}
+	if (t->show > 0 && t->who[a] != t->who[b] && t->show-- > 0) { /* CU_BENCH_SHOW=k */
+		entity x, y;
+		entity_of(&x, (uint64_t)a, t->shared);
+		entity_of(&y, (uint64_t)b, t->shared);
+		fprintf(stderr, "false hit %.2f: %s [%s] ~ %s [%s]: %s\n", s->score, x.names[0],
+		        x.dob, y.names[0], y.dob, s->explain);
+	}
 	return 0;
+}
+
+static int query_hit(void *ctx, int64_t a, int64_t b, const cu_mscore *s)
+{
+	(void)b, (void)s;
+	truth *t = ctx;
+	t->hits++;
+	t->tp += t->who[a] == t->query_person;
+	return 0;
+}
+
+typedef struct pg {
+	uint32_t p;
+	int64_t g;
+	uint64_t e;
+} pg;
+static int cmp_pg(const void *x, const void *y)
+{
+	const pg *a = x, *b = y;
+	if (a->p != b->p)
+		return a->p < b->p ? -1 : 1;
+	return a->g < b->g ? -1 : a->g > b->g;
+}
+
+/*
+ * True pairs of the population: entities of one person in different cases
+ * (only the shared persons 0..shared-1 appear more than once). count[p]
+ * receives how many indexed entities person p has.
+ */
+static long true_pairs(const uint32_t *who, const int64_t *groups, uint64_t n, uint64_t shared,
+                       uint32_t *count)
+{
+	size_t k = 0;
+	pg *v = malloc(n * sizeof(pg));
+	for (uint64_t e = 0; e < n; e++)
+		if (who[e] < shared)
+			v[k++] = (pg){who[e], groups[e], e};
+	qsort(v, k, sizeof(pg), cmp_pg);
+	long pairs = 0;
+	for (size_t i = 0; i < k;) {
+		size_t j = i;
+		while (j < k && v[j].p == v[i].p)
+			j++;
+		long c = (long)(j - i);
+		count[v[i].p] = (uint32_t)c;
+		pairs += c * (c - 1) / 2;
+		for (size_t a = i; a < j;) { /* same case: never compared, not a pair to find */
+			size_t b = a;
+			while (b < j && v[b].g == v[a].g)
+				b++;
+			pairs -= (long)((b - a) * (b - a - 1) / 2);
+			a = b;
+		}
+		i = j;
+	}
+	free(v);
+	return pairs;
+}
+
+/*
+ * True pairs the scorer itself puts at or above the threshold, each pair
+ * scored directly (no blocking): what a self-join could find at best, so
+ * that self-join hits / this is the blocking's own recall on the population.
+ */
+static int cmp_pair(const void *x, const void *y)
+{
+	const int64_t *a = x, *b = y;
+	return a[0] != b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] != b[1] ? (a[1] < b[1] ? -1 : 1) : 0;
+}
+
+/* show > 0: prints that many of the reachable pairs not in found (sorted). */
+static long reachable_pairs(const uint32_t *who, const int64_t *groups, uint64_t n, uint64_t shared,
+                            int64_t (*found)[2], size_t nfound, int show)
+{
+	size_t k = 0;
+	pg *v = malloc(n * sizeof(pg));
+	cu_mrec *m = NULL;
+	size_t mcap = 0;
+	for (uint64_t e = 0; e < n; e++)
+		if (who[e] < shared)
+			v[k++] = (pg){who[e], groups[e], e};
+	qsort(v, k, sizeof(pg), cmp_pg);
+	long reach = 0;
+	for (size_t i = 0; i < k;) {
+		size_t j = i;
+		while (j < k && v[j].p == v[i].p)
+			j++;
+		if (j - i > mcap) {
+			mcap = 2 * (j - i);
+			m = realloc(m, mcap * sizeof(*m));
+		}
+		for (size_t a = i; a < j; a++) {
+			entity en;
+			entity_of(&en, v[a].e, shared);
+			mrec_of(&m[a - i], &en);
+		}
+		for (size_t a = i; a < j; a++)
+			for (size_t b = a + 1; b < j; b++) {
+				cu_mscore sc;
+				if (v[a].g == v[b].g)
+					continue;
+				cu_match_score(&m[a - i], &m[b - i], &sc);
+				if (sc.score < CU_MATCH_THRESHOLD_DEFAULT)
+					continue;
+				reach++;
+				int64_t key[2] = {(int64_t)(v[a].e < v[b].e ? v[a].e : v[b].e),
+				                  (int64_t)(v[a].e < v[b].e ? v[b].e : v[a].e)};
+				if (show > 0 &&
+				    !bsearch(key, found, nfound, sizeof(*found), cmp_pair)) {
+					show--; /* CU_BENCH_SHOW: a pair the blocking lost */
+					fprintf(
+					    stderr, "lost %.2f: %s [%s] ~ %s [%s]\n", sc.score,
+					    cu_mrec_name(&m[a - i], 0), m[a - i].year ? "y" : "-",
+					    cu_mrec_name(&m[b - i], 0), m[b - i].year ? "y" : "-");
+				}
+			}
+		for (size_t a = i; a < j; a++)
+			cu_mrec_free(&m[a - i]);
+		i = j;
+	}
+	free(m);
+	free(v);
+	return reach;
 }
 
 static int cmd_run(uint64_t n, int nq, int nt)
 {
 	uint64_t shared = n / 20;
 	cu_mindex *ix = cu_mindex_new();
+	uint32_t *who = malloc(n * sizeof(uint32_t)), *count = calloc(shared + 1, sizeof(uint32_t));
+	int64_t *groups = malloc(n * sizeof(int64_t));
 	build b[8];
 	pthread_t th[8];
 	if (nt > 8)
 		nt = 8;
 	double t0 = now();
 	for (int t = 0; t < nt; t++) {
-		b[t] = (build){ix, n, shared, t, nt, 0};
+		b[t] = (build){ix, n, shared, t, nt, 0, who, groups};
 		pthread_create(&th[t], NULL, build_worker, &b[t]);
 	}
 	long failed = 0;
@@ -473,13 +690,16 @@ static int cmd_run(uint64_t n, int nq, int nt)
 		failed += b[t].failed;
 	}
 	double tb = now() - t0;
-	printf("n=%zu\nbuild_s=%.2f\nbuild_failed=%ld\nbuild_rss_mib=%.0f\n", cu_mindex_size(ix), tb,
-	       failed, (double)vm_hwm_kib() / 1024);
+	printf("n=%zu\nbuild_s=%.2f\nbuild_failed=%ld\nbuild_rss_mib=%.0f\n", cu_mindex_size(ix),
+	       tb, failed, (double)vm_hwm_kib() / 1024);
+	long truep = true_pairs(who, groups, n, shared, count);
+	printf("true_pairs=%ld\n", truep);
 
 	/* Queries: new entities, most of them another spelling of a known person. */
 	double *lat = malloc((size_t)nq * sizeof(double));
 	int64_t *cand = malloc((size_t)nq * sizeof(int64_t));
-	long hits = 0;
+	truth qt = {.who = who, .shared = shared};
+	long qexpect = 0;
 	int done = 0;
 	double norm_t = 0;
 	for (int q = 0; q < nq; q++) {
@@ -493,7 +713,10 @@ static int cmd_run(uint64_t n, int nq, int nt)
 		}
 		double t1 = now();
 		norm_t += t1 - a;
-		int64_t ex = cu_mindex_query(ix, &m, -1 - q, CU_MATCH_THRESHOLD_DEFAULT, count_hit, &hits);
+		qt.query_person = en.person;
+		qexpect += en.person < shared ? count[en.person] : 0;
+		int64_t ex =
+		    cu_mindex_query(ix, &m, -1 - q, CU_MATCH_THRESHOLD_DEFAULT, query_hit, &qt);
 		lat[done] = now() - t1;
 		cand[done] = ex;
 		done++;
@@ -502,20 +725,32 @@ static int cmd_run(uint64_t n, int nq, int nt)
 	qsort(lat, (size_t)done, sizeof(double), cmp_d);
 	qsort(cand, (size_t)done, sizeof(int64_t), cmp_l);
 	printf("queries=%d\nquery_median_ms=%.4f\nquery_p99_ms=%.4f\nquery_max_ms=%.4f\n"
-	       "cand_median=%lld\ncand_p99=%lld\ncand_max=%lld\nquery_hits=%ld\n"
-	       "query_normalise_ms=%.4f\n",
+	       "cand_median=%lld\ncand_p99=%lld\ncand_max=%lld\nquery_hits=%ld\nquery_tp=%ld\n"
+	       "query_expected=%ld\nquery_normalise_ms=%.4f\n",
 	       done, lat[done / 2] * 1e3, lat[done * 99 / 100] * 1e3, lat[done - 1] * 1e3,
-	       (long long)cand[done / 2], (long long)cand[done * 99 / 100], (long long)cand[done - 1],
-	       hits, norm_t / done * 1e3);
+	       (long long)cand[done / 2], (long long)cand[done * 99 / 100],
+	       (long long)cand[done - 1], qt.hits, qt.tp, qexpect, norm_t / done * 1e3);
 	free(lat);
 	free(cand);
 
-	long pairs = 0;
+	const char *show = getenv("CU_BENCH_SHOW");
+	truth jt = {.who = who, .shared = shared, .show = show ? (int)strtol(show, NULL, 10) : 0};
+	jt.captp = 1024;
+	jt.tpp = malloc(jt.captp * sizeof(*jt.tpp));
 	t0 = now();
-	int64_t ex = cu_mindex_selfjoin(ix, CU_MATCH_THRESHOLD_DEFAULT, nt, count_hit, &pairs);
-	double tj = now() - t0;
-	printf("selfjoin_s=%.2f\nselfjoin_examined=%lld\nselfjoin_hits=%ld\nrss_mib=%.0f\n", tj,
-	       (long long)ex, pairs, (double)vm_hwm_kib() / 1024);
+	double c0 = cpu_now();
+	int64_t ex = cu_mindex_selfjoin(ix, CU_MATCH_THRESHOLD_DEFAULT, nt, count_hit, &jt);
+	double tj = now() - t0, cj = cpu_now() - c0;
+	printf("selfjoin_s=%.2f\nselfjoin_cpu_s=%.2f\nselfjoin_us_per_pair=%.2f\n"
+	       "selfjoin_examined=%lld\nselfjoin_hits=%ld\nselfjoin_tp=%ld\nrss_mib=%.0f\n",
+	       tj, cj, ex > 0 ? cj / (double)ex * 1e6 : 0, (long long)ex, jt.hits, jt.tp,
+	       (double)vm_hwm_kib() / 1024);
+	qsort(jt.tpp, jt.ntp, sizeof(*jt.tpp), cmp_pair);
+	printf("true_pairs_reachable=%ld\n",
+	       reachable_pairs(
+	           who, groups, n, shared, jt.tpp, jt.ntp,
+	           getenv("CU_BENCH_LOST") ? (int)strtol(getenv("CU_BENCH_LOST"), NULL, 10) : 0));
+	free(jt.tpp);
 
 	/* Scoring alone, on pairs the join examines (for where the time goes). */
 	cu_mrec r1, r2;
@@ -532,6 +767,9 @@ static int cmd_run(uint64_t n, int nq, int nt)
 	cu_mrec_free(&r1);
 	cu_mrec_free(&r2);
 	cu_mindex_free(ix);
+	free(who);
+	free(count);
+	free(groups);
 	cu_match_thread_done();
 	return 0;
 }
@@ -565,6 +803,16 @@ static int shares(const char *x, const char *y)
 		for (int i = 0; i < a.n && !r; i++)
 			for (int j = 0; j < b.n && !r; j++)
 				r = !strcmp(a.k[i], b.k[j]);
+		if (!r && getenv("CU_BENCH_SHOW")) { /* the misses, with their keys */
+			fprintf(stderr, "miss: %s | %s || %s | %s ||", x, y, cu_mrec_name(&m1, 0),
+			        cu_mrec_name(&m2, 0));
+			for (int i = 0; i < a.n; i++)
+				fprintf(stderr, " %s", a.k[i]);
+			fprintf(stderr, " ||");
+			for (int i = 0; i < b.n; i++)
+				fprintf(stderr, " %s", b.k[i]);
+			fprintf(stderr, "\n");
+		}
 	}
 	cu_mrec_free(&m1);
 	cu_mrec_free(&m2);
@@ -626,12 +874,13 @@ static int cmd_recall(const char *shared)
 	}
 	if (f)
 		fclose(f);
-	printf("recall_nomenklatura_pairs=%ld\nrecall_nomenklatura=%.4f\nrecall_nomenklatura_refused=%ld\n",
+	printf("recall_nomenklatura_pairs=%ld\nrecall_nomenklatura=%.4f\nrecall_nomenklatura_"
+	       "refused=%ld\n",
 	       pos, pos ? (double)hit / pos : 0, refused);
 	static const char *const WD[] = {"russian", "arabic", "hebrew"};
 	for (int k = 0; k < 3; k++) {
-		snprintf(path, sizeof(path), "%s/testdata/names/wikidata-transliteration/wd_%s_dev.tsv",
-		         shared, WD[k]);
+		snprintf(path, sizeof(path),
+		         "%s/testdata/names/wikidata-transliteration/wd_%s_dev.tsv", shared, WD[k]);
 		f = fopen(path, "r");
 		pos = hit = refused = 0;
 		while (f && fgets(line, sizeof(line), f)) {
@@ -658,8 +907,8 @@ static int cmd_recall(const char *shared)
 		}
 		if (f)
 			fclose(f);
-		printf("recall_wd_%s_pairs=%ld\nrecall_wd_%s=%.4f\nrecall_wd_%s_refused=%ld\n", WD[k], pos,
-		       WD[k], pos ? (double)hit / pos : 0, WD[k], refused);
+		printf("recall_wd_%s_pairs=%ld\nrecall_wd_%s=%.4f\nrecall_wd_%s_refused=%ld\n",
+		       WD[k], pos, WD[k], pos ? (double)hit / pos : 0, WD[k], refused);
 	}
 	return 0;
 }

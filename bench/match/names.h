@@ -154,4 +154,48 @@ static const char *const EU_FAMILY[] = {
 	"Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kamiński", "de Vries", "van Dijk", "Jansen",
 	"Bakker", "Visser", "Smit", "de Jong", "O'Brien", "Murphy", "Kelly", "Walsh", NULL};
 
+/*
+ * Family names are composed: an optional first part (PRE, "" most often)
+ * before a root and a suffix, so that each language has a few thousand of
+ * them and, with the patronymics, fathers' names and second given names
+ * below, most full names are rare (bench.c draws each part with a
+ * Zipf-like skew: a few are common, most are not).
+ */
+static const char *const SR_PRE[] = {
+	"", "rad", "mil", "drag", "vel", "dobr", "bog", "stan", "vuk", "bran", "zlat", "slav",
+	"Lub", "mir", "bor", "vlad", "cvet", "grad", "nov", "star", "bel", "crn", "sed", "kraj",
+	"gor", NULL};
+static const char *const RU_PRE[] = {
+	"", "bel", "Cern", "zolot", "krasn", "nov", "star", "dobr", "gor", "sel", "les", "rud",
+	"bog", "vel", "mal", "sin", "rIb", "kamen", "tolst", "mel", "lis", "glad", "pros", "kuz",
+	"dor", NULL};
+static const char *const UK_PRE[] = {
+	"", "bil", "Corn", "zolot", "krasn", "nov", "star", "dobr", "hor", "sel", "lis", "rud",
+	"boh", "vel", "mal", "syn", "ryb", "kamin", "tovst", "mel", "zel", "hryn", "kuz", "dor",
+	"kal", NULL};
+static const char *const EL_PRE[] = {
+	"", "papa", "kara", "Hatzi", "kosta", "mavro", "Teo", "kalo", "makri", "psaro", "asimako",
+	"trianta", "skordo", "vlasto", "gerasi", "livano", "margari", "dragoU", "sotiro", "pano",
+	"Hrysto", NULL};
+/* Arabic: a second family element (a nisba or a clan) for some. */
+static const char *const AR_SECOND[] = {
+	"", "t1krYtY", "b1GdadY", "m1wS3lY", "b1crY", "H1lbY", "d1m1SqY", "m1crY", "y1m1nY",
+	"S1mrY", "A1n1zY", "t1mYmY", "q1rS3Y", "H1S3mY", "z2b1ydY", "d2l1ymY", "j2bWrY",
+	"S2m=arY", "A2t1ybY", "H1rbY", "s1l1mY", "m2t1yrY", "k1ldanY", "n1j1fY", "r1mad3Y", NULL};
+static const char *const EU_SECOND[] = {
+	"", "Maria", "Anna", "Johan", "Karl", "Peter", "Marie", "Elisabeth", "Andreas", "Luis",
+	"Antonio", "Paul", "Louise", "Michael", "Josef", "Alexander", "Christina", "Emil", "Nils",
+	"Olof", NULL};
+
+/* Latin European family names composed as many are (Lind|qvist, Stein|mann). */
+static const char *const EU_PRE[] = {
+	"Berg", "Lind", "Holm", "Sand", "Nord", "Sjö", "Öst", "Alm", "Björk", "Dahl", "Fors",
+	"Hag", "Lund", "Strand", "Wall", "Åker", "Eng", "Ny", "Rosen", "Stein", "Hoff", "Bau",
+	"Kirch", "Brand", "Wein", "Schwarz", "Gold", "Lichten", "Mar", "Bel", "Mont", "Ville",
+	"Castel", "Rocca", "Fonte", "Della", "Novak", "Kowal", "Lewan", "Zieli", NULL};
+static const char *const EU_SUF[] = {
+	"ström", "berg", "qvist", "gren", "lund", "man", "sson", "mann", "er", "feld", "hof",
+	"stein", "bach", "dorf", "huber", "ier", "ot", "eau", "et", "ini", "ucci", "elli", "ez",
+	"ski", "czyk", "owski", "ek", "ink", "ers", "sen", NULL};
+
 #endif

@@ -23,9 +23,14 @@
  *
  *   pm[c]   bit i set when s[i] == c            (one word per byte value)
  *   win     bits of s inside l[j]'s window      (a band that slides left)
- *   sflag   bits of s already matched
+ *   avail   bits of s not matched yet
  *
- *   l[j] matches s at the lowest set bit of  pm[l[j]] & win & ~sflag
+ *   l[j] matches s at the lowest set bit of  x = pm[l[j]] & win & avail
+ *
+ * Keeping the available bits rather than the matched ones shortens the chain
+ * one iteration waits for to four operations (and, neg, and, xor: no
+ * and-not without BMI), and the window is one loop, grown by one bit while
+ * j < w and shifted afterwards, with no branch on either.
  *
  * Matched bytes of l are written down in order as they are found (there
  * are at most 64), so transpositions are counted by walking sflag's set
@@ -52,34 +57,23 @@ static double jaro_bits(const unsigned char *s, size_t n, const unsigned char *l
 	size_t w = ln / 2 > 0 ? ln / 2 - 1 : 0;
 	for (size_t i = 0; i < n; i++)
 		pm[s[i]] |= (uint64_t)1 << i;
-
-	/* Window of l[0]: s positions 0..w. */
 	uint64_t win = w >= 63 ? ~(uint64_t)0 : ((uint64_t)1 << (w + 1)) - 1;
-	uint64_t sflag = 0;
+	uint64_t all = n == 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
+	uint64_t avail = all;
 	unsigned char lm[65]; /* one spare: written before m is known to grow */
 	size_t m = 0;
 	size_t end = n + w < ln ? n + w : ln; /* beyond, the window has left s */
-	size_t grow = w < end ? w : end;       /* until then the window only grows */
-	size_t j = 0;
-	for (; j < grow; j++) {
-		uint64_t c = pm[l[j]] & win & ~sflag;
-		sflag |= c & (0 - c); /* no branch: whether l[j] matches is unpredictable */
+	for (size_t j = 0; j < end; j++) {
+		uint64_t x = pm[l[j]] & win & avail;
+		avail ^= x & (0 - x); /* no branch: whether l[j] matches is unpredictable */
 		lm[m] = l[j];
-		m += c != 0;
-		win = (win << 1) | 1;
+		m += x != 0;
+		win = (win << 1) | (uint64_t)(j < w);
 	}
-	for (; j < end; j++) {
-		uint64_t c = pm[l[j]] & win & ~sflag;
-		sflag |= c & (0 - c); /* no branch: whether l[j] matches is unpredictable */
-		lm[m] = l[j];
-		m += c != 0;
-		win <<= 1;
-	}
-
+	uint64_t sflag = avail ^ all;
 	size_t t = 0;
 	for (size_t k = 0; sflag; k++, sflag &= sflag - 1)
 		t += s[__builtin_ctzll(sflag)] != lm[k];
-
 	for (size_t i = 0; i < n; i++)
 		pm[s[i]] = 0;
 	if (m == 0)

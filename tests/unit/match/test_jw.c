@@ -264,6 +264,43 @@ static void test_match_jw__any_length(void **state)
 }
 
 /*
+ * The bit-parallel path at its limits: a shorter string of exactly 64 bytes
+ * (every bit of the word in use), repeated letters (one byte value with
+ * many bits), reversed order (every match a transposition) and a window
+ * wider than the word; calling twice in a row checks that the per-thread
+ * table is left clean between calls.
+ */
+static void test_match_jw__full_word(void **state)
+{
+	(void)state;
+	unsigned char a[200], b[200];
+	for (size_t i = 0; i < 200; i++) {
+		a[i] = (unsigned char)('a' + i % 7);
+		b[i] = (unsigned char)('a' + (199 - i) % 7);
+	}
+	static const size_t la[] = {63, 64, 64, 64, 64, 1, 64};
+	static const size_t lb[] = {64, 64, 65, 127, 200, 64, 1};
+	for (size_t k = 0; k < sizeof(la) / sizeof(la[0]); k++) {
+		for (int rep = 0; rep < 2; rep++) {
+			double want = ref_jw(a, la[k], b, lb[k]);
+			double got = cu_jaro_winkler((const char *)a, la[k], (const char *)b, lb[k]);
+			if (got != want)
+				fail_msg("lengths %zu, %zu: %.17g, reference %.17g", la[k], lb[k], got, want);
+			want = ref_jw(a, la[k], a, lb[k]);
+			got = cu_jaro_winkler((const char *)a, la[k], (const char *)a, lb[k]);
+			if (got != want)
+				fail_msg("prefix, lengths %zu, %zu: %.17g, reference %.17g", la[k], lb[k], got,
+				         want);
+		}
+	}
+	/* A 64-byte string of one letter against itself and a shifted copy. */
+	memset(a, 'x', 64);
+	assert_true(cu_jaro((const char *)a, 64, (const char *)a, 64) == 1.0);
+	assert_true(cu_jaro((const char *)a, 64, (const char *)a + 1, 63) ==
+	            ref_jaro(a, 64, a + 1, 63));
+}
+
+/*
  * Random pairs: lengths 0..140 (one word, one string above 64 bytes, both
  * above), alphabets from 2 bytes (many repeats: the greedy choices matter)
  * to all 256, and pairs made by editing one string into the other (high
@@ -337,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_match_jw__jellyfish_jaro_winkler),
 		cmocka_unit_test(test_match_jw__edges),
 		cmocka_unit_test(test_match_jw__any_length),
+		cmocka_unit_test(test_match_jw__full_word),
 		cmocka_unit_test(test_match_jw__random_equals_reference),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
