@@ -28,7 +28,7 @@ done
 echo "loading demo data + 10000 generated cases..."
 "$BIN" demo --data "$work/data" --no-serve --extra-cases 10000 >/dev/null
 "$BIN" serve --data "$work/data" --listen 127.0.0.1:0 --ready-file "$work/url" \
-	--threads "$THREADS" --json >/dev/null 2>"$work/serve.log" &
+	--threads "$THREADS" --workers 0 --json >/dev/null 2>"$work/serve.log" &
 srv=$!
 for _ in $(seq 100); do [ -s "$work/url" ] && break; sleep 0.1; done
 url=$(cat "$work/url")

@@ -129,7 +129,7 @@ http_big() { # http_big WHERE DIR
 	local d=$2/data url token t0 t1 out
 	newdata "$d"
 	rm -f "$shm/url"
-	"$BIN" serve --data "$d" --listen 127.0.0.1:0 --ready-file "$shm/url" >/dev/null 2>"$shm/serve.log" &
+	"$BIN" serve --data "$d" --listen 127.0.0.1:0 --workers 0 --ready-file "$shm/url" >/dev/null 2>"$shm/serve.log" &
 	srv=$!
 	for _ in $(seq 100); do [ -s "$shm/url" ] && break; sleep 0.1; done
 	url=$(cat "$shm/url")
