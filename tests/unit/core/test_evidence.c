@@ -137,10 +137,7 @@ static void test_evidence_crash__killed_while_ingesting(void **state)
 			close(ready[0]);
 			if (cu_core_open(&c, &cfg) != 0)
 				_exit(3);
-			/* Open: the random moment of the kill counts from here, so that a
-			 * slow machine (or a sanitizer) still lets ingests happen. */
-			if (write(ready[1], "r", 1) != 1)
-				_exit(3);
+
 			for (unsigned k = 0;; k++) {
 				cu_ingest *ins[8];
 				json_t *m = json_pack("{s:s}", "title", "batch"), *items = NULL;
@@ -155,6 +152,11 @@ static void test_evidence_crash__killed_while_ingesting(void **state)
 				if (cu_evidence_commit(c, ins, 8, &items) != 0)
 					_exit(5);
 				json_decref(items);
+				/* One batch in: the random moment of the kill counts from
+				 * here, so that a slow machine (or a sanitizer) still
+				 * leaves something to check. */
+				if (k == 0 && write(ready[1], "r", 1) != 1)
+					_exit(3);
 				big[0] = (uint8_t)k, big[1] = (uint8_t)round;
 				if (ingest(c, &f->se, cid, big, 6 << 20, CU_INGEST_THREADED, &items) != 0)
 					_exit(6);
