@@ -76,5 +76,7 @@ int cmd_hits(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_jobs(int argc, char **argv);
+int cmd_requests(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 
 #endif

@@ -29,6 +29,8 @@ static const struct {
 	{"match", cmd_match, "score labelled name pairs; show or set the match threshold"},
 	{"search", cmd_search, "search cases, entities, evidence and its text (any script)"},
 	{"jobs", cmd_jobs, "background text extraction: list, run, retry"},
+	{"requests", cmd_requests, "cooperation requests: add, status, legal deadlines, due"},
+	{"stats", cmd_stats, "figures of a year, reproducible as of a ledger size"},
 };
 
 static void usage(FILE *f)

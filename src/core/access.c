@@ -58,6 +58,30 @@ int cu_access_case(cu_core *c, const cu_actor *a, int64_t case_id, cu_op op)
 	return 0;
 }
 
+/*
+ * A cooperation request: those who see its case as for the case (*full set);
+ * otherwise its issuing and executing organisations see the request itself
+ * (*full cleared: not the case) and act on it as far as the user's role
+ * allows. Anyone else: CU_ENOTFOUND.
+ */
+int cu_access_request(cu_core *c, const cu_actor *a, bool *full, int64_t case_id,
+                      int64_t issuing_org, int64_t executing_org, cu_op op)
+{
+	int r = cu_access_case(c, a, case_id, op);
+	*full = r == 0 || cu_access_case(c, a, case_id, CU_OP_READ) == 0;
+	if (r == 0 || (r != CU_ENOTFOUND && r != CU_EDENIED))
+		return r;
+	if (a->org_id != executing_org && a->org_id != issuing_org)
+		return *full ? r : cu_error_set(CU_ENOTFOUND, "no such request");
+	/* Acting on one's own request needs no management of the case. */
+	if (op > CU_OP_CONTRIBUTE)
+		op = CU_OP_CONTRIBUTE;
+	if ((int)op > role_rank(a->role))
+		return cu_error_set(CU_EDENIED, "a user with role %s may not %s a request", a->role,
+		                    op_name(op));
+	return 0;
+}
+
 int cu_access_jit(cu_core *c, const cu_actor *a, int64_t jit_id, cu_op op)
 {
 	bool visible = false;

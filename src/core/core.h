@@ -63,6 +63,10 @@ typedef enum { CU_OP_READ, CU_OP_CONTRIBUTE, CU_OP_MANAGE } cu_op;
  */
 int cu_access_case(cu_core *c, const cu_actor *a, int64_t case_id, cu_op op);
 int cu_access_jit(cu_core *c, const cu_actor *a, int64_t jit_id, cu_op op);
+/* A cooperation request (its case, issuing and executing organisations):
+ * *full tells whether the actor also sees the case. */
+int cu_access_request(cu_core *c, const cu_actor *a, bool *full, int64_t case_id,
+                      int64_t issuing_org, int64_t executing_org, cu_op op);
 /* User administration of organisation org_id. */
 int cu_access_users(const cu_actor *a, int64_t org_id, cu_op op);
 /* Reference data: read by everyone, managed by operator admins. */
@@ -313,6 +317,48 @@ int cu_jobs_recover(cu_core *c, int *requeued);
 typedef struct cu_workers cu_workers;
 int cu_workers_start(cu_workers **out, const cu_core_config *cfg, int n);
 void cu_workers_stop(cu_workers *w);
+
+/*
+ * Judicial cooperation (requests.c, stats.c; docs/cooperation.md). A request
+ * input is {case, kind, title, executing_org, executing_country,
+ * issuing_country, issuing_ref, legal_basis, urgent, issued_on, subjects:
+ * [entity id], notes}; the issuing organisation is the actor's. Legal time
+ * limits come from one table of rules per kind and run from the milestones
+ * the request reaches (received, recognised, arrested, consented).
+ * A request is visible to those who see its case and to its issuing and
+ * executing organisations (which see the request, not the case).
+ */
+int cu_request_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *in);
+int cu_request_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id);
+/* {case, kind, status, limit}: visible requests, newest first. */
+int cu_request_list(cu_core *c, const cu_actor *a, json_t **out, const json_t *filter);
+/* in {to, on, note}: a transition the status table allows, dated `on` (default today). */
+int cu_request_status(cu_core *c, const cu_actor *a, json_t **out, int64_t id,
+                      const json_t *in);
+/* in {event: "arrested"|"consented", on, note}: starts the clocks that run from it. */
+int cu_request_milestone(cu_core *c, const cu_actor *a, json_t **out, int64_t id,
+                         const json_t *in);
+/* in {deadline, days, reason}: reasons required; capped by the rule's article. */
+int cu_request_extend(cu_core *c, const cu_actor *a, json_t **out, int64_t id,
+                      const json_t *in);
+/* in {step, due_on, note}: a limit set by hand, for kinds without fixed limits. */
+int cu_request_deadline_set(cu_core *c, const cu_actor *a, json_t **out, int64_t id,
+                            const json_t *in);
+/* Open deadlines due within `within_days` of today, or overdue: {as_of, within_days,
+ * overdue: [...], due_soon: [...]}. */
+int cu_request_due(cu_core *c, const cu_actor *a, json_t **out, int within_days);
+/* The table of deadline rules (the kinds, steps, limits and articles). */
+json_t *cu_request_rules(void);
+/*
+ * Statistics of a year, computed from the events among the first `as_of`
+ * ledger entries (0: a checkpoint of the current tree, signed if needed),
+ * counting only what the actor's organisation sees unless it is an
+ * operator administrator. *out names the snapshot: {year, scope, snapshot:
+ * {ledger_size, root, day, checkpoint}, cases, jits, requests, deadlines}.
+ */
+int cu_stats(cu_core *c, const cu_actor *a, json_t **out, int year, int64_t as_of);
+/* The same figures as CSV rows "year,metric,key,value" with a header. */
+int cu_stats_csv(cu_buf *out, const json_t *stats);
 
 /*
  * The demo scenario of domain.md: demo users (password "demo"), the three

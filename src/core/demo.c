@@ -85,6 +85,7 @@ static int create_jit(cu_core *c, const char *user, const char *json, int64_t *i
 }
 
 static int evidence(cu_core *c, int64_t c1, int64_t c2, int64_t c3);
+static int cooperation(cu_core *c, int64_t c1);
 static int entities(cu_core *c, int64_t c1, int64_t c3);
 static int add_item(cu_core *c, const char *user, int64_t case_id, const char *meta,
                     const void *data, size_t len, int64_t *id);
@@ -154,7 +155,9 @@ static int scenario(cu_core *c)
 		return r;
 	if ((r = evidence(c, c1, c2, c3)) != 0)
 		return r;
-	return entities(c, c1, c3);
+	if ((r = entities(c, c1, c3)) != 0)
+		return r;
+	return cooperation(c, c1);
 }
 
 static int add_entity(cu_core *c, const char *user, int64_t case_id, const char *json)
@@ -411,4 +414,121 @@ int cu_demo_load(cu_core *c, int extra_cases)
 			r = generate(c, extra_cases);
 	});
 	return r;
+}
+
+/* ---- cooperation requests of the first case (docs/cooperation.md) ------------ */
+
+/* One step of a request: "status" (to), "milestone" (event), "deadline"
+ * (step:due_on), by a demo user on a day. */
+typedef struct demo_step {
+	const char *user, *what, *arg, *on;
+} demo_step;
+
+static int demo_steps(cu_core *c, int64_t id, const demo_step *st, size_t n)
+{
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		cu_actor a;
+		json_t *in = NULL, *out = NULL;
+		if ((r = as(c, &a, st[i].user)) != 0)
+			break;
+		if (!strcmp(st[i].what, "status")) {
+			in = json_pack("{s:s,s:s}", "to", st[i].arg, "on", st[i].on);
+			r = cu_request_status(c, &a, &out, id, in);
+		} else if (!strcmp(st[i].what, "milestone")) {
+			in = json_pack("{s:s,s:s}", "event", st[i].arg, "on", st[i].on);
+			r = cu_request_milestone(c, &a, &out, id, in);
+		} else {
+			in = json_pack("{s:s,s:s}", "step", st[i].arg, "due_on", st[i].on);
+			r = cu_request_deadline_set(c, &a, &out, id, in);
+		}
+		json_decref(in);
+		json_decref(out);
+	}
+	return r;
+}
+
+static int demo_request(cu_core *c, int64_t *id, int64_t case_id, int64_t subject,
+                        const char *kind, const char *to, const char *title, const char *basis,
+                        const char *ref, const char *issued)
+{
+	cu_actor a;
+	char cs[24];
+	json_t *out = NULL;
+	int r;
+	cu_id_text(cs, case_id);
+	json_t *in = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:[I]}", "case", cs, "kind", kind,
+	                       "executing_org", to, "title", title, "legal_basis", basis,
+	                       "issuing_ref", ref, "issued_on", issued, "subjects",
+	                       (json_int_t)subject);
+	if ((r = as(c, &a, "se")) == 0 && (r = cu_request_create(c, &a, &out, in)) == 0)
+		*id = json_integer_value(json_object_get(out, "id"));
+	json_decref(in);
+	json_decref(out);
+	return r;
+}
+
+/*
+ * The first case's requests in their real order: the International Arrest
+ * Warrant and the MLA requests for house searches before the action day of
+ * 14 April, the extradition request after the arrest — its decision due in
+ * five days from whenever the demo is loaded.
+ */
+static int cooperation(cu_core *c, int64_t c1)
+{
+	json_t *ents = NULL;
+	int64_t subject, iaw = 0, mla_rs = 0, mla_me = 0, ext = 0;
+	char today[11], soon[11];
+	int r;
+	if ((r = cu_store_entity_list(c->store, &ents, c1)) != 0)
+		return r;
+	subject = json_integer_value(json_object_get(json_array_get(ents, 0), "id"));
+	json_decref(ents);
+	cu_date_today(today);
+	cu_date_add(soon, today, 5);
+	static const demo_step iaw_steps[] = {
+		{"se", "status", "sent", "2026-03-04"}, {"rs", "status", "received", "2026-03-05"},
+		{"rs", "status", "recognised", "2026-03-06"},
+		{"rs", "status", "in_execution", "2026-04-14"},
+		{"rs", "milestone", "arrested", "2026-04-14"}, {"rs", "status", "executed", "2026-04-14"},
+	};
+	static const demo_step mla_rs_steps[] = {
+		{"se", "status", "sent", "2026-03-10"}, {"rs", "status", "received", "2026-03-12"},
+		{"se", "deadline", "execution", "2026-04-15"},
+		{"rs", "status", "recognised", "2026-03-20"},
+		{"rs", "status", "in_execution", "2026-04-14"}, {"rs", "status", "executed", "2026-04-14"},
+	};
+	static const demo_step mla_me_steps[] = {
+		{"se", "status", "sent", "2026-03-10"}, {"me", "status", "received", "2026-03-13"},
+		{"se", "deadline", "execution", "2026-04-15"},
+		{"me", "status", "recognised", "2026-03-24"},
+		{"me", "status", "in_execution", "2026-04-14"}, {"me", "status", "executed", "2026-04-14"},
+	};
+	demo_step ext_steps[] = {
+		{"se", "status", "sent", "2026-04-20"}, {"rs", "status", "received", "2026-04-22"},
+		{"rs", "deadline", "decision", soon},
+	};
+	if ((r = demo_request(c, &iaw, c1, subject, "international_arrest_warrant", "RS",
+	                      "International Arrest Warrant (Interpol red notice) for the suspect",
+	                      "European Convention on Extradition (1957); Interpol red notice",
+	                      "AM-48213-26/1", "2026-03-04")) != 0 ||
+	    (r = demo_steps(c, iaw, iaw_steps, sizeof(iaw_steps) / sizeof(iaw_steps[0]))) != 0 ||
+	    (r = demo_request(c, &mla_rs, c1, subject, "mla", "RS",
+	                      "House searches and seizures at the suspect's addresses in Serbia",
+	                      "European Convention on Mutual Assistance in Criminal Matters (1959)",
+	                      "AM-48213-26/2", "2026-03-10")) != 0 ||
+	    (r = demo_steps(c, mla_rs, mla_rs_steps,
+	                    sizeof(mla_rs_steps) / sizeof(mla_rs_steps[0]))) != 0 ||
+	    (r = demo_request(c, &mla_me, c1, subject, "mla", "ME",
+	                      "House search of the group's storage in Montenegro",
+	                      "European Convention on Mutual Assistance in Criminal Matters (1959)",
+	                      "AM-48213-26/3", "2026-03-10")) != 0 ||
+	    (r = demo_steps(c, mla_me, mla_me_steps,
+	                    sizeof(mla_me_steps) / sizeof(mla_me_steps[0]))) != 0 ||
+	    (r = demo_request(c, &ext, c1, subject, "extradition", "RS",
+	                      "Extradition of the suspect to Sweden after his arrest",
+	                      "European Convention on Extradition (1957)", "AM-48213-26/4",
+	                      "2026-04-20")) != 0)
+		return r;
+	return demo_steps(c, ext, ext_steps, sizeof(ext_steps) / sizeof(ext_steps[0]));
 }

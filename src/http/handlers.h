@@ -87,5 +87,16 @@ int h_search(cu_req *rq);
 int h_search_reindex(cu_req *rq);
 int h_job_list(cu_req *rq);
 int h_job_retry(cu_req *rq);
+/* coop.c */
+int h_request_list(cu_req *rq);
+int h_request_create(cu_req *rq);
+int h_request_get(cu_req *rq);
+int h_request_status(cu_req *rq);
+int h_request_milestone(cu_req *rq);
+int h_request_extend(cu_req *rq);
+int h_request_deadline(cu_req *rq);
+int h_deadlines_due(cu_req *rq);
+int h_deadline_rules(cu_req *rq);
+int h_stats(cu_req *rq);
 
 #endif

@@ -68,6 +68,48 @@ static const char components[] = J({
 			"cases": {"type": "array"}, "extensions": {"type": "array"}}}}
 });
 
+/* Cooperation requests, deadlines and statistics (docs/cooperation.md). */
+static const char coop_schemas[] = J({
+		"RequestIn": {"type": "object", "additionalProperties": false,
+			"required": ["case", "kind", "title", "executing_org"],
+			"properties": {"case": {"type": "string"}, "kind": {"enum": ["mla", "eio", "eaw",
+				"international_arrest_warrant", "extradition", "freezing_order",
+				"confiscation_order", "transfer_of_proceedings", "jit_accession"]},
+			"title": {"type": "string"}, "executing_org": {"type": "string"},
+			"executing_country": {"type": "string"}, "issuing_country": {"type": "string"},
+			"issuing_ref": {"type": "string"}, "legal_basis": {"type": "string"},
+			"urgent": {"type": "boolean"}, "issued_on": {"type": "string", "format": "date"},
+			"subjects": {"type": "array", "items": {"type": "integer"}},
+			"notes": {"type": "string"}}},
+		"Deadline": {"type": "object", "properties": {"id": {"type": "integer"},
+			"step": {"type": "string"}, "rule": {"type": "string"},
+			"article": {"type": "string"}, "limit": {"type": "string"},
+			"starts_on": {"type": "string"}, "due_on": {"type": "string"},
+			"extended_days": {"type": "integer"},
+			"state": {"enum": ["open", "met", "missed", "cancelled"]},
+			"days_left": {"type": "integer"}, "overdue": {"type": "boolean"},
+			"extensions": {"type": "array"}}},
+		"Request": {"type": "object", "properties": {"id": {"type": "integer"},
+			"case_id": {"type": "integer"}, "case_reference": {"type": "string"},
+			"case_visible": {"type": "boolean"}, "kind": {"type": "string"},
+			"title": {"type": "string"}, "issuing_org": {"type": "string"},
+			"executing_org": {"type": "string"}, "status": {"type": "string"},
+			"next": {"type": "array", "items": {"type": "string"}},
+			"subjects": {"type": "array"}, "history": {"type": "array"},
+			"deadlines": {"type": "array",
+				"items": {"$ref": "#/components/schemas/Deadline"}}}},
+		"RequestList": {"type": "array", "items": {"$ref": "#/components/schemas/Request"}},
+		"DeadlinesDue": {"type": "object", "properties": {"as_of": {"type": "string"},
+			"within_days": {"type": "integer"}, "overdue": {"type": "array"},
+			"due_soon": {"type": "array"}}},
+		"Stats": {"type": "object", "properties": {"year": {"type": "integer"},
+			"scope": {"type": "string"}, "snapshot": {"type": "object", "properties": {
+				"ledger_size": {"type": "integer"}, "root": {"type": "string"},
+				"day": {"type": "string"}, "checkpoint": {"type": ["object", "null"]}}},
+			"cases": {"type": "object"}, "jits": {"type": "object"},
+			"requests": {"type": "object"}, "deadlines": {"type": "object"}}}
+});
+
 /* Cross-matching's schemas (one literal each: C limits their length). */
 static const char match_schemas[] = J({
 		"EntityIn": {"type": "object", "required": ["kind"], "additionalProperties": false,
@@ -238,6 +280,9 @@ static void build(void)
 		json_object_set_new(item, m, operation(rt));
 	}
 	json_t *comps = json_loads(components, 0, NULL), *more = json_loads(match_schemas, 0, NULL);
+	json_object_update(json_object_get(comps, "schemas"), more);
+	json_decref(more);
+	more = json_loads(coop_schemas, 0, NULL);
 	json_object_update(json_object_get(comps, "schemas"), more);
 	json_decref(more);
 	json_t *doc = json_pack("{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:o}", "openapi", "3.1.0",

@@ -394,6 +394,90 @@ static const char *const m6[] = {
 	"CREATE VIRTUAL TABLE search_fts USING fts5(title, body, tokenize = 'custodia');\n",
 	NULL,
 };
-const char *const *const cu_schema_migrations[] = {m1, m2, m3, m4, m5, m6};
+/*
+ * 7: judicial cooperation (docs/cooperation.md). A request goes from an
+ * issuing to an executing organisation within a case; its status changes
+ * are kept in request_history, its legal time limits in request_deadlines
+ * (one row per limit, with the rule and article it comes from) and their
+ * extensions, with reasons, in request_extensions. Statistics read the
+ * events, not these tables, so that they can be recomputed as of any ledger
+ * size.
+ *
+ *   requests ──< request_subjects >── entities
+ *      │ ──< request_history
+ *      └──< request_deadlines ──< request_extensions
+ */
+static const char *const m7[] = {
+	"CREATE TABLE requests (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('mla','eio','eaw','international_arrest_warrant',\n"
+	"    'extradition','freezing_order','confiscation_order','transfer_of_proceedings',\n"
+	"    'jit_accession')),\n"
+	"  title TEXT NOT NULL,\n"
+	"  issuing_org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
+	"  issuing_country TEXT CHECK (issuing_country IS NULL OR length(issuing_country) = 2),\n"
+	"  executing_org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
+	"  executing_country TEXT CHECK (executing_country IS NULL OR length(executing_country) = 2),\n"
+	"  issuing_ref TEXT,\n"
+	"  executing_ref TEXT,\n"
+	"  legal_basis TEXT,\n"
+	"  urgent INTEGER NOT NULL DEFAULT 0,\n"
+	"  status TEXT NOT NULL CHECK (status IN ('draft','sent','received','recognised',\n"
+	"    'in_execution','executed','refused','withdrawn')),\n"
+	"  issued_on TEXT, sent_on TEXT, received_on TEXT, decided_on TEXT,\n"
+	"  arrested_on TEXT, consented_on TEXT, closed_on TEXT,\n"
+	"  notes TEXT,\n"
+	"  version INTEGER NOT NULL DEFAULT 1,\n"
+	"  created_by TEXT NOT NULL,\n"
+	"  created_at TEXT NOT NULL,\n"
+	"  updated_at TEXT NOT NULL,\n"
+	"  CHECK (issuing_org_id <> executing_org_id));\n"
+	"CREATE INDEX requests_case ON requests(case_id);\n"
+	"CREATE INDEX requests_executing ON requests(executing_org_id);\n"
+	"CREATE TABLE request_subjects (\n"
+	"  request_id INTEGER NOT NULL REFERENCES requests(id),\n"
+	"  entity_id INTEGER NOT NULL REFERENCES entities(id),\n"
+	"  PRIMARY KEY (request_id, entity_id)) WITHOUT ROWID;\n"
+	"CREATE TABLE request_history (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  request_id INTEGER NOT NULL REFERENCES requests(id),\n"
+	"  from_status TEXT,\n"
+	"  to_status TEXT NOT NULL,\n"
+	"  on_date TEXT NOT NULL,\n"
+	"  note TEXT,\n"
+	"  by_user TEXT NOT NULL,\n"
+	"  at TEXT NOT NULL);\n"
+	"CREATE INDEX request_history_request ON request_history(request_id, id);\n",
+	"CREATE TABLE request_deadlines (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  request_id INTEGER NOT NULL REFERENCES requests(id),\n"
+	"  step TEXT NOT NULL CHECK (step IN ('decision','execution','surrender')),\n"
+	"  rule TEXT NOT NULL,\n"
+	"  article TEXT NOT NULL,\n"
+	"  limit_text TEXT NOT NULL,\n"
+	"  starts_on TEXT NOT NULL,\n"
+	"  due_on TEXT NOT NULL,\n"
+	"  extended_days INTEGER NOT NULL DEFAULT 0,\n"
+	"  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','met','missed','cancelled')),\n"
+	"  closed_on TEXT,\n"
+	"  note TEXT,\n"
+	"  created_at TEXT NOT NULL,\n"
+	"  UNIQUE (request_id, rule));\n"
+	"CREATE INDEX request_deadlines_open ON request_deadlines(due_on) WHERE state = 'open';\n"
+	"CREATE TABLE request_extensions (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  deadline_id INTEGER NOT NULL REFERENCES request_deadlines(id),\n"
+	"  days INTEGER NOT NULL CHECK (days > 0),\n"
+	"  reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),\n"
+	"  article TEXT,\n"
+	"  from_due TEXT NOT NULL,\n"
+	"  to_due TEXT NOT NULL,\n"
+	"  by_user TEXT NOT NULL,\n"
+	"  at TEXT NOT NULL);\n"
+	"CREATE INDEX request_extensions_deadline ON request_extensions(deadline_id);\n",
+	NULL,
+};
+const char *const *const cu_schema_migrations[] = {m1, m2, m3, m4, m5, m6, m7};
 
 const int cu_schema_count = sizeof(cu_schema_migrations) / sizeof(cu_schema_migrations[0]);

@@ -421,4 +421,60 @@ int cu_store_item_children(cu_store *s, json_t **out, int64_t parent);
 /* How many records (items not erased, their texts) hold a blob of the case. */
 int cu_store_blob_users(cu_store *s, int *count, int64_t case_id, const char *sha256);
 
+/*
+ * Judicial cooperation (sqlite_coop.c, docs/cooperation.md). Request input
+ * fields: case_id, kind, title, issuing_org_id, issuing_country,
+ * executing_org_id, executing_country, issuing_ref, legal_basis, urgent,
+ * status, issued_on, notes, created_by, created_at. Output document: {id,
+ * case_id, case_reference, kind, title, issuing_org, issuing_org_id,
+ * issuing_country, executing_org, executing_org_id, executing_country,
+ * issuing_ref, executing_ref, legal_basis, urgent, status, issued_on, sent_on,
+ * received_on, decided_on, arrested_on, consented_on, closed_on, notes,
+ * version, created_by, created_at, updated_at, subjects: [{entity_id, kind,
+ * label}], history: [{from, to, on, note, by, at}], deadlines: [{id, step,
+ * rule, article, limit, starts_on, due_on, extended_days, state, closed_on,
+ * note, extensions: [{days, reason, article, from_due, to_due, by, at}]}]}.
+ */
+int cu_store_request_insert(cu_store *s, int64_t *out_id, const json_t *r);
+/* Sets any of status, sent_on, received_on, decided_on, arrested_on,
+ * consented_on, closed_on, executing_ref, notes (and updated_at); the
+ * version goes up by one. */
+int cu_store_request_update(cu_store *s, int64_t id, const json_t *fields);
+int cu_store_request_get(cu_store *s, json_t **out, int64_t id);
+int cu_store_request_subject_add(cu_store *s, int64_t request_id, int64_t entity_id);
+int cu_store_request_history_add(cu_store *s, int64_t request_id, const char *from,
+                                 const char *to, const char *on, const char *note,
+                                 const char *by, const char *at);
+typedef struct cu_request_filter {
+	int64_t org_id;  /* only requests of cases it sees, or it issues or executes (0: all) */
+	int64_t case_id; /* 0: any */
+	const char *kind, *status; /* NULL: any */
+	int limit;
+} cu_request_filter;
+/* The ids of matching requests, newest first, as a JSON array. */
+int cu_store_request_ids(cu_store *s, json_t **out, const cu_request_filter *f);
+int cu_store_deadline_insert(cu_store *s, int64_t *out_id, int64_t request_id, const char *step,
+                             const char *rule, const char *article, const char *limit_text,
+                             const char *starts_on, const char *due_on, const char *note,
+                             const char *at);
+/* state: met, missed or cancelled. */
+int cu_store_deadline_close(cu_store *s, int64_t id, const char *state, const char *closed_on);
+int cu_store_deadline_extend(cu_store *s, int64_t id, int days, const char *reason,
+                             const char *article, const char *from_due, const char *to_due,
+                             const char *by, const char *at);
+/* [{deadline_id, request_id}] of open deadlines due on or before `until`,
+ * soonest first, of requests org_id may know of (0: all). */
+int cu_store_deadline_due(cu_store *s, json_t **out, int64_t org_id, const char *until);
+
+/*
+ * Snapshots of the records as of a ledger size (statistics): for each
+ * object of object_type with an event among the first `size` ledger
+ * entries, the `after` document of its latest such event that has the field
+ * `key` (documents, not deltas). *day: the day of the latest event in the
+ * snapshot ("" if none).
+ */
+int cu_store_snapshot_docs(cu_store *s, json_t **out, int64_t size, const char *object_type,
+                           const char *key);
+int cu_store_snapshot_day(cu_store *s, char day[11], int64_t size);
+
 #endif

@@ -299,6 +299,35 @@ static char *cosignature(void)
 	return text;
 }
 
+/*
+ * A cooperation request ready for the operation of path: a draft from SE for
+ * status and hand-set deadlines; one from RS that SE executes, received, for
+ * milestones (an EAW) and extensions (an EIO, whose recognition limit runs).
+ */
+static int64_t fresh_request(const char *path)
+{
+	bool executing = strstr(path, "/milestones") || strstr(path, "/extensions");
+	const char *kind = strstr(path, "/milestones") ? "eaw" : strstr(path, "/extensions") ? "eio"
+	                   : "mla";
+	char p[96], body[256];
+	int64_t case_id;
+	if (executing) {
+		case_id = api_case_create(tok_rs, "{\"title\":\"Coverage request\","
+		                                  "\"crime_types\":[\"other\"]}");
+	} else {
+		case_id = fresh_case();
+	}
+	snprintf(body, sizeof(body), "{\"case\":\"%lld\",\"kind\":\"%s\",\"title\":\"Coverage\","
+	         "\"executing_org\":\"%s\"}", (long long)case_id, kind, executing ? "SE" : "RS");
+	int64_t id = post_id(executing ? tok_rs : tok_se, "/api/v1/requests", body, 201, "id");
+	if (executing) {
+		snprintf(p, sizeof(p), "/api/v1/requests/%lld/status", (long long)id);
+		post_id(tok_rs, p, "{\"to\":\"sent\"}", 200, NULL);
+		post_id(tok_se, p, "{\"to\":\"received\"}", 200, NULL);
+	}
+	return id;
+}
+
 static bool fill(call *cl, const char *method, const char *path)
 {
 	char *out = cl->url;
@@ -348,6 +377,8 @@ static bool fill(call *cl, const char *method, const char *path)
 		} else if (!strncmp(p, "{id}", len) && !strncmp(path, "/api/v1/hits/", 13)) {
 			snprintf(val, sizeof(val), "%lld",
 			         (long long)fresh_hit(strstr(path, "/access-requests") != NULL));
+		} else if (!strncmp(p, "{id}", len) && !strncmp(path, "/api/v1/requests/", 17)) {
+			snprintf(val, sizeof(val), "%lld", (long long)fresh_request(path));
 		} else if (!strncmp(p, "{id}", len) && !strncmp(path, "/api/v1/jobs/", 13)) {
 			snprintf(val, sizeof(val), "1"); /* the extraction of se's first demo item */
 		} else if (!strncmp(p, "{code}", len)) {

@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cli: custodia requests (judicial cooperation requests and their legal deadlines). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char requests_usage[] =
+	"usage: custodia requests add --case REF --kind KIND --title TEXT --to ORG [options]\n"
+	"       custodia requests list [--case REF] [--kind KIND] [--status STATUS]\n"
+	"       custodia requests show ID\n"
+	"       custodia requests status ID STATUS [--on YYYY-MM-DD] [--note TEXT]\n"
+	"       custodia requests milestone ID arrested|consented [--on YYYY-MM-DD] [--note TEXT]\n"
+	"       custodia requests extend ID --days N --reason TEXT [--deadline DEADLINE_ID]\n"
+	"       custodia requests deadline ID --due YYYY-MM-DD [--step decision|execution|surrender]\n"
+	"       custodia requests due [--within 7d]\n"
+	"       custodia requests rules\n"
+	"KIND is mla, eio, eaw, international_arrest_warrant, extradition, freezing_order,\n"
+	"confiscation_order, transfer_of_proceedings or jit_accession. STATUS is draft, sent,\n"
+	"received, recognised, in_execution, executed, refused or withdrawn; only the\n"
+	"transitions of the status table are allowed. The issuing organisation is the user's;\n"
+	"--to names the executing organisation. add options:\n"
+	"  --executing-country CC  --issuing-country CC  --ref TEXT (the issuing reference)\n"
+	"  --legal-basis TEXT  --urgent  --issued-on YYYY-MM-DD  --subject ENTITY_ID (repeatable)\n"
+	"  --notes TEXT\n"
+	"Deadlines of EIOs, EAWs, freezing and confiscation orders are computed from the\n"
+	"instrument's articles ('custodia requests rules'); others are set by hand with\n"
+	"'deadline'. An extension needs --reason. 'due' lists overdue deadlines and those\n"
+	"due within --within days (default 7d).\n"
+	CLI_COMMON_HELP;
+
+static int64_t numeric_id(const char *s, const char *what)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (*end || v <= 0)
+		cli_usage_error(requests_usage, "%s is named by its numeric id", what);
+	return v;
+}
+
+static const char *str(const json_t *o, const char *k)
+{
+	const char *s = cu_json_str(o, k);
+	return s ? s : "-";
+}
+
+static void print_request(const json_t *r)
+{
+	json_t *v;
+	size_t i;
+	printf("request #%lld  %s  %s\n", (long long)json_integer_value(json_object_get(r, "id")),
+	       str(r, "kind"), str(r, "title"));
+	printf("  status:    %s", str(r, "status"));
+	json_array_foreach(json_object_get(r, "next"), i, v)
+		printf("%s%s", i ? ", " : "  (next: ", json_string_value(v));
+	printf("%s\n", json_array_size(json_object_get(r, "next")) ? ")" : "");
+	if (json_is_true(json_object_get(r, "case_visible")))
+		printf("  case:      %s\n", str(r, "case_reference"));
+	printf("  from:      %s (%s)  to: %s (%s)\n", str(r, "issuing_org"),
+	       str(r, "issuing_country"), str(r, "executing_org"), str(r, "executing_country"));
+	if (cu_json_str(r, "legal_basis"))
+		printf("  basis:     %s\n", str(r, "legal_basis"));
+	json_array_foreach(json_object_get(r, "subjects"), i, v)
+		printf("  subject:   #%lld %s %s\n",
+		       (long long)json_integer_value(json_object_get(v, "entity_id")), str(v, "kind"),
+		       str(v, "label"));
+	json_array_foreach(json_object_get(r, "history"), i, v)
+		printf("  %s  %s -> %s  by %s%s%s\n", str(v, "on"), str(v, "from"), str(v, "to"),
+		       str(v, "by"), cu_json_str(v, "note") ? ": " : "",
+		       cu_json_str(v, "note") ? cu_json_str(v, "note") : "");
+	json_array_foreach(json_object_get(r, "deadlines"), i, v) {
+		printf("  deadline #%lld %-9s due %s  %-9s %s", (long long)json_integer_value(
+		       json_object_get(v, "id")), str(v, "step"), str(v, "due_on"), str(v, "state"),
+		       str(v, "article"));
+		if (json_is_true(json_object_get(v, "overdue")))
+			printf("  OVERDUE by %lld days",
+			       -(long long)json_integer_value(json_object_get(v, "days_left")));
+		else if (json_object_get(v, "days_left"))
+			printf("  (%lld days left)",
+			       (long long)json_integer_value(json_object_get(v, "days_left")));
+		printf("\n");
+		size_t k;
+		json_t *e;
+		json_array_foreach(json_object_get(v, "extensions"), k, e)
+			printf("    extended +%lld days (%s) by %s: %s\n",
+			       (long long)json_integer_value(json_object_get(e, "days")), str(e, "article"),
+			       str(e, "by"), str(e, "reason"));
+	}
+}
+
+static void print_due(const json_t *out)
+{
+	static const char *const lists[] = {"overdue", "due_soon"};
+	for (int l = 0; l < 2; l++) {
+		json_t *v;
+		size_t i;
+		json_array_foreach(json_object_get(out, lists[l]), i, v)
+			printf("%-8s %s  request #%-5lld %-28s %-9s %s -> %s  %s\n",
+			       l == 0 ? "OVERDUE" : "due", str(v, "due_on"),
+			       (long long)json_integer_value(json_object_get(v, "request_id")),
+			       str(v, "kind"), str(v, "step"), str(v, "issuing_org"),
+			       str(v, "executing_org"), str(v, "article"));
+	}
+	if (!json_array_size(json_object_get(out, "overdue")) &&
+	    !json_array_size(json_object_get(out, "due_soon")))
+		printf("nothing overdue or due within %lld days\n",
+		       (long long)json_integer_value(json_object_get(out, "within_days")));
+}
+
+int cmd_requests(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"case", required_argument, NULL, 'c'}, {"kind", required_argument, NULL, 'k'},
+		{"title", required_argument, NULL, 't'}, {"to", required_argument, NULL, 'T'},
+		{"executing-country", required_argument, NULL, 'E'},
+		{"issuing-country", required_argument, NULL, 'I'}, {"ref", required_argument, NULL, 'r'},
+		{"legal-basis", required_argument, NULL, 'L'}, {"urgent", no_argument, NULL, 'u'},
+		{"issued-on", required_argument, NULL, 'i'}, {"subject", required_argument, NULL, 's'},
+		{"notes", required_argument, NULL, 'n'}, {"status", required_argument, NULL, 'S'},
+		{"on", required_argument, NULL, 'o'}, {"note", required_argument, NULL, 'N'},
+		{"days", required_argument, NULL, 'd'}, {"reason", required_argument, NULL, 'R'},
+		{"deadline", required_argument, NULL, 'l'}, {"due", required_argument, NULL, 'x'},
+		{"step", required_argument, NULL, 'p'}, {"within", required_argument, NULL, 'w'},
+		CLI_COMMON_OPTS, {0}};
+	json_t *in, *out = NULL;
+	const char *within = "7d";
+	int opt, r = 0;
+	cli c;
+	cli_init(&c);
+	const char *sub = cli_subcommand(&argc, &argv, requests_usage);
+	in = json_object();
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (cli_common(&c, opt, requests_usage))
+			continue;
+		if (optarg && !cu_utf8_valid(optarg, strlen(optarg)))
+			cli_usage_error(requests_usage, "an argument is not valid UTF-8");
+		switch (opt) {
+		case 'c': json_object_set_new(in, "case", json_string(optarg)); break;
+		case 'k': json_object_set_new(in, "kind", json_string(optarg)); break;
+		case 't': json_object_set_new(in, "title", json_string(optarg)); break;
+		case 'T': json_object_set_new(in, "executing_org", json_string(optarg)); break;
+		case 'E': json_object_set_new(in, "executing_country", json_string(optarg)); break;
+		case 'I': json_object_set_new(in, "issuing_country", json_string(optarg)); break;
+		case 'r': json_object_set_new(in, "issuing_ref", json_string(optarg)); break;
+		case 'L': json_object_set_new(in, "legal_basis", json_string(optarg)); break;
+		case 'u': json_object_set_new(in, "urgent", json_true()); break;
+		case 'i': json_object_set_new(in, "issued_on", json_string(optarg)); break;
+		case 'n': json_object_set_new(in, "notes", json_string(optarg)); break;
+		case 'S': json_object_set_new(in, "status", json_string(optarg)); break;
+		case 'o': json_object_set_new(in, "on", json_string(optarg)); break;
+		case 'N': json_object_set_new(in, "note", json_string(optarg)); break;
+		case 'R': json_object_set_new(in, "reason", json_string(optarg)); break;
+		case 'x': json_object_set_new(in, "due_on", json_string(optarg)); break;
+		case 'p': json_object_set_new(in, "step", json_string(optarg)); break;
+		case 'w': within = optarg; break;
+		case 's': {
+			json_t *a = json_object_get(in, "subjects");
+			if (!a)
+				json_object_set_new(in, "subjects", a = json_array());
+			json_array_append_new(a, json_integer(numeric_id(optarg, "a subject entity")));
+			break;
+		}
+		case 'd': {
+			int d;
+			if (cli_int(&d, optarg, 1, 365) != 0)
+				cli_usage_error(requests_usage, "--days is a number of days from 1 to 365");
+			json_object_set_new(in, "days", json_integer(d));
+			break;
+		}
+		case 'l':
+			json_object_set_new(in, "deadline",
+			                    json_integer(numeric_id(optarg, "a deadline")));
+			break;
+		}
+	}
+	if (!strcmp(sub, "add")) {
+		cli_operands(argc, argv, 0, requests_usage);
+		if (!json_object_get(in, "case") || !json_object_get(in, "kind") ||
+		    !json_object_get(in, "title") || !json_object_get(in, "executing_org"))
+			cli_usage_error(requests_usage, "--case, --kind, --title and --to are required");
+		cli_open(&c);
+		if ((r = cu_request_create(c.core, &c.actor, &out, in)) == 0 && !c.json)
+			print_request(out);
+	} else if (!strcmp(sub, "list")) {
+		cli_operands(argc, argv, 0, requests_usage);
+		cli_open(&c);
+		size_t i;
+		json_t *v;
+		if ((r = cu_request_list(c.core, &c.actor, &out, in)) == 0 && !c.json)
+			json_array_foreach(out, i, v)
+				printf("#%-5lld %-28s %-12s %s -> %s  %s\n",
+				       (long long)json_integer_value(json_object_get(v, "id")), str(v, "kind"),
+				       str(v, "status"), str(v, "issuing_org"), str(v, "executing_org"),
+				       str(v, "title"));
+	} else if (!strcmp(sub, "show")) {
+		cli_operands(argc, argv, 1, requests_usage);
+		int64_t id = numeric_id(argv[optind], "a request");
+		cli_open(&c);
+		if ((r = cu_request_get(c.core, &c.actor, &out, id)) == 0 && !c.json)
+			print_request(out);
+	} else if (!strcmp(sub, "status") || !strcmp(sub, "milestone")) {
+		cli_operands(argc, argv, 2, requests_usage);
+		int64_t id = numeric_id(argv[optind], "a request");
+		bool st = !strcmp(sub, "status");
+		json_object_set_new(in, st ? "to" : "event", json_string(argv[optind + 1]));
+		cli_open(&c);
+		r = st ? cu_request_status(c.core, &c.actor, &out, id, in)
+		       : cu_request_milestone(c.core, &c.actor, &out, id, in);
+		if (r == 0 && !c.json)
+			print_request(out);
+	} else if (!strcmp(sub, "extend") || !strcmp(sub, "deadline")) {
+		cli_operands(argc, argv, 1, requests_usage);
+		int64_t id = numeric_id(argv[optind], "a request");
+		bool ext = !strcmp(sub, "extend");
+		if (ext && !json_object_get(in, "days"))
+			cli_usage_error(requests_usage, "--days is required");
+		if (!ext && !json_object_get(in, "due_on"))
+			cli_usage_error(requests_usage, "--due is required");
+		cli_open(&c);
+		r = ext ? cu_request_extend(c.core, &c.actor, &out, id, in)
+		        : cu_request_deadline_set(c.core, &c.actor, &out, id, in);
+		if (r == 0 && !c.json)
+			print_request(out);
+	} else if (!strcmp(sub, "due")) {
+		char *end;
+		cli_operands(argc, argv, 0, requests_usage);
+		long days = strtol(within, &end, 10);
+		if (end == within || (*end && strcmp(end, "d")) || days < 0 || days > 3650)
+			cli_usage_error(requests_usage, "--within is a number of days, e.g. 7d");
+		cli_open(&c);
+		if ((r = cu_request_due(c.core, &c.actor, &out, (int)days)) == 0 && !c.json)
+			print_due(out);
+	} else if (!strcmp(sub, "rules")) {
+		cli_operands(argc, argv, 0, requests_usage);
+		out = cu_request_rules();
+		if (!c.json) {
+			size_t i;
+			json_t *v;
+			json_array_foreach(out, i, v)
+				printf("%-20s %-23s %-9s from %-10s %s%s%s\n", str(v, "kind"), str(v, "rule"),
+				       str(v, "step"), str(v, "starts"), str(v, "article"),
+				       cu_json_str(v, "extension_article") ? "; extension: " : "",
+				       cu_json_str(v, "extension_article")
+				       ? cu_json_str(v, "extension_article") : "");
+		}
+	} else {
+		cli_usage_error(requests_usage, "unknown subcommand \"%s\"", sub);
+	}
+	if (r == 0 && c.json && out)
+		cli_print_json(out);
+	json_decref(in);
+	json_decref(out);
+	cli_close(&c);
+	return r ? cli_fail(r) : EXIT_OK;
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* http: cooperation requests, their deadlines, and statistics (thin layers over core). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/handlers.h"
+
+static int num_param(const char *s, int64_t *id, const char *what)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	*id = 0;
+	if (!*s || *end || v <= 0)
+		return cu_error_set(CU_ENOTFOUND, "no %s \"%.32s\"", what, s);
+	*id = v;
+	return 0;
+}
+
+/* A whole number query parameter in [min, max] (absent: dflt). */
+static int int_query(cu_req *rq, int64_t *out, const char *name, int64_t dflt, int64_t min,
+                     int64_t max)
+{
+	const char *v;
+	char *end;
+	int r = cu_req_query(rq, &v, name);
+	*out = dflt;
+	if (r || !v)
+		return r;
+	long long n = strtoll(v, &end, 10);
+	if (!*v || *end || n < min || n > max)
+		return cu_error_set(CU_EINVALID, "%s is a whole number from %lld to %lld", name,
+		                    (long long)min, (long long)max);
+	*out = n;
+	return 0;
+}
+
+int h_request_list(cu_req *rq)
+{
+	static const char *const names[] = {"case", "kind", "status"};
+	json_t *f = json_object();
+	int64_t limit;
+	int r = 0;
+	for (int i = 0; r == 0 && i < 3; i++) {
+		const char *v;
+		if ((r = cu_req_query(rq, &v, names[i])) == 0 && v)
+			json_object_set_new(f, names[i], json_string(v));
+	}
+	if (r == 0 && (r = int_query(rq, &limit, "limit", 1000, 1, 1000)) == 0) {
+		json_object_set_new(f, "limit", json_integer(limit));
+		r = cu_request_list(rq->core, &rq->actor, &rq->out, f);
+	}
+	json_decref(f);
+	return r;
+}
+
+int h_request_create(cu_req *rq)
+{
+	return cu_request_create(rq->core, &rq->actor, &rq->out, rq->body);
+}
+
+int h_request_get(cu_req *rq)
+{
+	int64_t id;
+	int r = num_param(rq->params[0], &id, "request");
+	return r ? r : cu_request_get(rq->core, &rq->actor, &rq->out, id);
+}
+
+int h_request_status(cu_req *rq)
+{
+	int64_t id;
+	int r = num_param(rq->params[0], &id, "request");
+	return r ? r : cu_request_status(rq->core, &rq->actor, &rq->out, id, rq->body);
+}
+
+int h_request_milestone(cu_req *rq)
+{
+	int64_t id;
+	int r = num_param(rq->params[0], &id, "request");
+	return r ? r : cu_request_milestone(rq->core, &rq->actor, &rq->out, id, rq->body);
+}
+
+int h_request_extend(cu_req *rq)
+{
+	int64_t id;
+	int r = num_param(rq->params[0], &id, "request");
+	return r ? r : cu_request_extend(rq->core, &rq->actor, &rq->out, id, rq->body);
+}
+
+int h_request_deadline(cu_req *rq)
+{
+	int64_t id;
+	int r = num_param(rq->params[0], &id, "request");
+	return r ? r : cu_request_deadline_set(rq->core, &rq->actor, &rq->out, id, rq->body);
+}
+
+int h_deadlines_due(cu_req *rq)
+{
+	int64_t within;
+	int r = int_query(rq, &within, "within", 7, 0, 3650);
+	return r ? r : cu_request_due(rq->core, &rq->actor, &rq->out, (int)within);
+}
+
+int h_deadline_rules(cu_req *rq)
+{
+	rq->out = cu_request_rules();
+	return rq->out ? 0 : cu_error_set(CU_ENOMEM, "out of memory");
+}
+
+int h_stats(cu_req *rq)
+{
+	int64_t year, as_of;
+	int r;
+	if ((r = int_query(rq, &year, "year", 0, 1990, 9999)) != 0 ||
+	    (r = int_query(rq, &as_of, "as_of", 0, 1, INT64_MAX)) != 0)
+		return r;
+	if (year == 0) {
+		char today[11];
+		cu_date_today(today);
+		year = strtol(today, NULL, 10);
+	}
+	return cu_stats(rq->core, &rq->actor, &rq->out, (int)year, as_of);
+}

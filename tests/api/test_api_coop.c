@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * api tests: cooperation requests, their legal deadlines and statistics over
+ * HTTP. The executing organisation sees the request, not its case; a desk
+ * that is neither in the case nor executing sees nothing, not even in the
+ * due list or the statistics.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static char *tok_se, *tok_lt, *tok_ua, *tok_admin;
+
+static int setup(void **state)
+{
+	if (api_group_setup(state) != 0)
+		return -1;
+	tok_se = api_login_demo("se");
+	tok_lt = api_login_demo("lt");
+	tok_ua = api_login_demo("ua");
+	tok_admin = api_login_demo("admin");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	free(tok_se);
+	free(tok_lt);
+	free(tok_ua);
+	free(tok_admin);
+	return api_group_teardown(state);
+}
+
+static long post(const char *token, const char *path, const char *body, json_t **out)
+{
+	long st = 0;
+	json_t *o = NULL;
+	assert_int_equal(api_request("POST", path, token, body, &st, &o), 0);
+	if (out)
+		*out = o;
+	else
+		json_decref(o);
+	return st;
+}
+
+/* An EIO from SE to LT in the first demo case, received by LT. */
+static int64_t received_eio(void)
+{
+	json_t *o = NULL;
+	char p[96];
+	assert_int_equal(post(tok_se, "/api/v1/requests", "{\"case\":\"2026/0001\",\"kind\":\"eio\","
+	                      "\"title\":\"Phone records\",\"executing_org\":\"LT\"}", &o), 201);
+	int64_t id = json_integer_value(json_object_get(o, "id"));
+	json_decref(o);
+	snprintf(p, sizeof(p), "/api/v1/requests/%lld/status", (long long)id);
+	assert_int_equal(post(tok_se, p, "{\"to\":\"sent\"}", NULL), 200);
+	assert_int_equal(post(tok_lt, p, "{\"to\":\"received\"}", NULL), 200);
+	return id;
+}
+
+static void test_api_coop__transitions_and_deadlines(void **state)
+{
+	(void)state;
+	int64_t id = received_eio();
+	json_t *o = NULL;
+	char p[96];
+	snprintf(p, sizeof(p), "/api/v1/requests/%lld", (long long)id);
+	assert_int_equal(api_getf(tok_se, &o, "%s", p), 200);
+	json_t *d = json_array_get(json_object_get(o, "deadlines"), 0);
+	assert_string_equal(json_string_value(json_object_get(d, "article")),
+	                    "Directive 2014/41/EU art. 12(3)");
+	assert_int_equal(json_integer_value(json_object_get(d, "days_left")), 30);
+	json_decref(o);
+	/* An invalid transition: 409, listing the allowed ones; nothing changed. */
+	snprintf(p, sizeof(p), "/api/v1/requests/%lld/status", (long long)id);
+	assert_int_equal(post(tok_lt, p, "{\"to\":\"executed\"}", &o), 409);
+	assert_non_null(strstr(api_assert_error(o),
+	                       "a request received can become recognised, refused or withdrawn"));
+	json_decref(o);
+	/* An extension without reasons: 400, and nothing changed. */
+	snprintf(p, sizeof(p), "/api/v1/requests/%lld/extensions", (long long)id);
+	assert_int_equal(post(tok_lt, p, "{\"days\":10}", &o), 400);
+	assert_non_null(strstr(api_assert_error(o), "reasons"));
+	json_decref(o);
+	assert_int_equal(post(tok_lt, p, "{\"days\":10,\"reason\":\"\"}", &o), 400);
+	json_decref(o);
+	assert_int_equal(api_getf(tok_lt, &o, "/api/v1/requests/%lld", (long long)id), 200);
+	d = json_array_get(json_object_get(o, "deadlines"), 0);
+	assert_int_equal(json_integer_value(json_object_get(d, "extended_days")), 0);
+	/* LT sees the request, not the case. */
+	assert_true(json_is_false(json_object_get(o, "case_visible")));
+	assert_null(json_object_get(o, "case_reference"));
+	json_decref(o);
+	assert_int_equal(post(tok_lt, p, "{\"days\":10,\"reason\":\"Operator data pending\"}", &o),
+	                 200);
+	d = json_array_get(json_object_get(o, "deadlines"), 0);
+	assert_int_equal(json_integer_value(json_object_get(d, "days_left")), 40);
+	json_decref(o);
+	/* The due list of the executing desk, with --within 40. */
+	assert_int_equal(api_getf(tok_lt, &o, "/api/v1/deadlines?within=40"), 200);
+	assert_true(json_array_size(json_object_get(o, "due_soon")) >= 1);
+	json_decref(o);
+	assert_int_equal(api_getf(tok_lt, &o, "/api/v1/deadlines?within=soon"), 400);
+	json_decref(o);
+}
+
+static void test_api_coop__need_to_know(void **state)
+{
+	(void)state;
+	int64_t id = received_eio();
+	json_t *o = NULL;
+	char p[96];
+	/* UA is neither in the case nor executing: 404, and lists are empty. */
+	assert_int_equal(api_getf(tok_ua, &o, "/api/v1/requests/%lld", (long long)id), 404);
+	json_decref(o);
+	snprintf(p, sizeof(p), "/api/v1/requests/%lld/status", (long long)id);
+	assert_int_equal(post(tok_ua, p, "{\"to\":\"recognised\"}", &o), 404);
+	json_decref(o);
+	assert_int_equal(api_getf(tok_ua, &o, "/api/v1/requests"), 200);
+	assert_int_equal(json_array_size(o), 0);
+	json_decref(o);
+	assert_int_equal(api_getf(tok_ua, &o, "/api/v1/deadlines?within=3650"), 200);
+	assert_int_equal(json_array_size(json_object_get(o, "due_soon")), 0);
+	assert_int_equal(json_array_size(json_object_get(o, "overdue")), 0);
+	json_decref(o);
+	assert_int_equal(api_getf(tok_ua, &o, "/api/v1/stats"), 200);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "requests"),
+	                 "issued")), 0);
+	json_decref(o);
+	/* A case filter on a case UA cannot see: 404. */
+	assert_int_equal(api_getf(tok_ua, &o, "/api/v1/requests?case=2026%%2F0001"), 404);
+	json_decref(o);
+}
+
+static void test_api_coop__stats_reproducible(void **state)
+{
+	(void)state;
+	json_t *a = NULL, *b = NULL, *now = NULL;
+	assert_int_equal(api_getf(tok_admin, &a, "/api/v1/stats"), 200);
+	json_t *snap = json_object_get(a, "snapshot");
+	int64_t size = json_integer_value(json_object_get(snap, "ledger_size"));
+	assert_true(size > 0);
+	assert_int_equal(json_string_length(json_object_get(snap, "root")), 64);
+	assert_string_equal(json_string_value(json_object_get(a, "scope")), "hub");
+	received_eio(); /* further changes */
+	assert_int_equal(api_getf(tok_admin, &now, "/api/v1/stats"), 200);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(now, "requests"),
+	                 "issued")), json_integer_value(json_object_get(json_object_get(a,
+	                 "requests"), "issued")) + 1);
+	assert_int_equal(api_getf(tok_admin, &b, "/api/v1/stats?as_of=%lld", (long long)size), 200);
+	assert_true(json_equal(json_object_get(a, "requests"), json_object_get(b, "requests")));
+	assert_true(json_equal(json_object_get(a, "deadlines"), json_object_get(b, "deadlines")));
+	assert_true(json_equal(json_object_get(a, "cases"), json_object_get(b, "cases")));
+	assert_true(json_equal(json_object_get(json_object_get(a, "snapshot"), "root"),
+	                       json_object_get(json_object_get(b, "snapshot"), "root")));
+	json_decref(a);
+	json_decref(b);
+	json_decref(now);
+	assert_int_equal(api_getf(tok_admin, &a, "/api/v1/stats?as_of=0"), 400);
+	json_decref(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_api_coop__transitions_and_deadlines),
+		cmocka_unit_test(test_api_coop__need_to_know),
+		cmocka_unit_test(test_api_coop__stats_reproducible),
+	};
+	return cmocka_run_group_tests_name("api_coop", tests, setup, teardown);
+}

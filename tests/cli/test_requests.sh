@@ -1,0 +1,180 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# End-to-end tests of cooperation requests and statistics on the demo data: the demo's
+# requests, the status table (valid and invalid transitions), deadlines computed with
+# their article, extensions (refused without reasons, capped), due and overdue lists,
+# need-to-know (a desk neither in the case nor executing sees nothing, not even in
+# counts), and statistics reproduced with --as-of after further changes, in CSV too.
+#
+# Usage: CU_BIN=/path/to/custodia sh test_requests.sh
+
+NAME=cli-requests
+TOOLS="jq"
+. "$(dirname "$0")/lib.sh"
+
+D=$T/demo
+expect 0 "demo --no-serve loads the scenario with its requests" "$B" demo --data "$D" --no-serve
+export CUSTODIA_DATA="$D"
+q() { "$B" requests "$@"; }
+day() { date -u -d "$TODAY $1 days" +%Y-%m-%d; }
+
+# ---- the demo's requests -----------------------------------------------------------
+
+expect 0 "requests list as se" q list --as se --json
+jqt "... IAW, two MLA requests and the extradition, in their order and states" \
+	'length == 4 and (sort_by(.id) | map(.kind)) == ["international_arrest_warrant", "mla", "mla",
+	 "extradition"] and (sort_by(.id) | map(.status)) == ["executed", "executed", "executed",
+	 "received"]'
+expect 0 "requests due as rs: the extradition decision is due soon" q due --as rs --json
+jqt "... one deadline, in five days, set by hand" \
+	'(.due_soon | length) == 1 and .due_soon[0].kind == "extradition" and .due_soon[0].days_left == 5
+	 and (.overdue | length) == 0'
+expect 0 "requests list as lt (neither in the case nor executing)" q list --as lt --json
+jqt "... nothing" 'length == 0'
+expect 2 "requests show 1 as lt: not found" q show 1 --as lt
+check "... refused as not found" has_err "no request 1"
+expect 0 "requests due as lt: nothing" q due --as lt --within 365d --json
+jqt "... empty" '(.overdue | length) == 0 and (.due_soon | length) == 0'
+
+# ---- an EIO: deadlines from Directive 2014/41/EU -----------------------------------
+
+expect 0 "se drafts an EIO to LT in its case" q add --as se --case 2026/0001 --kind eio \
+	--title "Bank records" --to LT --legal-basis "Directive 2014/41/EU" --issued-on "$(day -45)" --json
+jqt "... a draft, no deadline yet" '.status == "draft" and (.deadlines | length) == 0
+	 and .next == ["sent", "withdrawn"] and .issuing_org == "SE" and .executing_country == "LT"'
+EIO=$(jq .id "$OUT")
+expect 0 "lt sees the request it executes, not the case" q show "$EIO" --as lt --json
+jqt "... no case reference" '.case_visible == false and has("case_reference") == false'
+expect 2 "lt may not send it (issuing side)" q status "$EIO" sent --as lt
+check "... says who may" has_err "only the issuing organisation (SE)"
+expect 2 "draft -> executed is refused" q status "$EIO" executed --as se
+check "... listing the allowed ones" has_err "a request draft can become sent or withdrawn"
+expect 1 "an unknown status is refused" q status "$EIO" lost --as se
+expect 1 "a day in the future is refused" q status "$EIO" sent --as se --on "$(day +3)"
+S=$(day -40)
+R=$(day -35)
+expect 0 "se sends it 40 days ago" q status "$EIO" sent --as se --on "$S"
+expect 0 "lt receives it 35 days ago" q status "$EIO" received --as lt --on "$R" --json
+jqt "... the recognition limit: 30 days, art. 12(3), overdue by 5 days" \
+	'.deadlines | length == 1 and .[0].rule == "eio.recognition"
+	 and .[0].article == "Directive 2014/41/EU art. 12(3)" and .[0].due_on == "'"$(day -5)"'"
+	 and .[0].overdue and .[0].days_left == -5'
+expect 0 "requests due as se lists it as overdue" q due --as se --json
+jqt "... overdue" '.overdue | map(select(.request_id == '"$EIO"')) | length == 1'
+expect 0 "due as text" q due --as se
+check "... marked OVERDUE" has_out "OVERDUE"
+expect 1 "an extension without reasons is refused" q extend "$EIO" --days 10 --as lt
+check "... naming the article" has_err "reasons.*art. 12(5)"
+expect 1 "... and with blank reasons" q extend "$EIO" --days 10 --reason "  " --as lt
+expect 0 "... nothing changed" q show "$EIO" --as lt --json
+jqt "... due day unchanged" '.deadlines[0].due_on == "'"$(day -5)"'" and .deadlines[0].extended_days == 0'
+expect 2 "more than art. 12(5)'s 30 days is refused" q extend "$EIO" --days 31 --reason "x" --as lt
+expect 2 "se may not extend the executing side's limit" q extend "$EIO" --days 10 --reason "x" --as se
+expect 0 "lt extends by 20 days with reasons" q extend "$EIO" --days 20 \
+	--reason "The bank needs a court order" --as lt --json
+jqt "... due moved, the extension recorded with its article" \
+	'.deadlines[0].due_on == "'"$(day 15)"'" and .deadlines[0].extensions[0].article ==
+	 "Directive 2014/41/EU art. 12(5)" and .deadlines[0].extensions[0].days == 20'
+expect 2 "a further 11 days would exceed 30" q extend "$EIO" --days 11 --reason "again" --as lt
+expect 2 "a hand-set deadline is refused for an EIO's decision" \
+	q deadline "$EIO" --step decision --due "$(day 20)" --as se
+check "... the limit is fixed by the directive" has_err "fixed by Directive 2014/41/EU art. 12(3)"
+expect 0 "lt recognises it today" q status "$EIO" recognised --as lt --json
+jqt "... recognition met, execution 90 days (art. 12(4)) opens" \
+	'.deadlines[0].state == "met" and .deadlines[1].rule == "eio.execution"
+	 and .deadlines[1].article == "Directive 2014/41/EU art. 12(4)"
+	 and .deadlines[1].due_on == "'"$(day 90)"'"
+	 and .next == ["in_execution", "executed", "refused", "withdrawn"]'
+expect 2 "art. 12(4) has no extension" q extend "$EIO" --days 5 --reason "x" --as lt
+expect 0 "lt starts execution" q status "$EIO" in_execution --as lt
+expect 2 "in_execution -> sent is refused" q status "$EIO" sent --as se
+check "... listing the allowed ones" has_err "a request in_execution can become executed, refused or withdrawn"
+expect 0 "lt executes it" q status "$EIO" executed --as lt --json
+jqt "... execution met, final" '.deadlines[1].state == "met" and .next == [] and .closed_on == "'"$TODAY"'"'
+expect 2 "a final request cannot change" q status "$EIO" withdrawn --as se
+check "... says so" has_err "is final"
+
+# ---- an EAW: art. 17 and 23 ---------------------------------------------------------
+
+expect 0 "se issues an EAW to FR" q add --as se --case 2026/0001 --kind eaw --title "Surrender" --to FR --issued-on "$(day -25)" --json
+EAW=$(jq .id "$OUT")
+q status "$EAW" sent --as se --on "$(day -20)" >/dev/null 2>&1
+q status "$EAW" received --as fr --on "$(day -20)" >/dev/null 2>&1
+expect 0 "fr records the arrest" q milestone "$EAW" arrested --as fr --on "$(day -15)" --json
+jqt "... 60 days, art. 17(3)" '.deadlines[0].rule == "eaw.decision" and .deadlines[0].due_on == "'"$(day 45)"'"
+	 and .deadlines[0].article == "Framework Decision 2002/584/JHA art. 17(3)"'
+expect 0 "the person consents" q milestone "$EAW" consented --as fr --on "$(day -12)" --json
+jqt "... 10 days after consent, art. 17(2), replaces art. 17(3)" \
+	'.deadlines[0].state == "cancelled" and .deadlines[1].rule == "eaw.decision_consent"
+	 and .deadlines[1].due_on == "'"$(day -2)"'" and .deadlines[1].overdue'
+expect 0 "fr decides today: the decision came late" q status "$EAW" recognised --as fr --json
+jqt "... art. 17(2) missed; surrender within 10 days, art. 23(2)" \
+	'.deadlines[1].state == "missed" and .deadlines[2].rule == "eaw.surrender"
+	 and .deadlines[2].article == "Framework Decision 2002/584/JHA art. 23(2)"
+	 and .deadlines[2].due_on == "'"$(day 10)"'"'
+expect 1 "a milestone an MLA request has not" q milestone 2 consented --as rs
+
+# ---- hand-set deadlines --------------------------------------------------------------
+
+expect 0 "an MLA request to RS, sent" q add --as se --case 2026/0001 --kind mla --title "Witness" --to RS --json
+MLA=$(jq .id "$OUT")
+q status "$MLA" sent --as se >/dev/null 2>&1
+expect 0 "se sets its execution deadline by hand" q deadline "$MLA" --due "$(day 3)" --as se --json
+jqt "... manual, starts at sending" '.deadlines[0].rule == "manual.execution" and .deadlines[0].days_left == 3'
+expect 2 "a second one for the same step is refused" q deadline "$MLA" --due "$(day 9)" --as se
+expect 1 "an extension of a hand-set deadline needs reasons too" q extend "$MLA" --days 5 --as se
+expect 0 "due --within 2d leaves it out" q due --as se --within 2d --json
+jqt "... not listed" '[.due_soon[] | select(.request_id == '"$MLA"')] | length == 0'
+expect 0 "due --within 3d lists it" q due --as se --within 3d --json
+jqt "... listed" '[.due_soon[] | select(.request_id == '"$MLA"')] | length == 1'
+expect 1 "--within must be days" q due --as se --within soon
+expect 1 "an unknown kind is refused" q add --as se --case 2026/0001 --kind letter --title x --to RS
+expect 1 "a request to oneself is refused" q add --as se --case 2026/0001 --kind mla --title x --to SE
+expect 2 "lt cannot add a request in a case it does not see" \
+	q add --as lt --case 2026/0001 --kind mla --title x --to RS
+expect 1 "a subject from another case is refused" \
+	q add --as se --case 2026/0001 --kind mla --title x --to RS --subject 999999
+expect 0 "the rules table" q rules --json
+jqt "... articles of the three instruments" \
+	'map(.article) | index("Regulation (EU) 2018/1805 art. 20(1)") != null
+	 and index("Framework Decision 2002/584/JHA art. 17(3)") != null'
+expect 0 "events on the case timeline" "$B" case show 2026/0001 --as se --json
+
+# ---- statistics ---------------------------------------------------------------------
+
+Y=${TODAY%%-*}
+expect 0 "stats as se" "$B" stats --year "$Y" --as se --json
+jqt "... names its snapshot" '.snapshot.ledger_size > 0 and (.snapshot.root | length) == 64
+	 and .snapshot.checkpoint.size == .snapshot.ledger_size and .scope == "organisation SE"'
+cp "$OUT" "$T/se1.json"
+N=$(jq .snapshot.ledger_size "$OUT")
+expect 0 "stats as lt: the EIO it executes, not the case" "$B" stats --year "$Y" --as lt --json
+jqt "... no case of 2026/0001 and only its own request" '.cases.by_country.SE == null
+	 and .requests.issued == 1 and .requests.by_kind == {"eio": 1}'
+expect 0 "stats as ua (sees nothing of the first case)" "$B" stats --year "$Y" --as ua --json
+jqt "... no requests, no deadlines" '.requests.issued == 0 and .deadlines.met == 0
+	 and .deadlines.missed == 0 and .deadlines.open == 0'
+expect 0 "stats as the operator: the hub's totals" "$B" stats --year "$Y" --as admin --json
+jqt "... every request" '.scope == "hub" and .requests.issued >= 7'
+# further changes after the snapshot
+q status "$MLA" withdrawn --as se >/dev/null 2>&1
+q add --as se --case 2026/0001 --kind mla --title "Later" --to ME >/dev/null 2>&1
+expect 0 "stats now differ" "$B" stats --year "$Y" --as se --json
+jqt "... one more request" '.requests.issued == '"$(jq .requests.issued "$T/se1.json")"' + 1'
+expect 0 "stats --as-of the earlier size reproduce the earlier figures" \
+	"$B" stats --year "$Y" --as se --json --as-of "$N"
+jq -S 'del(.snapshot.current_size, .snapshot.as_of)' "$OUT" >"$T/se2.json"
+jq -S 'del(.snapshot.current_size, .snapshot.as_of)' "$T/se1.json" >"$T/se1s.json"
+check "... identical, snapshot included" cmp "$T/se1s.json" "$T/se2.json"
+expect 0 "stats --csv" "$B" stats --year "$Y" --as se --csv --as-of "$N"
+check "... a header" sh -c "head -1 '$OUT' | grep -qx 'year,metric,key,value'"
+check "... the snapshot's size" grep -q "^$Y,snapshot.ledger_size,,$N\$" "$OUT"
+check "... requests by kind" grep -q "^$Y,requests.by_kind,mla," "$OUT"
+check "... deadlines met" grep -q "^$Y,deadlines.met,," "$OUT"
+check "... every row has four fields" sh -c "awk -F, 'NF != 4 && !/\"/ {exit 1}' '$OUT'"
+expect 1 "--as-of beyond the ledger is refused" "$B" stats --as se --as-of 99999999
+expect 1 "--json and --csv together are refused" "$B" stats --as se --json --csv
+expect 0 "stats --help" "$B" stats --help
+expect 0 "requests --help" "$B" requests --help
+
+finish
