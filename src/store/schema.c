@@ -478,6 +478,16 @@ static const char *const m7[] = {
 	"CREATE INDEX request_extensions_deadline ON request_extensions(deadline_id);\n",
 	NULL,
 };
-const char *const *const cu_schema_migrations[] = {m1, m2, m3, m4, m5, m6, m7};
+/* 8: meetings and the interview register (issue 6). */
+static const char *const m8[] = {
+	"-- (meetings and interviews)\n",
+	NULL,
+};
+/* 9: action days and their updates (issue 6). */
+static const char *const m9[] = {
+	"-- (action days)\n",
+	NULL,
+};
+const char *const *const cu_schema_migrations[] = {m1, m2, m3, m4, m5, m6, m7, m8, m9};
 
 const int cu_schema_count = sizeof(cu_schema_migrations) / sizeof(cu_schema_migrations[0]);
