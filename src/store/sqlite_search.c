@@ -9,6 +9,7 @@
  * finds Cyrillic, Greek and Arabic text and the reverse, while offsets stay
  * those of the original text: snippets show what was written.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,6 +122,90 @@ static int emit_token(void *ctx, int (*tok)(void *, int, const char *, int, int,
 	return rc;
 }
 
+/*
+ * A per-thread cache of the Latin forms of words: the word function runs ICU
+ * transliterators, and the words of real texts repeat (a bench/search corpus
+ * spends most of its indexing time there without it). Open addressing over
+ * CACHE_SLOTS entries; when it fills, it starts again empty.
+ */
+#define CACHE_SLOTS 16384
+#define CACHE_WORD 48 /* longer words are not cached */
+
+typedef struct cache_entry {
+	uint8_t wlen, llen; /* llen 255: the word has no Latin form */
+	char word[CACHE_WORD], latin[CACHE_WORD * 2];
+} cache_entry;
+
+typedef struct word_cache {
+	size_t used;
+	cache_entry e[CACHE_SLOTS];
+} word_cache;
+
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void cache_free(void *p)
+{
+	free(p);
+}
+
+static void cache_init(void)
+{
+	pthread_key_create(&cache_key, cache_free);
+}
+
+static uint32_t word_hash(const char *w, int n)
+{
+	uint32_t h = 2166136261u;
+	for (int i = 0; i < n; i++)
+		h = (h ^ (uint8_t)w[i]) * 16777619u;
+	return h;
+}
+
+static int latin_of(char *out, size_t outsz, const char *w, int n)
+{
+	if (!word_fn)
+		return -1;
+	if (n >= CACHE_WORD)
+		return word_fn(out, outsz, w, (size_t)n);
+	pthread_once(&cache_once, cache_init);
+	word_cache *c = pthread_getspecific(cache_key);
+	if (!c && (c = calloc(1, sizeof(*c))) != NULL && pthread_setspecific(cache_key, c) != 0) {
+		free(c);
+		c = NULL;
+	}
+	if (!c)
+		return word_fn(out, outsz, w, (size_t)n);
+	uint32_t i = word_hash(w, n) & (CACHE_SLOTS - 1);
+	for (;; i = (i + 1) & (CACHE_SLOTS - 1)) {
+		cache_entry *e = &c->e[i];
+		if (e->wlen == 0)
+			break;
+		if (e->wlen == n && !memcmp(e->word, w, (size_t)n)) {
+			if (e->llen == 255)
+				return -1;
+			memcpy(out, e->latin, e->llen);
+			out[e->llen] = '\0';
+			return e->llen;
+		}
+	}
+	int r = word_fn(out, outsz, w, (size_t)n);
+	if (r >= (int)sizeof(c->e[0].latin))
+		return r;
+	if (c->used >= CACHE_SLOTS / 2) {
+		memset(c, 0, sizeof(*c));
+		i = word_hash(w, n) & (CACHE_SLOTS - 1);
+	}
+	cache_entry *e = &c->e[i];
+	e->wlen = (uint8_t)n;
+	memcpy(e->word, w, (size_t)n);
+	e->llen = r < 0 ? 255 : (uint8_t)r;
+	if (r > 0)
+		memcpy(e->latin, out, (size_t)r);
+	c->used++;
+	return r;
+}
+
 static int emit_word(void *ctx, int (*tok)(void *, int, const char *, int, int, int),
                      const char *text, int start, int end, bool ascii)
 {
@@ -137,7 +222,7 @@ static int emit_word(void *ctx, int (*tok)(void *, int, const char *, int, int, 
 		return n ? emit_token(ctx, tok, buf, n, start, end) : SQLITE_OK;
 	}
 	int len = end - start > WORD_MAX * 4 ? WORD_MAX * 4 : end - start;
-	n = word_fn ? word_fn(buf, sizeof(buf), text + start, (size_t)len) : -1;
+	n = latin_of(buf, sizeof(buf), text + start, len);
 	if (n <= 0)
 		return SQLITE_OK; /* nothing to index in it (a symbol, a mark) */
 	/* The Latin form may be several words ("al jubouri"): each at the
@@ -326,63 +411,127 @@ static int query_error(cu_store *s, int rc)
 	return sq_dberr(s, rc, "search");
 }
 
+typedef struct match {
+	int64_t id;
+	double rank;
+} match;
+
+/* Orders by rank, then id: the page is the same whichever way it is cut. */
+static bool before(const match *a, const match *b)
+{
+	return a->rank < b->rank || (a->rank == b->rank && a->id < b->id);
+}
+
+/* A max-heap of the best k matches seen (the worst on top). */
+static void heap_push(match *h, size_t *n, size_t k, match m)
+{
+	size_t i;
+	if (*n == k) {
+		if (!before(&m, &h[0]))
+			return;
+		/* Replace the worst and sift down. */
+		h[0] = m;
+		for (i = 0;;) {
+			size_t l = 2 * i + 1, r = l + 1, w = i;
+			if (l < *n && before(&h[w], &h[l]))
+				w = l;
+			if (r < *n && before(&h[w], &h[r]))
+				w = r;
+			if (w == i)
+				break;
+			match t = h[i];
+			h[i] = h[w], h[w] = t, i = w;
+		}
+		return;
+	}
+	for (i = (*n)++, h[i] = m; i > 0 && before(&h[(i - 1) / 2], &h[i]); i = (i - 1) / 2) {
+		match t = h[i];
+		h[i] = h[(i - 1) / 2], h[(i - 1) / 2] = t;
+	}
+}
+
+static int cmp_match(const void *a, const void *b)
+{
+	return before(a, b) ? -1 : before(b, a) ? 1 : 0;
+}
+
+/*
+ * One pass over the visible matches gives the total, the facets and the best
+ * offset + limit of them; snippets are made for the page only.
+ */
 int cu_store_search(cu_store *s, json_t **out, const cu_search_query *q)
 {
-	static const char hits_sql[] =
+	static const char match_sql[] =
+		"SELECT d.id, bm25(search_fts, 4.0, 1.0), d.kind, d.lang"
+		" FROM search_fts f JOIN search_docs d ON d.id = f.rowid"
+		" WHERE search_fts MATCH :q AND " VISIBLE FILTERS;
+	static const char page_sql[] =
 		"SELECT d.kind, d.ref_id, d.case_id, c.reference AS case_reference, d.item_id,"
 		" o.code AS org, d.lang, d.day, f.title,"
-		" snippet(search_fts, 1, char(2), char(3), '…', 16) AS snippet,"
-		" bm25(search_fts, 4.0, 1.0) AS rank"
+		" snippet(search_fts, 1, char(2), char(3), '…', 16) AS snippet"
 		" FROM search_fts f JOIN search_docs d ON d.id = f.rowid"
 		" JOIN cases c ON c.id = d.case_id LEFT JOIN orgs o ON o.id = d.org_id"
-		" WHERE search_fts MATCH :q AND " VISIBLE FILTERS
-		" ORDER BY rank, d.id LIMIT :limit OFFSET :offset";
-	/* Counts and facets come from the same visible set: they reveal nothing
-	 * a result would not. */
-	static const char facet_sql[] =
-		"SELECT d.kind, d.lang, count(*) FROM search_fts f JOIN search_docs d ON d.id = f.rowid"
-		" WHERE search_fts MATCH :q AND " VISIBLE FILTERS " GROUP BY d.kind, d.lang";
+		" WHERE search_fts MATCH :q AND f.rowid = :id";
 	json_t *items = NULL, *kinds = json_object(), *langs = json_object();
+	size_t k = (size_t)q->offset + (size_t)q->limit, n = 0;
+	match *heap = calloc(k ? k : 1, sizeof(*heap));
 	int64_t total = 0;
-	int r, rc;
+	int r = 0, rc;
 	*out = NULL;
-	sqlite3_stmt *st = sq_stmt(s, hits_sql);
+	sqlite3_stmt *st = heap ? sq_stmt(s, match_sql) : NULL;
 	if (!st) {
-		r = CU_EDB;
-		goto fail;
-	}
-	bind_query(st, q);
-	items = json_array();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(items, sq_row_json(st));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		r = query_error(s, rc);
-		goto fail;
-	}
-	if (!(st = sq_stmt(s, facet_sql))) {
-		r = CU_EDB;
+		r = heap ? CU_EDB : CU_ENOMEM;
 		goto fail;
 	}
 	bind_query(st, q);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *k = (const char *)sqlite3_column_text(st, 0);
-		const char *l = (const char *)sqlite3_column_text(st, 1);
-		int64_t n = sqlite3_column_int64(st, 2);
-		json_t *kv = json_object_get(kinds, k), *lv = json_object_get(langs, l ? l : "");
-		json_object_set_new(kinds, k, json_integer(json_integer_value(kv) + n));
-		json_object_set_new(langs, l ? l : "", json_integer(json_integer_value(lv) + n));
-		total += n;
+		match m = {sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1)};
+		const char *kd = (const char *)sqlite3_column_text(st, 2);
+		const char *l = (const char *)sqlite3_column_text(st, 3);
+		json_t *kv = json_object_get(kinds, kd), *lv = json_object_get(langs, l ? l : "");
+		if (kv)
+			json_integer_set(kv, json_integer_value(kv) + 1);
+		else
+			json_object_set_new(kinds, kd, json_integer(1));
+		if (lv)
+			json_integer_set(lv, json_integer_value(lv) + 1);
+		else
+			json_object_set_new(langs, l ? l : "", json_integer(1));
+		total++;
+		if (k)
+			heap_push(heap, &n, k, m);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		r = query_error(s, rc);
 		goto fail;
 	}
+	qsort(heap, n, sizeof(*heap), cmp_match);
+	items = json_array();
+	for (size_t i = (size_t)q->offset; i < n; i++) {
+		if (!(st = sq_stmt(s, page_sql))) {
+			r = CU_EDB;
+			goto fail;
+		}
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":q"), q->q, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), heap[i].id);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			json_t *row = sq_row_json(st);
+			json_object_set_new(row, "rank", json_real(heap[i].rank));
+			json_array_append_new(items, row);
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			r = query_error(s, rc);
+			goto fail;
+		}
+	}
+	free(heap);
 	*out = json_pack("{s:o, s:I, s:{s:o, s:o}}", "items", items, "total", (json_int_t)total,
 	                 "facets", "kind", kinds, "lang", langs);
 	return *out ? 0 : CU_ENOMEM;
 fail:
+	free(heap);
 	json_decref(items);
 	json_decref(kinds);
 	json_decref(langs);
