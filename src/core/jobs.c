@@ -9,6 +9,7 @@
  * one transaction. The original is never altered. A job left running by a
  * crash goes back to the queue at the next start. docs/search.md.
  */
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -347,6 +348,14 @@ static void *worker_main(void *p)
 	char name[32];
 	snprintf(name, sizeof(name), "worker-%d", wa->index);
 	free(wa);
+	/* Tesseract parallelises with OpenMP: workers side by side would then ask
+	 * for more threads than there are cores (bench/search measured OCR at half
+	 * speed). A worker is one thread's worth of work. */
+	void (*omp_threads)(int) = NULL;
+	/* (The POSIX way to receive a function from dlsym in ISO C.) */
+	*(void **)&omp_threads = dlsym(RTLD_DEFAULT, "omp_set_num_threads");
+	if (omp_threads)
+		omp_threads(1);
 	if (cu_core_open(&c, &w->cfg) != 0)
 		return NULL;
 	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
