@@ -42,6 +42,7 @@ bench: deps
 	./bench/api/run.sh
 	./bench/ingest/run.sh
 	./bench/ledger/run.sh
+	./bench/actionday/run.sh
 	./bench/match-eval/run.sh
 	./bench/match/run.sh
 

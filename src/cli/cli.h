@@ -78,5 +78,8 @@ int cmd_search(int argc, char **argv);
 int cmd_jobs(int argc, char **argv);
 int cmd_requests(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_actiondays(int argc, char **argv);
+int cmd_meetings(int argc, char **argv);
+int cmd_interviews(int argc, char **argv);
 
 #endif

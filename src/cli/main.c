@@ -31,6 +31,9 @@ static const struct {
 	{"jobs", cmd_jobs, "background text extraction: list, run, retry"},
 	{"requests", cmd_requests, "cooperation requests: add, status, legal deadlines, due"},
 	{"stats", cmd_stats, "figures of a year, reproducible as of a ledger size"},
+	{"actiondays", cmd_actiondays, "action days: the plan, teams' updates, watch them live"},
+	{"meetings", cmd_meetings, "coordination meetings and network events, closed sessions"},
+	{"interviews", cmd_interviews, "the interview register; earlier interviews reported"},
 };
 
 static void usage(FILE *f)

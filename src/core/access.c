@@ -82,6 +82,31 @@ int cu_access_request(cu_core *c, const cu_actor *a, bool *full, int64_t case_id
 	return 0;
 }
 
+/*
+ * A meeting (docs/cooperation.md). A case's coordination meeting (case_id
+ * set): as its case. A network event (case_id 0): its organiser and its
+ * participants read it; the organiser changes it. A session with its own
+ * list (organiser_org 0): only the organisations invited to it read it and
+ * record its outcome. Anyone else: CU_ENOTFOUND, as if it did not exist.
+ */
+int cu_access_meeting(cu_core *c, const cu_actor *a, int64_t case_id, int64_t organiser_org,
+                      bool participant, cu_op op)
+{
+	if (case_id > 0)
+		return cu_access_case(c, a, case_id, op);
+	bool organiser = organiser_org > 0 && a->org_id == organiser_org;
+	if (!organiser && !participant)
+		return cu_error_set(CU_ENOTFOUND, "no such meeting");
+	if (op == CU_OP_READ)
+		return 0;
+	if (organiser_org > 0 && !organiser)
+		return cu_error_set(CU_EDENIED, "only the organiser of the meeting may change it");
+	if (role_rank(a->role) < CU_OP_CONTRIBUTE)
+		return cu_error_set(CU_EDENIED, "a user with role %s may not change a meeting",
+		                    a->role);
+	return 0;
+}
+
 int cu_access_jit(cu_core *c, const cu_actor *a, int64_t jit_id, cu_op op)
 {
 	bool visible = false;

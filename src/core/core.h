@@ -67,6 +67,11 @@ int cu_access_jit(cu_core *c, const cu_actor *a, int64_t jit_id, cu_op op);
  * *full tells whether the actor also sees the case. */
 int cu_access_request(cu_core *c, const cu_actor *a, bool *full, int64_t case_id,
                       int64_t issuing_org, int64_t executing_org, cu_op op);
+/* A meeting: a case's as its case; a network event (case_id 0) read by its
+ * organiser and participants, changed by its organiser; a session with its
+ * own list (organiser_org 0) read and changed only by those invited. */
+int cu_access_meeting(cu_core *c, const cu_actor *a, int64_t case_id, int64_t organiser_org,
+                      bool participant, cu_op op);
 /* User administration of organisation org_id. */
 int cu_access_users(const cu_actor *a, int64_t org_id, cu_op op);
 /* Reference data: read by everyone, managed by operator admins. */
@@ -361,10 +366,68 @@ int cu_stats(cu_core *c, const cu_actor *a, json_t **out, int year, int64_t as_o
 int cu_stats_csv(cu_buf *out, const json_t *stats);
 
 /*
+ * Meetings (meetings.c; docs/cooperation.md). in {kind: coordination |
+ * plenary | study_visit | conference | other, case (coordination only),
+ * title, held_on, place, agenda, participants: [org], sessions: [{title,
+ * closed, agenda, participants: [org]}], actions: [{text, org, request,
+ * due_on}]}. A case's meeting is seen by those who see the case; a network
+ * event by its organiser (the actor's organisation) and participants; a
+ * closed session only by the organisations invited to it (a subset of the
+ * meeting's participants).
+ */
+int cu_meeting_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *in);
+int cu_meeting_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id);
+/* {case, kind, limit}: visible meetings, latest first. */
+int cu_meeting_list(cu_core *c, const cu_actor *a, json_t **out, const json_t *filter);
+/* in {outcome, session, actions}: the outcome of the meeting or of one session. */
+int cu_meeting_outcome(cu_core *c, const cu_actor *a, json_t **out, int64_t id,
+                       const json_t *in);
+
+/*
+ * The interview register (interviews.c). in {case, entity, role: victim |
+ * witness, status: planned | held, on, interviewer, authority, request,
+ * record_item, notes}; the interviewing organisation is the actor's.
+ * Planning an interview reports earlier interviews of the same person: in
+ * its case, and in other cases through the entity's hits, of which a case
+ * the actor cannot see reveals only the organisation and the month
+ * ("earlier_interviews").
+ */
+int cu_interview_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *in);
+int cu_interview_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id);
+/* {case, entity, limit}: visible interviews, latest first. */
+int cu_interview_list(cu_core *c, const cu_actor *a, json_t **out, const json_t *filter);
+
+/*
  * The demo scenario of domain.md: demo users (password "demo"), the three
  * cases and their JITs. extra_cases generated cases are added for load tests.
  */
 int cu_demo_load(cu_core *c, int extra_cases);
+
+/*
+ * Action days (actiondays.c; docs/cooperation.md). A plan is {case, title,
+ * day, timezones: {country: IANA zone}, notes, actions: [action]}; an
+ * action {kind (arrest, house_search, seizure, witness_interview,
+ * asset_freezing, hearing), country (one of the plan's), org (executing),
+ * entity (of the case), planned_time (HH:MM local), place, description}.
+ * Those who see the case see the day; only the executing organisation posts
+ * an action's updates {status: started|completed|failed, result, evidence:
+ * item id of the case}. Updates are numbered per day (seq 1, 2, ...).
+ */
+int cu_actionday_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *in);
+int cu_actionday_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id);
+/* Days of cases the actor sees (case_ref: of that case only), newest first. */
+int cu_actionday_list(cu_core *c, const cu_actor *a, json_t **out, const char *case_ref);
+int cu_actionday_action_add(cu_core *c, const cu_actor *a, json_t **out, int64_t day_id,
+                            const json_t *in);
+/* *out: the update as streamed {seq, action_id, kind, country, org, ..., action_day_id}. */
+int cu_action_update(cu_core *c, const cu_actor *a, json_t **out, int64_t action_id,
+                     const json_t *in);
+/* Updates with seq > after, in order, at most limit (need-to-know checked). */
+int cu_actionday_updates(cu_core *c, const cu_actor *a, json_t **out, int64_t day_id,
+                         int64_t after, int limit);
+/* The same without an actor: for a stream whose reader was checked when it opened. */
+int cu_actionday_since(cu_core *c, json_t **out, int64_t day_id, int64_t after, int limit);
+int cu_actionday_last_seq(cu_core *c, int64_t *out, int64_t day_id);
 
 /* Records one event (core-internal helpers use it; exposed for tests). */
 int cu_core_event(cu_core *c, const cu_actor *a, const char *action, const char *object_type,

@@ -86,6 +86,8 @@ static int create_jit(cu_core *c, const char *user, const char *json, int64_t *i
 
 static int evidence(cu_core *c, int64_t c1, int64_t c2, int64_t c3);
 static int cooperation(cu_core *c, int64_t c1);
+static int action_days(cu_core *c, int64_t c1);
+static int meetings_and_interviews(cu_core *c, int64_t c1, int64_t c3);
 static int entities(cu_core *c, int64_t c1, int64_t c3);
 static int add_item(cu_core *c, const char *user, int64_t case_id, const char *meta,
                     const void *data, size_t len, int64_t *id);
@@ -157,7 +159,11 @@ static int scenario(cu_core *c)
 		return r;
 	if ((r = entities(c, c1, c3)) != 0)
 		return r;
-	return cooperation(c, c1);
+	if ((r = cooperation(c, c1)) != 0)
+		return r;
+	if ((r = action_days(c, c1)) != 0)
+		return r;
+	return meetings_and_interviews(c, c1, c3);
 }
 
 static int add_entity(cu_core *c, const char *user, int64_t case_id, const char *json)
@@ -531,4 +537,241 @@ static int cooperation(cu_core *c, int64_t c1)
 	                      "2026-04-20")) != 0)
 		return r;
 	return demo_steps(c, ext, ext_steps, sizeof(ext_steps) / sizeof(ext_steps[0]));
+}
+
+/* ---- meetings and interviews (docs/cooperation.md) --------------------------- */
+
+static int demo_call(cu_core *c, const char *user, const char *json, json_t **out,
+                     int (*fn)(cu_core *, const cu_actor *, json_t **, const json_t *))
+{
+	cu_actor a;
+	json_t *in = json_loads(json, 0, NULL);
+	int r;
+	*out = NULL;
+	if (!in)
+		return cu_error_set(CU_EINVALID, "demo: bad JSON");
+	if ((r = as(c, &a, user)) == 0)
+		r = fn(c, &a, out, in);
+	json_decref(in);
+	return r;
+}
+
+/*
+ * The first case's coordination meeting before the action day, its
+ * follow-up actions linked to the requests; a Genocide Network plenary with
+ * a closed session for national authorities and the UN mechanisms; a witness
+ * of the Yezidi case heard by FR in 2024 and, as the same (made-up) person
+ * in a German case, an interview DE plans: custodia reports the earlier one
+ * without disclosing the Yezidi case to DE.
+ */
+static int meetings_and_interviews(cu_core *c, int64_t c1, int64_t c3)
+{
+	cu_request_filter rf = {.case_id = c1, .limit = 10};
+	json_t *ids = NULL, *out = NULL, *items = NULL, *v;
+	int64_t de = 0, w3 = 0, wde = 0, record = 0;
+	char buf[2048];
+	size_t i;
+	int r;
+	/* Newest first: the extradition, the MLA requests to ME and RS, the warrant. */
+	if ((r = cu_store_request_ids(c->store, &ids, &rf)) != 0)
+		return r;
+	long long ext = json_integer_value(json_array_get(ids, 0)),
+	          mla_me = json_integer_value(json_array_get(ids, 1)),
+	          mla_rs = json_integer_value(json_array_get(ids, 2)),
+	          iaw = json_integer_value(json_array_get(ids, 3));
+	json_decref(ids);
+	(void)ext;
+	snprintf(buf, sizeof(buf),
+	    "{\"kind\":\"coordination\",\"case\":\"%lld\",\"title\":\"Coordination meeting on the"
+	    " arrest of the Swedish high-value target\",\"held_on\":\"2026-03-25\","
+	    "\"place\":\"The Hague\",\"participants\":[\"RS\",\"ME\",\"INTERPOL\"],"
+	    "\"agenda\":\"Location of the suspect; execution of the International Arrest Warrant;"
+	    " house searches in Serbia and Montenegro; a common action day\","
+	    "\"actions\":[{\"text\":\"Arrest the suspect on the action day\",\"org\":\"RS\","
+	    "\"request\":%lld,\"due_on\":\"2026-04-14\"},"
+	    "{\"text\":\"Search the suspect's addresses and seize phones and documents\","
+	    "\"org\":\"RS\",\"request\":%lld,\"due_on\":\"2026-04-14\"},"
+	    "{\"text\":\"Search the group's storage in Montenegro\",\"org\":\"ME\","
+	    "\"request\":%lld,\"due_on\":\"2026-04-14\"}]}",
+	    (long long)c1, iaw, mla_rs, mla_me);
+	if ((r = demo_call(c, "se", buf, &out, cu_meeting_create)) != 0)
+		return r;
+	int64_t m1 = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	json_t *in = json_pack("{s:s}", "outcome", "Common action day agreed for 14 April 2026:"
+	                       " arrest in Serbia, simultaneous house searches in Serbia and"
+	                       " Montenegro; SE to send the extradition request after the arrest.");
+	cu_actor a;
+	if ((r = as(c, &a, "se")) == 0)
+		r = cu_meeting_outcome(c, &a, &out, m1, in);
+	json_decref(in);
+	json_decref(out);
+	if (r)
+		return r;
+	if ((r = demo_call(c, "genocide",
+	    "{\"kind\":\"plenary\",\"title\":\"Genocide Network plenary meeting\","
+	    "\"held_on\":\"2026-05-20\",\"place\":\"The Hague\","
+	    "\"participants\":[\"SE\",\"FR\",\"DE\",\"NL\",\"BE\",\"LT\",\"UA\",\"IIIM\","
+	    "\"UNITAD\",\"ICC\",\"EUROPOL\",\"EJN\"],"
+	    "\"agenda\":\"Cumulative prosecution; digital evidence of core international crimes\","
+	    "\"sessions\":[{\"title\":\"Open session: digital evidence\","
+	    "\"agenda\":\"Open-source material and its provenance in court\"},"
+	    "{\"title\":\"Closed session: ongoing investigations\",\"closed\":true,"
+	    "\"agenda\":\"Exchange on ongoing investigations into ISIL crimes against Yezidis\","
+	    "\"participants\":[\"SE\",\"FR\",\"DE\",\"NL\",\"BE\",\"LT\",\"UA\",\"IIIM\","
+	    "\"UNITAD\"]}]}", &out, cu_meeting_create)) != 0)
+		return r;
+	json_decref(out);
+	/* The witness: heard by FR in the Yezidi case, with the hearing record. */
+	if ((r = cu_store_item_list(c->store, &items, c3, 0, "9999-12-31")) != 0)
+		return r;
+	json_array_foreach(items, i, v)
+		if (!strcmp(cu_json_str(v, "kind"), "testimony") &&
+		    strstr(cu_json_str(v, "title"), "T-12"))
+			record = json_integer_value(json_object_get(v, "id"));
+	json_decref(items);
+	snprintf(buf, sizeof(buf), "{\"kind\":\"person\",\"names\":[\"Hala Khidir Rasho\"],"
+	         "\"born\":\"1996-03\",\"nationalities\":[\"IQ\"],\"gender\":\"female\","
+	         "\"notes\":\"Witness T-12\"}");
+	in = json_loads(buf, 0, NULL);
+	if ((r = as(c, &a, "fr")) == 0 && (r = cu_entity_create(c, &a, &out, c3, in)) == 0)
+		w3 = json_integer_value(json_object_get(out, "id"));
+	json_decref(in);
+	json_decref(out);
+	if (r)
+		return r;
+	snprintf(buf, sizeof(buf), "{\"case\":\"%lld\",\"entity\":%lld,\"role\":\"witness\","
+	         "\"status\":\"held\",\"on\":\"2024-02-20\",\"interviewer\":\"OPJ C. Martin\","
+	         "\"authority\":\"Investigating judge, Paris judicial court (pole crimes contre"
+	         " l'humanite)\",\"record_item\":%lld}", (long long)c3, (long long)w3,
+	         (long long)record);
+	if ((r = demo_call(c, "fr", buf, &out, cu_interview_create)) != 0)
+		return r;
+	json_decref(out);
+	/* The same woman, spelt otherwise, in a German case DE alone sees. */
+	if ((r = create_case(c, "de",
+	    "{\"title\":\"Enslavement of Yezidi women by a returned ISIL member\","
+	    "\"crime_types\":[\"core_international_crimes\",\"terrorism\"],"
+	    "\"opened_on\":\"2025-09-15\",\"national_ref\":\"3 BJs 412/25-2\"}", &de)) != 0)
+		return r;
+	in = json_loads("{\"kind\":\"person\",\"names\":[\"Hala Khider Rasho\"],"
+	                "\"born\":\"1996\",\"nationalities\":[\"IQ\"],\"gender\":\"female\"}",
+	                0, NULL);
+	if ((r = as(c, &a, "de")) == 0 && (r = cu_entity_create(c, &a, &out, de, in)) == 0)
+		wde = json_integer_value(json_object_get(out, "id"));
+	json_decref(in);
+	json_decref(out);
+	if (r)
+		return r;
+	char today[11], later[11];
+	cu_date_today(today);
+	cu_date_add(later, today, 21);
+	snprintf(buf, sizeof(buf), "{\"case\":\"%lld\",\"entity\":%lld,\"role\":\"victim\","
+	         "\"status\":\"planned\",\"on\":\"%s\",\"authority\":\"Federal Public"
+	         " Prosecutor General (Generalbundesanwalt)\"}", (long long)de, (long long)wde, later);
+	if ((r = demo_call(c, "de", buf, &out, cu_interview_create)) != 0)
+		return r;
+	json_decref(out);
+	return 0;
+}
+
+/* ---- action days of the first case (docs/cooperation.md) -------------------- */
+
+/* A day's actions from a JSON text; *ids receives the action ids in order. */
+static int demo_day(cu_core *c, const char *json, int64_t *ids, size_t n)
+{
+	json_t *in = json_loads(json, 0, NULL), *out = NULL;
+	cu_actor a;
+	int r = in ? as(c, &a, "se") : cu_error_set(CU_EINVALID, "demo action day");
+	if (r == 0 && (r = cu_actionday_create(c, &a, &out, in)) == 0)
+		for (size_t i = 0; i < n; i++)
+			ids[i] = json_integer_value(json_object_get(json_array_get(
+			         json_object_get(out, "actions"), i), "id"));
+	json_decref(in);
+	json_decref(out);
+	return r;
+}
+
+static int demo_update(cu_core *c, const char *user, int64_t action, const char *status,
+                       const char *result, int64_t evidence)
+{
+	json_t *in = json_pack("{s:s,s:s?}", "status", status, "result", result), *out = NULL;
+	cu_actor a;
+	int r;
+	if (evidence)
+		json_object_set_new(in, "evidence", json_integer(evidence));
+	if ((r = as(c, &a, user)) == 0)
+		r = cu_action_update(c, &a, &out, action, in);
+	json_decref(in);
+	json_decref(out);
+	return r;
+}
+
+/*
+ * The action day of 14 April 2026 (domain.md): Serbia arrests the suspect
+ * and searches his house, Montenegro searches the group's storage; the
+ * seizure report is linked to the Belgrade search. And a day planned for
+ * today, for a demo user to run live (post updates as "rs" and "me").
+ */
+static int action_days(cu_core *c, int64_t c1)
+{
+	json_t *ents = NULL, *items = NULL, *v;
+	int64_t subject, lorry, report = 0, done[4] = {0}, live[4] = {0};
+	char today[11], buf[2048];
+	size_t i;
+	int r;
+	cu_date_today(today);
+	if ((r = cu_store_entity_list(c->store, &ents, c1)) != 0)
+		return r;
+	subject = json_integer_value(json_object_get(json_array_get(ents, 0), "id"));
+	lorry = json_integer_value(json_object_get(json_array_get(ents, 2), "id"));
+	json_decref(ents);
+	if ((r = cu_store_item_list(c->store, &items, c1, 0, today)) != 0)
+		return r;
+	json_array_foreach(items, i, v)
+		if (cu_json_str(v, "original_name") &&
+		    !strcmp(cu_json_str(v, "original_name"), "seizure-report-RS-4471.txt"))
+			report = json_integer_value(json_object_get(v, "id"));
+	json_decref(items);
+	snprintf(buf, sizeof(buf),
+	         "{\"case\":\"2026/0001\",\"title\":\"Action day: arrest of the Architect\","
+	         "\"day\":\"2026-04-14\",\"timezones\":{\"RS\":\"Europe/Belgrade\","
+	         "\"ME\":\"Europe/Podgorica\",\"SE\":\"Europe/Stockholm\"},"
+	         "\"notes\":\"Coordination centre staffed by the Swedish desk\",\"actions\":["
+	         "{\"kind\":\"arrest\",\"country\":\"RS\",\"org\":\"RS\",\"entity\":%lld,"
+	         "\"planned_time\":\"06:00\",\"place\":\"Belgrade\","
+	         "\"description\":\"Arrest on the International Arrest Warrant\"},"
+	         "{\"kind\":\"house_search\",\"country\":\"RS\",\"org\":\"RS\",\"entity\":%lld,"
+	         "\"planned_time\":\"06:00\",\"place\":\"Belgrade, the suspect's home\"},"
+	         "{\"kind\":\"house_search\",\"country\":\"ME\",\"org\":\"ME\","
+	         "\"planned_time\":\"06:30\",\"place\":\"Bar, the group's storage\"},"
+	         "{\"kind\":\"witness_interview\",\"country\":\"SE\",\"org\":\"SE\","
+	         "\"planned_time\":\"09:00\",\"place\":\"Stockholm\"}]}",
+	         (long long)subject, (long long)subject);
+	if ((r = demo_day(c, buf, done, 4)) != 0 ||
+	    (r = demo_update(c, "rs", done[0], "started", NULL, 0)) != 0 ||
+	    (r = demo_update(c, "rs", done[1], "started", NULL, 0)) != 0 ||
+	    (r = demo_update(c, "me", done[2], "started", NULL, 0)) != 0 ||
+	    (r = demo_update(c, "rs", done[0], "completed", "arrested", 0)) != 0 ||
+	    (r = demo_update(c, "rs", done[1], "completed", "3 phones, 2 laptops and documents "
+	                     "seized (bags RS-4471 to RS-4476)", report)) != 0 ||
+	    (r = demo_update(c, "me", done[2], "completed", "storage searched: 2 firearms and "
+	                     "ledgers seized", 0)) != 0 ||
+	    (r = demo_update(c, "se", done[3], "completed", "witness W-1 heard again", 0)) != 0)
+		return r;
+	snprintf(buf, sizeof(buf),
+	         "{\"case\":\"2026/0001\",\"title\":\"Follow-up action day (live demo)\","
+	         "\"day\":\"%s\",\"timezones\":{\"RS\":\"Europe/Belgrade\","
+	         "\"ME\":\"Europe/Podgorica\",\"SE\":\"Europe/Stockholm\"},\"actions\":["
+	         "{\"kind\":\"house_search\",\"country\":\"RS\",\"org\":\"RS\","
+	         "\"planned_time\":\"06:00\",\"place\":\"Novi Sad, a second address\"},"
+	         "{\"kind\":\"asset_freezing\",\"country\":\"ME\",\"org\":\"ME\","
+	         "\"planned_time\":\"09:00\",\"description\":\"Bank accounts of the storage "
+	         "company\"},"
+	         "{\"kind\":\"seizure\",\"country\":\"SE\",\"org\":\"SE\",\"entity\":%lld,"
+	         "\"planned_time\":\"07:00\",\"place\":\"Malmo harbour\"},"
+	         "{\"kind\":\"hearing\",\"country\":\"RS\",\"org\":\"RS\",\"entity\":%lld,"
+	         "\"planned_time\":\"14:00\",\"description\":\"Extradition hearing\"}]}",
+	         today, (long long)lorry, (long long)subject);
+	return demo_day(c, buf, live, 4);
 }

@@ -106,6 +106,7 @@ int cu_stats(cu_core *c, const cu_actor *a, json_t **out, int year, int64_t as_o
 	                         "by_kind_and_status");
 	json_t *dls = json_pack("{s:i,s:i,s:i,s:i,s:{}}", "met", 0, "missed", 0, "open", 0,
 	                        "cancelled", 0, "by_article");
+	json_t *meets = json_pack("{s:i,s:{}}", "coordination", 0, "by_kind");
 	char y[5], day[11];
 	int64_t size = 0;
 	size_t i, k;
@@ -187,6 +188,24 @@ int cu_stats(cu_core *c, const cu_actor *a, json_t **out, int year, int64_t as_o
 		json_decref(docs);
 		docs = NULL;
 	}
+	/* Meetings held in the year: coordination meetings, and every kind. */
+	if (r == 0 && (r = cu_store_snapshot_docs(c->store, &docs, size, "meeting", "kind")) == 0) {
+		json_array_foreach(docs, i, d) {
+			bool part = false;
+			json_array_foreach(json_object_get(d, "participants"), k, v)
+				part = part || jint(v, "org_id") == a->org_id;
+			if (!in_year(cu_json_str(d, "held_on"), y) ||
+			    (!hub && cu_access_meeting(c, a, jint(d, "case_id"),
+			                               jint(d, "organiser_org_id"), part, CU_OP_READ) != 0))
+				continue;
+			if (!strcmp(cu_json_str(d, "kind"), "coordination"))
+				json_object_set_new(meets, "coordination",
+				                    json_integer(jint(meets, "coordination") + 1));
+			bump(json_object_get(meets, "by_kind"), cu_json_str(d, "kind"));
+		}
+		json_decref(docs);
+		docs = NULL;
+	}
 	cu_store_read_end(c->store);
 	if (r)
 		goto out;
@@ -194,6 +213,8 @@ int cu_stats(cu_core *c, const cu_actor *a, json_t **out, int year, int64_t as_o
 	snprintf(scope, sizeof(scope), hub ? "hub" : "organisation %s", a->org);
 	*out = json_pack("{s:i,s:s,s:O,s:O,s:O,s:O,s:O}", "year", year, "scope", scope, "snapshot",
 	                 snap, "cases", cases, "jits", jits, "requests", reqs, "deadlines", dls);
+	if (*out)
+		json_object_set(*out, "meetings", meets);
 out:
 	json_decref(snap);
 	json_decref(orgs);
@@ -201,6 +222,7 @@ out:
 	json_decref(jits);
 	json_decref(reqs);
 	json_decref(dls);
+	json_decref(meets);
 	return r;
 }
 
@@ -260,7 +282,7 @@ int cu_stats_csv(cu_buf *b, const json_t *s)
 {
 	int year = (int)jint(s, "year");
 	const json_t *snap = json_object_get(s, "snapshot"), *cp = json_object_get(snap, "checkpoint");
-	const char *sections[] = {"cases", "jits", "requests", "deadlines"};
+	const char *sections[] = {"cases", "jits", "requests", "deadlines", "meetings"};
 	int r = cu_buf_puts(b, "year,metric,key,value\n");
 	if (r == 0)
 		r = csv_row(b, year, "scope", NULL, json_object_get(s, "scope"));

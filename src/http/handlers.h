@@ -98,5 +98,21 @@ int h_request_deadline(cu_req *rq);
 int h_deadlines_due(cu_req *rq);
 int h_deadline_rules(cu_req *rq);
 int h_stats(cu_req *rq);
+/* meet.c */
+int h_meeting_list(cu_req *rq);
+int h_meeting_create(cu_req *rq);
+int h_meeting_get(cu_req *rq);
+int h_meeting_outcome(cu_req *rq);
+int h_interview_list(cu_req *rq);
+int h_interview_create(cu_req *rq);
+int h_interview_get(cu_req *rq);
+/* action.c */
+int h_actionday_list(cu_req *rq);
+int h_actionday_create(cu_req *rq);
+int h_actionday_get(cu_req *rq);
+int h_actionday_action_add(cu_req *rq);
+int h_actionday_updates(cu_req *rq);
+int h_actionday_stream(cu_req *rq);
+int h_action_update(cu_req *rq);
 
 #endif

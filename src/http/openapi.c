@@ -68,6 +68,91 @@ static const char components[] = J({
 			"cases": {"type": "array"}, "extensions": {"type": "array"}}}}
 });
 
+/* Action days and their updates (docs/cooperation.md). */
+static const char action_schemas[] = J({
+		"ActionIn": {"type": "object", "additionalProperties": false,
+			"required": ["kind", "country", "org", "planned_time"],
+			"properties": {"kind": {"enum": ["arrest", "house_search", "seizure",
+				"witness_interview", "asset_freezing", "hearing"]},
+			"country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+			"org": {"type": "string"}, "entity": {"type": "integer"},
+			"planned_time": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
+			"place": {"type": "string"}, "description": {"type": "string"}}},
+		"ActionDayIn": {"type": "object", "additionalProperties": false,
+			"required": ["case", "title", "day", "timezones"],
+			"properties": {"case": {"type": "string"}, "title": {"type": "string"},
+			"day": {"type": "string", "format": "date"},
+			"timezones": {"type": "object", "additionalProperties": {"type": "string"}},
+			"notes": {"type": "string"},
+			"actions": {"type": "array", "items": {"$ref": "#/components/schemas/ActionIn"}}}},
+		"Action": {"type": "object", "properties": {"id": {"type": "integer"},
+			"kind": {"type": "string"}, "country": {"type": "string"},
+			"org": {"type": "string"}, "entity_id": {"type": ["integer", "null"]},
+			"entity": {"type": ["string", "null"]}, "planned_time": {"type": "string"},
+			"status": {"enum": ["planned", "started", "completed", "failed"]},
+			"result": {"type": ["string", "null"]}, "last_seq": {"type": ["integer", "null"]},
+			"updated_at": {"type": ["string", "null"]}}},
+		"ActionDay": {"type": "object", "properties": {"id": {"type": "integer"},
+			"case_id": {"type": "integer"}, "case_reference": {"type": "string"},
+			"title": {"type": "string"}, "day": {"type": "string"},
+			"timezones": {"type": "object"}, "last_seq": {"type": "integer"},
+			"actions": {"type": "array", "items": {"$ref": "#/components/schemas/Action"}}}},
+		"ActionUpdate": {"type": "object", "properties": {"seq": {"type": "integer"},
+			"action_id": {"type": "integer"}, "kind": {"type": "string"},
+			"country": {"type": "string"}, "org": {"type": "string"},
+			"status": {"enum": ["started", "completed", "failed"]},
+			"result": {"type": ["string", "null"]},
+			"evidence_id": {"type": ["integer", "null"]}, "by": {"type": "string"},
+			"at": {"type": "string"}}},
+		"ActionUpdates": {"type": "array",
+			"items": {"$ref": "#/components/schemas/ActionUpdate"}}
+});
+
+/* Meetings and the interview register (docs/cooperation.md). */
+static const char meet_schemas[] = J({
+		"MeetingAction": {"type": "object", "additionalProperties": false,
+			"required": ["text"], "properties": {"text": {"type": "string"},
+			"org": {"type": "string"}, "request": {"type": "integer"},
+			"due_on": {"type": "string", "format": "date"}}},
+		"MeetingIn": {"type": "object", "additionalProperties": false,
+			"required": ["kind", "title", "held_on"],
+			"properties": {"kind": {"enum": ["coordination", "plenary", "study_visit",
+				"conference", "other"]}, "case": {"type": "string"},
+			"title": {"type": "string"}, "held_on": {"type": "string", "format": "date"},
+			"place": {"type": "string"}, "agenda": {"type": "string"},
+			"participants": {"type": "array", "items": {"type": "string"}},
+			"sessions": {"type": "array", "items": {"type": "object",
+				"additionalProperties": false, "required": ["title"],
+				"properties": {"title": {"type": "string"}, "closed": {"type": "boolean"},
+				"agenda": {"type": "string"},
+				"participants": {"type": "array", "items": {"type": "string"}}}}},
+			"actions": {"type": "array",
+				"items": {"$ref": "#/components/schemas/MeetingAction"}}}},
+		"Meeting": {"type": "object", "properties": {"id": {"type": "integer"},
+			"kind": {"type": "string"}, "case_id": {"type": ["integer", "null"]},
+			"case_reference": {"type": ["string", "null"]}, "title": {"type": "string"},
+			"held_on": {"type": "string"}, "organiser": {"type": "string"},
+			"agenda": {"type": ["string", "null"]}, "outcome": {"type": ["string", "null"]},
+			"participants": {"type": "array"}, "sessions": {"type": "array"},
+			"actions": {"type": "array"}}},
+		"MeetingList": {"type": "array", "items": {"$ref": "#/components/schemas/Meeting"}},
+		"InterviewIn": {"type": "object", "additionalProperties": false,
+			"required": ["case", "entity", "role", "on"],
+			"properties": {"case": {"type": "string"}, "entity": {"type": "integer"},
+			"role": {"enum": ["victim", "witness"]}, "status": {"enum": ["planned", "held"]},
+			"on": {"type": "string", "format": "date"}, "interviewer": {"type": "string"},
+			"authority": {"type": "string"}, "request": {"type": "integer"},
+			"record_item": {"type": "integer"}, "notes": {"type": "string"}}},
+		"Interview": {"type": "object", "properties": {"id": {"type": "integer"},
+			"case_reference": {"type": "string"}, "entity_id": {"type": "integer"},
+			"role": {"type": "string"}, "status": {"type": "string"}, "on": {"type": "string"},
+			"org": {"type": "string"}, "earlier_interviews": {"type": "array",
+				"items": {"type": "object", "properties": {"visible": {"type": "boolean"},
+				"org": {"type": "string"}, "month": {"type": "string"},
+				"via": {"type": "string"}}}}}},
+		"InterviewList": {"type": "array", "items": {"$ref": "#/components/schemas/Interview"}}
+});
+
 /* Cooperation requests, deadlines and statistics (docs/cooperation.md). */
 static const char coop_schemas[] = J({
 		"RequestIn": {"type": "object", "additionalProperties": false,
@@ -235,6 +320,17 @@ static json_t *operation(const cu_route *rt)
 		                                        "string"));
 		json_object_set(op, "parameters", params);
 		json_decref(bin);
+	} else if (rt->kind == CU_ROUTE_SSE) {
+		/* Server-Sent Events: "id: seq", "event: update", "data: {ActionUpdate}". */
+		json_object_set_new(ok, "content", json_pack("{s:{s:{s:s,s:s}}}", "text/event-stream",
+		                                             "schema", "type", "string", "description",
+		                                             "events \"id: <seq>\\nevent: update\\n"
+		                                             "data: <ActionUpdate JSON>\\n\\n\"; "
+		                                             "comments as heartbeats"));
+		json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:{s:s}}", "name",
+		                                        "Last-Event-ID", "in", "header", "required", 0,
+		                                        "schema", "type", "string"));
+		json_object_set(op, "parameters", params);
 	} else if (rt->kind == CU_ROUTE_TEXT) {
 		const char *type = strstr(rt->path, "/tile/") ? "application/octet-stream" :
 		                   "text/plain";
@@ -283,6 +379,12 @@ static void build(void)
 	json_object_update(json_object_get(comps, "schemas"), more);
 	json_decref(more);
 	more = json_loads(coop_schemas, 0, NULL);
+	json_object_update(json_object_get(comps, "schemas"), more);
+	json_decref(more);
+	more = json_loads(meet_schemas, 0, NULL);
+	json_object_update(json_object_get(comps, "schemas"), more);
+	json_decref(more);
+	more = json_loads(action_schemas, 0, NULL);
 	json_object_update(json_object_get(comps, "schemas"), more);
 	json_decref(more);
 	json_t *doc = json_pack("{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:o}", "openapi", "3.1.0",

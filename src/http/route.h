@@ -32,6 +32,10 @@ typedef struct cu_req {
 		char sha256[65], media_type[128], filename[256];
 		bool partial;
 	} stream;
+	/* CU_ROUTE_SSE: the action day to follow, from the update after `after`. */
+	struct {
+		int64_t day_id, after;
+	} sse;
 } cu_req;
 
 /* A request header's value (NUL-terminated copy), or NULL. */
@@ -57,10 +61,12 @@ typedef struct cu_route {
 	const char *example;       /* an example request body */
 	const char *response;      /* JSON Schema name of the response (components) */
 	int kind;                  /* CU_ROUTE_JSON (0), _RAW (raw request body),
-	                            * _STREAM (content download), _TEXT (text/plain answer) */
+	                            * _STREAM (content download), _TEXT (text/plain answer),
+	                            * _SSE (Server-Sent Events) */
 } cu_route;
 
-enum { CU_ROUTE_JSON = 0, CU_ROUTE_RAW = 1, CU_ROUTE_STREAM = 2, CU_ROUTE_TEXT = 3 };
+enum { CU_ROUTE_JSON = 0, CU_ROUTE_RAW = 1, CU_ROUTE_STREAM = 2, CU_ROUTE_TEXT = 3,
+       CU_ROUTE_SSE = 4 /* text/event-stream of an action day's updates (server.c) */ };
 
 /* The largest chunk of an upload (PUT /api/v1/uploads/{id}). */
 #define CU_UPLOAD_CHUNK_MAX ((size_t)8 << 20)

@@ -36,6 +36,8 @@ struct worker {
 	int fd;
 	cu_core *core;
 	pthread_t tid;
+	h2o_timeout_t sse_poll;  /* the event streams' poll interval */
+	h2o_linklist_t streams;  /* open event streams (struct sse) */
 };
 
 static h2o_globalconf_t config;
@@ -328,6 +330,183 @@ static void start_stream(struct worker *w, h2o_req_t *req, cu_req *rq)
 		download_proceed(&d->super, req);
 }
 
+/*
+ * Server-Sent Events of an action day (docs/http.md). Each open stream
+ * polls the store on its worker's loop every SSE_POLL_MS for updates with a
+ * sequence number above the last it sent, which covers writes made by any
+ * thread or process (an update posted through this thread also polls its
+ * streams at once); a batch goes out in one h2o_send, the next only once
+ * h2o asks for more (proceed), so a slow reader holds one batch at a time
+ * and catches up from the store. A comment line every SSE_HEARTBEAT_MS
+ * keeps idle connections (and proxies) alive. At shutdown every stream ends
+ * with its last batch.
+ */
+#define SSE_POLL_MS 50
+#define SSE_HEARTBEAT_MS 15000
+#define SSE_BATCH 500
+
+struct sse {
+	h2o_generator_t super;
+	struct worker *w;
+	h2o_req_t *req;
+	h2o_timeout_entry_t timer;
+	h2o_linklist_t link;
+	int64_t day_id, last;
+	uint64_t last_sent;
+	cu_buf buf[2]; /* buf[cur] fills up while buf[!cur] is being sent */
+	int cur;
+	bool inflight, more, closing, done;
+};
+
+static void sse_detach(struct sse *s)
+{
+	if (h2o_timeout_is_linked(&s->timer))
+		h2o_timeout_unlink(&s->timer);
+	if (h2o_linklist_is_linked(&s->link))
+		h2o_linklist_unlink(&s->link);
+}
+
+static void sse_dispose(void *p)
+{
+	struct sse *s = p;
+	sse_detach(s);
+	cu_buf_free(&s->buf[0]);
+	cu_buf_free(&s->buf[1]);
+}
+
+/* Appends the updates after s->last to the filling buffer. */
+static void sse_poll(struct sse *s)
+{
+	json_t *rows = NULL, *v;
+	size_t i;
+	cu_buf *b = &s->buf[s->cur];
+	int r = cu_actionday_since(s->w->core, &rows, s->day_id, s->last, SSE_BATCH);
+	if (r) {
+		fprintf(stderr, "custodia: action day %lld stream: %s\n", (long long)s->day_id,
+		        cu_error_message(r));
+		return;
+	}
+	s->more = json_array_size(rows) == SSE_BATCH;
+	json_array_foreach(rows, i, v) {
+		char *text = json_dumps(v, JSON_COMPACT);
+		int64_t seq = json_integer_value(json_object_get(v, "seq"));
+		char head[64];
+		snprintf(head, sizeof(head), "id: %lld\nevent: update\ndata: ", (long long)seq);
+		if (text && cu_buf_puts(b, head) == 0 && cu_buf_puts(b, text) == 0 &&
+		    cu_buf_puts(b, "\n\n") == 0)
+			s->last = seq;
+		free(text);
+	}
+	json_decref(rows);
+	if (b->len == 0 && h2o_now(s->w->loop) - s->last_sent >= SSE_HEARTBEAT_MS)
+		cu_buf_puts(b, ": heartbeat\n\n");
+}
+
+/* Sends what the filling buffer holds (and, closing, ends the response). */
+static void sse_flush(struct sse *s)
+{
+	if (s->inflight || s->done || (s->buf[s->cur].len == 0 && !s->closing))
+		return;
+	cu_buf *b = &s->buf[s->cur];
+	h2o_iovec_t iov = h2o_iovec_init(b->data ? b->data : "", b->len);
+	s->cur = !s->cur;
+	s->buf[s->cur].len = 0;
+	s->inflight = true;
+	s->last_sent = h2o_now(s->w->loop);
+	if (s->closing) {
+		s->done = true;
+		sse_detach(s);
+		h2o_send(s->req, &iov, iov.len ? 1 : 0, H2O_SEND_STATE_FINAL);
+	} else {
+		h2o_send(s->req, &iov, 1, H2O_SEND_STATE_IN_PROGRESS);
+	}
+}
+
+static void sse_on_timer(h2o_timeout_entry_t *e)
+{
+	struct sse *s = H2O_STRUCT_FROM_MEMBER(struct sse, timer, e);
+	if (!s->inflight)
+		sse_poll(s);
+	sse_flush(s);
+	if (!s->done)
+		h2o_timeout_link(s->w->loop, &s->w->sse_poll, &s->timer);
+}
+
+static void sse_proceed(h2o_generator_t *g, h2o_req_t *req)
+{
+	struct sse *s = (struct sse *)g;
+	(void)req;
+	s->inflight = false;
+	if (s->done)
+		return;
+	if (s->more && !s->closing)
+		sse_poll(s); /* catching up: the next batch at once */
+	sse_flush(s);
+}
+
+static void sse_stop(h2o_generator_t *g, h2o_req_t *req)
+{
+	struct sse *s = (struct sse *)g;
+	(void)req;
+	s->done = true; /* the client went away */
+	sse_detach(s);
+}
+
+static void start_sse(struct worker *w, h2o_req_t *req, cu_req *rq)
+{
+	struct sse *s = h2o_mem_alloc_shared(&req->pool, sizeof(*s), sse_dispose);
+	memset(s, 0, sizeof(*s));
+	s->super.proceed = sse_proceed;
+	s->super.stop = sse_stop;
+	s->w = w;
+	s->req = req;
+	s->day_id = rq->sse.day_id;
+	s->last = rq->sse.after;
+	s->timer.cb = sse_on_timer;
+	cu_buf_init(&s->buf[0], 0);
+	cu_buf_init(&s->buf[1], 0);
+	req->res.status = 200;
+	req->res.reason = "OK";
+	add_header(req, "content-type", "text/event-stream; charset=utf-8");
+	add_header(req, "cache-control", "no-store");
+	add_header(req, "x-accel-buffering", "no");
+	h2o_start_response(req, &s->super);
+	if (h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD"))) {
+		s->done = true;
+		h2o_send(req, NULL, 0, H2O_SEND_STATE_FINAL);
+		return;
+	}
+	h2o_linklist_insert(&w->streams, &s->link);
+	/* The reconnection delay, then what the client missed, at once. */
+	cu_buf_puts(&s->buf[s->cur], "retry: 1000\n\n");
+	sse_poll(s);
+	sse_flush(s);
+	h2o_timeout_link(w->loop, &w->sse_poll, &s->timer);
+}
+
+/* An update was just committed on this thread: its streams need not wait for the tick. */
+static void sse_kick(struct worker *w)
+{
+	for (h2o_linklist_t *l = w->streams.next; l != &w->streams; l = l->next) {
+		struct sse *s = H2O_STRUCT_FROM_MEMBER(struct sse, link, l);
+		if (!s->inflight) {
+			sse_poll(s);
+			sse_flush(s);
+		}
+	}
+}
+
+/* Shutdown: every open stream sends what it has and ends. */
+static void sse_close_all(struct worker *w)
+{
+	while (!h2o_linklist_is_empty(&w->streams)) {
+		struct sse *s = H2O_STRUCT_FROM_MEMBER(struct sse, link, w->streams.next);
+		h2o_linklist_unlink(&s->link);
+		s->closing = true;
+		sse_flush(s); /* in flight: proceed() ends it */
+	}
+}
+
 static int on_req(h2o_handler_t *self, h2o_req_t *req)
 {
 	struct worker *w = (struct worker *)req->conn->ctx;
@@ -404,6 +583,12 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		start_stream(w, req, &rq);
 		goto out;
 	}
+	if (rt->kind == CU_ROUTE_SSE) {
+		start_sse(w, req, &rq);
+		goto out;
+	}
+	if (rt->handler == h_action_update)
+		sse_kick(w);
 	if (rq.status == 204) {
 		req->res.status = 204;
 		req->res.reason = reason_of(204);
@@ -510,6 +695,7 @@ static void *run(void *arg)
 	/* Stop accepting, ask connections to close, let queued answers go out. */
 	h2o_socket_read_stop(w->listener);
 	h2o_socket_close(w->listener);
+	sse_close_all(w);
 	h2o_context_request_shutdown(&w->ctx);
 	for (int i = 0; i < 5; i++)
 		h2o_evloop_run(w->loop, 50);
@@ -683,6 +869,8 @@ int cu_http_serve(const cu_server_config *cfg)
 		ws[i].listener = h2o_evloop_socket_create(ws[i].loop, ws[i].fd,
 		                                          H2O_SOCKET_FLAG_DONT_READ);
 		ws[i].listener->data = &ws[i];
+		h2o_timeout_init(ws[i].loop, &ws[i].sse_poll, SSE_POLL_MS);
+		h2o_linklist_init_anchor(&ws[i].streams);
 		h2o_socket_read_start(ws[i].listener, on_accept);
 	}
 	struct sequencer seq = {0};

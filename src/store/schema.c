@@ -478,14 +478,121 @@ static const char *const m7[] = {
 	"CREATE INDEX request_extensions_deadline ON request_extensions(deadline_id);\n",
 	NULL,
 };
-/* 8: meetings and the interview register (issue 6). */
+/*
+ * 8: meetings and the interview register (issue 6, docs/cooperation.md). A
+ * meeting is a case's coordination meeting (case_id set) or an event of a
+ * network or partners (case_id NULL). Its sessions each have their own
+ * participant list: meeting_participants rows with session_id 0 are the
+ * meeting's, others a session's (a closed session is seen only by them).
+ * Follow-up actions may name a request of the meeting's case. An interview
+ * names the entity interviewed, the request it was made under and the
+ * evidence item that holds its record.
+ *
+ *   meetings ──< meeting_sessions
+ *      │ ──< meeting_participants (session_id 0: the meeting)
+ *      └──< meeting_actions >── requests
+ *   interviews >── entities, requests, evidence
+ */
 static const char *const m8[] = {
-	"-- (meetings and interviews)\n",
+	"CREATE TABLE meetings (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('coordination','plenary','study_visit',\n"
+	"    'conference','other')),\n"
+	"  case_id INTEGER REFERENCES cases(id),\n"
+	"  title TEXT NOT NULL,\n"
+	"  held_on TEXT NOT NULL,\n"
+	"  place TEXT,\n"
+	"  organiser_org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
+	"  agenda TEXT,\n"
+	"  outcome TEXT,\n"
+	"  version INTEGER NOT NULL DEFAULT 1,\n"
+	"  created_by TEXT NOT NULL,\n"
+	"  created_at TEXT NOT NULL,\n"
+	"  updated_at TEXT NOT NULL,\n"
+	"  CHECK ((kind = 'coordination') = (case_id IS NOT NULL)));\n"
+	"CREATE INDEX meetings_case ON meetings(case_id) WHERE case_id IS NOT NULL;\n"
+	"CREATE TABLE meeting_sessions (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  meeting_id INTEGER NOT NULL REFERENCES meetings(id),\n"
+	"  title TEXT NOT NULL,\n"
+	"  closed INTEGER NOT NULL DEFAULT 0 CHECK (closed IN (0, 1)),\n"
+	"  agenda TEXT,\n"
+	"  outcome TEXT,\n"
+	"  UNIQUE (meeting_id, title));\n"
+	"CREATE TABLE meeting_participants (\n"
+	"  meeting_id INTEGER NOT NULL REFERENCES meetings(id),\n"
+	"  session_id INTEGER NOT NULL DEFAULT 0,\n"
+	"  org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
+	"  PRIMARY KEY (meeting_id, session_id, org_id)) WITHOUT ROWID;\n"
+	"CREATE INDEX meeting_participants_org ON meeting_participants(org_id, meeting_id);\n"
+	"CREATE TABLE meeting_actions (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  meeting_id INTEGER NOT NULL REFERENCES meetings(id),\n"
+	"  text TEXT NOT NULL CHECK (length(trim(text)) > 0),\n"
+	"  org_id INTEGER REFERENCES orgs(id),\n"
+	"  request_id INTEGER REFERENCES requests(id),\n"
+	"  due_on TEXT);\n"
+	"CREATE INDEX meeting_actions_meeting ON meeting_actions(meeting_id, id);\n"
+	"CREATE TABLE interviews (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),\n"
+	"  entity_id INTEGER NOT NULL REFERENCES entities(id),\n"
+	"  role TEXT NOT NULL CHECK (role IN ('victim','witness')),\n"
+	"  status TEXT NOT NULL CHECK (status IN ('planned','held')),\n"
+	"  on_date TEXT NOT NULL,\n"
+	"  org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
+	"  interviewer TEXT,\n"
+	"  authority TEXT,\n"
+	"  request_id INTEGER REFERENCES requests(id),\n"
+	"  record_item_id INTEGER REFERENCES evidence(id),\n"
+	"  notes TEXT,\n"
+	"  created_by TEXT NOT NULL,\n"
+	"  created_at TEXT NOT NULL);\n"
+	"CREATE INDEX interviews_entity ON interviews(entity_id);\n"
+	"CREATE INDEX interviews_case ON interviews(case_id);\n",
 	NULL,
 };
 /* 9: action days and their updates (issue 6). */
 static const char *const m9[] = {
-	"-- (action days)\n",
+	"CREATE TABLE action_days (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),\n"
+	"  title TEXT NOT NULL,\n"
+	"  day TEXT NOT NULL,\n"
+	"  timezones TEXT NOT NULL,\n"
+	"  notes TEXT,\n"
+	"  last_seq INTEGER NOT NULL DEFAULT 0,\n"
+	"  created_by TEXT NOT NULL,\n"
+	"  created_at TEXT NOT NULL);\n"
+	"CREATE INDEX action_days_case ON action_days(case_id, day);\n"
+	"CREATE TABLE actions (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  action_day_id INTEGER NOT NULL REFERENCES action_days(id),\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('arrest','house_search','seizure',"
+	"'witness_interview','asset_freezing','hearing')),\n"
+	"  country TEXT NOT NULL,\n"
+	"  org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
+	"  entity_id INTEGER REFERENCES entities(id),\n"
+	"  planned_time TEXT NOT NULL,\n"
+	"  place TEXT,\n"
+	"  description TEXT,\n"
+	"  status TEXT NOT NULL DEFAULT 'planned' CHECK (status IN ('planned','started',"
+	"'completed','failed')),\n"
+	"  result TEXT,\n"
+	"  created_at TEXT NOT NULL);\n"
+	"CREATE INDEX actions_day ON actions(action_day_id, id);\n"
+	"CREATE TABLE action_updates (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  action_day_id INTEGER NOT NULL REFERENCES action_days(id),\n"
+	"  seq INTEGER NOT NULL,\n"
+	"  action_id INTEGER NOT NULL REFERENCES actions(id),\n"
+	"  status TEXT NOT NULL CHECK (status IN ('started','completed','failed')),\n"
+	"  result TEXT,\n"
+	"  evidence_id INTEGER REFERENCES evidence(id),\n"
+	"  by_user TEXT NOT NULL,\n"
+	"  at TEXT NOT NULL,\n"
+	"  UNIQUE (action_day_id, seq));\n"
+	"CREATE INDEX action_updates_action ON action_updates(action_id, seq);\n",
 	NULL,
 };
 const char *const *const cu_schema_migrations[] = {m1, m2, m3, m4, m5, m6, m7, m8, m9};

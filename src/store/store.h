@@ -477,4 +477,82 @@ int cu_store_snapshot_docs(cu_store *s, json_t **out, int64_t size, const char *
                            const char *key);
 int cu_store_snapshot_day(cu_store *s, char day[11], int64_t size);
 
+/*
+ * Action days (sqlite_action.c, docs/cooperation.md). A day document: {id,
+ * case_id, case_reference, title, day, timezones: {country: zone}, notes,
+ * last_seq, created_by, created_at, actions: [action]}; an action: {id,
+ * action_day_id, kind, country, org, org_id, entity_id, entity,
+ * planned_time, place, description, status, result, last_seq, updated_at}.
+ * Updates are numbered 1, 2, ... per day (seq) in the writing transaction.
+ */
+int cu_store_actionday_insert(cu_store *s, int64_t *out_id, int64_t case_id, const char *title,
+                              const char *day, const char *timezones, const char *notes,
+                              const char *by, const char *at);
+int cu_store_actionday_get(cu_store *s, json_t **out, int64_t id);
+/* [{id, case_id, case_reference, title, day, last_seq, actions}] of cases
+ * org_id sees (0: all), of one case (case_id > 0) or all. */
+int cu_store_actionday_list(cu_store *s, json_t **out, int64_t org_id, int64_t case_id);
+/* Input: {action_day_id, kind, country, org_id, entity_id, planned_time,
+ * place, description, created_at}. */
+int cu_store_action_insert(cu_store *s, int64_t *out_id, const json_t *action);
+/* An action document with the case_id of its day. */
+int cu_store_action_get(cu_store *s, json_t **out, int64_t id);
+/* Numbers the day's next update (*seq), records it, sets the action's status. */
+int cu_store_action_update_add(cu_store *s, int64_t *seq, int64_t day_id, int64_t action_id,
+                               const char *status, const char *result, int64_t evidence_id,
+                               const char *by, const char *at);
+/* [{seq, action_id, kind, country, org, entity_id, entity, status, result,
+ * evidence_id, by, at}] of a day with seq > after, in order, at most limit. */
+int cu_store_action_updates(cu_store *s, json_t **out, int64_t day_id, int64_t after, int limit);
+int cu_store_actionday_last_seq(cu_store *s, int64_t *out, int64_t day_id);
+
+/*
+ * Meetings and interviews (sqlite_meet.c, docs/cooperation.md). Meeting
+ * input fields: kind, case_id (0: a network event), title, held_on, place,
+ * organiser_org_id, agenda, created_by, created_at. Output document: {id,
+ * kind, case_id, case_reference, title, held_on, place, organiser,
+ * organiser_org_id, agenda, outcome, version, created_by, created_at,
+ * updated_at, participants: [{org, org_id}], sessions: [{id, title, closed,
+ * agenda, outcome, participants: [{org, org_id}]}], actions: [{id, text,
+ * org, request_id, due_on}]}. session_id 0 names the meeting itself.
+ */
+int cu_store_meeting_insert(cu_store *s, int64_t *out_id, const json_t *m);
+int cu_store_meeting_session_insert(cu_store *s, int64_t *out_id, int64_t meeting_id,
+                                    const char *title, bool closed, const char *agenda);
+int cu_store_meeting_participant_add(cu_store *s, int64_t meeting_id, int64_t session_id,
+                                     int64_t org_id);
+/* org_id, request_id: 0 for none. */
+int cu_store_meeting_action_add(cu_store *s, int64_t *out_id, int64_t meeting_id,
+                                const char *text, int64_t org_id, int64_t request_id,
+                                const char *due_on);
+/* The outcome of the meeting (session_id 0) or of one of its sessions; the
+ * meeting's version goes up by one either way. */
+int cu_store_meeting_outcome(cu_store *s, int64_t meeting_id, int64_t session_id,
+                             const char *outcome, const char *at);
+int cu_store_meeting_get(cu_store *s, json_t **out, int64_t id);
+typedef struct cu_meeting_filter {
+	int64_t org_id;   /* meetings of cases it sees, events it organises or attends (0: all) */
+	int64_t case_id;  /* 0: any */
+	const char *kind; /* NULL: any */
+	int limit;
+} cu_meeting_filter;
+/* The ids of matching meetings, latest first, as a JSON array. */
+int cu_store_meeting_ids(cu_store *s, json_t **out, const cu_meeting_filter *f);
+/*
+ * Interview input fields: case_id, entity_id, role, status, on, org_id,
+ * interviewer, authority, request_id, record_item_id, notes, created_by,
+ * created_at. Output document: {id, case_id, case_reference, entity_id,
+ * entity_kind, entity_label, role, status, on, org, org_id, interviewer,
+ * authority, request_id, record_item_id, record_title, notes, created_by,
+ * created_at}.
+ */
+int cu_store_interview_insert(cu_store *s, int64_t *out_id, const json_t *iv);
+int cu_store_interview_get(cu_store *s, json_t **out, int64_t id);
+/* Ids of interviews of cases org_id sees (0: all), of a case and/or an
+ * entity (0: any), latest first. */
+int cu_store_interview_ids(cu_store *s, json_t **out, int64_t org_id, int64_t case_id,
+                           int64_t entity_id, int limit);
+/* Every interview of an entity (documents as above), earliest first. */
+int cu_store_interviews_of_entity(cu_store *s, json_t **out, int64_t entity_id);
+
 #endif

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "harness.h"
+#include "sse.h"
 #include "http/route.h"
 
 static json_t *doc;
@@ -328,6 +329,24 @@ static int64_t fresh_request(const char *path)
 	return id;
 }
 
+/* An action day of the first demo case with one RS action: its id; *action that action. */
+static int64_t fresh_actionday(int64_t *action)
+{
+	long st = 0;
+	json_t *out = NULL;
+	api_request("POST", "/api/v1/actiondays", tok_se, "{\"case\":\"2026/0001\",\"title\":"
+	            "\"Coverage day\",\"day\":\"2026-12-01\",\"timezones\":{\"RS\":"
+	            "\"Europe/Belgrade\"},\"actions\":[{\"kind\":\"arrest\",\"country\":\"RS\","
+	            "\"org\":\"RS\",\"planned_time\":\"06:00\"}]}", &st, &out);
+	assert_int_equal(st, 201);
+	if (action)
+		*action = json_integer_value(json_object_get(json_array_get(json_object_get(out,
+		          "actions"), 0), "id"));
+	int64_t id = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	return id;
+}
+
 static bool fill(call *cl, const char *method, const char *path)
 {
 	char *out = cl->url;
@@ -379,6 +398,21 @@ static bool fill(call *cl, const char *method, const char *path)
 			         (long long)fresh_hit(strstr(path, "/access-requests") != NULL));
 		} else if (!strncmp(p, "{id}", len) && !strncmp(path, "/api/v1/requests/", 17)) {
 			snprintf(val, sizeof(val), "%lld", (long long)fresh_request(path));
+		} else if (!strncmp(p, "{id}", len) && !strncmp(path, "/api/v1/actiondays/", 19)) {
+			snprintf(val, sizeof(val), "%lld", (long long)fresh_actionday(NULL));
+		} else if (!strncmp(p, "{id}", len) && !strncmp(path, "/api/v1/actions/", 16)) {
+			int64_t action = 0;
+			fresh_actionday(&action);
+			snprintf(val, sizeof(val), "%lld", (long long)action);
+		} else if (!strncmp(p, "{id}", len) && !strncmp(path, "/api/v1/meetings/", 17)) {
+			char body[160];
+			snprintf(body, sizeof(body), "{\"kind\":\"coordination\",\"case\":\"%lld\","
+			         "\"title\":\"Coverage meeting\",\"held_on\":\"2026-05-06\"}",
+			         (long long)fresh_case());
+			snprintf(val, sizeof(val), "%lld",
+			         (long long)post_id(tok_se, "/api/v1/meetings", body, 201, "id"));
+		} else if (!strncmp(p, "{id}", len) && !strncmp(path, "/api/v1/interviews/", 19)) {
+			snprintf(val, sizeof(val), "1"); /* FR's interview in the Yezidi case (se sees it) */
 		} else if (!strncmp(p, "{id}", len) && !strncmp(path, "/api/v1/jobs/", 13)) {
 			snprintf(val, sizeof(val), "1"); /* the extraction of se's first demo item */
 		} else if (!strncmp(p, "{code}", len)) {
@@ -421,6 +455,17 @@ static bool fill(call *cl, const char *method, const char *path)
 		cl->raw = true;
 	} else if (!strcmp(method, "post") && !strcmp(path, "/api/v1/ledger/cosignatures")) {
 		cl->body = cosignature();
+	} else if (!strcmp(method, "post") && !strcmp(path, "/api/v1/interviews")) {
+		/* The example's entity is a demo id: plan an interview of a fresh one. */
+		int64_t cid = fresh_case();
+		char p[96], body[256];
+		snprintf(p, sizeof(p), "/api/v1/cases/%lld/entities", (long long)cid);
+		int64_t ent = post_id(tok_se, p, "{\"kind\":\"person\",\"names\":[\"Ana Coverage\"]}",
+		                      201, "id");
+		snprintf(body, sizeof(body), "{\"case\":\"%lld\",\"entity\":%lld,\"role\":"
+		         "\"witness\",\"status\":\"planned\",\"on\":\"2026-12-01\"}", (long long)cid,
+		         (long long)ent);
+		cl->body = strdup(body);
 	} else if (!strcmp(method, "post") && !strcmp(path, "/api/v1/grants")) {
 		/* The example names a demo case se does not see: share one of se's items. */
 		int64_t cid, item = fresh_item(&cid);
@@ -444,6 +489,8 @@ static const char *caller(const char *method, const char *path, const json_t *op
 		return tok_admin;
 	if (!strcmp(path, "/api/v1/users"))
 		return tok_seadmin;
+	if (!strncmp(path, "/api/v1/actions/", 16))
+		return tok_rs; /* the executing organisation posts an action's updates */
 	if ((!strcmp(path, "/api/v1/match/threshold") && !strcmp(method, "put")) ||
 	    !strcmp(path, "/api/v1/search/reindex"))
 		return tok_admin;
@@ -505,6 +552,22 @@ static void test_api_openapi__every_operation_answers(void **state)
 			char *body = cl.body ? cl.body :
 			             example ? json_dumps(example, JSON_COMPACT | JSON_ENCODE_ANY) :
 			             media ? strdup("{}") : NULL;
+			if (rt->kind == CU_ROUTE_SSE) {
+				/* An event stream never ends: its headers and first bytes, then close. */
+				api_sse sse;
+				called++;
+				if (api_sse_open(&sse, cl.url, caller(method, path, op), NULL) != 0 ||
+				    (api_sse_wait(&sse, 1, 500), sse.status != 200) ||
+				    !strstr(sse.content_type, "text/event-stream") || !sse.raw ||
+				    !strstr(sse.raw, "retry:")) {
+					fprintf(stderr, "%s %s: not an event stream (%ld %s)\n", m, cl.url,
+					        sse.status, sse.content_type);
+					failures++;
+				}
+				api_sse_close(&sse);
+				free(body);
+				continue;
+			}
 			api_resp r;
 			api_req rq = {.method = m, .path = cl.url, .token = caller(method, path, op),
 			              .body = body, .content_type = cl.type};

@@ -258,6 +258,38 @@ static void test_access_jit__members_change_visible_reads(void **state)
 	assert_int_equal(cu_access_jit(f->c, &fr, jit, CU_OP_READ), CU_ENOTFOUND);
 }
 
+/* Meetings: a case's as its case; a network event by its list; a closed session by its own. */
+static void test_access_meeting__case_event_session(void **state)
+{
+	fixture *f = *state;
+	cu_actor a, org, part, obs, fr;
+	for (int r = 0; r < NREL; r++)
+		for (int k = 0; k < NROLE; k++)
+			for (int op = CU_OP_READ; op <= CU_OP_MANAGE; op++) {
+				actor(f, &a, r, k);
+				int want = cu_access_case(f->c, &a, f->case_id, (cu_op)op);
+				assert_int_equal(cu_access_meeting(f->c, &a, f->case_id, 0, false, (cu_op)op),
+				                 want);
+			}
+	actor(f, &org, OWNER, 2);        /* SE analyst: the organiser */
+	actor(f, &part, PARTICIPANT, 1); /* RS prosecutor: a participant */
+	actor(f, &obs, OWNER, 3);        /* SE observer */
+	actor(f, &fr, NONE, 1);
+	/* A network event organised by SE with RS attending. */
+	assert_int_equal(cu_access_meeting(f->c, &org, 0, org.org_id, true, CU_OP_CONTRIBUTE), 0);
+	assert_int_equal(cu_access_meeting(f->c, &part, 0, org.org_id, true, CU_OP_READ), 0);
+	assert_int_equal(cu_access_meeting(f->c, &part, 0, org.org_id, true, CU_OP_CONTRIBUTE),
+	                 CU_EDENIED);
+	assert_int_equal(cu_access_meeting(f->c, &obs, 0, org.org_id, true, CU_OP_CONTRIBUTE),
+	                 CU_EDENIED);
+	assert_int_equal(cu_access_meeting(f->c, &fr, 0, org.org_id, false, CU_OP_READ),
+	                 CU_ENOTFOUND);
+	/* A closed session: the invited read and record; the rest do not know it. */
+	assert_int_equal(cu_access_meeting(f->c, &part, 0, 0, true, CU_OP_CONTRIBUTE), 0);
+	assert_int_equal(cu_access_meeting(f->c, &obs, 0, 0, true, CU_OP_CONTRIBUTE), CU_EDENIED);
+	assert_int_equal(cu_access_meeting(f->c, &org, 0, 0, false, CU_OP_READ), CU_ENOTFOUND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_access_case__invisible_is_absent),
 		cmocka_unit_test(test_access_users__own_organisation_only),
 		cmocka_unit_test(test_access_jit__members_change_visible_reads),
+		cmocka_unit_test(test_access_meeting__case_event_session),
 	};
 	/* One fixture for the group: hashing 24 passwords once is enough. */
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cli: custodia actiondays (action days: the plan, status updates, following them). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+
+static const char actiondays_usage[] =
+	"usage: custodia actiondays add --case REF --title TEXT --day YYYY-MM-DD --tz CC=ZONE...\n"
+	"       custodia actiondays list [--case REF]\n"
+	"       custodia actiondays show ID\n"
+	"       custodia actiondays action ID --kind KIND --country CC --org ORG --at HH:MM\n"
+	"                                     [--entity ENTITY_ID] [--place TEXT] [--description TEXT]\n"
+	"       custodia actiondays update ACTION_ID started|completed|failed [--result TEXT]\n"
+	"                                     [--evidence ITEM_ID]\n"
+	"       custodia actiondays watch ID [--after SEQ] [--once]\n"
+	"--tz gives a country's IANA time zone (e.g. RS=Europe/Belgrade), once per country of\n"
+	"the day; --at is the action's planned local time there. KIND is arrest, house_search,\n"
+	"seizure, witness_interview, asset_freezing or hearing. Only the executing organisation\n"
+	"posts an action's updates; --evidence links an item of the case registered from it\n"
+	"(its \"method\" naming the action). 'watch' prints the day's updates as they are\n"
+	"recorded (by this or any other process), after SEQ (default: all); --once prints what\n"
+	"there is and stops.\n"
+	CLI_COMMON_HELP;
+
+static int64_t numeric_id(const char *s, const char *what)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (*end || v <= 0)
+		cli_usage_error(actiondays_usage, "%s is named by its numeric id", what);
+	return v;
+}
+
+static const char *str(const json_t *o, const char *k)
+{
+	const char *s = cu_json_str(o, k);
+	return s ? s : "-";
+}
+
+static void print_day(const json_t *d)
+{
+	json_t *v;
+	const char *cc;
+	size_t i;
+	printf("action day #%lld  %s  %s  (case %s)\n",
+	       (long long)json_integer_value(json_object_get(d, "id")), str(d, "day"),
+	       str(d, "title"), str(d, "case_reference"));
+	json_object_foreach(json_object_get(d, "timezones"), cc, v)
+		printf("  %s: %s\n", cc, json_string_value(v));
+	json_array_foreach(json_object_get(d, "actions"), i, v)
+		printf("  #%-5lld %s %s  %-17s %-4s %-10s %s%s%s\n",
+		       (long long)json_integer_value(json_object_get(v, "id")), str(v, "planned_time"),
+		       str(v, "country"), str(v, "kind"), str(v, "org"), str(v, "status"),
+		       cu_json_str(v, "entity") ? str(v, "entity") : "",
+		       cu_json_str(v, "result") ? "  " : "",
+		       cu_json_str(v, "result") ? cu_json_str(v, "result") : "");
+	printf("  updates: %lld\n", (long long)json_integer_value(json_object_get(d, "last_seq")));
+}
+
+static void print_update(const json_t *u)
+{
+	printf("%-5lld %s  action #%lld %s %s (%s): %s%s%s\n",
+	       (long long)json_integer_value(json_object_get(u, "seq")), str(u, "at"),
+	       (long long)json_integer_value(json_object_get(u, "action_id")), str(u, "kind"),
+	       str(u, "country"), str(u, "org"), str(u, "status"),
+	       cu_json_str(u, "result") ? " - " : "",
+	       cu_json_str(u, "result") ? cu_json_str(u, "result") : "");
+	fflush(stdout);
+}
+
+static int watch(cli *c, int64_t id, int64_t after, bool once)
+{
+	for (;;) {
+		json_t *rows = NULL, *v;
+		size_t i;
+		int r = cu_actionday_updates(c->core, &c->actor, &rows, id, after, 1000);
+		if (r)
+			return r;
+		json_array_foreach(rows, i, v) {
+			if (c->json) {
+				char *t = json_dumps(v, JSON_COMPACT);
+				printf("%s\n", t ? t : "{}");
+				free(t);
+				fflush(stdout);
+			} else {
+				print_update(v);
+			}
+			after = json_integer_value(json_object_get(v, "seq"));
+		}
+		size_t n = json_array_size(rows);
+		json_decref(rows);
+		if (once && n < 1000)
+			return 0;
+		if (n < 1000) {
+			struct timespec ts = {0, 200 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+int cmd_actiondays(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"case", required_argument, NULL, 'c'}, {"title", required_argument, NULL, 't'},
+		{"day", required_argument, NULL, 'y'}, {"tz", required_argument, NULL, 'z'},
+		{"notes", required_argument, NULL, 'n'}, {"kind", required_argument, NULL, 'k'},
+		{"country", required_argument, NULL, 'C'}, {"org", required_argument, NULL, 'o'},
+		{"at", required_argument, NULL, 'a'}, {"entity", required_argument, NULL, 'e'},
+		{"place", required_argument, NULL, 'p'}, {"description", required_argument, NULL, 'd'},
+		{"result", required_argument, NULL, 'r'}, {"evidence", required_argument, NULL, 'E'},
+		{"after", required_argument, NULL, 'q'}, {"once", no_argument, NULL, '1'},
+		CLI_COMMON_OPTS, {0}};
+	json_t *in, *out = NULL;
+	int64_t after = 0;
+	bool once = false;
+	int opt, r = 0;
+	cli c;
+	cli_init(&c);
+	const char *sub = cli_subcommand(&argc, &argv, actiondays_usage);
+	in = json_object();
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (cli_common(&c, opt, actiondays_usage))
+			continue;
+		if (optarg && !cu_utf8_valid(optarg, strlen(optarg)))
+			cli_usage_error(actiondays_usage, "an argument is not valid UTF-8");
+		switch (opt) {
+		case 'c': json_object_set_new(in, "case", json_string(optarg)); break;
+		case 't': json_object_set_new(in, "title", json_string(optarg)); break;
+		case 'y': json_object_set_new(in, "day", json_string(optarg)); break;
+		case 'n': json_object_set_new(in, "notes", json_string(optarg)); break;
+		case 'k': json_object_set_new(in, "kind", json_string(optarg)); break;
+		case 'C': json_object_set_new(in, "country", json_string(optarg)); break;
+		case 'o': json_object_set_new(in, "org", json_string(optarg)); break;
+		case 'a': json_object_set_new(in, "planned_time", json_string(optarg)); break;
+		case 'p': json_object_set_new(in, "place", json_string(optarg)); break;
+		case 'd': json_object_set_new(in, "description", json_string(optarg)); break;
+		case 'r': json_object_set_new(in, "result", json_string(optarg)); break;
+		case 'e': json_object_set_new(in, "entity", json_integer(numeric_id(optarg,
+		                                                           "an entity"))); break;
+		case 'E': json_object_set_new(in, "evidence", json_integer(numeric_id(optarg,
+		                                                             "an item"))); break;
+		case '1': once = true; break;
+		case 'q': {
+			char *end;
+			after = strtoll(optarg, &end, 10);
+			if (*end || after < 0)
+				cli_usage_error(actiondays_usage, "--after is a sequence number");
+			break;
+		}
+		case 'z': {
+			const char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg || !eq[1])
+				cli_usage_error(actiondays_usage, "--tz is CC=ZONE, e.g. RS=Europe/Belgrade");
+			json_t *tz = json_object_get(in, "timezones");
+			if (!tz)
+				json_object_set_new(in, "timezones", tz = json_object());
+			char cc[8];
+			snprintf(cc, sizeof(cc), "%.*s", (int)(eq - optarg), optarg);
+			json_object_set_new(tz, cc, json_string(eq + 1));
+			break;
+		}
+		}
+	}
+	if (!strcmp(sub, "add")) {
+		cli_operands(argc, argv, 0, actiondays_usage);
+		if (!json_object_get(in, "case") || !json_object_get(in, "title") ||
+		    !json_object_get(in, "day") || !json_object_get(in, "timezones"))
+			cli_usage_error(actiondays_usage, "--case, --title, --day and --tz are required");
+		cli_open(&c);
+		if ((r = cu_actionday_create(c.core, &c.actor, &out, in)) == 0 && !c.json)
+			print_day(out);
+	} else if (!strcmp(sub, "list")) {
+		cli_operands(argc, argv, 0, actiondays_usage);
+		cli_open(&c);
+		size_t i;
+		json_t *v;
+		if ((r = cu_actionday_list(c.core, &c.actor, &out, cu_json_str(in, "case"))) == 0 &&
+		    !c.json)
+			json_array_foreach(out, i, v)
+				printf("#%-5lld %s  %-10s %3lld actions %5lld updates  %s\n",
+				       (long long)json_integer_value(json_object_get(v, "id")), str(v, "day"),
+				       str(v, "case_reference"),
+				       (long long)json_integer_value(json_object_get(v, "actions")),
+				       (long long)json_integer_value(json_object_get(v, "last_seq")),
+				       str(v, "title"));
+	} else if (!strcmp(sub, "show")) {
+		cli_operands(argc, argv, 1, actiondays_usage);
+		int64_t id = numeric_id(argv[optind], "an action day");
+		cli_open(&c);
+		if ((r = cu_actionday_get(c.core, &c.actor, &out, id)) == 0 && !c.json)
+			print_day(out);
+	} else if (!strcmp(sub, "action")) {
+		cli_operands(argc, argv, 1, actiondays_usage);
+		int64_t id = numeric_id(argv[optind], "an action day");
+		cli_open(&c);
+		if ((r = cu_actionday_action_add(c.core, &c.actor, &out, id, in)) == 0 && !c.json)
+			print_day(out);
+	} else if (!strcmp(sub, "update")) {
+		cli_operands(argc, argv, 2, actiondays_usage);
+		int64_t id = numeric_id(argv[optind], "an action");
+		json_object_set_new(in, "status", json_string(argv[optind + 1]));
+		cli_open(&c);
+		if ((r = cu_action_update(c.core, &c.actor, &out, id, in)) == 0 && !c.json)
+			print_update(out);
+	} else if (!strcmp(sub, "watch")) {
+		cli_operands(argc, argv, 1, actiondays_usage);
+		int64_t id = numeric_id(argv[optind], "an action day");
+		cli_open(&c);
+		r = watch(&c, id, after, once);
+	} else {
+		cli_usage_error(actiondays_usage, "unknown subcommand \"%s\"", sub);
+	}
+	if (r == 0 && c.json && out)
+		cli_print_json(out);
+	json_decref(in);
+	json_decref(out);
+	cli_close(&c);
+	return r ? cli_fail(r) : EXIT_OK;
+}

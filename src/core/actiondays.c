@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * core: action days. A plan per case (a day, each country's time zone,
+ * actions with their executing organisation, target entity and planned
+ * local time); during the day each team posts status updates for its own
+ * actions, numbered 1, 2, ... per day so that a coordination centre can
+ * follow them in order and catch up on what it missed. docs/cooperation.md.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "core/internal.h"
+
+static const char *const kinds[] = {"arrest", "house_search", "seizure", "witness_interview",
+                                    "asset_freezing", "hearing"};
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+static int64_t jint(const json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+
+/*
+ * An IANA time zone name: letters, digits and "_+-" in "/"-separated parts,
+ * none of them "." or "..", naming a regular TZif file of the system's
+ * zoneinfo database.
+ */
+static int valid_zone(const char *country, const char *tz)
+{
+	static const char *const dirs[] = {"/usr/share/zoneinfo/", "/usr/lib/zoneinfo/"};
+	size_t n = tz ? strlen(tz) : 0;
+	bool ok = n > 0 && n < 64 && tz[0] != '/' && tz[n - 1] != '/' && !strstr(tz, "//") &&
+	          tz[0] != '.' && !strstr(tz, "/.");
+	for (size_t i = 0; ok && i < n; i++) {
+		char ch = tz[i];
+		ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+		     ch == '_' || ch == '+' || ch == '-' || ch == '/';
+	}
+	for (size_t d = 0; ok && d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		char path[128], magic[4];
+		struct stat st;
+		snprintf(path, sizeof(path), "%s%s", dirs[d], tz);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		bool tzif = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		            read(fd, magic, 4) == 4 && !memcmp(magic, "TZif", 4);
+		close(fd);
+		if (tzif)
+			return 0;
+	}
+	return cu_error_set(CU_EINVALID, "field \"timezones\": \"%.64s\" (for %s) is not a known "
+	                    "IANA time zone (e.g. \"Europe/Belgrade\")", tz ? tz : "", country);
+}
+
+static int valid_time(const char *t)
+{
+	if (!t || strlen(t) != 5 || t[2] != ':' || t[0] < '0' || t[0] > '2' || t[1] < '0' ||
+	    t[1] > '9' || t[3] < '0' || t[3] > '5' || t[4] < '0' || t[4] > '9' ||
+	    (t[0] == '2' && t[1] > '3'))
+		return cu_error_set(CU_EINVALID, "field \"planned_time\": \"%.16s\" is not a local "
+		                    "time HH:MM", t ? t : "");
+	return 0;
+}
+
+/* A day the actor may `op` (through its case): its document in *out. */
+static int load(cu_core *c, const cu_actor *a, json_t **out, int64_t id, cu_op op)
+{
+	int r = cu_store_actionday_get(c->store, out, id);
+	if (r)
+		return r;
+	if ((r = cu_access_case(c, a, jint(*out, "case_id"), op)) != 0) {
+		json_decref(*out);
+		*out = NULL;
+		if (r == CU_ENOTFOUND)
+			r = cu_error_set(r, "no action day %lld", (long long)id);
+	}
+	return r;
+}
+
+int cu_actionday_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id)
+{
+	*out = NULL;
+	return load(c, a, out, id, CU_OP_READ);
+}
+
+int cu_actionday_list(cu_core *c, const cu_actor *a, json_t **out, const char *case_ref)
+{
+	int64_t case_id = 0;
+	int r;
+	*out = NULL;
+	if (case_ref && ((r = cu_case_resolve(c, a, &case_id, case_ref)) != 0 ||
+	                 (r = cu_access_case(c, a, case_id, CU_OP_READ)) != 0))
+		return r;
+	return cu_store_actionday_list(c->store, out, a->operator_admin ? 0 : a->org_id, case_id);
+}
+
+/* Checks one action of a day and inserts it (inside the transaction). */
+static int add_action(cu_core *c, int64_t *out_id, const json_t *day, const json_t *in,
+                      const char *now)
+{
+	static const cu_jfield f[] = {
+		{"kind", CU_JSTR, true, 40}, {"country", CU_JSTR, true, 2}, {"org", CU_JSTR, true, 16},
+		{"entity", CU_JINT, false, 0}, {"planned_time", CU_JSTR, true, 5},
+		{"place", CU_JSTR, false, 200}, {"description", CU_JSTR, false, 2000},
+	};
+	int64_t org_id, ent = cu_json_int(in, "entity", 0), case_id = jint(day, "case_id");
+	char until[11];
+	int part = 0, r;
+	size_t k;
+	if (!json_is_object(in))
+		return cu_error_set(CU_EINVALID, "an action is an object");
+	if ((r = cu_json_check(in, f, sizeof(f) / sizeof(f[0]))) != 0)
+		return r;
+	const char *kind = cu_json_str(in, "kind"), *country = cu_json_str(in, "country");
+	for (k = 0; k < NKINDS && strcmp(kinds[k], kind); k++)
+		;
+	if (k == NKINDS)
+		return cu_error_set(CU_EINVALID, "field \"kind\": unknown action \"%.40s\" (arrest, "
+		                    "house_search, seizure, witness_interview, asset_freezing, "
+		                    "hearing)", kind);
+	if ((r = cu_valid_country("country", country)) != 0 ||
+	    (r = valid_time(cu_json_str(in, "planned_time"))) != 0)
+		return r;
+	if (!json_object_get(json_object_get(day, "timezones"), country))
+		return cu_error_set(CU_EINVALID, "field \"country\": the plan has no time zone for "
+		                    "%s (add it to \"timezones\")", country);
+	if ((r = cu_org_id(c, &org_id, "org", cu_json_str(in, "org"))) != 0)
+		return r;
+	r = cu_store_case_access(c->store, &part, until, case_id, org_id);
+	if ((r && r != CU_ENOTFOUND) || (r == 0 && part == 0 && !until[0]) || r == CU_ENOTFOUND)
+		return r && r != CU_ENOTFOUND ? r : cu_error_set(CU_EINVALID, "field \"org\": "
+		       "organisation %s does not take part in case %s", cu_json_str(in, "org"),
+		       cu_json_str(day, "case_reference"));
+	if (ent) {
+		json_t *e = NULL;
+		r = cu_store_entity_get(c->store, &e, ent);
+		bool same = r == 0 && jint(e, "case_id") == case_id;
+		json_decref(e);
+		if (r && r != CU_ENOTFOUND)
+			return r;
+		if (!same)
+			return cu_error_set(CU_EINVALID, "field \"entity\": entity %lld is not an entity "
+			                    "of this case", (long long)ent);
+	}
+	json_t *row = json_pack("{s:I,s:s,s:s,s:I,s:I,s:O,s:O?,s:O?,s:s}",
+		"action_day_id", (json_int_t)jint(day, "id"), "kind", kind, "country", country,
+		"org_id", (json_int_t)org_id, "entity_id", (json_int_t)ent,
+		"planned_time", json_object_get(in, "planned_time"), "place", json_object_get(in, "place"),
+		"description", json_object_get(in, "description"), "created_at", now);
+	if (!row)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	r = cu_store_action_insert(c->store, out_id, row);
+	json_decref(row);
+	return r;
+}
+
+static int record_day(cu_core *c, const cu_actor *a, json_t **out, int64_t id, const char *action,
+                      const json_t *before)
+{
+	json_t *after = NULL;
+	char idt[24];
+	int r;
+	if ((r = cu_store_actionday_get(c->store, &after, id)) != 0)
+		return r;
+	cu_id_text(idt, id);
+	r = cu_core_event(c, a, action, "actionday", idt, jint(after, "case_id"), 0, before, after);
+	*out = after;
+	return r;
+}
+
+int cu_actionday_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *in)
+{
+	static const cu_jfield f[] = {
+		{"case", CU_JSTR, true, 64}, {"title", CU_JSTR, true, 300}, {"day", CU_JDATE, true, 0},
+		{"timezones", CU_JOBJECT, true, 0}, {"notes", CU_JSTR, false, 4000},
+		{"actions", CU_JARRAY, false, 0},
+	};
+	int64_t case_id, id = 0;
+	char now[CU_TS_LEN];
+	const char *cc;
+	json_t *tz, *v;
+	size_t i;
+	int r;
+	*out = NULL;
+	if ((r = cu_json_check(in, f, sizeof(f) / sizeof(f[0]))) != 0 ||
+	    (r = cu_valid_text("title", cu_json_str(in, "title"), 1, 300)) != 0)
+		return r;
+	tz = json_object_get(in, "timezones");
+	if (json_object_size(tz) == 0 || json_object_size(tz) > 64)
+		return cu_error_set(CU_EINVALID, "field \"timezones\" maps each country of the day to "
+		                    "its IANA time zone: {\"RS\": \"Europe/Belgrade\"}");
+	json_object_foreach(tz, cc, v) {
+		if ((r = cu_valid_country("timezones", cc)) != 0 ||
+		    (r = valid_zone(cc, json_string_value(v))) != 0)
+			return r;
+	}
+	if ((r = cu_case_resolve(c, a, &case_id, cu_json_str(in, "case"))) != 0 ||
+	    (r = cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE)) != 0)
+		return r;
+	char *tzs = json_dumps(tz, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!tzs)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	cu_time_now(now);
+	CU_TXN(c, r, {
+		json_t *day = NULL;
+		if ((r = cu_store_actionday_insert(c->store, &id, case_id, cu_json_str(in, "title"),
+		                                   cu_json_str(in, "day"), tzs, cu_json_str(in, "notes"),
+		                                   a->username, now)) != 0 ||
+		    (r = cu_store_actionday_get(c->store, &day, id)) != 0)
+			break;
+		json_array_foreach(json_object_get(in, "actions"), i, v)
+			if ((r = add_action(c, NULL, day, v, now)) != 0) {
+				char msg[600];
+				snprintf(msg, sizeof(msg), "%s", cu_error_message(r));
+				r = cu_error_set(r, "action %zu: %s", i + 1, msg);
+				break;
+			}
+		json_decref(day);
+		if (r == 0)
+			r = record_day(c, a, out, id, "actionday.create", NULL);
+	});
+	free(tzs);
+	if (r) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return r;
+}
+
+int cu_actionday_action_add(cu_core *c, const cu_actor *a, json_t **out, int64_t day_id,
+                            const json_t *in)
+{
+	json_t *before = NULL;
+	char now[CU_TS_LEN];
+	int r;
+	*out = NULL;
+	if ((r = load(c, a, &before, day_id, CU_OP_CONTRIBUTE)) != 0)
+		return r;
+	cu_time_now(now);
+	CU_TXN(c, r, {
+		if ((r = add_action(c, NULL, before, in, now)) != 0)
+			break;
+		r = record_day(c, a, out, day_id, "actionday.action", before);
+	});
+	json_decref(before);
+	if (r) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return r;
+}
+
+int cu_action_update(cu_core *c, const cu_actor *a, json_t **out, int64_t action_id,
+                     const json_t *in)
+{
+	static const cu_jfield f[] = {{"status", CU_JSTR, true, 20}, {"result", CU_JSTR, false, 1000},
+	                              {"evidence", CU_JINT, false, 0}};
+	json_t *act = NULL, *list = NULL;
+	int64_t seq = 0, ev = cu_json_int(in, "evidence", 0);
+	char now[CU_TS_LEN], idt[24];
+	int r;
+	*out = NULL;
+	if ((r = cu_json_check(in, f, 3)) != 0)
+		return r;
+	const char *st = cu_json_str(in, "status"), *prev;
+	if (strcmp(st, "started") && strcmp(st, "completed") && strcmp(st, "failed"))
+		return cu_error_set(CU_EINVALID, "field \"status\": unknown status \"%.20s\" (started, "
+		                    "completed, failed)", st);
+	if ((r = cu_store_action_get(c->store, &act, action_id)) != 0)
+		return r;
+	int64_t day_id = jint(act, "action_day_id"), case_id = jint(act, "case_id");
+	if ((r = cu_access_case(c, a, case_id, CU_OP_READ)) != 0) {
+		if (r == CU_ENOTFOUND)
+			r = cu_error_set(r, "no action %lld", (long long)action_id);
+		goto out;
+	}
+	if (jint(act, "org_id") != a->org_id) {
+		r = cu_error_set(CU_EDENIED, "action %lld (%s in %s) is executed by %s: only %s may "
+		                 "post its updates, not %s", (long long)action_id,
+		                 cu_json_str(act, "kind"), cu_json_str(act, "country"),
+		                 cu_json_str(act, "org"), cu_json_str(act, "org"), a->org);
+		goto out;
+	}
+	if (!strcmp(a->role, "viewer")) {
+		r = cu_error_set(CU_EDENIED, "a user with role viewer may not post updates");
+		goto out;
+	}
+	prev = cu_json_str(act, "status");
+	if (!strcmp(st, "started") && prev && strcmp(prev, "planned") && strcmp(prev, "started")) {
+		r = cu_error_set(CU_ECONFLICT, "action %lld is already %s: it cannot be started "
+		                 "again", (long long)action_id, prev);
+		goto out;
+	}
+	if (ev) {
+		json_t *item = NULL;
+		r = cu_store_item_get(c->store, &item, ev);
+		bool same = r == 0 && jint(item, "case_id") == case_id;
+		json_decref(item);
+		if (r && r != CU_ENOTFOUND)
+			goto out;
+		if (!same) {
+			r = cu_error_set(CU_EINVALID, "field \"evidence\": item %lld is not an item of "
+			                 "this case", (long long)ev);
+			goto out;
+		}
+	}
+	cu_time_now(now);
+	cu_id_text(idt, action_id);
+	CU_TXN(c, r, {
+		if ((r = cu_store_action_update_add(c->store, &seq, day_id, action_id, st,
+		                                    cu_json_str(in, "result"), ev, a->username,
+		                                    now)) != 0 ||
+		    (r = cu_store_action_updates(c->store, &list, day_id, seq - 1, 1)) != 0)
+			break;
+		r = cu_core_event(c, a, "action.update", "action", idt, case_id, 0, NULL,
+		                  json_array_get(list, 0));
+	});
+	if (r == 0) {
+		*out = json_incref(json_array_get(list, 0));
+		json_object_set_new(*out, "action_day_id", json_integer(day_id));
+	}
+out:
+	json_decref(list);
+	json_decref(act);
+	return r;
+}
+
+int cu_actionday_updates(cu_core *c, const cu_actor *a, json_t **out, int64_t day_id,
+                         int64_t after, int limit)
+{
+	json_t *day = NULL;
+	int r;
+	*out = NULL;
+	if ((r = load(c, a, &day, day_id, CU_OP_READ)) != 0)
+		return r;
+	json_decref(day);
+	return cu_store_action_updates(c->store, out, day_id, after < 0 ? 0 : after, limit);
+}
+
+int cu_actionday_since(cu_core *c, json_t **out, int64_t day_id, int64_t after, int limit)
+{
+	return cu_store_action_updates(c->store, out, day_id, after, limit);
+}
+
+int cu_actionday_last_seq(cu_core *c, int64_t *out, int64_t day_id)
+{
+	return cu_store_actionday_last_seq(c->store, out, day_id);
+}

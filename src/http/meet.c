@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* http: meetings and the interview register (thin layers over core). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/handlers.h"
+
+static int num_param(const char *s, int64_t *id, const char *what)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	*id = 0;
+	if (!*s || *end || v <= 0)
+		return cu_error_set(CU_ENOTFOUND, "no %s \"%.32s\"", what, s);
+	*id = v;
+	return 0;
+}
+
+/* Query parameters into a filter object: strings, or whole numbers for `ints`. */
+static int filter_of(cu_req *rq, json_t **out, const char *const *names, size_t n,
+                     const char *ints)
+{
+	int r = 0;
+	*out = json_object();
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		const char *v;
+		if ((r = cu_req_query(rq, &v, names[i])) != 0 || !v)
+			continue;
+		if (strstr(ints, names[i])) {
+			char *end;
+			long long x = strtoll(v, &end, 10);
+			if (!*v || *end || x < 1)
+				r = cu_error_set(CU_EINVALID, "%s is a whole number from 1", names[i]);
+			else
+				json_object_set_new(*out, names[i], json_integer(x));
+		} else {
+			json_object_set_new(*out, names[i], json_string(v));
+		}
+	}
+	if (r) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return r;
+}
+
+int h_meeting_list(cu_req *rq)
+{
+	static const char *const names[] = {"case", "kind", "limit"};
+	json_t *f = NULL;
+	int r = filter_of(rq, &f, names, 3, "limit");
+	if (r == 0)
+		r = cu_meeting_list(rq->core, &rq->actor, &rq->out, f);
+	json_decref(f);
+	return r;
+}
+
+int h_meeting_create(cu_req *rq)
+{
+	return cu_meeting_create(rq->core, &rq->actor, &rq->out, rq->body);
+}
+
+int h_meeting_get(cu_req *rq)
+{
+	int64_t id;
+	int r = num_param(rq->params[0], &id, "meeting");
+	return r ? r : cu_meeting_get(rq->core, &rq->actor, &rq->out, id);
+}
+
+int h_meeting_outcome(cu_req *rq)
+{
+	int64_t id;
+	int r = num_param(rq->params[0], &id, "meeting");
+	return r ? r : cu_meeting_outcome(rq->core, &rq->actor, &rq->out, id, rq->body);
+}
+
+int h_interview_list(cu_req *rq)
+{
+	static const char *const names[] = {"case", "entity", "limit"};
+	json_t *f = NULL;
+	int r = filter_of(rq, &f, names, 3, "entity limit");
+	if (r == 0)
+		r = cu_interview_list(rq->core, &rq->actor, &rq->out, f);
+	json_decref(f);
+	return r;
+}
+
+int h_interview_create(cu_req *rq)
+{
+	return cu_interview_create(rq->core, &rq->actor, &rq->out, rq->body);
+}
+
+int h_interview_get(cu_req *rq)
+{
+	int64_t id;
+	int r = num_param(rq->params[0], &id, "interview");
+	return r ? r : cu_interview_get(rq->core, &rq->actor, &rq->out, id);
+}
