@@ -107,6 +107,10 @@ int cu_stats(cu_core *c, const cu_actor *a, json_t **out, int year, int64_t as_o
 	json_t *dls = json_pack("{s:i,s:i,s:i,s:i,s:{}}", "met", 0, "missed", 0, "open", 0,
 	                        "cancelled", 0, "by_article");
 	json_t *meets = json_pack("{s:i,s:{}}", "coordination", 0, "by_kind");
+	/* Action days held in the year; their actions by kind and how they ended. */
+	json_t *acts = json_pack("{s:i,s:i,s:i,s:i,s:{}}", "days", 0, "arrests", 0,
+	                         "house_searches", 0, "seizures", 0, "actions");
+	json_t *action_day = json_object(); /* action id -> its day's date, if counted */
 	char y[5], day[11];
 	int64_t size = 0;
 	size_t i, k;
@@ -206,6 +210,56 @@ int cu_stats(cu_core *c, const cu_actor *a, json_t **out, int year, int64_t as_o
 		json_decref(docs);
 		docs = NULL;
 	}
+	/* Action days: a day counts in the year of its date, where it is visible;
+	 * each action by its latest update (completed arrests, searches,
+	 * seizures are what annual reports count). */
+	if (r == 0 && (r = cu_store_snapshot_docs(c->store, &docs, size, "actionday", "day")) == 0) {
+		json_array_foreach(docs, i, d) {
+			if (!in_year(cu_json_str(d, "day"), y) ||
+			    (!hub && cu_access_case(c, a, jint(d, "case_id"), CU_OP_READ) != 0)) {
+				cu_error_clear();
+				continue;
+			}
+			json_object_set_new(acts, "days", json_integer(jint(acts, "days") + 1));
+			json_array_foreach(json_object_get(d, "actions"), k, v) {
+				char id[24];
+				cu_id_text(id, jint(v, "id"));
+				json_object_set_new(action_day, id, json_true());
+				/* Planned until an update says otherwise. */
+				json_t *by = json_object_get(acts, "actions");
+				const char *kind = cu_json_str(v, "kind");
+				if (!json_object_get(by, kind))
+					json_object_set_new(by, kind, json_object());
+				bump(json_object_get(by, kind), "planned");
+			}
+		}
+		json_decref(docs);
+		docs = NULL;
+	}
+	if (r == 0 && (r = cu_store_snapshot_docs(c->store, &docs, size, "action", "status")) == 0) {
+		json_array_foreach(docs, i, d) {
+			char id[24];
+			cu_id_text(id, jint(d, "action_id"));
+			const char *kind = cu_json_str(d, "kind"), *st = cu_json_str(d, "status");
+			json_t *by = json_object_get(json_object_get(acts, "actions"), kind);
+			if (!json_object_get(action_day, id) || !by || !st)
+				continue;
+			json_object_set_new(by, "planned", json_integer(jint(by, "planned") - 1));
+			if (jint(by, "planned") == 0)
+				json_object_del(by, "planned");
+			bump(by, st);
+			static const struct { const char *kind, *key; } counted[] = {
+				{"arrest", "arrests"}, {"house_search", "house_searches"},
+				{"seizure", "seizures"},
+			};
+			for (size_t j = 0; j < sizeof(counted) / sizeof(counted[0]); j++)
+				if (!strcmp(st, "completed") && !strcmp(kind, counted[j].kind))
+					json_object_set_new(acts, counted[j].key,
+					                    json_integer(jint(acts, counted[j].key) + 1));
+		}
+		json_decref(docs);
+		docs = NULL;
+	}
 	cu_store_read_end(c->store);
 	if (r)
 		goto out;
@@ -213,9 +267,13 @@ int cu_stats(cu_core *c, const cu_actor *a, json_t **out, int year, int64_t as_o
 	snprintf(scope, sizeof(scope), hub ? "hub" : "organisation %s", a->org);
 	*out = json_pack("{s:i,s:s,s:O,s:O,s:O,s:O,s:O}", "year", year, "scope", scope, "snapshot",
 	                 snap, "cases", cases, "jits", jits, "requests", reqs, "deadlines", dls);
-	if (*out)
+	if (*out) {
 		json_object_set(*out, "meetings", meets);
+		json_object_set(*out, "action_days", acts);
+	}
 out:
+	json_decref(acts);
+	json_decref(action_day);
 	json_decref(snap);
 	json_decref(orgs);
 	json_decref(cases);
@@ -282,7 +340,8 @@ int cu_stats_csv(cu_buf *b, const json_t *s)
 {
 	int year = (int)jint(s, "year");
 	const json_t *snap = json_object_get(s, "snapshot"), *cp = json_object_get(snap, "checkpoint");
-	const char *sections[] = {"cases", "jits", "requests", "deadlines", "meetings"};
+	const char *sections[] = {"cases", "jits", "requests", "deadlines", "meetings",
+	                          "action_days"};
 	int r = cu_buf_puts(b, "year,metric,key,value\n");
 	if (r == 0)
 		r = csv_row(b, year, "scope", NULL, json_object_get(s, "scope"));

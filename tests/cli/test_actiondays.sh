@@ -82,4 +82,15 @@ jqt "... completed, 3 phones seized, two updates" \
 	'.actions[0].status == "completed" and .actions[0].result == "3 phones seized" and .last_seq == 2'
 expect 0 "actiondays --help" q --help
 
+# ---- statistics: action days and what they achieved ------------------------------
+Y=$(date -u +%Y)
+expect 0 "stats --year $Y as se" "$B" stats --year "$Y" --as se --json
+jqt "... the days held this year, the completed arrest and searches" \
+	'.action_days.days >= 1 and .action_days.arrests >= 1 and .action_days.house_searches >= 1
+	 and .action_days.actions.arrest.completed >= 1'
+expect 0 "stats as lt, who sees none of these cases" "$B" stats --year "$Y" --as lt --json
+jqt "... no action days" '.action_days.days == 0 and .action_days.actions == {}'
+expect 0 "stats --csv" "$B" stats --year "$Y" --as se --csv
+check "... has the action days' rows" has_out '^[0-9]*,action_days.arrests,,[1-9]'
+
 finish
