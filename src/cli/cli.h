@@ -54,6 +54,11 @@ int cli_read_password(char *out, size_t n, const char *file, const char *prompt)
  * subcommand is a usage error. Call it before allocating anything.
  */
 const char *cli_subcommand(int *argc, char ***argv, const char *usage);
+/* An object's numeric id given on the command line; a usage error (naming
+ * what, e.g. "a request") otherwise. */
+int64_t cli_id(const char *usage, const char *s, const char *what);
+/* A JSON object's string field, or "-" for printing. */
+const char *cli_str(const json_t *o, const char *key);
 /* A whole decimal number in [min, max]; -1 otherwise. */
 int cli_int(int *out, const char *s, int min, int max);
 /* Parses the rest of argv after getopt, requiring exactly `want` operands. */

@@ -25,36 +25,21 @@ static const char actiondays_usage[] =
 	"there is and stops.\n"
 	CLI_COMMON_HELP;
 
-static int64_t numeric_id(const char *s, const char *what)
-{
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	if (*end || v <= 0)
-		cli_usage_error(actiondays_usage, "%s is named by its numeric id", what);
-	return v;
-}
-
-static const char *str(const json_t *o, const char *k)
-{
-	const char *s = cu_json_str(o, k);
-	return s ? s : "-";
-}
-
 static void print_day(const json_t *d)
 {
 	json_t *v;
 	const char *cc;
 	size_t i;
 	printf("action day #%lld  %s  %s  (case %s)\n",
-	       (long long)json_integer_value(json_object_get(d, "id")), str(d, "day"),
-	       str(d, "title"), str(d, "case_reference"));
+	       (long long)json_integer_value(json_object_get(d, "id")), cli_str(d, "day"),
+	       cli_str(d, "title"), cli_str(d, "case_reference"));
 	json_object_foreach(json_object_get(d, "timezones"), cc, v)
 		printf("  %s: %s\n", cc, json_string_value(v));
 	json_array_foreach(json_object_get(d, "actions"), i, v)
 		printf("  #%-5lld %s %s  %-17s %-4s %-10s %s%s%s\n",
-		       (long long)json_integer_value(json_object_get(v, "id")), str(v, "planned_time"),
-		       str(v, "country"), str(v, "kind"), str(v, "org"), str(v, "status"),
-		       cu_json_str(v, "entity") ? str(v, "entity") : "",
+		       (long long)json_integer_value(json_object_get(v, "id")), cli_str(v, "planned_time"),
+		       cli_str(v, "country"), cli_str(v, "kind"), cli_str(v, "org"), cli_str(v, "status"),
+		       cu_json_str(v, "entity") ? cli_str(v, "entity") : "",
 		       cu_json_str(v, "result") ? "  " : "",
 		       cu_json_str(v, "result") ? cu_json_str(v, "result") : "");
 	printf("  updates: %lld\n", (long long)json_integer_value(json_object_get(d, "last_seq")));
@@ -63,9 +48,9 @@ static void print_day(const json_t *d)
 static void print_update(const json_t *u)
 {
 	printf("%-5lld %s  action #%lld %s %s (%s): %s%s%s\n",
-	       (long long)json_integer_value(json_object_get(u, "seq")), str(u, "at"),
-	       (long long)json_integer_value(json_object_get(u, "action_id")), str(u, "kind"),
-	       str(u, "country"), str(u, "org"), str(u, "status"),
+	       (long long)json_integer_value(json_object_get(u, "seq")), cli_str(u, "at"),
+	       (long long)json_integer_value(json_object_get(u, "action_id")), cli_str(u, "kind"),
+	       cli_str(u, "country"), cli_str(u, "org"), cli_str(u, "status"),
 	       cu_json_str(u, "result") ? " - " : "",
 	       cu_json_str(u, "result") ? cu_json_str(u, "result") : "");
 	fflush(stdout);
@@ -138,9 +123,9 @@ int cmd_actiondays(int argc, char **argv)
 		case 'p': json_object_set_new(in, "place", json_string(optarg)); break;
 		case 'd': json_object_set_new(in, "description", json_string(optarg)); break;
 		case 'r': json_object_set_new(in, "result", json_string(optarg)); break;
-		case 'e': json_object_set_new(in, "entity", json_integer(numeric_id(optarg,
+		case 'e': json_object_set_new(in, "entity", json_integer(cli_id(actiondays_usage, optarg,
 		                                                           "an entity"))); break;
-		case 'E': json_object_set_new(in, "evidence", json_integer(numeric_id(optarg,
+		case 'E': json_object_set_new(in, "evidence", json_integer(cli_id(actiondays_usage, optarg,
 		                                                             "an item"))); break;
 		case '1': once = true; break;
 		case 'q': {
@@ -181,33 +166,33 @@ int cmd_actiondays(int argc, char **argv)
 		    !c.json)
 			json_array_foreach(out, i, v)
 				printf("#%-5lld %s  %-10s %3lld actions %5lld updates  %s\n",
-				       (long long)json_integer_value(json_object_get(v, "id")), str(v, "day"),
-				       str(v, "case_reference"),
+				       (long long)json_integer_value(json_object_get(v, "id")), cli_str(v, "day"),
+				       cli_str(v, "case_reference"),
 				       (long long)json_integer_value(json_object_get(v, "actions")),
 				       (long long)json_integer_value(json_object_get(v, "last_seq")),
-				       str(v, "title"));
+				       cli_str(v, "title"));
 	} else if (!strcmp(sub, "show")) {
 		cli_operands(argc, argv, 1, actiondays_usage);
-		int64_t id = numeric_id(argv[optind], "an action day");
+		int64_t id = cli_id(actiondays_usage, argv[optind], "an action day");
 		cli_open(&c);
 		if ((r = cu_actionday_get(c.core, &c.actor, &out, id)) == 0 && !c.json)
 			print_day(out);
 	} else if (!strcmp(sub, "action")) {
 		cli_operands(argc, argv, 1, actiondays_usage);
-		int64_t id = numeric_id(argv[optind], "an action day");
+		int64_t id = cli_id(actiondays_usage, argv[optind], "an action day");
 		cli_open(&c);
 		if ((r = cu_actionday_action_add(c.core, &c.actor, &out, id, in)) == 0 && !c.json)
 			print_day(out);
 	} else if (!strcmp(sub, "update")) {
 		cli_operands(argc, argv, 2, actiondays_usage);
-		int64_t id = numeric_id(argv[optind], "an action");
+		int64_t id = cli_id(actiondays_usage, argv[optind], "an action");
 		json_object_set_new(in, "status", json_string(argv[optind + 1]));
 		cli_open(&c);
 		if ((r = cu_action_update(c.core, &c.actor, &out, id, in)) == 0 && !c.json)
 			print_update(out);
 	} else if (!strcmp(sub, "watch")) {
 		cli_operands(argc, argv, 1, actiondays_usage);
-		int64_t id = numeric_id(argv[optind], "an action day");
+		int64_t id = cli_id(actiondays_usage, argv[optind], "an action day");
 		cli_open(&c);
 		r = watch(&c, id, after, once);
 	} else {

@@ -57,15 +57,6 @@ static void print_entity(const json_t *e)
 		       (long long)json_integer_value(json_object_get(h, "reopened")));
 }
 
-static int64_t numeric_id(const char *s, const char *u, const char *what)
-{
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	if (*end || v <= 0)
-		cli_usage_error(u, "%s is named by its numeric id", what);
-	return v;
-}
-
 static int read_file(char **out, size_t *len, const char *path)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
@@ -190,13 +181,13 @@ int cmd_entity(int argc, char **argv)
 				       cu_json_str(v, "kind"), cu_json_str(v, "label"));
 	} else if (!strcmp(sub, "show")) {
 		cli_operands(argc, argv, 1, entity_usage);
-		int64_t id = numeric_id(argv[optind], entity_usage, "an entity");
+		int64_t id = cli_id(entity_usage, argv[optind], "an entity");
 		cli_open(&c);
 		if ((r = cu_entity_get(c.core, &c.actor, &out, id)) == 0 && !c.json)
 			print_entity(out);
 	} else if (!strcmp(sub, "update")) {
 		cli_operands(argc, argv, 1, entity_usage);
-		int64_t id = numeric_id(argv[optind], entity_usage, "an entity");
+		int64_t id = cli_id(entity_usage, argv[optind], "an entity");
 		cli_open(&c);
 		if ((r = cu_entity_update(c.core, &c.actor, &out, id, in)) == 0 && !c.json)
 			print_entity(out);
@@ -391,7 +382,7 @@ int cmd_hits(int argc, char **argv)
 	} else if (!strcmp(sub, "show") || !strcmp(sub, "confirm") || !strcmp(sub, "dismiss") ||
 	           !strcmp(sub, "request-access")) {
 		cli_operands(argc, argv, 1, hits_usage);
-		int64_t id = numeric_id(argv[optind], hits_usage, "a hit");
+		int64_t id = cli_id(hits_usage, argv[optind], "a hit");
 		cli_open(&c);
 		if (!strcmp(sub, "show"))
 			r = cu_hit_get(c.core, &c.actor, &out, id);

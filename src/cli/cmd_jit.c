@@ -41,15 +41,6 @@ static void print_jit(const json_t *j)
 		       cu_json_str(v, "by"), cu_json_str(v, "reason"));
 }
 
-static int64_t jit_id(const char *s, const char *u)
-{
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	if (*end || v <= 0)
-		cli_usage_error(u, "a JIT is named by its numeric id");
-	return v;
-}
-
 int cmd_jit(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -110,13 +101,13 @@ int cmd_jit(int argc, char **argv)
 				       "id")), cu_json_str(v, "expires_on"), cu_json_str(v, "name"));
 	} else if (!strcmp(sub, "show")) {
 		cli_operands(argc, argv, 1, usage);
-		int64_t id = jit_id(argv[optind], usage);
+		int64_t id = cli_id(usage, argv[optind], "a JIT");
 		cli_open(&c);
 		if ((r = cu_jit_get(c.core, &c.actor, &out, id)) == 0 && !c.json)
 			print_jit(out);
 	} else if (!strcmp(sub, "extend")) {
 		cli_operands(argc, argv, 1, usage);
-		int64_t id = jit_id(argv[optind], usage);
+		int64_t id = cli_id(usage, argv[optind], "a JIT");
 		if (!until || !reason)
 			cli_usage_error(usage, "--until and --reason are required");
 		cli_open(&c);

@@ -35,28 +35,13 @@ static const char interviews_usage[] =
 	"and the month.\n"
 	CLI_COMMON_HELP;
 
-static int64_t numeric_id(const char *usage, const char *s, const char *what)
-{
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	if (*end || v <= 0)
-		cli_usage_error(usage, "%s is named by its numeric id", what);
-	return v;
-}
-
-static const char *str(const json_t *o, const char *k)
-{
-	const char *s = cu_json_str(o, k);
-	return s ? s : "-";
-}
-
 static void print_orgs(const char *label, const json_t *list)
 {
 	json_t *v;
 	size_t i;
 	printf("%s", label);
 	json_array_foreach(list, i, v)
-		printf("%s%s", i ? ", " : "", str(v, "org"));
+		printf("%s%s", i ? ", " : "", cli_str(v, "org"));
 	printf("\n");
 }
 
@@ -65,35 +50,35 @@ static void print_meeting(const json_t *m)
 	json_t *v;
 	size_t i;
 	printf("meeting #%lld  %s  %s  %s\n", (long long)json_integer_value(json_object_get(m, "id")),
-	       str(m, "held_on"), str(m, "kind"), str(m, "title"));
+	       cli_str(m, "held_on"), cli_str(m, "kind"), cli_str(m, "title"));
 	if (cu_json_str(m, "case_reference"))
-		printf("  case:      %s\n", str(m, "case_reference"));
-	printf("  organiser: %s%s%s\n", str(m, "organiser"), cu_json_str(m, "place") ? "  at " : "",
+		printf("  case:      %s\n", cli_str(m, "case_reference"));
+	printf("  organiser: %s%s%s\n", cli_str(m, "organiser"), cu_json_str(m, "place") ? "  at " : "",
 	       cu_json_str(m, "place") ? cu_json_str(m, "place") : "");
 	print_orgs("  with:      ", json_object_get(m, "participants"));
 	if (cu_json_str(m, "agenda"))
-		printf("  agenda:    %s\n", str(m, "agenda"));
+		printf("  agenda:    %s\n", cli_str(m, "agenda"));
 	if (cu_json_str(m, "outcome"))
-		printf("  outcome:   %s\n", str(m, "outcome"));
+		printf("  outcome:   %s\n", cli_str(m, "outcome"));
 	json_array_foreach(json_object_get(m, "sessions"), i, v) {
 		printf("  session #%lld %s%s\n", (long long)json_integer_value(json_object_get(v, "id")),
-		       str(v, "title"), json_is_true(json_object_get(v, "closed")) ? " (closed)" : "");
+		       cli_str(v, "title"), json_is_true(json_object_get(v, "closed")) ? " (closed)" : "");
 		if (json_array_size(json_object_get(v, "participants")))
 			print_orgs("    invited: ", json_object_get(v, "participants"));
 		if (cu_json_str(v, "agenda"))
-			printf("    agenda:  %s\n", str(v, "agenda"));
+			printf("    agenda:  %s\n", cli_str(v, "agenda"));
 		if (cu_json_str(v, "outcome"))
-			printf("    outcome: %s\n", str(v, "outcome"));
+			printf("    outcome: %s\n", cli_str(v, "outcome"));
 	}
 	json_array_foreach(json_object_get(m, "actions"), i, v) {
-		printf("  action:    %s", str(v, "text"));
+		printf("  action:    %s", cli_str(v, "text"));
 		if (cu_json_str(v, "org"))
-			printf("  by %s", str(v, "org"));
+			printf("  by %s", cli_str(v, "org"));
 		if (json_is_integer(json_object_get(v, "request_id")))
 			printf("  request #%lld",
 			       (long long)json_integer_value(json_object_get(v, "request_id")));
 		if (cu_json_str(v, "due_on"))
-			printf("  due %s", str(v, "due_on"));
+			printf("  due %s", cli_str(v, "due_on"));
 		printf("\n");
 	}
 }
@@ -176,7 +161,7 @@ int cmd_meetings(int argc, char **argv)
 		case 'd': json_object_set_new(last_action(in), "due_on", json_string(optarg)); break;
 		case 'r':
 			json_object_set_new(last_action(in), "request",
-			                    json_integer(numeric_id(meetings_usage, optarg, "a request")));
+			                    json_integer(cli_id(meetings_usage, optarg, "a request")));
 			break;
 		}
 	}
@@ -197,18 +182,18 @@ int cmd_meetings(int argc, char **argv)
 			json_array_foreach(out, i, v)
 				printf("#%-5lld %s  %-12s %-10s %s\n",
 				       (long long)json_integer_value(json_object_get(v, "id")),
-				       str(v, "held_on"), str(v, "kind"),
-				       cu_json_str(v, "case_reference") ? str(v, "case_reference")
-				       : str(v, "organiser"), str(v, "title"));
+				       cli_str(v, "held_on"), cli_str(v, "kind"),
+				       cu_json_str(v, "case_reference") ? cli_str(v, "case_reference")
+				       : cli_str(v, "organiser"), cli_str(v, "title"));
 	} else if (!strcmp(sub, "show")) {
 		cli_operands(argc, argv, 1, meetings_usage);
-		int64_t id = numeric_id(meetings_usage, argv[optind], "a meeting");
+		int64_t id = cli_id(meetings_usage, argv[optind], "a meeting");
 		cli_open(&c);
 		if ((r = cu_meeting_get(c.core, &c.actor, &out, id)) == 0 && !c.json)
 			print_meeting(out);
 	} else if (!strcmp(sub, "outcome")) {
 		cli_operands(argc, argv, 1, meetings_usage);
-		int64_t id = numeric_id(meetings_usage, argv[optind], "a meeting");
+		int64_t id = cli_id(meetings_usage, argv[optind], "a meeting");
 		json_t *sess = json_object_get(in, "sessions");
 		if (!json_object_get(in, "outcome"))
 			cli_usage_error(meetings_usage, "--text is required");
@@ -216,7 +201,7 @@ int cmd_meetings(int argc, char **argv)
 			/* --session names the session whose outcome this is. */
 			const char *s = cu_json_str(json_array_get(sess, 0), "title");
 			json_object_set_new(in, "session",
-			                    json_integer(numeric_id(meetings_usage, s, "a session")));
+			                    json_integer(cli_id(meetings_usage, s, "a session")));
 			json_object_del(in, "sessions");
 		}
 		cli_open(&c);
@@ -238,30 +223,30 @@ static void print_interview(const json_t *iv)
 	json_t *v;
 	size_t i;
 	printf("interview #%lld  %s  %s  %s #%lld %s\n",
-	       (long long)json_integer_value(json_object_get(iv, "id")), str(iv, "on"),
-	       str(iv, "status"), str(iv, "role"),
+	       (long long)json_integer_value(json_object_get(iv, "id")), cli_str(iv, "on"),
+	       cli_str(iv, "status"), cli_str(iv, "role"),
 	       (long long)json_integer_value(json_object_get(iv, "entity_id")),
-	       str(iv, "entity_label"));
-	printf("  case:      %s  by %s%s%s\n", str(iv, "case_reference"), str(iv, "org"),
+	       cli_str(iv, "entity_label"));
+	printf("  case:      %s  by %s%s%s\n", cli_str(iv, "case_reference"), cli_str(iv, "org"),
 	       cu_json_str(iv, "interviewer") ? " / " : "",
 	       cu_json_str(iv, "interviewer") ? cu_json_str(iv, "interviewer") : "");
 	if (cu_json_str(iv, "authority"))
-		printf("  authority: %s\n", str(iv, "authority"));
+		printf("  authority: %s\n", cli_str(iv, "authority"));
 	if (json_is_integer(json_object_get(iv, "request_id")))
 		printf("  request:   #%lld\n",
 		       (long long)json_integer_value(json_object_get(iv, "request_id")));
 	if (json_is_integer(json_object_get(iv, "record_item_id")))
 		printf("  record:    item #%lld %s\n",
 		       (long long)json_integer_value(json_object_get(iv, "record_item_id")),
-		       str(iv, "record_title"));
+		       cli_str(iv, "record_title"));
 	json_array_foreach(json_object_get(iv, "earlier_interviews"), i, v) {
 		if (json_is_true(json_object_get(v, "visible")))
 			printf("  EARLIER:   interview #%lld on %s by %s in %s (%s)\n",
 			       (long long)json_integer_value(json_object_get(v, "interview")),
-			       str(v, "on"), str(v, "org"), str(v, "case"), str(v, "via"));
+			       cli_str(v, "on"), cli_str(v, "org"), cli_str(v, "case"), cli_str(v, "via"));
 		else
 			printf("  EARLIER:   an interview by %s in %s, in a case you cannot see (%s)\n",
-			       str(v, "org"), str(v, "month"), str(v, "via"));
+			       cli_str(v, "org"), cli_str(v, "month"), cli_str(v, "via"));
 	}
 }
 
@@ -295,14 +280,14 @@ int cmd_interviews(int argc, char **argv)
 		case 'n': json_object_set_new(in, "notes", json_string(optarg)); break;
 		case 'e':
 			json_object_set_new(in, "entity",
-			                    json_integer(numeric_id(interviews_usage, optarg, "an entity")));
+			                    json_integer(cli_id(interviews_usage, optarg, "an entity")));
 			break;
 		case 'q':
 			json_object_set_new(in, "request",
-			                    json_integer(numeric_id(interviews_usage, optarg, "a request")));
+			                    json_integer(cli_id(interviews_usage, optarg, "a request")));
 			break;
 		case 'R':
-			json_object_set_new(in, "record_item", json_integer(numeric_id(interviews_usage,
+			json_object_set_new(in, "record_item", json_integer(cli_id(interviews_usage,
 			                    optarg, "an evidence item")));
 			break;
 		}
@@ -323,12 +308,12 @@ int cmd_interviews(int argc, char **argv)
 		if ((r = cu_interview_list(c.core, &c.actor, &out, in)) == 0 && !c.json)
 			json_array_foreach(out, i, v)
 				printf("#%-5lld %s  %-8s %-8s %-10s %-6s %s\n",
-				       (long long)json_integer_value(json_object_get(v, "id")), str(v, "on"),
-				       str(v, "status"), str(v, "role"), str(v, "case_reference"),
-				       str(v, "org"), str(v, "entity_label"));
+				       (long long)json_integer_value(json_object_get(v, "id")), cli_str(v, "on"),
+				       cli_str(v, "status"), cli_str(v, "role"), cli_str(v, "case_reference"),
+				       cli_str(v, "org"), cli_str(v, "entity_label"));
 	} else if (!strcmp(sub, "show")) {
 		cli_operands(argc, argv, 1, interviews_usage);
-		int64_t id = numeric_id(interviews_usage, argv[optind], "an interview");
+		int64_t id = cli_id(interviews_usage, argv[optind], "an interview");
 		cli_open(&c);
 		if ((r = cu_interview_get(c.core, &c.actor, &out, id)) == 0 && !c.json)
 			print_interview(out);

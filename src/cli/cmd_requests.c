@@ -30,49 +30,34 @@ static const char requests_usage[] =
 	"due within --within days (default 7d).\n"
 	CLI_COMMON_HELP;
 
-static int64_t numeric_id(const char *s, const char *what)
-{
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	if (*end || v <= 0)
-		cli_usage_error(requests_usage, "%s is named by its numeric id", what);
-	return v;
-}
-
-static const char *str(const json_t *o, const char *k)
-{
-	const char *s = cu_json_str(o, k);
-	return s ? s : "-";
-}
-
 static void print_request(const json_t *r)
 {
 	json_t *v;
 	size_t i;
 	printf("request #%lld  %s  %s\n", (long long)json_integer_value(json_object_get(r, "id")),
-	       str(r, "kind"), str(r, "title"));
-	printf("  status:    %s", str(r, "status"));
+	       cli_str(r, "kind"), cli_str(r, "title"));
+	printf("  status:    %s", cli_str(r, "status"));
 	json_array_foreach(json_object_get(r, "next"), i, v)
 		printf("%s%s", i ? ", " : "  (next: ", json_string_value(v));
 	printf("%s\n", json_array_size(json_object_get(r, "next")) ? ")" : "");
 	if (json_is_true(json_object_get(r, "case_visible")))
-		printf("  case:      %s\n", str(r, "case_reference"));
-	printf("  from:      %s (%s)  to: %s (%s)\n", str(r, "issuing_org"),
-	       str(r, "issuing_country"), str(r, "executing_org"), str(r, "executing_country"));
+		printf("  case:      %s\n", cli_str(r, "case_reference"));
+	printf("  from:      %s (%s)  to: %s (%s)\n", cli_str(r, "issuing_org"),
+	       cli_str(r, "issuing_country"), cli_str(r, "executing_org"), cli_str(r, "executing_country"));
 	if (cu_json_str(r, "legal_basis"))
-		printf("  basis:     %s\n", str(r, "legal_basis"));
+		printf("  basis:     %s\n", cli_str(r, "legal_basis"));
 	json_array_foreach(json_object_get(r, "subjects"), i, v)
 		printf("  subject:   #%lld %s %s\n",
-		       (long long)json_integer_value(json_object_get(v, "entity_id")), str(v, "kind"),
-		       str(v, "label"));
+		       (long long)json_integer_value(json_object_get(v, "entity_id")), cli_str(v, "kind"),
+		       cli_str(v, "label"));
 	json_array_foreach(json_object_get(r, "history"), i, v)
-		printf("  %s  %s -> %s  by %s%s%s\n", str(v, "on"), str(v, "from"), str(v, "to"),
-		       str(v, "by"), cu_json_str(v, "note") ? ": " : "",
+		printf("  %s  %s -> %s  by %s%s%s\n", cli_str(v, "on"), cli_str(v, "from"), cli_str(v, "to"),
+		       cli_str(v, "by"), cu_json_str(v, "note") ? ": " : "",
 		       cu_json_str(v, "note") ? cu_json_str(v, "note") : "");
 	json_array_foreach(json_object_get(r, "deadlines"), i, v) {
 		printf("  deadline #%lld %-9s due %s  %-9s %s", (long long)json_integer_value(
-		       json_object_get(v, "id")), str(v, "step"), str(v, "due_on"), str(v, "state"),
-		       str(v, "article"));
+		       json_object_get(v, "id")), cli_str(v, "step"), cli_str(v, "due_on"), cli_str(v, "state"),
+		       cli_str(v, "article"));
 		if (json_is_true(json_object_get(v, "overdue")))
 			printf("  OVERDUE by %lld days",
 			       -(long long)json_integer_value(json_object_get(v, "days_left")));
@@ -84,8 +69,8 @@ static void print_request(const json_t *r)
 		json_t *e;
 		json_array_foreach(json_object_get(v, "extensions"), k, e)
 			printf("    extended +%lld days (%s) by %s: %s\n",
-			       (long long)json_integer_value(json_object_get(e, "days")), str(e, "article"),
-			       str(e, "by"), str(e, "reason"));
+			       (long long)json_integer_value(json_object_get(e, "days")), cli_str(e, "article"),
+			       cli_str(e, "by"), cli_str(e, "reason"));
 	}
 }
 
@@ -97,10 +82,10 @@ static void print_due(const json_t *out)
 		size_t i;
 		json_array_foreach(json_object_get(out, lists[l]), i, v)
 			printf("%-8s %s  request #%-5lld %-28s %-9s %s -> %s  %s\n",
-			       l == 0 ? "OVERDUE" : "due", str(v, "due_on"),
+			       l == 0 ? "OVERDUE" : "due", cli_str(v, "due_on"),
 			       (long long)json_integer_value(json_object_get(v, "request_id")),
-			       str(v, "kind"), str(v, "step"), str(v, "issuing_org"),
-			       str(v, "executing_org"), str(v, "article"));
+			       cli_str(v, "kind"), cli_str(v, "step"), cli_str(v, "issuing_org"),
+			       cli_str(v, "executing_org"), cli_str(v, "article"));
 	}
 	if (!json_array_size(json_object_get(out, "overdue")) &&
 	    !json_array_size(json_object_get(out, "due_soon")))
@@ -158,7 +143,7 @@ int cmd_requests(int argc, char **argv)
 			json_t *a = json_object_get(in, "subjects");
 			if (!a)
 				json_object_set_new(in, "subjects", a = json_array());
-			json_array_append_new(a, json_integer(numeric_id(optarg, "a subject entity")));
+			json_array_append_new(a, json_integer(cli_id(requests_usage, optarg, "a subject entity")));
 			break;
 		}
 		case 'd': {
@@ -170,7 +155,7 @@ int cmd_requests(int argc, char **argv)
 		}
 		case 'l':
 			json_object_set_new(in, "deadline",
-			                    json_integer(numeric_id(optarg, "a deadline")));
+			                    json_integer(cli_id(requests_usage, optarg, "a deadline")));
 			break;
 		}
 	}
@@ -190,18 +175,18 @@ int cmd_requests(int argc, char **argv)
 		if ((r = cu_request_list(c.core, &c.actor, &out, in)) == 0 && !c.json)
 			json_array_foreach(out, i, v)
 				printf("#%-5lld %-28s %-12s %s -> %s  %s\n",
-				       (long long)json_integer_value(json_object_get(v, "id")), str(v, "kind"),
-				       str(v, "status"), str(v, "issuing_org"), str(v, "executing_org"),
-				       str(v, "title"));
+				       (long long)json_integer_value(json_object_get(v, "id")), cli_str(v, "kind"),
+				       cli_str(v, "status"), cli_str(v, "issuing_org"), cli_str(v, "executing_org"),
+				       cli_str(v, "title"));
 	} else if (!strcmp(sub, "show")) {
 		cli_operands(argc, argv, 1, requests_usage);
-		int64_t id = numeric_id(argv[optind], "a request");
+		int64_t id = cli_id(requests_usage, argv[optind], "a request");
 		cli_open(&c);
 		if ((r = cu_request_get(c.core, &c.actor, &out, id)) == 0 && !c.json)
 			print_request(out);
 	} else if (!strcmp(sub, "status") || !strcmp(sub, "milestone")) {
 		cli_operands(argc, argv, 2, requests_usage);
-		int64_t id = numeric_id(argv[optind], "a request");
+		int64_t id = cli_id(requests_usage, argv[optind], "a request");
 		bool st = !strcmp(sub, "status");
 		json_object_set_new(in, st ? "to" : "event", json_string(argv[optind + 1]));
 		cli_open(&c);
@@ -211,7 +196,7 @@ int cmd_requests(int argc, char **argv)
 			print_request(out);
 	} else if (!strcmp(sub, "extend") || !strcmp(sub, "deadline")) {
 		cli_operands(argc, argv, 1, requests_usage);
-		int64_t id = numeric_id(argv[optind], "a request");
+		int64_t id = cli_id(requests_usage, argv[optind], "a request");
 		bool ext = !strcmp(sub, "extend");
 		if (ext && !json_object_get(in, "days"))
 			cli_usage_error(requests_usage, "--days is required");
@@ -238,8 +223,8 @@ int cmd_requests(int argc, char **argv)
 			size_t i;
 			json_t *v;
 			json_array_foreach(out, i, v)
-				printf("%-20s %-23s %-9s from %-10s %s%s%s\n", str(v, "kind"), str(v, "rule"),
-				       str(v, "step"), str(v, "starts"), str(v, "article"),
+				printf("%-20s %-23s %-9s from %-10s %s%s%s\n", cli_str(v, "kind"), cli_str(v, "rule"),
+				       cli_str(v, "step"), cli_str(v, "starts"), cli_str(v, "article"),
 				       cu_json_str(v, "extension_article") ? "; extension: " : "",
 				       cu_json_str(v, "extension_article")
 				       ? cu_json_str(v, "extension_article") : "");

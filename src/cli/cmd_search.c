@@ -204,10 +204,7 @@ int cmd_jobs(int argc, char **argv)
 		}
 	} else if (!strcmp(sub, "retry")) {
 		cli_operands(argc, argv, 1, jobs_usage);
-		char *end;
-		long long id = strtoll(argv[optind], &end, 10);
-		if (*end || id <= 0)
-			cli_usage_error(jobs_usage, "a job is named by its numeric id");
+		long long id = cli_id(jobs_usage, argv[optind], "a job");
 		cli_open(&c);
 		if ((r = cu_job_retry(c.core, &c.actor, &out, id)) == 0) {
 			if (c.json)

@@ -175,3 +175,18 @@ const char *cli_subcommand(int *argc, char ***argv, const char *usage)
 	(*argv)++;
 	return v[1];
 }
+
+int64_t cli_id(const char *usage, const char *s, const char *what)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (!*s || *end || v <= 0)
+		cli_usage_error(usage, "%s is named by its numeric id", what);
+	return v;
+}
+
+const char *cli_str(const json_t *o, const char *key)
+{
+	const char *s = cu_json_str(o, key);
+	return s ? s : "-";
+}
