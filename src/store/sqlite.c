@@ -147,6 +147,21 @@ int sq_rows(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
+int sq_ids(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what)
+{
+	int rc;
+	*out = json_array();
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(*out, json_integer(sqlite3_column_int64(st, 0)));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(*out);
+		*out = NULL;
+		return sq_dberr(s, rc, what);
+	}
+	return 0;
+}
+
 /* Runs a query for one row as an object; CU_ENOTFOUND if none. */
 int sq_row(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what)
 {

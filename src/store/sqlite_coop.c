@@ -156,9 +156,6 @@ int cu_store_request_ids(cu_store *s, json_t **out, const cu_request_filter *f)
 		"SELECT r.id FROM requests r WHERE" REQUEST_VISIBLE
 		" AND (?2 = 0 OR r.case_id = ?2) AND (?3 IS NULL OR r.kind = ?3)"
 		" AND (?4 IS NULL OR r.status = ?4) ORDER BY r.id DESC LIMIT ?5");
-	json_t *rows = NULL, *v;
-	size_t i;
-	int r;
 	*out = NULL;
 	if (!st)
 		return CU_EDB;
@@ -167,13 +164,7 @@ int cu_store_request_ids(cu_store *s, json_t **out, const cu_request_filter *f)
 	sq_bind_text(st, 3, f->kind);
 	sq_bind_text(st, 4, f->status);
 	sqlite3_bind_int(st, 5, f->limit > 0 ? f->limit : 1000);
-	if ((r = sq_rows(s, &rows, st, "requests")) != 0)
-		return r;
-	*out = json_array();
-	json_array_foreach(rows, i, v)
-		json_array_append(*out, json_object_get(v, "id"));
-	json_decref(rows);
-	return 0;
+	return sq_ids(s, out, st, "requests");
 }
 
 int cu_store_deadline_insert(cu_store *s, int64_t *out_id, int64_t request_id, const char *step,

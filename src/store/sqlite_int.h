@@ -30,6 +30,8 @@ json_t *sq_row_json(sqlite3_stmt *st);
 int sq_exec(cu_store *s, sqlite3_stmt *st, const char *what);
 int sq_insert(cu_store *s, sqlite3_stmt *st, const char *what, int64_t *out_id);
 int sq_rows(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what);
+/* The first column of every row, as a JSON array of integers (ids). */
+int sq_ids(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what);
 /* One row; CU_ENOTFOUND if none. */
 int sq_row(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what);
 /* A static query with one integer parameter (?1): its one row, or all its rows. */

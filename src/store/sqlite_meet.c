@@ -171,9 +171,6 @@ int cu_store_meeting_ids(cu_store *s, json_t **out, const cu_meeting_filter *f)
 		"  WHERE p.meeting_id = m.id AND p.org_id = ?1)))"
 		" AND (?2 = 0 OR m.case_id = ?2) AND (?3 IS NULL OR m.kind = ?3)"
 		" ORDER BY m.held_on DESC, m.id DESC LIMIT ?4");
-	json_t *rows = NULL, *v;
-	size_t i;
-	int r;
 	*out = NULL;
 	if (!st)
 		return CU_EDB;
@@ -181,13 +178,7 @@ int cu_store_meeting_ids(cu_store *s, json_t **out, const cu_meeting_filter *f)
 	sqlite3_bind_int64(st, 2, f->case_id);
 	sq_bind_text(st, 3, f->kind);
 	sqlite3_bind_int(st, 4, f->limit > 0 ? f->limit : 1000);
-	if ((r = sq_rows(s, &rows, st, "meetings")) != 0)
-		return r;
-	*out = json_array();
-	json_array_foreach(rows, i, v)
-		json_array_append(*out, json_object_get(v, "id"));
-	json_decref(rows);
-	return 0;
+	return sq_ids(s, out, st, "meetings");
 }
 
 int cu_store_interview_insert(cu_store *s, int64_t *out_id, const json_t *iv)
@@ -237,9 +228,6 @@ int cu_store_interview_ids(cu_store *s, json_t **out, int64_t org_id, int64_t ca
 		"SELECT i.id FROM interviews i WHERE (?1 = 0 OR EXISTS (SELECT 1 FROM case_access ca"
 		" WHERE ca.org_id = ?1 AND ca.case_id = i.case_id)) AND (?2 = 0 OR i.case_id = ?2)"
 		" AND (?3 = 0 OR i.entity_id = ?3) ORDER BY i.on_date DESC, i.id DESC LIMIT ?4");
-	json_t *rows = NULL, *v;
-	size_t i;
-	int r;
 	*out = NULL;
 	if (!st)
 		return CU_EDB;
@@ -247,13 +235,7 @@ int cu_store_interview_ids(cu_store *s, json_t **out, int64_t org_id, int64_t ca
 	sqlite3_bind_int64(st, 2, case_id);
 	sqlite3_bind_int64(st, 3, entity_id);
 	sqlite3_bind_int(st, 4, limit > 0 ? limit : 1000);
-	if ((r = sq_rows(s, &rows, st, "interviews")) != 0)
-		return r;
-	*out = json_array();
-	json_array_foreach(rows, i, v)
-		json_array_append(*out, json_object_get(v, "id"));
-	json_decref(rows);
-	return 0;
+	return sq_ids(s, out, st, "interviews");
 }
 
 int cu_store_interviews_of_entity(cu_store *s, json_t **out, int64_t entity_id)

@@ -541,19 +541,8 @@ fail:
 int cu_store_case_ids(cu_store *s, json_t **out)
 {
 	sqlite3_stmt *st = sq_stmt(s, "SELECT id FROM cases ORDER BY id");
-	int rc;
-	if (!st)
-		return CU_EDB;
-	*out = json_array();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(*out, json_integer(sqlite3_column_int64(st, 0)));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(*out);
-		*out = NULL;
-		return sq_dberr(s, rc, "cases");
-	}
-	return 0;
+	*out = NULL;
+	return st ? sq_ids(s, out, st, "cases") : CU_EDB;
 }
 
 /* ---- Jobs --------------------------------------------------------------- */
