@@ -45,6 +45,7 @@ bench: deps
 	./bench/actionday/run.sh
 	./bench/match-eval/run.sh
 	./bench/match/run.sh
+	./bench/search/run.sh
 
 clean:
 	rm -rf build build-asan
