@@ -1,5 +1,6 @@
 #!/bin/sh
-# Installs the Debian 12 packages custodia needs that are missing; installs
+# Installs the Debian 12 packages custodia needs that are missing, and the web
+# application's npm packages as web/package-lock.json pins them; installs
 # nothing (and needs no network) when all are present. Usage: deps.sh [bench]
 set -eu
 pkgs="build-essential cmake pkg-config libsqlite3-dev libsodium-dev libssl-dev
@@ -9,7 +10,11 @@ tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-ara tesserac
 tesseract-ocr-ukr tesseract-ocr-srp tesseract-ocr-srp-latn libpango1.0-dev libcairo2-dev
 fonts-dejavu-core libh2o-evloop-dev libmagic-dev libarchive-dev libcmocka-dev libcurl4-openssl-dev curl jq sqlite3
 golang-go golang-golang-x-mod-dev
-iso-codes procps"
+iso-codes procps chromium"
+# Node.js builds the web application (esbuild) and drives the browser tests:
+# the machine's own if it has one, else Debian's.
+command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
+command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 if [ "${1:-}" = bench ]; then
 	pkgs="$pkgs wrk nginx-light time python3-jellyfish"
 fi
@@ -17,14 +22,25 @@ missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
-echo "installing:$missing"
-if [ "$(id -u)" -ne 0 ]; then
-	SUDO=sudo
-else
-	SUDO=
+if [ -n "$missing" ]; then
+	echo "installing:$missing"
+	if [ "$(id -u)" -ne 0 ]; then
+		SUDO=sudo
+	else
+		SUDO=
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -q
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y -q --no-install-recommends $missing
 fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
-# shellcheck disable=SC2086
-$SUDO apt-get install -y -q --no-install-recommends $missing
+
+# The web application's packages, exactly as locked (npm ci), when the lock
+# file is newer than the last install. No install scripts run: esbuild's
+# binary comes as its own package (@esbuild/linux-x64), and playwright-core
+# drives Debian's Chromium instead of downloading a browser.
+web="$(dirname "$0")/../web"
+if [ ! -f "$web/node_modules/.package-lock.json" ] ||
+   [ "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]; then
+	(cd "$web" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+fi

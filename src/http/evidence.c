@@ -360,9 +360,15 @@ int h_evidence_content(cu_req *rq)
 	int r;
 	if ((r = id_param(rq->params[0], &id, "evidence item")) != 0)
 		return r;
-	const char *range = cu_req_header(rq, "range");
+	const char *range = cu_req_header(rq, "range"), *disp = NULL;
+	if ((r = cu_req_query(rq, &disp, "disposition")) != 0)
+		return r;
+	if (disp && strcmp(disp, "inline") && strcmp(disp, "attachment"))
+		return cu_error_set(CU_EINVALID, "disposition must be inline or attachment");
+	bool view = disp && !strcmp(disp, "inline");
 	if ((r = cu_evidence_open(rq->core, &rq->actor, &rq->stream.reader, &item, id,
-	                          range ? "partial download" : "download")) != 0)
+	                          view ? (range ? "partial view" : "view")
+	                               : (range ? "partial download" : "download"))) != 0)
 		return r;
 	uint64_t total = (uint64_t)json_integer_value(json_object_get(item, "size"));
 	uint64_t start = 0, len = total;
@@ -387,6 +393,15 @@ int h_evidence_content(cu_req *rq)
 	snprintf(rq->stream.sha256, sizeof(rq->stream.sha256), "%s", cu_json_str(item, "sha256"));
 	snprintf(rq->stream.media_type, sizeof(rq->stream.media_type), "%s",
 	         cu_json_str(item, "media_type"));
+	/*
+	 * Shown in the page only what a browser renders without running it:
+	 * images, sound, video and PDF. Anything else (HTML above all) is
+	 * always an attachment, so evidence never runs as our origin's script.
+	 */
+	const char *mt = rq->stream.media_type;
+	rq->stream.inline_view = view && ((!strncmp(mt, "image/", 6) && !strstr(mt, "svg")) ||
+	                                  !strncmp(mt, "audio/", 6) || !strncmp(mt, "video/", 6) ||
+	                                  !strcmp(mt, "application/pdf"));
 	snprintf(rq->stream.filename, sizeof(rq->stream.filename), "%s",
 	         cu_json_str(item, "original_name") ? cu_json_str(item, "original_name") : "");
 	json_decref(item);

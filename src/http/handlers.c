@@ -25,20 +25,37 @@ int h_openapi(cu_req *rq)
 	return r;
 }
 
+/*
+ * With "cookie": true (the web application) the token goes into an HttpOnly,
+ * SameSite=Strict session cookie and is left out of the body, so that no
+ * script on the page can read it.
+ */
 int h_login(cu_req *rq)
 {
 	static const cu_jfield f[] = {
 		{"username", CU_JSTR, true, 64}, {"password", CU_JSTR, true, 1024},
+		{"cookie", CU_JBOOL, false, 0},
 	};
 	int r;
-	if ((r = cu_json_check(rq->body, f, 2)) != 0)
+	if ((r = cu_json_check(rq->body, f, 3)) != 0)
 		return r;
-	return cu_auth_login(rq->core, &rq->out, cu_json_str(rq->body, "username"),
-	                     cu_json_str(rq->body, "password"));
+	if ((r = cu_auth_login(rq->core, &rq->out, cu_json_str(rq->body, "username"),
+	                       cu_json_str(rq->body, "password"))) != 0)
+		return r;
+	if (json_is_true(json_object_get(rq->body, "cookie"))) {
+		snprintf(rq->set_cookie, sizeof(rq->set_cookie),
+		         CU_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict",
+		         cu_json_str(rq->out, "token"));
+		json_object_del(rq->out, "token");
+	}
+	return 0;
 }
 
 int h_logout(cu_req *rq)
 {
+	if (rq->via_cookie)
+		snprintf(rq->set_cookie, sizeof(rq->set_cookie),
+		         CU_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 	return cu_auth_logout(rq->core, &rq->actor, rq->token_id);
 }
 

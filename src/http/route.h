@@ -19,6 +19,8 @@ typedef struct cu_req {
 	const char *raw;                   /* CU_ROUTE_RAW: the body as sent */
 	size_t raw_len;
 	void *impl;                        /* server.c's request */
+	bool via_cookie;                   /* authenticated by the web application's cookie */
+	char set_cookie[256];              /* a Set-Cookie header for the answer, or "" */
 	/* The answer: status and either a JSON value or raw JSON text. */
 	int status;
 	json_t *out;
@@ -30,7 +32,7 @@ typedef struct cu_req {
 		int64_t item_id;
 		uint64_t start, length, total; /* the range sent, of total bytes */
 		char sha256[65], media_type[128], filename[256];
-		bool partial;
+		bool partial, inline_view;
 	} stream;
 	/* CU_ROUTE_SSE: the action day to follow, from the update after `after`. */
 	struct {
@@ -82,5 +84,23 @@ extern const int cu_nroutes;
 const cu_route *cu_route_match(const char *method, size_t mlen, char *path,
                                const char *params[CU_MAX_PARAMS], bool *method_mismatch,
                                char *allow, size_t allow_len);
+
+/*
+ * The web application's files, built at make time (web/build.mjs) and
+ * compiled into the binary (tools/embed_assets.c): served under "/" and
+ * "/assets/", never from the disk at run time.
+ */
+typedef struct cu_asset {
+	const char *path, *type, *etag;
+	const unsigned char *data;
+	size_t len;
+} cu_asset;
+
+extern const cu_asset cu_assets[];
+extern const int cu_nassets;
+
+/* The web application's session cookie and the header its writes carry. */
+#define CU_COOKIE "custodia_session"
+#define CU_CSRF_HEADER "x-custodia-csrf"
 
 #endif

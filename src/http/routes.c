@@ -24,9 +24,11 @@ const cu_route cu_routes[] = {
 	{"GET", "/api/v1/openapi.json", h_openapi, false, 200, "system", "This OpenAPI document",
 	 NULL, NULL, NULL, NULL},
 	{"POST", "/api/v1/session", h_login, false, 201, "auth",
-	 "Log in: exchange a username and password for a bearer token", NULL,
+	 "Log in: exchange a username and password for a bearer token (with cookie: true, an"
+	 " HttpOnly session cookie instead, for the web application)", NULL,
 	 J({"type": "object", "additionalProperties": false, "required": ["username", "password"],
-	    "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}),
+	    "properties": {"username": {"type": "string"}, "password": {"type": "string"},
+	                   "cookie": {"type": "boolean"}}}),
 	 J({"username": "se", "password": "demo"}), "Session"},
 	{"DELETE", "/api/v1/session", h_logout, true, 204, "auth", "Log out: revoke this token",
 	 NULL, NULL, NULL, NULL},
@@ -203,7 +205,8 @@ const cu_route cu_routes[] = {
 	 "An item's metadata, provenance and integrity status", NULL, NULL, NULL, "Evidence"},
 	{"GET", "/api/v1/evidence/{id}/content", h_evidence_content, true, 200, "evidence",
 	 "Download the content (Range supported; SHA-256 in Repr-Digest and X-Content-SHA256);"
-	 " recorded in the chain of custody", NULL, NULL, NULL, NULL, CU_ROUTE_STREAM},
+	 " recorded in the chain of custody; disposition=inline shows images, sound, video and"
+	 " PDF in the page (recorded as a view)", "disposition", NULL, NULL, NULL, CU_ROUTE_STREAM},
 	{"GET", "/api/v1/evidence/{id}/custody", h_evidence_custody, true, 200, "evidence",
 	 "The item's chain of custody", NULL, NULL, NULL, NULL},
 	{"POST", "/api/v1/evidence/{id}/custody", h_evidence_custody_add, true, 201, "evidence",

@@ -94,6 +94,13 @@ static void send_json(h2o_req_t *req, int status, const char *body, size_t len)
 	h2o_send_inline(req, body, len);
 }
 
+static void add_header(h2o_req_t *req, const char *name, const char *value)
+{
+	h2o_iovec_t v = h2o_strdup(&req->pool, value, strlen(value));
+	h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 0, NULL, v.base,
+	                      v.len);
+}
+
 /* {"error":{"code":..,"message":..}}; 5xx details go to the log only. */
 static void send_error(h2o_req_t *req, int status, const char *code, const char *message)
 {
@@ -181,21 +188,113 @@ static bool is_json_type(h2o_req_t *req)
 	       (v.len == 16 || v.base[16] == ';' || v.base[16] == ' ');
 }
 
+/* The value of the session cookie in a Cookie header, or a zero-length view. */
+static h2o_iovec_t session_cookie(h2o_req_t *req)
+{
+	static const char name[] = CU_COOKIE "=";
+	ssize_t i = -1;
+	while ((i = h2o_find_header(&req->headers, H2O_TOKEN_COOKIE, i)) >= 0) {
+		h2o_iovec_t v = req->headers.entries[i].value;
+		const char *p = v.base, *end = v.base + v.len;
+		while (p < end) {
+			while (p < end && (*p == ' ' || *p == ';'))
+				p++;
+			const char *e = memchr(p, ';', (size_t)(end - p));
+			if (!e)
+				e = end;
+			if ((size_t)(e - p) > sizeof(name) - 1 && !memcmp(p, name, sizeof(name) - 1))
+				return h2o_iovec_init(p + sizeof(name) - 1,
+				                      (size_t)(e - p) - (sizeof(name) - 1));
+			p = e;
+		}
+	}
+	return h2o_iovec_init(NULL, 0);
+}
+
+/*
+ * A bearer token (scripts, the CLI) or the web application's session cookie.
+ * The cookie is SameSite=Strict; a write it authenticates must also carry
+ * the X-Custodia-CSRF header, which no other site can make a browser send
+ * without a CORS preflight that this server never grants.
+ */
 static int authenticate(cu_req *rq, h2o_req_t *req)
 {
+	h2o_iovec_t v;
 	ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
-	if (i < 0)
-		return cu_error_set(CU_EAUTH, "missing Authorization: Bearer header "
-		                    "(POST /api/v1/session to log in)");
-	h2o_iovec_t v = req->headers.entries[i].value;
-	if (v.len < 8 || strncasecmp(v.base, "Bearer ", 7) != 0 || v.len > 200)
-		return cu_error_set(CU_EAUTH, "the Authorization header must be \"Bearer TOKEN\"");
+	if (i >= 0) {
+		v = req->headers.entries[i].value;
+		if (v.len < 8 || strncasecmp(v.base, "Bearer ", 7) != 0 || v.len > 200)
+			return cu_error_set(CU_EAUTH, "the Authorization header must be "
+			                    "\"Bearer TOKEN\"");
+		v.base += 7;
+		v.len -= 7;
+	} else {
+		v = session_cookie(req);
+		if (!v.len)
+			return cu_error_set(CU_EAUTH, "missing Authorization: Bearer header "
+			                    "(POST /api/v1/session to log in)");
+		if (v.len > 193)
+			return cu_error_set(CU_EAUTH, "malformed session cookie");
+		bool safe = h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET")) ||
+		            h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD"));
+		if (!safe && h2o_find_header_by_str(&req->headers, H2O_STRLIT(CU_CSRF_HEADER),
+		                                    -1) < 0)
+			return cu_error_set(CU_EDENIED, "a write authenticated by the session cookie "
+			                    "must carry the " CU_CSRF_HEADER " header");
+		rq->via_cookie = true;
+	}
 	char token[201];
-	memcpy(token, v.base + 7, v.len - 7);
-	token[v.len - 7] = '\0';
+	memcpy(token, v.base, v.len);
+	token[v.len] = '\0';
 	int r = cu_auth_bearer(rq->core, &rq->actor, rq->token_id, token);
 	cu_wipe(token, sizeof(token));
 	return r;
+}
+
+/*
+ * The web application: "/" and the files under "/assets/", compiled in.
+ * Revalidated on each load (ETag) so that an upgrade is seen at once.
+ */
+static const cu_asset *asset_find(const char *path)
+{
+	if (!strcmp(path, "/"))
+		path = "/index.html";
+	for (int i = 0; i < cu_nassets; i++)
+		if (!strcmp(cu_assets[i].path, path))
+			return &cu_assets[i];
+	return NULL;
+}
+
+static void send_asset(h2o_req_t *req, const cu_asset *a)
+{
+	char etag[40];
+	snprintf(etag, sizeof(etag), "\"%s\"", a->etag);
+	add_header(req, "etag", etag);
+	add_header(req, "cache-control", "no-cache");
+	add_header(req, "x-content-type-options", "nosniff");
+	add_header(req, "referrer-policy", "no-referrer");
+	if (!strcmp(a->path, "/index.html")) {
+		/* Nothing but our own files: no CDN, no inline script, no framing. */
+		add_header(req, "content-security-policy",
+		           "default-src 'self'; img-src 'self' data: blob:; media-src 'self';"
+		           " object-src 'self'; frame-src 'self'; style-src 'self';"
+		           " script-src 'self'; connect-src 'self'; base-uri 'none';"
+		           " form-action 'self'; frame-ancestors 'none'");
+		add_header(req, "x-frame-options", "DENY");
+	}
+	ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_IF_NONE_MATCH, -1);
+	if (i >= 0 && h2o_memis(req->headers.entries[i].value.base,
+	                        req->headers.entries[i].value.len, etag, strlen(etag))) {
+		req->res.status = 304;
+		req->res.reason = "Not Modified";
+		h2o_send_inline(req, "", 0);
+		return;
+	}
+	req->res.status = 200;
+	req->res.reason = "OK";
+	add_header(req, "content-type", a->type);
+	req->res.content_length = a->len;
+	h2o_send_inline(req, (const char *)a->data, a->len);
 }
 
 const char *cu_req_header(cu_req *rq, const char *name)
@@ -259,13 +358,6 @@ static void download_stop(h2o_generator_t *g, h2o_req_t *req)
 }
 
 /* h2o keeps pointers to header values: copy them into the request's pool. */
-static void add_header(h2o_req_t *req, const char *name, const char *value)
-{
-	h2o_iovec_t v = h2o_strdup(&req->pool, value, strlen(value));
-	h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 0, NULL, v.base,
-	                      v.len);
-}
-
 static void start_stream(struct worker *w, h2o_req_t *req, cu_req *rq)
 {
 	struct download *d = h2o_mem_alloc_shared(&req->pool, sizeof(*d), download_dispose);
@@ -289,6 +381,13 @@ static void start_stream(struct worker *w, h2o_req_t *req, cu_req *rq)
 	add_header(req, "x-content-type-options", "nosniff");
 	add_header(req, "cache-control", "no-store");
 	add_header(req, "accept-ranges", "bytes");
+	/*
+	 * Evidence is data, never a page of ours: no script, no form. (Not on a
+	 * PDF shown in the page: the browser's own viewer must run for it.)
+	 */
+	if (!rq->stream.inline_view || strcmp(rq->stream.media_type, "application/pdf"))
+		add_header(req, "content-security-policy",
+		           "default-src 'none'; frame-ancestors 'self'");
 	/* The digest of the whole content (RFC 9530), and plainly in hex. */
 	uint8_t sha[32];
 	char b64[48];
@@ -308,7 +407,8 @@ static void start_stream(struct worker *w, h2o_req_t *req, cu_req *rq)
 	if (rq->stream.filename[0]) {
 		/* RFC 6266/8187: the original name, percent-encoded. */
 		static const char hex[] = "0123456789ABCDEF";
-		char *o = buf + snprintf(buf, sizeof(buf), "attachment; filename*=UTF-8''");
+		char *o = buf + snprintf(buf, sizeof(buf), "%s; filename*=UTF-8''",
+		                         rq->stream.inline_view ? "inline" : "attachment");
 		for (const unsigned char *p = (const unsigned char *)rq->stream.filename;
 		     *p && o < buf + sizeof(buf) - 4; p++) {
 			if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
@@ -529,6 +629,13 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	const cu_route *rt = cu_route_match(head ? "GET" : req->method.base,
 	                                    head ? 3 : req->method.len, path, params, &bad_method,
 	                                    allow, sizeof(allow));
+	if (!rt && (head || h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET")))) {
+		const cu_asset *a = asset_find(path);
+		if (a) {
+			send_asset(req, a);
+			return 0;
+		}
+	}
 	if (!rt) {
 		if (bad_method) {
 			add_header(req, "allow", allow);
@@ -589,6 +696,8 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	}
 	if (rt->handler == h_action_update)
 		sse_kick(w);
+	if (rq.set_cookie[0])
+		add_header(req, "set-cookie", rq.set_cookie);
 	if (rq.status == 204) {
 		req->res.status = 204;
 		req->res.reason = reason_of(204);
