@@ -15,11 +15,16 @@
  * offset; an abandoned session is dropped after an hour and its temporary
  * file removed, so no item and no partial blob remains.
  */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "crypto/crypto.h"
 #include "http/handlers.h"
@@ -542,4 +547,101 @@ int h_hold_release(cu_req *rq)
 	if ((r = case_param(rq, &id)) != 0 || (r = id_param(rq->params[1], &hold, "hold")) != 0)
 		return r;
 	return cu_hold_release(rq->core, &rq->actor, id, hold);
+}
+
+/*
+ * Bundles for the web application. POST writes the bundle (docs/bundle.md:
+ * the export is recorded in each item's chain first) into DATADIR/exports as
+ * "<random id>.<user id>.tar", 0600, and answers with where to fetch it; GET
+ * hands it to the same user once and deletes it. A bundle carries the
+ * evidence in the clear (it is made to leave the platform), so it waits on
+ * the disk for at most an hour: each POST sweeps older ones.
+ */
+#define BUNDLE_TTL 3600
+
+static int exports_dir(cu_req *rq, char *dir, size_t len)
+{
+	snprintf(dir, len, "%s/exports", cu_core_datadir(rq->core));
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return cu_error_set(CU_EIO, "cannot create %s: %s", dir, strerror(errno));
+	return 0;
+}
+
+static void exports_sweep(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct stat st;
+	char path[4400];
+	time_t now = time(NULL);
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (stat(path, &st) == 0 && now - st.st_mtime > BUNDLE_TTL)
+			unlink(path);
+	}
+	closedir(d);
+}
+
+int h_bundle_create(cu_req *rq)
+{
+	static const cu_jfield f[] = {{"for", CU_JSTR, true, 32}, {"items", CU_JARRAY, false, 0}};
+	int64_t case_id, ids[1024];
+	size_t n = 0, i;
+	json_t *v;
+	char dir[4096], path[4200], id[33];
+	uint8_t rnd[16];
+	int r;
+	if ((r = case_param(rq, &case_id)) != 0 || (r = cu_json_check(rq->body, f, 2)) != 0)
+		return r;
+	json_array_foreach(json_object_get(rq->body, "items"), i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) <= 0 || n == 1024)
+			return cu_error_set(CU_EINVALID, "field \"items\" must list at most 1024 item"
+			                    " ids");
+		ids[n++] = json_integer_value(v);
+	}
+	if ((r = exports_dir(rq, dir, sizeof(dir))) != 0)
+		return r;
+	exports_sweep(dir);
+	cu_random(rnd, sizeof(rnd));
+	cu_hex(id, rnd, sizeof(rnd));
+	snprintf(path, sizeof(path), "%s/%s.%lld.tar", dir, id, (long long)rq->actor.user_id);
+	if ((r = cu_bundle_export(rq->core, &rq->actor, &rq->out, case_id, n ? ids : NULL, n,
+	                          cu_json_str(rq->body, "for"), path)) != 0)
+		return r;
+	chmod(path, 0600);
+	char url[80];
+	snprintf(url, sizeof(url), "/api/v1/bundles/%s", id);
+	json_object_set_new(rq->out, "download", json_string(url));
+	json_object_set_new(rq->out, "id", json_string(id));
+	return 0;
+}
+
+int h_bundle_get(cu_req *rq)
+{
+	char dir[4096], path[4200];
+	struct stat st;
+	int r, fd;
+	const char *id = rq->params[0];
+	if (strlen(id) != 32 || strspn(id, "0123456789abcdef") != 32)
+		return cu_error_set(CU_ENOTFOUND, "no such bundle");
+	if ((r = exports_dir(rq, dir, sizeof(dir))) != 0)
+		return r;
+	/* Only the user who made it finds it: the name carries their id. */
+	snprintf(path, sizeof(path), "%s/%s.%lld.tar", dir, id, (long long)rq->actor.user_id);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return cu_error_set(CU_ENOTFOUND, "no such bundle (they can be fetched once, within"
+		                    " an hour)");
+	}
+	unlink(path); /* the open descriptor keeps it readable until sent */
+	rq->stream.fd = fd;
+	rq->stream.length = rq->stream.total = (uint64_t)st.st_size;
+	snprintf(rq->stream.media_type, sizeof(rq->stream.media_type), "application/x-tar");
+	snprintf(rq->stream.filename, sizeof(rq->stream.filename), "custodia-bundle-%.8s.tar", id);
+	return 0;
 }

@@ -54,6 +54,8 @@ int h_evidence_list_case(cu_req *rq);
 int h_evidence_shared(cu_req *rq);
 int h_evidence_get(cu_req *rq);
 int h_evidence_content(cu_req *rq);
+int h_bundle_create(cu_req *rq);
+int h_bundle_get(cu_req *rq);
 int h_evidence_custody(cu_req *rq);
 int h_evidence_custody_add(cu_req *rq);
 int h_evidence_verify(cu_req *rq);

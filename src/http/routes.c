@@ -207,6 +207,17 @@ const cu_route cu_routes[] = {
 	 "Download the content (Range supported; SHA-256 in Repr-Digest and X-Content-SHA256);"
 	 " recorded in the chain of custody; disposition=inline shows images, sound, video and"
 	 " PDF in the page (recorded as a view)", "disposition", NULL, NULL, NULL, CU_ROUTE_STREAM},
+	{"POST", "/api/v1/cases/{id}/bundles", h_bundle_create, true, 201, "evidence",
+	 "Export a verifiable bundle of items (all the caller sees when items is absent) for"
+	 " an organisation, recorded as \"exported\" in each chain; fetch it once, within an"
+	 " hour, from `download`", NULL,
+	 J({"type": "object", "additionalProperties": false, "required": ["for"],
+	    "properties": {"for": {"type": "string"}, "items": {"type": "array",
+	                   "items": {"type": "integer"}}}}),
+	 J({"for": "ICC", "items": [1, 2]}), NULL},
+	{"GET", "/api/v1/bundles/{id}", h_bundle_get, true, 200, "evidence",
+	 "Download a bundle made by POST /cases/{id}/bundles (tar; once, by its maker)", NULL,
+	 NULL, NULL, NULL, CU_ROUTE_STREAM},
 	{"GET", "/api/v1/evidence/{id}/custody", h_evidence_custody, true, 200, "evidence",
 	 "The item's chain of custody", NULL, NULL, NULL, NULL},
 	{"POST", "/api/v1/evidence/{id}/custody", h_evidence_custody_add, true, 201, "evidence",

@@ -322,6 +322,7 @@ struct download {
 	h2o_generator_t super;
 	struct worker *w;
 	cu_blob_reader *reader;
+	int fd;          /* a plain file instead (bundles), or -1 */
 	int64_t item_id;
 	uint64_t left;
 	char *buf;
@@ -331,14 +332,33 @@ static void download_dispose(void *p)
 {
 	struct download *d = p;
 	cu_blob_close(d->reader);
+	if (d->fd >= 0)
+		close(d->fd);
 	free(d->buf);
+}
+
+static int file_read(int fd, char *buf, size_t want, size_t *got)
+{
+	*got = 0;
+	while (*got < want) {
+		ssize_t n = read(fd, buf + *got, want - *got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return cu_error_set(CU_EIO, "read: %s", strerror(errno));
+		if (n == 0)
+			break;
+		*got += (size_t)n;
+	}
+	return 0;
 }
 
 static void download_proceed(h2o_generator_t *g, h2o_req_t *req)
 {
 	struct download *d = (struct download *)g;
 	size_t want = d->left < STREAM_PIECE ? (size_t)d->left : STREAM_PIECE, got = 0;
-	int r = cu_blob_read(d->reader, d->buf, want, &got);
+	int r = d->fd >= 0 ? file_read(d->fd, d->buf, want, &got)
+	                   : cu_blob_read(d->reader, d->buf, want, &got);
 	if (r != 0 || got != want) {
 		if (r == CU_EVERIFY)
 			cu_evidence_mark_failed(d->w->core, d->item_id);
@@ -368,6 +388,8 @@ static void start_stream(struct worker *w, h2o_req_t *req, cu_req *rq)
 	d->w = w;
 	d->reader = rq->stream.reader;
 	rq->stream.reader = NULL; /* the download owns it now */
+	d->fd = rq->stream.fd > 0 ? rq->stream.fd : -1;
+	rq->stream.fd = 0;
 	d->item_id = rq->stream.item_id;
 	d->left = rq->stream.length;
 	if (!(d->buf = malloc(STREAM_PIECE))) {
@@ -380,7 +402,8 @@ static void start_stream(struct worker *w, h2o_req_t *req, cu_req *rq)
 	add_header(req, "content-type", rq->stream.media_type);
 	add_header(req, "x-content-type-options", "nosniff");
 	add_header(req, "cache-control", "no-store");
-	add_header(req, "accept-ranges", "bytes");
+	if (d->fd < 0)
+		add_header(req, "accept-ranges", "bytes");
 	/*
 	 * Evidence is data, never a page of ours: no script, no form. (Not on a
 	 * PDF shown in the page: the browser's own viewer must run for it.)
@@ -396,7 +419,8 @@ static void start_stream(struct worker *w, h2o_req_t *req, cu_req *rq)
 		snprintf(buf, sizeof(buf), "sha-256=:%s:", b64);
 		add_header(req, "repr-digest", buf);
 	}
-	add_header(req, "x-content-sha256", rq->stream.sha256);
+	if (rq->stream.sha256[0])
+		add_header(req, "x-content-sha256", rq->stream.sha256);
 	if (rq->stream.partial) {
 		snprintf(buf, sizeof(buf), "bytes %llu-%llu/%llu",
 		         (unsigned long long)rq->stream.start,
@@ -738,6 +762,8 @@ out:
 	json_decref(rq.out);
 	cu_buf_free(&rq.raw_out);
 	cu_blob_close(rq.stream.reader);
+	if (rq.stream.fd > 0)
+		close(rq.stream.fd);
 	return 0;
 }
 

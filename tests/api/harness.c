@@ -295,6 +295,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 		r->content_type[0] = r->www_authenticate[0] = r->allow[0] = '\0';
 		r->content_length[0] = r->content_range[0] = r->repr_digest[0] = '\0';
 		r->x_content_sha256[0] = r->content_disposition[0] = '\0';
+		r->set_cookie[0] = r->etag[0] = r->csp[0] = '\0';
 	}
 	header_value(r->content_type, sizeof(r->content_type), p, len, "content-type");
 	header_value(r->www_authenticate, sizeof(r->www_authenticate), p, len, "www-authenticate");
@@ -305,6 +306,9 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 	header_value(r->x_content_sha256, sizeof(r->x_content_sha256), p, len, "x-content-sha256");
 	header_value(r->content_disposition, sizeof(r->content_disposition), p, len,
 	             "content-disposition");
+	header_value(r->set_cookie, sizeof(r->set_cookie), p, len, "set-cookie");
+	header_value(r->etag, sizeof(r->etag), p, len, "etag");
+	header_value(r->csp, sizeof(r->csp), p, len, "content-security-policy");
 	return len;
 }
 

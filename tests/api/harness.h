@@ -62,6 +62,10 @@ typedef struct api_resp {
 	char repr_digest[128];
 	char x_content_sha256[80];
 	char content_disposition[256];
+	/* Headers of the web application's answers (empty when absent). */
+	char set_cookie[256];
+	char etag[64];
+	char csp[512];
 	long connects;     /* new connections this exchange opened (0: kept alive) */
 } api_resp;
 void api_resp_free(api_resp *r);

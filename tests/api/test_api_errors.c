@@ -291,11 +291,12 @@ static void test_api_errors__oversized_body(void **state)
 	assert_int_equal(case_count(), before);
 }
 
+/* ("/" is the web application: tests/api/test_api_web.c.) */
 static void test_api_errors__unknown_route(void **state)
 {
 	(void)state;
 	static const char *const paths[] = {
-		"/", "/api", "/api/v1", "/api/v1/nope", "/api/v2/cases", "/api/v1/cases/1/nope",
+		"/api", "/api/v1", "/api/v1/nope", "/api/v2/cases", "/api/v1/cases/1/nope",
 		"/api/v1/cases/", "/api/v1/Cases", "/api/v1/cases/1/participants/RS/extra",
 		"/api/v1/jits/1/extensions/1",
 	};

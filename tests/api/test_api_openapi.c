@@ -347,6 +347,23 @@ static int64_t fresh_actionday(int64_t *action)
 	return id;
 }
 
+/* A bundle of a fresh item of se's, made for the ICC: its download id. */
+static void fresh_bundle(char *out, size_t n)
+{
+	int64_t cid, item = fresh_item(&cid);
+	char path[96], body[96];
+	long st = 0;
+	json_t *res = NULL;
+	snprintf(path, sizeof(path), "/api/v1/cases/%lld/bundles", (long long)cid);
+	snprintf(body, sizeof(body), "{\"for\":\"ICC\",\"items\":[%lld]}", (long long)item);
+	api_request("POST", path, tok_se, body, &st, &res);
+	assert_int_equal(st, 201);
+	snprintf(out, n, "%s", json_string_value(json_object_get(res, "id")));
+	json_decref(res);
+}
+
+static int64_t bundle_item; /* the item the bundles route's example names */
+
 static bool fill(call *cl, const char *method, const char *path)
 {
 	char *out = cl->url;
@@ -366,7 +383,13 @@ static bool fill(call *cl, const char *method, const char *path)
 		const char *end = strchr(p, '}');
 		size_t len = (size_t)(end - p + 1);
 		char val[64];
-		if (!strncmp(p, "{id}", len) && !strncmp(path, "/api/v1/cases/", 14)) {
+		if (!strncmp(p, "{id}", len) && !strcmp(path, "/api/v1/cases/{id}/bundles")) {
+			int64_t cid;
+			bundle_item = fresh_item(&cid);
+			snprintf(val, sizeof(val), "%lld", (long long)cid);
+		} else if (!strncmp(p, "{id}", len) && !strncmp(path, "/api/v1/bundles/", 16)) {
+			fresh_bundle(val, sizeof(val));
+		} else if (!strncmp(p, "{id}", len) && !strncmp(path, "/api/v1/cases/", 14)) {
 			case_id = fresh_case();
 			snprintf(val, sizeof(val), "%lld", (long long)case_id);
 		} else if (!strncmp(p, "{hold}", len) && case_id) {
@@ -465,6 +488,11 @@ static bool fill(call *cl, const char *method, const char *path)
 		snprintf(body, sizeof(body), "{\"case\":\"%lld\",\"entity\":%lld,\"role\":"
 		         "\"witness\",\"status\":\"planned\",\"on\":\"2026-12-01\"}", (long long)cid,
 		         (long long)ent);
+		cl->body = strdup(body);
+	} else if (!strcmp(method, "post") && !strcmp(path, "/api/v1/cases/{id}/bundles")) {
+		char body[96];
+		snprintf(body, sizeof(body), "{\"for\":\"ICC\",\"items\":[%lld]}",
+		         (long long)bundle_item);
 		cl->body = strdup(body);
 	} else if (!strcmp(method, "post") && !strcmp(path, "/api/v1/grants")) {
 		/* The example names a demo case se does not see: share one of se's items. */
@@ -589,7 +617,14 @@ static void test_api_openapi__every_operation_answers(void **state)
 				        r.status, r.body ? r.body : "");
 				failures++;
 			}
-			if (rt->kind == CU_ROUTE_STREAM) {
+			if (rt->kind == CU_ROUTE_STREAM && strstr(path, "/bundles/")) {
+				/* A bundle: a tar archive. */
+				streams++;
+				if (r.status != 200 || r.len < 512 || memcmp(r.body + 257, "ustar", 5)) {
+					fprintf(stderr, "%s %s: not a bundle\n", m, cl.url);
+					failures++;
+				}
+			} else if (rt->kind == CU_ROUTE_STREAM) {
 				/* Content, not JSON: the example item's bytes and digest. */
 				streams++;
 				if (r.status != 200 || r.len != 5 || memcmp(r.body, "hello", 5) != 0 ||
@@ -632,7 +667,7 @@ static void test_api_openapi__every_operation_answers(void **state)
 	assert_int_equal(called, total);
 	assert_int_equal(total, (size_t)cu_nroutes);
 	assert_int_equal(failures, 0);
-	assert_int_equal(streams, 1);
+	assert_int_equal(streams, 2);
 	assert_int_equal(raws, 2);
 	/* The logout token is gone, the others still work. */
 	assert_int_equal(api_getf(tok_logout, NULL, "/api/v1/me"), 401);
