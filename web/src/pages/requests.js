@@ -26,10 +26,9 @@ export function requestList(main, params, query) {
     const v = { kind: kind.input.value, country: country.input.value, status: status.input.value };
     setQuery('/requests', v);
     load(results, async () => {
-      const r = await api.get('requests' + qs({ kind: v.kind, status: v.status, limit: 500 }));
-      let list = Array.isArray(r) ? r : r.items || [];
-      // The API filters by kind and status; the country (issuing or executing) is filtered here.
-      if (v.country) list = list.filter((x) => x.issuing_country === v.country || x.executing_country === v.country);
+      // The country keeps requests issued from or executed in it.
+      const r = await api.get('requests' + qs({ kind: v.kind, status: v.status, country: v.country, limit: 1000 }));
+      const list = Array.isArray(r) ? r : r.items || [];
       return h('div', h('p', { class: 'count' }, t('requests.count', { n: list.length })),
         requestTable(list, { label: t('requests.title') }));
     });
