@@ -115,7 +115,9 @@ function graphView(kase, entities, hits) {
     s('title', { id: 'links-graph-t' }, t('links.graph.alt', { ref: kase.reference, n: nodes.length, m: edges.length })),
     s('g', { class: 'edges' }, edgeEls),
     s('g', { class: 'nodes' }, nodes.map((n, i) => {
-      const name = nodeName(n);
+      // The accessible name starts with the caption shown (WCAG 2.5.3), then says it all.
+      const caption = n.short || short(n.label);
+      const name = nodeName(n).includes(caption) ? nodeName(n) : caption + ': ' + nodeName(n);
       const g = s('g', { class: ['node', 'node-' + n.type], tabindex: '0', role: 'button', 'aria-pressed': 'false',
         'aria-label': name, 'data-node': n.id, transform: `translate(${n.x.toFixed(1)} ${n.y.toFixed(1)})`,
         onclick: () => select(n, true),
@@ -124,10 +126,8 @@ function graphView(kase, entities, hits) {
           const d = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
           if (d) { e.preventDefault(); nodeEls[(i + d + nodeEls.length) % nodeEls.length].focus(); }
         } },
-      s('title', name),
       shape(n.type),
-      s('text', { class: 'halo', y: R + 14, 'text-anchor': 'middle' }, n.short || short(n.label)),
-      s('text', { y: R + 14, 'text-anchor': 'middle' }, n.short || short(n.label)));
+      s('text', { class: 'haloed', y: R + 14, 'text-anchor': 'middle' }, caption));
       nodeEls.push(g);
       return g;
     })));
