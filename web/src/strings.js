@@ -431,6 +431,11 @@ const en = {
   'search.facet.org': 'Organisation',
   'search.facet.unknown': 'not set',
 
+  // --- forms: cases, participants, entities, JITs, custody ---
+
+  // --- forms: requests, action-day planning, meetings and interviews ---
+  'nav.meetings': 'Meetings',
+
   // --- views: action days, link view, statistics, ledger ---
   'actionday.list.title': 'Action days',
   'actionday.list.intro': 'Days on which authorities in several countries act at the same time, followed live from a coordination centre.',
