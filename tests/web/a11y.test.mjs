@@ -37,6 +37,8 @@ async function pages(page) {
     ['requests', '/requests'], ['request', '/requests/' + await first('requests')],
     ['search', '/search?q=Djordjevic'], ['actiondays', '/actiondays'],
     ['actionday', '/actiondays/' + await first('actiondays')],
+    ['meetings', '/meetings'], ['meeting', '/meetings/' + await first('meetings')],
+    ['interviews', '/meetings?tab=interviews'], ['interview', '/meetings/interview-' + await first('interviews')],
     ['links', '/links?case=' + caseId], ['stats', '/stats'], ['ledger', '/ledger?index=3'],
   ];
 }

@@ -73,6 +73,14 @@ test('a report posted in one coordination centre appears live in another', async
 test('the ledger page verifies an inclusion proof and refuses a tampered one', async () => {
   const page = await newPage(browser, server);
   await login(page, 'se');
+  // The login is itself a ledger entry: wait for the checkpoint that covers it,
+  // so that the page and this test see the same one.
+  for (let i = 0; i < 100; i++) {
+    const c = (await apiGet(page, 'ledger/checkpoint')).body;
+    const n = (await apiGet(page, 'ledger/proof/consistency?from=1')).body;
+    if (c && n && c.size === n.to) break;
+    await page.waitForTimeout(100);
+  }
   await page.goto('/#/ledger?index=3');
   await page.getByRole('heading', { name: 'Latest checkpoint' }).waitFor();
   await page.getByText('verified', { exact: true }).waitFor();

@@ -10,12 +10,14 @@ import { h, s, replace, field, notice, errorBox, errorText, load, title, link, t
 import { session } from '../session.js';
 import { label, countryName } from './views-common.js';
 import { drawMap, updateMap } from './views-map.js';
+import { planPanel, addActionForm } from './forms-coop-actiondays.js';
+import { canContribute, takeFlash } from './forms-coop-common.js';
 
 export function actionDayList(main, params, query) {
   const ctl = new AbortController();
   const c = query.get('case');
   const body = h('div');
-  main.append(title(t('actionday.list.title')), h('p', { class: 'lead' }, t('actionday.list.intro')), body);
+  main.append(title(t('actionday.list.title')), h('p', { class: 'lead' }, t('actionday.list.intro')), planPanel(c || undefined), body);
   load(body, async () => {
     const days = await api.get('actiondays' + qs({ case: c }), { signal: ctl.signal });
     return table([
@@ -75,7 +77,7 @@ export function actionDayPage(main, params) {
       api.get('actiondays/' + encodeURIComponent(id) + '/updates' + qs({ after: 0 }), { signal: ctl.signal }),
     ]);
     if (closed) return undefined;
-    const centre = coordinationCentre(day, updates, ctl.signal);
+    const centre = coordinationCentre(day, updates, ctl.signal, takeFlash());
     // Live: the stream starts after what the page already shows.
     es = new EventSource(`/api/v1/actiondays/${encodeURIComponent(id)}/stream?after=${centre.lastSeq()}`);
     es.addEventListener('update', (e) => {
@@ -88,7 +90,7 @@ export function actionDayPage(main, params) {
   return () => { closed = true; ctl.abort(); if (es) es.close(); };
 }
 
-function coordinationCentre(day, updates, signal) {
+function coordinationCentre(day, updates, signal, flash) {
   const me = session.user || {};
   const actions = new Map(day.actions.map((a) => [a.id, { ...a }]));
   const seen = new Set();
@@ -194,39 +196,68 @@ function coordinationCentre(day, updates, signal) {
     }
   }
 
-  // The report form, for the actions the user's organisation executes.
-  const mine = [...actions.values()].filter((a) => a.org === me.org);
-  let form = null;
-  if (mine.length) {
-    const actSel = field(t('actionday.form.action'), 'action', { type: 'select', required: true,
-      options: mine.map((a) => [String(a.id), `${label('actionday.kind', a.kind)} — ${countryName(a.country)}, ${a.planned_time || ''}${a.place ? ' — ' + a.place : ''}`]) });
-    const stSel = field(t('actionday.form.status'), 'status', { type: 'select', required: true,
-      options: ['started', 'completed', 'failed'].map((k) => [k, t('actionday.status.' + k)]) });
-    const result = field(t('actionday.form.result'), 'result', { type: 'textarea', rows: 2, help: t('actionday.form.result.help') });
-    const evid = field(t('actionday.form.evidence'), 'evidence', { type: 'number', attrs: { min: '1', step: '1' },
-      help: t('actionday.form.evidence.help') });
-    const msg = h('div');
-    const submit = h('button', { type: 'submit' }, t('actionday.form.submit'));
-    form = h('form', { class: 'ad-form', onsubmit: async (e) => {
-      e.preventDefault();
-      replace(msg);
-      const b = { status: stSel.input.value };
-      if (result.input.value.trim()) b.result = result.input.value.trim();
-      if (evid.input.value.trim()) b.evidence = Number(evid.input.value);
-      submit.disabled = true;
-      try {
-        const u = await api.post('actions/' + encodeURIComponent(actSel.input.value) + '/updates', b);
-        apply(u, true);
-        result.input.value = '';
-        evid.input.value = '';
-        replace(msg, notice(t('actionday.form.sent'), 'ok'));
-      } catch (err) {
-        replace(msg, notice(errorText(err), 'error'));
-      } finally {
-        submit.disabled = false;
-      }
-    } }, actSel, stSel, result, evid, submit, msg);
+  // The report form, for the actions the user's organisation executes
+  // (built again when an action is added to the plan).
+  const formBox = h('div');
+  function buildReportForm() {
+    const mine = [...actions.values()].filter((a) => a.org === me.org);
+    let form = null;
+    if (mine.length) {
+      const actSel = field(t('actionday.form.action'), 'action', { type: 'select', required: true,
+        options: mine.map((a) => [String(a.id), `${label('actionday.kind', a.kind)} — ${countryName(a.country)}, ${a.planned_time || ''}${a.place ? ' — ' + a.place : ''}`]) });
+      const stSel = field(t('actionday.form.status'), 'status', { type: 'select', required: true,
+        options: ['started', 'completed', 'failed'].map((k) => [k, t('actionday.status.' + k)]) });
+      const result = field(t('actionday.form.result'), 'result', { type: 'textarea', rows: 2, help: t('actionday.form.result.help') });
+      const evid = field(t('actionday.form.evidence'), 'evidence', { type: 'number', attrs: { min: '1', step: '1' },
+        help: t('actionday.form.evidence.help') });
+      const msg = h('div');
+      const submit = h('button', { type: 'submit' }, t('actionday.form.submit'));
+      form = h('form', { class: 'ad-form', onsubmit: async (e) => {
+        e.preventDefault();
+        replace(msg);
+        const b = { status: stSel.input.value };
+        if (result.input.value.trim()) b.result = result.input.value.trim();
+        if (evid.input.value.trim()) b.evidence = Number(evid.input.value);
+        submit.disabled = true;
+        try {
+          const u = await api.post('actions/' + encodeURIComponent(actSel.input.value) + '/updates', b);
+          apply(u, true);
+          result.input.value = '';
+          evid.input.value = '';
+          replace(msg, notice(t('actionday.form.sent'), 'ok'));
+        } catch (err) {
+          replace(msg, notice(errorText(err), 'error'));
+        } finally {
+          submit.disabled = false;
+        }
+      } }, actSel, stSel, result, evid, submit, msg);
+    }
+    replace(formBox, form || h('p', { class: 'muted' }, t('actionday.form.none')));
   }
+  buildReportForm();
+
+  // Adding an action to the plan (contributors to the case): the new action
+  // joins the tables, the legend, the map and the report form at once.
+  const addBox = h('div');
+  function added(d) {
+    const known = new Set(Object.keys(countriesOf()));
+    let mineAdded = false;
+    for (const a of d.actions || []) {
+      if (actions.has(a.id)) continue;
+      actions.set(a.id, { ...a });
+      if (a.org === me.org) mineAdded = true;
+    }
+    renderTables();
+    renderLegend();
+    if (mineAdded) buildReportForm();
+    const redraw = Object.keys(countriesOf()).some((c) => !known.has(c));
+    (redraw ? drawMap(mapSvg, states(), fill, mapLabel, signal) : Promise.resolve())
+      .then(() => updateMap(mapSvg, states(), fill, mapLabel)).catch(() => {});
+  }
+  canContribute(day.case_id).then((ok) => {
+    if (ok) replace(addBox, h('section', { class: 'card', 'aria-labelledby': 'ad-add-h' },
+      h('h2', { id: 'ad-add-h' }, t('fc.ad.add')), addActionForm(day, added)));
+  });
 
   renderTables();
   renderLegend();
@@ -243,12 +274,13 @@ function coordinationCentre(day, updates, signal) {
       link('/cases/' + day.case_id, t('actionday.case', { ref: day.case_reference }))),
     day.notes && h('p', day.notes),
     tzs && h('p', { class: 'muted' }, t('actionday.zones', { zones: tzs })),
+    flash,
     live,
     h('div', { class: 'ad-layout' },
       h('div', { class: 'ad-main' },
         h('section', { 'aria-labelledby': 'ad-actions-h' }, h('h2', { id: 'ad-actions-h' }, t('actionday.actions')), tablesBox),
         h('section', { class: 'card', 'aria-labelledby': 'ad-form-h' }, h('h2', { id: 'ad-form-h' }, t('actionday.form.title')),
-          form || h('p', { class: 'muted' }, t('actionday.form.none')))),
+          formBox), addBox),
       h('div', { class: 'ad-side' },
         h('section', { class: 'card', 'aria-labelledby': 'ad-map-h' }, h('h2', { id: 'ad-map-h' }, t('actionday.map')),
           mapBox, h('h3', { id: 'ad-legend-h' }, t('actionday.legend')), h('div', { 'aria-labelledby': 'ad-legend-h', role: 'group' }, legend)),

@@ -5,14 +5,19 @@ import { api, qs } from '../api.js';
 import { h, title, table, load, link, field, replace, notice, errorBox, tabs, fmtDate,
   fmtTime, fmtBytes, badge } from '../ui.js';
 import { session } from '../session.js';
+import { dispatch } from '../router.js';
 import { crimeTypes, crimeLabel, caseSeg, caseLink, statusBadge, props, setQuery, queryObject, bundleExport,
   jitExpiryBadge, integrityBadge, deadlineBadge, requestKind, label, orgs } from './records-common.js';
 import { uploadForm } from './records-upload.js';
 import { sharedEvidenceTable } from './dashboard.js';
+import { newCasePage, setFlash, takeFlash, canManage, participantActions, manageForms } from './forms-cases-case.js';
+import { entityForms, accessRequest } from './forms-cases-entities.js';
+import { canManageRole } from './forms-cases-common.js';
 
 const FILTERS = ['status', 'crime_type', 'country', 'q'];
 
 export function caseList(main, params, query) {
+  if (query.get('new') === '1') return newCasePage(main);
   const f = queryObject(query, FILTERS);
   const results = h('div', { class: 'results', 'aria-live': 'polite' });
   const status = field(t('cases.filter.status'), 'status', { type: 'select', value: f.status || '',
@@ -65,7 +70,7 @@ export function caseList(main, params, query) {
   } }, status, crime, country, q, h('button', { type: 'submit' }, t('common.filter')));
   for (const s of [status, crime, country]) s.input.addEventListener('change', () => show(current()));
   const shared = h('div');
-  main.append(title(t('cases.title')), form, results,
+  main.append(title(t('cases.title'), canManageRole() && link('/cases?new=1', t('fcs.case.new'), { class: 'button' })), form, results,
     h('section', { 'aria-labelledby': 'shared-h' }, h('h2', { id: 'shared-h' }, t('dash.shared')), shared));
   show(f);
   load(shared, async () => sharedEvidenceTable(await api.get('evidence')));
@@ -94,23 +99,36 @@ export function casePage(main, params, query) {
     const mine = (c.participants || []).find((p) => p.org === me.org);
     const canContribute = mine && mine.access !== 'observer' && me.role !== 'observer' && c.status === 'open';
     const render = {
-      overview: (p) => overview(p, c, types),
+      overview: (p) => overview(p, c, types, (text) => { setFlash(text); dispatch(); }, (nc) => { c = nc; }),
       jits: (p) => jitsTab(p, c),
       evidence: (p) => evidenceTab(p, c, canContribute, cleanups),
-      entities: (p) => entitiesTab(p, c),
+      entities: (p) => entitiesTab(p, c, canContribute),
       hits: (p) => hitsTab(p, c),
       requests: (p) => requestsTab(p, c),
       timeline: (p) => timelineTab(p, c),
     };
     const sel = TABS.includes(query.get('tab')) ? query.get('tab') : 'overview';
-    replace(body, title(c.reference + ' · ' + c.title, statusBadge(c.status)),
+    replace(body, title(c.reference + ' · ' + c.title, statusBadge(c.status)), takeFlash(),
       tabs(TABS.map((k) => ({ id: k, label: t('case.tab.' + k), render: render[k] })), sel,
         (tab) => { for (const fn of cleanups) fn(); cleanups = []; setQuery('/cases/' + seg, { tab: tab === 'overview' ? '' : tab }); }));
   })();
   return () => { for (const fn of cleanups) fn(); };
 }
 
-function overview(panel, c, types) {
+function overview(panel, c, types, reopen, changed) {
+  const msg = h('div', { class: 'form-msg' });
+  const done = async (text) => {
+    try {
+      c = await api.get('cases/' + caseSeg(c.id));
+      if (changed) changed(c);
+      overview(panel, c, types, reopen, changed);
+      const n = notice(text, 'ok');
+      n.tabIndex = -1;
+      panel.querySelector('.form-msg').append(n);
+      n.focus();
+    } catch (e) { replace(msg, errorBox(e)); }
+  };
+  const manager = canManage(c);
   replace(panel,
     props([
       [t('case.reference'), c.reference],
@@ -130,7 +148,10 @@ function overview(panel, c, types) {
       { label: t('participant.col.access'), cell: (p) => label('participant.access', p.access) },
       { label: t('participant.col.ref'), cell: (p) => p.national_ref || '' },
       { label: t('participant.col.joined'), cell: (p) => fmtDate(p.joined_at) },
-    ], c.participants, { class: 'stack', label: t('case.participants') }));
+      manager && { label: t('fcs.part.col.actions'), cell: (p) => participantActions(c, p, done, msg) },
+    ].filter(Boolean), c.participants, { class: 'stack', label: t('case.participants') }),
+    msg,
+    manageForms(c, done, reopen));
 }
 
 function jitsTab(panel, c) {
@@ -171,8 +192,11 @@ function evidenceTab(panel, c, canContribute, cleanups) {
 // then lands in a detached box, never over the tab now shown.
 function box(panel) { const b = h('div'); replace(panel, b); return b; }
 
-function entitiesTab(panel, c) {
-  load(box(panel), async () => {
+function entitiesTab(panel, c, canContribute) {
+  const b = h('div');
+  replace(panel, b);
+  if (canContribute) panel.append(entityForms(c, () => refresh()));
+  const refresh = () => load(b, async () => {
     const ents = await api.get('cases/' + caseSeg(c.id) + '/entities');
     const list = Array.isArray(ents) ? ents : ents.items || [];
     return table([
@@ -183,6 +207,7 @@ function entitiesTab(panel, c) {
       { label: t('entity.col.by'), cell: (e) => e.created_by },
     ], list, { class: 'stack', label: t('case.tab.entities'), empty: t('case.entities.none') });
   });
+  refresh();
 }
 
 function hitSide(s) {
@@ -207,6 +232,8 @@ function hitsTab(panel, c) {
       { label: t('hit.col.actions'), cell: (x) => {
         const mySide = [x.a, x.b].some((s) => s && s.visible && s.org === me.org);
         if (!mySide || me.role === 'observer') return '';
+        const other = x.a && x.a.case_id === c.id ? x.b : x.a;
+        const ask = other && !other.visible ? accessRequest(x, other, (text) => { refresh(); replace(msg, notice(text, 'ok')); }) : null;
         const act = (what) => async () => {
           try {
             await api.post('hits/' + x.id + '/' + what, {});
@@ -218,7 +245,7 @@ function hitsTab(panel, c) {
           x.review !== 'confirmed' && h('button', { type: 'button', onclick: act('confirm'),
             'aria-label': t('hit.confirm.label', { id: x.id }) }, t('hit.confirm')),
           x.review !== 'dismissed' && h('button', { type: 'button', class: 'secondary', onclick: act('dismiss'),
-            'aria-label': t('hit.dismiss.label', { id: x.id }) }, t('hit.dismiss')));
+            'aria-label': t('hit.dismiss.label', { id: x.id }) }, t('hit.dismiss')), ask);
       } },
     ], hits, { class: 'stack', label: t('case.tab.hits'), empty: t('case.hits.none') });
   });

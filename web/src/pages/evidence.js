@@ -6,6 +6,7 @@ import { api } from '../api.js';
 import { h, title, table, load, link, field, replace, notice, errorBox, fmtDate, fmtTime, fmtBytes, badge } from '../ui.js';
 import { session } from '../session.js';
 import { caseLink, integrityBadge, props, orgs, label, bundleExport } from './records-common.js';
+import { custodyForm } from './forms-cases-custody.js';
 
 function previewKind(mt) {
   mt = String(mt || '');
@@ -77,6 +78,18 @@ export function evidencePage(main, params) {
     }
 
     const sharing = h('div');
+    // Recording custody by hand: those who may contribute to the item's case.
+    const custodyBox = h('div');
+    if (!e.erased_at && me.role !== 'observer') {
+      // The list, not the case: a case seen only through a grant must not be asked for (404).
+      api.get('cases?limit=500').then((r) => {
+        const c = (r.items || []).find((x) => x.id === e.case_id);
+        if (!c) return;
+        const mine = (c.participants || []).find((p) => p.org === me.org);
+        // Not a participant: the case is seen through a JIT; the server decides.
+        if (c.status === 'open' && (!mine || mine.access !== 'observer')) custodyBox.append(custodyForm(e.id, refreshCustody));
+      }).catch(() => {});
+    }
     const page = h('div',
       title(e.title || e.original_name || t('evidence.title.unknown'), integ),
       h('div', { class: 'actions' },
@@ -116,7 +129,7 @@ export function evidencePage(main, params) {
         ]),
         !e.erased_at && verify, verifyMsg),
       h('section', { 'aria-labelledby': 'ev-prev' }, h('h2', { id: 'ev-prev' }, t('evidence.preview')), previewBox),
-      h('section', { 'aria-labelledby': 'ev-cust' }, h('h2', { id: 'ev-cust' }, t('evidence.custody')), custody),
+      h('section', { 'aria-labelledby': 'ev-cust' }, h('h2', { id: 'ev-cust' }, t('evidence.custody')), custody, custodyBox),
       h('section', { 'aria-labelledby': 'ev-share' }, h('h2', { id: 'ev-share' }, t('evidence.sharing')), sharing));
     refreshCustody();
     sharingSection(sharing, e, me);

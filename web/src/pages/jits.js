@@ -4,10 +4,12 @@ import { t } from '../strings.js';
 import { api } from '../api.js';
 import { h, title, table, load, link, notice, fmtDate, fmtTime } from '../ui.js';
 import { jitExpiryBadge, props, caseLink, label, daysUntil } from './records-common.js';
+import { jitCreateForm, jitForms } from './forms-cases-jits.js';
+import { takeFlash } from './forms-cases-case.js';
 
 export function jitList(main) {
   const body = h('div');
-  main.append(title(t('jits.title')), body);
+  main.append(title(t('jits.title')), jitCreateForm() || '', body);
   load(body, async () => {
     const jits = await api.get('jits');
     return table([
@@ -24,7 +26,9 @@ export function jitList(main) {
 export function jitPage(main, params) {
   const body = h('div');
   main.append(body);
-  load(body, async () => {
+  let flash = takeFlash();
+  let note = null;
+  const show = () => load(body, async () => {
     let j;
     try {
       j = await api.get('jits/' + encodeURIComponent(params.id));
@@ -33,8 +37,16 @@ export function jitPage(main, params) {
       throw e;
     }
     const n = daysUntil(j.expires_on);
+    const done = (text) => {
+      note = text;
+      // Focus stays with the answer, not lost with the form it came from.
+      show().then(() => { const n = body.querySelector('.notice-ok'); if (n) { n.tabIndex = -1; n.focus(); } });
+    };
+    const msg = note ? notice(note, 'ok') : flash;
+    note = null;
+    flash = null;
     return h('div',
-      title(j.name, jitExpiryBadge(j.expires_on)),
+      title(j.name, jitExpiryBadge(j.expires_on)), msg,
       n !== null && n < 0 ? notice(t('jit.expired.note', { date: fmtDate(j.expires_on) }), 'error')
         : n !== null && n <= 30 ? notice(t('jit.expiring.note', { date: fmtDate(j.expires_on), n }), 'warn') : null,
       h('h2', t('jit.agreement')),
@@ -62,6 +74,8 @@ export function jitPage(main, params) {
         { label: t('jit.ext.reason'), cell: (x) => x.reason },
         { label: t('jit.ext.by'), cell: (x) => x.by },
         { label: t('jit.ext.at'), cell: (x) => fmtTime(x.at) },
-      ], j.extensions, { class: 'stack', label: t('jit.extensions'), empty: t('jit.extensions.none') }));
+      ], j.extensions, { class: 'stack', label: t('jit.extensions'), empty: t('jit.extensions.none') }),
+      jitForms(j, done));
   });
+  show();
 }

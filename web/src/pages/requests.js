@@ -6,6 +6,8 @@ import { api, qs } from '../api.js';
 import { h, title, table, load, field, notice, fmtDate, fmtTime } from '../ui.js';
 import { props, setQuery, queryObject, requestKind, REQUEST_KINDS, label, deadlineBadge, caseLink, orgs } from './records-common.js';
 import { requestTable } from './cases.js';
+import { newRequestPanel, requestForms, lawLimits } from './forms-coop-requests.js';
+import { takeFlash } from './forms-coop-common.js';
 
 const STATUSES = ['draft', 'sent', 'received', 'recognised', 'in_execution', 'executed', 'refused', 'withdrawn'];
 
@@ -37,14 +39,15 @@ export function requestList(main, params, query) {
     onsubmit: (e) => { e.preventDefault(); show(); } }, kind, country, status,
   h('button', { type: 'submit' }, t('common.filter')));
   for (const s of [kind, country, status]) s.input.addEventListener('change', show);
-  main.append(title(t('requests.title')), form, results);
+  main.append(title(t('requests.title')), newRequestPanel(), form, results);
   show();
 }
 
 export function requestPage(main, params) {
   const body = h('div');
   main.append(body);
-  load(body, async () => {
+  const render = () => load(body, async () => {
+    const flash = takeFlash();
     let r;
     try {
       r = await api.get('requests/' + encodeURIComponent(params.id));
@@ -52,8 +55,10 @@ export function requestPage(main, params) {
       if (e.status === 404 || e.status === 403) return h('div', title(t('request.title.unknown')), notice(t('request.notvisible'), 'error'));
       throw e;
     }
+    const rules = await lawLimits().catch(() => []);
     return h('div',
       title(r.title, h('span', { class: 'badge badge-info' }, label('request.status', r.status))),
+      flash,
       props([
         [t('request.kind'), requestKind(r.kind)],
         [t('request.case'), r.case_visible === false ? r.case_reference : caseLink(r.case_id, r.case_reference)],
@@ -92,6 +97,8 @@ export function requestPage(main, params) {
         { label: t('request.hist.note'), cell: (x) => x.note || '' },
         { label: t('request.hist.at'), cell: (x) => fmtTime(x.at) },
       ], r.history, { class: 'stack', label: t('request.history') }),
-      r.next && r.next.length ? h('p', { class: 'help' }, t('request.next', { list: r.next.map((s) => label('request.status', s)).join(', ') })) : null);
+      r.next && r.next.length ? h('p', { class: 'help' }, t('request.next', { list: r.next.map((s) => label('request.status', s)).join(', ') })) : null,
+      requestForms(r, rules, render));
   });
+  render();
 }
