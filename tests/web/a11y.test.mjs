@@ -38,7 +38,7 @@ async function pages(page) {
     ['search', '/search?q=Djordjevic'], ['actiondays', '/actiondays'],
     ['actionday', '/actiondays/' + await first('actiondays')],
     ['meetings', '/meetings'], ['meeting', '/meetings/' + await first('meetings')],
-    ['interviews', '/meetings?tab=interviews'], ['interview', '/meetings/interview-' + await first('interviews')],
+    ['interviews', '/meetings?tab=interviews'], ['interview', '/interviews/' + await first('interviews')],
     ['links', '/links?case=' + caseId], ['stats', '/stats'], ['ledger', '/ledger?index=3'],
   ];
 }

@@ -3,7 +3,7 @@
 // coordination meeting or a network's event; a meeting's page with its
 // sessions, follow-up actions and the form for its outcome; the interviews
 // of victims and witnesses (tab "interviews") with their register form; an
-// interview's page (#/meetings/interview-ID), where a planned one shows the
+// interview's page (#/interviews/ID), where a planned one shows the
 // earlier interviews of the same person.
 import { t } from '../strings.js';
 import { api, qs } from '../api.js';
@@ -15,7 +15,6 @@ import { submitting, msgBox, panel, caseField, caseOf, caseEntities, caseDoc, ca
   todayIso, put, setFlash, takeFlash } from './forms-coop-common.js';
 
 const KINDS = ['coordination', 'plenary', 'study_visit', 'conference', 'other'];
-const INTERVIEW_PREFIX = 'interview-';
 
 // The cases the user sees, for the filters (loaded once per page).
 function visibleCases() { return api.get('cases' + qs({ limit: 200 })).then((r) => r.items || r); }
@@ -39,7 +38,6 @@ export function meetingList(main, params, query) {
 }
 
 export function meetingPage(main, params) {
-  if (String(params.id).startsWith(INTERVIEW_PREFIX)) return interviewPage(main, params.id.slice(INTERVIEW_PREFIX.length));
   return oneMeeting(main, params.id);
 }
 
@@ -281,7 +279,7 @@ function outcomeForm(m, targets, rerender) {
 
 function interviewTable(list) {
   return table([
-    { label: t('iv.col.person'), cell: (i) => link('/meetings/' + INTERVIEW_PREFIX + i.id, i.entity_label || t('iv.entity', { id: i.entity_id })) },
+    { label: t('iv.col.person'), cell: (i) => link('/interviews/' + i.id, i.entity_label || t('iv.entity', { id: i.entity_id })) },
     { label: t('iv.col.role'), cell: (i) => label('iv.role', i.role) },
     { label: t('iv.col.status'), cell: (i) => badge(label('iv.status', i.status), i.status === 'held' ? 'ok' : 'info') },
     { label: t('iv.col.on'), cell: (i) => fmtDate(i.on) },
@@ -360,13 +358,15 @@ function newInterviewForm() {
     put(b, 'notes', notes.input.value);
     const iv = await api.post('interviews', b);
     setFlash(t('iv.created'));
-    navigate('/meetings/' + INTERVIEW_PREFIX + iv.id);
+    navigate('/interviews/' + iv.id);
     return null;
   });
   return form;
 }
 
-function interviewPage(main, id) {
+// #/interviews/:id
+export function interviewPage(main, params) {
+  const id = params.id;
   const body = h('div');
   main.append(body);
   load(body, async () => {
@@ -403,7 +403,7 @@ function interviewPage(main, id) {
         h('p', { class: 'help' }, t('iv.earlier.help')),
         earlier && earlier.length ? h('ul', { class: 'earlier', 'aria-labelledby': 'earlier-h' }, earlier.map((e) => h('li',
           e.visible
-            ? [link('/meetings/' + INTERVIEW_PREFIX + e.interview, t('iv.earlier.visible', { org: e.org, on: fmtDate(e.on),
+            ? [link('/interviews/' + e.interview, t('iv.earlier.visible', { org: e.org, on: fmtDate(e.on),
               role: label('iv.role', e.role), case: e.case })), ' ', h('span', { class: 'muted' }, label('iv.via', e.via))]
             : [t('iv.earlier.hidden', { org: e.org, month: e.month }), ' ', h('span', { class: 'muted' }, label('iv.via', e.via))])))
           : h('p', { class: 'empty' }, t('iv.earlier.none')),
