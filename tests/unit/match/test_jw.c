@@ -367,6 +367,49 @@ static void test_match_jw__random_equals_reference(void **state)
 	assert_int_equal(n, 200000);
 }
 
+/*
+ * The SSE2 path (the longer string up to 32 bytes) reads its string with
+ * overlapping loads: every pair of lengths 1..34, each string at the very
+ * end of its own allocation (so that ASan sees any read past it) and at
+ * its start, with zero bytes in the strings (the registers are padded with
+ * zeros, which must not match) and a 2-letter alphabet (many repeats).
+ */
+static void test_match_jw__short_lengths_in_bounds(void **state)
+{
+	(void)state;
+	uint64_t x = 0x2545f4914f6cdd1dULL;
+	for (size_t alen = 1; alen <= 34; alen++) {
+		for (size_t blen = 1; blen <= 34; blen++) {
+			for (int rep = 0; rep < 8; rep++) {
+				unsigned char *a = malloc(alen), *b = malloc(blen);
+				assert_non_null(a);
+				assert_non_null(b);
+				unsigned al = rep % 2 ? 2 : 256;
+				for (size_t i = 0; i < alen; i++) {
+					x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+					a[i] = (unsigned char)(x % al);
+				}
+				for (size_t i = 0; i < blen; i++) {
+					x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+					b[i] = rep >= 4 && i < alen && x % 4 ? a[i] : (unsigned char)(x % al);
+				}
+				double want = ref_jw(a, alen, b, blen);
+				double got = cu_jaro_winkler((const char *)a, alen, (const char *)b, blen);
+				double rev = cu_jaro_winkler((const char *)b, blen, (const char *)a, alen);
+				if (got != want || rev != want)
+					fail_msg("lengths %zu, %zu: %.17g / %.17g, reference %.17g", alen, blen,
+					         got, rev, want);
+				free(a);
+				free(b);
+			}
+		}
+	}
+	/* Zero bytes: "\0" is not "\0\0"'s padding, and equal zero bytes do match. */
+	assert_true(cu_jaro("\0", 1, "ab", 2) == 0.0);
+	assert_true(cu_jaro("\0\0", 2, "abcdefghijklmnopq", 17) == 0.0);
+	assert_true(cu_jaro("\0", 1, "\0", 1) == 1.0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_match_jw__any_length),
 		cmocka_unit_test(test_match_jw__full_word),
 		cmocka_unit_test(test_match_jw__random_equals_reference),
+		cmocka_unit_test(test_match_jw__short_lengths_in_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
