@@ -278,7 +278,7 @@ static void nomenklatura(const char *dir, double thr)
 		p[n].base = base_sim(ba, bb);
 		snprintf(p[n].cat, sizeof p[n].cat, "%s", nf > 6 && fl[6][0] ? fl[6] : "(none)");
 		if (verbose && ((p[n].score >= thr) != p[n].label))
-			fprintf(stderr, "%s %.3f | %s | %s | %s\n", p[n].label ? "FN" : "FP", p[n].score,
+			fprintf(stderr, "%s %c %.3f | %s | %s | %s\n", p[n].label ? "FN" : "FP", "AB"[p[n].split], p[n].score,
 				fl[2], fl[3], nf > 6 ? fl[6] : "");
 		n++;
 	}

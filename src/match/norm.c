@@ -1123,6 +1123,31 @@ static double missing_weight(const ntoks *x, int i)
 	return tok_weight(x, i) * (x->weak[i] ? 0.05 : MISSING_W);
 }
 
+/*
+ * Initials written together as one token ("jc" for "Jean-Claude", "gw" for
+ * "George Walker"): a token of two or three letters, none of them a vowel
+ * (so that a short name such as "li", "wu" or "ali" never qualifies), not a
+ * particle, whose letters begin as many consecutive unused tokens of the
+ * other name (each at least two letters). Returns the first of them, or -1.
+ */
+static int joined_initials(const ntoks *x, int i, const ntoks *y, const bool *used)
+{
+	size_t n = x->len[i];
+	if (n < 2 || n > 3 || x->weak[i])
+		return -1;
+	for (size_t k = 0; k < n; k++)
+		if (strchr("aeiouy", x->t[i][k]))
+			return -1;
+	for (int j = 0; j + (int)n <= y->n; j++) {
+		bool ok = true;
+		for (size_t k = 0; k < n && ok; k++)
+			ok = !used[j + (int)k] && y->len[j + (int)k] >= 2 && y->t[j + (int)k][0] == x->t[i][k];
+		if (ok)
+			return j;
+	}
+	return -1;
+}
+
 static double name_sim_tokens(const ntoks *a, const ntoks *b, char *explain, size_t explainsz)
 {
 	if (explain && explainsz)
@@ -1137,6 +1162,23 @@ static double name_sim_tokens(const ntoks *a, const ntoks *b, char *explain, siz
 	bool ua[MAXTOK] = {0}, ub[MAXTOK] = {0};
 	double num = 0, den = 0;
 	int strong = 0, loose = 0;
+	/* joined initials pair first, each letter as an initial (0.9) with its token */
+	for (int side = 0; side < 2; side++) {
+		const ntoks *x = side ? b : a, *y = side ? a : b;
+		bool *ux = side ? ub : ua, *uy = side ? ua : ub;
+		for (int i = 0; i < x->n; i++) {
+			int j = ux[i] ? -1 : joined_initials(x, i, y, uy);
+			if (j < 0)
+				continue;
+			ux[i] = true;
+			for (int k = 0; k < (int)x->len[i]; k++) {
+				uy[j + k] = true;
+				double w = (tok_weight(y, j + k) + 1.5) / 2;
+				num += w * agree(0.9);
+				den += w;
+			}
+		}
+	}
 	for (;;) {
 		double best = -1;
 		int bi = -1, bj = -1;

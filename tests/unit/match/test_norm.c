@@ -333,6 +333,29 @@ static int teardown(void **state)
 	return 0;
 }
 
+/*
+ * Initials written together: a vowel-less token of two or three letters
+ * stands for the given names it begins, in order (examples not from the
+ * test sets); short names with a vowel and letters out of order do not.
+ */
+static void test_match_norm__joined_initials(void **state)
+{
+	(void)state;
+	double thr = CU_MATCH_THRESHOLD_DEFAULT / 0.95; /* cu_match_score's name factor */
+	/* as much as the same initials written apart */
+	assert_true(sim("JF Kennedy", "John Fitzgerald Kennedy") ==
+	            sim("J F Kennedy", "John Fitzgerald Kennedy"));
+	assert_true(sim("George Walker Bush", "GW Bush") == sim("George Walker Bush", "G W Bush"));
+	assert_true(sim("J.R.R. Tolkien", "John Ronald Reuel Tolkien") ==
+	            sim("J R R Tolkien", "John Ronald Reuel Tolkien"));
+	assert_true(sim("JF Kennedy", "John Fitzgerald Kennedy") > 0.75);
+	assert_true(sim("JF Kennedy", "John Fitzgerald Kennedy") >
+	            sim("FJ Kennedy", "John Fitzgerald Kennedy"));
+	assert_true(sim("FJ Kennedy", "John Fitzgerald Kennedy") < thr);
+	assert_true(sim("Li Wei", "Lan Ingrid Wei") < thr); /* "li" has a vowel: a name */
+	assert_true(sim("JF Kennedy", "Joseph Kennedy") < thr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -346,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_match_norm__kmu2010),
 		cmocka_unit_test(test_match_norm__iuliia),
 		cmocka_unit_test(test_match_norm__thread_done),
+		cmocka_unit_test(test_match_norm__joined_initials),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }
