@@ -9,16 +9,18 @@
 static const char usage[] =
 	"usage: custodia ledger key\n"
 	"       custodia ledger checkpoint [--force]\n"
-	"       custodia ledger verify\n"
+	"       custodia ledger verify [--deep]\n"
 	"       custodia ledger prove --index N [--size M]\n"
 	"       custodia ledger prove --from M --to N\n"
 	"       custodia ledger witness --log URL --key VKEY [--no-submit]\n"
 	"       custodia ledger witness-key\n"
 	"key prints the verifier key of this node's checkpoints (C2SP note form:\n"
 	"name+hash+base64). checkpoint signs one for the current tree (the server also\n"
-	"does so every second while there are new entries). verify recomputes every\n"
-	"entry, hash and checkpoint from the records and exits 2 at the first\n"
-	"discrepancy, naming its index. prove prints an RFC 9162 inclusion or\n"
+	"does so every second while there are new entries). verify recomputes the tree\n"
+	"from the stored entries and checks every stored hash, that every record has\n"
+	"one entry, and every checkpoint's signature and root; --deep also rebuilds\n"
+	"each entry from its record (an edited or deleted record shows at its index).\n"
+	"It exits 2 on any discrepancy, naming the first bad index. prove prints an RFC 9162 inclusion or\n"
 	"consistency proof (hashes in base64). witness fetches another node's checkpoint\n"
 	"(URL: its base, e.g. http://host:8080), checks its signature with VKEY and that it\n"
 	"extends the last one this node saw (a consistency proof), cosigns it (C2SP\n"
@@ -33,11 +35,12 @@ int cmd_ledger(int argc, char **argv)
 		{"from", required_argument, NULL, 'f'}, {"to", required_argument, NULL, 't'},
 		{"force", no_argument, NULL, 'F'}, {"log", required_argument, NULL, 'l'},
 		{"key", required_argument, NULL, 'k'}, {"no-submit", no_argument, NULL, 'n'},
+		{"deep", no_argument, NULL, 'D'},
 		CLI_COMMON_OPTS, {0}};
 	const char *log = NULL, *key = NULL;
 	bool submit = true;
 	int index = -1, size = 0, from = 0, to = 0, opt, r = 0;
-	bool force = false;
+	bool force = false, deep = false;
 	json_t *out = NULL;
 	cli c;
 	cli_init(&c);
@@ -52,6 +55,8 @@ int cmd_ledger(int argc, char **argv)
 			                                                   opt == 'f' ? 2 : 3].name);
 		if (opt == 'F')
 			force = true;
+		else if (opt == 'D')
+			deep = true;
 		else if (opt == 'l')
 			log = optarg;
 		else if (opt == 'k')
@@ -93,7 +98,7 @@ int cmd_ledger(int argc, char **argv)
 		if ((r = cu_ledger_checkpoint(c.core, &out, force)) == 0 && !c.json)
 			fputs(cu_json_str(out, "note"), stdout);
 	} else if (!strcmp(sub, "verify")) {
-		if ((r = cu_ledger_verify(c.core, &out)) == 0) {
+		if ((r = cu_ledger_verify(c.core, &out, deep)) == 0) {
 			if (!c.json) {
 				size_t i;
 				json_t *p;

@@ -219,9 +219,15 @@ int cu_ledger_root(cu_core *c, uint8_t root[32], int64_t size);
 int cu_ledger_checkpoint(cu_core *c, json_t **out, bool force);
 int cu_ledger_prove_inclusion(cu_core *c, json_t **out, int64_t index, int64_t size);
 int cu_ledger_prove_consistency(cu_core *c, json_t **out, int64_t from, int64_t to);
-/* Recomputes entries, hashes and checkpoints from the records:
- * {ok, size, root, checkpoints, problems: [{index, problem}], first_bad_index}. */
-int cu_ledger_verify(cu_core *c, json_t **out);
+/*
+ * Recomputes the tree from the stored entries in one pass and checks every
+ * stored hash, that every record has one entry, and every checkpoint's
+ * signature and root; deep also rebuilds each entry from its record and
+ * compares the bytes (docs/ledger.md, "Verification", says what each proves):
+ * {ok, mode, size, root, checkpoints, problems: [{index, problem}],
+ * first_bad_index}.
+ */
+int cu_ledger_verify(cu_core *c, json_t **out, bool deep);
 /* A record's ledger entry, its canonical record and salt:
  * {index, entry, record, salt}; kind is "event" or "custody". */
 int cu_ledger_record(cu_core *c, json_t **out, const char *kind, int64_t ref);

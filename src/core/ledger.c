@@ -417,154 +417,201 @@ static int prove_consistency(cu_core *c, json_t **out, int64_t from, int64_t to)
 
 /* ---- verification ------------------------------------------------------ */
 
-typedef struct memtree {
-	uint8_t (*h)[32];
-	int64_t n, cap;
-} memtree;
-
-static int mem_read(void *ctx, int64_t i, uint8_t out[32])
-{
-	memtree *t = ctx;
-	if (i < 0 || i >= t->n)
-		return cu_error_set(CU_ENOTFOUND, "hash %lld", (long long)i);
-	memcpy(out, t->h[i], 32);
-	return 0;
-}
+/*
+ * Verification folds the tree as the entries stream past, keeping only its
+ * right edge (one complete subtree per 1 bit of the size):
+ *
+ *     size 6 = 0b110:   [ h(0..3) ]  [ h(4..5) ]        root = node(h(0..3), h(4..5))
+ *     append leaf 6:    [ h(0..3) ]  [ h(4..5) ]  [ h(6) ]
+ *     append leaf 7:    h(6..7) = node(h(6), h(7)), then h(4..7), then h(0..7)
+ *
+ * The hashes an append merges are exactly the ones it stored, so each is
+ * compared with the stored row as it is made; a checkpoint's root is the fold
+ * of the edge when the walk reaches its size. Memory is O(log n).
+ */
+typedef struct vstate {
+	cu_core *c;
+	bool deep;
+	uint8_t edge[64][32];
+	int edge_level[64], top;
+	int64_t n;            /* entries folded so far */
+	json_t *problems;
+	json_t *cps;          /* checkpoints by size */
+	size_t next_cp;
+	uint8_t (*cp_roots)[32];
+	bool *cp_have;
+	bool gap;
+} vstate;
 
 static json_t *finding(int64_t idx, const char *what)
 {
 	return json_pack("{s:I,s:s}", "index", (json_int_t)idx, "problem", what);
 }
 
-static int verify(cu_core *c, json_t **out);
+static void edge_root(const vstate *v, uint8_t out[32])
+{
+	if (v->top == 0) {
+		cu_merkle_empty(out);
+		return;
+	}
+	memcpy(out, v->edge[v->top - 1], 32);
+	for (int k = v->top - 2; k >= 0; k--)
+		cu_merkle_node(out, v->edge[k], out);
+}
+
+/* Roots of the checkpoints whose size the walk has now reached. */
+static void take_roots(vstate *v)
+{
+	size_t ncp = json_array_size(v->cps);
+	while (v->next_cp < ncp) {
+		int64_t cs = json_integer_value(json_object_get(json_array_get(v->cps, v->next_cp),
+		                                                "size"));
+		if (cs > v->n)
+			break;
+		if (cs == v->n) {
+			edge_root(v, v->cp_roots[v->next_cp]);
+			v->cp_have[v->next_cp] = true;
+		}
+		v->next_cp++;
+	}
+}
+
+static int walk_entry(void *ctx, int64_t idx, const char *entry, size_t len, const char *kind,
+                      int64_t ref, const uint8_t (*stored)[32], int count)
+{
+	vstate *v = ctx;
+	uint8_t h[32];
+	bool bad_hash = false;
+	if (idx != v->n) {
+		json_array_append_new(v->problems, finding(v->n, "an entry is missing"));
+		v->gap = true;
+		return CU_EVERIFY; /* the rest of the tree cannot be recomputed */
+	}
+	/* 1. (--deep) the entry is the canonical form of its record. */
+	if (v->deep) {
+		cu_buf e;
+		cu_buf_init(&e, 0);
+		int br = build_entry(v->c->store, &e, kind, ref);
+		if (br == CU_ENOTFOUND)
+			json_array_append_new(v->problems, finding(idx, "the record of this entry was "
+			                                           "deleted"));
+		else if (br != 0 || e.len != len || memcmp(e.data, entry, len) != 0)
+			json_array_append_new(v->problems, finding(idx, "the record no longer matches "
+			                                           "its entry (edited)"));
+		cu_buf_free(&e);
+	}
+	/* 2. Its leaf and the subtrees it completes are the stored hashes. */
+	cu_merkle_leaf(h, entry, len);
+	bad_hash |= !cu_ct_equal(h, stored[0], 32);
+	int level = 0, k = 1;
+	while (v->top > 0 && v->edge_level[v->top - 1] == level) {
+		cu_merkle_node(h, v->edge[v->top - 1], h);
+		v->top--;
+		level++;
+		bad_hash |= k >= count || !cu_ct_equal(h, stored[k], 32);
+		k++;
+	}
+	memcpy(v->edge[v->top], h, 32);
+	v->edge_level[v->top++] = level;
+	if (bad_hash)
+		json_array_append_new(v->problems, finding(idx, "a stored hash differs from the "
+		                                           "entries' (swapped)"));
+	v->n++;
+	take_roots(v);
+	return 0;
+}
+
+static int verify(cu_core *c, json_t **out, bool deep);
 
 /* Verification reads one snapshot, even while a server keeps writing. */
-int cu_ledger_verify(cu_core *c, json_t **out)
+int cu_ledger_verify(cu_core *c, json_t **out, bool deep)
 {
 	int r = cu_store_read_begin(c->store);
 	if (r)
 		return r;
-	r = verify(c, out);
+	r = verify(c, out, deep);
 	cu_store_read_end(c->store);
 	return r;
 }
 
-static int verify(cu_core *c, json_t **out)
+static int verify(cu_core *c, json_t **out, bool deep)
 {
-	memtree t = {0};
-	json_t *problems = json_array(), *rows = NULL, *row, *cps = NULL, *cp;
-	int64_t size, events, custody, i = 0;
-	size_t k;
+	vstate *v = calloc(1, sizeof(*v));
+	json_t *row;
+	int64_t size, events, custody, extra = 0;
+	size_t k, ncp;
 	int r;
 	*out = NULL;
+	if (!v)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	v->c = c;
+	v->deep = deep;
+	v->problems = json_array();
 	if ((r = cu_store_ledger_size(c->store, &size)) != 0 ||
-	    (r = cu_store_record_counts(c->store, &events, &custody)) != 0)
+	    (r = cu_store_record_counts(c->store, &events, &custody)) != 0 ||
+	    (r = cu_store_checkpoint_list(c->store, &v->cps)) != 0)
 		goto out;
-	/* 1. Each entry is the canonical form of its record, and the stored
-	 *    hashes are those of the entries. */
-	while (i < size) {
-		if ((r = cu_store_ledger_entries(c->store, &rows, i, 4096)) != 0)
-			goto out;
-		if (json_array_size(rows) == 0)
-			break;
-		json_array_foreach(rows, k, row) {
-			int64_t idx = json_integer_value(json_object_get(row, "idx"));
-			const char *stored = cu_json_str(row, "entry");
-			cu_buf e;
-			uint8_t leaf[32], add[64][32], h[32];
-			int count;
-			if (idx != i) {
-				json_array_append_new(problems, finding(i, "an entry is missing"));
-				r = CU_EVERIFY;
-				break;
-			}
-			cu_buf_init(&e, 0);
-			int br = build_entry(c->store, &e, cu_json_str(row, "kind"),
-			                     json_integer_value(json_object_get(row, "ref")));
-			if (br == CU_ENOTFOUND)
-				json_array_append_new(problems, finding(idx, "the record of this entry was "
-				                                        "deleted"));
-			else if (br != 0 || strcmp(e.data, stored) != 0)
-				json_array_append_new(problems, finding(idx, "the record no longer matches "
-				                                        "its entry (edited)"));
-			cu_buf_free(&e);
-			cu_merkle_leaf(leaf, stored, strlen(stored));
-			if (t.n + 64 > t.cap) {
-				t.cap = t.cap ? t.cap * 2 : 65536;
-				void *p = realloc(t.h, (size_t)t.cap * 32);
-				if (!p) {
-					r = cu_error_set(CU_ENOMEM, "out of memory");
-					goto out;
-				}
-				t.h = p;
-			}
-			if ((r = cu_merkle_append(add, &count, idx, leaf, mem_read, &t)) != 0)
-				goto out;
-			for (int j = 0; j < count; j++) {
-				int64_t hi = t.n + j;
-				if (cu_store_ledger_hash(c->store, hi, h) != 0 ||
-				    !cu_ct_equal(h, add[j], 32))
-					json_array_append_new(problems, finding(idx, "a stored hash differs "
-					                                        "from the entries' (swapped)"));
-			}
-			memcpy(t.h[t.n], add, (size_t)count * 32);
-			t.n += count;
-			i++;
-		}
-		json_decref(rows);
-		rows = NULL;
-		if (r)
-			break;
+	ncp = json_array_size(v->cps);
+	v->cp_roots = calloc(ncp ? ncp : 1, 32);
+	v->cp_have = calloc(ncp ? ncp : 1, sizeof(bool));
+	if (!v->cp_roots || !v->cp_have) {
+		r = cu_error_set(CU_ENOMEM, "out of memory");
+		goto out;
 	}
+	take_roots(v); /* a checkpoint of the empty tree */
+	/* 1, 2. Entries, their records (deep) and the stored hashes, in one pass. */
+	r = cu_store_ledger_walk(c->store, walk_entry, v, &extra);
+	if (r && r != CU_EVERIFY)
+		goto out;
 	r = 0;
-	/* 2. Every record has its entry. */
+	if (!v->gap && extra > 0)
+		json_array_append_new(v->problems, finding(v->n, "stored hashes without an entry"));
+	/* 3. Every record has its entry. */
 	if (events + custody != size)
-		json_array_append_new(problems, finding(size, events + custody > size ?
+		json_array_append_new(v->problems, finding(size, events + custody > size ?
 		                      "records without a ledger entry" :
 		                      "ledger entries without a record (deleted)"));
-	/* 3. Every checkpoint is signed by this node and matches the recomputed tree. */
-	cu_note_verifier v;
+	/* 4. Every checkpoint is signed by this node and matches the recomputed tree. */
+	cu_note_verifier nv;
 	char vkey[300];
-	if ((r = cu_ledger_key(c, vkey)) != 0 || (r = cu_note_vkey_parse(&v, vkey)) != 0 ||
-	    (r = cu_store_checkpoint_list(c->store, &cps)) != 0)
+	if ((r = cu_ledger_key(c, vkey)) != 0 || (r = cu_note_vkey_parse(&nv, vkey)) != 0)
 		goto out;
-	json_array_foreach(cps, k, cp) {
-		int64_t cs = json_integer_value(json_object_get(cp, "size"));
-		const char *note = cu_json_str(cp, "note");
+	json_array_foreach(v->cps, k, row) {
+		int64_t cs = json_integer_value(json_object_get(row, "size"));
+		const char *note = cu_json_str(row, "note");
 		char *text = NULL;
-		int nv;
+		int nsig;
 		cu_checkpoint ck;
-		uint8_t root[32];
-		if (cu_note_open(&text, &nv, note, strlen(note), &v, 1) != 0 ||
+		if (cu_note_open(&text, &nsig, note, strlen(note), &nv, 1) != 0 ||
 		    cu_checkpoint_parse(&ck, text) != 0 || ck.size != cs) {
-			json_array_append_new(problems, finding(cs, "a checkpoint's signature does not "
-			                                        "verify (rewritten)"));
-		} else if (cs > size || cu_merkle_root(root, cs, mem_read, &t) != 0 ||
-		           !cu_ct_equal(root, ck.root, 32)) {
-			json_array_append_new(problems, finding(cs, "a signed checkpoint's root differs "
-			                                        "from the recomputed tree"));
+			json_array_append_new(v->problems, finding(cs, "a checkpoint's signature does "
+			                                           "not verify (rewritten)"));
+		} else if (!v->cp_have[k] || !cu_ct_equal(v->cp_roots[k], ck.root, 32)) {
+			json_array_append_new(v->problems, finding(cs, "a signed checkpoint's root "
+			                                           "differs from the recomputed tree"));
 		}
 		free(text);
 	}
 	uint8_t root[32];
 	char b64[48];
-	cu_merkle_root(root, size, mem_read, &t);
+	edge_root(v, root);
 	cu_base64(b64, root, 32);
 	int64_t first = -1;
-	json_array_foreach(problems, k, row) {
+	json_array_foreach(v->problems, k, row) {
 		int64_t idx = json_integer_value(json_object_get(row, "index"));
 		if (first < 0 || idx < first)
 			first = idx;
 	}
-	*out = json_pack("{s:b,s:I,s:s,s:I,s:O}", "ok", json_array_size(problems) == 0, "size",
-	                 (json_int_t)size, "root", b64, "checkpoints",
-	                 (json_int_t)json_array_size(cps), "problems", problems);
+	*out = json_pack("{s:b,s:I,s:s,s:I,s:O,s:s}", "ok", json_array_size(v->problems) == 0,
+	                 "size", (json_int_t)size, "root", b64, "checkpoints", (json_int_t)ncp,
+	                 "problems", v->problems, "mode", deep ? "deep" : "hashes");
 	if (first >= 0)
 		json_object_set_new(*out, "first_bad_index", json_integer(first));
 out:
-	free(t.h);
-	json_decref(rows);
-	json_decref(cps);
-	json_decref(problems);
+	free(v->cp_roots);
+	free(v->cp_have);
+	json_decref(v->cps);
+	json_decref(v->problems);
+	free(v);
 	return r;
 }

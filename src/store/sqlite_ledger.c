@@ -72,6 +72,80 @@ int cu_store_ledger_entries(cu_store *s, json_t **out, int64_t from, int limit)
 	return sq_rows(s, out, st, "ledger entries");
 }
 
+/* Where the dense order of src/ledger/merkle.h puts leaf n's own hash. */
+static int64_t leaf_slot(int64_t n)
+{
+	int64_t i = 0;
+	for (; n > 0; n >>= 1)
+		i += n;
+	return i;
+}
+
+/*
+ * Two statements stepped side by side, both in index order: the entries and
+ * the stored hashes. Each entry is handed over with the hashes its append
+ * wrote (its leaf hash and one per trailing 1 bit of its index), so the
+ * caller folds the tree and compares in one pass with O(log n) memory.
+ */
+int cu_store_ledger_walk(cu_store *s, cu_store_walk_fn fn, void *ctx, int64_t *extra)
+{
+	sqlite3_stmt *e = sq_stmt(s, "SELECT idx, entry, kind, ref FROM ledger_entries"
+	                             " ORDER BY idx");
+	sqlite3_stmt *h = sq_stmt(s, "SELECT idx, hash FROM ledger_hashes ORDER BY idx");
+	uint8_t hashes[64][32];
+	int64_t hidx = -1;
+	int rc, hrc = SQLITE_ROW, r = 0;
+	*extra = 0;
+	if (!e || !h)
+		return CU_EDB;
+	/* The next stored hash row (hidx < 0 once they run out). */
+#define NEXT_HASH()                                                                          \
+	do {                                                                                 \
+		hrc = sqlite3_step(h);                                                       \
+		hidx = hrc == SQLITE_ROW ? sqlite3_column_int64(h, 0) : -1;                  \
+	} while (0)
+	NEXT_HASH();
+	while ((rc = sqlite3_step(e)) == SQLITE_ROW) {
+		int64_t idx = sqlite3_column_int64(e, 0);
+		int count = 1;
+		for (int64_t v = idx; v & 1; v >>= 1)
+			count++;
+		int64_t first = leaf_slot(idx);
+		for (int k = 0; k < count; k++) {
+			while (hidx >= 0 && hidx < first + k) {
+				(*extra)++;
+				NEXT_HASH();
+			}
+			if (hidx == first + k && sqlite3_column_bytes(h, 1) == 32) {
+				memcpy(hashes[k], sqlite3_column_blob(h, 1), 32);
+				NEXT_HASH();
+			} else {
+				memset(hashes[k], 0, 32); /* missing: never a hash */
+				if (hidx == first + k)
+					NEXT_HASH();
+			}
+		}
+		const char *text = (const char *)sqlite3_column_text(e, 1);
+		size_t len = (size_t)sqlite3_column_bytes(e, 1);
+		const char *kind = (const char *)sqlite3_column_text(e, 2);
+		if ((r = fn(ctx, idx, text ? text : "", len, kind ? kind : "",
+		            sqlite3_column_int64(e, 3), (const uint8_t(*)[32])hashes, count)) != 0)
+			break;
+	}
+	while (r == 0 && hidx >= 0) {
+		(*extra)++;
+		NEXT_HASH();
+	}
+#undef NEXT_HASH
+	if (r == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		r = sq_dberr(s, rc, "ledger entries");
+	else if (r == 0 && hrc != SQLITE_DONE && hrc != SQLITE_ROW)
+		r = sq_dberr(s, hrc, "ledger hashes");
+	sqlite3_reset(e);
+	sqlite3_reset(h);
+	return r;
+}
+
 int cu_store_event_record(cu_store *s, json_t **out, int64_t seq)
 {
 	return sq_row_id(s, out, "SELECT seq, at, actor, actor_org, action, object_type,"

@@ -252,6 +252,18 @@ int cu_store_ledger_append(cu_store *s, int64_t n, const char *entry, const char
                            int64_t hash_start);
 /* {idx, entry, kind, ref} for idx in [from, from + limit). */
 int cu_store_ledger_entries(cu_store *s, json_t **out, int64_t from, int limit);
+/*
+ * The whole ledger in index order, in one pass (call inside one read
+ * transaction): fn gets each entry's exact bytes, kind and ref, and the
+ * stored hashes its append wrote — its leaf hash, then one per trailing 1
+ * bit of idx (the dense order of src/ledger/merkle.h); a missing stored hash
+ * comes as 32 zero bytes. fn returns 0 to go on or a code that stops the
+ * walk and is returned. *extra counts stored hashes no entry accounts for.
+ */
+typedef int (*cu_store_walk_fn)(void *ctx, int64_t idx, const char *entry, size_t len,
+                                const char *kind, int64_t ref, const uint8_t (*hashes)[32],
+                                int count);
+int cu_store_ledger_walk(cu_store *s, cu_store_walk_fn fn, void *ctx, int64_t *extra);
 /* {seq, at, actor, actor_org, action, object_type, object_id, case_id, jit_id,
  * before, after, salt} with before/after as text. */
 int cu_store_event_record(cu_store *s, json_t **out, int64_t seq);

@@ -69,11 +69,16 @@ static void tamper(fixture *f, const char *sql)
 	sqlite3_close(db);
 }
 
-static json_t *verify(fixture *f)
+static json_t *verify_mode(fixture *f, bool deep)
 {
 	json_t *out;
-	assert_int_equal(cu_ledger_verify(f->c, &out), 0);
+	assert_int_equal(cu_ledger_verify(f->c, &out, deep), 0);
 	return out;
+}
+
+static json_t *verify(fixture *f)
+{
+	return verify_mode(f, true);
 }
 
 static int64_t first_bad(json_t *report)
@@ -217,6 +222,84 @@ static void test_ledger_tamper__rewritten_checkpoint(void **state)
 	json_decref(r);
 }
 
+/* Without --deep: the hashes, roots and signatures, and nothing slower. */
+static void test_ledger_tamper__default_mode_finds_hashes_and_checkpoints(void **state)
+{
+	fixture *f = *state;
+	tamper(f, "UPDATE ledger_hashes SET hash = (SELECT hash FROM ledger_hashes WHERE idx = 0)"
+	          " WHERE idx = 4");
+	json_t *r = verify_mode(f, false);
+	assert_string_equal(cu_json_str(r, "mode"), "hashes");
+	assert_int_equal(first_bad(r), 3);
+	json_decref(r);
+}
+
+static void test_ledger_tamper__flipped_byte_in_an_entry(void **state)
+{
+	fixture *f = *state;
+	/* The entry's bytes are what the leaf hashes: found without --deep. */
+	tamper(f, "DROP TRIGGER IF EXISTS ledger_entries_no_update;"
+	          "UPDATE ledger_entries SET entry = replace(entry, '\"v\":1', '\"v\":2')"
+	          " WHERE idx = 5");
+	json_t *r = verify_mode(f, false);
+	assert_int_equal(first_bad(r), 5);
+	json_decref(r);
+}
+
+static void test_ledger_tamper__edited_record_needs_deep(void **state)
+{
+	fixture *f = *state;
+	int64_t idx = index_of(f, "custody", "r.event = 'registered' AND r.item_id = 2");
+	tamper(f, "UPDATE custody SET reason = 'edited' WHERE item_id = 2 AND event ="
+	          " 'registered'");
+	/* The default mode checks the log, not that records still match it. */
+	json_t *r = verify_mode(f, false);
+	assert_true(json_is_true(json_object_get(r, "ok")));
+	json_decref(r);
+	r = verify_mode(f, true);
+	assert_int_equal(first_bad(r), idx);
+	json_decref(r);
+}
+
+static void test_ledger_tamper__deleted_record_found_by_count(void **state)
+{
+	fixture *f = *state;
+	tamper(f, "DELETE FROM events WHERE action = 'jit.extend'");
+	json_t *r = verify_mode(f, false);
+	assert_false(json_is_true(json_object_get(r, "ok")));
+	json_decref(r);
+}
+
+static void test_ledger_tamper__missing_stored_hash(void **state)
+{
+	fixture *f = *state;
+	tamper(f, "DROP TRIGGER IF EXISTS ledger_hashes_no_delete;"
+	          "DELETE FROM ledger_hashes WHERE idx = 7");
+	json_t *r = verify_mode(f, false);
+	int64_t lvl;
+	/* Stored hash 7 is leaf 4's own (0 1 [2] 3 4 [5] [6] 7). */
+	lvl = first_bad(r);
+	assert_int_equal(lvl, 4);
+	json_decref(r);
+}
+
+static void test_ledger_tamper__rewritten_checkpoint_default(void **state)
+{
+	fixture *f = *state;
+	json_t *cp;
+	assert_int_equal(cu_ledger_checkpoint(f->c, &cp, false), 0);
+	int64_t size = json_integer_value(json_object_get(cp, "size"));
+	json_decref(cp);
+	char sql[256];
+	snprintf(sql, sizeof(sql), "UPDATE checkpoints SET note = replace(note, char(10) || '%lld'"
+	         " || char(10), char(10) || '%lld' || char(10)) WHERE size = %lld", (long long)size,
+	         (long long)size - 1, (long long)size);
+	tamper(f, sql);
+	json_t *r = verify_mode(f, false);
+	assert_int_equal(first_bad(r), size);
+	json_decref(r);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -227,6 +310,12 @@ int main(void)
 		T(test_ledger_tamper__deleted_event),
 		T(test_ledger_tamper__swapped_hash),
 		T(test_ledger_tamper__rewritten_checkpoint),
+		T(test_ledger_tamper__default_mode_finds_hashes_and_checkpoints),
+		T(test_ledger_tamper__flipped_byte_in_an_entry),
+		T(test_ledger_tamper__edited_record_needs_deep),
+		T(test_ledger_tamper__deleted_record_found_by_count),
+		T(test_ledger_tamper__missing_stored_hash),
+		T(test_ledger_tamper__rewritten_checkpoint_default),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
