@@ -35,7 +35,7 @@ int cmd_ledger(int argc, char **argv)
 		{"from", required_argument, NULL, 'f'}, {"to", required_argument, NULL, 't'},
 		{"force", no_argument, NULL, 'F'}, {"log", required_argument, NULL, 'l'},
 		{"key", required_argument, NULL, 'k'}, {"no-submit", no_argument, NULL, 'n'},
-		{"deep", no_argument, NULL, 'D'},
+		{"deep", no_argument, NULL, 'E'},
 		CLI_COMMON_OPTS, {0}};
 	const char *log = NULL, *key = NULL;
 	bool submit = true;
@@ -55,7 +55,7 @@ int cmd_ledger(int argc, char **argv)
 			                                                   opt == 'f' ? 2 : 3].name);
 		if (opt == 'F')
 			force = true;
-		else if (opt == 'D')
+		else if (opt == 'E')
 			deep = true;
 		else if (opt == 'l')
 			log = optarg;

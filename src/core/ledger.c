@@ -13,6 +13,7 @@
 #include "crypto/crypto.h"
 #include "ledger/merkle.h"
 #include "ledger/note.h"
+#include "ledger/tiles.h"
 
 /* ---- canonical JSON ----------------------------------------------------- */
 
@@ -182,26 +183,310 @@ int cu_ledger_record(cu_core *c, json_t **out, const char *kind, int64_t ref)
 	return r;
 }
 
-static int read_hash(void *ctx, int64_t idx, uint8_t out[32])
+/* ---- the tree, in tiles ------------------------------------------------- */
+
+/*
+ * The store keeps each full tile (src/ledger/tiles.h: 256 hashes of level
+ * 8·L and their interior, 510 in all) in one row, written once when it
+ * fills. What is right of the last full tile of each tile level — at most
+ * 255 hashes of level 8·L and their interior — is the tree's edge, kept here
+ * in memory and rebuilt from the entries (level 0) and the full tiles below
+ * (their roots) when needed:
+ *
+ *     tile level 1   [ full 1/0 .. ] [ edge: roots of 0/256.. 0/300      ]
+ *     tile level 0   [ 0/0 ] [ 0/1 ] ... [ 0/300 ] [ edge: leaves 77056.. ]
+ *
+ * Every node of the tree is one slot of one of these, so a proof reads at
+ * most one row per tile it touches, and the tiles of levels >= 1 (few, and
+ * touched by every proof) stay cached on the connection.
+ */
+#define LEVELS 6      /* 256^6 = 2^48 leaves */
+#define LOW_SLOTS 64  /* cached full tiles of level 0 */
+#define UP_SLOTS 256  /* cached full tiles of levels >= 1 */
+
+typedef struct edge {
+	int64_t n;                    /* the number of the partial tile */
+	int width;                    /* its level-8L hashes so far (0..255) */
+	uint8_t h[CU_TILE_SLOTS][32];
+} edge;
+
+typedef struct tree {
+	int64_t size; /* leaves in the edge; -1: not built */
+	edge e[LEVELS];
+} tree;
+
+/* What a connection keeps (cu_store_ledger_cache; dropped on rollback). */
+typedef struct lcache {
+	tree t;
+	struct {
+		int64_t key; /* (level << 48 | n) + 1, 0 when empty */
+		uint8_t h[CU_TILE_SLOTS][32];
+	} full[LOW_SLOTS + UP_SLOTS];
+} lcache;
+
+/* Called with each tile that fills: its level, number and 510 hashes. */
+typedef int (*full_fn)(void *ctx, int level, int64_t n, const uint8_t (*h)[32]);
+
+/* Adds the next hash of level 8·L to its edge tile and the nodes it
+ * completes there; true when the tile is now full. */
+static bool edge_add(edge *e, const uint8_t h[32])
 {
-	return cu_store_ledger_hash(ctx, idx, out);
+	int k = e->width++;
+	memcpy(e->h[cu_tile_slot(0, k)], h, 32);
+	for (int s = 1; s < 8 && (k & 1); s++) {
+		int p = k >> 1;
+		cu_merkle_node(e->h[cu_tile_slot(s, p)], e->h[cu_tile_slot(s - 1, 2 * p)],
+		               e->h[cu_tile_slot(s - 1, 2 * p + 1)]);
+		k = p;
+	}
+	return e->width == CU_TILE_WIDTH;
+}
+
+static int push(tree *t, int level, const uint8_t h[32], full_fn full, void *ctx)
+{
+	uint8_t root[32];
+	int r;
+	if (level >= LEVELS)
+		return cu_error_set(CU_ETOOBIG, "the ledger is full");
+	edge *e = &t->e[level];
+	if (!edge_add(e, h))
+		return 0;
+	if (full && (r = full(ctx, level, e->n, (const uint8_t(*)[32])e->h)) != 0)
+		return r;
+	cu_merkle_node(root, e->h[CU_TILE_SLOTS - 2], e->h[CU_TILE_SLOTS - 1]);
+	e->n++;
+	e->width = 0;
+	return push(t, level + 1, root, full, ctx);
+}
+
+/* A full tile through the connection's cache. */
+static int full_tile(cu_store *s, lcache *lc, const uint8_t (**out)[32], int level, int64_t n)
+{
+	int64_t key = ((int64_t)level << 48 | n) + 1;
+	int i = level == 0 ? (int)(n % LOW_SLOTS) : LOW_SLOTS + (int)((n * 31 + level) % UP_SLOTS);
+	if (lc->full[i].key != key) {
+		int r = cu_store_ledger_tile_get(s, (uint8_t *)lc->full[i].h, level, n);
+		if (r) {
+			lc->full[i].key = 0;
+			return r;
+		}
+		lc->full[i].key = key;
+	}
+	*out = (const uint8_t(*)[32])lc->full[i].h;
+	return 0;
+}
+
+typedef struct reader {
+	cu_store *s;
+	lcache *lc;      /* NULL: the edge only (verification) */
+	const tree *t;
+} reader;
+
+static int read_node(void *ctx, int level, int64_t m, uint8_t out[32])
+{
+	const reader *rd = ctx;
+	int L = level / 8, sl = level % 8, r;
+	int64_t per = CU_TILE_WIDTH >> sl, n = m / per;
+	int k = (int)(m % per);
+	if (L < LEVELS && m >= 0) {
+		const edge *e = &rd->t->e[L];
+		if (n == e->n && k < (e->width >> sl)) {
+			memcpy(out, e->h[cu_tile_slot(sl, k)], 32);
+			return 0;
+		}
+		if (n < e->n && rd->lc) {
+			const uint8_t(*h)[32];
+			if ((r = full_tile(rd->s, rd->lc, &h, L, n)) != 0)
+				return r;
+			memcpy(out, h[cu_tile_slot(sl, k)], 32);
+			return 0;
+		}
+	}
+	return cu_error_set(CU_ENOTFOUND, "no node %d/%lld in the ledger", level, (long long)m);
+}
+
+typedef struct leaves {
+	edge *e;
+	int64_t end;
+} leaves;
+
+static int add_leaf(void *ctx, int64_t idx, const char *entry, size_t len, const char *kind,
+                    int64_t ref)
+{
+	leaves *l = ctx;
+	uint8_t h[32];
+	(void)kind, (void)ref;
+	if (idx >= l->end)
+		return 1; /* done */
+	if (idx != l->e->n * CU_TILE_WIDTH + l->e->width)
+		return cu_error_set(CU_EVERIFY, "ledger entry %lld is missing",
+		                    (long long)(l->e->n * CU_TILE_WIDTH + l->e->width));
+	cu_merkle_leaf(h, entry, len);
+	edge_add(l->e, h);
+	return 0;
+}
+
+/* The edge of the tree of `size` leaves, from the entries and full tiles. */
+static int build_edge(cu_store *s, lcache *lc, int64_t size)
+{
+	int r;
+	memset(&lc->t, 0, sizeof(lc->t));
+	lc->t.size = -1;
+	for (int L = 0; L < LEVELS; L++) {
+		edge *e = &lc->t.e[L];
+		int64_t count = size >> (CU_TILE_HEIGHT * L); /* hashes of level 8·L */
+		int w = (int)(count % CU_TILE_WIDTH);
+		e->n = count / CU_TILE_WIDTH;
+		if (L == 0) {
+			leaves l = {e, size};
+			r = cu_store_ledger_walk(s, e->n * CU_TILE_WIDTH, add_leaf, &l);
+			if (r < 0)
+				return r;
+			if (e->width != w)
+				return cu_error_set(CU_EVERIFY, "ledger entries are missing");
+			continue;
+		}
+		for (int k = 0; k < w; k++) {
+			const uint8_t(*h)[32];
+			uint8_t root[32];
+			if ((r = full_tile(s, lc, &h, L - 1, e->n * CU_TILE_WIDTH + k)) != 0)
+				return r;
+			cu_merkle_node(root, h[CU_TILE_SLOTS - 2], h[CU_TILE_SLOTS - 1]);
+			edge_add(e, root);
+		}
+	}
+	lc->t.size = size;
+	return 0;
+}
+
+typedef struct feed {
+	cu_store *s;
+	lcache *lc;
+	int64_t end;
+} feed;
+
+static int keep_full(void *ctx, int level, int64_t n, const uint8_t (*h)[32])
+{
+	lcache *lc = ctx;
+	int i = level == 0 ? (int)(n % LOW_SLOTS) : LOW_SLOTS + (int)((n * 31 + level) % UP_SLOTS);
+	memcpy(lc->full[i].h, h, CU_TILE_BYTES);
+	lc->full[i].key = ((int64_t)level << 48 | n) + 1;
+	return 0;
+}
+
+/* Entries another connection appended since the edge was built. */
+static int feed_leaf(void *ctx, int64_t idx, const char *entry, size_t len, const char *kind,
+                     int64_t ref)
+{
+	feed *f = ctx;
+	uint8_t h[32];
+	int r;
+	(void)kind, (void)ref;
+	if (idx >= f->end)
+		return 1;
+	if (idx != f->lc->t.size)
+		return cu_error_set(CU_EVERIFY, "ledger entry %lld is missing",
+		                    (long long)f->lc->t.size);
+	cu_merkle_leaf(h, entry, len);
+	if ((r = push(&f->lc->t, 0, h, keep_full, f->lc)) != 0)
+		return r;
+	f->lc->t.size++;
+	return 0;
+}
+
+/*
+ * The connection's tree state for the ledger as this connection now sees
+ * it. The ledger only grows, and a rollback drops the state (the store frees
+ * it), so a state of the same size is current; a larger ledger (another
+ * connection appended) is caught up entry by entry, or rebuilt if far ahead.
+ */
+static int tree_state(cu_store *s, lcache **out)
+{
+	void **slot = cu_store_ledger_cache(s);
+	lcache *lc = *slot;
+	int64_t size;
+	int r;
+	if ((r = cu_store_ledger_size(s, &size)) != 0)
+		return r;
+	if (!lc) {
+		if (!(lc = calloc(1, sizeof(*lc))))
+			return cu_error_set(CU_ENOMEM, "out of memory");
+		lc->t.size = -1;
+		*slot = lc;
+	}
+	if (lc->t.size >= 0 && lc->t.size < size && size - lc->t.size < CU_TILE_WIDTH) {
+		feed f = {s, lc, size};
+		r = cu_store_ledger_walk(s, lc->t.size, feed_leaf, &f);
+		if (r < 0 || lc->t.size != size)
+			lc->t.size = -1;
+	}
+	if (lc->t.size != size && (r = build_edge(s, lc, size)) != 0) {
+		lc->t.size = -1;
+		return r;
+	}
+	*out = lc;
+	return 0;
+}
+
+int cu_ledger_tree_node(void *store, int level, int64_t n, uint8_t out[32])
+{
+	cu_store *s = store;
+	lcache *lc = *cu_store_ledger_cache(s);
+	int r;
+	if ((!lc || lc->t.size < 0) && (r = tree_state(s, &lc)) != 0)
+		return r;
+	reader rd = {s, lc, &lc->t};
+	return read_node(&rd, level, n, out);
+}
+
+typedef struct store_full {
+	cu_store *s;
+	lcache *lc;
+} store_full;
+
+static int put_full(void *ctx, int level, int64_t n, const uint8_t (*h)[32])
+{
+	store_full *sf = ctx;
+	int r = cu_store_ledger_tile_put(sf->s, level, n, (const uint8_t *)h);
+	return r ? r : keep_full(sf->lc, level, n, h);
+}
+
+/* Appends an entry (inside the transaction of its record). */
+static int append_entry(cu_store *s, const char *entry, size_t len, const char *kind,
+                        int64_t ref)
+{
+	lcache *lc;
+	uint8_t leaf[32];
+	int r;
+	if ((r = tree_state(s, &lc)) != 0)
+		return r;
+	int64_t n = lc->t.size;
+	if ((r = cu_store_ledger_append(s, n, entry, len, kind, ref)) != 0)
+		return r;
+	cu_merkle_leaf(leaf, entry, len);
+	store_full sf = {s, lc};
+	if ((r = push(&lc->t, 0, leaf, put_full, &sf)) != 0) {
+		lc->t.size = -1;
+		return r;
+	}
+	lc->t.size = n + 1;
+	return 0;
+}
+
+int cu_ledger_append_entry(cu_store *s, const char *entry, size_t len, const char *kind,
+                           int64_t ref)
+{
+	return append_entry(s, entry, len, kind, ref);
 }
 
 /* Appends the entry of a record just written (inside its transaction). */
 static int append(cu_store *s, const char *kind, int64_t ref)
 {
 	cu_buf entry;
-	uint8_t leaf[32], hashes[64][32];
-	int64_t n;
-	int count, r;
+	int r;
 	cu_buf_init(&entry, 0);
-	if ((r = build_entry(s, &entry, kind, ref)) == 0 && (r = cu_store_ledger_size(s, &n)) == 0) {
-		cu_merkle_leaf(leaf, entry.data, entry.len);
-		if ((r = cu_merkle_append(hashes, &count, n, leaf, read_hash, s)) == 0)
-			r = cu_store_ledger_append(s, n, entry.data, kind, ref,
-			                           (const uint8_t(*)[32])hashes, count,
-			                           cu_merkle_stored_index(0, n));
-	}
+	if ((r = build_entry(s, &entry, kind, ref)) == 0)
+		r = append_entry(s, entry.data, entry.len, kind, ref);
 	cu_buf_free(&entry);
 	return r;
 }
@@ -292,7 +577,38 @@ int cu_ledger_key(cu_core *c, char vkey[300])
 
 int cu_ledger_root(cu_core *c, uint8_t root[32], int64_t size)
 {
-	return cu_merkle_root(root, size, read_hash, c->store);
+	lcache *lc;
+	int r;
+	if ((r = tree_state(c->store, &lc)) != 0)
+		return r;
+	if (size > lc->t.size)
+		return cu_error_set(CU_EINVALID, "no tree of %lld in a ledger of %lld",
+		                    (long long)size, (long long)lc->t.size);
+	reader rd = {c->store, lc, &lc->t};
+	return cu_merkle_root_nodes(root, size, read_node, &rd);
+}
+
+int cu_ledger_tile(cu_core *c, uint8_t out[CU_TILE_WIDTH][32], int level, int64_t n, int width)
+{
+	lcache *lc;
+	const uint8_t(*h)[32];
+	int r;
+	if ((r = tree_state(c->store, &lc)) != 0)
+		return r;
+	if (level < 0 || level >= LEVELS || width < 1 || width > CU_TILE_WIDTH)
+		return cu_error_set(CU_ENOTFOUND, "no tile %d/%lld", level, (long long)n);
+	const edge *e = &lc->t.e[level];
+	if (n < e->n) {
+		if ((r = full_tile(c->store, lc, &h, level, n)) != 0)
+			return r;
+	} else if (n == e->n && width <= e->width) {
+		h = (const uint8_t(*)[32])e->h;
+	} else {
+		return cu_error_set(CU_ENOTFOUND, "no tile %d/%lld of width %d", level,
+		                    (long long)n, width);
+	}
+	memcpy(out, h, (size_t)width * 32);
+	return 0;
 }
 
 int cu_ledger_checkpoint(cu_core *c, json_t **out, bool force)
@@ -372,16 +688,19 @@ static int prove_inclusion(cu_core *c, json_t **out, int64_t index, int64_t size
 	int64_t n;
 	int len, r;
 	*out = NULL;
-	if ((r = cu_store_ledger_size(c->store, &n)) != 0)
+	lcache *lc;
+	if ((r = tree_state(c->store, &lc)) != 0)
 		return r;
+	n = lc->t.size;
+	reader rd = {c->store, lc, &lc->t};
 	if (size <= 0)
 		size = n;
 	if (size > n || index < 0 || index >= size)
 		return cu_error_set(CU_EINVALID, "no entry %lld in a tree of %lld (the ledger has "
 		                    "%lld)", (long long)index, (long long)size, (long long)n);
-	if ((r = cu_merkle_inclusion(proof, &len, index, size, read_hash, c->store)) != 0 ||
-	    (r = read_hash(c->store, cu_merkle_stored_index(0, index), leaf)) != 0 ||
-	    (r = cu_ledger_root(c, root, size)) != 0)
+	if ((r = cu_merkle_inclusion_nodes(proof, &len, index, size, read_node, &rd)) != 0 ||
+	    (r = read_node(&rd, 0, index, leaf)) != 0 ||
+	    (r = cu_merkle_root_nodes(root, size, read_node, &rd)) != 0)
 		return r;
 	cu_base64(b64l, leaf, 32);
 	cu_base64(b64r, root, 32);
@@ -398,15 +717,19 @@ static int prove_consistency(cu_core *c, json_t **out, int64_t from, int64_t to)
 	int64_t n;
 	int len, r;
 	*out = NULL;
-	if ((r = cu_store_ledger_size(c->store, &n)) != 0)
+	lcache *lc;
+	if ((r = tree_state(c->store, &lc)) != 0)
 		return r;
+	n = lc->t.size;
+	reader rd = {c->store, lc, &lc->t};
 	if (to <= 0)
 		to = n;
 	if (from <= 0 || from > to || to > n)
 		return cu_error_set(CU_EINVALID, "no consistency proof from %lld to %lld (the ledger "
 		                    "has %lld)", (long long)from, (long long)to, (long long)n);
-	if ((r = cu_merkle_consistency(proof, &len, from, to, read_hash, c->store)) != 0 ||
-	    (r = cu_ledger_root(c, r1, from)) != 0 || (r = cu_ledger_root(c, r2, to)) != 0)
+	if ((r = cu_merkle_consistency_nodes(proof, &len, from, to, read_node, &rd)) != 0 ||
+	    (r = cu_merkle_root_nodes(r1, from, read_node, &rd)) != 0 ||
+	    (r = cu_merkle_root_nodes(r2, to, read_node, &rd)) != 0)
 		return r;
 	cu_base64(b1, r1, 32);
 	cu_base64(b2, r2, 32);
@@ -418,29 +741,21 @@ static int prove_consistency(cu_core *c, json_t **out, int64_t from, int64_t to)
 /* ---- verification ------------------------------------------------------ */
 
 /*
- * Verification folds the tree as the entries stream past, keeping only its
- * right edge (one complete subtree per 1 bit of the size):
- *
- *     size 6 = 0b110:   [ h(0..3) ]  [ h(4..5) ]        root = node(h(0..3), h(4..5))
- *     append leaf 6:    [ h(0..3) ]  [ h(4..5) ]  [ h(6) ]
- *     append leaf 7:    h(6..7) = node(h(6), h(7)), then h(4..7), then h(0..7)
- *
- * The hashes an append merges are exactly the ones it stored, so each is
- * compared with the stored row as it is made; a checkpoint's root is the fold
- * of the edge when the walk reaches its size. Memory is O(log n).
+ * Verification replays every entry into a fresh tree (the same code as the
+ * append), keeping only the edge in memory; each tile the replay fills is
+ * compared with the stored row, and a checkpoint's root is taken when the
+ * replay reaches its size. Nothing stored stands in for a recomputed hash.
  */
 typedef struct vstate {
 	cu_core *c;
 	bool deep;
-	uint8_t edge[64][32];
-	int edge_level[64], top;
-	int64_t n;            /* entries folded so far */
+	tree t;
+	uint8_t stored[CU_TILE_SLOTS][32];
 	json_t *problems;
 	json_t *cps;          /* checkpoints by size */
 	size_t next_cp;
 	uint8_t (*cp_roots)[32];
 	bool *cp_have;
-	bool gap;
 } vstate;
 
 static json_t *finding(int64_t idx, const char *what)
@@ -448,46 +763,67 @@ static json_t *finding(int64_t idx, const char *what)
 	return json_pack("{s:I,s:s}", "index", (json_int_t)idx, "problem", what);
 }
 
-static void edge_root(const vstate *v, uint8_t out[32])
-{
-	if (v->top == 0) {
-		cu_merkle_empty(out);
-		return;
-	}
-	memcpy(out, v->edge[v->top - 1], 32);
-	for (int k = v->top - 2; k >= 0; k--)
-		cu_merkle_node(out, v->edge[k], out);
-}
-
-/* Roots of the checkpoints whose size the walk has now reached. */
+/* The roots of the checkpoints whose size the replay has now reached. */
 static void take_roots(vstate *v)
 {
 	size_t ncp = json_array_size(v->cps);
 	while (v->next_cp < ncp) {
 		int64_t cs = json_integer_value(json_object_get(json_array_get(v->cps, v->next_cp),
 		                                                "size"));
-		if (cs > v->n)
+		if (cs > v->t.size)
 			break;
-		if (cs == v->n) {
-			edge_root(v, v->cp_roots[v->next_cp]);
-			v->cp_have[v->next_cp] = true;
+		if (cs == v->t.size) {
+			reader rd = {NULL, NULL, &v->t};
+			v->cp_have[v->next_cp] = cu_merkle_root_nodes(v->cp_roots[v->next_cp], cs,
+			                                              read_node, &rd) == 0;
 		}
 		v->next_cp++;
 	}
 }
 
+/* A filled tile against its stored row: the first leaf whose append wrote a
+ * differing hash, or the tile's last leaf if the row is missing. */
+static int check_tile(void *ctx, int level, int64_t n, const uint8_t (*h)[32])
+{
+	vstate *v = ctx;
+	int shift = CU_TILE_HEIGHT * level;
+	int64_t last = ((n + 1) << (shift + CU_TILE_HEIGHT)) - 1, first = -1;
+	int r = cu_store_ledger_tile_get(v->c->store, (uint8_t *)v->stored, level, n);
+	if (r == CU_ENOTFOUND) {
+		json_array_append_new(v->problems, finding(last, "a stored tile of hashes is "
+		                                           "missing"));
+		return 0;
+	}
+	if (r)
+		return r;
+	for (int s = 0; s < CU_TILE_HEIGHT; s++)
+		for (int k = 0; k < (CU_TILE_WIDTH >> s); k++) {
+			int slot = cu_tile_slot(s, k);
+			if (memcmp(h[slot], v->stored[slot], 32) == 0)
+				continue;
+			/* node k of sublevel s is completed by this leaf: */
+			int64_t node = n * (CU_TILE_WIDTH >> s) + k;
+			int64_t leaf = ((node + 1) << (shift + s)) - 1;
+			if (first < 0 || leaf < first)
+				first = leaf;
+		}
+	if (first >= 0)
+		json_array_append_new(v->problems, finding(first, "a stored hash differs from the "
+		                                           "entries' (swapped)"));
+	return 0;
+}
+
 static int walk_entry(void *ctx, int64_t idx, const char *entry, size_t len, const char *kind,
-                      int64_t ref, const uint8_t (*stored)[32], int count)
+                      int64_t ref)
 {
 	vstate *v = ctx;
 	uint8_t h[32];
-	bool bad_hash = false;
-	if (idx != v->n) {
-		json_array_append_new(v->problems, finding(v->n, "an entry is missing"));
-		v->gap = true;
-		return CU_EVERIFY; /* the rest of the tree cannot be recomputed */
+	int r;
+	if (idx != v->t.size) {
+		json_array_append_new(v->problems, finding(v->t.size, "an entry is missing"));
+		return 1; /* the rest of the tree cannot be recomputed */
 	}
-	/* 1. (--deep) the entry is the canonical form of its record. */
+	/* (--deep) the entry is the canonical form of its record. */
 	if (v->deep) {
 		cu_buf e;
 		cu_buf_init(&e, 0);
@@ -500,23 +836,10 @@ static int walk_entry(void *ctx, int64_t idx, const char *entry, size_t len, con
 			                                           "its entry (edited)"));
 		cu_buf_free(&e);
 	}
-	/* 2. Its leaf and the subtrees it completes are the stored hashes. */
 	cu_merkle_leaf(h, entry, len);
-	bad_hash |= !cu_ct_equal(h, stored[0], 32);
-	int level = 0, k = 1;
-	while (v->top > 0 && v->edge_level[v->top - 1] == level) {
-		cu_merkle_node(h, v->edge[v->top - 1], h);
-		v->top--;
-		level++;
-		bad_hash |= k >= count || !cu_ct_equal(h, stored[k], 32);
-		k++;
-	}
-	memcpy(v->edge[v->top], h, 32);
-	v->edge_level[v->top++] = level;
-	if (bad_hash)
-		json_array_append_new(v->problems, finding(idx, "a stored hash differs from the "
-		                                           "entries' (swapped)"));
-	v->n++;
+	if ((r = push(&v->t, 0, h, check_tile, v)) != 0)
+		return r;
+	v->t.size++;
 	take_roots(v);
 	return 0;
 }
@@ -538,7 +861,7 @@ static int verify(cu_core *c, json_t **out, bool deep)
 {
 	vstate *v = calloc(1, sizeof(*v));
 	json_t *row;
-	int64_t size, events, custody, extra = 0;
+	int64_t size, events, custody, tiles, expect = 0;
 	size_t k, ncp;
 	int r;
 	*out = NULL;
@@ -549,6 +872,7 @@ static int verify(cu_core *c, json_t **out, bool deep)
 	v->problems = json_array();
 	if ((r = cu_store_ledger_size(c->store, &size)) != 0 ||
 	    (r = cu_store_record_counts(c->store, &events, &custody)) != 0 ||
+	    (r = cu_store_ledger_tile_count(c->store, &tiles)) != 0 ||
 	    (r = cu_store_checkpoint_list(c->store, &v->cps)) != 0)
 		goto out;
 	ncp = json_array_size(v->cps);
@@ -559,13 +883,15 @@ static int verify(cu_core *c, json_t **out, bool deep)
 		goto out;
 	}
 	take_roots(v); /* a checkpoint of the empty tree */
-	/* 1, 2. Entries, their records (deep) and the stored hashes, in one pass. */
-	r = cu_store_ledger_walk(c->store, walk_entry, v, &extra);
-	if (r && r != CU_EVERIFY)
+	/* 1, 2. The entries, their records (deep) and the stored tiles, in one pass. */
+	r = cu_store_ledger_walk(c->store, 0, walk_entry, v);
+	if (r < 0)
 		goto out;
 	r = 0;
-	if (!v->gap && extra > 0)
-		json_array_append_new(v->problems, finding(v->n, "stored hashes without an entry"));
+	for (int L = 0; L < LEVELS; L++)
+		expect += size >> (CU_TILE_HEIGHT * (L + 1));
+	if (tiles > expect)
+		json_array_append_new(v->problems, finding(size, "stored tiles beyond the entries"));
 	/* 3. Every record has its entry. */
 	if (events + custody != size)
 		json_array_append_new(v->problems, finding(size, events + custody > size ?
@@ -594,7 +920,9 @@ static int verify(cu_core *c, json_t **out, bool deep)
 	}
 	uint8_t root[32];
 	char b64[48];
-	edge_root(v, root);
+	reader rd = {NULL, NULL, &v->t};
+	if (v->t.size != size || cu_merkle_root_nodes(root, size, read_node, &rd) != 0)
+		memset(root, 0, 32);
 	cu_base64(b64, root, 32);
 	int64_t first = -1;
 	json_array_foreach(v->problems, k, row) {

@@ -83,13 +83,25 @@ static int64_t split(int64_t n)
 	return k;
 }
 
+/* The dense-order reader seen as a node reader. */
+typedef struct dense {
+	cu_hash_reader rd;
+	void *ctx;
+} dense;
+
+static int dense_node(void *ctx, int level, int64_t n, uint8_t out[32])
+{
+	const dense *d = ctx;
+	return d->rd(d->ctx, cu_merkle_stored_index(level, n), out);
+}
+
 /* MTH(D[lo:hi]) for hi > lo, from stored complete subtrees. */
-static int range_hash(uint8_t out[32], int64_t lo, int64_t hi, cu_hash_reader rd, void *ctx)
+static int range_hash(uint8_t out[32], int64_t lo, int64_t hi, cu_node_reader rd, void *ctx)
 {
 	int64_t n = hi - lo;
 	int level = log2_exact(n);
 	if (level >= 0 && lo % n == 0)
-		return rd(ctx, cu_merkle_stored_index(level, lo / n), out);
+		return rd(ctx, level, lo / n, out);
 	uint8_t l[32], r2[32];
 	int r;
 	int64_t k = split(n);
@@ -100,7 +112,7 @@ static int range_hash(uint8_t out[32], int64_t lo, int64_t hi, cu_hash_reader rd
 	return 0;
 }
 
-int cu_merkle_root(uint8_t out[32], int64_t size, cu_hash_reader rd, void *ctx)
+int cu_merkle_root_nodes(uint8_t out[32], int64_t size, cu_node_reader rd, void *ctx)
 {
 	if (size == 0) {
 		cu_merkle_empty(out);
@@ -109,9 +121,15 @@ int cu_merkle_root(uint8_t out[32], int64_t size, cu_hash_reader rd, void *ctx)
 	return range_hash(out, 0, size, rd, ctx);
 }
 
+int cu_merkle_root(uint8_t out[32], int64_t size, cu_hash_reader rd, void *ctx)
+{
+	dense d = {rd, ctx};
+	return cu_merkle_root_nodes(out, size, dense_node, &d);
+}
+
 /* PATH(m, D[lo:hi]) of RFC 9162 §2.1.3.1, appended leaf-first. */
 static int path(uint8_t proof[][32], int *len, int64_t m, int64_t lo, int64_t hi,
-                cu_hash_reader rd, void *ctx)
+                cu_node_reader rd, void *ctx)
 {
 	int64_t n = hi - lo;
 	int r;
@@ -130,8 +148,8 @@ static int path(uint8_t proof[][32], int *len, int64_t m, int64_t lo, int64_t hi
 	return range_hash(proof[(*len)++], lo, lo + k, rd, ctx);
 }
 
-int cu_merkle_inclusion(uint8_t proof[CU_MERKLE_MAX_PROOF][32], int *len, int64_t index,
-                        int64_t size, cu_hash_reader rd, void *ctx)
+int cu_merkle_inclusion_nodes(uint8_t proof[CU_MERKLE_MAX_PROOF][32], int *len, int64_t index,
+                              int64_t size, cu_node_reader rd, void *ctx)
 {
 	*len = 0;
 	if (index < 0 || index >= size)
@@ -140,9 +158,16 @@ int cu_merkle_inclusion(uint8_t proof[CU_MERKLE_MAX_PROOF][32], int *len, int64_
 	return path(proof, len, index, 0, size, rd, ctx);
 }
 
+int cu_merkle_inclusion(uint8_t proof[CU_MERKLE_MAX_PROOF][32], int *len, int64_t index,
+                        int64_t size, cu_hash_reader rd, void *ctx)
+{
+	dense d = {rd, ctx};
+	return cu_merkle_inclusion_nodes(proof, len, index, size, dense_node, &d);
+}
+
 /* SUBPROOF(m, D[lo:hi], b) of RFC 9162 §2.1.4.1. */
 static int subproof(uint8_t proof[][32], int *len, int64_t m, int64_t lo, int64_t hi, bool b,
-                    cu_hash_reader rd, void *ctx)
+                    cu_node_reader rd, void *ctx)
 {
 	int64_t n = hi - lo;
 	int r;
@@ -164,8 +189,8 @@ static int subproof(uint8_t proof[][32], int *len, int64_t m, int64_t lo, int64_
 	return range_hash(proof[(*len)++], lo, lo + k, rd, ctx);
 }
 
-int cu_merkle_consistency(uint8_t proof[CU_MERKLE_MAX_PROOF][32], int *len, int64_t m,
-                          int64_t n, cu_hash_reader rd, void *ctx)
+int cu_merkle_consistency_nodes(uint8_t proof[CU_MERKLE_MAX_PROOF][32], int *len, int64_t m,
+                                int64_t n, cu_node_reader rd, void *ctx)
 {
 	*len = 0;
 	if (m <= 0 || m > n)
@@ -174,6 +199,13 @@ int cu_merkle_consistency(uint8_t proof[CU_MERKLE_MAX_PROOF][32], int *len, int6
 	if (m == n)
 		return 0;
 	return subproof(proof, len, m, 0, n, true, rd, ctx);
+}
+
+int cu_merkle_consistency(uint8_t proof[CU_MERKLE_MAX_PROOF][32], int *len, int64_t m,
+                          int64_t n, cu_hash_reader rd, void *ctx)
+{
+	dense d = {rd, ctx};
+	return cu_merkle_consistency_nodes(proof, len, m, n, dense_node, &d);
 }
 
 int cu_merkle_verify_inclusion(int64_t index, int64_t size, const uint8_t leaf[32],

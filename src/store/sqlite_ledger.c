@@ -17,47 +17,148 @@ int cu_store_ledger_size(cu_store *s, int64_t *out)
 	return rc == SQLITE_ROW ? 0 : sq_dberr(s, rc, "ledger");
 }
 
-int cu_store_ledger_hash(cu_store *s, int64_t idx, uint8_t out[32])
+int cu_store_ledger_append(cu_store *s, int64_t n, const char *entry, size_t len,
+                           const char *kind, int64_t ref)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT hash FROM ledger_hashes WHERE idx = ?1");
+	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO ledger_entries(idx, entry, kind, ref)"
+	                              " VALUES (?1, ?2, ?3, ?4)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, idx);
+	sqlite3_bind_int64(st, 1, n);
+	sqlite3_bind_text(st, 2, entry, (int)len, SQLITE_STATIC);
+	sq_bind_text(st, 3, kind);
+	sqlite3_bind_int64(st, 4, ref);
+	return sq_exec(s, st, "ledger entry");
+}
+
+int cu_store_ledger_tile_get(cu_store *s, uint8_t *out, int level, int64_t n)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT hashes FROM ledger_tiles WHERE level = ?1 AND n = ?2");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int(st, 1, level);
+	sqlite3_bind_int64(st, 2, n);
 	int rc = sqlite3_step(st);
-	bool ok = rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32;
+	bool ok = rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == CU_STORE_TILE_BYTES;
 	if (ok)
-		memcpy(out, sqlite3_column_blob(st, 0), 32);
+		memcpy(out, sqlite3_column_blob(st, 0), CU_STORE_TILE_BYTES);
 	sqlite3_reset(st);
 	if (ok)
 		return 0;
 	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return cu_error_set(CU_ENOTFOUND, "ledger hash %lld is missing", (long long)idx);
-	return sq_dberr(s, rc, "ledger hash");
+		return cu_error_set(CU_ENOTFOUND, "ledger tile %d/%lld is missing", level,
+		                    (long long)n);
+	return sq_dberr(s, rc, "ledger tile");
 }
 
-int cu_store_ledger_append(cu_store *s, int64_t n, const char *entry, const char *kind,
-                           int64_t ref, const uint8_t (*hashes)[32], int count,
-                           int64_t hash_start)
+int cu_store_ledger_tile_put(cu_store *s, int level, int64_t n, const uint8_t *hashes)
 {
-	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO ledger_entries(idx, entry, kind, ref)"
-	                              " VALUES (?1, ?2, ?3, ?4)");
-	int r;
+	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO ledger_tiles(level, n, hashes)"
+	                              " VALUES (?1, ?2, ?3)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, n);
-	sq_bind_text(st, 2, entry);
-	sq_bind_text(st, 3, kind);
-	sqlite3_bind_int64(st, 4, ref);
-	if ((r = sq_exec(s, st, "ledger entry")) != 0)
-		return r;
-	for (int i = 0; i < count; i++) {
-		if (!(st = sq_stmt(s, "INSERT INTO ledger_hashes(idx, hash) VALUES (?1, ?2)")))
-			return CU_EDB;
-		sqlite3_bind_int64(st, 1, hash_start + i);
-		sqlite3_bind_blob(st, 2, hashes[i], 32, SQLITE_TRANSIENT);
-		if ((r = sq_exec(s, st, "ledger hash")) != 0)
-			return r;
-	}
+	sqlite3_bind_int(st, 1, level);
+	sqlite3_bind_int64(st, 2, n);
+	sqlite3_bind_blob(st, 3, hashes, CU_STORE_TILE_BYTES, SQLITE_STATIC);
+	return sq_exec(s, st, "ledger tile");
+}
+
+int cu_store_ledger_tile_count(cu_store *s, int64_t *out)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT count(*) FROM ledger_tiles");
+	if (!st)
+		return CU_EDB;
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : sq_dberr(s, rc, "ledger tiles");
+}
+
+int cu_store_data_version(cu_store *s, int64_t *out)
+{
+	sqlite3_stmt *st = sq_stmt(s, "PRAGMA data_version");
+	if (!st)
+		return CU_EDB;
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : sq_dberr(s, rc, "data version");
+}
+
+void **cu_store_ledger_cache(cu_store *s)
+{
+	return &s->ledger_cache;
+}
+
+/*
+ * Migration 10's helpers: where stored hash idx (the dense order of
+ * src/ledger/merkle.h) goes in the tiles of src/ledger/tiles.h. Hash idx is
+ * node n of tree level l; it lives in tile (l / 8, n >> (8 - l % 8)) at slot
+ * 512 - (512 >> l % 8) + n % (256 >> l % 8).
+ */
+static int64_t leaf_slot(int64_t n)
+{
+	int64_t i = 0;
+	for (; n > 0; n >>= 1)
+		i += n;
+	return i;
+}
+
+static void coords(int64_t idx, int *level, int64_t *n)
+{
+	int64_t m = idx / 2;
+	while (leaf_slot(m + 1) <= idx)
+		m++;
+	*level = (int)(idx - leaf_slot(m));
+	*n = ((m + 1) >> *level) - 1;
+}
+
+static void fn_tile(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	int what = *(int *)sqlite3_user_data(cx), l;
+	int64_t n;
+	(void)argc;
+	coords(sqlite3_value_int64(argv[0]), &l, &n);
+	int s = l % 8;
+	if (what == 0)
+		sqlite3_result_int(cx, l / 8);
+	else if (what == 1)
+		sqlite3_result_int64(cx, n >> (8 - s));
+	else
+		sqlite3_result_int64(cx, 512 - (512 >> s) + (n % (256 >> s)));
+}
+
+static void pack_step(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	uint8_t *t = sqlite3_aggregate_context(cx, CU_STORE_TILE_BYTES);
+	int64_t slot = sqlite3_value_int64(argv[0]);
+	(void)argc;
+	if (t && slot >= 0 && slot < CU_STORE_TILE_BYTES / 32 &&
+	    sqlite3_value_bytes(argv[1]) == 32)
+		memcpy(t + slot * 32, sqlite3_value_blob(argv[1]), 32);
+}
+
+static void pack_final(sqlite3_context *cx)
+{
+	uint8_t *t = sqlite3_aggregate_context(cx, 0);
+	if (t)
+		sqlite3_result_blob(cx, t, CU_STORE_TILE_BYTES, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_null(cx);
+}
+
+int sq_ledger_register(cu_store *s)
+{
+	static int which[3] = {0, 1, 2};
+	static const char *names[3] = {"cu_tile_level", "cu_tile_n", "cu_tile_slot"};
+	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+	for (int i = 0; i < 3; i++)
+		if (sqlite3_create_function(s->db, names[i], 1, flags, &which[i], fn_tile, NULL,
+		                            NULL) != SQLITE_OK)
+			return sq_dberr(s, SQLITE_ERROR, "ledger functions");
+	if (sqlite3_create_function(s->db, "cu_tile_pack", 2, flags, NULL, NULL, pack_step,
+	                            pack_final) != SQLITE_OK)
+		return sq_dberr(s, SQLITE_ERROR, "ledger functions");
 	return 0;
 }
 
@@ -72,77 +173,26 @@ int cu_store_ledger_entries(cu_store *s, json_t **out, int64_t from, int limit)
 	return sq_rows(s, out, st, "ledger entries");
 }
 
-/* Where the dense order of src/ledger/merkle.h puts leaf n's own hash. */
-static int64_t leaf_slot(int64_t n)
-{
-	int64_t i = 0;
-	for (; n > 0; n >>= 1)
-		i += n;
-	return i;
-}
-
-/*
- * Two statements stepped side by side, both in index order: the entries and
- * the stored hashes. Each entry is handed over with the hashes its append
- * wrote (its leaf hash and one per trailing 1 bit of its index), so the
- * caller folds the tree and compares in one pass with O(log n) memory.
- */
-int cu_store_ledger_walk(cu_store *s, cu_store_walk_fn fn, void *ctx, int64_t *extra)
+/* One statement over the entries from `from` on, in index order. */
+int cu_store_ledger_walk(cu_store *s, int64_t from, cu_store_walk_fn fn, void *ctx)
 {
 	sqlite3_stmt *e = sq_stmt(s, "SELECT idx, entry, kind, ref FROM ledger_entries"
-	                             " ORDER BY idx");
-	sqlite3_stmt *h = sq_stmt(s, "SELECT idx, hash FROM ledger_hashes ORDER BY idx");
-	uint8_t hashes[64][32];
-	int64_t hidx = -1;
-	int rc, hrc = SQLITE_ROW, r = 0;
-	*extra = 0;
-	if (!e || !h)
+	                             " WHERE idx >= ?1 ORDER BY idx");
+	int rc, r = 0;
+	if (!e)
 		return CU_EDB;
-	/* The next stored hash row (hidx < 0 once they run out). */
-#define NEXT_HASH()                                                                          \
-	do {                                                                                 \
-		hrc = sqlite3_step(h);                                                       \
-		hidx = hrc == SQLITE_ROW ? sqlite3_column_int64(h, 0) : -1;                  \
-	} while (0)
-	NEXT_HASH();
+	sqlite3_bind_int64(e, 1, from);
 	while ((rc = sqlite3_step(e)) == SQLITE_ROW) {
-		int64_t idx = sqlite3_column_int64(e, 0);
-		int count = 1;
-		for (int64_t v = idx; v & 1; v >>= 1)
-			count++;
-		int64_t first = leaf_slot(idx);
-		for (int k = 0; k < count; k++) {
-			while (hidx >= 0 && hidx < first + k) {
-				(*extra)++;
-				NEXT_HASH();
-			}
-			if (hidx == first + k && sqlite3_column_bytes(h, 1) == 32) {
-				memcpy(hashes[k], sqlite3_column_blob(h, 1), 32);
-				NEXT_HASH();
-			} else {
-				memset(hashes[k], 0, 32); /* missing: never a hash */
-				if (hidx == first + k)
-					NEXT_HASH();
-			}
-		}
 		const char *text = (const char *)sqlite3_column_text(e, 1);
 		size_t len = (size_t)sqlite3_column_bytes(e, 1);
 		const char *kind = (const char *)sqlite3_column_text(e, 2);
-		if ((r = fn(ctx, idx, text ? text : "", len, kind ? kind : "",
-		            sqlite3_column_int64(e, 3), (const uint8_t(*)[32])hashes, count)) != 0)
+		if ((r = fn(ctx, sqlite3_column_int64(e, 0), text ? text : "", len, kind ? kind : "",
+		            sqlite3_column_int64(e, 3))) != 0)
 			break;
 	}
-	while (r == 0 && hidx >= 0) {
-		(*extra)++;
-		NEXT_HASH();
-	}
-#undef NEXT_HASH
-	if (r == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+	if (r == 0 && rc != SQLITE_DONE)
 		r = sq_dberr(s, rc, "ledger entries");
-	else if (r == 0 && hrc != SQLITE_DONE && hrc != SQLITE_ROW)
-		r = sq_dberr(s, hrc, "ledger hashes");
 	sqlite3_reset(e);
-	sqlite3_reset(h);
 	return r;
 }
 

@@ -245,25 +245,37 @@ int cu_store_retention_get(cu_store *s, json_t **out, int64_t case_id);
  * fields as the exact text stored, which is what the entries commit to.
  */
 int cu_store_ledger_size(cu_store *s, int64_t *out);
-int cu_store_ledger_hash(cu_store *s, int64_t idx, uint8_t out[32]);
-/* Appends entry number n and its stored hashes (from hash_start on). */
-int cu_store_ledger_append(cu_store *s, int64_t n, const char *entry, const char *kind,
-                           int64_t ref, const uint8_t (*hashes)[32], int count,
-                           int64_t hash_start);
+/* Appends entry number n (its exact bytes). */
+int cu_store_ledger_append(cu_store *s, int64_t n, const char *entry, size_t len,
+                           const char *kind, int64_t ref);
+/*
+ * Full tiles of the tree (src/ledger/tiles.h: 510 hashes, the C2SP tile's
+ * 256 first), one row each, written once when the tile fills. get:
+ * CU_ENOTFOUND if the row is absent; out holds CU_STORE_TILE_BYTES.
+ */
+#define CU_STORE_TILE_BYTES 16320
+int cu_store_ledger_tile_get(cu_store *s, uint8_t *out, int level, int64_t n);
+int cu_store_ledger_tile_put(cu_store *s, int level, int64_t n, const uint8_t *hashes);
+int cu_store_ledger_tile_count(cu_store *s, int64_t *out);
+/* SQLite's data_version: changes when another connection commits. */
+int cu_store_data_version(cu_store *s, int64_t *out);
+/*
+ * A slot for what core keeps in memory about the ledger on this connection
+ * (one malloc'd block without pointers inside). The store frees it on any
+ * rollback, a failed commit and close, since it may hold rows that a
+ * rollback takes back.
+ */
+void **cu_store_ledger_cache(cu_store *s);
 /* {idx, entry, kind, ref} for idx in [from, from + limit). */
 int cu_store_ledger_entries(cu_store *s, json_t **out, int64_t from, int limit);
 /*
- * The whole ledger in index order, in one pass (call inside one read
- * transaction): fn gets each entry's exact bytes, kind and ref, and the
- * stored hashes its append wrote — its leaf hash, then one per trailing 1
- * bit of idx (the dense order of src/ledger/merkle.h); a missing stored hash
- * comes as 32 zero bytes. fn returns 0 to go on or a code that stops the
- * walk and is returned. *extra counts stored hashes no entry accounts for.
+ * The entries from `from` on, in index order, through one statement (call
+ * inside one read transaction): fn gets each entry's exact bytes, kind and
+ * ref, and returns 0 to go on or a code that stops the walk and is returned.
  */
 typedef int (*cu_store_walk_fn)(void *ctx, int64_t idx, const char *entry, size_t len,
-                                const char *kind, int64_t ref, const uint8_t (*hashes)[32],
-                                int count);
-int cu_store_ledger_walk(cu_store *s, cu_store_walk_fn fn, void *ctx, int64_t *extra);
+                                const char *kind, int64_t ref);
+int cu_store_ledger_walk(cu_store *s, int64_t from, cu_store_walk_fn fn, void *ctx);
 /* {seq, at, actor, actor_org, action, object_type, object_id, case_id, jit_id,
  * before, after, salt} with before/after as text. */
 int cu_store_event_record(cu_store *s, json_t **out, int64_t seq);

@@ -16,6 +16,7 @@
 #include "crypto/crypto.h"
 #include "ledger/merkle.h"
 #include "ledger/note.h"
+#include "store/store.h"
 #include "testutil.h"
 
 typedef struct fixture {
@@ -62,7 +63,8 @@ static void tamper(fixture *f, const char *sql)
 	                     "DROP TRIGGER IF EXISTS custody_no_delete;"
 	                     "DROP TRIGGER IF EXISTS events_no_update;"
 	                     "DROP TRIGGER IF EXISTS events_no_delete;"
-	                     "DROP TRIGGER IF EXISTS ledger_hashes_no_update;"
+	                     "DROP TRIGGER IF EXISTS ledger_tiles_no_update;"
+	                     "DROP TRIGGER IF EXISTS ledger_tiles_no_delete;"
 	                     "DROP TRIGGER IF EXISTS checkpoints_no_update;", NULL, NULL, &err) ||
 	    sqlite3_exec(db, sql, NULL, NULL, &err))
 		fail_msg("tamper: %s", err);
@@ -85,6 +87,35 @@ static int64_t first_bad(json_t *report)
 {
 	assert_false(json_is_true(json_object_get(report, "ok")));
 	return json_integer_value(json_object_get(report, "first_bad_index"));
+}
+
+/* Events until the ledger holds at least n entries (full tiles: 256 each),
+ * then a checkpoint. */
+static void grow(fixture *f, int64_t n)
+{
+	cu_actor se;
+	int64_t size;
+	json_t *cp;
+	assert_int_equal(cu_actor_load(f->c, &se, "se"), 0);
+	assert_int_equal(cu_store_begin(cu_core_store(f->c)), 0);
+	assert_int_equal(cu_store_ledger_size(cu_core_store(f->c), &size), 0);
+	for (; size < n; size++)
+		assert_int_equal(cu_core_event(f->c, &se, "case.view", "case", "1", 1, 0, NULL, NULL),
+		                 0);
+	assert_int_equal(cu_store_commit(cu_core_store(f->c)), 0);
+	assert_int_equal(cu_ledger_checkpoint(f->c, &cp, false), 0);
+	json_decref(cp);
+}
+
+/* Swaps 32 bytes of the stored tile level/n: slot `to` gets slot `from`'s hash. */
+static void swap_slot(fixture *f, int level, int64_t n, int to, int from)
+{
+	char sql[512];
+	snprintf(sql, sizeof(sql), "UPDATE ledger_tiles SET hashes = CAST(substr(hashes, 1, %d)"
+	         " || substr(hashes, %d, 32) || substr(hashes, %d) AS BLOB)"
+	         " WHERE level = %d AND n = %lld", to * 32, from * 32 + 1, to * 32 + 33, level,
+	         (long long)n);
+	tamper(f, sql);
 }
 
 /* The ledger index of a record. */
@@ -196,9 +227,9 @@ static void test_ledger_tamper__deleted_event(void **state)
 static void test_ledger_tamper__swapped_hash(void **state)
 {
 	fixture *f = *state;
-	/* Stored hash 4 belongs to leaf 3 (the dense layout: 0 1 [2] 3 4 ...). */
-	tamper(f, "UPDATE ledger_hashes SET hash = (SELECT hash FROM ledger_hashes WHERE idx = 0)"
-	          " WHERE idx = 4");
+	grow(f, 300);
+	/* Slot 3 of tile 0/0 is leaf 3's hash. */
+	swap_slot(f, 0, 0, 3, 0);
 	json_t *r = verify(f);
 	assert_int_equal(first_bad(r), 3);
 	json_decref(r);
@@ -226,23 +257,43 @@ static void test_ledger_tamper__rewritten_checkpoint(void **state)
 static void test_ledger_tamper__default_mode_finds_hashes_and_checkpoints(void **state)
 {
 	fixture *f = *state;
-	tamper(f, "UPDATE ledger_hashes SET hash = (SELECT hash FROM ledger_hashes WHERE idx = 0)"
-	          " WHERE idx = 4");
+	grow(f, 300);
+	/* Slot 256 of a tile is its first level-1 node: leaves 0-1, completed by leaf 1. */
+	swap_slot(f, 0, 0, 256, 0);
 	json_t *r = verify_mode(f, false);
 	assert_string_equal(cu_json_str(r, "mode"), "hashes");
-	assert_int_equal(first_bad(r), 3);
+	assert_int_equal(first_bad(r), 1);
 	json_decref(r);
 }
 
 static void test_ledger_tamper__flipped_byte_in_an_entry(void **state)
 {
 	fixture *f = *state;
-	/* The entry's bytes are what the leaf hashes: found without --deep. */
+	grow(f, 300);
+	/* The entry's bytes are what the leaf hashes: found without --deep, in a
+	 * full tile at the entry itself... */
 	tamper(f, "DROP TRIGGER IF EXISTS ledger_entries_no_update;"
 	          "UPDATE ledger_entries SET entry = replace(entry, '\"v\":1', '\"v\":2')"
 	          " WHERE idx = 5");
 	json_t *r = verify_mode(f, false);
 	assert_int_equal(first_bad(r), 5);
+	json_decref(r);
+}
+
+static void test_ledger_tamper__flipped_byte_right_of_the_tiles(void **state)
+{
+	fixture *f = *state;
+	grow(f, 300);
+	json_t *cp;
+	assert_int_equal(cu_ledger_checkpoint(f->c, &cp, false), 0);
+	int64_t size = json_integer_value(json_object_get(cp, "size"));
+	json_decref(cp);
+	/* ...and right of the last full tile, by every checkpoint that covers it. */
+	tamper(f, "DROP TRIGGER IF EXISTS ledger_entries_no_update;"
+	          "UPDATE ledger_entries SET entry = replace(entry, '\"v\":1', '\"v\":2')"
+	          " WHERE idx = 280");
+	json_t *r = verify_mode(f, false);
+	assert_int_equal(first_bad(r), size);
 	json_decref(r);
 }
 
@@ -270,17 +321,116 @@ static void test_ledger_tamper__deleted_record_found_by_count(void **state)
 	json_decref(r);
 }
 
-static void test_ledger_tamper__missing_stored_hash(void **state)
+static void test_ledger_tamper__missing_stored_tile(void **state)
 {
 	fixture *f = *state;
-	tamper(f, "DROP TRIGGER IF EXISTS ledger_hashes_no_delete;"
-	          "DELETE FROM ledger_hashes WHERE idx = 7");
+	grow(f, 600);
+	tamper(f, "DELETE FROM ledger_tiles WHERE level = 0 AND n = 1");
 	json_t *r = verify_mode(f, false);
-	int64_t lvl;
-	/* Stored hash 7 is leaf 4's own (0 1 [2] 3 4 [5] [6] 7). */
-	lvl = first_bad(r);
-	assert_int_equal(lvl, 4);
+	assert_int_equal(first_bad(r), 511);
 	json_decref(r);
+}
+
+static void test_ledger_tamper__extra_stored_tile(void **state)
+{
+	fixture *f = *state;
+	grow(f, 300);
+	tamper(f, "INSERT INTO ledger_tiles(level, n, hashes) SELECT 0, 7, hashes FROM ledger_tiles"
+	          " WHERE level = 0 AND n = 0");
+	json_t *r = verify_mode(f, false);
+	assert_false(json_is_true(json_object_get(r, "ok")));
+	json_decref(r);
+}
+
+/* Proofs from the stored tiles and the in-memory edge equal those of the
+ * whole tree in memory, at sizes around the tile boundaries, and after a
+ * rollback took back appended entries. */
+typedef struct memtree {
+	uint8_t (*h)[32];
+	int64_t n;
+} memtree;
+
+static int mem_read(void *ctx, int64_t i, uint8_t out[32])
+{
+	memtree *t = ctx;
+	if (i < 0 || i >= t->n)
+		return CU_ENOTFOUND;
+	memcpy(out, t->h[i], 32);
+	return 0;
+}
+
+static void test_ledger__proofs_from_tiles_equal_the_tree(void **state)
+{
+	fixture *f = *state;
+	cu_store *s = cu_core_store(f->c);
+	int64_t size;
+	grow(f, 1100);
+	/* An appended batch that is rolled back leaves no trace in the cache. */
+	cu_actor se;
+	assert_int_equal(cu_actor_load(f->c, &se, "se"), 0);
+	assert_int_equal(cu_store_begin(s), 0);
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(cu_core_event(f->c, &se, "case.view", "case", "1", 1, 0, NULL, NULL),
+		                 0);
+	cu_store_rollback(s);
+	assert_int_equal(cu_store_ledger_size(s, &size), 0);
+	assert_int_equal(size, 1100);
+	/* The tree in memory, from the entries. */
+	memtree t = {calloc((size_t)cu_merkle_stored_count(size), 32), 0};
+	json_t *rows, *row;
+	size_t k;
+	for (int64_t i = 0; i < size; i += 500) {
+		assert_int_equal(cu_store_ledger_entries(s, &rows, i, 500), 0);
+		json_array_foreach(rows, k, row) {
+			uint8_t leaf[32], add[64][32];
+			int count;
+			const char *e = cu_json_str(row, "entry");
+			cu_merkle_leaf(leaf, e, strlen(e));
+			assert_int_equal(cu_merkle_append(add, &count, i + (int64_t)k, leaf,
+			                                  mem_read, &t), 0);
+			memcpy(t.h[t.n], add, (size_t)count * 32);
+			t.n += count;
+		}
+		json_decref(rows);
+	}
+	int64_t sizes[] = {1, 2, 255, 256, 257, 511, 512, 513, 767, 768, 1000, 1023, 1024, 1099,
+	                   1100};
+	for (size_t a = 0; a < sizeof(sizes) / sizeof(sizes[0]); a++) {
+		int64_t n = sizes[a];
+		uint8_t want[CU_MERKLE_MAX_PROOF][32], got[CU_MERKLE_MAX_PROOF][32], r1[32], r2[32];
+		int wl, gl;
+		assert_int_equal(cu_merkle_root(r1, n, mem_read, &t), 0);
+		assert_int_equal(cu_ledger_root(f->c, r2, n), 0);
+		assert_memory_equal(r1, r2, 32);
+		for (int64_t i = 0; i < n; i += (n > 64 ? 7 : 1)) {
+			assert_int_equal(cu_merkle_inclusion(want, &wl, i, n, mem_read, &t), 0);
+			assert_int_equal(cu_merkle_inclusion_nodes(got, &gl, i, n, cu_ledger_tree_node,
+			                                           s), 0);
+			assert_int_equal(wl, gl);
+			assert_memory_equal(want, got, (size_t)wl * 32);
+			if (i == 0)
+				continue;
+			assert_int_equal(cu_merkle_consistency(want, &wl, i, n, mem_read, &t), 0);
+			assert_int_equal(cu_merkle_consistency_nodes(got, &gl, i, n,
+			                                             cu_ledger_tree_node, s), 0);
+			assert_int_equal(wl, gl);
+			assert_memory_equal(want, got, (size_t)wl * 32);
+		}
+	}
+	/* The tiles served are the tree's level-0 and level-8 hashes. */
+	uint8_t tile[256][32], h[32];
+	assert_int_equal(cu_ledger_tile(f->c, tile, 0, 3, 256), 0);
+	assert_int_equal(mem_read(&t, cu_merkle_stored_index(0, 768 + 5), h), 0);
+	assert_memory_equal(tile[5], h, 32);
+	assert_int_equal(cu_ledger_tile(f->c, tile, 0, 4, 1100 - 1024), 0);
+	assert_int_equal(mem_read(&t, cu_merkle_stored_index(0, 1024 + 75), h), 0);
+	assert_memory_equal(tile[75], h, 32);
+	assert_int_equal(cu_ledger_tile(f->c, tile, 0, 4, 1100 - 1023), CU_ENOTFOUND);
+	assert_int_equal(cu_ledger_tile(f->c, tile, 1, 0, 4), 0);
+	assert_int_equal(mem_read(&t, cu_merkle_stored_index(8, 2), h), 0);
+	assert_memory_equal(tile[2], h, 32);
+	assert_int_equal(cu_ledger_tile(f->c, tile, 1, 0, 5), CU_ENOTFOUND);
+	free(t.h);
 }
 
 static void test_ledger_tamper__rewritten_checkpoint_default(void **state)
@@ -314,7 +464,10 @@ int main(void)
 		T(test_ledger_tamper__flipped_byte_in_an_entry),
 		T(test_ledger_tamper__edited_record_needs_deep),
 		T(test_ledger_tamper__deleted_record_found_by_count),
-		T(test_ledger_tamper__missing_stored_hash),
+		T(test_ledger_tamper__flipped_byte_right_of_the_tiles),
+		T(test_ledger_tamper__missing_stored_tile),
+		T(test_ledger_tamper__extra_stored_tile),
+		T(test_ledger__proofs_from_tiles_equal_the_tree),
 		T(test_ledger_tamper__rewritten_checkpoint_default),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
