@@ -65,6 +65,12 @@ static int jcs(cu_buf *b, const json_t *v)
 	}
 }
 
+static int nibble(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
 /* hex(SHA-256(salt ‖ bytes)), salt given in hex. */
 static int commit(char out[65], const char *salt_hex, const void *bytes, size_t n)
 {
@@ -73,10 +79,10 @@ static int commit(char out[65], const char *salt_hex, const void *bytes, size_t 
 	if (!salt_hex || strlen(salt_hex) != 32)
 		return cu_error_set(CU_EVERIFY, "a record has no salt");
 	for (size_t i = 0; i < 16; i++) {
-		unsigned v;
-		if (sscanf(salt_hex + 2 * i, "%2x", &v) != 1)
+		int hi = nibble(salt_hex[2 * i]), lo = nibble(salt_hex[2 * i + 1]);
+		if (hi < 0 || lo < 0)
 			return cu_error_set(CU_EVERIFY, "a record's salt is damaged");
-		salt[i] = (uint8_t)v;
+		salt[i] = (uint8_t)(hi << 4 | lo);
 		sn++;
 	}
 	cu_sha256_ctx *c;
@@ -491,9 +497,113 @@ static int append(cu_store *s, const char *kind, int64_t ref)
 	return r;
 }
 
+/*
+ * The same bytes as build(), from the record in hand rather than the row
+ * just written: JCS of objects whose keys are fixed (written here in sorted
+ * order) and whose values are strings, integers or null. `ledger verify
+ * --deep` rebuilds every entry through build() and compares, and the tests
+ * run it after every kind of append.
+ */
+static int key(cu_buf *b, bool first, const char *k)
+{
+	int r;
+	if ((!first && (r = cu_buf_append(b, ",", 1)) != 0) || (r = cu_buf_json_str(b, k)) != 0)
+		return r;
+	return cu_buf_append(b, ":", 1);
+}
+
+static int str_or_null(cu_buf *b, const char *v)
+{
+	return v ? cu_buf_json_str(b, v) : cu_buf_puts(b, "null");
+}
+
+static int int_or_null(cu_buf *b, int64_t v, bool null)
+{
+	return null ? cu_buf_puts(b, "null") : cu_buf_printf(b, "%lld", (long long)v);
+}
+
+static int event_entry(cu_store *s, cu_buf *entry, const cu_event *ev, int64_t seq)
+{
+	cu_buf rec;
+	char cm[65], cc[65], object[160];
+	bool content = !strcmp(ev->action, "evidence.register");
+	int r;
+	cu_buf_init(&rec, 0);
+	if ((r = cu_buf_append(&rec, "{", 1)) || (r = key(&rec, true, "action")) ||
+	    (r = cu_buf_json_str(&rec, ev->action)) || (r = key(&rec, false, "actor")) ||
+	    (r = cu_buf_json_str(&rec, ev->actor)) || (r = key(&rec, false, "actor_org")) ||
+	    (r = cu_buf_json_str(&rec, ev->actor_org)) || (r = key(&rec, false, "after")) ||
+	    (r = str_or_null(&rec, ev->after)) || (r = key(&rec, false, "at")) ||
+	    (r = cu_buf_json_str(&rec, ev->at)) || (r = key(&rec, false, "before")) ||
+	    (r = str_or_null(&rec, ev->before)) || (r = key(&rec, false, "case_id")) ||
+	    (r = int_or_null(&rec, ev->case_id, !ev->case_id)) ||
+	    (r = key(&rec, false, "jit_id")) || (r = int_or_null(&rec, ev->jit_id, !ev->jit_id)) ||
+	    (r = key(&rec, false, "object_id")) || (r = cu_buf_json_str(&rec, ev->object_id)) ||
+	    (r = key(&rec, false, "object_type")) || (r = cu_buf_json_str(&rec, ev->object_type)) ||
+	    (r = key(&rec, false, "seq")) || (r = cu_buf_printf(&rec, "%lld", (long long)seq)) ||
+	    (r = cu_buf_append(&rec, "}", 1)) || (r = commit(cm, ev->salt, rec.data, rec.len)))
+		goto out;
+	if (content) {
+		char csalt[33], sha[65];
+		uint8_t raw[32];
+		if ((r = cu_store_item_content(s, csalt, sha, atoll(ev->object_id))) ||
+		    (r = cu_unhex32(raw, sha)) != 0 || (r = commit(cc, csalt, raw, 32)) != 0)
+			goto out;
+	}
+	snprintf(object, sizeof(object), "%s/%s", ev->object_type, ev->object_id);
+	if ((r = cu_buf_append(entry, "{", 1)) || (r = key(entry, true, "at")) ||
+	    (r = cu_buf_json_str(entry, ev->at)) || (r = key(entry, false, "case")) ||
+	    (r = int_or_null(entry, ev->case_id, !ev->case_id)) ||
+	    (r = key(entry, false, "commit")) || (r = cu_buf_json_str(entry, cm)) ||
+	    (content && ((r = key(entry, false, "content")) || (r = cu_buf_json_str(entry, cc)))) ||
+	    (r = key(entry, false, "kind")) || (r = cu_buf_json_str(entry, "event")) ||
+	    (r = key(entry, false, "object")) || (r = cu_buf_json_str(entry, object)) ||
+	    (r = key(entry, false, "ref")) || (r = cu_buf_printf(entry, "%lld", (long long)seq)) ||
+	    (r = key(entry, false, "type")) || (r = cu_buf_json_str(entry, ev->action)) ||
+	    (r = key(entry, false, "v")) || (r = cu_buf_append(entry, "1}", 2)))
+		goto out;
+out:
+	cu_buf_free(&rec);
+	return r;
+}
+
+static int custody_entry(cu_buf *entry, int64_t seq, int64_t item, const char *event,
+                         const char *at, const char *actor, const char *org, const char *reason,
+                         const char *details, const char *salt)
+{
+	cu_buf rec;
+	char cm[65];
+	int r;
+	cu_buf_init(&rec, 0);
+	if ((r = cu_buf_append(&rec, "{", 1)) || (r = key(&rec, true, "actor")) ||
+	    (r = cu_buf_json_str(&rec, actor)) || (r = key(&rec, false, "actor_org")) ||
+	    (r = cu_buf_json_str(&rec, org)) || (r = key(&rec, false, "at")) ||
+	    (r = cu_buf_json_str(&rec, at)) || (r = key(&rec, false, "details")) ||
+	    (r = str_or_null(&rec, details)) || (r = key(&rec, false, "event")) ||
+	    (r = cu_buf_json_str(&rec, event)) || (r = key(&rec, false, "item_id")) ||
+	    (r = cu_buf_printf(&rec, "%lld", (long long)item)) || (r = key(&rec, false, "reason")) ||
+	    (r = str_or_null(&rec, reason)) || (r = key(&rec, false, "seq")) ||
+	    (r = cu_buf_printf(&rec, "%lld", (long long)seq)) || (r = cu_buf_append(&rec, "}", 1)) ||
+	    (r = commit(cm, salt, rec.data, rec.len)))
+		goto out;
+	if ((r = cu_buf_append(entry, "{", 1)) || (r = key(entry, true, "at")) ||
+	    (r = cu_buf_json_str(entry, at)) || (r = key(entry, false, "commit")) ||
+	    (r = cu_buf_json_str(entry, cm)) || (r = key(entry, false, "item")) ||
+	    (r = cu_buf_printf(entry, "%lld", (long long)item)) || (r = key(entry, false, "kind")) ||
+	    (r = cu_buf_json_str(entry, "custody")) || (r = key(entry, false, "ref")) ||
+	    (r = cu_buf_printf(entry, "%lld", (long long)seq)) || (r = key(entry, false, "type")) ||
+	    (r = cu_buf_json_str(entry, event)) || (r = key(entry, false, "v")) ||
+	    (r = cu_buf_append(entry, "1}", 2)))
+		goto out;
+out:
+	cu_buf_free(&rec);
+	return r;
+}
+
 int cu_ledger_event(cu_store *s, const cu_event *in)
 {
 	cu_event ev = *in;
+	cu_buf entry;
 	char salt[33];
 	int64_t seq;
 	int r;
@@ -501,7 +611,11 @@ int cu_ledger_event(cu_store *s, const cu_event *in)
 	ev.salt = salt;
 	if ((r = cu_store_event_append(s, &seq, &ev)) != 0)
 		return r;
-	return append(s, "event", seq);
+	cu_buf_init(&entry, 0);
+	if ((r = event_entry(s, &entry, &ev, seq)) == 0)
+		r = append_entry(s, entry.data, entry.len, "event", seq);
+	cu_buf_free(&entry);
+	return r;
 }
 
 int cu_core_custody(cu_core *c, int64_t item, const char *event, const char *actor,
@@ -515,8 +629,16 @@ int cu_core_custody(cu_core *c, int64_t item, const char *event, const char *act
 	if (details && !(text = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS)))
 		return cu_error_set(CU_ENOMEM, "out of memory");
 	r = cu_store_custody_append(c->store, &seq, item, event, now, actor, org, reason, text, salt);
+	if (r == 0) {
+		cu_buf entry;
+		cu_buf_init(&entry, 0);
+		if ((r = custody_entry(&entry, seq, item, event, now, actor, org, reason, text,
+		                       salt)) == 0)
+			r = append_entry(c->store, entry.data, entry.len, "custody", seq);
+		cu_buf_free(&entry);
+	}
 	free(text);
-	return r ? r : append(c->store, "custody", seq);
+	return r;
 }
 
 /* Entries for records written before the ledger existed (schema 2 data). */
