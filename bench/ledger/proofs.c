@@ -200,7 +200,7 @@ static void fill(const char *dir, memtree *mem, int64_t n)
 		snprintf(path, sizeof(path), "DROP TRIGGER IF EXISTS %s", names[k]);
 		exec(db, path);
 	}
-	exec(db, "DELETE FROM ledger_entries; DELETE FROM ledger_tiles");
+	exec(db, "DELETE FROM ledger_entries; DELETE FROM ledger_tiles; DELETE FROM ledger_edge");
 	sqlite3_prepare_v2(db,
 	                   "INSERT INTO ledger_entries(idx, entry, kind, ref) VALUES (?1, ?2,"
 	                   " 'event', ?1)",
@@ -232,6 +232,28 @@ static void fill(const char *dir, memtree *mem, int64_t n)
 				die("inserting a tile");
 			sqlite3_reset(sh);
 		}
+	/* The partial tile of each level >= 1 (ledger_edge), as appends leave it. */
+	sqlite3_stmt *sg;
+	sqlite3_prepare_v2(db, "INSERT INTO ledger_edge(level, n, hashes) VALUES (?1, ?2, ?3)",
+	                   -1, &sg, NULL);
+	for (int L = 1; (n >> (8 * L)) > 0; L++) {
+		int64_t count = n >> (8 * L), t = count >> 8;
+		int w = (int)(count & 255);
+		if (w == 0)
+			continue;
+		memset(tile, 0, sizeof(tile));
+		for (int sl = 0; sl < 8; sl++)
+			for (int k = 0; k < (w >> sl); k++)
+				mem_read(mem, cu_merkle_stored_index(8 * L + sl, t * (256 >> sl) + k),
+				         tile[cu_tile_slot(sl, k)]);
+		sqlite3_bind_int(sg, 1, L);
+		sqlite3_bind_int64(sg, 2, t);
+		sqlite3_bind_blob(sg, 3, tile, sizeof(tile), SQLITE_STATIC);
+		if (sqlite3_step(sg) != SQLITE_DONE)
+			die("inserting an edge");
+		sqlite3_reset(sg);
+	}
+	sqlite3_finalize(sg);
 	exec(db, "COMMIT");
 	sqlite3_finalize(se);
 	sqlite3_finalize(sh);

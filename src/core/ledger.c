@@ -352,6 +352,13 @@ static int build_edge(cu_store *s, lcache *lc, int64_t size)
 				return cu_error_set(CU_EVERIFY, "ledger entries are missing");
 			continue;
 		}
+		/* As last written, if it is this tile; else from the tiles below. */
+		int64_t stored_n;
+		if (w > 0 && cu_store_ledger_edge_get(s, (uint8_t *)e->h, &stored_n, L) == 0 &&
+		    stored_n == e->n) {
+			e->width = w;
+			continue;
+		}
 		for (int k = 0; k < w; k++) {
 			const uint8_t(*h)[32];
 			uint8_t root[32];
@@ -476,6 +483,11 @@ static int append_entry(cu_store *s, const char *entry, size_t len, const char *
 		return r;
 	}
 	lc->t.size = n + 1;
+	/* A level-0 tile filled: the edges above changed (one row each). */
+	for (int L = 1; L < LEVELS && ((n + 1) & (((int64_t)1 << (CU_TILE_HEIGHT * L)) - 1)) == 0;
+	     L++)
+		if ((r = cu_store_ledger_edge_put(s, L, lc->t.e[L].n, (const uint8_t *)lc->t.e[L].h)))
+			return r;
 	return 0;
 }
 
@@ -903,13 +915,14 @@ static void take_roots(vstate *v)
 	}
 }
 
+static void compare_tile(vstate *v, int level, int64_t n, const uint8_t (*h)[32], int width);
+
 /* A filled tile against its stored row: the first leaf whose append wrote a
  * differing hash, or the tile's last leaf if the row is missing. */
 static int check_tile(void *ctx, int level, int64_t n, const uint8_t (*h)[32])
 {
 	vstate *v = ctx;
-	int shift = CU_TILE_HEIGHT * level;
-	int64_t last = ((n + 1) << (shift + CU_TILE_HEIGHT)) - 1, first = -1;
+	int64_t last = ((n + 1) << (CU_TILE_HEIGHT * level + CU_TILE_HEIGHT)) - 1;
 	int r = cu_store_ledger_tile_get(v->c->store, (uint8_t *)v->stored, level, n);
 	if (r == CU_ENOTFOUND) {
 		json_array_append_new(v->problems, finding(last, "a stored tile of hashes is "
@@ -918,8 +931,17 @@ static int check_tile(void *ctx, int level, int64_t n, const uint8_t (*h)[32])
 	}
 	if (r)
 		return r;
+	compare_tile(v, level, n, h, CU_TILE_WIDTH);
+	return 0;
+}
+
+/* The computed slots of tile level/n of `width` against v->stored. */
+static void compare_tile(vstate *v, int level, int64_t n, const uint8_t (*h)[32], int width)
+{
+	int shift = CU_TILE_HEIGHT * level;
+	int64_t first = -1;
 	for (int s = 0; s < CU_TILE_HEIGHT; s++)
-		for (int k = 0; k < (CU_TILE_WIDTH >> s); k++) {
+		for (int k = 0; k < (width >> s); k++) {
 			int slot = cu_tile_slot(s, k);
 			if (memcmp(h[slot], v->stored[slot], 32) == 0)
 				continue;
@@ -932,7 +954,6 @@ static int check_tile(void *ctx, int level, int64_t n, const uint8_t (*h)[32])
 	if (first >= 0)
 		json_array_append_new(v->problems, finding(first, "a stored hash differs from the "
 		                                           "entries' (swapped)"));
-	return 0;
 }
 
 static int walk_entry(void *ctx, int64_t idx, const char *entry, size_t len, const char *kind,
@@ -1012,6 +1033,19 @@ static int verify(cu_core *c, json_t **out, bool deep)
 	r = 0;
 	for (int L = 0; L < LEVELS; L++)
 		expect += size >> (CU_TILE_HEIGHT * (L + 1));
+	/* The stored edges (what a new connection starts from) match the replay. */
+	for (int L = 1; L < LEVELS && v->t.size == size; L++) {
+		edge *e = &v->t.e[L];
+		int64_t sn;
+		if (e->width == 0)
+			continue;
+		r = cu_store_ledger_edge_get(c->store, (uint8_t *)v->stored, &sn, L);
+		if (r && r != CU_ENOTFOUND)
+			goto out;
+		if (r == 0 && sn == e->n)
+			compare_tile(v, L, e->n, (const uint8_t(*)[32])e->h, e->width);
+		r = 0;
+	}
 	if (tiles > expect)
 		json_array_append_new(v->problems, finding(size, "stored tiles beyond the entries"));
 	/* 3. Every record has its entry. */

@@ -599,8 +599,11 @@ static const char *const m9[] = {
  * 10: the ledger's stored hashes move from one row per hash (ledger_hashes,
  * two rows per entry) to one row per full C2SP tile with its interior
  * (src/ledger/tiles.h): 510 hashes, the tile's 256 first. Only full tiles
- * are stored; the hashes right of the last one follow from the entries
- * (and the full tiles below) and are kept in memory by core. The existing
+ * are stored; the hashes right of the last one (the edge) follow from the
+ * entries and the full tiles below and are kept in memory by core.
+ * ledger_edge keeps the edge of each tile level >= 1 (rewritten whenever
+ * a tile below fills) so that a new connection need not read the up to 255
+ * full tiles below it; `ledger verify` checks it like a tile. The existing
  * hashes are packed by SQL functions the store registers (sqlite_ledger.c);
  * an incomplete tile (a missing hash) is left out, and `ledger verify`
  * reports it.
@@ -617,6 +620,16 @@ static const char *const m10[] = {
 	"  WHERE cu_tile_n(idx) < (SELECT coalesce(max(idx) + 1, 0) FROM ledger_entries)\n"
 	"        >> (8 * cu_tile_level(idx) + 8)\n"
 	"  GROUP BY l, t HAVING count(*) = 510;\n"
+	"CREATE TABLE ledger_edge (\n"
+	"  level INTEGER PRIMARY KEY CHECK (level >= 1),\n"
+	"  n INTEGER NOT NULL,\n"
+	"  hashes BLOB NOT NULL CHECK (length(hashes) = 16320));\n"
+	"INSERT INTO ledger_edge(level, n, hashes)\n"
+	"  SELECT cu_tile_level(idx) AS l, cu_tile_n(idx) AS t,\n"
+	"         cu_tile_pack(cu_tile_slot(idx), hash) FROM ledger_hashes\n"
+	"  WHERE cu_tile_level(idx) >= 1 AND cu_tile_n(idx) = (SELECT coalesce(max(idx) + 1, 0)\n"
+	"        FROM ledger_entries) >> (8 * cu_tile_level(idx) + 8)\n"
+	"  GROUP BY l, t;\n"
 	"DROP TRIGGER IF EXISTS ledger_hashes_no_update;\n"
 	"DROP TRIGGER IF EXISTS ledger_hashes_no_delete;\n"
 	"DROP TABLE ledger_hashes;\n"

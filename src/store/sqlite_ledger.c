@@ -63,6 +63,39 @@ int cu_store_ledger_tile_put(cu_store *s, int level, int64_t n, const uint8_t *h
 	return sq_exec(s, st, "ledger tile");
 }
 
+int cu_store_ledger_edge_get(cu_store *s, uint8_t *out, int64_t *n, int level)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT n, hashes FROM ledger_edge WHERE level = ?1");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int(st, 1, level);
+	int rc = sqlite3_step(st);
+	bool ok = rc == SQLITE_ROW && sqlite3_column_bytes(st, 1) == CU_STORE_TILE_BYTES;
+	if (ok) {
+		*n = sqlite3_column_int64(st, 0);
+		memcpy(out, sqlite3_column_blob(st, 1), CU_STORE_TILE_BYTES);
+	}
+	sqlite3_reset(st);
+	if (ok)
+		return 0;
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return cu_error_set(CU_ENOTFOUND, "no ledger edge at level %d", level);
+	return sq_dberr(s, rc, "ledger edge");
+}
+
+int cu_store_ledger_edge_put(cu_store *s, int level, int64_t n, const uint8_t *hashes)
+{
+	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO ledger_edge(level, n, hashes) VALUES (?1, ?2, ?3)"
+	                              " ON CONFLICT(level) DO UPDATE SET n = excluded.n,"
+	                              " hashes = excluded.hashes");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int(st, 1, level);
+	sqlite3_bind_int64(st, 2, n);
+	sqlite3_bind_blob(st, 3, hashes, CU_STORE_TILE_BYTES, SQLITE_STATIC);
+	return sq_exec(s, st, "ledger edge");
+}
+
 int cu_store_ledger_tile_count(cu_store *s, int64_t *out)
 {
 	sqlite3_stmt *st = sq_stmt(s, "SELECT count(*) FROM ledger_tiles");

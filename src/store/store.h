@@ -257,6 +257,9 @@ int cu_store_ledger_append(cu_store *s, int64_t n, const char *entry, size_t len
 int cu_store_ledger_tile_get(cu_store *s, uint8_t *out, int level, int64_t n);
 int cu_store_ledger_tile_put(cu_store *s, int level, int64_t n, const uint8_t *hashes);
 int cu_store_ledger_tile_count(cu_store *s, int64_t *out);
+/* The partial tile of a level >= 1 as last written (its number in *n). */
+int cu_store_ledger_edge_get(cu_store *s, uint8_t *out, int64_t *n, int level);
+int cu_store_ledger_edge_put(cu_store *s, int level, int64_t n, const uint8_t *hashes);
 /* SQLite's data_version: changes when another connection commits. */
 int cu_store_data_version(cu_store *s, int64_t *out);
 /*

@@ -331,6 +331,18 @@ static void test_ledger_tamper__missing_stored_tile(void **state)
 	json_decref(r);
 }
 
+static void test_ledger_tamper__edited_stored_edge(void **state)
+{
+	fixture *f = *state;
+	grow(f, 1100);
+	/* Slot 1 of the level-1 edge is the hash of leaves 256-511. */
+	tamper(f, "UPDATE ledger_edge SET hashes = CAST(substr(hashes, 1, 32) || substr(hashes, 1, 32)"
+	          " || substr(hashes, 65) AS BLOB) WHERE level = 1");
+	json_t *r = verify_mode(f, false);
+	assert_int_equal(first_bad(r), 511);
+	json_decref(r);
+}
+
 static void test_ledger_tamper__extra_stored_tile(void **state)
 {
 	fixture *f = *state;
@@ -359,6 +371,8 @@ static int mem_read(void *ctx, int64_t i, uint8_t out[32])
 	return 0;
 }
 
+static void proofs_equal_the_tree(fixture *f, int64_t size);
+
 static void test_ledger__proofs_from_tiles_equal_the_tree(void **state)
 {
 	fixture *f = *state;
@@ -375,6 +389,22 @@ static void test_ledger__proofs_from_tiles_equal_the_tree(void **state)
 	cu_store_rollback(s);
 	assert_int_equal(cu_store_ledger_size(s, &size), 0);
 	assert_int_equal(size, 1100);
+	proofs_equal_the_tree(f, size);
+	/* A new connection starts from the stored edge of level 1... */
+	cu_core_config cfg = {.datadir = f->dir};
+	cu_core_close(f->c);
+	assert_int_equal(cu_core_open(&f->c, &cfg), 0);
+	proofs_equal_the_tree(f, size);
+	/* ...or, without it, from the tiles below. */
+	tamper(f, "DELETE FROM ledger_edge");
+	cu_core_close(f->c);
+	assert_int_equal(cu_core_open(&f->c, &cfg), 0);
+	proofs_equal_the_tree(f, size);
+}
+
+static void proofs_equal_the_tree(fixture *f, int64_t size)
+{
+	cu_store *s = cu_core_store(f->c);
 	/* The tree in memory, from the entries. */
 	memtree t = {calloc((size_t)cu_merkle_stored_count(size), 32), 0};
 	json_t *rows, *row;
@@ -467,6 +497,7 @@ int main(void)
 		T(test_ledger_tamper__flipped_byte_right_of_the_tiles),
 		T(test_ledger_tamper__missing_stored_tile),
 		T(test_ledger_tamper__extra_stored_tile),
+		T(test_ledger_tamper__edited_stored_edge),
 		T(test_ledger__proofs_from_tiles_equal_the_tree),
 		T(test_ledger_tamper__rewritten_checkpoint_default),
 	};
