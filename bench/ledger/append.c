@@ -86,7 +86,6 @@ static double sqlite_rows(sqlite3 *db, int64_t rows, int batch)
 {
 	sqlite3_stmt *se, *sl, *sh;
 	char e[256];
-	uint8_t h[32] = {0};
 	exec(db,
 	     "CREATE TABLE ev(seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,"
 	     " actor_org TEXT NOT NULL, action TEXT NOT NULL, object_type TEXT NOT NULL,"
@@ -94,8 +93,7 @@ static double sqlite_rows(sqlite3 *db, int64_t rows, int batch)
 	     " salt TEXT);"
 	     "CREATE TABLE le(idx INTEGER PRIMARY KEY, entry TEXT NOT NULL, kind TEXT NOT NULL,"
 	     " ref INTEGER NOT NULL, UNIQUE (kind, ref));"
-	     "CREATE TABLE lh(level INTEGER NOT NULL, n INTEGER NOT NULL, hashes BLOB NOT NULL,"
-	     " PRIMARY KEY (level, n)) WITHOUT ROWID");
+	     "CREATE TABLE lh(id INTEGER PRIMARY KEY, hashes BLOB NOT NULL)");
 	sqlite3_prepare_v2(db,
 	                   "INSERT INTO ev(at, actor, actor_org, action, object_type, object_id,"
 	                   " after, salt) VALUES ('2026-11-26T21:00:00.000Z', 'admin', 'HUB',"
@@ -103,8 +101,7 @@ static double sqlite_rows(sqlite3 *db, int64_t rows, int batch)
 	                   -1, &se, NULL);
 	sqlite3_prepare_v2(db, "INSERT INTO le(idx, entry, kind, ref) VALUES (?1, ?2, 'event', ?1)",
 	                   -1, &sl, NULL);
-	sqlite3_prepare_v2(db, "INSERT INTO lh(level, n, hashes) VALUES (?1, ?2, ?3)", -1, &sh,
-	                   NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO lh(id, hashes) VALUES (?1, ?2)", -1, &sh, NULL);
 	static uint8_t tile[CU_STORE_TILE_BYTES];
 	int64_t hi = 0;
 	double t0 = now_s();
@@ -127,9 +124,8 @@ static double sqlite_rows(sqlite3 *db, int64_t rows, int batch)
 		for (int level = 0, shift = 8; level < 3 && ((i + 1) & ((1 << shift) - 1)) == 0;
 		     level++, shift += 8) {
 			memcpy(tile, e + 60, 32);
-			sqlite3_bind_int(sh, 1, level);
-			sqlite3_bind_int64(sh, 2, i >> shift);
-			sqlite3_bind_blob(sh, 3, tile, sizeof(tile), SQLITE_STATIC);
+			sqlite3_bind_int64(sh, 1, (int64_t)level << 40 | i >> shift);
+			sqlite3_bind_blob(sh, 2, tile, sizeof(tile), SQLITE_STATIC);
 			if (sqlite3_step(sh) != SQLITE_DONE)
 				die("sqlite insert");
 			sqlite3_reset(sh);

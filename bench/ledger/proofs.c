@@ -131,7 +131,7 @@ static void report(const char *name, uint64_t *v, size_t n)
 
 /* Times SAMPLES inclusion and consistency proofs with reader rd; checks some. */
 static void proofs_with(const char *name, int64_t n, size_t samples, cu_node_reader rd, void *ctx,
-                        memtree *mem, const uint8_t root[32])
+                        cu_merkle_memo *memo, memtree *mem, const uint8_t root[32])
 {
 	uint8_t proof[CU_MERKLE_MAX_PROOF][32], leaf[32], r1[32];
 	uint64_t *v = malloc(samples * sizeof(*v));
@@ -140,7 +140,7 @@ static void proofs_with(const char *name, int64_t n, size_t samples, cu_node_rea
 	for (size_t s = 0; s < samples; s++) {
 		int64_t i = rnd(0, n);
 		uint64_t t0 = now_ns();
-		if (cu_merkle_inclusion_nodes(proof, &len, i, n, rd, ctx) != 0)
+		if (cu_merkle_inclusion_nodes(proof, &len, i, n, rd, ctx, memo) != 0)
 			die("cu_merkle_inclusion");
 		v[s] = now_ns() - t0;
 		if (s < 1000) {
@@ -155,7 +155,7 @@ static void proofs_with(const char *name, int64_t n, size_t samples, cu_node_rea
 	for (size_t s = 0; s < samples; s++) {
 		int64_t m = rnd(1, n);
 		uint64_t t0 = now_ns();
-		if (cu_merkle_consistency_nodes(proof, &len, m, n, rd, ctx) != 0)
+		if (cu_merkle_consistency_nodes(proof, &len, m, n, rd, ctx, memo) != 0)
 			die("cu_merkle_consistency");
 		v[s] = now_ns() - t0;
 		if (s < 1000) {
@@ -205,8 +205,8 @@ static void fill(const char *dir, memtree *mem, int64_t n)
 	                   "INSERT INTO ledger_entries(idx, entry, kind, ref) VALUES (?1, ?2,"
 	                   " 'event', ?1)",
 	                   -1, &se, NULL);
-	sqlite3_prepare_v2(db, "INSERT INTO ledger_tiles(level, n, hashes) VALUES (?1, ?2, ?3)",
-	                   -1, &sh, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO ledger_tiles(id, hashes) VALUES (?1, ?2)", -1, &sh,
+	                   NULL);
 	exec(db, "BEGIN");
 	for (int64_t i = 0; i < n; i++) {
 		int len = entry_text(e, sizeof(e), i);
@@ -225,9 +225,8 @@ static void fill(const char *dir, memtree *mem, int64_t n)
 					mem_read(mem, cu_merkle_stored_index(8 * L + sl,
 					                                     t * (256 >> sl) + k),
 					         tile[cu_tile_slot(sl, k)]);
-			sqlite3_bind_int(sh, 1, L);
-			sqlite3_bind_int64(sh, 2, t);
-			sqlite3_bind_blob(sh, 3, tile, sizeof(tile), SQLITE_STATIC);
+			sqlite3_bind_int64(sh, 1, (int64_t)L << 40 | t);
+			sqlite3_bind_blob(sh, 2, tile, sizeof(tile), SQLITE_STATIC);
 			if (sqlite3_step(sh) != SQLITE_DONE)
 				die("inserting a tile");
 			sqlite3_reset(sh);
@@ -332,8 +331,13 @@ static uint64_t store_one(cu_store *s, kind k, int64_t n)
 	int len;
 	int64_t a = k == K_INCL ? rnd(0, n) : rnd(1, n);
 	uint64_t t0 = now_ns();
-	int r = k == K_INCL ? cu_merkle_inclusion_nodes(proof, &len, a, n, cu_ledger_tree_node, s)
-	                    : cu_merkle_consistency_nodes(proof, &len, a, n, cu_ledger_tree_node, s);
+	uint8_t h[32];
+	if (cu_ledger_tree_node(s, 0, 0, h) != 0) /* builds the connection's edge */
+		die("the store reader");
+	cu_merkle_memo *memo = cu_ledger_tree_memo(s);
+	int r = k == K_INCL
+	        ? cu_merkle_inclusion_nodes(proof, &len, a, n, cu_ledger_tree_node, s, memo)
+	        : cu_merkle_consistency_nodes(proof, &len, a, n, cu_ledger_tree_node, s, memo);
 	uint64_t dt = now_ns() - t0;
 	if (r != 0)
 		die("a proof from the store");
@@ -364,7 +368,7 @@ int main(int argc, char **argv)
 	printf("n=%lld\nbuild_s=%.2f\n", (long long)n, now_s() - t0);
 	if (mem.n != cnt || cu_merkle_root(rc, n, mem_read, &mem) != 0 || memcmp(rc, root, 32))
 		die("the in-memory tree");
-	proofs_with("mem", n, samples, mem_node, &mem, &mem, root);
+	proofs_with("mem", n, samples, mem_node, &mem, NULL, &mem, root);
 	fflush(stdout);
 	if (!dir)
 		return 0;
@@ -377,7 +381,10 @@ int main(int argc, char **argv)
 	if (cu_store_open(&s, dir, false) != 0)
 		die("cu_store_open");
 	size_t ws = samples < 20000 ? samples : 20000;
-	proofs_with("store", n, ws, cu_ledger_tree_node, s, &mem, root);
+	uint8_t h0[32];
+	if (cu_ledger_tree_node(s, 0, 0, h0) != 0)
+		die("the store reader");
+	proofs_with("store", n, ws, cu_ledger_tree_node, s, cu_ledger_tree_memo(s), &mem, root);
 	cu_store_close(s);
 	cu_core_config cfg = {.datadir = dir};
 	if (cu_core_open(&c, &cfg) != 0)

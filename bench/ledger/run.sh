@@ -49,7 +49,7 @@ for t in cc pkg-config jq sqlite3 openssl; do
 	command -v "$t" >/dev/null || { echo "bench/ledger: $t is missing"; exit 1; }
 done
 [ -x "$BIN" ] || { echo "bench/ledger: no $BIN (build first, or set CU_BUILD)"; exit 1; }
-for l in core store vault ledger crypto util; do
+for l in core store vault ledger match extract crypto util; do
 	[ -f "$BUILD/libcu_$l.a" ] || { echo "bench/ledger: no $BUILD/libcu_$l.a"; exit 1; }
 done
 
@@ -64,8 +64,11 @@ echo "building the helpers..."
 mkdir -p "$work/bin"
 CFLAGS="-O2 -g -std=c17 -D_GNU_SOURCE -Wall -Wextra -Isrc $(pkg-config --cflags jansson)"
 LIBS="-Wl,--start-group"
-for l in core store vault ledger crypto util; do LIBS="$LIBS $BUILD/libcu_$l.a"; done
-LIBS="$LIBS -Wl,--end-group $(pkg-config --libs sqlite3 libsodium libcrypto jansson libmagic libarchive) -lpthread"
+for l in core store vault ledger match extract crypto util; do LIBS="$LIBS $BUILD/libcu_$l.a"; done
+# core links match (ICU) and extract (poppler, Tesseract, libxml2, GMime, CLD2: C++).
+LIBS="$LIBS -Wl,--end-group $(pkg-config --libs sqlite3 libsodium libcrypto jansson libmagic \
+	libarchive libcurl icu-uc icu-i18n poppler-glib cairo tesseract lept libxml-2.0 gmime-3.0) \
+	-lcld2 -lstdc++ -lm -lpthread"
 for p in seq proofs append; do
 	# shellcheck disable=SC2086
 	cc $CFLAGS "bench/ledger/$p.c" -o "$work/bin/$p" $LIBS

@@ -226,6 +226,9 @@ int cu_ledger_tile(cu_core *c, uint8_t out[256][32], int level, int64_t n, int w
  * tests and benchmarks).
  */
 int cu_ledger_tree_node(void *store, int level, int64_t n, uint8_t out[32]);
+/* The connection's memo of right-edge hashes (ledger/merkle.h) that core's
+ * proofs use with that reader; NULL before the reader's first call. */
+struct cu_merkle_memo *cu_ledger_tree_memo(void *store);
 /* Appends an entry given as its exact bytes, with no record (benchmarks):
  * inside a transaction. */
 int cu_ledger_append_entry(cu_store *s, const char *entry, size_t len, const char *kind,

@@ -224,6 +224,7 @@ typedef struct tree {
 /* What a connection keeps (cu_store_ledger_cache; dropped on rollback). */
 typedef struct lcache {
 	tree t;
+	cu_merkle_memo memo; /* the right edge's range hashes, for proofs */
 	struct {
 		int64_t key; /* (level << 48 | n) + 1, 0 when empty */
 		uint8_t h[CU_TILE_SLOTS][32];
@@ -450,6 +451,12 @@ int cu_ledger_tree_node(void *store, int level, int64_t n, uint8_t out[32])
 		return r;
 	reader rd = {s, lc, &lc->t};
 	return read_node(&rd, level, n, out);
+}
+
+cu_merkle_memo *cu_ledger_tree_memo(void *store)
+{
+	lcache *lc = *cu_store_ledger_cache(store);
+	return lc ? &lc->memo : NULL;
 }
 
 typedef struct store_full {
@@ -719,7 +726,7 @@ int cu_ledger_root(cu_core *c, uint8_t root[32], int64_t size)
 		return cu_error_set(CU_EINVALID, "no tree of %lld in a ledger of %lld",
 		                    (long long)size, (long long)lc->t.size);
 	reader rd = {c->store, lc, &lc->t};
-	return cu_merkle_root_nodes(root, size, read_node, &rd);
+	return cu_merkle_root_nodes(root, size, read_node, &rd, &lc->memo);
 }
 
 int cu_ledger_tile(cu_core *c, uint8_t out[CU_TILE_WIDTH][32], int level, int64_t n, int width)
@@ -832,9 +839,10 @@ static int prove_inclusion(cu_core *c, json_t **out, int64_t index, int64_t size
 	if (size > n || index < 0 || index >= size)
 		return cu_error_set(CU_EINVALID, "no entry %lld in a tree of %lld (the ledger has "
 		                    "%lld)", (long long)index, (long long)size, (long long)n);
-	if ((r = cu_merkle_inclusion_nodes(proof, &len, index, size, read_node, &rd)) != 0 ||
+	if ((r = cu_merkle_inclusion_nodes(proof, &len, index, size, read_node, &rd,
+	                                   &lc->memo)) != 0 ||
 	    (r = read_node(&rd, 0, index, leaf)) != 0 ||
-	    (r = cu_merkle_root_nodes(root, size, read_node, &rd)) != 0)
+	    (r = cu_merkle_root_nodes(root, size, read_node, &rd, &lc->memo)) != 0)
 		return r;
 	cu_base64(b64l, leaf, 32);
 	cu_base64(b64r, root, 32);
@@ -861,9 +869,10 @@ static int prove_consistency(cu_core *c, json_t **out, int64_t from, int64_t to)
 	if (from <= 0 || from > to || to > n)
 		return cu_error_set(CU_EINVALID, "no consistency proof from %lld to %lld (the ledger "
 		                    "has %lld)", (long long)from, (long long)to, (long long)n);
-	if ((r = cu_merkle_consistency_nodes(proof, &len, from, to, read_node, &rd)) != 0 ||
-	    (r = cu_merkle_root_nodes(r1, from, read_node, &rd)) != 0 ||
-	    (r = cu_merkle_root_nodes(r2, to, read_node, &rd)) != 0)
+	if ((r = cu_merkle_consistency_nodes(proof, &len, from, to, read_node, &rd,
+	                                     &lc->memo)) != 0 ||
+	    (r = cu_merkle_root_nodes(r1, from, read_node, &rd, &lc->memo)) != 0 ||
+	    (r = cu_merkle_root_nodes(r2, to, read_node, &rd, &lc->memo)) != 0)
 		return r;
 	cu_base64(b1, r1, 32);
 	cu_base64(b2, r2, 32);
@@ -909,7 +918,7 @@ static void take_roots(vstate *v)
 		if (cs == v->t.size) {
 			reader rd = {NULL, NULL, &v->t};
 			v->cp_have[v->next_cp] = cu_merkle_root_nodes(v->cp_roots[v->next_cp], cs,
-			                                              read_node, &rd) == 0;
+			                                              read_node, &rd, NULL) == 0;
 		}
 		v->next_cp++;
 	}
@@ -1077,7 +1086,7 @@ static int verify(cu_core *c, json_t **out, bool deep)
 	uint8_t root[32];
 	char b64[48];
 	reader rd = {NULL, NULL, &v->t};
-	if (v->t.size != size || cu_merkle_root_nodes(root, size, read_node, &rd) != 0)
+	if (v->t.size != size || cu_merkle_root_nodes(root, size, read_node, &rd, NULL) != 0)
 		memset(root, 0, 32);
 	cu_base64(b64, root, 32);
 	int64_t first = -1;

@@ -33,11 +33,10 @@ int cu_store_ledger_append(cu_store *s, int64_t n, const char *entry, size_t len
 
 int cu_store_ledger_tile_get(cu_store *s, uint8_t *out, int level, int64_t n)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT hashes FROM ledger_tiles WHERE level = ?1 AND n = ?2");
+	sqlite3_stmt *st = sq_stmt(s, "SELECT hashes FROM ledger_tiles WHERE id = ?1");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int(st, 1, level);
-	sqlite3_bind_int64(st, 2, n);
+	sqlite3_bind_int64(st, 1, (int64_t)level << 40 | n);
 	int rc = sqlite3_step(st);
 	bool ok = rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == CU_STORE_TILE_BYTES;
 	if (ok)
@@ -53,13 +52,11 @@ int cu_store_ledger_tile_get(cu_store *s, uint8_t *out, int level, int64_t n)
 
 int cu_store_ledger_tile_put(cu_store *s, int level, int64_t n, const uint8_t *hashes)
 {
-	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO ledger_tiles(level, n, hashes)"
-	                              " VALUES (?1, ?2, ?3)");
+	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO ledger_tiles(id, hashes) VALUES (?1, ?2)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int(st, 1, level);
-	sqlite3_bind_int64(st, 2, n);
-	sqlite3_bind_blob(st, 3, hashes, CU_STORE_TILE_BYTES, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, (int64_t)level << 40 | n);
+	sqlite3_bind_blob(st, 2, hashes, CU_STORE_TILE_BYTES, SQLITE_STATIC);
 	return sq_exec(s, st, "ledger tile");
 }
 

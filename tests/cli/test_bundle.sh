@@ -67,6 +67,15 @@ check "proofs for another tree are refused" "refused '$T/t5.tar' 'inclusion proo
 printf 'not a tar' > "$T/junk.tar"
 check "a file that is not a bundle is refused clearly" \
 	"! '$BIN' bundle verify '$T/junk.tar' --key '$K' 2>&1 | grep -q 'bundle verified'"
+# ledger verify: the default checks the log; --deep also that the records still match it.
+check "ledger verify holds" "'$BIN' ledger verify --data '$D' | grep -q '^ok'"
+check "ledger verify --deep holds" "'$BIN' ledger verify --deep --data '$D' | grep -q '^ok'"
+sqlite3 "$D/custodia.db" "DROP TRIGGER custody_no_update;
+	UPDATE custody SET reason = 'edited' WHERE seq = (SELECT max(seq) FROM custody)"
+check "an edited custody row passes the default verify (it checks the log)" \
+	"'$BIN' ledger verify --data '$D' | grep -q '^ok'"
+check "and ledger verify --deep finds it, exit 2" \
+	"'$BIN' ledger verify --deep --data '$D' >'$T/v.txt' 2>&1; [ \$? -eq 2 ] && grep -q 'edited' '$T/v.txt'"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -347,7 +347,7 @@ static void test_ledger_tamper__extra_stored_tile(void **state)
 {
 	fixture *f = *state;
 	grow(f, 300);
-	tamper(f, "INSERT INTO ledger_tiles(level, n, hashes) SELECT 0, 7, hashes FROM ledger_tiles"
+	tamper(f, "INSERT INTO ledger_tiles(id, hashes) SELECT 7, hashes FROM ledger_tiles"
 	          " WHERE level = 0 AND n = 0");
 	json_t *r = verify_mode(f, false);
 	assert_false(json_is_true(json_object_get(r, "ok")));
@@ -435,14 +435,15 @@ static void proofs_equal_the_tree(fixture *f, int64_t size)
 		for (int64_t i = 0; i < n; i += (n > 64 ? 7 : 1)) {
 			assert_int_equal(cu_merkle_inclusion(want, &wl, i, n, mem_read, &t), 0);
 			assert_int_equal(cu_merkle_inclusion_nodes(got, &gl, i, n, cu_ledger_tree_node,
-			                                           s), 0);
+			                                           s, cu_ledger_tree_memo(s)), 0);
 			assert_int_equal(wl, gl);
 			assert_memory_equal(want, got, (size_t)wl * 32);
 			if (i == 0)
 				continue;
 			assert_int_equal(cu_merkle_consistency(want, &wl, i, n, mem_read, &t), 0);
 			assert_int_equal(cu_merkle_consistency_nodes(got, &gl, i, n,
-			                                             cu_ledger_tree_node, s), 0);
+			                                             cu_ledger_tree_node, s,
+			                                             cu_ledger_tree_memo(s)), 0);
 			assert_int_equal(wl, gl);
 			assert_memory_equal(want, got, (size_t)wl * 32);
 		}
