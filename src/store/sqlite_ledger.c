@@ -268,6 +268,21 @@ int cu_store_unledgered(cu_store *s, json_t **out)
 	return st ? sq_rows(s, out, st, "unrecorded events") : CU_EDB;
 }
 
+int cu_store_unledgered_any(cu_store *s, bool *out)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT EXISTS (SELECT 1 FROM events WHERE seq > (SELECT"
+	                              " coalesce(max(ref), 0) FROM ledger_entries WHERE kind ="
+	                              " 'event')) OR EXISTS (SELECT 1 FROM custody WHERE seq >"
+	                              " (SELECT coalesce(max(ref), 0) FROM ledger_entries WHERE"
+	                              " kind = 'custody'))");
+	if (!st)
+		return CU_EDB;
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : sq_dberr(s, rc, "unledgered records");
+}
+
 int cu_store_record_counts(cu_store *s, int64_t *events, int64_t *custody)
 {
 	sqlite3_stmt *st = sq_stmt(s, "SELECT (SELECT count(*) FROM events),"
