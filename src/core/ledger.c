@@ -5,6 +5,7 @@
  * with the node key; `verify` recomputes everything from the records.
  * Formats are defined in docs/ledger.md.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -911,6 +912,8 @@ static int prove_consistency(cu_core *c, json_t **out, int64_t from, int64_t to)
  * compared with the stored row, and a checkpoint's root is taken when the
  * replay reaches its size. Nothing stored stands in for a recomputed hash.
  */
+#define VBATCH 8192
+
 typedef struct vstate {
 	cu_core *c;
 	bool deep;
@@ -921,7 +924,29 @@ typedef struct vstate {
 	size_t next_cp;
 	uint8_t (*cp_roots)[32];
 	bool *cp_have;
+	/* Entries read but not yet folded in: their leaves are hashed a batch
+	 * at a time, half of them on a second thread. */
+	struct {
+		char *buf;
+		size_t used, cap;
+		int n;
+		size_t off[VBATCH], len[VBATCH];
+		uint8_t leaf[VBATCH][32];
+	} b;
 } vstate;
+
+typedef struct leafjob {
+	vstate *v;
+	int from, to;
+} leafjob;
+
+static void *hash_leaves(void *arg)
+{
+	leafjob *j = arg;
+	for (int i = j->from; i < j->to; i++)
+		cu_merkle_leaf(j->v->b.leaf[i], j->v->b.buf + j->v->b.off[i], j->v->b.len[i]);
+	return NULL;
+}
 
 static json_t *finding(int64_t idx, const char *what)
 {
@@ -987,14 +1012,37 @@ static void compare_tile(vstate *v, int level, int64_t n, const uint8_t (*h)[32]
 		                                           "entries' (swapped)"));
 }
 
+/* Folds the batch in: leaves hashed on two threads, then the tree in order. */
+static int flush(vstate *v)
+{
+	int n = v->b.n, r;
+	leafjob lo = {v, 0, n / 2}, hi = {v, n / 2, n};
+	pthread_t th;
+	if (n >= 512 && pthread_create(&th, NULL, hash_leaves, &lo) == 0) {
+		hash_leaves(&hi);
+		pthread_join(th, NULL);
+	} else {
+		lo.to = n;
+		hash_leaves(&lo);
+	}
+	for (int i = 0; i < n; i++) {
+		if ((r = push(&v->t, 0, v->b.leaf[i], check_tile, v)) != 0)
+			return r;
+		v->t.size++;
+		take_roots(v);
+	}
+	v->b.n = 0;
+	v->b.used = 0;
+	return 0;
+}
+
 static int walk_entry(void *ctx, int64_t idx, const char *entry, size_t len, const char *kind,
                       int64_t ref)
 {
 	vstate *v = ctx;
-	uint8_t h[32];
-	int r;
-	if (idx != v->t.size) {
-		json_array_append_new(v->problems, finding(v->t.size, "an entry is missing"));
+	if (idx != v->t.size + v->b.n) {
+		json_array_append_new(v->problems, finding(v->t.size + v->b.n, "an entry is "
+		                                           "missing"));
 		return 1; /* the rest of the tree cannot be recomputed */
 	}
 	/* (--deep) the entry is the canonical form of its record. */
@@ -1010,12 +1058,21 @@ static int walk_entry(void *ctx, int64_t idx, const char *entry, size_t len, con
 			                                           "its entry (edited)"));
 		cu_buf_free(&e);
 	}
-	cu_merkle_leaf(h, entry, len);
-	if ((r = push(&v->t, 0, h, check_tile, v)) != 0)
-		return r;
-	v->t.size++;
-	take_roots(v);
-	return 0;
+	if (v->b.used + len > v->b.cap) {
+		size_t cap = v->b.cap ? v->b.cap : (size_t)1 << 20;
+		while (cap < v->b.used + len)
+			cap *= 2;
+		char *p = realloc(v->b.buf, cap);
+		if (!p)
+			return cu_error_set(CU_ENOMEM, "out of memory");
+		v->b.buf = p;
+		v->b.cap = cap;
+	}
+	memcpy(v->b.buf + v->b.used, entry, len);
+	v->b.off[v->b.n] = v->b.used;
+	v->b.len[v->b.n++] = len;
+	v->b.used += len;
+	return v->b.n == VBATCH ? flush(v) : 0;
 }
 
 static int verify(cu_core *c, json_t **out, bool deep);
@@ -1059,9 +1116,8 @@ static int verify(cu_core *c, json_t **out, bool deep)
 	take_roots(v); /* a checkpoint of the empty tree */
 	/* 1, 2. The entries, their records (deep) and the stored tiles, in one pass. */
 	r = cu_store_ledger_walk(c->store, 0, walk_entry, v);
-	if (r < 0)
+	if (r < 0 || (r = flush(v)) != 0)
 		goto out;
-	r = 0;
 	for (int L = 0; L < LEVELS; L++)
 		expect += size >> (CU_TILE_HEIGHT * (L + 1));
 	/* The stored edges (what a new connection starts from) match the replay. */
@@ -1123,6 +1179,7 @@ static int verify(cu_core *c, json_t **out, bool deep)
 	if (first >= 0)
 		json_object_set_new(*out, "first_bad_index", json_integer(first));
 out:
+	free(v->b.buf);
 	free(v->cp_roots);
 	free(v->cp_have);
 	json_decref(v->cps);
