@@ -120,9 +120,10 @@ verify_rate() {
 		s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
 		[ "$s" -lt "$st" ] && st=$s
 	done
-	t0=$(date +%s.%N)
+	local d0 d1
+	d0=$(date +%s.%N)
 	"$BIN" ledger verify --deep --data "$1" >/dev/null
-	t1=$(date +%s.%N)
+	d1=$(date +%s.%N)
 	for _ in 1 2; do
 		t0=$(date +%s.%N)
 		out=$("$BIN" ledger verify --data "$1" --json)
@@ -132,7 +133,7 @@ verify_rate() {
 		r=$(awk -v n="$vsize" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }')
 		[ "$r" -gt "$best" ] && best=$r
 	done
-	deep=$(awk -v n="$vsize" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }')
+	deep=$(awk -v n="$vsize" -v a="$d0" -v b="$d1" 'BEGIN { printf "%.0f", n / (b - a) }')
 	echo "$best $vsize $st $deep"
 }
 echo "(d) ledger verify..."
