@@ -8,7 +8,7 @@
 
 static const char requests_usage[] =
 	"usage: custodia requests add --case REF --kind KIND --title TEXT --to ORG [options]\n"
-	"       custodia requests list [--case REF] [--kind KIND] [--status STATUS]\n"
+	"       custodia requests list [--case REF] [--kind KIND] [--status STATUS] [--country CC]\n"
 	"       custodia requests show ID\n"
 	"       custodia requests status ID STATUS [--on YYYY-MM-DD] [--note TEXT]\n"
 	"       custodia requests milestone ID arrested|consented [--on YYYY-MM-DD] [--note TEXT]\n"
@@ -26,7 +26,8 @@ static const char requests_usage[] =
 	"  --notes TEXT\n"
 	"Deadlines of EIOs, EAWs, freezing and confiscation orders are computed from the\n"
 	"instrument's articles ('custodia requests rules'); others are set by hand with\n"
-	"'deadline'. An extension needs --reason. 'due' lists overdue deadlines and those\n"
+	"'deadline'. An extension needs --reason. 'list --country CC' keeps the requests issued\n"
+	"from or executed in CC. 'due' lists overdue deadlines and those\n"
 	"due within --within days (default 7d).\n"
 	CLI_COMMON_HELP;
 
@@ -107,7 +108,7 @@ int cmd_requests(int argc, char **argv)
 		{"days", required_argument, NULL, 'd'}, {"reason", required_argument, NULL, 'R'},
 		{"deadline", required_argument, NULL, 'l'}, {"due", required_argument, NULL, 'x'},
 		{"step", required_argument, NULL, 'p'}, {"within", required_argument, NULL, 'w'},
-		CLI_COMMON_OPTS, {0}};
+		{"country", required_argument, NULL, 'C'}, CLI_COMMON_OPTS, {0}};
 	json_t *in, *out = NULL;
 	const char *within = "7d";
 	int opt, r = 0;
@@ -139,6 +140,7 @@ int cmd_requests(int argc, char **argv)
 		case 'x': json_object_set_new(in, "due_on", json_string(optarg)); break;
 		case 'p': json_object_set_new(in, "step", json_string(optarg)); break;
 		case 'w': within = optarg; break;
+		case 'C': json_object_set_new(in, "country", json_string(optarg)); break;
 		case 's': {
 			json_t *a = json_object_get(in, "subjects");
 			if (!a)

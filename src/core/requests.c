@@ -218,16 +218,20 @@ int cu_request_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id)
 int cu_request_list(cu_core *c, const cu_actor *a, json_t **out, const json_t *filter)
 {
 	static const cu_jfield f[] = {{"case", CU_JSTR, false, 64}, {"kind", CU_JSTR, false, 40},
-	                              {"status", CU_JSTR, false, 20}, {"limit", CU_JINT, false, 0}};
+	                              {"status", CU_JSTR, false, 20}, {"limit", CU_JINT, false, 0},
+	                              {"country", CU_JSTR, false, 2}};
 	cu_request_filter rf = {.org_id = a->org_id, .limit = 1000};
 	json_t *ids = NULL, *v;
 	size_t i;
 	int r;
 	*out = NULL;
-	if (filter && (r = cu_json_check(filter, f, 4)) != 0)
+	if (filter && (r = cu_json_check(filter, f, 5)) != 0)
 		return r;
 	rf.kind = cu_json_str(filter, "kind");
 	rf.status = cu_json_str(filter, "status");
+	rf.country = cu_json_str(filter, "country");
+	if (rf.country && (r = cu_valid_country("country", rf.country)) != 0)
+		return r;
 	if (rf.kind && !kind_valid(rf.kind))
 		return cu_error_set(CU_EINVALID, "unknown request kind \"%.40s\"", rf.kind);
 	if (rf.status && status_index(rf.status) < 0)

@@ -36,11 +36,11 @@ static int int_query(cu_req *rq, int64_t *out, const char *name, int64_t dflt, i
 
 int h_request_list(cu_req *rq)
 {
-	static const char *const names[] = {"case", "kind", "status"};
+	static const char *const names[] = {"case", "kind", "status", "country"};
 	json_t *f = json_object();
 	int64_t limit;
 	int r = 0;
-	for (int i = 0; r == 0 && i < 3; i++) {
+	for (int i = 0; r == 0 && i < 4; i++) {
 		const char *v;
 		if ((r = cu_req_query(rq, &v, names[i])) == 0 && v)
 			json_object_set_new(f, names[i], json_string(v));

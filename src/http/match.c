@@ -52,9 +52,9 @@ int h_entity_import(cu_req *rq)
 	r = cu_entity_import(rq->core, &rq->actor, &rq->out, id, format, rq->raw, rq->raw_len,
 	                     skip && !strcmp(skip, "true"));
 	if (r == CU_EINVALID && rq->out) {
-		/* Bad rows: the report says which and why; nothing was imported. */
-		json_object_set_new(rq->out, "error", json_string("invalid"));
-		json_object_set_new(rq->out, "message", json_string(cu_error_message(r)));
+		/* Bad rows: the error envelope, and the report of which and why. */
+		json_object_set_new(rq->out, "error", json_pack("{s:s,s:s}", "code", "invalid",
+		                                                "message", cu_error_message(r)));
 		rq->status = 422;
 		return 0;
 	}

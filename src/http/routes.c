@@ -311,7 +311,7 @@ const cu_route cu_routes[] = {
 	    "nationalities": ["RS"]}), "Entity"},
 	{"POST", "/api/v1/cases/{id}/entities/import", h_entity_import, true, 200, "entities",
 	 "Import entities: CSV (text/csv, a header row of EntityIn fields) or FollowTheMoney JSON"
-	 " lines. With invalid rows nothing is imported (422 with each row's reason) unless"
+	 " lines. With invalid rows nothing is imported (422: the error and each row's reason) unless"
 	 " skip_invalid=true", "format skip_invalid", NULL, NULL, "ImportReport", CU_ROUTE_RAW},
 	{"GET", "/api/v1/entities/{id}", h_entity_get, true, 200, "entities", "One entity", NULL,
 	 NULL, NULL, "Entity"},
@@ -376,7 +376,8 @@ const cu_route cu_routes[] = {
 	 "Queue a job again (contributors to its case)", NULL, NULL, NULL, NULL},
 	{"GET", "/api/v1/requests", h_request_list, true, 200, "cooperation",
 	 "Cooperation requests the caller may know of (of cases it sees, or that it issues or"
-	 " executes), newest first", "case kind status limit", NULL, NULL, "RequestList"},
+	 " executes), newest first; country: issued from or executed in it",
+	 "case kind status country limit", NULL, NULL, "RequestList"},
 	{"POST", "/api/v1/requests", h_request_create, true, 201, "cooperation",
 	 "Draft a request from the caller's organisation to an executing organisation",
 	 NULL, J({"$ref": "#/components/schemas/RequestIn"}),

@@ -1008,13 +1008,22 @@ int cu_http_serve(const cu_server_config *cfg)
 		h2o_linklist_init_anchor(&ws[i].streams);
 		h2o_socket_read_start(ws[i].listener, on_accept);
 	}
+	/*
+	 * Entries written while no server ran (the CLI, `demo --no-serve`) are
+	 * covered by a checkpoint before the server says it is ready, so that
+	 * /log/checkpoint never answers "none yet" for a log that has entries.
+	 */
 	struct sequencer seq = {0};
+	json_t *first = NULL;
 	if ((r = cu_core_open(&seq.core, &cc)) != 0 ||
+	    (r = cu_ledger_checkpoint(seq.core, &first, false)) != 0 ||
 	    pthread_create(&seq.tid, NULL, sequence, &seq) != 0) {
+		json_decref(first);
 		r = r ? r : cu_error_set(CU_EIO, "cannot start the sequencer");
 		cu_core_close(seq.core);
 		goto out;
 	}
+	json_decref(first);
 	for (; started < n; started++)
 		if (pthread_create(&ws[started].tid, NULL, run, &ws[started]) != 0) {
 			r = cu_error_set(CU_EIO, "cannot start a server thread");

@@ -155,7 +155,9 @@ int cu_store_request_ids(cu_store *s, json_t **out, const cu_request_filter *f)
 	sqlite3_stmt *st = sq_stmt(s,
 		"SELECT r.id FROM requests r WHERE" REQUEST_VISIBLE
 		" AND (?2 = 0 OR r.case_id = ?2) AND (?3 IS NULL OR r.kind = ?3)"
-		" AND (?4 IS NULL OR r.status = ?4) ORDER BY r.id DESC LIMIT ?5");
+		" AND (?4 IS NULL OR r.status = ?4)"
+		" AND (?6 IS NULL OR r.issuing_country = ?6 OR r.executing_country = ?6)"
+		" ORDER BY r.id DESC LIMIT ?5");
 	*out = NULL;
 	if (!st)
 		return CU_EDB;
@@ -164,6 +166,7 @@ int cu_store_request_ids(cu_store *s, json_t **out, const cu_request_filter *f)
 	sq_bind_text(st, 3, f->kind);
 	sq_bind_text(st, 4, f->status);
 	sqlite3_bind_int(st, 5, f->limit > 0 ? f->limit : 1000);
+	sq_bind_text(st, 6, f->country);
 	return sq_ids(s, out, st, "requests");
 }
 

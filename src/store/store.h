@@ -479,6 +479,7 @@ typedef struct cu_request_filter {
 	int64_t org_id;  /* only requests of cases it sees, or it issues or executes (0: all) */
 	int64_t case_id; /* 0: any */
 	const char *kind, *status; /* NULL: any */
+	const char *country;       /* issuing or executing country; NULL: any */
 	int limit;
 } cu_request_filter;
 /* The ids of matching requests, newest first, as a JSON array. */

@@ -106,6 +106,27 @@ static void test_api_coop__transitions_and_deadlines(void **state)
 	json_decref(o);
 }
 
+/* ?country= keeps requests issued from or executed in that country. */
+static void test_api_coop__country_filter(void **state)
+{
+	(void)state;
+	json_t *o = NULL, *v;
+	size_t i;
+	assert_int_equal(api_getf(tok_se, &o, "/api/v1/requests?country=RS"), 200);
+	assert_true(json_array_size(o) >= 2);
+	json_array_foreach(o, i, v) {
+		const char *ic = json_string_value(json_object_get(v, "issuing_country"));
+		const char *ec = json_string_value(json_object_get(v, "executing_country"));
+		assert_true((ic && !strcmp(ic, "RS")) || (ec && !strcmp(ec, "RS")));
+	}
+	json_decref(o);
+	assert_int_equal(api_getf(tok_se, &o, "/api/v1/requests?country=ME&kind=mla"), 200);
+	assert_int_equal(json_array_size(o), 1);
+	json_decref(o);
+	assert_int_equal(api_getf(tok_se, &o, "/api/v1/requests?country=Serbia"), 400);
+	json_decref(o);
+}
+
 static void test_api_coop__need_to_know(void **state)
 {
 	(void)state;
@@ -128,6 +149,10 @@ static void test_api_coop__need_to_know(void **state)
 	assert_int_equal(api_getf(tok_ua, &o, "/api/v1/stats"), 200);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "requests"),
 	                 "issued")), 0);
+	json_decref(o);
+	/* A country filter does not widen what UA sees. */
+	assert_int_equal(api_getf(tok_ua, &o, "/api/v1/requests?country=LT"), 200);
+	assert_int_equal(json_array_size(o), 0);
 	json_decref(o);
 	/* A case filter on a case UA cannot see: 404. */
 	assert_int_equal(api_getf(tok_ua, &o, "/api/v1/requests?case=2026%%2F0001"), 404);
@@ -167,6 +192,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_api_coop__transitions_and_deadlines),
 		cmocka_unit_test(test_api_coop__need_to_know),
+		cmocka_unit_test(test_api_coop__country_filter),
 		cmocka_unit_test(test_api_coop__stats_reproducible),
 	};
 	return cmocka_run_group_tests_name("api_coop", tests, setup, teardown);

@@ -286,6 +286,10 @@ static void test_api_match__bad_input(void **state)
 	              .content_type = "text/csv"};
 	assert_int_equal(api_send(&ri, &r), 0);
 	assert_int_equal(r.status, 422);
+	/* The error envelope of every refusal, with the report beside it. */
+	json_t *err = json_object_get(r.json, "error");
+	assert_string_equal(json_string_value(json_object_get(err, "code")), "invalid");
+	assert_non_null(strstr(json_string_value(json_object_get(err, "message")), "nothing imported"));
 	assert_int_equal(json_integer_value(json_object_get(r.json, "imported")), 0);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(
 		json_object_get(r.json, "errors"), 0), "row")), 3);

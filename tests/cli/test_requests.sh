@@ -29,6 +29,11 @@ expect 0 "requests due as rs: the extradition decision is due soon" q due --as r
 jqt "... one deadline, in five days, set by hand" \
 	'(.due_soon | length) == 1 and .due_soon[0].kind == "extradition" and .due_soon[0].days_left == 5
 	 and (.overdue | length) == 0'
+expect 0 "requests list --country ME: the MLA request executed in Montenegro" q list --as se --country ME --json
+jqt "... only it" 'length == 1 and .[0].kind == "mla" and .[0].executing_country == "ME"'
+expect 0 "requests list --country SE: every request issued from Sweden" q list --as se --country SE --json
+jqt "... all four" 'length == 4'
+expect 1 "requests list --country Sweden: not a country code" q list --as se --country Sweden
 expect 0 "requests list as lt (neither in the case nor executing)" q list --as lt --json
 jqt "... nothing" 'length == 0'
 expect 2 "requests show 1 as lt: not found" q show 1 --as lt

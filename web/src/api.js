@@ -3,10 +3,12 @@
 // token). Writes carry the CSRF header the server requires of them.
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  // body: the whole answer (an import's 422 carries its per-row report there).
+  constructor(status, code, message, body) {
     super(message);
     this.status = status;
     this.code = code;
+    this.body = body;
   }
 }
 
@@ -43,7 +45,7 @@ async function request(method, path, body, opts = {}) {
   if (!res.ok) {
     const err = data && data.error ? data.error : { code: 'http', message: res.statusText };
     if (res.status === 401 && !opts.noRedirect) onUnauthorised();
-    throw new ApiError(res.status, err.code, err.message);
+    throw new ApiError(res.status, err.code, err.message, data);
   }
   return data;
 }
@@ -53,6 +55,8 @@ export const api = {
   get: (path, opts) => request('GET', path, undefined, opts),
   post: (path, body, opts) => request('POST', path, body === undefined ? {} : body, opts),
   put: (path, body, opts) => request('PUT', path, body, opts),
+  // A raw body (a file) with its content type: post(path, blob, {contentType}).
+  postRaw: (path, body, opts) => request('POST', path, body, opts),
   patch: (path, body, opts) => request('PATCH', path, body, opts),
   del: (path, opts) => request('DELETE', path, undefined, opts),
 };

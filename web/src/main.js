@@ -16,6 +16,7 @@ import { actionDayList, actionDayPage } from './pages/actiondays.js';
 import { linkView } from './pages/links.js';
 import { statsPage } from './pages/stats.js';
 import { ledgerPage } from './pages/ledger.js';
+import { meetingList, meetingPage, interviewPage } from './pages/meetings.js';
 
 const app = document.getElementById('app');
 let main;
@@ -23,7 +24,7 @@ let loginReason = null;
 
 const NAV = [
   ['/', 'nav.dashboard'], ['/cases', 'nav.cases'], ['/jits', 'nav.jits'],
-  ['/requests', 'nav.requests'], ['/actiondays', 'nav.actiondays'], ['/links', 'nav.links'],
+  ['/requests', 'nav.requests'], ['/meetings', 'nav.meetings'], ['/actiondays', 'nav.actiondays'], ['/links', 'nav.links'],
   ['/search', 'nav.search'], ['/stats', 'nav.stats'], ['/ledger', 'nav.ledger'],
 ];
 
@@ -57,7 +58,8 @@ function shell() {
 function markNav(path) {
   for (const a of app.querySelectorAll('nav a[data-path]')) {
     const p = a.dataset.path;
-    const on = p === '/' ? path === '/' : path === p || path.startsWith(p + '/');
+    const on = p === '/' ? path === '/' : path === p || path.startsWith(p + '/') ||
+      (p === '/meetings' && path.startsWith('/interviews/'));
     if (on) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
 }
@@ -112,6 +114,9 @@ route('/actiondays/:id', (m, p, q) => actionDayPage(m, p, q));
 route('/links', (m, p, q) => linkView(m, p, q));
 route('/stats', (m, p, q) => statsPage(m, p, q));
 route('/ledger', (m, p, q) => ledgerPage(m, p, q));
+route('/meetings', (m, p, q) => meetingList(m, p, q));
+route('/meetings/:id', (m, p, q) => meetingPage(m, p, q));
+route('/interviews/:id', (m, p, q) => interviewPage(m, p, q));
 
 async function before(path) {
   if (path === '/login') {

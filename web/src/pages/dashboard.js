@@ -1,3 +1,72 @@
-// Placeholder until the page is built.
-import { title } from '../ui.js';
-export function dashboard(main) { main.append(title('dashboard')); }
+// The dashboard: my cases, hits to review, requests due or overdue, today's
+// action days and the evidence other organisations made available to us.
+import { t } from '../strings.js';
+import { api } from '../api.js';
+import { h, title, table, load, link, fmtDate, fmtBytes } from '../ui.js';
+import { session } from '../session.js';
+import { caseLink, statusBadge, deadlineBadge, today, integrityBadge, label } from './records-common.js';
+
+function card(id, heading, fill) {
+  const body = h('div');
+  const c = h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, heading), body);
+  load(body, fill);
+  return c;
+}
+
+export function sharedEvidenceTable(items) {
+  return table([
+    { label: t('evidence.col.title'), cell: (e) => link('/evidence/' + e.id, e.title || e.original_name || '#' + e.id) },
+    { label: t('evidence.col.originator'), cell: (e) => e.originator },
+    { label: t('evidence.col.kind'), cell: (e) => label('evidence.kind', e.kind) },
+    { label: t('evidence.col.size'), cell: (e) => fmtBytes(e.size), class: 'num' },
+    { label: t('evidence.col.integrity'), cell: (e) => integrityBadge(e.integrity) },
+  ], items, { class: 'stack', label: t('dash.shared'), empty: t('dash.shared.none') });
+}
+
+export function dashboard(main) {
+  const me = session.user || {};
+  main.append(title(t('dash.title')),
+    h('div', { class: 'cards dash-cards' },
+      card('dash-cases', t('dash.cases'), async () => {
+        const r = await api.get('cases?status=open&limit=20');
+        const mine = (r.items || []).filter((c) => (c.participants || []).some((p) => p.org === me.org));
+        return table([
+          { label: t('case.col.reference'), cell: (c) => caseLink(c.id, c.reference) },
+          { label: t('case.col.title'), cell: (c) => c.title },
+          { label: t('case.col.status'), cell: (c) => statusBadge(c.status) },
+        ], mine, { class: 'stack', label: t('dash.cases'), empty: t('dash.cases.none') });
+      }),
+      card('dash-hits', t('dash.hits'), async () => {
+        const hits = await api.get('hits?review=new');
+        return table([
+          { label: t('hit.col.case'), cell: (x) => {
+            const side = [x.a, x.b].find((s) => s && s.visible && s.org === me.org) || [x.a, x.b].find((s) => s && s.visible);
+            return side ? link('/cases/' + side.case_id + '?tab=hits', side.case) : '';
+          } },
+          { label: t('hit.col.attr'), cell: (x) => label('hit.attr', x.attr) },
+          { label: t('hit.col.other'), cell: (x) => {
+            const other = [x.a, x.b].find((s) => s && s.org !== me.org);
+            return other ? other.org : '';
+          } },
+        ], hits, { class: 'stack', label: t('dash.hits'), empty: t('dash.hits.none') });
+      }),
+      card('dash-deadlines', t('dash.deadlines'), async () => {
+        const d = await api.get('deadlines');
+        const rows = [...(d.overdue || []), ...(d.due_soon || [])];
+        return table([
+          { label: t('request.col.title'), cell: (x) => link('/requests/' + x.request_id, x.title) },
+          { label: t('request.col.route'), cell: (x) => x.issuing_org + ' → ' + x.executing_org },
+          { label: t('deadline.col.due'), cell: (x) => fmtDate(x.due_on) },
+          { label: t('deadline.col.state'), cell: (x) => deadlineBadge({ state: 'open', ...x }) },
+        ], rows, { class: 'stack', label: t('dash.deadlines'), empty: t('dash.deadlines.none') });
+      }),
+      card('dash-actiondays', t('dash.actiondays'), async () => {
+        const days = (await api.get('actiondays')).filter((d) => d.day === today());
+        return table([
+          { label: t('dash.ad.title'), cell: (d) => link('/actiondays/' + d.id, d.title) },
+          { label: t('case.col.reference'), cell: (d) => d.case_reference },
+          { label: t('dash.ad.actions'), cell: (d) => String(d.actions ?? ''), class: 'num' },
+        ], days, { class: 'stack', label: t('dash.actiondays'), empty: t('dash.actiondays.none') });
+      }),
+      card('dash-shared', t('dash.shared'), async () => sharedEvidenceTable(await api.get('evidence')))));
+}

@@ -1,0 +1,310 @@
+// The cooperation forms: a request issued and moved along its status table
+// by both sides, an action day planned and extended from its coordination
+// centre, a coordination meeting with its outcome, and a planned interview
+// that shows the person's earlier interview — as the demo users would do it.
+import { test, before, after } from 'node:test';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, startBrowser, newPage, login, assertClean, screenshot, apiGet, assert } from './harness.mjs';
+
+const require = createRequire(resolve(dirname(fileURLToPath(import.meta.url)), '../../web/package.json'));
+let server, browser, axeSource;
+before(async () => {
+  axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+  server = await startServer();
+  browser = await startBrowser();
+});
+after(async () => { await browser?.close(); await server?.stop(); });
+
+const ARREST_REF = '2026/0001';
+const YEZIDI_REF = '2024/0001';
+const today = () => new Date().toISOString().slice(0, 10);
+const inDays = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+
+async function changeStatus(page, to, expect) {
+  const sel = page.getByLabel('New status of the request');
+  await sel.selectOption(to);
+  await page.getByRole('button', { name: 'Change status' }).click();
+  await page.getByRole('status').filter({ hasText: 'The request is now ' + expect + '.' }).waitFor();
+}
+async function offered(page) {
+  return page.getByLabel('New status of the request').locator('option').evaluateAll((os) => os.map((o) => o.value));
+}
+
+test('SE issues an EIO to LT; LT receives and recognises it; the legal deadlines follow', async () => {
+  const se = await newPage(browser, server);
+  await login(se, 'se');
+  await se.goto('/#/requests');
+  await se.getByRole('heading', { level: 1, name: 'Requests' }).waitFor();
+  await se.getByText('New request', { exact: true }).click();
+  const titleText = 'Bank records of the suspect in Vilnius ' + Date.now();
+  await se.getByLabel('Case', { exact: true }).selectOption(ARREST_REF);
+  await se.getByLabel('Kind of request').selectOption('eio');
+  await se.getByText('Directive 2014/41/EU art. 12(3)').first().waitFor();
+  await se.getByLabel('Title', { exact: true }).fill(titleText);
+  await se.getByLabel('Executing organisation').selectOption('LT');
+  await se.getByLabel('Our reference').fill('AM-48213-26/9');
+  await se.getByLabel('Legal basis').fill('Directive 2014/41/EU');
+  await se.getByLabel('Marko Djordjevic (person)').check();
+  await screenshot(se, 'forms-request-new');
+  await se.getByRole('button', { name: 'Create the request' }).click();
+
+  await se.getByRole('heading', { level: 1, name: titleText }).waitFor();
+  await se.getByRole('status').filter({ hasText: 'created as a draft' }).waitFor();
+  const law = se.getByRole('table', { name: 'Time limits the law sets' });
+  await law.getByRole('cell', { name: 'Directive 2014/41/EU art. 12(3)' }).waitFor();
+  await law.getByRole('cell', { name: 'Directive 2014/41/EU art. 12(4)' }).waitFor();
+  const id = se.url().match(/#\/requests\/(\d+)/)[1];
+  // The issuing side is offered only its steps of the table.
+  assert.deepEqual(await offered(se), ['sent', 'withdrawn']);
+  await changeStatus(se, 'sent', 'sent');
+  await screenshot(se, 'forms-request-issued');
+
+  const lt = await newPage(browser, server);
+  await login(lt, 'lt');
+  await lt.goto('/#/requests');
+  await lt.getByRole('link', { name: titleText }).click();
+  await lt.getByRole('heading', { level: 1, name: titleText }).waitFor();
+  // From "sent" the executing side may only receive it (withdrawing is the issuing side's).
+  assert.deepEqual(await offered(lt), ['received']);
+  await changeStatus(lt, 'received', 'received');
+  const dl = lt.getByRole('table', { name: 'Deadlines' });
+  await dl.getByRole('cell', { name: 'Directive 2014/41/EU art. 12(3)' }).waitFor();
+  assert.deepEqual(await offered(lt), ['recognised', 'refused']);
+  // A legal limit of the executing side can be extended, with reasons, within art. 12(5).
+  await lt.getByRole('heading', { name: 'Extend a deadline' }).waitFor();
+  // No deadline by hand for an EIO: the law fixes its decision and execution limits.
+  assert.equal(await lt.getByRole('heading', { name: 'Set a deadline by hand' }).count(), 0);
+  await changeStatus(lt, 'recognised', 'recognised');
+  await dl.getByRole('cell', { name: 'Directive 2014/41/EU art. 12(4)' }).waitFor();
+  assert.ok(!(await offered(lt)).includes('sent'), 'an invalid transition is not offered');
+  await screenshot(lt, 'forms-request-executing');
+
+  await se.reload();
+  await se.getByRole('heading', { level: 1, name: titleText }).waitFor();
+  await se.locator('.page-head .badge').getByText('recognised').waitFor();
+  await se.getByRole('table', { name: 'Deadlines' }).getByRole('cell', { name: 'Directive 2014/41/EU art. 12(4)' }).waitFor();
+  assert.deepEqual(await offered(se), ['withdrawn']);
+  const r = (await apiGet(se, 'requests/' + id)).body;
+  assert.equal(r.status, 'recognised');
+  assert.deepEqual(r.deadlines.map((d) => d.rule).sort(), ['eio.execution', 'eio.recognition']);
+  await assertClean(se);
+  await assertClean(lt);
+  await se.context().close();
+  await lt.context().close();
+});
+
+test('RS records the arrest on the extradition request and extends its deadline with reasons', async () => {
+  const rs = await newPage(browser, server);
+  await login(rs, 'rs');
+  const ext = (await apiGet(rs, 'requests?kind=extradition')).body[0];
+  await rs.goto('/#/requests/' + ext.id);
+  await rs.getByRole('heading', { level: 1, name: ext.title }).waitFor();
+  assert.deepEqual(await rs.getByLabel('Milestone', { exact: true }).locator('option').evaluateAll((os) => os.map((o) => o.value)),
+    ['arrested', 'consented']);
+  await rs.getByLabel('Milestone', { exact: true }).selectOption('arrested');
+  await rs.getByRole('button', { name: 'Record milestone' }).click();
+  await rs.getByRole('status').filter({ hasText: 'Recorded: arrest of the person.' }).waitFor();
+  await rs.getByRole('definition').filter({ hasText: today() }).first().waitFor();
+  // The decision deadline was set by hand: the executing side extends it, giving reasons.
+  const due = ext.deadlines.find((d) => d.state === 'open').due_on;
+  await rs.getByLabel('Days to add').fill('5');
+  await rs.getByLabel('Reasons for the extension').fill('The court awaits the translated file.');
+  await rs.getByRole('button', { name: 'Extend deadline' }).click();
+  await rs.getByRole('status').filter({ hasText: 'Deadline extended by 5 days.' }).waitFor();
+  await rs.getByRole('table', { name: 'Deadlines' }).getByText('+5 days').waitFor();
+  const after = (await apiGet(rs, 'requests/' + ext.id)).body;
+  assert.equal(after.arrested_on, today());
+  assert.ok(after.deadlines.find((d) => d.state === 'open').due_on > due);
+  await screenshot(rs, 'forms-request-milestone');
+  await assertClean(rs);
+  await rs.context().close();
+});
+
+test('SE plans an action day in two countries and adds an action; RS sees it', async () => {
+  const se = await newPage(browser, server);
+  await login(se, 'se');
+  await se.goto('/#/actiondays');
+  await se.getByText('Plan an action day', { exact: true }).click();
+  await se.getByLabel('Case', { exact: true }).selectOption(ARREST_REF);
+  const dayTitle = 'Third action day ' + Date.now();
+  await se.getByLabel('Title of the day').fill(dayTitle);
+  await se.getByLabel('Day', { exact: true }).fill(inDays(3));
+  // The case's countries come with their zones; keep Serbia and Montenegro.
+  await se.getByLabel('Time zone 1').waitFor();
+  const zones = se.getByRole('group', { name: 'Countries and their time zones' });
+  const countries = await zones.locator('select').evaluateAll((ss) => ss.map((s) => s.value));
+  assert.deepEqual(countries.slice().sort(), ['ME', 'RS', 'SE']);
+  assert.equal(await zones.getByLabel('Time zone ' + (countries.indexOf('RS') + 1)).inputValue(), 'Europe/Belgrade');
+  await zones.getByRole('button', { name: 'Remove country ' + (countries.indexOf('SE') + 1) }).click();
+
+  const a1 = se.getByRole('group', { name: 'Action 1' });
+  await a1.getByLabel('Executing organisation').selectOption('RS');
+  await a1.getByLabel('Kind of action').selectOption('house_search');
+  await a1.getByLabel('Country').selectOption('RS');
+  await a1.getByLabel('Planned local time').fill('06:00');
+  await a1.getByLabel('Place').fill('Novi Sad');
+  await a1.getByLabel('Target entity').selectOption({ label: 'Marko Djordjevic' });
+  await se.getByRole('button', { name: 'Add an action' }).click();
+  const a2 = se.getByRole('group', { name: 'Action 2' });
+  await a2.getByLabel('Executing organisation').selectOption('ME');
+  await a2.getByLabel('Kind of action').selectOption('asset_freezing');
+  await a2.getByLabel('Country').selectOption('ME');
+  await a2.getByLabel('Planned local time').fill('07:30');
+  await a2.getByLabel('Place').fill('Bar');
+  await screenshot(se, 'forms-actionday-plan');
+  await se.getByRole('button', { name: 'Plan the action day' }).click();
+
+  await se.getByRole('heading', { level: 1, name: dayTitle }).waitFor();
+  await se.getByRole('status').filter({ hasText: 'planned with 2 actions' }).waitFor();
+  await se.getByRole('table', { name: 'Actions in Serbia' }).getByText('Novi Sad').waitFor();
+  await se.getByRole('table', { name: 'Actions in Montenegro' }).getByText('Bar', { exact: true }).waitFor();
+  assert.equal(await se.getByRole('table', { name: 'Actions in Sweden' }).count(), 0);
+
+  // Add an action from the coordination centre.
+  const add = se.getByRole('region', { name: 'Add an action to the plan' });
+  await add.getByLabel('Kind of action').selectOption('seizure');
+  await add.getByLabel('Executing organisation').selectOption('RS');
+  assert.deepEqual(await add.getByLabel('Country').locator('option').evaluateAll((os) => os.map((o) => o.value)), ['ME', 'RS']);
+  await add.getByLabel('Country').selectOption('RS');
+  await add.getByLabel('Planned local time').fill('08:15');
+  await add.getByLabel('Place').fill('Warehouse in Zemun');
+  await add.getByRole('button', { name: 'Add the action' }).click();
+  await add.getByRole('status').filter({ hasText: 'Added: Seizure in Serbia.' }).waitFor();
+  await se.getByRole('table', { name: 'Actions in Serbia' }).getByText('Warehouse in Zemun').waitFor();
+  await screenshot(se, 'forms-actionday-added');
+  const dayId = se.url().match(/#\/actiondays\/(\d+)/)[1];
+
+  const rs = await newPage(browser, server);
+  await login(rs, 'rs');
+  await rs.goto('/#/actiondays/' + dayId);
+  await rs.getByRole('heading', { level: 1, name: dayTitle }).waitFor();
+  await rs.getByRole('table', { name: 'Actions in Serbia' }).getByText('Warehouse in Zemun').waitFor();
+  const opts = await rs.getByLabel('Action', { exact: true }).locator('option').allInnerTexts();
+  assert.equal(opts.length, 2, 'RS reports on its two actions: ' + opts);
+  assert.ok(opts.some((o) => /Seizure — Serbia, 08:15 — Warehouse in Zemun/.test(o)), opts.join(' | '));
+  await assertClean(se);
+  await assertClean(rs);
+  await se.context().close();
+  await rs.context().close();
+});
+
+test('a coordination meeting with its outcome; a planned interview shows the earlier one', async () => {
+  const se = await newPage(browser, server);
+  await login(se, 'se');
+  await se.getByRole('link', { name: 'Meetings', exact: true }).click();
+  await se.getByRole('heading', { level: 1, name: 'Meetings and interviews' }).waitFor();
+  await se.getByRole('link', { name: 'Coordination meeting on the arrest of the Swedish high-value target' }).waitFor();
+  await se.getByText('New meeting', { exact: true }).click();
+  await se.getByLabel('Kind of meeting').selectOption('coordination');
+  await se.getByLabel('Case of the meeting').selectOption(ARREST_REF);
+  const parts = se.getByRole('group', { name: 'Participating organisations' });
+  await parts.getByLabel(/^RS — /).waitFor();
+  assert.ok(await parts.getByLabel(/^ME — /).isChecked());
+  await parts.getByLabel(/^INTERPOL — /).uncheck();
+  const mTitle = 'Second coordination meeting ' + Date.now();
+  await se.getByLabel('Title', { exact: true }).fill(mTitle);
+  await se.getByLabel('Held on', { exact: true }).fill(today());
+  await se.getByLabel('Place').fill('The Hague');
+  await se.getByLabel('Agenda').fill('Extradition; analysis of the seized phones');
+  await se.getByRole('button', { name: 'Add a follow-up action' }).click();
+  const f1 = se.getByRole('group', { name: 'Follow-up action 1' });
+  await f1.getByLabel('What is to be done').fill('Send the phone analysis to SE');
+  await f1.getByLabel('By organisation').selectOption('RS');
+  await f1.getByLabel('Linked request').selectOption({ label: 'Extradition of the suspect to Sweden after his arrest' });
+  await screenshot(se, 'forms-meeting-new');
+  await se.getByRole('button', { name: 'Record the meeting' }).click();
+
+  await se.getByRole('heading', { level: 1, name: mTitle }).waitFor();
+  await se.getByRole('status').filter({ hasText: 'recorded.' }).waitFor();
+  await se.getByRole('table', { name: 'Follow-up actions' }).getByRole('cell', { name: 'Send the phone analysis to SE' }).waitFor();
+  const outcome = 'Extradition to be coordinated with RS; phones analysed by RS by the end of the month.';
+  await se.getByLabel('Outcome', { exact: true }).fill(outcome);
+  await se.getByRole('button', { name: 'Save the outcome' }).click();
+  await se.getByRole('status').filter({ hasText: 'Outcome recorded.' }).waitFor();
+  await se.getByText(outcome, { exact: true }).first().waitFor();
+  await screenshot(se, 'forms-meeting-page');
+  const mid = se.url().match(/#\/meetings\/(\d+)/)[1];
+  const m = (await apiGet(se, 'meetings/' + mid)).body;
+  assert.equal(m.outcome, outcome);
+  assert.deepEqual(m.participants.map((p) => p.org).sort(), ['ME', 'RS', 'SE']);
+
+  // The interview register: SE plans to hear witness T-12 of the Yezidi case, whom FR heard.
+  await se.getByRole('link', { name: 'All meetings' }).click();
+  await se.getByRole('tab', { name: 'Interviews' }).click();
+  await se.getByText('Register an interview', { exact: true }).click();
+  await se.getByLabel('Case of the interview').selectOption(YEZIDI_REF);
+  await se.getByLabel('Person interviewed').selectOption({ label: 'Hala Khidir Rasho' });
+  await se.getByLabel('Role of the person').selectOption('witness');
+  await se.getByLabel('Day of the interview').fill(inDays(30));
+  await se.getByLabel('Authority', { exact: true }).fill('Swedish Prosecution Authority, war crimes unit');
+  // The server's refusal is shown next to the form: a held interview cannot be in the future.
+  await se.getByLabel('Status of the interview').selectOption('held');
+  await se.getByRole('button', { name: 'Register the interview' }).click();
+  await se.getByRole('alert').filter({ hasText: 'in the future' }).waitFor();
+  await se.getByLabel('Status of the interview').selectOption('planned');
+  await se.getByRole('button', { name: 'Register the interview' }).click();
+  await se.getByRole('heading', { level: 1, name: 'Interview of Hala Khidir Rasho' }).waitFor();
+  await se.getByRole('status').filter({ hasText: 'Interview registered.' }).waitFor();
+  const earlier = se.getByRole('list', { name: 'Earlier interviews of the same person' });
+  await earlier.getByRole('link', { name: `FR heard the person as witness on 2024-02-20 (case ${YEZIDI_REF})` }).waitFor();
+  await screenshot(se, 'forms-interview-planned');
+  await earlier.getByRole('link').first().click();
+  await se.getByRole('heading', { level: 1, name: 'Interview of Hala Khidir Rasho' }).waitFor();
+  await se.getByText('Hearing record of witness T-12').waitFor();
+  await assertClean(se, [/^HTTP 400 POST .*\/api\/v1\/interviews$/]);
+  await se.context().close();
+
+  // DE, who does not see the Yezidi case, learns only who and when.
+  const de = await newPage(browser, server);
+  await login(de, 'de');
+  await de.goto('/#/meetings?tab=interviews');
+  await de.getByRole('link', { name: 'Hala Khider Rasho' }).click();
+  await de.getByText('An interview by FR in 2024-02; its case is not visible to you').waitFor();
+  assert.equal(await de.getByText('2024-02-20').count(), 0);
+  await assertClean(de);
+  await de.context().close();
+});
+
+// The forms opened (they are folded on the pages a11y.test.mjs checks), on a phone screen.
+test('the opened forms pass WCAG 2.1 AA checks and fit a 390 px screen', async () => {
+  const page = await newPage(browser, server, { viewport: { width: 390, height: 844 } });
+  await login(page, 'se');
+  const check = async (name) => {
+    if (!(await page.evaluate(() => typeof globalThis.axe === 'object'))) await page.evaluate(axeSource);
+    const res = await page.evaluate(() => globalThis.axe.run(document,
+      { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+    const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id + ': ' + v.help + ' — ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; '));
+    assert.deepEqual(bad, [], 'accessibility violations on ' + name);
+    const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(over <= 1, name + ' scrolls sideways by ' + over + ' px');
+  };
+  await page.goto('/#/requests');
+  await page.getByText('New request', { exact: true }).click();
+  await page.getByLabel('Case', { exact: true }).selectOption(ARREST_REF);
+  await page.getByLabel('Marko Djordjevic (person)').waitFor();
+  await check('new request');
+  await page.goto('/#/requests/4');
+  await page.getByRole('heading', { name: 'Next steps' }).waitFor();
+  await check('request steps');
+  await screenshot(page, 'forms-narrow-request-steps');
+  await page.goto('/#/actiondays');
+  await page.getByText('Plan an action day', { exact: true }).click();
+  await page.getByLabel('Case', { exact: true }).selectOption(ARREST_REF);
+  await page.getByRole('group', { name: 'Action 1' }).waitFor();
+  await check('plan an action day');
+  await screenshot(page, 'forms-narrow-actionday-plan');
+  await page.goto('/#/meetings');
+  await page.getByText('New meeting', { exact: true }).click();
+  await page.getByLabel('Case of the meeting').selectOption(ARREST_REF);
+  await page.getByRole('button', { name: 'Add a follow-up action' }).click();
+  await check('new meeting');
+  await page.getByRole('tab', { name: 'Interviews' }).click();
+  await page.getByText('Register an interview', { exact: true }).click();
+  await check('register an interview');
+  await assertClean(page);
+  await page.context().close();
+});

@@ -1,0 +1,263 @@
+// The records pages: dashboard, cases, evidence (upload, preview, custody,
+// sharing), JITs, requests, search — as the demo users would use them.
+import { test, before, after } from 'node:test';
+import { createHash, randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { startServer, startBrowser, newPage, login, assertClean, screenshot, apiGet, assert, BIN } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await startBrowser(); });
+after(async () => { await browser?.close(); await server?.stop(); });
+
+const ARREST = 'Coordinated arrest of a Swedish high-value target';
+const ARREST_REF = '2026/0001';
+const ARREST_NATIONAL = 'AM-48213-26';
+const CASE1_ITEMS = ['Witness statement of protected witness W-1', 'Photograph of the lorry used for deliveries',
+  'Seizure report, house search in Belgrade'];
+
+async function uploadThroughForm(page, name, content, titleText) {
+  await page.getByLabel('File', { exact: true }).setInputFiles({ name, mimeType: 'text/plain', buffer: content });
+  await page.getByLabel('Title', { exact: true }).fill(titleText);
+  await page.getByLabel('Kind', { exact: true }).selectOption('document');
+  await page.getByLabel('Collected by (person)').fill('Inspector B. Test');
+  await page.getByLabel('Collected at').fill('2026-11-20');
+  await page.getByLabel('Method of collection').fill('handed over at interview');
+  await page.getByLabel('Place').fill('Stockholm');
+  await page.getByLabel('Latitude').fill('59.3293');
+  await page.getByLabel('Longitude').fill('18.0686');
+  await page.getByLabel('Language').fill('sv');
+  await page.getByLabel('Tags').fill('test, upload');
+  await page.getByRole('button', { name: 'Upload', exact: true }).click();
+  const bar = page.getByRole('progressbar', { name: 'Upload progress' });
+  await page.getByText(name + ' is uploaded and registered.').waitFor({ timeout: 20000 });
+  assert.equal(await bar.evaluate((el) => el.value), 100);
+  assert.equal((await page.locator('.upload-pct').textContent()).trim(), '100 %');
+  return (await page.getByTestId('upload-sha256').textContent()).trim();
+}
+
+test('upload an item to the arrest case, share it with the ICC, the ICC sees exactly it', async () => {
+  const page = await newPage(browser, server);
+  await login(page, 'se');
+  await page.getByRole('heading', { name: 'My open cases' }).waitFor();
+  await page.getByRole('region', { name: 'My open cases' }).getByRole('link', { name: ARREST_REF }).waitFor();
+  await page.getByRole('region', { name: "Today's action days" }).getByRole('link', { name: 'Follow-up action day (live demo)' }).waitFor();
+  await page.getByRole('region', { name: 'Requests due or overdue' }).getByRole('link', { name: /Extradition of the suspect/ }).waitFor();
+  await screenshot(page, 'records-dashboard');
+
+  await page.getByRole('link', { name: 'Cases', exact: true }).click();
+  await page.getByRole('link', { name: ARREST_REF }).click();
+  await page.getByRole('heading', { level: 1, name: new RegExp(ARREST) }).waitFor();
+  await page.getByRole('cell', { name: ARREST_NATIONAL }).waitFor();
+  await screenshot(page, 'records-case-overview');
+  await page.getByRole('tab', { name: 'Evidence' }).click();
+  await page.getByRole('link', { name: CASE1_ITEMS[1] }).waitFor();
+  assert.match(page.url(), /tab=evidence/);
+
+  const content = Buffer.from('Statement handed over by witness W-2 on 2026-11-20. (Test data.)\n' + randomBytes(8).toString('hex'));
+  const sha = await uploadThroughForm(page, 'statement-W2.txt', content, 'Statement of witness W-2');
+  assert.equal(sha, createHash('sha256').update(content).digest('hex'));
+  await page.getByRole('link', { name: 'Statement of witness W-2' }).first().waitFor();
+  await screenshot(page, 'records-upload-done');
+
+  await page.getByRole('link', { name: 'Open the item: Statement of witness W-2' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Statement of witness W-2' }).waitFor();
+  await page.getByText(sha, { exact: true }).first().waitFor();
+  await page.getByText('Inspector B. Test (SE)').waitFor();
+  const itemId = Number(/#\/evidence\/(\d+)/.exec(page.url())[1]);
+
+  await page.getByLabel('Organisation', { exact: true }).selectOption('ICC');
+  await page.getByLabel('Legal basis', { exact: true }).fill('Art. 93(10) Rome Statute request of the Office of the Prosecutor');
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  await page.getByText('The item is now available to ICC.').waitFor();
+  await page.getByRole('button', { name: 'Revoke the sharing with ICC' }).waitFor();
+  await screenshot(page, 'records-evidence');
+
+  // A bundle for the ICC: recorded as exported, downloaded once, verifiable offline.
+  await page.getByLabel('Bundle for').selectOption('ICC');
+  const [download] = await Promise.all([page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export bundle', exact: true }).click()]);
+  await page.getByText(/Bundle of 1 item\(s\) for ICC exported/).waitFor();
+  const file = join(server.data, '..', 'from-browser.tar');
+  await download.saveAs(file);
+  const v = spawnSync(BIN, ['bundle', 'verify', file, '--json'], { encoding: 'utf8' });
+  assert.equal(v.status, 0, v.stdout + v.stderr);
+  assert.equal(JSON.parse(v.stdout).ok, true);
+  const chain = await apiGet(page, 'evidence/' + itemId + '/custody');
+  assert.ok(chain.body.some((e) => e.event === 'exported'), 'the export is in the chain of custody');
+  await assertClean(page);
+
+  // The ICC, in its own browser context, sees that item and none of the case's others.
+  const icc = await newPage(browser, server);
+  await login(icc, 'icc');
+  const shared = icc.getByRole('region', { name: 'Evidence shared with us' });
+  await shared.getByRole('link', { name: 'Statement of witness W-2' }).waitFor();
+  const text = await shared.textContent();
+  for (const other of CASE1_ITEMS) assert.ok(!text.includes(other), 'the ICC must not see ' + other);
+  const list = await apiGet(icc, 'evidence');
+  const fromCase1 = list.body.filter((e) => e.case_reference === ARREST_REF).map((e) => e.id);
+  assert.deepEqual(fromCase1, [itemId]);
+  await shared.getByRole('link', { name: 'Statement of witness W-2' }).click();
+  await icc.getByText(sha, { exact: true }).first().waitFor();
+  await assertClean(icc);
+  await icc.context().close();
+  await page.context().close();
+});
+
+test('a desk outside the arrest case finds no trace of it', async () => {
+  const page = await newPage(browser, server);
+  await login(page, 'fr'); // France: the Yezidi case, not the arrest case
+  const noTrace = async () => {
+    const body = await page.content(); // the markup, attributes included, not only the text shown
+    assert.ok(!body.includes(ARREST), 'title shown');
+    assert.ok(!body.includes(ARREST_NATIONAL), 'national reference shown');
+    assert.ok(!body.includes('KTO-112/26'), 'a participant reference shown');
+  };
+  for (const path of ['/#/cases/1', '/#/cases/' + encodeURIComponent(ARREST_REF)]) {
+    await page.goto(path);
+    await page.getByRole('alert').filter({ hasText: 'not found, or it is not visible to your organisation' }).waitFor();
+    await noTrace();
+  }
+  await page.goto('/#/cases');
+  await page.getByRole('link', { name: '2024/0001' }).waitFor();
+  await noTrace();
+  await page.getByLabel('Search in titles and references').fill('Coordinated arrest');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.getByText('No case matches these filters.').waitFor();
+  await noTrace();
+  await page.goto('/#/search?q=' + encodeURIComponent('Coordinated arrest'));
+  await page.getByText('Nothing found that you may see.').waitFor();
+  await noTrace();
+  await page.goto('/#/');
+  await page.getByRole('heading', { name: 'Hits waiting for review' }).waitFor();
+  await page.getByRole('region', { name: 'Evidence shared with us' }).getByText(/No evidence/).waitFor();
+  await noTrace();
+  await assertClean(page, [/HTTP 404 GET .*\/api\/v1\/cases\/(1|2026%2F0001)$/]);
+  await page.context().close();
+});
+
+test('filters, deadline badges, JIT expiry, a recorded preview, keyboard tabs', async () => {
+  const page = await newPage(browser, server);
+  await login(page, 'se');
+
+  // Cases by crime type and status, kept in the URL.
+  await page.goto('/#/cases');
+  await page.getByRole('link', { name: ARREST_REF }).waitFor();
+  await page.getByLabel('Crime type').selectOption('terrorism');
+  await page.getByText('1 cases').waitFor();
+  await page.getByRole('link', { name: '2024/0001' }).waitFor();
+  assert.equal(await page.getByRole('link', { name: ARREST_REF }).count(), 0);
+  assert.match(page.url(), /crime_type=terrorism/);
+  await page.reload();
+  // The crime types arrive after the page: the filter from the URL is selected once they do.
+  await page.waitForFunction(() => document.querySelector('select[name="crime_type"]').value === 'terrorism');
+  assert.equal(await page.getByLabel('Crime type').inputValue(), 'terrorism');
+  await page.getByRole('link', { name: '2024/0001' }).waitFor();
+  await page.getByLabel('Crime type').selectOption('');
+  await page.getByLabel('Status').selectOption('closed');
+  await page.getByText('No case matches these filters.').waitFor();
+  await page.getByLabel('Status').selectOption('open');
+  await page.getByRole('link', { name: ARREST_REF }).waitFor();
+  await screenshot(page, 'records-case-list');
+
+  // Requests by kind and country, with their deadline badges.
+  await page.goto('/#/requests');
+  await page.getByRole('link', { name: /Extradition of the suspect/ }).waitFor();
+  await page.getByLabel('Kind').selectOption('mla');
+  await page.getByText('2 requests').waitFor();
+  assert.equal(await page.getByRole('link', { name: /Extradition of the suspect/ }).count(), 0);
+  assert.equal(await page.locator('.badge', { hasText: 'met' }).count(), 2);
+  await page.getByLabel('Country').selectOption('ME');
+  await page.getByText('1 requests').waitFor();
+  await page.getByRole('link', { name: "House search of the group's storage in Montenegro" }).waitFor();
+  assert.match(page.url(), /kind=mla/);
+  assert.match(page.url(), /country=ME/);
+  await page.getByLabel('Kind').selectOption('extradition');
+  await page.getByLabel('Country').selectOption('RS');
+  const ext = await apiGet(page, 'requests?kind=extradition');
+  const days = ext.body[0].deadlines[0].days_left;
+  const expected = days < 0 ? 'overdue by ' + -days + ' days' : days <= 7 ? 'due in ' + days + ' days' : 'open, ' + days + ' days left';
+  await page.locator('.badge', { hasText: expected }).waitFor();
+  await screenshot(page, 'records-requests');
+  await page.getByRole('link', { name: /Extradition of the suspect/ }).click();
+  await page.getByRole('heading', { name: 'Deadlines' }).waitFor();
+  await page.locator('.badge', { hasText: expected }).waitFor();
+  await page.getByRole('cell', { name: /European Convention on Extradition/ }).waitFor();
+
+  // The Yezidi JIT expires on 2026-12-15: a warning within 30 days, "expired" after.
+  const left = Math.round((Date.parse('2026-12-15T00:00:00Z') - Date.parse(new Date().toISOString().slice(0, 10) + 'T00:00:00Z')) / 86400000);
+  const jitBadge = left < 0 ? 'expired' : left <= 30 ? 'expires in ' + left + ' days' : 'running';
+  await page.goto('/#/jits');
+  await page.getByRole('row', { name: /JIT on ISIL crimes against Yezidis/ }).locator('.badge', { hasText: jitBadge }).waitFor();
+  await page.getByRole('link', { name: 'JIT on ISIL crimes against Yezidis' }).click();
+  await page.getByRole('heading', { level: 1, name: /JIT on ISIL crimes/ }).waitFor();
+  await page.getByRole('cell', { name: 'UNITAD' }).waitFor();
+  await screenshot(page, 'records-jit');
+
+  // An image preview is recorded as a view in the chain of custody.
+  await page.goto('/#/evidence/2');
+  await page.getByRole('heading', { level: 1, name: 'Photograph of the lorry used for deliveries' }).waitFor();
+  const custody = page.getByRole('table', { name: 'Chain of custody' });
+  await custody.getByRole('link', { name: /entry \d+/ }).first().waitFor();
+  const before = await custody.locator('tbody tr').count();
+  await page.getByRole('button', { name: 'Show preview' }).click();
+  const img = page.getByRole('img', { name: 'Preview of Photograph of the lorry used for deliveries' });
+  await img.waitFor();
+  await page.waitForFunction(() => { const i = document.querySelector('.preview img'); return i && i.complete && i.naturalWidth > 0; });
+  await custody.getByRole('cell', { name: 'viewed in the page' }).waitFor();
+  assert.equal(await custody.locator('tbody tr').count(), before + 1);
+  const ledgerLink = custody.getByRole('row', { name: /viewed in the page/ }).getByRole('link');
+  assert.match(await ledgerLink.getAttribute('href'), /^#\/ledger\?index=\d+$/);
+  await page.getByRole('button', { name: 'Verify integrity' }).click();
+  await page.getByText('The content matches its SHA-256.').waitFor();
+
+  // The case's tabs move with the arrow keys, and the tab is kept in the URL.
+  await page.goto('/#/cases/1');
+  const overview = page.getByRole('tab', { name: 'Overview' });
+  await overview.focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.getByRole('tab', { name: 'JITs' }).getAttribute('aria-selected'), 'true');
+  await page.keyboard.press('ArrowRight');
+  const evTab = page.getByRole('tab', { name: 'Evidence' });
+  assert.equal(await evTab.getAttribute('aria-selected'), 'true');
+  assert.ok(await evTab.evaluate((el) => el === document.activeElement));
+  assert.match(page.url(), /tab=evidence/);
+  await page.getByRole('tabpanel').getByRole('link', { name: CASE1_ITEMS[0] }).waitFor();
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await page.getByRole('tab', { name: 'Timeline' }).getAttribute('aria-selected'), 'true');
+  await page.getByRole('tabpanel').getByRole('cell', { name: /se \(SE\)/ }).first().waitFor();
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await page.getByRole('tab', { name: 'Hits' }).getAttribute('aria-selected'), 'true');
+  await page.getByRole('button', { name: /Confirm hit \d+/ }).first().click();
+  await page.getByText('The hit is confirmed.').waitFor();
+  await screenshot(page, 'records-case-hits');
+
+  // Search: snippets with <mark> built as elements, facets.
+  await page.goto('/#/search?q=lorry');
+  await page.locator('.snippet mark', { hasText: /lorry/i }).first().waitFor();
+  await page.getByRole('button', { name: /evidence \(1\)/ }).click();
+  await page.getByText('1 results').waitFor();
+  assert.match(page.url(), /kind=evidence/);
+  await screenshot(page, 'records-search');
+  await assertClean(page);
+  await page.context().close();
+});
+
+test('a file larger than one chunk is sent in parts and hashed on the way', async () => {
+  const page = await newPage(browser, server);
+  await login(page, 'se');
+  await page.goto('/#/cases/1?tab=evidence');
+  const content = randomBytes((8 << 20) + 12345);
+  const puts = [];
+  page.on('request', (r) => { if (r.method() === 'PUT') puts.push(r.url()); });
+  const sha = await uploadThroughForm(page, 'phone-dump.bin', content, 'Phone extraction');
+  assert.equal(sha, createHash('sha256').update(content).digest('hex'));
+  assert.equal(puts.length, 2);
+  assert.match(puts[0], /\?offset=0$/);
+  assert.match(puts[1], new RegExp('\\?offset=' + (8 << 20) + '$'));
+  await assertClean(page);
+  await page.context().close();
+});

@@ -1,0 +1,140 @@
+// Shared pieces of the records pages (dashboard, cases, evidence, JITs,
+// requests, search): reference data, badges, URL query filters.
+import { t, hasString } from '../strings.js';
+import { api, qs } from '../api.js';
+import { h, badge, link, field, replace, notice, errorBox } from '../ui.js';
+import './records.css';
+
+let crimeTypesP = null;
+let orgsP = null;
+
+// Crime types [{code, label}], loaded once per page load.
+export function crimeTypes() {
+  if (!crimeTypesP) crimeTypesP = api.get('crime-types').catch((e) => { crimeTypesP = null; throw e; });
+  return crimeTypesP;
+}
+// Organisations [{code, kind, country, name}], loaded once per page load.
+export function orgs() {
+  if (!orgsP) orgsP = api.get('orgs').catch((e) => { orgsP = null; throw e; });
+  return orgsP;
+}
+
+export function crimeLabel(types, code) {
+  const f = (types || []).find((x) => x.code === code);
+  return f ? f.label : code;
+}
+
+// The path segment of a case: its numeric id when known, otherwise its reference, encoded.
+export function caseSeg(idOrRef) { return encodeURIComponent(String(idOrRef)); }
+export function caseLink(id, text) { return link('/cases/' + caseSeg(id), text); }
+
+// Today as YYYY-MM-DD (UTC, as the server's dates are).
+export function today() { return new Date().toISOString().slice(0, 10); }
+export function daysUntil(day) {
+  if (!day) return null;
+  return Math.round((Date.parse(String(day).slice(0, 10) + 'T00:00:00Z') - Date.parse(today() + 'T00:00:00Z')) / 86400000);
+}
+
+// A request deadline's state as a badge: overdue, due (within 7 days), open, met, missed, cancelled.
+export function deadlineState(d) {
+  if (!d) return null;
+  const st = d.state || 'open';
+  if (st !== 'open') return st;
+  if (d.overdue || (d.days_left !== undefined && d.days_left < 0)) return 'overdue';
+  if (d.days_left !== undefined && d.days_left <= 7) return 'due';
+  return 'open';
+}
+const DEADLINE_KIND = { overdue: 'bad', due: 'warn', open: 'info', met: 'ok', missed: 'bad', cancelled: 'info' };
+export function deadlineBadge(d) {
+  const st = deadlineState(d);
+  if (!st) return '';
+  const txt = st === 'due' || st === 'open'
+    ? t('deadline.' + st + '.days', { n: d.days_left })
+    : st === 'overdue' && d.days_left !== undefined
+      ? t('deadline.overdue.days', { n: -d.days_left }) : t('deadline.' + st);
+  return badge(txt, DEADLINE_KIND[st] || 'info');
+}
+
+// A JIT's expiry: expired (bad), within 30 days (warn), running (ok).
+export function jitExpiryBadge(expiresOn) {
+  const n = daysUntil(expiresOn);
+  if (n === null) return '';
+  if (n < 0) return badge(t('jit.expired'), 'bad');
+  if (n <= 30) return badge(t('jit.expiring', { n }), 'warn');
+  return badge(t('jit.running'), 'ok');
+}
+
+export function statusBadge(status) {
+  const k = { open: 'ok', closed: 'info', archived: 'info' }[status] || 'info';
+  return badge(label('case.status', status), k);
+}
+
+export function integrityBadge(s) {
+  const k = { ok: 'ok', failed: 'bad', missing: 'bad' }[s] || 'info';
+  return badge(label('evidence.integrity', s || 'unknown'), k);
+}
+
+// A definition list of [label, value] pairs, leaving out empty values.
+export function props(pairs) {
+  const dl = h('dl', { class: 'props' });
+  for (const [k, v] of pairs) {
+    if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) continue;
+    dl.append(h('dt', k), h('dd', v));
+  }
+  return dl;
+}
+
+// Writes the page's filters into the URL query without re-rendering the page.
+export function setQuery(path, params) {
+  history.replaceState(null, '', '#' + path + qs(params));
+}
+
+// The keys of a URLSearchParams as a plain object.
+export function queryObject(query, keys) {
+  const o = {};
+  for (const k of keys) { const v = query.get(k); if (v) o[k] = v; }
+  return o;
+}
+
+// A label for a coded value (a kind, a status) when strings.js has one, else the code itself.
+export function label(prefix, v) {
+  if (v === undefined || v === null || v === '') return '';
+  return hasString(prefix + '.' + v) ? t(prefix + '.' + v) : String(v);
+}
+export function requestKind(k) { return label('request.kind', k); }
+export const REQUEST_KINDS = ['mla', 'eio', 'eaw', 'international_arrest_warrant', 'extradition',
+  'freezing_order', 'confiscation_order', 'transfer_of_proceedings', 'jit_accession'];
+
+// Export a verifiable bundle of items for an organisation: POST makes it (the
+// export is recorded in each item's chain of custody first), then the browser
+// fetches it once from the address the answer gives (docs/web.md).
+export function bundleExport(caseId, itemIds, buttonText) {
+  const box = h('div', { class: 'bundle-export' });
+  const forField = field(t('bundle.for'), 'bundle-for', { type: 'select', options: [] });
+  const msg = h('div');
+  const form = h('form', { class: 'inline-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    replace(msg);
+    const btn = form.querySelector('button');
+    btn.disabled = true;
+    try {
+      const r = await api.post('cases/' + caseSeg(caseId) + '/bundles',
+        { for: forField.input.value, items: itemIds });
+      const a = h('a', { href: r.download, download: '' });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      replace(msg, notice(t('bundle.done', { n: r.items, org: forField.input.value }), 'ok'));
+    } catch (e) {
+      replace(msg, errorBox(e));
+    } finally {
+      btn.disabled = false;
+    }
+  } }, forField, h('button', { type: 'submit', class: 'secondary' }, buttonText));
+  orgs().then((list) => {
+    replace(forField.input, list.map((o) => h('option', { value: o.code }, o.code + ' — ' + o.name)));
+    if (list.some((o) => o.code === 'ICC')) forField.input.value = 'ICC';
+  }).catch((e) => replace(msg, errorBox(e)));
+  box.append(form, msg);
+  return box;
+}
