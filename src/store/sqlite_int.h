@@ -19,6 +19,7 @@ struct cu_store {
 	} cache[NSTMT];
 	int ncache;
 	void *ledger_cache; /* core's in-memory tree edge and tiles: dropped on rollback */
+	sqlite3_stmt *records[2]; /* cu_store_records_next's walks (custody, events) */
 };
 
 /* A cached statement for a static SQL string, reset and ready to bind. */

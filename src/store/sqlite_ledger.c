@@ -239,6 +239,94 @@ int cu_store_custody_record(cu_store *s, json_t **out, int64_t seq)
 	                              " details, salt FROM custody WHERE seq = ?1", seq, "custody event");
 }
 
+/*
+ * The record columns of docs/ledger.md in key order, then the salt. The
+ * names are listed beside the SELECT so that the two cannot drift apart.
+ */
+static const char *const event_keys[] = {"action", "actor", "actor_org", "after", "at",
+                                         "before", "case_id", "jit_id", "object_id",
+                                         "object_type", "seq"};
+static const char *const custody_keys[] = {"actor", "actor_org", "at", "details", "event",
+                                           "item_id", "reason", "seq"};
+#define EVENT_REC "SELECT action, actor, actor_org, after, at, before, case_id, jit_id," \
+	" object_id, object_type, seq, salt FROM events"
+#define CUSTODY_REC "SELECT actor, actor_org, at, details, event, item_id, reason, seq, salt" \
+	" FROM custody"
+
+static void rec_col(cu_store_col *c, sqlite3_stmt *st, int i)
+{
+	switch ((c->type = sqlite3_column_type(st, i))) {
+	case SQLITE_INTEGER:
+		c->type = CU_COL_INT;
+		c->i = sqlite3_column_int64(st, i);
+		break;
+	case SQLITE_TEXT:
+		c->type = CU_COL_TEXT;
+		c->s = (const char *)sqlite3_column_text(st, i);
+		c->len = (size_t)sqlite3_column_bytes(st, i);
+		break;
+	case SQLITE_NULL: c->type = CU_COL_NULL; break;
+	default: c->type = CU_COL_OTHER; /* REAL or BLOB: no canonical form */
+	}
+}
+
+static void rec_row(cu_store_rec *out, sqlite3_stmt *st, bool event)
+{
+	out->ncols = event ? 11 : 8;
+	out->names = event ? event_keys : custody_keys;
+	for (int i = 0; i < out->ncols; i++)
+		rec_col(&out->col[i], st, i);
+	rec_col(&out->salt, st, out->ncols);
+	out->seq = out->col[out->ncols - 1].i;
+}
+
+static const char event_walk[] = EVENT_REC " ORDER BY seq";
+static const char custody_walk[] = CUSTODY_REC " ORDER BY seq";
+static const char event_find[] = EVENT_REC " WHERE seq = ?1";
+static const char custody_find[] = CUSTODY_REC " WHERE seq = ?1";
+
+int cu_store_records_next(cu_store *s, cu_store_rec *out, bool event)
+{
+	/* sq_stmt resets a statement: the walk keeps its own while it runs. */
+	sqlite3_stmt **st = &s->records[event];
+	if (!*st && !(*st = sq_stmt(s, event ? event_walk : custody_walk)))
+		return CU_EDB;
+	int rc = sqlite3_step(*st);
+	if (rc == SQLITE_ROW) {
+		rec_row(out, *st, event);
+		return 0;
+	}
+	sqlite3_reset(*st);
+	return rc == SQLITE_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "records");
+}
+
+int cu_store_records_find(cu_store *s, cu_store_rec *out, bool event, int64_t seq)
+{
+	sqlite3_stmt *st = sq_stmt(s, event ? event_find : custody_find);
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, seq);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		rec_row(out, st, event);
+		return 0;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "record");
+}
+
+void cu_store_records_done(cu_store *s)
+{
+	sqlite3_stmt *st;
+	for (int k = 0; k < 2; k++) {
+		if (s->records[k])
+			sqlite3_reset(s->records[k]);
+		s->records[k] = NULL;
+		if ((st = sq_stmt(s, k ? event_find : custody_find)) != NULL)
+			sqlite3_reset(st);
+	}
+}
+
 int cu_store_item_content(cu_store *s, char salt[33], char sha256[65], int64_t item_id)
 {
 	sqlite3_stmt *st = sq_stmt(s, "SELECT content_salt, sha256 FROM evidence WHERE id = ?1");

@@ -285,6 +285,44 @@ int cu_store_event_record(cu_store *s, json_t **out, int64_t seq);
 /* {seq, item_id, at, event, actor, actor_org, reason, details, salt, content_salt,
  * content_sha256 (for the item)}. */
 int cu_store_custody_record(cu_store *s, json_t **out, int64_t seq);
+/*
+ * A record's columns as its ledger commitment covers them (docs/ledger.md),
+ * for `ledger verify` to rebuild the canonical record without JSON objects:
+ * names[] are the record's keys in JCS (byte) order, col[] their values in
+ * the same order, typed as stored, and salt the row's salt. Every pointer is
+ * borrowed from SQLite and lives until the next call on the same table, or
+ * cu_store_records_done().
+ */
+enum { CU_COL_NULL, CU_COL_INT, CU_COL_TEXT, CU_COL_OTHER };
+typedef struct cu_store_col {
+	int type;
+	int64_t i;     /* CU_COL_INT */
+	const char *s; /* CU_COL_TEXT: len bytes, may hold NUL bytes */
+	size_t len;
+} cu_store_col;
+
+#define CU_STORE_REC_COLS 11
+/* Positions in col[] of the values an entry repeats. */
+enum { CU_EV_ACTION = 0, CU_EV_AT = 4, CU_EV_CASE = 6, CU_EV_OBJECT_ID = 8,
+       CU_EV_OBJECT_TYPE = 9, CU_EV_SEQ = 10 };
+enum { CU_CU_AT = 2, CU_CU_EVENT = 4, CU_CU_ITEM = 5, CU_CU_SEQ = 7 };
+
+typedef struct cu_store_rec {
+	int64_t seq;
+	int ncols;
+	const char *const *names;
+	cu_store_col col[CU_STORE_REC_COLS];
+	cu_store_col salt;
+} cu_store_rec;
+
+/* The next row of events (event) or custody in seq order, through one
+ * statement per table (call inside one read transaction): 0, or CU_ENOTFOUND
+ * after the last. */
+int cu_store_records_next(cu_store *s, cu_store_rec *out, bool event);
+/* One row by seq: 0, CU_ENOTFOUND or CU_EDB. */
+int cu_store_records_find(cu_store *s, cu_store_rec *out, bool event, int64_t seq);
+/* Ends the walks and lookups above (the borrowed pointers with them). */
+void cu_store_records_done(cu_store *s);
 /* The content salt and SHA-256 of an item (for evidence registration entries). */
 int cu_store_item_content(cu_store *s, char salt[33], char sha256[65], int64_t item_id);
 /* [{kind, ref}] of events and custody rows without a ledger entry, oldest first. */
