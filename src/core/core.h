@@ -240,13 +240,14 @@ int cu_ledger_prove_inclusion(cu_core *c, json_t **out, int64_t index, int64_t s
 int cu_ledger_prove_consistency(cu_core *c, json_t **out, int64_t from, int64_t to);
 /*
  * Recomputes the tree from the stored entries in one pass and checks every
- * stored hash, that every record has one entry, and every checkpoint's
- * signature and root; deep also rebuilds each entry from its record and
- * compares the bytes (docs/ledger.md, "Verification", says what each proves):
- * {ok, mode, size, root, checkpoints, problems: [{index, problem}],
- * first_bad_index}.
+ * stored hash, that every record has one entry, every checkpoint's signature
+ * and root, and (unless log_only) that each entry is the one its record makes
+ * — the record's commitment rebuilt from the stored row — so that an edited
+ * or deleted record shows at its index (docs/ledger.md, "Verification"):
+ * {ok, mode ("records" or "log-only"), size, root, checkpoints,
+ * problems: [{index, problem}], first_bad_index}.
  */
-int cu_ledger_verify(cu_core *c, json_t **out, bool deep);
+int cu_ledger_verify(cu_core *c, json_t **out, bool log_only);
 /* A record's ledger entry, its canonical record and salt:
  * {index, entry, record, salt}; kind is "event" or "custody". */
 int cu_ledger_record(cu_core *c, json_t **out, const char *kind, int64_t ref);

@@ -166,6 +166,121 @@ static int build_entry(cu_store *s, cu_buf *entry, const char *kind, int64_t ref
 	return build(s, entry, NULL, NULL, kind, ref);
 }
 
+/*
+ * The canonical record straight from the stored columns (cu_store_rec), for
+ * `ledger verify`: the bytes jcs() gives for the row build() reads, without
+ * a JSON object per row. Every value is a string, an integer or null
+ * (before, after and details are the JSON *text* stored, as a string); a
+ * value of another type has no canonical form and makes the record fail.
+ * Strings are written with the length SQLite reports, so a NUL byte stored
+ * inside one is part of the record (and of the commitment) rather than its
+ * end. out must have room for rec_max() bytes.
+ */
+static size_t rec_max(const cu_store_rec *rec)
+{
+	size_t n = 2;
+	for (int i = 0; i < rec->ncols; i++)
+		n += strlen(rec->names[i]) + 4 + 24 +
+		     (rec->col[i].type == CU_COL_TEXT ? 6 * rec->col[i].len : 0);
+	return n;
+}
+
+static char *put_str(char *o, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	*o++ = '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*o++ = (char)c;
+			continue;
+		}
+		*o++ = '\\';
+		switch (c) {
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
+		case '\b': *o++ = 'b'; break;
+		case '\f': *o++ = 'f'; break;
+		default:
+			*o++ = 'u', *o++ = '0', *o++ = '0', *o++ = hex[c >> 4], *o++ = hex[c & 15];
+		}
+	}
+	*o++ = '"';
+	return o;
+}
+
+/* Plain decimal, as "%lld" prints it. */
+static char *put_int(char *o, int64_t v)
+{
+	char tmp[24];
+	int n = 0;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*o++ = '-';
+	while (n)
+		*o++ = tmp[--n];
+	return o;
+}
+
+static char *put_lit(char *o, const char *s)
+{
+	size_t n = strlen(s);
+	memcpy(o, s, n);
+	return o + n;
+}
+
+/* The record's JCS bytes at out; its length, or 0 if a value has no
+ * canonical form. */
+static size_t rec_jcs(char *out, const cu_store_rec *rec)
+{
+	char *o = out;
+	*o++ = '{';
+	for (int i = 0; i < rec->ncols; i++) {
+		const cu_store_col *v = &rec->col[i];
+		if (i)
+			*o++ = ',';
+		o = put_str(o, rec->names[i], strlen(rec->names[i]));
+		*o++ = ':';
+		switch (v->type) {
+		case CU_COL_TEXT: o = put_str(o, v->s, v->len); break;
+		case CU_COL_INT: o = put_int(o, v->i); break;
+		case CU_COL_NULL: o = put_lit(o, "null"); break;
+		default: return 0;
+		}
+	}
+	*o++ = '}';
+	return (size_t)(o - out);
+}
+
+int cu_ledger_record_bytes(cu_store *s, char **out, size_t *len, const char *kind, int64_t ref)
+{
+	cu_store_rec rec;
+	int r;
+	*out = NULL;
+	*len = 0;
+	if ((r = cu_store_records_find(s, &rec, !strcmp(kind, "event"), ref)) != 0)
+		goto out;
+	if (!(*out = malloc(rec_max(&rec)))) {
+		r = cu_error_set(CU_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((*len = rec_jcs(*out, &rec)) == 0)
+		r = cu_error_set(CU_EINVALID, "the record has a value with no canonical form");
+out:
+	cu_store_records_done(s);
+	if (r) {
+		free(*out);
+		*out = NULL;
+	}
+	return r;
+}
+
 int cu_ledger_record(cu_core *c, json_t **out, const char *kind, int64_t ref)
 {
 	cu_buf entry, record;
@@ -520,9 +635,10 @@ static int append(cu_store *s, const char *kind, int64_t ref)
 /*
  * The same bytes as build(), from the record in hand rather than the row
  * just written: JCS of objects whose keys are fixed (written here in sorted
- * order) and whose values are strings, integers or null. `ledger verify
- * --deep` rebuilds every entry through build() and compares, and the tests
- * run it after every kind of append.
+ * order) and whose values are strings, integers or null. `ledger verify`
+ * rebuilds every entry from its stored record (rec_jcs, expect_entry) and
+ * compares, and the tests run it after every kind of append; they also
+ * compare rec_jcs with build()'s record over every demo record.
  */
 static int key(cu_buf *b, bool first, const char *k)
 {
@@ -916,7 +1032,7 @@ static int prove_consistency(cu_core *c, json_t **out, int64_t from, int64_t to)
 
 typedef struct vstate {
 	cu_core *c;
-	bool deep;
+	bool log_only;
 	tree t;
 	uint8_t stored[CU_TILE_SLOTS][32];
 	json_t *problems;
@@ -924,13 +1040,22 @@ typedef struct vstate {
 	size_t next_cp;
 	uint8_t (*cp_roots)[32];
 	bool *cp_have;
+	/* The records, one walk per table beside the entries' (custody, events):
+	 * the current row of each, if read and not yet matched to an entry. */
+	cu_store_rec cur[2], found;
+	bool have[2], end[2];
 	/* Entries read but not yet folded in: their leaves are hashed a batch
-	 * at a time, half of them on a second thread. */
+	 * at a time, half of them on a second thread, and so are the records'
+	 * commitments. x holds each entry's record (JCS) and the entry rebuilt
+	 * from it with its 64 hex digits of "commit" left for the hash. */
 	struct {
-		char *buf;
-		size_t used, cap;
+		char *buf, *x;
+		size_t used, cap, xused, xcap;
 		int n;
 		size_t off[VBATCH], len[VBATCH];
+		size_t roff[VBATCH], rlen[VBATCH], eoff[VBATCH], elen[VBATCH], cpos[VBATCH];
+		uint8_t salt[VBATCH][16];
+		bool check[VBATCH], bad[VBATCH];
 		uint8_t leaf[VBATCH][32];
 	} b;
 } vstate;
@@ -942,9 +1067,22 @@ typedef struct leafjob {
 
 static void *hash_leaves(void *arg)
 {
+	static const char hex[] = "0123456789abcdef";
 	leafjob *j = arg;
-	for (int i = j->from; i < j->to; i++)
-		cu_merkle_leaf(j->v->b.leaf[i], j->v->b.buf + j->v->b.off[i], j->v->b.len[i]);
+	vstate *v = j->v;
+	for (int i = j->from; i < j->to; i++) {
+		cu_merkle_leaf(v->b.leaf[i], v->b.buf + v->b.off[i], v->b.len[i]);
+		if (!v->b.check[i])
+			continue;
+		/* The record's commitment into the rebuilt entry, then the bytes. */
+		uint8_t h[32];
+		char *o = v->b.x + v->b.cpos[i];
+		cu_sha256_2(h, v->b.salt[i], 16, v->b.x + v->b.roff[i], v->b.rlen[i]);
+		for (int k = 0; k < 32; k++)
+			*o++ = hex[h[k] >> 4], *o++ = hex[h[k] & 15];
+		v->b.bad[i] = v->b.elen[i] != v->b.len[i] ||
+		              memcmp(v->b.x + v->b.eoff[i], v->b.buf + v->b.off[i], v->b.len[i]) != 0;
+	}
 	return NULL;
 }
 
@@ -1025,6 +1163,10 @@ static int flush(vstate *v)
 		lo.to = n;
 		hash_leaves(&lo);
 	}
+	for (int i = 0; i < n; i++)
+		if (v->b.check[i] && v->b.bad[i])
+			json_array_append_new(v->problems, finding(v->t.size + i, "the record no longer "
+			                                           "matches its entry (edited)"));
 	for (int i = 0; i < n; i++) {
 		if ((r = push(&v->t, 0, v->b.leaf[i], check_tile, v)) != 0)
 			return r;
@@ -1033,6 +1175,170 @@ static int flush(vstate *v)
 	}
 	v->b.n = 0;
 	v->b.used = 0;
+	v->b.xused = 0;
+	return 0;
+}
+
+/*
+ * The record of entry (kind, ref): the current row of its table's walk when
+ * the entries and the records are in the same order (appends keep them so),
+ * else looked up by seq. CU_ENOTFOUND: deleted. Rows the walk passes without
+ * an entry are left to the count of records.
+ */
+static int record_of(vstate *v, const cu_store_rec **out, bool event, int64_t ref)
+{
+	cu_store *s = v->c->store;
+	int r;
+	for (;;) {
+		if (!v->have[event] && !v->end[event]) {
+			r = cu_store_records_next(s, &v->cur[event], event);
+			if (r == CU_ENOTFOUND)
+				v->end[event] = true;
+			else if (r)
+				return r;
+			else
+				v->have[event] = true;
+		}
+		if (!v->have[event] || v->cur[event].seq >= ref)
+			break;
+		v->have[event] = false;
+	}
+	if (v->have[event] && v->cur[event].seq == ref) {
+		v->have[event] = false;
+		*out = &v->cur[event];
+		return 0;
+	}
+	if ((r = cu_store_records_find(s, &v->found, event, ref)) == 0)
+		*out = &v->found;
+	return r;
+}
+
+static bool is_text(const cu_store_col *c)
+{
+	return c->type == CU_COL_TEXT;
+}
+
+static char *put_val(char *o, const cu_store_col *c)
+{
+	return c->type == CU_COL_INT ? put_int(o, c->i) :
+	       c->type == CU_COL_TEXT ? put_str(o, c->s, c->len) : put_lit(o, "null");
+}
+
+/*
+ * Batch slot i: the record's JCS and salt, and the entry build() would make
+ * from it with the commitment left blank (hash_leaves fills it in). False if
+ * the record cannot have made any entry (a value of the wrong type, a damaged
+ * salt, an evidence registration without its item).
+ */
+static bool expect_entry(vstate *v, int i, const cu_store_rec *rec, bool event, int64_t ref)
+{
+	char *x = v->b.x + v->b.xused, *o;
+	const cu_store_col *col = rec->col, *salt = &rec->salt;
+	size_t rlen = rec_jcs(x, rec);
+	if (rlen == 0 || !is_text(&col[event ? CU_EV_AT : CU_CU_AT]) ||
+	    !is_text(&col[event ? CU_EV_ACTION : CU_CU_EVENT]) || !is_text(salt) ||
+	    salt->len != 32)
+		return false;
+	for (int k = 0; k < 16; k++) {
+		int hi = nibble(salt->s[2 * k]), lo = nibble(salt->s[2 * k + 1]);
+		if (hi < 0 || lo < 0)
+			return false;
+		v->b.salt[i][k] = (uint8_t)(hi << 4 | lo);
+	}
+	v->b.roff[i] = v->b.xused;
+	v->b.rlen[i] = rlen;
+	v->b.eoff[i] = v->b.xused + rlen;
+	o = x + rlen;
+	o = put_lit(o, "{\"at\":");
+	o = put_str(o, col[event ? CU_EV_AT : CU_CU_AT].s, col[event ? CU_EV_AT : CU_CU_AT].len);
+	if (event) {
+		const cu_store_col *ty = &col[CU_EV_OBJECT_TYPE], *id = &col[CU_EV_OBJECT_ID],
+		                   *act = &col[CU_EV_ACTION];
+		char object[160], cc[65];
+		bool content = act->len == 17 && !memcmp(act->s, "evidence.register", 17);
+		if (!is_text(ty) || !is_text(id))
+			return false;
+		/* As the append's snprintf into 160 bytes makes it. */
+		snprintf(object, sizeof(object), "%s/%s", ty->s, id->s);
+		if (content) {
+			char csalt[33], sha[65];
+			uint8_t raw[32];
+			if (cu_store_item_content(v->c->store, csalt, sha, strtoll(id->s, NULL, 10)) ||
+			    cu_unhex32(raw, sha) != 0 || commit(cc, csalt, raw, 32) != 0)
+				return false;
+		}
+		o = put_lit(o, ",\"case\":");
+		o = put_val(o, &col[CU_EV_CASE]);
+		o = put_lit(o, ",\"commit\":\"");
+		v->b.cpos[i] = (size_t)(o - v->b.x);
+		o += 64;
+		*o++ = '"';
+		if (content) {
+			o = put_lit(o, ",\"content\":\"");
+			o = put_lit(o, cc);
+			*o++ = '"';
+		}
+		o = put_lit(o, ",\"kind\":\"event\",\"object\":");
+		o = put_str(o, object, strlen(object));
+	} else {
+		o = put_lit(o, ",\"commit\":\"");
+		v->b.cpos[i] = (size_t)(o - v->b.x);
+		o += 64;
+		o = put_lit(o, "\",\"item\":");
+		o = put_val(o, &col[CU_CU_ITEM]);
+		o = put_lit(o, ",\"kind\":\"custody\"");
+	}
+	o = put_lit(o, ",\"ref\":");
+	o = put_int(o, ref);
+	o = put_lit(o, ",\"type\":");
+	o = put_str(o, col[event ? CU_EV_ACTION : CU_CU_EVENT].s,
+	            col[event ? CU_EV_ACTION : CU_CU_EVENT].len);
+	o = put_lit(o, ",\"v\":1}");
+	v->b.elen[i] = (size_t)(o - v->b.x) - v->b.eoff[i];
+	v->b.xused = (size_t)(o - v->b.x);
+	return true;
+}
+
+static int grow_to(char **p, size_t *cap, size_t need)
+{
+	if (need <= *cap)
+		return 0;
+	size_t c = *cap ? *cap : (size_t)1 << 20;
+	while (c < need)
+		c *= 2;
+	char *q = realloc(*p, c);
+	if (!q)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
+/* (Unless log-only) the entry is the canonical form of its record. */
+static int check_record(vstate *v, int i, int64_t idx, const char *kind, int64_t ref)
+{
+	const cu_store_rec *rec;
+	bool event = !strcmp(kind, "event");
+	int r;
+	v->b.check[i] = false;
+	if (!event && strcmp(kind, "custody") != 0) {
+		json_array_append_new(v->problems, finding(idx, "an entry of no known kind"));
+		return 0;
+	}
+	r = record_of(v, &rec, event, ref);
+	if (r == CU_ENOTFOUND) {
+		json_array_append_new(v->problems, finding(idx, "the record of this entry was "
+		                                           "deleted"));
+		return 0;
+	}
+	if (r)
+		return r;
+	/* The entry repeats at most every record value, once more escaped. */
+	if ((r = grow_to(&v->b.x, &v->b.xcap, v->b.xused + 2 * rec_max(rec) + 1024)) != 0)
+		return r;
+	if (!(v->b.check[i] = expect_entry(v, i, rec, event, ref)))
+		json_array_append_new(v->problems, finding(idx, "the record no longer matches its "
+		                                           "entry (edited)"));
 	return 0;
 }
 
@@ -1040,55 +1346,40 @@ static int walk_entry(void *ctx, int64_t idx, const char *entry, size_t len, con
                       int64_t ref)
 {
 	vstate *v = ctx;
+	int i = v->b.n, r;
 	if (idx != v->t.size + v->b.n) {
 		json_array_append_new(v->problems, finding(v->t.size + v->b.n, "an entry is "
 		                                           "missing"));
 		return 1; /* the rest of the tree cannot be recomputed */
 	}
-	/* (--deep) the entry is the canonical form of its record. */
-	if (v->deep) {
-		cu_buf e;
-		cu_buf_init(&e, 0);
-		int br = build_entry(v->c->store, &e, kind, ref);
-		if (br == CU_ENOTFOUND)
-			json_array_append_new(v->problems, finding(idx, "the record of this entry was "
-			                                           "deleted"));
-		else if (br != 0 || e.len != len || memcmp(e.data, entry, len) != 0)
-			json_array_append_new(v->problems, finding(idx, "the record no longer matches "
-			                                           "its entry (edited)"));
-		cu_buf_free(&e);
-	}
-	if (v->b.used + len > v->b.cap) {
-		size_t cap = v->b.cap ? v->b.cap : (size_t)1 << 20;
-		while (cap < v->b.used + len)
-			cap *= 2;
-		char *p = realloc(v->b.buf, cap);
-		if (!p)
-			return cu_error_set(CU_ENOMEM, "out of memory");
-		v->b.buf = p;
-		v->b.cap = cap;
-	}
+	v->b.check[i] = false;
+	if (!v->log_only && (r = check_record(v, i, idx, kind, ref)) != 0)
+		return r;
+	if ((r = grow_to(&v->b.buf, &v->b.cap, v->b.used + len)) != 0)
+		return r;
 	memcpy(v->b.buf + v->b.used, entry, len);
-	v->b.off[v->b.n] = v->b.used;
-	v->b.len[v->b.n++] = len;
+	v->b.off[i] = v->b.used;
+	v->b.len[i] = len;
 	v->b.used += len;
+	v->b.n++;
 	return v->b.n == VBATCH ? flush(v) : 0;
 }
 
-static int verify(cu_core *c, json_t **out, bool deep);
+static int verify(cu_core *c, json_t **out, bool log_only);
 
 /* Verification reads one snapshot, even while a server keeps writing. */
-int cu_ledger_verify(cu_core *c, json_t **out, bool deep)
+int cu_ledger_verify(cu_core *c, json_t **out, bool log_only)
 {
 	int r = cu_store_read_begin(c->store);
 	if (r)
 		return r;
-	r = verify(c, out, deep);
+	r = verify(c, out, log_only);
+	cu_store_records_done(c->store);
 	cu_store_read_end(c->store);
 	return r;
 }
 
-static int verify(cu_core *c, json_t **out, bool deep)
+static int verify(cu_core *c, json_t **out, bool log_only)
 {
 	vstate *v = calloc(1, sizeof(*v));
 	json_t *row;
@@ -1099,7 +1390,7 @@ static int verify(cu_core *c, json_t **out, bool deep)
 	if (!v)
 		return cu_error_set(CU_ENOMEM, "out of memory");
 	v->c = c;
-	v->deep = deep;
+	v->log_only = log_only;
 	v->problems = json_array();
 	if ((r = cu_store_ledger_size(c->store, &size)) != 0 ||
 	    (r = cu_store_record_counts(c->store, &events, &custody)) != 0 ||
@@ -1114,7 +1405,7 @@ static int verify(cu_core *c, json_t **out, bool deep)
 		goto out;
 	}
 	take_roots(v); /* a checkpoint of the empty tree */
-	/* 1, 2. The entries, their records (deep) and the stored tiles, in one pass. */
+	/* 1, 4. The entries, their records (unless log-only) and the stored tiles, in one pass. */
 	r = cu_store_ledger_walk(c->store, 0, walk_entry, v);
 	if (r < 0 || (r = flush(v)) != 0)
 		goto out;
@@ -1175,11 +1466,12 @@ static int verify(cu_core *c, json_t **out, bool deep)
 	}
 	*out = json_pack("{s:b,s:I,s:s,s:I,s:O,s:s}", "ok", json_array_size(v->problems) == 0,
 	                 "size", (json_int_t)size, "root", b64, "checkpoints", (json_int_t)ncp,
-	                 "problems", v->problems, "mode", deep ? "deep" : "hashes");
+	                 "problems", v->problems, "mode", log_only ? "log-only" : "records");
 	if (first >= 0)
 		json_object_set_new(*out, "first_bad_index", json_integer(first));
 out:
 	free(v->b.buf);
+	free(v->b.x);
 	free(v->cp_roots);
 	free(v->cp_have);
 	json_decref(v->cps);
