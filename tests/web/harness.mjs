@@ -5,6 +5,7 @@
 // string missing from web/src/strings.js fails the test.
 import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -120,6 +121,25 @@ export async function apiGet(page, path) {
     const r = await fetch('/api/v1/' + p, { headers: { Accept: 'application/json' } });
     return { status: r.status, body: await r.json().catch(() => null) };
   }, path);
+}
+
+// axe-core (WCAG 2.1 A and AA: names, labels, contrast, structure) over the
+// page as it stands; fails on serious or critical findings. With fits, also
+// fails when the page scrolls sideways (tables and maps scroll in their box).
+let axeSource = null;
+export async function assertAccessible(page, name, { fits = false } = {}) {
+  axeSource ||= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  if (!(await page.evaluate(() => typeof globalThis.axe === 'object'))) await page.evaluate(axeSource);
+  const res = await page.evaluate(() => globalThis.axe.run(document,
+    { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' — ' +
+      v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; '));
+  assert.deepEqual(bad, [], 'accessibility violations on ' + name);
+  if (fits) {
+    const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(over <= 1, name + ' scrolls sideways by ' + over + ' px');
+  }
 }
 
 export { assert };
