@@ -12,8 +12,9 @@
  *   sqlite_rows    the rows custodia writes per event, BATCH events per
  *                  transaction, by plain INSERTs (no hashing, no JSON): an
  *                  event-shaped row, an entry row with its UNIQUE (kind, ref)
- *                  index, and the 1-2 stored hashes (ledger_hashes) — the
- *                  ceiling the current schema puts on cu_batch
+ *                  index, and every 256 events one full tile of stored hashes
+ *                  (ledger_tiles, 16,320 bytes) — the ceiling the current
+ *                  schema puts on cu_batch
  *   cu_batch       BATCH cu_core_event calls per transaction, then
  *                  cu_ledger_checkpoint (a signed checkpoint, its own commit)
  *   raw_batch      the ledger's append path alone, entry given (no record):
@@ -51,24 +52,10 @@ static void exec(sqlite3 *db, const char *sql)
 	}
 }
 
-static int store_read(void *ctx, int64_t i, uint8_t out[32])
-{
-	return cu_store_ledger_hash(ctx, i, out);
-}
-
-/* core's append() (src/core/ledger.c) for an entry given as text. */
+/* core's append for an entry given as text. */
 static int raw_append(cu_store *s, const char *entry, size_t len, int64_t ref)
 {
-	uint8_t leaf[32], hashes[64][32];
-	int64_t n;
-	int count, r;
-	if ((r = cu_store_ledger_size(s, &n)) != 0)
-		return r;
-	cu_merkle_leaf(leaf, entry, len);
-	if ((r = cu_merkle_append(hashes, &count, n, leaf, store_read, s)) != 0)
-		return r;
-	return cu_store_ledger_append(s, n, entry, "event", ref, (const uint8_t(*)[32])hashes,
-	                              count, cu_merkle_stored_index(0, n));
+	return cu_ledger_append_entry(s, entry, len, "event", ref);
 }
 
 static double sqlite_run(sqlite3 *db, int64_t from, int64_t rows, int batch)
@@ -99,7 +86,6 @@ static double sqlite_rows(sqlite3 *db, int64_t rows, int batch)
 {
 	sqlite3_stmt *se, *sl, *sh;
 	char e[256];
-	uint8_t h[32] = {0};
 	exec(db,
 	     "CREATE TABLE ev(seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,"
 	     " actor_org TEXT NOT NULL, action TEXT NOT NULL, object_type TEXT NOT NULL,"
@@ -107,7 +93,7 @@ static double sqlite_rows(sqlite3 *db, int64_t rows, int batch)
 	     " salt TEXT);"
 	     "CREATE TABLE le(idx INTEGER PRIMARY KEY, entry TEXT NOT NULL, kind TEXT NOT NULL,"
 	     " ref INTEGER NOT NULL, UNIQUE (kind, ref));"
-	     "CREATE TABLE lh(idx INTEGER PRIMARY KEY, hash BLOB NOT NULL)");
+	     "CREATE TABLE lh(id INTEGER PRIMARY KEY, hashes BLOB NOT NULL)");
 	sqlite3_prepare_v2(db,
 	                   "INSERT INTO ev(at, actor, actor_org, action, object_type, object_id,"
 	                   " after, salt) VALUES ('2026-11-26T21:00:00.000Z', 'admin', 'HUB',"
@@ -115,7 +101,8 @@ static double sqlite_rows(sqlite3 *db, int64_t rows, int batch)
 	                   -1, &se, NULL);
 	sqlite3_prepare_v2(db, "INSERT INTO le(idx, entry, kind, ref) VALUES (?1, ?2, 'event', ?1)",
 	                   -1, &sl, NULL);
-	sqlite3_prepare_v2(db, "INSERT INTO lh(idx, hash) VALUES (?1, ?2)", -1, &sh, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO lh(id, hashes) VALUES (?1, ?2)", -1, &sh, NULL);
+	static uint8_t tile[CU_STORE_TILE_BYTES];
 	int64_t hi = 0;
 	double t0 = now_s();
 	for (int64_t i = 0; i < rows; i++) {
@@ -133,16 +120,16 @@ static double sqlite_rows(sqlite3 *db, int64_t rows, int batch)
 			die("sqlite insert");
 		sqlite3_reset(se);
 		sqlite3_reset(sl);
-		int nh = 1; /* the leaf and one per subtree it completes */
-		for (uint64_t m = (uint64_t)i; m & 1; m >>= 1)
-			nh++;
-		for (int j = 0; j < nh; j++) {
-			memcpy(h, e + 60 + j, 32);
-			sqlite3_bind_int64(sh, 1, hi++);
-			sqlite3_bind_blob(sh, 2, h, 32, SQLITE_TRANSIENT);
+		/* A tile fills every 256 leaves (and one of level 1 every 65,536). */
+		for (int level = 0, shift = 8; level < 3 && ((i + 1) & ((1 << shift) - 1)) == 0;
+		     level++, shift += 8) {
+			memcpy(tile, e + 60, 32);
+			sqlite3_bind_int64(sh, 1, (int64_t)level << 40 | i >> shift);
+			sqlite3_bind_blob(sh, 2, tile, sizeof(tile), SQLITE_STATIC);
 			if (sqlite3_step(sh) != SQLITE_DONE)
 				die("sqlite insert");
 			sqlite3_reset(sh);
+			hi++;
 		}
 		if (i % batch == batch - 1 || i == rows - 1)
 			exec(db, "COMMIT");
@@ -151,8 +138,7 @@ static double sqlite_rows(sqlite3 *db, int64_t rows, int batch)
 	sqlite3_finalize(se);
 	sqlite3_finalize(sl);
 	sqlite3_finalize(sh);
-	if (hi != cu_merkle_stored_count(rows))
-		fprintf(stderr, "append: sqlite_rows wrote %lld hashes\n", (long long)hi);
+	(void)hi;
 	return dt;
 }
 

@@ -6,8 +6,9 @@
  *
  *   memory   cu_merkle_inclusion / cu_merkle_consistency over the dense
  *            stored-hash array held in memory ("tiles cached");
- *   store    the same calls with custodia's store reader (cu_store_ledger_hash,
- *            what core's proofs use), SQLite page cache and OS page cache warm;
+ *   store    the same proofs over custodia's tiles (cu_ledger_tree_node, the
+ *            reader core's proofs use: full tiles from the store through the
+ *            connection's tile cache, the edge in memory), warm;
  *   api      cu_ledger_prove_inclusion / _consistency (also computes the
  *            root(s), reads the leaf and builds the JSON answer), warm;
  *   cold     store and api again, each sample on a freshly opened connection
@@ -37,6 +38,7 @@
 #include "common.h"
 #include "core/core.h"
 #include "ledger/merkle.h"
+#include "ledger/tiles.h"
 #include "store/store.h"
 
 typedef struct memtree {
@@ -53,9 +55,10 @@ static int mem_read(void *ctx, int64_t i, uint8_t out[32])
 	return 0;
 }
 
-static int store_read(void *ctx, int64_t i, uint8_t out[32])
+/* The dense reader seen as a node reader, and the store's. */
+static int mem_node(void *ctx, int level, int64_t n, uint8_t out[32])
 {
-	return cu_store_ledger_hash(ctx, i, out);
+	return mem_read(ctx, cu_merkle_stored_index(level, n), out);
 }
 
 static EVP_MD *md;
@@ -127,8 +130,8 @@ static void report(const char *name, uint64_t *v, size_t n)
 }
 
 /* Times SAMPLES inclusion and consistency proofs with reader rd; checks some. */
-static void proofs_with(const char *name, int64_t n, size_t samples, cu_hash_reader rd, void *ctx,
-                        memtree *mem, const uint8_t root[32])
+static void proofs_with(const char *name, int64_t n, size_t samples, cu_node_reader rd, void *ctx,
+                        cu_merkle_memo *memo, memtree *mem, const uint8_t root[32])
 {
 	uint8_t proof[CU_MERKLE_MAX_PROOF][32], leaf[32], r1[32];
 	uint64_t *v = malloc(samples * sizeof(*v));
@@ -137,7 +140,7 @@ static void proofs_with(const char *name, int64_t n, size_t samples, cu_hash_rea
 	for (size_t s = 0; s < samples; s++) {
 		int64_t i = rnd(0, n);
 		uint64_t t0 = now_ns();
-		if (cu_merkle_inclusion(proof, &len, i, n, rd, ctx) != 0)
+		if (cu_merkle_inclusion_nodes(proof, &len, i, n, rd, ctx, memo) != 0)
 			die("cu_merkle_inclusion");
 		v[s] = now_ns() - t0;
 		if (s < 1000) {
@@ -152,7 +155,7 @@ static void proofs_with(const char *name, int64_t n, size_t samples, cu_hash_rea
 	for (size_t s = 0; s < samples; s++) {
 		int64_t m = rnd(1, n);
 		uint64_t t0 = now_ns();
-		if (cu_merkle_consistency(proof, &len, m, n, rd, ctx) != 0)
+		if (cu_merkle_consistency_nodes(proof, &len, m, n, rd, ctx, memo) != 0)
 			die("cu_merkle_consistency");
 		v[s] = now_ns() - t0;
 		if (s < 1000) {
@@ -180,7 +183,7 @@ static void exec(sqlite3 *db, const char *sql)
 static void fill(const char *dir, memtree *mem, int64_t n)
 {
 	char path[4096], e[64], *trig[2] = {0};
-	const char *names[2] = {"ledger_entries_no_delete", "ledger_hashes_no_delete"};
+	const char *names[2] = {"ledger_entries_no_delete", "ledger_tiles_no_delete"};
 	sqlite3 *db;
 	sqlite3_stmt *st, *se, *sh;
 	snprintf(path, sizeof(path), "%s/custodia.db", dir);
@@ -197,12 +200,12 @@ static void fill(const char *dir, memtree *mem, int64_t n)
 		snprintf(path, sizeof(path), "DROP TRIGGER IF EXISTS %s", names[k]);
 		exec(db, path);
 	}
-	exec(db, "DELETE FROM ledger_entries; DELETE FROM ledger_hashes");
+	exec(db, "DELETE FROM ledger_entries; DELETE FROM ledger_tiles; DELETE FROM ledger_edge");
 	sqlite3_prepare_v2(db,
 	                   "INSERT INTO ledger_entries(idx, entry, kind, ref) VALUES (?1, ?2,"
 	                   " 'event', ?1)",
 	                   -1, &se, NULL);
-	sqlite3_prepare_v2(db, "INSERT INTO ledger_hashes(idx, hash) VALUES (?1, ?2)", -1, &sh,
+	sqlite3_prepare_v2(db, "INSERT INTO ledger_tiles(id, hashes) VALUES (?1, ?2)", -1, &sh,
 	                   NULL);
 	exec(db, "BEGIN");
 	for (int64_t i = 0; i < n; i++) {
@@ -213,13 +216,43 @@ static void fill(const char *dir, memtree *mem, int64_t n)
 			die("inserting an entry");
 		sqlite3_reset(se);
 	}
-	for (int64_t i = 0; i < mem->n; i++) {
-		sqlite3_bind_int64(sh, 1, i);
-		sqlite3_bind_blob(sh, 2, mem->h[i], 32, SQLITE_STATIC);
-		if (sqlite3_step(sh) != SQLITE_DONE)
-			die("inserting a hash");
-		sqlite3_reset(sh);
+	/* Every full tile with its interior (src/ledger/tiles.h). */
+	static uint8_t tile[CU_TILE_SLOTS][32];
+	for (int L = 0; (n >> (8 * L + 8)) > 0; L++)
+		for (int64_t t = 0; t < n >> (8 * L + 8); t++) {
+			for (int sl = 0; sl < 8; sl++)
+				for (int k = 0; k < (256 >> sl); k++)
+					mem_read(mem, cu_merkle_stored_index(8 * L + sl,
+					                                     t * (256 >> sl) + k),
+					         tile[cu_tile_slot(sl, k)]);
+			sqlite3_bind_int64(sh, 1, (int64_t)L << 40 | t);
+			sqlite3_bind_blob(sh, 2, tile, sizeof(tile), SQLITE_STATIC);
+			if (sqlite3_step(sh) != SQLITE_DONE)
+				die("inserting a tile");
+			sqlite3_reset(sh);
+		}
+	/* The partial tile of each level >= 1 (ledger_edge), as appends leave it. */
+	sqlite3_stmt *sg;
+	sqlite3_prepare_v2(db, "INSERT INTO ledger_edge(level, n, hashes) VALUES (?1, ?2, ?3)",
+	                   -1, &sg, NULL);
+	for (int L = 1; (n >> (8 * L)) > 0; L++) {
+		int64_t count = n >> (8 * L), t = count >> 8;
+		int w = (int)(count & 255);
+		if (w == 0)
+			continue;
+		memset(tile, 0, sizeof(tile));
+		for (int sl = 0; sl < 8; sl++)
+			for (int k = 0; k < (w >> sl); k++)
+				mem_read(mem, cu_merkle_stored_index(8 * L + sl, t * (256 >> sl) + k),
+				         tile[cu_tile_slot(sl, k)]);
+		sqlite3_bind_int(sg, 1, L);
+		sqlite3_bind_int64(sg, 2, t);
+		sqlite3_bind_blob(sg, 3, tile, sizeof(tile), SQLITE_STATIC);
+		if (sqlite3_step(sg) != SQLITE_DONE)
+			die("inserting an edge");
+		sqlite3_reset(sg);
 	}
+	sqlite3_finalize(sg);
 	exec(db, "COMMIT");
 	sqlite3_finalize(se);
 	sqlite3_finalize(sh);
@@ -298,8 +331,13 @@ static uint64_t store_one(cu_store *s, kind k, int64_t n)
 	int len;
 	int64_t a = k == K_INCL ? rnd(0, n) : rnd(1, n);
 	uint64_t t0 = now_ns();
-	int r = k == K_INCL ? cu_merkle_inclusion(proof, &len, a, n, store_read, s)
-	                    : cu_merkle_consistency(proof, &len, a, n, store_read, s);
+	uint8_t h[32];
+	if (cu_ledger_tree_node(s, 0, 0, h) != 0) /* builds the connection's edge */
+		die("the store reader");
+	cu_merkle_memo *memo = cu_ledger_tree_memo(s);
+	int r = k == K_INCL
+	        ? cu_merkle_inclusion_nodes(proof, &len, a, n, cu_ledger_tree_node, s, memo)
+	        : cu_merkle_consistency_nodes(proof, &len, a, n, cu_ledger_tree_node, s, memo);
 	uint64_t dt = now_ns() - t0;
 	if (r != 0)
 		die("a proof from the store");
@@ -330,7 +368,7 @@ int main(int argc, char **argv)
 	printf("n=%lld\nbuild_s=%.2f\n", (long long)n, now_s() - t0);
 	if (mem.n != cnt || cu_merkle_root(rc, n, mem_read, &mem) != 0 || memcmp(rc, root, 32))
 		die("the in-memory tree");
-	proofs_with("mem", n, samples, mem_read, &mem, &mem, root);
+	proofs_with("mem", n, samples, mem_node, &mem, NULL, &mem, root);
 	fflush(stdout);
 	if (!dir)
 		return 0;
@@ -343,7 +381,10 @@ int main(int argc, char **argv)
 	if (cu_store_open(&s, dir, false) != 0)
 		die("cu_store_open");
 	size_t ws = samples < 20000 ? samples : 20000;
-	proofs_with("store", n, ws, store_read, s, &mem, root);
+	uint8_t h0[32];
+	if (cu_ledger_tree_node(s, 0, 0, h0) != 0)
+		die("the store reader");
+	proofs_with("store", n, ws, cu_ledger_tree_node, s, cu_ledger_tree_memo(s), &mem, root);
 	cu_store_close(s);
 	cu_core_config cfg = {.datadir = dir};
 	if (cu_core_open(&c, &cfg) != 0)

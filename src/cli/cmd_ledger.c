@@ -9,16 +9,21 @@
 static const char usage[] =
 	"usage: custodia ledger key\n"
 	"       custodia ledger checkpoint [--force]\n"
-	"       custodia ledger verify\n"
+	"       custodia ledger verify [--log-only]\n"
 	"       custodia ledger prove --index N [--size M]\n"
 	"       custodia ledger prove --from M --to N\n"
 	"       custodia ledger witness --log URL --key VKEY [--no-submit]\n"
 	"       custodia ledger witness-key\n"
 	"key prints the verifier key of this node's checkpoints (C2SP note form:\n"
 	"name+hash+base64). checkpoint signs one for the current tree (the server also\n"
-	"does so every second while there are new entries). verify recomputes every\n"
-	"entry, hash and checkpoint from the records and exits 2 at the first\n"
-	"discrepancy, naming its index. prove prints an RFC 9162 inclusion or\n"
+	"does so every second while there are new entries). verify recomputes the tree\n"
+	"from the stored entries and checks every stored hash, that every record has\n"
+	"one entry, every checkpoint's signature and root, and that each entry is the\n"
+	"one its record makes (an edited or deleted event or custody row shows at its\n"
+	"index). --log-only skips that last check: it proves the log and its\n"
+	"checkpoints, NOT that the records still say what the log committed to (an\n"
+	"edited record passes). --deep is accepted as the default.\n"
+	"It exits 2 on any discrepancy, naming the first bad index. prove prints an RFC 9162 inclusion or\n"
 	"consistency proof (hashes in base64). witness fetches another node's checkpoint\n"
 	"(URL: its base, e.g. http://host:8080), checks its signature with VKEY and that it\n"
 	"extends the last one this node saw (a consistency proof), cosigns it (C2SP\n"
@@ -33,11 +38,12 @@ int cmd_ledger(int argc, char **argv)
 		{"from", required_argument, NULL, 'f'}, {"to", required_argument, NULL, 't'},
 		{"force", no_argument, NULL, 'F'}, {"log", required_argument, NULL, 'l'},
 		{"key", required_argument, NULL, 'k'}, {"no-submit", no_argument, NULL, 'n'},
+		{"deep", no_argument, NULL, 'E'}, {"log-only", no_argument, NULL, 'L'},
 		CLI_COMMON_OPTS, {0}};
 	const char *log = NULL, *key = NULL;
 	bool submit = true;
 	int index = -1, size = 0, from = 0, to = 0, opt, r = 0;
-	bool force = false;
+	bool force = false, log_only = false;
 	json_t *out = NULL;
 	cli c;
 	cli_init(&c);
@@ -52,6 +58,8 @@ int cmd_ledger(int argc, char **argv)
 			                                                   opt == 'f' ? 2 : 3].name);
 		if (opt == 'F')
 			force = true;
+		else if (opt == 'L')
+			log_only = true;
 		else if (opt == 'l')
 			log = optarg;
 		else if (opt == 'k')
@@ -93,7 +101,7 @@ int cmd_ledger(int argc, char **argv)
 		if ((r = cu_ledger_checkpoint(c.core, &out, force)) == 0 && !c.json)
 			fputs(cu_json_str(out, "note"), stdout);
 	} else if (!strcmp(sub, "verify")) {
-		if ((r = cu_ledger_verify(c.core, &out)) == 0) {
+		if ((r = cu_ledger_verify(c.core, &out, log_only)) == 0) {
 			if (!c.json) {
 				size_t i;
 				json_t *p;
@@ -101,11 +109,12 @@ int cmd_ledger(int argc, char **argv)
 					printf("entry %lld: %s\n",
 					       (long long)json_integer_value(json_object_get(p, "index")),
 					       cu_json_str(p, "problem"));
-				printf("%s: %lld entries, root %s, %lld checkpoint(s)\n",
+				printf("%s: %lld entries, root %s, %lld checkpoint(s)%s\n",
 				       json_is_true(json_object_get(out, "ok")) ? "ok" : "FAILED",
 				       (long long)json_integer_value(json_object_get(out, "size")),
 				       cu_json_str(out, "root"),
-				       (long long)json_integer_value(json_object_get(out, "checkpoints")));
+				       (long long)json_integer_value(json_object_get(out, "checkpoints")),
+				       log_only ? "; records NOT checked (--log-only)" : "");
 			}
 			if (!json_is_true(json_object_get(out, "ok")))
 				r = cu_error_set(CU_EVERIFY, "the ledger does not verify; first bad index %lld",

@@ -123,11 +123,13 @@ int cu_core_open(cu_core **out, const cu_core_config *cfg)
 	}
 	snprintf(c->operator_org, sizeof(c->operator_org), "%s", op);
 	free(op);
-	/* Data written before the ledger existed gets its entries once. */
-	int64_t n, ev, cs;
-	if ((r = cu_store_ledger_size(c->store, &n)) != 0 ||
-	    (r = cu_store_record_counts(c->store, &ev, &cs)) != 0 ||
-	    (ev + cs > n && (r = cu_ledger_catch_up(c)) != 0))
+	/* Data written before the ledger existed gets its entries once. Every
+	 * record since is appended with its entry, so only records newer than
+	 * the last one with an entry can lack one (counting them all took a scan
+	 * of the events table at every open). */
+	bool behind;
+	if ((r = cu_store_unledgered_any(c->store, &behind)) != 0 ||
+	    (behind && (r = cu_ledger_catch_up(c)) != 0))
 		goto fail;
 	*out = c;
 	return 0;

@@ -214,14 +214,40 @@ int cu_retention_due(cu_core *c, const cu_actor *a, json_t **out, int within_day
 /* The verifier key of this node's checkpoints (name+hash+base64). */
 int cu_ledger_key(cu_core *c, char vkey[300]);
 int cu_ledger_root(cu_core *c, uint8_t root[32], int64_t size);
+/*
+ * The first `width` hashes of C2SP tile level/n (tree level 8·level) of the
+ * current tree: a full tile from the store, the partial one from memory.
+ * CU_ENOTFOUND if the tree has no such tile yet.
+ */
+int cu_ledger_tile(cu_core *c, uint8_t out[256][32], int level, int64_t n, int width);
+/*
+ * A cu_node_reader (ledger/merkle.h) over a store's tiles, ctx the cu_store:
+ * the tree as of the first call on the connection (what proofs use, for
+ * tests and benchmarks).
+ */
+int cu_ledger_tree_node(void *store, int level, int64_t n, uint8_t out[32]);
+/* The connection's memo of right-edge hashes (ledger/merkle.h) that core's
+ * proofs use with that reader; NULL before the reader's first call. */
+struct cu_merkle_memo *cu_ledger_tree_memo(void *store);
+/* Appends an entry given as its exact bytes, with no record (benchmarks):
+ * inside a transaction. */
+int cu_ledger_append_entry(cu_store *s, const char *entry, size_t len, const char *kind,
+                           int64_t ref);
 /* Signs a checkpoint of the current tree unless the latest already covers it
  * (force: sign anyway). *out: {size, root, note, at}. */
 int cu_ledger_checkpoint(cu_core *c, json_t **out, bool force);
 int cu_ledger_prove_inclusion(cu_core *c, json_t **out, int64_t index, int64_t size);
 int cu_ledger_prove_consistency(cu_core *c, json_t **out, int64_t from, int64_t to);
-/* Recomputes entries, hashes and checkpoints from the records:
- * {ok, size, root, checkpoints, problems: [{index, problem}], first_bad_index}. */
-int cu_ledger_verify(cu_core *c, json_t **out);
+/*
+ * Recomputes the tree from the stored entries in one pass and checks every
+ * stored hash, that every record has one entry, every checkpoint's signature
+ * and root, and (unless log_only) that each entry is the one its record makes
+ * — the record's commitment rebuilt from the stored row — so that an edited
+ * or deleted record shows at its index (docs/ledger.md, "Verification"):
+ * {ok, mode ("records" or "log-only"), size, root, checkpoints,
+ * problems: [{index, problem}], first_bad_index}.
+ */
+int cu_ledger_verify(cu_core *c, json_t **out, bool log_only);
 /* A record's ledger entry, its canonical record and salt:
  * {index, entry, record, salt}; kind is "event" or "custody". */
 int cu_ledger_record(cu_core *c, json_t **out, const char *kind, int64_t ref);

@@ -32,6 +32,11 @@ struct cu_core {
 
 /* Appends an event and its ledger entry (salt made here): inside a transaction. */
 int cu_ledger_event(cu_store *s, const cu_event *ev);
+/* The canonical record (docs/ledger.md) of event or custody row ref, built
+ * from its stored columns as `ledger verify` builds it (no JSON objects):
+ * *out malloc'd, *len bytes; CU_ENOTFOUND, CU_EINVALID (a value with no
+ * canonical form), CU_ENOMEM, CU_EDB. For tests to compare with build(). */
+int cu_ledger_record_bytes(cu_store *s, char **out, size_t *len, const char *kind, int64_t ref);
 /* Appends a custody event and its ledger entry: inside a transaction. */
 int cu_core_custody(cu_core *c, int64_t item, const char *event, const char *actor,
                     const char *org, const char *reason, const json_t *details);

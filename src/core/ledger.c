@@ -5,6 +5,7 @@
  * with the node key; `verify` recomputes everything from the records.
  * Formats are defined in docs/ledger.md.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "crypto/crypto.h"
 #include "ledger/merkle.h"
 #include "ledger/note.h"
+#include "ledger/tiles.h"
 
 /* ---- canonical JSON ----------------------------------------------------- */
 
@@ -64,6 +66,12 @@ static int jcs(cu_buf *b, const json_t *v)
 	}
 }
 
+static int nibble(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
 /* hex(SHA-256(salt ‖ bytes)), salt given in hex. */
 static int commit(char out[65], const char *salt_hex, const void *bytes, size_t n)
 {
@@ -72,10 +80,10 @@ static int commit(char out[65], const char *salt_hex, const void *bytes, size_t 
 	if (!salt_hex || strlen(salt_hex) != 32)
 		return cu_error_set(CU_EVERIFY, "a record has no salt");
 	for (size_t i = 0; i < 16; i++) {
-		unsigned v;
-		if (sscanf(salt_hex + 2 * i, "%2x", &v) != 1)
+		int hi = nibble(salt_hex[2 * i]), lo = nibble(salt_hex[2 * i + 1]);
+		if (hi < 0 || lo < 0)
 			return cu_error_set(CU_EVERIFY, "a record's salt is damaged");
-		salt[i] = (uint8_t)v;
+		salt[i] = (uint8_t)(hi << 4 | lo);
 		sn++;
 	}
 	cu_sha256_ctx *c;
@@ -158,6 +166,121 @@ static int build_entry(cu_store *s, cu_buf *entry, const char *kind, int64_t ref
 	return build(s, entry, NULL, NULL, kind, ref);
 }
 
+/*
+ * The canonical record straight from the stored columns (cu_store_rec), for
+ * `ledger verify`: the bytes jcs() gives for the row build() reads, without
+ * a JSON object per row. Every value is a string, an integer or null
+ * (before, after and details are the JSON *text* stored, as a string); a
+ * value of another type has no canonical form and makes the record fail.
+ * Strings are written with the length SQLite reports, so a NUL byte stored
+ * inside one is part of the record (and of the commitment) rather than its
+ * end. out must have room for rec_max() bytes.
+ */
+static size_t rec_max(const cu_store_rec *rec)
+{
+	size_t n = 2;
+	for (int i = 0; i < rec->ncols; i++)
+		n += strlen(rec->names[i]) + 4 + 24 +
+		     (rec->col[i].type == CU_COL_TEXT ? 6 * rec->col[i].len : 0);
+	return n;
+}
+
+static char *put_str(char *o, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	*o++ = '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*o++ = (char)c;
+			continue;
+		}
+		*o++ = '\\';
+		switch (c) {
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
+		case '\b': *o++ = 'b'; break;
+		case '\f': *o++ = 'f'; break;
+		default:
+			*o++ = 'u', *o++ = '0', *o++ = '0', *o++ = hex[c >> 4], *o++ = hex[c & 15];
+		}
+	}
+	*o++ = '"';
+	return o;
+}
+
+/* Plain decimal, as "%lld" prints it. */
+static char *put_int(char *o, int64_t v)
+{
+	char tmp[24];
+	int n = 0;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*o++ = '-';
+	while (n)
+		*o++ = tmp[--n];
+	return o;
+}
+
+static char *put_lit(char *o, const char *s)
+{
+	size_t n = strlen(s);
+	memcpy(o, s, n);
+	return o + n;
+}
+
+/* The record's JCS bytes at out; its length, or 0 if a value has no
+ * canonical form. */
+static size_t rec_jcs(char *out, const cu_store_rec *rec)
+{
+	char *o = out;
+	*o++ = '{';
+	for (int i = 0; i < rec->ncols; i++) {
+		const cu_store_col *v = &rec->col[i];
+		if (i)
+			*o++ = ',';
+		o = put_str(o, rec->names[i], strlen(rec->names[i]));
+		*o++ = ':';
+		switch (v->type) {
+		case CU_COL_TEXT: o = put_str(o, v->s, v->len); break;
+		case CU_COL_INT: o = put_int(o, v->i); break;
+		case CU_COL_NULL: o = put_lit(o, "null"); break;
+		default: return 0;
+		}
+	}
+	*o++ = '}';
+	return (size_t)(o - out);
+}
+
+int cu_ledger_record_bytes(cu_store *s, char **out, size_t *len, const char *kind, int64_t ref)
+{
+	cu_store_rec rec;
+	int r;
+	*out = NULL;
+	*len = 0;
+	if ((r = cu_store_records_find(s, &rec, !strcmp(kind, "event"), ref)) != 0)
+		goto out;
+	if (!(*out = malloc(rec_max(&rec)))) {
+		r = cu_error_set(CU_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((*len = rec_jcs(*out, &rec)) == 0)
+		r = cu_error_set(CU_EINVALID, "the record has a value with no canonical form");
+out:
+	cu_store_records_done(s);
+	if (r) {
+		free(*out);
+		*out = NULL;
+	}
+	return r;
+}
+
 int cu_ledger_record(cu_core *c, json_t **out, const char *kind, int64_t ref)
 {
 	cu_buf entry, record;
@@ -182,33 +305,441 @@ int cu_ledger_record(cu_core *c, json_t **out, const char *kind, int64_t ref)
 	return r;
 }
 
-static int read_hash(void *ctx, int64_t idx, uint8_t out[32])
+/* ---- the tree, in tiles ------------------------------------------------- */
+
+/*
+ * The store keeps each full tile (src/ledger/tiles.h: 256 hashes of level
+ * 8·L and their interior, 510 in all) in one row, written once when it
+ * fills. What is right of the last full tile of each tile level — at most
+ * 255 hashes of level 8·L and their interior — is the tree's edge, kept here
+ * in memory and rebuilt from the entries (level 0) and the full tiles below
+ * (their roots) when needed:
+ *
+ *     tile level 1   [ full 1/0 .. ] [ edge: roots of 0/256.. 0/300      ]
+ *     tile level 0   [ 0/0 ] [ 0/1 ] ... [ 0/300 ] [ edge: leaves 77056.. ]
+ *
+ * Every node of the tree is one slot of one of these, so a proof reads at
+ * most one row per tile it touches, and the tiles of levels >= 1 (few, and
+ * touched by every proof) stay cached on the connection.
+ */
+#define LEVELS 6      /* 256^6 = 2^48 leaves */
+#define LOW_SLOTS 64  /* cached full tiles of level 0 */
+#define UP_SLOTS 256  /* cached full tiles of levels >= 1 */
+
+typedef struct edge {
+	int64_t n;                    /* the number of the partial tile */
+	int width;                    /* its level-8L hashes so far (0..255) */
+	uint8_t h[CU_TILE_SLOTS][32];
+} edge;
+
+typedef struct tree {
+	int64_t size; /* leaves in the edge; -1: not built */
+	edge e[LEVELS];
+} tree;
+
+/* What a connection keeps (cu_store_ledger_cache; dropped on rollback). */
+typedef struct lcache {
+	tree t;
+	cu_merkle_memo memo; /* the right edge's range hashes, for proofs */
+	struct {
+		int64_t key; /* (level << 48 | n) + 1, 0 when empty */
+		uint8_t h[CU_TILE_SLOTS][32];
+	} full[LOW_SLOTS + UP_SLOTS];
+} lcache;
+
+/* Called with each tile that fills: its level, number and 510 hashes. */
+typedef int (*full_fn)(void *ctx, int level, int64_t n, const uint8_t (*h)[32]);
+
+/* Adds the next hash of level 8·L to its edge tile and the nodes it
+ * completes there; true when the tile is now full. */
+static bool edge_add(edge *e, const uint8_t h[32])
 {
-	return cu_store_ledger_hash(ctx, idx, out);
+	int k = e->width++;
+	memcpy(e->h[cu_tile_slot(0, k)], h, 32);
+	for (int s = 1; s < 8 && (k & 1); s++) {
+		int p = k >> 1;
+		cu_merkle_node(e->h[cu_tile_slot(s, p)], e->h[cu_tile_slot(s - 1, 2 * p)],
+		               e->h[cu_tile_slot(s - 1, 2 * p + 1)]);
+		k = p;
+	}
+	return e->width == CU_TILE_WIDTH;
+}
+
+static int push(tree *t, int level, const uint8_t h[32], full_fn full, void *ctx)
+{
+	uint8_t root[32];
+	int r;
+	if (level >= LEVELS)
+		return cu_error_set(CU_ETOOBIG, "the ledger is full");
+	edge *e = &t->e[level];
+	if (!edge_add(e, h))
+		return 0;
+	if (full && (r = full(ctx, level, e->n, (const uint8_t(*)[32])e->h)) != 0)
+		return r;
+	cu_merkle_node(root, e->h[CU_TILE_SLOTS - 2], e->h[CU_TILE_SLOTS - 1]);
+	e->n++;
+	e->width = 0;
+	return push(t, level + 1, root, full, ctx);
+}
+
+/* A full tile through the connection's cache. */
+static int full_tile(cu_store *s, lcache *lc, const uint8_t (**out)[32], int level, int64_t n)
+{
+	int64_t key = ((int64_t)level << 48 | n) + 1;
+	int i = level == 0 ? (int)(n % LOW_SLOTS) : LOW_SLOTS + (int)((n * 31 + level) % UP_SLOTS);
+	if (lc->full[i].key != key) {
+		int r = cu_store_ledger_tile_get(s, (uint8_t *)lc->full[i].h, level, n);
+		if (r) {
+			lc->full[i].key = 0;
+			return r;
+		}
+		lc->full[i].key = key;
+	}
+	*out = (const uint8_t(*)[32])lc->full[i].h;
+	return 0;
+}
+
+typedef struct reader {
+	cu_store *s;
+	lcache *lc;      /* NULL: the edge only (verification) */
+	const tree *t;
+} reader;
+
+static int read_node(void *ctx, int level, int64_t m, uint8_t out[32])
+{
+	const reader *rd = ctx;
+	int L = level / 8, sl = level % 8, r;
+	int64_t per = CU_TILE_WIDTH >> sl, n = m / per;
+	int k = (int)(m % per);
+	if (L < LEVELS && m >= 0) {
+		const edge *e = &rd->t->e[L];
+		if (n == e->n && k < (e->width >> sl)) {
+			memcpy(out, e->h[cu_tile_slot(sl, k)], 32);
+			return 0;
+		}
+		if (n < e->n && rd->lc) {
+			const uint8_t(*h)[32];
+			if ((r = full_tile(rd->s, rd->lc, &h, L, n)) != 0)
+				return r;
+			memcpy(out, h[cu_tile_slot(sl, k)], 32);
+			return 0;
+		}
+	}
+	return cu_error_set(CU_ENOTFOUND, "no node %d/%lld in the ledger", level, (long long)m);
+}
+
+typedef struct leaves {
+	edge *e;
+	int64_t end;
+} leaves;
+
+static int add_leaf(void *ctx, int64_t idx, const char *entry, size_t len, const char *kind,
+                    int64_t ref)
+{
+	leaves *l = ctx;
+	uint8_t h[32];
+	(void)kind, (void)ref;
+	if (idx >= l->end)
+		return 1; /* done */
+	if (idx != l->e->n * CU_TILE_WIDTH + l->e->width)
+		return cu_error_set(CU_EVERIFY, "ledger entry %lld is missing",
+		                    (long long)(l->e->n * CU_TILE_WIDTH + l->e->width));
+	cu_merkle_leaf(h, entry, len);
+	edge_add(l->e, h);
+	return 0;
+}
+
+/* The edge of the tree of `size` leaves, from the entries and full tiles. */
+static int build_edge(cu_store *s, lcache *lc, int64_t size)
+{
+	int r;
+	memset(&lc->t, 0, sizeof(lc->t));
+	lc->t.size = -1;
+	for (int L = 0; L < LEVELS; L++) {
+		edge *e = &lc->t.e[L];
+		int64_t count = size >> (CU_TILE_HEIGHT * L); /* hashes of level 8·L */
+		int w = (int)(count % CU_TILE_WIDTH);
+		e->n = count / CU_TILE_WIDTH;
+		if (L == 0) {
+			leaves l = {e, size};
+			r = cu_store_ledger_walk(s, e->n * CU_TILE_WIDTH, add_leaf, &l);
+			if (r < 0)
+				return r;
+			if (e->width != w)
+				return cu_error_set(CU_EVERIFY, "ledger entries are missing");
+			continue;
+		}
+		/* As last written, if it is this tile; else from the tiles below. */
+		int64_t stored_n;
+		if (w > 0 && cu_store_ledger_edge_get(s, (uint8_t *)e->h, &stored_n, L) == 0 &&
+		    stored_n == e->n) {
+			e->width = w;
+			continue;
+		}
+		for (int k = 0; k < w; k++) {
+			const uint8_t(*h)[32];
+			uint8_t root[32];
+			if ((r = full_tile(s, lc, &h, L - 1, e->n * CU_TILE_WIDTH + k)) != 0)
+				return r;
+			cu_merkle_node(root, h[CU_TILE_SLOTS - 2], h[CU_TILE_SLOTS - 1]);
+			edge_add(e, root);
+		}
+	}
+	lc->t.size = size;
+	return 0;
+}
+
+typedef struct feed {
+	cu_store *s;
+	lcache *lc;
+	int64_t end;
+} feed;
+
+static int keep_full(void *ctx, int level, int64_t n, const uint8_t (*h)[32])
+{
+	lcache *lc = ctx;
+	int i = level == 0 ? (int)(n % LOW_SLOTS) : LOW_SLOTS + (int)((n * 31 + level) % UP_SLOTS);
+	memcpy(lc->full[i].h, h, CU_TILE_BYTES);
+	lc->full[i].key = ((int64_t)level << 48 | n) + 1;
+	return 0;
+}
+
+/* Entries another connection appended since the edge was built. */
+static int feed_leaf(void *ctx, int64_t idx, const char *entry, size_t len, const char *kind,
+                     int64_t ref)
+{
+	feed *f = ctx;
+	uint8_t h[32];
+	int r;
+	(void)kind, (void)ref;
+	if (idx >= f->end)
+		return 1;
+	if (idx != f->lc->t.size)
+		return cu_error_set(CU_EVERIFY, "ledger entry %lld is missing",
+		                    (long long)f->lc->t.size);
+	cu_merkle_leaf(h, entry, len);
+	if ((r = push(&f->lc->t, 0, h, keep_full, f->lc)) != 0)
+		return r;
+	f->lc->t.size++;
+	return 0;
+}
+
+/*
+ * The connection's tree state for the ledger as this connection now sees
+ * it. The ledger only grows, and a rollback drops the state (the store frees
+ * it), so a state of the same size is current; a larger ledger (another
+ * connection appended) is caught up entry by entry, or rebuilt if far ahead.
+ */
+static int tree_state(cu_store *s, lcache **out)
+{
+	void **slot = cu_store_ledger_cache(s);
+	lcache *lc = *slot;
+	int64_t size;
+	int r;
+	if ((r = cu_store_ledger_size(s, &size)) != 0)
+		return r;
+	if (!lc) {
+		if (!(lc = calloc(1, sizeof(*lc))))
+			return cu_error_set(CU_ENOMEM, "out of memory");
+		lc->t.size = -1;
+		*slot = lc;
+	}
+	if (lc->t.size >= 0 && lc->t.size < size && size - lc->t.size < CU_TILE_WIDTH) {
+		feed f = {s, lc, size};
+		r = cu_store_ledger_walk(s, lc->t.size, feed_leaf, &f);
+		if (r < 0 || lc->t.size != size)
+			lc->t.size = -1;
+	}
+	if (lc->t.size != size && (r = build_edge(s, lc, size)) != 0) {
+		lc->t.size = -1;
+		return r;
+	}
+	*out = lc;
+	return 0;
+}
+
+int cu_ledger_tree_node(void *store, int level, int64_t n, uint8_t out[32])
+{
+	cu_store *s = store;
+	lcache *lc = *cu_store_ledger_cache(s);
+	int r;
+	if ((!lc || lc->t.size < 0) && (r = tree_state(s, &lc)) != 0)
+		return r;
+	reader rd = {s, lc, &lc->t};
+	return read_node(&rd, level, n, out);
+}
+
+cu_merkle_memo *cu_ledger_tree_memo(void *store)
+{
+	lcache *lc = *cu_store_ledger_cache(store);
+	return lc ? &lc->memo : NULL;
+}
+
+typedef struct store_full {
+	cu_store *s;
+	lcache *lc;
+} store_full;
+
+static int put_full(void *ctx, int level, int64_t n, const uint8_t (*h)[32])
+{
+	store_full *sf = ctx;
+	int r = cu_store_ledger_tile_put(sf->s, level, n, (const uint8_t *)h);
+	return r ? r : keep_full(sf->lc, level, n, h);
+}
+
+/* Appends an entry (inside the transaction of its record). */
+static int append_entry(cu_store *s, const char *entry, size_t len, const char *kind,
+                        int64_t ref)
+{
+	lcache *lc;
+	uint8_t leaf[32];
+	int r;
+	if ((r = tree_state(s, &lc)) != 0)
+		return r;
+	int64_t n = lc->t.size;
+	if ((r = cu_store_ledger_append(s, n, entry, len, kind, ref)) != 0)
+		return r;
+	cu_merkle_leaf(leaf, entry, len);
+	store_full sf = {s, lc};
+	if ((r = push(&lc->t, 0, leaf, put_full, &sf)) != 0) {
+		lc->t.size = -1;
+		return r;
+	}
+	lc->t.size = n + 1;
+	/* A level-0 tile filled: the edges above changed (one row each). */
+	for (int L = 1; L < LEVELS && ((n + 1) & (((int64_t)1 << (CU_TILE_HEIGHT * L)) - 1)) == 0;
+	     L++)
+		if ((r = cu_store_ledger_edge_put(s, L, lc->t.e[L].n, (const uint8_t *)lc->t.e[L].h)))
+			return r;
+	return 0;
+}
+
+int cu_ledger_append_entry(cu_store *s, const char *entry, size_t len, const char *kind,
+                           int64_t ref)
+{
+	return append_entry(s, entry, len, kind, ref);
 }
 
 /* Appends the entry of a record just written (inside its transaction). */
 static int append(cu_store *s, const char *kind, int64_t ref)
 {
 	cu_buf entry;
-	uint8_t leaf[32], hashes[64][32];
-	int64_t n;
-	int count, r;
+	int r;
 	cu_buf_init(&entry, 0);
-	if ((r = build_entry(s, &entry, kind, ref)) == 0 && (r = cu_store_ledger_size(s, &n)) == 0) {
-		cu_merkle_leaf(leaf, entry.data, entry.len);
-		if ((r = cu_merkle_append(hashes, &count, n, leaf, read_hash, s)) == 0)
-			r = cu_store_ledger_append(s, n, entry.data, kind, ref,
-			                           (const uint8_t(*)[32])hashes, count,
-			                           cu_merkle_stored_index(0, n));
-	}
+	if ((r = build_entry(s, &entry, kind, ref)) == 0)
+		r = append_entry(s, entry.data, entry.len, kind, ref);
 	cu_buf_free(&entry);
+	return r;
+}
+
+/*
+ * The same bytes as build(), from the record in hand rather than the row
+ * just written: JCS of objects whose keys are fixed (written here in sorted
+ * order) and whose values are strings, integers or null. `ledger verify`
+ * rebuilds every entry from its stored record (rec_jcs, expect_entry) and
+ * compares, and the tests run it after every kind of append; they also
+ * compare rec_jcs with build()'s record over every demo record.
+ */
+static int key(cu_buf *b, bool first, const char *k)
+{
+	int r;
+	if ((!first && (r = cu_buf_append(b, ",", 1)) != 0) || (r = cu_buf_json_str(b, k)) != 0)
+		return r;
+	return cu_buf_append(b, ":", 1);
+}
+
+static int str_or_null(cu_buf *b, const char *v)
+{
+	return v ? cu_buf_json_str(b, v) : cu_buf_puts(b, "null");
+}
+
+static int int_or_null(cu_buf *b, int64_t v, bool null)
+{
+	return null ? cu_buf_puts(b, "null") : cu_buf_printf(b, "%lld", (long long)v);
+}
+
+static int event_entry(cu_store *s, cu_buf *entry, const cu_event *ev, int64_t seq)
+{
+	cu_buf rec;
+	char cm[65], cc[65], object[160];
+	bool content = !strcmp(ev->action, "evidence.register");
+	int r;
+	cu_buf_init(&rec, 0);
+	if ((r = cu_buf_append(&rec, "{", 1)) || (r = key(&rec, true, "action")) ||
+	    (r = cu_buf_json_str(&rec, ev->action)) || (r = key(&rec, false, "actor")) ||
+	    (r = cu_buf_json_str(&rec, ev->actor)) || (r = key(&rec, false, "actor_org")) ||
+	    (r = cu_buf_json_str(&rec, ev->actor_org)) || (r = key(&rec, false, "after")) ||
+	    (r = str_or_null(&rec, ev->after)) || (r = key(&rec, false, "at")) ||
+	    (r = cu_buf_json_str(&rec, ev->at)) || (r = key(&rec, false, "before")) ||
+	    (r = str_or_null(&rec, ev->before)) || (r = key(&rec, false, "case_id")) ||
+	    (r = int_or_null(&rec, ev->case_id, !ev->case_id)) ||
+	    (r = key(&rec, false, "jit_id")) || (r = int_or_null(&rec, ev->jit_id, !ev->jit_id)) ||
+	    (r = key(&rec, false, "object_id")) || (r = cu_buf_json_str(&rec, ev->object_id)) ||
+	    (r = key(&rec, false, "object_type")) || (r = cu_buf_json_str(&rec, ev->object_type)) ||
+	    (r = key(&rec, false, "seq")) || (r = cu_buf_printf(&rec, "%lld", (long long)seq)) ||
+	    (r = cu_buf_append(&rec, "}", 1)) || (r = commit(cm, ev->salt, rec.data, rec.len)))
+		goto out;
+	if (content) {
+		char csalt[33], sha[65];
+		uint8_t raw[32];
+		if ((r = cu_store_item_content(s, csalt, sha, atoll(ev->object_id))) ||
+		    (r = cu_unhex32(raw, sha)) != 0 || (r = commit(cc, csalt, raw, 32)) != 0)
+			goto out;
+	}
+	snprintf(object, sizeof(object), "%s/%s", ev->object_type, ev->object_id);
+	if ((r = cu_buf_append(entry, "{", 1)) || (r = key(entry, true, "at")) ||
+	    (r = cu_buf_json_str(entry, ev->at)) || (r = key(entry, false, "case")) ||
+	    (r = int_or_null(entry, ev->case_id, !ev->case_id)) ||
+	    (r = key(entry, false, "commit")) || (r = cu_buf_json_str(entry, cm)) ||
+	    (content && ((r = key(entry, false, "content")) || (r = cu_buf_json_str(entry, cc)))) ||
+	    (r = key(entry, false, "kind")) || (r = cu_buf_json_str(entry, "event")) ||
+	    (r = key(entry, false, "object")) || (r = cu_buf_json_str(entry, object)) ||
+	    (r = key(entry, false, "ref")) || (r = cu_buf_printf(entry, "%lld", (long long)seq)) ||
+	    (r = key(entry, false, "type")) || (r = cu_buf_json_str(entry, ev->action)) ||
+	    (r = key(entry, false, "v")) || (r = cu_buf_append(entry, "1}", 2)))
+		goto out;
+out:
+	cu_buf_free(&rec);
+	return r;
+}
+
+static int custody_entry(cu_buf *entry, int64_t seq, int64_t item, const char *event,
+                         const char *at, const char *actor, const char *org, const char *reason,
+                         const char *details, const char *salt)
+{
+	cu_buf rec;
+	char cm[65];
+	int r;
+	cu_buf_init(&rec, 0);
+	if ((r = cu_buf_append(&rec, "{", 1)) || (r = key(&rec, true, "actor")) ||
+	    (r = cu_buf_json_str(&rec, actor)) || (r = key(&rec, false, "actor_org")) ||
+	    (r = cu_buf_json_str(&rec, org)) || (r = key(&rec, false, "at")) ||
+	    (r = cu_buf_json_str(&rec, at)) || (r = key(&rec, false, "details")) ||
+	    (r = str_or_null(&rec, details)) || (r = key(&rec, false, "event")) ||
+	    (r = cu_buf_json_str(&rec, event)) || (r = key(&rec, false, "item_id")) ||
+	    (r = cu_buf_printf(&rec, "%lld", (long long)item)) || (r = key(&rec, false, "reason")) ||
+	    (r = str_or_null(&rec, reason)) || (r = key(&rec, false, "seq")) ||
+	    (r = cu_buf_printf(&rec, "%lld", (long long)seq)) || (r = cu_buf_append(&rec, "}", 1)) ||
+	    (r = commit(cm, salt, rec.data, rec.len)))
+		goto out;
+	if ((r = cu_buf_append(entry, "{", 1)) || (r = key(entry, true, "at")) ||
+	    (r = cu_buf_json_str(entry, at)) || (r = key(entry, false, "commit")) ||
+	    (r = cu_buf_json_str(entry, cm)) || (r = key(entry, false, "item")) ||
+	    (r = cu_buf_printf(entry, "%lld", (long long)item)) || (r = key(entry, false, "kind")) ||
+	    (r = cu_buf_json_str(entry, "custody")) || (r = key(entry, false, "ref")) ||
+	    (r = cu_buf_printf(entry, "%lld", (long long)seq)) || (r = key(entry, false, "type")) ||
+	    (r = cu_buf_json_str(entry, event)) || (r = key(entry, false, "v")) ||
+	    (r = cu_buf_append(entry, "1}", 2)))
+		goto out;
+out:
+	cu_buf_free(&rec);
 	return r;
 }
 
 int cu_ledger_event(cu_store *s, const cu_event *in)
 {
 	cu_event ev = *in;
+	cu_buf entry;
 	char salt[33];
 	int64_t seq;
 	int r;
@@ -216,7 +747,11 @@ int cu_ledger_event(cu_store *s, const cu_event *in)
 	ev.salt = salt;
 	if ((r = cu_store_event_append(s, &seq, &ev)) != 0)
 		return r;
-	return append(s, "event", seq);
+	cu_buf_init(&entry, 0);
+	if ((r = event_entry(s, &entry, &ev, seq)) == 0)
+		r = append_entry(s, entry.data, entry.len, "event", seq);
+	cu_buf_free(&entry);
+	return r;
 }
 
 int cu_core_custody(cu_core *c, int64_t item, const char *event, const char *actor,
@@ -230,8 +765,16 @@ int cu_core_custody(cu_core *c, int64_t item, const char *event, const char *act
 	if (details && !(text = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS)))
 		return cu_error_set(CU_ENOMEM, "out of memory");
 	r = cu_store_custody_append(c->store, &seq, item, event, now, actor, org, reason, text, salt);
+	if (r == 0) {
+		cu_buf entry;
+		cu_buf_init(&entry, 0);
+		if ((r = custody_entry(&entry, seq, item, event, now, actor, org, reason, text,
+		                       salt)) == 0)
+			r = append_entry(c->store, entry.data, entry.len, "custody", seq);
+		cu_buf_free(&entry);
+	}
 	free(text);
-	return r ? r : append(c->store, "custody", seq);
+	return r;
 }
 
 /* Entries for records written before the ledger existed (schema 2 data). */
@@ -292,7 +835,38 @@ int cu_ledger_key(cu_core *c, char vkey[300])
 
 int cu_ledger_root(cu_core *c, uint8_t root[32], int64_t size)
 {
-	return cu_merkle_root(root, size, read_hash, c->store);
+	lcache *lc;
+	int r;
+	if ((r = tree_state(c->store, &lc)) != 0)
+		return r;
+	if (size > lc->t.size)
+		return cu_error_set(CU_EINVALID, "no tree of %lld in a ledger of %lld",
+		                    (long long)size, (long long)lc->t.size);
+	reader rd = {c->store, lc, &lc->t};
+	return cu_merkle_root_nodes(root, size, read_node, &rd, &lc->memo);
+}
+
+int cu_ledger_tile(cu_core *c, uint8_t out[CU_TILE_WIDTH][32], int level, int64_t n, int width)
+{
+	lcache *lc;
+	const uint8_t(*h)[32];
+	int r;
+	if ((r = tree_state(c->store, &lc)) != 0)
+		return r;
+	if (level < 0 || level >= LEVELS || width < 1 || width > CU_TILE_WIDTH)
+		return cu_error_set(CU_ENOTFOUND, "no tile %d/%lld", level, (long long)n);
+	const edge *e = &lc->t.e[level];
+	if (n < e->n) {
+		if ((r = full_tile(c->store, lc, &h, level, n)) != 0)
+			return r;
+	} else if (n == e->n && width <= e->width) {
+		h = (const uint8_t(*)[32])e->h;
+	} else {
+		return cu_error_set(CU_ENOTFOUND, "no tile %d/%lld of width %d", level,
+		                    (long long)n, width);
+	}
+	memcpy(out, h, (size_t)width * 32);
+	return 0;
 }
 
 int cu_ledger_checkpoint(cu_core *c, json_t **out, bool force)
@@ -330,13 +904,35 @@ int cu_ledger_checkpoint(cu_core *c, json_t **out, bool force)
 	return r;
 }
 
+/*
+ * Base64 of a public 32-byte hash (44 characters and NUL). cu_base64 is
+ * libsodium's constant-time encoder, made for secrets; proofs print some
+ * fifty hashes, and that was a fifth of a proof's time.
+ */
+static void hash_b64(char out[48], const uint8_t h[32])
+{
+	static const char abc[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *o = out;
+	int i = 0;
+	for (; i + 3 <= 32; i += 3) {
+		uint32_t v = (uint32_t)h[i] << 16 | (uint32_t)h[i + 1] << 8 | h[i + 2];
+		*o++ = abc[v >> 18], *o++ = abc[(v >> 12) & 63], *o++ = abc[(v >> 6) & 63];
+		*o++ = abc[v & 63];
+	}
+	uint32_t v = (uint32_t)h[30] << 16 | (uint32_t)h[31] << 8; /* 2 left over */
+	*o++ = abc[v >> 18], *o++ = abc[(v >> 12) & 63], *o++ = abc[(v >> 6) & 63];
+	*o++ = '=';
+	*o = '\0';
+}
+
 static json_t *hashes_json(uint8_t proof[][32], int len)
 {
 	json_t *a = json_array();
 	char b64[48];
 	for (int i = 0; i < len; i++) {
-		cu_base64(b64, proof[i], 32);
-		json_array_append_new(a, json_string(b64));
+		hash_b64(b64, proof[i]);
+		json_array_append_new(a, json_stringn_nocheck(b64, 44));
 	}
 	return a;
 }
@@ -372,19 +968,23 @@ static int prove_inclusion(cu_core *c, json_t **out, int64_t index, int64_t size
 	int64_t n;
 	int len, r;
 	*out = NULL;
-	if ((r = cu_store_ledger_size(c->store, &n)) != 0)
+	lcache *lc;
+	if ((r = tree_state(c->store, &lc)) != 0)
 		return r;
+	n = lc->t.size;
+	reader rd = {c->store, lc, &lc->t};
 	if (size <= 0)
 		size = n;
 	if (size > n || index < 0 || index >= size)
 		return cu_error_set(CU_EINVALID, "no entry %lld in a tree of %lld (the ledger has "
 		                    "%lld)", (long long)index, (long long)size, (long long)n);
-	if ((r = cu_merkle_inclusion(proof, &len, index, size, read_hash, c->store)) != 0 ||
-	    (r = read_hash(c->store, cu_merkle_stored_index(0, index), leaf)) != 0 ||
-	    (r = cu_ledger_root(c, root, size)) != 0)
+	if ((r = cu_merkle_inclusion_nodes(proof, &len, index, size, read_node, &rd,
+	                                   &lc->memo)) != 0 ||
+	    (r = read_node(&rd, 0, index, leaf)) != 0 ||
+	    (r = cu_merkle_root_nodes(root, size, read_node, &rd, &lc->memo)) != 0)
 		return r;
-	cu_base64(b64l, leaf, 32);
-	cu_base64(b64r, root, 32);
+	hash_b64(b64l, leaf);
+	hash_b64(b64r, root);
 	*out = json_pack("{s:I,s:I,s:s,s:s,s:o}", "index", (json_int_t)index, "size",
 	                 (json_int_t)size, "leaf_hash", b64l, "root", b64r, "proof",
 	                 hashes_json(proof, len));
@@ -398,18 +998,23 @@ static int prove_consistency(cu_core *c, json_t **out, int64_t from, int64_t to)
 	int64_t n;
 	int len, r;
 	*out = NULL;
-	if ((r = cu_store_ledger_size(c->store, &n)) != 0)
+	lcache *lc;
+	if ((r = tree_state(c->store, &lc)) != 0)
 		return r;
+	n = lc->t.size;
+	reader rd = {c->store, lc, &lc->t};
 	if (to <= 0)
 		to = n;
 	if (from <= 0 || from > to || to > n)
 		return cu_error_set(CU_EINVALID, "no consistency proof from %lld to %lld (the ledger "
 		                    "has %lld)", (long long)from, (long long)to, (long long)n);
-	if ((r = cu_merkle_consistency(proof, &len, from, to, read_hash, c->store)) != 0 ||
-	    (r = cu_ledger_root(c, r1, from)) != 0 || (r = cu_ledger_root(c, r2, to)) != 0)
+	if ((r = cu_merkle_consistency_nodes(proof, &len, from, to, read_node, &rd,
+	                                     &lc->memo)) != 0 ||
+	    (r = cu_merkle_root_nodes(r1, from, read_node, &rd, &lc->memo)) != 0 ||
+	    (r = cu_merkle_root_nodes(r2, to, read_node, &rd, &lc->memo)) != 0)
 		return r;
-	cu_base64(b1, r1, 32);
-	cu_base64(b2, r2, 32);
+	hash_b64(b1, r1);
+	hash_b64(b2, r2);
 	*out = json_pack("{s:I,s:I,s:s,s:s,s:o}", "from", (json_int_t)from, "to", (json_int_t)to,
 	                 "root1", b1, "root2", b2, "proof", hashes_json(proof, len));
 	return 0;
@@ -417,18 +1022,68 @@ static int prove_consistency(cu_core *c, json_t **out, int64_t from, int64_t to)
 
 /* ---- verification ------------------------------------------------------ */
 
-typedef struct memtree {
-	uint8_t (*h)[32];
-	int64_t n, cap;
-} memtree;
+/*
+ * Verification replays every entry into a fresh tree (the same code as the
+ * append), keeping only the edge in memory; each tile the replay fills is
+ * compared with the stored row, and a checkpoint's root is taken when the
+ * replay reaches its size. Nothing stored stands in for a recomputed hash.
+ */
+#define VBATCH 8192
 
-static int mem_read(void *ctx, int64_t i, uint8_t out[32])
+typedef struct vstate {
+	cu_core *c;
+	bool log_only;
+	tree t;
+	uint8_t stored[CU_TILE_SLOTS][32];
+	json_t *problems;
+	json_t *cps;          /* checkpoints by size */
+	size_t next_cp;
+	uint8_t (*cp_roots)[32];
+	bool *cp_have;
+	/* The records, one walk per table beside the entries' (custody, events):
+	 * the current row of each, if read and not yet matched to an entry. */
+	cu_store_rec cur[2], found;
+	bool have[2], end[2];
+	/* Entries read but not yet folded in: their leaves are hashed a batch
+	 * at a time, half of them on a second thread, and so are the records'
+	 * commitments. x holds each entry's record (JCS) and the entry rebuilt
+	 * from it with its 64 hex digits of "commit" left for the hash. */
+	struct {
+		char *buf, *x;
+		size_t used, cap, xused, xcap;
+		int n;
+		size_t off[VBATCH], len[VBATCH];
+		size_t roff[VBATCH], rlen[VBATCH], eoff[VBATCH], elen[VBATCH], cpos[VBATCH];
+		uint8_t salt[VBATCH][16];
+		bool check[VBATCH], bad[VBATCH];
+		uint8_t leaf[VBATCH][32];
+	} b;
+} vstate;
+
+typedef struct leafjob {
+	vstate *v;
+	int from, to;
+} leafjob;
+
+static void *hash_leaves(void *arg)
 {
-	memtree *t = ctx;
-	if (i < 0 || i >= t->n)
-		return cu_error_set(CU_ENOTFOUND, "hash %lld", (long long)i);
-	memcpy(out, t->h[i], 32);
-	return 0;
+	static const char hex[] = "0123456789abcdef";
+	leafjob *j = arg;
+	vstate *v = j->v;
+	for (int i = j->from; i < j->to; i++) {
+		cu_merkle_leaf(v->b.leaf[i], v->b.buf + v->b.off[i], v->b.len[i]);
+		if (!v->b.check[i])
+			continue;
+		/* The record's commitment into the rebuilt entry, then the bytes. */
+		uint8_t h[32];
+		char *o = v->b.x + v->b.cpos[i];
+		cu_sha256_2(h, v->b.salt[i], 16, v->b.x + v->b.roff[i], v->b.rlen[i]);
+		for (int k = 0; k < 32; k++)
+			*o++ = hex[h[k] >> 4], *o++ = hex[h[k] & 15];
+		v->b.bad[i] = v->b.elen[i] != v->b.len[i] ||
+		              memcmp(v->b.x + v->b.eoff[i], v->b.buf + v->b.off[i], v->b.len[i]) != 0;
+	}
+	return NULL;
 }
 
 static json_t *finding(int64_t idx, const char *what)
@@ -436,135 +1091,391 @@ static json_t *finding(int64_t idx, const char *what)
 	return json_pack("{s:I,s:s}", "index", (json_int_t)idx, "problem", what);
 }
 
-static int verify(cu_core *c, json_t **out);
+/* The roots of the checkpoints whose size the replay has now reached. */
+static void take_roots(vstate *v)
+{
+	size_t ncp = json_array_size(v->cps);
+	while (v->next_cp < ncp) {
+		int64_t cs = json_integer_value(json_object_get(json_array_get(v->cps, v->next_cp),
+		                                                "size"));
+		if (cs > v->t.size)
+			break;
+		if (cs == v->t.size) {
+			reader rd = {NULL, NULL, &v->t};
+			v->cp_have[v->next_cp] = cu_merkle_root_nodes(v->cp_roots[v->next_cp], cs,
+			                                              read_node, &rd, NULL) == 0;
+		}
+		v->next_cp++;
+	}
+}
+
+static void compare_tile(vstate *v, int level, int64_t n, const uint8_t (*h)[32], int width);
+
+/* A filled tile against its stored row: the first leaf whose append wrote a
+ * differing hash, or the tile's last leaf if the row is missing. */
+static int check_tile(void *ctx, int level, int64_t n, const uint8_t (*h)[32])
+{
+	vstate *v = ctx;
+	int64_t last = ((n + 1) << (CU_TILE_HEIGHT * level + CU_TILE_HEIGHT)) - 1;
+	int r = cu_store_ledger_tile_get(v->c->store, (uint8_t *)v->stored, level, n);
+	if (r == CU_ENOTFOUND) {
+		json_array_append_new(v->problems, finding(last, "a stored tile of hashes is "
+		                                           "missing"));
+		return 0;
+	}
+	if (r)
+		return r;
+	compare_tile(v, level, n, h, CU_TILE_WIDTH);
+	return 0;
+}
+
+/* The computed slots of tile level/n of `width` against v->stored. */
+static void compare_tile(vstate *v, int level, int64_t n, const uint8_t (*h)[32], int width)
+{
+	int shift = CU_TILE_HEIGHT * level;
+	int64_t first = -1;
+	for (int s = 0; s < CU_TILE_HEIGHT; s++)
+		for (int k = 0; k < (width >> s); k++) {
+			int slot = cu_tile_slot(s, k);
+			if (memcmp(h[slot], v->stored[slot], 32) == 0)
+				continue;
+			/* node k of sublevel s is completed by this leaf: */
+			int64_t node = n * (CU_TILE_WIDTH >> s) + k;
+			int64_t leaf = ((node + 1) << (shift + s)) - 1;
+			if (first < 0 || leaf < first)
+				first = leaf;
+		}
+	if (first >= 0)
+		json_array_append_new(v->problems, finding(first, "a stored hash differs from the "
+		                                           "entries' (swapped)"));
+}
+
+/* Folds the batch in: leaves hashed on two threads, then the tree in order. */
+static int flush(vstate *v)
+{
+	int n = v->b.n, r;
+	leafjob lo = {v, 0, n / 2}, hi = {v, n / 2, n};
+	pthread_t th;
+	if (n >= 512 && pthread_create(&th, NULL, hash_leaves, &lo) == 0) {
+		hash_leaves(&hi);
+		pthread_join(th, NULL);
+	} else {
+		lo.to = n;
+		hash_leaves(&lo);
+	}
+	for (int i = 0; i < n; i++)
+		if (v->b.check[i] && v->b.bad[i])
+			json_array_append_new(v->problems, finding(v->t.size + i, "the record no longer "
+			                                           "matches its entry (edited)"));
+	for (int i = 0; i < n; i++) {
+		if ((r = push(&v->t, 0, v->b.leaf[i], check_tile, v)) != 0)
+			return r;
+		v->t.size++;
+		take_roots(v);
+	}
+	v->b.n = 0;
+	v->b.used = 0;
+	v->b.xused = 0;
+	return 0;
+}
+
+/*
+ * The record of entry (kind, ref): the current row of its table's walk when
+ * the entries and the records are in the same order (appends keep them so),
+ * else looked up by seq. CU_ENOTFOUND: deleted. Rows the walk passes without
+ * an entry are left to the count of records.
+ */
+static int record_of(vstate *v, const cu_store_rec **out, bool event, int64_t ref)
+{
+	cu_store *s = v->c->store;
+	int r;
+	for (;;) {
+		if (!v->have[event] && !v->end[event]) {
+			r = cu_store_records_next(s, &v->cur[event], event);
+			if (r == CU_ENOTFOUND)
+				v->end[event] = true;
+			else if (r)
+				return r;
+			else
+				v->have[event] = true;
+		}
+		if (!v->have[event] || v->cur[event].seq >= ref)
+			break;
+		v->have[event] = false;
+	}
+	if (v->have[event] && v->cur[event].seq == ref) {
+		v->have[event] = false;
+		*out = &v->cur[event];
+		return 0;
+	}
+	if ((r = cu_store_records_find(s, &v->found, event, ref)) == 0)
+		*out = &v->found;
+	return r;
+}
+
+static bool is_text(const cu_store_col *c)
+{
+	return c->type == CU_COL_TEXT;
+}
+
+static char *put_val(char *o, const cu_store_col *c)
+{
+	return c->type == CU_COL_INT ? put_int(o, c->i) :
+	       c->type == CU_COL_TEXT ? put_str(o, c->s, c->len) : put_lit(o, "null");
+}
+
+/*
+ * Batch slot i: the record's JCS and salt, and the entry build() would make
+ * from it with the commitment left blank (hash_leaves fills it in). False if
+ * the record cannot have made any entry (a value of the wrong type, a damaged
+ * salt, an evidence registration without its item).
+ */
+static bool expect_entry(vstate *v, int i, const cu_store_rec *rec, bool event, int64_t ref)
+{
+	char *x = v->b.x + v->b.xused, *o;
+	const cu_store_col *col = rec->col, *salt = &rec->salt;
+	size_t rlen = rec_jcs(x, rec);
+	if (rlen == 0 || !is_text(&col[event ? CU_EV_AT : CU_CU_AT]) ||
+	    !is_text(&col[event ? CU_EV_ACTION : CU_CU_EVENT]) || !is_text(salt) ||
+	    salt->len != 32)
+		return false;
+	for (int k = 0; k < 16; k++) {
+		int hi = nibble(salt->s[2 * k]), lo = nibble(salt->s[2 * k + 1]);
+		if (hi < 0 || lo < 0)
+			return false;
+		v->b.salt[i][k] = (uint8_t)(hi << 4 | lo);
+	}
+	v->b.roff[i] = v->b.xused;
+	v->b.rlen[i] = rlen;
+	v->b.eoff[i] = v->b.xused + rlen;
+	o = x + rlen;
+	o = put_lit(o, "{\"at\":");
+	o = put_str(o, col[event ? CU_EV_AT : CU_CU_AT].s, col[event ? CU_EV_AT : CU_CU_AT].len);
+	if (event) {
+		const cu_store_col *ty = &col[CU_EV_OBJECT_TYPE], *id = &col[CU_EV_OBJECT_ID],
+		                   *act = &col[CU_EV_ACTION];
+		char object[160], cc[65];
+		bool content = act->len == 17 && !memcmp(act->s, "evidence.register", 17);
+		if (!is_text(ty) || !is_text(id))
+			return false;
+		/* As the append's snprintf into 160 bytes makes it. */
+		snprintf(object, sizeof(object), "%s/%s", ty->s, id->s);
+		if (content) {
+			char csalt[33], sha[65];
+			uint8_t raw[32];
+			if (cu_store_item_content(v->c->store, csalt, sha, strtoll(id->s, NULL, 10)) ||
+			    cu_unhex32(raw, sha) != 0 || commit(cc, csalt, raw, 32) != 0)
+				return false;
+		}
+		o = put_lit(o, ",\"case\":");
+		o = put_val(o, &col[CU_EV_CASE]);
+		o = put_lit(o, ",\"commit\":\"");
+		v->b.cpos[i] = (size_t)(o - v->b.x);
+		o += 64;
+		*o++ = '"';
+		if (content) {
+			o = put_lit(o, ",\"content\":\"");
+			o = put_lit(o, cc);
+			*o++ = '"';
+		}
+		o = put_lit(o, ",\"kind\":\"event\",\"object\":");
+		o = put_str(o, object, strlen(object));
+	} else {
+		o = put_lit(o, ",\"commit\":\"");
+		v->b.cpos[i] = (size_t)(o - v->b.x);
+		o += 64;
+		o = put_lit(o, "\",\"item\":");
+		o = put_val(o, &col[CU_CU_ITEM]);
+		o = put_lit(o, ",\"kind\":\"custody\"");
+	}
+	o = put_lit(o, ",\"ref\":");
+	o = put_int(o, ref);
+	o = put_lit(o, ",\"type\":");
+	o = put_str(o, col[event ? CU_EV_ACTION : CU_CU_EVENT].s,
+	            col[event ? CU_EV_ACTION : CU_CU_EVENT].len);
+	o = put_lit(o, ",\"v\":1}");
+	v->b.elen[i] = (size_t)(o - v->b.x) - v->b.eoff[i];
+	v->b.xused = (size_t)(o - v->b.x);
+	return true;
+}
+
+static int grow_to(char **p, size_t *cap, size_t need)
+{
+	if (need <= *cap)
+		return 0;
+	size_t c = *cap ? *cap : (size_t)1 << 20;
+	while (c < need)
+		c *= 2;
+	char *q = realloc(*p, c);
+	if (!q)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
+/* (Unless log-only) the entry is the canonical form of its record. */
+static int check_record(vstate *v, int i, int64_t idx, const char *kind, int64_t ref)
+{
+	const cu_store_rec *rec;
+	bool event = !strcmp(kind, "event");
+	int r;
+	v->b.check[i] = false;
+	if (!event && strcmp(kind, "custody") != 0) {
+		json_array_append_new(v->problems, finding(idx, "an entry of no known kind"));
+		return 0;
+	}
+	r = record_of(v, &rec, event, ref);
+	if (r == CU_ENOTFOUND) {
+		json_array_append_new(v->problems, finding(idx, "the record of this entry was "
+		                                           "deleted"));
+		return 0;
+	}
+	if (r)
+		return r;
+	/* The entry repeats at most every record value, once more escaped. */
+	if ((r = grow_to(&v->b.x, &v->b.xcap, v->b.xused + 2 * rec_max(rec) + 1024)) != 0)
+		return r;
+	if (!(v->b.check[i] = expect_entry(v, i, rec, event, ref)))
+		json_array_append_new(v->problems, finding(idx, "the record no longer matches its "
+		                                           "entry (edited)"));
+	return 0;
+}
+
+static int walk_entry(void *ctx, int64_t idx, const char *entry, size_t len, const char *kind,
+                      int64_t ref)
+{
+	vstate *v = ctx;
+	int i = v->b.n, r;
+	if (idx != v->t.size + v->b.n) {
+		json_array_append_new(v->problems, finding(v->t.size + v->b.n, "an entry is "
+		                                           "missing"));
+		return 1; /* the rest of the tree cannot be recomputed */
+	}
+	v->b.check[i] = false;
+	if (!v->log_only && (r = check_record(v, i, idx, kind, ref)) != 0)
+		return r;
+	if ((r = grow_to(&v->b.buf, &v->b.cap, v->b.used + len)) != 0)
+		return r;
+	memcpy(v->b.buf + v->b.used, entry, len);
+	v->b.off[i] = v->b.used;
+	v->b.len[i] = len;
+	v->b.used += len;
+	v->b.n++;
+	return v->b.n == VBATCH ? flush(v) : 0;
+}
+
+static int verify(cu_core *c, json_t **out, bool log_only);
 
 /* Verification reads one snapshot, even while a server keeps writing. */
-int cu_ledger_verify(cu_core *c, json_t **out)
+int cu_ledger_verify(cu_core *c, json_t **out, bool log_only)
 {
 	int r = cu_store_read_begin(c->store);
 	if (r)
 		return r;
-	r = verify(c, out);
+	r = verify(c, out, log_only);
+	cu_store_records_done(c->store);
 	cu_store_read_end(c->store);
 	return r;
 }
 
-static int verify(cu_core *c, json_t **out)
+static int verify(cu_core *c, json_t **out, bool log_only)
 {
-	memtree t = {0};
-	json_t *problems = json_array(), *rows = NULL, *row, *cps = NULL, *cp;
-	int64_t size, events, custody, i = 0;
-	size_t k;
+	vstate *v = calloc(1, sizeof(*v));
+	json_t *row;
+	int64_t size, events, custody, tiles, expect = 0;
+	size_t k, ncp;
 	int r;
 	*out = NULL;
+	if (!v)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	v->c = c;
+	v->log_only = log_only;
+	v->problems = json_array();
 	if ((r = cu_store_ledger_size(c->store, &size)) != 0 ||
-	    (r = cu_store_record_counts(c->store, &events, &custody)) != 0)
+	    (r = cu_store_record_counts(c->store, &events, &custody)) != 0 ||
+	    (r = cu_store_ledger_tile_count(c->store, &tiles)) != 0 ||
+	    (r = cu_store_checkpoint_list(c->store, &v->cps)) != 0)
 		goto out;
-	/* 1. Each entry is the canonical form of its record, and the stored
-	 *    hashes are those of the entries. */
-	while (i < size) {
-		if ((r = cu_store_ledger_entries(c->store, &rows, i, 4096)) != 0)
-			goto out;
-		if (json_array_size(rows) == 0)
-			break;
-		json_array_foreach(rows, k, row) {
-			int64_t idx = json_integer_value(json_object_get(row, "idx"));
-			const char *stored = cu_json_str(row, "entry");
-			cu_buf e;
-			uint8_t leaf[32], add[64][32], h[32];
-			int count;
-			if (idx != i) {
-				json_array_append_new(problems, finding(i, "an entry is missing"));
-				r = CU_EVERIFY;
-				break;
-			}
-			cu_buf_init(&e, 0);
-			int br = build_entry(c->store, &e, cu_json_str(row, "kind"),
-			                     json_integer_value(json_object_get(row, "ref")));
-			if (br == CU_ENOTFOUND)
-				json_array_append_new(problems, finding(idx, "the record of this entry was "
-				                                        "deleted"));
-			else if (br != 0 || strcmp(e.data, stored) != 0)
-				json_array_append_new(problems, finding(idx, "the record no longer matches "
-				                                        "its entry (edited)"));
-			cu_buf_free(&e);
-			cu_merkle_leaf(leaf, stored, strlen(stored));
-			if (t.n + 64 > t.cap) {
-				t.cap = t.cap ? t.cap * 2 : 65536;
-				void *p = realloc(t.h, (size_t)t.cap * 32);
-				if (!p) {
-					r = cu_error_set(CU_ENOMEM, "out of memory");
-					goto out;
-				}
-				t.h = p;
-			}
-			if ((r = cu_merkle_append(add, &count, idx, leaf, mem_read, &t)) != 0)
-				goto out;
-			for (int j = 0; j < count; j++) {
-				int64_t hi = t.n + j;
-				if (cu_store_ledger_hash(c->store, hi, h) != 0 ||
-				    !cu_ct_equal(h, add[j], 32))
-					json_array_append_new(problems, finding(idx, "a stored hash differs "
-					                                        "from the entries' (swapped)"));
-			}
-			memcpy(t.h[t.n], add, (size_t)count * 32);
-			t.n += count;
-			i++;
-		}
-		json_decref(rows);
-		rows = NULL;
-		if (r)
-			break;
+	ncp = json_array_size(v->cps);
+	v->cp_roots = calloc(ncp ? ncp : 1, 32);
+	v->cp_have = calloc(ncp ? ncp : 1, sizeof(bool));
+	if (!v->cp_roots || !v->cp_have) {
+		r = cu_error_set(CU_ENOMEM, "out of memory");
+		goto out;
 	}
-	r = 0;
-	/* 2. Every record has its entry. */
+	take_roots(v); /* a checkpoint of the empty tree */
+	/* 1, 4. The entries, their records (unless log-only) and the stored tiles, in one pass. */
+	r = cu_store_ledger_walk(c->store, 0, walk_entry, v);
+	if (r < 0 || (r = flush(v)) != 0)
+		goto out;
+	for (int L = 0; L < LEVELS; L++)
+		expect += size >> (CU_TILE_HEIGHT * (L + 1));
+	/* The stored edges (what a new connection starts from) match the replay. */
+	for (int L = 1; L < LEVELS && v->t.size == size; L++) {
+		edge *e = &v->t.e[L];
+		int64_t sn;
+		if (e->width == 0)
+			continue;
+		r = cu_store_ledger_edge_get(c->store, (uint8_t *)v->stored, &sn, L);
+		if (r && r != CU_ENOTFOUND)
+			goto out;
+		if (r == 0 && sn == e->n)
+			compare_tile(v, L, e->n, (const uint8_t(*)[32])e->h, e->width);
+		r = 0;
+	}
+	if (tiles > expect)
+		json_array_append_new(v->problems, finding(size, "stored tiles beyond the entries"));
+	/* 3. Every record has its entry. */
 	if (events + custody != size)
-		json_array_append_new(problems, finding(size, events + custody > size ?
+		json_array_append_new(v->problems, finding(size, events + custody > size ?
 		                      "records without a ledger entry" :
 		                      "ledger entries without a record (deleted)"));
-	/* 3. Every checkpoint is signed by this node and matches the recomputed tree. */
-	cu_note_verifier v;
+	/* 4. Every checkpoint is signed by this node and matches the recomputed tree. */
+	cu_note_verifier nv;
 	char vkey[300];
-	if ((r = cu_ledger_key(c, vkey)) != 0 || (r = cu_note_vkey_parse(&v, vkey)) != 0 ||
-	    (r = cu_store_checkpoint_list(c->store, &cps)) != 0)
+	if ((r = cu_ledger_key(c, vkey)) != 0 || (r = cu_note_vkey_parse(&nv, vkey)) != 0)
 		goto out;
-	json_array_foreach(cps, k, cp) {
-		int64_t cs = json_integer_value(json_object_get(cp, "size"));
-		const char *note = cu_json_str(cp, "note");
+	json_array_foreach(v->cps, k, row) {
+		int64_t cs = json_integer_value(json_object_get(row, "size"));
+		const char *note = cu_json_str(row, "note");
 		char *text = NULL;
-		int nv;
+		int nsig;
 		cu_checkpoint ck;
-		uint8_t root[32];
-		if (cu_note_open(&text, &nv, note, strlen(note), &v, 1) != 0 ||
+		if (cu_note_open(&text, &nsig, note, strlen(note), &nv, 1) != 0 ||
 		    cu_checkpoint_parse(&ck, text) != 0 || ck.size != cs) {
-			json_array_append_new(problems, finding(cs, "a checkpoint's signature does not "
-			                                        "verify (rewritten)"));
-		} else if (cs > size || cu_merkle_root(root, cs, mem_read, &t) != 0 ||
-		           !cu_ct_equal(root, ck.root, 32)) {
-			json_array_append_new(problems, finding(cs, "a signed checkpoint's root differs "
-			                                        "from the recomputed tree"));
+			json_array_append_new(v->problems, finding(cs, "a checkpoint's signature does "
+			                                           "not verify (rewritten)"));
+		} else if (!v->cp_have[k] || !cu_ct_equal(v->cp_roots[k], ck.root, 32)) {
+			json_array_append_new(v->problems, finding(cs, "a signed checkpoint's root "
+			                                           "differs from the recomputed tree"));
 		}
 		free(text);
 	}
 	uint8_t root[32];
 	char b64[48];
-	cu_merkle_root(root, size, mem_read, &t);
+	reader rd = {NULL, NULL, &v->t};
+	if (v->t.size != size || cu_merkle_root_nodes(root, size, read_node, &rd, NULL) != 0)
+		memset(root, 0, 32);
 	cu_base64(b64, root, 32);
 	int64_t first = -1;
-	json_array_foreach(problems, k, row) {
+	json_array_foreach(v->problems, k, row) {
 		int64_t idx = json_integer_value(json_object_get(row, "index"));
 		if (first < 0 || idx < first)
 			first = idx;
 	}
-	*out = json_pack("{s:b,s:I,s:s,s:I,s:O}", "ok", json_array_size(problems) == 0, "size",
-	                 (json_int_t)size, "root", b64, "checkpoints",
-	                 (json_int_t)json_array_size(cps), "problems", problems);
+	*out = json_pack("{s:b,s:I,s:s,s:I,s:O,s:s}", "ok", json_array_size(v->problems) == 0,
+	                 "size", (json_int_t)size, "root", b64, "checkpoints", (json_int_t)ncp,
+	                 "problems", v->problems, "mode", log_only ? "log-only" : "records");
 	if (first >= 0)
 		json_object_set_new(*out, "first_bad_index", json_integer(first));
 out:
-	free(t.h);
-	json_decref(rows);
-	json_decref(cps);
-	json_decref(problems);
+	free(v->b.buf);
+	free(v->b.x);
+	free(v->cp_roots);
+	free(v->cp_have);
+	json_decref(v->cps);
+	json_decref(v->problems);
+	free(v);
 	return r;
 }

@@ -421,14 +421,10 @@ int h_log_tile(cu_req *rq)
 		if (r)
 			return r;
 	} else {
-		uint8_t h[32];
-		for (int k = 0; k < t.width; k++) {
-			int64_t idx = cu_merkle_stored_index(CU_TILE_HEIGHT * t.level,
-			                                     t.n * CU_TILE_WIDTH + k);
-			if ((r = cu_store_ledger_hash(s, idx, h)) != 0 ||
-			    (r = cu_buf_append(&rq->raw_out, h, 32)) != 0)
-				return r;
-		}
+		uint8_t h[CU_TILE_WIDTH][32];
+		if ((r = cu_ledger_tile(rq->core, h, t.level, t.n, t.width)) != 0 ||
+		    (r = cu_buf_append(&rq->raw_out, h, (size_t)t.width * 32)) != 0)
+			return r;
 	}
 	rq->content_type = "application/octet-stream";
 	/* A full tile never changes; a partial one is replaced as the tree grows. */

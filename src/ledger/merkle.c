@@ -83,35 +83,81 @@ static int64_t split(int64_t n)
 	return k;
 }
 
+/* The dense-order reader seen as a node reader. */
+typedef struct dense {
+	cu_hash_reader rd;
+	void *ctx;
+} dense;
+
+static int dense_node(void *ctx, int level, int64_t n, uint8_t out[32])
+{
+	const dense *d = ctx;
+	return d->rd(d->ctx, cu_merkle_stored_index(level, n), out);
+}
+
 /* MTH(D[lo:hi]) for hi > lo, from stored complete subtrees. */
-static int range_hash(uint8_t out[32], int64_t lo, int64_t hi, cu_hash_reader rd, void *ctx)
+typedef struct src {
+	cu_node_reader rd;
+	void *ctx;
+	cu_merkle_memo *memo;
+} src;
+
+static int range_hash(uint8_t out[32], int64_t lo, int64_t hi, const src *sr)
 {
 	int64_t n = hi - lo;
 	int level = log2_exact(n);
 	if (level >= 0 && lo % n == 0)
-		return rd(ctx, cu_merkle_stored_index(level, lo / n), out);
+		return sr->rd(sr->ctx, level, lo / n, out);
+	cu_merkle_memo *m = sr->memo && sr->memo->size == hi ? sr->memo : NULL;
+	for (int i = 0; m && i < m->n; i++)
+		if (m->r[i].lo == lo) {
+			memcpy(out, m->r[i].h, 32);
+			return 0;
+		}
 	uint8_t l[32], r2[32];
 	int r;
 	int64_t k = split(n);
-	if ((r = range_hash(l, lo, lo + k, rd, ctx)) != 0 ||
-	    (r = range_hash(r2, lo + k, hi, rd, ctx)) != 0)
+	if ((r = range_hash(l, lo, lo + k, sr)) != 0 || (r = range_hash(r2, lo + k, hi, sr)) != 0)
 		return r;
 	cu_merkle_node(out, l, r2);
+	if (m && m->n < 64) {
+		m->r[m->n].lo = lo;
+		memcpy(m->r[m->n++].h, out, 32);
+	}
 	return 0;
 }
 
-int cu_merkle_root(uint8_t out[32], int64_t size, cu_hash_reader rd, void *ctx)
+/* A memo kept for another size is emptied for this one. */
+static void memo_for(cu_merkle_memo *memo, int64_t size)
+{
+	if (memo && memo->size != size) {
+		memo->size = size;
+		memo->n = 0;
+	}
+}
+
+int cu_merkle_root_nodes(uint8_t out[32], int64_t size, cu_node_reader rd, void *ctx,
+                         cu_merkle_memo *memo)
 {
 	if (size == 0) {
 		cu_merkle_empty(out);
 		return 0;
 	}
-	return range_hash(out, 0, size, rd, ctx);
+	/* Only the memo of the largest size is kept: roots of smaller trees
+	 * (the first size of a consistency proof) go without it. */
+	src sr = {rd, ctx, memo && memo->size == size ? memo : NULL};
+	return range_hash(out, 0, size, &sr);
+}
+
+int cu_merkle_root(uint8_t out[32], int64_t size, cu_hash_reader rd, void *ctx)
+{
+	dense d = {rd, ctx};
+	return cu_merkle_root_nodes(out, size, dense_node, &d, NULL);
 }
 
 /* PATH(m, D[lo:hi]) of RFC 9162 §2.1.3.1, appended leaf-first. */
 static int path(uint8_t proof[][32], int *len, int64_t m, int64_t lo, int64_t hi,
-                cu_hash_reader rd, void *ctx)
+                const src *sr)
 {
 	int64_t n = hi - lo;
 	int r;
@@ -121,28 +167,37 @@ static int path(uint8_t proof[][32], int *len, int64_t m, int64_t lo, int64_t hi
 	if (*len >= CU_MERKLE_MAX_PROOF)
 		return cu_error_set(CU_EINVALID, "proof too long");
 	if (m < k) {
-		if ((r = path(proof, len, m, lo, lo + k, rd, ctx)) != 0)
+		if ((r = path(proof, len, m, lo, lo + k, sr)) != 0)
 			return r;
-		return range_hash(proof[(*len)++], lo + k, hi, rd, ctx);
+		return range_hash(proof[(*len)++], lo + k, hi, sr);
 	}
-	if ((r = path(proof, len, m - k, lo + k, hi, rd, ctx)) != 0)
+	if ((r = path(proof, len, m - k, lo + k, hi, sr)) != 0)
 		return r;
-	return range_hash(proof[(*len)++], lo, lo + k, rd, ctx);
+	return range_hash(proof[(*len)++], lo, lo + k, sr);
+}
+
+int cu_merkle_inclusion_nodes(uint8_t proof[CU_MERKLE_MAX_PROOF][32], int *len, int64_t index,
+                              int64_t size, cu_node_reader rd, void *ctx, cu_merkle_memo *memo)
+{
+	memo_for(memo, size);
+	src sr = {rd, ctx, memo};
+	*len = 0;
+	if (index < 0 || index >= size)
+		return cu_error_set(CU_EINVALID, "leaf %lld is not in a tree of %lld", (long long)index,
+		                    (long long)size);
+	return path(proof, len, index, 0, size, &sr);
 }
 
 int cu_merkle_inclusion(uint8_t proof[CU_MERKLE_MAX_PROOF][32], int *len, int64_t index,
                         int64_t size, cu_hash_reader rd, void *ctx)
 {
-	*len = 0;
-	if (index < 0 || index >= size)
-		return cu_error_set(CU_EINVALID, "leaf %lld is not in a tree of %lld", (long long)index,
-		                    (long long)size);
-	return path(proof, len, index, 0, size, rd, ctx);
+	dense d = {rd, ctx};
+	return cu_merkle_inclusion_nodes(proof, len, index, size, dense_node, &d, NULL);
 }
 
 /* SUBPROOF(m, D[lo:hi], b) of RFC 9162 §2.1.4.1. */
 static int subproof(uint8_t proof[][32], int *len, int64_t m, int64_t lo, int64_t hi, bool b,
-                    cu_hash_reader rd, void *ctx)
+                    const src *sr)
 {
 	int64_t n = hi - lo;
 	int r;
@@ -151,29 +206,38 @@ static int subproof(uint8_t proof[][32], int *len, int64_t m, int64_t lo, int64_
 	if (m == n) {
 		if (b)
 			return 0;
-		return range_hash(proof[(*len)++], lo, hi, rd, ctx);
+		return range_hash(proof[(*len)++], lo, hi, sr);
 	}
 	int64_t k = split(n);
 	if (m <= k) {
-		if ((r = subproof(proof, len, m, lo, lo + k, b, rd, ctx)) != 0)
+		if ((r = subproof(proof, len, m, lo, lo + k, b, sr)) != 0)
 			return r;
-		return range_hash(proof[(*len)++], lo + k, hi, rd, ctx);
+		return range_hash(proof[(*len)++], lo + k, hi, sr);
 	}
-	if ((r = subproof(proof, len, m - k, lo + k, hi, false, rd, ctx)) != 0)
+	if ((r = subproof(proof, len, m - k, lo + k, hi, false, sr)) != 0)
 		return r;
-	return range_hash(proof[(*len)++], lo, lo + k, rd, ctx);
+	return range_hash(proof[(*len)++], lo, lo + k, sr);
 }
 
-int cu_merkle_consistency(uint8_t proof[CU_MERKLE_MAX_PROOF][32], int *len, int64_t m,
-                          int64_t n, cu_hash_reader rd, void *ctx)
+int cu_merkle_consistency_nodes(uint8_t proof[CU_MERKLE_MAX_PROOF][32], int *len, int64_t m,
+                                int64_t n, cu_node_reader rd, void *ctx, cu_merkle_memo *memo)
 {
+	memo_for(memo, n);
+	src sr = {rd, ctx, memo};
 	*len = 0;
 	if (m <= 0 || m > n)
 		return cu_error_set(CU_EINVALID, "no consistency proof from %lld to %lld",
 		                    (long long)m, (long long)n);
 	if (m == n)
 		return 0;
-	return subproof(proof, len, m, 0, n, true, rd, ctx);
+	return subproof(proof, len, m, 0, n, true, &sr);
+}
+
+int cu_merkle_consistency(uint8_t proof[CU_MERKLE_MAX_PROOF][32], int *len, int64_t m,
+                          int64_t n, cu_hash_reader rd, void *ctx)
+{
+	dense d = {rd, ctx};
+	return cu_merkle_consistency_nodes(proof, len, m, n, dense_node, &d, NULL);
 }
 
 int cu_merkle_verify_inclusion(int64_t index, int64_t size, const uint8_t leaf[32],

@@ -52,6 +52,33 @@ int cu_merkle_inclusion(uint8_t proof[CU_MERKLE_MAX_PROOF][32], int *len, int64_
 int cu_merkle_consistency(uint8_t proof[CU_MERKLE_MAX_PROOF][32], int *len, int64_t m,
                           int64_t n, cu_hash_reader rd, void *ctx);
 
+/*
+ * The same over a reader of node n of tree level `level` (the hash of leaves
+ * n·2^level .. (n+1)·2^level - 1), for stores not kept in the dense order.
+ */
+typedef int (*cu_node_reader)(void *ctx, int level, int64_t n, uint8_t out[32]);
+/*
+ * The hashes of the ranges [lo, size) that are not complete subtrees — the
+ * tree's right edge, at most 64 — remembered for one size: every proof and
+ * root against that size needs some of them, and they cost a SHA-256 each.
+ * Zero-initialise; it resets itself when used with another size.
+ */
+typedef struct cu_merkle_memo {
+	int64_t size;
+	int n;
+	struct {
+		int64_t lo;
+		uint8_t h[32];
+	} r[64];
+} cu_merkle_memo;
+/* memo may be NULL. */
+int cu_merkle_root_nodes(uint8_t out[32], int64_t size, cu_node_reader rd, void *ctx,
+                         cu_merkle_memo *memo);
+int cu_merkle_inclusion_nodes(uint8_t proof[CU_MERKLE_MAX_PROOF][32], int *len, int64_t index,
+                              int64_t size, cu_node_reader rd, void *ctx, cu_merkle_memo *memo);
+int cu_merkle_consistency_nodes(uint8_t proof[CU_MERKLE_MAX_PROOF][32], int *len, int64_t m,
+                                int64_t n, cu_node_reader rd, void *ctx, cu_merkle_memo *memo);
+
 /* RFC 9162 §2.1.3.2 and §2.1.4.2: 0 if the proof holds, CU_EVERIFY if not. */
 int cu_merkle_verify_inclusion(int64_t index, int64_t size, const uint8_t leaf[32],
                                const uint8_t (*proof)[32], int len, const uint8_t root[32]);

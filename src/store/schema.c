@@ -595,6 +595,50 @@ static const char *const m9[] = {
 	"CREATE INDEX action_updates_action ON action_updates(action_id, seq);\n",
 	NULL,
 };
-const char *const *const cu_schema_migrations[] = {m1, m2, m3, m4, m5, m6, m7, m8, m9};
+/*
+ * 10: the ledger's stored hashes move from one row per hash (ledger_hashes,
+ * two rows per entry) to one row per full C2SP tile with its interior
+ * (src/ledger/tiles.h): 510 hashes, the tile's 256 first. Only full tiles
+ * are stored; the hashes right of the last one (the edge) follow from the
+ * entries and the full tiles below and are kept in memory by core.
+ * ledger_edge keeps the edge of each tile level >= 1 (rewritten whenever
+ * a tile below fills) so that a new connection need not read the up to 255
+ * full tiles below it; `ledger verify` checks it like a tile. The existing
+ * hashes are packed by SQL functions the store registers (sqlite_ledger.c);
+ * an incomplete tile (a missing hash) is left out, and `ledger verify`
+ * reports it.
+ */
+static const char *const m10[] = {
+	"CREATE TABLE ledger_tiles (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  hashes BLOB NOT NULL CHECK (length(hashes) = 16320),\n"
+	"  level INTEGER GENERATED ALWAYS AS (id >> 40) VIRTUAL,\n"
+	"  n INTEGER GENERATED ALWAYS AS (id & 1099511627775) VIRTUAL);\n"
+	"INSERT INTO ledger_tiles(id, hashes)\n"
+	"  SELECT cu_tile_level(idx) << 40 | cu_tile_n(idx) AS tid,\n"
+	"         cu_tile_pack(cu_tile_slot(idx), hash) FROM ledger_hashes\n"
+	"  WHERE cu_tile_n(idx) < (SELECT coalesce(max(idx) + 1, 0) FROM ledger_entries)\n"
+	"        >> (8 * cu_tile_level(idx) + 8)\n"
+	"  GROUP BY tid HAVING count(*) = 510;\n"
+	"CREATE TABLE ledger_edge (\n"
+	"  level INTEGER PRIMARY KEY CHECK (level >= 1),\n"
+	"  n INTEGER NOT NULL,\n"
+	"  hashes BLOB NOT NULL CHECK (length(hashes) = 16320));\n"
+	"INSERT INTO ledger_edge(level, n, hashes)\n"
+	"  SELECT cu_tile_level(idx) AS l, cu_tile_n(idx) AS t,\n"
+	"         cu_tile_pack(cu_tile_slot(idx), hash) FROM ledger_hashes\n"
+	"  WHERE cu_tile_level(idx) >= 1 AND cu_tile_n(idx) = (SELECT coalesce(max(idx) + 1, 0)\n"
+	"        FROM ledger_entries) >> (8 * cu_tile_level(idx) + 8)\n"
+	"  GROUP BY l, t;\n"
+	"DROP TRIGGER IF EXISTS ledger_hashes_no_update;\n"
+	"DROP TRIGGER IF EXISTS ledger_hashes_no_delete;\n"
+	"DROP TABLE ledger_hashes;\n"
+	"CREATE TRIGGER ledger_tiles_no_update BEFORE UPDATE ON ledger_tiles\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;\n"
+	"CREATE TRIGGER ledger_tiles_no_delete BEFORE DELETE ON ledger_tiles\n"
+	"  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;\n",
+	NULL,
+};
+const char *const *const cu_schema_migrations[] = {m1, m2, m3, m4, m5, m6, m7, m8, m9, m10};
 
 const int cu_schema_count = sizeof(cu_schema_migrations) / sizeof(cu_schema_migrations[0]);

@@ -18,6 +18,8 @@ struct cu_store {
 		sqlite3_stmt *st;
 	} cache[NSTMT];
 	int ncache;
+	void *ledger_cache; /* core's in-memory tree edge and tiles: dropped on rollback */
+	sqlite3_stmt *records[2]; /* cu_store_records_next's walks (custody, events) */
 };
 
 /* A cached statement for a static SQL string, reset and ready to bind. */
@@ -42,6 +44,8 @@ void sq_copy_col(char *dst, size_t n, sqlite3_stmt *st, int i);
 int sq_refresh_case_doc(cu_store *s, int64_t case_id);
 /* Runs SQL text (no parameters). */
 int sq_exec_sql(cu_store *s, const char *sql, const char *what);
+/* Registers the SQL functions migration 10 uses to pack stored hashes into tiles. */
+int sq_ledger_register(cu_store *s);
 /* Registers the "custodia" FTS5 tokenizer on the connection. */
 int sq_search_register(cu_store *s);
 

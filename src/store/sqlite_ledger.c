@@ -17,47 +17,178 @@ int cu_store_ledger_size(cu_store *s, int64_t *out)
 	return rc == SQLITE_ROW ? 0 : sq_dberr(s, rc, "ledger");
 }
 
-int cu_store_ledger_hash(cu_store *s, int64_t idx, uint8_t out[32])
+int cu_store_ledger_append(cu_store *s, int64_t n, const char *entry, size_t len,
+                           const char *kind, int64_t ref)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT hash FROM ledger_hashes WHERE idx = ?1");
+	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO ledger_entries(idx, entry, kind, ref)"
+	                              " VALUES (?1, ?2, ?3, ?4)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, idx);
+	sqlite3_bind_int64(st, 1, n);
+	sqlite3_bind_text(st, 2, entry, (int)len, SQLITE_STATIC);
+	sq_bind_text(st, 3, kind);
+	sqlite3_bind_int64(st, 4, ref);
+	return sq_exec(s, st, "ledger entry");
+}
+
+int cu_store_ledger_tile_get(cu_store *s, uint8_t *out, int level, int64_t n)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT hashes FROM ledger_tiles WHERE id = ?1");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, (int64_t)level << 40 | n);
 	int rc = sqlite3_step(st);
-	bool ok = rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32;
+	bool ok = rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == CU_STORE_TILE_BYTES;
 	if (ok)
-		memcpy(out, sqlite3_column_blob(st, 0), 32);
+		memcpy(out, sqlite3_column_blob(st, 0), CU_STORE_TILE_BYTES);
 	sqlite3_reset(st);
 	if (ok)
 		return 0;
 	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return cu_error_set(CU_ENOTFOUND, "ledger hash %lld is missing", (long long)idx);
-	return sq_dberr(s, rc, "ledger hash");
+		return cu_error_set(CU_ENOTFOUND, "ledger tile %d/%lld is missing", level,
+		                    (long long)n);
+	return sq_dberr(s, rc, "ledger tile");
 }
 
-int cu_store_ledger_append(cu_store *s, int64_t n, const char *entry, const char *kind,
-                           int64_t ref, const uint8_t (*hashes)[32], int count,
-                           int64_t hash_start)
+int cu_store_ledger_tile_put(cu_store *s, int level, int64_t n, const uint8_t *hashes)
 {
-	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO ledger_entries(idx, entry, kind, ref)"
-	                              " VALUES (?1, ?2, ?3, ?4)");
-	int r;
+	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO ledger_tiles(id, hashes) VALUES (?1, ?2)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, n);
-	sq_bind_text(st, 2, entry);
-	sq_bind_text(st, 3, kind);
-	sqlite3_bind_int64(st, 4, ref);
-	if ((r = sq_exec(s, st, "ledger entry")) != 0)
-		return r;
-	for (int i = 0; i < count; i++) {
-		if (!(st = sq_stmt(s, "INSERT INTO ledger_hashes(idx, hash) VALUES (?1, ?2)")))
-			return CU_EDB;
-		sqlite3_bind_int64(st, 1, hash_start + i);
-		sqlite3_bind_blob(st, 2, hashes[i], 32, SQLITE_TRANSIENT);
-		if ((r = sq_exec(s, st, "ledger hash")) != 0)
-			return r;
+	sqlite3_bind_int64(st, 1, (int64_t)level << 40 | n);
+	sqlite3_bind_blob(st, 2, hashes, CU_STORE_TILE_BYTES, SQLITE_STATIC);
+	return sq_exec(s, st, "ledger tile");
+}
+
+int cu_store_ledger_edge_get(cu_store *s, uint8_t *out, int64_t *n, int level)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT n, hashes FROM ledger_edge WHERE level = ?1");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int(st, 1, level);
+	int rc = sqlite3_step(st);
+	bool ok = rc == SQLITE_ROW && sqlite3_column_bytes(st, 1) == CU_STORE_TILE_BYTES;
+	if (ok) {
+		*n = sqlite3_column_int64(st, 0);
+		memcpy(out, sqlite3_column_blob(st, 1), CU_STORE_TILE_BYTES);
 	}
+	sqlite3_reset(st);
+	if (ok)
+		return 0;
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return cu_error_set(CU_ENOTFOUND, "no ledger edge at level %d", level);
+	return sq_dberr(s, rc, "ledger edge");
+}
+
+int cu_store_ledger_edge_put(cu_store *s, int level, int64_t n, const uint8_t *hashes)
+{
+	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO ledger_edge(level, n, hashes) VALUES (?1, ?2, ?3)"
+	                              " ON CONFLICT(level) DO UPDATE SET n = excluded.n,"
+	                              " hashes = excluded.hashes");
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int(st, 1, level);
+	sqlite3_bind_int64(st, 2, n);
+	sqlite3_bind_blob(st, 3, hashes, CU_STORE_TILE_BYTES, SQLITE_STATIC);
+	return sq_exec(s, st, "ledger edge");
+}
+
+int cu_store_ledger_tile_count(cu_store *s, int64_t *out)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT count(*) FROM ledger_tiles");
+	if (!st)
+		return CU_EDB;
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : sq_dberr(s, rc, "ledger tiles");
+}
+
+int cu_store_data_version(cu_store *s, int64_t *out)
+{
+	sqlite3_stmt *st = sq_stmt(s, "PRAGMA data_version");
+	if (!st)
+		return CU_EDB;
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : sq_dberr(s, rc, "data version");
+}
+
+void **cu_store_ledger_cache(cu_store *s)
+{
+	return &s->ledger_cache;
+}
+
+/*
+ * Migration 10's helpers: where stored hash idx (the dense order of
+ * src/ledger/merkle.h) goes in the tiles of src/ledger/tiles.h. Hash idx is
+ * node n of tree level l; it lives in tile (l / 8, n >> (8 - l % 8)) at slot
+ * 512 - (512 >> l % 8) + n % (256 >> l % 8).
+ */
+static int64_t leaf_slot(int64_t n)
+{
+	int64_t i = 0;
+	for (; n > 0; n >>= 1)
+		i += n;
+	return i;
+}
+
+static void coords(int64_t idx, int *level, int64_t *n)
+{
+	int64_t m = idx / 2;
+	while (leaf_slot(m + 1) <= idx)
+		m++;
+	*level = (int)(idx - leaf_slot(m));
+	*n = ((m + 1) >> *level) - 1;
+}
+
+static void fn_tile(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	int what = *(int *)sqlite3_user_data(cx), l;
+	int64_t n;
+	(void)argc;
+	coords(sqlite3_value_int64(argv[0]), &l, &n);
+	int s = l % 8;
+	if (what == 0)
+		sqlite3_result_int(cx, l / 8);
+	else if (what == 1)
+		sqlite3_result_int64(cx, n >> (8 - s));
+	else
+		sqlite3_result_int64(cx, 512 - (512 >> s) + (n % (256 >> s)));
+}
+
+static void pack_step(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	uint8_t *t = sqlite3_aggregate_context(cx, CU_STORE_TILE_BYTES);
+	int64_t slot = sqlite3_value_int64(argv[0]);
+	(void)argc;
+	if (t && slot >= 0 && slot < CU_STORE_TILE_BYTES / 32 &&
+	    sqlite3_value_bytes(argv[1]) == 32)
+		memcpy(t + slot * 32, sqlite3_value_blob(argv[1]), 32);
+}
+
+static void pack_final(sqlite3_context *cx)
+{
+	uint8_t *t = sqlite3_aggregate_context(cx, 0);
+	if (t)
+		sqlite3_result_blob(cx, t, CU_STORE_TILE_BYTES, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_null(cx);
+}
+
+int sq_ledger_register(cu_store *s)
+{
+	static int which[3] = {0, 1, 2};
+	static const char *names[3] = {"cu_tile_level", "cu_tile_n", "cu_tile_slot"};
+	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+	for (int i = 0; i < 3; i++)
+		if (sqlite3_create_function(s->db, names[i], 1, flags, &which[i], fn_tile, NULL,
+		                            NULL) != SQLITE_OK)
+			return sq_dberr(s, SQLITE_ERROR, "ledger functions");
+	if (sqlite3_create_function(s->db, "cu_tile_pack", 2, flags, NULL, NULL, pack_step,
+	                            pack_final) != SQLITE_OK)
+		return sq_dberr(s, SQLITE_ERROR, "ledger functions");
 	return 0;
 }
 
@@ -72,6 +203,29 @@ int cu_store_ledger_entries(cu_store *s, json_t **out, int64_t from, int limit)
 	return sq_rows(s, out, st, "ledger entries");
 }
 
+/* One statement over the entries from `from` on, in index order. */
+int cu_store_ledger_walk(cu_store *s, int64_t from, cu_store_walk_fn fn, void *ctx)
+{
+	sqlite3_stmt *e = sq_stmt(s, "SELECT idx, entry, kind, ref FROM ledger_entries"
+	                             " WHERE idx >= ?1 ORDER BY idx");
+	int rc, r = 0;
+	if (!e)
+		return CU_EDB;
+	sqlite3_bind_int64(e, 1, from);
+	while ((rc = sqlite3_step(e)) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(e, 1);
+		size_t len = (size_t)sqlite3_column_bytes(e, 1);
+		const char *kind = (const char *)sqlite3_column_text(e, 2);
+		if ((r = fn(ctx, sqlite3_column_int64(e, 0), text ? text : "", len, kind ? kind : "",
+		            sqlite3_column_int64(e, 3))) != 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = sq_dberr(s, rc, "ledger entries");
+	sqlite3_reset(e);
+	return r;
+}
+
 int cu_store_event_record(cu_store *s, json_t **out, int64_t seq)
 {
 	return sq_row_id(s, out, "SELECT seq, at, actor, actor_org, action, object_type,"
@@ -83,6 +237,94 @@ int cu_store_custody_record(cu_store *s, json_t **out, int64_t seq)
 {
 	return sq_row_id(s, out, "SELECT seq, item_id, at, event, actor, actor_org, reason,"
 	                              " details, salt FROM custody WHERE seq = ?1", seq, "custody event");
+}
+
+/*
+ * The record columns of docs/ledger.md in key order, then the salt. The
+ * names are listed beside the SELECT so that the two cannot drift apart.
+ */
+static const char *const event_keys[] = {"action", "actor", "actor_org", "after", "at",
+                                         "before", "case_id", "jit_id", "object_id",
+                                         "object_type", "seq"};
+static const char *const custody_keys[] = {"actor", "actor_org", "at", "details", "event",
+                                           "item_id", "reason", "seq"};
+#define EVENT_REC "SELECT action, actor, actor_org, after, at, before, case_id, jit_id," \
+	" object_id, object_type, seq, salt FROM events"
+#define CUSTODY_REC "SELECT actor, actor_org, at, details, event, item_id, reason, seq, salt" \
+	" FROM custody"
+
+static void rec_col(cu_store_col *c, sqlite3_stmt *st, int i)
+{
+	switch ((c->type = sqlite3_column_type(st, i))) {
+	case SQLITE_INTEGER:
+		c->type = CU_COL_INT;
+		c->i = sqlite3_column_int64(st, i);
+		break;
+	case SQLITE_TEXT:
+		c->type = CU_COL_TEXT;
+		c->s = (const char *)sqlite3_column_text(st, i);
+		c->len = (size_t)sqlite3_column_bytes(st, i);
+		break;
+	case SQLITE_NULL: c->type = CU_COL_NULL; break;
+	default: c->type = CU_COL_OTHER; /* REAL or BLOB: no canonical form */
+	}
+}
+
+static void rec_row(cu_store_rec *out, sqlite3_stmt *st, bool event)
+{
+	out->ncols = event ? 11 : 8;
+	out->names = event ? event_keys : custody_keys;
+	for (int i = 0; i < out->ncols; i++)
+		rec_col(&out->col[i], st, i);
+	rec_col(&out->salt, st, out->ncols);
+	out->seq = out->col[out->ncols - 1].i;
+}
+
+static const char event_walk[] = EVENT_REC " ORDER BY seq";
+static const char custody_walk[] = CUSTODY_REC " ORDER BY seq";
+static const char event_find[] = EVENT_REC " WHERE seq = ?1";
+static const char custody_find[] = CUSTODY_REC " WHERE seq = ?1";
+
+int cu_store_records_next(cu_store *s, cu_store_rec *out, bool event)
+{
+	/* sq_stmt resets a statement: the walk keeps its own while it runs. */
+	sqlite3_stmt **st = &s->records[event];
+	if (!*st && !(*st = sq_stmt(s, event ? event_walk : custody_walk)))
+		return CU_EDB;
+	int rc = sqlite3_step(*st);
+	if (rc == SQLITE_ROW) {
+		rec_row(out, *st, event);
+		return 0;
+	}
+	sqlite3_reset(*st);
+	return rc == SQLITE_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "records");
+}
+
+int cu_store_records_find(cu_store *s, cu_store_rec *out, bool event, int64_t seq)
+{
+	sqlite3_stmt *st = sq_stmt(s, event ? event_find : custody_find);
+	if (!st)
+		return CU_EDB;
+	sqlite3_bind_int64(st, 1, seq);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		rec_row(out, st, event);
+		return 0;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "record");
+}
+
+void cu_store_records_done(cu_store *s)
+{
+	sqlite3_stmt *st;
+	for (int k = 0; k < 2; k++) {
+		if (s->records[k])
+			sqlite3_reset(s->records[k]);
+		s->records[k] = NULL;
+		if ((st = sq_stmt(s, k ? event_find : custody_find)) != NULL)
+			sqlite3_reset(st);
+	}
 }
 
 int cu_store_item_content(cu_store *s, char salt[33], char sha256[65], int64_t item_id)
@@ -112,6 +354,21 @@ int cu_store_unledgered(cu_store *s, json_t **out)
 		" ORDER BY at, kind DESC, ref";
 	sqlite3_stmt *st = sq_stmt(s, sql);
 	return st ? sq_rows(s, out, st, "unrecorded events") : CU_EDB;
+}
+
+int cu_store_unledgered_any(cu_store *s, bool *out)
+{
+	sqlite3_stmt *st = sq_stmt(s, "SELECT EXISTS (SELECT 1 FROM events WHERE seq > (SELECT"
+	                              " coalesce(max(ref), 0) FROM ledger_entries WHERE kind ="
+	                              " 'event')) OR EXISTS (SELECT 1 FROM custody WHERE seq >"
+	                              " (SELECT coalesce(max(ref), 0) FROM ledger_entries WHERE"
+	                              " kind = 'custody'))");
+	if (!st)
+		return CU_EDB;
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : sq_dberr(s, rc, "unledgered records");
 }
 
 int cu_store_record_counts(cu_store *s, int64_t *events, int64_t *custody)

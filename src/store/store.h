@@ -245,24 +245,92 @@ int cu_store_retention_get(cu_store *s, json_t **out, int64_t case_id);
  * fields as the exact text stored, which is what the entries commit to.
  */
 int cu_store_ledger_size(cu_store *s, int64_t *out);
-int cu_store_ledger_hash(cu_store *s, int64_t idx, uint8_t out[32]);
-/* Appends entry number n and its stored hashes (from hash_start on). */
-int cu_store_ledger_append(cu_store *s, int64_t n, const char *entry, const char *kind,
-                           int64_t ref, const uint8_t (*hashes)[32], int count,
-                           int64_t hash_start);
+/* Appends entry number n (its exact bytes). */
+int cu_store_ledger_append(cu_store *s, int64_t n, const char *entry, size_t len,
+                           const char *kind, int64_t ref);
+/*
+ * Full tiles of the tree (src/ledger/tiles.h: 510 hashes, the C2SP tile's
+ * 256 first), one row each, written once when the tile fills. get:
+ * CU_ENOTFOUND if the row is absent; out holds CU_STORE_TILE_BYTES.
+ */
+#define CU_STORE_TILE_BYTES 16320
+int cu_store_ledger_tile_get(cu_store *s, uint8_t *out, int level, int64_t n);
+int cu_store_ledger_tile_put(cu_store *s, int level, int64_t n, const uint8_t *hashes);
+int cu_store_ledger_tile_count(cu_store *s, int64_t *out);
+/* The partial tile of a level >= 1 as last written (its number in *n). */
+int cu_store_ledger_edge_get(cu_store *s, uint8_t *out, int64_t *n, int level);
+int cu_store_ledger_edge_put(cu_store *s, int level, int64_t n, const uint8_t *hashes);
+/* SQLite's data_version: changes when another connection commits. */
+int cu_store_data_version(cu_store *s, int64_t *out);
+/*
+ * A slot for what core keeps in memory about the ledger on this connection
+ * (one malloc'd block without pointers inside). The store frees it on any
+ * rollback, a failed commit and close, since it may hold rows that a
+ * rollback takes back.
+ */
+void **cu_store_ledger_cache(cu_store *s);
 /* {idx, entry, kind, ref} for idx in [from, from + limit). */
 int cu_store_ledger_entries(cu_store *s, json_t **out, int64_t from, int limit);
+/*
+ * The entries from `from` on, in index order, through one statement (call
+ * inside one read transaction): fn gets each entry's exact bytes, kind and
+ * ref, and returns 0 to go on or a code that stops the walk and is returned.
+ */
+typedef int (*cu_store_walk_fn)(void *ctx, int64_t idx, const char *entry, size_t len,
+                                const char *kind, int64_t ref);
+int cu_store_ledger_walk(cu_store *s, int64_t from, cu_store_walk_fn fn, void *ctx);
 /* {seq, at, actor, actor_org, action, object_type, object_id, case_id, jit_id,
  * before, after, salt} with before/after as text. */
 int cu_store_event_record(cu_store *s, json_t **out, int64_t seq);
 /* {seq, item_id, at, event, actor, actor_org, reason, details, salt, content_salt,
  * content_sha256 (for the item)}. */
 int cu_store_custody_record(cu_store *s, json_t **out, int64_t seq);
+/*
+ * A record's columns as its ledger commitment covers them (docs/ledger.md),
+ * for `ledger verify` to rebuild the canonical record without JSON objects:
+ * names[] are the record's keys in JCS (byte) order, col[] their values in
+ * the same order, typed as stored, and salt the row's salt. Every pointer is
+ * borrowed from SQLite and lives until the next call on the same table, or
+ * cu_store_records_done().
+ */
+enum { CU_COL_NULL, CU_COL_INT, CU_COL_TEXT, CU_COL_OTHER };
+typedef struct cu_store_col {
+	int type;
+	int64_t i;     /* CU_COL_INT */
+	const char *s; /* CU_COL_TEXT: len bytes, may hold NUL bytes */
+	size_t len;
+} cu_store_col;
+
+#define CU_STORE_REC_COLS 11
+/* Positions in col[] of the values an entry repeats. */
+enum { CU_EV_ACTION = 0, CU_EV_AT = 4, CU_EV_CASE = 6, CU_EV_OBJECT_ID = 8,
+       CU_EV_OBJECT_TYPE = 9, CU_EV_SEQ = 10 };
+enum { CU_CU_AT = 2, CU_CU_EVENT = 4, CU_CU_ITEM = 5, CU_CU_SEQ = 7 };
+
+typedef struct cu_store_rec {
+	int64_t seq;
+	int ncols;
+	const char *const *names;
+	cu_store_col col[CU_STORE_REC_COLS];
+	cu_store_col salt;
+} cu_store_rec;
+
+/* The next row of events (event) or custody in seq order, through one
+ * statement per table (call inside one read transaction): 0, or CU_ENOTFOUND
+ * after the last. */
+int cu_store_records_next(cu_store *s, cu_store_rec *out, bool event);
+/* One row by seq: 0, CU_ENOTFOUND or CU_EDB. */
+int cu_store_records_find(cu_store *s, cu_store_rec *out, bool event, int64_t seq);
+/* Ends the walks and lookups above (the borrowed pointers with them). */
+void cu_store_records_done(cu_store *s);
 /* The content salt and SHA-256 of an item (for evidence registration entries). */
 int cu_store_item_content(cu_store *s, char salt[33], char sha256[65], int64_t item_id);
 /* [{kind, ref}] of events and custody rows without a ledger entry, oldest first. */
 int cu_store_unledgered(cu_store *s, json_t **out);
 int cu_store_record_counts(cu_store *s, int64_t *events, int64_t *custody);
+/* Whether a record is newer than the last one with an entry (two index
+ * seeks, not a count: what every open checks). */
+int cu_store_unledgered_any(cu_store *s, bool *out);
 /* The ledger entry of a record: its index and exact text (caller frees). */
 int cu_store_ledger_find(cu_store *s, int64_t *idx, char **entry, const char *kind, int64_t ref);
 /* The sequence number of the event that registered an item. */

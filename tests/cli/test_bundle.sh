@@ -67,6 +67,26 @@ check "proofs for another tree are refused" "refused '$T/t5.tar' 'inclusion proo
 printf 'not a tar' > "$T/junk.tar"
 check "a file that is not a bundle is refused clearly" \
 	"! '$BIN' bundle verify '$T/junk.tar' --key '$K' 2>&1 | grep -q 'bundle verified'"
+# ledger verify: the default checks the log and that every record still matches it;
+# --log-only checks the log alone and says so.
+check "ledger verify holds" "'$BIN' ledger verify --data '$D' | grep -q '^ok'"
+check "ledger verify --log-only holds and says records were not checked" \
+	"'$BIN' ledger verify --log-only --data '$D' | grep -q '^ok.*records NOT checked'"
+check "ledger verify --deep (the default, kept for scripts) holds" \
+	"'$BIN' ledger verify --deep --data '$D' | grep -q '^ok'"
+idx=$(sqlite3 "$D/custodia.db" "SELECT idx FROM ledger_entries WHERE kind = 'custody' AND
+	ref = (SELECT max(seq) FROM custody)")
+sqlite3 "$D/custodia.db" "DROP TRIGGER custody_no_update;
+	UPDATE custody SET reason = 'edited' WHERE seq = (SELECT max(seq) FROM custody)"
+check "the default ledger verify finds an edited custody row at its index, exit 2" \
+	"'$BIN' ledger verify --data '$D' >'$T/v.txt' 2>&1; [ \$? -eq 2 ] &&
+	 grep -q \"^entry $idx: .*edited\" '$T/v.txt' && grep -q 'first bad index $idx' '$T/v.txt'"
+check "--log-only does not claim to have checked it" \
+	"'$BIN' ledger verify --log-only --data '$D' | grep -q '^ok.*records NOT checked'"
+sqlite3 "$D/custodia.db" "DROP TRIGGER events_no_delete;
+	DELETE FROM events WHERE seq = (SELECT max(seq) FROM events)"
+check "the default ledger verify finds a deleted event, exit 2" \
+	"'$BIN' ledger verify --data '$D' >'$T/v.txt' 2>&1; [ \$? -eq 2 ] && grep -q 'deleted' '$T/v.txt'"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

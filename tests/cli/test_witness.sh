@@ -58,11 +58,11 @@ check "a forged cosignature is refused by the log" \
 # node then re-sequences the records it finds, with new salts), and signed
 # with the same key.
 stop
-H=$(awk -v n="$N1" 'BEGIN { i = 0; while (n > 0) { i += n; n = int(n / 2) } print i }')
-sqlite3 "$A/custodia.db" "DROP TRIGGER ledger_entries_no_delete; DROP TRIGGER ledger_hashes_no_delete;
+sqlite3 "$A/custodia.db" "DROP TRIGGER ledger_entries_no_delete; DROP TRIGGER ledger_tiles_no_delete;
 	DROP TRIGGER events_no_update;
 	UPDATE events SET actor = 'someone-else' WHERE seq = (SELECT max(seq) FROM events);
-	DELETE FROM ledger_entries WHERE idx >= $N1; DELETE FROM ledger_hashes WHERE idx >= $H;"
+	DELETE FROM ledger_entries WHERE idx >= $N1;
+	DELETE FROM ledger_tiles WHERE ((n + 1) << (8 * level + 8)) > $N1;"
 "$BIN" case create --as se --title "After the rewrite" --crime-type cybercrime --data "$A" >/dev/null
 start
 check "the rewritten log signs a checkpoint with the new entry" "wait_size $((N1 + 2))"

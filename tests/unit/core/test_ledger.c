@@ -13,9 +13,11 @@
 #include <sqlite3.h>
 
 #include "core/core.h"
+#include "core/internal.h"
 #include "crypto/crypto.h"
 #include "ledger/merkle.h"
 #include "ledger/note.h"
+#include "store/store.h"
 #include "testutil.h"
 
 typedef struct fixture {
@@ -62,24 +64,66 @@ static void tamper(fixture *f, const char *sql)
 	                     "DROP TRIGGER IF EXISTS custody_no_delete;"
 	                     "DROP TRIGGER IF EXISTS events_no_update;"
 	                     "DROP TRIGGER IF EXISTS events_no_delete;"
-	                     "DROP TRIGGER IF EXISTS ledger_hashes_no_update;"
+	                     "DROP TRIGGER IF EXISTS ledger_tiles_no_update;"
+	                     "DROP TRIGGER IF EXISTS ledger_tiles_no_delete;"
 	                     "DROP TRIGGER IF EXISTS checkpoints_no_update;", NULL, NULL, &err) ||
 	    sqlite3_exec(db, sql, NULL, NULL, &err))
 		fail_msg("tamper: %s", err);
 	sqlite3_close(db);
 }
 
-static json_t *verify(fixture *f)
+static json_t *verify_mode(fixture *f, bool log_only)
 {
 	json_t *out;
-	assert_int_equal(cu_ledger_verify(f->c, &out), 0);
+	assert_int_equal(cu_ledger_verify(f->c, &out, log_only), 0);
+	assert_string_equal(cu_json_str(out, "mode"), log_only ? "log-only" : "records");
 	return out;
+}
+
+/* The default: the log and every record against its entry. */
+static json_t *verify(fixture *f)
+{
+	return verify_mode(f, false);
+}
+
+static json_t *verify_log_only(fixture *f)
+{
+	return verify_mode(f, true);
 }
 
 static int64_t first_bad(json_t *report)
 {
 	assert_false(json_is_true(json_object_get(report, "ok")));
 	return json_integer_value(json_object_get(report, "first_bad_index"));
+}
+
+/* Events until the ledger holds at least n entries (full tiles: 256 each),
+ * then a checkpoint. */
+static void grow(fixture *f, int64_t n)
+{
+	cu_actor se;
+	int64_t size;
+	json_t *cp;
+	assert_int_equal(cu_actor_load(f->c, &se, "se"), 0);
+	assert_int_equal(cu_store_begin(cu_core_store(f->c)), 0);
+	assert_int_equal(cu_store_ledger_size(cu_core_store(f->c), &size), 0);
+	for (; size < n; size++)
+		assert_int_equal(cu_core_event(f->c, &se, "case.view", "case", "1", 1, 0, NULL, NULL),
+		                 0);
+	assert_int_equal(cu_store_commit(cu_core_store(f->c)), 0);
+	assert_int_equal(cu_ledger_checkpoint(f->c, &cp, false), 0);
+	json_decref(cp);
+}
+
+/* Swaps 32 bytes of the stored tile level/n: slot `to` gets slot `from`'s hash. */
+static void swap_slot(fixture *f, int level, int64_t n, int to, int from)
+{
+	char sql[512];
+	snprintf(sql, sizeof(sql), "UPDATE ledger_tiles SET hashes = CAST(substr(hashes, 1, %d)"
+	         " || substr(hashes, %d, 32) || substr(hashes, %d) AS BLOB)"
+	         " WHERE level = %d AND n = %lld", to * 32, from * 32 + 1, to * 32 + 33, level,
+	         (long long)n);
+	tamper(f, sql);
 }
 
 /* The ledger index of a record. */
@@ -191,9 +235,9 @@ static void test_ledger_tamper__deleted_event(void **state)
 static void test_ledger_tamper__swapped_hash(void **state)
 {
 	fixture *f = *state;
-	/* Stored hash 4 belongs to leaf 3 (the dense layout: 0 1 [2] 3 4 ...). */
-	tamper(f, "UPDATE ledger_hashes SET hash = (SELECT hash FROM ledger_hashes WHERE idx = 0)"
-	          " WHERE idx = 4");
+	grow(f, 300);
+	/* Slot 3 of tile 0/0 is leaf 3's hash. */
+	swap_slot(f, 0, 0, 3, 0);
 	json_t *r = verify(f);
 	assert_int_equal(first_bad(r), 3);
 	json_decref(r);
@@ -217,6 +261,368 @@ static void test_ledger_tamper__rewritten_checkpoint(void **state)
 	json_decref(r);
 }
 
+/* --log-only: the hashes, roots and signatures, as the default finds them. */
+static void test_ledger_tamper__log_only_finds_hashes_and_checkpoints(void **state)
+{
+	fixture *f = *state;
+	grow(f, 300);
+	/* Slot 256 of a tile is its first level-1 node: leaves 0-1, completed by leaf 1. */
+	swap_slot(f, 0, 0, 256, 0);
+	json_t *r = verify_log_only(f);
+	assert_int_equal(first_bad(r), 1);
+	json_decref(r);
+	r = verify(f);
+	assert_int_equal(first_bad(r), 1);
+	json_decref(r);
+}
+
+static void test_ledger_tamper__flipped_byte_in_an_entry(void **state)
+{
+	fixture *f = *state;
+	grow(f, 300);
+	/* The entry's bytes are what the leaf hashes: found without --deep, in a
+	 * full tile at the entry itself... */
+	tamper(f, "DROP TRIGGER IF EXISTS ledger_entries_no_update;"
+	          "UPDATE ledger_entries SET entry = replace(entry, '\"v\":1', '\"v\":2')"
+	          " WHERE idx = 5");
+	json_t *r = verify_log_only(f);
+	assert_int_equal(first_bad(r), 5);
+	json_decref(r);
+}
+
+static void test_ledger_tamper__flipped_byte_right_of_the_tiles(void **state)
+{
+	fixture *f = *state;
+	grow(f, 300);
+	json_t *cp;
+	assert_int_equal(cu_ledger_checkpoint(f->c, &cp, false), 0);
+	int64_t size = json_integer_value(json_object_get(cp, "size"));
+	json_decref(cp);
+	/* ...and right of the last full tile, by every checkpoint that covers it. */
+	tamper(f, "DROP TRIGGER IF EXISTS ledger_entries_no_update;"
+	          "UPDATE ledger_entries SET entry = replace(entry, '\"v\":1', '\"v\":2')"
+	          " WHERE idx = 280");
+	json_t *r = verify_log_only(f);
+	assert_int_equal(first_bad(r), size);
+	json_decref(r);
+}
+
+static void test_ledger_tamper__edited_record_log_only_passes(void **state)
+{
+	fixture *f = *state;
+	int64_t idx = index_of(f, "custody", "r.event = 'registered' AND r.item_id = 2");
+	tamper(f, "UPDATE custody SET reason = 'edited' WHERE item_id = 2 AND event ="
+	          " 'registered'");
+	/* --log-only checks the log, not that records still match it, and says so. */
+	json_t *r = verify_log_only(f);
+	assert_true(json_is_true(json_object_get(r, "ok")));
+	json_decref(r);
+	r = verify(f);
+	assert_int_equal(first_bad(r), idx);
+	json_decref(r);
+}
+
+/* An edit of a custody row's details, by the default, with many entries
+ * before and after it (tiles, batches on two threads). */
+static void test_ledger_tamper__edited_custody_details(void **state)
+{
+	fixture *f = *state;
+	json_t *d = json_pack("{s:i}", "page", 3);
+	grow(f, 10000);
+	assert_int_equal(cu_store_begin(cu_core_store(f->c)), 0);
+	assert_int_equal(cu_core_custody(f->c, 2, "accessed", "se", "SE", "looked", d), 0);
+	assert_int_equal(cu_store_commit(cu_core_store(f->c)), 0);
+	json_decref(d);
+	grow(f, 20000);
+	int64_t idx = index_of(f, "custody", "r.details IS NOT NULL AND r.details LIKE '%page%'");
+	json_t *r = verify(f);
+	assert_true(json_is_true(json_object_get(r, "ok")));
+	json_decref(r);
+	tamper(f, "UPDATE custody SET details = '{\"page\":4}' WHERE details LIKE '%page%'");
+	r = verify(f);
+	assert_int_equal(first_bad(r), idx);
+	json_decref(r);
+}
+
+/* An edit of an event row's details (its before/after JSON), at its index,
+ * in a full tile and right of the last one. */
+static void test_ledger_tamper__edited_event_details(void **state)
+{
+	fixture *f = *state;
+	cu_actor se;
+	json_t *before = json_pack("{s:s}", "status", "open"),
+	       *after = json_pack("{s:s}", "status", "zq-closed");
+	assert_int_equal(cu_actor_load(f->c, &se, "se"), 0);
+	assert_int_equal(cu_core_event(f->c, &se, "case.update", "case", "1", 1, 0, before, after),
+	                 0);
+	json_decref(before);
+	json_decref(after);
+	int64_t first = index_of(f, "event", "r.after LIKE '%zq-closed%'");
+	grow(f, 300);
+	assert_int_equal(cu_core_event(f->c, &se, "case.note", "case", "1", 1, 0, NULL, NULL), 0);
+	int64_t last = index_of(f, "event", "r.action = 'case.note'");
+	assert_true(first < 256 && last >= 256);
+	tamper(f, "UPDATE events SET action = 'case.view' WHERE action = 'case.note'");
+	json_t *r = verify(f);
+	assert_int_equal(first_bad(r), last);
+	json_decref(r);
+	tamper(f, "UPDATE events SET after = '{\"status\":\"open\"}' WHERE after LIKE '%zq-closed%'");
+	r = verify(f);
+	assert_int_equal(first_bad(r), first);
+	assert_int_equal(json_array_size(json_object_get(r, "problems")), 2);
+	json_decref(r);
+}
+
+/* What a value of another type, or a NUL byte inside a string, does to a
+ * record: it no longer matches its entry. */
+static void test_ledger_tamper__retyped_and_nul_values(void **state)
+{
+	fixture *f = *state;
+	int64_t a = index_of(f, "event", "r.case_id = 1");
+	/* (INTEGER affinity makes '1' or 2.0 integers again: these stay as given.) */
+	tamper(f, "UPDATE events SET case_id = 'one' WHERE seq = (SELECT min(seq) FROM events"
+	          " WHERE case_id = 1)");
+	json_t *r = verify(f);
+	assert_int_equal(first_bad(r), a);
+	json_decref(r);
+	int64_t b = index_of(f, "custody", "r.event = 'registered' AND r.item_id = 2");
+	int64_t c = index_of(f, "custody", "r.event = 'registered' AND r.item_id = 3");
+	tamper(f, "UPDATE custody SET reason = CAST(coalesce(reason, '') || char(0) || 'more'"
+	          " AS TEXT) WHERE item_id = 2 AND event = 'registered';"
+	          "UPDATE custody SET item_id = 3.5 WHERE item_id = 3 AND event = 'registered'");
+	r = verify(f);
+	json_t *p = json_object_get(r, "problems");
+	int found = 0;
+	for (size_t i = 0; i < json_array_size(p); i++) {
+		int64_t at = json_integer_value(json_object_get(json_array_get(p, i), "index"));
+		found += at == b || at == c;
+	}
+	assert_int_equal(found, 2);
+	json_decref(r);
+}
+
+/* The record verify builds from the columns is, byte for byte, the one
+ * build() makes through jansson, for every record: the demo's and ones with
+ * strings and numbers that JCS treats specially. */
+static void test_ledger__fast_record_equals_jansson(void **state)
+{
+	fixture *f = *state;
+	cu_store *s = cu_core_store(f->c);
+	cu_actor se;
+	const char *tricky = "q\"b\\s/\x01\x1f\x7f\b\f\n\r\t é 中 \xe2\x80\xa8 \xe2\x80\xa9 "
+	                     "\xf0\x9f\x98\x80 \\u0000";
+	json_t *d = json_pack("{s:s,s:[I,I,i],s:n,s:b,s:{s:s}}", "z", tricky, "a",
+	                      (json_int_t)9007199254740993LL, (json_int_t)-9223372036854775807LL,
+	                      0, "n", "t", 1, "o", "\xe2\x80\xa8", "\x1f");
+	assert_int_equal(cu_actor_load(f->c, &se, "se"), 0);
+	assert_int_equal(cu_store_begin(s), 0);
+	assert_int_equal(cu_core_custody(f->c, 2, "accessed", tricky, "SE", tricky, d), 0);
+	assert_int_equal(cu_core_custody(f->c, 2, "accessed", "se", "SE", NULL, NULL), 0);
+	assert_int_equal(cu_core_event(f->c, &se, tricky, tricky, tricky, 0,
+	                               9223372036854775807LL, d, NULL), 0);
+	assert_int_equal(cu_core_event(f->c, &se, "case.view", "case", "1", 9007199254740993LL,
+	                               0, NULL, d), 0);
+	assert_int_equal(cu_store_commit(s), 0);
+	json_decref(d);
+	/* The appends agree with the fast builder (verify holds)... */
+	json_t *r = verify(f);
+	assert_true(json_is_true(json_object_get(r, "ok")));
+	int64_t size = json_integer_value(json_object_get(r, "size"));
+	json_decref(r);
+	/* ...and so does jansson, record by record. */
+	json_t *rows, *row;
+	size_t k;
+	int n = 0;
+	assert_int_equal(cu_store_ledger_entries(s, &rows, 0, (int)size), 0);
+	json_array_foreach(rows, k, row) {
+		const char *kind = cu_json_str(row, "kind");
+		int64_t ref = json_integer_value(json_object_get(row, "ref"));
+		json_t *rec;
+		char *fast;
+		size_t len;
+		assert_int_equal(cu_ledger_record(f->c, &rec, kind, ref), 0);
+		assert_int_equal(cu_ledger_record_bytes(s, &fast, &len, kind, ref), 0);
+		const char *slow = cu_json_str(rec, "record");
+		assert_int_equal(len, strlen(slow));
+		assert_memory_equal(fast, slow, len);
+		free(fast);
+		json_decref(rec);
+		n++;
+	}
+	json_decref(rows);
+	assert_int_equal(n, size);
+	assert_true(n > 50);
+}
+
+static void test_ledger_tamper__deleted_record_found_by_count(void **state)
+{
+	fixture *f = *state;
+	tamper(f, "DELETE FROM events WHERE action = 'jit.extend'");
+	json_t *r = verify_log_only(f);
+	assert_false(json_is_true(json_object_get(r, "ok")));
+	json_decref(r);
+}
+
+static void test_ledger_tamper__missing_stored_tile(void **state)
+{
+	fixture *f = *state;
+	grow(f, 600);
+	tamper(f, "DELETE FROM ledger_tiles WHERE level = 0 AND n = 1");
+	json_t *r = verify_log_only(f);
+	assert_int_equal(first_bad(r), 511);
+	json_decref(r);
+}
+
+static void test_ledger_tamper__edited_stored_edge(void **state)
+{
+	fixture *f = *state;
+	grow(f, 1100);
+	/* Slot 1 of the level-1 edge is the hash of leaves 256-511. */
+	tamper(f, "UPDATE ledger_edge SET hashes = CAST(substr(hashes, 1, 32) || substr(hashes, 1, 32)"
+	          " || substr(hashes, 65) AS BLOB) WHERE level = 1");
+	json_t *r = verify_log_only(f);
+	assert_int_equal(first_bad(r), 511);
+	json_decref(r);
+}
+
+static void test_ledger_tamper__extra_stored_tile(void **state)
+{
+	fixture *f = *state;
+	grow(f, 300);
+	tamper(f, "INSERT INTO ledger_tiles(id, hashes) SELECT 7, hashes FROM ledger_tiles"
+	          " WHERE level = 0 AND n = 0");
+	json_t *r = verify_log_only(f);
+	assert_false(json_is_true(json_object_get(r, "ok")));
+	json_decref(r);
+}
+
+/* Proofs from the stored tiles and the in-memory edge equal those of the
+ * whole tree in memory, at sizes around the tile boundaries, and after a
+ * rollback took back appended entries. */
+typedef struct memtree {
+	uint8_t (*h)[32];
+	int64_t n;
+} memtree;
+
+static int mem_read(void *ctx, int64_t i, uint8_t out[32])
+{
+	memtree *t = ctx;
+	if (i < 0 || i >= t->n)
+		return CU_ENOTFOUND;
+	memcpy(out, t->h[i], 32);
+	return 0;
+}
+
+static void proofs_equal_the_tree(fixture *f, int64_t size);
+
+static void test_ledger__proofs_from_tiles_equal_the_tree(void **state)
+{
+	fixture *f = *state;
+	cu_store *s = cu_core_store(f->c);
+	int64_t size;
+	grow(f, 1100);
+	/* An appended batch that is rolled back leaves no trace in the cache. */
+	cu_actor se;
+	assert_int_equal(cu_actor_load(f->c, &se, "se"), 0);
+	assert_int_equal(cu_store_begin(s), 0);
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(cu_core_event(f->c, &se, "case.view", "case", "1", 1, 0, NULL, NULL),
+		                 0);
+	cu_store_rollback(s);
+	assert_int_equal(cu_store_ledger_size(s, &size), 0);
+	assert_int_equal(size, 1100);
+	proofs_equal_the_tree(f, size);
+	/* A new connection starts from the stored edge of level 1... */
+	cu_core_config cfg = {.datadir = f->dir};
+	cu_core_close(f->c);
+	assert_int_equal(cu_core_open(&f->c, &cfg), 0);
+	proofs_equal_the_tree(f, size);
+	/* ...or, without it, from the tiles below. */
+	tamper(f, "DELETE FROM ledger_edge");
+	cu_core_close(f->c);
+	assert_int_equal(cu_core_open(&f->c, &cfg), 0);
+	proofs_equal_the_tree(f, size);
+}
+
+static void proofs_equal_the_tree(fixture *f, int64_t size)
+{
+	cu_store *s = cu_core_store(f->c);
+	/* The tree in memory, from the entries. */
+	memtree t = {calloc((size_t)cu_merkle_stored_count(size), 32), 0};
+	json_t *rows, *row;
+	size_t k;
+	for (int64_t i = 0; i < size; i += 500) {
+		assert_int_equal(cu_store_ledger_entries(s, &rows, i, 500), 0);
+		json_array_foreach(rows, k, row) {
+			uint8_t leaf[32], add[64][32];
+			int count;
+			const char *e = cu_json_str(row, "entry");
+			cu_merkle_leaf(leaf, e, strlen(e));
+			assert_int_equal(cu_merkle_append(add, &count, i + (int64_t)k, leaf,
+			                                  mem_read, &t), 0);
+			memcpy(t.h[t.n], add, (size_t)count * 32);
+			t.n += count;
+		}
+		json_decref(rows);
+	}
+	int64_t sizes[] = {1, 2, 255, 256, 257, 511, 512, 513, 767, 768, 1000, 1023, 1024, 1099,
+	                   1100};
+	for (size_t a = 0; a < sizeof(sizes) / sizeof(sizes[0]); a++) {
+		int64_t n = sizes[a];
+		uint8_t want[CU_MERKLE_MAX_PROOF][32], got[CU_MERKLE_MAX_PROOF][32], r1[32], r2[32];
+		int wl, gl;
+		assert_int_equal(cu_merkle_root(r1, n, mem_read, &t), 0);
+		assert_int_equal(cu_ledger_root(f->c, r2, n), 0);
+		assert_memory_equal(r1, r2, 32);
+		for (int64_t i = 0; i < n; i += (n > 64 ? 7 : 1)) {
+			assert_int_equal(cu_merkle_inclusion(want, &wl, i, n, mem_read, &t), 0);
+			assert_int_equal(cu_merkle_inclusion_nodes(got, &gl, i, n, cu_ledger_tree_node,
+			                                           s, cu_ledger_tree_memo(s)), 0);
+			assert_int_equal(wl, gl);
+			assert_memory_equal(want, got, (size_t)wl * 32);
+			if (i == 0)
+				continue;
+			assert_int_equal(cu_merkle_consistency(want, &wl, i, n, mem_read, &t), 0);
+			assert_int_equal(cu_merkle_consistency_nodes(got, &gl, i, n,
+			                                             cu_ledger_tree_node, s,
+			                                             cu_ledger_tree_memo(s)), 0);
+			assert_int_equal(wl, gl);
+			assert_memory_equal(want, got, (size_t)wl * 32);
+		}
+	}
+	/* The tiles served are the tree's level-0 and level-8 hashes. */
+	uint8_t tile[256][32], h[32];
+	assert_int_equal(cu_ledger_tile(f->c, tile, 0, 3, 256), 0);
+	assert_int_equal(mem_read(&t, cu_merkle_stored_index(0, 768 + 5), h), 0);
+	assert_memory_equal(tile[5], h, 32);
+	assert_int_equal(cu_ledger_tile(f->c, tile, 0, 4, 1100 - 1024), 0);
+	assert_int_equal(mem_read(&t, cu_merkle_stored_index(0, 1024 + 75), h), 0);
+	assert_memory_equal(tile[75], h, 32);
+	assert_int_equal(cu_ledger_tile(f->c, tile, 0, 4, 1100 - 1023), CU_ENOTFOUND);
+	assert_int_equal(cu_ledger_tile(f->c, tile, 1, 0, 4), 0);
+	assert_int_equal(mem_read(&t, cu_merkle_stored_index(8, 2), h), 0);
+	assert_memory_equal(tile[2], h, 32);
+	assert_int_equal(cu_ledger_tile(f->c, tile, 1, 0, 5), CU_ENOTFOUND);
+	free(t.h);
+}
+
+static void test_ledger_tamper__rewritten_checkpoint_default(void **state)
+{
+	fixture *f = *state;
+	json_t *cp;
+	assert_int_equal(cu_ledger_checkpoint(f->c, &cp, false), 0);
+	int64_t size = json_integer_value(json_object_get(cp, "size"));
+	json_decref(cp);
+	char sql[256];
+	snprintf(sql, sizeof(sql), "UPDATE checkpoints SET note = replace(note, char(10) || '%lld'"
+	         " || char(10), char(10) || '%lld' || char(10)) WHERE size = %lld", (long long)size,
+	         (long long)size - 1, (long long)size);
+	tamper(f, sql);
+	json_t *r = verify_log_only(f);
+	assert_int_equal(first_bad(r), size);
+	json_decref(r);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -227,6 +633,20 @@ int main(void)
 		T(test_ledger_tamper__deleted_event),
 		T(test_ledger_tamper__swapped_hash),
 		T(test_ledger_tamper__rewritten_checkpoint),
+		T(test_ledger_tamper__log_only_finds_hashes_and_checkpoints),
+		T(test_ledger_tamper__flipped_byte_in_an_entry),
+		T(test_ledger_tamper__edited_record_log_only_passes),
+		T(test_ledger_tamper__edited_custody_details),
+		T(test_ledger_tamper__edited_event_details),
+		T(test_ledger_tamper__retyped_and_nul_values),
+		T(test_ledger__fast_record_equals_jansson),
+		T(test_ledger_tamper__deleted_record_found_by_count),
+		T(test_ledger_tamper__flipped_byte_right_of_the_tiles),
+		T(test_ledger_tamper__missing_stored_tile),
+		T(test_ledger_tamper__extra_stored_tile),
+		T(test_ledger_tamper__edited_stored_edge),
+		T(test_ledger__proofs_from_tiles_equal_the_tree),
+		T(test_ledger_tamper__rewritten_checkpoint_default),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

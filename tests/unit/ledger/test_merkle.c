@@ -290,6 +290,47 @@ static void test_merkle_property__random_trees(void **state)
 	free(t.h);
 }
 
+static int node_read(void *ctx, int level, int64_t n, uint8_t out[32])
+{
+	return mem_read(ctx, cu_merkle_stored_index(level, n), out);
+}
+
+/* The node-reader variants, with and without a memo of the right edge
+ * (reused across proofs, then across sizes), give the dense ones' answers. */
+static void test_merkle_nodes__equal_dense_with_memo(void **state)
+{
+	(void)state;
+	tree t = {0};
+	uint8_t leaf[32], a[CU_MERKLE_MAX_PROOF][32], b[CU_MERKLE_MAX_PROOF][32], r1[32], r2[32];
+	cu_merkle_memo memo = {0};
+	int la, lb;
+	for (int i = 0; i < 700; i++) {
+		cu_sha256(leaf, &i, sizeof(i));
+		tree_add_leaf_hash(&t, leaf);
+	}
+	for (int64_t n = 1; n <= 700; n += (n < 300 ? 1 : 37)) {
+		assert_int_equal(cu_merkle_root(r1, n, mem_read, &t), 0);
+		assert_int_equal(cu_merkle_root_nodes(r2, n, node_read, &t, &memo), 0);
+		assert_memory_equal(r1, r2, 32);
+		for (int64_t i = 0; i < n; i++) {
+			assert_int_equal(cu_merkle_inclusion(a, &la, i, n, mem_read, &t), 0);
+			assert_int_equal(cu_merkle_inclusion_nodes(b, &lb, i, n, node_read, &t, &memo), 0);
+			assert_int_equal(la, lb);
+			assert_memory_equal(a, b, (size_t)la * 32);
+			assert_int_equal(cu_merkle_consistency(a, &la, i + 1, n, mem_read, &t), 0);
+			assert_int_equal(cu_merkle_consistency_nodes(b, &lb, i + 1, n, node_read, &t,
+			                                             i % 2 ? &memo : NULL), 0);
+			assert_int_equal(la, lb);
+			assert_memory_equal(a, b, (size_t)la * 32);
+		}
+		/* The root of a smaller tree with the memo of this one. */
+		assert_int_equal(cu_merkle_root(r1, (n + 1) / 2, mem_read, &t), 0);
+		assert_int_equal(cu_merkle_root_nodes(r2, (n + 1) / 2, node_read, &t, &memo), 0);
+		assert_memory_equal(r1, r2, 32);
+	}
+	free(t.h);
+}
+
 int main(void)
 {
 	assert_int_equal(cu_crypto_init(), 0);
@@ -297,6 +338,7 @@ int main(void)
 		cmocka_unit_test(test_merkle_reference__roots_and_proofs),
 		cmocka_unit_test(test_merkle_probes__inclusion_and_consistency),
 		cmocka_unit_test(test_merkle_property__random_trees),
+		cmocka_unit_test(test_merkle_nodes__equal_dense_with_memo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
