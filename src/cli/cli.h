@@ -23,10 +23,14 @@ typedef struct cli {
 /* Options every subcommand takes; append to each command's table. */
 #define CLI_COMMON_OPTS                                                       \
 	{"data", required_argument, NULL, 'D'}, {"as", required_argument, NULL, 'A'}, \
+	{"blobs", required_argument, NULL, 'B'},                                  \
 	{"json", no_argument, NULL, 'J'}, {"help", no_argument, NULL, 'h'}
 
 #define CLI_COMMON_HELP \
 	"  --data DIR   data directory (env CUSTODIA_DATA; default ./custodia-data)\n" \
+	"  --blobs URI  evidence blob store: file:///DIR (shared) or\n" \
+	"               s3://BUCKET/PREFIX?endpoint=URL&region=R (env CUSTODIA_BLOBS;\n" \
+	"               default DIR/blobs)\n" \
 	"  --as USER    act as this user (env CUSTODIA_USER; default the init administrator)\n" \
 	"  --json       print JSON for scripts\n"
 

@@ -444,6 +444,12 @@ void cu_stream_free(cu_stream *s)
 		sodium_free(s); /* sodium_free wipes */
 }
 
+void cu_md5(uint8_t out[16], const void *data, size_t len)
+{
+	unsigned int n = 16;
+	EVP_Digest(data, len, out, &n, EVP_md5(), NULL);
+}
+
 void cu_base64(char *out, const uint8_t *in, size_t n)
 {
 	sodium_bin2base64(out, sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL), in, n,

@@ -15,6 +15,8 @@ void cu_sha256(uint8_t out[32], const void *data, size_t len);
 /* SHA-256 of a ‖ b, without copying them together. */
 void cu_sha256_2(uint8_t out[32], const void *a, size_t an, const void *b, size_t bn);
 void cu_hex(char *out, const uint8_t *in, size_t n); /* out: 2n+1 bytes */
+/* MD5, only where a protocol demands it (S3's Content-MD5 and ETag); never for security. */
+void cu_md5(uint8_t out[16], const void *data, size_t len);
 
 void cu_random(void *buf, size_t n);
 

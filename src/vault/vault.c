@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vault/blobstore.h"
 #include "vault/vault.h"
 
 #define UNIT 65536                       /* plaintext bytes per encrypted chunk */
@@ -26,12 +27,11 @@
 #define FINAL_AD "custodia-blob-v1:"
 
 struct cu_vault {
-	char dir[PATH_MAX - 256]; /* DATA/blobs; short enough for every path below it */
+	cu_bstore *bs; /* where the ciphertext goes (blobstore.h) */
 	uint8_t master[CU_KEY_LEN];
 	uint8_t name_key[CU_KEY_LEN];
 	magic_t magic;
-	int lock_fd;          /* flock: shared while ingesting, exclusive to sweep */
-	int ingesting;
+	int ingesting;        /* writers in this process; the store's lock spans processes */
 	/* A writer may finish or be freed on another thread than the one that
 	 * created it (HTTP uploads span requests): guard what they share. */
 	pthread_mutex_t mu;
@@ -53,10 +53,9 @@ static int ingest_begin(cu_vault *v)
 {
 	int r = 0;
 	pthread_mutex_lock(&v->mu);
-	if (v->ingesting++ == 0 && flock(v->lock_fd, LOCK_SH) != 0) {
+	if (v->ingesting++ == 0 && v->bs->ops->ingest_lock &&
+	    (r = v->bs->ops->ingest_lock(v->bs, true)) != 0)
 		v->ingesting--;
-		r = cu_error_set(CU_EIO, "cannot lock the blob store: %s", strerror(errno));
-	}
 	pthread_mutex_unlock(&v->mu);
 	return r;
 }
@@ -64,45 +63,55 @@ static int ingest_begin(cu_vault *v)
 static void ingest_end(cu_vault *v)
 {
 	pthread_mutex_lock(&v->mu);
-	if (--v->ingesting == 0)
-		flock(v->lock_fd, LOCK_UN);
+	if (--v->ingesting == 0 && v->bs->ops->ingest_lock)
+		v->bs->ops->ingest_lock(v->bs, false);
 	pthread_mutex_unlock(&v->mu);
 }
 
-static int mkdir_p(const char *dir)
+/*
+ * The blob store a configuration names: file://DIR (shared directory),
+ * s3://bucket/prefix?... (S3 API), or, when none is given, DATA/blobs.
+ */
+static int open_store(cu_bstore **out, const char *datadir, const char *blobs)
 {
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return cu_error_set(CU_EIO, "cannot create %s: %s", dir, strerror(errno));
-	return 0;
+	char path[PATH_MAX];
+	if (!blobs || !*blobs)
+		blobs = getenv("CUSTODIA_BLOBS");
+	if (!blobs || !*blobs) {
+		if (snprintf(path, sizeof(path), "%s/blobs", datadir) >= (int)sizeof(path) - 256)
+			return cu_error_set(CU_EINVALID, "data directory path too long");
+		return cu_bstore_dir_open(out, path, false);
+	}
+	if (!strncmp(blobs, "file://", 7)) {
+		if (blobs[7] != '/')
+			return cu_error_set(CU_EINVALID, "--blobs file:// needs an absolute path");
+		return cu_bstore_dir_open(out, blobs + 7, true);
+	}
+	if (!strncmp(blobs, "s3://", 5))
+		return cu_bstore_s3_open(out, blobs);
+	return cu_error_set(CU_EINVALID, "unknown blob store (want file:///DIR or s3://BUCKET/PREFIX)");
 }
 
 int cu_vault_open(cu_vault **out, const char *datadir)
 {
-	char path[PATH_MAX + 16];
+	return cu_vault_open_at(out, datadir, NULL);
+}
+
+int cu_vault_open_at(cu_vault **out, const char *datadir, const char *blobs)
+{
 	int r;
 	*out = NULL;
 	cu_vault *v = calloc(1, sizeof(*v));
 	if (!v)
 		return cu_error_set(CU_ENOMEM, "out of memory");
-	v->lock_fd = -1;
 	pthread_mutex_init(&v->mu, NULL);
 	pthread_mutex_init(&v->dmu, NULL);
 	pthread_mutex_init(&v->mmu, NULL);
 	pthread_cond_init(&v->dcv, NULL);
-	if (snprintf(v->dir, sizeof(v->dir), "%s/blobs", datadir) >= (int)sizeof(v->dir)) {
-		r = cu_error_set(CU_EINVALID, "data directory path too long");
-		goto fail;
-	}
-	snprintf(path, sizeof(path), "%s/tmp", v->dir);
-	if ((r = mkdir_p(v->dir)) != 0 || (r = mkdir_p(path)) != 0 ||
-	    (r = cu_master_ensure(datadir)) != 0 || (r = cu_master_load(v->master, datadir)) != 0)
+	if ((r = open_store(&v->bs, datadir, blobs)) != 0 || (r = cu_master_ensure(datadir)) != 0 ||
+	    (r = cu_master_load(v->master, datadir)) != 0)
 		goto fail;
 	cu_keyed_hash(v->name_key, v->master, "custodia blob names v1", 22);
-	snprintf(path, sizeof(path), "%s/.lock", v->dir);
-	if ((v->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
-		r = cu_error_set(CU_EIO, "cannot open %s: %s", path, strerror(errno));
-		goto fail;
-	}
 	if (!(v->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR)) ||
 	    magic_load(v->magic, NULL) != 0) {
 		r = cu_error_set(CU_EIO, "cannot load the libmagic database");
@@ -131,8 +140,8 @@ void cu_vault_close(cu_vault *v)
 	pthread_cond_destroy(&v->dcv);
 	if (v->magic)
 		magic_close(v->magic);
-	if (v->lock_fd >= 0)
-		close(v->lock_fd);
+	if (v->bs)
+		v->bs->ops->close(v->bs);
 	pthread_mutex_destroy(&v->mu);
 	cu_wipe(v, sizeof(*v));
 	free(v);
@@ -169,41 +178,10 @@ void cu_blob_name(cu_vault *v, char out[65], int64_t case_id, const uint8_t sha2
 	cu_hex(out, h, 32);
 }
 
-static void blob_path(cu_vault *v, char *out, size_t n, const char *name)
-{
-	snprintf(out, n, "%s/%.2s/%s", v->dir, name, name);
-}
-
 static void final_ad(uint8_t ad[sizeof(FINAL_AD) - 1 + 32], const uint8_t sha256[32])
 {
 	memcpy(ad, FINAL_AD, sizeof(FINAL_AD) - 1);
 	memcpy(ad + sizeof(FINAL_AD) - 1, sha256, 32);
-}
-
-static int write_all(int fd, const void *p, size_t n, const char *what)
-{
-	const char *c = p;
-	while (n) {
-		ssize_t w = write(fd, c, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return cu_error_set(CU_EIO, "cannot write %s: %s", what,
-			                    errno == ENOSPC ? "the disk is full" : strerror(errno));
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return cu_error_set(CU_EIO, "cannot open %s: %s", dir, strerror(errno));
-	int r = fsync(fd) == 0 ? 0 : cu_error_set(CU_EIO, "cannot sync %s: %s", dir, strerror(errno));
-	close(fd);
-	return r;
 }
 
 /* ---- writing ---------------------------------------------------------- */
@@ -221,11 +199,10 @@ struct cu_blob_writer {
 	cu_vault *v;
 	int64_t case_id;
 	uint8_t key[CU_KEY_LEN];
-	char tmp[PATH_MAX];
-	int fd;
+	cu_bput *put; /* the ciphertext, invisible until placed */
 	bool deferred, finished, placed, failed;
 	cu_stream *st;
-	uint64_t size, written, synced;
+	uint64_t size;
 	uint8_t *cur, *pending, *out;
 	size_t cur_len, out_len;
 	bool have_pending;
@@ -260,18 +237,10 @@ struct cu_blob_writer {
 	struct cu_blob_writer *dnext;
 };
 
-/* Writes what the encrypting thread hands over; starts writeback early. */
+/* Writes what the encrypting thread hands over to the store. */
 static void write_and_advance(cu_blob_writer *w, const uint8_t *buf, size_t len, int *err)
 {
-	if ((*err = write_all(w->fd, buf, len, "a blob")) != 0)
-		return;
-	w->written += len;
-	/* Start writeback early so that the final fsync has little left to do. */
-	if (w->written - w->synced >= (8u << 20)) {
-		sync_file_range(w->fd, (off_t)w->synced, (off_t)(w->written - w->synced),
-		                SYNC_FILE_RANGE_WRITE);
-		w->synced = w->written;
-	}
+	*err = w->put->s->ops->put_write(w->put, buf, len);
 }
 
 static void *writer(void *arg)
@@ -416,15 +385,13 @@ static int push_unit(cu_blob_writer *w, const uint8_t *p, size_t n, bool final,
 int cu_blob_create(cu_blob_writer **out, cu_vault *v, int64_t case_id,
                    const uint8_t key[CU_KEY_LEN], bool threaded, bool deferred)
 {
-	uint8_t rnd[12], header[CU_STREAM_HEADER];
-	char hex[25];
+	uint8_t header[CU_STREAM_HEADER];
 	int r;
 	*out = NULL;
 	cu_blob_writer *w = calloc(1, sizeof(*w));
 	if (!w)
 		return cu_error_set(CU_ENOMEM, "out of memory");
 	w->v = v;
-	w->fd = -1;
 	w->case_id = case_id;
 	w->deferred = deferred;
 	memcpy(w->key, key, CU_KEY_LEN);
@@ -432,18 +399,13 @@ int cu_blob_create(cu_blob_writer **out, cu_vault *v, int64_t case_id,
 		free(w);
 		return r;
 	}
-	cu_random(rnd, sizeof(rnd));
-	cu_hex(hex, rnd, sizeof(rnd));
-	snprintf(w->tmp, sizeof(w->tmp), "%s/tmp/%s.part", v->dir, hex);
 	if (!(w->cur = malloc(UNIT)) || !(w->pending = malloc(UNIT)) || !(w->out = malloc(OUTBUF)) ||
 	    !(w->head = malloc(HEAD))) {
 		r = cu_error_set(CU_ENOMEM, "out of memory");
 		goto fail;
 	}
-	if ((w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
-		r = cu_error_set(CU_EIO, "cannot create %s: %s", w->tmp, strerror(errno));
+	if ((r = v->bs->ops->put_begin(v->bs, &w->put)) != 0)
 		goto fail;
-	}
 	if ((r = cu_sha256_begin(&w->sha)) != 0 || (r = cu_stream_push_init(&w->st, header, key)))
 		goto fail;
 	memcpy(w->out, MAGIC, MAGIC_LEN);
@@ -552,24 +514,12 @@ static void hash_finish(cu_blob_writer *w, uint8_t out[32])
 	w->sha = NULL;
 }
 
-static int place(cu_blob_writer *w)
+static int place(cu_blob_writer *w, bool sync)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 80];
-	struct stat st;
-	int r;
-	snprintf(dir, sizeof(dir), "%s/%.2s", w->v->dir, w->info.name);
-	if ((r = mkdir_p(dir)) != 0)
-		return r;
-	blob_path(w->v, path, sizeof(path), w->info.name);
-	if (stat(path, &st) == 0) {
-		/* Stored before: the existing copy serves both registrations. */
-		unlink(w->tmp);
-		w->info.existed = true;
-	} else if (rename(w->tmp, path) != 0) {
-		return cu_error_set(CU_EIO, "cannot place a blob: %s", strerror(errno));
-	}
-	w->placed = true;
-	return 0;
+	int r = w->put->s->ops->put_place(w->put, w->info.name, sync, &w->info.existed);
+	if (r == 0)
+		w->placed = true;
+	return r;
 }
 
 /*
@@ -703,7 +653,6 @@ static void release_buffers(cu_blob_writer *w)
 int cu_blob_finish(cu_blob_writer *w, cu_blob_info *out)
 {
 	uint8_t ad[sizeof(FINAL_AD) - 1 + 32];
-	char dir[PATH_MAX];
 	int r;
 	if (w->failed || w->finished)
 		return cu_error_set(CU_EIO, "the blob writer has failed or finished");
@@ -724,13 +673,8 @@ int cu_blob_finish(cu_blob_writer *w, cu_blob_info *out)
 		if (r)
 			goto fail;
 	}
-	if (!w->deferred && fsync(w->fd) != 0) {
-		r = cu_error_set(CU_EIO, "cannot sync a blob: %s",
-		                 errno == ENOSPC ? "the disk is full" : strerror(errno));
+	if ((r = w->put->s->ops->put_finish(w->put, !w->deferred)) != 0)
 		goto fail;
-	}
-	close(w->fd);
-	w->fd = -1;
 	w->finished = true;
 	w->info.size = w->size;
 	cu_hex(w->info.sha256_hex, w->info.sha256, 32);
@@ -743,8 +687,7 @@ int cu_blob_finish(cu_blob_writer *w, cu_blob_info *out)
 	}
 	detect(w);
 	free_head(w);
-	snprintf(dir, sizeof(dir), "%s/%.2s", w->v->dir, w->info.name);
-	if ((r = place(w)) != 0 || (r = sync_dir(dir)) != 0)
+	if ((r = place(w, true)) != 0)
 		goto fail;
 	*out = w->info;
 	return 0;
@@ -761,23 +704,22 @@ void cu_blob_result(cu_blob_writer *w, cu_blob_info *out)
 
 int cu_vault_place(cu_vault *v, cu_blob_writer **ws, size_t n)
 {
-	int r = 0, fd;
+	int (*sync_all)(cu_bstore *) = v->bs->ops->sync_all;
+	int r = 0;
 	if (n == 0)
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		detect_wait(ws[i]);
-	/* One filesystem sync makes every file of the batch durable at once... */
-	if ((fd = open(v->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return cu_error_set(CU_EIO, "cannot open %s: %s", v->dir, strerror(errno));
-	if (syncfs(fd) != 0)
-		r = cu_error_set(CU_EIO, "cannot sync the blob store: %s", strerror(errno));
+	/* One sync makes every file of the batch durable at once (a store that
+	 * has none made each put durable as it finished)... */
+	if (sync_all && (r = sync_all(v->bs)) != 0)
+		return r;
 	for (size_t i = 0; !r && i < n; i++)
 		if (ws[i]->finished && !ws[i]->placed)
-			r = place(ws[i]);
+			r = place(ws[i], !sync_all);
 	/* ...and a second one their names. */
-	if (!r && syncfs(fd) != 0)
-		r = cu_error_set(CU_EIO, "cannot sync the blob store: %s", strerror(errno));
-	close(fd);
+	if (!r && sync_all)
+		r = sync_all(v->bs);
 	return r;
 }
 
@@ -796,10 +738,8 @@ void cu_blob_free(cu_blob_writer *w)
 	}
 	writer_stop(w); /* before the file and the buffers go */
 	detect_wait(w);
-	if (w->fd >= 0)
-		close(w->fd);
-	if (!w->placed && w->tmp[0])
-		unlink(w->tmp);
+	if (w->put)
+		w->put->s->ops->put_free(w->put); /* aborts it unless placed */
 	cu_sha256_end(w->sha, NULL);
 	release_buffers(w);
 	free_head(w);
@@ -811,7 +751,7 @@ void cu_blob_free(cu_blob_writer *w)
 /* ---- reading ---------------------------------------------------------- */
 
 struct cu_blob_reader {
-	int fd;
+	cu_bget *g;
 	cu_stream *st;
 	uint8_t ad[sizeof(FINAL_AD) - 1 + 32];
 	uint8_t *in, *plain;
@@ -824,25 +764,23 @@ struct cu_blob_reader {
 int cu_blob_open(cu_blob_reader **out, cu_vault *v, int64_t case_id,
                  const uint8_t key[CU_KEY_LEN], const uint8_t sha256[32])
 {
-	char name[65], path[PATH_MAX + 80];
+	char name[65];
 	uint8_t hdr[MAGIC_LEN + CU_STREAM_HEADER];
+	size_t n;
 	int r;
 	*out = NULL;
 	cu_blob_name(v, name, case_id, sha256);
-	blob_path(v, path, sizeof(path), name);
 	cu_blob_reader *rd = calloc(1, sizeof(*rd));
 	if (!rd)
 		return cu_error_set(CU_ENOMEM, "out of memory");
 	final_ad(rd->ad, sha256);
-	if ((rd->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	if ((r = v->bs->ops->get_open(v->bs, name, &rd->g)) != 0) {
 		free(rd);
-		if (errno == ENOENT)
-			return cu_error_set(CU_ENOTFOUND, "the blob is missing from the store");
-		return cu_error_set(CU_EIO, "cannot open a blob: %s", strerror(errno));
+		return r;
 	}
-	posix_fadvise(rd->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	ssize_t n = read(rd->fd, hdr, sizeof(hdr));
-	if (n != (ssize_t)sizeof(hdr) || memcmp(hdr, MAGIC, MAGIC_LEN) != 0) {
+	if ((r = rd->g->s->ops->get_read(rd->g, hdr, sizeof(hdr), &n)) != 0)
+		goto fail;
+	if (n != sizeof(hdr) || memcmp(hdr, MAGIC, MAGIC_LEN) != 0) {
 		r = cu_error_set(CU_EVERIFY, "the blob's header is damaged");
 		goto fail;
 	}
@@ -859,20 +797,9 @@ fail:
 	return r;
 }
 
-static int read_full(int fd, uint8_t *p, size_t n, size_t *got)
+static int read_full(cu_blob_reader *rd, uint8_t *p, size_t n, size_t *got)
 {
-	*got = 0;
-	while (*got < n) {
-		ssize_t k = read(fd, p + *got, n - *got);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return cu_error_set(CU_EIO, "cannot read a blob: %s", strerror(errno));
-		if (k == 0)
-			break;
-		*got += (size_t)k;
-	}
-	return 0;
+	return rd->g->s->ops->get_read(rd->g, p, n, got);
 }
 
 /*
@@ -890,12 +817,12 @@ static int next_unit(cu_blob_reader *rd)
 		got = 1;
 		rd->la_valid = false;
 	}
-	if ((r = read_full(rd->fd, rd->in + got, CUNIT - got, &k)) != 0)
+	if ((r = read_full(rd, rd->in + got, CUNIT - got, &k)) != 0)
 		return r;
 	got += k;
 	bool last = true;
 	if (got == CUNIT) {
-		if ((r = read_full(rd->fd, &rd->la, 1, &k)) != 0)
+		if ((r = read_full(rd, &rd->la, 1, &k)) != 0)
 			return r;
 		rd->la_valid = k == 1;
 		last = !rd->la_valid;
@@ -960,8 +887,8 @@ void cu_blob_close(cu_blob_reader *rd)
 {
 	if (!rd)
 		return;
-	if (rd->fd >= 0)
-		close(rd->fd);
+	if (rd->g)
+		rd->g->s->ops->get_close(rd->g);
 	cu_stream_free(rd->st);
 	if (rd->plain)
 		cu_wipe(rd->plain, UNIT);
@@ -1003,87 +930,31 @@ int cu_blob_verify(cu_vault *v, int64_t case_id, const uint8_t key[CU_KEY_LEN],
 
 int cu_blob_destroy(cu_vault *v, int64_t case_id, const uint8_t sha256[32])
 {
-	char name[65], path[PATH_MAX + 80];
-	struct stat st;
+	char name[65];
 	cu_blob_name(v, name, case_id, sha256);
-	blob_path(v, path, sizeof(path), name);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : cu_error_set(CU_EIO, "cannot open a blob: %s",
-		                                         strerror(errno));
-	/*
-	 * Overwrite before unlinking: the ciphertext is useless without the
-	 * case key, but an erased item should leave nothing behind on the disk
-	 * either (as far as the file system lets us).
-	 */
-	if (fstat(fd, &st) == 0) {
-		uint8_t zero[65536] = {0};
-		off_t left = st.st_size;
-		while (left > 0) {
-			size_t k = left < (off_t)sizeof(zero) ? (size_t)left : sizeof(zero);
-			if (write(fd, zero, k) <= 0)
-				break;
-			left -= (off_t)k;
-		}
-		fsync(fd);
-	}
-	close(fd);
-	if (unlink(path) != 0)
-		return cu_error_set(CU_EIO, "cannot remove a blob: %s", strerror(errno));
-	char dir[PATH_MAX];
-	snprintf(dir, sizeof(dir), "%s/%.2s", v->dir, name);
-	return sync_dir(dir);
+	return v->bs->ops->remove(v->bs, name);
 }
 
 int cu_vault_sweep(cu_vault *v, int (*prepare)(void *ctx),
                    bool (*keep)(void *ctx, const char *name), void *ctx, int *removed)
 {
-	char path[PATH_MAX + 300];
 	*removed = 0;
-	/*
-	 * Only when nobody ingests: their blobs are not committed yet. A lock on
-	 * a description of its own conflicts with every other holder, in this
-	 * process or another.
-	 */
+	/* Only when nobody here ingests: their blobs are not committed yet (the
+	 * store itself guards against other processes and nodes). */
 	pthread_mutex_lock(&v->mu);
 	int busy = v->ingesting;
 	pthread_mutex_unlock(&v->mu);
 	if (busy)
 		return 0;
-	snprintf(path, sizeof(path), "%s/.lock", v->dir);
-	int lfd = open(path, O_RDWR | O_CLOEXEC);
-	if (lfd < 0 || flock(lfd, LOCK_EX | LOCK_NB) != 0) {
-		if (lfd >= 0)
-			close(lfd);
-		return 0;
-	}
-	int r = prepare ? prepare(ctx) : 0;
-	if (r) {
-		close(lfd);
-		return r;
-	}
-	DIR *d = opendir(v->dir);
-	struct dirent *e, *f;
-	while (d && (e = readdir(d))) {
-		if (e->d_name[0] == '.' || strlen(e->d_name) > 3)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", v->dir, e->d_name);
-		bool tmp = !strcmp(e->d_name, "tmp");
-		DIR *sub = opendir(path);
-		while (sub && (f = readdir(sub))) {
-			if (f->d_name[0] == '.')
-				continue;
-			if (tmp || !keep(ctx, f->d_name)) {
-				snprintf(path, sizeof(path), "%s/%s/%s", v->dir, e->d_name, f->d_name);
-				if (unlink(path) == 0)
-					(*removed)++;
-			}
-		}
-		if (sub)
-			closedir(sub);
-	}
-	if (d)
-		closedir(d);
-	close(lfd); /* releases the lock */
-	return 0;
+	return v->bs->ops->sweep(v->bs, prepare, keep, ctx, removed);
+}
+
+int cu_blob_exists(cu_vault *v, const char *name)
+{
+	return v->bs->ops->exists(v->bs, name);
+}
+
+const char *cu_vault_store_kind(cu_vault *v)
+{
+	return v->bs->ops->kind;
 }

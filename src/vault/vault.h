@@ -27,8 +27,21 @@
 
 typedef struct cu_vault cu_vault;
 
-/* Opens the blob store of a data directory (creating blobs/ and the master key). */
+/*
+ * Opens the vault of a data directory (creating the master key) over the
+ * blob store CUSTODIA_BLOBS names, else DATA/blobs (cu_vault_open_at).
+ */
 int cu_vault_open(cu_vault **out, const char *datadir);
+/*
+ * The same over the blob store blobs names (NULL or "": CUSTODIA_BLOBS, else
+ * DATA/blobs): "file:///DIR" a directory shared by several nodes,
+ * "s3://BUCKET/PREFIX?endpoint=URL&region=R" the S3 API with credentials from
+ * AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (docs/vault.md).
+ * CU_EINVALID for a malformed location, CU_EIO if the store cannot be reached.
+ */
+int cu_vault_open_at(cu_vault **out, const char *datadir, const char *blobs);
+/* "local", "shared" or "s3". */
+const char *cu_vault_store_kind(cu_vault *v);
 void cu_vault_close(cu_vault *v);
 
 /* Wraps/unwraps a case's data key with the master key ("case:<id>"). */
@@ -87,6 +100,8 @@ int cu_blob_verify(cu_vault *v, int64_t case_id, const uint8_t key[CU_KEY_LEN],
                    const uint8_t sha256[32], uint64_t size);
 /* Destroys a blob: overwrites, syncs and unlinks it. */
 int cu_blob_destroy(cu_vault *v, int64_t case_id, const uint8_t sha256[32]);
+/* 0 if the store holds a blob of that name, CU_ENOTFOUND if not. */
+int cu_blob_exists(cu_vault *v, const char *name);
 /* The blob's name for (case_id, sha256). */
 void cu_blob_name(cu_vault *v, char out[65], int64_t case_id, const uint8_t sha256[32]);
 
