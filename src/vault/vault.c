@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <magic.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,27 +70,105 @@ static void ingest_end(cu_vault *v)
 }
 
 /*
+ * The blob store a data directory uses is recorded in DATA/blobstore the first
+ * time one other than the default is named, and every later open must agree:
+ * a command run without --blobs uses the recorded one, and one naming another
+ * store is refused — otherwise `evidence verify` would look in the wrong place
+ * and flag every item as missing. Moving blobs between stores is a migration,
+ * not a flag.
+ */
+static int recorded_store(const char *datadir, char *out, size_t n)
+{
+	char path[PATH_MAX];
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "%s/blobstore", datadir);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return errno == ENOENT ? 0 : cu_error_set(CU_EIO, "cannot read %s: %s", path,
+		                                            strerror(errno));
+	if (!fgets(out, (int)n, f))
+		out[0] = '\0';
+	fclose(f);
+	out[strcspn(out, "\r\n")] = '\0';
+	return 0;
+}
+
+static bool has_local_blobs(const char *datadir)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/blobs", datadir);
+	DIR *d = opendir(path);
+	struct dirent *e;
+	bool any = false;
+	if (!d)
+		return false;
+	while (!any && (e = readdir(d)) != NULL)
+		any = e->d_name[0] != '.' && strcmp(e->d_name, "tmp") != 0;
+	closedir(d);
+	return any;
+}
+
+static int record_store(const char *datadir, const char *blobs)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	snprintf(path, sizeof(path), "%s/blobstore", datadir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return cu_error_set(CU_EIO, "cannot write %s: %s", tmp, strerror(errno));
+	size_t len = strlen(blobs);
+	bool ok = write(fd, blobs, len) == (ssize_t)len && write(fd, "\n", 1) == 1 &&
+	          fsync(fd) == 0;
+	ok = close(fd) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return cu_error_set(CU_EIO, "cannot write %s: %s", path, strerror(errno));
+	}
+	return 0;
+}
+
+/*
  * The blob store a configuration names: file://DIR (shared directory),
- * s3://bucket/prefix?... (S3 API), or, when none is given, DATA/blobs.
+ * s3://bucket/prefix?... (S3 API), or, when none is given, the recorded one
+ * or DATA/blobs.
  */
 static int open_store(cu_bstore **out, const char *datadir, const char *blobs)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], rec[2048];
+	int r;
 	if (!blobs || !*blobs)
 		blobs = getenv("CUSTODIA_BLOBS");
+	if ((r = recorded_store(datadir, rec, sizeof(rec))) != 0)
+		return r;
+	if ((!blobs || !*blobs) && rec[0])
+		blobs = rec;
 	if (!blobs || !*blobs) {
 		if (snprintf(path, sizeof(path), "%s/blobs", datadir) >= (int)sizeof(path) - 256)
 			return cu_error_set(CU_EINVALID, "data directory path too long");
 		return cu_bstore_dir_open(out, path, false);
 	}
+	if (rec[0] && strcmp(rec, blobs) != 0)
+		return cu_error_set(CU_EINVALID, "this data directory keeps its evidence in %.200s,"
+		                    " not %.200s (moving it is a migration)", rec, blobs);
+	if (!rec[0] && has_local_blobs(datadir))
+		return cu_error_set(CU_EINVALID, "this data directory keeps its evidence in its own"
+		                    " blobs/; it cannot switch to %.200s (moving it is a migration)",
+		                    blobs);
 	if (!strncmp(blobs, "file://", 7)) {
 		if (blobs[7] != '/')
 			return cu_error_set(CU_EINVALID, "--blobs file:// needs an absolute path");
-		return cu_bstore_dir_open(out, blobs + 7, true);
+		r = cu_bstore_dir_open(out, blobs + 7, true);
+	} else if (!strncmp(blobs, "s3://", 5)) {
+		r = cu_bstore_s3_open(out, blobs);
+	} else {
+		return cu_error_set(CU_EINVALID, "unknown blob store (want file:///DIR or"
+		                    " s3://BUCKET/PREFIX)");
 	}
-	if (!strncmp(blobs, "s3://", 5))
-		return cu_bstore_s3_open(out, blobs);
-	return cu_error_set(CU_EINVALID, "unknown blob store (want file:///DIR or s3://BUCKET/PREFIX)");
+	if (r == 0 && !rec[0] && (r = record_store(datadir, blobs)) != 0) {
+		(*out)->ops->close(*out);
+		*out = NULL;
+	}
+	return r;
 }
 
 int cu_vault_open(cu_vault **out, const char *datadir)

@@ -48,7 +48,21 @@ for STORE in "$S3" "file://$T/shared"; do
 	check "... the store holds the blobs" sh -c "[ \$(find '$STOREDIR' -type f | wc -l) -gt 2 ]"
 	check "... and no plaintext" sh -c "! grep -rqF '$MARK' '$STOREDIR'"
 	unset CUSTODIA_BLOBS
+	# The data directory remembers its store: without --blobs it is used, another is refused.
+	expect 0 "... evidence get without --blobs uses the recorded store" "$B" evidence get "$SMALL" \
+		--as se --out "$T/small2.out"
+	check "... byte for byte" cmp "$T/files/statement.txt" "$T/small2.out"
+	expect 1 "... another --blobs is refused" "$B" evidence get "$SMALL" --as se \
+		--blobs "file://$T/elsewhere" --out "$T/nothing.out"
+	check "... naming the store it keeps" has_err "keeps its evidence in"
 done
+# A data directory with its own blobs cannot be pointed at object storage.
+D=$T/data-local
+expect 0 "demo --no-serve with the default store" "$B" demo --data "$D" --no-serve
+expect 1 "... then --blobs s3:// is refused" "$B" evidence list --data "$D" --case 2026/0001 \
+	--as se --blobs "$S3"
+check "... as a migration" has_err "cannot switch"
+expect 0 "... and without it all is as before" "$B" evidence verify --data "$D" --case 2026/0001 --as se
 
 # ---- serve --blobs s3://...: an upload over HTTP --------------------------------
 D=$T/data-s3
