@@ -640,6 +640,7 @@ int h_bundle_get(cu_req *rq)
 	}
 	unlink(path); /* the open descriptor keeps it readable until sent */
 	rq->stream.fd = fd;
+	rq->stream.has_fd = true;
 	rq->stream.length = rq->stream.total = (uint64_t)st.st_size;
 	snprintf(rq->stream.media_type, sizeof(rq->stream.media_type), "application/x-tar");
 	snprintf(rq->stream.filename, sizeof(rq->stream.filename), "custodia-bundle-%.8s.tar", id);

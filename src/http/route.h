@@ -29,7 +29,8 @@ typedef struct cu_req {
 	/* CU_ROUTE_STREAM: content to stream (server.c closes the reader). */
 	struct {
 		cu_blob_reader *reader;
-		int fd;                    /* or a file's descriptor (> 0) */
+		int fd;                    /* or a file (bundles): its descriptor, if has_fd */
+		bool has_fd;
 		int64_t item_id;
 		uint64_t start, length, total; /* the range sent, of total bytes */
 		char sha256[65], media_type[128], filename[256];

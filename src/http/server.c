@@ -388,8 +388,8 @@ static void start_stream(struct worker *w, h2o_req_t *req, cu_req *rq)
 	d->w = w;
 	d->reader = rq->stream.reader;
 	rq->stream.reader = NULL; /* the download owns it now */
-	d->fd = rq->stream.fd > 0 ? rq->stream.fd : -1;
-	rq->stream.fd = 0;
+	d->fd = rq->stream.has_fd ? rq->stream.fd : -1;
+	rq->stream.has_fd = false; /* the download owns it now */
 	d->item_id = rq->stream.item_id;
 	d->left = rq->stream.length;
 	if (!(d->buf = malloc(STREAM_PIECE))) {
@@ -762,8 +762,9 @@ out:
 	json_decref(rq.out);
 	cu_buf_free(&rq.raw_out);
 	cu_blob_close(rq.stream.reader);
-	if (rq.stream.fd > 0)
+	if (rq.stream.has_fd)
 		close(rq.stream.fd);
+	cu_wipe(rq.set_cookie, sizeof(rq.set_cookie)); /* a login's holds the token */
 	return 0;
 }
 
