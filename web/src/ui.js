@@ -80,8 +80,10 @@ export function field(label, name, opts = {}) {
     input = h('textarea', { ...common, rows: opts.rows || 3 });
     if (opts.value) input.value = opts.value;
   } else {
-    input = h('input', { ...common, type: opts.type || 'text', value: opts.value,
-      placeholder: opts.placeholder, checked: opts.type === 'checkbox' ? opts.value : undefined });
+    // A checkbox's opts.value is whether it is checked; its value attribute comes from attrs.
+    const box = opts.type === 'checkbox';
+    input = h('input', { ...common, type: opts.type || 'text', value: box ? common.value : opts.value,
+      placeholder: opts.placeholder, checked: box ? opts.value : undefined });
   }
   const wrap = h('div', { class: ['field', opts.type === 'checkbox' && 'field-check'] },
     opts.type === 'checkbox' ? [input, h('label', { for: id }, label)] : [h('label', { for: id }, label), input],
