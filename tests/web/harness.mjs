@@ -86,7 +86,8 @@ export async function newPage(browser, server, opts = {}) {
       page.problems.push('request failed: ' + r.url() + ' ' + f);
   });
   page.on('request', (r) => {
-    if (!r.url().startsWith(server.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:'))
+    // Network requests only: the browser's own PDF viewer loads chrome:// resources.
+    if (/^(https?|wss?|ftp):/i.test(r.url()) && !r.url().startsWith(server.url))
       page.problems.push('request outside the server: ' + r.url());
   });
   page.context = () => context;

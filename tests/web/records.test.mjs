@@ -261,3 +261,56 @@ test('a file larger than one chunk is sent in parts and hashed on the way', asyn
   await assertClean(page);
   await page.context().close();
 });
+
+// A PDF is shown in the page by the browser's viewer and a sound is played in
+// it; each view is a custody event, and text is never shown inline.
+test('a PDF and a sound are shown in the page, each view recorded', async () => {
+  const page = await newPage(browser, server);
+  await login(page, 'se');
+  // Registered through the upload API with the page's session, as the form does.
+  const upload = (name, bytes) => page.evaluate(async ({ name, bytes }) => {
+    const h = { 'Content-Type': 'application/json', 'X-Custodia-CSRF': '1' };
+    const data = new Uint8Array(bytes);
+    const up = await (await fetch('/api/v1/cases/1/uploads', { method: 'POST', headers: h,
+      body: JSON.stringify({ title: name, original_name: name, kind: 'document' }) })).json();
+    await fetch('/api/v1/uploads/' + up.id + '?offset=0', { method: 'PUT', body: data,
+      headers: { 'Content-Type': 'application/octet-stream', 'X-Custodia-CSRF': '1' } });
+    const digest = [...new Uint8Array(await crypto.subtle.digest('SHA-256', data))]
+      .map((b) => b.toString(16).padStart(2, '0')).join('');
+    return (await (await fetch('/api/v1/uploads/' + up.id + '/complete', { method: 'POST',
+      headers: h, body: JSON.stringify({ sha256: digest }) })).json()).id;
+  }, { name, bytes: [...bytes] });
+  const pdfText = '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n' +
+    '2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
+    '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 100]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';
+  const pdf = await upload('order.pdf', Buffer.from(pdfText));
+  // One second of silence, 8 kHz 8-bit mono WAV.
+  const wav = Buffer.alloc(44 + 8000, 128);
+  wav.write('RIFF', 0); wav.writeUInt32LE(36 + 8000, 4); wav.write('WAVEfmt ', 8);
+  wav.writeUInt32LE(16, 16); wav.writeUInt16LE(1, 20); wav.writeUInt16LE(1, 22);
+  wav.writeUInt32LE(8000, 24); wav.writeUInt32LE(8000, 28); wav.writeUInt16LE(1, 32);
+  wav.writeUInt16LE(8, 34); wav.write('data', 36); wav.writeUInt32LE(8000, 40);
+  const sound = await upload('intercept.wav', wav);
+
+  for (const [id, name, sel] of [[pdf, 'order.pdf', 'iframe'], [sound, 'intercept.wav', 'audio']]) {
+    const inline = page.waitForResponse((r) => r.url().endsWith('/evidence/' + id + '/content?disposition=inline'));
+    await page.goto('/#/evidence/' + id);
+    await page.getByRole('heading', { level: 1, name }).waitFor();
+    const custody = page.getByRole('table', { name: 'Chain of custody' });
+    await custody.getByRole('link', { name: /entry \d+/ }).first().waitFor();
+    await page.getByRole('button', { name: 'Show preview' }).click();
+    const res = await inline;
+    assert.ok([200, 206].includes(res.status()), 'status ' + res.status()); // players ask for ranges
+    assert.match(res.headers()['content-disposition'], /^inline;/);
+    if (sel === 'audio')
+      await page.waitForFunction(() => document.querySelector('.preview audio')?.readyState >= 1);
+    else
+      await page.locator('.preview iframe').waitFor();
+    await custody.getByRole('cell', { name: 'viewed in the page' }).first().waitFor();
+  }
+  // Text stays an attachment even when asked inline: it never runs as a page of ours.
+  const txt = await page.evaluate(async () => (await fetch('/api/v1/evidence/1/content?disposition=inline')).headers.get('content-disposition'));
+  assert.match(txt, /^attachment;/);
+  await assertClean(page);
+  await page.context().close();
+});
