@@ -100,6 +100,16 @@ test('upload an item to the arrest case, share it with the ICC, the ICC sees exa
   await shared.getByRole('link', { name: 'Statement of witness W-2' }).click();
   await icc.getByText(sha, { exact: true }).first().waitFor();
   await assertClean(icc);
+
+  // The Swedish desk revokes the sharing (after confirming): the ICC loses the item.
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Revoke the sharing with ICC' }).click();
+  await page.getByRole('button', { name: 'Revoke the sharing with ICC' }).waitFor({ state: 'detached' });
+  const after = await apiGet(icc, 'evidence');
+  assert.ok(!after.body.some((e) => e.id === itemId), 'the ICC still sees the item after the revocation');
+  assert.equal((await apiGet(icc, 'evidence/' + itemId)).status, 404);
+  const revoked = await apiGet(page, 'evidence/' + itemId + '/custody');
+  assert.ok(revoked.body.some((e) => e.event === 'revoked'), 'the revocation is in the chain of custody');
   await icc.context().close();
   await page.context().close();
 });
