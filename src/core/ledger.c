@@ -185,11 +185,33 @@ static size_t rec_max(const cu_store_rec *rec)
 	return n;
 }
 
+/*
+ * Whether none of eight bytes needs escaping: no control byte, '"' or '\\'.
+ * (x - 0x20..) & ~x & 0x80.. is non-zero exactly when some byte is below
+ * 0x20; the same test on x xor the quote (or the backslash) finds it.
+ */
+static bool plain8(const char *p)
+{
+	static const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t x, q, b;
+	memcpy(&x, p, 8);
+	q = x ^ (ones * '"');
+	b = x ^ (ones * '\\');
+	return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high ? false
+	                                                                               : true;
+}
+
 static char *put_str(char *o, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	*o++ = '"';
 	for (size_t i = 0; i < n; i++) {
+		if (i + 8 <= n && plain8(s + i)) { /* the common case: copy eight at once */
+			memcpy(o, s + i, 8);
+			o += 8;
+			i += 7;
+			continue;
+		}
 		unsigned char c = (unsigned char)s[i];
 		if (c >= 0x20 && c != '"' && c != '\\') {
 			*o++ = (char)c;
