@@ -119,6 +119,36 @@ export function errorText(e) {
 }
 export function errorBox(e) { return notice(errorText(e), 'error'); }
 
+// An error a form finds before asking the server: shown as it is.
+export class FormError extends Error {}
+
+// A form's message area (errors and confirmations, next to the form).
+export function formMsg() { return h('div', { class: 'form-msg' }); }
+
+// Runs fn() when the form is submitted: its buttons disabled meanwhile, the
+// error (the API's, or a FormError) in a role=alert box in msg, focused so
+// that keyboard and screen-reader users meet it; fn's text, if any, as a
+// role=status notice.
+export function formSubmit(form, msg, fn) {
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const buttons = [...form.querySelectorAll('button')];
+    for (const b of buttons) b.disabled = true;
+    replace(msg);
+    try {
+      const text = await fn();
+      if (text) replace(msg, notice(text, 'ok'));
+    } catch (e) {
+      replace(msg, e instanceof FormError ? notice(e.message, 'error') : errorBox(e));
+      msg.firstChild.setAttribute('tabindex', '-1');
+      msg.firstChild.focus();
+    } finally {
+      for (const b of buttons) b.disabled = false;
+    }
+  });
+  return form;
+}
+
 // Runs an async render into el, showing "Loading…" first and the error if it fails.
 export async function load(el, fn) {
   replace(el, h('p', { class: 'loading', role: 'status' }, t('common.loading')));

@@ -3,11 +3,11 @@
 // (owners who are prosecutors or administrators: docs/access.md).
 import { t } from '../strings.js';
 import { api } from '../api.js';
-import { h, title, field, replace, notice, errorBox, link } from '../ui.js';
+import { h, title, field, replace, notice, errorBox, link, FormError, formMsg, formSubmit } from '../ui.js';
 import { navigate } from '../router.js';
 import { session } from '../session.js';
 import { crimeTypes, caseSeg, label, orgs } from './records-common.js';
-import { FormError, onSubmit, formMsg, disclosure, fillOrgs, canManageRole, repeater } from './forms-cases-common.js';
+import { disclosure, fillOrgs, canManageRole, repeater } from './forms-cases-common.js';
 
 export const ACCESS = ['participant', 'observer', 'owner'];
 const accessOptions = () => ACCESS.map((a) => [a, t('fcs.access.' + a)]);
@@ -55,7 +55,7 @@ export function newCasePage(main) {
     h('fieldset', h('legend', t('fcs.case.participants')), h('p', { class: 'help' }, t('fcs.case.participants.help')), parts.node),
     msg,
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('fcs.case.submit')), link('/cases', t('common.cancel'))));
-  onSubmit(form, msg, async () => {
+  formSubmit(form, msg, async () => {
     const types = [...crimes.querySelectorAll('input[type=checkbox]:checked')].map((x) => x.dataset.code);
     if (!titleF.input.value.trim()) { titleF.input.focus(); throw new FormError(t('fcs.case.notitle')); }
     if (!types.length) throw new FormError(t('fcs.case.nocrime'));
@@ -111,7 +111,7 @@ export function manageForms(c, done, closed) {
   const access = field(t('fcs.part.access1'), 'access', { type: 'select', value: 'participant', options: accessOptions() });
   const ref = field(t('fcs.part.ref1'), 'national_ref', { attrs: { maxlength: 64 } });
   fillOrgs(org.input, (c.participants || []).map((p) => p.org), t('fcs.part.pick')).catch((e) => replace(msg, errorBox(e)));
-  const add = onSubmit(h('form', { class: 'record-form', 'aria-labelledby': 'addpart-h' },
+  const add = formSubmit(h('form', { class: 'record-form', 'aria-labelledby': 'addpart-h' },
     h('h3', { id: 'addpart-h' }, t('fcs.part.heading')), org, access, ref, msg,
     h('button', { type: 'submit' }, t('fcs.part.submit'))), msg, async () => {
     if (!org.input.value) { org.input.focus(); throw new FormError(t('fcs.part.noorg')); }
@@ -122,7 +122,7 @@ export function manageForms(c, done, closed) {
   });
   const cmsg = formMsg();
   const reason = field(t('fcs.close.reason'), 'reason', { type: 'textarea', rows: 2 });
-  const close = onSubmit(h('form', { class: 'record-form', 'aria-labelledby': 'close-h' },
+  const close = formSubmit(h('form', { class: 'record-form', 'aria-labelledby': 'close-h' },
     h('h3', { id: 'close-h' }, t('fcs.close.heading')), h('p', { class: 'help' }, t('fcs.close.help')), reason, cmsg,
     h('button', { type: 'submit', class: 'danger' }, t('fcs.close.submit'))), cmsg, async () => {
     if (!confirm(t('fcs.close.confirm', { ref: c.reference }))) return null;

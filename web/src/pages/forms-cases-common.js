@@ -1,38 +1,10 @@
 // Shared pieces of the forms of the cases, entities, JIT and custody pages:
-// one way to submit a form (errors in a role=alert box next to it, success
-// as a role=status notice), disclosure buttons, organisation pickers and
-// repeatable rows.
+// disclosure buttons, organisation pickers and repeatable rows.
 import { t } from '../strings.js';
 import { api } from '../api.js';
-import { h, replace, notice, errorBox } from '../ui.js';
+import { h, replace } from '../ui.js';
 import { session } from '../session.js';
 import { orgs } from './records-common.js';
-
-// An error found before asking the server (shown as it is).
-export class FormError extends Error {}
-
-// Runs fn() when the form is submitted: buttons disabled meanwhile, the
-// API's error shown in msg (role=alert) and focus kept in the form.
-export function onSubmit(form, msg, fn) {
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const buttons = [...form.querySelectorAll('button')];
-    for (const b of buttons) b.disabled = true;
-    replace(msg);
-    try {
-      const text = await fn();
-      if (text) replace(msg, notice(text, 'ok'));
-    } catch (e) {
-      replace(msg, e instanceof FormError ? notice(e.message, 'error') : errorBox(e));
-    } finally {
-      for (const b of buttons) b.disabled = false;
-    }
-  });
-  return form;
-}
-
-// A message area for a form.
-export function formMsg() { return h('div', { class: 'form-msg' }); }
 
 // A button that shows and hides a region (the form), aria-expanded kept right.
 export function disclosure(text, content, open = false) {

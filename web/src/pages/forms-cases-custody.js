@@ -3,8 +3,8 @@
 // itself), with a reason and optional details ("name: value" lines).
 import { t } from '../strings.js';
 import { api } from '../api.js';
-import { h, field } from '../ui.js';
-import { FormError, onSubmit, formMsg, disclosure } from './forms-cases-common.js';
+import { h, field, FormError, formMsg, formSubmit } from '../ui.js';
+import { disclosure } from './forms-cases-common.js';
 
 export const CUSTODY_EVENTS = ['received', 'transferred', 'sealed', 'analysed', 'exported'];
 
@@ -29,7 +29,7 @@ export function custodyForm(itemId, onDone) {
   const form = h('form', { class: 'record-form', 'aria-labelledby': 'cust-h' },
     h('h3', { id: 'cust-h' }, t('fcs.cust.heading')), event, reason, details, msg,
     h('button', { type: 'submit' }, t('fcs.cust.submit')));
-  onSubmit(form, msg, async () => {
+  formSubmit(form, msg, async () => {
     const body = { event: event.input.value };
     const r = reason.input.value.trim();
     if (r) body.reason = r;

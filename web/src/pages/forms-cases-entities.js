@@ -3,9 +3,9 @@
 // per-row report, and the request for access to the other side of a hit.
 import { t } from '../strings.js';
 import { api, ApiError } from '../api.js';
-import { h, field, replace, notice, errorBox, table } from '../ui.js';
+import { h, field, replace, notice, errorBox, table, FormError, formMsg, formSubmit } from '../ui.js';
 import { caseSeg, label } from './records-common.js';
-import { FormError, onSubmit, formMsg, disclosure, repeater, splitList } from './forms-cases-common.js';
+import { disclosure, repeater, splitList } from './forms-cases-common.js';
 
 export const ENTITY_KINDS = ['person', 'organisation', 'phone', 'email', 'vehicle', 'vessel', 'bank_account',
   'wallet', 'identity_document', 'place'];
@@ -140,7 +140,7 @@ export function entityForm(c, onDone) {
   const form = h('form', { class: 'record-form entity-form', 'aria-labelledby': 'addent-h' },
     h('h3', { id: 'addent-h' }, t('fcs.ent.heading')), kind, kindBox, f.notes, f.source, msg,
     h('button', { type: 'submit' }, t('fcs.ent.submit')));
-  onSubmit(form, msg, async () => {
+  formSubmit(form, msg, async () => {
     const b = body();
     if (Object.keys(b).length < 2) throw new FormError(t('fcs.ent.empty'));
     const e = await api.post('cases/' + caseSeg(c.id) + '/entities', b);
@@ -165,7 +165,7 @@ export function importForm(c, onDone) {
   const form = h('form', { class: 'record-form', 'aria-labelledby': 'imp-h' },
     h('h3', { id: 'imp-h' }, t('fcs.imp.heading')), h('p', { class: 'help' }, t('fcs.imp.help')),
     file, format, skip, msg, h('button', { type: 'submit' }, t('fcs.imp.submit')));
-  onSubmit(form, msg, async () => {
+  formSubmit(form, msg, async () => {
     const fl = file.input.files[0];
     if (!fl) throw new FormError(t('fcs.imp.nofile'));
     let fmt = format.input.value;
@@ -215,7 +215,7 @@ export function accessRequest(hit, other, done) {
     help: t('fcs.acc.reason.help', { org: other.org }), attrs: { maxlength: 2000 } });
   const form = h('form', { class: 'record-form access-form' }, reason, msg,
     h('button', { type: 'submit' }, t('fcs.acc.submit')));
-  onSubmit(form, msg, async () => {
+  formSubmit(form, msg, async () => {
     const m = reason.input.value.trim();
     if (!m) { reason.input.focus(); throw new FormError(t('fcs.acc.noreason')); }
     await api.post('hits/' + hit.id + '/access-requests', { message: m });

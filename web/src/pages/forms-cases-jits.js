@@ -3,11 +3,11 @@
 // prosecutors or administrators; an expired JIT takes only an extension).
 import { t } from '../strings.js';
 import { api } from '../api.js';
-import { h, field, replace, errorBox } from '../ui.js';
+import { h, field, replace, errorBox, FormError, formMsg, formSubmit } from '../ui.js';
 import { navigate } from '../router.js';
 import { session } from '../session.js';
 import { caseSeg, daysUntil } from './records-common.js';
-import { FormError, onSubmit, formMsg, disclosure, fillOrgs, canManageRole, ownedCases, repeater } from './forms-cases-common.js';
+import { disclosure, fillOrgs, canManageRole, ownedCases, repeater } from './forms-cases-common.js';
 import { setFlash } from './forms-cases-case.js';
 
 const roleOptions = () => [['member', t('jit.role.member')], ['participant', t('jit.role.participant')]];
@@ -50,7 +50,7 @@ export function jitCreateForm() {
     name, h('div', { class: 'row' }, signed, expires),
     h('fieldset', h('legend', t('fcs.jit.members')), members.node), cases, msg,
     h('button', { type: 'submit' }, t('fcs.jit.submit')));
-  onSubmit(form, msg, async () => {
+  formSubmit(form, msg, async () => {
     if (!name.input.value.trim()) throw new FormError(t('fcs.jit.noname'));
     const body = { name: name.input.value.trim(), signed_on: signed.input.value, expires_on: expires.input.value,
       members: members.values(),
@@ -78,7 +78,7 @@ export function jitForms(j, done) {
   const org = field(t('fcs.jit.addmember.org'), 'org', { type: 'select', options: [['', t('fcs.part.pick')]] });
   const role = field(t('fcs.jit.addmember.role'), 'role', { type: 'select', value: 'member', options: roleOptions() });
   fillOrgs(org.input, (j.members || []).map((m) => m.org), t('fcs.part.pick')).catch((e) => replace(mmsg, errorBox(e)));
-  const member = onSubmit(h('form', { class: 'record-form', 'aria-labelledby': 'jm-h' },
+  const member = formSubmit(h('form', { class: 'record-form', 'aria-labelledby': 'jm-h' },
     h('h3', { id: 'jm-h' }, t('fcs.jit.addmember.heading')), org, role, mmsg,
     h('button', { type: 'submit' }, t('fcs.jit.addmember.submit'))), mmsg, async () => {
     if (!org.input.value) throw new FormError(t('fcs.part.noorg'));
@@ -93,7 +93,7 @@ export function jitForms(j, done) {
   ownedCases().then((list) => {
     for (const c of list) if (!linked.includes(c.id)) cs.input.append(h('option', { value: c.id }, c.reference + ' · ' + c.title));
   }).catch((e) => replace(cmsg, errorBox(e)));
-  const attach = onSubmit(h('form', { class: 'record-form', 'aria-labelledby': 'jc-h' },
+  const attach = formSubmit(h('form', { class: 'record-form', 'aria-labelledby': 'jc-h' },
     h('h3', { id: 'jc-h' }, t('fcs.jit.addcase.heading')), h('p', { class: 'help' }, t('fcs.jit.addcase.help')), cs, cmsg,
     h('button', { type: 'submit' }, t('fcs.jit.addcase.submit'))), cmsg, async () => {
     if (!cs.input.value) throw new FormError(t('fcs.jit.addcase.none'));
@@ -107,7 +107,7 @@ export function jitForms(j, done) {
   const to = field(t('fcs.jit.extend.to'), 'expires_on', { type: 'date', required: true,
     value: j.expires_on ? plusYears(String(j.expires_on).slice(0, 10), 1) : '' });
   const reason = field(t('fcs.jit.extend.reason'), 'reason', { type: 'textarea', rows: 2, required: true });
-  const extend = onSubmit(h('form', { class: 'record-form', 'aria-labelledby': 'je-h' },
+  const extend = formSubmit(h('form', { class: 'record-form', 'aria-labelledby': 'je-h' },
     h('h3', { id: 'je-h' }, t('fcs.jit.extend.heading')), to, reason, emsg,
     h('button', { type: 'submit' }, t('fcs.jit.extend.submit'))), emsg, async () => {
     if (!reason.input.value.trim()) throw new FormError(t('fcs.jit.extend.noreason'));

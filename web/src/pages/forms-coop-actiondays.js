@@ -3,10 +3,11 @@
 // coordination centre (POST /actiondays/{id}/actions).
 import { t } from '../strings.js';
 import { api } from '../api.js';
-import { h, replace, field } from '../ui.js';
+import { h, replace, field, formMsg, formSubmit } from '../ui.js';
 import { navigate } from '../router.js';
 import { label, countryName } from './views-common.js';
-import { submitting, msgBox, panel, caseField, caseOf, caseEntities, caseDoc, todayIso, put, setFlash } from './forms-coop-common.js';
+import { panel, caseField, caseOf, caseEntities, caseDoc, put, setFlash } from './forms-coop-common.js';
+import { today } from './records-common.js';
 
 export const ACTION_KINDS = ['arrest', 'house_search', 'seizure', 'witness_interview', 'asset_freezing', 'hearing'];
 
@@ -74,10 +75,10 @@ export function planPanel(caseRef) {
 }
 
 function planForm(caseRef) {
-  const msg = msgBox();
+  const msg = formMsg();
   const caseF = caseField(t('fc.ad.case'), 'case', { value: caseRef });
   const titleF = field(t('fc.ad.title'), 'title', { required: true, attrs: { maxlength: '300' } });
-  const day = field(t('fc.ad.day'), 'day', { type: 'date', required: true, value: todayIso() });
+  const day = field(t('fc.ad.day'), 'day', { type: 'date', required: true, value: today() });
   const notes = field(t('fc.ad.notes'), 'notes', { type: 'textarea', rows: 2 });
   const zonesBox = h('div', { class: 'zone-rows' });
   const actionsBox = h('div', { class: 'action-rows' });
@@ -188,7 +189,7 @@ function planForm(caseRef) {
     h('fieldset', { class: 'actions-set' }, h('legend', t('fc.ad.actions')), actionsBox, addActionBtn),
     zoneDatalist(),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit' }, t('fc.ad.submit'))), msg);
-  submitting(form, msg, async () => {
+  formSubmit(form, msg, async () => {
     const timezones = {};
     for (const z of zoneRows) timezones[z.country.input.value] = z.zone.input.value.trim();
     const b = { case: caseF.input.value, title: titleF.input.value.trim(), day: day.input.value, timezones,
@@ -211,10 +212,10 @@ export function addActionForm(day, onAdded) {
     const orgCodes = (doc.participants || []).filter((p) => p.access !== 'observer').map((p) => p.org);
     const countries = Object.keys(day.timezones || {}).sort();
     const a = actionInputs(countries, orgCodes, ents);
-    const msg = msgBox();
+    const msg = formMsg();
     const form = h('form', { class: 'coop-form ad-add-form' }, h('p', { class: 'help' }, t('fc.ad.add.help')),
       h('div', { class: 'form-grid' }, a.nodes), h('button', { type: 'submit' }, t('fc.ad.add.submit')), msg);
-    submitting(form, msg, async () => {
+    formSubmit(form, msg, async () => {
       const v = a.value();
       const d = await api.post('actiondays/' + encodeURIComponent(day.id) + '/actions', v);
       onAdded(d);

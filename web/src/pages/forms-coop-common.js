@@ -13,32 +13,6 @@ let flash = null;
 export function setFlash(text) { flash = text; }
 export function takeFlash() { const f = flash; flash = null; return f ? notice(f, 'ok') : null; }
 
-// Runs fn on submit: the submit button disabled meanwhile, an API error in a
-// role=alert box (msg), success text in a role=status notice.
-export function submitting(form, msg, fn) {
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    replace(msg);
-    const buttons = [...form.querySelectorAll('button[type="submit"]')];
-    for (const b of buttons) b.disabled = true;
-    try {
-      const ok = await fn();
-      if (ok) replace(msg, notice(ok, 'ok'));
-    } catch (err) {
-      replace(msg, errorBox(err));
-      // Focus the message so keyboard and screen-reader users hear it.
-      msg.firstChild?.setAttribute('tabindex', '-1');
-      msg.firstChild?.focus({ preventScroll: false });
-    } finally {
-      for (const b of buttons) b.disabled = false;
-    }
-  });
-  return form;
-}
-
-// A message area next to a form.
-export function msgBox() { return h('div', { class: 'form-msg' }); }
-
 // A collapsible panel holding a form ("New request"), keyboard-usable by
 // nature. build() makes the form when the panel is first opened: a folded
 // form costs no requests and adds no labelled fields to the page.
@@ -114,8 +88,6 @@ export function checkGroup(legend, name, items, opts = {}) {
   return fs;
 }
 
-// Today as YYYY-MM-DD in UTC (as the server counts days).
-export function todayIso() { return new Date().toISOString().slice(0, 10); }
 
 // Puts a trimmed text value into body[key] when not empty.
 export function put(body, key, value) {

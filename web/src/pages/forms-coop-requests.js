@@ -4,11 +4,11 @@
 // Each form is offered only to the side the API lets do it.
 import { t } from '../strings.js';
 import { api } from '../api.js';
-import { h, replace, field, table, fmtDate } from '../ui.js';
+import { h, replace, field, table, fmtDate, formMsg, formSubmit } from '../ui.js';
 import { navigate } from '../router.js';
 import { session } from '../session.js';
-import { orgs, REQUEST_KINDS, requestKind, label } from './records-common.js';
-import { submitting, msgBox, panel, caseField, caseOf, caseEntities, checkGroup, todayIso, put, setFlash } from './forms-coop-common.js';
+import { orgs, REQUEST_KINDS, requestKind, label, today } from './records-common.js';
+import { panel, caseField, caseOf, caseEntities, checkGroup, put, setFlash } from './forms-coop-common.js';
 
 // The legal limits (GET /deadline-rules), loaded once per page load.
 let rulesP = null;
@@ -32,7 +32,7 @@ export function newRequestPanel() {
 
 function newRequestForm() {
   const me = session.user || {};
-  const msg = msgBox();
+  const msg = formMsg();
   const caseF = caseField(t('fc.req.case'), 'case');
   const kind = field(t('fc.req.kind'), 'kind', { type: 'select', required: true, value: 'eio',
     options: REQUEST_KINDS.map((k) => [k, requestKind(k)]) });
@@ -46,7 +46,7 @@ function newRequestForm() {
   const ref = field(t('fc.req.issuing_ref'), 'issuing_ref', { help: t('fc.req.issuing_ref.help') });
   const basis = field(t('fc.req.legal_basis'), 'legal_basis', { help: t('fc.req.legal_basis.help') });
   const urgent = field(t('fc.req.urgent'), 'urgent', { type: 'checkbox', help: t('fc.req.urgent.help') });
-  const issued = field(t('fc.req.issued_on'), 'issued_on', { type: 'date', value: todayIso(), attrs: { max: todayIso() } });
+  const issued = field(t('fc.req.issued_on'), 'issued_on', { type: 'date', value: today(), attrs: { max: today() } });
   const subjects = checkGroup(t('fc.req.subjects'), 'subjects', [], { empty: t('fc.req.subjects.none'),
     help: t('fc.req.subjects.help') });
   const notes = field(t('fc.req.notes'), 'notes', { type: 'textarea', rows: 2 });
@@ -83,7 +83,7 @@ function newRequestForm() {
     h('div', { class: 'form-grid' }, caseF, kind, titleF, exec, execCountry, issCountry, ref, basis, issued),
     urgent, limits, subjects, notes,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit' }, t('fc.req.submit'))), msg);
-  submitting(form, msg, async () => {
+  formSubmit(form, msg, async () => {
     const b = { case: caseF.input.value, kind: kind.input.value, title: titleF.input.value.trim(),
       executing_org: exec.input.value, urgent: urgent.input.checked };
     put(b, 'executing_country', execCountry.input.value);
@@ -144,15 +144,15 @@ export function requestForms(r, rules, rerender) {
   // Status: only the next statuses of the table that belong to the user's side.
   const nexts = (r.next || []).filter((s) => (ISSUING_STEPS.includes(s) ? issuing : executing));
   if (nexts.length) {
-    const msg = msgBox();
+    const msg = formMsg();
     const to = field(t('fc.req.status.to'), 'to', { type: 'select', required: true,
       options: nexts.map((s) => [s, label('request.status', s)]) });
-    const on = field(t('fc.req.status.on'), 'on', { type: 'date', value: todayIso(), attrs: { max: todayIso() } });
+    const on = field(t('fc.req.status.on'), 'on', { type: 'date', value: today(), attrs: { max: today() } });
     const note = field(t('fc.req.status.note'), 'note', { type: 'textarea', rows: 2 });
     const form = h('form', { class: 'coop-form', 'aria-labelledby': 'st-h' },
       h('h3', { id: 'st-h' }, t('fc.req.status')), to, on, note,
       h('button', { type: 'submit' }, t('fc.req.status.submit')), msg);
-    submitting(form, msg, async () => {
+    formSubmit(form, msg, async () => {
       const b = { to: to.input.value };
       put(b, 'on', on.input.value);
       put(b, 'note', note.input.value);
@@ -168,14 +168,14 @@ export function requestForms(r, rules, rerender) {
     if (!r.arrested_on) events.push('arrested');
     if (CONSENT_KINDS.includes(r.kind) && !r.consented_on) events.push('consented');
     if (events.length) {
-      const msg = msgBox();
+      const msg = formMsg();
       const ev = field(t('fc.req.milestone.event'), 'event', { type: 'select', required: true,
         options: events.map((e) => [e, label('fc.milestone', e)]) });
-      const on = field(t('fc.req.milestone.on'), 'on', { type: 'date', value: todayIso(), attrs: { max: todayIso() } });
+      const on = field(t('fc.req.milestone.on'), 'on', { type: 'date', value: today(), attrs: { max: today() } });
       const form = h('form', { class: 'coop-form', 'aria-labelledby': 'ms-h' },
         h('h3', { id: 'ms-h' }, t('fc.req.milestone')), ev, on,
         h('button', { type: 'submit' }, t('fc.req.milestone.submit')), msg);
-      submitting(form, msg, async () => {
+      formSubmit(form, msg, async () => {
         const b = { event: ev.input.value };
         put(b, 'on', on.input.value);
         await api.post('requests/' + r.id + '/milestones', b);
@@ -194,7 +194,7 @@ export function requestForms(r, rules, rerender) {
     return executing && rule.max_extension_days > (d.extended_days || 0);
   });
   if (extendable.length) {
-    const msg = msgBox();
+    const msg = formMsg();
     const dl = field(t('fc.req.extend.deadline'), 'deadline', { type: 'select', required: true,
       options: extendable.map((d) => {
         const rule = rules.find((x) => x.rule === d.rule);
@@ -209,7 +209,7 @@ export function requestForms(r, rules, rerender) {
     const form = h('form', { class: 'coop-form', 'aria-labelledby': 'ex-h' },
       h('h3', { id: 'ex-h' }, t('fc.req.extend')), dl, days, reason,
       h('button', { type: 'submit' }, t('fc.req.extend.submit')), msg);
-    submitting(form, msg, async () => {
+    formSubmit(form, msg, async () => {
       await api.post('requests/' + r.id + '/extensions', { deadline: Number(dl.input.value),
         days: Number(days.input.value), reason: reason.input.value.trim() });
       await done(t('fc.req.extend.done', { n: days.input.value }));
@@ -223,7 +223,7 @@ export function requestForms(r, rules, rerender) {
     (s !== 'surrender' || ARREST_KINDS.includes(r.kind)) &&
     !(r.deadlines || []).some((d) => d.rule === 'manual.' + s));
   if (steps.length) {
-    const msg = msgBox();
+    const msg = formMsg();
     const step = field(t('fc.req.deadline.step'), 'step', { type: 'select', required: true, value: 'execution',
       options: steps.map((s) => [s, label('deadline.step', s)]) });
     const due = field(t('fc.req.deadline.due'), 'due_on', { type: 'date', required: true });
@@ -231,7 +231,7 @@ export function requestForms(r, rules, rerender) {
     const form = h('form', { class: 'coop-form', 'aria-labelledby': 'dl-h' },
       h('h3', { id: 'dl-h' }, t('fc.req.deadline')), h('p', { class: 'help' }, t('fc.req.deadline.help')),
       step, due, note, h('button', { type: 'submit' }, t('fc.req.deadline.submit')), msg);
-    submitting(form, msg, async () => {
+    formSubmit(form, msg, async () => {
       const b = { step: step.input.value, due_on: due.input.value };
       put(b, 'note', note.input.value);
       await api.post('requests/' + r.id + '/deadlines', b);

@@ -7,12 +7,11 @@
 // earlier interviews of the same person.
 import { t } from '../strings.js';
 import { api, qs } from '../api.js';
-import { h, title, table, load, field, link, replace, badge, tabs, fmtDate, fmtTime } from '../ui.js';
+import { h, title, table, load, field, link, replace, badge, tabs, fmtDate, fmtTime, formMsg, formSubmit } from '../ui.js';
 import { navigate } from '../router.js';
 import { session } from '../session.js';
-import { props, setQuery, caseLink, caseSeg, orgs, label } from './records-common.js';
-import { submitting, msgBox, panel, caseField, caseOf, caseEntities, caseDoc, canContribute, checkGroup,
-  todayIso, put, setFlash, takeFlash } from './forms-coop-common.js';
+import { props, setQuery, caseLink, caseSeg, orgs, label, today } from './records-common.js';
+import { panel, caseField, caseOf, caseEntities, caseDoc, canContribute, checkGroup, put, setFlash, takeFlash } from './forms-coop-common.js';
 
 const KINDS = ['coordination', 'plenary', 'study_visit', 'conference', 'other'];
 
@@ -132,12 +131,12 @@ function newMeetingPanel() {
 
 function newMeetingForm() {
   const me = session.user || {};
-  const msg = msgBox();
+  const msg = formMsg();
   const kind = field(t('mtg.f.kind'), 'kind', { type: 'select', required: true, value: 'coordination',
     options: KINDS.map((k) => [k, label('mtg.kind', k)]) });
   const caseF = caseField(t('mtg.f.case'), 'case', { help: t('mtg.f.case.help') });
   const titleF = field(t('mtg.f.title'), 'title', { required: true, attrs: { maxlength: '300' } });
-  const held = field(t('mtg.f.held_on'), 'held_on', { type: 'date', required: true, value: todayIso() });
+  const held = field(t('mtg.f.held_on'), 'held_on', { type: 'date', required: true, value: today() });
   const place = field(t('mtg.f.place'), 'place');
   const agenda = field(t('mtg.f.agenda'), 'agenda', { type: 'textarea', rows: 3 });
   const parts = checkGroup(t('mtg.f.participants'), 'participants', [], { scroll: true,
@@ -170,7 +169,7 @@ function newMeetingForm() {
   const form = h('form', { class: 'coop-form' },
     h('div', { class: 'form-grid' }, kind, caseF, titleF, held, place), agenda, parts, fu.node,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit' }, t('mtg.f.submit'))), msg);
-  submitting(form, msg, async () => {
+  formSubmit(form, msg, async () => {
     const b = { kind: kind.input.value, title: titleF.input.value.trim(), held_on: held.input.value,
       participants: parts.values() };
     if (b.kind === 'coordination') b.case = caseF.input.value;
@@ -243,7 +242,7 @@ function oneMeeting(main, id) {
 
 function outcomeForm(m, targets, rerender) {
   if (!targets.meeting && !targets.sessions.length) return h('p', { class: 'muted' }, t('mtg.outcome.readonly'));
-  const msg = msgBox();
+  const msg = formMsg();
   const choices = [...(targets.meeting ? [['', t('mtg.outcome.of.meeting')]] : []),
     ...targets.sessions.map((s) => [String(s.id), t('mtg.outcome.of.session', { title: s.title })])];
   const of = field(t('mtg.outcome.of'), 'session', { type: 'select', options: choices });
@@ -261,7 +260,7 @@ function outcomeForm(m, targets, rerender) {
   setChoices();
   const form = h('form', { class: 'coop-form' }, choices.length > 1 ? of : null, text, fu.node,
     h('button', { type: 'submit' }, t('mtg.outcome.submit')), msg);
-  submitting(form, msg, async () => {
+  formSubmit(form, msg, async () => {
     const b = { outcome: text.input.value.trim() };
     const sid = choices.length > 1 ? of.input.value : choices[0][0];
     if (sid) b.session = Number(sid);
@@ -313,7 +312,7 @@ function newInterviewPanel() {
 }
 
 function newInterviewForm() {
-  const msg = msgBox();
+  const msg = formMsg();
   const caseF = caseField(t('iv.f.case'), 'case');
   const entity = field(t('iv.f.entity'), 'entity', { type: 'select', required: true,
     options: [['', t('iv.f.entity.choose')]], help: t('iv.f.entity.help') });
@@ -348,7 +347,7 @@ function newInterviewForm() {
   const form = h('form', { class: 'coop-form' },
     h('div', { class: 'form-grid' }, caseF, entity, role, status, on, interviewer, authority, req, record), notes,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit' }, t('iv.f.submit'))), msg);
-  submitting(form, msg, async () => {
+  formSubmit(form, msg, async () => {
     const b = { case: caseF.input.value, entity: Number(entity.input.value), role: role.input.value,
       status: status.input.value, on: on.input.value };
     put(b, 'interviewer', interviewer.input.value);
