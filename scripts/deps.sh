@@ -5,7 +5,7 @@
 set -eu
 pkgs="build-essential cmake pkg-config libsqlite3-dev libsodium-dev libssl-dev
 libjansson-dev libicu-dev libcsv-dev
-libxml2-dev libpoppler-glib-dev libtesseract-dev libgmime-3.0-dev libcld2-dev
+libxml2-dev libpq-dev postgresql-15 libpoppler-glib-dev libtesseract-dev libgmime-3.0-dev libcld2-dev
 tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-ara tesseract-ocr-rus
 tesseract-ocr-ukr tesseract-ocr-srp tesseract-ocr-srp-latn libpango1.0-dev libcairo2-dev
 fonts-dejavu-core libh2o-evloop-dev libmagic-dev libarchive-dev libcmocka-dev libcurl4-openssl-dev curl jq sqlite3

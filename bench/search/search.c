@@ -30,7 +30,7 @@
 #include "core/core.h"
 #include "crypto/crypto.h"
 #include "corpus.h"
-#include "store/sqlite_int.h"
+#include "store/store_int.h"
 #include "store/store.h"
 
 #define NORGS_MAX 64

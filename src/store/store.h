@@ -28,8 +28,18 @@ int cu_store_schema_latest(void);
 /*
  * Opens (creating if `create`) the database of a data directory and applies
  * pending migrations. CU_ESCHEMA if the database is newer than this binary.
+ *
+ * The engine: SQLite (DATA/custodia.db) unless DATA/database records a
+ * PostgreSQL URL. At init, CUSTODIA_DB=postgresql://... selects PostgreSQL
+ * and is recorded; a URL without a database name makes a database of its own
+ * (custodia_ and 16 random hex digits) on that server. A later open with
+ * CUSTODIA_DB set must name the recorded database.
  */
 int cu_store_open(cu_store **out, const char *datadir, bool create);
+/* The recorded PostgreSQL URL of a data directory ("" for SQLite). */
+int cu_store_db_url(const char *datadir, char *out, size_t n);
+bool cu_store_is_pg_url(const char *url);
+bool cu_store_is_pg(cu_store *s);
 void cu_store_close(cu_store *s);
 int cu_store_schema_version(cu_store *s);
 
@@ -260,8 +270,6 @@ int cu_store_ledger_tile_count(cu_store *s, int64_t *out);
 /* The partial tile of a level >= 1 as last written (its number in *n). */
 int cu_store_ledger_edge_get(cu_store *s, uint8_t *out, int64_t *n, int level);
 int cu_store_ledger_edge_put(cu_store *s, int level, int64_t n, const uint8_t *hashes);
-/* SQLite's data_version: changes when another connection commits. */
-int cu_store_data_version(cu_store *s, int64_t *out);
 /*
  * A slot for what core keeps in memory about the ledger on this connection
  * (one malloc'd block without pointers inside). The store frees it on any

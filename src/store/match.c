@@ -3,22 +3,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite_int.h"
+#include "store/store_int.h"
 
 int cu_store_entity_insert(cu_store *s, int64_t *out_id, int64_t case_id, const char *kind,
                            const char *label, const json_t *attrs, const void *mrec,
                            size_t mlen, const char *source, const char *by, const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO entities(case_id, kind, label, attrs, mrec,"
+	db_stmt *st = sq_stmt(s, "INSERT INTO entities(case_id, kind, label, attrs, mrec,"
 	                              " source, created_by, created_at, updated_at)"
 	                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, case_id);
+	db_bind_int64(st, 1, case_id);
 	sq_bind_text(st, 2, kind);
 	sq_bind_text(st, 3, label);
 	sq_bind_json(st, 4, attrs);
-	sqlite3_bind_blob(st, 5, mrec, (int)mlen, SQLITE_TRANSIENT);
+	db_bind_blob(st, 5, mrec, (int)mlen, DB_TRANSIENT);
 	sq_bind_text(st, 6, source);
 	sq_bind_text(st, 7, by);
 	sq_bind_text(st, 8, at);
@@ -28,14 +28,14 @@ int cu_store_entity_insert(cu_store *s, int64_t *out_id, int64_t case_id, const 
 int cu_store_entity_update(cu_store *s, int64_t id, const char *label, const json_t *attrs,
                            const void *mrec, size_t mlen, const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s, "UPDATE entities SET label = ?2, attrs = ?3, mrec = ?4,"
+	db_stmt *st = sq_stmt(s, "UPDATE entities SET label = ?2, attrs = ?3, mrec = ?4,"
 	                              " version = version + 1, updated_at = ?5 WHERE id = ?1");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	sq_bind_text(st, 2, label);
 	sq_bind_json(st, 3, attrs);
-	sqlite3_bind_blob(st, 4, mrec, (int)mlen, SQLITE_TRANSIENT);
+	db_bind_blob(st, 4, mrec, (int)mlen, DB_TRANSIENT);
 	sq_bind_text(st, 5, at);
 	return sq_exec(s, st, "entity");
 }
@@ -58,24 +58,24 @@ int cu_store_entity_list(cu_store *s, json_t **out, int64_t case_id)
 
 int cu_store_entity_row(cu_store *s, cu_entity_row *out, cu_buf *blob, int64_t id)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT id, case_id, version, mrec FROM entities WHERE id = ?1");
+	db_stmt *st = sq_stmt(s, "SELECT id, case_id, version, mrec FROM entities WHERE id = ?1");
 	int r = 0;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "entity");
+	db_bind_int64(st, 1, id);
+	int rc = db_step(st);
+	if (rc != DB_ROW) {
+		db_reset(st);
+		return rc == DB_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "entity");
 	}
-	out->id = sqlite3_column_int64(st, 0);
-	out->case_id = sqlite3_column_int64(st, 1);
-	out->version = sqlite3_column_int64(st, 2);
+	out->id = db_column_int64(st, 0);
+	out->case_id = db_column_int64(st, 1);
+	out->version = db_column_int64(st, 2);
 	/* Copied out, so that the statement is reset now: a statement left
 	 * stepping would hold its read snapshot open. */
 	blob->len = 0;
-	r = cu_buf_append(blob, sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3));
-	sqlite3_reset(st);
+	r = cu_buf_append(blob, db_column_blob(st, 3), (size_t)db_column_bytes(st, 3));
+	db_reset(st);
 	out->mrec = blob->data;
 	out->mlen = blob->len;
 	return r;
@@ -85,45 +85,42 @@ int cu_store_entity_each(cu_store *s, int64_t case_id,
                          int (*fn)(void *ctx, const cu_entity_row *row), void *ctx)
 {
 	/* Its own statement: fn may use the store (the cached ones) meanwhile. */
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(s->db,
-	                            "SELECT id, case_id, version, mrec FROM entities"
-	                            " WHERE ?1 = 0 OR case_id = ?1 ORDER BY id",
-	                            -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return sq_dberr(s, rc, "entities");
-	sqlite3_bind_int64(st, 1, case_id);
-	int r = 0;
-	while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	db_stmt *st = sq_prepare(s, "SELECT id, case_id, version, mrec FROM entities"
+	                            " WHERE ?1 = 0 OR case_id = ?1 ORDER BY id");
+	if (!st)
+		return CU_EDB;
+	db_bind_int64(st, 1, case_id);
+	int r = 0, rc = 0;
+	while (r == 0 && (rc = db_step(st)) == DB_ROW) {
 		cu_entity_row row = {
-			.id = sqlite3_column_int64(st, 0),
-			.case_id = sqlite3_column_int64(st, 1),
-			.version = sqlite3_column_int64(st, 2),
-			.mrec = sqlite3_column_blob(st, 3),
-			.mlen = (size_t)sqlite3_column_bytes(st, 3),
+			.id = db_column_int64(st, 0),
+			.case_id = db_column_int64(st, 1),
+			.version = db_column_int64(st, 2),
+			.mrec = db_column_blob(st, 3),
+			.mlen = (size_t)db_column_bytes(st, 3),
 		};
 		r = fn(ctx, &row);
 	}
-	if (r == 0 && rc != SQLITE_DONE)
+	if (r == 0 && rc != DB_DONE)
 		r = sq_dberr(s, rc, "entities");
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	return r;
 }
 
 int cu_store_entity_keys_set(cu_store *s, int64_t id, const json_t *keys)
 {
-	sqlite3_stmt *st = sq_stmt(s, "DELETE FROM entity_keys WHERE entity_id = ?1");
+	db_stmt *st = sq_stmt(s, "DELETE FROM entity_keys WHERE entity_id = ?1");
 	int r;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	if ((r = sq_exec(s, st, "entity keys")) != 0)
 		return r;
 	st = sq_stmt(s, "INSERT OR IGNORE INTO entity_keys(key, entity_id)"
 	                " SELECT value, ?1 FROM json_each(?2)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	sq_bind_json(st, 2, keys);
 	return sq_exec(s, st, "entity keys");
 }
@@ -133,7 +130,7 @@ int cu_store_entity_candidates(cu_store *s, int64_t **ids, size_t *n, int64_t ca
 {
 	/* Keys shared by more than block_max entities say little and cost much:
 	 * they are left out, as the in-memory index drops its giant blocks. */
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"SELECT k.entity_id, count(*) AS shared FROM entity_keys k"
 		" JOIN entities e ON e.id = k.entity_id"
 		" WHERE k.key IN (SELECT q.value FROM json_each(?1) q WHERE (SELECT count(*) FROM"
@@ -147,25 +144,25 @@ int cu_store_entity_candidates(cu_store *s, int64_t **ids, size_t *n, int64_t ca
 	if (!st)
 		return CU_EDB;
 	sq_bind_json(st, 1, keys);
-	sqlite3_bind_int64(st, 2, case_id);
-	sqlite3_bind_int(st, 3, limit);
-	sqlite3_bind_int(st, 4, block_max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	db_bind_int64(st, 2, case_id);
+	db_bind_int(st, 3, limit);
+	db_bind_int(st, 4, block_max);
+	while ((rc = db_step(st)) == DB_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 64;
 			int64_t *p = realloc(*ids, cap * sizeof(**ids));
 			if (!p) {
-				sqlite3_reset(st);
+				db_reset(st);
 				free(*ids);
 				*ids = NULL;
 				return CU_ENOMEM;
 			}
 			*ids = p;
 		}
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+		(*ids)[(*n)++] = db_column_int64(st, 0);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	db_reset(st);
+	if (rc != DB_DONE) {
 		free(*ids);
 		*ids = NULL;
 		*n = 0;
@@ -181,29 +178,29 @@ int cu_store_entity_candidates(cu_store *s, int64_t **ids, size_t *n, int64_t ca
 
 int cu_store_hit_pair(cu_store *s, json_t **out, int64_t entity_a, int64_t entity_b)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT " HIT_COLS " WHERE entity_a = ?1 AND entity_b = ?2");
+	db_stmt *st = sq_stmt(s, "SELECT " HIT_COLS " WHERE entity_a = ?1 AND entity_b = ?2");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, entity_a);
-	sqlite3_bind_int64(st, 2, entity_b);
+	db_bind_int64(st, 1, entity_a);
+	db_bind_int64(st, 2, entity_b);
 	return sq_row(s, out, st, "hit");
 }
 
 int cu_store_hit_insert(cu_store *s, int64_t *out_id, const cu_hit_row *h, const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"INSERT INTO hits(entity_a, entity_b, case_a, case_b, version_a, version_b, score,"
 		" attr, explanation, found_at, updated_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, h->entity_a);
-	sqlite3_bind_int64(st, 2, h->entity_b);
-	sqlite3_bind_int64(st, 3, h->case_a);
-	sqlite3_bind_int64(st, 4, h->case_b);
-	sqlite3_bind_int64(st, 5, h->version_a);
-	sqlite3_bind_int64(st, 6, h->version_b);
-	sqlite3_bind_double(st, 7, h->score);
+	db_bind_int64(st, 1, h->entity_a);
+	db_bind_int64(st, 2, h->entity_b);
+	db_bind_int64(st, 3, h->case_a);
+	db_bind_int64(st, 4, h->case_b);
+	db_bind_int64(st, 5, h->version_a);
+	db_bind_int64(st, 6, h->version_b);
+	db_bind_double(st, 7, h->score);
 	sq_bind_text(st, 8, h->attr);
 	sq_bind_text(st, 9, h->explanation);
 	sq_bind_text(st, 10, at);
@@ -212,7 +209,7 @@ int cu_store_hit_insert(cu_store *s, int64_t *out_id, const cu_hit_row *h, const
 
 int cu_store_hit_update(cu_store *s, const cu_hit_row *h, bool reopen, const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"UPDATE hits SET version_a = ?2, version_b = ?3, score = ?4, attr = ?5,"
 		" explanation = ?6, updated_at = ?7, state = 'open',"
 		" review_a = CASE WHEN ?8 AND review_a = 'dismissed' THEN 'new' ELSE review_a END,"
@@ -220,27 +217,27 @@ int cu_store_hit_update(cu_store *s, const cu_hit_row *h, bool reopen, const cha
 		" WHERE id = ?1");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, h->id);
-	sqlite3_bind_int64(st, 2, h->version_a);
-	sqlite3_bind_int64(st, 3, h->version_b);
-	sqlite3_bind_double(st, 4, h->score);
+	db_bind_int64(st, 1, h->id);
+	db_bind_int64(st, 2, h->version_a);
+	db_bind_int64(st, 3, h->version_b);
+	db_bind_double(st, 4, h->score);
 	sq_bind_text(st, 5, h->attr);
 	sq_bind_text(st, 6, h->explanation);
 	sq_bind_text(st, 7, at);
-	sqlite3_bind_int(st, 8, reopen);
+	db_bind_int(st, 8, reopen);
 	return sq_exec(s, st, "hit");
 }
 
 int cu_store_hit_lapse(cu_store *s, int64_t id, int64_t version_a, int64_t version_b,
                        const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s, "UPDATE hits SET state = 'lapsed', version_a = ?2,"
+	db_stmt *st = sq_stmt(s, "UPDATE hits SET state = 'lapsed', version_a = ?2,"
 	                              " version_b = ?3, updated_at = ?4 WHERE id = ?1");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, version_a);
-	sqlite3_bind_int64(st, 3, version_b);
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, version_a);
+	db_bind_int64(st, 3, version_b);
 	sq_bind_text(st, 4, at);
 	return sq_exec(s, st, "hit");
 }
@@ -252,22 +249,22 @@ int cu_store_hit_get(cu_store *s, json_t **out, int64_t id)
 
 int cu_store_hit_list(cu_store *s, json_t **out, int64_t org_id, int64_t case_id, int limit)
 {
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"SELECT " HIT_COLS " WHERE state = 'open'"
 		" AND (case_a IN (SELECT case_id FROM case_access WHERE org_id = ?1)"
 		"   OR case_b IN (SELECT case_id FROM case_access WHERE org_id = ?1))"
 		" AND (?2 = 0 OR case_a = ?2 OR case_b = ?2) ORDER BY id DESC LIMIT ?3");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, org_id);
-	sqlite3_bind_int64(st, 2, case_id);
-	sqlite3_bind_int(st, 3, limit);
+	db_bind_int64(st, 1, org_id);
+	db_bind_int64(st, 2, case_id);
+	db_bind_int(st, 3, limit);
 	return sq_rows(s, out, st, "hits");
 }
 
 int cu_store_hit_open(cu_store *s, json_t **out)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT entity_a, entity_b FROM hits WHERE state = 'open'");
+	db_stmt *st = sq_stmt(s, "SELECT entity_a, entity_b FROM hits WHERE state = 'open'");
 	if (!st)
 		return CU_EDB;
 	return sq_rows(s, out, st, "hits");
@@ -282,14 +279,14 @@ int cu_store_hit_ids_of(cu_store *s, json_t **out, int64_t entity_id)
 int cu_store_hit_review(cu_store *s, int64_t id, char side, const char *review, const char *by,
                         const char *note, const char *at)
 {
-	sqlite3_stmt *st = side == 'a'
+	db_stmt *st = side == 'a'
 		? sq_stmt(s, "UPDATE hits SET review_a = ?2, reviewed_a_by = ?3, note_a = ?4,"
 		             " reviewed_a_at = ?5 WHERE id = ?1")
 		: sq_stmt(s, "UPDATE hits SET review_b = ?2, reviewed_b_by = ?3, note_b = ?4,"
 		             " reviewed_b_at = ?5 WHERE id = ?1");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	sq_bind_text(st, 2, review);
 	sq_bind_text(st, 3, by);
 	sq_bind_text(st, 4, note);
@@ -301,14 +298,14 @@ int cu_store_hit_request_add(cu_store *s, int64_t *out_id, int64_t hit_id, int64
                              int64_t case_id, const char *message, const char *by,
                              const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO hit_requests(hit_id, from_org_id, case_id,"
+	db_stmt *st = sq_stmt(s, "INSERT INTO hit_requests(hit_id, from_org_id, case_id,"
 	                              " message, requested_by, requested_at)"
 	                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, hit_id);
-	sqlite3_bind_int64(st, 2, from_org);
-	sqlite3_bind_int64(st, 3, case_id);
+	db_bind_int64(st, 1, hit_id);
+	db_bind_int64(st, 2, from_org);
+	db_bind_int64(st, 3, case_id);
 	sq_bind_text(st, 4, message);
 	sq_bind_text(st, 5, by);
 	sq_bind_text(st, 6, at);

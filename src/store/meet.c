@@ -3,24 +3,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite_int.h"
+#include "store/store_int.h"
 
 static const char *jstr(const json_t *o, const char *k)
 {
 	return json_string_value(json_object_get(o, k));
 }
 
-static void bind_id(sqlite3_stmt *st, int i, int64_t v)
+static void bind_id(db_stmt *st, int i, int64_t v)
 {
 	if (v > 0)
-		sqlite3_bind_int64(st, i, v);
+		db_bind_int64(st, i, v);
 	else
-		sqlite3_bind_null(st, i);
+		db_bind_null(st, i);
 }
 
 int cu_store_meeting_insert(cu_store *s, int64_t *out_id, const json_t *m)
 {
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"INSERT INTO meetings(kind, case_id, title, held_on, place, organiser_org_id, agenda,"
 		" created_by, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)");
 	if (!st)
@@ -30,7 +30,7 @@ int cu_store_meeting_insert(cu_store *s, int64_t *out_id, const json_t *m)
 	sq_bind_text(st, 3, jstr(m, "title"));
 	sq_bind_text(st, 4, jstr(m, "held_on"));
 	sq_bind_text(st, 5, jstr(m, "place"));
-	sqlite3_bind_int64(st, 6, json_integer_value(json_object_get(m, "organiser_org_id")));
+	db_bind_int64(st, 6, json_integer_value(json_object_get(m, "organiser_org_id")));
 	sq_bind_text(st, 7, jstr(m, "agenda"));
 	sq_bind_text(st, 8, jstr(m, "created_by"));
 	sq_bind_text(st, 9, jstr(m, "created_at"));
@@ -40,13 +40,13 @@ int cu_store_meeting_insert(cu_store *s, int64_t *out_id, const json_t *m)
 int cu_store_meeting_session_insert(cu_store *s, int64_t *out_id, int64_t meeting_id,
                                     const char *title, bool closed, const char *agenda)
 {
-	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO meeting_sessions(meeting_id, title, closed, agenda)"
+	db_stmt *st = sq_stmt(s, "INSERT INTO meeting_sessions(meeting_id, title, closed, agenda)"
 	                              " VALUES (?1, ?2, ?3, ?4)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, meeting_id);
+	db_bind_int64(st, 1, meeting_id);
 	sq_bind_text(st, 2, title);
-	sqlite3_bind_int(st, 3, closed);
+	db_bind_int(st, 3, closed);
 	sq_bind_text(st, 4, agenda);
 	return sq_insert(s, st, "meeting session", out_id);
 }
@@ -54,13 +54,13 @@ int cu_store_meeting_session_insert(cu_store *s, int64_t *out_id, int64_t meetin
 int cu_store_meeting_participant_add(cu_store *s, int64_t meeting_id, int64_t session_id,
                                      int64_t org_id)
 {
-	sqlite3_stmt *st = sq_stmt(s, "INSERT OR IGNORE INTO meeting_participants(meeting_id,"
+	db_stmt *st = sq_stmt(s, "INSERT OR IGNORE INTO meeting_participants(meeting_id,"
 	                              " session_id, org_id) VALUES (?1, ?2, ?3)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, meeting_id);
-	sqlite3_bind_int64(st, 2, session_id);
-	sqlite3_bind_int64(st, 3, org_id);
+	db_bind_int64(st, 1, meeting_id);
+	db_bind_int64(st, 2, session_id);
+	db_bind_int64(st, 3, org_id);
 	return sq_exec(s, st, "meeting participant");
 }
 
@@ -68,11 +68,11 @@ int cu_store_meeting_action_add(cu_store *s, int64_t *out_id, int64_t meeting_id
                                 const char *text, int64_t org_id, int64_t request_id,
                                 const char *due_on)
 {
-	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO meeting_actions(meeting_id, text, org_id,"
+	db_stmt *st = sq_stmt(s, "INSERT INTO meeting_actions(meeting_id, text, org_id,"
 	                              " request_id, due_on) VALUES (?1, ?2, ?3, ?4, ?5)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, meeting_id);
+	db_bind_int64(st, 1, meeting_id);
 	sq_bind_text(st, 2, text);
 	bind_id(st, 3, org_id);
 	bind_id(st, 4, request_id);
@@ -83,19 +83,19 @@ int cu_store_meeting_action_add(cu_store *s, int64_t *out_id, int64_t meeting_id
 int cu_store_meeting_outcome(cu_store *s, int64_t meeting_id, int64_t session_id,
                              const char *outcome, const char *at)
 {
-	sqlite3_stmt *st;
+	db_stmt *st;
 	int r;
 	if (session_id > 0) {
 		st = sq_stmt(s, "UPDATE meeting_sessions SET outcome = ?3"
 		                " WHERE id = ?2 AND meeting_id = ?1");
 		if (!st)
 			return CU_EDB;
-		sqlite3_bind_int64(st, 1, meeting_id);
-		sqlite3_bind_int64(st, 2, session_id);
+		db_bind_int64(st, 1, meeting_id);
+		db_bind_int64(st, 2, session_id);
 		sq_bind_text(st, 3, outcome);
 		if ((r = sq_exec(s, st, "meeting session")) != 0)
 			return r;
-		if (sqlite3_changes(s->db) == 0)
+		if (db_changes(s) == 0)
 			return cu_error_set(CU_ENOTFOUND, "no session %lld in meeting %lld",
 			                    (long long)session_id, (long long)meeting_id);
 		outcome = NULL; /* the meeting keeps its own outcome */
@@ -104,10 +104,10 @@ int cu_store_meeting_outcome(cu_store *s, int64_t meeting_id, int64_t session_id
 	                " version = version + 1 WHERE id = ?1");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, meeting_id);
+	db_bind_int64(st, 1, meeting_id);
 	sq_bind_text(st, 2, outcome);
 	sq_bind_text(st, 3, at);
-	if ((r = sq_exec(s, st, "meeting")) == 0 && sqlite3_changes(s->db) == 0)
+	if ((r = sq_exec(s, st, "meeting")) == 0 && db_changes(s) == 0)
 		r = cu_error_set(CU_ENOTFOUND, "no meeting %lld", (long long)meeting_id);
 	return r;
 }
@@ -164,7 +164,7 @@ int cu_store_meeting_ids(cu_store *s, json_t **out, const cu_meeting_filter *f)
 {
 	/* Candidates: meetings of cases the organisation sees, and events it
 	 * organises or attends (core decides again, in access.c, for each). */
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"SELECT m.id FROM meetings m WHERE (?1 = 0 OR m.organiser_org_id = ?1"
 		" OR EXISTS (SELECT 1 FROM case_access ca WHERE ca.org_id = ?1 AND ca.case_id = m.case_id)"
 		" OR (m.case_id IS NULL AND EXISTS (SELECT 1 FROM meeting_participants p"
@@ -174,27 +174,27 @@ int cu_store_meeting_ids(cu_store *s, json_t **out, const cu_meeting_filter *f)
 	*out = NULL;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, f->org_id);
-	sqlite3_bind_int64(st, 2, f->case_id);
+	db_bind_int64(st, 1, f->org_id);
+	db_bind_int64(st, 2, f->case_id);
 	sq_bind_text(st, 3, f->kind);
-	sqlite3_bind_int(st, 4, f->limit > 0 ? f->limit : 1000);
+	db_bind_int(st, 4, f->limit > 0 ? f->limit : 1000);
 	return sq_ids(s, out, st, "meetings");
 }
 
 int cu_store_interview_insert(cu_store *s, int64_t *out_id, const json_t *iv)
 {
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"INSERT INTO interviews(case_id, entity_id, role, status, on_date, org_id, interviewer,"
 		" authority, request_id, record_item_id, notes, created_by, created_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, json_integer_value(json_object_get(iv, "case_id")));
-	sqlite3_bind_int64(st, 2, json_integer_value(json_object_get(iv, "entity_id")));
+	db_bind_int64(st, 1, json_integer_value(json_object_get(iv, "case_id")));
+	db_bind_int64(st, 2, json_integer_value(json_object_get(iv, "entity_id")));
 	sq_bind_text(st, 3, jstr(iv, "role"));
 	sq_bind_text(st, 4, jstr(iv, "status"));
 	sq_bind_text(st, 5, jstr(iv, "on"));
-	sqlite3_bind_int64(st, 6, json_integer_value(json_object_get(iv, "org_id")));
+	db_bind_int64(st, 6, json_integer_value(json_object_get(iv, "org_id")));
 	sq_bind_text(st, 7, jstr(iv, "interviewer"));
 	sq_bind_text(st, 8, jstr(iv, "authority"));
 	bind_id(st, 9, json_integer_value(json_object_get(iv, "request_id")));
@@ -224,17 +224,17 @@ int cu_store_interview_get(cu_store *s, json_t **out, int64_t id)
 int cu_store_interview_ids(cu_store *s, json_t **out, int64_t org_id, int64_t case_id,
                            int64_t entity_id, int limit)
 {
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"SELECT i.id FROM interviews i WHERE (?1 = 0 OR EXISTS (SELECT 1 FROM case_access ca"
 		" WHERE ca.org_id = ?1 AND ca.case_id = i.case_id)) AND (?2 = 0 OR i.case_id = ?2)"
 		" AND (?3 = 0 OR i.entity_id = ?3) ORDER BY i.on_date DESC, i.id DESC LIMIT ?4");
 	*out = NULL;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, org_id);
-	sqlite3_bind_int64(st, 2, case_id);
-	sqlite3_bind_int64(st, 3, entity_id);
-	sqlite3_bind_int(st, 4, limit > 0 ? limit : 1000);
+	db_bind_int64(st, 1, org_id);
+	db_bind_int64(st, 2, case_id);
+	db_bind_int64(st, 3, entity_id);
+	db_bind_int(st, 4, limit > 0 ? limit : 1000);
 	return sq_ids(s, out, st, "interviews");
 }
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite_int.h"
+#include "store/store_int.h"
 
 static cu_store_word_fn word_fn;
 
@@ -298,17 +298,17 @@ int cu_store_search_put(cu_store *s, const cu_search_doc *d)
 	int r;
 	if ((r = cu_store_search_delete(s, d->kind, d->ref_id)) != 0)
 		return r;
-	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO search_docs(kind, ref_id, case_id, item_id,"
+	db_stmt *st = sq_stmt(s, "INSERT INTO search_docs(kind, ref_id, case_id, item_id,"
 	                              " org_id, lang, day) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, d->kind);
-	sqlite3_bind_int64(st, 2, d->ref_id);
-	sqlite3_bind_int64(st, 3, d->case_id);
+	db_bind_int64(st, 2, d->ref_id);
+	db_bind_int64(st, 3, d->case_id);
 	if (d->item_id > 0)
-		sqlite3_bind_int64(st, 4, d->item_id);
+		db_bind_int64(st, 4, d->item_id);
 	if (d->org_id > 0)
-		sqlite3_bind_int64(st, 5, d->org_id);
+		db_bind_int64(st, 5, d->org_id);
 	sq_bind_text(st, 6, d->lang && *d->lang ? d->lang : NULL);
 	sq_bind_text(st, 7, d->day);
 	if ((r = sq_insert(s, st, "search document", &id)) != 0)
@@ -316,26 +316,26 @@ int cu_store_search_put(cu_store *s, const cu_search_doc *d)
 	st = sq_stmt(s, "INSERT INTO search_fts(rowid, title, body) VALUES (?1, ?2, ?3)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	sq_bind_text(st, 2, d->title ? d->title : "");
 	if (d->body)
-		sqlite3_bind_text(st, 3, d->body, d->body_len ? (int)d->body_len : -1, SQLITE_STATIC);
+		db_bind_text(st, 3, d->body, d->body_len ? (int)d->body_len : -1, DB_STATIC);
 	else
-		sqlite3_bind_text(st, 3, "", 0, SQLITE_STATIC);
+		db_bind_text(st, 3, "", 0, DB_STATIC);
 	return sq_exec(s, st, "search index");
 }
 
 int cu_store_search_delete(cu_store *s, const char *kind, int64_t ref_id)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT id FROM search_docs WHERE kind = ?1 AND ref_id = ?2");
+	db_stmt *st = sq_stmt(s, "SELECT id FROM search_docs WHERE kind = ?1 AND ref_id = ?2");
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, kind);
-	sqlite3_bind_int64(st, 2, ref_id);
-	int rc = sqlite3_step(st);
-	int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	db_bind_int64(st, 2, ref_id);
+	int rc = db_step(st);
+	int64_t id = rc == DB_ROW ? db_column_int64(st, 0) : 0;
+	db_reset(st);
+	if (rc != DB_ROW && rc != DB_DONE)
 		return sq_dberr(s, rc, "search index");
 	if (!id)
 		return 0;
@@ -343,13 +343,13 @@ int cu_store_search_delete(cu_store *s, const char *kind, int64_t ref_id)
 	st = sq_stmt(s, "DELETE FROM search_fts WHERE rowid = ?1");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	if ((r = sq_exec(s, st, "search index")) != 0)
 		return r;
 	st = sq_stmt(s, "DELETE FROM search_docs WHERE id = ?1");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	return sq_exec(s, st, "search index");
 }
 
@@ -381,23 +381,23 @@ int cu_store_search_clear(cu_store *s)
 	" AND (:lang IS NULL OR d.lang = :lang) AND (:from IS NULL OR d.day >= :from)" \
 	" AND (:to IS NULL OR d.day <= :to) AND (:orgf = 0 OR d.org_id = :orgf)"
 
-static void bind_query(sqlite3_stmt *st, const cu_search_query *q)
+static void bind_query(db_stmt *st, const cu_search_query *q)
 {
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":q"), q->q, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":org"), q->org_id);
-	sq_bind_text(st, sqlite3_bind_parameter_index(st, ":today"), q->today);
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":case"), q->case_id);
-	sq_bind_text(st, sqlite3_bind_parameter_index(st, ":kind"), q->kind);
-	sq_bind_text(st, sqlite3_bind_parameter_index(st, ":lang"), q->lang);
-	sq_bind_text(st, sqlite3_bind_parameter_index(st, ":from"), q->from);
-	sq_bind_text(st, sqlite3_bind_parameter_index(st, ":to"), q->to);
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":orgf"), q->org_filter);
-	int i = sqlite3_bind_parameter_index(st, ":limit");
+	db_bind_text(st, db_bind_parameter_index(st, ":q"), q->q, -1, DB_STATIC);
+	db_bind_int64(st, db_bind_parameter_index(st, ":org"), q->org_id);
+	sq_bind_text(st, db_bind_parameter_index(st, ":today"), q->today);
+	db_bind_int64(st, db_bind_parameter_index(st, ":case"), q->case_id);
+	sq_bind_text(st, db_bind_parameter_index(st, ":kind"), q->kind);
+	sq_bind_text(st, db_bind_parameter_index(st, ":lang"), q->lang);
+	sq_bind_text(st, db_bind_parameter_index(st, ":from"), q->from);
+	sq_bind_text(st, db_bind_parameter_index(st, ":to"), q->to);
+	db_bind_int64(st, db_bind_parameter_index(st, ":orgf"), q->org_filter);
+	int i = db_bind_parameter_index(st, ":limit");
 	if (i)
-		sqlite3_bind_int(st, i, q->limit);
-	i = sqlite3_bind_parameter_index(st, ":offset");
+		db_bind_int(st, i, q->limit);
+	i = db_bind_parameter_index(st, ":offset");
 	if (i)
-		sqlite3_bind_int(st, i, q->offset);
+		db_bind_int(st, i, q->offset);
 }
 
 /* FTS5 reports a query it cannot parse as an error of the statement. */
@@ -478,16 +478,16 @@ int cu_store_search(cu_store *s, json_t **out, const cu_search_query *q)
 	int64_t total = 0;
 	int r = 0, rc;
 	*out = NULL;
-	sqlite3_stmt *st = heap ? sq_stmt(s, match_sql) : NULL;
+	db_stmt *st = heap ? sq_stmt(s, match_sql) : NULL;
 	if (!st) {
 		r = heap ? CU_EDB : CU_ENOMEM;
 		goto fail;
 	}
 	bind_query(st, q);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		match m = {sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1)};
-		const char *kd = (const char *)sqlite3_column_text(st, 2);
-		const char *l = (const char *)sqlite3_column_text(st, 3);
+	while ((rc = db_step(st)) == DB_ROW) {
+		match m = {db_column_int64(st, 0), db_column_double(st, 1)};
+		const char *kd = (const char *)db_column_text(st, 2);
+		const char *l = (const char *)db_column_text(st, 3);
 		json_t *kv = json_object_get(kinds, kd), *lv = json_object_get(langs, l ? l : "");
 		if (kv)
 			json_integer_set(kv, json_integer_value(kv) + 1);
@@ -501,8 +501,8 @@ int cu_store_search(cu_store *s, json_t **out, const cu_search_query *q)
 		if (k)
 			heap_push(heap, &n, k, m);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	db_reset(st);
+	if (rc != DB_DONE) {
 		r = query_error(s, rc);
 		goto fail;
 	}
@@ -513,15 +513,15 @@ int cu_store_search(cu_store *s, json_t **out, const cu_search_query *q)
 			r = CU_EDB;
 			goto fail;
 		}
-		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":q"), q->q, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), heap[i].id);
-		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_bind_text(st, db_bind_parameter_index(st, ":q"), q->q, -1, DB_STATIC);
+		db_bind_int64(st, db_bind_parameter_index(st, ":id"), heap[i].id);
+		if ((rc = db_step(st)) == DB_ROW) {
 			json_t *row = sq_row_json(st);
 			json_object_set_new(row, "rank", json_real(heap[i].rank));
 			json_array_append_new(items, row);
 		}
-		sqlite3_reset(st);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_reset(st);
+		if (rc != DB_ROW && rc != DB_DONE) {
 			r = query_error(s, rc);
 			goto fail;
 		}
@@ -540,7 +540,7 @@ fail:
 
 int cu_store_case_ids(cu_store *s, json_t **out)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT id FROM cases ORDER BY id");
+	db_stmt *st = sq_stmt(s, "SELECT id FROM cases ORDER BY id");
 	*out = NULL;
 	return st ? sq_ids(s, out, st, "cases") : CU_EDB;
 }
@@ -549,14 +549,14 @@ int cu_store_case_ids(cu_store *s, json_t **out)
 
 int cu_store_job_add(cu_store *s, const char *kind, int64_t item_id, const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO jobs(kind, item_id, created_at) VALUES (?1, ?2, ?3)"
+	db_stmt *st = sq_stmt(s, "INSERT INTO jobs(kind, item_id, created_at) VALUES (?1, ?2, ?3)"
 	                              " ON CONFLICT (kind, item_id) DO UPDATE SET state = 'queued',"
 	                              " error = NULL, worker = NULL, started_at = NULL,"
 	                              " finished_at = NULL WHERE state IN ('done', 'failed')");
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, kind);
-	sqlite3_bind_int64(st, 2, item_id);
+	db_bind_int64(st, 2, item_id);
 	sq_bind_text(st, 3, at);
 	return sq_exec(s, st, "job");
 }
@@ -564,7 +564,7 @@ int cu_store_job_add(cu_store *s, const char *kind, int64_t item_id, const char 
 int cu_store_job_claim(cu_store *s, int64_t *id, int64_t *item_id, const char *worker,
                        const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"UPDATE jobs SET state = 'running', worker = ?1, started_at = ?2,"
 		" attempts = attempts + 1 WHERE id = (SELECT id FROM jobs WHERE state = 'queued'"
 		" ORDER BY id LIMIT 1) RETURNING id, item_id");
@@ -572,29 +572,29 @@ int cu_store_job_claim(cu_store *s, int64_t *id, int64_t *item_id, const char *w
 		return CU_EDB;
 	sq_bind_text(st, 1, worker);
 	sq_bind_text(st, 2, at);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		*item_id = sqlite3_column_int64(st, 1);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		*id = db_column_int64(st, 0);
+		*item_id = db_column_int64(st, 1);
 	}
 	/* RETURNING: the change is made by stepping to the end. */
-	int rc2 = rc == SQLITE_ROW ? sqlite3_step(st) : rc;
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	int rc2 = rc == DB_ROW ? db_step(st) : rc;
+	db_reset(st);
+	if (rc == DB_DONE)
 		return CU_ENOTFOUND;
-	if (rc != SQLITE_ROW || rc2 != SQLITE_DONE)
-		return sq_dberr(s, rc == SQLITE_ROW ? rc2 : rc, "job");
+	if (rc != DB_ROW || rc2 != DB_DONE)
+		return sq_dberr(s, rc == DB_ROW ? rc2 : rc, "job");
 	return 0;
 }
 
 int cu_store_job_finish(cu_store *s, int64_t id, const char *state, const char *error,
                         const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s, "UPDATE jobs SET state = ?2, error = ?3, finished_at = ?4"
+	db_stmt *st = sq_stmt(s, "UPDATE jobs SET state = ?2, error = ?3, finished_at = ?4"
 	                              " WHERE id = ?1");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	sq_bind_text(st, 2, state);
 	sq_bind_text(st, 3, error);
 	sq_bind_text(st, 4, at);
@@ -603,12 +603,12 @@ int cu_store_job_finish(cu_store *s, int64_t id, const char *state, const char *
 
 int cu_store_job_requeue_running(cu_store *s, int *n)
 {
-	sqlite3_stmt *st = sq_stmt(s, "UPDATE jobs SET state = 'queued', worker = NULL"
+	db_stmt *st = sq_stmt(s, "UPDATE jobs SET state = 'queued', worker = NULL"
 	                              " WHERE state = 'running'");
 	if (!st)
 		return CU_EDB;
 	int r = sq_exec(s, st, "jobs");
-	*n = r ? 0 : sqlite3_changes(s->db);
+	*n = r ? 0 : db_changes(s);
 	return r;
 }
 
@@ -621,12 +621,12 @@ int cu_store_job_requeue_running(cu_store *s, int *n)
 
 int cu_store_job_list(cu_store *s, json_t **out, const char *state, int limit)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT " JOB_COLS " WHERE (?1 IS NULL OR j.state = ?1)"
+	db_stmt *st = sq_stmt(s, "SELECT " JOB_COLS " WHERE (?1 IS NULL OR j.state = ?1)"
 	                              " ORDER BY j.id DESC LIMIT ?2");
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, state);
-	sqlite3_bind_int(st, 2, limit);
+	db_bind_int(st, 2, limit);
 	return sq_rows(s, out, st, "jobs");
 }
 
@@ -643,7 +643,7 @@ int cu_store_job_of_item(cu_store *s, json_t **out, int64_t item_id)
 
 int cu_store_job_counts(cu_store *s, json_t **out)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT state, count(*) AS n FROM jobs GROUP BY state");
+	db_stmt *st = sq_stmt(s, "SELECT state, count(*) AS n FROM jobs GROUP BY state");
 	if (!st)
 		return CU_EDB;
 	return sq_rows(s, out, st, "jobs");
@@ -651,22 +651,22 @@ int cu_store_job_counts(cu_store *s, json_t **out)
 
 int cu_store_extract_put(cu_store *s, int64_t item_id, const json_t *x)
 {
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"INSERT OR REPLACE INTO extracts(item_id, sha256, size, method, tool, tool_version,"
 		" language, pages, ocr_pages, partial, warning, created_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, item_id);
+	db_bind_int64(st, 1, item_id);
 	sq_bind_text(st, 2, cu_json_str(x, "sha256"));
-	sqlite3_bind_int64(st, 3, cu_json_int(x, "size", 0));
+	db_bind_int64(st, 3, cu_json_int(x, "size", 0));
 	sq_bind_text(st, 4, cu_json_str(x, "method"));
 	sq_bind_text(st, 5, cu_json_str(x, "tool"));
 	sq_bind_text(st, 6, cu_json_str(x, "tool_version"));
 	sq_bind_text(st, 7, cu_json_str(x, "language"));
-	sqlite3_bind_int64(st, 8, cu_json_int(x, "pages", 0));
-	sqlite3_bind_int64(st, 9, cu_json_int(x, "ocr_pages", 0));
-	sqlite3_bind_int(st, 10, json_is_true(json_object_get(x, "partial")));
+	db_bind_int64(st, 8, cu_json_int(x, "pages", 0));
+	db_bind_int64(st, 9, cu_json_int(x, "ocr_pages", 0));
+	db_bind_int(st, 10, json_is_true(json_object_get(x, "partial")));
 	sq_bind_text(st, 11, cu_json_str(x, "warning"));
 	sq_bind_text(st, 12, cu_json_str(x, "created_at"));
 	return sq_exec(s, st, "extract");
@@ -682,40 +682,40 @@ int cu_store_extract_get(cu_store *s, json_t **out, int64_t item_id)
 
 int cu_store_extract_delete(cu_store *s, int64_t item_id, char sha[65])
 {
-	sqlite3_stmt *st = sq_stmt(s, "DELETE FROM extracts WHERE item_id = ?1 RETURNING sha256");
+	db_stmt *st = sq_stmt(s, "DELETE FROM extracts WHERE item_id = ?1 RETURNING sha256");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, item_id);
+	db_bind_int64(st, 1, item_id);
 	sha[0] = '\0';
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
 		sq_copy_col(sha, 65, st, 0);
-		rc = sqlite3_step(st);
+		rc = db_step(st);
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : sq_dberr(s, rc, "extract");
+	db_reset(st);
+	return rc == DB_DONE ? 0 : sq_dberr(s, rc, "extract");
 }
 
 int cu_store_blob_users(cu_store *s, int *count, int64_t case_id, const char *sha256)
 {
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"SELECT (SELECT count(*) FROM evidence WHERE case_id = ?1 AND sha256 = ?2"
 		"        AND erased_at IS NULL)"
 		"     + (SELECT count(*) FROM extracts x JOIN evidence e ON e.id = x.item_id"
 		"        WHERE e.case_id = ?1 AND x.sha256 = ?2 AND e.erased_at IS NULL)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, case_id);
+	db_bind_int64(st, 1, case_id);
 	sq_bind_text(st, 2, sha256);
-	int rc = sqlite3_step(st);
-	*count = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : sq_dberr(s, rc, "blob users");
+	int rc = db_step(st);
+	*count = rc == DB_ROW ? db_column_int(st, 0) : 0;
+	db_reset(st);
+	return rc == DB_ROW ? 0 : sq_dberr(s, rc, "blob users");
 }
 
 int cu_store_extract_blobs(cu_store *s, json_t **out)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT e.case_id, x.sha256 FROM extracts x"
+	db_stmt *st = sq_stmt(s, "SELECT e.case_id, x.sha256 FROM extracts x"
 	                              " JOIN evidence e ON e.id = x.item_id"
 	                              " WHERE e.erased_at IS NULL");
 	if (!st)
@@ -725,11 +725,11 @@ int cu_store_extract_blobs(cu_store *s, json_t **out)
 
 int cu_store_item_set_parent(cu_store *s, int64_t id, int64_t parent)
 {
-	sqlite3_stmt *st = sq_stmt(s, "UPDATE evidence SET parent_id = ?2 WHERE id = ?1");
+	db_stmt *st = sq_stmt(s, "UPDATE evidence SET parent_id = ?2 WHERE id = ?1");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, parent);
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, parent);
 	return sq_exec(s, st, "evidence item");
 }
 

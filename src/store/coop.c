@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite_int.h"
+#include "store/store_int.h"
 
 static const char *jstr(const json_t *o, const char *k)
 {
@@ -12,23 +12,23 @@ static const char *jstr(const json_t *o, const char *k)
 
 int cu_store_request_insert(cu_store *s, int64_t *out_id, const json_t *r)
 {
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"INSERT INTO requests(case_id, kind, title, issuing_org_id, issuing_country,"
 		" executing_org_id, executing_country, issuing_ref, legal_basis, urgent, status,"
 		" issued_on, notes, created_by, created_at, updated_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, json_integer_value(json_object_get(r, "case_id")));
+	db_bind_int64(st, 1, json_integer_value(json_object_get(r, "case_id")));
 	sq_bind_text(st, 2, jstr(r, "kind"));
 	sq_bind_text(st, 3, jstr(r, "title"));
-	sqlite3_bind_int64(st, 4, json_integer_value(json_object_get(r, "issuing_org_id")));
+	db_bind_int64(st, 4, json_integer_value(json_object_get(r, "issuing_org_id")));
 	sq_bind_text(st, 5, jstr(r, "issuing_country"));
-	sqlite3_bind_int64(st, 6, json_integer_value(json_object_get(r, "executing_org_id")));
+	db_bind_int64(st, 6, json_integer_value(json_object_get(r, "executing_org_id")));
 	sq_bind_text(st, 7, jstr(r, "executing_country"));
 	sq_bind_text(st, 8, jstr(r, "issuing_ref"));
 	sq_bind_text(st, 9, jstr(r, "legal_basis"));
-	sqlite3_bind_int(st, 10, json_is_true(json_object_get(r, "urgent")));
+	db_bind_int(st, 10, json_is_true(json_object_get(r, "urgent")));
 	sq_bind_text(st, 11, jstr(r, "status"));
 	sq_bind_text(st, 12, jstr(r, "issued_on"));
 	sq_bind_text(st, 13, jstr(r, "notes"));
@@ -40,7 +40,7 @@ int cu_store_request_insert(cu_store *s, int64_t *out_id, const json_t *r)
 int cu_store_request_update(cu_store *s, int64_t id, const json_t *f)
 {
 	/* Absent fields keep their value: one statement for every change. */
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"UPDATE requests SET status = coalesce(?2, status), sent_on = coalesce(?3, sent_on),"
 		" received_on = coalesce(?4, received_on), decided_on = coalesce(?5, decided_on),"
 		" arrested_on = coalesce(?6, arrested_on), consented_on = coalesce(?7, consented_on),"
@@ -52,23 +52,23 @@ int cu_store_request_update(cu_store *s, int64_t id, const json_t *f)
 	                                   "executing_ref", "notes", "updated_at"};
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	for (int i = 0; i < 10; i++)
 		sq_bind_text(st, i + 2, jstr(f, cols[i]));
 	int r = sq_exec(s, st, "request");
-	if (r == 0 && sqlite3_changes(s->db) == 0)
+	if (r == 0 && db_changes(s) == 0)
 		r = cu_error_set(CU_ENOTFOUND, "no request %lld", (long long)id);
 	return r;
 }
 
 int cu_store_request_subject_add(cu_store *s, int64_t request_id, int64_t entity_id)
 {
-	sqlite3_stmt *st = sq_stmt(s, "INSERT OR IGNORE INTO request_subjects(request_id, entity_id)"
+	db_stmt *st = sq_stmt(s, "INSERT OR IGNORE INTO request_subjects(request_id, entity_id)"
 	                              " VALUES (?1, ?2)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, request_id);
-	sqlite3_bind_int64(st, 2, entity_id);
+	db_bind_int64(st, 1, request_id);
+	db_bind_int64(st, 2, entity_id);
 	return sq_exec(s, st, "request subject");
 }
 
@@ -76,12 +76,12 @@ int cu_store_request_history_add(cu_store *s, int64_t request_id, const char *fr
                                  const char *to, const char *on, const char *note,
                                  const char *by, const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"INSERT INTO request_history(request_id, from_status, to_status, on_date, note, by_user, at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, request_id);
+	db_bind_int64(st, 1, request_id);
 	sq_bind_text(st, 2, from);
 	sq_bind_text(st, 3, to);
 	sq_bind_text(st, 4, on);
@@ -152,7 +152,7 @@ out:
 
 int cu_store_request_ids(cu_store *s, json_t **out, const cu_request_filter *f)
 {
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"SELECT r.id FROM requests r WHERE" REQUEST_VISIBLE
 		" AND (?2 = 0 OR r.case_id = ?2) AND (?3 IS NULL OR r.kind = ?3)"
 		" AND (?4 IS NULL OR r.status = ?4)"
@@ -161,11 +161,11 @@ int cu_store_request_ids(cu_store *s, json_t **out, const cu_request_filter *f)
 	*out = NULL;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, f->org_id);
-	sqlite3_bind_int64(st, 2, f->case_id);
+	db_bind_int64(st, 1, f->org_id);
+	db_bind_int64(st, 2, f->case_id);
 	sq_bind_text(st, 3, f->kind);
 	sq_bind_text(st, 4, f->status);
-	sqlite3_bind_int(st, 5, f->limit > 0 ? f->limit : 1000);
+	db_bind_int(st, 5, f->limit > 0 ? f->limit : 1000);
 	sq_bind_text(st, 6, f->country);
 	return sq_ids(s, out, st, "requests");
 }
@@ -175,12 +175,12 @@ int cu_store_deadline_insert(cu_store *s, int64_t *out_id, int64_t request_id, c
                              const char *starts_on, const char *due_on, const char *note,
                              const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"INSERT INTO request_deadlines(request_id, step, rule, article, limit_text, starts_on,"
 		" due_on, note, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, request_id);
+	db_bind_int64(st, 1, request_id);
 	sq_bind_text(st, 2, step);
 	sq_bind_text(st, 3, rule);
 	sq_bind_text(st, 4, article);
@@ -194,11 +194,11 @@ int cu_store_deadline_insert(cu_store *s, int64_t *out_id, int64_t request_id, c
 
 int cu_store_deadline_close(cu_store *s, int64_t id, const char *state, const char *closed_on)
 {
-	sqlite3_stmt *st = sq_stmt(s, "UPDATE request_deadlines SET state = ?2, closed_on = ?3"
+	db_stmt *st = sq_stmt(s, "UPDATE request_deadlines SET state = ?2, closed_on = ?3"
 	                              " WHERE id = ?1 AND state = 'open'");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	sq_bind_text(st, 2, state);
 	sq_bind_text(st, 3, closed_on);
 	return sq_exec(s, st, "deadline");
@@ -208,25 +208,25 @@ int cu_store_deadline_extend(cu_store *s, int64_t id, int days, const char *reas
                              const char *article, const char *from_due, const char *to_due,
                              const char *by, const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"UPDATE request_deadlines SET due_on = ?2, extended_days = extended_days + ?3"
 		" WHERE id = ?1 AND state = 'open'");
 	int r;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	sq_bind_text(st, 2, to_due);
-	sqlite3_bind_int(st, 3, days);
+	db_bind_int(st, 3, days);
 	if ((r = sq_exec(s, st, "deadline")) != 0)
 		return r;
-	if (sqlite3_changes(s->db) == 0)
+	if (db_changes(s) == 0)
 		return cu_error_set(CU_ECONFLICT, "deadline %lld is not open", (long long)id);
 	st = sq_stmt(s, "INSERT INTO request_extensions(deadline_id, days, reason, article,"
 	                " from_due, to_due, by_user, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, days);
+	db_bind_int64(st, 1, id);
+	db_bind_int(st, 2, days);
 	sq_bind_text(st, 3, reason);
 	sq_bind_text(st, 4, article);
 	sq_bind_text(st, 5, from_due);
@@ -238,14 +238,14 @@ int cu_store_deadline_extend(cu_store *s, int64_t id, int days, const char *reas
 
 int cu_store_deadline_due(cu_store *s, json_t **out, int64_t org_id, const char *until)
 {
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"SELECT d.id AS deadline_id, d.request_id FROM request_deadlines d"
 		" JOIN requests r ON r.id = d.request_id"
 		" WHERE d.state = 'open' AND d.due_on <= ?2 AND" REQUEST_VISIBLE
 		" ORDER BY d.due_on, d.id LIMIT 10000");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, org_id);
+	db_bind_int64(st, 1, org_id);
 	sq_bind_text(st, 2, until);
 	return sq_rows(s, out, st, "deadlines");
 }
@@ -255,7 +255,7 @@ int cu_store_snapshot_docs(cu_store *s, json_t **out, int64_t size, const char *
 {
 	/* The ledger's entries map to events one to one (kind 'event', ref =
 	 * seq): "as of size N" is the events whose entry index is below N. */
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"SELECT e.after AS doc_json FROM events e WHERE e.seq IN ("
 		"  SELECT max(x.seq) FROM events x"
 		"  JOIN ledger_entries l ON l.kind = 'event' AND l.ref = x.seq"
@@ -269,7 +269,7 @@ int cu_store_snapshot_docs(cu_store *s, json_t **out, int64_t size, const char *
 	*out = NULL;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, size);
+	db_bind_int64(st, 1, size);
 	sq_bind_text(st, 2, object_type);
 	sq_bind_text(st, 3, key);
 	if ((r = sq_rows(s, &rows, st, "snapshot")) != 0)
@@ -283,17 +283,17 @@ int cu_store_snapshot_docs(cu_store *s, json_t **out, int64_t size, const char *
 
 int cu_store_snapshot_day(cu_store *s, char day[11], int64_t size)
 {
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"SELECT substr(max(e.at), 1, 10) FROM events e"
 		" JOIN ledger_entries l ON l.kind = 'event' AND l.ref = e.seq WHERE l.idx < ?1");
 	int rc;
 	day[0] = '\0';
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, size);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	db_bind_int64(st, 1, size);
+	rc = db_step(st);
+	if (rc == DB_ROW)
 		sq_copy_col(day, 11, st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_dberr(s, rc, "snapshot");
+	db_reset(st);
+	return rc == DB_ROW || rc == DB_DONE ? 0 : sq_dberr(s, rc, "snapshot");
 }

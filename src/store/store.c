@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "store/schema.h"
-#include "store/sqlite_int.h"
+#include "store/store_int.h"
 
 int cu_store_schema_latest(void)
 {
@@ -21,6 +21,8 @@ int cu_store_schema_latest(void)
 
 int sq_dberr(cu_store *s, int rc, const char *what)
 {
+	if (s->pg)
+		return pg_error(s->pg, what);
 	int ext = sqlite3_extended_errcode(s->db);
 	const char *msg = sqlite3_errmsg(s->db);
 	if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
@@ -36,70 +38,112 @@ int sq_dberr(cu_store *s, int rc, const char *what)
 	return cu_error_set(CU_EDB, "%s: %s", what, msg);
 }
 
-/* A cached statement for a static SQL string, reset and ready to bind. */
-sqlite3_stmt *sq_stmt(cu_store *s, const char *sql)
+int64_t db_changes(cu_store *s)
 {
-	for (int i = 0; i < s->ncache; i++) {
-		if (s->cache[i].sql == sql) {
-			sqlite3_reset(s->cache[i].st);
-			sqlite3_clear_bindings(s->cache[i].st);
-			return s->cache[i].st;
-		}
-	}
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-		cu_error_set(CU_EDB, "prepare: %s", sqlite3_errmsg(s->db));
+	return s->pg ? pg_changes(s->pg) : sqlite3_changes(s->db);
+}
+
+static int prepare(cu_store *s, db_stmt *out, const char *sql, bool persistent)
+{
+	out->sq = NULL;
+	out->pg = NULL;
+	if (s->pg)
+		return (out->pg = pg_prepare(s->pg, sql)) ? 0 : CU_ENOMEM;
+	if (sqlite3_prepare_v3(s->db, sql, -1, persistent ? SQLITE_PREPARE_PERSISTENT : 0,
+	                       &out->sq, NULL) != SQLITE_OK)
+		return cu_error_set(CU_EDB, "prepare: %s", sqlite3_errmsg(s->db));
+	return 0;
+}
+
+db_stmt *sq_prepare(cu_store *s, const char *sql)
+{
+	db_stmt *st = malloc(sizeof(*st));
+	if (!st) {
+		cu_error_set(CU_ENOMEM, "out of memory");
 		return NULL;
 	}
-	if (s->ncache == NSTMT) {
-		/* An uncached statement would be prepared on every call and never freed. */
-		sqlite3_finalize(st);
-		cu_error_set(CU_EDB, "the statement cache is full (raise NSTMT)");
+	if (prepare(s, st, sql, false) != 0) {
+		free(st);
 		return NULL;
 	}
-	s->cache[s->ncache].sql = sql;
-	s->cache[s->ncache].st = st;
-	s->ncache++;
 	return st;
 }
 
-void sq_bind_text(sqlite3_stmt *st, int i, const char *v)
+void sq_finalize(db_stmt *st)
+{
+	if (!st)
+		return;
+	if (st->pg)
+		pg_finalize(st->pg);
+	else
+		sqlite3_finalize(st->sq);
+	free(st);
+}
+
+/* A cached statement for a static SQL string, reset and ready to bind. */
+db_stmt *sq_stmt2(cu_store *s, const char *sqlite_sql, const char *pg_sql)
+{
+	const char *sql = s->pg ? pg_sql : sqlite_sql;
+	for (int i = 0; i < s->ncache; i++) {
+		if (s->cache[i].sql == sql) {
+			db_reset(&s->cache[i].st);
+			db_clear_bindings(&s->cache[i].st);
+			return &s->cache[i].st;
+		}
+	}
+	if (s->ncache == NSTMT) {
+		/* An uncached statement would be prepared on every call and never freed. */
+		cu_error_set(CU_EDB, "the statement cache is full (raise NSTMT)");
+		return NULL;
+	}
+	if (prepare(s, &s->cache[s->ncache].st, sql, true) != 0)
+		return NULL;
+	s->cache[s->ncache].sql = sql;
+	return &s->cache[s->ncache++].st;
+}
+
+db_stmt *sq_stmt(cu_store *s, const char *sql)
+{
+	return sq_stmt2(s, sql, sql);
+}
+
+void sq_bind_text(db_stmt *st, int i, const char *v)
 {
 	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+		db_bind_text(st, i, v, -1, DB_TRANSIENT);
 	else
-		sqlite3_bind_null(st, i);
+		db_bind_null(st, i);
 }
 
 /*
  * A row as a JSON object. Column naming conventions: "x_json" holds JSON text
  * and becomes x; "x_bool" holds 0/1 and becomes a boolean x.
  */
-json_t *sq_row_json(sqlite3_stmt *st)
+json_t *sq_row_json(db_stmt *st)
 {
 	json_t *o = json_object();
-	int n = sqlite3_column_count(st);
+	int n = db_column_count(st);
 	for (int i = 0; i < n; i++) {
-		const char *name = sqlite3_column_name(st, i);
+		const char *name = db_column_name(st, i);
 		size_t nl = strlen(name);
 		char key[64];
 		json_t *v;
 		snprintf(key, sizeof(key), "%s", name);
 		if (nl > 5 && strcmp(name + nl - 5, "_json") == 0) {
 			key[nl - 5] = '\0';
-			const char *t = (const char *)sqlite3_column_text(st, i);
+			const char *t = (const char *)db_column_text(st, i);
 			v = t ? json_loads(t, 0, NULL) : NULL;
 			if (!v)
 				v = json_null();
 		} else if (nl > 5 && strcmp(name + nl - 5, "_bool") == 0) {
 			key[nl - 5] = '\0';
-			v = json_boolean(sqlite3_column_int(st, i));
+			v = json_boolean(db_column_int(st, i));
 		} else {
-			switch (sqlite3_column_type(st, i)) {
-			case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(st, i)); break;
-			case SQLITE_FLOAT: v = json_real(sqlite3_column_double(st, i)); break;
-			case SQLITE_NULL: v = json_null(); break;
-			default: v = json_string((const char *)sqlite3_column_text(st, i));
+			switch (db_column_type(st, i)) {
+			case DB_INTEGER: v = json_integer(db_column_int64(st, i)); break;
+			case DB_FLOAT: v = json_real(db_column_double(st, i)); break;
+			case DB_NULL: v = json_null(); break;
+			default: v = json_string((const char *)db_column_text(st, i));
 			}
 		}
 		json_object_set_new(o, key, v ? v : json_null());
@@ -108,53 +152,53 @@ json_t *sq_row_json(sqlite3_stmt *st)
 }
 
 /* Steps a statement that returns no rows. */
-int sq_exec(cu_store *s, sqlite3_stmt *st, const char *what)
+int sq_exec(cu_store *s, db_stmt *st, const char *what)
 {
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+	int rc = db_step(st);
+	if (rc != DB_DONE && rc != DB_ROW) {
 		int r = sq_dberr(s, rc, what);
-		sqlite3_reset(st);
+		db_reset(st);
 		return r;
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	return 0;
 }
 
 /* Runs an INSERT; the new row's id goes to *out_id (if wanted). */
-int sq_insert(cu_store *s, sqlite3_stmt *st, const char *what, int64_t *out_id)
+int sq_insert(cu_store *s, db_stmt *st, const char *what, int64_t *out_id)
 {
 	int r = sq_exec(s, st, what);
 	if (r == 0 && out_id)
-		*out_id = sqlite3_last_insert_rowid(s->db);
+		*out_id = s->pg ? pg_last_id(s->pg) : sqlite3_last_insert_rowid(s->db);
 	return r;
 }
 
 /* Runs a query and returns its rows as an array. */
-int sq_rows(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what)
+int sq_rows(cu_store *s, json_t **out, db_stmt *st, const char *what)
 {
 	json_t *a = json_array();
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = db_step(st)) == DB_ROW)
 		json_array_append_new(a, sq_row_json(st));
-	if (rc != SQLITE_DONE) {
+	if (rc != DB_DONE) {
 		json_decref(a);
 		int r = sq_dberr(s, rc, what);
-		sqlite3_reset(st);
+		db_reset(st);
 		return r;
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	*out = a;
 	return 0;
 }
 
-int sq_ids(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what)
+int sq_ids(cu_store *s, json_t **out, db_stmt *st, const char *what)
 {
 	int rc;
 	*out = json_array();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(*out, json_integer(sqlite3_column_int64(st, 0)));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	while ((rc = db_step(st)) == DB_ROW)
+		json_array_append_new(*out, json_integer(db_column_int64(st, 0)));
+	db_reset(st);
+	if (rc != DB_DONE) {
 		json_decref(*out);
 		*out = NULL;
 		return sq_dberr(s, rc, what);
@@ -163,45 +207,46 @@ int sq_ids(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what)
 }
 
 /* Runs a query for one row as an object; CU_ENOTFOUND if none. */
-int sq_row(cu_store *s, json_t **out, sqlite3_stmt *st, const char *what)
+int sq_row(cu_store *s, json_t **out, db_stmt *st, const char *what)
 {
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
 		*out = sq_row_json(st);
-		sqlite3_reset(st);
+		db_reset(st);
 		return 0;
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	db_reset(st);
+	if (rc == DB_DONE)
 		return cu_error_set(CU_ENOTFOUND, "%s: not found", what);
 	return sq_dberr(s, rc, what);
 }
 
 int sq_row_id(cu_store *s, json_t **out, const char *sql, int64_t id, const char *what)
 {
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	return sq_row(s, out, st, what);
 }
 
 int sq_rows_id(cu_store *s, json_t **out, const char *sql, int64_t id, const char *what)
 {
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	return sq_rows(s, out, st, what);
 }
 
 static int exec_sql(cu_store *s, const char *sql, const char *what)
 {
+	if (s->pg)
+		return pg_exec(s->pg, sql) >= 0 ? 0 : pg_error(s->pg, what);
 	char *msg = NULL;
 	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
-		int r = cu_error_set(rc == SQLITE_BUSY ? CU_EDB : CU_EDB, "%s: %s", what,
-		                     msg ? msg : sqlite3_errmsg(s->db));
+		int r = cu_error_set(CU_EDB, "%s: %s", what, msg ? msg : sqlite3_errmsg(s->db));
 		sqlite3_free(msg);
 		return r;
 	}
@@ -213,27 +258,64 @@ int sq_exec_sql(cu_store *s, const char *sql, const char *what)
 	return exec_sql(s, sql, what);
 }
 
+/*
+ * The schema version: SQLite's user_version; on PostgreSQL a one-row table
+ * (-1 when there is none yet).
+ */
+int cu_store_schema_version(cu_store *s)
+{
+	db_stmt st;
+	int v = -1;
+	if (s->pg) {
+		if (pg_exec(s->pg, "SELECT 1 FROM pg_tables WHERE schemaname = current_schema()"
+		                   " AND tablename = 'schema_version'") != 1)
+			return 0;
+	}
+	if (prepare(s, &st, s->pg ? "SELECT version FROM schema_version" : "PRAGMA user_version",
+	            false) == 0) {
+		if (db_step(&st) == DB_ROW)
+			v = db_column_int(&st, 0);
+		if (st.pg)
+			pg_finalize(st.pg);
+		else
+			sqlite3_finalize(st.sq);
+	}
+	return v;
+}
+
+/* Writers take turns: SQLite's write lock, or a PostgreSQL advisory lock
+ * that every node's writers share (released with the transaction). */
+static const char pg_begin_write[] = "BEGIN; SELECT pg_advisory_xact_lock(7337001)";
+
 static int migrate(cu_store *s)
 {
 	int r, version = cu_store_schema_version(s);
+	const char *const *const *migrations = s->pg ? cu_schema_pg_migrations : cu_schema_migrations;
+	int first = s->pg ? cu_schema_pg_first : 0;
 	if (version > cu_schema_count)
 		return cu_error_set(CU_ESCHEMA,
 		                    "the database has schema version %d but this custodia knows "
 		                    "versions up to %d: install a newer custodia (refusing to open it)",
 		                    version, cu_schema_count);
+	if (s->pg && version < first)
+		version = first; /* PostgreSQL starts from the schema as it was then */
 	for (int v = version; v < cu_schema_count; v++) {
-		char bump[64];
-		if ((r = exec_sql(s, "BEGIN IMMEDIATE", "migration")) != 0)
+		char bump[96];
+		if ((r = exec_sql(s, s->pg ? pg_begin_write : "BEGIN IMMEDIATE", "migration")) != 0)
 			return r;
 		/* Re-read inside the lock: another process may have migrated. */
-		if (cu_store_schema_version(s) != v) {
+		int now = cu_store_schema_version(s);
+		if (now != v && !(s->pg && v == first && now <= 0)) {
 			exec_sql(s, "ROLLBACK", "migration");
-			v = cu_store_schema_version(s) - 1;
+			v = now - 1;
 			continue;
 		}
-		snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", v + 1);
+		if (s->pg)
+			snprintf(bump, sizeof(bump), "UPDATE schema_version SET version = %d", v + 1);
+		else
+			snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", v + 1);
 		r = 0;
-		for (const char *const *sql = cu_schema_migrations[v]; !r && *sql; sql++)
+		for (const char *const *sql = migrations[v - first]; !r && *sql; sql++)
 			r = exec_sql(s, *sql, "migration");
 		if (r != 0 || (r = exec_sql(s, bump, "migration")) != 0 ||
 		    (r = exec_sql(s, "COMMIT", "migration")) != 0) {
@@ -256,13 +338,61 @@ static void configure_library(void)
 	sqlite3_initialize();
 }
 
-int cu_store_open(cu_store **out, const char *datadir, bool create)
+/*
+ * The database a data directory uses is recorded in DATA/database when it is
+ * PostgreSQL (CUSTODIA_DB or --db at init); without that file it is the
+ * SQLite file DATA/custodia.db. Every later open must agree, as for the blob
+ * store: moving records between engines is `custodia migrate`, not a flag.
+ */
+static int read_line(const char *path, char *out, size_t n)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, configure_library);
+	out[0] = '\0';
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return errno == ENOENT ? 0 : cu_error_set(CU_EIO, "cannot read %s: %s", path,
+		                                            strerror(errno));
+	if (!fgets(out, (int)n, f))
+		out[0] = '\0';
+	fclose(f);
+	out[strcspn(out, "\r\n")] = '\0';
+	return 0;
+}
+
+static int record_db(const char *datadir, const char *url)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	snprintf(path, sizeof(path), "%s/database", datadir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return cu_error_set(CU_EIO, "cannot write %s: %s", tmp, strerror(errno));
+	size_t len = strlen(url);
+	bool ok = write(fd, url, len) == (ssize_t)len && write(fd, "\n", 1) == 1 &&
+	          fsync(fd) == 0;
+	ok = close(fd) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return cu_error_set(CU_EIO, "cannot write %s: %s", path, strerror(errno));
+	}
+	return 0;
+}
+
+bool cu_store_is_pg_url(const char *url)
+{
+	return url && (!strncmp(url, "postgresql://", 13) || !strncmp(url, "postgres://", 11));
+}
+
+int cu_store_db_url(const char *datadir, char *out, size_t n)
+{
 	char path[PATH_MAX];
-	int r;
-	*out = NULL;
+	if (snprintf(path, sizeof(path), "%s/database", datadir) >= (int)sizeof(path))
+		return cu_error_set(CU_EINVALID, "data directory path too long");
+	return read_line(path, out, n);
+}
+
+static int open_sqlite(cu_store *s, const char *datadir, bool create)
+{
+	char path[PATH_MAX];
 	if (snprintf(path, sizeof(path), "%s/custodia.db", datadir) >= (int)sizeof(path))
 		return cu_error_set(CU_EINVALID, "data directory path too long");
 	if (create) {
@@ -275,17 +405,13 @@ int cu_store_open(cu_store **out, const char *datadir, bool create)
 		return cu_error_set(CU_ENOTFOUND,
 		                    "no custodia database in %s (run 'custodia init' first)", datadir);
 	}
-	cu_store *s = calloc(1, sizeof(*s));
-	if (!s)
-		return cu_error_set(CU_ENOMEM, "out of memory");
 	int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		r = cu_error_set(CU_EDB, "cannot open %s: %s", path,
-		                 s->db ? sqlite3_errmsg(s->db) : "out of memory");
-		goto fail;
-	}
+	if (rc != SQLITE_OK)
+		return cu_error_set(CU_EDB, "cannot open %s: %s", path,
+		                    s->db ? sqlite3_errmsg(s->db) : "out of memory");
 	sqlite3_busy_timeout(s->db, 10000);
 	sqlite3_extended_result_codes(s->db, 1);
+	int r;
 	if ((r = exec_sql(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
 	                     "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
 	                     /* Reads through the page cache's mapping, not a pread
@@ -293,9 +419,52 @@ int cu_store_open(cu_store **out, const char *datadir, bool create)
 	                      * the record counts at open). */
 	                     "PRAGMA mmap_size = 1073741824;",
 	                  "configure database")) != 0)
+		return r;
+	return (r = sq_search_register(s)) != 0 ? r : sq_ledger_register(s);
+}
+
+int cu_store_open(cu_store **out, const char *datadir, bool create)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, configure_library);
+	char rec[2048], sqpath[PATH_MAX];
+	const char *want = getenv("CUSTODIA_DB");
+	int r;
+	*out = NULL;
+	if (want && !*want)
+		want = NULL;
+	if ((r = cu_store_db_url(datadir, rec, sizeof(rec))) != 0)
+		return r;
+	if (want && !cu_store_is_pg_url(want))
+		return cu_error_set(CU_EINVALID, "--db: want postgresql://... (without it, the"
+		                    " records are in DATA/custodia.db)");
+	if (snprintf(sqpath, sizeof(sqpath), "%s/custodia.db", datadir) >= (int)sizeof(sqpath))
+		return cu_error_set(CU_EINVALID, "data directory path too long");
+	/* A URL naming no database makes one at init: the recorded URL then
+	 * names it, and still begins with what was given. */
+	if (want && rec[0] && strncmp(rec, want, strlen(want)) != 0)
+		return cu_error_set(CU_EINVALID, "this data directory keeps its records in another"
+		                    " database than --db names (moving them is 'custodia migrate')");
+	if (want && !rec[0] && access(sqpath, F_OK) == 0)
+		return cu_error_set(CU_EINVALID, "this data directory keeps its records in"
+		                    " custodia.db; moving them to PostgreSQL is 'custodia migrate'");
+	cu_store *s = calloc(1, sizeof(*s));
+	if (!s)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	if (rec[0] || want) {
+		if (!rec[0] && !create) {
+			r = cu_error_set(CU_ENOTFOUND, "no custodia database for %s (run 'custodia init'"
+			                 " first)", datadir);
+			goto fail;
+		}
+		if ((r = pg_open(s, rec[0] ? rec : want, create && !rec[0])) != 0)
+			goto fail;
+		if (!rec[0] && (r = record_db(datadir, pg_url(s->pg))) != 0)
+			goto fail;
+	} else if ((r = open_sqlite(s, datadir, create)) != 0) {
 		goto fail;
-	if ((r = sq_search_register(s)) != 0 || (r = sq_ledger_register(s)) != 0 ||
-	    (r = migrate(s)) != 0)
+	}
+	if ((r = migrate(s)) != 0)
 		goto fail;
 	*out = s;
 	return 0;
@@ -308,23 +477,22 @@ void cu_store_close(cu_store *s)
 {
 	if (!s)
 		return;
-	for (int i = 0; i < s->ncache; i++)
-		sqlite3_finalize(s->cache[i].st);
+	for (int i = 0; i < s->ncache; i++) {
+		if (s->cache[i].st.pg)
+			pg_finalize(s->cache[i].st.pg);
+		else
+			sqlite3_finalize(s->cache[i].st.sq);
+	}
+	if (s->pg)
+		pg_close(s->pg);
 	sqlite3_close(s->db);
 	free(s->ledger_cache);
 	free(s);
 }
 
-int cu_store_schema_version(cu_store *s)
+bool cu_store_is_pg(cu_store *s)
 {
-	sqlite3_stmt *st;
-	int v = -1;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
-	}
-	return v;
+	return s->pg != NULL;
 }
 
 /* What core cached of the ledger may include rows a rollback takes back. */
@@ -334,37 +502,42 @@ static void drop_ledger_cache(cu_store *s)
 	s->ledger_cache = NULL;
 }
 
+static bool in_txn(cu_store *s)
+{
+	return s->pg ? pg_in_transaction(s->pg) : !sqlite3_get_autocommit(s->db);
+}
+
 int cu_store_begin(cu_store *s)
 {
 	if (s->depth++ > 0)
 		return 0;
 	s->failed = false;
-	int rc = sqlite3_step(sq_stmt(s, "BEGIN IMMEDIATE"));
-	if (rc != SQLITE_DONE) {
+	int r = exec_sql(s, s->pg ? pg_begin_write : "BEGIN IMMEDIATE", "begin");
+	if (r != 0) {
 		s->depth = 0;
-		return sq_dberr(s, rc, "begin");
+		if (in_txn(s))
+			exec_sql(s, "ROLLBACK", "rollback");
 	}
-	return 0;
+	return r;
 }
 
 int cu_store_read_begin(cu_store *s)
 {
 	if (s->depth++ > 0)
 		return 0;
-	int rc = sqlite3_step(sq_stmt(s, "BEGIN"));
-	if (rc != SQLITE_DONE) {
+	/* One snapshot for all the reads (PostgreSQL's default is one per statement). */
+	int r = exec_sql(s, s->pg ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN", "begin");
+	if (r != 0)
 		s->depth = 0;
-		return sq_dberr(s, rc, "begin");
-	}
-	return 0;
+	return r;
 }
 
 void cu_store_read_end(cu_store *s)
 {
 	if (s->depth <= 0 || --s->depth > 0)
 		return;
-	if (!sqlite3_get_autocommit(s->db))
-		sqlite3_step(sq_stmt(s, "COMMIT"));
+	if (in_txn(s))
+		exec_sql(s, "COMMIT", "commit");
 }
 
 int cu_store_commit(cu_store *s)
@@ -375,18 +548,16 @@ int cu_store_commit(cu_store *s)
 		return 0;
 	if (s->failed) {
 		drop_ledger_cache(s);
-		sqlite3_step(sq_stmt(s, "ROLLBACK"));
+		exec_sql(s, "ROLLBACK", "rollback");
 		return cu_error_set(CU_EDB, "transaction rolled back by an inner failure");
 	}
-	int rc = sqlite3_step(sq_stmt(s, "COMMIT"));
-	if (rc != SQLITE_DONE) {
-		int r = sq_dberr(s, rc, "commit");
+	int r = exec_sql(s, "COMMIT", "commit");
+	if (r != 0) {
 		drop_ledger_cache(s);
-		if (!sqlite3_get_autocommit(s->db))
-			sqlite3_step(sq_stmt(s, "ROLLBACK"));
-		return r;
+		if (in_txn(s))
+			exec_sql(s, "ROLLBACK", "rollback");
 	}
-	return 0;
+	return r;
 }
 
 void cu_store_rollback(cu_store *s)
@@ -398,8 +569,8 @@ void cu_store_rollback(cu_store *s)
 		s->failed = true;
 		return;
 	}
-	if (!sqlite3_get_autocommit(s->db))
-		sqlite3_step(sq_stmt(s, "ROLLBACK"));
+	if (in_txn(s))
+		exec_sql(s, "ROLLBACK", "rollback");
 }
 
 /* ---- meta and reference data ---------------------------------------- */
@@ -407,25 +578,25 @@ void cu_store_rollback(cu_store *s)
 int cu_store_meta_get(cu_store *s, char **out, const char *key)
 {
 	static const char sql[] = "SELECT value FROM meta WHERE key = ?1";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	*out = NULL;
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, key);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*out = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	int rc = db_step(st);
+	if (rc == DB_ROW)
+		*out = strdup((const char *)db_column_text(st, 0));
+	db_reset(st);
+	if (rc == DB_ROW)
 		return *out ? 0 : CU_ENOMEM;
-	return rc == SQLITE_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "meta");
+	return rc == DB_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "meta");
 }
 
 int cu_store_meta_set(cu_store *s, const char *key, const char *value)
 {
 	static const char sql[] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
 	                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, key);
@@ -437,7 +608,7 @@ int cu_store_crime_type_add(cu_store *s, const char *code, const char *label)
 {
 	static const char sql[] = "INSERT INTO crime_types(code, label) VALUES (?1, ?2) "
 	                          "ON CONFLICT(code) DO UPDATE SET label = excluded.label";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, code);
@@ -448,19 +619,19 @@ int cu_store_crime_type_add(cu_store *s, const char *code, const char *label)
 bool cu_store_crime_type_exists(cu_store *s, const char *code)
 {
 	static const char sql[] = "SELECT 1 FROM crime_types WHERE code = ?1";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return false;
 	sq_bind_text(st, 1, code);
-	bool found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
+	bool found = db_step(st) == DB_ROW;
+	db_reset(st);
 	return found;
 }
 
 int cu_store_crime_type_list(cu_store *s, json_t **out)
 {
 	static const char sql[] = "SELECT code, label FROM crime_types ORDER BY rowid";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	return st ? sq_rows(s, out, st, "crime types") : CU_EDB;
 }
 
@@ -473,7 +644,7 @@ int cu_store_org_insert(cu_store *s, int64_t *out_id, const char *code, const ch
 {
 	static const char sql[] =
 		"INSERT INTO orgs(code, kind, country, name) VALUES (?1, ?2, ?3, ?4)";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, code);
@@ -488,23 +659,23 @@ int cu_store_org_update(cu_store *s, int64_t id, const char *kind, const char *c
 {
 	static const char sql[] = "UPDATE orgs SET kind = ?2, country = ?3, name = ?4 WHERE id = ?1";
 	static const char cases[] = "SELECT case_id FROM participants WHERE org_id = ?1";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	sq_bind_text(st, 2, kind);
 	sq_bind_text(st, 3, country);
 	sq_bind_text(st, 4, name);
 	if ((r = sq_exec(s, st, "organisation")) != 0)
 		return r;
-	if (sqlite3_changes(s->db) == 0)
+	if (db_changes(s) == 0)
 		return cu_error_set(CU_ENOTFOUND, "no such organisation");
 	/* Case documents embed organisation names: rebuild those it is in. */
 	json_t *rows;
 	if (!(st = sq_stmt(s, cases)))
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	if ((r = sq_rows(s, &rows, st, "organisation cases")) != 0)
 		return r;
 	size_t i;
@@ -521,10 +692,10 @@ int cu_store_org_get(cu_store *s, json_t **out, int64_t id, const char *code)
 {
 	static const char sql[] =
 		"SELECT id, code, kind, country, name FROM orgs WHERE id = ?1 OR code = ?2";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	sq_bind_text(st, 2, code);
 	return sq_row(s, out, st, "organisation");
 }
@@ -535,7 +706,7 @@ int cu_store_org_list(cu_store *s, json_t **out)
 	                          "CASE kind WHEN 'national_member' THEN 1 WHEN "
 	                          "'liaison_prosecutor' THEN 2 WHEN 'international_organisation' "
 	                          "THEN 3 WHEN 'eu_agency' THEN 4 ELSE 5 END, code";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	return st ? sq_rows(s, out, st, "organisations") : CU_EDB;
 }
 
@@ -546,13 +717,13 @@ int cu_store_user_insert(cu_store *s, int64_t *out_id, const char *username, int
 {
 	static const char sql[] = "INSERT INTO users(username, org_id, role, full_name, pwhash, "
 	                          "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	char now[CU_TS_LEN];
 	if (!st)
 		return CU_EDB;
 	cu_time_now(now);
 	sq_bind_text(st, 1, username);
-	sqlite3_bind_int64(st, 2, org_id);
+	db_bind_int64(st, 2, org_id);
 	sq_bind_text(st, 3, role);
 	sq_bind_text(st, 4, full_name);
 	sq_bind_text(st, 5, pwhash);
@@ -567,7 +738,7 @@ int cu_store_user_get(cu_store *s, json_t **out, const char *username)
 {
 	static const char sql[] = "SELECT " USER_COLS " FROM users u JOIN orgs o ON "
 	                          "o.id = u.org_id WHERE u.username = ?1";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, username);
@@ -577,18 +748,18 @@ int cu_store_user_get(cu_store *s, json_t **out, const char *username)
 int cu_store_user_pwhash(cu_store *s, char **out, const char *username)
 {
 	static const char sql[] = "SELECT pwhash FROM users WHERE username = ?1";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	*out = NULL;
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, username);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*out = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	int rc = db_step(st);
+	if (rc == DB_ROW)
+		*out = strdup((const char *)db_column_text(st, 0));
+	db_reset(st);
+	if (rc == DB_ROW)
 		return *out ? 0 : CU_ENOMEM;
-	return rc == SQLITE_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "user");
+	return rc == DB_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "user");
 }
 
 int cu_store_user_update(cu_store *s, int64_t id, const char *role, const char *full_name,
@@ -598,19 +769,19 @@ int cu_store_user_update(cu_store *s, int64_t id, const char *role, const char *
 	                          "full_name = coalesce(?3, full_name), "
 	                          "disabled = coalesce(?4, disabled), pwhash = coalesce(?5, pwhash) "
 	                          "WHERE id = ?1";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	sq_bind_text(st, 2, role);
 	sq_bind_text(st, 3, full_name);
 	if (disabled >= 0)
-		sqlite3_bind_int(st, 4, disabled);
+		db_bind_int(st, 4, disabled);
 	sq_bind_text(st, 5, pwhash);
 	if ((r = sq_exec(s, st, "user")) != 0)
 		return r;
-	return sqlite3_changes(s->db) ? 0 : cu_error_set(CU_ENOTFOUND, "no such user");
+	return db_changes(s) ? 0 : cu_error_set(CU_ENOTFOUND, "no such user");
 }
 
 int cu_store_user_list(cu_store *s, json_t **out, int64_t org_id)
@@ -625,14 +796,14 @@ int cu_store_token_insert(cu_store *s, const char *id, int64_t user_id, const ui
 {
 	static const char sql[] = "INSERT INTO tokens(id, user_id, hash, kind, label, created_at, "
 	                          "expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	char now[CU_TS_LEN];
 	if (!st)
 		return CU_EDB;
 	cu_time_now(now);
 	sq_bind_text(st, 1, id);
-	sqlite3_bind_int64(st, 2, user_id);
-	sqlite3_bind_blob(st, 3, hash, 32, SQLITE_TRANSIENT);
+	db_bind_int64(st, 2, user_id);
+	db_bind_blob(st, 3, hash, 32, DB_TRANSIENT);
 	sq_bind_text(st, 4, kind);
 	sq_bind_text(st, 5, label);
 	sq_bind_text(st, 6, now);
@@ -640,9 +811,9 @@ int cu_store_token_insert(cu_store *s, const char *id, int64_t user_id, const ui
 	return sq_exec(s, st, "token");
 }
 
-void sq_copy_col(char *dst, size_t n, sqlite3_stmt *st, int i)
+void sq_copy_col(char *dst, size_t n, db_stmt *st, int i)
 {
-	const char *v = (const char *)sqlite3_column_text(st, i);
+	const char *v = (const char *)db_column_text(st, i);
 	snprintf(dst, n, "%s", v ? v : "");
 }
 
@@ -652,27 +823,27 @@ int cu_store_token_lookup(cu_store *s, cu_token_row *out, const char *id)
 		"SELECT t.user_id, u.org_id, u.username, o.code, u.role, t.hash, t.expires_at, "
 		"t.revoked_at, u.disabled FROM tokens t JOIN users u ON u.id = t.user_id "
 		"JOIN orgs o ON o.id = u.org_id WHERE t.id = ?1";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "token");
+	int rc = db_step(st);
+	if (rc != DB_ROW) {
+		db_reset(st);
+		return rc == DB_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "token");
 	}
 	memset(out, 0, sizeof(*out));
-	out->user_id = sqlite3_column_int64(st, 0);
-	out->org_id = sqlite3_column_int64(st, 1);
+	out->user_id = db_column_int64(st, 0);
+	out->org_id = db_column_int64(st, 1);
 	sq_copy_col(out->username, sizeof(out->username), st, 2);
 	sq_copy_col(out->org_code, sizeof(out->org_code), st, 3);
 	sq_copy_col(out->role, sizeof(out->role), st, 4);
-	if (sqlite3_column_bytes(st, 5) == 32)
-		memcpy(out->hash, sqlite3_column_blob(st, 5), 32);
+	if (db_column_bytes(st, 5) == 32)
+		memcpy(out->hash, db_column_blob(st, 5), 32);
 	sq_copy_col(out->expires_at, sizeof(out->expires_at), st, 6);
 	sq_copy_col(out->revoked_at, sizeof(out->revoked_at), st, 7);
-	out->disabled = sqlite3_column_int(st, 8) != 0;
-	sqlite3_reset(st);
+	out->disabled = db_column_int(st, 8) != 0;
+	db_reset(st);
 	return 0;
 }
 
@@ -680,7 +851,7 @@ int cu_store_token_revoke(cu_store *s, const char *id, const char *at)
 {
 	static const char sql[] =
 		"UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
 		return CU_EDB;
@@ -688,7 +859,7 @@ int cu_store_token_revoke(cu_store *s, const char *id, const char *at)
 	sq_bind_text(st, 2, at);
 	if ((r = sq_exec(s, st, "token")) != 0)
 		return r;
-	return sqlite3_changes(s->db) ? 0 : cu_error_set(CU_ENOTFOUND, "no such active token");
+	return db_changes(s) ? 0 : cu_error_set(CU_ENOTFOUND, "no such active token");
 }
 
 #define TOKEN_COLS "t.id, u.username AS user, t.kind, t.label, t.created_at, t.expires_at, " \
@@ -699,11 +870,11 @@ int cu_store_token_list(cu_store *s, json_t **out, int64_t user_id, int64_t org_
 	static const char sql[] = "SELECT " TOKEN_COLS " FROM tokens t JOIN users u ON "
 	                          "u.id = t.user_id WHERE (?1 > 0 AND t.user_id = ?1) OR "
 	                          "(?1 = 0 AND u.org_id = ?2) ORDER BY t.created_at, t.id";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, user_id);
-	sqlite3_bind_int64(st, 2, org_id);
+	db_bind_int64(st, 1, user_id);
+	db_bind_int64(st, 2, org_id);
 	return sq_rows(s, out, st, "tokens");
 }
 
@@ -711,7 +882,7 @@ int cu_store_token_get(cu_store *s, json_t **out, const char *id)
 {
 	static const char sql[] = "SELECT " TOKEN_COLS ", u.org_id FROM tokens t JOIN users u "
 	                          "ON u.id = t.user_id WHERE t.id = ?1";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, id);
@@ -747,10 +918,10 @@ int sq_refresh_case_doc(cu_store *s, int64_t case_id)
 		"   'expires_on', j.expires_on)) FROM jit_cases jc JOIN jits j ON j.id = jc.jit_id"
 		"   WHERE jc.case_id = cases.id))"
 		") WHERE id = ?1";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, case_id);
+	db_bind_int64(st, 1, case_id);
 	return sq_exec(s, st, "case document");
 }
 
@@ -767,16 +938,16 @@ static int refresh_case_access(cu_store *s, int64_t case_id)
 		"  SELECT m.org_id, 0, j.expires_on FROM jit_cases jc JOIN jits j ON j.id = jc.jit_id"
 		"   JOIN jit_members m ON m.jit_id = jc.jit_id WHERE jc.case_id = ?1)"
 		" GROUP BY org_id";
-	sqlite3_stmt *st;
+	db_stmt *st;
 	int r;
 	if (!(st = sq_stmt(s, del)))
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, case_id);
+	db_bind_int64(st, 1, case_id);
 	if ((r = sq_exec(s, st, "case access")) != 0)
 		return r;
 	if (!(st = sq_stmt(s, ins)))
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, case_id);
+	db_bind_int64(st, 1, case_id);
 	return sq_exec(s, st, "case access");
 }
 
@@ -784,19 +955,19 @@ int cu_store_case_next_reference(cu_store *s, char out[16], int year)
 {
 	static const char sql[] = "INSERT INTO counters(name, value) VALUES (?1, 1) "
 	                          "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	char name[32];
 	if (!st)
 		return CU_EDB;
 	snprintf(name, sizeof(name), "case/%d", year);
 	sq_bind_text(st, 1, name);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
+	int rc = db_step(st);
+	if (rc != DB_ROW) {
+		db_reset(st);
 		return sq_dberr(s, rc, "case reference");
 	}
-	int64_t n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	int64_t n = db_column_int64(st, 0);
+	db_reset(st);
 	snprintf(out, 16, "%04d/%04lld", year % 10000, (long long)(n % 100000000));
 	return 0;
 }
@@ -806,19 +977,19 @@ static int set_crime_types(cu_store *s, int64_t case_id, const json_t *types)
 	static const char del[] = "DELETE FROM case_crime_types WHERE case_id = ?1";
 	static const char ins[] = "INSERT OR IGNORE INTO case_crime_types(case_id, crime_type) "
 	                          "VALUES (?1, ?2)";
-	sqlite3_stmt *st;
+	db_stmt *st;
 	int r;
 	size_t i;
 	json_t *t;
 	if (!(st = sq_stmt(s, del)))
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, case_id);
+	db_bind_int64(st, 1, case_id);
 	if ((r = sq_exec(s, st, "crime types")) != 0)
 		return r;
 	json_array_foreach(types, i, t) {
 		if (!(st = sq_stmt(s, ins)))
 			return CU_EDB;
-		sqlite3_bind_int64(st, 1, case_id);
+		db_bind_int64(st, 1, case_id);
 		sq_bind_text(st, 2, json_string_value(t));
 		if ((r = sq_exec(s, st, "crime type")) != 0)
 			return r;
@@ -831,14 +1002,14 @@ int cu_store_case_insert(cu_store *s, int64_t *out_id, const json_t *c)
 	static const char sql[] =
 		"INSERT INTO cases(reference, title, status, requesting_org_id, opened_on,"
 		" retention_review_on, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, cu_json_str(c, "reference"));
 	sq_bind_text(st, 2, cu_json_str(c, "title"));
 	sq_bind_text(st, 3, cu_json_str(c, "status"));
-	sqlite3_bind_int64(st, 4, cu_json_int(c, "requesting_org_id", 0));
+	db_bind_int64(st, 4, cu_json_int(c, "requesting_org_id", 0));
 	sq_bind_text(st, 5, cu_json_str(c, "opened_on"));
 	sq_bind_text(st, 6, cu_json_str(c, "retention_review_on"));
 	sq_bind_text(st, 7, cu_json_str(c, "created_at"));
@@ -859,11 +1030,11 @@ int cu_store_case_update(cu_store *s, int64_t id, const json_t *f)
 		" closed_on = CASE WHEN ?3 = 'open' THEN NULL ELSE coalesce(?4, closed_on) END,"
 		" retention_review_on = coalesce(?5, retention_review_on),"
 		" updated_at = coalesce(?6, updated_at) WHERE id = ?1";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	sq_bind_text(st, 2, cu_json_str(f, "title"));
 	sq_bind_text(st, 3, cu_json_str(f, "status"));
 	sq_bind_text(st, 4, cu_json_str(f, "closed_on"));
@@ -871,7 +1042,7 @@ int cu_store_case_update(cu_store *s, int64_t id, const json_t *f)
 	sq_bind_text(st, 6, cu_json_str(f, "updated_at"));
 	if ((r = sq_exec(s, st, "case")) != 0)
 		return r;
-	if (sqlite3_changes(s->db) == 0)
+	if (db_changes(s) == 0)
 		return cu_error_set(CU_ENOTFOUND, "no such case");
 	json_t *types = json_object_get(f, "crime_types");
 	if (json_is_array(types) && (r = set_crime_types(s, id, types)) != 0)
@@ -882,20 +1053,20 @@ int cu_store_case_update(cu_store *s, int64_t id, const json_t *f)
 int cu_store_case_get(cu_store *s, json_t **out, int64_t id)
 {
 	static const char sql[] = "SELECT doc FROM cases WHERE id = ?1";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	*out = NULL;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const char *doc = (const char *)sqlite3_column_text(st, 0);
+	db_bind_int64(st, 1, id);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		const char *doc = (const char *)db_column_text(st, 0);
 		*out = doc ? json_loads(doc, 0, NULL) : NULL;
-		sqlite3_reset(st);
+		db_reset(st);
 		return *out ? 0 : cu_error_set(CU_EDB, "case %lld has no document", (long long)id);
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? cu_error_set(CU_ENOTFOUND, "no such case") :
+	db_reset(st);
+	return rc == DB_DONE ? cu_error_set(CU_ENOTFOUND, "no such case") :
 	                           sq_dberr(s, rc, "case");
 }
 
@@ -906,29 +1077,29 @@ int cu_store_case_find(cu_store *s, int64_t *out_id, const char *ref, int64_t or
 		"SELECT DISTINCT p.case_id, p.org_id = ?2 AS own FROM participants p JOIN case_access a"
 		" ON a.case_id = p.case_id AND a.org_id = ?2 WHERE p.national_ref = ?1"
 		" ORDER BY own DESC, p.case_id LIMIT 2";
-	sqlite3_stmt *st = sq_stmt(s, by_ref);
+	db_stmt *st = sq_stmt(s, by_ref);
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, ref);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*out_id = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		*out_id = db_column_int64(st, 0);
+		db_reset(st);
 		return 0;
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	if (!(st = sq_stmt(s, by_nat)))
 		return CU_EDB;
 	sq_bind_text(st, 1, ref);
-	sqlite3_bind_int64(st, 2, org_id);
+	db_bind_int64(st, 2, org_id);
 	int64_t ids[2] = {0, 0}, own[2] = {0, 0};
 	int n = 0;
-	while (n < 2 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ids[n] = sqlite3_column_int64(st, 0);
-		own[n] = sqlite3_column_int64(st, 1);
+	while (n < 2 && (rc = db_step(st)) == DB_ROW) {
+		ids[n] = db_column_int64(st, 0);
+		own[n] = db_column_int64(st, 1);
 		n++;
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	if (n == 0)
 		return cu_error_set(CU_ENOTFOUND, "no case with reference or national case number "
 		                    "\"%.64s\"", ref);
@@ -956,13 +1127,13 @@ int cu_store_case_list(cu_store *s, cu_buf *out, int64_t *next, int *count, int6
 		"      OR EXISTS (SELECT 1 FROM participants p WHERE p.case_id = c.id"
 		"      AND instr(lower(p.national_ref), ?6)))"
 		" ORDER BY a.case_id DESC LIMIT ?7";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	int r = 0, rc, n = 0;
 	int64_t last = 0;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, org_id);
-	sqlite3_bind_int64(st, 2, f->after > 0 ? f->after : INT64_MAX);
+	db_bind_int64(st, 1, org_id);
+	db_bind_int64(st, 2, f->after > 0 ? f->after : INT64_MAX);
 	sq_bind_text(st, 3, f->status);
 	sq_bind_text(st, 4, f->crime_type);
 	sq_bind_text(st, 5, f->country);
@@ -973,26 +1144,26 @@ int cu_store_case_list(cu_store *s, cu_buf *out, int64_t *next, int *count, int6
 		for (char *p = lower; *p; p++)
 			if (*p >= 'A' && *p <= 'Z')
 				*p = (char)(*p - 'A' + 'a');
-		sqlite3_bind_text(st, 6, lower, -1, free);
+		db_bind_text(st, 6, lower, -1, free);
 	}
-	sqlite3_bind_int(st, 7, f->limit + 1);
+	db_bind_int(st, 7, f->limit + 1);
 	*next = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		if (n == f->limit) {
 			*next = last; /* the next page starts below the last case shown */
 			break;
 		}
 		if (n > 0 && (r = cu_buf_append(out, ",", 1)) != 0)
 			break;
-		if ((r = cu_buf_append(out, sqlite3_column_text(st, 1),
-		                       (size_t)sqlite3_column_bytes(st, 1))) != 0)
+		if ((r = cu_buf_append(out, db_column_text(st, 1),
+		                       (size_t)db_column_bytes(st, 1))) != 0)
 			break;
-		last = sqlite3_column_int64(st, 0);
+		last = db_column_int64(st, 0);
 		n++;
 	}
-	if (!r && rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (!r && rc != DB_ROW && rc != DB_DONE)
 		r = sq_dberr(s, rc, "case list");
-	sqlite3_reset(st);
+	db_reset(st);
 	*count = n;
 	return r;
 }
@@ -1006,24 +1177,24 @@ int cu_store_participant_set(cu_store *s, int64_t case_id, int64_t org_id, const
 	static const char ins[] =
 		"INSERT INTO participants(case_id, org_id, access, national_ref, joined_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5)";
-	sqlite3_stmt *st = sq_stmt(s, upd);
+	db_stmt *st = sq_stmt(s, upd);
 	int r;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, case_id);
-	sqlite3_bind_int64(st, 2, org_id);
+	db_bind_int64(st, 1, case_id);
+	db_bind_int64(st, 2, org_id);
 	sq_bind_text(st, 3, access);
 	sq_bind_text(st, 4, national_ref);
 	if ((r = sq_exec(s, st, "participant")) != 0)
 		return r;
-	if (sqlite3_changes(s->db) == 0) {
+	if (db_changes(s) == 0) {
 		/* A new participant: its access level and joining time are required. */
 		if (!access || !at)
 			return cu_error_set(CU_ENOTFOUND, "that organisation does not participate");
 		if (!(st = sq_stmt(s, ins)))
 			return CU_EDB;
-		sqlite3_bind_int64(st, 1, case_id);
-		sqlite3_bind_int64(st, 2, org_id);
+		db_bind_int64(st, 1, case_id);
+		db_bind_int64(st, 2, org_id);
 		sq_bind_text(st, 3, access);
 		sq_bind_text(st, 4, national_ref);
 		sq_bind_text(st, 5, at);
@@ -1038,15 +1209,15 @@ int cu_store_participant_set(cu_store *s, int64_t case_id, int64_t org_id, const
 int cu_store_participant_remove(cu_store *s, int64_t case_id, int64_t org_id)
 {
 	static const char sql[] = "DELETE FROM participants WHERE case_id = ?1 AND org_id = ?2";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, case_id);
-	sqlite3_bind_int64(st, 2, org_id);
+	db_bind_int64(st, 1, case_id);
+	db_bind_int64(st, 2, org_id);
 	if ((r = sq_exec(s, st, "participant")) != 0)
 		return r;
-	if (sqlite3_changes(s->db) == 0)
+	if (db_changes(s) == 0)
 		return cu_error_set(CU_ENOTFOUND, "that organisation does not participate");
 	if ((r = refresh_case_access(s, case_id)) != 0)
 		return r;
@@ -1058,20 +1229,20 @@ int cu_store_case_access(cu_store *s, int *part_level, char jit_until[11], int64
 {
 	static const char sql[] = "SELECT part_level, jit_until FROM case_access"
 	                          " WHERE org_id = ?1 AND case_id = ?2";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, org_id);
-	sqlite3_bind_int64(st, 2, case_id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*part_level = sqlite3_column_int(st, 0);
+	db_bind_int64(st, 1, org_id);
+	db_bind_int64(st, 2, case_id);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		*part_level = db_column_int(st, 0);
 		sq_copy_col(jit_until, 11, st, 1);
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	db_reset(st);
+	if (rc == DB_ROW)
 		return 0;
-	return rc == SQLITE_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "case access");
+	return rc == DB_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "case access");
 }
 
 int cu_store_case_evidence_all(cu_store *s, bool *all, int64_t case_id, int64_t org_id)
@@ -1080,15 +1251,15 @@ int cu_store_case_evidence_all(cu_store *s, bool *all, int64_t case_id, int64_t 
 		"SELECT EXISTS (SELECT 1 FROM participants WHERE case_id = ?1 AND org_id = ?2)"
 		" OR EXISTS (SELECT 1 FROM jit_cases jc JOIN jit_members m ON m.jit_id = jc.jit_id"
 		" WHERE jc.case_id = ?1 AND m.org_id = ?2 AND m.role = 'member')";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, case_id);
-	sqlite3_bind_int64(st, 2, org_id);
-	int rc = sqlite3_step(st);
-	*all = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : sq_dberr(s, rc, "case access");
+	db_bind_int64(st, 1, case_id);
+	db_bind_int64(st, 2, org_id);
+	int rc = db_step(st);
+	*all = rc == DB_ROW && db_column_int(st, 0);
+	db_reset(st);
+	return rc == DB_ROW ? 0 : sq_dberr(s, rc, "case access");
 }
 
 /* ---- JITs ------------------------------------------------------------- */
@@ -1097,7 +1268,7 @@ int cu_store_jit_insert(cu_store *s, int64_t *out_id, const json_t *j)
 {
 	static const char sql[] = "INSERT INTO jits(name, signed_on, expires_on, created_at)"
 	                          " VALUES (?1, ?2, ?3, ?4)";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, cu_json_str(j, "name"));
@@ -1141,20 +1312,20 @@ int cu_store_jit_access(cu_store *s, bool *visible, char role[16], int64_t jit_i
 		"SELECT (SELECT role FROM jit_members WHERE jit_id = ?1 AND org_id = ?2),"
 		" EXISTS (SELECT 1 FROM jit_cases jc JOIN case_access a ON a.case_id = jc.case_id"
 		"  AND a.org_id = ?2 WHERE jc.jit_id = ?1), EXISTS (SELECT 1 FROM jits WHERE id = ?1)";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, jit_id);
-	sqlite3_bind_int64(st, 2, org_id);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
+	db_bind_int64(st, 1, jit_id);
+	db_bind_int64(st, 2, org_id);
+	int rc = db_step(st);
+	if (rc != DB_ROW) {
+		db_reset(st);
 		return sq_dberr(s, rc, "JIT access");
 	}
 	sq_copy_col(role, 16, st, 0);
-	bool exists = sqlite3_column_int(st, 2) != 0;
-	*visible = exists && (role[0] || sqlite3_column_int(st, 1));
-	sqlite3_reset(st);
+	bool exists = db_column_int(st, 2) != 0;
+	*visible = exists && (role[0] || db_column_int(st, 1));
+	db_reset(st);
 	return exists ? 0 : cu_error_set(CU_ENOTFOUND, "no such JIT");
 }
 
@@ -1162,13 +1333,13 @@ int cu_store_jit_access(cu_store *s, bool *visible, char role[16], int64_t jit_i
 static int refresh_jit_cases(cu_store *s, int64_t jit_id)
 {
 	static const char sql[] = "SELECT case_id FROM jit_cases WHERE jit_id = ?1";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	json_t *rows, *row;
 	size_t i;
 	int r;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, jit_id);
+	db_bind_int64(st, 1, jit_id);
 	if ((r = sq_rows(s, &rows, st, "JIT cases")) != 0)
 		return r;
 	json_array_foreach(rows, i, row) {
@@ -1184,12 +1355,12 @@ int cu_store_jit_member_set(cu_store *s, int64_t jit_id, int64_t org_id, const c
 {
 	static const char sql[] = "INSERT INTO jit_members(jit_id, org_id, role) VALUES (?1, ?2, ?3)"
 	                          " ON CONFLICT(jit_id, org_id) DO UPDATE SET role = excluded.role";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, jit_id);
-	sqlite3_bind_int64(st, 2, org_id);
+	db_bind_int64(st, 1, jit_id);
+	db_bind_int64(st, 2, org_id);
 	sq_bind_text(st, 3, role);
 	if ((r = sq_exec(s, st, "JIT member")) != 0)
 		return r;
@@ -1199,12 +1370,12 @@ int cu_store_jit_member_set(cu_store *s, int64_t jit_id, int64_t org_id, const c
 int cu_store_jit_case_link(cu_store *s, int64_t jit_id, int64_t case_id)
 {
 	static const char sql[] = "INSERT INTO jit_cases(jit_id, case_id) VALUES (?1, ?2)";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, jit_id);
-	sqlite3_bind_int64(st, 2, case_id);
+	db_bind_int64(st, 1, jit_id);
+	db_bind_int64(st, 2, case_id);
 	if ((r = sq_exec(s, st, "JIT case")) != 0)
 		return r;
 	if ((r = refresh_case_access(s, case_id)) != 0)
@@ -1219,22 +1390,22 @@ int cu_store_jit_extend(cu_store *s, int64_t jit_id, const char *new_expiry, con
 		"INSERT INTO jit_extensions(jit_id, from_date, to_date, reason, at, by_user)"
 		" SELECT id, expires_on, ?2, ?3, ?4, ?5 FROM jits WHERE id = ?1";
 	static const char upd[] = "UPDATE jits SET expires_on = ?2 WHERE id = ?1";
-	sqlite3_stmt *st = sq_stmt(s, ins);
+	db_stmt *st = sq_stmt(s, ins);
 	int r;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, jit_id);
+	db_bind_int64(st, 1, jit_id);
 	sq_bind_text(st, 2, new_expiry);
 	sq_bind_text(st, 3, reason);
 	sq_bind_text(st, 4, at);
 	sq_bind_text(st, 5, by);
 	if ((r = sq_exec(s, st, "JIT extension")) != 0)
 		return r;
-	if (sqlite3_changes(s->db) == 0)
+	if (db_changes(s) == 0)
 		return cu_error_set(CU_ENOTFOUND, "no such JIT");
 	if (!(st = sq_stmt(s, upd)))
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, jit_id);
+	db_bind_int64(st, 1, jit_id);
 	sq_bind_text(st, 2, new_expiry);
 	if ((r = sq_exec(s, st, "JIT")) != 0)
 		return r;
@@ -1243,17 +1414,17 @@ int cu_store_jit_extend(cu_store *s, int64_t jit_id, const char *new_expiry, con
 
 /* ---- events ----------------------------------------------------------- */
 
-void sq_bind_json(sqlite3_stmt *st, int i, const json_t *v)
+void sq_bind_json(db_stmt *st, int i, const json_t *v)
 {
 	if (!v) {
-		sqlite3_bind_null(st, i);
+		db_bind_null(st, i);
 		return;
 	}
 	char *t = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
 	if (t)
-		sqlite3_bind_text(st, i, t, -1, free);
+		db_bind_text(st, i, t, -1, free);
 	else
-		sqlite3_bind_null(st, i);
+		db_bind_null(st, i);
 }
 
 int cu_store_event_append(cu_store *s, int64_t *out_seq, const cu_event *ev)
@@ -1261,7 +1432,7 @@ int cu_store_event_append(cu_store *s, int64_t *out_seq, const cu_event *ev)
 	static const char sql[] =
 		"INSERT INTO events(at, actor, actor_org, action, object_type, object_id, case_id,"
 		" jit_id, before, after, salt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, ev->at);
@@ -1271,9 +1442,9 @@ int cu_store_event_append(cu_store *s, int64_t *out_seq, const cu_event *ev)
 	sq_bind_text(st, 5, ev->object_type);
 	sq_bind_text(st, 6, ev->object_id);
 	if (ev->case_id)
-		sqlite3_bind_int64(st, 7, ev->case_id);
+		db_bind_int64(st, 7, ev->case_id);
 	if (ev->jit_id)
-		sqlite3_bind_int64(st, 8, ev->jit_id);
+		db_bind_int64(st, 8, ev->jit_id);
 	sq_bind_text(st, 9, ev->before);
 	sq_bind_text(st, 10, ev->after);
 	sq_bind_text(st, 11, ev->salt);
@@ -1288,23 +1459,23 @@ int cu_store_event_list(cu_store *s, json_t **out, int64_t case_id, int64_t jit_
 		" before AS before_json, after AS after_json FROM events"
 		" WHERE seq > ?3 AND (?1 = 0 OR case_id = ?1) AND (?2 = 0 OR jit_id = ?2)"
 		" ORDER BY seq LIMIT ?4";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, case_id);
-	sqlite3_bind_int64(st, 2, jit_id);
-	sqlite3_bind_int64(st, 3, after_seq);
-	sqlite3_bind_int(st, 4, limit);
+	db_bind_int64(st, 1, case_id);
+	db_bind_int64(st, 2, jit_id);
+	db_bind_int64(st, 3, after_seq);
+	db_bind_int(st, 4, limit);
 	return sq_rows(s, out, st, "events");
 }
 
 int64_t cu_store_event_count(cu_store *s)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT count(*) FROM events");
+	db_stmt *st = sq_stmt(s, "SELECT count(*) FROM events");
 	int64_t n = -1;
-	if (st && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
+	if (st && db_step(st) == DB_ROW)
+		n = db_column_int64(st, 0);
 	if (st)
-		sqlite3_reset(st);
+		db_reset(st);
 	return n;
 }

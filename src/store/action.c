@@ -3,18 +3,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite_int.h"
+#include "store/store_int.h"
 
 int cu_store_actionday_insert(cu_store *s, int64_t *out_id, int64_t case_id, const char *title,
                               const char *day, const char *timezones, const char *notes,
                               const char *by, const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"INSERT INTO action_days(case_id, title, day, timezones, notes, created_by, created_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, case_id);
+	db_bind_int64(st, 1, case_id);
 	sq_bind_text(st, 2, title);
 	sq_bind_text(st, 3, day);
 	sq_bind_text(st, 4, timezones);
@@ -58,7 +58,7 @@ int cu_store_actionday_get(cu_store *s, json_t **out, int64_t id)
 
 int cu_store_actionday_list(cu_store *s, json_t **out, int64_t org_id, int64_t case_id)
 {
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"SELECT d.id, d.case_id, c.reference AS case_reference, d.title, d.day, d.last_seq,"
 		" (SELECT count(*) FROM actions a WHERE a.action_day_id = d.id) AS actions"
 		" FROM action_days d JOIN cases c ON c.id = d.case_id"
@@ -67,26 +67,26 @@ int cu_store_actionday_list(cu_store *s, json_t **out, int64_t org_id, int64_t c
 		" ORDER BY d.day DESC, d.id DESC LIMIT 1000");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, org_id);
-	sqlite3_bind_int64(st, 2, case_id);
+	db_bind_int64(st, 1, org_id);
+	db_bind_int64(st, 2, case_id);
 	return sq_rows(s, out, st, "action days");
 }
 
 int cu_store_action_insert(cu_store *s, int64_t *out_id, const json_t *a)
 {
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"INSERT INTO actions(action_day_id, kind, country, org_id, entity_id, planned_time,"
 		" place, description, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, json_integer_value(json_object_get(a, "action_day_id")));
+	db_bind_int64(st, 1, json_integer_value(json_object_get(a, "action_day_id")));
 	sq_bind_text(st, 2, json_string_value(json_object_get(a, "kind")));
 	sq_bind_text(st, 3, json_string_value(json_object_get(a, "country")));
-	sqlite3_bind_int64(st, 4, json_integer_value(json_object_get(a, "org_id")));
+	db_bind_int64(st, 4, json_integer_value(json_object_get(a, "org_id")));
 	if (json_integer_value(json_object_get(a, "entity_id")) > 0)
-		sqlite3_bind_int64(st, 5, json_integer_value(json_object_get(a, "entity_id")));
+		db_bind_int64(st, 5, json_integer_value(json_object_get(a, "entity_id")));
 	else
-		sqlite3_bind_null(st, 5);
+		db_bind_null(st, 5);
 	sq_bind_text(st, 6, json_string_value(json_object_get(a, "planned_time")));
 	sq_bind_text(st, 7, json_string_value(json_object_get(a, "place")));
 	sq_bind_text(st, 8, json_string_value(json_object_get(a, "description")));
@@ -107,20 +107,20 @@ int cu_store_action_update_add(cu_store *s, int64_t *seq, int64_t day_id, int64_
                                const char *status, const char *result, int64_t evidence_id,
                                const char *by, const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s, "UPDATE action_days SET last_seq = last_seq + 1 WHERE id = ?1"
+	db_stmt *st = sq_stmt(s, "UPDATE action_days SET last_seq = last_seq + 1 WHERE id = ?1"
 	                              " RETURNING last_seq");
 	int rc, r;
 	*seq = 0;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, day_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*seq = sqlite3_column_int64(st, 0);
-	while (rc == SQLITE_ROW)
-		rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	db_bind_int64(st, 1, day_id);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*seq = db_column_int64(st, 0);
+	while (rc == DB_ROW)
+		rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_DONE)
 		return sq_dberr(s, rc, "action day");
 	if (*seq == 0)
 		return cu_error_set(CU_ENOTFOUND, "no action day %lld", (long long)day_id);
@@ -128,15 +128,15 @@ int cu_store_action_update_add(cu_store *s, int64_t *seq, int64_t day_id, int64_
 	                " evidence_id, by_user, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, day_id);
-	sqlite3_bind_int64(st, 2, *seq);
-	sqlite3_bind_int64(st, 3, action_id);
+	db_bind_int64(st, 1, day_id);
+	db_bind_int64(st, 2, *seq);
+	db_bind_int64(st, 3, action_id);
 	sq_bind_text(st, 4, status);
 	sq_bind_text(st, 5, result);
 	if (evidence_id > 0)
-		sqlite3_bind_int64(st, 6, evidence_id);
+		db_bind_int64(st, 6, evidence_id);
 	else
-		sqlite3_bind_null(st, 6);
+		db_bind_null(st, 6);
 	sq_bind_text(st, 7, by);
 	sq_bind_text(st, 8, at);
 	if ((r = sq_exec(s, st, "action update")) != 0)
@@ -144,7 +144,7 @@ int cu_store_action_update_add(cu_store *s, int64_t *seq, int64_t day_id, int64_
 	st = sq_stmt(s, "UPDATE actions SET status = ?2, result = coalesce(?3, result) WHERE id = ?1");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, action_id);
+	db_bind_int64(st, 1, action_id);
 	sq_bind_text(st, 2, status);
 	sq_bind_text(st, 3, result);
 	return sq_exec(s, st, "action");
@@ -152,7 +152,7 @@ int cu_store_action_update_add(cu_store *s, int64_t *seq, int64_t day_id, int64_
 
 int cu_store_action_updates(cu_store *s, json_t **out, int64_t day_id, int64_t after, int limit)
 {
-	sqlite3_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt(s,
 		"SELECT u.seq, u.action_id, a.kind, a.country, o.code AS org, a.entity_id,"
 		" e.label AS entity, u.status, u.result, u.evidence_id, u.by_user AS \"by\", u.at"
 		" FROM action_updates u JOIN actions a ON a.id = u.action_id"
@@ -160,25 +160,25 @@ int cu_store_action_updates(cu_store *s, json_t **out, int64_t day_id, int64_t a
 		" WHERE u.action_day_id = ?1 AND u.seq > ?2 ORDER BY u.seq LIMIT ?3");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, day_id);
-	sqlite3_bind_int64(st, 2, after);
-	sqlite3_bind_int(st, 3, limit > 0 ? limit : 1000);
+	db_bind_int64(st, 1, day_id);
+	db_bind_int64(st, 2, after);
+	db_bind_int(st, 3, limit > 0 ? limit : 1000);
 	return sq_rows(s, out, st, "action updates");
 }
 
 int cu_store_actionday_last_seq(cu_store *s, int64_t *out, int64_t day_id)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT last_seq FROM action_days WHERE id = ?1");
+	db_stmt *st = sq_stmt(s, "SELECT last_seq FROM action_days WHERE id = ?1");
 	int rc;
 	*out = 0;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, day_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	db_bind_int64(st, 1, day_id);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*out = db_column_int64(st, 0);
+	db_reset(st);
+	if (rc == DB_DONE)
 		return cu_error_set(CU_ENOTFOUND, "no action day %lld", (long long)day_id);
-	return rc == SQLITE_ROW ? 0 : sq_dberr(s, rc, "action day");
+	return rc == DB_ROW ? 0 : sq_dberr(s, rc, "action day");
 }

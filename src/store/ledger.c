@@ -4,47 +4,47 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite_int.h"
+#include "store/store_int.h"
 
 int cu_store_ledger_size(cu_store *s, int64_t *out)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT coalesce(max(idx) + 1, 0) FROM ledger_entries");
+	db_stmt *st = sq_stmt(s, "SELECT coalesce(max(idx) + 1, 0) FROM ledger_entries");
 	if (!st)
 		return CU_EDB;
-	int rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : sq_dberr(s, rc, "ledger");
+	int rc = db_step(st);
+	*out = rc == DB_ROW ? db_column_int64(st, 0) : 0;
+	db_reset(st);
+	return rc == DB_ROW ? 0 : sq_dberr(s, rc, "ledger");
 }
 
 int cu_store_ledger_append(cu_store *s, int64_t n, const char *entry, size_t len,
                            const char *kind, int64_t ref)
 {
-	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO ledger_entries(idx, entry, kind, ref)"
+	db_stmt *st = sq_stmt(s, "INSERT INTO ledger_entries(idx, entry, kind, ref)"
 	                              " VALUES (?1, ?2, ?3, ?4)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, n);
-	sqlite3_bind_text(st, 2, entry, (int)len, SQLITE_STATIC);
+	db_bind_int64(st, 1, n);
+	db_bind_text(st, 2, entry, (int)len, DB_STATIC);
 	sq_bind_text(st, 3, kind);
-	sqlite3_bind_int64(st, 4, ref);
+	db_bind_int64(st, 4, ref);
 	return sq_exec(s, st, "ledger entry");
 }
 
 int cu_store_ledger_tile_get(cu_store *s, uint8_t *out, int level, int64_t n)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT hashes FROM ledger_tiles WHERE id = ?1");
+	db_stmt *st = sq_stmt(s, "SELECT hashes FROM ledger_tiles WHERE id = ?1");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, (int64_t)level << 40 | n);
-	int rc = sqlite3_step(st);
-	bool ok = rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == CU_STORE_TILE_BYTES;
+	db_bind_int64(st, 1, (int64_t)level << 40 | n);
+	int rc = db_step(st);
+	bool ok = rc == DB_ROW && db_column_bytes(st, 0) == CU_STORE_TILE_BYTES;
 	if (ok)
-		memcpy(out, sqlite3_column_blob(st, 0), CU_STORE_TILE_BYTES);
-	sqlite3_reset(st);
+		memcpy(out, db_column_blob(st, 0), CU_STORE_TILE_BYTES);
+	db_reset(st);
 	if (ok)
 		return 0;
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+	if (rc == DB_ROW || rc == DB_DONE)
 		return cu_error_set(CU_ENOTFOUND, "ledger tile %d/%lld is missing", level,
 		                    (long long)n);
 	return sq_dberr(s, rc, "ledger tile");
@@ -52,67 +52,56 @@ int cu_store_ledger_tile_get(cu_store *s, uint8_t *out, int level, int64_t n)
 
 int cu_store_ledger_tile_put(cu_store *s, int level, int64_t n, const uint8_t *hashes)
 {
-	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO ledger_tiles(id, hashes) VALUES (?1, ?2)");
+	db_stmt *st = sq_stmt(s, "INSERT INTO ledger_tiles(id, hashes) VALUES (?1, ?2)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, (int64_t)level << 40 | n);
-	sqlite3_bind_blob(st, 2, hashes, CU_STORE_TILE_BYTES, SQLITE_STATIC);
+	db_bind_int64(st, 1, (int64_t)level << 40 | n);
+	db_bind_blob(st, 2, hashes, CU_STORE_TILE_BYTES, DB_STATIC);
 	return sq_exec(s, st, "ledger tile");
 }
 
 int cu_store_ledger_edge_get(cu_store *s, uint8_t *out, int64_t *n, int level)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT n, hashes FROM ledger_edge WHERE level = ?1");
+	db_stmt *st = sq_stmt(s, "SELECT n, hashes FROM ledger_edge WHERE level = ?1");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int(st, 1, level);
-	int rc = sqlite3_step(st);
-	bool ok = rc == SQLITE_ROW && sqlite3_column_bytes(st, 1) == CU_STORE_TILE_BYTES;
+	db_bind_int(st, 1, level);
+	int rc = db_step(st);
+	bool ok = rc == DB_ROW && db_column_bytes(st, 1) == CU_STORE_TILE_BYTES;
 	if (ok) {
-		*n = sqlite3_column_int64(st, 0);
-		memcpy(out, sqlite3_column_blob(st, 1), CU_STORE_TILE_BYTES);
+		*n = db_column_int64(st, 0);
+		memcpy(out, db_column_blob(st, 1), CU_STORE_TILE_BYTES);
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	if (ok)
 		return 0;
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+	if (rc == DB_ROW || rc == DB_DONE)
 		return cu_error_set(CU_ENOTFOUND, "no ledger edge at level %d", level);
 	return sq_dberr(s, rc, "ledger edge");
 }
 
 int cu_store_ledger_edge_put(cu_store *s, int level, int64_t n, const uint8_t *hashes)
 {
-	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO ledger_edge(level, n, hashes) VALUES (?1, ?2, ?3)"
+	db_stmt *st = sq_stmt(s, "INSERT INTO ledger_edge(level, n, hashes) VALUES (?1, ?2, ?3)"
 	                              " ON CONFLICT(level) DO UPDATE SET n = excluded.n,"
 	                              " hashes = excluded.hashes");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int(st, 1, level);
-	sqlite3_bind_int64(st, 2, n);
-	sqlite3_bind_blob(st, 3, hashes, CU_STORE_TILE_BYTES, SQLITE_STATIC);
+	db_bind_int(st, 1, level);
+	db_bind_int64(st, 2, n);
+	db_bind_blob(st, 3, hashes, CU_STORE_TILE_BYTES, DB_STATIC);
 	return sq_exec(s, st, "ledger edge");
 }
 
 int cu_store_ledger_tile_count(cu_store *s, int64_t *out)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT count(*) FROM ledger_tiles");
+	db_stmt *st = sq_stmt(s, "SELECT count(*) FROM ledger_tiles");
 	if (!st)
 		return CU_EDB;
-	int rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : sq_dberr(s, rc, "ledger tiles");
-}
-
-int cu_store_data_version(cu_store *s, int64_t *out)
-{
-	sqlite3_stmt *st = sq_stmt(s, "PRAGMA data_version");
-	if (!st)
-		return CU_EDB;
-	int rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : sq_dberr(s, rc, "data version");
+	int rc = db_step(st);
+	*out = rc == DB_ROW ? db_column_int64(st, 0) : 0;
+	db_reset(st);
+	return rc == DB_ROW ? 0 : sq_dberr(s, rc, "ledger tiles");
 }
 
 void **cu_store_ledger_cache(cu_store *s)
@@ -172,7 +161,7 @@ static void pack_final(sqlite3_context *cx)
 {
 	uint8_t *t = sqlite3_aggregate_context(cx, 0);
 	if (t)
-		sqlite3_result_blob(cx, t, CU_STORE_TILE_BYTES, SQLITE_TRANSIENT);
+		sqlite3_result_blob(cx, t, CU_STORE_TILE_BYTES, DB_TRANSIENT);
 	else
 		sqlite3_result_null(cx);
 }
@@ -194,35 +183,35 @@ int sq_ledger_register(cu_store *s)
 
 int cu_store_ledger_entries(cu_store *s, json_t **out, int64_t from, int limit)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT idx, entry, kind, ref FROM ledger_entries"
+	db_stmt *st = sq_stmt(s, "SELECT idx, entry, kind, ref FROM ledger_entries"
 	                              " WHERE idx >= ?1 ORDER BY idx LIMIT ?2");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, from);
-	sqlite3_bind_int(st, 2, limit);
+	db_bind_int64(st, 1, from);
+	db_bind_int(st, 2, limit);
 	return sq_rows(s, out, st, "ledger entries");
 }
 
 /* One statement over the entries from `from` on, in index order. */
 int cu_store_ledger_walk(cu_store *s, int64_t from, cu_store_walk_fn fn, void *ctx)
 {
-	sqlite3_stmt *e = sq_stmt(s, "SELECT idx, entry, kind, ref FROM ledger_entries"
+	db_stmt *e = sq_stmt(s, "SELECT idx, entry, kind, ref FROM ledger_entries"
 	                             " WHERE idx >= ?1 ORDER BY idx");
 	int rc, r = 0;
 	if (!e)
 		return CU_EDB;
-	sqlite3_bind_int64(e, 1, from);
-	while ((rc = sqlite3_step(e)) == SQLITE_ROW) {
-		const char *text = (const char *)sqlite3_column_text(e, 1);
-		size_t len = (size_t)sqlite3_column_bytes(e, 1);
-		const char *kind = (const char *)sqlite3_column_text(e, 2);
-		if ((r = fn(ctx, sqlite3_column_int64(e, 0), text ? text : "", len, kind ? kind : "",
-		            sqlite3_column_int64(e, 3))) != 0)
+	db_bind_int64(e, 1, from);
+	while ((rc = db_step(e)) == DB_ROW) {
+		const char *text = (const char *)db_column_text(e, 1);
+		size_t len = (size_t)db_column_bytes(e, 1);
+		const char *kind = (const char *)db_column_text(e, 2);
+		if ((r = fn(ctx, db_column_int64(e, 0), text ? text : "", len, kind ? kind : "",
+		            db_column_int64(e, 3))) != 0)
 			break;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
+	if (r == 0 && rc != DB_DONE)
 		r = sq_dberr(s, rc, "ledger entries");
-	sqlite3_reset(e);
+	db_reset(e);
 	return r;
 }
 
@@ -253,24 +242,24 @@ static const char *const custody_keys[] = {"actor", "actor_org", "at", "details"
 #define CUSTODY_REC "SELECT actor, actor_org, at, details, event, item_id, reason, seq, salt" \
 	" FROM custody"
 
-static void rec_col(cu_store_col *c, sqlite3_stmt *st, int i)
+static void rec_col(cu_store_col *c, db_stmt *st, int i)
 {
-	switch ((c->type = sqlite3_column_type(st, i))) {
-	case SQLITE_INTEGER:
+	switch ((c->type = db_column_type(st, i))) {
+	case DB_INTEGER:
 		c->type = CU_COL_INT;
-		c->i = sqlite3_column_int64(st, i);
+		c->i = db_column_int64(st, i);
 		break;
-	case SQLITE_TEXT:
+	case DB_TEXT:
 		c->type = CU_COL_TEXT;
-		c->s = (const char *)sqlite3_column_text(st, i);
-		c->len = (size_t)sqlite3_column_bytes(st, i);
+		c->s = (const char *)db_column_text(st, i);
+		c->len = (size_t)db_column_bytes(st, i);
 		break;
-	case SQLITE_NULL: c->type = CU_COL_NULL; break;
+	case DB_NULL: c->type = CU_COL_NULL; break;
 	default: c->type = CU_COL_OTHER; /* REAL or BLOB: no canonical form */
 	}
 }
 
-static void rec_row(cu_store_rec *out, sqlite3_stmt *st, bool event)
+static void rec_row(cu_store_rec *out, db_stmt *st, bool event)
 {
 	out->ncols = event ? 11 : 8;
 	out->names = event ? event_keys : custody_keys;
@@ -288,60 +277,60 @@ static const char custody_find[] = CUSTODY_REC " WHERE seq = ?1";
 int cu_store_records_next(cu_store *s, cu_store_rec *out, bool event)
 {
 	/* sq_stmt resets a statement: the walk keeps its own while it runs. */
-	sqlite3_stmt **st = &s->records[event];
+	db_stmt **st = &s->records[event];
 	if (!*st && !(*st = sq_stmt(s, event ? event_walk : custody_walk)))
 		return CU_EDB;
-	int rc = sqlite3_step(*st);
-	if (rc == SQLITE_ROW) {
+	int rc = db_step(*st);
+	if (rc == DB_ROW) {
 		rec_row(out, *st, event);
 		return 0;
 	}
-	sqlite3_reset(*st);
-	return rc == SQLITE_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "records");
+	db_reset(*st);
+	return rc == DB_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "records");
 }
 
 int cu_store_records_find(cu_store *s, cu_store_rec *out, bool event, int64_t seq)
 {
-	sqlite3_stmt *st = sq_stmt(s, event ? event_find : custody_find);
+	db_stmt *st = sq_stmt(s, event ? event_find : custody_find);
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, seq);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	db_bind_int64(st, 1, seq);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
 		rec_row(out, st, event);
 		return 0;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "record");
+	db_reset(st);
+	return rc == DB_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "record");
 }
 
 void cu_store_records_done(cu_store *s)
 {
-	sqlite3_stmt *st;
+	db_stmt *st;
 	for (int k = 0; k < 2; k++) {
 		if (s->records[k])
-			sqlite3_reset(s->records[k]);
+			db_reset(s->records[k]);
 		s->records[k] = NULL;
 		if ((st = sq_stmt(s, k ? event_find : custody_find)) != NULL)
-			sqlite3_reset(st);
+			db_reset(st);
 	}
 }
 
 int cu_store_item_content(cu_store *s, char salt[33], char sha256[65], int64_t item_id)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT content_salt, sha256 FROM evidence WHERE id = ?1");
+	db_stmt *st = sq_stmt(s, "SELECT content_salt, sha256 FROM evidence WHERE id = ?1");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, item_id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	db_bind_int64(st, 1, item_id);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
 		sq_copy_col(salt, 33, st, 0);
 		sq_copy_col(sha256, 65, st, 1);
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	db_reset(st);
+	if (rc == DB_ROW)
 		return 0;
-	return rc == SQLITE_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "evidence");
+	return rc == DB_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "evidence");
 }
 
 int cu_store_unledgered(cu_store *s, json_t **out)
@@ -352,47 +341,47 @@ int cu_store_unledgered(cu_store *s, json_t **out)
 		" UNION ALL SELECT 'custody', seq, at FROM custody c WHERE NOT EXISTS (SELECT 1"
 		" FROM ledger_entries l WHERE l.kind = 'custody' AND l.ref = c.seq)"
 		" ORDER BY at, kind DESC, ref";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	return st ? sq_rows(s, out, st, "unrecorded events") : CU_EDB;
 }
 
 int cu_store_unledgered_any(cu_store *s, bool *out)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT EXISTS (SELECT 1 FROM events WHERE seq > (SELECT"
+	db_stmt *st = sq_stmt(s, "SELECT EXISTS (SELECT 1 FROM events WHERE seq > (SELECT"
 	                              " coalesce(max(ref), 0) FROM ledger_entries WHERE kind ="
 	                              " 'event')) OR EXISTS (SELECT 1 FROM custody WHERE seq >"
 	                              " (SELECT coalesce(max(ref), 0) FROM ledger_entries WHERE"
 	                              " kind = 'custody'))");
 	if (!st)
 		return CU_EDB;
-	int rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : sq_dberr(s, rc, "unledgered records");
+	int rc = db_step(st);
+	*out = rc == DB_ROW && db_column_int(st, 0);
+	db_reset(st);
+	return rc == DB_ROW ? 0 : sq_dberr(s, rc, "unledgered records");
 }
 
 int cu_store_record_counts(cu_store *s, int64_t *events, int64_t *custody)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT (SELECT count(*) FROM events),"
+	db_stmt *st = sq_stmt(s, "SELECT (SELECT count(*) FROM events),"
 	                              " (SELECT count(*) FROM custody)");
 	if (!st)
 		return CU_EDB;
-	int rc = sqlite3_step(st);
-	*events = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	*custody = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : sq_dberr(s, rc, "counts");
+	int rc = db_step(st);
+	*events = rc == DB_ROW ? db_column_int64(st, 0) : 0;
+	*custody = rc == DB_ROW ? db_column_int64(st, 1) : 0;
+	db_reset(st);
+	return rc == DB_ROW ? 0 : sq_dberr(s, rc, "counts");
 }
 
 int cu_store_checkpoint_add(cu_store *s, int64_t size, const uint8_t root[32], const char *note,
                             const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO checkpoints(size, root, note, at)"
+	db_stmt *st = sq_stmt(s, "INSERT INTO checkpoints(size, root, note, at)"
 	                              " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(size) DO NOTHING");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, size);
-	sqlite3_bind_blob(st, 2, root, 32, SQLITE_TRANSIENT);
+	db_bind_int64(st, 1, size);
+	db_bind_blob(st, 2, root, 32, DB_TRANSIENT);
 	sq_bind_text(st, 3, note);
 	sq_bind_text(st, 4, at);
 	return sq_exec(s, st, "checkpoint");
@@ -402,53 +391,53 @@ int cu_store_checkpoint_add(cu_store *s, int64_t size, const uint8_t root[32], c
 
 int cu_store_checkpoint_latest(cu_store *s, json_t **out)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT " CHECKPOINT_COLS " ORDER BY size DESC LIMIT 1");
+	db_stmt *st = sq_stmt(s, "SELECT " CHECKPOINT_COLS " ORDER BY size DESC LIMIT 1");
 	return st ? sq_row(s, out, st, "checkpoint") : CU_EDB;
 }
 
 int cu_store_checkpoint_list(cu_store *s, json_t **out)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT " CHECKPOINT_COLS " ORDER BY size");
+	db_stmt *st = sq_stmt(s, "SELECT " CHECKPOINT_COLS " ORDER BY size");
 	return st ? sq_rows(s, out, st, "checkpoints") : CU_EDB;
 }
 
 int cu_store_ledger_find(cu_store *s, int64_t *idx, char **entry, const char *kind, int64_t ref)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT idx, entry FROM ledger_entries WHERE kind = ?1 AND"
+	db_stmt *st = sq_stmt(s, "SELECT idx, entry FROM ledger_entries WHERE kind = ?1 AND"
 	                              " ref = ?2");
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, kind);
-	sqlite3_bind_int64(st, 2, ref);
-	int rc = sqlite3_step(st);
+	db_bind_int64(st, 2, ref);
+	int rc = db_step(st);
 	*entry = NULL;
-	if (rc == SQLITE_ROW) {
-		*idx = sqlite3_column_int64(st, 0);
-		*entry = strdup((const char *)sqlite3_column_text(st, 1));
+	if (rc == DB_ROW) {
+		*idx = db_column_int64(st, 0);
+		*entry = strdup((const char *)db_column_text(st, 1));
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	db_reset(st);
+	if (rc == DB_ROW)
 		return *entry ? 0 : CU_ENOMEM;
-	return rc == SQLITE_DONE ? cu_error_set(CU_ENOTFOUND, "no ledger entry for %s %lld", kind,
+	return rc == DB_DONE ? cu_error_set(CU_ENOTFOUND, "no ledger entry for %s %lld", kind,
 	                                        (long long)ref) : sq_dberr(s, rc, "ledger");
 }
 
 int cu_store_item_registration(cu_store *s, int64_t *seq, int64_t item_id)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT seq FROM events WHERE action = 'evidence.register'"
+	db_stmt *st = sq_stmt(s, "SELECT seq FROM events WHERE action = 'evidence.register'"
 	                              " AND object_type = 'evidence' AND object_id = ?1");
 	char id[24];
 	if (!st)
 		return CU_EDB;
 	snprintf(id, sizeof(id), "%lld", (long long)item_id);
 	sq_bind_text(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*seq = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	int rc = db_step(st);
+	if (rc == DB_ROW)
+		*seq = db_column_int64(st, 0);
+	db_reset(st);
+	if (rc == DB_ROW)
 		return 0;
-	return rc == SQLITE_DONE ? cu_error_set(CU_ENOTFOUND, "no registration of item %lld",
+	return rc == DB_DONE ? cu_error_set(CU_ENOTFOUND, "no registration of item %lld",
 	                                        (long long)item_id) : sq_dberr(s, rc, "events");
 }
 
@@ -459,7 +448,7 @@ int cu_store_checkpoint_get(cu_store *s, json_t **out, int64_t size)
 
 int cu_store_witness_get(cu_store *s, json_t **out, const char *origin)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT size, lower(hex(root)) AS root, note, at"
+	db_stmt *st = sq_stmt(s, "SELECT size, lower(hex(root)) AS root, note, at"
 	                              " FROM witness_state WHERE origin = ?1");
 	if (!st)
 		return CU_EDB;
@@ -470,15 +459,15 @@ int cu_store_witness_get(cu_store *s, json_t **out, const char *origin)
 int cu_store_witness_put(cu_store *s, const char *origin, int64_t size, const uint8_t root[32],
                          const char *note, const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO witness_state(origin, size, root, note, at)"
+	db_stmt *st = sq_stmt(s, "INSERT INTO witness_state(origin, size, root, note, at)"
 	                              " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(origin) DO UPDATE"
 	                              " SET size = excluded.size, root = excluded.root,"
 	                              " note = excluded.note, at = excluded.at");
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, origin);
-	sqlite3_bind_int64(st, 2, size);
-	sqlite3_bind_blob(st, 3, root, 32, SQLITE_TRANSIENT);
+	db_bind_int64(st, 2, size);
+	db_bind_blob(st, 3, root, 32, DB_TRANSIENT);
 	sq_bind_text(st, 4, note);
 	sq_bind_text(st, 5, at);
 	return sq_exec(s, st, "witness state");
@@ -487,12 +476,12 @@ int cu_store_witness_put(cu_store *s, const char *origin, int64_t size, const ui
 int cu_store_cosignature_add(cu_store *s, int64_t size, const char *witness, const char *line,
                              const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO cosignatures(size, witness, line, at)"
+	db_stmt *st = sq_stmt(s, "INSERT INTO cosignatures(size, witness, line, at)"
 	                              " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(size, witness) DO UPDATE"
 	                              " SET line = excluded.line, at = excluded.at");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, size);
+	db_bind_int64(st, 1, size);
 	sq_bind_text(st, 2, witness);
 	sq_bind_text(st, 3, line);
 	sq_bind_text(st, 4, at);

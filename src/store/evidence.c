@@ -3,32 +3,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite_int.h"
+#include "store/store_int.h"
 
 int cu_store_case_key_get(cu_store *s, uint8_t wrapped[72], int64_t case_id)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT wrapped FROM case_keys WHERE case_id = ?1");
+	db_stmt *st = sq_stmt(s, "SELECT wrapped FROM case_keys WHERE case_id = ?1");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, case_id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 72)
-		memcpy(wrapped, sqlite3_column_blob(st, 0), 72);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	db_bind_int64(st, 1, case_id);
+	int rc = db_step(st);
+	if (rc == DB_ROW && db_column_bytes(st, 0) == 72)
+		memcpy(wrapped, db_column_blob(st, 0), 72);
+	db_reset(st);
+	if (rc == DB_ROW)
 		return 0;
-	return rc == SQLITE_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "case key");
+	return rc == DB_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "case key");
 }
 
 int cu_store_case_key_put(cu_store *s, int64_t case_id, const uint8_t wrapped[72],
                           const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO case_keys(case_id, wrapped, created_at)"
+	db_stmt *st = sq_stmt(s, "INSERT INTO case_keys(case_id, wrapped, created_at)"
 	                              " VALUES (?1, ?2, ?3)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, case_id);
-	sqlite3_bind_blob(st, 2, wrapped, 72, SQLITE_TRANSIENT);
+	db_bind_int64(st, 1, case_id);
+	db_bind_blob(st, 2, wrapped, 72, DB_TRANSIENT);
 	sq_bind_text(st, 3, at);
 	return sq_exec(s, st, "case key");
 }
@@ -40,18 +40,18 @@ int cu_store_item_insert(cu_store *s, int64_t *out_id, const json_t *it)
 		" original_name, originator_org_id, provenance, legal_status, tags, registered_by,"
 		" registered_at, content_salt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
 		" ?12, ?13, ?14, ?15)";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, cu_json_int(it, "case_id", 0));
+	db_bind_int64(st, 1, cu_json_int(it, "case_id", 0));
 	sq_bind_text(st, 2, cu_json_str(it, "title"));
 	sq_bind_text(st, 3, cu_json_str(it, "description"));
 	sq_bind_text(st, 4, cu_json_str(it, "kind"));
 	sq_bind_text(st, 5, cu_json_str(it, "media_type"));
-	sqlite3_bind_int64(st, 6, cu_json_int(it, "size", -1));
+	db_bind_int64(st, 6, cu_json_int(it, "size", -1));
 	sq_bind_text(st, 7, cu_json_str(it, "sha256"));
 	sq_bind_text(st, 8, cu_json_str(it, "original_name"));
-	sqlite3_bind_int64(st, 9, cu_json_int(it, "originator_org_id", 0));
+	db_bind_int64(st, 9, cu_json_int(it, "originator_org_id", 0));
 	json_t *prov = json_object_get(it, "provenance");
 	json_t *tags = json_object_get(it, "tags");
 	json_t *eo = json_object(), *ea = json_array();
@@ -91,11 +91,11 @@ int cu_store_item_list(cu_store *s, json_t **out, int64_t case_id, int64_t restr
 		"SELECT " ITEM_COLS " WHERE e.case_id = ?1 AND (?2 = 0 OR e.originator_org_id = ?2"
 		" OR EXISTS (SELECT 1 FROM grant_items gi JOIN grants g ON g.id = gi.grant_id"
 		" WHERE gi.item_id = e.id AND g.org_id = ?2 AND " GRANT_ACTIVE ")) ORDER BY e.id";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, case_id);
-	sqlite3_bind_int64(st, 2, restrict_to);
+	db_bind_int64(st, 1, case_id);
+	db_bind_int64(st, 2, restrict_to);
 	sq_bind_text(st, 3, today);
 	return sq_rows(s, out, st, "evidence items");
 }
@@ -105,21 +105,21 @@ int cu_store_item_list_granted(cu_store *s, json_t **out, int64_t org_id, const 
 	static const char sql[] =
 		"SELECT " ITEM_COLS " WHERE e.id IN (SELECT gi.item_id FROM grant_items gi JOIN grants"
 		" g ON g.id = gi.grant_id WHERE g.org_id = ?1 AND " GRANT_ACTIVE ") ORDER BY e.id";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, org_id);
+	db_bind_int64(st, 1, org_id);
 	sq_bind_text(st, 3, today); /* GRANT_ACTIVE's parameter; ?2 is unused here */
 	return sq_rows(s, out, st, "evidence items");
 }
 
 int cu_store_item_set_integrity(cu_store *s, int64_t id, const char *status, const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s, "UPDATE evidence SET integrity = ?2, integrity_checked_at"
+	db_stmt *st = sq_stmt(s, "UPDATE evidence SET integrity = ?2, integrity_checked_at"
 	                              " = ?3 WHERE id = ?1");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	sq_bind_text(st, 2, status);
 	sq_bind_text(st, 3, at);
 	return sq_exec(s, st, "evidence integrity");
@@ -132,31 +132,31 @@ int cu_store_item_erase(cu_store *s, int64_t id, const char *at, const char *by,
 		"UPDATE evidence SET title = '(erased)', description = NULL, original_name = NULL,"
 		" provenance = '{}', legal_status = NULL, tags = '[]', erased_at = ?2, erased_by = ?3,"
 		" erase_reason = ?4 WHERE id = ?1 AND erased_at IS NULL";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	sq_bind_text(st, 2, at);
 	sq_bind_text(st, 3, by);
 	sq_bind_text(st, 4, reason);
 	if ((r = sq_exec(s, st, "evidence erasure")) != 0)
 		return r;
-	return sqlite3_changes(s->db) ? 0 : cu_error_set(CU_ECONFLICT, "the item is already erased");
+	return db_changes(s) ? 0 : cu_error_set(CU_ECONFLICT, "the item is already erased");
 }
 
 int cu_store_item_blob_users(cu_store *s, int *count, int64_t case_id, const char *sha256)
 {
-	sqlite3_stmt *st = sq_stmt(s, "SELECT count(*) FROM evidence WHERE case_id = ?1 AND"
+	db_stmt *st = sq_stmt(s, "SELECT count(*) FROM evidence WHERE case_id = ?1 AND"
 	                              " sha256 = ?2 AND erased_at IS NULL");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, case_id);
+	db_bind_int64(st, 1, case_id);
 	sq_bind_text(st, 2, sha256);
-	int rc = sqlite3_step(st);
-	*count = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : sq_dberr(s, rc, "evidence");
+	int rc = db_step(st);
+	*count = rc == DB_ROW ? db_column_int(st, 0) : 0;
+	db_reset(st);
+	return rc == DB_ROW ? 0 : sq_dberr(s, rc, "evidence");
 }
 
 int cu_store_item_blobs(cu_store *s, json_t **out, int64_t case_id)
@@ -173,10 +173,10 @@ int cu_store_custody_append(cu_store *s, int64_t *out_seq, int64_t item_id, cons
 	static const char sql[] =
 		"INSERT INTO custody(item_id, at, event, actor, actor_org, reason, details, salt)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, item_id);
+	db_bind_int64(st, 1, item_id);
 	sq_bind_text(st, 2, at);
 	sq_bind_text(st, 3, event);
 	sq_bind_text(st, 4, actor);
@@ -203,12 +203,12 @@ int cu_store_grant_insert(cu_store *s, int64_t *out_id, int64_t case_id, int64_t
 	static const char sql[] =
 		"INSERT INTO grants(case_id, org_id, grantor_org_id, legal_basis, authorised_by,"
 		" created_at, expires_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, case_id);
-	sqlite3_bind_int64(st, 2, org_id);
-	sqlite3_bind_int64(st, 3, grantor_org_id);
+	db_bind_int64(st, 1, case_id);
+	db_bind_int64(st, 2, org_id);
+	db_bind_int64(st, 3, grantor_org_id);
 	sq_bind_text(st, 4, legal_basis);
 	sq_bind_text(st, 5, by);
 	sq_bind_text(st, 6, at);
@@ -219,12 +219,12 @@ int cu_store_grant_insert(cu_store *s, int64_t *out_id, int64_t case_id, int64_t
 int cu_store_grant_item_add(cu_store *s, int64_t grant_id, int64_t item_id,
                             const char *consent, const char *by, const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO grant_items(grant_id, item_id, consent,"
+	db_stmt *st = sq_stmt(s, "INSERT INTO grant_items(grant_id, item_id, consent,"
 	                              " consent_by, consent_at) VALUES (?1, ?2, ?3, ?4, ?5)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, grant_id);
-	sqlite3_bind_int64(st, 2, item_id);
+	db_bind_int64(st, 1, grant_id);
+	db_bind_int64(st, 2, item_id);
 	sq_bind_text(st, 3, consent);
 	sq_bind_text(st, 4, by);
 	sq_bind_text(st, 5, at);
@@ -262,34 +262,34 @@ int cu_store_grant_consent(cu_store *s, int *changed, int64_t grant_id, int64_t 
 		"UPDATE grant_items SET consent = ?3, consent_by = ?4, consent_at = ?5"
 		" WHERE grant_id = ?1 AND consent = 'pending' AND item_id IN (SELECT id FROM evidence"
 		" WHERE originator_org_id = ?2)";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, grant_id);
-	sqlite3_bind_int64(st, 2, org_id);
+	db_bind_int64(st, 1, grant_id);
+	db_bind_int64(st, 2, org_id);
 	sq_bind_text(st, 3, consent);
 	sq_bind_text(st, 4, by);
 	sq_bind_text(st, 5, at);
 	if ((r = sq_exec(s, st, "grant consent")) != 0)
 		return r;
-	*changed = sqlite3_changes(s->db);
+	*changed = db_changes(s);
 	return 0;
 }
 
 int cu_store_grant_revoke(cu_store *s, int64_t grant_id, const char *by, const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s, "UPDATE grants SET revoked_at = ?3, revoked_by = ?2"
+	db_stmt *st = sq_stmt(s, "UPDATE grants SET revoked_at = ?3, revoked_by = ?2"
 	                              " WHERE id = ?1 AND revoked_at IS NULL");
 	int r;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, grant_id);
+	db_bind_int64(st, 1, grant_id);
 	sq_bind_text(st, 2, by);
 	sq_bind_text(st, 3, at);
 	if ((r = sq_exec(s, st, "grant")) != 0)
 		return r;
-	return sqlite3_changes(s->db) ? 0 : cu_error_set(CU_ECONFLICT, "the grant is already "
+	return db_changes(s) ? 0 : cu_error_set(CU_ECONFLICT, "the grant is already "
 	                                                 "revoked");
 }
 
@@ -299,31 +299,31 @@ int cu_store_grant_active(cu_store *s, int64_t *grant_id, int64_t item_id, int64
 	static const char sql[] =
 		"SELECT g.id FROM grant_items gi JOIN grants g ON g.id = gi.grant_id"
 		" WHERE gi.item_id = ?1 AND g.org_id = ?2 AND " GRANT_ACTIVE " ORDER BY g.id LIMIT 1";
-	sqlite3_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, item_id);
-	sqlite3_bind_int64(st, 2, org_id);
+	db_bind_int64(st, 1, item_id);
+	db_bind_int64(st, 2, org_id);
 	sq_bind_text(st, 3, today);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*grant_id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	int rc = db_step(st);
+	if (rc == DB_ROW)
+		*grant_id = db_column_int64(st, 0);
+	db_reset(st);
+	if (rc == DB_ROW)
 		return 0;
-	return rc == SQLITE_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "grant");
+	return rc == DB_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "grant");
 }
 
 int cu_store_retention_trigger_add(cu_store *s, int64_t *out_id, int64_t case_id,
                                    const char *trigger, const char *on_date, const char *note,
                                    const char *by, const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO retention_triggers(case_id, trigger, on_date,"
+	db_stmt *st = sq_stmt(s, "INSERT INTO retention_triggers(case_id, trigger, on_date,"
 	                              " note, recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5,"
 	                              " ?6)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, case_id);
+	db_bind_int64(st, 1, case_id);
 	sq_bind_text(st, 2, trigger);
 	sq_bind_text(st, 3, on_date);
 	sq_bind_text(st, 4, note);
@@ -335,11 +335,11 @@ int cu_store_retention_trigger_add(cu_store *s, int64_t *out_id, int64_t case_id
 int cu_store_hold_add(cu_store *s, int64_t *out_id, int64_t case_id, const char *reason,
                       const char *by, const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s, "INSERT INTO legal_holds(case_id, reason, placed_by,"
+	db_stmt *st = sq_stmt(s, "INSERT INTO legal_holds(case_id, reason, placed_by,"
 	                              " placed_at) VALUES (?1, ?2, ?3, ?4)");
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, case_id);
+	db_bind_int64(st, 1, case_id);
 	sq_bind_text(st, 2, reason);
 	sq_bind_text(st, 3, by);
 	sq_bind_text(st, 4, at);
@@ -349,18 +349,18 @@ int cu_store_hold_add(cu_store *s, int64_t *out_id, int64_t case_id, const char 
 int cu_store_hold_release(cu_store *s, int64_t case_id, int64_t hold_id, const char *by,
                           const char *at)
 {
-	sqlite3_stmt *st = sq_stmt(s, "UPDATE legal_holds SET released_by = ?3, released_at = ?4"
+	db_stmt *st = sq_stmt(s, "UPDATE legal_holds SET released_by = ?3, released_at = ?4"
 	                              " WHERE id = ?2 AND case_id = ?1 AND released_at IS NULL");
 	int r;
 	if (!st)
 		return CU_EDB;
-	sqlite3_bind_int64(st, 1, case_id);
-	sqlite3_bind_int64(st, 2, hold_id);
+	db_bind_int64(st, 1, case_id);
+	db_bind_int64(st, 2, hold_id);
 	sq_bind_text(st, 3, by);
 	sq_bind_text(st, 4, at);
 	if ((r = sq_exec(s, st, "legal hold")) != 0)
 		return r;
-	return sqlite3_changes(s->db) ? 0 : cu_error_set(CU_ENOTFOUND, "no such active hold");
+	return db_changes(s) ? 0 : cu_error_set(CU_ENOTFOUND, "no such active hold");
 }
 
 int cu_store_retention_get(cu_store *s, json_t **out, int64_t case_id)

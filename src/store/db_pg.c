@@ -1,0 +1,588 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * store: PostgreSQL through libpq, behind the statement calls of db.h.
+ *
+ * A statement's SQL is the store's (SQLite's parameter forms ?NNN, ? and
+ * :name become $N once, at prepare). Parameters travel as text, except
+ * blobs (binary bytea); integers are declared int8 so that PostgreSQL never
+ * has to guess, text is left for the server to type from its context as a
+ * literal would be. The first step runs the statement (PQexecParams) and
+ * keeps its whole result: the store's statements return pages, one record
+ * or one id list, and keeping it lets a caller use other statements while it
+ * walks the rows, as it may with SQLite.
+ */
+#include <errno.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "store/store_int.h"
+
+#define OID_BOOL 16
+#define OID_BYTEA 17
+#define OID_INT8 20
+#define OID_INT2 21
+#define OID_INT4 23
+#define OID_OID 26
+#define OID_FLOAT4 700
+#define OID_FLOAT8 701
+#define OID_NUMERIC 1700
+
+struct pg_conn {
+	PGconn *c;
+	char *url;
+	int64_t changes;
+	char state[6];   /* SQLSTATE of the last error */
+	char msg[512];   /* and its message */
+};
+
+struct pg_stmt {
+	pg_conn *conn;
+	char *sql;      /* with $N parameters */
+	int n;          /* parameters */
+	char **names;   /* names[i]: ":name" of parameter i + 1, or NULL */
+	char **vals;
+	int *lens, *fmts;
+	Oid *types;
+	PGresult *res;
+	int row, nrows;
+	unsigned char *blob; /* column blob_col of row blob_row, unescaped */
+	size_t bloblen;
+	int blob_row, blob_col;
+};
+
+/* ---- Errors ------------------------------------------------------------- */
+
+static void set_error(pg_conn *c, const PGresult *res)
+{
+	const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	snprintf(c->state, sizeof(c->state), "%s", st ? st : "08000");
+	snprintf(c->msg, sizeof(c->msg), "%s", m ? m : PQerrorMessage(c->c));
+	c->msg[strcspn(c->msg, "\n")] = '\0';
+}
+
+int pg_error(pg_conn *c, const char *what)
+{
+	const char *st = c->state, *m = c->msg;
+	if (!strcmp(st, "23505"))
+		return cu_error_set(CU_EEXISTS, "%s: already exists (%s)", what, m);
+	if (!strncmp(st, "23", 2))
+		return cu_error_set(CU_EINVALID, "%s: %s", what, m);
+	if (!strcmp(st, "40001") || !strcmp(st, "40P01") || !strcmp(st, "55P03"))
+		return cu_error_set(CU_EDB, "%s: the database is busy", what);
+	if (!strcmp(st, "53100"))
+		return cu_error_set(CU_EIO, "%s: the disk is full", what);
+	if (!strcmp(st, "25006"))
+		return cu_error_set(CU_EIO, "%s: the database is read-only", what);
+	if (!strncmp(st, "08", 2) || PQstatus(c->c) != CONNECTION_OK)
+		return cu_error_set(CU_EDB, "%s: the connection to PostgreSQL failed: %s", what, m);
+	return cu_error_set(CU_EDB, "%s: %s", what, m);
+}
+
+/* ---- Connections -------------------------------------------------------- */
+
+static void no_notices(void *arg, const char *message)
+{
+	(void)arg, (void)message; /* NOTICEs (e.g. "already exists, skipping") are not errors */
+}
+
+static PGconn *connect_db(const char *url, const char *dbname)
+{
+	const char *keys[] = {"dbname", dbname ? "dbname" : NULL, NULL};
+	const char *vals[] = {url, dbname, NULL};
+	PGconn *c = PQconnectdbParams(keys, vals, 1);
+	if (c && PQstatus(c) == CONNECTION_OK)
+		PQsetNoticeProcessor(c, no_notices, NULL);
+	return c;
+}
+
+/* The database a URL names, or "" (PQconninfoParse: the URL's own rules). */
+static int url_dbname(const char *url, char *out, size_t n)
+{
+	char *err = NULL;
+	PQconninfoOption *o = PQconninfoParse(url, &err), *p;
+	if (!o) {
+		int r = cu_error_set(CU_EINVALID, "--db: cannot read the URL: %s",
+		                     err ? err : "out of memory");
+		PQfreemem(err);
+		return r;
+	}
+	out[0] = '\0';
+	for (p = o; p->keyword; p++)
+		if (!strcmp(p->keyword, "dbname") && p->val)
+			snprintf(out, n, "%s", p->val);
+	PQconninfoFree(o);
+	return 0;
+}
+
+/* Makes a database of its own on the server a URL names (no database in it). */
+static int make_database(const char *url, char **out_url)
+{
+	uint8_t rnd[8];
+	char name[32], sql[80];
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return cu_error_set(CU_EIO, "getrandom: %s", strerror(errno));
+	snprintf(name, sizeof(name), "custodia_");
+	for (int i = 0; i < 8; i++)
+		snprintf(name + 9 + 2 * i, 3, "%02x", rnd[i]);
+	PGconn *c = connect_db(url, "postgres");
+	if (!c || PQstatus(c) != CONNECTION_OK) {
+		int r = cu_error_set(CU_EDB, "cannot connect to PostgreSQL: %s",
+		                     c ? PQerrorMessage(c) : "out of memory");
+		PQfinish(c);
+		return r;
+	}
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
+	PGresult *res = PQexec(c, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		int r = cu_error_set(CU_EDB, "cannot create database %s: %s", name,
+		                     PQresultErrorMessage(res));
+		PQclear(res);
+		PQfinish(c);
+		return r;
+	}
+	PQclear(res);
+	PQfinish(c);
+	size_t len = strlen(url) + strlen(name) + 16;
+	if (!(*out_url = malloc(len)))
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	snprintf(*out_url, len, "%s%sdbname=%s", url, strchr(url, '?') ? "&" : "?", name);
+	return 0;
+}
+
+int pg_open(cu_store *s, const char *url, bool create)
+{
+	char dbname[256];
+	int r;
+	pg_conn *c = calloc(1, sizeof(*c));
+	if (!c)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	s->pg = c;
+	if ((r = url_dbname(url, dbname, sizeof(dbname))) != 0)
+		return r;
+	if (create && !dbname[0]) {
+		if ((r = make_database(url, &c->url)) != 0)
+			return r;
+	} else if (!(c->url = strdup(url))) {
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	}
+	c->c = connect_db(c->url, NULL);
+	if (!c->c || PQstatus(c->c) != CONNECTION_OK)
+		return cu_error_set(CU_EDB, "cannot connect to PostgreSQL: %s",
+		                    c->c ? PQerrorMessage(c->c) : "out of memory");
+	/* Dates and times are text the store writes; nothing depends on the
+	 * session's zone, but keep errors and sorting independent of it too. */
+	if (pg_exec(c, "SET TIME ZONE 'UTC'; SET client_min_messages = warning") < 0)
+		return pg_error(c, "configure database");
+	return 0;
+}
+
+const char *pg_url(pg_conn *c)
+{
+	return c->url;
+}
+
+void pg_close(pg_conn *c)
+{
+	if (!c)
+		return;
+	PQfinish(c->c);
+	free(c->url);
+	free(c);
+}
+
+int pg_exec(pg_conn *c, const char *sql)
+{
+	PGresult *res = PQexec(c->c, sql);
+	ExecStatusType st = PQresultStatus(res);
+	int n = -1;
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+		n = PQntuples(res);
+	else
+		set_error(c, res);
+	PQclear(res);
+	return n;
+}
+
+int64_t pg_changes(pg_conn *c)
+{
+	return c->changes;
+}
+
+int64_t pg_last_id(pg_conn *c)
+{
+	PGresult *res = PQexec(c->c, "SELECT lastval()");
+	int64_t id = 0;
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return id;
+}
+
+bool pg_in_transaction(pg_conn *c)
+{
+	return PQtransactionStatus(c->c) != PQTRANS_IDLE;
+}
+
+/* ---- Statements --------------------------------------------------------- */
+
+static bool name_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '_';
+}
+
+/*
+ * SQLite's parameters as PostgreSQL's: ?NNN is $NNN, ? the next number,
+ * :name (and @name) the number SQLite would give it: one more than the
+ * largest so far, at its first appearance. Quoted text, identifiers,
+ * comments and PostgreSQL's own :: casts and $N pass unchanged.
+ */
+static int convert(pg_stmt *st, const char *in)
+{
+	size_t len = strlen(in), cap = len * 2 + 16, o = 0;
+	char *out = malloc(cap);
+	int max = 0, ncap = 0;
+	if (!out)
+		return CU_ENOMEM;
+	for (size_t i = 0; i < len;) {
+		char ch = in[i];
+		if (o + 16 >= cap) {
+			char *t = realloc(out, cap *= 2);
+			if (!t)
+				goto nomem;
+			out = t;
+		}
+		if (ch == '\'' || ch == '"') {
+			size_t j = i + 1;
+			while (j < len && in[j] != ch)
+				j++;
+			j = j < len ? j + 1 : j;
+			while (o + (j - i) + 16 >= cap) {
+				char *t = realloc(out, cap *= 2);
+				if (!t)
+					goto nomem;
+				out = t;
+			}
+			memcpy(out + o, in + i, j - i);
+			o += j - i, i = j;
+			continue;
+		}
+		if (ch == ':' && i + 1 < len && in[i + 1] == ':') {
+			out[o++] = ':', out[o++] = ':', i += 2;
+			continue;
+		}
+		int num = 0;
+		if (ch == '?') {
+			size_t j = i + 1;
+			while (j < len && in[j] >= '0' && in[j] <= '9')
+				num = num * 10 + (in[j++] - '0');
+			if (j == i + 1)
+				num = max + 1;
+			i = j;
+		} else if ((ch == ':' || ch == '@') && i + 1 < len && name_char(in[i + 1]) &&
+		           !(in[i + 1] >= '0' && in[i + 1] <= '9')) {
+			size_t j = i + 1;
+			while (j < len && name_char(in[j]))
+				j++;
+			for (int k = 0; k < st->n && !num; k++)
+				if (st->names && st->names[k] && strlen(st->names[k]) == j - i &&
+				    !strncmp(st->names[k], in + i, j - i))
+					num = k + 1;
+			if (!num) {
+				num = max + 1;
+				if (num > ncap) {
+					int nc = num + 8;
+					char **t = realloc(st->names, (size_t)nc * sizeof(*t));
+					if (!t)
+						goto nomem;
+					memset(t + ncap, 0, (size_t)(nc - ncap) * sizeof(*t));
+					st->names = t, ncap = nc;
+				}
+				if (!(st->names[num - 1] = strndup(in + i, j - i)))
+					goto nomem;
+			}
+			i = j;
+		} else {
+			out[o++] = ch, i++;
+			continue;
+		}
+		o += (size_t)snprintf(out + o, cap - o, "$%d", num);
+		if (num > max)
+			max = num;
+		if (max > st->n)
+			st->n = max;
+		if (st->n > ncap) {
+			int nc = st->n + 8;
+			char **t = realloc(st->names, (size_t)nc * sizeof(*t));
+			if (!t)
+				goto nomem;
+			memset(t + ncap, 0, (size_t)(nc - ncap) * sizeof(*t));
+			st->names = t, ncap = nc;
+		}
+	}
+	out[o] = '\0';
+	st->sql = out;
+	return 0;
+nomem:
+	free(out);
+	return CU_ENOMEM;
+}
+
+pg_stmt *pg_prepare(pg_conn *c, const char *sql)
+{
+	pg_stmt *st = calloc(1, sizeof(*st));
+	if (!st || convert(st, sql) != 0)
+		goto fail;
+	st->conn = c;
+	st->row = -1;
+	st->blob_row = -1;
+	int n = st->n ? st->n : 1;
+	if (!(st->vals = calloc((size_t)n, sizeof(*st->vals))) ||
+	    !(st->lens = calloc((size_t)n, sizeof(*st->lens))) ||
+	    !(st->fmts = calloc((size_t)n, sizeof(*st->fmts))) ||
+	    !(st->types = calloc((size_t)n, sizeof(*st->types))))
+		goto fail;
+	return st;
+fail:
+	pg_finalize(st);
+	cu_error_set(CU_ENOMEM, "out of memory");
+	return NULL;
+}
+
+static void drop_result(pg_stmt *st)
+{
+	PQclear(st->res);
+	st->res = NULL;
+	st->row = -1;
+	st->nrows = 0;
+	free(st->blob);
+	st->blob = NULL;
+	st->blob_row = -1;
+}
+
+void pg_reset(pg_stmt *st)
+{
+	drop_result(st);
+}
+
+void pg_clear_bindings(pg_stmt *st)
+{
+	for (int i = 0; i < st->n; i++) {
+		free(st->vals[i]);
+		st->vals[i] = NULL;
+		st->lens[i] = st->fmts[i] = 0;
+		st->types[i] = 0;
+	}
+}
+
+void pg_finalize(pg_stmt *st)
+{
+	if (!st)
+		return;
+	drop_result(st);
+	if (st->vals)
+		pg_clear_bindings(st);
+	for (int i = 0; st->names && i < st->n; i++)
+		free(st->names[i]);
+	free(st->names);
+	free(st->vals);
+	free(st->lens);
+	free(st->fmts);
+	free(st->types);
+	free(st->sql);
+	free(st);
+}
+
+static int bind(pg_stmt *st, int i, const void *v, size_t n, int fmt, Oid type, bool nul)
+{
+	if (i < 1 || i > st->n)
+		return SQLITE_RANGE;
+	char *copy = NULL;
+	if (v) {
+		if (!(copy = malloc(n + 1)))
+			return SQLITE_NOMEM;
+		memcpy(copy, v, n);
+		copy[n] = '\0';
+	}
+	free(st->vals[i - 1]);
+	st->vals[i - 1] = nul ? NULL : copy;
+	if (nul)
+		free(copy);
+	st->lens[i - 1] = (int)n;
+	st->fmts[i - 1] = fmt;
+	st->types[i - 1] = type;
+	return SQLITE_OK;
+}
+
+int pg_bind_int64(pg_stmt *st, int i, int64_t v)
+{
+	char buf[24];
+	int n = snprintf(buf, sizeof(buf), "%lld", (long long)v);
+	return bind(st, i, buf, (size_t)n, 0, OID_INT8, false);
+}
+
+int pg_bind_double(pg_stmt *st, int i, double v)
+{
+	char buf[40];
+	int n = snprintf(buf, sizeof(buf), "%.17g", v);
+	return bind(st, i, buf, (size_t)n, 0, OID_FLOAT8, false);
+}
+
+static void done_with(const void *v, void (*dtor)(void *))
+{
+	if (dtor && dtor != SQLITE_STATIC && dtor != SQLITE_TRANSIENT)
+		dtor((void *)v);
+}
+
+int pg_bind_text(pg_stmt *st, int i, const char *v, int n, void (*dtor)(void *))
+{
+	int rc = v ? bind(st, i, v, n < 0 ? strlen(v) : (size_t)n, 0, 0, false)
+	           : bind(st, i, NULL, 0, 0, 0, true);
+	done_with(v, dtor);
+	return rc;
+}
+
+int pg_bind_blob(pg_stmt *st, int i, const void *v, int n, void (*dtor)(void *))
+{
+	int rc = bind(st, i, v ? v : "", v ? (size_t)n : 0, 1, OID_BYTEA, false);
+	done_with(v, dtor);
+	return rc;
+}
+
+int pg_bind_null(pg_stmt *st, int i)
+{
+	return bind(st, i, NULL, 0, 0, 0, true);
+}
+
+int pg_bind_parameter_index(pg_stmt *st, const char *name)
+{
+	for (int k = 0; st->names && k < st->n; k++)
+		if (st->names[k] && !strcmp(st->names[k], name))
+			return k + 1;
+	return 0;
+}
+
+int pg_step(pg_stmt *st)
+{
+	if (!st->res) {
+		pg_conn *c = st->conn;
+		st->res = PQexecParams(c->c, st->sql, st->n, st->types, (const char *const *)st->vals,
+		                       st->lens, st->fmts, 0);
+		ExecStatusType s = PQresultStatus(st->res);
+		if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+			set_error(c, st->res);
+			drop_result(st);
+			return SQLITE_ERROR;
+		}
+		const char *ct = PQcmdTuples(st->res);
+		if (*ct)
+			c->changes = strtoll(ct, NULL, 10);
+		st->nrows = PQntuples(st->res);
+		st->row = -1;
+	}
+	if (st->row + 1 < st->nrows) {
+		st->row++;
+		return SQLITE_ROW;
+	}
+	st->row = st->nrows;
+	return SQLITE_DONE;
+}
+
+static bool on_row(pg_stmt *st, int i)
+{
+	return st->res && st->row >= 0 && st->row < st->nrows && i >= 0 &&
+	       i < PQnfields(st->res);
+}
+
+int pg_column_count(pg_stmt *st)
+{
+	return st->res ? PQnfields(st->res) : 0;
+}
+
+const char *pg_column_name(pg_stmt *st, int i)
+{
+	return st->res ? PQfname(st->res, i) : NULL;
+}
+
+int pg_column_type(pg_stmt *st, int i)
+{
+	if (!on_row(st, i) || PQgetisnull(st->res, st->row, i))
+		return SQLITE_NULL;
+	switch (PQftype(st->res, i)) {
+	case OID_BOOL:
+	case OID_INT2:
+	case OID_INT4:
+	case OID_INT8:
+	case OID_OID: return SQLITE_INTEGER;
+	case OID_FLOAT4:
+	case OID_FLOAT8: return SQLITE_FLOAT;
+	case OID_NUMERIC:
+		return strchr(PQgetvalue(st->res, st->row, i), '.') ? SQLITE_FLOAT : SQLITE_INTEGER;
+	case OID_BYTEA: return SQLITE_BLOB;
+	default: return SQLITE_TEXT;
+	}
+}
+
+int64_t pg_column_int64(pg_stmt *st, int i)
+{
+	if (!on_row(st, i) || PQgetisnull(st->res, st->row, i))
+		return 0;
+	const char *v = PQgetvalue(st->res, st->row, i);
+	if (PQftype(st->res, i) == OID_BOOL)
+		return v[0] == 't';
+	return strtoll(v, NULL, 10);
+}
+
+double pg_column_double(pg_stmt *st, int i)
+{
+	if (!on_row(st, i) || PQgetisnull(st->res, st->row, i))
+		return 0;
+	return strtod(PQgetvalue(st->res, st->row, i), NULL);
+}
+
+const unsigned char *pg_column_text(pg_stmt *st, int i)
+{
+	if (!on_row(st, i) || PQgetisnull(st->res, st->row, i))
+		return NULL;
+	if (PQftype(st->res, i) == OID_BYTEA)
+		return pg_column_blob(st, i);
+	return (const unsigned char *)PQgetvalue(st->res, st->row, i);
+}
+
+const void *pg_column_blob(pg_stmt *st, int i)
+{
+	if (!on_row(st, i) || PQgetisnull(st->res, st->row, i))
+		return NULL;
+	if (PQftype(st->res, i) != OID_BYTEA)
+		return PQgetvalue(st->res, st->row, i);
+	if (st->blob_row != st->row || st->blob_col != i) {
+		free(st->blob);
+		size_t n = 0;
+		unsigned char *raw = PQunescapeBytea(
+			(const unsigned char *)PQgetvalue(st->res, st->row, i), &n);
+		/* One more byte, zero: column_text of a blob reads it as a string. */
+		st->blob = raw ? malloc(n + 1) : NULL;
+		if (st->blob) {
+			memcpy(st->blob, raw, n);
+			st->blob[n] = 0;
+		}
+		PQfreemem(raw);
+		st->bloblen = st->blob ? n : 0;
+		st->blob_row = st->row;
+		st->blob_col = i;
+	}
+	return st->blob;
+}
+
+int pg_column_bytes(pg_stmt *st, int i)
+{
+	if (!on_row(st, i) || PQgetisnull(st->res, st->row, i))
+		return 0;
+	if (PQftype(st->res, i) == OID_BYTEA)
+		return pg_column_blob(st, i) ? (int)st->bloblen : 0;
+	return PQgetlength(st->res, st->row, i);
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* store: helpers shared by the store's files (private to store). */
+#ifndef CU_STORE_INT_H
+#define CU_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/db.h"
+#include "store/store.h"
+
+typedef struct pg_conn pg_conn;
+
+#define NSTMT 256 /* statements cached per connection (about 100 in use) */
+
+struct cu_store {
+	sqlite3 *db;   /* SQLite, or */
+	pg_conn *pg;   /* PostgreSQL (db_pg.c) */
+	int depth;     /* nesting of cu_store_begin */
+	bool failed;   /* an inner level rolled back: the outermost must too */
+	struct {
+		const char *sql; /* static strings: cached by address */
+		db_stmt st;
+	} cache[NSTMT];
+	int ncache;
+	void *ledger_cache; /* core's in-memory tree edge and tiles: dropped on rollback */
+	db_stmt *records[2]; /* cu_store_records_next's walks (custody, events) */
+};
+
+/* A cached statement for a static SQL string, reset and ready to bind. */
+db_stmt *sq_stmt(cu_store *s, const char *sql);
+/* The same, with one text per engine where their dialects differ. */
+db_stmt *sq_stmt2(cu_store *s, const char *sqlite_sql, const char *pg_sql);
+/* An uncached statement (for walks that run while cached ones are used). */
+db_stmt *sq_prepare(cu_store *s, const char *sql);
+void sq_finalize(db_stmt *st);
+/* Rows changed by the last INSERT, UPDATE or DELETE. */
+int64_t db_changes(cu_store *s);
+void sq_bind_text(db_stmt *st, int i, const char *v);
+void sq_bind_json(db_stmt *st, int i, const json_t *v);
+/* A row as an object: "x_json" columns are parsed, "x_bool" become booleans. */
+json_t *sq_row_json(db_stmt *st);
+/* Steps a statement that returns no rows. */
+int sq_exec(cu_store *s, db_stmt *st, const char *what);
+int sq_insert(cu_store *s, db_stmt *st, const char *what, int64_t *out_id);
+int sq_rows(cu_store *s, json_t **out, db_stmt *st, const char *what);
+/* The first column of every row, as a JSON array of integers (ids). */
+int sq_ids(cu_store *s, json_t **out, db_stmt *st, const char *what);
+/* One row; CU_ENOTFOUND if none. */
+int sq_row(cu_store *s, json_t **out, db_stmt *st, const char *what);
+/* A static query with one integer parameter (?1): its one row, or all its rows. */
+int sq_row_id(cu_store *s, json_t **out, const char *sql, int64_t id, const char *what);
+int sq_rows_id(cu_store *s, json_t **out, const char *sql, int64_t id, const char *what);
+int sq_dberr(cu_store *s, int rc, const char *what);
+void sq_copy_col(char *dst, size_t n, db_stmt *st, int i);
+int sq_refresh_case_doc(cu_store *s, int64_t case_id);
+/* Runs SQL text (no parameters). */
+int sq_exec_sql(cu_store *s, const char *sql, const char *what);
+/* Registers the SQL functions migration 10 uses to pack stored hashes into tiles. */
+int sq_ledger_register(cu_store *s);
+/* Registers the "custodia" FTS5 tokenizer on the connection. */
+int sq_search_register(cu_store *s);
+
+/* PostgreSQL's connection (db_pg.c). */
+/* Connects; with `create`, makes the database if the URL names none. */
+int pg_open(cu_store *s, const char *url, bool create);
+/* The URL of the connection's database (what DATA/database records). */
+const char *pg_url(pg_conn *c);
+void pg_close(pg_conn *c);
+pg_stmt *pg_prepare(pg_conn *c, const char *sql);
+/* Runs SQL text without parameters: the rows it returned, or -1. */
+int pg_exec(pg_conn *c, const char *sql);
+int64_t pg_changes(pg_conn *c);
+int64_t pg_last_id(pg_conn *c);
+bool pg_in_transaction(pg_conn *c);
+/* The last error: its SQLSTATE class mapped to a CU_E* code, and message. */
+int pg_error(pg_conn *c, const char *what);
+
+#endif
