@@ -63,8 +63,8 @@ int cu_store_request_update(cu_store *s, int64_t id, const json_t *f)
 
 int cu_store_request_subject_add(cu_store *s, int64_t request_id, int64_t entity_id)
 {
-	db_stmt *st = sq_stmt(s, "INSERT OR IGNORE INTO request_subjects(request_id, entity_id)"
-	                              " VALUES (?1, ?2)");
+	db_stmt *st = sq_stmt(s, "INSERT INTO request_subjects(request_id, entity_id)"
+	                              " VALUES (?1, ?2) ON CONFLICT DO NOTHING");
 	if (!st)
 		return CU_EDB;
 	db_bind_int64(st, 1, request_id);

@@ -4,9 +4,9 @@
  *
  * A statement's SQL is the store's (SQLite's parameter forms ?NNN, ? and
  * :name become $N once, at prepare). Parameters travel as text, except
- * blobs (binary bytea); integers are declared int8 so that PostgreSQL never
- * has to guess, text is left for the server to type from its context as a
- * literal would be. The first step runs the statement (PQexecParams) and
+ * blobs (binary bytea); integers are declared int8 and text text, so that
+ * PostgreSQL never has to guess (it cannot, in "(?1 IS NULL OR col = ?1)");
+ * only db_bind_null leaves the type to the context (an INSERT's column). The first step runs the statement (PQexecParams) and
  * keeps its whole result: the store's statements return pages, one record
  * or one id list, and keeping it lets a caller use other statements while it
  * walks the rows, as it may with SQLite.
@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 
 #include "store/store_int.h"
@@ -25,6 +26,7 @@
 #define OID_INT8 20
 #define OID_INT2 21
 #define OID_INT4 23
+#define OID_TEXT 25
 #define OID_OID 26
 #define OID_FLOAT4 700
 #define OID_FLOAT8 701
@@ -34,6 +36,7 @@ struct pg_conn {
 	PGconn *c;
 	char *url;
 	int64_t changes;
+	bool guard;      /* in a write transaction: statements fail alone */
 	char state[6];   /* SQLSTATE of the last error */
 	char msg[512];   /* and its message */
 };
@@ -41,6 +44,7 @@ struct pg_conn {
 struct pg_stmt {
 	pg_conn *conn;
 	char *sql;      /* with $N parameters */
+	bool write;     /* INSERT, UPDATE or DELETE */
 	int n;          /* parameters */
 	char **names;   /* names[i]: ":name" of parameter i + 1, or NULL */
 	char **vals;
@@ -339,6 +343,9 @@ pg_stmt *pg_prepare(pg_conn *c, const char *sql)
 		goto fail;
 	st->conn = c;
 	st->row = -1;
+	const char *p = sql + strspn(sql, " \t\n");
+	st->write = !strncasecmp(p, "INSERT", 6) || !strncasecmp(p, "UPDATE", 6) ||
+	            !strncasecmp(p, "DELETE", 6);
 	st->blob_row = -1;
 	int n = st->n ? st->n : 1;
 	if (!(st->vals = calloc((size_t)n, sizeof(*st->vals))) ||
@@ -440,8 +447,8 @@ static void done_with(const void *v, void (*dtor)(void *))
 
 int pg_bind_text(pg_stmt *st, int i, const char *v, int n, void (*dtor)(void *))
 {
-	int rc = v ? bind(st, i, v, n < 0 ? strlen(v) : (size_t)n, 0, 0, false)
-	           : bind(st, i, NULL, 0, 0, 0, true);
+	int rc = v ? bind(st, i, v, n < 0 ? strlen(v) : (size_t)n, 0, OID_TEXT, false)
+	           : bind(st, i, NULL, 0, 0, OID_TEXT, true);
 	done_with(v, dtor);
 	return rc;
 }
@@ -466,15 +473,69 @@ int pg_bind_parameter_index(pg_stmt *st, const char *name)
 	return 0;
 }
 
+void pg_guard(pg_conn *c, bool on)
+{
+	c->guard = on;
+}
+
+/*
+ * A statement that fails inside a transaction must fail alone, as in SQLite
+ * (the store goes on after a duplicate, say), where PostgreSQL would abort
+ * the whole transaction. So in a write transaction each change runs inside
+ * its own savepoint: the three commands go in one pipeline (one round trip),
+ * and a failure rolls back to the savepoint.
+ */
+static PGresult *run_guarded(pg_stmt *st)
+{
+	PGconn *c = st->conn->c;
+	PGresult *res = NULL, *r;
+	if (!PQenterPipelineMode(c))
+		return NULL;
+	bool sent = PQsendQueryParams(c, "SAVEPOINT cu_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
+	            PQsendQueryParams(c, st->sql, st->n, st->types, (const char *const *)st->vals,
+	                              st->lens, st->fmts, 0) &&
+	            PQsendQueryParams(c, "RELEASE SAVEPOINT cu_stmt", 0, NULL, NULL, NULL, NULL,
+	                              0) &&
+	            PQpipelineSync(c);
+	bool failed = !sent;
+	/* The results of the three, each followed by a NULL, then the sync's. */
+	for (int q = 0; sent && q < 3; q++) {
+		while ((r = PQgetResult(c)) != NULL) {
+			if (q == 1 && !res) {
+				res = r;
+				continue;
+			}
+			failed |= PQresultStatus(r) == PGRES_FATAL_ERROR;
+			PQclear(r);
+		}
+	}
+	if (sent)
+		PQclear(PQgetResult(c));
+	PQexitPipelineMode(c);
+	ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+		failed = true;
+	if (failed && PQtransactionStatus(c) == PQTRANS_INERROR) {
+		PGresult *rb = PQexec(c, "ROLLBACK TO SAVEPOINT cu_stmt; RELEASE SAVEPOINT cu_stmt");
+		PQclear(rb);
+	}
+	return res;
+}
+
 int pg_step(pg_stmt *st)
 {
 	if (!st->res) {
 		pg_conn *c = st->conn;
-		st->res = PQexecParams(c->c, st->sql, st->n, st->types, (const char *const *)st->vals,
-		                       st->lens, st->fmts, 0);
+		if (c->guard && st->write)
+			st->res = run_guarded(st);
+		else
+			st->res = PQexecParams(c->c, st->sql, st->n, st->types,
+			                       (const char *const *)st->vals, st->lens, st->fmts, 0);
 		ExecStatusType s = PQresultStatus(st->res);
 		if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
 			set_error(c, st->res);
+			if (getenv("CU_PG_DEBUG"))
+				fprintf(stderr, "PGDEBUG %s: %s\n", c->msg, st->sql);
 			drop_result(st);
 			return SQLITE_ERROR;
 		}

@@ -231,6 +231,16 @@ int cu_store_grant_item_add(cu_store *s, int64_t grant_id, int64_t item_id,
 	return sq_exec(s, st, "grant item");
 }
 
+#define GRANT_DOC_PG \
+	"SELECT g.id, g.case_id, c.reference AS case_reference, o.code AS org," \
+	" go.code AS grantor_org, g.legal_basis, g.authorised_by, g.created_at, g.expires_on," \
+	" g.revoked_at, g.revoked_by, (SELECT COALESCE(json_agg(json_build_object('id', e.id," \
+	"  'title', e.title, 'originator', eo.code, 'consent', gi.consent, 'consent_by'," \
+	"  gi.consent_by, 'consent_at', gi.consent_at) ORDER BY gi.item_id), '[]')" \
+	"  FROM grant_items gi JOIN evidence e ON e.id = gi.item_id" \
+	"  JOIN orgs eo ON eo.id = e.originator_org_id WHERE gi.grant_id = g.id) AS items_json" \
+	" FROM grants g JOIN cases c ON c.id = g.case_id JOIN orgs o ON o.id = g.org_id" \
+	" JOIN orgs go ON go.id = g.grantor_org_id"
 #define GRANT_DOC \
 	"SELECT g.id, g.case_id, c.reference AS case_reference, o.code AS org," \
 	" go.code AS grantor_org, g.legal_basis, g.authorised_by, g.created_at, g.expires_on," \
@@ -243,16 +253,19 @@ int cu_store_grant_item_add(cu_store *s, int64_t grant_id, int64_t item_id,
 
 int cu_store_grant_get(cu_store *s, json_t **out, int64_t id)
 {
-	return sq_row_id(s, out, GRANT_DOC " WHERE g.id = ?1", id, "grant");
+	return sq_row_id2(s, out, GRANT_DOC " WHERE g.id = ?1", GRANT_DOC_PG " WHERE g.id = ?1", id,
+	                  "grant");
 }
 
 int cu_store_grant_list(cu_store *s, json_t **out, int64_t org_id)
 {
-	static const char sql[] = GRANT_DOC
-		" WHERE g.org_id = ?1 OR g.grantor_org_id = ?1 OR EXISTS (SELECT 1 FROM grant_items gi"
-		" JOIN evidence e ON e.id = gi.item_id WHERE gi.grant_id = g.id AND"
-		" e.originator_org_id = ?1) ORDER BY g.id DESC";
-	return sq_rows_id(s, out, sql, org_id, "grants");
+#define GRANT_LIST \
+	" WHERE g.org_id = ?1 OR g.grantor_org_id = ?1 OR EXISTS (SELECT 1 FROM grant_items gi" \
+	" JOIN evidence e ON e.id = gi.item_id WHERE gi.grant_id = g.id AND" \
+	" e.originator_org_id = ?1) ORDER BY g.id DESC"
+	static const char sql[] = GRANT_DOC GRANT_LIST;
+	static const char pg[] = GRANT_DOC_PG GRANT_LIST;
+	return sq_rows_id2(s, out, sql, pg, org_id, "grants");
 }
 
 int cu_store_grant_consent(cu_store *s, int *changed, int64_t grant_id, int64_t org_id,
@@ -372,5 +385,13 @@ int cu_store_retention_get(cu_store *s, json_t **out, int64_t case_id)
 		" (SELECT json_group_array(json_object('id', id, 'reason', reason, 'placed_by',"
 		"  placed_by, 'placed_at', placed_at)) FROM legal_holds WHERE case_id = ?1"
 		"  AND released_at IS NULL) AS holds_json";
-	return sq_row_id(s, out, sql, case_id, "retention");
+	static const char pg[] =
+		"SELECT (SELECT COALESCE(json_agg(json_build_object('id', id, 'trigger', trigger,"
+		"  'on', on_date, 'note', note, 'recorded_by', recorded_by, 'recorded_at',"
+		"  recorded_at) ORDER BY id), '[]') FROM retention_triggers WHERE case_id = ?1)"
+		"  AS triggers_json,"
+		" (SELECT COALESCE(json_agg(json_build_object('id', id, 'reason', reason, 'placed_by',"
+		"  placed_by, 'placed_at', placed_at) ORDER BY id), '[]') FROM legal_holds"
+		"  WHERE case_id = ?1 AND released_at IS NULL) AS holds_json";
+	return sq_row_id2(s, out, sql, pg, case_id, "retention");
 }

@@ -388,16 +388,19 @@ int cu_store_checkpoint_add(cu_store *s, int64_t size, const uint8_t root[32], c
 }
 
 #define CHECKPOINT_COLS "size, lower(hex(root)) AS root, note, at FROM checkpoints"
+#define CHECKPOINT_COLS_PG "size, encode(root, 'hex') AS root, note, at FROM checkpoints"
 
 int cu_store_checkpoint_latest(cu_store *s, json_t **out)
 {
-	db_stmt *st = sq_stmt(s, "SELECT " CHECKPOINT_COLS " ORDER BY size DESC LIMIT 1");
+	db_stmt *st = sq_stmt2(s, "SELECT " CHECKPOINT_COLS " ORDER BY size DESC LIMIT 1",
+	                       "SELECT " CHECKPOINT_COLS_PG " ORDER BY size DESC LIMIT 1");
 	return st ? sq_row(s, out, st, "checkpoint") : CU_EDB;
 }
 
 int cu_store_checkpoint_list(cu_store *s, json_t **out)
 {
-	db_stmt *st = sq_stmt(s, "SELECT " CHECKPOINT_COLS " ORDER BY size");
+	db_stmt *st = sq_stmt2(s, "SELECT " CHECKPOINT_COLS " ORDER BY size",
+	                       "SELECT " CHECKPOINT_COLS_PG " ORDER BY size");
 	return st ? sq_rows(s, out, st, "checkpoints") : CU_EDB;
 }
 
@@ -443,13 +446,16 @@ int cu_store_item_registration(cu_store *s, int64_t *seq, int64_t item_id)
 
 int cu_store_checkpoint_get(cu_store *s, json_t **out, int64_t size)
 {
-	return sq_row_id(s, out, "SELECT " CHECKPOINT_COLS " WHERE size = ?1", size, "checkpoint");
+	return sq_row_id2(s, out, "SELECT " CHECKPOINT_COLS " WHERE size = ?1",
+	                  "SELECT " CHECKPOINT_COLS_PG " WHERE size = ?1", size, "checkpoint");
 }
 
 int cu_store_witness_get(cu_store *s, json_t **out, const char *origin)
 {
-	db_stmt *st = sq_stmt(s, "SELECT size, lower(hex(root)) AS root, note, at"
-	                              " FROM witness_state WHERE origin = ?1");
+	db_stmt *st = sq_stmt2(s, "SELECT size, lower(hex(root)) AS root, note, at"
+	                          " FROM witness_state WHERE origin = ?1",
+	                       "SELECT size, encode(root, 'hex') AS root, note, at"
+	                          " FROM witness_state WHERE origin = ?1");
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, origin);

@@ -116,8 +116,12 @@ int cu_store_entity_keys_set(cu_store *s, int64_t id, const json_t *keys)
 	db_bind_int64(st, 1, id);
 	if ((r = sq_exec(s, st, "entity keys")) != 0)
 		return r;
-	st = sq_stmt(s, "INSERT OR IGNORE INTO entity_keys(key, entity_id)"
-	                " SELECT value, ?1 FROM json_each(?2)");
+	st = sq_stmt2(s, "INSERT INTO entity_keys(key, entity_id)"
+	                 /* WHERE true: SQLite's parser needs it before ON CONFLICT */
+	                 " SELECT value, ?1 FROM json_each(?2) WHERE true ON CONFLICT DO NOTHING",
+	              "INSERT INTO entity_keys(key, entity_id)"
+	                 " SELECT value, ?1 FROM json_array_elements_text(CAST(?2 AS json))"
+	                 " ON CONFLICT DO NOTHING");
 	if (!st)
 		return CU_EDB;
 	db_bind_int64(st, 1, id);
@@ -130,11 +134,18 @@ int cu_store_entity_candidates(cu_store *s, int64_t **ids, size_t *n, int64_t ca
 {
 	/* Keys shared by more than block_max entities say little and cost much:
 	 * they are left out, as the in-memory index drops its giant blocks. */
-	db_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt2(s,
 		"SELECT k.entity_id, count(*) AS shared FROM entity_keys k"
 		" JOIN entities e ON e.id = k.entity_id"
 		" WHERE k.key IN (SELECT q.value FROM json_each(?1) q WHERE (SELECT count(*) FROM"
 		"   (SELECT 1 FROM entity_keys b WHERE b.key = q.value LIMIT ?4 + 1)) <= ?4)"
+		" AND e.case_id <> ?2"
+		" GROUP BY k.entity_id ORDER BY shared DESC, k.entity_id LIMIT ?3",
+		"SELECT k.entity_id, count(*) AS shared FROM entity_keys k"
+		" JOIN entities e ON e.id = k.entity_id"
+		" WHERE k.key IN (SELECT q.value FROM json_array_elements_text(CAST(?1 AS json)) q"
+		"   WHERE (SELECT count(*) FROM (SELECT 1 FROM entity_keys b WHERE b.key = q.value"
+		"   LIMIT ?4 + 1) x) <= ?4)"
 		" AND e.case_id <> ?2"
 		" GROUP BY k.entity_id ORDER BY shared DESC, k.entity_id LIMIT ?3");
 	int rc;
@@ -212,8 +223,8 @@ int cu_store_hit_update(cu_store *s, const cu_hit_row *h, bool reopen, const cha
 	db_stmt *st = sq_stmt(s,
 		"UPDATE hits SET version_a = ?2, version_b = ?3, score = ?4, attr = ?5,"
 		" explanation = ?6, updated_at = ?7, state = 'open',"
-		" review_a = CASE WHEN ?8 AND review_a = 'dismissed' THEN 'new' ELSE review_a END,"
-		" review_b = CASE WHEN ?8 AND review_b = 'dismissed' THEN 'new' ELSE review_b END"
+		" review_a = CASE WHEN ?8 <> 0 AND review_a = 'dismissed' THEN 'new' ELSE review_a END,"
+		" review_b = CASE WHEN ?8 <> 0 AND review_b = 'dismissed' THEN 'new' ELSE review_b END"
 		" WHERE id = ?1");
 	if (!st)
 		return CU_EDB;

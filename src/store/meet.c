@@ -54,8 +54,8 @@ int cu_store_meeting_session_insert(cu_store *s, int64_t *out_id, int64_t meetin
 int cu_store_meeting_participant_add(cu_store *s, int64_t meeting_id, int64_t session_id,
                                      int64_t org_id)
 {
-	db_stmt *st = sq_stmt(s, "INSERT OR IGNORE INTO meeting_participants(meeting_id,"
-	                              " session_id, org_id) VALUES (?1, ?2, ?3)");
+	db_stmt *st = sq_stmt(s, "INSERT INTO meeting_participants(meeting_id,"
+	                              " session_id, org_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
 	if (!st)
 		return CU_EDB;
 	db_bind_int64(st, 1, meeting_id);

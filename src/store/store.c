@@ -109,10 +109,9 @@ db_stmt *sq_stmt(cu_store *s, const char *sql)
 
 void sq_bind_text(db_stmt *st, int i, const char *v)
 {
-	if (v)
-		db_bind_text(st, i, v, -1, DB_TRANSIENT);
-	else
-		db_bind_null(st, i);
+	/* A NULL pointer binds a NULL of type text, which PostgreSQL needs in
+	 * "(?1 IS NULL OR col = ?1)" (SQLite binds a NULL either way). */
+	db_bind_text(st, i, v, -1, DB_TRANSIENT);
 }
 
 /*
@@ -221,22 +220,34 @@ int sq_row(cu_store *s, json_t **out, db_stmt *st, const char *what)
 	return sq_dberr(s, rc, what);
 }
 
-int sq_row_id(cu_store *s, json_t **out, const char *sql, int64_t id, const char *what)
+int sq_row_id2(cu_store *s, json_t **out, const char *sql, const char *pg, int64_t id,
+               const char *what)
 {
-	db_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt2(s, sql, pg);
 	if (!st)
 		return CU_EDB;
 	db_bind_int64(st, 1, id);
 	return sq_row(s, out, st, what);
 }
 
-int sq_rows_id(cu_store *s, json_t **out, const char *sql, int64_t id, const char *what)
+int sq_rows_id2(cu_store *s, json_t **out, const char *sql, const char *pg, int64_t id,
+                const char *what)
 {
-	db_stmt *st = sq_stmt(s, sql);
+	db_stmt *st = sq_stmt2(s, sql, pg);
 	if (!st)
 		return CU_EDB;
 	db_bind_int64(st, 1, id);
 	return sq_rows(s, out, st, what);
+}
+
+int sq_row_id(cu_store *s, json_t **out, const char *sql, int64_t id, const char *what)
+{
+	return sq_row_id2(s, out, sql, sql, id, what);
+}
+
+int sq_rows_id(cu_store *s, json_t **out, const char *sql, int64_t id, const char *what)
+{
+	return sq_rows_id2(s, out, sql, sql, id, what);
 }
 
 static int exec_sql(cu_store *s, const char *sql, const char *what)
@@ -517,6 +528,8 @@ int cu_store_begin(cu_store *s)
 		s->depth = 0;
 		if (in_txn(s))
 			exec_sql(s, "ROLLBACK", "rollback");
+	} else if (s->pg) {
+		pg_guard(s->pg, true);
 	}
 	return r;
 }
@@ -548,9 +561,13 @@ int cu_store_commit(cu_store *s)
 		return 0;
 	if (s->failed) {
 		drop_ledger_cache(s);
+		if (s->pg)
+			pg_guard(s->pg, false);
 		exec_sql(s, "ROLLBACK", "rollback");
 		return cu_error_set(CU_EDB, "transaction rolled back by an inner failure");
 	}
+	if (s->pg)
+		pg_guard(s->pg, false);
 	int r = exec_sql(s, "COMMIT", "commit");
 	if (r != 0) {
 		drop_ledger_cache(s);
@@ -569,6 +586,8 @@ void cu_store_rollback(cu_store *s)
 		s->failed = true;
 		return;
 	}
+	if (s->pg)
+		pg_guard(s->pg, false);
 	if (in_txn(s))
 		exec_sql(s, "ROLLBACK", "rollback");
 }
@@ -630,8 +649,10 @@ bool cu_store_crime_type_exists(cu_store *s, const char *code)
 
 int cu_store_crime_type_list(cu_store *s, json_t **out)
 {
+	/* In the order they were loaded (the reference list's own order). */
 	static const char sql[] = "SELECT code, label FROM crime_types ORDER BY rowid";
-	db_stmt *st = sq_stmt(s, sql);
+	static const char pg[] = "SELECT code, label FROM crime_types ORDER BY ord";
+	db_stmt *st = sq_stmt2(s, sql, pg);
 	return st ? sq_rows(s, out, st, "crime types") : CU_EDB;
 }
 
@@ -918,7 +939,26 @@ int sq_refresh_case_doc(cu_store *s, int64_t case_id)
 		"   'expires_on', j.expires_on)) FROM jit_cases jc JOIN jits j ON j.id = jc.jit_id"
 		"   WHERE jc.case_id = cases.id))"
 		") WHERE id = ?1";
-	db_stmt *st = sq_stmt(s, sql);
+	static const char pg[] =
+		"UPDATE cases SET doc = json_build_object("
+		" 'id', id, 'reference', reference, 'title', title, 'status', status,"
+		" 'crime_types', (SELECT COALESCE(json_agg(crime_type ORDER BY crime_type), '[]')"
+		"   FROM case_crime_types WHERE case_id = cases.id),"
+		" 'requesting_org', (SELECT code FROM orgs WHERE id = cases.requesting_org_id),"
+		" 'opened_on', opened_on, 'closed_on', closed_on,"
+		" 'retention_review_on', retention_review_on,"
+		" 'created_at', created_at, 'updated_at', updated_at,"
+		" 'participants', (SELECT COALESCE(json_agg(json_build_object('org', o.code,"
+		"   'kind', o.kind, 'country', o.country, 'name', o.name, 'access', p.access,"
+		"   'national_ref', p.national_ref, 'joined_at', p.joined_at) ORDER BY"
+		"   CASE p.access WHEN 'owner' THEN 0 WHEN 'participant' THEN 1 ELSE 2 END, o.code),"
+		"   '[]') FROM participants p JOIN orgs o ON o.id = p.org_id"
+		"   WHERE p.case_id = cases.id),"
+		" 'jits', (SELECT COALESCE(json_agg(json_build_object('id', j.id, 'name', j.name,"
+		"   'expires_on', j.expires_on) ORDER BY j.id), '[]') FROM jit_cases jc"
+		"   JOIN jits j ON j.id = jc.jit_id WHERE jc.case_id = cases.id)"
+		") WHERE id = ?1";
+	db_stmt *st = sq_stmt2(s, sql, pg);
 	if (!st)
 		return CU_EDB;
 	db_bind_int64(st, 1, case_id);
@@ -936,7 +976,7 @@ static int refresh_case_access(cu_store *s, int64_t case_id)
 		"   ELSE 1 END AS lvl, NULL AS until FROM participants WHERE case_id = ?1"
 		"  UNION ALL"
 		"  SELECT m.org_id, 0, j.expires_on FROM jit_cases jc JOIN jits j ON j.id = jc.jit_id"
-		"   JOIN jit_members m ON m.jit_id = jc.jit_id WHERE jc.case_id = ?1)"
+		"   JOIN jit_members m ON m.jit_id = jc.jit_id WHERE jc.case_id = ?1) AS src"
 		" GROUP BY org_id";
 	db_stmt *st;
 	int r;
@@ -953,8 +993,8 @@ static int refresh_case_access(cu_store *s, int64_t case_id)
 
 int cu_store_case_next_reference(cu_store *s, char out[16], int year)
 {
-	static const char sql[] = "INSERT INTO counters(name, value) VALUES (?1, 1) "
-	                          "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value";
+	static const char sql[] = "INSERT INTO counters(name, value) VALUES (?1, 1) ON CONFLICT(name)"
+	                          " DO UPDATE SET value = counters.value + 1 RETURNING value";
 	db_stmt *st = sq_stmt(s, sql);
 	char name[32];
 	if (!st)
@@ -975,8 +1015,8 @@ int cu_store_case_next_reference(cu_store *s, char out[16], int year)
 static int set_crime_types(cu_store *s, int64_t case_id, const json_t *types)
 {
 	static const char del[] = "DELETE FROM case_crime_types WHERE case_id = ?1";
-	static const char ins[] = "INSERT OR IGNORE INTO case_crime_types(case_id, crime_type) "
-	                          "VALUES (?1, ?2)";
+	static const char ins[] = "INSERT INTO case_crime_types(case_id, crime_type) "
+	                          "VALUES (?1, ?2) ON CONFLICT DO NOTHING";
 	db_stmt *st;
 	int r;
 	size_t i;
@@ -1127,7 +1167,20 @@ int cu_store_case_list(cu_store *s, cu_buf *out, int64_t *next, int *count, int6
 		"      OR EXISTS (SELECT 1 FROM participants p WHERE p.case_id = c.id"
 		"      AND instr(lower(p.national_ref), ?6)))"
 		" ORDER BY a.case_id DESC LIMIT ?7";
-	db_stmt *st = sq_stmt(s, sql);
+	static const char pg[] =
+		"SELECT c.id, c.doc FROM case_access a JOIN cases c ON c.id = a.case_id"
+		" WHERE a.org_id = ?1 AND a.case_id < ?2"
+		" AND (?3 IS NULL OR c.status = ?3)"
+		" AND (?4 IS NULL OR EXISTS (SELECT 1 FROM case_crime_types t"
+		"      WHERE t.case_id = c.id AND t.crime_type = ?4))"
+		" AND (?5 IS NULL OR EXISTS (SELECT 1 FROM participants p JOIN orgs o"
+		"      ON o.id = p.org_id WHERE p.case_id = c.id AND o.country = ?5))"
+		" AND (CAST(?6 AS TEXT) IS NULL OR strpos(lower(c.reference), ?6) > 0"
+		"      OR strpos(lower(c.title), ?6) > 0"
+		"      OR EXISTS (SELECT 1 FROM participants p WHERE p.case_id = c.id"
+		"      AND strpos(lower(p.national_ref), ?6) > 0))"
+		" ORDER BY a.case_id DESC LIMIT ?7";
+	db_stmt *st = sq_stmt2(s, sql, pg);
 	int r = 0, rc, n = 0;
 	int64_t last = 0;
 	if (!st)
@@ -1278,6 +1331,18 @@ int cu_store_jit_insert(cu_store *s, int64_t *out_id, const json_t *j)
 	return sq_insert(s, st, "JIT", out_id);
 }
 
+#define JIT_DOC_PG \
+	"SELECT j.id, j.name, j.signed_on, j.expires_on, j.created_at," \
+	" (SELECT COALESCE(json_agg(json_build_object('org', o.code, 'kind', o.kind," \
+	"   'country', o.country, 'name', o.name, 'role', m.role) ORDER BY m.org_id), '[]')" \
+	"   FROM jit_members m JOIN orgs o ON o.id = m.org_id" \
+	"   WHERE m.jit_id = j.id) AS members_json," \
+	" (SELECT COALESCE(json_agg(json_build_object('id', c.id, 'reference', c.reference," \
+	"   'title', c.title) ORDER BY c.id), '[]') FROM jit_cases jc JOIN cases c" \
+	"   ON c.id = jc.case_id WHERE jc.jit_id = j.id) AS cases_json," \
+	" (SELECT COALESCE(json_agg(json_build_object('from', x.from_date, 'to', x.to_date," \
+	"   'reason', x.reason, 'at', x.at, 'by', x.by_user) ORDER BY x.id), '[]')" \
+	"   FROM jit_extensions x WHERE x.jit_id = j.id) AS extensions_json FROM jits j"
 #define JIT_DOC \
 	"SELECT j.id, j.name, j.signed_on, j.expires_on, j.created_at," \
 	" (SELECT json_group_array(json_object('org', o.code, 'kind', o.kind, 'country', o.country," \
@@ -1293,16 +1358,19 @@ int cu_store_jit_insert(cu_store *s, int64_t *out_id, const json_t *j)
 int cu_store_jit_get(cu_store *s, json_t **out, int64_t id)
 {
 	static const char sql[] = JIT_DOC " WHERE j.id = ?1";
-	return sq_row_id(s, out, sql, id, "JIT");
+	static const char pg[] = JIT_DOC_PG " WHERE j.id = ?1";
+	return sq_row_id2(s, out, sql, pg, id, "JIT");
 }
 
 int cu_store_jit_list(cu_store *s, json_t **out, int64_t org_id)
 {
-	static const char sql[] = JIT_DOC
-		" WHERE j.id IN (SELECT jit_id FROM jit_members WHERE org_id = ?1"
-		"  UNION SELECT jc.jit_id FROM jit_cases jc JOIN case_access a"
-		"  ON a.case_id = jc.case_id AND a.org_id = ?1) ORDER BY j.id DESC";
-	return sq_rows_id(s, out, sql, org_id, "JITs");
+#define JIT_LIST \
+	" WHERE j.id IN (SELECT jit_id FROM jit_members WHERE org_id = ?1" \
+	"  UNION SELECT jc.jit_id FROM jit_cases jc JOIN case_access a" \
+	"  ON a.case_id = jc.case_id AND a.org_id = ?1) ORDER BY j.id DESC"
+	static const char sql[] = JIT_DOC JIT_LIST;
+	static const char pg[] = JIT_DOC_PG JIT_LIST;
+	return sq_rows_id2(s, out, sql, pg, org_id, "JITs");
 }
 
 int cu_store_jit_access(cu_store *s, bool *visible, char role[16], int64_t jit_id,

@@ -50,6 +50,11 @@ int sq_row(cu_store *s, json_t **out, db_stmt *st, const char *what);
 /* A static query with one integer parameter (?1): its one row, or all its rows. */
 int sq_row_id(cu_store *s, json_t **out, const char *sql, int64_t id, const char *what);
 int sq_rows_id(cu_store *s, json_t **out, const char *sql, int64_t id, const char *what);
+/* The same with one text per engine. */
+int sq_row_id2(cu_store *s, json_t **out, const char *sql, const char *pg, int64_t id,
+               const char *what);
+int sq_rows_id2(cu_store *s, json_t **out, const char *sql, const char *pg, int64_t id,
+                const char *what);
 int sq_dberr(cu_store *s, int rc, const char *what);
 void sq_copy_col(char *dst, size_t n, db_stmt *st, int i);
 int sq_refresh_case_doc(cu_store *s, int64_t case_id);
@@ -72,6 +77,8 @@ int pg_exec(pg_conn *c, const char *sql);
 int64_t pg_changes(pg_conn *c);
 int64_t pg_last_id(pg_conn *c);
 bool pg_in_transaction(pg_conn *c);
+/* Whether a write transaction is open: its changes then fail one by one. */
+void pg_guard(pg_conn *c, bool on);
 /* The last error: its SQLSTATE class mapped to a CU_E* code, and message. */
 int pg_error(pg_conn *c, const char *what);
 

@@ -7,6 +7,7 @@
 # and `finish` prints "N passed, M failed" and fails if any check failed.
 
 set -u
+CLI_TESTS=$(cd "$(dirname "$0")" && pwd)
 
 B=${CU_BIN:?CU_BIN must name the custodia binary}
 case $B in /*) ;; *) B=$(pwd)/$B ;; esac
@@ -23,6 +24,8 @@ trap 'exit 130' INT TERM HUP
 cd "$T" || exit 2
 unset CUSTODIA_DATA CUSTODIA_USER CUSTODIA_PASSWORD
 umask 022
+
+. "$CLI_TESTS/db.sh"
 
 passed=0
 failed=0

@@ -3,6 +3,7 @@
 # without a data directory, and every tampering the issue names refused with
 # a precise message.
 set -u
+. "$(cd "$(dirname "$0")" && pwd)/db.sh"
 BIN=${CU_BIN:?set CU_BIN to the custodia binary}
 T=$(mktemp -d /tmp/cu-bundle.XXXXXX)
 trap 'rm -rf "$T"' EXIT
@@ -74,17 +75,15 @@ check "ledger verify --log-only holds and says records were not checked" \
 	"'$BIN' ledger verify --log-only --data '$D' | grep -q '^ok.*records NOT checked'"
 check "ledger verify --deep (the default, kept for scripts) holds" \
 	"'$BIN' ledger verify --deep --data '$D' | grep -q '^ok'"
-idx=$(sqlite3 "$D/custodia.db" "SELECT idx FROM ledger_entries WHERE kind = 'custody' AND
+idx=$(dbq "$D" "SELECT idx FROM ledger_entries WHERE kind = 'custody' AND
 	ref = (SELECT max(seq) FROM custody)")
-sqlite3 "$D/custodia.db" "DROP TRIGGER custody_no_update;
-	UPDATE custody SET reason = 'edited' WHERE seq = (SELECT max(seq) FROM custody)"
+tamper "$D" "UPDATE custody SET reason = 'edited' WHERE seq = (SELECT max(seq) FROM custody)"
 check "the default ledger verify finds an edited custody row at its index, exit 2" \
 	"'$BIN' ledger verify --data '$D' >'$T/v.txt' 2>&1; [ \$? -eq 2 ] &&
 	 grep -q \"^entry $idx: .*edited\" '$T/v.txt' && grep -q 'first bad index $idx' '$T/v.txt'"
 check "--log-only does not claim to have checked it" \
 	"'$BIN' ledger verify --log-only --data '$D' | grep -q '^ok.*records NOT checked'"
-sqlite3 "$D/custodia.db" "DROP TRIGGER events_no_delete;
-	DELETE FROM events WHERE seq = (SELECT max(seq) FROM events)"
+tamper "$D" "DELETE FROM events WHERE seq = (SELECT max(seq) FROM events)"
 check "the default ledger verify finds a deleted event, exit 2" \
 	"'$BIN' ledger verify --data '$D' >'$T/v.txt' 2>&1; [ \$? -eq 2 ] && grep -q 'deleted' '$T/v.txt'"
 

@@ -3,6 +3,7 @@
 # log's checkpoints while they extend each other, the log publishes the
 # cosignature, and a rewritten history is refused.
 set -u
+. "$(cd "$(dirname "$0")" && pwd)/db.sh"
 BIN=${CU_BIN:?set CU_BIN to the custodia binary}
 T=$(mktemp -d /tmp/cu-witness.XXXXXX)
 SRV=""
@@ -58,9 +59,7 @@ check "a forged cosignature is refused by the log" \
 # node then re-sequences the records it finds, with new salts), and signed
 # with the same key.
 stop
-sqlite3 "$A/custodia.db" "DROP TRIGGER ledger_entries_no_delete; DROP TRIGGER ledger_tiles_no_delete;
-	DROP TRIGGER events_no_update;
-	UPDATE events SET actor = 'someone-else' WHERE seq = (SELECT max(seq) FROM events);
+tamper "$A" "UPDATE events SET actor = 'someone-else' WHERE seq = (SELECT max(seq) FROM events);
 	DELETE FROM ledger_entries WHERE idx >= $N1;
 	DELETE FROM ledger_tiles WHERE ((n + 1) << (8 * level + 8)) > $N1;"
 "$BIN" case create --as se --title "After the rewrite" --crime-type cybercrime --data "$A" >/dev/null

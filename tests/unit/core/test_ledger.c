@@ -10,7 +10,6 @@
 #include <stdint.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "core/core.h"
 #include "core/internal.h"
@@ -18,6 +17,7 @@
 #include "ledger/merkle.h"
 #include "ledger/note.h"
 #include "store/store.h"
+#include "testdb.h"
 #include "testutil.h"
 
 typedef struct fixture {
@@ -51,25 +51,10 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* What an insider with the file can do: drop the guards, then edit. */
+/* What an insider with the database can do: drop the guards, then edit. */
 static void tamper(fixture *f, const char *sql)
 {
-	char path[4096];
-	sqlite3 *db;
-	char *err = NULL;
-	snprintf(path, sizeof(path), "%s/custodia.db", f->dir);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	if (sqlite3_exec(db, "DROP TRIGGER IF EXISTS custody_no_update;"
-	                     "DROP TRIGGER IF EXISTS custody_no_delete;"
-	                     "DROP TRIGGER IF EXISTS events_no_update;"
-	                     "DROP TRIGGER IF EXISTS events_no_delete;"
-	                     "DROP TRIGGER IF EXISTS ledger_tiles_no_update;"
-	                     "DROP TRIGGER IF EXISTS ledger_tiles_no_delete;"
-	                     "DROP TRIGGER IF EXISTS checkpoints_no_update;", NULL, NULL, &err) ||
-	    sqlite3_exec(db, sql, NULL, NULL, &err))
-		fail_msg("tamper: %s", err);
-	sqlite3_close(db);
+	tdb_exec(f->dir, sql, true, NULL);
 }
 
 static json_t *verify_mode(fixture *f, bool log_only)
@@ -119,9 +104,12 @@ static void grow(fixture *f, int64_t n)
 static void swap_slot(fixture *f, int level, int64_t n, int to, int from)
 {
 	char sql[512];
-	snprintf(sql, sizeof(sql), "UPDATE ledger_tiles SET hashes = CAST(substr(hashes, 1, %d)"
-	         " || substr(hashes, %d, 32) || substr(hashes, %d) AS BLOB)"
-	         " WHERE level = %d AND n = %lld", to * 32, from * 32 + 1, to * 32 + 33, level,
+	snprintf(sql, sizeof(sql), tdb_is_pg(f->dir)
+	         ? "UPDATE ledger_tiles SET hashes = substr(hashes, 1, %d)"
+	           " || substr(hashes, %d, 32) || substr(hashes, %d) WHERE level = %d AND n = %lld"
+	         : "UPDATE ledger_tiles SET hashes = CAST(substr(hashes, 1, %d)"
+	           " || substr(hashes, %d, 32) || substr(hashes, %d) AS BLOB)"
+	           " WHERE level = %d AND n = %lld", to * 32, from * 32 + 1, to * 32 + 33, level,
 	         (long long)n);
 	tamper(f, sql);
 }
@@ -129,20 +117,12 @@ static void swap_slot(fixture *f, int level, int64_t n, int to, int from)
 /* The ledger index of a record. */
 static int64_t index_of(fixture *f, const char *kind, const char *where)
 {
-	char path[4096], sql[512];
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int64_t idx = -1;
-	snprintf(path, sizeof(path), "%s/custodia.db", f->dir);
+	char sql[512];
+	int64_t idx;
 	snprintf(sql, sizeof(sql), "SELECT l.idx FROM ledger_entries l JOIN %s r ON r.seq = l.ref"
 	         " AND l.kind = '%s' WHERE %s ORDER BY l.idx LIMIT 1",
 	         !strcmp(kind, "event") ? "events" : "custody", kind, where);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		idx = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	tdb_exec(f->dir, sql, false, &idx);
 	assert_true(idx >= 0);
 	return idx;
 }
@@ -252,9 +232,12 @@ static void test_ledger_tamper__rewritten_checkpoint(void **state)
 	json_decref(cp);
 	/* Change the size line of the signed note: the signature no longer holds. */
 	char sql[256];
-	snprintf(sql, sizeof(sql), "UPDATE checkpoints SET note = replace(note, char(10) || '%lld'"
-	         " || char(10), char(10) || '%lld' || char(10)) WHERE size = %lld", (long long)size,
-	         (long long)size - 1, (long long)size);
+	/* chr(10) on PostgreSQL, char(10) on SQLite: a newline. */
+	snprintf(sql, sizeof(sql), "UPDATE checkpoints SET note = replace(note, %s(10) || '%lld'"
+	         " || %s(10), %s(10) || '%lld' || %s(10)) WHERE size = %lld",
+	         tdb_is_pg(f->dir) ? "chr" : "char", (long long)size, tdb_is_pg(f->dir) ? "chr" : "char",
+	         tdb_is_pg(f->dir) ? "chr" : "char", (long long)size - 1,
+	         tdb_is_pg(f->dir) ? "chr" : "char", (long long)size);
 	tamper(f, sql);
 	json_t *r = verify(f);
 	assert_int_equal(first_bad(r), size);
@@ -282,8 +265,7 @@ static void test_ledger_tamper__flipped_byte_in_an_entry(void **state)
 	grow(f, 300);
 	/* The entry's bytes are what the leaf hashes: found without --deep, in a
 	 * full tile at the entry itself... */
-	tamper(f, "DROP TRIGGER IF EXISTS ledger_entries_no_update;"
-	          "UPDATE ledger_entries SET entry = replace(entry, '\"v\":1', '\"v\":2')"
+	tamper(f, "UPDATE ledger_entries SET entry = replace(entry, '\"v\":1', '\"v\":2')"
 	          " WHERE idx = 5");
 	json_t *r = verify_log_only(f);
 	assert_int_equal(first_bad(r), 5);
@@ -299,8 +281,7 @@ static void test_ledger_tamper__flipped_byte_right_of_the_tiles(void **state)
 	int64_t size = json_integer_value(json_object_get(cp, "size"));
 	json_decref(cp);
 	/* ...and right of the last full tile, by every checkpoint that covers it. */
-	tamper(f, "DROP TRIGGER IF EXISTS ledger_entries_no_update;"
-	          "UPDATE ledger_entries SET entry = replace(entry, '\"v\":1', '\"v\":2')"
+	tamper(f, "UPDATE ledger_entries SET entry = replace(entry, '\"v\":1', '\"v\":2')"
 	          " WHERE idx = 280");
 	json_t *r = verify_log_only(f);
 	assert_int_equal(first_bad(r), size);
@@ -614,9 +595,12 @@ static void test_ledger_tamper__rewritten_checkpoint_default(void **state)
 	int64_t size = json_integer_value(json_object_get(cp, "size"));
 	json_decref(cp);
 	char sql[256];
-	snprintf(sql, sizeof(sql), "UPDATE checkpoints SET note = replace(note, char(10) || '%lld'"
-	         " || char(10), char(10) || '%lld' || char(10)) WHERE size = %lld", (long long)size,
-	         (long long)size - 1, (long long)size);
+	/* chr(10) on PostgreSQL, char(10) on SQLite: a newline. */
+	snprintf(sql, sizeof(sql), "UPDATE checkpoints SET note = replace(note, %s(10) || '%lld'"
+	         " || %s(10), %s(10) || '%lld' || %s(10)) WHERE size = %lld",
+	         tdb_is_pg(f->dir) ? "chr" : "char", (long long)size, tdb_is_pg(f->dir) ? "chr" : "char",
+	         tdb_is_pg(f->dir) ? "chr" : "char", (long long)size - 1,
+	         tdb_is_pg(f->dir) ? "chr" : "char", (long long)size);
 	tamper(f, sql);
 	json_t *r = verify_log_only(f);
 	assert_int_equal(first_bad(r), size);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "store/store.h"
+#include "testdb.h"
 #include "testutil.h"
 
 typedef struct fixture {
@@ -66,6 +67,16 @@ static void test_store_files__private_wal(void **state)
 	fixture *f = *state;
 	char path[512];
 	struct stat st;
+	if (tdb_is_pg(f->dir)) {
+		/* PostgreSQL: what is on disk here is the URL, which may carry a
+		 * password: as private as the SQLite file would be. */
+		snprintf(path, sizeof(path), "%s/database", f->dir);
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0600);
+		assert_true(cu_store_is_pg(f->s));
+		assert_int_equal(cu_store_schema_version(f->s), cu_store_schema_latest());
+		return;
+	}
 	snprintf(path, sizeof(path), "%s/custodia.db", f->dir);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -77,6 +88,7 @@ static void test_store_files__private_wal(void **state)
 	assert_string_equal((const char *)sqlite3_column_text(q, 0), "wal");
 	sqlite3_finalize(q);
 	sqlite3_close(db);
+	assert_false(cu_store_is_pg(f->s));
 	assert_int_equal(cu_store_schema_version(f->s), cu_store_schema_latest());
 }
 
@@ -91,12 +103,8 @@ static void test_store_open__missing_refused(void **state)
 static void test_store_schema__newer_refused(void **state)
 {
 	fixture *f = *state;
-	char path[512];
-	sqlite3 *db;
-	snprintf(path, sizeof(path), "%s/custodia.db", f->dir);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	tdb_exec(f->dir, tdb_is_pg(f->dir) ? "UPDATE schema_version SET version = 99"
+	                                   : "PRAGMA user_version = 99", false, NULL);
 	cu_store *s = NULL;
 	assert_int_equal(cu_store_open(&s, f->dir, false), CU_ESCHEMA);
 	assert_non_null(strstr(cu_error_message(CU_ESCHEMA), "99"));
