@@ -1,11 +1,12 @@
 # custodia: the two commands of the README, and the steps behind them.
 #   make demo   install what is missing, build, serve the demo scenario
-#   make check  install what is missing, build, run every test (also under ASan+UBSan)
+#   make check  install what is missing, build, run every test (also under ASan+UBSan,
+#               and again on PostgreSQL)
 JOBS  ?= $(shell nproc)
 DATA  ?= ./custodia-data
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps build build-asan check test test-asan demo bench clean
+.PHONY: all deps build build-asan check test test-asan test-pg demo bench clean
 
 all: build
 
@@ -30,7 +31,11 @@ test-asan: build-asan
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS) -L 'unit|api|cli'
 
-check: test test-asan
+# Every test again with the records in PostgreSQL 15 (a throwaway cluster).
+test-pg: build
+	./tests/pg/run.sh build --output-on-failure -j $(JOBS) -LE pgself
+
+check: test test-asan test-pg
 
 demo: build
 	./build/custodia demo --data $(DATA) --listen $(LISTEN)
@@ -46,6 +51,7 @@ bench: deps
 	./bench/match-eval/run.sh
 	./bench/match/run.sh
 	./bench/search/run.sh
+	./bench/scale/run.sh
 
 clean:
 	rm -rf build build-asan

@@ -16,7 +16,7 @@ iso-codes procps chromium"
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 if [ "${1:-}" = bench ]; then
-	pkgs="$pkgs wrk nginx-light time python3-jellyfish"
+	pkgs="$pkgs wrk nginx-light time python3-jellyfish postgresql-contrib"
 fi
 missing=""
 for p in $pkgs; do

@@ -69,7 +69,7 @@ CFLAGS="-O2 -g -std=c17 -D_GNU_SOURCE -Wall -Wextra -Isrc $(pkg-config --cflags 
 LIBS="-Wl,--start-group"
 for l in core store vault ledger match extract crypto util; do LIBS="$LIBS $BUILD/libcu_$l.a"; done
 # core links match (ICU) and extract (poppler, Tesseract, libxml2, GMime, CLD2: C++).
-LIBS="$LIBS -Wl,--end-group $(pkg-config --libs sqlite3 libsodium libcrypto jansson libmagic \
+LIBS="$LIBS -Wl,--end-group $(pkg-config --libs sqlite3 libpq libsodium libcrypto jansson libmagic \
 	libarchive libcurl icu-uc icu-i18n poppler-glib cairo tesseract lept libxml-2.0 gmime-3.0) \
 	-lcld2 -lstdc++ -lm -lpthread"
 for p in seq proofs append; do

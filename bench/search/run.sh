@@ -46,7 +46,7 @@ for l in core store vault ledger match extract crypto util; do
 	[ -f "$BUILD/libcu_$l.a" ] || { echo "bench/search: no $BUILD/libcu_$l.a (build first, or set CU_BUILD)"; exit 1; }
 	LIBS="$LIBS $BUILD/libcu_$l.a"
 done
-LIBS="$LIBS -Wl,--end-group $(pkg-config --libs sqlite3 libsodium libcrypto jansson icu-uc icu-i18n \
+LIBS="$LIBS -Wl,--end-group $(pkg-config --libs sqlite3 libpq libsodium libcrypto jansson icu-uc icu-i18n \
 	poppler-glib cairo pangocairo tesseract lept libxml-2.0 gmime-3.0 libarchive libmagic libcurl) \
 	-lcld2 -lcsv -lstdc++ -lm -lpthread"
 CFLAGS="-O2 -g -std=c17 -D_GNU_SOURCE -Wall -Wextra -Isrc $(pkg-config --cflags jansson pangocairo)"

@@ -841,7 +841,12 @@ static void *run(void *arg)
 /*
  * The sequencer: signs a checkpoint at least once a second while there are
  * new entries (the entries themselves are appended by the writers, each in
- * its own transaction). One per server for now; several nodes will elect one.
+ * its own transaction, in the one order the store's write lock gives). Of
+ * several nodes over one PostgreSQL, one signs: the one whose sequencer holds
+ * the store's sequencer claim (a session advisory lock, released by the
+ * server when the holder's connection ends, so another takes over within a
+ * second of its death). Two nodes signing the same size would sign the same
+ * bytes anyway (Ed25519 is deterministic and the size fixes the root).
  */
 struct sequencer {
 	cu_core *core;
@@ -851,9 +856,17 @@ struct sequencer {
 static void *sequence(void *arg)
 {
 	struct sequencer *s = arg;
+	bool was = false;
 	while (!atomic_load(&stopping)) {
 		json_t *cp = NULL;
-		int r = cu_ledger_checkpoint(s->core, &cp, false);
+		bool mine = false;
+		int r = cu_store_sequencer_claim(cu_core_store(s->core), &mine);
+		if (r == 0 && mine != was && cu_store_is_pg(cu_core_store(s->core)))
+			fprintf(stderr, "custodia: this node %s the ledger's sequencer\n",
+			        mine ? "is now" : "is no longer");
+		was = r == 0 && mine;
+		if (r == 0 && mine)
+			r = cu_ledger_checkpoint(s->core, &cp, false);
 		if (r)
 			fprintf(stderr, "custodia: checkpoint: %s\n", cu_error_message(r));
 		json_decref(cp);

@@ -506,6 +506,20 @@ bool cu_store_is_pg(cu_store *s)
 	return s->pg != NULL;
 }
 
+int cu_store_sequencer_claim(cu_store *s, bool *mine)
+{
+	*mine = true;
+	if (!s->pg || s->sequencer)
+		return 0;
+	db_stmt *st = sq_stmt(s, "SELECT pg_try_advisory_lock(7337002)");
+	if (!st)
+		return CU_EDB;
+	int rc = db_step(st);
+	*mine = s->sequencer = rc == DB_ROW && db_column_int(st, 0);
+	db_reset(st);
+	return rc == DB_ROW ? 0 : sq_dberr(s, rc, "sequencer");
+}
+
 /* What core cached of the ledger may include rows a rollback takes back. */
 static void drop_ledger_cache(cu_store *s)
 {

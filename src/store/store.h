@@ -40,6 +40,12 @@ int cu_store_open(cu_store **out, const char *datadir, bool create);
 int cu_store_db_url(const char *datadir, char *out, size_t n);
 bool cu_store_is_pg_url(const char *url);
 bool cu_store_is_pg(cu_store *s);
+/*
+ * Whether this connection is the ledger's sequencer, claiming the role if it
+ * is free: always on SQLite (one machine); on PostgreSQL a session advisory
+ * lock, held until the connection ends, so one node of several signs.
+ */
+int cu_store_sequencer_claim(cu_store *s, bool *mine);
 void cu_store_close(cu_store *s);
 int cu_store_schema_version(cu_store *s);
 

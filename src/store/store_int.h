@@ -17,6 +17,7 @@ struct cu_store {
 	pg_conn *pg;   /* PostgreSQL (db_pg.c) */
 	int depth;     /* nesting of cu_store_begin */
 	bool failed;   /* an inner level rolled back: the outermost must too */
+	bool sequencer; /* holds the ledger's sequencer claim (PostgreSQL) */
 	struct {
 		const char *sql; /* static strings: cached by address */
 		db_stmt st;

@@ -21,10 +21,15 @@ start)
 	# (pg_ctl fails clearly if someone did, and we try again).
 	for try in 1 2 3 4 5; do
 		port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-		# fsync off: a test cluster holds nothing worth a sync.
+		# fsync off: a test cluster holds nothing worth a sync. Benchmarks
+		# (CU_PG_DURABLE=1) keep PostgreSQL's durable defaults.
+		if [ "${CU_PG_DURABLE:-0}" = 1 ]; then
+			opts=""
+		else
+			opts="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+		fi
 		if as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-			-o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off \
-			    -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
+			-o "-p $port -k $dir -c listen_addresses=127.0.0.1 $opts -c max_connections=400" \
 			start >/dev/null 2>&1; then
 			echo "postgresql://postgres@127.0.0.1:$port/"
 			exit 0
