@@ -23,7 +23,7 @@ typedef struct cli {
 /* Options every subcommand takes; append to each command's table. */
 #define CLI_COMMON_OPTS                                                       \
 	{"data", required_argument, NULL, 'D'}, {"as", required_argument, NULL, 'A'}, \
-	{"blobs", required_argument, NULL, 'B'},                                  \
+	{"blobs", required_argument, NULL, 'B'}, {"db", required_argument, NULL, 'Q'}, \
 	{"json", no_argument, NULL, 'J'}, {"help", no_argument, NULL, 'h'}
 
 #define CLI_COMMON_HELP \
@@ -31,6 +31,8 @@ typedef struct cli {
 	"  --blobs URI  evidence blob store: file:///DIR (shared) or\n" \
 	"               s3://BUCKET/PREFIX?endpoint=URL&region=R (env CUSTODIA_BLOBS;\n" \
 	"               default DIR/blobs)\n" \
+	"  --db URL     records in PostgreSQL: postgresql://USER@HOST[:PORT]/[DB] (env\n" \
+	"               CUSTODIA_DB; at init only, then recorded; default DIR/custodia.db)\n" \
 	"  --as USER    act as this user (env CUSTODIA_USER; default the init administrator)\n" \
 	"  --json       print JSON for scripts\n"
 

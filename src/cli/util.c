@@ -42,6 +42,7 @@ int cli_common(cli *c, int opt, const char *usage)
 		/* Every vault this process opens (the server's, its workers') reads it. */
 		setenv("CUSTODIA_BLOBS", optarg, 1);
 		return 1;
+	case 'Q': setenv("CUSTODIA_DB", optarg, 1); return 1;
 	case 'J': c->json = true; return 1;
 	case 'h': fputs(usage, stdout); exit(EXIT_OK);
 	case '?': fputs(usage, stderr); exit(EXIT_USAGE);
