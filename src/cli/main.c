@@ -34,6 +34,7 @@ static const struct {
 	{"actiondays", cmd_actiondays, "action days: the plan, teams' updates, watch them live"},
 	{"meetings", cmd_meetings, "coordination meetings and network events, closed sessions"},
 	{"interviews", cmd_interviews, "the interview register; earlier interviews reported"},
+	{"migrate", cmd_migrate, "move a data directory to PostgreSQL (and shared blob storage)"},
 };
 
 static void usage(FILE *f)

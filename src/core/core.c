@@ -41,6 +41,11 @@ bool cu_core_initialised(const char *datadir)
 {
 	char path[4096];
 	struct stat st;
+	/* Records in PostgreSQL: DATA/database names them (written once the
+	 * database was made and migrated). */
+	snprintf(path, sizeof(path), "%s/database", datadir);
+	if (stat(path, &st) == 0 && st.st_size > 0)
+		return true;
 	snprintf(path, sizeof(path), "%s/custodia.db", datadir);
 	return stat(path, &st) == 0 && st.st_size > 0;
 }

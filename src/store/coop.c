@@ -255,12 +255,21 @@ int cu_store_snapshot_docs(cu_store *s, json_t **out, int64_t size, const char *
 {
 	/* The ledger's entries map to events one to one (kind 'event', ref =
 	 * seq): "as of size N" is the events whose entry index is below N. */
-	db_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt2(s,
 		"SELECT e.after AS doc_json FROM events e WHERE e.seq IN ("
 		"  SELECT max(x.seq) FROM events x"
 		"  JOIN ledger_entries l ON l.kind = 'event' AND l.ref = x.seq"
 		"  WHERE l.idx < ?1 AND x.object_type = ?2 AND x.after IS NOT NULL"
 		"  AND json_valid(x.after) AND json_type(x.after, '$.' || ?3) IS NOT NULL"
+		"  GROUP BY x.object_id)"
+		" ORDER BY e.seq",
+		/* (events.after is always JSON custodia wrote: the cast cannot fail) */
+		"SELECT e.after AS doc_json FROM events e WHERE e.seq IN ("
+		"  SELECT max(x.seq) FROM events x"
+		"  JOIN ledger_entries l ON l.kind = 'event' AND l.ref = x.seq"
+		"  WHERE l.idx < ?1 AND x.object_type = ?2 AND x.after IS NOT NULL"
+		"  AND jsonb_typeof(x.after::jsonb) = 'object'"
+		"  AND jsonb_exists(x.after::jsonb, ?3)"
 		"  GROUP BY x.object_id)"
 		" ORDER BY e.seq");
 	json_t *rows = NULL, *v;

@@ -37,6 +37,7 @@ struct pg_conn {
 	char *url;
 	int64_t changes;
 	bool guard;      /* in a write transaction: statements fail alone */
+	unsigned nprepared; /* names the next server-side prepared statement */
 	char state[6];   /* SQLSTATE of the last error */
 	char msg[512];   /* and its message */
 };
@@ -45,8 +46,11 @@ struct pg_stmt {
 	pg_conn *conn;
 	char *sql;      /* with $N parameters */
 	bool write;     /* INSERT, UPDATE or DELETE */
+	int prepared;   /* server-side: 0 not yet, 1 as `name`, -1 never (see prepare) */
+	char name[16];
 	int n;          /* parameters */
 	char **names;   /* names[i]: ":name" of parameter i + 1, or NULL */
+	bool *used;     /* used[i]: $i+1 appears in the SQL (SQLite allows gaps) */
 	char **vals;
 	int *lens, *fmts;
 	Oid *types;
@@ -249,7 +253,7 @@ static int convert(pg_stmt *st, const char *in)
 {
 	size_t len = strlen(in), cap = len * 2 + 16, o = 0;
 	char *out = malloc(cap);
-	int max = 0, ncap = 0;
+	int max = 0, ncap = 0, nused = 0;
 	if (!out)
 		return CU_ENOMEM;
 	for (size_t i = 0; i < len;) {
@@ -315,6 +319,14 @@ static int convert(pg_stmt *st, const char *in)
 			continue;
 		}
 		o += (size_t)snprintf(out + o, cap - o, "$%d", num);
+		if (num > nused) {
+			bool *u = realloc(st->used, (size_t)(num + 8) * sizeof(*u));
+			if (!u)
+				goto nomem;
+			memset(u + nused, 0, (size_t)(num + 8 - nused) * sizeof(*u));
+			st->used = u, nused = num + 8;
+		}
+		st->used[num - 1] = true;
 		if (num > max)
 			max = num;
 		if (max > st->n)
@@ -336,12 +348,13 @@ nomem:
 	return CU_ENOMEM;
 }
 
-pg_stmt *pg_prepare(pg_conn *c, const char *sql)
+pg_stmt *pg_prepare(pg_conn *c, const char *sql, bool persistent)
 {
 	pg_stmt *st = calloc(1, sizeof(*st));
 	if (!st || convert(st, sql) != 0)
 		goto fail;
 	st->conn = c;
+	st->prepared = persistent ? 0 : -1;
 	st->row = -1;
 	const char *p = sql + strspn(sql, " \t\n");
 	st->write = !strncasecmp(p, "INSERT", 6) || !strncasecmp(p, "UPDATE", 6) ||
@@ -353,6 +366,10 @@ pg_stmt *pg_prepare(pg_conn *c, const char *sql)
 	    !(st->fmts = calloc((size_t)n, sizeof(*st->fmts))) ||
 	    !(st->types = calloc((size_t)n, sizeof(*st->types))))
 		goto fail;
+	if (!st->used && st->n && !(st->used = calloc((size_t)st->n, sizeof(*st->used))))
+		goto fail;
+	for (int i = 0; i < st->n; i++)
+		st->types[i] = st->used[i] ? 0 : OID_TEXT;
 	return st;
 fail:
 	pg_finalize(st);
@@ -382,7 +399,7 @@ void pg_clear_bindings(pg_stmt *st)
 		free(st->vals[i]);
 		st->vals[i] = NULL;
 		st->lens[i] = st->fmts[i] = 0;
-		st->types[i] = 0;
+		st->types[i] = st->used[i] ? 0 : OID_TEXT;
 	}
 }
 
@@ -396,6 +413,7 @@ void pg_finalize(pg_stmt *st)
 	for (int i = 0; st->names && i < st->n; i++)
 		free(st->names[i]);
 	free(st->names);
+	free(st->used);
 	free(st->vals);
 	free(st->lens);
 	free(st->fmts);
@@ -421,7 +439,8 @@ static int bind(pg_stmt *st, int i, const void *v, size_t n, int fmt, Oid type, 
 		free(copy);
 	st->lens[i - 1] = (int)n;
 	st->fmts[i - 1] = fmt;
-	st->types[i - 1] = type;
+	/* A number the SQL skips still needs a type: PostgreSQL cannot infer one. */
+	st->types[i - 1] = st->used[i - 1] ? type : OID_TEXT;
 	return SQLITE_OK;
 }
 
@@ -492,8 +511,11 @@ static PGresult *run_guarded(pg_stmt *st)
 	if (!PQenterPipelineMode(c))
 		return NULL;
 	bool sent = PQsendQueryParams(c, "SAVEPOINT cu_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
-	            PQsendQueryParams(c, st->sql, st->n, st->types, (const char *const *)st->vals,
-	                              st->lens, st->fmts, 0) &&
+	            (st->prepared == 1
+	                 ? PQsendQueryPrepared(c, st->name, st->n, (const char *const *)st->vals,
+	                                       st->lens, st->fmts, 0)
+	                 : PQsendQueryParams(c, st->sql, st->n, st->types,
+	                                     (const char *const *)st->vals, st->lens, st->fmts, 0)) &&
 	            PQsendQueryParams(c, "RELEASE SAVEPOINT cu_stmt", 0, NULL, NULL, NULL, NULL,
 	                              0) &&
 	            PQpipelineSync(c);
@@ -522,15 +544,51 @@ static PGresult *run_guarded(pg_stmt *st)
 	return res;
 }
 
+/*
+ * A cached statement is prepared on the server at its first run, with the
+ * types of that run's parameters (a NULL's left to the server), so that it
+ * is parsed and planned once per connection. Values travel as text (blobs as
+ * bytea), which the server reads as the type it settled on, so later runs
+ * may bind other types. If the server cannot type a parameter from that first
+ * run, the statement is sent whole every time instead.
+ */
+static void prepare(pg_stmt *st)
+{
+	pg_conn *c = st->conn;
+	/* A failed PREPARE would abort the transaction it is in: a savepoint. */
+	bool txn = PQtransactionStatus(c->c) == PQTRANS_INTRANS;
+	snprintf(st->name, sizeof(st->name), "cu%u", c->nprepared++);
+	if (txn)
+		PQclear(PQexec(c->c, "SAVEPOINT cu_prep"));
+	PGresult *r = PQprepare(c->c, st->name, st->sql, st->n, st->types);
+	st->prepared = PQresultStatus(r) == PGRES_COMMAND_OK ? 1 : -1;
+	PQclear(r);
+	if (txn)
+		PQclear(PQexec(c->c, st->prepared == 1 ? "RELEASE SAVEPOINT cu_prep"
+		                                       : "ROLLBACK TO SAVEPOINT cu_prep;"
+		                                         " RELEASE SAVEPOINT cu_prep"));
+}
+
+static PGresult *run(pg_stmt *st)
+{
+	PGconn *c = st->conn->c;
+	if (st->prepared == 1)
+		return PQexecPrepared(c, st->name, st->n, (const char *const *)st->vals, st->lens,
+		                      st->fmts, 0);
+	return PQexecParams(c, st->sql, st->n, st->types, (const char *const *)st->vals, st->lens,
+	                    st->fmts, 0);
+}
+
 int pg_step(pg_stmt *st)
 {
 	if (!st->res) {
 		pg_conn *c = st->conn;
+		if (st->prepared == 0 && PQtransactionStatus(c->c) != PQTRANS_INERROR)
+			prepare(st);
 		if (c->guard && st->write)
 			st->res = run_guarded(st);
 		else
-			st->res = PQexecParams(c->c, st->sql, st->n, st->types,
-			                       (const char *const *)st->vals, st->lens, st->fmts, 0);
+			st->res = run(st);
 		ExecStatusType s = PQresultStatus(st->res);
 		if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
 			set_error(c, st->res);

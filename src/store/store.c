@@ -48,7 +48,7 @@ static int prepare(cu_store *s, db_stmt *out, const char *sql, bool persistent)
 	out->sq = NULL;
 	out->pg = NULL;
 	if (s->pg)
-		return (out->pg = pg_prepare(s->pg, sql)) ? 0 : CU_ENOMEM;
+		return (out->pg = pg_prepare(s->pg, sql, persistent)) ? 0 : CU_ENOMEM;
 	if (sqlite3_prepare_v3(s->db, sql, -1, persistent ? SQLITE_PREPARE_PERSISTENT : 0,
 	                       &out->sq, NULL) != SQLITE_OK)
 		return cu_error_set(CU_EDB, "prepare: %s", sqlite3_errmsg(s->db));
@@ -470,12 +470,11 @@ int cu_store_open(cu_store **out, const char *datadir, bool create)
 		}
 		if ((r = pg_open(s, rec[0] ? rec : want, create && !rec[0])) != 0)
 			goto fail;
-		if (!rec[0] && (r = record_db(datadir, pg_url(s->pg))) != 0)
-			goto fail;
 	} else if ((r = open_sqlite(s, datadir, create)) != 0) {
 		goto fail;
 	}
-	if ((r = migrate(s)) != 0)
+	/* A new PostgreSQL database is recorded once it has its schema. */
+	if ((r = migrate(s)) != 0 || (s->pg && !rec[0] && (r = record_db(datadir, pg_url(s->pg))) != 0))
 		goto fail;
 	*out = s;
 	return 0;

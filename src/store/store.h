@@ -638,4 +638,31 @@ int cu_store_interview_ids(cu_store *s, json_t **out, int64_t org_id, int64_t ca
 /* Every interview of an entity (documents as above), earliest first. */
 int cu_store_interviews_of_entity(cu_store *s, json_t **out, int64_t entity_id);
 
+/*
+ * Moving a data directory's records from SQLite to PostgreSQL (copy.c,
+ * `custodia migrate`, docs/store.md "Moving to PostgreSQL").
+ *
+ * cu_store_copy copies every row of `from` (SQLite) into `to` (PostgreSQL,
+ * the same schema version, no records yet) with its ids, in one PostgreSQL
+ * transaction, reads each table back and compares it with what was read
+ * (count and a digest of the typed values) before committing, and moves
+ * the identity sequences past the copied ids. The search index is left out:
+ * rebuild it afterwards. Tables and columns come from the catalogs; a table
+ * or column on one side only is CU_ESCHEMA, a value PostgreSQL keeps
+ * differently CU_EVERIFY, a target with records CU_EEXISTS; on any error
+ * nothing is committed. *report: {tables: {name: rows} in copy order, rows,
+ * rebuilt: [tables left out]}.
+ */
+int cu_store_copy(cu_store *from, cu_store *to, json_t **report);
+/* 0 if the database a PostgreSQL URL names holds no records (or the URL
+ * names none: one will be made); CU_EEXISTS naming a table if it does. */
+int cu_store_pg_vacant(const char *url);
+/* Drops the database a URL names, only if it is one cu_store_open made
+ * (custodia_ and 16 hex digits): undoing a migration that failed. */
+int cu_store_pg_drop(const char *url);
+/* Whether another process has the SQLite database at dbpath open (*pid its
+ * pid, -1 if unknown; 0 if none). Call it holding no connection to that
+ * database: testing the locks opens and closes its -shm file. */
+int cu_store_sqlite_users(const char *dbpath, long *pid);
+
 #endif

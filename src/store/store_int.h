@@ -72,7 +72,8 @@ int pg_open(cu_store *s, const char *url, bool create);
 /* The URL of the connection's database (what DATA/database records). */
 const char *pg_url(pg_conn *c);
 void pg_close(pg_conn *c);
-pg_stmt *pg_prepare(pg_conn *c, const char *sql);
+/* persistent: cached for the connection's life (prepared on the server). */
+pg_stmt *pg_prepare(pg_conn *c, const char *sql, bool persistent);
 /* Runs SQL text without parameters: the rows it returned, or -1. */
 int pg_exec(pg_conn *c, const char *sql);
 int64_t pg_changes(pg_conn *c);

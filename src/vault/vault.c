@@ -1037,3 +1037,131 @@ const char *cu_vault_store_kind(cu_vault *v)
 {
 	return v->bs->ops->kind;
 }
+
+/* ---- copying between stores (migration) ------------------------------- */
+
+#define COPY_BUF ((size_t)1 << 20)
+/* Copies placed and synced together (S3 keeps a small blob in its part
+ * buffer until placed: the bytes bound the memory a batch holds). */
+#define COPY_BATCH 64
+#define COPY_BATCH_BYTES ((uint64_t)64 << 20)
+
+typedef struct copying {
+	cu_bput *put;
+	const char *name;
+	uint8_t sha[32]; /* of the ciphertext read from the source */
+	uint64_t size;
+	bool existed;
+} copying;
+
+/* The SHA-256 and length of the object name, its bytes also written to put
+ * (if any): one pass for the copy, one for reading it back. */
+static int read_stored(cu_bstore *bs, const char *name, uint8_t *buf, uint8_t sha[32],
+                       uint64_t *size, cu_bput *put)
+{
+	cu_bget *g;
+	cu_sha256_ctx *h;
+	size_t got;
+	int r;
+	*size = 0;
+	if ((r = bs->ops->get_open(bs, name, &g)) != 0)
+		return r;
+	if ((r = cu_sha256_begin(&h)) != 0) {
+		bs->ops->get_close(g);
+		return r;
+	}
+	while ((r = bs->ops->get_read(g, buf, COPY_BUF, &got)) == 0 && got) {
+		cu_sha256_update(h, buf, got);
+		*size += got;
+		if (put && (r = put->s->ops->put_write(put, buf, got)) != 0)
+			break;
+	}
+	cu_sha256_end(h, sha);
+	bs->ops->get_close(g);
+	return r;
+}
+
+/* Places a batch of finished copies durably, then reads each back. */
+static int copy_place(cu_vault *to, copying *b, size_t n, uint8_t *buf, cu_vault_copy_stats *st)
+{
+	const cu_bstore_ops *ops = to->bs->ops;
+	int r = 0;
+	if (n == 0)
+		return 0;
+	/* As cu_vault_place: one sync for the batch's bytes, one for its names. */
+	if (ops->sync_all && (r = ops->sync_all(to->bs)) != 0)
+		return r;
+	for (size_t i = 0; !r && i < n; i++)
+		r = ops->put_place(b[i].put, b[i].name, !ops->sync_all, &b[i].existed);
+	if (!r && ops->sync_all)
+		r = ops->sync_all(to->bs);
+	for (size_t i = 0; !r && i < n; i++) {
+		uint8_t sha[32];
+		uint64_t size;
+		r = read_stored(to->bs, b[i].name, buf, sha, &size, NULL);
+		if (r == CU_ENOTFOUND)
+			r = cu_error_set(CU_EIO, "blob %s is not in the destination after its copy",
+			                 b[i].name);
+		else if (!r && (size != b[i].size || memcmp(sha, b[i].sha, 32) != 0))
+			r = b[i].existed ?
+			    cu_error_set(CU_ECONFLICT, "the destination already holds a different blob"
+			                 " named %s", b[i].name) :
+			    cu_error_set(CU_EVERIFY, "blob %s reads back from the destination other than"
+			                 " it was copied", b[i].name);
+		if (!r) {
+			st->blobs++;
+			st->present += b[i].existed;
+		}
+	}
+	return r;
+}
+
+int cu_vault_copy_blobs(cu_vault *from, cu_vault *to, const char (*names)[65], size_t n,
+                        cu_vault_copy_stats *st)
+{
+	const cu_bstore_ops *ops = to->bs->ops;
+	copying b[COPY_BATCH];
+	size_t nb = 0;
+	uint64_t bytes = 0;
+	uint8_t *buf = malloc(COPY_BUF);
+	int r;
+	memset(st, 0, sizeof(*st));
+	if (!buf)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	/* As an ingest: no sweep may take a copy before records name it. */
+	if ((r = ingest_begin(to)) != 0) {
+		free(buf);
+		return r;
+	}
+	for (size_t i = 0; !r && i < n; i++) {
+		copying *c = &b[nb];
+		memset(c, 0, sizeof(*c));
+		c->name = names[i];
+		if ((r = ops->put_begin(to->bs, &c->put)) != 0)
+			break;
+		nb++;
+		r = read_stored(from->bs, c->name, buf, c->sha, &c->size, c->put);
+		if (r == CU_ENOTFOUND)
+			r = cu_error_set(CU_ENOTFOUND, "blob %s is missing from the source store"
+			                 " (custodia evidence verify names its item)", c->name);
+		if (!r)
+			r = ops->put_finish(c->put, !ops->sync_all);
+		st->bytes += c->size;
+		bytes += c->size;
+		if (!r && (nb == COPY_BATCH || bytes >= COPY_BATCH_BYTES)) {
+			r = copy_place(to, b, nb, buf, st);
+			for (size_t k = 0; k < nb; k++)
+				ops->put_free(b[k].put);
+			nb = 0;
+			bytes = 0;
+		}
+	}
+	if (!r)
+		r = copy_place(to, b, nb, buf, st);
+	/* Frees what was placed; aborts (removes) what was not. */
+	for (size_t k = 0; k < nb; k++)
+		ops->put_free(b[k].put);
+	ingest_end(to);
+	free(buf);
+	return r;
+}

@@ -115,4 +115,23 @@ void cu_blob_name(cu_vault *v, char out[65], int64_t case_id, const uint8_t sha2
 int cu_vault_sweep(cu_vault *v, int (*prepare)(void *ctx),
                    bool (*keep)(void *ctx, const char *name), void *ctx, int *removed);
 
+/*
+ * Copies blobs by name from one vault's store to another's (`custodia
+ * migrate --blobs`, both vaults of the same data directory): the ciphertext
+ * byte for byte, streamed through one buffer, never decrypted (names do not
+ * depend on the store). Each copy is read back from the destination and its
+ * SHA-256 compared with the bytes read from the source before it counts; a
+ * name the destination already holds is kept only if its bytes are the same
+ * (a migration run again), else CU_ECONFLICT. CU_ENOTFOUND names a blob the
+ * source lacks. Copies are placed in batches, each made durable with the
+ * store's own sync.
+ */
+typedef struct cu_vault_copy_stats {
+	uint64_t blobs;   /* names copied or found already there */
+	uint64_t bytes;   /* ciphertext bytes read from the source */
+	uint64_t present; /* of which the destination already held the same bytes */
+} cu_vault_copy_stats;
+int cu_vault_copy_blobs(cu_vault *from, cu_vault *to, const char (*names)[65], size_t n,
+                        cu_vault_copy_stats *st);
+
 #endif

@@ -61,7 +61,7 @@ check "a forged cosignature is refused by the log" \
 stop
 tamper "$A" "UPDATE events SET actor = 'someone-else' WHERE seq = (SELECT max(seq) FROM events);
 	DELETE FROM ledger_entries WHERE idx >= $N1;
-	DELETE FROM ledger_tiles WHERE ((n + 1) << (8 * level + 8)) > $N1;"
+	DELETE FROM ledger_tiles WHERE ((n + 1) << CAST(8 * level + 8 AS INTEGER)) > $N1;"
 "$BIN" case create --as se --title "After the rewrite" --crime-type cybercrime --data "$A" >/dev/null
 start
 check "the rewritten log signs a checkpoint with the new entry" "wait_size $((N1 + 2))"

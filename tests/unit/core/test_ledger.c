@@ -359,6 +359,11 @@ static void test_ledger_tamper__edited_event_details(void **state)
 static void test_ledger_tamper__retyped_and_nul_values(void **state)
 {
 	fixture *f = *state;
+	/* SQLite's dynamic types let an insider store text or a real in an
+	 * integer column; PostgreSQL's columns refuse it, so there is nothing to
+	 * find there (NUL in text it refuses too). */
+	if (tdb_is_pg(f->dir))
+		skip();
 	int64_t a = index_of(f, "event", "r.case_id = 1");
 	/* (INTEGER affinity makes '1' or 2.0 integers again: these stay as given.) */
 	tamper(f, "UPDATE events SET case_id = 'one' WHERE seq = (SELECT min(seq) FROM events"
@@ -459,8 +464,11 @@ static void test_ledger_tamper__edited_stored_edge(void **state)
 	fixture *f = *state;
 	grow(f, 1100);
 	/* Slot 1 of the level-1 edge is the hash of leaves 256-511. */
-	tamper(f, "UPDATE ledger_edge SET hashes = CAST(substr(hashes, 1, 32) || substr(hashes, 1, 32)"
-	          " || substr(hashes, 65) AS BLOB) WHERE level = 1");
+	tamper(f, tdb_is_pg(f->dir)
+	          ? "UPDATE ledger_edge SET hashes = substr(hashes, 1, 32) || substr(hashes, 1, 32)"
+	            " || substr(hashes, 65) WHERE level = 1"
+	          : "UPDATE ledger_edge SET hashes = CAST(substr(hashes, 1, 32) || substr(hashes, 1, 32)"
+	            " || substr(hashes, 65) AS BLOB) WHERE level = 1");
 	json_t *r = verify_log_only(f);
 	assert_int_equal(first_bad(r), 511);
 	json_decref(r);
