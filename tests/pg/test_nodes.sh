@@ -16,6 +16,7 @@ B=${CU_BIN:?set CU_BIN to the custodia binary}
 : "${CU_TEST_S3_ENDPOINT:?run under tests/s3/run_s3_test.sh}"
 here=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d /tmp/cu-nodes-XXXXXX)
+chmod 755 "$T" # the PostgreSQL server runs as postgres
 PIDS=""
 cleanup() {
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
@@ -63,8 +64,9 @@ post() { curl -sf -XPOST -H "Authorization: Bearer $TOK" -H 'content-type: appli
 TOK=$(login "$U1" se)
 check "a session opened on node 1 is valid on nodes 2 and 3" \
 	"get '$U2' /api/v1/cases >/dev/null && get '$U3' /api/v1/cases >/dev/null"
-ID=$(post "$U1" /api/v1/cases '{"title":"Written on node 1","crime_types":["cybercrime"]}' |
-	jq .id)
+post "$U1" /api/v1/cases '{"title":"Written on node 1","crime_types":["cybercrime"]}' >"$T/case"
+ID=$(jq .id "$T/case")
+REF=$(jq -r .reference "$T/case")
 check "a case created on node 1" "[ -n '$ID' ] && [ '$ID' != null ]"
 check "is read on node 3" \
 	"[ \"\$(get '$U3' /api/v1/cases/$ID | jq -r .title)\" = 'Written on node 1' ]"
@@ -87,7 +89,7 @@ curl -sf -H "Authorization: Bearer $TOK" "$U3/api/v1/evidence/$ITEM/content" -o 
 check "is downloaded through node 3, byte for byte" "cmp -s '$T/item.bin' '$T/got.bin'"
 
 # An action day's live stream on node 3 carries an update posted on node 1.
-AD=$(post "$U1" /api/v1/actiondays "{\"case\":$ID,\"title\":\"Nodes day\",\"day\":\"2026-12-01\",
+AD=$(post "$U1" /api/v1/actiondays "{\"case\":\"$REF\",\"title\":\"Nodes day\",\"day\":\"2026-12-01\",
 	\"timezones\":{\"SE\":\"Europe/Stockholm\"},\"actions\":[{\"kind\":\"seizure\",
 	\"country\":\"SE\",\"org\":\"SE\",\"planned_time\":\"06:00\"}]}")
 ADID=$(echo "$AD" | jq .id)
