@@ -483,6 +483,7 @@ static int check_result(mig *m, const json_t *cp, const json_t *lv)
 	int r;
 	/* The index first: search is part of what the result must serve. */
 	if ((r = cu_core_open(&c, &cfg)) != 0 || (r = cu_search_reindex(c, NULL, &search)) != 0 ||
+	    (r = cu_store_optimize(cu_core_store(c))) != 0 ||
 	    (r = cu_ledger_verify(c, &after, false)) != 0 ||
 	    (r = cu_store_checkpoint_latest(cu_core_store(c), &cp_after)) != 0)
 		goto out;

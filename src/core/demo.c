@@ -420,7 +420,8 @@ int cu_demo_load(cu_core *c, int extra_cases)
 		if (extra_cases > 0)
 			r = generate(c, extra_cases);
 	});
-	return r;
+	/* Thousands of rows at once: the planner's statistics are stale. */
+	return r ? r : cu_store_optimize(c->store);
 }
 
 /* ---- cooperation requests of the first case (docs/cooperation.md) ------------ */

@@ -38,6 +38,7 @@ typedef struct db_stmt {
 } db_stmt;
 
 /* PostgreSQL's halves of the calls below (db_pg.c). */
+void pg_must(pg_stmt *st);
 int pg_bind_int64(pg_stmt *st, int i, int64_t v);
 int pg_bind_double(pg_stmt *st, int i, double v);
 int pg_bind_text(pg_stmt *st, int i, const char *v, int n, void (*dtor)(void *));
@@ -56,6 +57,18 @@ const unsigned char *pg_column_text(pg_stmt *st, int i);
 const void *pg_column_blob(pg_stmt *st, int i);
 int pg_column_bytes(pg_stmt *st, int i);
 void pg_finalize(pg_stmt *st);
+
+/*
+ * A write whose failure ends its transaction (the ledger's and the records'
+ * appends: nothing goes on after one fails). On PostgreSQL it then needs no
+ * savepoint of its own (db_pg.c), a round trip's server work less on the
+ * hottest path. SQLite: nothing to do.
+ */
+static inline void db_must(db_stmt *st)
+{
+	if (st && st->pg)
+		pg_must(st->pg);
+}
 
 static inline int db_bind_int64(db_stmt *st, int i, int64_t v)
 {

@@ -492,6 +492,11 @@ int pg_bind_parameter_index(pg_stmt *st, const char *name)
 	return 0;
 }
 
+void pg_must(pg_stmt *st)
+{
+	st->write = false;
+}
+
 void pg_guard(pg_conn *c, bool on)
 {
 	c->guard = on;
@@ -592,8 +597,6 @@ int pg_step(pg_stmt *st)
 		ExecStatusType s = PQresultStatus(st->res);
 		if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
 			set_error(c, st->res);
-			if (getenv("CU_PG_DEBUG"))
-				fprintf(stderr, "PGDEBUG %s: %s\n", c->msg, st->sql);
 			drop_result(st);
 			return SQLITE_ERROR;
 		}

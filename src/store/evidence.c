@@ -176,6 +176,7 @@ int cu_store_custody_append(cu_store *s, int64_t *out_seq, int64_t item_id, cons
 	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
+	db_must(st);
 	db_bind_int64(st, 1, item_id);
 	sq_bind_text(st, 2, at);
 	sq_bind_text(st, 3, event);

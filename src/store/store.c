@@ -505,6 +505,11 @@ bool cu_store_is_pg(cu_store *s)
 	return s->pg != NULL;
 }
 
+int cu_store_optimize(cu_store *s)
+{
+	return exec_sql(s, s->pg ? "ANALYZE" : "PRAGMA optimize", "optimize");
+}
+
 int cu_store_sequencer_claim(cu_store *s, bool *mine)
 {
 	*mine = true;
@@ -524,6 +529,16 @@ static void drop_ledger_cache(cu_store *s)
 {
 	free(s->ledger_cache);
 	s->ledger_cache = NULL;
+	s->lsize = -1;
+}
+
+/* The outermost transaction ends: what held only while writing. */
+static void end_write(cu_store *s)
+{
+	if (s->pg)
+		pg_guard(s->pg, false);
+	s->writing = false;
+	s->lsize = -1;
 }
 
 static bool in_txn(cu_store *s)
@@ -541,8 +556,11 @@ int cu_store_begin(cu_store *s)
 		s->depth = 0;
 		if (in_txn(s))
 			exec_sql(s, "ROLLBACK", "rollback");
-	} else if (s->pg) {
-		pg_guard(s->pg, true);
+	} else {
+		if (s->pg)
+			pg_guard(s->pg, true);
+		s->writing = true;
+		s->lsize = -1;
 	}
 	return r;
 }
@@ -572,15 +590,12 @@ int cu_store_commit(cu_store *s)
 		return cu_error_set(CU_EDB, "commit without begin");
 	if (--s->depth > 0)
 		return 0;
+	end_write(s);
 	if (s->failed) {
 		drop_ledger_cache(s);
-		if (s->pg)
-			pg_guard(s->pg, false);
 		exec_sql(s, "ROLLBACK", "rollback");
 		return cu_error_set(CU_EDB, "transaction rolled back by an inner failure");
 	}
-	if (s->pg)
-		pg_guard(s->pg, false);
 	int r = exec_sql(s, "COMMIT", "commit");
 	if (r != 0) {
 		drop_ledger_cache(s);
@@ -599,8 +614,7 @@ void cu_store_rollback(cu_store *s)
 		s->failed = true;
 		return;
 	}
-	if (s->pg)
-		pg_guard(s->pg, false);
+	end_write(s);
 	if (in_txn(s))
 		exec_sql(s, "ROLLBACK", "rollback");
 }
@@ -1516,6 +1530,7 @@ int cu_store_event_append(cu_store *s, int64_t *out_seq, const cu_event *ev)
 	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
+	db_must(st);
 	sq_bind_text(st, 1, ev->at);
 	sq_bind_text(st, 2, ev->actor);
 	sq_bind_text(st, 3, ev->actor_org);

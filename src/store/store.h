@@ -46,6 +46,9 @@ bool cu_store_is_pg(cu_store *s);
  * lock, held until the connection ends, so one node of several signs.
  */
 int cu_store_sequencer_claim(cu_store *s, bool *mine);
+/* After a bulk load: the query planner's statistics brought up to date
+ * (SQLite's PRAGMA optimize, PostgreSQL's ANALYZE). Outside transactions. */
+int cu_store_optimize(cu_store *s);
 void cu_store_close(cu_store *s);
 int cu_store_schema_version(cu_store *s);
 

@@ -18,6 +18,8 @@ struct cu_store {
 	int depth;     /* nesting of cu_store_begin */
 	bool failed;   /* an inner level rolled back: the outermost must too */
 	bool sequencer; /* holds the ledger's sequencer claim (PostgreSQL) */
+	bool writing;   /* in a write transaction (holding the write lock) */
+	int64_t lsize;  /* the ledger's size in this write transaction, or -1 */
 	struct {
 		const char *sql; /* static strings: cached by address */
 		db_stmt st;
