@@ -117,15 +117,18 @@ CUSTODIA_DB=$PG "$BIN" demo --data "$work/n1" --no-serve --extra-cases 5000 >/de
 cp -a "$work/n1" "$work/n2"
 cp -a "$work/n1" "$work/n3"
 "$BIN" demo --data "$work/sqn" --no-serve --extra-cases 5000 >/dev/null
-serve() { # serve DIR: starts a node with one server thread; prints its URL
+serve() { # serve DIR: starts a node with one server thread; its URL in $URL
 	rm -f "$1.url"
 	"$BIN" serve --data "$1" --listen 127.0.0.1:0 --ready-file "$1.url" --threads 1 \
 		--workers 0 >/dev/null 2>"$1.log" &
-	PIDS="$PIDS $!"
+	PIDS="$PIDS $!" # (not in a subshell: the trap kills them)
 	for _ in $(seq 200); do [ -s "$1.url" ] && break; sleep 0.05; done
-	cat "$1.url"
+	URL=$(cat "$1.url")
 }
-U1=$(serve "$work/n1"); U2=$(serve "$work/n2"); U3=$(serve "$work/n3"); US=$(serve "$work/sqn")
+serve "$work/n1"; U1=$URL
+serve "$work/n2"; U2=$URL
+serve "$work/n3"; U3=$URL
+serve "$work/sqn"; US=$URL
 TOK=$(curl -sf -XPOST "$U1/api/v1/session" -H 'content-type: application/json' \
 	-d '{"username":"se","password":"demo"}' | jq -r .token)
 STOK=$(curl -sf -XPOST "$US/api/v1/session" -H 'content-type: application/json' \
