@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * store: the full-text index (SQLite FTS5) and the job queue.
+ * store: the full-text index (SQLite FTS5; on PostgreSQL, tsvectors of the
+ * same tokens) and the job queue.
  *
  * The "custodia" FTS5 tokenizer splits text into words and indexes each in
  * its Latin form: ASCII words lower-cased, any other word through the word
@@ -10,8 +11,11 @@
  * those of the original text: snippets show what was written.
  */
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "store/store_int.h"
 
@@ -290,6 +294,369 @@ int sq_search_register(cu_store *s)
 	return 0;
 }
 
+/* ---- PostgreSQL: the same tokens in tsvectors ---------------------------- */
+
+/*
+ * On PostgreSQL the index is a tsvector per row of search_fts, written here
+ * from the tokens of the tokenizer above: both engines index the same words
+ * at the same positions, in the same Latin forms, with the same skeletons.
+ * PostgreSQL's own parser and dictionaries are not involved (a tsvector given
+ * as text keeps its quoted lexemes as they are). Title positions weigh A,
+ * body positions B: column filters (title:x) and ranking use the weights.
+ *
+ * A tsvector has limits FTS5 has not: positions stop at 16383, a lexeme
+ * keeps at most 256 of them and the whole vector is at most 1 MB. So that a
+ * long text is indexed whole and its phrases are found anywhere, a body is
+ * cut into parts (rows (id, part)) that keep within them; each part starts
+ * again with the last OVERLAP positions of the one before, so that a phrase
+ * of up to OVERLAP words is whole in one part. Each part also keeps its slice
+ * of the original body (the slices, in order, are the body) for snippets;
+ * part 0 keeps the title. A marker lexeme stands before the first token of
+ * the title and of the body: FTS5's initial-token queries (^word) become
+ * "marker <-> word", and no phrase runs from the title into the body.
+ */
+#define PART_POS 16000         /* positions of a part (a tsvector's stop at 16383) */
+#define PART_LEX 250           /* positions of one lexeme in a part (256 are kept) */
+#define PART_BYTES (512 << 10) /* a part's tsvector, about (at most 1 MB) */
+#define OVERLAP 32             /* positions a part repeats from the one before */
+#define TITLE_POS 4000         /* a title's tokens past this one are not indexed */
+#define MARK "^"               /* never a token: '^' separates words */
+#define TOKEN_BUF (WORD_MAX * 4 + 8)
+
+/* One position: a token and the skeleton colocated with it. */
+typedef struct tpos {
+	int ntok, start; /* start: its offset in the text */
+	int len[2];
+	char tok[2][TOKEN_BUF];
+} tpos;
+
+typedef struct lexslot {
+	uint32_t off, len, n; /* n: positions in the part; 0: a free slot */
+} lexslot;
+
+/* A lexeme at a position; the part's tsvector lists each lexeme once. */
+typedef struct lexpos {
+	uint32_t off, len; /* the lexeme, in keys */
+	uint32_t pos;      /* and its position, (weight A) | POS_A */
+} lexpos;
+
+#define POS_A 0x10000u
+
+typedef struct tsv_builder {
+	cu_store *s;
+	int64_t id;
+	const char *title, *body;
+	int part, pos;      /* the part being built and its last position */
+	size_t cut;         /* where its slice of the body starts */
+	size_t bytes;       /* the size of its tsvector, about */
+	char weight;        /* 'A' title, 'B' body */
+	bool in_body, title_full;
+	cu_buf tsv;         /* its tsvector, as text */
+	lexslot *slot;      /* its lexemes (open addressing) */
+	size_t nslot, used;
+	char *keys;
+	size_t klen, kcap;
+	lexpos *ent;        /* its lexemes' positions */
+	size_t nent, cent;
+	tpos cur;           /* the position being read */
+	bool have_cur;
+	tpos ring[OVERLAP]; /* the last positions of the body */
+	int ring_n, ring_head;
+	int r;
+} tsv_builder;
+
+static void copy_pos(tpos *dst, const tpos *src)
+{
+	dst->ntok = src->ntok;
+	dst->start = src->start;
+	for (int i = 0; i < src->ntok; i++) {
+		dst->len[i] = src->len[i];
+		memcpy(dst->tok[i], src->tok[i], (size_t)src->len[i]);
+	}
+}
+
+static lexslot *lex_find(lexslot *slot, size_t nslot, const char *keys, const char *t, int n)
+{
+	size_t i = word_hash(t, n) & (nslot - 1);
+	for (;; i = (i + 1) & (nslot - 1)) {
+		lexslot *e = &slot[i];
+		if (!e->n || (e->len == (uint32_t)n && !memcmp(keys + e->off, t, (size_t)n)))
+			return e;
+	}
+}
+
+/* The slot of a lexeme; with `add`, a new one (n 0) if it has none. */
+static lexslot *lex_slot(tsv_builder *b, const char *t, int n, bool add)
+{
+	lexslot *e = lex_find(b->slot, b->nslot, b->keys, t, n);
+	if (e->n || !add)
+		return e->n ? e : NULL;
+	if ((b->used + 1) * 2 > b->nslot) {
+		size_t ns = b->nslot * 2;
+		lexslot *s = calloc(ns, sizeof(*s));
+		if (!s)
+			return NULL;
+		for (size_t i = 0; i < b->nslot; i++) {
+			lexslot *o = &b->slot[i];
+			if (o->n)
+				*lex_find(s, ns, b->keys, b->keys + o->off, (int)o->len) = *o;
+		}
+		free(b->slot);
+		b->slot = s, b->nslot = ns;
+		e = lex_find(b->slot, b->nslot, b->keys, t, n);
+	}
+	if (b->klen + (size_t)n > b->kcap) {
+		size_t kc = b->kcap ? b->kcap * 2 : 4096;
+		while (kc < b->klen + (size_t)n)
+			kc *= 2;
+		char *k = realloc(b->keys, kc);
+		if (!k)
+			return NULL;
+		b->keys = k, b->kcap = kc;
+	}
+	memcpy(b->keys + b->klen, t, (size_t)n);
+	e->off = (uint32_t)b->klen, e->len = (uint32_t)n;
+	b->klen += (size_t)n;
+	b->used++;
+	return e;
+}
+
+/* A lexeme quoted for tsvector and tsquery input. */
+static void put_lexeme(cu_buf *b, const char *t, int n, int *r)
+{
+	char q[2 * TOKEN_BUF + 2];
+	int k = 0;
+	q[k++] = '\'';
+	for (int i = 0; i < n && i < TOKEN_BUF; i++) {
+		if (t[i] == '\'' || t[i] == '\\')
+			q[k++] = t[i];
+		q[k++] = t[i];
+	}
+	q[k++] = '\'';
+	if (!*r)
+		*r = cu_buf_append(b, q, (size_t)k);
+}
+
+/* Whether a position fits in the part being built, with at most maxpos. */
+static bool fits(tsv_builder *b, const tpos *p, int maxpos)
+{
+	size_t add = 0;
+	if (b->pos + 1 > maxpos)
+		return false;
+	for (int i = 0; i < p->ntok; i++) {
+		lexslot *e = lex_slot(b, p->tok[i], p->len[i], false);
+		if (e && e->n + 1 > PART_LEX)
+			return false;
+		add += 2 + (e ? 0 : (size_t)p->len[i] + 8);
+	}
+	return b->bytes + add <= PART_BYTES;
+}
+
+static void add_pos(tsv_builder *b, const tpos *p)
+{
+	b->pos++;
+	for (int i = 0; i < p->ntok && !b->r; i++) {
+		lexslot *e = lex_slot(b, p->tok[i], p->len[i], true);
+		if (e && b->nent == b->cent) {
+			size_t c = b->cent ? b->cent * 2 : 4096;
+			lexpos *t = realloc(b->ent, c * sizeof(*t));
+			if (t)
+				b->ent = t, b->cent = c;
+		}
+		if (!e || b->nent == b->cent) {
+			b->r = cu_error_set(CU_ENOMEM, "out of memory");
+			return;
+		}
+		if (!e->n)
+			b->bytes += (size_t)p->len[i] + 8;
+		e->n++;
+		b->bytes += 2;
+		b->ent[b->nent++] = (lexpos){e->off, e->len,
+		                             (uint32_t)b->pos | (b->weight == 'A' ? POS_A : 0)};
+	}
+}
+
+static int cmp_lexpos(const void *a, const void *b)
+{
+	const lexpos *x = a, *y = b;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* The part's tsvector as text: 'lexeme':1A,7B ... (positions written by hand:
+ * a long text has millions of them). */
+static void tsv_text(tsv_builder *b)
+{
+	b->tsv.len = 0;
+	if (b->nent > 1)
+		qsort(b->ent, b->nent, sizeof(*b->ent), cmp_lexpos);
+	for (size_t i = 0; i < b->nent && !b->r; i++) {
+		const lexpos *e = &b->ent[i];
+		char num[16];
+		int k = sizeof(num);
+		bool first = i == 0 || e->off != e[-1].off;
+		if (first) {
+			if (i)
+				b->r = cu_buf_append(&b->tsv, " ", 1);
+			put_lexeme(&b->tsv, b->keys + e->off, (int)e->len, &b->r);
+		}
+		num[--k] = e->pos & POS_A ? 'A' : 'B';
+		for (uint32_t v = e->pos & (POS_A - 1); v || k == (int)sizeof(num) - 1; v /= 10)
+			num[--k] = (char)('0' + v % 10);
+		num[--k] = first ? ':' : ',';
+		if (!b->r)
+			b->r = cu_buf_append(&b->tsv, num + k, sizeof(num) - (size_t)k);
+	}
+}
+
+/* Writes the part being built, its slice of the body ending at `end`. */
+static void flush(tsv_builder *b, size_t end)
+{
+	tsv_text(b);
+	if (b->r)
+		return;
+	db_stmt *st = sq_stmt(b->s, "INSERT INTO search_fts(id, part, title, body, tsv)"
+	                            " VALUES (?1, ?2, ?3, ?4, CAST(?5 AS tsvector))");
+	if (!st) {
+		b->r = CU_EDB;
+		return;
+	}
+	db_bind_int64(st, 1, b->id);
+	db_bind_int64(st, 2, b->part);
+	db_bind_text(st, 3, b->part ? "" : b->title, -1, DB_STATIC);
+	db_bind_text(st, 4, b->body + b->cut, (int)(end - b->cut), DB_STATIC);
+	db_bind_text(st, 5, b->tsv.data ? b->tsv.data : "", (int)b->tsv.len, DB_STATIC);
+	b->r = sq_exec(b->s, st, "search index");
+	b->part++;
+	b->cut = end;
+	b->pos = 0;
+	b->bytes = 0;
+	b->nent = 0;
+	memset(b->slot, 0, b->nslot * sizeof(*b->slot));
+	b->used = b->klen = 0;
+}
+
+/* The position just read is complete: into the part, or a new one. */
+static void commit(tsv_builder *b)
+{
+	tpos *p = &b->cur;
+	b->have_cur = false;
+	if (b->r)
+		return;
+	if (!b->in_body) {
+		if (!b->title_full && fits(b, p, TITLE_POS))
+			add_pos(b, p);
+		else
+			b->title_full = true;
+		return;
+	}
+	if (!fits(b, p, PART_POS)) {
+		flush(b, (size_t)p->start);
+		for (int i = 0; i < b->ring_n; i++)
+			add_pos(b, &b->ring[(b->ring_head + i) % OVERLAP]);
+	}
+	add_pos(b, p);
+	if (b->ring_n < OVERLAP) {
+		copy_pos(&b->ring[(b->ring_head + b->ring_n++) % OVERLAP], p);
+	} else {
+		copy_pos(&b->ring[b->ring_head], p);
+		b->ring_head = (b->ring_head + 1) % OVERLAP;
+	}
+}
+
+static int build_token(void *ctx, int flags, const char *t, int n, int start, int end)
+{
+	tsv_builder *b = ctx;
+	(void)end;
+	if (n > TOKEN_BUF)
+		n = TOKEN_BUF;
+	if (!(flags & FTS5_TOKEN_COLOCATED)) {
+		if (b->have_cur)
+			commit(b);
+		b->cur.ntok = 0;
+		b->cur.start = start;
+		b->have_cur = true;
+	} else if (!b->have_cur || b->cur.ntok == 2) {
+		return b->r ? SQLITE_ERROR : SQLITE_OK;
+	}
+	memcpy(b->cur.tok[b->cur.ntok], t, (size_t)n);
+	b->cur.len[b->cur.ntok++] = n;
+	return b->r ? SQLITE_ERROR : SQLITE_OK;
+}
+
+/*
+ * Text PostgreSQL accepts: valid UTF-8 without NUL (what core indexes is
+ * valid already; a stray byte would otherwise fail the whole transaction).
+ * NULL if the text is fine as it is, else a copy with '?' for each bad byte
+ * (a separator either way, so the tokens are the same).
+ */
+static char *pg_clean(const char *t, size_t n, int *r)
+{
+	if (cu_utf8_valid(t, n) && !memchr(t, 0, n))
+		return NULL;
+	char *c = malloc(n + 1);
+	if (!c) {
+		*r = cu_error_set(CU_ENOMEM, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < n;) {
+		unsigned char ch = (unsigned char)t[i];
+		size_t k = ch < 0x80 ? 1 : (ch & 0xe0) == 0xc0 ? 2 : (ch & 0xf0) == 0xe0 ? 3 :
+		           (ch & 0xf8) == 0xf0 ? 4 : 0;
+		if (ch && k && i + k <= n && cu_utf8_valid(t + i, k)) {
+			memcpy(c + i, t + i, k);
+			i += k;
+		} else {
+			c[i++] = '?';
+		}
+	}
+	c[n] = '\0';
+	return c;
+}
+
+static int index_pg(cu_store *s, int64_t id, const char *title, const char *body, size_t len)
+{
+	int r = 0;
+	char *ct = pg_clean(title, strlen(title), &r), *cb = r ? NULL : pg_clean(body, len, &r);
+	tsv_builder *b = r ? NULL : calloc(1, sizeof(*b));
+	if (r || !b || !(b->slot = calloc(b->nslot = 1024, sizeof(*b->slot)))) {
+		r = r ? r : cu_error_set(CU_ENOMEM, "out of memory");
+		goto out;
+	}
+	tpos mark = {.ntok = 1, .len = {1}};
+	memcpy(mark.tok[0], MARK, 1);
+	b->s = s;
+	b->id = id;
+	b->title = ct ? ct : title;
+	b->body = cb ? cb : body;
+	cu_buf_init(&b->tsv, 0);
+	b->weight = 'A';
+	add_pos(b, &mark);
+	tok_tokenize(the_tokenizer, b, 0, b->title, (int)strlen(b->title), build_token);
+	if (b->have_cur)
+		commit(b);
+	b->in_body = true;
+	b->weight = 'B';
+	add_pos(b, &mark);
+	tok_tokenize(the_tokenizer, b, 0, b->body, (int)len, build_token);
+	if (b->have_cur)
+		commit(b);
+	flush(b, len);
+	r = b->r;
+out:
+	if (b) {
+		cu_buf_free(&b->tsv);
+		free(b->ent);
+		free(b->slot);
+		free(b->keys);
+	}
+	free(b);
+	free(ct);
+	free(cb);
+	return r;
+}
+
 /* ---- Documents ---------------------------------------------------------- */
 
 int cu_store_search_put(cu_store *s, const cu_search_doc *d)
@@ -313,6 +680,9 @@ int cu_store_search_put(cu_store *s, const cu_search_doc *d)
 	sq_bind_text(st, 7, d->day);
 	if ((r = sq_insert(s, st, "search document", &id)) != 0)
 		return r;
+	if (s->pg)
+		return index_pg(s, id, d->title ? d->title : "", d->body ? d->body : "",
+		                d->body ? (d->body_len ? d->body_len : strlen(d->body)) : 0);
 	st = sq_stmt(s, "INSERT INTO search_fts(rowid, title, body) VALUES (?1, ?2, ?3)");
 	if (!st)
 		return CU_EDB;
@@ -340,7 +710,9 @@ int cu_store_search_delete(cu_store *s, const char *kind, int64_t ref_id)
 	if (!id)
 		return 0;
 	int r;
-	st = sq_stmt(s, "DELETE FROM search_fts WHERE rowid = ?1");
+	/* Every part of the document on PostgreSQL. */
+	st = sq_stmt2(s, "DELETE FROM search_fts WHERE rowid = ?1",
+	              "DELETE FROM search_fts WHERE id = ?1");
 	if (!st)
 		return CU_EDB;
 	db_bind_int64(st, 1, id);
@@ -411,6 +783,1062 @@ static int query_error(cu_store *s, int rc)
 	return sq_dberr(s, rc, "search");
 }
 
+/* ---- PostgreSQL: queries ------------------------------------------------ */
+
+/*
+ * On PostgreSQL a query is read here, with FTS5's own grammar (fts5parse.y:
+ * words and "strings", prefix*, a + b, ^initial, NEAR(...), column filters
+ * title: / -body: / {title body}:, AND, OR, NOT, implicit AND, parentheses,
+ * FTS5's precedence and its parser's stack limit), so that a query is
+ * accepted on one engine exactly when it is on the other, with the same
+ * meaning. Each phrase goes through the same tokenizer as on SQLite (a
+ * skeleton is an alternative of its token, as FTS5 takes colocated query
+ * tokens) and becomes one tsquery, a "leaf": 'w1' <-> ('w2':* | '~sk':*),
+ * weighted A or B under a column filter. PostgreSQL says which documents
+ * (of what the organisation may see) match each leaf; the AND, OR and NOT
+ * of the query are evaluated here over the leaves of each document, since
+ * a long document is several rows (parts) and a tsquery sees one row (and
+ * so that FTS5's meaning is kept where tsquery's operators would differ).
+ *
+ * Not carried over: NEAR groups of more than one phrase (tsquery has no
+ * such operator): such a query is refused as one that cannot be read.
+ */
+enum { T_EOF, T_STRING, T_LP, T_RP, T_LCP, T_RCP, T_COLON, T_COMMA, T_PLUS, T_STAR,
+       T_MINUS, T_CARET, T_AND, T_OR, T_NOT };
+
+#define COL_TITLE 1u
+#define COL_BODY 2u
+#define STACK_MAX 99 /* symbols FTS5's parser holds (its stack of 100 entries) */
+
+typedef struct qtok {
+	int type;
+	const char *p;
+	int n;
+} qtok;
+
+typedef struct qalt {
+	int off, len; /* in query.str */
+} qalt;
+
+typedef struct qterm {
+	int alt0, nalt; /* a token, and the skeleton found at the same place */
+	bool prefix;
+} qterm;
+
+typedef struct qphrase {
+	int term0, nterm;
+	unsigned cols; /* COL_TITLE | COL_BODY */
+	bool caret;    /* ^: at the start of a column */
+	int leaf;      /* its tsquery among the leaves; -1 if not evaluated */
+} qphrase;
+
+enum { Q_PHRASE, Q_AND, Q_OR, Q_NOT, Q_EOF };
+
+typedef struct qnode {
+	int op, a, b; /* Q_PHRASE: a is the phrase; Q_EOF: an empty phrase */
+} qnode;
+
+typedef struct query {
+	const char *at; /* the lexer's position */
+	qtok tok;       /* the next token */
+	int err;
+	int cur;        /* the phrase the tokenizer adds to */
+	qnode *node;
+	int nnode, cnode;
+	qphrase *ph;
+	int nph, cph;
+	qterm *term;
+	int nterm, cterm;
+	qalt *alt;
+	int nalt, calt;
+	cu_buf str;
+	int root;       /* -1: matches nothing */
+	char **leaf;    /* tsquery texts, those outside any NOT's right side first */
+	int nleaf, cleaf, npos;
+} query;
+
+static bool grow_array(void *arrp, int n, int *cap, size_t size)
+{
+	void *p;
+	if (n < *cap)
+		return true;
+	memcpy(&p, arrp, sizeof(p));
+	int nc = *cap ? *cap * 2 : 16;
+	void *t = realloc(p, (size_t)nc * size);
+	if (!t)
+		return false;
+	memcpy(arrp, &t, sizeof(t));
+	*cap = nc;
+	return true;
+}
+
+static int qfail(query *q, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int qfail(query *q, int code, const char *fmt, ...)
+{
+	if (!q->err) {
+		char msg[256];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		q->err = code == CU_EINVALID ? cu_error_set(code, "cannot read the query: %s", msg)
+		                             : cu_error_set(code, "%s", msg);
+	}
+	return -1;
+}
+
+static int nomem(query *q)
+{
+	return qfail(q, CU_ENOMEM, "out of memory");
+}
+
+static bool bareword(unsigned char c)
+{
+	return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	       (c >= 'a' && c <= 'z') || c == '_' || c == 0x1a;
+}
+
+/* FTS5's lexer (fts5ExprGetToken). */
+static void lex(query *q)
+{
+	const char *z = q->at, *e;
+	qtok *t = &q->tok;
+	while (*z == ' ' || *z == '\t' || *z == '\n' || *z == '\r')
+		z++;
+	t->p = z;
+	t->n = 1;
+	switch (*z) {
+	case '(': t->type = T_LP; break;
+	case ')': t->type = T_RP; break;
+	case '{': t->type = T_LCP; break;
+	case '}': t->type = T_RCP; break;
+	case ':': t->type = T_COLON; break;
+	case ',': t->type = T_COMMA; break;
+	case '+': t->type = T_PLUS; break;
+	case '*': t->type = T_STAR; break;
+	case '-': t->type = T_MINUS; break;
+	case '^': t->type = T_CARET; break;
+	case '\0':
+		t->type = T_EOF;
+		t->n = 0;
+		break;
+	case '"':
+		for (e = z + 1;; e++) {
+			if (*e == '"' && *++e != '"')
+				break;
+			if (*e == '\0') {
+				qfail(q, CU_EINVALID, "unterminated string");
+				t->type = T_EOF;
+				t->n = 0;
+				q->at = e;
+				return;
+			}
+		}
+		t->type = T_STRING;
+		t->n = (int)(e - z);
+		break;
+	default:
+		if (!bareword((unsigned char)*z)) {
+			qfail(q, CU_EINVALID, "syntax error near \"%.1s\"", z);
+			t->type = T_EOF;
+			t->n = 0;
+			q->at = z;
+			return;
+		}
+		for (e = z + 1; bareword((unsigned char)*e); e++)
+			;
+		t->type = T_STRING;
+		t->n = (int)(e - z);
+		if (t->n == 2 && !memcmp(z, "OR", 2))
+			t->type = T_OR;
+		else if (t->n == 3 && !memcmp(z, "NOT", 3))
+			t->type = T_NOT;
+		else if (t->n == 3 && !memcmp(z, "AND", 3))
+			t->type = T_AND;
+	}
+	q->at = t->p + t->n;
+}
+
+/* The type of the token after the next one. */
+static int peek(query *q)
+{
+	const char *at = q->at;
+	qtok t = q->tok;
+	lex(q);
+	int type = q->tok.type;
+	q->at = at;
+	q->tok = t;
+	return type;
+}
+
+static int syntax(query *q)
+{
+	return qfail(q, CU_EINVALID, "syntax error near \"%.*s\"", q->tok.n, q->tok.p);
+}
+
+/* FTS5's parser fails when its stack would hold more than STACK_MAX symbols. */
+static bool deep(query *q, int depth)
+{
+	if (depth <= STACK_MAX)
+		return false;
+	qfail(q, CU_EINVALID, "parser stack overflow");
+	return true;
+}
+
+/* A token of the query text as the tokenizer gives it. */
+static int query_token(void *ctx, int flags, const char *t, int n, int start, int end)
+{
+	query *q = ctx;
+	qphrase *p = &q->ph[q->cur];
+	(void)start, (void)end;
+	if (n > TOKEN_BUF)
+		n = TOKEN_BUF;
+	if (!(flags & FTS5_TOKEN_COLOCATED) || p->nterm == 0) {
+		if (!grow_array(&q->term, q->nterm, &q->cterm, sizeof(*q->term)))
+			return SQLITE_NOMEM;
+		q->term[q->nterm++] = (qterm){.alt0 = q->nalt};
+		p->nterm++;
+	}
+	if (!grow_array(&q->alt, q->nalt, &q->calt, sizeof(*q->alt)) ||
+	    cu_buf_append(&q->str, t, (size_t)n) != 0)
+		return SQLITE_NOMEM;
+	q->alt[q->nalt++] = (qalt){(int)q->str.len - n, n};
+	q->term[q->nterm - 1].nalt++;
+	return SQLITE_OK;
+}
+
+/* The text of a string token: a "quoted" one without its quotes. */
+static char *unquote(const qtok *t)
+{
+	char *s = malloc((size_t)t->n + 1);
+	int k = 0;
+	if (!s)
+		return NULL;
+	if (t->p[0] != '"') {
+		memcpy(s, t->p, (size_t)t->n);
+		k = t->n;
+	} else {
+		for (int i = 1; i < t->n - 1; i++) {
+			s[k++] = t->p[i];
+			if (t->p[i] == '"')
+				i++;
+		}
+	}
+	s[k] = '\0';
+	return s;
+}
+
+/* phrase: STRING [*] { + STRING [*] } */
+static int parse_phrase(query *q, int depth)
+{
+	if (q->tok.type != T_STRING)
+		return syntax(q);
+	if (!grow_array(&q->ph, q->nph, &q->cph, sizeof(*q->ph)))
+		return nomem(q);
+	int ph = q->nph++;
+	q->ph[ph] = (qphrase){.term0 = q->nterm, .cols = COL_TITLE | COL_BODY, .leaf = -1};
+	for (int d = depth;; d = depth + 2) {
+		if (deep(q, d + 2))
+			return -1;
+		char *s = unquote(&q->tok);
+		if (!s)
+			return nomem(q);
+		q->cur = ph;
+		int rc = tok_tokenize(the_tokenizer, q, 0, s, (int)strlen(s), query_token);
+		free(s);
+		if (rc != SQLITE_OK)
+			return nomem(q);
+		lex(q);
+		if (q->tok.type == T_STAR) {
+			if (q->ph[ph].nterm)
+				q->term[q->nterm - 1].prefix = true;
+			lex(q);
+		}
+		if (q->err)
+			return -1;
+		if (q->tok.type != T_PLUS)
+			return ph;
+		lex(q);
+		if (q->tok.type != T_STRING)
+			return syntax(q);
+	}
+}
+
+static int new_node(query *q, int op, int a, int b)
+{
+	if (!grow_array(&q->node, q->nnode, &q->cnode, sizeof(*q->node)))
+		return nomem(q);
+	q->node[q->nnode] = (qnode){op, a, b};
+	return q->nnode++;
+}
+
+/* A phrase as a node: FTS5 makes an empty one (no token) match nothing. */
+static int phrase_node(query *q, int ph)
+{
+	return new_node(q, q->ph[ph].nterm ? Q_PHRASE : Q_EOF, ph, -1);
+}
+
+/* NEAR ( phrase ... [, N] ) */
+static int parse_near(query *q, int depth)
+{
+	qtok name = q->tok;
+	int n = 0, full = 0, keep = -1, ph;
+	lex(q);
+	lex(q);
+	do {
+		if ((ph = parse_phrase(q, depth + (n++ ? 3 : 2))) < 0)
+			return -1;
+		if (q->ph[ph].nterm)
+			full++, keep = ph;
+		else if (!full)
+			keep = ph;
+	} while (q->tok.type == T_STRING);
+	if (q->tok.type == T_COMMA) {
+		lex(q);
+		if (q->tok.type != T_STRING)
+			return syntax(q);
+		if (deep(q, depth + 5))
+			return -1;
+		qtok dist = q->tok;
+		lex(q);
+		for (int i = 0; i < dist.n && !q->err; i++)
+			if (dist.p[i] < '0' || dist.p[i] > '9')
+				return qfail(q, CU_EINVALID, "expected integer, got \"%.*s\"",
+				             dist.n, dist.p);
+	}
+	if (q->tok.type != T_RP)
+		return syntax(q);
+	if (deep(q, depth + 5))
+		return -1;
+	lex(q);
+	if (name.n != 4 || memcmp(name.p, "NEAR", 4))
+		return qfail(q, CU_EINVALID, "syntax error near \"%.*s\"", name.n, name.p);
+	if (full > 1)
+		return qfail(q, CU_EINVALID, "NEAR groups of several phrases are not available"
+		             " with PostgreSQL");
+	/* One phrase (FTS5 drops the empty ones) is that phrase. */
+	return q->err ? -1 : phrase_node(q, keep);
+}
+
+/* nearset: phrase | ^ phrase | NEAR ( ... ) */
+static int parse_nearset(query *q, int depth)
+{
+	int ph;
+	if (q->tok.type == T_CARET) {
+		lex(q);
+		if ((ph = parse_phrase(q, depth + 1)) < 0)
+			return -1;
+		q->ph[ph].caret = true;
+		return phrase_node(q, ph);
+	}
+	if (q->tok.type == T_STRING && peek(q) == T_LP)
+		return parse_near(q, depth);
+	if ((ph = parse_phrase(q, depth)) < 0)
+		return -1;
+	return phrase_node(q, ph);
+}
+
+static int column(query *q, unsigned *mask)
+{
+	char *name = unquote(&q->tok);
+	if (!name)
+		return nomem(q);
+	unsigned c = !strcasecmp(name, "title")  ? COL_TITLE
+	             : !strcasecmp(name, "body") ? COL_BODY
+	                                         : 0;
+	if (!c)
+		qfail(q, CU_EINVALID, "no such column: %s", name);
+	free(name);
+	*mask |= c;
+	return c ? 0 : -1;
+}
+
+/* colset: [-] STRING | [-] { STRING ... } */
+static int parse_colset(query *q, int depth, unsigned *mask)
+{
+	bool minus = q->tok.type == T_MINUS;
+	int d = depth + minus;
+	*mask = 0;
+	if (minus)
+		lex(q);
+	if (q->tok.type == T_LCP) {
+		lex(q);
+		if (q->tok.type != T_STRING)
+			return syntax(q);
+		for (int k = 0; q->tok.type == T_STRING; k++) {
+			if (deep(q, d + (k ? 3 : 2)) || column(q, mask) < 0)
+				return -1;
+			lex(q);
+		}
+		if (q->tok.type != T_RCP)
+			return syntax(q);
+		if (deep(q, d + 3))
+			return -1;
+		lex(q);
+	} else if (q->tok.type == T_STRING) {
+		if (deep(q, d + 1) || column(q, mask) < 0)
+			return -1;
+		lex(q);
+	} else {
+		return syntax(q);
+	}
+	if (minus)
+		*mask = (COL_TITLE | COL_BODY) & ~*mask;
+	return q->err ? -1 : 0;
+}
+
+/* A column filter over every phrase of a node (FTS5 intersects them). */
+static void set_cols(query *q, int i, unsigned mask)
+{
+	qnode *n = &q->node[i];
+	if (n->op == Q_PHRASE)
+		q->ph[n->a].cols &= mask;
+	else if (n->op != Q_EOF) {
+		set_cols(q, n->a, mask);
+		set_cols(q, n->b, mask);
+	}
+}
+
+static bool colset_next(query *q)
+{
+	return q->tok.type == T_MINUS || q->tok.type == T_LCP ||
+	       (q->tok.type == T_STRING && peek(q) == T_COLON);
+}
+
+/* cnearset: nearset | colset : nearset */
+static int parse_cnearset(query *q, int depth)
+{
+	unsigned mask;
+	int n;
+	if (!colset_next(q))
+		return parse_nearset(q, depth);
+	if (parse_colset(q, depth, &mask) < 0)
+		return -1;
+	if (q->tok.type != T_COLON)
+		return syntax(q);
+	if (deep(q, depth + 2))
+		return -1;
+	lex(q);
+	if ((n = parse_nearset(q, depth + 2)) >= 0)
+		set_cols(q, n, mask);
+	return n;
+}
+
+/* FTS5 drops an empty phrase from an implicit AND (sqlite3Fts5ParseImplicitAnd). */
+static int implicit_and(query *q, int a, int b)
+{
+	if (q->node[b].op == Q_EOF)
+		return a;
+	if (q->node[a].op == Q_EOF)
+		return b;
+	return new_node(q, Q_AND, a, b);
+}
+
+static int parse_expr(query *q, int depth, int minprec);
+
+/* ( expr ) | colset : ( expr ) | cnearset cnearset ... */
+static int parse_operand(query *q, int depth)
+{
+	unsigned mask;
+	int n;
+	if (q->tok.type == T_LP) {
+		if (deep(q, depth + 1))
+			return -1;
+		lex(q);
+		if ((n = parse_expr(q, depth + 1, 1)) < 0)
+			return -1;
+		if (q->tok.type != T_RP)
+			return syntax(q);
+		if (deep(q, depth + 2))
+			return -1;
+		lex(q);
+		return n;
+	}
+	if (colset_next(q)) {
+		if (parse_colset(q, depth, &mask) < 0)
+			return -1;
+		if (q->tok.type != T_COLON)
+			return syntax(q);
+		if (deep(q, depth + 2))
+			return -1;
+		lex(q);
+		if (q->tok.type == T_LP) {
+			if (deep(q, depth + 3))
+				return -1;
+			lex(q);
+			if ((n = parse_expr(q, depth + 3, 1)) < 0)
+				return -1;
+			if (q->tok.type != T_RP)
+				return syntax(q);
+			if (deep(q, depth + 4))
+				return -1;
+			lex(q);
+			set_cols(q, n, mask);
+			return n;
+		}
+		if ((n = parse_nearset(q, depth + 2)) < 0)
+			return -1;
+		set_cols(q, n, mask);
+	} else if (q->tok.type == T_STRING || q->tok.type == T_CARET) {
+		if ((n = parse_nearset(q, depth)) < 0)
+			return -1;
+	} else {
+		return syntax(q);
+	}
+	while (!q->err && (q->tok.type == T_STRING || q->tok.type == T_CARET ||
+	                   q->tok.type == T_MINUS || q->tok.type == T_LCP)) {
+		int m = parse_cnearset(q, depth + 1);
+		if (m < 0 || (n = implicit_and(q, n, m)) < 0)
+			return -1;
+	}
+	return q->err ? -1 : n;
+}
+
+/* OR, then AND, then NOT bind tighter, all from the left. */
+static int parse_expr(query *q, int depth, int minprec)
+{
+	int left = parse_operand(q, depth);
+	while (left >= 0 && !q->err) {
+		int op = q->tok.type;
+		int prec = op == T_OR ? 1 : op == T_AND ? 2 : op == T_NOT ? 3 : 0;
+		if (!prec || prec < minprec)
+			break;
+		if (deep(q, depth + 2))
+			return -1;
+		lex(q);
+		int right = parse_expr(q, depth + 2, prec + 1);
+		if (right < 0)
+			return -1;
+		left = new_node(q, op == T_OR ? Q_OR : op == T_AND ? Q_AND : Q_NOT, left, right);
+	}
+	return q->err ? -1 : left;
+}
+
+/* Without what can never match (-1 if nothing is left), as FTS5 evaluates it. */
+static int simplify(query *q, int i)
+{
+	qnode *n = &q->node[i];
+	int a, b;
+	switch (n->op) {
+	case Q_EOF: return -1;
+	case Q_PHRASE: return q->ph[n->a].cols ? i : -1;
+	case Q_AND:
+		a = simplify(q, n->a), b = simplify(q, n->b);
+		if (a < 0 || b < 0)
+			return -1;
+		break;
+	case Q_OR:
+		a = simplify(q, n->a), b = simplify(q, n->b);
+		if (a < 0 || b < 0)
+			return a < 0 ? b : a;
+		break;
+	default:
+		if ((a = simplify(q, n->a)) < 0)
+			return -1;
+		if ((b = simplify(q, n->b)) < 0)
+			return a;
+	}
+	n->a = a, n->b = b;
+	return i;
+}
+
+/* A phrase as a tsquery. */
+static int phrase_tsquery(const query *q, const qphrase *p, cu_buf *b)
+{
+	const char *w = p->cols == COL_TITLE ? "A" : p->cols == COL_BODY ? "B" : "";
+	int r = 0;
+	if (p->caret) {
+		put_lexeme(b, MARK, 1, &r);
+		if (!r)
+			r = cu_buf_printf(b, "%s%s <-> ", *w ? ":" : "", w);
+	}
+	for (int i = 0; i < p->nterm && !r; i++) {
+		const qterm *t = &q->term[p->term0 + i];
+		if (i)
+			r = cu_buf_puts(b, " <-> ");
+		if (t->nalt > 1 && !r)
+			r = cu_buf_puts(b, "(");
+		for (int j = 0; j < t->nalt && !r; j++) {
+			const qalt *a = &q->alt[t->alt0 + j];
+			if (j)
+				r = cu_buf_puts(b, " | ");
+			put_lexeme(b, q->str.data + a->off, a->len, &r);
+			if (!r && (t->prefix || *w))
+				r = cu_buf_printf(b, ":%s%s", t->prefix ? "*" : "", w);
+		}
+		if (t->nalt > 1 && !r)
+			r = cu_buf_puts(b, ")");
+	}
+	return r;
+}
+
+/*
+ * The leaves of the query as evaluated: one per distinct tsquery, those
+ * outside the right side of any NOT ("positive") marked. Every document the
+ * query matches matches a positive leaf, so only those need the index.
+ */
+static int add_leaves(query *q, int i, bool positive, bool *pos)
+{
+	qnode *n = &q->node[i];
+	if (n->op != Q_PHRASE) {
+		int r = add_leaves(q, n->a, positive, pos);
+		return r ? r : add_leaves(q, n->b, positive && n->op != Q_NOT, pos);
+	}
+	qphrase *p = &q->ph[n->a];
+	cu_buf b;
+	int r, k;
+	cu_buf_init(&b, 0);
+	if ((r = phrase_tsquery(q, p, &b)) != 0) {
+		cu_buf_free(&b);
+		return r;
+	}
+	for (k = 0; k < q->nleaf && strcmp(q->leaf[k], b.data); k++)
+		;
+	if (k == q->nleaf) {
+		if (!grow_array(&q->leaf, q->nleaf, &q->cleaf, sizeof(*q->leaf))) {
+			cu_buf_free(&b);
+			return nomem(q), q->err;
+		}
+		q->leaf[q->nleaf++] = cu_buf_detach(&b);
+	}
+	cu_buf_free(&b);
+	p->leaf = k;
+	pos[k] |= positive;
+	return 0;
+}
+
+static void query_free(query *q)
+{
+	for (int i = 0; i < q->nleaf; i++)
+		free(q->leaf[i]);
+	free(q->leaf);
+	free(q->node);
+	free(q->ph);
+	free(q->term);
+	free(q->alt);
+	cu_buf_free(&q->str);
+}
+
+/*
+ * Reads a query; q->root is -1 if it can match nothing (FTS5's special
+ * queries, "*reads" and "*id", find no document either).
+ */
+static int query_parse(query *q, const char *text)
+{
+	memset(q, 0, sizeof(*q));
+	cu_buf_init(&q->str, 0);
+	q->root = -1;
+	if (text[0] == '*') {
+		const char *z = text + 1;
+		int n = 0;
+		while (*z == ' ')
+			z++;
+		while (z[n] && z[n] != ' ')
+			n++;
+		if ((n == 5 && !strncasecmp(z, "reads", 5)) || (n == 2 && !strncasecmp(z, "id", 2)))
+			return 0;
+		return qfail(q, CU_EINVALID, "unknown special query: %.*s", n, z), q->err;
+	}
+	q->at = text;
+	lex(q);
+	int root = q->err ? -1 : parse_expr(q, 0, 1);
+	if (!q->err && q->tok.type != T_EOF)
+		syntax(q);
+	if (q->err)
+		return q->err;
+	if ((q->root = simplify(q, root)) < 0)
+		return 0;
+	bool *pos = calloc((size_t)q->nph, sizeof(*pos));
+	int *map = calloc((size_t)q->nph, sizeof(*map));
+	char **sorted = calloc((size_t)q->nph, sizeof(*sorted));
+	int r = pos && map && sorted ? add_leaves(q, q->root, true, pos) : nomem(q), k = 0;
+	if (!r) {
+		/* Positive leaves first: "o <= npos" in SQL. */
+		for (int pass = 1; pass >= 0; pass--)
+			for (int i = 0; i < q->nleaf; i++)
+				if (pos[i] == pass)
+					sorted[map[i] = k++] = q->leaf[i];
+		for (int i = 0; i < q->nleaf; i++)
+			q->npos += pos[i];
+		memcpy(q->leaf, sorted, (size_t)q->nleaf * sizeof(*sorted));
+		for (int i = 0; i < q->nph; i++)
+			if (q->ph[i].leaf >= 0)
+				q->ph[i].leaf = map[q->ph[i].leaf];
+	}
+	free(pos);
+	free(map);
+	free(sorted);
+	return q->err ? q->err : r;
+}
+
+static bool eval(const query *q, int i, const uint8_t *bits)
+{
+	const qnode *n = &q->node[i];
+	switch (n->op) {
+	case Q_PHRASE: return bits[q->ph[n->a].leaf];
+	case Q_AND: return eval(q, n->a, bits) && eval(q, n->b, bits);
+	case Q_OR: return eval(q, n->a, bits) || eval(q, n->b, bits);
+	default: return eval(q, n->a, bits) && !eval(q, n->b, bits);
+	}
+}
+
+/* ---- PostgreSQL: snippets ----------------------------------------------- */
+
+/*
+ * FTS5's snippet(search_fts, 1, char(2), char(3), '…', 16) done here, from
+ * the same tokens of the original body: the phrases' places in the body
+ * (xInst), the window of 16 tokens that scores best (1000 for each phrase
+ * in it, 1 for each repeat, a bonus for starting a sentence), and the
+ * window's text with its matches marked. Its steps are FTS5's (fts5_aux.c),
+ * so that both engines show the same snippet.
+ */
+#define SNIP_TOKENS 16
+#define SNIP_INST (1 << 20) /* places kept: enough to choose a window */
+
+typedef struct inst {
+	int pos, ph;
+} inst;
+
+typedef struct snip {
+	const query *q;
+	const char *text;
+	int *phs, nphs;     /* the phrases that may be in the column read */
+	int span;           /* the longest of them, in terms */
+	uint8_t *ring;      /* span rows of q->nterm flags: a term matches there */
+	int npos;
+	bool open;
+	inst *in;
+	int nin, cin;
+	int *first;         /* positions that start a sentence */
+	int nfirst, cfirst;
+	uint8_t *found;     /* found[ph]: the phrase is in the text */
+	bool nomem;
+} snip;
+
+static bool term_matches(const query *q, const qterm *t, const char *tok, int n)
+{
+	for (int j = 0; j < t->nalt; j++) {
+		const qalt *a = &q->alt[t->alt0 + j];
+		if ((a->len == n || (t->prefix && a->len < n)) &&
+		    !memcmp(q->str.data + a->off, tok, (size_t)a->len))
+			return true;
+	}
+	return false;
+}
+
+/* A position is complete: the phrases that end on it. */
+static void snip_done(snip *sn)
+{
+	const query *q = sn->q;
+	int p = sn->npos - 1;
+	for (int k = 0; k < sn->nphs; k++) {
+		const qphrase *ph = &q->ph[sn->phs[k]];
+		int s0 = p - ph->nterm + 1, i;
+		if (s0 < 0 || (ph->caret && s0 != 0))
+			continue;
+		for (i = 0; i < ph->nterm; i++)
+			if (!sn->ring[(size_t)((s0 + i) % sn->span) * (size_t)q->nterm +
+			              (size_t)(ph->term0 + i)])
+				break;
+		if (i < ph->nterm)
+			continue;
+		sn->found[sn->phs[k]] = 1;
+		if (sn->nin >= SNIP_INST)
+			continue;
+		if (!grow_array(&sn->in, sn->nin, &sn->cin, sizeof(*sn->in))) {
+			sn->nomem = true;
+			return;
+		}
+		sn->in[sn->nin++] = (inst){s0, sn->phs[k]};
+	}
+}
+
+static int snip_token(void *ctx, int flags, const char *t, int n, int start, int end)
+{
+	snip *sn = ctx;
+	const query *q = sn->q;
+	(void)end;
+	if (!(flags & FTS5_TOKEN_COLOCATED)) {
+		if (sn->open)
+			snip_done(sn);
+		/* fts5SentenceFinderCb: after '.' or ':' and white space. */
+		bool first = sn->npos == 0;
+		if (!first) {
+			int i;
+			char c = 0;
+			for (i = start - 1; i >= 0; i--) {
+				c = sn->text[i];
+				if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+					break;
+			}
+			first = i != start - 1 && (c == '.' || c == ':');
+		}
+		if (first) {
+			if (!grow_array(&sn->first, sn->nfirst, &sn->cfirst, sizeof(*sn->first)))
+				return SQLITE_NOMEM;
+			sn->first[sn->nfirst++] = sn->npos;
+		}
+		memset(sn->ring + (size_t)(sn->npos % sn->span) * (size_t)q->nterm, 0,
+		       (size_t)q->nterm);
+		sn->npos++;
+		sn->open = true;
+	} else if (!sn->open) {
+		return SQLITE_OK;
+	}
+	uint8_t *row = sn->ring + (size_t)((sn->npos - 1) % sn->span) * (size_t)q->nterm;
+	for (int k = 0; k < sn->nphs; k++) {
+		const qphrase *ph = &q->ph[sn->phs[k]];
+		for (int i = ph->term0; i < ph->term0 + ph->nterm; i++)
+			if (!row[i] && term_matches(q, &q->term[i], t, n))
+				row[i] = 1;
+	}
+	return sn->nomem ? SQLITE_NOMEM : SQLITE_OK;
+}
+
+static int cmp_inst(const void *a, const void *b)
+{
+	const inst *x = a, *y = b;
+	if (x->pos != y->pos)
+		return x->pos < y->pos ? -1 : 1;
+	return x->ph < y->ph ? -1 : x->ph > y->ph;
+}
+
+/* fts5SnippetScore: the places in [from, from + SNIP_TOKENS). */
+static int snip_score(const snip *sn, uint8_t *seen, int from, int ndoc, int *adj)
+{
+	int lo = 0, hi = sn->nin, score = 0, first = -1, last = 0;
+	int64_t end = (int64_t)from + SNIP_TOKENS;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (sn->in[mid].pos < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (int i = lo; i < sn->nin && sn->in[i].pos < end; i++) {
+		score += seen[sn->in[i].ph] ? 1 : 1000;
+		seen[sn->in[i].ph] = 1;
+		if (first < 0)
+			first = sn->in[i].pos;
+		last = sn->in[i].pos + sn->q->ph[sn->in[i].ph].nterm;
+	}
+	if (adj) {
+		int64_t a = first - (SNIP_TOKENS - (last - first)) / 2;
+		if (a + SNIP_TOKENS > ndoc)
+			a = ndoc - SNIP_TOKENS;
+		*adj = a < 0 ? 0 : (int)a;
+	}
+	return score;
+}
+
+/* The highlighting pass (fts5HighlightCb) over the chosen window. */
+typedef struct hl {
+	const snip *sn;
+	cu_buf out;
+	int pos, from, to, off;
+	int i, start, end; /* the coalesced places (CInstIter) */
+	int r;
+} hl;
+
+static void hl_next(hl *h)
+{
+	h->start = h->end = -1;
+	while (h->i < h->sn->nin) {
+		const inst *in = &h->sn->in[h->i];
+		int e = in->pos - 1 + h->sn->q->ph[in->ph].nterm;
+		if (h->start < 0)
+			h->start = in->pos, h->end = e;
+		else if (in->pos <= h->end)
+			h->end = e > h->end ? e : h->end;
+		else
+			break;
+		h->i++;
+	}
+}
+
+static void hl_put(hl *h, const char *p, int n)
+{
+	if (!h->r && n > 0)
+		h->r = cu_buf_append(&h->out, p, (size_t)n);
+}
+
+#define HL_OPEN "\x02"
+#define HL_CLOSE "\x03"
+#define HL_ELLIPSIS "\xe2\x80\xa6"
+
+static int hl_token(void *ctx, int flags, const char *t, int n, int start, int end)
+{
+	hl *h = ctx;
+	const char *text = h->sn->text;
+	(void)t, (void)n;
+	if (flags & FTS5_TOKEN_COLOCATED)
+		return SQLITE_OK;
+	int p = h->pos++;
+	if (p < h->from)
+		return SQLITE_OK;
+	if (p > h->to)
+		return SQLITE_DONE; /* past the window: nothing more to write */
+	if (h->from && p == h->from)
+		h->off = start;
+	if (p == h->start) {
+		hl_put(h, text + h->off, start - h->off);
+		hl_put(h, HL_OPEN, 1);
+		h->off = start;
+	}
+	if (p == h->end) {
+		if (h->start < h->from)
+			hl_put(h, HL_OPEN, 1);
+		hl_put(h, text + h->off, end - h->off);
+		hl_put(h, HL_CLOSE, 1);
+		h->off = end;
+		hl_next(h);
+	}
+	if (p == h->to) {
+		hl_put(h, text + h->off, end - h->off);
+		h->off = end;
+		if (p >= h->start && p < h->end)
+			hl_put(h, HL_CLOSE, 1);
+	}
+	return h->r ? SQLITE_NOMEM : SQLITE_OK;
+}
+
+/* The places of the phrases that may match a column (COL_*) in its text. */
+static bool snip_scan(snip *sn, const query *q, const char *text, size_t len, unsigned col,
+                      uint8_t *found)
+{
+	memset(sn, 0, sizeof(*sn));
+	sn->q = q;
+	sn->text = text;
+	sn->span = 1;
+	sn->found = found;
+	if (!(sn->phs = calloc((size_t)q->nph, sizeof(*sn->phs))))
+		return false;
+	for (int i = 0; i < q->nph; i++)
+		if (q->ph[i].leaf >= 0 && (q->ph[i].cols & col)) {
+			sn->phs[sn->nphs++] = i;
+			sn->span = q->ph[i].nterm > sn->span ? q->ph[i].nterm : sn->span;
+		}
+	if (!(sn->ring = calloc((size_t)sn->span * (size_t)q->nterm, 1)))
+		return false;
+	if (tok_tokenize(the_tokenizer, sn, 0, text, (int)len, snip_token) != SQLITE_OK)
+		return false;
+	if (sn->open)
+		snip_done(sn);
+	return !sn->nomem;
+}
+
+static void snip_free(snip *sn)
+{
+	free(sn->phs);
+	free(sn->ring);
+	free(sn->in);
+	free(sn->first);
+}
+
+/* The query's value on a document, from which of its phrases it holds. */
+static bool eval_found(const query *q, int i, const uint8_t *found)
+{
+	const qnode *n = &q->node[i];
+	switch (n->op) {
+	case Q_PHRASE: return found[n->a];
+	case Q_AND: return eval_found(q, n->a, found) && eval_found(q, n->b, found);
+	case Q_OR: return eval_found(q, n->a, found) || eval_found(q, n->b, found);
+	default: return eval_found(q, n->a, found) && !eval_found(q, n->b, found);
+	}
+}
+
+/*
+ * The phrases whose places FTS5 reports for a document (xInst): those found
+ * whose every AND and NOT above matches it (fts5ExprCheckPoslists clears the
+ * others); the right side of a NOT that matches has none.
+ */
+static void mark_reported(const query *q, int i, const uint8_t *found, uint8_t *rep)
+{
+	const qnode *n = &q->node[i];
+	if (n->op == Q_PHRASE) {
+		rep[n->a] = found[n->a];
+	} else if (n->op == Q_OR) {
+		mark_reported(q, n->a, found, rep);
+		mark_reported(q, n->b, found, rep);
+	} else if (eval_found(q, i, found)) {
+		mark_reported(q, n->a, found, rep);
+		if (n->op == Q_AND)
+			mark_reported(q, n->b, found, rep);
+	}
+}
+
+/* The snippet of a document's body for a query; NULL if out of memory. */
+static char *make_snippet(const query *q, const char *title, const char *text, size_t len)
+{
+	snip sn, st;
+	hl h = {.sn = &sn};
+	char *res = NULL;
+	int best = 0, from = 0, ncol = 0, k = 0;
+	uint8_t *seen = calloc((size_t)q->nph * 3, 1), *found = seen + q->nph,
+	        *rep = found + q->nph;
+	cu_buf_init(&h.out, 0);
+	memset(&sn, 0, sizeof(sn));
+	memset(&st, 0, sizeof(st));
+	if (!seen || !snip_scan(&st, q, title, strlen(title), COL_TITLE, found) ||
+	    !snip_scan(&sn, q, text, len, COL_BODY, found))
+		goto out;
+	mark_reported(q, q->root, found, rep);
+	for (int i = 0; i < sn.nin; i++)
+		if (rep[sn.in[i].ph])
+			sn.in[k++] = sn.in[i];
+	if ((sn.nin = k) > 1)
+		qsort(sn.in, (size_t)sn.nin, sizeof(*sn.in), cmp_inst);
+	for (int i = 0; i < sn.nin; i++) {
+		int io = sn.in[i].pos, adj, score;
+		memset(seen, 0, (size_t)q->nph);
+		score = snip_score(&sn, seen, io, sn.npos, &adj);
+		if (score > best)
+			best = score, from = adj, ncol = sn.npos;
+		if (sn.nfirst && sn.npos > SNIP_TOKENS) {
+			/* The last sentence starting at or before io. */
+			int lo = 0, hi = sn.nfirst - 1;
+			while (lo < hi) {
+				int mid = (lo + hi + 1) / 2;
+				if (sn.first[mid] <= io)
+					lo = mid;
+				else
+					hi = mid - 1;
+			}
+			if (sn.first[lo] < io) {
+				memset(seen, 0, (size_t)q->nph);
+				score = snip_score(&sn, seen, sn.first[lo], sn.npos, NULL) +
+				        (sn.first[lo] == 0 ? 120 : 100);
+				if (score > best)
+					best = score, from = sn.first[lo], ncol = sn.npos;
+			}
+		}
+	}
+	if (!ncol)
+		ncol = sn.npos;
+	h.from = from;
+	h.to = from + SNIP_TOKENS - 1;
+	hl_next(&h);
+	if (from > 0)
+		hl_put(&h, HL_ELLIPSIS, 3);
+	while (h.start >= 0 && h.start < from)
+		hl_next(&h);
+	int rc = tok_tokenize(the_tokenizer, &h, 0, text, (int)len, hl_token);
+	if (rc != SQLITE_OK && rc != SQLITE_DONE)
+		goto out;
+	if (h.to >= ncol - 1)
+		hl_put(&h, text + h.off, (int)(len - (size_t)h.off));
+	else
+		hl_put(&h, HL_ELLIPSIS, 3);
+	if (!h.r)
+		res = h.out.data ? cu_buf_detach(&h.out) : strdup("");
+out:
+	cu_buf_free(&h.out);
+	free(seen);
+	snip_free(&sn);
+	snip_free(&st);
+	return res;
+}
+
 typedef struct match {
 	int64_t id;
 	double rank;
@@ -455,6 +1883,163 @@ static int cmp_match(const void *a, const void *b)
 	return before(a, b) ? -1 : before(b, a) ? 1 : 0;
 }
 
+/* The visible matches: their number, facets and the best offset + limit. */
+typedef struct tally {
+	json_t *kinds, *langs;
+	int64_t total;
+	match *heap;
+	size_t n, k;
+} tally;
+
+static void facet_add(json_t *facet, const char *key)
+{
+	json_t *v = json_object_get(facet, key);
+	if (v)
+		json_integer_set(v, json_integer_value(v) + 1);
+	else
+		json_object_set_new(facet, key, json_integer(1));
+}
+
+static void tally_add(tally *t, match m, const char *kind, const char *lang)
+{
+	facet_add(t->kinds, kind);
+	facet_add(t->langs, lang ? lang : "");
+	t->total++;
+	if (t->k)
+		heap_push(t->heap, &t->n, t->k, m);
+}
+
+/*
+ * PostgreSQL: one query gives, for each visible document that matches a
+ * positive leaf (in any of its parts), which leaves it matches and how well;
+ * the query's booleans are then evaluated here. The other leaves (right of
+ * a NOT) are only checked on those documents, through their parts' key: a
+ * NOT costs what the matches cost, however common its words. The rank is
+ * minus the sum over the positive leaves matched of their best ts_rank in a
+ * part (titles weigh four times the body; normalised by length, as bm25
+ * is), so that lower is better, as with bm25.
+ */
+static int search_pg(cu_store *s, tally *t, query *qy, const cu_search_query *q)
+{
+	static const char match_sql[] =
+		"WITH l AS (SELECT x.value::tsquery AS q, x.ordinality AS o"
+		"  FROM jsonb_array_elements_text(CAST(:leaves AS jsonb)) WITH ORDINALITY AS x),"
+		" p AS (SELECT f.id, l.o, max(ts_rank('{0.1, 0.2, 0.25, 1.0}', f.tsv, l.q, 1)) AS r"
+		"  FROM l JOIN search_fts f ON f.tsv @@ l.q WHERE l.o <= :npos GROUP BY f.id, l.o),"
+		" v AS (SELECT d.id, d.kind, d.lang FROM search_docs d"
+		"  WHERE d.id IN (SELECT id FROM p) AND " VISIBLE FILTERS ")"
+		" SELECT v.id, p.o, p.r, v.kind, v.lang FROM v JOIN p ON p.id = v.id"
+		" UNION ALL"
+		" SELECT v.id, l.o, 0, v.kind, v.lang FROM v JOIN l ON l.o > :npos"
+		"  WHERE (SELECT true FROM search_fts f WHERE f.id = v.id AND f.tsv @@ l.q LIMIT 1)"
+		" ORDER BY 1, 2";
+	char *kind = NULL, *lang = NULL;
+	int64_t cur = 0;
+	double score = 0;
+	int r = 0, rc;
+	if (qy->root < 0)
+		return 0;
+	json_t *leaves = json_array();
+	for (int i = 0; i < qy->nleaf; i++)
+		json_array_append_new(leaves, json_string(qy->leaf[i]));
+	char *text = json_dumps(leaves, JSON_COMPACT);
+	json_decref(leaves);
+	uint8_t *bits = calloc((size_t)qy->nleaf, 1);
+	db_stmt *st = text && bits ? sq_stmt(s, match_sql) : NULL;
+	if (!st) {
+		r = text && bits ? CU_EDB : cu_error_set(CU_ENOMEM, "out of memory");
+		goto out;
+	}
+	bind_query(st, q);
+	db_bind_text(st, db_bind_parameter_index(st, ":leaves"), text, -1, DB_STATIC);
+	db_bind_int(st, db_bind_parameter_index(st, ":npos"), qy->npos);
+	for (;;) {
+		rc = db_step(st);
+		int64_t id = rc == DB_ROW ? db_column_int64(st, 0) : 0;
+		if (id != cur && cur && eval(qy, qy->root, bits))
+			tally_add(t, (match){cur, -score}, kind ? kind : "", lang);
+		if (rc != DB_ROW)
+			break;
+		if (id != cur) {
+			const char *k = (const char *)db_column_text(st, 3);
+			const char *l = (const char *)db_column_text(st, 4);
+			cur = id;
+			score = 0;
+			memset(bits, 0, (size_t)qy->nleaf);
+			free(kind);
+			free(lang);
+			kind = k ? strdup(k) : NULL;
+			lang = l ? strdup(l) : NULL;
+		}
+		int o = db_column_int(st, 1) - 1;
+		if (o >= 0 && o < qy->nleaf) {
+			bits[o] = 1;
+			if (o < qy->npos)
+				score += db_column_double(st, 2);
+		}
+	}
+	db_reset(st);
+	if (rc != DB_DONE)
+		r = sq_dberr(s, rc, "search");
+out:
+	free(text);
+	free(bits);
+	free(kind);
+	free(lang);
+	return r;
+}
+
+/* The row of one result on PostgreSQL, its snippet made from the body. */
+static int page_row_pg(cu_store *s, json_t **row, const query *qy, int64_t id)
+{
+	static const char page_sql[] =
+		"SELECT d.kind, d.ref_id, d.case_id, c.reference AS case_reference, d.item_id,"
+		" o.code AS org, d.lang, d.day,"
+		" COALESCE((SELECT f.title FROM search_fts f WHERE f.id = d.id AND f.part = 0), '')"
+		" AS title, '' AS snippet"
+		" FROM search_docs d JOIN cases c ON c.id = d.case_id"
+		" LEFT JOIN orgs o ON o.id = d.org_id WHERE d.id = ?1";
+	static const char body_sql[] =
+		"SELECT string_agg(body, '' ORDER BY part) FROM search_fts WHERE id = ?1";
+	*row = NULL;
+	db_stmt *st = sq_stmt(s, page_sql);
+	if (!st)
+		return CU_EDB;
+	db_bind_int64(st, 1, id);
+	int rc = db_step(st);
+	if (rc == DB_ROW)
+		*row = sq_row_json(st);
+	db_reset(st);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? 0 : sq_dberr(s, rc, "search");
+	int r = 0;
+	if (!(st = sq_stmt(s, body_sql))) {
+		r = CU_EDB;
+		goto out;
+	}
+	db_bind_int64(st, 1, id);
+	if ((rc = db_step(st)) == DB_ROW) {
+		const char *body = (const char *)db_column_text(st, 0);
+		const char *title = cu_json_str(*row, "title");
+		char *sn = make_snippet(qy, title ? title : "", body ? body : "",
+		                        body ? (size_t)db_column_bytes(st, 0) : 0);
+		json_t *v = sn ? json_string(sn) : NULL;
+		if (!sn)
+			r = cu_error_set(CU_ENOMEM, "out of memory");
+		free(sn);
+		json_object_set_new(*row, "snippet", v ? v : json_string(""));
+	} else if (rc != DB_DONE) {
+		r = sq_dberr(s, rc, "search");
+	}
+	db_reset(st);
+out:
+	if (r) {
+		json_decref(*row);
+		*row = NULL;
+	}
+	return r;
+}
+
 /*
  * One pass over the visible matches gives the total, the facets and the best
  * offset + limit of them; snippets are made for the page only.
@@ -472,69 +2057,75 @@ int cu_store_search(cu_store *s, json_t **out, const cu_search_query *q)
 		" FROM search_fts f JOIN search_docs d ON d.id = f.rowid"
 		" JOIN cases c ON c.id = d.case_id LEFT JOIN orgs o ON o.id = d.org_id"
 		" WHERE search_fts MATCH :q AND f.rowid = :id";
-	json_t *items = NULL, *kinds = json_object(), *langs = json_object();
-	size_t k = (size_t)q->offset + (size_t)q->limit, n = 0;
-	match *heap = calloc(k ? k : 1, sizeof(*heap));
-	int64_t total = 0;
+	query qy;
+	json_t *items = NULL;
+	tally t = {json_object(), json_object(), 0, NULL, 0, (size_t)q->offset + (size_t)q->limit};
 	int r = 0, rc;
 	*out = NULL;
-	db_stmt *st = heap ? sq_stmt(s, match_sql) : NULL;
-	if (!st) {
-		r = heap ? CU_EDB : CU_ENOMEM;
+	memset(&qy, 0, sizeof(qy));
+	if (!(t.heap = calloc(t.k ? t.k : 1, sizeof(*t.heap)))) {
+		r = cu_error_set(CU_ENOMEM, "out of memory");
 		goto fail;
 	}
-	bind_query(st, q);
-	while ((rc = db_step(st)) == DB_ROW) {
-		match m = {db_column_int64(st, 0), db_column_double(st, 1)};
-		const char *kd = (const char *)db_column_text(st, 2);
-		const char *l = (const char *)db_column_text(st, 3);
-		json_t *kv = json_object_get(kinds, kd), *lv = json_object_get(langs, l ? l : "");
-		if (kv)
-			json_integer_set(kv, json_integer_value(kv) + 1);
-		else
-			json_object_set_new(kinds, kd, json_integer(1));
-		if (lv)
-			json_integer_set(lv, json_integer_value(lv) + 1);
-		else
-			json_object_set_new(langs, l ? l : "", json_integer(1));
-		total++;
-		if (k)
-			heap_push(heap, &n, k, m);
-	}
-	db_reset(st);
-	if (rc != DB_DONE) {
-		r = query_error(s, rc);
-		goto fail;
-	}
-	qsort(heap, n, sizeof(*heap), cmp_match);
-	items = json_array();
-	for (size_t i = (size_t)q->offset; i < n; i++) {
-		if (!(st = sq_stmt(s, page_sql))) {
+	if (s->pg) {
+		if ((r = query_parse(&qy, q->q)) != 0 || (r = search_pg(s, &t, &qy, q)) != 0)
+			goto fail;
+	} else {
+		db_stmt *st = sq_stmt(s, match_sql);
+		if (!st) {
 			r = CU_EDB;
 			goto fail;
 		}
-		db_bind_text(st, db_bind_parameter_index(st, ":q"), q->q, -1, DB_STATIC);
-		db_bind_int64(st, db_bind_parameter_index(st, ":id"), heap[i].id);
-		if ((rc = db_step(st)) == DB_ROW) {
-			json_t *row = sq_row_json(st);
-			json_object_set_new(row, "rank", json_real(heap[i].rank));
-			json_array_append_new(items, row);
-		}
+		bind_query(st, q);
+		while ((rc = db_step(st)) == DB_ROW)
+			tally_add(&t, (match){db_column_int64(st, 0), db_column_double(st, 1)},
+			          (const char *)db_column_text(st, 2),
+			          (const char *)db_column_text(st, 3));
 		db_reset(st);
-		if (rc != DB_ROW && rc != DB_DONE) {
+		if (rc != DB_DONE) {
 			r = query_error(s, rc);
 			goto fail;
 		}
 	}
-	free(heap);
-	*out = json_pack("{s:o, s:I, s:{s:o, s:o}}", "items", items, "total", (json_int_t)total,
-	                 "facets", "kind", kinds, "lang", langs);
+	qsort(t.heap, t.n, sizeof(*t.heap), cmp_match);
+	items = json_array();
+	for (size_t i = (size_t)q->offset; i < t.n; i++) {
+		json_t *row = NULL;
+		if (s->pg) {
+			if ((r = page_row_pg(s, &row, &qy, t.heap[i].id)) != 0)
+				goto fail;
+		} else {
+			db_stmt *st = sq_stmt(s, page_sql);
+			if (!st) {
+				r = CU_EDB;
+				goto fail;
+			}
+			db_bind_text(st, db_bind_parameter_index(st, ":q"), q->q, -1, DB_STATIC);
+			db_bind_int64(st, db_bind_parameter_index(st, ":id"), t.heap[i].id);
+			if ((rc = db_step(st)) == DB_ROW)
+				row = sq_row_json(st);
+			db_reset(st);
+			if (rc != DB_ROW && rc != DB_DONE) {
+				r = query_error(s, rc);
+				goto fail;
+			}
+		}
+		if (row) {
+			json_object_set_new(row, "rank", json_real(t.heap[i].rank));
+			json_array_append_new(items, row);
+		}
+	}
+	free(t.heap);
+	query_free(&qy);
+	*out = json_pack("{s:o, s:I, s:{s:o, s:o}}", "items", items, "total", (json_int_t)t.total,
+	                 "facets", "kind", t.kinds, "lang", t.langs);
 	return *out ? 0 : CU_ENOMEM;
 fail:
-	free(heap);
+	free(t.heap);
+	query_free(&qy);
 	json_decref(items);
-	json_decref(kinds);
-	json_decref(langs);
+	json_decref(t.kinds);
+	json_decref(t.langs);
 	return r;
 }
 
@@ -552,7 +2143,7 @@ int cu_store_job_add(cu_store *s, const char *kind, int64_t item_id, const char 
 	db_stmt *st = sq_stmt(s, "INSERT INTO jobs(kind, item_id, created_at) VALUES (?1, ?2, ?3)"
 	                              " ON CONFLICT (kind, item_id) DO UPDATE SET state = 'queued',"
 	                              " error = NULL, worker = NULL, started_at = NULL,"
-	                              " finished_at = NULL WHERE state IN ('done', 'failed')");
+	                              " finished_at = NULL WHERE jobs.state IN ('done', 'failed')");
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, kind);
@@ -561,13 +2152,28 @@ int cu_store_job_add(cu_store *s, const char *kind, int64_t item_id, const char 
 	return sq_exec(s, st, "job");
 }
 
+/*
+ * Several servers may share one PostgreSQL. There a claim skips the jobs
+ * other workers are claiming (their rows locked) instead of waiting for them
+ * or taking them twice, and the worker's connection holds a session advisory
+ * lock on the job while it runs it, released when it finishes the job or
+ * when the connection ends (the worker died). Requeueing at start takes back
+ * only the running jobs whose lock is free: those of dead workers, not those
+ * another server is running. (If the transaction finishing a job rolls back,
+ * its lock is released already; the job is finished again as failed at
+ * once, so only a server starting in that instant could take it back.)
+ */
 int cu_store_job_claim(cu_store *s, int64_t *id, int64_t *item_id, const char *worker,
                        const char *at)
 {
-	db_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt2(s,
 		"UPDATE jobs SET state = 'running', worker = ?1, started_at = ?2,"
 		" attempts = attempts + 1 WHERE id = (SELECT id FROM jobs WHERE state = 'queued'"
-		" ORDER BY id LIMIT 1) RETURNING id, item_id");
+		" ORDER BY id LIMIT 1) RETURNING id, item_id",
+		"UPDATE jobs SET state = 'running', worker = ?1, started_at = ?2,"
+		" attempts = attempts + 1 WHERE id = (SELECT id FROM jobs WHERE state = 'queued'"
+		" ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+		" RETURNING id, item_id, pg_try_advisory_lock(7337003::bigint * 4294967296 + id)");
 	if (!st)
 		return CU_EDB;
 	sq_bind_text(st, 1, worker);
@@ -590,8 +2196,10 @@ int cu_store_job_claim(cu_store *s, int64_t *id, int64_t *item_id, const char *w
 int cu_store_job_finish(cu_store *s, int64_t id, const char *state, const char *error,
                         const char *at)
 {
-	db_stmt *st = sq_stmt(s, "UPDATE jobs SET state = ?2, error = ?3, finished_at = ?4"
-	                              " WHERE id = ?1");
+	db_stmt *st = sq_stmt2(s,
+		"UPDATE jobs SET state = ?2, error = ?3, finished_at = ?4 WHERE id = ?1",
+		"UPDATE jobs SET state = ?2, error = ?3, finished_at = ?4 WHERE id = ?1"
+		" RETURNING pg_advisory_unlock(7337003::bigint * 4294967296 + id)");
 	if (!st)
 		return CU_EDB;
 	db_bind_int64(st, 1, id);
@@ -603,8 +2211,11 @@ int cu_store_job_finish(cu_store *s, int64_t id, const char *state, const char *
 
 int cu_store_job_requeue_running(cu_store *s, int *n)
 {
-	db_stmt *st = sq_stmt(s, "UPDATE jobs SET state = 'queued', worker = NULL"
-	                              " WHERE state = 'running'");
+	db_stmt *st = sq_stmt2(s,
+		"UPDATE jobs SET state = 'queued', worker = NULL WHERE state = 'running'",
+		"UPDATE jobs SET state = 'queued', worker = NULL WHERE id IN (SELECT id FROM jobs"
+		" WHERE state = 'running') AND"
+		" pg_try_advisory_xact_lock(7337003::bigint * 4294967296 + id)");
 	if (!st)
 		return CU_EDB;
 	int r = sq_exec(s, st, "jobs");
@@ -651,10 +2262,19 @@ int cu_store_job_counts(cu_store *s, json_t **out)
 
 int cu_store_extract_put(cu_store *s, int64_t item_id, const json_t *x)
 {
-	db_stmt *st = sq_stmt(s,
+	db_stmt *st = sq_stmt2(s,
 		"INSERT OR REPLACE INTO extracts(item_id, sha256, size, method, tool, tool_version,"
 		" language, pages, ocr_pages, partial, warning, created_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+		"INSERT INTO extracts(item_id, sha256, size, method, tool, tool_version,"
+		" language, pages, ocr_pages, partial, warning, created_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+		" ON CONFLICT (item_id) DO UPDATE SET sha256 = excluded.sha256,"
+		" size = excluded.size, method = excluded.method, tool = excluded.tool,"
+		" tool_version = excluded.tool_version, language = excluded.language,"
+		" pages = excluded.pages, ocr_pages = excluded.ocr_pages,"
+		" partial = excluded.partial, warning = excluded.warning,"
+		" created_at = excluded.created_at");
 	if (!st)
 		return CU_EDB;
 	db_bind_int64(st, 1, item_id);
