@@ -478,7 +478,9 @@ int pg_bind_text(pg_stmt *st, int i, const char *v, int n, void (*dtor)(void *))
 
 int pg_bind_blob(pg_stmt *st, int i, const void *v, int n, void (*dtor)(void *))
 {
-	int rc = bind(st, i, v ? v : "", v ? (size_t)n : 0, 1, OID_BYTEA, false);
+	/* A NULL pointer is a NULL, as in SQLite. */
+	int rc = v ? bind(st, i, v, (size_t)n, 1, OID_BYTEA, false)
+	           : bind(st, i, NULL, 0, 0, OID_BYTEA, true);
 	done_with(v, dtor);
 	return rc;
 }
