@@ -105,36 +105,16 @@ static int sync_dir(const char *dir)
 /* One line, durably, replacing the file at once (as the store and vault write theirs). */
 static int write_line(const char *dir, const char *name, const char *line)
 {
-	char path[PATH_MAX + 64], tmp[PATH_MAX + 80];
+	char path[PATH_MAX + 64];
 	path_of(path, sizeof(path), dir, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return cu_error_set(CU_EIO, "cannot write %s: %s", tmp, strerror(errno));
-	size_t len = strlen(line);
-	bool ok = write(fd, line, len) == (ssize_t)len && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
-	ok = close(fd) == 0 && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return cu_error_set(CU_EIO, "cannot write %s: %s", path, strerror(errno));
-	}
-	return 0;
+	return cu_line_write(path, line);
 }
 
 static int read_line(const char *dir, const char *name, char *out, size_t n)
 {
 	char path[PATH_MAX + 64];
 	path_of(path, sizeof(path), dir, name);
-	out[0] = '\0';
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return errno == ENOENT ? 0 : cu_error_set(CU_EIO, "cannot read %s: %s", path,
-		                                            strerror(errno));
-	if (!fgets(out, (int)n, f))
-		out[0] = '\0';
-	fclose(f);
-	out[strcspn(out, "\r\n")] = '\0';
-	return 0;
+	return cu_line_read(path, out, n);
 }
 
 static int move(const char *dir, const char *from, const char *to)

@@ -355,37 +355,11 @@ static void configure_library(void)
  * SQLite file DATA/custodia.db. Every later open must agree, as for the blob
  * store: moving records between engines is `custodia migrate`, not a flag.
  */
-static int read_line(const char *path, char *out, size_t n)
-{
-	out[0] = '\0';
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return errno == ENOENT ? 0 : cu_error_set(CU_EIO, "cannot read %s: %s", path,
-		                                            strerror(errno));
-	if (!fgets(out, (int)n, f))
-		out[0] = '\0';
-	fclose(f);
-	out[strcspn(out, "\r\n")] = '\0';
-	return 0;
-}
-
 static int record_db(const char *datadir, const char *url)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/database", datadir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return cu_error_set(CU_EIO, "cannot write %s: %s", tmp, strerror(errno));
-	size_t len = strlen(url);
-	bool ok = write(fd, url, len) == (ssize_t)len && write(fd, "\n", 1) == 1 &&
-	          fsync(fd) == 0;
-	ok = close(fd) == 0 && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return cu_error_set(CU_EIO, "cannot write %s: %s", path, strerror(errno));
-	}
-	return 0;
+	return cu_line_write(path, url);
 }
 
 bool cu_store_is_pg_url(const char *url)
@@ -398,7 +372,7 @@ int cu_store_db_url(const char *datadir, char *out, size_t n)
 	char path[PATH_MAX];
 	if (snprintf(path, sizeof(path), "%s/database", datadir) >= (int)sizeof(path))
 		return cu_error_set(CU_EINVALID, "data directory path too long");
-	return read_line(path, out, n);
+	return cu_line_read(path, out, n);
 }
 
 static int open_sqlite(cu_store *s, const char *datadir, bool create)

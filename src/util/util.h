@@ -110,4 +110,9 @@ void cu_date_add_years(char out[11], const char *date, int years);
 /* Parses "7d", "12h", "30m", "45s" or plain seconds. */
 int cu_duration_parse(int64_t *out_seconds, const char *s);
 
+/* A one-line file: read ("" if there is none), or written 0600 through a
+ * synced temporary file renamed into place (never half written). */
+int cu_line_read(const char *path, char *out, size_t n);
+int cu_line_write(const char *path, const char *line);
+
 #endif

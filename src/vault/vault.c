@@ -80,17 +80,8 @@ static void ingest_end(cu_vault *v)
 static int recorded_store(const char *datadir, char *out, size_t n)
 {
 	char path[PATH_MAX];
-	out[0] = '\0';
 	snprintf(path, sizeof(path), "%s/blobstore", datadir);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return errno == ENOENT ? 0 : cu_error_set(CU_EIO, "cannot read %s: %s", path,
-		                                            strerror(errno));
-	if (!fgets(out, (int)n, f))
-		out[0] = '\0';
-	fclose(f);
-	out[strcspn(out, "\r\n")] = '\0';
-	return 0;
+	return cu_line_read(path, out, n);
 }
 
 static bool has_local_blobs(const char *datadir)
@@ -110,21 +101,9 @@ static bool has_local_blobs(const char *datadir)
 
 static int record_store(const char *datadir, const char *blobs)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/blobstore", datadir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return cu_error_set(CU_EIO, "cannot write %s: %s", tmp, strerror(errno));
-	size_t len = strlen(blobs);
-	bool ok = write(fd, blobs, len) == (ssize_t)len && write(fd, "\n", 1) == 1 &&
-	          fsync(fd) == 0;
-	ok = close(fd) == 0 && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return cu_error_set(CU_EIO, "cannot write %s: %s", path, strerror(errno));
-	}
-	return 0;
+	return cu_line_write(path, blobs);
 }
 
 /*
