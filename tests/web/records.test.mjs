@@ -160,7 +160,7 @@ test('filters, deadline badges, JIT expiry, a recorded preview, keyboard tabs', 
   assert.match(page.url(), /crime_type=terrorism/);
   await page.reload();
   // The crime types arrive after the page: the filter from the URL is selected once they do.
-  await page.waitForFunction(() => document.querySelector('select[name="crime_type"]').value === 'terrorism');
+  await page.waitForFunction(() => document.querySelector('select[name="crime_type"]')?.value === 'terrorism');
   assert.equal(await page.getByLabel('Crime type').inputValue(), 'terrorism');
   await page.getByRole('link', { name: '2024/0001' }).waitFor();
   await page.getByLabel('Crime type').selectOption('');
