@@ -1236,24 +1236,30 @@ static int implicit_and(query *q, int a, int b)
 
 static int parse_expr(query *q, int depth, int minprec);
 
+/* ( expr ), the current token being the "(" */
+static int parse_group(query *q, int depth)
+{
+	int n;
+	if (deep(q, depth + 1))
+		return -1;
+	lex(q);
+	if ((n = parse_expr(q, depth + 1, 1)) < 0)
+		return -1;
+	if (q->tok.type != T_RP)
+		return syntax(q);
+	if (deep(q, depth + 2))
+		return -1;
+	lex(q);
+	return n;
+}
+
 /* ( expr ) | colset : ( expr ) | cnearset cnearset ... */
 static int parse_operand(query *q, int depth)
 {
 	unsigned mask;
 	int n;
-	if (q->tok.type == T_LP) {
-		if (deep(q, depth + 1))
-			return -1;
-		lex(q);
-		if ((n = parse_expr(q, depth + 1, 1)) < 0)
-			return -1;
-		if (q->tok.type != T_RP)
-			return syntax(q);
-		if (deep(q, depth + 2))
-			return -1;
-		lex(q);
-		return n;
-	}
+	if (q->tok.type == T_LP)
+		return parse_group(q, depth);
 	if (colset_next(q)) {
 		if (parse_colset(q, depth, &mask) < 0)
 			return -1;
@@ -1263,16 +1269,8 @@ static int parse_operand(query *q, int depth)
 			return -1;
 		lex(q);
 		if (q->tok.type == T_LP) {
-			if (deep(q, depth + 3))
+			if ((n = parse_group(q, depth + 2)) < 0)
 				return -1;
-			lex(q);
-			if ((n = parse_expr(q, depth + 3, 1)) < 0)
-				return -1;
-			if (q->tok.type != T_RP)
-				return syntax(q);
-			if (deep(q, depth + 4))
-				return -1;
-			lex(q);
 			set_cols(q, n, mask);
 			return n;
 		}
