@@ -464,3 +464,125 @@ int cu_unbase64(uint8_t *out, size_t *outlen, size_t max, const char *in)
 		return cu_error_set(CU_EINVALID, "bad base64");
 	return 0;
 }
+
+static const char seal_magic[] = "custodia-sealed-v1";
+
+static int seal_key(uint8_t key[32], const char *pass, const uint8_t *salt,
+                    unsigned long long ops, size_t mem)
+{
+	size_t pl = strlen(pass);
+	if (pl < 1 || pl > 1024)
+		return cu_error_set(CU_EINVALID, "a passphrase must be 1 to 1024 bytes long");
+	if (crypto_pwhash(key, 32, pass, pl, salt, ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
+		return cu_error_set(CU_ENOMEM, "Argon2id: out of memory");
+	return 0;
+}
+
+/* A purpose is a word: it is one field of the sealed line. */
+static bool seal_purpose_ok(const char *purpose)
+{
+	if (!*purpose || strlen(purpose) > 64)
+		return false;
+	for (const char *p = purpose; *p; p++)
+		if (*p <= ' ' || *p > '~')
+			return false;
+	return true;
+}
+
+int cu_seal(char **out, const void *secret, size_t len, const char *passphrase,
+            const char *purpose)
+{
+	enum { SALT = crypto_pwhash_SALTBYTES, NONCE = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES };
+	unsigned long long ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+	size_t mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+	uint8_t salt[SALT], nonce[NONCE], key[32];
+	*out = NULL;
+	if (!seal_purpose_ok(purpose) || len > CU_SEAL_MAX)
+		return cu_error_set(CU_EINVALID, "cannot seal that");
+	randombytes_buf(salt, sizeof(salt));
+	randombytes_buf(nonce, sizeof(nonce));
+	int r = seal_key(key, passphrase, salt, ops, mem);
+	if (r != 0)
+		return r;
+	size_t clen = len + crypto_aead_xchacha20poly1305_ietf_ABYTES;
+	uint8_t *c = malloc(clen);
+	size_t b64c = sodium_base64_ENCODED_LEN(clen, sodium_base64_VARIANT_ORIGINAL);
+	size_t cap = sizeof(seal_magic) + strlen(purpose) + 64 + 2 * 64 + b64c;
+	char *text = malloc(cap);
+	if (!c || !text) {
+		free(c);
+		free(text);
+		sodium_memzero(key, sizeof(key));
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	}
+	crypto_aead_xchacha20poly1305_ietf_encrypt(c, NULL, secret, len, (const uint8_t *)purpose,
+	                                           strlen(purpose), NULL, nonce, key);
+	sodium_memzero(key, sizeof(key));
+	char s64[64], n64[64];
+	sodium_bin2base64(s64, sizeof(s64), salt, SALT, sodium_base64_VARIANT_ORIGINAL);
+	sodium_bin2base64(n64, sizeof(n64), nonce, NONCE, sodium_base64_VARIANT_ORIGINAL);
+	int n = snprintf(text, cap, "%s %s %llu %zu %s %s ", seal_magic, purpose, ops, mem, s64, n64);
+	sodium_bin2base64(text + n, cap - (size_t)n, c, clen, sodium_base64_VARIANT_ORIGINAL);
+	strcat(text + n, "\n");
+	free(c);
+	*out = text;
+	return 0;
+}
+
+bool cu_is_sealed(const char *text)
+{
+	size_t ml = sizeof(seal_magic) - 1;
+	return text && !strncmp(text, seal_magic, ml) && text[ml] == ' ';
+}
+
+int cu_unseal(uint8_t *out, size_t *outlen, size_t max, const char *sealed,
+              const char *passphrase, const char *purpose)
+{
+	enum { SALT = crypto_pwhash_SALTBYTES, NONCE = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES };
+	char magic[32], purp[72], s64[64], n64[64];
+	unsigned long long ops;
+	size_t mem, n = 0;
+	int used = 0;
+	uint8_t salt[SALT], nonce[NONCE], key[32];
+	*outlen = 0;
+	if (!cu_is_sealed(sealed) ||
+	    sscanf(sealed, "%31s %71s %llu %zu %63s %63s %n", magic, purp, &ops, &mem, s64, n64,
+	           &used) != 6 || used == 0)
+		return cu_error_set(CU_EINVALID, "not a sealed secret");
+	if (strcmp(purp, purpose) != 0)
+		return cu_error_set(CU_EINVALID, "sealed for \"%s\", not \"%s\"", purp, purpose);
+	/* Bounds on the cost a seal may ask for: a crafted seal must not take
+	 * the machine's memory or minutes of CPU. */
+	if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > 16 || mem < crypto_pwhash_MEMLIMIT_MIN ||
+	    mem > ((size_t)1 << 30))
+		return cu_error_set(CU_EINVALID, "sealed secret with an unreasonable Argon2id cost");
+	if (sodium_base642bin(salt, SALT, s64, strlen(s64), NULL, &n, NULL,
+	                      sodium_base64_VARIANT_ORIGINAL) != 0 || n != SALT ||
+	    sodium_base642bin(nonce, NONCE, n64, strlen(n64), NULL, &n, NULL,
+	                      sodium_base64_VARIANT_ORIGINAL) != 0 || n != NONCE)
+		return cu_error_set(CU_EINVALID, "not a sealed secret");
+	const char *c64 = sealed + used;
+	size_t c64len = strcspn(c64, "\r\n");
+	size_t cmax = CU_SEAL_MAX + crypto_aead_xchacha20poly1305_ietf_ABYTES, clen = 0;
+	uint8_t *c = malloc(cmax);
+	if (!c)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	if (sodium_base642bin(c, cmax, c64, c64len, NULL, &clen, NULL,
+	                      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    clen < crypto_aead_xchacha20poly1305_ietf_ABYTES ||
+	    clen - crypto_aead_xchacha20poly1305_ietf_ABYTES > max) {
+		free(c);
+		return cu_error_set(CU_EINVALID, "not a sealed secret (or too large)");
+	}
+	int r = seal_key(key, passphrase, salt, ops, mem);
+	unsigned long long got = 0;
+	if (r == 0 && crypto_aead_xchacha20poly1305_ietf_decrypt(
+	                  out, &got, NULL, c, clen, (const uint8_t *)purpose, strlen(purpose), nonce,
+	                  key) != 0)
+		r = cu_error_set(CU_EAUTH, "wrong passphrase, or the sealed secret was altered");
+	sodium_memzero(key, sizeof(key));
+	free(c);
+	if (r == 0)
+		*outlen = (size_t)got;
+	return r;
+}

@@ -88,6 +88,28 @@ int cu_key_unwrap(uint8_t key[CU_KEY_LEN], const uint8_t master[CU_KEY_LEN],
 void cu_keyed_hash(uint8_t out[32], const uint8_t key[CU_KEY_LEN], const void *msg, size_t len);
 
 /*
+ * Sealing a small secret (a key) with a passphrase: Argon2id derives a key
+ * from the passphrase and a random salt, XChaCha20-Poly1305 encrypts the
+ * secret with the purpose as associated data (a sealed master key cannot
+ * pass for a sealed backup key). The sealed form is one line of text:
+ *
+ *   custodia-sealed-v1 PURPOSE OPSLIMIT MEMLIMIT SALT NONCE CIPHERTEXT
+ *
+ * (the last three in base64). The Argon2id cost travels with it, so raising
+ * it later keeps older seals readable. cu_seal returns a malloc'd string;
+ * cu_unseal fails with CU_EAUTH on a wrong passphrase or an altered seal and
+ * CU_EINVALID on text that is not a seal of that purpose. Passphrases of 1 to
+ * 1024 bytes; secrets of at most CU_SEAL_MAX bytes.
+ */
+#define CU_SEAL_MAX 4096
+int cu_seal(char **out, const void *secret, size_t len, const char *passphrase,
+            const char *purpose);
+int cu_unseal(uint8_t *out, size_t *outlen, size_t max, const char *sealed,
+              const char *passphrase, const char *purpose);
+/* Whether text starts like a seal (any purpose). */
+bool cu_is_sealed(const char *text);
+
+/*
  * Authenticated streaming encryption (libsodium secretstream,
  * XChaCha20-Poly1305). Each pushed chunk grows by CU_STREAM_ABYTES; the last
  * is tagged final and may carry associated data. Pulling a chunk that was
