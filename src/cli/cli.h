@@ -34,7 +34,9 @@ typedef struct cli {
 	"  --db URL     records in PostgreSQL: postgresql://USER@HOST[:PORT]/[DB] (env\n" \
 	"               CUSTODIA_DB; at init only, then recorded; default DIR/custodia.db)\n" \
 	"  --as USER    act as this user (env CUSTODIA_USER; default the init administrator)\n" \
-	"  --json       print JSON for scripts\n"
+	"  --json       print JSON for scripts\n" \
+	"  --config FILE  the configuration file (env CUSTODIA_CONFIG; default\n" \
+	"               " CLI_CONFIG_DEFAULT " if present; see 'custodia config')\n"
 
 /*
  * Handles a common option; returns 1 if it was one, 0 if not. For -h prints
@@ -70,6 +72,23 @@ int cli_int(int *out, const char *s, int min, int max);
 /* Parses the rest of argv after getopt, requiring exactly `want` operands. */
 void cli_operands(int argc, char **argv, int want, const char *usage);
 
+/*
+ * The configuration file (config.c): every key also has an environment
+ * variable and a flag; flag > environment > file > default. Called once by
+ * main before any command: takes --config FILE out of argv, reads the file
+ * (--config, CUSTODIA_CONFIG, else CLI_CONFIG_DEFAULT if present), exports
+ * each key it sets whose variable is unset, and checks every variable's
+ * value; on any error prints it (FILE:LINE: ...) and exits 1.
+ */
+#define CLI_CONFIG_DEFAULT "/etc/custodia/custodia.conf"
+void cli_config_load(int *argc, char **argv);
+/* A key's value from the environment (the file's included), or NULL. */
+const char *cli_env(const char *key);
+/* A size such as 65536, 512K, 16M, 2G or 1T (not 0); -1 otherwise. */
+int cli_size(uint64_t *out, const char *s);
+/* true/yes/on/1 or false/no/off/0; -1 otherwise. */
+int cli_bool(bool *out, const char *s);
+
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
@@ -93,5 +112,6 @@ int cmd_actiondays(int argc, char **argv);
 int cmd_meetings(int argc, char **argv);
 int cmd_interviews(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 
 #endif

@@ -1,29 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cli: custodia serve and custodia demo. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "http/http.h"
-
-static int parse_size(size_t *out, const char *s)
-{
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (end == s)
-		return -1;
-	if (*end == 'k' || *end == 'K')
-		v <<= 10, end++;
-	else if (*end == 'm' || *end == 'M')
-		v <<= 20, end++;
-	else if (*end == 'g' || *end == 'G')
-		v <<= 30, end++;
-	if (*end || v == 0)
-		return -1;
-	*out = (size_t)v;
-	return 0;
-}
 
 static const char serve_usage[] =
 	"usage: custodia serve [--listen ADDR:PORT] [--threads N] [--max-body SIZE]\n"
@@ -39,6 +22,8 @@ static const char serve_usage[] =
 	"                      0: none, run 'custodia jobs run' instead)\n"
 	"  --log-auth          the ledger's checkpoint, tiles and proofs need a bearer token\n"
 	"                      (an auditor's API token); by default anyone may read them\n"
+	"Each option is also a key of the configuration file and an environment\n"
+	"variable (CUSTODIA_LISTEN, CUSTODIA_THREADS, ...: 'custodia config keys').\n"
 	CLI_COMMON_HELP;
 
 static const char demo_usage[] =
@@ -65,9 +50,24 @@ static int serve(int argc, char **argv, bool demo)
 	const char *usage = demo ? demo_usage : serve_usage;
 	cu_server_config cfg = {.listen = "127.0.0.1:8080"};
 	int extra = 0, workers = 1, opt, r;
-	bool no_serve = false;
+	bool no_serve = false, flag;
+	uint64_t size;
 	cli c;
 	cli_init(&c);
+	/* The environment (and the configuration file through it) first; main
+	 * has checked these values, flags below override them. */
+	if (cli_env("listen"))
+		cfg.listen = cli_env("listen");
+	if (cli_env("threads"))
+		cli_int(&cfg.threads, cli_env("threads"), 1, 64);
+	if (cli_env("workers"))
+		cli_int(&workers, cli_env("workers"), 0, 64);
+	if (cli_env("max_body") && cli_size(&size, cli_env("max_body")) == 0)
+		cfg.max_body = (size_t)size;
+	if (cli_env("max_upload"))
+		cli_size(&cfg.max_upload, cli_env("max_upload"));
+	if (cli_env("log_auth") && cli_bool(&flag, cli_env("log_auth")) == 0)
+		cfg.log_auth = flag;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (cli_common(&c, opt, usage))
 			continue;
@@ -78,16 +78,14 @@ static int serve(int argc, char **argv, bool demo)
 				cli_usage_error(usage, "--threads must be 1-64");
 			break;
 		case 'm':
-			if (parse_size(&cfg.max_body, optarg) != 0)
+			if (cli_size(&size, optarg) != 0 || size > SIZE_MAX)
 				cli_usage_error(usage, "--max-body must be a size such as 65536, 512K, 1M");
+			cfg.max_body = (size_t)size;
 			break;
-		case 'u': {
-			size_t v;
-			if (parse_size(&v, optarg) != 0)
+		case 'u':
+			if (cli_size(&cfg.max_upload, optarg) != 0)
 				cli_usage_error(usage, "--max-upload must be a size such as 512M or 16G");
-			cfg.max_upload = v;
 			break;
-		}
 		case 'r': cfg.ready_file = optarg; break;
 		case 'L': cfg.log_auth = 1; break;
 		case 'w':

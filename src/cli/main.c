@@ -35,6 +35,7 @@ static const struct {
 	{"meetings", cmd_meetings, "coordination meetings and network events, closed sessions"},
 	{"interviews", cmd_interviews, "the interview register; earlier interviews reported"},
 	{"migrate", cmd_migrate, "move a data directory to PostgreSQL (and shared blob storage)"},
+	{"config", cmd_config, "check the configuration file; show the values in force"},
 };
 
 static void usage(FILE *f)
@@ -53,6 +54,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "custodia: %s\n", cu_error_message(CU_ECRYPTO));
 		return EXIT_INTERNAL;
 	}
+	cli_config_load(&argc, argv);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -1,0 +1,105 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# The configuration file: validation naming lines, unknown keys refused, and the order of
+# precedence flag > environment > file > default, seen through init and serve.
+NAME=config
+TOOLS="jq curl"
+. "$(dirname "$0")/lib.sh"
+unset CUSTODIA_CONFIG CUSTODIA_LISTEN CUSTODIA_THREADS CUSTODIA_WORKERS CUSTODIA_MAX_BODY \
+	CUSTODIA_MAX_UPLOAD CUSTODIA_LOG_AUTH
+export CUSTODIA_PASSWORD=config-test-pw
+
+# ---- config check ---------------------------------------------------------------
+cat >"$T/good.conf" <<CONF
+# a desk's node
+data = $T/from-file
+
+listen = "127.0.0.2:0"
+threads = 2
+max_upload = 4G
+log_auth = yes
+CONF
+expect 0 "config check accepts a valid file" "$B" config check "$T/good.conf"
+check "... and says so" has_out "good.conf: valid"
+
+cat >"$T/bad.conf" <<CONF
+data = $T/x
+threads = 65
+colour = blue
+data = $T/y
+just words
+max_body = 0
+listen = nowhere
+log_auth = perhaps
+CONF
+expect 1 "config check refuses an invalid file (exit 1)" "$B" config check "$T/bad.conf"
+check "... naming line 2: a value out of range" has_err "bad.conf:2: threads must be a whole number from 1 to 64"
+check "... line 3: an unknown key is an error" has_err 'bad.conf:3: unknown key "colour"'
+check "... line 4: a repeated key" has_err 'bad.conf:4: "data" is already set on line 1'
+check "... line 5: not key = value" has_err 'bad.conf:5: expected "key = value"'
+check "... line 6: a size of 0" has_err "bad.conf:6: max_body must be a size"
+check "... line 7: an address without a port" has_err "bad.conf:7: listen must be ADDR:PORT"
+check "... line 8: not a boolean" has_err "bad.conf:8: log_auth must be true or false"
+check "... and nothing about the valid line 1" sh -c "! grep -q 'bad.conf:1:' '$ERR'"
+expect 1 "config check --json on it" "$B" config check --json "$T/bad.conf"
+jqt "... reports 7 errors" '.valid == false and .errors == 7'
+expect 1 "a command under an invalid --config refuses to run" "$B" --config "$T/bad.conf" org list
+check "... pointing at config check" has_err "config check"
+check "... and creates no data directory" test ! -e "$T/x"
+expect 1 "a missing --config file is an error" "$B" --config "$T/none.conf" org list
+check "... naming it" has_err "none.conf: cannot read"
+
+# ---- precedence through init: flag > environment > file --------------------------
+expect 0 "init under --config uses the file's data directory" "$B" --config "$T/good.conf" init
+check "... $T/from-file exists" test -f "$T/from-file/custodia.db" -o -f "$T/from-file/database"
+expect 0 "the environment beats the file" env CUSTODIA_DATA="$T/from-env" \
+	"$B" init --config "$T/good.conf"
+check "... $T/from-env exists" test -d "$T/from-env"
+expect 0 "a flag beats both" env CUSTODIA_DATA="$T/from-env2" \
+	"$B" init --config "$T/good.conf" --data "$T/from-flag"
+check "... $T/from-flag exists" test -d "$T/from-flag"
+check "... and not the environment's" test ! -e "$T/from-env2"
+expect 0 "CUSTODIA_CONFIG names the file too" env CUSTODIA_CONFIG="$T/good.conf" "$B" org list --json
+jqt "... and the command reads the file's data directory" 'length > 10'
+expect 1 "an invalid value in the environment is refused" env CUSTODIA_THREADS=many "$B" org list
+check "... naming the variable" has_err "CUSTODIA_THREADS: threads must be"
+
+# ---- config show: values in force, their source, no password ---------------------
+cat >"$T/pg.conf" <<CONF
+data = $T/from-file
+db = postgresql://custodia:s3cret-pw@db.example:5432/custodia
+CONF
+expect 0 "config show" env -u CUSTODIA_DB CUSTODIA_WORKERS=3 "$B" config show --json --config "$T/pg.conf"
+jqt "... the file's data with its line" 'any(.[]; .key == "data" and .source == "file:1")'
+jqt "... the environment's workers" 'any(.[]; .key == "workers" and .value == "3" and .source == "env")'
+jqt "... defaults as such" 'any(.[]; .key == "listen" and .value == null and .source == "default")'
+jqt "... the database URL without its password" 'any(.[]; .key == "db" and .value == "postgresql://custodia:***@db.example:5432/custodia")'
+check "... which appears nowhere" lacks_out "s3cret-pw"
+
+# ---- every key has a variable and a flag that the commands take -------------------
+expect 0 "config keys --json" "$B" config keys --json
+jqt "... each key with CUSTODIA_ variable and a flag" 'length >= 9 and all(.[]; (.env | startswith("CUSTODIA_")) and (.flag | startswith("--")))'
+"$B" serve --help >"$T/serve-help" 2>&1
+for flag in $(jq -r '.[].flag' "$OUT"); do
+	check "serve --help documents $flag" grep -q -e "$flag" "$T/serve-help"
+done
+
+# ---- precedence through serve: the address it listens on --------------------------
+# serve_on: starts serve with the arguments, prints the base URL it wrote, stops it.
+serve_on() {
+	rm -f "$T/url"
+	"$@" --ready-file "$T/url" --workers 0 >"$T/serve.log" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do [ -s "$T/url" ] && break; sleep 0.1; done
+	cat "$T/url" 2>/dev/null
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+U=$(serve_on "$B" serve --config "$T/good.conf")
+check "serve listens where the file says (127.0.0.2)" sh -c "echo '$U' | grep -q '^http://127.0.0.2:'"
+U=$(CUSTODIA_LISTEN=127.0.0.3:0 serve_on "$B" serve --config "$T/good.conf")
+check "CUSTODIA_LISTEN beats the file (127.0.0.3)" sh -c "echo '$U' | grep -q '^http://127.0.0.3:'"
+U=$(CUSTODIA_LISTEN=127.0.0.3:0 serve_on "$B" serve --config "$T/good.conf" --listen 127.0.0.1:0)
+check "--listen beats both (127.0.0.1)" sh -c "echo '$U' | grep -q '^http://127.0.0.1:'"
+
+finish
