@@ -6,7 +6,7 @@ JOBS  ?= $(shell nproc)
 DATA  ?= ./custodia-data
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps build build-asan check test test-asan test-pg demo bench clean
+.PHONY: all deps build build-asan check test test-asan test-pg demo bench install package clean
 
 all: build
 
@@ -52,6 +52,16 @@ bench: deps
 	./bench/match/run.sh
 	./bench/search/run.sh
 	./bench/scale/run.sh
+
+# make install [PREFIX=/usr] [DESTDIR=...]: the binary, manual pages, bash completion,
+# systemd unit and /etc/custodia/custodia.conf.
+PREFIX ?= /usr/local
+install: build
+	cmake --install build --prefix $(PREFIX)
+
+# build/custodia_<version>_amd64.deb (CPack; dependencies from dpkg-shlibdeps).
+package: build
+	cd build && cpack
 
 clean:
 	rm -rf build build-asan

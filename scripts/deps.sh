@@ -10,7 +10,7 @@ tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-ara tesserac
 tesseract-ocr-ukr tesseract-ocr-srp tesseract-ocr-srp-latn libpango1.0-dev libcairo2-dev
 fonts-dejavu-core libh2o-evloop-dev libmagic-dev libarchive-dev libcmocka-dev libcurl4-openssl-dev curl jq sqlite3
 golang-go golang-golang-x-mod-dev
-iso-codes procps chromium"
+iso-codes procps chromium dpkg-dev groff-base"
 # Node.js builds the web application (esbuild) and drives the browser tests:
 # the machine's own if it has one, else Debian's.
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"

@@ -9,8 +9,9 @@
 #include "http/http.h"
 
 static const char serve_usage[] =
-	"usage: custodia serve [--listen ADDR:PORT] [--threads N] [--max-body SIZE]\n"
-	"                      [--ready-file FILE] [--data DIR]\n"
+	"usage: custodia serve [--listen ADDR:PORT] [--threads N] [--workers N]\n"
+	"                      [--max-body SIZE] [--max-upload SIZE] [--log-auth]\n"
+	"                      [--ready-file FILE] [--data DIR] [--config FILE]\n"
 	"Serves the HTTP JSON API under /api/v1 (OpenAPI at /api/v1/openapi.json).\n"
 	"SIGTERM or SIGINT stop it cleanly.\n"
 	"  --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; port 0: any free)\n"

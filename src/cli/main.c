@@ -43,7 +43,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: custodia COMMAND [OPTIONS]\n\n"
 	           "custodia: cross-border criminal justice cooperation.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-7s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-10s  %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'custodia COMMAND --help' describes each. Exit codes: 0 ok, 1 usage error,\n"
 	           "2 refused or not found, 3 internal error.\n");
 }
