@@ -57,6 +57,7 @@ static int status_of(int code)
 	case CU_EVERIFY: return 409; /* the stored state does not hold (integrity) */
 	case CU_ETOOBIG: return 413;
 	case CU_ERANGE: return 416;
+	case CU_EUNAVAILABLE: return 503;
 	default: return 500;
 	}
 }

@@ -38,6 +38,8 @@ struct pg_conn {
 	int64_t changes;
 	bool guard;      /* in a write transaction: statements fail alone */
 	unsigned nprepared; /* names the next server-side prepared statement */
+	unsigned gen;       /* counts sessions: a new one has no prepared statements */
+	bool txn;           /* in a transaction, as last known (a dead session's is unknown) */
 	char state[6];   /* SQLSTATE of the last error */
 	char msg[512];   /* and its message */
 };
@@ -47,6 +49,7 @@ struct pg_stmt {
 	char *sql;      /* with $N parameters */
 	bool write;     /* INSERT, UPDATE or DELETE */
 	int prepared;   /* server-side: 0 not yet, 1 as `name`, -1 never (see prepare) */
+	unsigned gen;   /* the session it was prepared in */
 	char name[16];
 	int n;          /* parameters */
 	char **names;   /* names[i]: ":name" of parameter i + 1, or NULL */
@@ -85,8 +88,10 @@ int pg_error(pg_conn *c, const char *what)
 		return cu_error_set(CU_EIO, "%s: the disk is full", what);
 	if (!strcmp(st, "25006"))
 		return cu_error_set(CU_EIO, "%s: the database is read-only", what);
-	if (!strncmp(st, "08", 2) || PQstatus(c->c) != CONNECTION_OK)
-		return cu_error_set(CU_EDB, "%s: the connection to PostgreSQL failed: %s", what, m);
+	/* Class 08, and a server shutting down (57P01-57P03): try again later. */
+	if (!strncmp(st, "08", 2) || !strncmp(st, "57P0", 4) || PQstatus(c->c) != CONNECTION_OK)
+		return cu_error_set(CU_EUNAVAILABLE, "%s: the connection to PostgreSQL failed: %s",
+		                    what, m);
 	return cu_error_set(CU_EDB, "%s: %s", what, m);
 }
 
@@ -161,6 +166,20 @@ static int make_database(const char *url, char **out_url)
 	return 0;
 }
 
+/* Each session's settings. */
+static int configure(pg_conn *c)
+{
+	/* Dates and times are text the store writes; nothing depends on the
+	 * session's zone, but keep errors and sorting independent of it too. */
+	/* No JIT: the server's cost estimates for search's leaves are so high
+	 * that it would compile a plan for a second to run it in milliseconds,
+	 * and custodia's statements are short. */
+	if (pg_exec(c, "SET TIME ZONE 'UTC'; SET client_min_messages = warning;"
+	               " SET jit = off") < 0)
+		return pg_error(c, "configure database");
+	return 0;
+}
+
 int pg_open(cu_store *s, const char *url, bool create)
 {
 	char dbname[256];
@@ -181,15 +200,37 @@ int pg_open(cu_store *s, const char *url, bool create)
 	if (!c->c || PQstatus(c->c) != CONNECTION_OK)
 		return cu_error_set(CU_EDB, "cannot connect to PostgreSQL: %s",
 		                    c->c ? PQerrorMessage(c->c) : "out of memory");
-	/* Dates and times are text the store writes; nothing depends on the
-	 * session's zone, but keep errors and sorting independent of it too. */
-	/* No JIT: the server's cost estimates for search's leaves are so high
-	 * that it would compile a plan for a second to run it in milliseconds,
-	 * and custodia's statements are short. */
-	if (pg_exec(c, "SET TIME ZONE 'UTC'; SET client_min_messages = warning;"
-	               " SET jit = off") < 0)
-		return pg_error(c, "configure database");
-	return 0;
+	return configure(c);
+}
+
+int pg_reconnect(pg_conn *c)
+{
+	if (PQstatus(c->c) == CONNECTION_OK)
+		return 0;
+	/* Same parameters, a new session: nothing of the old one survives. */
+	PQreset(c->c);
+	c->gen++;
+	c->guard = false;
+	c->txn = false;
+	if (PQstatus(c->c) != CONNECTION_OK) {
+		snprintf(c->state, sizeof(c->state), "08006");
+		snprintf(c->msg, sizeof(c->msg), "PostgreSQL is unreachable: %s", PQerrorMessage(c->c));
+		c->msg[strcspn(c->msg, "\n")] = '\0';
+		return cu_error_set(CU_EUNAVAILABLE, "%s", c->msg);
+	}
+	PQsetNoticeProcessor(c->c, no_notices, NULL);
+	int r = configure(c);
+	return r ? r : 1;
+}
+
+bool pg_lost(pg_conn *c)
+{
+	return PQstatus(c->c) != CONNECTION_OK;
+}
+
+unsigned pg_session(pg_conn *c)
+{
+	return c->gen;
 }
 
 const char *pg_url(pg_conn *c)
@@ -206,9 +247,21 @@ void pg_close(pg_conn *c)
 	free(c);
 }
 
+/* What the session says of its transaction, when it can say anything. */
+static void track(pg_conn *c)
+{
+	PGTransactionStatusType t = PQtransactionStatus(c->c);
+	if (t != PQTRANS_UNKNOWN)
+		c->txn = t != PQTRANS_IDLE;
+}
+
 int pg_exec(pg_conn *c, const char *sql)
 {
 	PGresult *res = PQexec(c->c, sql);
+	track(c);
+	/* A transaction ended by COMMIT or ROLLBACK is over even if the session died. */
+	if (!strcmp(sql, "COMMIT") || !strcmp(sql, "ROLLBACK"))
+		c->txn = false;
 	ExecStatusType st = PQresultStatus(res);
 	int n = -1;
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
@@ -569,6 +622,7 @@ static void prepare(pg_stmt *st)
 	/* A failed PREPARE would abort the transaction it is in: a savepoint. */
 	bool txn = PQtransactionStatus(c->c) == PQTRANS_INTRANS;
 	snprintf(st->name, sizeof(st->name), "cu%u", c->nprepared++);
+	st->gen = c->gen;
 	if (txn)
 		PQclear(PQexec(c->c, "SAVEPOINT cu_prep"));
 	PGresult *r = PQprepare(c->c, st->name, st->sql, st->n, st->types);
@@ -590,17 +644,36 @@ static PGresult *run(pg_stmt *st)
 	                    st->fmts, 0);
 }
 
+/* Runs a statement: prepared first if it should be, guarded in a write transaction. */
+static PGresult *execute(pg_stmt *st)
+{
+	pg_conn *c = st->conn;
+	if (st->prepared == 1 && st->gen != c->gen)
+		st->prepared = 0; /* prepared in a session that is gone */
+	if (st->prepared == 0 && PQtransactionStatus(c->c) != PQTRANS_INERROR)
+		prepare(st);
+	PGresult *res = c->guard && st->write ? run_guarded(st) : run(st);
+	track(c);
+	return res;
+}
+
 int pg_step(pg_stmt *st)
 {
 	if (!st->res) {
 		pg_conn *c = st->conn;
-		if (st->prepared == 0 && PQtransactionStatus(c->c) != PQTRANS_INERROR)
-			prepare(st);
-		if (c->guard && st->write)
-			st->res = run_guarded(st);
-		else
-			st->res = run(st);
+		/* Outside a transaction a dead session is simply replaced (inside
+		 * one, the transaction is lost: it fails, and the next begins anew). */
+		if (!c->txn && pg_lost(c) && pg_reconnect(c) < 0)
+			return SQLITE_ERROR;
+		st->res = execute(st);
 		ExecStatusType s = PQresultStatus(st->res);
+		if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && !c->txn && !st->write &&
+		    pg_lost(c) && pg_reconnect(c) == 1) {
+			/* A read on its own that met a dead session: once more on a new one. */
+			drop_result(st);
+			st->res = execute(st);
+			s = PQresultStatus(st->res);
+		}
 		if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
 			set_error(c, st->res);
 			drop_result(st);

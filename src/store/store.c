@@ -484,16 +484,55 @@ int cu_store_optimize(cu_store *s)
 	return exec_sql(s, s->pg ? "ANALYZE" : "PRAGMA optimize", "optimize");
 }
 
+/*
+ * Before a transaction on PostgreSQL: a session the server dropped is opened
+ * again, and what lived only in it is forgotten (the sequencer's lock).
+ */
+static int pg_live(cu_store *s)
+{
+	int r = pg_reconnect(s->pg);
+	return r < 0 ? r : 0;
+}
+
+/*
+ * Runs a transaction's BEGIN. If the session turns out dead on that first
+ * statement, nothing of the transaction has happened: open a new session and
+ * begin there, so the request that meets a restarted server does not fail.
+ */
+static int begin_sql(cu_store *s, const char *sql)
+{
+	int r;
+	if (s->pg && (r = pg_live(s)) != 0)
+		return r;
+	r = exec_sql(s, sql, "begin");
+	if (r != 0 && s->pg && pg_lost(s->pg) && pg_live(s) == 0)
+		r = exec_sql(s, sql, "begin");
+	return r;
+}
+
 int cu_store_sequencer_claim(cu_store *s, bool *mine)
 {
 	*mine = true;
-	if (!s->pg || s->sequencer)
+	if (!s->pg)
 		return 0;
-	db_stmt *st = sq_stmt(s, "SELECT pg_try_advisory_lock(7337002)");
+	int r = pg_live(s);
+	if (r != 0) {
+		*mine = s->sequencer = false;
+		return r;
+	}
+	/* The lock lives in the session that took it: a new session holds none. */
+	unsigned session = pg_session(s->pg);
+	if (s->sequencer_session != session)
+		s->sequencer = false;
+	/* Holding it: the session must still be alive (a dead one lost it). */
+	db_stmt *st = sq_stmt(s, s->sequencer ? "SELECT true"
+	                                      : "SELECT pg_try_advisory_lock(7337002)");
 	if (!st)
 		return CU_EDB;
 	int rc = db_step(st);
-	*mine = s->sequencer = rc == DB_ROW && db_column_int(st, 0);
+	*mine = s->sequencer = rc == DB_ROW && db_column_int(st, 0) &&
+	                       pg_session(s->pg) == session; /* not replaced meanwhile */
+	s->sequencer_session = session;
 	db_reset(st);
 	return rc == DB_ROW ? 0 : sq_dberr(s, rc, "sequencer");
 }
@@ -525,7 +564,7 @@ int cu_store_begin(cu_store *s)
 	if (s->depth++ > 0)
 		return 0;
 	s->failed = false;
-	int r = exec_sql(s, s->pg ? pg_begin_write : "BEGIN IMMEDIATE", "begin");
+	int r = begin_sql(s, s->pg ? pg_begin_write : "BEGIN IMMEDIATE");
 	if (r != 0) {
 		s->depth = 0;
 		if (in_txn(s))
@@ -544,7 +583,7 @@ int cu_store_read_begin(cu_store *s)
 	if (s->depth++ > 0)
 		return 0;
 	/* One snapshot for all the reads (PostgreSQL's default is one per statement). */
-	int r = exec_sql(s, s->pg ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN", "begin");
+	int r = begin_sql(s, s->pg ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN");
 	if (r != 0)
 		s->depth = 0;
 	return r;

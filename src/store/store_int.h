@@ -18,6 +18,7 @@ struct cu_store {
 	int depth;     /* nesting of cu_store_begin */
 	bool failed;   /* an inner level rolled back: the outermost must too */
 	bool sequencer; /* holds the ledger's sequencer claim (PostgreSQL) */
+	unsigned sequencer_session; /* in this session of the connection (pg_session) */
 	bool writing;   /* in a write transaction (holding the write lock) */
 	int64_t lsize;  /* the ledger's size in this write transaction, or -1 */
 	struct {
@@ -81,6 +82,17 @@ int pg_exec(pg_conn *c, const char *sql);
 int64_t pg_changes(pg_conn *c);
 int64_t pg_last_id(pg_conn *c);
 bool pg_in_transaction(pg_conn *c);
+/*
+ * A session the server ended (a restart, a failover, a network cut) is
+ * noticed by the statement that fails; pg_reconnect then opens a new one
+ * with the same parameters: 0 if the session was fine, 1 if it is new
+ * (statements are prepared again as they run; session locks are gone), or
+ * CU_EDB if the server is unreachable. pg_lost: the session is known dead.
+ */
+int pg_reconnect(pg_conn *c);
+bool pg_lost(pg_conn *c);
+/* Counts the sessions of a connection (a new one after each reconnect). */
+unsigned pg_session(pg_conn *c);
 /* Whether a write transaction is open: its changes then fail one by one. */
 void pg_guard(pg_conn *c, bool on);
 /* The last error: its SQLSTATE class mapped to a CU_E* code, and message. */

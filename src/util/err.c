@@ -26,6 +26,7 @@ static const struct {
 	{CU_EAUTH, "unauthenticated", "authentication required"},
 	{CU_ESCHEMA, "schema_newer", "database schema is newer than this program"},
 	{CU_ERANGE, "range_not_satisfiable", "the range is outside the content"},
+	{CU_EUNAVAILABLE, "unavailable", "the database cannot be reached now; try again"},
 };
 
 static int find(int code)

@@ -29,6 +29,7 @@ enum {
 	CU_EAUTH = -12,    /* not authenticated: no, bad or expired credentials */
 	CU_ESCHEMA = -13,  /* database schema newer than this binary */
 	CU_ERANGE = -14,   /* a requested byte range lies outside the content */
+	CU_EUNAVAILABLE = -15, /* a service below (the database server) cannot be reached now */
 };
 
 /* Static name of a code ("invalid", "not_found", ...), used in JSON errors. */
