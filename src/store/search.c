@@ -2055,6 +2055,20 @@ int cu_store_search(cu_store *s, json_t **out, const cu_search_query *q)
 		" FROM search_fts f JOIN search_docs d ON d.id = f.rowid"
 		" JOIN cases c ON c.id = d.case_id LEFT JOIN orgs o ON o.id = d.org_id"
 		" WHERE search_fts MATCH :q AND f.rowid = :id";
+	/*
+	 * FTS5's snippet() rescores its window for every place a phrase occurs,
+	 * each time over all of them: quadratic, minutes for a common word in a
+	 * long text. The snippet made in C (the PostgreSQL path) takes the same
+	 * steps with a sorted list, so SQLite uses it too, given the body; only a
+	 * query the C parser does not take (NEAR of several phrases) keeps FTS5's.
+	 */
+	static const char page_body_sql[] =
+		"SELECT d.kind, d.ref_id, d.case_id, c.reference AS case_reference, d.item_id,"
+		" o.code AS org, d.lang, d.day, f.title, f.body"
+		" FROM search_fts f JOIN search_docs d ON d.id = f.rowid"
+		" JOIN cases c ON c.id = d.case_id LEFT JOIN orgs o ON o.id = d.org_id"
+		" WHERE f.rowid = :id";
+	bool c_snippets = false;
 	query qy;
 	json_t *items = NULL;
 	tally t = {json_object(), json_object(), 0, NULL, 0, (size_t)q->offset + (size_t)q->limit};
@@ -2069,6 +2083,7 @@ int cu_store_search(cu_store *s, json_t **out, const cu_search_query *q)
 		if ((r = query_parse(&qy, q->q)) != 0 || (r = search_pg(s, &t, &qy, q)) != 0)
 			goto fail;
 	} else {
+		c_snippets = query_parse(&qy, q->q) == 0;
 		db_stmt *st = sq_stmt(s, match_sql);
 		if (!st) {
 			r = CU_EDB;
@@ -2092,6 +2107,30 @@ int cu_store_search(cu_store *s, json_t **out, const cu_search_query *q)
 		if (s->pg) {
 			if ((r = page_row_pg(s, &row, &qy, t.heap[i].id)) != 0)
 				goto fail;
+		} else if (c_snippets) {
+			db_stmt *st = sq_stmt(s, page_body_sql);
+			if (!st) {
+				r = CU_EDB;
+				goto fail;
+			}
+			db_bind_int64(st, db_bind_parameter_index(st, ":id"), t.heap[i].id);
+			if ((rc = db_step(st)) == DB_ROW) {
+				const char *title = (const char *)db_column_text(st, 8);
+				const char *body = (const char *)db_column_text(st, 9);
+				char *sn = make_snippet(&qy, title ? title : "", body ? body : "",
+				                        body ? (size_t)db_column_bytes(st, 9) : 0);
+				row = sq_row_json(st);
+				json_object_del(row, "body");
+				json_object_set_new(row, "snippet", json_string(sn ? sn : ""));
+				if (!sn)
+					r = cu_error_set(CU_ENOMEM, "out of memory");
+				free(sn);
+			}
+			db_reset(st);
+			if (r) {
+				json_decref(row);
+				goto fail;
+			}
 		} else {
 			db_stmt *st = sq_stmt(s, page_sql);
 			if (!st) {
