@@ -35,6 +35,8 @@ static const struct {
 	{"meetings", cmd_meetings, "coordination meetings and network events, closed sessions"},
 	{"interviews", cmd_interviews, "the interview register; earlier interviews reported"},
 	{"migrate", cmd_migrate, "move a data directory to PostgreSQL (and shared blob storage)"},
+	{"backup", cmd_backup, "back up records, evidence and keys, encrypted and incremental"},
+	{"restore", cmd_restore, "rebuild an installation from a backup, and verify it"},
 };
 
 static void usage(FILE *f)
