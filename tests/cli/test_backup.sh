@@ -17,7 +17,7 @@ TOOLS="jq sqlite3 cmp sha256sum"
 
 PG=${CUSTODIA_DB:-}
 [ -n "$PG" ] && command -v psql >/dev/null 2>&1 || PG=
-echo "engine: ${PG:+PostgreSQL $PG}${PG:-SQLite}"
+if [ -n "$PG" ]; then echo "engine: PostgreSQL $PG"; else echo "engine: SQLite"; fi
 
 D=$T/d
 export CUSTODIA_DATA="$D"
