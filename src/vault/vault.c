@@ -1116,6 +1116,8 @@ int cu_bstore_copy(cu_bstore *from, cu_bstore *to, const char (*names)[65], size
 				st->skipped++;
 			continue;
 		}
+		if (r == CU_ENOTFOUND)
+			cu_error_clear();
 		r = 0;
 		memset(c, 0, sizeof(*c));
 		c->name = names[i];
