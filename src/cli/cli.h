@@ -113,5 +113,7 @@ int cmd_meetings(int argc, char **argv);
 int cmd_interviews(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 
 #endif

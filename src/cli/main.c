@@ -36,6 +36,8 @@ static const struct {
 	{"interviews", cmd_interviews, "the interview register; earlier interviews reported"},
 	{"migrate", cmd_migrate, "move a data directory to PostgreSQL (and shared blob storage)"},
 	{"config", cmd_config, "check the configuration file; show the values in force"},
+	{"backup", cmd_backup, "back up records, evidence and keys, encrypted and incremental"},
+	{"restore", cmd_restore, "rebuild an installation from a backup, and verify it"},
 };
 
 static void usage(FILE *f)

@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * store: copying a data directory's records from SQLite to PostgreSQL
- * (`custodia migrate`, docs/store.md "Moving to PostgreSQL").
+ * store: copying a data directory's records between SQLite and PostgreSQL,
+ * either way (`custodia migrate`, docs/store.md "Moving to PostgreSQL";
+ * `custodia backup` and `restore`, docs/backup.md), and a consistent
+ * snapshot of the records into a new SQLite file (cu_store_snapshot).
  *
- * The copy knows no table: it reads the target's tables, columns and
- * foreign keys from PostgreSQL's catalog, checks that SQLite holds exactly
- * the same tables and columns (a column on one side only would be lost, or
- * left empty), and copies every row with its ids, parents before children,
- * in one PostgreSQL transaction. A table a later migration adds to both
- * schemas is copied without a change here; a difference between the two
- * stops the copy before anything is written.
+ * The copy knows no table: it reads the tables, columns and foreign keys
+ * from PostgreSQL's catalog (whichever side it is on), checks that SQLite
+ * holds exactly the same tables and columns (a column on one side only would
+ * be lost, or left empty), and copies every row with its ids, parents before
+ * children, from one snapshot of the source into one transaction of the
+ * target. A table a later migration adds to both schemas is copied without a
+ * change here; a difference between the two stops the copy before anything
+ * is written.
  *
  * Left out: the search index (search_docs, search_fts) is each engine's own
  * (FTS5 on SQLite, a tsvector on PostgreSQL) and is rebuilt from the records
@@ -17,16 +20,18 @@
  * for SQLite's PRAGMA user_version; and SQLite's own tables (sqlite_*,
  * virtual tables and their shadow tables).
  *
- * Before the commit each table is read back through a cursor and compared
- * with what was read from SQLite: its row count and an order-independent
- * digest (the sum of a 128-bit hash per row) of the typed values. A value
- * PostgreSQL keeps differently (a cast, an encoding) stops the copy with its
- * table named, and the transaction is rolled back: nothing half-copied is
- * ever committed.
+ * Before the commit each table is read back and compared with what was read
+ * from the source: its row count and an order-independent digest (the sum of
+ * a 128-bit hash per row) of the typed values. A value the target keeps
+ * differently (a cast, an encoding) stops the copy with its table named, and
+ * the transaction is rolled back: nothing half-copied is ever committed.
+ * PostgreSQL is read through cursors (its driver keeps a statement's whole
+ * result, and a table may be larger than memory).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <libpq-fe.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -526,8 +531,9 @@ static db_stmt *insert_stmt(batch *b, int rows)
 	for (int k = 0; !r && k < rows; k++) {
 		r = cu_buf_puts(&sql, k ? ", (" : "(");
 		for (int i = 0; !r && i < b->t->ncols; i++)
-			r = cu_buf_printf(&sql, "%sCAST(?%d AS %s)", i ? ", " : "", p++,
-			                  b->t->cols[i].type);
+			r = b->to->pg ? cu_buf_printf(&sql, "%sCAST(?%d AS %s)", i ? ", " : "", p++,
+			                              b->t->cols[i].type) :
+			    cu_buf_printf(&sql, "%s?%d", i ? ", " : "", p++);
 		r = r ? r : cu_buf_puts(&sql, ")");
 	}
 	db_stmt *st = r ? NULL : sq_prepare(b->to, sql.data);
@@ -623,19 +629,99 @@ static int select_sql(cu_buf *sql, const table *t)
 	return r ? r : quote(sql, t->name);
 }
 
-/* Every row of t from SQLite into PostgreSQL; *src: the digest of what was read. */
-static int copy_rows(cu_store *from, cu_store *to, table *t, digest *src)
+/*
+ * A table's rows, one at a time, from either engine: on SQLite one
+ * statement; on PostgreSQL a cursor (inside the caller's transaction) read a
+ * batch of rows per FETCH, since the driver keeps a statement's whole result.
+ */
+typedef struct reader {
+	cu_store *s;
+	db_stmt *st;
+	const char *cursor; /* PostgreSQL: the cursor's name, NULL for SQLite */
+	int got;            /* rows of the current FETCH */
+} reader;
+
+static int reader_open(reader *rd, cu_store *s, const table *t, const char *cursor, bool ordered)
 {
 	cu_buf sql;
+	char fetch[96];
+	int r;
+	memset(rd, 0, sizeof(*rd));
+	rd->s = s;
+	cu_buf_init(&sql, 0);
+	if (s->pg && (r = cu_buf_printf(&sql, "DECLARE %s NO SCROLL CURSOR FOR ", cursor)) != 0)
+		goto out;
+	if ((r = select_sql(&sql, t)) != 0)
+		goto out;
+	/* In the order ids were given: SQLite's rowids, PostgreSQL's first
+	 * identity (crime_types.ord keeps SQLite's order); a row then comes after
+	 * the earlier rows of its own table it may name. */
+	if (ordered && !s->pg && t->rowid)
+		r = cu_buf_puts(&sql, " ORDER BY rowid");
+	else if (ordered && s->pg && t->nid)
+		r = cu_buf_puts(&sql, " ORDER BY ") || quote(&sql, t->idcols[0]) ? CU_ENOMEM : 0;
+	if (r)
+		goto out;
+	if (!s->pg) {
+		r = (rd->st = sq_prepare(s, sql.data)) ? 0 : CU_EDB;
+		goto out;
+	}
+	if ((r = sq_exec_sql(s, sql.data, "copy: reading PostgreSQL")) != 0)
+		goto out;
+	rd->cursor = cursor;
+	snprintf(fetch, sizeof(fetch), "FETCH %d FROM %s", t->bytea ? FETCH_ROWS_BYTEA : FETCH_ROWS,
+	         cursor);
+	if (!(rd->st = sq_prepare(s, fetch))) {
+		char close_sql[64];
+		snprintf(close_sql, sizeof(close_sql), "CLOSE %s", cursor);
+		sq_exec_sql(s, close_sql, "copy");
+		r = CU_EDB;
+	}
+out:
+	if (r == CU_ENOMEM)
+		r = nomem();
+	cu_buf_free(&sql);
+	return r;
+}
+
+/* DB_ROW, DB_DONE or the engine's code. */
+static int reader_step(reader *rd)
+{
+	int rc = db_step(rd->st);
+	if (!rd->cursor || rc != DB_DONE) {
+		rd->got += rc == DB_ROW;
+		return rc;
+	}
+	/* The end of one FETCH: the next, unless this one came back short of rows. */
+	db_reset(rd->st);
+	if (rd->got == 0)
+		return DB_DONE;
+	rd->got = 0;
+	rc = db_step(rd->st);
+	rd->got += rc == DB_ROW;
+	return rc;
+}
+
+static int reader_close(reader *rd)
+{
+	int r = 0;
+	sq_finalize(rd->st);
+	if (rd->cursor) {
+		char sql[64];
+		snprintf(sql, sizeof(sql), "CLOSE %s", rd->cursor);
+		r = sq_exec_sql(rd->s, sql, "copy");
+	}
+	memset(rd, 0, sizeof(*rd));
+	return r;
+}
+
+/* Every row of t from one store into the other; *src: the digest of what was read. */
+static int copy_rows(cu_store *from, cu_store *to, table *t, digest *src)
+{
 	batch b = {.to = to, .t = t};
 	val *row = NULL;
-	db_stmt *st = NULL;
-	int r, rc;
-	cu_buf_init(&sql, 0);
-	/* In rowid order: ids as SQLite gave them (crime_types' identity follows
-	 * it), and a row after the earlier rows of its own table it may name. */
-	if ((r = select_sql(&sql, t)) != 0 || (t->rowid && (r = cu_buf_puts(&sql, " ORDER BY rowid"))))
-		goto out;
+	reader rd = {0};
+	int r, rc = DB_DONE;
 	b.max = BATCH_PARAMS / (t->ncols ? t->ncols : 1);
 	b.max = b.max > BATCH_ROWS ? BATCH_ROWS : b.max < 1 ? 1 : b.max;
 	if (!(b.v = calloc((size_t)b.max * (size_t)t->ncols + 1, sizeof(*b.v))) ||
@@ -643,15 +729,13 @@ static int copy_rows(cu_store *from, cu_store *to, table *t, digest *src)
 		r = nomem();
 		goto out;
 	}
-	if (!(st = sq_prepare(from, sql.data))) {
-		r = CU_EDB;
+	if ((r = reader_open(&rd, from, t, "cu_copy_read", true)) != 0)
 		goto out;
-	}
-	while ((rc = db_step(st)) == DB_ROW) {
+	while ((rc = reader_step(&rd)) == DB_ROW) {
 		rowhash h;
 		row_start(&h);
 		for (int i = 0; !r && i < t->ncols; i++)
-			if ((r = read_val(&row[i], st, i, &t->cols[i], true, t)) == 0)
+			if ((r = read_val(&row[i], rd.st, i, &t->cols[i], !from->pg, t)) == 0)
 				feed_val(&h, &row[i]);
 		if (r || (r = batch_add(&b, row)) != 0)
 			break;
@@ -659,64 +743,43 @@ static int copy_rows(cu_store *from, cu_store *to, table *t, digest *src)
 		t->rows++;
 	}
 	if (!r && rc != DB_DONE)
-		r = sq_dberr(from, rc, "copy: reading SQLite");
+		r = sq_dberr(from, rc, "copy: reading the source");
 	if (!r)
 		r = flush(&b);
 out:
+	if (rd.st) {
+		int c = reader_close(&rd);
+		r = r ? r : c;
+	}
 	if (b.v)
 		batch_clear(&b);
 	free(b.v);
 	free(row);
 	sq_finalize(b.full);
 	sq_finalize(b.tail);
-	sq_finalize(st);
-	cu_buf_free(&sql);
 	return r;
 }
 
-/* What PostgreSQL now holds of t, read through a cursor (the driver keeps a
- * statement's whole result, and a table may be larger than memory). */
-static int digest_pg(cu_store *to, const table *t, digest *d)
+/* What the target now holds of t. */
+static int digest_target(cu_store *to, const table *t, digest *d)
 {
-	cu_buf sql;
-	char fetch[64];
-	db_stmt *st = NULL;
+	reader rd;
 	val v;
-	int r, rc = DB_DONE;
-	cu_buf_init(&sql, 0);
-	if ((r = cu_buf_puts(&sql, "DECLARE cu_copy_check NO SCROLL CURSOR FOR ")) != 0 ||
-	    (r = select_sql(&sql, t)) != 0) {
-		cu_buf_free(&sql);
-		return nomem();
-	}
-	r = sq_exec_sql(to, sql.data, "copy: reading PostgreSQL back");
-	cu_buf_free(&sql);
-	if (r)
+	int r, rc;
+	if ((r = reader_open(&rd, to, t, "cu_copy_check", false)) != 0)
 		return r;
-	snprintf(fetch, sizeof(fetch), "FETCH %d FROM cu_copy_check",
-	         t->bytea ? FETCH_ROWS_BYTEA : FETCH_ROWS);
-	if (!(st = sq_prepare(to, fetch)))
-		return CU_EDB;
-	for (;;) {
-		int got = 0;
-		while ((rc = db_step(st)) == DB_ROW) {
-			rowhash h;
-			row_start(&h);
-			for (int i = 0; i < t->ncols; i++) {
-				read_val(&v, st, i, &t->cols[i], false, t);
-				feed_val(&h, &v);
-			}
-			row_add(d, &h);
-			got++;
+	while ((rc = reader_step(&rd)) == DB_ROW) {
+		rowhash h;
+		row_start(&h);
+		for (int i = 0; i < t->ncols; i++) {
+			read_val(&v, rd.st, i, &t->cols[i], false, t);
+			feed_val(&h, &v);
 		}
-		db_reset(st);
-		if (rc != DB_DONE || got == 0)
-			break;
+		row_add(d, &h);
 	}
 	if (rc != DB_DONE)
-		r = sq_dberr(to, rc, "copy: reading PostgreSQL back");
-	sq_finalize(st);
-	int c = sq_exec_sql(to, "CLOSE cu_copy_check", "copy: reading PostgreSQL back");
+		r = sq_dberr(to, rc, "copy: reading the target back");
+	int c = reader_close(&rd);
 	return r ? r : c;
 }
 
@@ -829,36 +892,64 @@ static int check_encoding(cu_store *to)
 
 /* ---- The copy ----------------------------------------------------------- */
 
+/* Whether any table the copy writes already has a row in the target. */
+static int target_holds_rows(cu_store *to, const tables *ts, char *busy, size_t n, bool *any)
+{
+	int r = 0;
+	*any = false;
+	for (int i = 0; !r && !*any && i < ts->n; i++) {
+		cu_buf sql;
+		char got[8];
+		if (ts->v[i].order < 0)
+			continue;
+		cu_buf_init(&sql, 0);
+		if (cu_buf_puts(&sql, "SELECT 1 FROM ") || quote(&sql, ts->v[i].name) ||
+		    cu_buf_puts(&sql, " LIMIT 1"))
+			r = nomem();
+		else if ((r = first_text(to, sql.data, got, sizeof(got), "copy: the target")) == 0 &&
+		         got[0]) {
+			*any = true;
+			snprintf(busy, n, "%s", ts->v[i].name);
+		}
+		cu_buf_free(&sql);
+	}
+	return r;
+}
+
 static int copy_all(cu_store *from, cu_store *to, json_t *counts, int64_t *total)
 {
+	cu_store *pg = from->pg ? from : to, *sq = from->pg ? to : from;
 	tables ts = {0};
 	table **order = NULL;
 	char busy[64];
 	bool any;
 	int n = 0, r;
-	if ((r = check_encoding(to)) != 0 || (r = load_pg(to, &ts)) != 0 ||
-	    (r = match_sqlite(from, &ts)) != 0 || (r = copy_order(&ts, &order, &n)) != 0)
+	if ((r = check_encoding(pg)) != 0 || (r = load_pg(pg, &ts)) != 0 ||
+	    (r = match_sqlite(sq, &ts)) != 0 || (r = copy_order(&ts, &order, &n)) != 0)
 		goto out;
 	/* Inside the transaction (and its write lock): nobody fills it meanwhile. */
-	if ((r = pg_holds_rows(to, busy, sizeof(busy), &any)) != 0)
+	if ((r = target_holds_rows(to, &ts, busy, sizeof(busy), &any)) != 0)
 		goto out;
 	if (any) {
-		r = cu_error_set(CU_EEXISTS, "copy: the PostgreSQL database already holds records"
-		                 " (table %s); the copy goes into an empty one", busy);
+		r = cu_error_set(CU_EEXISTS, "copy: the %s database already holds records"
+		                 " (table %s); the copy goes into an empty one",
+		                 to->pg ? "PostgreSQL" : "SQLite", busy);
 		goto out;
 	}
 	for (int k = 0; k < n; k++) {
 		table *t = order[k];
 		digest src = {0}, dst = {0};
-		if ((r = copy_rows(from, to, t, &src)) != 0 || (r = digest_pg(to, t, &dst)) != 0)
+		if ((r = copy_rows(from, to, t, &src)) != 0 || (r = digest_target(to, t, &dst)) != 0)
 			break;
 		if (src.rows != dst.rows || src.a != dst.a || src.b != dst.b) {
-			r = cu_error_set(CU_EVERIFY, "copy: table %s: PostgreSQL holds %llu rows that"
-			                 " differ from SQLite's %llu (a value stored differently)", t->name,
-			                 (unsigned long long)dst.rows, (unsigned long long)src.rows);
+			r = cu_error_set(CU_EVERIFY, "copy: table %s: the target holds %llu rows that"
+			                 " differ from the source's %llu (a value stored differently)",
+			                 t->name, (unsigned long long)dst.rows,
+			                 (unsigned long long)src.rows);
 			break;
 		}
-		if ((r = advance_sequences(to, t)) != 0)
+		/* SQLite's rowids continue after the largest by themselves. */
+		if (to->pg && (r = advance_sequences(to, t)) != 0)
 			break;
 		json_object_set_new(counts, t->name, json_integer(t->rows));
 		*total += t->rows;
@@ -875,17 +966,18 @@ int cu_store_copy(cu_store *from, cu_store *to, json_t **report)
 	int64_t total = 0;
 	int r, vf, vt;
 	*report = NULL;
-	if (!from->db || from->pg || !to->pg) {
+	if (!from->pg == !to->pg) {
 		json_decref(counts);
-		return cu_error_set(CU_EINVALID, "copy: from SQLite to PostgreSQL only");
+		return cu_error_set(CU_EINVALID, "copy: from one engine to the other only");
 	}
 	if ((vf = cu_store_schema_version(from)) != (vt = cu_store_schema_version(to))) {
 		json_decref(counts);
-		return cu_error_set(CU_ESCHEMA, "copy: SQLite has schema version %d, PostgreSQL %d",
+		return cu_error_set(CU_ESCHEMA, "copy: the source has schema version %d, the target %d",
 		                    vf, vt);
 	}
-	/* One snapshot of SQLite (nested in the caller's lock, if it holds one),
-	 * one transaction on PostgreSQL: all of it or nothing. */
+	/* One snapshot of the source (nested in the caller's lock, if it holds
+	 * one; REPEATABLE READ on PostgreSQL), one transaction on the target:
+	 * all of it or nothing. */
 	if ((r = cu_store_read_begin(from)) != 0) {
 		json_decref(counts);
 		return r;
@@ -908,6 +1000,82 @@ int cu_store_copy(cu_store *from, cu_store *to, json_t **report)
 	*report = json_pack("{s:o, s:I, s:o}", "tables", counts, "rows", (json_int_t)total,
 	                    "rebuilt", skipped);
 	return 0;
+}
+
+/* ---- Snapshots ---------------------------------------------------------- */
+
+/* SQLite's online backup of the whole database, in one step: one read
+ * transaction, so one snapshot, while writers go on (WAL). */
+static int snapshot_sqlite(cu_store *s, const char *path)
+{
+	sqlite3 *dst = NULL;
+	int r = 0, rc;
+	/* 0600 from its first byte, as the store makes its own. */
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return cu_error_set(CU_EIO, "cannot create %s: %s", path, strerror(errno));
+	close(fd);
+	if ((rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL)) != SQLITE_OK) {
+		r = cu_error_set(CU_EDB, "cannot open %s: %s", path,
+		                 dst ? sqlite3_errmsg(dst) : "out of memory");
+		goto out;
+	}
+	sqlite3_busy_timeout(dst, 10000);
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", s->db, "main");
+	if (!b) {
+		r = cu_error_set(CU_EDB, "snapshot: %s", sqlite3_errmsg(dst));
+		goto out;
+	}
+	/* A busy source (a writer checkpointing) is waited for, not given up on. */
+	for (int tries = 0; tries < 200; tries++) {
+		rc = sqlite3_backup_step(b, -1);
+		if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+			break;
+		sqlite3_sleep(50);
+	}
+	int fin = sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE || fin != SQLITE_OK)
+		r = cu_error_set(CU_EDB, "snapshot: SQLite's online backup failed: %s",
+		                 rc != SQLITE_DONE ? sqlite3_errstr(rc) : sqlite3_errmsg(dst));
+out:
+	if (dst && sqlite3_close(dst) != SQLITE_OK && !r)
+		r = cu_error_set(CU_EDB, "snapshot: cannot close %s", path);
+	return r;
+}
+
+int cu_store_snapshot(cu_store *s, const char *dir, json_t **report)
+{
+	char path[PATH_MAX];
+	cu_store *dst = NULL;
+	int r;
+	*report = NULL;
+	if (snprintf(path, sizeof(path), "%s/custodia.db", dir) >= (int)sizeof(path))
+		return cu_error_set(CU_EINVALID, "path too long");
+	if (access(path, F_OK) == 0)
+		return cu_error_set(CU_EEXISTS, "%s exists already", path);
+	if (!s->pg) {
+		if ((r = snapshot_sqlite(s, path)) != 0)
+			unlink(path);
+		else
+			*report = json_pack("{s:s, s:s}", "engine", "sqlite", "method", "online backup");
+		return r;
+	}
+	/* PostgreSQL: a new SQLite database with the same schema, every table
+	 * copied from one REPEATABLE READ snapshot and read back. */
+	json_t *copy = NULL;
+	if ((r = sq_open_sqlite_new(&dst, dir)) == 0 && (r = cu_store_copy(s, dst, &copy)) == 0)
+		*report = json_pack("{s:s, s:s, s:o}", "engine", "postgresql", "method",
+		                    "copy in one snapshot", "copy", copy);
+	cu_store_close(dst);
+	if (r) {
+		char side[PATH_MAX + 8];
+		unlink(path);
+		snprintf(side, sizeof(side), "%s-wal", path);
+		unlink(side);
+		snprintf(side, sizeof(side), "%s-shm", path);
+		unlink(side);
+	}
+	return r;
 }
 
 /* ---- Around the copy ---------------------------------------------------- */

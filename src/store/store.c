@@ -408,10 +408,32 @@ static int open_sqlite(cu_store *s, const char *datadir, bool create)
 	return (r = sq_search_register(s)) != 0 ? r : sq_ledger_register(s);
 }
 
+static pthread_once_t library_once = PTHREAD_ONCE_INIT;
+
+int sq_open_sqlite_new(cu_store **out, const char *datadir)
+{
+	char path[PATH_MAX];
+	int r;
+	pthread_once(&library_once, configure_library);
+	*out = NULL;
+	if (snprintf(path, sizeof(path), "%s/custodia.db", datadir) >= (int)sizeof(path))
+		return cu_error_set(CU_EINVALID, "data directory path too long");
+	if (access(path, F_OK) == 0)
+		return cu_error_set(CU_EEXISTS, "%s exists already", path);
+	cu_store *s = calloc(1, sizeof(*s));
+	if (!s)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	if ((r = open_sqlite(s, datadir, true)) != 0 || (r = migrate(s)) != 0) {
+		cu_store_close(s);
+		return r;
+	}
+	*out = s;
+	return 0;
+}
+
 int cu_store_open(cu_store **out, const char *datadir, bool create)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, configure_library);
+	pthread_once(&library_once, configure_library);
 	char rec[2048], sqpath[PATH_MAX];
 	const char *want = getenv("CUSTODIA_DB");
 	int r;

@@ -642,21 +642,34 @@ int cu_store_interview_ids(cu_store *s, json_t **out, int64_t org_id, int64_t ca
 int cu_store_interviews_of_entity(cu_store *s, json_t **out, int64_t entity_id);
 
 /*
- * Moving a data directory's records from SQLite to PostgreSQL (copy.c,
- * `custodia migrate`, docs/store.md "Moving to PostgreSQL").
+ * Copying a data directory's records between the engines (copy.c): SQLite to
+ * PostgreSQL (`custodia migrate`, docs/store.md "Moving to PostgreSQL") and
+ * PostgreSQL to SQLite or back (`custodia backup` and `restore`,
+ * docs/backup.md).
  *
- * cu_store_copy copies every row of `from` (SQLite) into `to` (PostgreSQL,
- * the same schema version, no records yet) with its ids, in one PostgreSQL
- * transaction, reads each table back and compares it with what was read
- * (count and a digest of the typed values) before committing, and moves
- * the identity sequences past the copied ids. The search index is left out:
- * rebuild it afterwards. Tables and columns come from the catalogs; a table
- * or column on one side only is CU_ESCHEMA, a value PostgreSQL keeps
+ * cu_store_copy copies every row of `from` into `to` (the other engine, the
+ * same schema version, no records yet) with its ids: from one snapshot of
+ * `from` (REPEATABLE READ on PostgreSQL) into one transaction of `to`, reads
+ * each table back and compares it with what was read (count and a digest of
+ * the typed values) before committing, and moves PostgreSQL's identity
+ * sequences past the copied ids. The search index is left out: rebuild it
+ * afterwards. Tables and columns come from PostgreSQL's catalog; a table or
+ * column on one side only is CU_ESCHEMA, a value the target keeps
  * differently CU_EVERIFY, a target with records CU_EEXISTS; on any error
  * nothing is committed. *report: {tables: {name: rows} in copy order, rows,
  * rebuilt: [tables left out]}.
  */
 int cu_store_copy(cu_store *from, cu_store *to, json_t **report);
+/*
+ * A consistent snapshot of every record into a new SQLite database
+ * dir/custodia.db (0600) while others go on writing (a backup's records):
+ * on SQLite the online backup API in one read transaction (the search index
+ * comes along); on PostgreSQL cu_store_copy from one REPEATABLE READ
+ * snapshot (the search index left out: rebuild it where it is restored).
+ * CU_EEXISTS if the file exists; on failure nothing is left. *report:
+ * {engine, method, copy (PostgreSQL: cu_store_copy's report)}.
+ */
+int cu_store_snapshot(cu_store *s, const char *dir, json_t **report);
 /* 0 if the database a PostgreSQL URL names holds no records (or the URL
  * names none: one will be made); CU_EEXISTS naming a table if it does. */
 int cu_store_pg_vacant(const char *url);

@@ -69,6 +69,11 @@ int sq_ledger_register(cu_store *s);
 /* Registers the "custodia" FTS5 tokenizer on the connection. */
 int sq_search_register(cu_store *s);
 
+/* A new SQLite database DATA/custodia.db with the latest schema, whatever
+ * CUSTODIA_DB says (a snapshot of PostgreSQL's records); CU_EEXISTS if there
+ * is one. */
+int sq_open_sqlite_new(cu_store **out, const char *datadir);
+
 /* PostgreSQL's connection (db_pg.c). */
 /* Connects; with `create`, makes the database if the URL names none. */
 int pg_open(cu_store *s, const char *url, bool create);

@@ -60,6 +60,12 @@ typedef struct cu_bstore_ops {
 	int (*sweep)(cu_bstore *s, int (*prepare)(void *ctx),
 	             bool (*keep)(void *ctx, const char *name), void *ctx, int *removed);
 	void (*close)(cu_bstore *s);
+	/*
+	 * Calls each(ctx, name) for every placed object (temporary ones aside),
+	 * in no particular order; a non-zero return from each stops the walk and
+	 * is returned.
+	 */
+	int (*list)(cu_bstore *s, int (*each)(void *ctx, const char *name), void *ctx);
 } cu_bstore_ops;
 
 struct cu_bstore {

@@ -345,6 +345,31 @@ out:
 	return r;
 }
 
+static int list(cu_bstore *bs, int (*each)(void *ctx, const char *name), void *ctx)
+{
+	dstore *s = (dstore *)bs;
+	char path[PATH_MAX + 300];
+	int r = 0;
+	DIR *d = opendir(s->dir);
+	struct dirent *e, *f;
+	if (!d)
+		return cu_error_set(CU_EIO, "cannot list %s: %s", s->dir, strerror(errno));
+	while (!r && (e = readdir(d))) {
+		/* Placed names live in DIR/<aa>/ (two characters); tmp/ is not one. */
+		if (e->d_name[0] == '.' || strlen(e->d_name) != 2)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", s->dir, e->d_name);
+		DIR *sub = opendir(path);
+		while (!r && sub && (f = readdir(sub)))
+			if (f->d_name[0] != '.' && !strncmp(f->d_name, e->d_name, 2))
+				r = each(ctx, f->d_name);
+		if (sub)
+			closedir(sub);
+	}
+	closedir(d);
+	return r;
+}
+
 static void dclose(cu_bstore *bs)
 {
 	dstore *s = (dstore *)bs;
@@ -357,13 +382,13 @@ static void dclose(cu_bstore *bs)
 
 static const cu_bstore_ops local_ops = {
 	"local", put_begin, put_write, put_finish, put_place, put_free, sync_all, get_open,
-	get_read, get_close, exists, remove_blob, ingest_lock, sweep, dclose,
+	get_read, get_close, exists, remove_blob, ingest_lock, sweep, dclose, list,
 };
 
 /* No flock: it is not shared by every NFS setup, and nothing may depend on one node. */
 static const cu_bstore_ops shared_ops = {
 	"shared", put_begin, put_write, put_finish, put_place, put_free, sync_all, get_open,
-	get_read, get_close, exists, remove_blob, NULL, sweep, dclose,
+	get_read, get_close, exists, remove_blob, NULL, sweep, dclose, list,
 };
 
 int cu_bstore_dir_open(cu_bstore **out, const char *dir, bool shared)

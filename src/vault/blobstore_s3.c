@@ -668,6 +668,49 @@ static int sweep(cu_bstore *bs, int (*prepare)(void *ctx),
 	return rc;
 }
 
+/* Every placed object under the prefix (tmp/ and deeper keys aside), by ListObjectsV2. */
+static int list(cu_bstore *bs, int (*each)(void *ctx, const char *name), void *ctx)
+{
+	s3store *s = (s3store *)bs;
+	char token[1024] = "", etoken[3200], eprefix[800], pfx[300], q[4200], key[400];
+	int rc = 0;
+	uint8_t *b = malloc(XML_CAP + 1);
+	if (!b)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	snprintf(pfx, sizeof(pfx), "%s%s", s->prefix, *s->prefix ? "/" : "");
+	query_escape(eprefix, sizeof(eprefix), pfx);
+	while (!rc) {
+		resp r = {.body = b, .cap = XML_CAP};
+		query_escape(etoken, sizeof(etoken), token);
+		if (*token)
+			snprintf(q, sizeof(q), "continuation-token=%s&list-type=2&prefix=%s", etoken,
+			         eprefix);
+		else
+			snprintf(q, sizeof(q), "list-type=2&prefix=%s", eprefix);
+		if ((rc = request(s, "GET", NULL, q, NULL, NULL, 0, &r, "listing objects")) != 0)
+			break;
+		if (r.status != 200) {
+			rc = s3_fail(&r, "listing objects", CU_EIO);
+			break;
+		}
+		b[r.len] = 0;
+		const char *at = (char *)b;
+		while (!rc && xml_get(key, sizeof(key), (char *)b, "Key", &at)) {
+			const char *rel = key + strlen(pfx);
+			if (strncmp(key, pfx, strlen(pfx)) || !*rel || strchr(rel, '/'))
+				continue;
+			rc = each(ctx, rel);
+		}
+		char trunc[16] = "";
+		xml_get(trunc, sizeof(trunc), (char *)b, "IsTruncated", NULL);
+		if (strcmp(trunc, "true") ||
+		    !xml_get(token, sizeof(token), (char *)b, "NextContinuationToken", NULL))
+			break;
+	}
+	free(b);
+	return rc;
+}
+
 static void s3close(cu_bstore *bs)
 {
 	s3store *s = (s3store *)bs;
@@ -679,7 +722,7 @@ static void s3close(cu_bstore *bs)
 
 static const cu_bstore_ops s3_ops = {
 	"s3", put_begin, put_write, put_finish, put_place, put_free, NULL, get_open,
-	get_read, get_close, exists, remove_blob, NULL, sweep, s3close,
+	get_read, get_close, exists, remove_blob, NULL, sweep, s3close, list,
 };
 
 static bool safe_chars(const char *p, size_t n, bool slash)

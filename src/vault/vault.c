@@ -1061,23 +1061,23 @@ static int read_stored(cu_bstore *bs, const char *name, uint8_t *buf, uint8_t sh
 }
 
 /* Places a batch of finished copies durably, then reads each back. */
-static int copy_place(cu_vault *to, copying *b, size_t n, uint8_t *buf, cu_vault_copy_stats *st)
+static int copy_place(cu_bstore *to, copying *b, size_t n, uint8_t *buf, cu_vault_copy_stats *st)
 {
-	const cu_bstore_ops *ops = to->bs->ops;
+	const cu_bstore_ops *ops = to->ops;
 	int r = 0;
 	if (n == 0)
 		return 0;
 	/* As cu_vault_place: one sync for the batch's bytes, one for its names. */
-	if (ops->sync_all && (r = ops->sync_all(to->bs)) != 0)
+	if (ops->sync_all && (r = ops->sync_all(to)) != 0)
 		return r;
 	for (size_t i = 0; !r && i < n; i++)
 		r = ops->put_place(b[i].put, b[i].name, !ops->sync_all, &b[i].existed);
 	if (!r && ops->sync_all)
-		r = ops->sync_all(to->bs);
+		r = ops->sync_all(to);
 	for (size_t i = 0; !r && i < n; i++) {
 		uint8_t sha[32];
 		uint64_t size;
-		r = read_stored(to->bs, b[i].name, buf, sha, &size, NULL);
+		r = read_stored(to, b[i].name, buf, sha, &size, NULL);
 		if (r == CU_ENOTFOUND)
 			r = cu_error_set(CU_EIO, "blob %s is not in the destination after its copy",
 			                 b[i].name);
@@ -1095,31 +1095,47 @@ static int copy_place(cu_vault *to, copying *b, size_t n, uint8_t *buf, cu_vault
 	return r;
 }
 
-int cu_vault_copy_blobs(cu_vault *from, cu_vault *to, const char (*names)[65], size_t n,
-                        cu_vault_copy_stats *st)
+int cu_bstore_copy(cu_bstore *from, cu_bstore *to, const char (*names)[65], size_t n,
+                   unsigned flags, cu_vault_copy_stats *st,
+                   void (*missing)(void *ctx, const char *name), void *ctx)
 {
-	const cu_bstore_ops *ops = to->bs->ops;
+	const cu_bstore_ops *ops = to->ops;
 	copying b[COPY_BATCH];
 	size_t nb = 0;
 	uint64_t bytes = 0;
 	uint8_t *buf = malloc(COPY_BUF);
-	int r;
+	int r = 0;
 	memset(st, 0, sizeof(*st));
 	if (!buf)
 		return cu_error_set(CU_ENOMEM, "out of memory");
-	/* As an ingest: no sweep may take a copy before records name it. */
-	if ((r = ingest_begin(to)) != 0) {
-		free(buf);
-		return r;
-	}
 	for (size_t i = 0; !r && i < n; i++) {
 		copying *c = &b[nb];
+		/* Content-addressed and never rewritten: a name there is that blob. */
+		if ((flags & CU_BCOPY_SKIP_PRESENT) && (r = ops->exists(to, names[i])) != CU_ENOTFOUND) {
+			if (r == 0)
+				st->skipped++;
+			continue;
+		}
+		if (r == CU_ENOTFOUND)
+			cu_error_clear();
+		r = 0;
 		memset(c, 0, sizeof(*c));
 		c->name = names[i];
-		if ((r = ops->put_begin(to->bs, &c->put)) != 0)
+		if ((r = ops->put_begin(to, &c->put)) != 0)
 			break;
 		nb++;
-		r = read_stored(from->bs, c->name, buf, c->sha, &c->size, c->put);
+		r = read_stored(from, c->name, buf, c->sha, &c->size, c->put);
+		if (r == CU_ENOTFOUND && (flags & CU_BCOPY_SKIP_MISSING)) {
+			/* Gone since its name was taken (an erasure): reported, not copied. */
+			cu_error_clear();
+			ops->put_free(c->put);
+			nb--;
+			st->missing++;
+			if (missing)
+				missing(ctx, c->name);
+			r = 0;
+			continue;
+		}
 		if (r == CU_ENOTFOUND)
 			r = cu_error_set(CU_ENOTFOUND, "blob %s is missing from the source store"
 			                 " (custodia evidence verify names its item)", c->name);
@@ -1140,7 +1156,46 @@ int cu_vault_copy_blobs(cu_vault *from, cu_vault *to, const char (*names)[65], s
 	/* Frees what was placed; aborts (removes) what was not. */
 	for (size_t k = 0; k < nb; k++)
 		ops->put_free(b[k].put);
-	ingest_end(to);
 	free(buf);
 	return r;
+}
+
+int cu_vault_copy_blobs(cu_vault *from, cu_vault *to, const char (*names)[65], size_t n,
+                        cu_vault_copy_stats *st)
+{
+	int r;
+	memset(st, 0, sizeof(*st));
+	/* As an ingest: no sweep may take a copy before records name it. */
+	if ((r = ingest_begin(to)) != 0)
+		return r;
+	r = cu_bstore_copy(from->bs, to->bs, names, n, 0, st, NULL, NULL);
+	ingest_end(to);
+	return r;
+}
+
+cu_bstore *cu_vault_bstore(cu_vault *v)
+{
+	return v->bs;
+}
+
+int cu_bstore_open(cu_bstore **out, const char *uri)
+{
+	*out = NULL;
+	if (!strncmp(uri, "s3://", 5))
+		return cu_bstore_s3_open(out, uri);
+	if (!strncmp(uri, "file://", 7)) {
+		if (uri[7] != '/')
+			return cu_error_set(CU_EINVALID, "file:// needs an absolute path");
+		uri += 7;
+	}
+	if (!*uri || strstr(uri, "://"))
+		return cu_error_set(CU_EINVALID, "unknown store location (want a directory,"
+		                    " file:///DIR or s3://BUCKET/PREFIX?endpoint=URL&region=R)");
+	return cu_bstore_dir_open(out, uri, true);
+}
+
+void cu_bstore_close(cu_bstore *s)
+{
+	if (s)
+		s->ops->close(s);
 }

@@ -130,8 +130,37 @@ typedef struct cu_vault_copy_stats {
 	uint64_t blobs;   /* names copied or found already there */
 	uint64_t bytes;   /* ciphertext bytes read from the source */
 	uint64_t present; /* of which the destination already held the same bytes */
+	uint64_t skipped; /* CU_BCOPY_SKIP_PRESENT: names the destination had, not read */
+	uint64_t missing; /* CU_BCOPY_SKIP_MISSING: names the source lacked */
 } cu_vault_copy_stats;
 int cu_vault_copy_blobs(cu_vault *from, cu_vault *to, const char (*names)[65], size_t n,
                         cu_vault_copy_stats *st);
+
+/*
+ * Blob stores by themselves (vault/blobstore.h), for what keeps ciphertext
+ * outside a data directory: backups (docs/backup.md).
+ *
+ * cu_bstore_open opens "s3://BUCKET/PREFIX?endpoint=URL&region=R", or a
+ * directory ("file:///DIR" or a path) with the shared directory's semantics
+ * (a name is created only if absent). cu_vault_bstore is a vault's own store
+ * (borrowed: it lives as long as the vault).
+ *
+ * cu_bstore_copy is cu_vault_copy_blobs between any two stores, with flags:
+ * CU_BCOPY_SKIP_PRESENT leaves a name the destination holds as it is,
+ * without reading either copy (names are content-addressed and never
+ * rewritten: what makes a backup incremental); CU_BCOPY_SKIP_MISSING counts
+ * a name the source lacks in st->missing and tells missing(ctx, name)
+ * instead of failing with CU_ENOTFOUND (a blob erased since its name was
+ * taken). It takes no ingest lock: the destination must not be swept.
+ */
+typedef struct cu_bstore cu_bstore;
+#define CU_BCOPY_SKIP_PRESENT 1u
+#define CU_BCOPY_SKIP_MISSING 2u
+int cu_bstore_open(cu_bstore **out, const char *uri);
+void cu_bstore_close(cu_bstore *s);
+cu_bstore *cu_vault_bstore(cu_vault *v);
+int cu_bstore_copy(cu_bstore *from, cu_bstore *to, const char (*names)[65], size_t n,
+                   unsigned flags, cu_vault_copy_stats *st,
+                   void (*missing)(void *ctx, const char *name), void *ctx);
 
 #endif
