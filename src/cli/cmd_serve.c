@@ -27,7 +27,8 @@ static int parse_size(size_t *out, const char *s)
 
 static const char serve_usage[] =
 	"usage: custodia serve [--listen ADDR:PORT] [--threads N] [--max-body SIZE]\n"
-	"                      [--ready-file FILE] [--data DIR]\n"
+	"                      [--ready-file FILE] [--log-format json|text] [--metrics-public]\n"
+	"                      [--data DIR]\n"
 	"Serves the HTTP JSON API under /api/v1 (OpenAPI at /api/v1/openapi.json).\n"
 	"SIGTERM or SIGINT stop it cleanly.\n"
 	"  --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; port 0: any free)\n"
@@ -39,6 +40,9 @@ static const char serve_usage[] =
 	"                      0: none, run 'custodia jobs run' instead)\n"
 	"  --log-auth          the ledger's checkpoint, tiles and proofs need a bearer token\n"
 	"                      (an auditor's API token); by default anyone may read them\n"
+	"  --log-format F      stderr's log lines: json (default, one object a line) or text\n"
+	"  --metrics-public    GET /metrics without a token (for a Prometheus on a private\n"
+	"                      network); by default an operator administrator's token\n"
 	CLI_COMMON_HELP;
 
 static const char demo_usage[] =
@@ -49,7 +53,7 @@ static const char demo_usage[] =
 	"  --listen ADDR:PORT  loopback address to listen on (default 127.0.0.1:8080)\n"
 	"  --extra-cases N     also generate N cases (load tests)\n"
 	"  --no-serve          load only, do not serve\n"
-	"  --threads N, --workers N, --ready-file FILE   as for serve\n"
+	"  --threads N, --workers N, --ready-file FILE, --log-format F   as for serve\n"
 	CLI_COMMON_HELP;
 
 static int serve(int argc, char **argv, bool demo)
@@ -61,6 +65,8 @@ static int serve(int argc, char **argv, bool demo)
 		{"ready-file", required_argument, NULL, 'r'},
 		{"extra-cases", required_argument, NULL, 'x'}, {"no-serve", no_argument, NULL, 'n'},
 		{"log-auth", no_argument, NULL, 'L'}, {"workers", required_argument, NULL, 'w'},
+		{"log-format", required_argument, NULL, 'F'},
+		{"metrics-public", no_argument, NULL, 'P'},
 		CLI_COMMON_OPTS, {0}};
 	const char *usage = demo ? demo_usage : serve_usage;
 	cu_server_config cfg = {.listen = "127.0.0.1:8080"};
@@ -90,6 +96,12 @@ static int serve(int argc, char **argv, bool demo)
 		}
 		case 'r': cfg.ready_file = optarg; break;
 		case 'L': cfg.log_auth = 1; break;
+		case 'F':
+			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
+				cli_usage_error(usage, "--log-format must be json or text");
+			cfg.log_format = optarg;
+			break;
+		case 'P': cfg.metrics_public = 1; break;
 		case 'w':
 			if (cli_int(&workers, optarg, 0, 64) != 0)
 				cli_usage_error(usage, "--workers must be 0-64");
