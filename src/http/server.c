@@ -765,8 +765,8 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		}
 	}
 	cu_error_clear();
-	bool open = rt->handler == h_metrics && cu_obs_metrics_public();
-	if (((rt->auth && !open) || (log_auth && !strcmp(rt->tag, "ledger")))) {
+	bool public_metrics = rt->handler == h_metrics && cu_obs_metrics_public();
+	if ((rt->auth && !public_metrics) || (log_auth && !strcmp(rt->tag, "ledger"))) {
 		if ((r = authenticate(&rq, req)) != 0)
 			goto fail;
 		snprintf(ri->user, sizeof(ri->user), "%s", rq.actor.username);

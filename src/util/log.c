@@ -5,17 +5,19 @@
  * never interleave, and no lock is taken (stdio's would serialise them).
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "util/util.h"
 
-static cu_log_format format = CU_LOG_JSON;
+/* Atomic: threads started before the server (text extraction) may log too. */
+static atomic_int format = CU_LOG_JSON;
 
 void cu_log_set_format(cu_log_format f)
 {
-	format = f;
+	atomic_store_explicit(&format, (int)f, memory_order_relaxed);
 }
 
 int cu_log_format_parse(cu_log_format *out, const char *s)
@@ -103,7 +105,7 @@ void cu_log(const char *level, const char *msg, json_t *fields)
 	cu_buf b;
 	cu_buf_init(&b, 0);
 	int r;
-	if (format == CU_LOG_TEXT) {
+	if (atomic_load_explicit(&format, memory_order_relaxed) == CU_LOG_TEXT) {
 		r = render_text(&b, line);
 	} else {
 		char *t = json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(6));
