@@ -11,6 +11,7 @@
 static const char serve_usage[] =
 	"usage: custodia serve [--listen ADDR:PORT] [--threads N] [--workers N]\n"
 	"                      [--max-body SIZE] [--max-upload SIZE] [--log-auth]\n"
+	"                      [--log-format json|text] [--metrics-public]\n"
 	"                      [--ready-file FILE] [--data DIR] [--config FILE]\n"
 	"Serves the HTTP JSON API under /api/v1 (OpenAPI at /api/v1/openapi.json).\n"
 	"SIGTERM or SIGINT stop it cleanly.\n"
@@ -22,7 +23,10 @@ static const char serve_usage[] =
 	"  --workers N         background workers extracting text for search (default 1;\n"
 	"                      0: none, run 'custodia jobs run' instead)\n"
 	"  --log-auth          the ledger's checkpoint, tiles and proofs need a bearer token\n"
-	"                      (an auditor's API token); by default anyone may read them\n"
+	"                      (an API token); by default anyone may read them\n"
+	"  --log-format F      stderr's log lines: json (default, one object a line) or text\n"
+	"  --metrics-public    GET /metrics without a token (for a Prometheus on a private\n"
+	"                      network); by default an operator administrator's token\n"
 	"Each option is also a key of the configuration file and an environment\n"
 	"variable (CUSTODIA_LISTEN, CUSTODIA_THREADS, ...: 'custodia config keys').\n"
 	CLI_COMMON_HELP;
@@ -35,7 +39,7 @@ static const char demo_usage[] =
 	"  --listen ADDR:PORT  loopback address to listen on (default 127.0.0.1:8080)\n"
 	"  --extra-cases N     also generate N cases (load tests)\n"
 	"  --no-serve          load only, do not serve\n"
-	"  --threads N, --workers N, --ready-file FILE   as for serve\n"
+	"  --threads N, --workers N, --ready-file FILE, --log-format F   as for serve\n"
 	CLI_COMMON_HELP;
 
 static int serve(int argc, char **argv, bool demo)
@@ -47,6 +51,8 @@ static int serve(int argc, char **argv, bool demo)
 		{"ready-file", required_argument, NULL, 'r'},
 		{"extra-cases", required_argument, NULL, 'x'}, {"no-serve", no_argument, NULL, 'n'},
 		{"log-auth", no_argument, NULL, 'L'}, {"workers", required_argument, NULL, 'w'},
+		{"log-format", required_argument, NULL, 'F'},
+		{"metrics-public", no_argument, NULL, 'P'},
 		CLI_COMMON_OPTS, {0}};
 	const char *usage = demo ? demo_usage : serve_usage;
 	cu_server_config cfg = {.listen = "127.0.0.1:8080"};
@@ -69,6 +75,10 @@ static int serve(int argc, char **argv, bool demo)
 		cli_size(&cfg.max_upload, cli_env("max_upload"));
 	if (cli_env("log_auth") && cli_bool(&flag, cli_env("log_auth")) == 0)
 		cfg.log_auth = flag;
+	if (cli_env("log_format"))
+		cfg.log_format = cli_env("log_format");
+	if (cli_env("metrics_public") && cli_bool(&flag, cli_env("metrics_public")) == 0)
+		cfg.metrics_public = flag;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (cli_common(&c, opt, usage))
 			continue;
@@ -89,6 +99,12 @@ static int serve(int argc, char **argv, bool demo)
 			break;
 		case 'r': cfg.ready_file = optarg; break;
 		case 'L': cfg.log_auth = 1; break;
+		case 'F':
+			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
+				cli_usage_error(usage, "--log-format must be json or text");
+			cfg.log_format = optarg;
+			break;
+		case 'P': cfg.metrics_public = 1; break;
 		case 'w':
 			if (cli_int(&workers, optarg, 0, 64) != 0)
 				cli_usage_error(usage, "--workers must be 0-64");

@@ -47,7 +47,11 @@ static const struct conf_key {
 	{"max_upload", "CUSTODIA_MAX_UPLOAD", "--max-upload", T_SIZE, 0, 0, NULL,
 	 "serve: largest evidence file uploaded over HTTP, e.g. 16G"},
 	{"log_auth", "CUSTODIA_LOG_AUTH", "--log-auth", T_BOOL, 0, 0, NULL,
-	 "serve: the ledger's checkpoint, tiles and proofs need an auditor's token"},
+	 "serve: the ledger's checkpoint, tiles and proofs need an API token"},
+	{"log_format", "CUSTODIA_LOG_FORMAT", "--log-format", T_WORD, 0, 0, "json text",
+	 "serve: stderr's log lines, json (one object a line) or text"},
+	{"metrics_public", "CUSTODIA_METRICS_PUBLIC", "--metrics-public", T_BOOL, 0, 0, NULL,
+	 "serve: GET /metrics without a token (default: an operator administrator's)"},
 };
 #define NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
 
@@ -404,7 +408,7 @@ static int config_keys(bool json)
 			                                     k->env, "flag", k->flag, "type",
 			                                     types[k->type], "help", k->help));
 		else
-			printf("%-11s %-22s %-13s %s\n", k->key, k->env, k->flag, k->help);
+			printf("%-14s %-24s %-16s %s\n", k->key, k->env, k->flag, k->help);
 	}
 	if (json)
 		cli_print_json(arr);

@@ -66,7 +66,20 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version")) {
-		printf("custodia %s (schema %d)\n", CU_VERSION, cu_store_schema_latest());
+		const cu_build_info *b = cu_build();
+		if (argc > 2 && !strcmp(argv[2], "--json")) {
+			json_t *v = json_pack("{s:s,s:i,s:{s:s,s:s,s:s}}", "version", b->version, "schema",
+			                      cu_store_schema_latest(), "build", "commit", b->commit,
+			                      "date", b->date, "compiler", b->compiler);
+			cli_print_json(v);
+			json_decref(v);
+		} else if (argc > 2) {
+			fprintf(stderr, "usage: custodia --version [--json]\n");
+			return EXIT_USAGE;
+		} else {
+			printf("custodia %s (schema %d, commit %s)\n", b->version,
+			       cu_store_schema_latest(), b->commit);
+		}
 		return EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

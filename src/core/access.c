@@ -142,3 +142,16 @@ int cu_access_refdata(const cu_actor *a, cu_op op)
 	return cu_error_set(CU_EDENIED, "only an administrator of the operator organisation may "
 	                    "change reference data");
 }
+
+/*
+ * The platform's operating figures (GET /metrics): counts across every
+ * organisation's cases, so only for the operator's administrators. (custodia
+ * has no read-only auditor role yet; when it has, it belongs here too.)
+ */
+int cu_access_operations(const cu_actor *a)
+{
+	if (a->operator_admin)
+		return 0;
+	return cu_error_set(CU_EDENIED, "only an administrator of the operator organisation may "
+	                    "read the operating figures");
+}

@@ -76,6 +76,28 @@ int cu_access_meeting(cu_core *c, const cu_actor *a, int64_t case_id, int64_t or
 int cu_access_users(const cu_actor *a, int64_t org_id, cu_op op);
 /* Reference data: read by everyone, managed by operator admins. */
 int cu_access_refdata(const cu_actor *a, cu_op op);
+/* The operating figures (metrics): operator admins only; CU_EDENIED otherwise. */
+int cu_access_operations(const cu_actor *a);
+
+/*
+ * Operations (health.c): what monitoring reads of an installation, at the
+ * moment it asks, through this core's own store connection. Counts only.
+ */
+typedef struct cu_ops_status {
+	int64_t ledger_size;     /* entries */
+	int64_t checkpoint_size; /* entries the latest checkpoint covers (-1: none yet) */
+	int64_t checkpoint_time; /* Unix seconds it was signed at (0: none yet) */
+	int64_t jobs_queued;     /* text-extraction jobs waiting */
+	int64_t hits_pending;    /* open hits not yet confirmed or dismissed by both sides */
+} cu_ops_status;
+int cu_ops_status_read(cu_core *c, cu_ops_status *out);
+/* Readiness checks: 0, or the code with its message. The store answers a
+ * trivial query; the blob store answers a lookup (of a name no blob has)
+ * with "not found" rather than an error. */
+int cu_ops_check_store(cu_core *c);
+int cu_ops_check_blobs(cu_core *c);
+/* Whether some node holds the ledger's sequencer role (cu_store_sequencer_held). */
+int cu_ops_sequencer_held(cu_core *c, bool *held);
 
 /* Reference data shipped with the platform (refdata.c). */
 int cu_refdata_load(cu_store *s);

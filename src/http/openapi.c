@@ -19,6 +19,15 @@ static const char components[] = J({
 			"properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
 		"Health": {"type": "object", "properties": {"status": {"const": "ok"},
 			"version": {"type": "string"}, "schema": {"type": "integer"}}},
+		"Readiness": {"type": "object", "required": ["ready", "checks"], "properties": {
+			"ready": {"type": "boolean"}, "checks": {"type": "object", "properties": {
+			"store": {"enum": ["ok", "failed"]}, "blobs": {"enum": ["ok", "failed"]},
+			"sequencer": {"enum": ["ok", "failed"]}}}}},
+		"Version": {"type": "object", "properties": {"version": {"type": "string"},
+			"schema": {"type": "integer"}, "database_schema": {"type": "integer"},
+			"store": {"enum": ["sqlite", "postgresql"]}, "build": {"type": "object",
+			"properties": {"commit": {"type": "string"}, "date": {"type": "string"},
+			"compiler": {"type": "string"}}}}},
 		"Session": {"type": "object", "required": ["token", "expires_at", "user"],
 			"properties": {"token": {"type": "string"},
 			"expires_at": {"type": "string", "format": "date-time"},
@@ -343,6 +352,11 @@ static json_t *operation(const cu_route *rt)
 		                                             "schema", schema));
 	}
 	json_object_set_new(responses, st, ok);
+	if (rt->response && !strcmp(rt->response, "Readiness"))
+		/* Not ready: the same document, naming the failed checks. */
+		json_object_set_new(responses, "503", json_pack("{s:s,s:{s:{s:{s:s}}}}", "description",
+		                    "not ready", "content", "application/json", "schema", "$ref",
+		                    "#/components/schemas/Readiness"));
 	json_object_set_new(responses, "400", error_response("invalid input"));
 	if (rt->auth) {
 		json_object_set_new(responses, "401", error_response("not authenticated"));

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "http/handlers.h"
+#include "http/obs.h"
 #include "http/route.h"
 
 /* JSON written as C tokens, so that schemas read as JSON. */
@@ -21,6 +22,16 @@
 const cu_route cu_routes[] = {
 	{"GET", "/healthz", h_health, false, 200, "system", "Liveness check", NULL, NULL, NULL,
 	 "Health"},
+	{"GET", "/readyz", h_readyz, false, 200, "system",
+	 "Readiness for traffic: the store, the blob store and the ledger's sequencer (503 names"
+	 " the failed checks)", NULL, NULL, NULL, "Readiness"},
+	{"GET", "/metrics", h_metrics, true, 200, "system",
+	 "Prometheus metrics (text format 0.0.4): request counts and latencies by route, ledger,"
+	 " jobs, hits, errors. Operator administrators; anyone with serve --metrics-public", NULL,
+	 NULL, NULL, NULL, CU_ROUTE_TEXT},
+	{"GET", "/api/v1/version", h_version, false, 200, "system",
+	 "This build: version, the schema it writes and the database's, the store's engine, commit",
+	 NULL, NULL, NULL, "Version"},
 	{"GET", "/api/v1/openapi.json", h_openapi, false, 200, "system", "This OpenAPI document",
 	 NULL, NULL, NULL, NULL},
 	{"POST", "/api/v1/session", h_login, false, 201, "auth",

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <h2o.h>
@@ -26,6 +27,7 @@
 #include "crypto/crypto.h"
 #include "http/http.h"
 #include "http/handlers.h"
+#include "http/obs.h"
 #include "http/route.h"
 
 struct worker {
@@ -38,6 +40,7 @@ struct worker {
 	pthread_t tid;
 	h2o_timeout_t sse_poll;  /* the event streams' poll interval */
 	h2o_linklist_t streams;  /* open event streams (struct sse) */
+	cu_obs_shard *obs;       /* this thread's request counters */
 };
 
 static h2o_globalconf_t config;
@@ -77,6 +80,7 @@ static const char *reason_of(int status)
 	case 413: return "Payload Too Large";
 	case 415: return "Unsupported Media Type";
 	case 416: return "Range Not Satisfiable";
+	case 503: return "Service Unavailable";
 	default: return "Internal Server Error";
 	}
 }
@@ -102,14 +106,88 @@ static void add_header(h2o_req_t *req, const char *name, const char *value)
 	                      v.len);
 }
 
+/*
+ * What the log line and the metrics of a request need beyond h2o's request:
+ * kept in the request's pool, found through the request's environment (a
+ * vector h2o carries for us and never reads: no FastCGI or mruby here).
+ */
+struct reqinfo {
+	int route;       /* index into cu_routes[], CU_OBS_ROUTE_WEB or _NONE */
+	char id[65];     /* X-Request-Id */
+	char user[65];   /* the authenticated user and organisation, or "" */
+	char org[17];
+};
+
+#define REQINFO_ENV "custodia.reqinfo"
+
+/* An incoming X-Request-Id is taken when it is 1-64 of [A-Za-z0-9._-]. */
+static bool good_request_id(h2o_iovec_t v)
+{
+	if (v.len < 1 || v.len > 64)
+		return false;
+	for (size_t i = 0; i < v.len; i++) {
+		char c = v.base[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The request's info, made on first use with its request id: the client's
+ * X-Request-Id if well formed, else 16 random hex digits. echo: the answer
+ * has not started, so the id goes into its headers.
+ */
+static struct reqinfo *reqinfo_of(h2o_req_t *req, bool echo)
+{
+	h2o_iovec_t *slot = h2o_req_getenv(req, H2O_STRLIT(REQINFO_ENV), 1);
+	if (slot->base)
+		return (struct reqinfo *)slot->base;
+	struct reqinfo *ri = h2o_mem_alloc_pool(&req->pool, sizeof(*ri));
+	memset(ri, 0, sizeof(*ri));
+	ri->route = CU_OBS_ROUTE_NONE;
+	ssize_t i = h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-request-id"), -1);
+	if (i >= 0 && good_request_id(req->headers.entries[i].value)) {
+		memcpy(ri->id, req->headers.entries[i].value.base, req->headers.entries[i].value.len);
+	} else {
+		uint8_t rnd[8];
+		cu_random(rnd, sizeof(rnd));
+		cu_hex(ri->id, rnd, sizeof(rnd));
+	}
+	*slot = h2o_iovec_init((char *)ri, sizeof(*ri));
+	if (echo)
+		h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-request-id"), 0,
+		                      NULL, ri->id, strlen(ri->id));
+	return ri;
+}
+
+/* The method for logs and labels: as sent when it is a plain word, else "OTHER". */
+static void method_of(h2o_req_t *req, char out[17])
+{
+	size_t n = req->method.len;
+	bool word = n > 0 && n < 17;
+	for (size_t i = 0; word && i < n; i++)
+		word = req->method.base[i] >= 'A' && req->method.base[i] <= 'Z';
+	if (word) {
+		memcpy(out, req->method.base, n);
+		out[n] = '\0';
+	} else {
+		memcpy(out, "OTHER", 6);
+	}
+}
+
 /* {"error":{"code":..,"message":..}}; 5xx details go to the log only. */
 static void send_error(h2o_req_t *req, int status, const char *code, const char *message)
 {
 	cu_buf b;
 	cu_buf_init(&b, 8192);
 	if (status >= 500) {
-		fprintf(stderr, "custodia: %.*s %.*s: %s: %s\n", (int)req->method.len,
-		        req->method.base, (int)req->path.len, req->path.base, code, message);
+		/* The route's template, never the path: paths and queries carry names. */
+		struct reqinfo *ri = reqinfo_of(req, true);
+		cu_log("error", "internal error", json_pack("{s:s,s:s,s:s,s:s}", "request_id", ri->id,
+		                                            "route", cu_obs_route_name(ri->route),
+		                                            "code", code, "error", message));
 		message = "internal error; the server log has the details";
 	}
 	if (cu_buf_puts(&b, "{\"error\":{\"code\":") == 0 && cu_buf_json_str(&b, code) == 0 &&
@@ -363,8 +441,9 @@ static void download_proceed(h2o_generator_t *g, h2o_req_t *req)
 	if (r != 0 || got != want) {
 		if (r == CU_EVERIFY)
 			cu_evidence_mark_failed(d->w->core, d->item_id);
-		fprintf(stderr, "custodia: evidence %lld: %s\n", (long long)d->item_id,
-		        r ? cu_error_message(r) : "content shorter than recorded");
+		cu_log("error", "download failed", json_pack("{s:s,s:I,s:s}", "request_id",
+		       reqinfo_of(req, false)->id, "item", (json_int_t)d->item_id, "error",
+		       r ? cu_error_message(r) : "content shorter than recorded"));
 		h2o_send(req, NULL, 0, H2O_SEND_STATE_ERROR);
 		return;
 	}
@@ -507,8 +586,9 @@ static void sse_poll(struct sse *s)
 	cu_buf *b = &s->buf[s->cur];
 	int r = cu_actionday_since(s->w->core, &rows, s->day_id, s->last, SSE_BATCH);
 	if (r) {
-		fprintf(stderr, "custodia: action day %lld stream: %s\n", (long long)s->day_id,
-		        cu_error_message(r));
+		cu_log("error", "event stream failed", json_pack("{s:s,s:I,s:s}", "request_id",
+		       reqinfo_of(s->req, false)->id, "action_day", (json_int_t)s->day_id, "error",
+		       cu_error_message(r)));
 		return;
 	}
 	s->more = json_array_size(rows) == SSE_BATCH;
@@ -638,6 +718,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	const char *params[CU_MAX_PARAMS] = {0};
 	bool bad_method = false;
 	int r = 0;
+	struct reqinfo *ri = reqinfo_of(req, true);
 
 	/*
 	 * Route on the path as sent, not h2o's normalised one: that one is
@@ -657,6 +738,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	if (!rt && (head || h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET")))) {
 		const cu_asset *a = asset_find(path);
 		if (a) {
+			ri->route = CU_OBS_ROUTE_WEB;
 			send_asset(req, a);
 			return 0;
 		}
@@ -671,6 +753,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		return 0;
 	}
 
+	ri->route = (int)(rt - cu_routes);
 	cu_req rq = {.core = w->core, .impl = req};
 	cu_buf_init(&rq.raw_out, 0);
 	for (int i = 0; i < CU_MAX_PARAMS; i++) {
@@ -683,9 +766,13 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		}
 	}
 	cu_error_clear();
-	if ((rt->auth || (log_auth && !strcmp(rt->tag, "ledger"))) &&
-	    (r = authenticate(&rq, req)) != 0)
-		goto fail;
+	bool public_metrics = rt->handler == h_metrics && cu_obs_metrics_public();
+	if ((rt->auth && !public_metrics) || (log_auth && !strcmp(rt->tag, "ledger"))) {
+		if ((r = authenticate(&rq, req)) != 0)
+			goto fail;
+		snprintf(ri->user, sizeof(ri->user), "%s", rq.actor.username);
+		snprintf(ri->org, sizeof(ri->org), "%s", rq.actor.org);
+	}
 	if (rt->kind == CU_ROUTE_RAW) {
 		rq.raw = req->entity.base ? req->entity.base : "";
 		rq.raw_len = req->entity.base ? req->entity.len : 0;
@@ -711,6 +798,8 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	rq.status = rt->status;
 	if ((r = rt->handler(&rq)) != 0)
 		goto fail;
+	if (rt->handler == h_upload_chunk)
+		cu_obs_ingest(w->obs, rq.raw_len);
 	if (rt->kind == CU_ROUTE_STREAM) {
 		start_stream(w, req, &rq);
 		goto out;
@@ -792,6 +881,7 @@ static void error_send(h2o_ostream_t *self, h2o_req_t *req, h2o_iovec_t *bufs, s
 
 static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
 {
+	reqinfo_of(req, true); /* h2o's own answers carry a request id too */
 	if (req->res.status >= 400) {
 		const char *code = req->res.status == 413 ? "too_large" :
 		                   req->res.status == 400 ? "invalid" : "http_error";
@@ -811,6 +901,43 @@ static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t *
 		slot = &os->super.next;
 	}
 	h2o_setup_next_ostream(req, slot);
+}
+
+/*
+ * The request log and the request metrics: h2o calls this once per request
+ * as it disposes of it, on the request's thread, whoever answered it (a
+ * handler, a stream that ended, h2o itself). Never the path, the query, a
+ * header's or a body's content: the route's template and the figures.
+ */
+static void log_access(h2o_logger_t *self, h2o_req_t *req)
+{
+	struct worker *w = (struct worker *)req->conn->ctx;
+	struct reqinfo *ri = reqinfo_of(req, false);
+	/*
+	 * h2o's begin is the loop's clock when the request line arrived (body
+	 * included from there); its end would be the same cached clock for an
+	 * answer made within one turn of the loop, so the end is read now.
+	 */
+	struct timeval begin = req->timestamps.request_begin_at, end;
+	char method[17];
+	(void)self;
+	if (h2o_timeval_is_null(&begin))
+		begin = req->processed_at.at;
+	gettimeofday(&end, NULL);
+	int64_t us = ((int64_t)end.tv_sec - begin.tv_sec) * 1000000 + (end.tv_usec - begin.tv_usec);
+	if (us < 0)
+		us = 0;
+	method_of(req, method);
+	cu_obs_request(w->obs, ri->route, method, strlen(method), req->res.status, (uint64_t)us);
+	json_t *f = json_pack("{s:s,s:s,s:s,s:i,s:f,s:I}", "request_id", ri->id, "method", method,
+	                      "route", cu_obs_route_name(ri->route), "status", req->res.status,
+	                      "duration_ms", (double)us / 1000.0, "bytes",
+	                      (json_int_t)req->bytes_sent);
+	if (f && ri->user[0]) {
+		json_object_set_new(f, "user", json_string(ri->user));
+		json_object_set_new(f, "org", json_string(ri->org));
+	}
+	cu_log("info", "request", f);
 }
 
 static void on_accept(h2o_socket_t *listener, const char *err)
@@ -863,13 +990,16 @@ static void *sequence(void *arg)
 		bool mine = false;
 		int r = cu_store_sequencer_claim(cu_core_store(s->core), &mine);
 		if (r == 0 && mine != was && cu_store_is_pg(cu_core_store(s->core)))
-			fprintf(stderr, "custodia: this node %s the ledger's sequencer\n",
-			        mine ? "is now" : "is no longer");
+			cu_log("info", mine ? "sequencer role taken" : "sequencer role lost",
+			       json_pack("{s:b}", "sequencer", mine));
 		was = r == 0 && mine;
 		if (r == 0 && mine)
 			r = cu_ledger_checkpoint(s->core, &cp, false);
 		if (r)
-			fprintf(stderr, "custodia: checkpoint: %s\n", cu_error_message(r));
+			cu_log("error", "checkpoint failed", json_pack("{s:s,s:s}", "code", cu_errname(r),
+			                                               "error", cu_error_message(r)));
+		else
+			cu_obs_sequencer_ok();
 		json_decref(cp);
 		for (int i = 0; i < 10 && !atomic_load(&stopping); i++)
 			usleep(100 * 1000);
@@ -952,6 +1082,10 @@ int cu_http_serve(const cu_server_config *cfg)
 		n = 1;
 	if (n > 64)
 		n = 64;
+	cu_log_format lf = CU_LOG_JSON;
+	if (cfg->log_format && (r = cu_log_format_parse(&lf, cfg->log_format)) != 0)
+		return r;
+	cu_log_set_format(lf);
 	if ((r = parse_listen(&ss, &sslen, cfg->listen ? cfg->listen : "127.0.0.1:8080")) != 0)
 		return r;
 
@@ -976,12 +1110,22 @@ int cu_http_serve(const cu_server_config *cfg)
 	h->on_req = on_req;
 	h2o_filter_t *flt = h2o_create_filter(&host->fallback_path, sizeof(*flt));
 	flt->on_setup_ostream = on_setup_ostream;
+	/* Every request is logged and counted, h2o's own answers included. */
+	h2o_logger_t *lg = h2o_create_logger(pc, sizeof(*lg));
+	lg->log_access = log_access;
+	lg = h2o_create_logger(&host->fallback_path, sizeof(*lg));
+	lg->log_access = log_access;
 
 	if (!(ws = calloc((size_t)n, sizeof(*ws))))
 		return cu_error_set(CU_ENOMEM, "out of memory");
+	if ((r = cu_obs_init(n, cfg->metrics_public)) != 0) {
+		free(ws);
+		return r;
+	}
 	cu_core_config cc = {.datadir = cfg->datadir, .session_ttl = cfg->session_ttl};
 	for (int i = 0; i < n; i++) {
 		ws[i].fd = -1;
+		ws[i].obs = cu_obs_shard_at(i);
 		if ((r = cu_core_open(&ws[i].core, &cc)) != 0)
 			goto out;
 		if ((r = open_listener(&ws[i].fd, &ss, sslen)) != 0)
@@ -1039,6 +1183,7 @@ int cu_http_serve(const cu_server_config *cfg)
 		goto out;
 	}
 	json_decref(first);
+	cu_obs_sequencer_ok();
 	for (; started < n; started++)
 		if (pthread_create(&ws[started].tid, NULL, run, &ws[started]) != 0) {
 			r = cu_error_set(CU_EIO, "cannot start a server thread");
@@ -1074,5 +1219,6 @@ out:
 			close(ws[i].fd);
 	}
 	free(ws);
+	cu_obs_free();
 	return r;
 }

@@ -273,6 +273,20 @@ int cu_store_hit_list(cu_store *s, json_t **out, int64_t org_id, int64_t case_id
 	return sq_rows(s, out, st, "hits");
 }
 
+int cu_store_hit_pending(cu_store *s, int64_t *out)
+{
+	db_stmt *st = sq_stmt(s, "SELECT count(*) FROM hits WHERE state = 'open'"
+	                         " AND (review_a = 'new' OR review_b = 'new')");
+	*out = 0;
+	if (!st)
+		return CU_EDB;
+	int rc = db_step(st);
+	if (rc == DB_ROW)
+		*out = db_column_int64(st, 0);
+	db_reset(st);
+	return rc == DB_ROW ? 0 : sq_dberr(s, rc, "hits");
+}
+
 int cu_store_hit_open(cu_store *s, json_t **out)
 {
 	db_stmt *st = sq_stmt(s, "SELECT entity_a, entity_b FROM hits WHERE state = 'open'");

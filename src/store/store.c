@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,30 @@ int cu_store_schema_latest(void)
 	return cu_schema_count;
 }
 
+/* Failures of the engine itself, process-wide (GET /metrics). */
+static atomic_uint_fast64_t engine_errors;
+
+uint64_t cu_store_error_count(void)
+{
+	return atomic_load_explicit(&engine_errors, memory_order_relaxed);
+}
+
+/* Counts what the engine failed at; a refused duplicate or CHECK is the caller's. */
+static int counted(int r)
+{
+	if (r == CU_EDB || r == CU_EIO)
+		atomic_fetch_add_explicit(&engine_errors, 1, memory_order_relaxed);
+	return r;
+}
+
+static int dberr(cu_store *s, int rc, const char *what);
+
 int sq_dberr(cu_store *s, int rc, const char *what)
+{
+	return counted(dberr(s, rc, what));
+}
+
+static int dberr(cu_store *s, int rc, const char *what)
 {
 	if (s->pg)
 		return pg_error(s->pg, what);
@@ -51,7 +75,7 @@ static int prepare(cu_store *s, db_stmt *out, const char *sql, bool persistent)
 		return (out->pg = pg_prepare(s->pg, sql, persistent)) ? 0 : CU_ENOMEM;
 	if (sqlite3_prepare_v3(s->db, sql, -1, persistent ? SQLITE_PREPARE_PERSISTENT : 0,
 	                       &out->sq, NULL) != SQLITE_OK)
-		return cu_error_set(CU_EDB, "prepare: %s", sqlite3_errmsg(s->db));
+		return counted(cu_error_set(CU_EDB, "prepare: %s", sqlite3_errmsg(s->db)));
 	return 0;
 }
 
@@ -532,6 +556,43 @@ static int begin_sql(cu_store *s, const char *sql)
 	return r;
 }
 
+/* The session advisory lock of the sequencer's role (PostgreSQL). */
+#define SEQUENCER_LOCK "7337002"
+
+/*
+ * Held by any session of this database: pg_locks shows a bigint advisory key
+ * below 2^32 as classid 0, objid the key, objsubid 1.
+ */
+int cu_store_sequencer_held(cu_store *s, bool *held)
+{
+	*held = true;
+	if (!s->pg)
+		return 0;
+	db_stmt *st = sq_stmt(s, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+	                         " AND granted AND classid = 0 AND objid = " SEQUENCER_LOCK
+	                         " AND objsubid = 1 AND database = (SELECT oid FROM pg_database"
+	                         " WHERE datname = current_database())");
+	if (!st)
+		return CU_EDB;
+	int rc = db_step(st);
+	*held = rc == DB_ROW && db_column_int64(st, 0) > 0;
+	db_reset(st);
+	return rc == DB_ROW ? 0 : sq_dberr(s, rc, "sequencer");
+}
+
+int cu_store_ping(cu_store *s)
+{
+	db_stmt *st = sq_stmt(s, "SELECT 1");
+	if (!st)
+		return CU_EDB;
+	int rc = db_step(st);
+	bool one = rc == DB_ROW && db_column_int64(st, 0) == 1;
+	db_reset(st);
+	if (rc != DB_ROW)
+		return sq_dberr(s, rc, "ping");
+	return one ? 0 : counted(cu_error_set(CU_EDB, "ping: SELECT 1 did not answer 1"));
+}
+
 int cu_store_sequencer_claim(cu_store *s, bool *mine)
 {
 	*mine = true;
@@ -548,7 +609,7 @@ int cu_store_sequencer_claim(cu_store *s, bool *mine)
 		s->sequencer = false;
 	/* Holding it: the session must still be alive (a dead one lost it). */
 	db_stmt *st = sq_stmt(s, s->sequencer ? "SELECT true"
-	                                      : "SELECT pg_try_advisory_lock(7337002)");
+	                                      : "SELECT pg_try_advisory_lock(" SEQUENCER_LOCK ")");
 	if (!st)
 		return CU_EDB;
 	int rc = db_step(st);

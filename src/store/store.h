@@ -46,6 +46,20 @@ bool cu_store_is_pg(cu_store *s);
  * lock, held until the connection ends, so one node of several signs.
  */
 int cu_store_sequencer_claim(cu_store *s, bool *mine);
+/*
+ * Whether some connection, of any node, holds the sequencer's claim: on
+ * PostgreSQL the advisory lock in pg_locks; on SQLite always (every process
+ * is its own sequencer; the server watches its own thread).
+ */
+int cu_store_sequencer_held(cu_store *s, bool *held);
+/* A trivial query on this connection: 0 if the database answers, else CU_EDB. */
+int cu_store_ping(cu_store *s);
+/*
+ * Failures of the database engine (CU_EDB, or CU_EIO for a full or read-only
+ * disk) since the process started, on any connection; refused duplicates and
+ * CHECK violations are the caller's and do not count.
+ */
+uint64_t cu_store_error_count(void);
 /* After a bulk load: the query planner's statistics brought up to date
  * (SQLite's PRAGMA optimize, PostgreSQL's ANALYZE). Outside transactions. */
 int cu_store_optimize(cu_store *s);
@@ -423,6 +437,8 @@ int cu_store_hit_get(cu_store *s, json_t **out, int64_t id);
 int cu_store_hit_list(cu_store *s, json_t **out, int64_t org_id, int64_t case_id, int limit);
 /* [{entity_a, entity_b}] of every open hit. */
 int cu_store_hit_open(cu_store *s, json_t **out);
+/* Open hits not yet reviewed (confirmed or dismissed) by both sides. */
+int cu_store_hit_pending(cu_store *s, int64_t *out);
 /* Hits of an entity, whatever their state. */
 int cu_store_hit_ids_of(cu_store *s, json_t **out, int64_t entity_id);
 /* side: 'a' or 'b'. */

@@ -111,6 +111,33 @@ void cu_date_add_years(char out[11], const char *date, int years);
 /* Parses "7d", "12h", "30m", "45s" or plain seconds. */
 int cu_duration_parse(int64_t *out_seconds, const char *s);
 
+/*
+ * Logging (log.c): one line per message on stderr, written with one
+ * write(2) so that the lines of concurrent threads never interleave.
+ * JSON (the default): {"time": RFC 3339 UTC with ms, "level", "msg", fields...};
+ * text: the same as `TIME LEVEL msg key=value ...` for a terminal.
+ */
+typedef enum { CU_LOG_JSON = 0, CU_LOG_TEXT = 1 } cu_log_format;
+/* Set once before threads start (the server's --log-format). */
+void cu_log_set_format(cu_log_format f);
+/* "json" or "text"; CU_EINVALID otherwise. */
+int cu_log_format_parse(cu_log_format *out, const char *s);
+/*
+ * Writes one line: level ("info", "warn", "error"), msg, then the members of
+ * fields in order (a JSON object, stolen; NULL for none). Never write
+ * secrets, request bodies or query strings into fields.
+ */
+void cu_log(const char *level, const char *msg, json_t *fields);
+
+/* This build (build.c, set by CMake at configure time). */
+typedef struct cu_build_info {
+	const char *version;  /* CU_VERSION */
+	const char *commit;   /* `git describe --always --dirty`, or "unknown" */
+	const char *date;     /* configure time, RFC 3339 UTC (SOURCE_DATE_EPOCH if set) */
+	const char *compiler; /* e.g. "GNU 12.2.0" */
+} cu_build_info;
+const cu_build_info *cu_build(void);
+
 /* A one-line file: read ("" if there is none), or written 0600 through a
  * synced temporary file renamed into place (never half written). */
 int cu_line_read(const char *path, char *out, size_t n);

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <magic.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,21 @@
 
 #include "vault/blobstore.h"
 #include "vault/vault.h"
+
+/* Failures of the blob store (anything but "no such blob"), process-wide (GET /metrics). */
+static atomic_uint_fast64_t store_errors;
+
+uint64_t cu_vault_error_count(void)
+{
+	return atomic_load_explicit(&store_errors, memory_order_relaxed);
+}
+
+static int counted(int r)
+{
+	if (r != 0 && r != CU_ENOTFOUND)
+		atomic_fetch_add_explicit(&store_errors, 1, memory_order_relaxed);
+	return r;
+}
 
 #define UNIT 65536                       /* plaintext bytes per encrypted chunk */
 #define CUNIT (UNIT + CU_STREAM_ABYTES)  /* their ciphertext */
@@ -298,7 +314,7 @@ struct cu_blob_writer {
 /* Writes what the encrypting thread hands over to the store. */
 static void write_and_advance(cu_blob_writer *w, const uint8_t *buf, size_t len, int *err)
 {
-	*err = w->put->s->ops->put_write(w->put, buf, len);
+	*err = counted(w->put->s->ops->put_write(w->put, buf, len));
 }
 
 static void *writer(void *arg)
@@ -462,7 +478,7 @@ int cu_blob_create(cu_blob_writer **out, cu_vault *v, int64_t case_id,
 		r = cu_error_set(CU_ENOMEM, "out of memory");
 		goto fail;
 	}
-	if ((r = v->bs->ops->put_begin(v->bs, &w->put)) != 0)
+	if ((r = counted(v->bs->ops->put_begin(v->bs, &w->put))) != 0)
 		goto fail;
 	if ((r = cu_sha256_begin(&w->sha)) != 0 || (r = cu_stream_push_init(&w->st, header, key)))
 		goto fail;
@@ -574,7 +590,7 @@ static void hash_finish(cu_blob_writer *w, uint8_t out[32])
 
 static int place(cu_blob_writer *w, bool sync)
 {
-	int r = w->put->s->ops->put_place(w->put, w->info.name, sync, &w->info.existed);
+	int r = counted(w->put->s->ops->put_place(w->put, w->info.name, sync, &w->info.existed));
 	if (r == 0)
 		w->placed = true;
 	return r;
@@ -731,7 +747,7 @@ int cu_blob_finish(cu_blob_writer *w, cu_blob_info *out)
 		if (r)
 			goto fail;
 	}
-	if ((r = w->put->s->ops->put_finish(w->put, !w->deferred)) != 0)
+	if ((r = counted(w->put->s->ops->put_finish(w->put, !w->deferred))) != 0)
 		goto fail;
 	w->finished = true;
 	w->info.size = w->size;
@@ -770,7 +786,7 @@ int cu_vault_place(cu_vault *v, cu_blob_writer **ws, size_t n)
 		detect_wait(ws[i]);
 	/* One sync makes every file of the batch durable at once (a store that
 	 * has none made each put durable as it finished)... */
-	if (sync_all && (r = sync_all(v->bs)) != 0)
+	if (sync_all && (r = counted(sync_all(v->bs))) != 0)
 		return r;
 	for (size_t i = 0; !r && i < n; i++)
 		if (ws[i]->finished && !ws[i]->placed)
@@ -832,11 +848,11 @@ int cu_blob_open(cu_blob_reader **out, cu_vault *v, int64_t case_id,
 	if (!rd)
 		return cu_error_set(CU_ENOMEM, "out of memory");
 	final_ad(rd->ad, sha256);
-	if ((r = v->bs->ops->get_open(v->bs, name, &rd->g)) != 0) {
+	if ((r = counted(v->bs->ops->get_open(v->bs, name, &rd->g))) != 0) {
 		free(rd);
 		return r;
 	}
-	if ((r = rd->g->s->ops->get_read(rd->g, hdr, sizeof(hdr), &n)) != 0)
+	if ((r = counted(rd->g->s->ops->get_read(rd->g, hdr, sizeof(hdr), &n))) != 0)
 		goto fail;
 	if (n != sizeof(hdr) || memcmp(hdr, MAGIC, MAGIC_LEN) != 0) {
 		r = cu_error_set(CU_EVERIFY, "the blob's header is damaged");
@@ -857,7 +873,7 @@ fail:
 
 static int read_full(cu_blob_reader *rd, uint8_t *p, size_t n, size_t *got)
 {
-	return rd->g->s->ops->get_read(rd->g, p, n, got);
+	return counted(rd->g->s->ops->get_read(rd->g, p, n, got));
 }
 
 /*
@@ -990,7 +1006,7 @@ int cu_blob_destroy(cu_vault *v, int64_t case_id, const uint8_t sha256[32])
 {
 	char name[65];
 	cu_blob_name(v, name, case_id, sha256);
-	return v->bs->ops->remove(v->bs, name);
+	return counted(v->bs->ops->remove(v->bs, name));
 }
 
 int cu_vault_sweep(cu_vault *v, int (*prepare)(void *ctx),
@@ -1009,7 +1025,7 @@ int cu_vault_sweep(cu_vault *v, int (*prepare)(void *ctx),
 
 int cu_blob_exists(cu_vault *v, const char *name)
 {
-	return v->bs->ops->exists(v->bs, name);
+	return counted(v->bs->ops->exists(v->bs, name));
 }
 
 const char *cu_vault_store_kind(cu_vault *v)

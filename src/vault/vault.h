@@ -102,6 +102,11 @@ int cu_blob_verify(cu_vault *v, int64_t case_id, const uint8_t key[CU_KEY_LEN],
 int cu_blob_destroy(cu_vault *v, int64_t case_id, const uint8_t sha256[32]);
 /* 0 if the store holds a blob of that name, CU_ENOTFOUND if not. */
 int cu_blob_exists(cu_vault *v, const char *name);
+/*
+ * Failures of blob stores (an I/O error, an S3 error; "no such blob" is not
+ * one) since the process started, in any vault.
+ */
+uint64_t cu_vault_error_count(void);
 /* The blob's name for (case_id, sha256). */
 void cu_blob_name(cu_vault *v, char out[65], int64_t case_id, const uint8_t sha256[32]);
 

@@ -47,8 +47,8 @@ static const char *bin(void)
 	return b && *b ? b : NULL;
 }
 
-/* fork + exec argv with stdin from /dev/null and stdout/stderr appended to log. */
-static pid_t spawn(const char *log, char *const argv[])
+/* fork + exec argv with stdin from /dev/null, stdout appended to log and stderr to err. */
+static pid_t spawn(const char *log, const char *err, char *const argv[])
 {
 	fflush(stdout);
 	fflush(stderr);
@@ -61,20 +61,22 @@ static pid_t spawn(const char *log, char *const argv[])
 		_exit(125);
 	int in = open("/dev/null", O_RDONLY);
 	int out = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-	if (in < 0 || out < 0)
+	int eout = open(err, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	if (in < 0 || out < 0 || eout < 0)
 		_exit(126);
 	dup2(in, 0);
 	dup2(out, 1);
-	dup2(out, 2);
+	dup2(eout, 2);
 	close(in);
 	close(out);
+	close(eout);
 	execv(argv[0], argv);
 	_exit(127);
 }
 
-void api_server_dump_log(const api_server *s)
+static void dump_file(const char *path)
 {
-	FILE *f = fopen(s->log, "r");
+	FILE *f = fopen(path, "r");
 	char line[1024];
 	if (!f)
 		return;
@@ -82,11 +84,37 @@ void api_server_dump_log(const api_server *s)
 	fseek(f, 0, SEEK_END);
 	long size = ftell(f);
 	fseek(f, size > 8192 ? size - 8192 : 0, SEEK_SET);
-	fprintf(stderr, "---- %s ----\n", s->log);
+	fprintf(stderr, "---- %s ----\n", path);
 	while (fgets(line, sizeof(line), f))
 		fputs(line, stderr);
-	fprintf(stderr, "---- end of server log ----\n");
+	fprintf(stderr, "---- end of %s ----\n", path);
 	fclose(f);
+}
+
+void api_server_dump_log(const api_server *s)
+{
+	dump_file(s->log);
+	dump_file(s->err);
+}
+
+char *api_server_stderr(const api_server *s)
+{
+	FILE *f = fopen(s->err, "r");
+	char *text = NULL;
+	size_t n = 0;
+	if (f) {
+		fseek(f, 0, SEEK_END);
+		long size = ftell(f);
+		fseek(f, 0, SEEK_SET);
+		if (size >= 0 && (text = malloc((size_t)size + 1)) != NULL)
+			n = fread(text, 1, (size_t)size, f);
+		fclose(f);
+	}
+	if (!text)
+		text = malloc(1);
+	if (text)
+		text[n] = '\0';
+	return text;
 }
 
 int api_server_prepare(api_server *s)
@@ -104,8 +132,9 @@ int api_server_prepare(api_server *s)
 	snprintf(s->data, sizeof(s->data), "%s/data", s->root);
 	snprintf(s->ready, sizeof(s->ready), "%s/url", s->root);
 	snprintf(s->log, sizeof(s->log), "%s/server.log", s->root);
+	snprintf(s->err, sizeof(s->err), "%s/server.err", s->root);
 	char *argv[] = {(char *)b, "demo", "--data", s->data, "--no-serve", NULL};
-	pid_t pid = spawn(s->log, argv);
+	pid_t pid = spawn(s->log, s->log, argv);
 	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		fprintf(stderr, "harness: custodia demo --no-serve failed (status %d)\n", st);
 		api_server_dump_log(s);
@@ -124,9 +153,13 @@ int api_server_start(api_server *s)
 	s->url[0] = '\0';
 	/* No extraction workers: OCR in the background would make the API tests
 	 * slow and their timing noisy (tests/cli/test_search.sh runs the jobs). */
-	char *argv[] = {(char *)b, "serve", "--data", s->data, "--listen", "127.0.0.1:0",
-	                "--threads", "2", "--workers", "0", "--ready-file", s->ready, NULL};
-	if ((s->pid = spawn(s->log, argv)) < 0) {
+	char *argv[32] = {(char *)b, "serve", "--data", s->data, "--listen", "127.0.0.1:0",
+	                  "--threads", "2", "--workers", "0", "--ready-file", s->ready};
+	int argc = 12;
+	for (size_t i = 0; i < sizeof(s->extra) / sizeof(s->extra[0]) && s->extra[i]; i++)
+		argv[argc++] = (char *)s->extra[i];
+	argv[argc] = NULL;
+	if ((s->pid = spawn(s->log, s->err, argv)) < 0) {
 		s->pid = 0;
 		return -1;
 	}
@@ -295,7 +328,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 		r->content_type[0] = r->www_authenticate[0] = r->allow[0] = '\0';
 		r->content_length[0] = r->content_range[0] = r->repr_digest[0] = '\0';
 		r->x_content_sha256[0] = r->content_disposition[0] = '\0';
-		r->set_cookie[0] = r->etag[0] = r->csp[0] = '\0';
+		r->set_cookie[0] = r->etag[0] = r->csp[0] = r->request_id[0] = '\0';
 	}
 	header_value(r->content_type, sizeof(r->content_type), p, len, "content-type");
 	header_value(r->www_authenticate, sizeof(r->www_authenticate), p, len, "www-authenticate");
@@ -309,6 +342,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 	header_value(r->set_cookie, sizeof(r->set_cookie), p, len, "set-cookie");
 	header_value(r->etag, sizeof(r->etag), p, len, "etag");
 	header_value(r->csp, sizeof(r->csp), p, len, "content-security-policy");
+	header_value(r->request_id, sizeof(r->request_id), p, len, "x-request-id");
 	return len;
 }
 

@@ -15,13 +15,15 @@
 
 /*
  * A server process: a temporary directory (root) holding the data
- * directory (root/data), the ready file (root/url) and the server's
- * output (root/server.log).
+ * directory (root/data), the ready file (root/url), the server's standard
+ * output (root/server.log) and its standard error, its log lines
+ * (root/server.err).
  */
 typedef struct api_server {
-	char root[256], data[300], ready[300], log[300];
-	char url[256]; /* base URL, e.g. http://127.0.0.1:40123 */
-	pid_t pid;     /* 0 when not running */
+	char root[256], data[300], ready[300], log[300], err[300];
+	char url[256];        /* base URL, e.g. http://127.0.0.1:40123 */
+	pid_t pid;            /* 0 when not running */
+	const char *extra[6]; /* more `serve` options for the next start (NULL ends) */
 } api_server;
 
 /* Makes the temporary directory and loads the demo scenario into it. */
@@ -37,6 +39,8 @@ int api_server_stop(api_server *s, int sig, int *status);
 void api_server_destroy(api_server *s);
 /* Prints the last lines of the server's output to stderr (for failures). */
 void api_server_dump_log(const api_server *s);
+/* Everything the server has written to its standard error so far (caller frees). */
+char *api_server_stderr(const api_server *s);
 
 /*
  * The server of the current test program, started by api_group_setup and
@@ -66,6 +70,7 @@ typedef struct api_resp {
 	char set_cookie[256];
 	char etag[64];
 	char csp[512];
+	char request_id[80]; /* X-Request-Id */
 	long connects;     /* new connections this exchange opened (0: kept alive) */
 } api_resp;
 void api_resp_free(api_resp *r);

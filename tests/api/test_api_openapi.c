@@ -520,7 +520,7 @@ static const char *caller(const char *method, const char *path, const json_t *op
 	if (!strncmp(path, "/api/v1/actions/", 16))
 		return tok_rs; /* the executing organisation posts an action's updates */
 	if ((!strcmp(path, "/api/v1/match/threshold") && !strcmp(method, "put")) ||
-	    !strcmp(path, "/api/v1/search/reindex"))
+	    !strcmp(path, "/api/v1/search/reindex") || !strcmp(path, "/metrics"))
 		return tok_admin;
 	return tok_se;
 }

@@ -79,7 +79,7 @@ start() {
 		SRV=$!
 		U=http://127.0.0.1:$port
 		for _ in $(seq 100); do
-			if curl -sf "$U/healthz" >/dev/null 2>&1; then return 0; fi
+			if curl -sf "$U/readyz" >/dev/null 2>&1; then return 0; fi
 			kill -0 "$SRV" 2>/dev/null || break
 			sleep 0.1
 		done
