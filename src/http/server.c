@@ -188,8 +188,12 @@ static void send_error(h2o_req_t *req, int status, const char *code, const char 
 		cu_log("error", "internal error", json_pack("{s:s,s:s,s:s,s:s}", "request_id", ri->id,
 		                                            "route", cu_obs_route_name(ri->route),
 		                                            "code", code, "error", message));
-		message = "internal error; the server log has the details";
+		message = status == 503 ? cu_strerror(CU_EUNAVAILABLE)
+		                        : "internal error; the server log has the details";
 	}
+	if (status == 503) /* the database is away (a restart, a failover): soon back */
+		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_RETRY_AFTER, NULL,
+		               H2O_STRLIT("1"));
 	if (cu_buf_puts(&b, "{\"error\":{\"code\":") == 0 && cu_buf_json_str(&b, code) == 0 &&
 	    cu_buf_puts(&b, ",\"message\":") == 0 && cu_buf_json_str(&b, message) == 0 &&
 	    cu_buf_puts(&b, "}}") == 0)

@@ -74,10 +74,15 @@ check "the sequencer signs a checkpoint of the new size ($got of $want)" "[ -n '
 pgctl -m immediate -w stop >/dev/null 2>&1
 code=$(status /api/v1/cases)
 check "PostgreSQL down: a request fails cleanly (HTTP $code)" "[ '$code' -ge 500 ] && [ '$code' -le 503 ]"
+curl -s -D "$T/h" -o "$T/b" -H "Authorization: Bearer $TOK" "$U/api/v1/cases"
+check "... saying unavailable, with Retry-After" "grep -qi '^retry-after: 1' '$T/h' && jq -e '.error.code == \"unavailable\"' '$T/b' >/dev/null"
+check "... and nothing of the server's address" "! grep -q '127.0.0.1' '$T/b'"
 code=$(create down)
 check "... a write too, and is not acknowledged (HTTP $code)" "[ '$code' -ge 500 ] && [ '$code' -le 503 ]"
 check "... and the node stays up" "kill -0 $SRV"
 check "... /healthz still answers" "curl -sf '$U/healthz' >/dev/null"
+code=$(curl -s -o "$T/b" -w '%{http_code}' "$U/readyz")
+check "... /readyz says not ready, naming the store (HTTP $code)" "[ '$code' = 503 ] && jq -e '.ready == false and .checks.store != \"ok\"' '$T/b' >/dev/null"
 
 pgctl -w -l "$T/pg/server.log" -o "-p $PORT -k $T/pg -c listen_addresses=127.0.0.1 -c fsync=off" \
 	start >/dev/null 2>&1
@@ -86,6 +91,13 @@ ok=0
 for i in 1 2 3 4; do [ "$(status /api/v1/cases)" = 200 ] && ok=$((ok + 1)); done
 check "requests are served again (4 of 4: $ok)" "[ $ok = 4 ]"
 check "writes are acknowledged again" "[ \"\$(create back)\" = 201 ]"
+ready=""
+for _ in $(seq 30); do
+	ready=$(curl -s -o /dev/null -w '%{http_code}' "$U/readyz")
+	[ "$ready" = 200 ] && break
+	sleep 0.1
+done
+check "/readyz is ready again, the sequencer's lock taken again (HTTP $ready)" "[ '$ready' = 200 ]"
 n=$(curl -sf -H "Authorization: Bearer $TOK" "$U/api/v1/cases?limit=100" |
 	jq '[.items[] | select(.title | startswith("after "))] | map(.title) | sort | join(",")')
 check "the acknowledged writes are there, the refused one is not ($n)" "[ '$n' = '\"after back,after restart\"' ]"
