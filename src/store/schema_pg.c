@@ -511,5 +511,32 @@ static const char *const pg10[] = {
 	"  FOR EACH ROW EXECUTE FUNCTION ledger_tiles_append_only();\n",
 	NULL};
 
-const char *const *const cu_schema_pg_migrations[] = {pg10};
+/*
+ * 11 (schema.c's m11 repairs what SQLite's first builds left; this is
+ * PostgreSQL's): search_fts was changed in place in pg10 when search came to
+ * PostgreSQL (7e07f5b: documents in parts). A database made by an earlier
+ * build has it without parts, and every write that indexes failed on it. It
+ * is made again as pg10 makes it now; before that change nothing was indexed
+ * on PostgreSQL, so no index content is lost ('custodia search --reindex'
+ * indexes what search_docs lists). A database that has the parts keeps it.
+ */
+static const char *const pg11[] = {
+	"DO $$ BEGIN\n"
+	"  IF NOT EXISTS (SELECT 1 FROM information_schema.columns\n"
+	"      WHERE table_schema = current_schema() AND table_name = 'search_fts'\n"
+	"        AND column_name = 'part') THEN\n"
+	"    DROP TABLE search_fts;\n"
+	"    CREATE TABLE search_fts (\n"
+	"      id BIGINT NOT NULL,\n"
+	"      part BIGINT NOT NULL,\n"
+	"      title TEXT NOT NULL,\n"
+	"      body TEXT NOT NULL,\n"
+	"      tsv tsvector NOT NULL,\n"
+	"      PRIMARY KEY (id, part));\n"
+	"    CREATE INDEX search_fts_tsv ON search_fts USING gin (tsv);\n"
+	"  END IF;\n"
+	"END $$;\n",
+	NULL};
+
+const char *const *const cu_schema_pg_migrations[] = {pg10, pg11};
 const int cu_schema_pg_first = 9;

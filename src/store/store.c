@@ -322,44 +322,77 @@ int cu_store_schema_version(cu_store *s)
  * that every node's writers share (released with the transaction). */
 static const char pg_begin_write[] = "BEGIN; SELECT pg_advisory_xact_lock(7337001)";
 
+/* Ends a failed transaction, keeping the error that failed it (SQLite may
+ * have rolled back already, and says so). */
+static void rollback(cu_store *s)
+{
+	if (s->pg)
+		pg_exec(s->pg, "ROLLBACK");
+	else
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int newer(int version)
+{
+	return cu_error_set(CU_ESCHEMA,
+	                    "the database has schema version %d but this custodia knows versions"
+	                    " up to %d: upgrade custodia (refusing to open it)",
+	                    version, cu_schema_count);
+}
+
+/*
+ * Brings the schema to the latest version. The whole upgrade is one
+ * transaction: every pending migration's DDL, data changes and the version
+ * bump commit together or not at all, so a failure (a statement, a full
+ * disk, a crash) leaves the database at the version it had, which the binary
+ * that made it still opens (a binary refuses a newer database). Both engines
+ * have transactional DDL. The version is read again under the write lock:
+ * another process (another node) may have upgraded meanwhile.
+ */
 static int migrate(cu_store *s)
 {
 	int r, version = cu_store_schema_version(s);
 	const char *const *const *migrations = s->pg ? cu_schema_pg_migrations : cu_schema_migrations;
 	int first = s->pg ? cu_schema_pg_first : 0;
 	if (version > cu_schema_count)
-		return cu_error_set(CU_ESCHEMA,
-		                    "the database has schema version %d but this custodia knows "
-		                    "versions up to %d: install a newer custodia (refusing to open it)",
-		                    version, cu_schema_count);
+		return newer(version);
+	if (version == cu_schema_count)
+		return 0;
+	if ((r = exec_sql(s, s->pg ? pg_begin_write : "BEGIN IMMEDIATE", "migration")) != 0)
+		return r;
+	version = cu_store_schema_version(s);
+	if (version > cu_schema_count) {
+		rollback(s);
+		return newer(version);
+	}
+	int had = version, failed = 0;
 	if (s->pg && version < first)
 		version = first; /* PostgreSQL starts from the schema as it was then */
-	for (int v = version; v < cu_schema_count; v++) {
+	r = 0;
+	for (int v = version; !r && v < cu_schema_count; v++) {
 		char bump[96];
-		if ((r = exec_sql(s, s->pg ? pg_begin_write : "BEGIN IMMEDIATE", "migration")) != 0)
-			return r;
-		/* Re-read inside the lock: another process may have migrated. */
-		int now = cu_store_schema_version(s);
-		if (now != v && !(s->pg && v == first && now <= 0)) {
-			exec_sql(s, "ROLLBACK", "migration");
-			v = now - 1;
-			continue;
-		}
 		if (s->pg)
 			snprintf(bump, sizeof(bump), "UPDATE schema_version SET version = %d", v + 1);
 		else
 			snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", v + 1);
-		r = 0;
 		for (const char *const *sql = migrations[v - first]; !r && *sql; sql++)
 			r = exec_sql(s, *sql, "migration");
-		if (r != 0 || (r = exec_sql(s, bump, "migration")) != 0 ||
-		    (r = exec_sql(s, "COMMIT", "migration")) != 0) {
-			exec_sql(s, "ROLLBACK", "migration");
-			return cu_error_set(r, "migration to schema version %d failed: %s", v + 1,
-			                    cu_error_message(r));
-		}
+		if (r == 0)
+			r = exec_sql(s, bump, "migration");
+		if (r != 0)
+			failed = v + 1;
 	}
-	return 0;
+	if (r == 0 && (r = exec_sql(s, "COMMIT", "migration")) != 0)
+		failed = cu_schema_count;
+	if (r != 0) {
+		char why[512]; /* the detail, copied before it is overwritten */
+		snprintf(why, sizeof(why), "%s", cu_error_message(r));
+		r = cu_error_set(r, "migration to schema version %d failed (the database stays at"
+		                 " version %d): %s", failed, had, why);
+	}
+	if (r != 0)
+		rollback(s);
+	return r;
 }
 
 static void configure_library(void)

@@ -7,7 +7,7 @@
 # and `finish` prints "N passed, M failed" and fails if any check failed.
 
 set -u
-CLI_TESTS=${CLI_TESTS:-$(cd "$(dirname "$0")" && pwd)}
+CLI_TESTS=${CLI_TESTS:-$(cd "$(dirname "$0")" && pwd)} # tests/cli (a test elsewhere sets it)
 
 B=${CU_BIN:?CU_BIN must name the custodia binary}
 case $B in /*) ;; *) B=$(pwd)/$B ;; esac
