@@ -106,10 +106,10 @@ check "node 3's live stream shows node 1's update" "grep -q 'doors open' '$T/sse
 
 # ---- the sequencer dies mid-stream ------------------------------------------------
 seqnode() { for n in 1 2 3; do
-	grep -q 'is now the ledger.s sequencer' "$T/log$n" && { echo "$n"; return; }; done; }
+	grep -q 'sequencer role taken' "$T/log$n" && { echo "$n"; return; }; done; }
 for _ in $(seq 50); do S=$(seqnode); [ -n "$S" ] && break; sleep 0.1; done
 check "exactly one node is the sequencer" \
-	"[ -n '$S' ] && [ \$(grep -l 'is now the ledger.s sequencer' '$T'/log? | wc -l) = 1 ]"
+	"[ -n '$S' ] && [ \$(grep -l 'sequencer role taken' '$T'/log? | wc -l) = 1 ]"
 others=$(echo 1 2 3 | tr ' ' '\n' | grep -v "^$S$" | tr '\n' ' ')
 # Writers on the two other nodes, each noting what was acknowledged.
 for n in $others; do
@@ -133,7 +133,7 @@ eval "kill -9 \$P$S"
 for n in $others; do eval "wait \$W$n"; done
 new=""
 for _ in $(seq 100); do
-	for n in $others; do grep -q 'is now the ledger.s sequencer' "$T/log$n" && new=$n; done
+	for n in $others; do grep -q 'sequencer role taken' "$T/log$n" && new=$n; done
 	[ -n "$new" ] && break
 	sleep 0.1
 done
