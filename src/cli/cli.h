@@ -93,5 +93,6 @@ int cmd_actiondays(int argc, char **argv);
 int cmd_meetings(int argc, char **argv);
 int cmd_interviews(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
+int cmd_keys(int argc, char **argv);
 
 #endif

@@ -35,6 +35,7 @@ static const struct {
 	{"meetings", cmd_meetings, "coordination meetings and network events, closed sessions"},
 	{"interviews", cmd_interviews, "the interview register; earlier interviews reported"},
 	{"migrate", cmd_migrate, "move a data directory to PostgreSQL (and shared blob storage)"},
+	{"keys", cmd_keys, "master key sealing (passphrase, PKCS#11) and key rotation"},
 };
 
 static void usage(FILE *f)
