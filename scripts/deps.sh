@@ -9,7 +9,7 @@ libxml2-dev libpq-dev postgresql-15 libpoppler-glib-dev libtesseract-dev libgmim
 tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-ara tesseract-ocr-rus
 tesseract-ocr-ukr tesseract-ocr-srp tesseract-ocr-srp-latn libpango1.0-dev libcairo2-dev
 fonts-dejavu-core libh2o-evloop-dev libmagic-dev libarchive-dev libcmocka-dev libcurl4-openssl-dev curl jq sqlite3
-golang-go golang-golang-x-mod-dev
+golang-go golang-golang-x-mod-dev softhsm2 libp11-kit-dev
 iso-codes procps chromium dpkg-dev groff-base"
 # Node.js builds the web application (esbuild) and drives the browser tests:
 # the machine's own if it has one, else Debian's.

@@ -24,7 +24,12 @@ typedef struct cli {
 #define CLI_COMMON_OPTS                                                       \
 	{"data", required_argument, NULL, 'D'}, {"as", required_argument, NULL, 'A'}, \
 	{"blobs", required_argument, NULL, 'B'}, {"db", required_argument, NULL, 'Q'}, \
-	{"json", no_argument, NULL, 'J'}, {"help", no_argument, NULL, 'h'}
+	{"json", no_argument, NULL, 'J'}, {"help", no_argument, NULL, 'h'},       \
+	{"master-passphrase-file", required_argument, NULL, CLI_OPT_PASSFILE},      \
+	{"pkcs11-pin-file", required_argument, NULL, CLI_OPT_PINFILE}
+/* Values of the common options that have no letter (no command's own clashes). */
+#define CLI_OPT_PASSFILE 0x101
+#define CLI_OPT_PINFILE 0x102
 
 #define CLI_COMMON_HELP \
 	"  --data DIR   data directory (env CUSTODIA_DATA; default ./custodia-data)\n" \
@@ -36,7 +41,10 @@ typedef struct cli {
 	"  --as USER    act as this user (env CUSTODIA_USER; default the init administrator)\n" \
 	"  --json       print JSON for scripts\n" \
 	"  --config FILE  the configuration file (env CUSTODIA_CONFIG; default\n" \
-	"               " CLI_CONFIG_DEFAULT " if present; see 'custodia config')\n"
+	"               " CLI_CONFIG_DEFAULT " if present; see 'custodia config')\n" \
+	"  --master-passphrase-file FILE, --pkcs11-pin-file FILE   where a sealed or\n" \
+	"               PKCS#11 master key's secret is (env CUSTODIA_MASTER_PASSPHRASE_FILE,\n" \
+	"               CUSTODIA_PKCS11_PIN_FILE; docs/keys.md)\n"
 
 /*
  * Handles a common option; returns 1 if it was one, 0 if not. For -h prints
@@ -115,5 +123,6 @@ int cmd_migrate(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+int cmd_keys(int argc, char **argv);
 
 #endif

@@ -28,6 +28,8 @@ static void report(const json_t *r)
 	       (long long)json_integer_value(json_object_get(json_object_get(r, "checkpoint"),
 	                                                     "size")),
 	       cu_json_str(r, "key_source"));
+	json_array_foreach(json_object_get(r, "key_transitions"), i, it)
+		printf("followed a signed key transition to %s\n", json_string_value(it));
 	json_array_foreach(json_object_get(r, "items"), i, it) {
 		bool ok = json_array_size(json_object_get(it, "problems")) == 0;
 		printf("%s item %lld  %s\n  sha256 %s\n  file %s; custody chain %s (%lld events); "

@@ -15,14 +15,18 @@ static const char usage[] =
 	"       custodia ledger witness --log URL --key VKEY [--no-submit]\n"
 	"       custodia ledger witness-key\n"
 	"key prints the verifier key of this node's checkpoints (C2SP note form:\n"
-	"name+hash+base64). checkpoint signs one for the current tree (the server also\n"
-	"does so every second while there are new entries). verify recomputes the tree\n"
+	"name+hash+base64), then the keys it replaced (custodia keys rotate-signing), each\n"
+	"with the tree sizes it signed; --json lists them all with since (first size).\n"
+	"checkpoint signs one for the current tree (the server also does so every\n"
+	"second while there are new entries). verify recomputes the tree\n"
 	"from the stored entries and checks every stored hash, that every record has\n"
 	"one entry, every checkpoint's signature and root, and that each entry is the\n"
 	"one its record makes (an edited or deleted event or custody row shows at its\n"
 	"index). --log-only skips that last check: it proves the log and its\n"
 	"checkpoints, NOT that the records still say what the log committed to (an\n"
-	"edited record passes). --deep is accepted as the default.\n"
+	"edited record passes). --deep is accepted as the default. Checkpoints are\n"
+	"checked with the signing key of their tree size, following the chain of key\n"
+	"transitions (each signed by the old and the new key).\n"
 	"It exits 2 on any discrepancy, naming the first bad index. prove prints an RFC 9162 inclusion or\n"
 	"consistency proof (hashes in base64). witness fetches another node's checkpoint\n"
 	"(URL: its base, e.g. http://host:8080), checks its signature with VKEY and that it\n"
@@ -78,11 +82,23 @@ int cmd_ledger(int argc, char **argv)
 	cli_open(&c);
 	if (!strcmp(sub, "key")) {
 		char vkey[300];
-		if ((r = cu_ledger_key(c.core, vkey)) == 0) {
-			if (c.json)
-				out = json_pack("{s:s}", "vkey", vkey);
-			else
+		json_t *keys = NULL;
+		if ((r = cu_ledger_key(c.core, vkey)) == 0 && (r = cu_ledger_keys(c.core, &keys)) == 0) {
+			if (c.json) {
+				out = json_pack("{s:s,s:o}", "vkey", vkey, "keys", keys);
+			} else {
+				/* The current key first, alone on its line: scripts take line 1. */
+				size_t i, n = json_array_size(keys);
 				printf("%s\n", vkey);
+				for (i = n; i-- > 1;)
+					printf("previous: %s (trees of size %lld to %lld)\n",
+					       cu_json_str(json_array_get(keys, i - 1), "vkey"),
+					       (long long)json_integer_value(json_object_get(
+						       json_array_get(keys, i - 1), "since")),
+					       (long long)json_integer_value(json_object_get(
+						       json_array_get(keys, i), "since")) - 1);
+				json_decref(keys);
+			}
 		}
 	} else if (!strcmp(sub, "witness-key")) {
 		char vkey[300];

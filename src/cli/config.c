@@ -36,6 +36,10 @@ static const struct conf_key {
 	 "records in PostgreSQL: postgresql://USER@HOST[:PORT]/[DB] (at init; then recorded)"},
 	{"blobs", "CUSTODIA_BLOBS", "--blobs", T_BLOBS, 0, 0, NULL,
 	 "evidence blob store: file:///DIR or s3://BUCKET/PREFIX?endpoint=URL (default DATA/blobs)"},
+	{"master_passphrase_file", "CUSTODIA_MASTER_PASSPHRASE_FILE", "--master-passphrase-file",
+	 T_PATH, 0, 0, NULL, "the file holding a sealed master key's passphrase (docs/keys.md)"},
+	{"pkcs11_pin_file", "CUSTODIA_PKCS11_PIN_FILE", "--pkcs11-pin-file", T_PATH, 0, 0, NULL,
+	 "the file holding the PIN of a PKCS#11 token's master key (docs/keys.md)"},
 	{"listen", "CUSTODIA_LISTEN", "--listen", T_LISTEN, 0, 0, NULL,
 	 "serve: address to listen on, ADDR:PORT (default 127.0.0.1:8080)"},
 	{"threads", "CUSTODIA_THREADS", "--threads", T_INT, 1, 64, NULL,
@@ -408,7 +412,7 @@ static int config_keys(bool json)
 			                                     k->env, "flag", k->flag, "type",
 			                                     types[k->type], "help", k->help));
 		else
-			printf("%-14s %-24s %-16s %s\n", k->key, k->env, k->flag, k->help);
+			printf("%-22s %-32s %-24s %s\n", k->key, k->env, k->flag, k->help);
 	}
 	if (json)
 		cli_print_json(arr);

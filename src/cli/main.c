@@ -38,6 +38,7 @@ static const struct {
 	{"config", cmd_config, "check the configuration file; show the values in force"},
 	{"backup", cmd_backup, "back up records, evidence and keys, encrypted and incremental"},
 	{"restore", cmd_restore, "rebuild an installation from a backup, and verify it"},
+	{"keys", cmd_keys, "master key sealing (passphrase, PKCS#11) and key rotation"},
 };
 
 static void usage(FILE *f)

@@ -44,6 +44,10 @@ int cli_common(cli *c, int opt, const char *usage)
 		return 1;
 	case 'Q': setenv("CUSTODIA_DB", optarg, 1); return 1;
 	case 'J': c->json = true; return 1;
+	/* Read where the vault opens the key (src/crypto/keys.c), by this process
+	 * and the server's threads alike. */
+	case CLI_OPT_PASSFILE: setenv("CUSTODIA_MASTER_PASSPHRASE_FILE", optarg, 1); return 1;
+	case CLI_OPT_PINFILE: setenv("CUSTODIA_PKCS11_PIN_FILE", optarg, 1); return 1;
 	case 'h': fputs(usage, stdout); exit(EXIT_OK);
 	case '?': fputs(usage, stderr); exit(EXIT_USAGE);
 	default: return 0;

@@ -176,17 +176,55 @@ static int record_exports(cu_core *c, const cu_actor *a, const json_t *items,
 	return r;
 }
 
+/* One line {index, entry, proof} per key transition in the tree of `size`. */
+static int key_lines(cu_core *c, cu_buf *out, int64_t size)
+{
+	json_t *keys = NULL, *k;
+	size_t i;
+	int r;
+	if ((r = cu_ledger_keys(c, &keys)) != 0)
+		return r;
+	json_array_foreach(keys, i, k) {
+		json_t *idxv = json_object_get(k, "index"), *rows = NULL, *proof = NULL, *line;
+		int64_t idx = json_integer_value(idxv);
+		if (!json_is_integer(idxv) || idx >= size)
+			continue;
+		if ((r = cu_store_ledger_entries(c->store, &rows, idx, 1)) != 0 ||
+		    (r = cu_ledger_prove_inclusion(c, &proof, idx, size)) != 0) {
+			json_decref(rows);
+			break;
+		}
+		line = json_pack("{s:I,s:s?,s:O?}", "index", (json_int_t)idx, "entry",
+		                 cu_json_str(json_array_get(rows, 0), "entry"), "proof",
+		                 json_object_get(proof, "proof"));
+		char *l = line ? json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		r = l ? cu_buf_puts(out, l) : cu_error_set(CU_ENOMEM, "out of memory");
+		if (r == 0)
+			r = cu_buf_puts(out, "\n");
+		free(l);
+		json_decref(line);
+		json_decref(rows);
+		json_decref(proof);
+		if (r)
+			break;
+	}
+	json_decref(keys);
+	return r;
+}
+
 int cu_bundle_export(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
                      const int64_t *ids, size_t n, const char *for_org, const char *path)
 {
 	json_t *case_doc = NULL, *all = NULL, *items = json_array(), *custody = json_object();
 	json_t *man = NULL, *lines = json_array(), *cp = NULL, *info = json_array();
+	cu_buf keylines;
 	char *man_text = NULL, *vkey_nl = NULL, tmp[4200], msha[65];
 	int64_t org, size;
 	size_t i;
 	json_t *it;
 	int r;
 	*out = NULL;
+	cu_buf_init(&keylines, 0);
 	if ((r = cu_org_id(c, &org, "for", for_org)) != 0 ||
 	    (r = cu_case_get(c, a, &case_doc, case_id)) != 0 ||
 	    (r = cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE)) != 0 ||
@@ -282,6 +320,11 @@ int cu_bundle_export(cu_core *c, const cu_actor *a, json_t **out, int64_t case_i
 		                                      "title", cu_json_str(it, "title"),
 		                                      "registration", (json_int_t)reg));
 	}
+	/* The signing keys' transitions the checkpoint covers, with their proofs:
+	 * a receiver who knows only an earlier key follows the chain to the one
+	 * that signed the checkpoint (docs/keys.md). */
+	if ((r = key_lines(c, &keylines, size)) != 0)
+		goto out;
 	/* 4. The archive, written aside and renamed once complete. */
 	char vkey[300];
 	if ((r = cu_ledger_key(c, vkey)) != 0)
@@ -314,7 +357,9 @@ int cu_bundle_export(cu_core *c, const cu_actor *a, json_t **out, int64_t case_i
 	    (r = add_file(ar, "bundle.json", meta_text, strlen(meta_text))) == 0 &&
 	    (r = add_file(ar, "ledger/checkpoint", note, strlen(note))) == 0 &&
 	    (r = add_file(ar, "ledger/key", vkey_nl, strlen(vkey_nl))) == 0 &&
-	    (r = add_file(ar, "ledger/entries.jsonl", entries.data, entries.len)) == 0) {
+	    (r = add_file(ar, "ledger/entries.jsonl", entries.data, entries.len)) == 0 &&
+	    (!keylines.len ||
+	     (r = add_file(ar, "ledger/keys.jsonl", keylines.data, keylines.len)) == 0)) {
 		json_array_foreach(items, i, it) {
 			if ((r = add_content(c, ar, cu_json_str(json_array_get(info, i), "file"), it)))
 				break;
@@ -341,6 +386,7 @@ int cu_bundle_export(cu_core *c, const cu_actor *a, json_t **out, int64_t case_i
 		                 (json_int_t)json_array_size(items), "checkpoint_size", (json_int_t)size,
 		                 "manifest_sha256", msha, "for", for_org);
 out:
+	cu_buf_free(&keylines);
 	free(man_text);
 	free(vkey_nl);
 	json_decref(case_doc);

@@ -128,6 +128,9 @@ int cu_core_open(cu_core **out, const cu_core_config *cfg)
 	}
 	snprintf(c->operator_org, sizeof(c->operator_org), "%s", op);
 	free(op);
+	/* A key rotation a crash interrupted is completed or undone first. */
+	if ((r = cu_keys_recover(c)) != 0)
+		goto fail;
 	/* Data written before the ledger existed gets its entries once. Every
 	 * record since is appended with its entry, so only records newer than
 	 * the last one with an entry can lack one (counting them all took a scan

@@ -286,6 +286,25 @@ int cu_bundle_export(cu_core *c, const cu_actor *a, json_t **out, int64_t case_i
 /* Witnessing (witness.c): this node's cosignature key; the checkpoint as
  * published (with the cosignatures it received); accepting a cosignature
  * {size, cosignature, witness_key}; witnessing another log. */
+/*
+ * Keys (src/core/keys.c, docs/keys.md), for an administrator of the operator
+ * (CU_EDENIED otherwise); rotations refuse with CU_ECONFLICT while a server
+ * runs on the database (PostgreSQL: holds the sequencer) or another key
+ * operation runs.
+ * cu_ledger_keys: the signing-key chain, [{vkey, since, index}], oldest first.
+ * cu_keys_rotate_signing: a new node key, announced by a key-transition entry
+ * signed by both keys; *out {old, new, index, since, checkpoint}.
+ * cu_keys_rotate_master: a new master key (same form, same blob-name key);
+ * every case key re-wrapped in one transaction; *out {form, master_id,
+ * previous, case_keys}.
+ * cu_keys_recover: completes or undoes a rotation a crash interrupted (at open).
+ * cu_keys_status: {master: {form, id[, module, token, key]}, signing_keys}.
+ */
+int cu_ledger_keys(cu_core *c, json_t **out);
+int cu_keys_rotate_signing(cu_core *c, const cu_actor *a, json_t **out);
+int cu_keys_rotate_master(cu_core *c, const cu_actor *a, json_t **out);
+int cu_keys_recover(cu_core *c);
+int cu_keys_status(cu_core *c, json_t **out);
 int cu_ledger_witness_key(cu_core *c, char vkey[300]);
 int cu_ledger_published(cu_core *c, char **out);
 int cu_ledger_cosignature_add(cu_core *c, json_t **out, const json_t *in);

@@ -12,6 +12,7 @@
 
 #include "core/internal.h"
 #include "crypto/crypto.h"
+#include "ledger/keychain.h"
 #include "ledger/merkle.h"
 #include "ledger/note.h"
 #include "ledger/tiles.h"
@@ -144,6 +145,16 @@ static int build(cu_store *s, cu_buf *entry, cu_buf *record, char salt_out[33],
 			    (r = cu_unhex32(raw, sha)) != 0 || (r = commit(cc, csalt, raw, 32)) != 0)
 				goto out;
 			json_object_set_new(e, "content", json_string(cc));
+		}
+		/* A key transition carries its keys and signatures in the clear. */
+		if (!strcmp(cu_json_str(row, "action"), CU_KEY_TRANSITION)) {
+			json_t *a = json_loads(cu_json_str(row, "after") ? cu_json_str(row, "after") : "",
+			                       0, NULL);
+			static const char *const f[] = {"key_new", "key_old", "sig_new", "sig_old"};
+			for (int k = 0; k < 4; k++)
+				json_object_set_new(e, f[k], json_string(cu_json_str(a, f[k]) ?
+				                                         cu_json_str(a, f[k]) : ""));
+			json_decref(a);
 		}
 	} else {
 		e = json_pack("{s:s,s:s,s:O,s:s,s:I,s:s,s:i}", "at", cu_json_str(row, "at"), "commit",
@@ -680,11 +691,41 @@ static int int_or_null(cu_buf *b, int64_t v, bool null)
 	return null ? cu_buf_puts(b, "null") : cu_buf_printf(b, "%lld", (long long)v);
 }
 
+/*
+ * The fields a key transition's entry repeats from its record's `after`
+ * (key_new, key_old, sig_new, sig_old, in that order; malloc'd). Each must be
+ * a non-empty string of printable ASCII (vkeys and base64 are).
+ */
+static int transition_fields(char *out[4], const char *after)
+{
+	static const char *const f[] = {"key_new", "key_old", "sig_new", "sig_old"};
+	json_t *a = after ? json_loads(after, 0, NULL) : NULL;
+	int r = 0;
+	for (int k = 0; k < 4; k++) {
+		const char *v = cu_json_str(a, f[k]);
+		bool ok = v && *v;
+		for (const char *p = v; ok && *p; p++)
+			ok = *p > ' ' && *p < 0x7f && *p != '"' && *p != '\\';
+		if (!ok) {
+			r = cu_error_set(CU_EINVALID, "a key transition lacks %s", f[k]);
+			break;
+		}
+		if (!(out[k] = strdup(v))) {
+			r = cu_error_set(CU_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	json_decref(a);
+	return r;
+}
+
 static int event_entry(cu_store *s, cu_buf *entry, const cu_event *ev, int64_t seq)
 {
 	cu_buf rec;
 	char cm[65], cc[65], object[160];
 	bool content = !strcmp(ev->action, "evidence.register");
+	bool trans = !strcmp(ev->action, CU_KEY_TRANSITION);
+	char *tf[4] = {NULL, NULL, NULL, NULL};
 	int r;
 	cu_buf_init(&rec, 0);
 	if ((r = cu_buf_append(&rec, "{", 1)) || (r = key(&rec, true, "action")) ||
@@ -708,19 +749,27 @@ static int event_entry(cu_store *s, cu_buf *entry, const cu_event *ev, int64_t s
 		    (r = cu_unhex32(raw, sha)) != 0 || (r = commit(cc, csalt, raw, 32)) != 0)
 			goto out;
 	}
+	if (trans && (r = transition_fields(tf, ev->after)) != 0)
+		goto out;
 	snprintf(object, sizeof(object), "%s/%s", ev->object_type, ev->object_id);
 	if ((r = cu_buf_append(entry, "{", 1)) || (r = key(entry, true, "at")) ||
 	    (r = cu_buf_json_str(entry, ev->at)) || (r = key(entry, false, "case")) ||
 	    (r = int_or_null(entry, ev->case_id, !ev->case_id)) ||
 	    (r = key(entry, false, "commit")) || (r = cu_buf_json_str(entry, cm)) ||
 	    (content && ((r = key(entry, false, "content")) || (r = cu_buf_json_str(entry, cc)))) ||
+	    (trans && ((r = key(entry, false, "key_new")) || (r = cu_buf_json_str(entry, tf[0])) ||
+	               (r = key(entry, false, "key_old")) || (r = cu_buf_json_str(entry, tf[1])))) ||
 	    (r = key(entry, false, "kind")) || (r = cu_buf_json_str(entry, "event")) ||
 	    (r = key(entry, false, "object")) || (r = cu_buf_json_str(entry, object)) ||
 	    (r = key(entry, false, "ref")) || (r = cu_buf_printf(entry, "%lld", (long long)seq)) ||
+	    (trans && ((r = key(entry, false, "sig_new")) || (r = cu_buf_json_str(entry, tf[2])) ||
+	               (r = key(entry, false, "sig_old")) || (r = cu_buf_json_str(entry, tf[3])))) ||
 	    (r = key(entry, false, "type")) || (r = cu_buf_json_str(entry, ev->action)) ||
 	    (r = key(entry, false, "v")) || (r = cu_buf_append(entry, "1}", 2)))
 		goto out;
 out:
+	for (int k = 0; k < 4; k++)
+		free(tf[k]);
 	cu_buf_free(&rec);
 	return r;
 }
@@ -1062,6 +1111,11 @@ typedef struct vstate {
 	size_t next_cp;
 	uint8_t (*cp_roots)[32];
 	bool *cp_have;
+	/* The log's key chain as its transitions say (keychain.h): key k signs
+	 * the checkpoints of sizes since[k] .. since[k+1]-1. */
+	cu_note_verifier *chain;
+	int64_t *since;
+	int nchain, capchain;
 	/* The records, one walk per table beside the entries' (custody, events):
 	 * the current row of each, if read and not yet matched to an entry. */
 	cu_store_rec cur[2], found;
@@ -1252,10 +1306,23 @@ static char *put_val(char *o, const cu_store_col *c)
  * the record cannot have made any entry (a value of the wrong type, a damaged
  * salt, an evidence registration without its item).
  */
+static bool expect_entry_tf(vstate *v, int i, const cu_store_rec *rec, bool event, int64_t ref,
+                            char *tf[4]);
 static bool expect_entry(vstate *v, int i, const cu_store_rec *rec, bool event, int64_t ref)
+{
+	char *tf[4] = {NULL, NULL, NULL, NULL};
+	bool ok = expect_entry_tf(v, i, rec, event, ref, tf);
+	for (int k = 0; k < 4; k++)
+		free(tf[k]);
+	return ok;
+}
+
+static bool expect_entry_tf(vstate *v, int i, const cu_store_rec *rec, bool event, int64_t ref,
+                            char *tf[4])
 {
 	char *x = v->b.x + v->b.xused, *o;
 	const cu_store_col *col = rec->col, *salt = &rec->salt;
+	bool trans = false;
 	size_t rlen = rec_jcs(x, rec);
 	if (rlen == 0 || !is_text(&col[event ? CU_EV_AT : CU_CU_AT]) ||
 	    !is_text(&col[event ? CU_EV_ACTION : CU_CU_EVENT]) || !is_text(salt) ||
@@ -1300,6 +1367,23 @@ static bool expect_entry(vstate *v, int i, const cu_store_rec *rec, bool event, 
 			o = put_lit(o, cc);
 			*o++ = '"';
 		}
+		/* A key transition (rare): its keys, from the record's after. */
+		trans = act->len == sizeof(CU_KEY_TRANSITION) - 1 &&
+		        !memcmp(act->s, CU_KEY_TRANSITION, act->len);
+		if (trans) {
+			const cu_store_col *af = &col[CU_EV_AFTER];
+			char *after = is_text(af) ? strndup(af->s, af->len) : NULL;
+			int r = after ? transition_fields(tf, after) : CU_EINVALID;
+			free(after);
+			if (r != 0) {
+				cu_error_clear();
+				return false;
+			}
+			o = put_lit(o, ",\"key_new\":");
+			o = put_str(o, tf[0], strlen(tf[0]));
+			o = put_lit(o, ",\"key_old\":");
+			o = put_str(o, tf[1], strlen(tf[1]));
+		}
 		o = put_lit(o, ",\"kind\":\"event\",\"object\":");
 		o = put_str(o, object, strlen(object));
 	} else {
@@ -1312,6 +1396,12 @@ static bool expect_entry(vstate *v, int i, const cu_store_rec *rec, bool event, 
 	}
 	o = put_lit(o, ",\"ref\":");
 	o = put_int(o, ref);
+	if (trans) {
+		o = put_lit(o, ",\"sig_new\":");
+		o = put_str(o, tf[2], strlen(tf[2]));
+		o = put_lit(o, ",\"sig_old\":");
+		o = put_str(o, tf[3], strlen(tf[3]));
+	}
 	o = put_lit(o, ",\"type\":");
 	o = put_str(o, col[event ? CU_EV_ACTION : CU_CU_EVENT].s,
 	            col[event ? CU_EV_ACTION : CU_CU_EVENT].len);
@@ -1364,11 +1454,52 @@ static int check_record(vstate *v, int i, int64_t idx, const char *kind, int64_t
 	return 0;
 }
 
+static int chain_push(vstate *v, const cu_note_verifier *k, int64_t since)
+{
+	if (v->nchain == v->capchain) {
+		int cap = v->capchain ? 2 * v->capchain : 4;
+		cu_note_verifier *c = realloc(v->chain, (size_t)cap * sizeof(*c));
+		if (c)
+			v->chain = c;
+		int64_t *sz = c ? realloc(v->since, (size_t)cap * sizeof(*sz)) : NULL;
+		if (sz)
+			v->since = sz;
+		if (!c || !sz)
+			return cu_error_set(CU_ENOMEM, "out of memory");
+		v->capchain = cap;
+	}
+	v->chain[v->nchain] = *k;
+	v->since[v->nchain++] = since;
+	return 0;
+}
+
+/* A key transition entry: both signatures, and that it continues the chain. */
+static int follow_chain(vstate *v, int64_t idx, const char *entry, size_t len)
+{
+	cu_note_verifier old, next;
+	char what[400];
+	int r = cu_transition_check(&old, &next, entry, len, idx,
+	                            v->nchain ? &v->chain[v->nchain - 1] : NULL);
+	if (r == CU_EVERIFY || r == CU_EINVALID) {
+		snprintf(what, sizeof(what), "a key transition does not verify: %s",
+		         cu_error_message(r));
+		cu_error_clear();
+		json_array_append_new(v->problems, finding(idx, what));
+		return 0;
+	}
+	if (r == 0 && v->nchain == 0)
+		r = chain_push(v, &old, 0);
+	return r ? r : chain_push(v, &next, idx + 1);
+}
+
 static int walk_entry(void *ctx, int64_t idx, const char *entry, size_t len, const char *kind,
                       int64_t ref)
 {
 	vstate *v = ctx;
 	int i = v->b.n, r;
+	if (kind[0] == 'e' && cu_transition_is(entry, len) && idx == v->t.size + v->b.n &&
+	    (r = follow_chain(v, idx, entry, len)) != 0)
+		return r;
 	if (idx != v->t.size + v->b.n) {
 		json_array_append_new(v->problems, finding(v->t.size + v->b.n, "an entry is "
 		                                           "missing"));
@@ -1453,18 +1584,31 @@ static int verify(cu_core *c, json_t **out, bool log_only)
 		json_array_append_new(v->problems, finding(size, events + custody > size ?
 		                      "records without a ledger entry" :
 		                      "ledger entries without a record (deleted)"));
-	/* 4. Every checkpoint is signed by this node and matches the recomputed tree. */
+	/* 4. Every checkpoint is signed by this node's key of its time (the key
+	 * chain's, if the key was ever replaced) and matches the recomputed tree. */
 	cu_note_verifier nv;
-	char vkey[300];
+	char vkey[300], last[300];
 	if ((r = cu_ledger_key(c, vkey)) != 0 || (r = cu_note_vkey_parse(&nv, vkey)) != 0)
 		goto out;
+	if (v->nchain) {
+		const cu_note_verifier *lk = &v->chain[v->nchain - 1];
+		cu_note_vkey_format(last, lk->name, lk->pk);
+		if (strcmp(last, vkey) != 0)
+			json_array_append_new(v->problems, finding(size, "the node's signing key is not "
+			                                           "the last key of the ledger's key "
+			                                           "chain"));
+	}
 	json_array_foreach(v->cps, k, row) {
 		int64_t cs = json_integer_value(json_object_get(row, "size"));
 		const char *note = cu_json_str(row, "note");
 		char *text = NULL;
 		int nsig;
 		cu_checkpoint ck;
-		if (cu_note_open(&text, &nsig, note, strlen(note), &nv, 1) != 0 ||
+		const cu_note_verifier *kv = &nv;
+		for (int j = 0; j < v->nchain; j++)
+			if (v->since[j] <= cs)
+				kv = &v->chain[j];
+		if (cu_note_open(&text, &nsig, note, strlen(note), kv, 1) != 0 ||
 		    cu_checkpoint_parse(&ck, text) != 0 || ck.size != cs) {
 			json_array_append_new(v->problems, finding(cs, "a checkpoint's signature does "
 			                                           "not verify (rewritten)"));
@@ -1486,9 +1630,10 @@ static int verify(cu_core *c, json_t **out, bool log_only)
 		if (first < 0 || idx < first)
 			first = idx;
 	}
-	*out = json_pack("{s:b,s:I,s:s,s:I,s:O,s:s}", "ok", json_array_size(v->problems) == 0,
+	*out = json_pack("{s:b,s:I,s:s,s:I,s:O,s:s,s:i}", "ok", json_array_size(v->problems) == 0,
 	                 "size", (json_int_t)size, "root", b64, "checkpoints", (json_int_t)ncp,
-	                 "problems", v->problems, "mode", log_only ? "log-only" : "records");
+	                 "problems", v->problems, "mode", log_only ? "log-only" : "records",
+	                 "signing_keys", v->nchain ? v->nchain : 1);
 	if (first >= 0)
 		json_object_set_new(*out, "first_bad_index", json_integer(first));
 out:
@@ -1496,6 +1641,8 @@ out:
 	free(v->b.x);
 	free(v->cp_roots);
 	free(v->cp_have);
+	free(v->chain);
+	free(v->since);
 	json_decref(v->cps);
 	json_decref(v->problems);
 	free(v);

@@ -303,52 +303,6 @@ int cu_unhex32(uint8_t out[32], const char *hex)
 	return 0;
 }
 
-static const char master_magic[] = "custodia-master-key-v1\n";
-
-int cu_master_ensure(const char *datadir)
-{
-	char path[4096], text[128];
-	uint8_t key[CU_KEY_LEN];
-	char b64[sodium_base64_ENCODED_LEN(CU_KEY_LEN, sodium_base64_VARIANT_ORIGINAL)];
-	struct stat st;
-	snprintf(path, sizeof(path), "%s/master.key", datadir);
-	if (stat(path, &st) == 0)
-		return 0;
-	randombytes_buf(key, sizeof(key));
-	sodium_bin2base64(b64, sizeof(b64), key, sizeof(key), sodium_base64_VARIANT_ORIGINAL);
-	int n = snprintf(text, sizeof(text), "%s%s\n", master_magic, b64);
-	int r = write_new_file(path, text, (size_t)n, 0600);
-	sodium_memzero(key, sizeof(key));
-	sodium_memzero(b64, sizeof(b64));
-	sodium_memzero(text, sizeof(text));
-	return r;
-}
-
-int cu_master_load(uint8_t out[CU_KEY_LEN], const char *datadir)
-{
-	char path[4096], text[128] = {0};
-	struct stat st;
-	size_t ml = strlen(master_magic), n = 0;
-	snprintf(path, sizeof(path), "%s/master.key", datadir);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return cu_error_set(CU_EIO, "cannot open %s: %s", path, strerror(errno));
-	if (fstat(fd, &st) == 0 && (st.st_mode & 077)) {
-		close(fd);
-		return cu_error_set(CU_ECRYPTO, "%s is readable by others (mode %o); run chmod 600 "
-		                    "on it", path, (unsigned)(st.st_mode & 0777));
-	}
-	ssize_t got = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	int r = 0;
-	if (got < (ssize_t)ml || memcmp(text, master_magic, ml) != 0 ||
-	    sodium_base642bin(out, CU_KEY_LEN, text + ml, (size_t)got - ml, "\n", &n, NULL,
-	                      sodium_base64_VARIANT_ORIGINAL) != 0 || n != CU_KEY_LEN)
-		r = cu_error_set(CU_ECRYPTO, "%s is not a custodia master key", path);
-	sodium_memzero(text, sizeof(text));
-	return r;
-}
-
 void cu_key_new(uint8_t key[CU_KEY_LEN])
 {
 	crypto_secretstream_xchacha20poly1305_keygen(key);

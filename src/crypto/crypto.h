@@ -78,14 +78,87 @@ int cu_unhex32(uint8_t out[32], const char *hex);
  */
 #define CU_KEY_LEN 32
 #define CU_WRAPPED_LEN 72
-int cu_master_ensure(const char *datadir);
-int cu_master_load(uint8_t out[CU_KEY_LEN], const char *datadir);
 void cu_key_new(uint8_t key[CU_KEY_LEN]);
 void cu_key_wrap(uint8_t out[CU_WRAPPED_LEN], const uint8_t master[CU_KEY_LEN],
                  const uint8_t key[CU_KEY_LEN], const char *purpose);
 int cu_key_unwrap(uint8_t key[CU_KEY_LEN], const uint8_t master[CU_KEY_LEN],
                   const uint8_t in[CU_WRAPPED_LEN], const char *purpose);
 void cu_keyed_hash(uint8_t out[32], const uint8_t key[CU_KEY_LEN], const void *msg, size_t len);
+
+/*
+ * The master key (src/crypto/keys.c, docs/keys.md): `key` wraps the data
+ * keys; `name_key` names blobs. The first master key's name key derives from
+ * it (HMAC(key, "custodia blob names v1")); a rotated one keeps its
+ * predecessor's, so that blob names never change. DIR/master.key holds it in
+ * one of three forms:
+ *
+ *   plain    "custodia-master-key-v1\n" base64(key)            (as made by init)
+ *            "custodia-master-key-v2\n" base64(key ‖ name key)
+ *   sealed   cu_seal(key ‖ name key, passphrase, "master")     (Argon2id)
+ *   pkcs11   "custodia-master-key-pkcs11-v1\n" and the lines "module PATH",
+ *            "token LABEL", "key LABEL", "wrapped base64(IV ‖ AES-GCM(key ‖ name
+ *            key) ‖ tag)", encrypted inside the token by a non-extractable
+ *            AES-256 key
+ *
+ * The passphrase of a sealed key comes from the file CUSTODIA_MASTER_PASSPHRASE_FILE
+ * names, else the systemd credential $CREDENTIALS_DIRECTORY/master-passphrase; a
+ * token's PIN from CUSTODIA_PKCS11_PIN_FILE, else the credential pkcs11-pin.
+ */
+typedef struct cu_master {
+	uint8_t key[CU_KEY_LEN];
+	uint8_t name_key[CU_KEY_LEN];
+} cu_master;
+enum { CU_MASTER_PLAIN = 0, CU_MASTER_SEALED = 1, CU_MASTER_PKCS11 = 2 };
+typedef struct cu_master_form {
+	int kind;          /* CU_MASTER_* */
+	char module[1024]; /* PKCS#11: the module's path */
+	char token[64];    /* PKCS#11: the token's label */
+	char label[128];   /* PKCS#11: the AES key's label */
+} cu_master_form;
+/* Creates DIR/master.key (plain) if absent. */
+int cu_master_ensure(const char *datadir);
+/* Reads DIR/master.key in any form; form (may be NULL) says which. CU_EAUTH:
+ * no or a wrong passphrase/PIN (the message names what to set); CU_ECRYPTO:
+ * not a master key, or it does not open. */
+int cu_master_load(cu_master *out, cu_master_form *form, const char *datadir);
+/* The same for any file; secret: the passphrase or PIN, NULL to take it from
+ * the environment as above. */
+int cu_master_read(cu_master *out, cu_master_form *form, const char *path, const char *secret);
+/* Writes path in form, atomically (path.tmp, fsync, rename, directory fsync),
+ * 0600. PKCS#11: the token's key is generated if absent, and what was
+ * written is decrypted once before it replaces anything. */
+int cu_master_write(const char *path, const cu_master *m, const cu_master_form *form,
+                    const char *secret);
+/* A new random key keeping m's name key (out may be m). */
+void cu_master_rotate(cu_master *out, const cu_master *m);
+/* name_key = HMAC(key, "custodia blob names v1"): the first key's. */
+void cu_master_derive_names(cu_master *m);
+/* A public fingerprint: 16 hex digits of SHA-256("custodia-master-id\n" ‖ key). */
+void cu_master_id(char out[17], const cu_master *m);
+const char *cu_master_form_name(int kind);
+void cu_master_wipe(cu_master *m);
+
+/*
+ * Secrets from files, never from argv or an environment variable's value.
+ * cu_secret_read: the first line of a file not readable by group or others
+ * (CU_ECRYPTO otherwise, CU_EINVALID if empty). cu_secret_from_env: the file
+ * the variable env names, else $CREDENTIALS_DIRECTORY/credential (systemd
+ * LoadCredential=); CU_ENOTFOUND, with no message, if neither is set.
+ */
+int cu_secret_read(char *out, size_t n, const char *path);
+int cu_secret_from_env(char *out, size_t n, const char *env, const char *credential);
+
+/* Replaces a key file atomically (path.tmp, fsync, rename, directory fsync). */
+int cu_key_file_replace(const char *path, const void *data, size_t len, unsigned mode);
+/* rename(from, to) and fsync of the directory. */
+int cu_key_file_rename(const char *from, const char *to);
+
+/* Signing keys for rotation: a new pair; the secret key's file (0600, the
+ * node.key format) written atomically, read back; a public key's file (node.pub). */
+void cu_identity_new(cu_identity *out);
+int cu_identity_save(const char *path, const cu_identity *id);
+int cu_identity_read(cu_identity *out, const char *path);
+int cu_pubkey_save(const char *path, const uint8_t pk[32]);
 
 /*
  * Sealing a small secret (a key) with a passphrase: Argon2id derives a key

@@ -33,6 +33,60 @@ int cu_store_case_key_put(cu_store *s, int64_t case_id, const uint8_t wrapped[72
 	return sq_exec(s, st, "case key");
 }
 
+int cu_store_case_keys_all(cu_store *s, int64_t **ids, uint8_t (**wrapped)[72], size_t *n)
+{
+	db_stmt *st = sq_stmt(s, "SELECT case_id, wrapped FROM case_keys ORDER BY case_id");
+	size_t cap = 0;
+	int rc, r = 0;
+	*ids = NULL;
+	*wrapped = NULL;
+	*n = 0;
+	if (!st)
+		return CU_EDB;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 64;
+			int64_t *i = realloc(*ids, cap * sizeof(**ids));
+			if (i)
+				*ids = i;
+			uint8_t(*w)[72] = i ? realloc(*wrapped, cap * sizeof(**wrapped)) : NULL;
+			if (!w) {
+				r = cu_error_set(CU_ENOMEM, "out of memory");
+				break;
+			}
+			*wrapped = w;
+		}
+		if (db_column_bytes(st, 1) != 72) {
+			r = cu_error_set(CU_EDB, "a wrapped case key of the wrong length");
+			break;
+		}
+		(*ids)[*n] = db_column_int64(st, 0);
+		memcpy((*wrapped)[*n], db_column_blob(st, 1), 72);
+		(*n)++;
+	}
+	db_reset(st);
+	if (r == 0 && rc != DB_ROW && rc != DB_DONE)
+		r = sq_dberr(s, rc, "case keys");
+	if (r != 0) {
+		free(*ids);
+		free(*wrapped);
+		*ids = NULL;
+		*wrapped = NULL;
+		*n = 0;
+	}
+	return r;
+}
+
+int cu_store_case_key_set(cu_store *s, int64_t case_id, const uint8_t wrapped[72])
+{
+	db_stmt *st = sq_stmt(s, "UPDATE case_keys SET wrapped = ?2 WHERE case_id = ?1");
+	if (!st)
+		return CU_EDB;
+	db_bind_int64(st, 1, case_id);
+	db_bind_blob(st, 2, wrapped, 72, DB_TRANSIENT);
+	return sq_exec(s, st, "case key");
+}
+
 int cu_store_item_insert(cu_store *s, int64_t *out_id, const json_t *it)
 {
 	static const char sql[] =

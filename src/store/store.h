@@ -215,6 +215,10 @@ int64_t cu_store_event_count(cu_store *s);
  * integrity_checked_at, erased_at, erased_by, erase_reason}.
  */
 int cu_store_case_key_get(cu_store *s, uint8_t wrapped[72], int64_t case_id);
+/* Every wrapped case key, by case id (*ids and *wrapped malloc'd, n rows), and
+ * one replaced (master key rotation: inside its transaction). */
+int cu_store_case_keys_all(cu_store *s, int64_t **ids, uint8_t (**wrapped)[72], size_t *n);
+int cu_store_case_key_set(cu_store *s, int64_t case_id, const uint8_t wrapped[72]);
 int cu_store_case_key_put(cu_store *s, int64_t case_id, const uint8_t wrapped[72],
                           const char *at);
 int cu_store_item_insert(cu_store *s, int64_t *out_id, const json_t *item);
@@ -334,7 +338,7 @@ typedef struct cu_store_col {
 
 #define CU_STORE_REC_COLS 11
 /* Positions in col[] of the values an entry repeats. */
-enum { CU_EV_ACTION = 0, CU_EV_AT = 4, CU_EV_CASE = 6, CU_EV_OBJECT_ID = 8,
+enum { CU_EV_ACTION = 0, CU_EV_AFTER = 3, CU_EV_AT = 4, CU_EV_CASE = 6, CU_EV_OBJECT_ID = 8,
        CU_EV_OBJECT_TYPE = 9, CU_EV_SEQ = 10 };
 enum { CU_CU_AT = 2, CU_CU_EVENT = 4, CU_CU_ITEM = 5, CU_CU_SEQ = 7 };
 

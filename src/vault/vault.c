@@ -45,8 +45,8 @@ static int counted(int r)
 
 struct cu_vault {
 	cu_bstore *bs; /* where the ciphertext goes (blobstore.h) */
-	uint8_t master[CU_KEY_LEN];
-	uint8_t name_key[CU_KEY_LEN];
+	cu_master master;        /* key wraps data keys; name_key names blobs */
+	cu_master_form form;     /* how DATA/master.key keeps it */
 	magic_t magic;
 	int ingesting;        /* writers in this process; the store's lock spans processes */
 	/* A writer may finish or be freed on another thread than the one that
@@ -183,9 +183,8 @@ int cu_vault_open_at(cu_vault **out, const char *datadir, const char *blobs)
 	pthread_mutex_init(&v->mmu, NULL);
 	pthread_cond_init(&v->dcv, NULL);
 	if ((r = open_store(&v->bs, datadir, blobs)) != 0 || (r = cu_master_ensure(datadir)) != 0 ||
-	    (r = cu_master_load(v->master, datadir)) != 0)
+	    (r = cu_master_load(&v->master, &v->form, datadir)) != 0)
 		goto fail;
-	cu_keyed_hash(v->name_key, v->master, "custodia blob names v1", 22);
 	if (!(v->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR)) ||
 	    magic_load(v->magic, NULL) != 0) {
 		r = cu_error_set(CU_EIO, "cannot load the libmagic database");
@@ -231,15 +230,63 @@ void cu_vault_wrap_case_key(cu_vault *v, uint8_t out[CU_WRAPPED_LEN],
 {
 	char p[32];
 	purpose(p, case_id);
-	cu_key_wrap(out, v->master, key, p);
+	cu_key_wrap(out, v->master.key, key, p);
+}
+
+int cu_vault_case_key_opens(const cu_master *m, uint8_t key[CU_KEY_LEN],
+                            const uint8_t wrapped[CU_WRAPPED_LEN], int64_t case_id)
+{
+	char p[32];
+	purpose(p, case_id);
+	return cu_key_unwrap(key, m->key, wrapped, p);
 }
 
 int cu_vault_unwrap_case_key(cu_vault *v, uint8_t key[CU_KEY_LEN],
                              const uint8_t wrapped[CU_WRAPPED_LEN], int64_t case_id)
 {
+	char id[17];
+	if (cu_vault_case_key_opens(&v->master, key, wrapped, case_id) == 0)
+		return 0;
+	/* The one failure a multi-node operator meets: another node rotated. */
+	cu_master_id(id, &v->master);
+	return cu_error_set(CU_ECRYPTO, "the data key of case %lld does not unwrap with this "
+	                    "node's master key (id %s): if the master key was rotated on another "
+	                    "node, copy its DATA/master.key here and restart", (long long)case_id,
+	                    id);
+}
+
+int cu_vault_rewrap_case_key(cu_vault *v, const cu_master *to, uint8_t out[CU_WRAPPED_LEN],
+                             const uint8_t in[CU_WRAPPED_LEN], int64_t case_id)
+{
+	uint8_t key[CU_KEY_LEN];
 	char p[32];
+	int r;
 	purpose(p, case_id);
-	return cu_key_unwrap(key, v->master, wrapped, p);
+	if ((r = cu_vault_unwrap_case_key(v, key, in, case_id)) == 0)
+		cu_key_wrap(out, to->key, key, p);
+	cu_wipe(key, sizeof(key));
+	return r;
+}
+
+const cu_master *cu_vault_master(cu_vault *v)
+{
+	return &v->master;
+}
+
+const cu_master_form *cu_vault_master_form(cu_vault *v)
+{
+	return &v->form;
+}
+
+int cu_vault_use_master(cu_vault *v, const cu_master *m, const cu_master_form *form)
+{
+	if (!cu_ct_equal(m->name_key, v->master.name_key, CU_KEY_LEN))
+		return cu_error_set(CU_ECRYPTO, "a master key with another blob-name key would lose "
+		                    "every blob's name");
+	v->master = *m;
+	if (form)
+		v->form = *form;
+	return 0;
 }
 
 void cu_blob_name(cu_vault *v, char out[65], int64_t case_id, const uint8_t sha256[32])
@@ -248,7 +295,7 @@ void cu_blob_name(cu_vault *v, char out[65], int64_t case_id, const uint8_t sha2
 	for (int i = 0; i < 8; i++)
 		msg[i] = (uint8_t)((uint64_t)case_id >> (56 - 8 * i));
 	memcpy(msg + 8, sha256, 32);
-	cu_keyed_hash(h, v->name_key, msg, sizeof(msg));
+	cu_keyed_hash(h, v->master.name_key, msg, sizeof(msg));
 	cu_hex(out, h, 32);
 }
 

@@ -49,6 +49,21 @@ void cu_vault_wrap_case_key(cu_vault *v, uint8_t out[CU_WRAPPED_LEN], const uint
                             int64_t case_id);
 int cu_vault_unwrap_case_key(cu_vault *v, uint8_t key[CU_KEY_LEN],
                              const uint8_t wrapped[CU_WRAPPED_LEN], int64_t case_id);
+/*
+ * Master key rotation (docs/keys.md). cu_vault_master and cu_vault_master_form
+ * are borrowed until cu_vault_use_master or close. rewrap: a case key wrapped
+ * by the vault's master key, wrapped again by `to` (CU_ECRYPTO if it does not
+ * open). case_key_opens: whether master m opens a wrapped case key.
+ * use_master: the vault switches to m (after master.key was replaced); m must
+ * keep the blob-name key (CU_ECRYPTO otherwise).
+ */
+const cu_master *cu_vault_master(cu_vault *v);
+const cu_master_form *cu_vault_master_form(cu_vault *v);
+int cu_vault_rewrap_case_key(cu_vault *v, const cu_master *to, uint8_t out[CU_WRAPPED_LEN],
+                             const uint8_t in[CU_WRAPPED_LEN], int64_t case_id);
+int cu_vault_case_key_opens(const cu_master *m, uint8_t key[CU_KEY_LEN],
+                            const uint8_t wrapped[CU_WRAPPED_LEN], int64_t case_id);
+int cu_vault_use_master(cu_vault *v, const cu_master *m, const cu_master_form *form);
 
 typedef struct cu_blob_info {
 	uint8_t sha256[32];

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "crypto/crypto.h"
+#include "ledger/keychain.h"
 #include "ledger/merkle.h"
 #include "ledger/note.h"
 #include "util/util.h"
@@ -18,6 +19,7 @@
 
 typedef struct bundle {
 	char *manifest, *meta, *checkpoint, *key, *entries;
+	char *keys; /* ledger/keys.jsonl: the key transitions (optional) */
 	json_t *files; /* name -> {sha256, size} */
 } bundle;
 
@@ -77,6 +79,8 @@ static int load(bundle *b, const char *path)
 			r = read_small(ar, &b->key, size);
 		else if (!strcmp(name, "ledger/entries.jsonl"))
 			r = read_small(ar, &b->entries, size);
+		else if (!strcmp(name, "ledger/keys.jsonl"))
+			r = read_small(ar, &b->keys, size);
 		else if (!strncmp(name, "evidence/", 9)) {
 			cu_sha256_ctx *sha;
 			char buf[65536], hex[65];
@@ -192,10 +196,95 @@ static bool check_line(json_t *problems, json_t *line, const cu_checkpoint *cp, 
 	return ok;
 }
 
+/*
+ * The key transitions a bundle carries (ledger/keys.jsonl, one {index, entry,
+ * proof} per line, in index order), followed from the trusted key *v: each
+ * whose old key is the current one, and which both keys signed, makes its
+ * new key current. *v ends as the key that must have signed the checkpoint;
+ * chain gets each transition followed, with its new key as "key_new", for
+ * proven() once the checkpoint holds. Transitions before the trusted key
+ * (a receiver who trusts a later key) are passed over.
+ */
+static void follow_keys(json_t *problems, json_t *chain, const bundle *b, cu_note_verifier *v)
+{
+	int lineno = 0;
+	int64_t last = -1;
+	if (!b->keys)
+		return;
+	for (const char *l = b->keys, *nl; *l; l = nl + 1) {
+		lineno++;
+		if (!(nl = strchr(l, '\n'))) {
+			problem(problems, "key transition line %d is not terminated", lineno);
+			return;
+		}
+		json_t *line = json_loadb(l, (size_t)(nl - l), 0, NULL);
+		const char *entry = cu_json_str(line, "entry");
+		int64_t idx = json_integer_value(json_object_get(line, "index"));
+		cu_note_verifier old, next;
+		if (!entry || !json_is_integer(json_object_get(line, "index")) || idx <= last) {
+			problem(problems, "key transition line %d is malformed or out of order", lineno);
+			json_decref(line);
+			return;
+		}
+		last = idx;
+		int tr = cu_transition_check(&old, &next, entry, strlen(entry), idx, NULL);
+		if (tr != 0) {
+			problem(problems, "key transition at entry %lld does not verify: %s",
+			        (long long)idx, cu_error_message(tr));
+			json_decref(line);
+			return;
+		}
+		if (!strcmp(old.name, v->name) && cu_ct_equal(old.pk, v->pk, 32)) {
+			char nk[300];
+			cu_note_vkey_format(nk, next.name, next.pk);
+			json_object_set_new(line, "key_new", json_string(nk));
+			json_array_append(chain, line);
+			*v = next;
+		}
+		json_decref(line);
+	}
+}
+
+/* A followed transition's entry is in the checkpoint's tree (and before its end). */
+static bool proven(json_t *problems, const json_t *line, const cu_checkpoint *cp)
+{
+	const char *entry = cu_json_str(line, "entry");
+	int64_t idx = json_integer_value(json_object_get(line, "index"));
+	json_t *proof = json_object_get(line, "proof"), *h;
+	uint8_t leaf[32], p[CU_MERKLE_MAX_PROOF][32];
+	int len = 0;
+	size_t k;
+	if (!json_is_array(proof) || json_array_size(proof) > CU_MERKLE_MAX_PROOF || idx < 0 ||
+	    idx >= cp->size) {
+		problem(problems, "key transition at entry %lld: no proof in the checkpoint's tree",
+		        (long long)idx);
+		return false;
+	}
+	json_array_foreach(proof, k, h) {
+		size_t n = 0;
+		if (!json_is_string(h) || cu_unbase64(p[len], &n, 32, json_string_value(h)) != 0 ||
+		    n != 32) {
+			problem(problems, "key transition at entry %lld: a proof hash is malformed",
+			        (long long)idx);
+			return false;
+		}
+		len++;
+	}
+	cu_merkle_leaf(leaf, entry, strlen(entry));
+	if (cu_merkle_verify_inclusion(idx, cp->size, leaf, (const uint8_t(*)[32])p, len,
+	                               cp->root) != 0) {
+		problem(problems, "key transition at entry %lld: its inclusion proof does not lead to "
+		        "the checkpoint's root", (long long)idx);
+		return false;
+	}
+	return true;
+}
+
 int cu_bundle_verify(json_t **out, const char *path, const char *vkey)
 {
 	bundle b = {0};
 	json_t *problems = json_array(), *items = json_array(), *meta = NULL, *lines = json_array();
+	json_t *kchain = json_array();
 	cu_note_verifier v;
 	cu_checkpoint cp = {0};
 	char *text = NULL, keyline[400];
@@ -207,17 +296,30 @@ int cu_bundle_verify(json_t **out, const char *path, const char *vkey)
 	snprintf(keyline, sizeof(keyline), "%s", b.key);
 	keyline[strcspn(keyline, "\n")] = '\0';
 	const char *source = vkey ? "given" : "the bundle's own (check it against a key you trust)";
+	char signer[300];
 	if (cu_note_vkey_parse(&v, vkey ? vkey : keyline) != 0) {
 		problem(problems, "the verifier key is malformed");
-	} else if (cu_note_open(&text, &nv, b.checkpoint, strlen(b.checkpoint), &v, 1) != 0) {
-		problem(problems, "the checkpoint is not signed by %s key %s",
-		        vkey ? "the given" : "the bundle's", v.name);
-	} else if (cu_checkpoint_parse(&cp, text) != 0) {
-		problem(problems, "the checkpoint is malformed");
+	} else {
+		/* From the trusted key along the transitions to the checkpoint's signer. */
+		follow_keys(problems, kchain, &b, &v);
+		if (cu_note_open(&text, &nv, b.checkpoint, strlen(b.checkpoint), &v, 1) != 0)
+			problem(problems, "the checkpoint is not signed by %s key %s%s",
+			        vkey ? "the given" : "the bundle's", v.name,
+			        json_array_size(kchain) ? " (nor by the key its transitions lead to)" : "");
+		else if (cu_checkpoint_parse(&cp, text) != 0)
+			problem(problems, "the checkpoint is malformed");
+		cu_note_vkey_format(signer, v.name, v.pk);
+		if (strcmp(signer, keyline) != 0)
+			problem(problems, "the bundle carries another key than the one %s",
+			        json_array_size(kchain) ? "its key transitions lead to" : "given");
 	}
-	if (vkey && strcmp(vkey, keyline) != 0)
-		problem(problems, "the bundle carries another key than the one given");
 	bool cp_ok = json_array_size(problems) == 0;
+	/* Each transition followed is in the log the checkpoint signs. */
+	json_t *tl;
+	size_t ti;
+	json_array_foreach(kchain, ti, tl)
+		if (cp_ok && !proven(problems, tl, &cp))
+			cp_ok = false;
 	/* The ledger lines. */
 	uint8_t msha[32];
 	char msha_hex[65];
@@ -331,9 +433,12 @@ int cu_bundle_verify(json_t **out, const char *path, const char *vkey)
 	bool ok = json_array_size(problems) == 0;
 	json_array_foreach(items, i, it)
 		ok = ok && json_array_size(json_object_get(it, "problems")) == 0;
-	*out = json_pack("{s:b,s:s,s:{s:s,s:I},s:O,s:O}", "ok", ok, "key_source", source,
+	json_t *followed = json_array();
+	json_array_foreach(kchain, ti, tl)
+		json_array_append(followed, json_object_get(tl, "key_new"));
+	*out = json_pack("{s:b,s:s,s:{s:s,s:I},s:O,s:O,s:o}", "ok", ok, "key_source", source,
 	                 "checkpoint", "origin", cp.origin, "size", (json_int_t)cp.size, "items",
-	                 items, "problems", problems);
+	                 items, "problems", problems, "key_transitions", followed);
 out:
 	free(text);
 	free(b.manifest);
@@ -341,6 +446,8 @@ out:
 	free(b.checkpoint);
 	free(b.key);
 	free(b.entries);
+	free(b.keys);
+	json_decref(kchain);
 	json_decref(b.files);
 	json_decref(meta);
 	json_decref(lines);

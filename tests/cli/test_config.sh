@@ -84,6 +84,18 @@ for flag in $(jq -r '.[].flag' "$OUT"); do
 	check "serve --help documents $flag" grep -q -e "$flag" "$T/serve-help"
 done
 
+# ---- a sealed master key's passphrase file, from the file, the environment or a flag --
+S=$T/sealed
+"$B" init --data "$S" >/dev/null 2>&1
+printf 'long master passphrase\n' >"$T/mpw"
+chmod 600 "$T/mpw"
+expect 0 "keys seal the master key" "$B" keys seal --data "$S" --passphrase-file "$T/mpw"
+expect 2 "without its passphrase the data directory does not open" \
+	env -u CUSTODIA_MASTER_PASSPHRASE_FILE "$B" evidence verify --data "$S"
+printf 'data = %s\nmaster_passphrase_file = %s\n' "$S" "$T/mpw" >"$T/sealed.conf"
+expect 0 "master_passphrase_file in the configuration opens it" "$B" evidence verify --config "$T/sealed.conf"
+expect 0 "... --master-passphrase-file too" "$B" evidence verify --data "$S" --master-passphrase-file "$T/mpw"
+
 # ---- precedence through serve: the address it listens on --------------------------
 # serve_on: starts serve with the arguments, prints the base URL it wrote, stops it.
 serve_on() {

@@ -386,6 +386,49 @@ static void test_vault_keys__wrap_bound_to_case(void **state)
 	assert_int_equal(st.st_mode & 0777, 0600);
 }
 
+/*
+ * Master key rotation: a case key re-wrapped by the new master opens with it
+ * and not with the old; blob names do not change (the name key stays), so
+ * blobs written before still read; the vault refuses a key that would rename
+ * every blob.
+ */
+static void test_vault_keys__rewrap_keeps_blob_names(void **state)
+{
+	fixture *f = *state;
+	uint8_t w[CU_WRAPPED_LEN], w2[CU_WRAPPED_LEN], back[CU_KEY_LEN];
+	uint8_t *data = pattern(200000, 5);
+	cu_blob_info info;
+	char before[65], after[65];
+	cu_master old = *cu_vault_master(f->v), next;
+	put(f, &info, 7, f->key, data, 200000, false);
+	cu_blob_name(f->v, before, 7, info.sha256);
+	cu_vault_wrap_case_key(f->v, w, f->key, 7);
+	cu_master_rotate(&next, &old);
+	assert_int_equal(cu_vault_rewrap_case_key(f->v, &next, w2, w, 7), 0);
+	assert_memory_not_equal(w, w2, CU_WRAPPED_LEN);
+	assert_int_equal(cu_vault_case_key_opens(&next, back, w2, 7), 0);
+	assert_memory_equal(back, f->key, CU_KEY_LEN);
+	assert_int_equal(cu_vault_case_key_opens(&old, back, w2, 7), CU_ECRYPTO);
+	/* Bound to its case still. */
+	assert_int_equal(cu_vault_case_key_opens(&next, back, w2, 8), CU_ECRYPTO);
+	assert_int_equal(cu_vault_use_master(f->v, &next, NULL), 0);
+	cu_blob_name(f->v, after, 7, info.sha256);
+	assert_string_equal(before, after);
+	assert_int_equal(cu_vault_unwrap_case_key(f->v, back, w2, 7), 0);
+	get(f, 7, back, info.sha256, data, 200000);
+	/* The old wrapping no longer opens here, and says why. */
+	assert_int_equal(cu_vault_unwrap_case_key(f->v, back, w, 7), CU_ECRYPTO);
+	assert_non_null(strstr(cu_error_message(CU_ECRYPTO), "rotated on another node"));
+	/* A master key with another name key is refused. */
+	cu_master other;
+	cu_key_new(other.key);
+	cu_master_derive_names(&other);
+	assert_int_equal(cu_vault_use_master(f->v, &other, NULL), CU_ECRYPTO);
+	cu_blob_name(f->v, after, 7, info.sha256);
+	assert_string_equal(before, after);
+	free(data);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -400,6 +443,7 @@ int main(void)
 		T(test_vault_batch__media_types_detected_aside),
 		T(test_vault_fault__write_failure),
 		T(test_vault_keys__wrap_bound_to_case),
+		T(test_vault_keys__rewrap_keeps_blob_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
