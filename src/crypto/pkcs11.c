@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* crypto: a secret encrypted by a non-extractable AES key in a PKCS#11 token (p11.h). */
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,13 @@
 #include "util/util.h"
 
 static const char gcm_aad[] = "custodia-master-v1";
+
+/*
+ * C_Initialize and C_Finalize are the whole process's, and the server's
+ * threads and workers each open the vault: one use of a token at a time, so
+ * that one thread's C_Finalize never pulls the library from under another.
+ */
+static pthread_mutex_t p11_mu = PTHREAD_MUTEX_INITIALIZER;
 
 /* One use of a token: module loaded, library initialised, session logged in. */
 typedef struct p11 {
@@ -175,8 +183,11 @@ int cu_p11_encrypt(uint8_t *out, const char *module, const char *token, const ch
 	CK_ULONG olen = (CK_ULONG)(len + 16);
 	CK_RV rv;
 	int r;
-	if ((r = p11_open(&t, module, token, pin)) != 0)
+	pthread_mutex_lock(&p11_mu);
+	if ((r = p11_open(&t, module, token, pin)) != 0) {
+		pthread_mutex_unlock(&p11_mu);
 		return r;
+	}
 	if ((r = find_key(&t, &key, label, create)) != 0)
 		goto out;
 	cu_random(out, 12);
@@ -192,6 +203,7 @@ int cu_p11_encrypt(uint8_t *out, const char *module, const char *token, const ch
 		                 (unsigned long)olen, len + 16);
 out:
 	p11_close(&t);
+	pthread_mutex_unlock(&p11_mu);
 	return r;
 }
 
@@ -208,8 +220,11 @@ int cu_p11_decrypt(uint8_t *out, const char *module, const char *token, const ch
 	int r;
 	if (len < CU_P11_OVERHEAD || len - CU_P11_OVERHEAD > CU_SEAL_MAX)
 		return cu_error_set(CU_EINVALID, "a PKCS#11-wrapped secret of the wrong length");
-	if ((r = p11_open(&t, module, token, pin)) != 0)
+	pthread_mutex_lock(&p11_mu);
+	if ((r = p11_open(&t, module, token, pin)) != 0) {
+		pthread_mutex_unlock(&p11_mu);
 		return r;
+	}
 	if ((r = find_key(&t, &key, label, false)) != 0)
 		goto out;
 	memcpy(iv, in, 12);
@@ -229,5 +244,6 @@ int cu_p11_decrypt(uint8_t *out, const char *module, const char *token, const ch
 out:
 	cu_wipe(buf, sizeof(buf));
 	p11_close(&t);
+	pthread_mutex_unlock(&p11_mu);
 	return r;
 }
