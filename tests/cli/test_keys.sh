@@ -260,7 +260,8 @@ expect 0 "backup after both rotations" "$B" backup --to "$T/bk" --passphrase-fil
 expect 0 "... restores elsewhere, its ledger and evidence verified" \
 	env -u CUSTODIA_DB "$B" restore --from "$T/bk" --to "$T/restored" --passphrase-file "$T/bpw" --json
 jqt "... with both signing keys' checkpoints" '.ledger.ok == true and .evidence.ok == true'
-expect 0 "... and the restored copy lists the key chain" "$B" ledger key --data "$T/restored" --json
+expect 0 "... and the restored copy lists the key chain" \
+	env -u CUSTODIA_DB "$B" ledger key --data "$T/restored" --json
 check "... ending in the current key" grep -qF "$K1" "$OUT"
 # An altered transition record, and a checkpoint signed by the old key after it.
 tamper "$D" "UPDATE events SET after = replace(after, 'sig_old', 'sig_olx')
