@@ -627,6 +627,8 @@ static void prepare(pg_stmt *st)
 		PQclear(PQexec(c->c, "SAVEPOINT cu_prep"));
 	PGresult *r = PQprepare(c->c, st->name, st->sql, st->n, st->types);
 	st->prepared = PQresultStatus(r) == PGRES_COMMAND_OK ? 1 : -1;
+	if (st->prepared < 0 && PQstatus(c->c) != CONNECTION_OK)
+		st->prepared = 0; /* the session died, not the statement: next session */
 	PQclear(r);
 	if (txn)
 		PQclear(PQexec(c->c, st->prepared == 1 ? "RELEASE SAVEPOINT cu_prep"
