@@ -11,7 +11,7 @@
 static const char serve_usage[] =
 	"usage: custodia serve [--listen ADDR:PORT] [--threads N] [--workers N]\n"
 	"                      [--max-body SIZE] [--max-upload SIZE] [--log-auth]\n"
-	"                      [--log-format json|text] [--metrics-public]\n"
+	"                      [--log-format json|text] [--metrics-public] [--advertise URL]\n"
 	"                      [--ready-file FILE] [--data DIR] [--config FILE]\n"
 	"Serves the HTTP JSON API under /api/v1 (OpenAPI at /api/v1/openapi.json).\n"
 	"SIGTERM or SIGINT stop it cleanly.\n"
@@ -24,6 +24,9 @@ static const char serve_usage[] =
 	"                      0: none, run 'custodia jobs run' instead)\n"
 	"  --log-auth          the ledger's checkpoint, tiles and proofs need a bearer token\n"
 	"                      (an API token); by default anyone may read them\n"
+	"  --advertise URL     the URL other nodes reach this one at, e.g. http://10.0.0.5:8080\n"
+	"                      (several nodes: an upload or bundle held here is fetched\n"
+	"                      through it; default the listen address unless 0.0.0.0 or ::)\n"
 	"  --log-format F      stderr's log lines: json (default, one object a line) or text\n"
 	"  --metrics-public    GET /metrics without a token (for a Prometheus on a private\n"
 	"                      network); by default an operator administrator's token\n"
@@ -52,6 +55,7 @@ static int serve(int argc, char **argv, bool demo)
 		{"extra-cases", required_argument, NULL, 'x'}, {"no-serve", no_argument, NULL, 'n'},
 		{"log-auth", no_argument, NULL, 'L'}, {"workers", required_argument, NULL, 'w'},
 		{"log-format", required_argument, NULL, 'F'},
+		{"advertise", required_argument, NULL, 'V'},
 		{"metrics-public", no_argument, NULL, 'P'},
 		CLI_COMMON_OPTS, {0}};
 	const char *usage = demo ? demo_usage : serve_usage;
@@ -77,6 +81,8 @@ static int serve(int argc, char **argv, bool demo)
 		cfg.log_auth = flag;
 	if (cli_env("log_format"))
 		cfg.log_format = cli_env("log_format");
+	if (cli_env("advertise"))
+		cfg.advertise = cli_env("advertise");
 	if (cli_env("metrics_public") && cli_bool(&flag, cli_env("metrics_public")) == 0)
 		cfg.metrics_public = flag;
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -105,6 +111,15 @@ static int serve(int argc, char **argv, bool demo)
 			cfg.log_format = optarg;
 			break;
 		case 'P': cfg.metrics_public = 1; break;
+		case 'V': {
+			size_t len = strlen(optarg);
+			if ((strncmp(optarg, "http://", 7) && strncmp(optarg, "https://", 8)) ||
+			    (len && optarg[len - 1] == '/'))
+				cli_usage_error(usage, "--advertise must be an http:// or https:// URL "
+				                "without a trailing slash");
+			cfg.advertise = optarg;
+			break;
+		}
 		case 'w':
 			if (cli_int(&workers, optarg, 0, 64) != 0)
 				cli_usage_error(usage, "--workers must be 0-64");

@@ -21,7 +21,7 @@
 
 #include "cli/cli.h"
 
-enum conf_type { T_PATH, T_DB, T_BLOBS, T_LISTEN, T_INT, T_SIZE, T_BOOL, T_WORD };
+enum conf_type { T_PATH, T_DB, T_BLOBS, T_LISTEN, T_INT, T_SIZE, T_BOOL, T_WORD, T_URL };
 
 static const struct conf_key {
 	const char *key, *env, *flag;
@@ -42,6 +42,8 @@ static const struct conf_key {
 	 "the file holding the PIN of a PKCS#11 token's master key (docs/keys.md)"},
 	{"listen", "CUSTODIA_LISTEN", "--listen", T_LISTEN, 0, 0, NULL,
 	 "serve: address to listen on, ADDR:PORT (default 127.0.0.1:8080)"},
+	{"advertise", "CUSTODIA_ADVERTISE", "--advertise", T_URL, 0, 0, NULL,
+	 "serve: the URL other nodes reach this one at (default: the listen address)"},
 	{"threads", "CUSTODIA_THREADS", "--threads", T_INT, 1, 64, NULL,
 	 "serve: server threads (default one per core)"},
 	{"workers", "CUSTODIA_WORKERS", "--workers", T_INT, 0, 64, NULL,
@@ -131,6 +133,14 @@ static int check_value(const struct conf_key *k, const char *v, char *err, size_
 		if (cli_bool(&b, v) != 0)
 			return snprintf(err, n, "%s must be true or false", k->key), -1;
 		return 0;
+	case T_URL: {
+		size_t n0 = strlen(v);
+		if ((strncmp(v, "http://", 7) && strncmp(v, "https://", 8)) || strchr(v, ' ') ||
+		    (n0 && v[n0 - 1] == '/'))
+			return snprintf(err, n, "%s must be an http:// or https:// URL without a "
+			                "trailing slash", k->key), -1;
+		return 0;
+	}
 	case T_WORD: {
 		size_t len = strlen(v);
 		for (const char *c = k->choices; *c;) {
@@ -403,7 +413,7 @@ static int config_show(bool json)
 static int config_keys(bool json)
 {
 	static const char *const types[] = {"path", "url", "uri", "addr:port", "number", "size",
-	                                    "boolean", "word"};
+	                                    "boolean", "word", "url"};
 	json_t *arr = json_array();
 	for (size_t i = 0; i < NKEYS; i++) {
 		const struct conf_key *k = &conf_keys[i];

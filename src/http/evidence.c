@@ -28,6 +28,7 @@
 
 #include "crypto/crypto.h"
 #include "http/handlers.h"
+#include "http/nodes.h"
 
 #define UPLOAD_IDLE_SECONDS 3600
 #define UPLOAD_MAX_SESSIONS 1024
@@ -147,6 +148,26 @@ static int id_param(const char *s, int64_t *id, const char *what)
 	return 0;
 }
 
+/* An upload or a bundle another node made: that node answers (nodes.h). */
+static int elsewhere(cu_req *rq, const char *id, int fd, long *status)
+{
+	char *url = NULL;
+	int r = cu_node_url(rq->core, &url, id);
+	if (r == 0)
+		r = cu_req_forward(rq, url, fd, status);
+	free(url);
+	return r;
+}
+
+/* A new upload's or bundle's id: this node's id, then 96 random bits. */
+static void object_id(char id[33])
+{
+	uint8_t rnd[12];
+	cu_random(rnd, sizeof(rnd));
+	memcpy(id, cu_node_id(), CU_NODE_ID_LEN);
+	cu_hex(id + CU_NODE_ID_LEN, rnd, sizeof(rnd));
+}
+
 int h_upload_start(cu_req *rq)
 {
 	int64_t case_id, size = 0;
@@ -190,9 +211,7 @@ int h_upload_start(cu_req *rq)
 		drop(u);
 		return r;
 	}
-	uint8_t rnd[16];
-	cu_random(rnd, sizeof(rnd));
-	cu_hex(u->id, rnd, sizeof(rnd));
+	object_id(u->id);
 	u->user_id = rq->actor.user_id;
 	u->size_hint = (uint64_t)size;
 	u->max = max_upload;
@@ -216,6 +235,8 @@ int h_upload_get(cu_req *rq)
 {
 	upload *u;
 	int r;
+	if (!cu_node_local(rq->params[0]))
+		return elsewhere(rq, rq->params[0], -1, NULL);
 	if ((r = take(&u, rq->params[0], &rq->actor, false)) != 0)
 		return r;
 	rq->out = upload_state(u);
@@ -228,6 +249,8 @@ int h_upload_chunk(cu_req *rq)
 	const char *off;
 	upload *u;
 	int r;
+	if (!cu_node_local(rq->params[0]))
+		return elsewhere(rq, rq->params[0], -1, NULL);
 	if ((r = cu_req_query(rq, &off, "offset")) != 0)
 		return r;
 	if ((r = take(&u, rq->params[0], &rq->actor, false)) != 0)
@@ -267,6 +290,8 @@ int h_upload_complete(cu_req *rq)
 	upload *u;
 	json_t *items = NULL;
 	int r;
+	if (!cu_node_local(rq->params[0]))
+		return elsewhere(rq, rq->params[0], -1, NULL);
 	if ((r = cu_json_check(rq->body, f, 1)) != 0)
 		return r;
 	const char *sha = cu_json_str(rq->body, "sha256");
@@ -291,6 +316,8 @@ int h_upload_abort(cu_req *rq)
 {
 	upload *u;
 	int r;
+	if (!cu_node_local(rq->params[0]))
+		return elsewhere(rq, rq->params[0], -1, NULL);
 	if ((r = take(&u, rq->params[0], &rq->actor, true)) != 0)
 		return r;
 	drop(u);
@@ -593,7 +620,6 @@ int h_bundle_create(cu_req *rq)
 	size_t n = 0, i;
 	json_t *v;
 	char dir[4096], path[4200], id[33];
-	uint8_t rnd[16];
 	int r;
 	if ((r = case_param(rq, &case_id)) != 0 || (r = cu_json_check(rq->body, f, 2)) != 0)
 		return r;
@@ -606,8 +632,7 @@ int h_bundle_create(cu_req *rq)
 	if ((r = exports_dir(rq, dir, sizeof(dir))) != 0)
 		return r;
 	exports_sweep(dir);
-	cu_random(rnd, sizeof(rnd));
-	cu_hex(id, rnd, sizeof(rnd));
+	object_id(id);
 	snprintf(path, sizeof(path), "%s/%s.%lld.tar", dir, id, (long long)rq->actor.user_id);
 	if ((r = cu_bundle_export(rq->core, &rq->actor, &rq->out, case_id, n ? ids : NULL, n,
 	                          cu_json_str(rq->body, "for"), path)) != 0)
@@ -617,6 +642,45 @@ int h_bundle_create(cu_req *rq)
 	snprintf(url, sizeof(url), "/api/v1/bundles/%s", id);
 	json_object_set_new(rq->out, "download", json_string(url));
 	json_object_set_new(rq->out, "id", json_string(id));
+	return 0;
+}
+
+/*
+ * A bundle another node exported: fetched from it into an unnamed file here
+ * (it may be large), then sent from that file like a local one.
+ */
+static int bundle_elsewhere(cu_req *rq, const char *dir, const char *id)
+{
+	struct stat st;
+	long status = 0;
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return cu_error_set(CU_EIO, "cannot create a file in %s: %s", dir, strerror(errno));
+	int r = elsewhere(rq, id, fd, &status);
+	if (r == 0 && status != 200) {
+		/* The other node's error, as it said it. */
+		char msg[512] = "";
+		ssize_t n = pread(fd, msg, sizeof(msg) - 1, 0);
+		json_t *e = n > 0 ? json_loadb(msg, (size_t)n, 0, NULL) : NULL;
+		const char *m = cu_json_str(json_object_get(e, "error"), "message");
+		int code = status == 404 ? CU_ENOTFOUND : status == 401 ? CU_EAUTH :
+		           status == 403 ? CU_EDENIED : CU_EUNAVAILABLE;
+		r = cu_error_set(code, "%s", m ? m : "the node holding the bundle refused it");
+		json_decref(e);
+	}
+	if (r == 0 && (fstat(fd, &st) != 0 || lseek(fd, 0, SEEK_SET) != 0))
+		r = cu_error_set(CU_EIO, "cannot read the bundle fetched: %s", strerror(errno));
+	if (r) {
+		close(fd);
+		return r;
+	}
+	rq->status = 200;
+	rq->stream.fd = fd;
+	rq->stream.has_fd = true;
+	rq->stream.length = rq->stream.total = (uint64_t)st.st_size;
+	snprintf(rq->stream.media_type, sizeof(rq->stream.media_type), "application/x-tar");
+	snprintf(rq->stream.filename, sizeof(rq->stream.filename), "custodia-bundle-%.8s.tar",
+	         id + CU_NODE_ID_LEN);
 	return 0;
 }
 
@@ -630,6 +694,8 @@ int h_bundle_get(cu_req *rq)
 		return cu_error_set(CU_ENOTFOUND, "no such bundle");
 	if ((r = exports_dir(rq, dir, sizeof(dir))) != 0)
 		return r;
+	if (!cu_node_local(id))
+		return bundle_elsewhere(rq, dir, id);
 	/* Only the user who made it finds it: the name carries their id. */
 	snprintf(path, sizeof(path), "%s/%s.%lld.tar", dir, id, (long long)rq->actor.user_id);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
@@ -643,6 +709,7 @@ int h_bundle_get(cu_req *rq)
 	rq->stream.has_fd = true;
 	rq->stream.length = rq->stream.total = (uint64_t)st.st_size;
 	snprintf(rq->stream.media_type, sizeof(rq->stream.media_type), "application/x-tar");
-	snprintf(rq->stream.filename, sizeof(rq->stream.filename), "custodia-bundle-%.8s.tar", id);
+	snprintf(rq->stream.filename, sizeof(rq->stream.filename), "custodia-bundle-%.8s.tar",
+	         id + CU_NODE_ID_LEN);
 	return 0;
 }

@@ -21,6 +21,8 @@ typedef struct cu_server_config {
 	int64_t session_ttl;    /* seconds (0: core's default) */
 	int quiet;              /* no banner on stdout */
 	int log_auth;           /* the ledger's public routes need a bearer token too */
+	const char *advertise;  /* the URL other nodes reach this one at (NULL: the
+	                         * listening address, unless it is a wildcard) */
 	const char *log_format; /* stderr's lines: "json" (NULL: json) or "text" */
 	int metrics_public;     /* GET /metrics without a token (a private network's Prometheus) */
 } cu_server_config;

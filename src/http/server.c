@@ -22,11 +22,13 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <h2o.h>
 
 #include "crypto/crypto.h"
 #include "http/http.h"
 #include "http/handlers.h"
+#include "http/nodes.h"
 #include "http/obs.h"
 #include "http/route.h"
 
@@ -391,6 +393,112 @@ const char *cu_req_header(cu_req *rq, const char *name)
 	memcpy(s, v.base, v.len);
 	s[v.len] = '\0';
 	return s;
+}
+
+/* ---- Forwarding to the node that holds an upload or a bundle (nodes.h) ---- */
+
+#define FORWARDED_HEADER "x-custodia-forwarded"
+
+struct fwd_sink {
+	cu_buf *buf;
+	int fd;
+	bool failed;
+};
+
+static size_t fwd_write(char *data, size_t size, size_t n, void *arg)
+{
+	struct fwd_sink *k = arg;
+	size_t len = size * n;
+	if (k->fd >= 0) {
+		for (size_t done = 0; done < len;) {
+			ssize_t w = write(k->fd, data + done, len - done);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				k->failed = true;
+				return 0;
+			}
+			done += (size_t)w;
+		}
+	} else if (cu_buf_append(k->buf, data, len) != 0) {
+		k->failed = true;
+		return 0;
+	}
+	return len;
+}
+
+/* Adds "Name: value" of the request's header `name`, if it has one. */
+static struct curl_slist *fwd_header(struct curl_slist *l, h2o_req_t *req, const char *name)
+{
+	ssize_t i = h2o_find_header_by_str(&req->headers, name, strlen(name), -1);
+	if (i < 0)
+		return l;
+	h2o_iovec_t v = req->headers.entries[i].value;
+	char line[8192];
+	if (v.len + strlen(name) + 3 > sizeof(line) || memchr(v.base, '\n', v.len) ||
+	    memchr(v.base, '\r', v.len))
+		return l;
+	snprintf(line, sizeof(line), "%s: %.*s", name, (int)v.len, v.base);
+	struct curl_slist *n = curl_slist_append(l, line);
+	return n ? n : l;
+}
+
+int cu_req_forward(cu_req *rq, const char *base, int fd, long *status)
+{
+	h2o_req_t *req = rq->impl;
+	char method[16], url[4096], rid[96];
+	struct fwd_sink sink = {&rq->raw_out, fd, false};
+	struct curl_slist *hdr = NULL;
+	long code = 0;
+	int r = 0;
+	if (h2o_find_header_by_str(&req->headers, H2O_STRLIT(FORWARDED_HEADER), -1) >= 0)
+		return cu_error_set(CU_ENOTFOUND, "no such object on this node (a forwarded request "
+		                    "is not forwarded again)");
+	if (req->method.len >= sizeof(method) ||
+	    (size_t)snprintf(url, sizeof(url), "%s%.*s", base, (int)req->path.len, req->path.base) >=
+	            sizeof(url))
+		return cu_error_set(CU_EINVALID, "request too long to forward");
+	memcpy(method, req->method.base, req->method.len);
+	method[req->method.len] = '\0';
+	CURL *cu = curl_easy_init();
+	if (!cu)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	static const char *const pass[] = {"authorization", "cookie", CU_CSRF_HEADER,
+	                                   "content-type"};
+	for (size_t i = 0; i < sizeof(pass) / sizeof(pass[0]); i++)
+		hdr = fwd_header(hdr, req, pass[i]);
+	snprintf(rid, sizeof(rid), "X-Request-Id: %s", reqinfo_of(req, false)->id);
+	hdr = curl_slist_append(hdr, rid);
+	hdr = curl_slist_append(hdr, FORWARDED_HEADER ": 1");
+	hdr = curl_slist_append(hdr, "Expect:");
+	curl_easy_setopt(cu, CURLOPT_URL, url);
+	curl_easy_setopt(cu, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(cu, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(cu, CURLOPT_CONNECTTIMEOUT, 5L);
+	curl_easy_setopt(cu, CURLOPT_TIMEOUT, 600L);
+	curl_easy_setopt(cu, CURLOPT_HTTPHEADER, hdr);
+	if (req->entity.base) {
+		curl_easy_setopt(cu, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->entity.len);
+		curl_easy_setopt(cu, CURLOPT_POSTFIELDS, req->entity.base);
+	}
+	curl_easy_setopt(cu, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, fwd_write);
+	curl_easy_setopt(cu, CURLOPT_WRITEDATA, &sink);
+	CURLcode rc = curl_easy_perform(cu);
+	curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, &code);
+	if (rc != CURLE_OK || sink.failed)
+		r = sink.failed && rc == CURLE_WRITE_ERROR
+		            ? cu_error_set(CU_EIO, "cannot keep what the other node sent")
+		            : cu_error_set(CU_EUNAVAILABLE, "the node holding it does not answer (%s)",
+		                           curl_easy_strerror(rc));
+	curl_easy_cleanup(cu);
+	curl_slist_free_all(hdr);
+	if (r == 0) {
+		rq->status = (int)code;
+		if (status)
+			*status = code;
+	}
+	return r;
 }
 
 /*
@@ -1075,6 +1183,7 @@ static int write_ready(const char *path, const char *url)
 
 int cu_http_serve(const cu_server_config *cfg)
 {
+	curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread: forwarding (nodes.h) */
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	sigset_t sigs;
@@ -1171,6 +1280,11 @@ int cu_http_serve(const cu_server_config *cfg)
 		h2o_linklist_init_anchor(&ws[i].streams);
 		h2o_socket_read_start(ws[i].listener, on_accept);
 	}
+	/* Where other nodes send what this one holds (uploads, bundles). */
+	bool wildcard = !strcmp(addr, "0.0.0.0") || !strcmp(addr, "::");
+	const char *advertise = cfg->advertise ? cfg->advertise : wildcard ? NULL : url;
+	if ((r = cu_node_register(ws[0].core, cfg->datadir, advertise)) != 0)
+		goto out;
 	/*
 	 * Entries written while no server ran (the CLI, `demo --no-serve`) are
 	 * covered by a checkpoint before the server says it is ready, so that

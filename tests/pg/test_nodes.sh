@@ -54,6 +54,18 @@ start 1
 start 2
 start 3
 check "three nodes are up" "[ -n '$U1' ] && [ -n '$U2' ] && [ -n '$U3' ]"
+# A copy of a data directory that has served carries its node id: refused while the
+# original serves, and fine once the copy's node-id is removed.
+cp -a "$T/n1" "$T/n4"
+"$B" serve --data "$T/n4" --listen 127.0.0.1:0 --workers 0 >"$T/log4" 2>&1 &
+P4=$!
+PIDS="$PIDS $P4"
+for _ in $(seq 100); do kill -0 "$P4" 2>/dev/null || break; sleep 0.1; done
+wait "$P4" 2>/dev/null
+rc4=$?
+check "a copy of node 1's directory does not start beside it (exit $rc4)" \
+	"[ $rc4 != 0 ] && grep -q 'was copied from it' '$T/log4'"
+rm -rf "$T/n4"
 
 login() { curl -sf -XPOST -H 'content-type: application/json' "$1/api/v1/session" \
 	-d "{\"username\":\"$2\",\"password\":\"demo\"}" | jq -r .token; }
@@ -87,6 +99,43 @@ ITEM=$(post "$U2" "/api/v1/uploads/$UP/complete" "{\"sha256\":\"$SUM\"}" | jq .i
 check "an item uploaded through node 2" "[ -n '$ITEM' ] && [ '$ITEM' != null ]"
 curl -sf -H "Authorization: Bearer $TOK" "$U3/api/v1/evidence/$ITEM/content" -o "$T/got.bin"
 check "is downloaded through node 3, byte for byte" "cmp -s '$T/item.bin' '$T/got.bin'"
+
+# An upload started on node 1 goes on through node 2 and ends through node 3: the nodes
+# that do not hold it send its requests to the one that does.
+head -c 300000 /dev/urandom >"$T/split.bin"
+SUM2=$(sha256sum "$T/split.bin" | cut -d' ' -f1)
+head -c 100000 "$T/split.bin" >"$T/part1"
+tail -c +100001 "$T/split.bin" >"$T/part2"
+UP2=$(post "$U1" "/api/v1/cases/$ID/uploads" '{"title":"across nodes","original_name":"s.bin"}' |
+	jq -r .id)
+check "an upload starts on node 1" "[ -n '$UP2' ] && [ '$UP2' != null ]"
+off=$(curl -sf -XPUT -H "Authorization: Bearer $TOK" --data-binary @"$T/part1" \
+	"$U2/api/v1/uploads/$UP2?offset=0" | jq .offset)
+check "its first chunk is taken through node 2 ($off)" "[ '$off' = 100000 ]"
+off=$(get "$U3" "/api/v1/uploads/$UP2" | jq .offset)
+check "node 3 reports its offset ($off)" "[ '$off' = 100000 ]"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK" \
+	-H 'X-Custodia-Forwarded: 1' "$U2/api/v1/uploads/$UP2")
+check "a request already forwarded is not forwarded again ($code)" "[ '$code' = 404 ]"
+code=$(curl -s -o /dev/null -w '%{http_code}' -XPUT -H "Authorization: Bearer $TOK" \
+	--data-binary @"$T/part1" "$U3/api/v1/uploads/$UP2?offset=0")
+check "a chunk at a wrong offset through node 3 gets node 1's 409 ($code)" "[ '$code' = 409 ]"
+curl -sf -XPUT -H "Authorization: Bearer $TOK" --data-binary @"$T/part2" \
+	"$U3/api/v1/uploads/$UP2?offset=100000" >/dev/null
+ITEM2=$(post "$U2" "/api/v1/uploads/$UP2/complete" "{\"sha256\":\"$SUM2\"}" | jq .id)
+check "it completes through node 2" "[ -n '$ITEM2' ] && [ '$ITEM2' != null ]"
+curl -sf -H "Authorization: Bearer $TOK" "$U3/api/v1/evidence/$ITEM2/content" -o "$T/got2.bin"
+check "and its content is whole, byte for byte" "cmp -s '$T/split.bin' '$T/got2.bin'"
+TOKO=$(login "$U3" rs)
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKO" "$U2/api/v1/uploads/$UP2")
+check "another user's request for it, forwarded, is refused by node 1 ($code)" "[ '$code' = 404 ]"
+# A bundle exported on node 1 is downloaded through node 2 and verifies.
+BID=$(post "$U1" "/api/v1/cases/$ID/bundles" "{\"for\":\"ICC\",\"items\":[$ITEM2]}" | jq -r .id)
+curl -sf -H "Authorization: Bearer $TOK" "$U2/api/v1/bundles/$BID" -o "$T/b.tar"
+check "a bundle exported on node 1 downloads through node 2" "[ -s '$T/b.tar' ]"
+check "... and verifies offline" "'$B' bundle verify '$T/b.tar' --key \"\$('$B' ledger key --data '$T/n1' | sed -n 1p)\" >/dev/null"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK" "$U3/api/v1/bundles/$BID")
+check "... once: a second download through node 3 is 404 ($code)" "[ '$code' = 404 ]"
 
 # An action day's live stream on node 3 carries an update posted on node 1.
 AD=$(post "$U1" /api/v1/actiondays "{\"case\":\"$REF\",\"title\":\"Nodes day\",\"day\":\"2026-12-01\",
