@@ -100,6 +100,25 @@ check "an item uploaded through node 2" "[ -n '$ITEM' ] && [ '$ITEM' != null ]"
 curl -sf -H "Authorization: Bearer $TOK" "$U3/api/v1/evidence/$ITEM/content" -o "$T/got.bin"
 check "is downloaded through node 3, byte for byte" "cmp -s '$T/item.bin' '$T/got.bin'"
 
+# Hit/no-hit when entities arrive on two nodes at once: ten pairs of the same phone
+# number, each written at the same moment to a case of SE through node 1 and to a case of
+# LT through node 2; every pair must meet (the one write lock orders them).
+TOKL=$(login "$U2" lt)
+CB=$(curl -sf -XPOST -H "Authorization: Bearer $TOKL" -H 'content-type: application/json' \
+	"$U2/api/v1/cases" -d '{"title":"LT case for hits","crime_types":["cybercrime"]}' | jq .id)
+W=""
+for i in 0 1 2 3 4 5 6 7 8 9; do
+	curl -sf -o /dev/null -XPOST -H "Authorization: Bearer $TOK" -H 'content-type: application/json' \
+		"$U1/api/v1/cases/$ID/entities" -d "{\"kind\":\"phone\",\"number\":\"+46 70 555 00 0$i\"}" &
+	W="$W $!"
+	curl -sf -o /dev/null -XPOST -H "Authorization: Bearer $TOKL" -H 'content-type: application/json' \
+		"$U2/api/v1/cases/$CB/entities" -d "{\"kind\":\"phone\",\"number\":\"004670555000$i\"}" &
+	W="$W $!"
+done
+for w in $W; do wait "$w"; done
+hits=$(get "$U3" "/api/v1/hits?case=$ID" | jq '[.[] | select(.attr == "phone")] | length')
+check "entities written on two nodes at once all meet: 10 hits ($hits)" "[ '$hits' = 10 ]"
+
 # An upload started on node 1 goes on through node 2 and ends through node 3: the nodes
 # that do not hold it send its requests to the one that does.
 head -c 300000 /dev/urandom >"$T/split.bin"
