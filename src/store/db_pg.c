@@ -338,6 +338,58 @@ static int flush_deferred(pg_conn *c)
 }
 
 /*
+ * Several statements with text parameters in one pipeline: one round trip.
+ * After the first that fails the server skips the rest (a COMMIT among them
+ * does not happen; the transaction is left aborted for a ROLLBACK). A COMMIT
+ * that answers ROLLBACK failed too (see pg_exec).
+ */
+int pg_pipeline(pg_conn *c, int n, const pg_query *q)
+{
+	PGconn *pc = c->c;
+	PGresult *r;
+	if (!PQenterPipelineMode(pc)) {
+		set_error(c, NULL);
+		return -1;
+	}
+	bool sent = true, failed = false;
+	for (int i = 0; i < n && sent; i++)
+		sent = PQsendQueryParams(pc, q[i].sql, q[i].n, NULL, q[i].vals, NULL, NULL, 0);
+	sent = sent && PQpipelineSync(pc);
+	failed = !sent;
+	if (!sent)
+		set_error(c, NULL);
+	/* Each statement's results end with a NULL; then the sync's. */
+	for (int i = 0; sent && i < n; i++) {
+		while ((r = PQgetResult(pc)) != NULL) {
+			ExecStatusType st = PQresultStatus(r);
+			if (!failed && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+				failed = true;
+				set_error(c, r);
+			} else if (!failed && !strcmp(q[i].sql, "COMMIT") &&
+			           !strcmp(PQcmdStatus(r), "ROLLBACK")) {
+				failed = true;
+				snprintf(c->state, sizeof(c->state), "25P02");
+				snprintf(c->msg, sizeof(c->msg),
+				         "the transaction had failed and was rolled back");
+			}
+			PQclear(r);
+		}
+	}
+	while (sent && (r = PQgetResult(pc)) != NULL) { /* the sync */
+		bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+		PQclear(r);
+		if (sync)
+			break;
+	}
+	PQexitPipelineMode(pc);
+	track(c);
+	for (int i = 0; i < n; i++)
+		if (!strcmp(q[i].sql, "COMMIT"))
+			c->txn = false;
+	return failed ? -1 : 0;
+}
+
+/*
  * COPY table FROM STDIN of rows in COPY's text format: one statement and
  * one stream, two round trips whatever the number of rows, and the server
  * inserts them in batches (no parse, plan or executor start per row).

@@ -41,12 +41,17 @@
  * on that error), and they are few.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_int.h"
 
 /* Past this many bytes held back, they are sent before the next row. */
 #define DEFER_FLUSH ((size_t)8 << 20)
+/* A table with more rows than this goes by COPY, fewer by INSERT (flush). */
+#ifndef DEFER_INSERT_ROWS
+#define DEFER_INSERT_ROWS 64
+#endif
 
 static const char *const copy_sql[DEFER_N] = {
 	[DEFER_EVENTS] = "COPY events(seq, at, actor, actor_org, action, object_type, object_id,"
@@ -54,6 +59,13 @@ static const char *const copy_sql[DEFER_N] = {
 	[DEFER_ENTRIES] = "COPY ledger_entries(idx, entry, kind, ref) FROM STDIN",
 	[DEFER_TILES] = "COPY ledger_tiles(id, hashes) FROM STDIN",
 };
+static const char *const insert_into[DEFER_N] = {
+	[DEFER_EVENTS] = "INSERT INTO events",
+	[DEFER_ENTRIES] = "INSERT INTO ledger_entries",
+	[DEFER_TILES] = "INSERT INTO ledger_tiles",
+};
+static const int ncols_of[DEFER_N] = {[DEFER_EVENTS] = 12, [DEFER_ENTRIES] = 4,
+                                      [DEFER_TILES] = 2};
 static const char *const what[DEFER_N] = {"event", "ledger entry", "ledger tile"};
 
 bool sq_defer_on(cu_store *s)
@@ -87,8 +99,7 @@ void sq_defer_discard(cu_store *s)
 {
 	for (int k = 0; k < DEFER_N; k++) {
 		s->defer.rows[k].len = 0;
-		if (s->defer.rows[k].data)
-			s->defer.rows[k].data[0] = '\0';
+		s->defer.nrows[k] = 0;
 	}
 	s->defer.seq_next = -1; /* seqs handed out are gone: draw again */
 	if (s->pg)
@@ -107,9 +118,84 @@ void sq_defer_free(cu_store *s)
 		cu_buf_free(&s->defer.rows[k]);
 }
 
-int sq_defer_flush(cu_store *s)
+/*
+ * A table's rows as the parameters of one multi-row INSERT: the COPY text
+ * unescaped in place (the buffer is spent after the flush), each field
+ * ended by a NUL, \N a NULL. *sql and *vals are malloc'd.
+ */
+static int as_insert(cu_buf *b, int k, int64_t nrows, char **sql, const char ***vals)
 {
+	int ncols = ncols_of[k], np = (int)nrows * ncols;
+	cu_buf q;
 	int r = 0;
+	*sql = NULL;
+	if (!(*vals = malloc((size_t)np * sizeof(**vals))))
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	cu_buf_init(&q, 0);
+	const char *cols = strchr(copy_sql[k], '('); /* "(a, b) FROM STDIN" */
+	size_t clen = (size_t)(strstr(cols, " FROM STDIN") - cols);
+	if ((r = cu_buf_append(&q, insert_into[k], strlen(insert_into[k]))) ||
+	    (r = cu_buf_append(&q, cols, clen)) || (r = cu_buf_puts(&q, " VALUES ")))
+		goto out;
+	char *in = b->data, *end = b->data + b->len, *o = b->data;
+	for (int i = 0; i < np && r == 0; i++) {
+		char *f = o;
+		if (in + 2 <= end && in[0] == '\\' && in[1] == 'N' &&
+		    (in + 2 == end || in[2] == '\t' || in[2] == '\n')) {
+			(*vals)[i] = NULL;
+			in += 2;
+		} else {
+			for (; in < end && *in != '\t' && *in != '\n'; in++) {
+				if (*in == '\\' && in + 1 < end) {
+					in++;
+					*o++ = *in == 'n' ? '\n' : *in == 'r' ? '\r' : *in == 't' ? '\t' : *in;
+				} else {
+					*o++ = *in;
+				}
+			}
+			(*vals)[i] = f;
+		}
+		in++; /* the separator */
+		*o++ = '\0';
+		if (i % ncols == 0)
+			r = cu_buf_puts(&q, i ? "),($" : "($");
+		else
+			r = cu_buf_puts(&q, ",$");
+		if (r == 0)
+			r = cu_buf_printf(&q, "%d", i + 1);
+	}
+	if (r == 0)
+		r = cu_buf_append(&q, ")", 1);
+out:
+	if (r == 0) {
+		*sql = cu_buf_detach(&q);
+		if (!*sql)
+			r = cu_error_set(CU_ENOMEM, "out of memory");
+	}
+	cu_buf_free(&q);
+	if (r != 0) {
+		free(*vals);
+		*vals = NULL;
+	}
+	return r;
+}
+
+/*
+ * The flush. Tables with many rows go by COPY (two round trips each; the
+ * server parses and plans nothing per row), the others as multi-row INSERTs
+ * in one pipeline with the sequence's setval and, at the commit, COMMIT
+ * itself: a transaction of a few events commits in one round trip more than
+ * its reads. *committed says whether COMMIT ran (and succeeded).
+ */
+static int flush(cu_store *s, bool commit, bool *committed)
+{
+	pg_query q[DEFER_N + 2];
+	char *sqls[DEFER_N] = {NULL};
+	const char **vals[DEFER_N] = {NULL};
+	char seqv[24];
+	const char *seqp[1] = {seqv};
+	int nq = 0, r = 0;
+	*committed = false;
 	if (s->defer.failed)
 		return cu_error_set(s->defer.failed, "rows of this transaction could not be written"
 		                    " (an earlier statement failed): it cannot commit");
@@ -117,28 +203,53 @@ int sq_defer_flush(cu_store *s)
 		pg_set_deferred(s->pg, false); /* the statements below must not flush again */
 	for (int k = 0; k < DEFER_N && r == 0; k++) {
 		cu_buf *b = &s->defer.rows[k];
-		if (b->len && pg_copy(s->pg, copy_sql[k], b->data, b->len) < 0)
-			r = pg_error(s->pg, what[k]);
+		int64_t n = s->defer.nrows[k];
+		if (!n)
+			continue;
+		if (n > DEFER_INSERT_ROWS) {
+			if (pg_copy(s->pg, copy_sql[k], b->data, b->len) < 0)
+				r = pg_error(s->pg, what[k]);
+		} else if ((r = as_insert(b, k, n, &sqls[k], &vals[k])) == 0) {
+			q[nq++] = (pg_query){sqls[k], (int)n * ncols_of[k], vals[k]};
+		}
 	}
 	int64_t last = s->defer.seq_next - 1;
-	if (r == 0 && s->defer.seq_next >= 0 && last > s->defer.seq_set) {
-		db_stmt *st = sq_stmt(s, "SELECT setval(pg_get_serial_sequence('events', 'seq'), ?1)");
-		if (!st) {
-			r = CU_EDB;
-		} else {
-			db_bind_int64(st, 1, last);
-			int rc = db_step(st);
-			db_reset(st);
-			r = rc == DB_ROW ? 0 : sq_dberr(s, rc, "event sequence");
-		}
-		if (r == 0)
-			s->defer.seq_set = last;
+	bool setval = s->defer.seq_next >= 0 && last > s->defer.seq_set;
+	if (setval) {
+		snprintf(seqv, sizeof(seqv), "%lld", (long long)last);
+		q[nq++] = (pg_query){"SELECT setval(pg_get_serial_sequence('events', 'seq'), $1)", 1,
+		                     seqp};
 	}
-	for (int k = 0; k < DEFER_N; k++)
+	if (r == 0 && commit && nq > 0)
+		q[nq++] = (pg_query){"COMMIT", 0, NULL};
+	if (r == 0 && nq > 0) {
+		if (pg_pipeline(s->pg, nq, q) < 0)
+			r = pg_error(s->pg, commit ? "commit" : "ledger");
+		else
+			*committed = commit;
+	}
+	if (r == 0 && setval)
+		s->defer.seq_set = last;
+	for (int k = 0; k < DEFER_N; k++) {
 		s->defer.rows[k].len = 0;
+		s->defer.nrows[k] = 0;
+		free(sqls[k]);
+		free(vals[k]);
+	}
 	if (r != 0)
 		s->defer.failed = r;
 	return r;
+}
+
+int sq_defer_flush(cu_store *s)
+{
+	bool committed;
+	return flush(s, false, &committed);
+}
+
+int sq_defer_commit(cu_store *s, bool *committed)
+{
+	return flush(s, true, committed);
 }
 
 /* ---- COPY's text format ------------------------------------------------ */
@@ -201,6 +312,7 @@ static int put_bytea(cu_buf *b, const uint8_t *v, size_t n)
 
 /* One row being written: columns tab-separated, the first error kept. */
 typedef struct row {
+	int k;
 	cu_buf *b;
 	size_t mark; /* where the row began: a failed row is taken back */
 	int ncols;
@@ -249,7 +361,7 @@ static void col_bytea(row *w, const uint8_t *v, size_t n)
 
 static row row_begin(cu_store *s, int k)
 {
-	row w = {&s->defer.rows[k], s->defer.rows[k].len, 0, 0};
+	row w = {k, &s->defer.rows[k], s->defer.rows[k].len, 0, 0};
 	return w;
 }
 
@@ -262,6 +374,7 @@ static int row_end(cu_store *s, row *w)
 		w->b->len = w->mark; /* no half row */
 		return w->r;
 	}
+	s->defer.nrows[w->k]++;
 	pg_set_deferred(s->pg, true);
 	return held(s) > DEFER_FLUSH ? sq_defer_flush(s) : 0;
 }

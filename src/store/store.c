@@ -735,9 +735,10 @@ int cu_store_commit(cu_store *s)
 	}
 	/* Flush point: the rows held back go before COMMIT, and a failure to
 	 * write them fails the commit (defer.c). */
-	int r = s->pg ? sq_defer_flush(s) : 0;
+	bool committed = false;
+	int r = s->pg ? sq_defer_commit(s, &committed) : 0;
 	end_write(s);
-	if (r == 0)
+	if (r == 0 && !committed)
 		r = exec_sql(s, "COMMIT", "commit");
 	if (r != 0) {
 		drop_ledger_cache(s);

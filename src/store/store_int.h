@@ -15,6 +15,7 @@ typedef struct pg_conn pg_conn;
 enum { DEFER_EVENTS, DEFER_ENTRIES, DEFER_TILES, DEFER_N };
 typedef struct sq_defer {
 	cu_buf rows[DEFER_N]; /* each table's rows in COPY's text format */
+	int64_t nrows[DEFER_N];
 	int64_t seq_next;     /* the next events.seq to hand out, or -1: none drawn yet */
 	int64_t seq_set;      /* where events' sequence stands (nextval, then each flush) */
 	int failed;           /* a flush failed (its CU_E* code): the transaction cannot commit */
@@ -56,6 +57,8 @@ int sq_defer_entry(cu_store *s, int64_t n, const char *entry, size_t len, const 
                    int64_t ref);
 int sq_defer_tile(cu_store *s, int64_t id, const uint8_t *hashes);
 int sq_defer_flush(cu_store *s);
+/* The commit's flush: with COMMIT in its last round trip when it can (*committed). */
+int sq_defer_commit(cu_store *s, bool *committed);
 void sq_defer_discard(cu_store *s);
 void sq_defer_end(cu_store *s);
 
@@ -140,6 +143,14 @@ int pg_error(pg_conn *c, const char *what);
  */
 void pg_set_flush(pg_conn *c, int (*fn)(void *ctx), void *ctx);
 void pg_set_deferred(pg_conn *c, bool on);
+/* A statement of pg_pipeline: SQL with $1..$n, the values as text (NULL: SQL NULL). */
+typedef struct pg_query {
+	const char *sql;
+	int n;
+	const char *const *vals;
+} pg_query;
+/* Runs n statements in one round trip: 0, or -1 at the first failure (pg_error). */
+int pg_pipeline(pg_conn *c, int n, const pg_query *q);
 /* COPY ... FROM STDIN of `data`, rows in COPY's text format: 0, or -1 (pg_error). */
 int pg_copy(pg_conn *c, const char *copy_sql, const char *data, size_t len);
 
