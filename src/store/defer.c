@@ -81,7 +81,7 @@ static int flush_cb(void *ctx)
 void sq_defer_init(cu_store *s)
 {
 	for (int k = 0; k < DEFER_N; k++)
-		cu_buf_init(&s->defer.rows[k], DEFER_FLUSH * 4);
+		cu_buf_init(&s->defer.rows[k], 0); /* CU_BUF_DEFAULT_CAP: a row as large as an INSERT takes */
 	s->defer.seq_next = -1;
 	if (s->pg)
 		pg_set_flush(s->pg, flush_cb, s);
