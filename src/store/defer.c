@@ -6,12 +6,13 @@
  * On PostgreSQL every statement is a round trip: appending an event one
  * INSERT at a time costs three (the event, lastval(), the ledger entry),
  * whatever the server's own cost. Inside a write transaction these rows are
- * therefore written to memory, in COPY's text format, and sent with one
- * COPY per table (two round trips each, whatever the number of rows) at the
- * first of:
+ * therefore written to memory, in COPY's text format, and sent at once (a
+ * table of more than DEFER_INSERT_ROWS rows by COPY, two round trips however
+ * many rows; the others as multi-row INSERTs in one pipeline) at the first of:
  *
- *   - the commit (cu_store_commit flushes before COMMIT; a flush that fails
- *     fails the commit, which then rolls back);
+ *   - the commit (cu_store_commit flushes before COMMIT, or with COMMIT in
+ *     the flush's pipeline; a flush that fails fails the commit, which then
+ *     rolls back);
  *   - any statement that names one of the three tables (db_pg.c's
  *     names_deferred, checked in pg_step before the statement runs): a
  *     statement can only read these tables by naming them, since no view,
