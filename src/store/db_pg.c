@@ -42,6 +42,11 @@ struct pg_conn {
 	bool txn;           /* in a transaction, as last known (a dead session's is unknown) */
 	char state[6];   /* SQLSTATE of the last error */
 	char msg[512];   /* and its message */
+	/* Rows the store holds back in a write transaction (defer.c): before a
+	 * statement that names one of their tables runs, flush sends them. */
+	bool deferred;
+	int (*flush)(void *ctx);
+	void *flush_ctx;
 };
 
 struct pg_stmt {
@@ -54,6 +59,7 @@ struct pg_stmt {
 	int n;          /* parameters */
 	char **names;   /* names[i]: ":name" of parameter i + 1, or NULL */
 	bool *used;     /* used[i]: $i+1 appears in the SQL (SQLite allows gaps) */
+	bool sees_deferred; /* names a table whose rows may be held back (pg_flush_needed) */
 	char **vals;
 	int *lens, *fmts;
 	Oid *types;
@@ -255,12 +261,21 @@ static void track(pg_conn *c)
 		c->txn = t != PQTRANS_IDLE;
 }
 
+static int flush_deferred(pg_conn *c);
+
+/*
+ * SQL text may read anything: rows held back are sent first (a ROLLBACK
+ * takes them back instead: the store discards them).
+ */
 int pg_exec(pg_conn *c, const char *sql)
 {
+	bool commit = !strcmp(sql, "COMMIT");
+	if (c->deferred && strncmp(sql, "ROLLBACK", 8) != 0 && flush_deferred(c) != 0)
+		return -1;
 	PGresult *res = PQexec(c->c, sql);
 	track(c);
 	/* A transaction ended by COMMIT or ROLLBACK is over even if the session died. */
-	if (!strcmp(sql, "COMMIT") || !strcmp(sql, "ROLLBACK"))
+	if (commit || !strcmp(sql, "ROLLBACK"))
 		c->txn = false;
 	ExecStatusType st = PQresultStatus(res);
 	int n = -1;
@@ -268,7 +283,149 @@ int pg_exec(pg_conn *c, const char *sql)
 		n = PQntuples(res);
 	else
 		set_error(c, res);
+	/* COMMIT of a transaction a failed statement aborted answers ROLLBACK,
+	 * without an error: that commit did not happen. */
+	if (n >= 0 && commit && !strcmp(PQcmdStatus(res), "ROLLBACK")) {
+		snprintf(c->state, sizeof(c->state), "25P02");
+		snprintf(c->msg, sizeof(c->msg), "the transaction had failed and was rolled back");
+		n = -1;
+	}
 	PQclear(res);
+	return n;
+}
+
+/* ---- Rows held back (the store's defer.c) -------------------------------- */
+
+void pg_set_flush(pg_conn *c, int (*fn)(void *ctx), void *ctx)
+{
+	c->flush = fn;
+	c->flush_ctx = ctx;
+}
+
+void pg_set_deferred(pg_conn *c, bool on)
+{
+	c->deferred = on;
+}
+
+/*
+ * The tables whose rows the store may hold back (defer.c keeps the same
+ * list). A statement reads one of them only by naming it: none is read by a
+ * view, a function, a trigger or a foreign key of another table (the
+ * schema's only triggers on them forbid UPDATE and DELETE), so a statement
+ * that does not name one cannot see whether their rows have been sent.
+ * Naming is judged on the text, in any case and anywhere (a string, a
+ * column called "events_x"): a false match only costs a flush.
+ */
+static bool names_deferred(const char *sql)
+{
+	return strcasestr(sql, "events") || strcasestr(sql, "ledger_entries") ||
+	       strcasestr(sql, "ledger_tiles");
+}
+
+/* Sends what is held back; a failure's SQLSTATE and message are the connection's. */
+static int flush_deferred(pg_conn *c)
+{
+	if (!c->deferred || !c->flush)
+		return 0;
+	c->deferred = false; /* the flush's own statements must not flush again */
+	c->state[0] = c->msg[0] = '\0';
+	int r = c->flush(c->flush_ctx);
+	if (r != 0 && !c->msg[0]) {
+		snprintf(c->state, sizeof(c->state), "XX000");
+		snprintf(c->msg, sizeof(c->msg), "%s", cu_error_message(r));
+	}
+	return r;
+}
+
+/*
+ * Several statements with text parameters in one pipeline: one round trip.
+ * After the first that fails the server skips the rest (a COMMIT among them
+ * does not happen; the transaction is left aborted for a ROLLBACK). A COMMIT
+ * that answers ROLLBACK failed too (see pg_exec).
+ */
+int pg_pipeline(pg_conn *c, int n, const pg_query *q)
+{
+	PGconn *pc = c->c;
+	PGresult *r;
+	if (!PQenterPipelineMode(pc)) {
+		set_error(c, NULL);
+		return -1;
+	}
+	bool sent = true, failed = false;
+	for (int i = 0; i < n && sent; i++)
+		sent = PQsendQueryParams(pc, q[i].sql, q[i].n, NULL, q[i].vals, NULL, NULL, 0);
+	sent = sent && PQpipelineSync(pc);
+	failed = !sent;
+	if (!sent)
+		set_error(c, NULL);
+	/* Each statement's results end with a NULL; then the sync's. */
+	for (int i = 0; sent && i < n; i++) {
+		while ((r = PQgetResult(pc)) != NULL) {
+			ExecStatusType st = PQresultStatus(r);
+			if (!failed && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+				failed = true;
+				set_error(c, r);
+			} else if (!failed && !strcmp(q[i].sql, "COMMIT") &&
+			           !strcmp(PQcmdStatus(r), "ROLLBACK")) {
+				failed = true;
+				snprintf(c->state, sizeof(c->state), "25P02");
+				snprintf(c->msg, sizeof(c->msg),
+				         "the transaction had failed and was rolled back");
+			}
+			PQclear(r);
+		}
+	}
+	while (sent && (r = PQgetResult(pc)) != NULL) { /* the sync */
+		bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+		PQclear(r);
+		if (sync)
+			break;
+	}
+	PQexitPipelineMode(pc);
+	track(c);
+	for (int i = 0; i < n; i++)
+		if (!strcmp(q[i].sql, "COMMIT"))
+			c->txn = false;
+	return failed ? -1 : 0;
+}
+
+/*
+ * COPY table FROM STDIN of rows in COPY's text format: one statement and
+ * one stream, two round trips whatever the number of rows, and the server
+ * inserts them in batches (no parse, plan or executor start per row).
+ */
+int pg_copy(pg_conn *c, const char *copy_sql, const char *data, size_t len)
+{
+	PGresult *res = PQexec(c->c, copy_sql);
+	track(c);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		set_error(c, res);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	bool sent = true;
+	/* libpq takes any length, but sends at most ~2 GB per message: chunks. */
+	for (size_t o = 0; sent && o < len; o += 1 << 20) {
+		size_t n = len - o < (1 << 20) ? len - o : (1 << 20);
+		sent = PQputCopyData(c->c, data + o, (int)n) == 1;
+	}
+	/* Ended with an error message, the COPY fails as a whole. */
+	if (PQputCopyEnd(c->c, sent ? NULL : "custodia: the copy stream failed") != 1)
+		sent = false;
+	int n = 0;
+	while ((res = PQgetResult(c->c)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			set_error(c, res);
+			n = -1;
+		}
+		PQclear(res);
+	}
+	track(c);
+	if (!sent && n == 0) {
+		set_error(c, NULL);
+		n = -1;
+	}
 	return n;
 }
 
@@ -411,6 +568,7 @@ pg_stmt *pg_prepare(pg_conn *c, const char *sql, bool persistent)
 	if (!st || convert(st, sql) != 0)
 		goto fail;
 	st->conn = c;
+	st->sees_deferred = names_deferred(sql);
 	st->prepared = persistent ? 0 : -1;
 	st->row = -1;
 	const char *p = sql + strspn(sql, " \t\n");
@@ -666,6 +824,10 @@ int pg_step(pg_stmt *st)
 		/* Outside a transaction a dead session is simply replaced (inside
 		 * one, the transaction is lost: it fails, and the next begins anew). */
 		if (!c->txn && pg_lost(c) && pg_reconnect(c) < 0)
+			return SQLITE_ERROR;
+		/* Flush point: a statement that names a table with rows held
+		 * back sees them (names_deferred). */
+		if (c->deferred && st->sees_deferred && flush_deferred(c) != 0)
 			return SQLITE_ERROR;
 		st->res = execute(st);
 		ExecStatusType s = PQresultStatus(st->res);

@@ -480,6 +480,7 @@ int sq_open_sqlite_new(cu_store **out, const char *datadir)
 	cu_store *s = calloc(1, sizeof(*s));
 	if (!s)
 		return cu_error_set(CU_ENOMEM, "out of memory");
+	sq_defer_init(s);
 	if ((r = open_sqlite(s, datadir, true)) != 0 || (r = migrate(s)) != 0) {
 		cu_store_close(s);
 		return r;
@@ -526,6 +527,7 @@ int cu_store_open(cu_store **out, const char *datadir, bool create)
 	} else if ((r = open_sqlite(s, datadir, create)) != 0) {
 		goto fail;
 	}
+	sq_defer_init(s);
 	/* A new PostgreSQL database is recorded once it has its schema. */
 	if ((r = migrate(s)) != 0 || (s->pg && !rec[0] && (r = record_db(datadir, pg_url(s->pg))) != 0))
 		goto fail;
@@ -550,6 +552,7 @@ void cu_store_close(cu_store *s)
 		pg_close(s->pg);
 	sqlite3_close(s->db);
 	free(s->ledger_cache);
+	sq_defer_free(s);
 	free(s);
 }
 
@@ -653,12 +656,16 @@ int cu_store_sequencer_claim(cu_store *s, bool *mine)
 	return rc == DB_ROW ? 0 : sq_dberr(s, rc, "sequencer");
 }
 
-/* What core cached of the ledger may include rows a rollback takes back. */
+/*
+ * What core cached of the ledger may include rows a rollback takes back;
+ * rows held back (defer.c) are taken back with them.
+ */
 static void drop_ledger_cache(cu_store *s)
 {
 	free(s->ledger_cache);
 	s->ledger_cache = NULL;
 	s->lsize = -1;
+	sq_defer_discard(s);
 }
 
 /* The outermost transaction ends: what held only while writing. */
@@ -668,6 +675,7 @@ static void end_write(cu_store *s)
 		pg_guard(s->pg, false);
 	s->writing = false;
 	s->lsize = -1;
+	sq_defer_end(s);
 }
 
 static bool in_txn(cu_store *s)
@@ -719,13 +727,19 @@ int cu_store_commit(cu_store *s)
 		return cu_error_set(CU_EDB, "commit without begin");
 	if (--s->depth > 0)
 		return 0;
-	end_write(s);
 	if (s->failed) {
+		end_write(s);
 		drop_ledger_cache(s);
 		exec_sql(s, "ROLLBACK", "rollback");
 		return cu_error_set(CU_EDB, "transaction rolled back by an inner failure");
 	}
-	int r = exec_sql(s, "COMMIT", "commit");
+	/* Flush point: the rows held back go before COMMIT, and a failure to
+	 * write them fails the commit (defer.c). */
+	bool committed = false;
+	int r = s->pg ? sq_defer_commit(s, &committed) : 0;
+	end_write(s);
+	if (r == 0 && !committed)
+		r = exec_sql(s, "COMMIT", "commit");
 	if (r != 0) {
 		drop_ledger_cache(s);
 		if (in_txn(s))
@@ -1653,6 +1667,8 @@ void sq_bind_json(db_stmt *st, int i, const json_t *v)
 
 int cu_store_event_append(cu_store *s, int64_t *out_seq, const cu_event *ev)
 {
+	if (sq_defer_on(s)) /* sent at the next flush point (defer.c) */
+		return sq_defer_event(s, out_seq, ev);
 	static const char sql[] =
 		"INSERT INTO events(at, actor, actor_org, action, object_type, object_id, case_id,"
 		" jit_id, before, after, salt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";

@@ -7,8 +7,19 @@
 
 #include "store/db.h"
 #include "store/store.h"
+#include "util/util.h"
 
 typedef struct pg_conn pg_conn;
+
+/* Rows a PostgreSQL write transaction holds back until a flush point (defer.c). */
+enum { DEFER_EVENTS, DEFER_ENTRIES, DEFER_TILES, DEFER_N };
+typedef struct sq_defer {
+	cu_buf rows[DEFER_N]; /* each table's rows in COPY's text format */
+	int64_t nrows[DEFER_N];
+	int64_t seq_next;     /* the next events.seq to hand out, or -1: none drawn yet */
+	int64_t seq_set;      /* where events' sequence stands (nextval, then each flush) */
+	int failed;           /* a flush failed (its CU_E* code): the transaction cannot commit */
+} sq_defer;
 
 #define NSTMT 256 /* statements cached per connection (about 100 in use) */
 
@@ -28,7 +39,28 @@ struct cu_store {
 	int ncache;
 	void *ledger_cache; /* core's in-memory tree edge and tiles: dropped on rollback */
 	db_stmt *records[2]; /* cu_store_records_next's walks (custody, events) */
+	sq_defer defer;      /* PostgreSQL: rows held back in a write transaction */
 };
+
+/*
+ * defer.c. sq_defer_on: rows of events, ledger_entries and ledger_tiles are
+ * held back now (PostgreSQL, in a write transaction); the sq_defer_* writers
+ * then replace their INSERTs. sq_defer_flush sends them (also the connection's
+ * flush callback); sq_defer_discard drops them (any rollback), sq_defer_end
+ * when the transaction is over.
+ */
+void sq_defer_init(cu_store *s);
+void sq_defer_free(cu_store *s);
+bool sq_defer_on(cu_store *s);
+int sq_defer_event(cu_store *s, int64_t *out_seq, const cu_event *ev);
+int sq_defer_entry(cu_store *s, int64_t n, const char *entry, size_t len, const char *kind,
+                   int64_t ref);
+int sq_defer_tile(cu_store *s, int64_t id, const uint8_t *hashes);
+int sq_defer_flush(cu_store *s);
+/* The commit's flush: with COMMIT in its last round trip when it can (*committed). */
+int sq_defer_commit(cu_store *s, bool *committed);
+void sq_defer_discard(cu_store *s);
+void sq_defer_end(cu_store *s);
 
 /* A cached statement for a static SQL string, reset and ready to bind. */
 db_stmt *sq_stmt(cu_store *s, const char *sql);
@@ -102,5 +134,24 @@ unsigned pg_session(pg_conn *c);
 void pg_guard(pg_conn *c, bool on);
 /* The last error: its SQLSTATE class mapped to a CU_E* code, and message. */
 int pg_error(pg_conn *c, const char *what);
+/*
+ * Rows held back in a write transaction (defer.c). fn sends them; it runs
+ * before any statement that names one of their tables (db_pg.c's
+ * names_deferred) and before any SQL text but ROLLBACK, while the store has
+ * said that rows are waiting (pg_set_deferred). On failure it leaves its
+ * error in the connection (pg_error) and returns a CU_E* code.
+ */
+void pg_set_flush(pg_conn *c, int (*fn)(void *ctx), void *ctx);
+void pg_set_deferred(pg_conn *c, bool on);
+/* A statement of pg_pipeline: SQL with $1..$n, the values as text (NULL: SQL NULL). */
+typedef struct pg_query {
+	const char *sql;
+	int n;
+	const char *const *vals;
+} pg_query;
+/* Runs n statements in one round trip: 0, or -1 at the first failure (pg_error). */
+int pg_pipeline(pg_conn *c, int n, const pg_query *q);
+/* COPY ... FROM STDIN of `data`, rows in COPY's text format: 0, or -1 (pg_error). */
+int pg_copy(pg_conn *c, const char *copy_sql, const char *data, size_t len);
 
 #endif
