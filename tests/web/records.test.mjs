@@ -324,3 +324,29 @@ test('a PDF and a sound are shown in the page, each view recorded', async () => 
   await assertClean(page);
   await page.context().close();
 });
+
+test('a slow answer to an earlier filter does not replace the answer to a later one', async () => {
+  const page = await newPage(browser, server);
+  await login(page, 'se');
+  await page.goto('/#/requests');
+  await page.getByRole('link', { name: /Extradition of the suspect/ }).waitFor();
+  // The answer for "MLA only" is held back until the answer for "extradition" has been shown.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/api\/v1\/requests\?(?=.*kind=mla)/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.getByLabel('Kind').selectOption('mla');
+  await page.getByLabel('Kind').selectOption('extradition');
+  await page.getByRole('link', { name: /Extradition of the suspect/ }).waitFor();
+  release();
+  // Give the held answer time to arrive; the list must still be the extradition one.
+  await page.waitForResponse(/\/api\/v1\/requests\?(?=.*kind=mla)/);
+  await page.waitForTimeout(300);
+  assert.equal(await page.getByRole('link', { name: /Extradition of the suspect/ }).count(), 1);
+  assert.equal(await page.getByRole('link', { name: "House search of the group's storage in Montenegro" }).count(), 0);
+  await page.unroute(/\/api\/v1\/requests/);
+  await assertClean(page);
+  await page.close();
+});

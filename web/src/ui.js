@@ -150,14 +150,19 @@ export function formSubmit(form, msg, fn) {
 }
 
 // Runs an async render into el, showing "Loading…" first and the error if it fails.
+// Only the latest load into an element shows: when filters change quickly, an
+// earlier, slower answer must not replace a later one (stale results).
+const loads = new WeakMap();
 export async function load(el, fn) {
+  const seq = (loads.get(el) || 0) + 1;
+  loads.set(el, seq);
   replace(el, h('p', { class: 'loading', role: 'status' }, t('common.loading')));
   try {
     const node = await fn();
-    if (node !== undefined) replace(el, node);
+    if (loads.get(el) === seq && node !== undefined) replace(el, node);
   } catch (e) {
     if (e && e.name === 'AbortError') return;
-    replace(el, errorBox(e));
+    if (loads.get(el) === seq) replace(el, errorBox(e));
   }
 }
 
