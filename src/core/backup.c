@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -606,9 +607,42 @@ static int stage_snapshot(const char *stage, cu_core *src, json_t **snap)
 	return (r = cu_store_snapshot(src->store, stage, snap)) != 0 ? r : 0;
 }
 
+/*
+ * One backup of a data directory at a time (DATA/backup.lock, an flock the
+ * kernel drops with the process). Holding it, the staging directories that
+ * crashed backups left are removed: they hold the records in the clear.
+ */
+static int backup_lock(int *fd, const char *datadir)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%.3900s/backup.lock", datadir);
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (*fd < 0)
+		return cu_error_set(CU_EIO, "cannot open %s: %s", path, strerror(errno));
+	if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+		close(*fd);
+		*fd = -1;
+		return cu_error_set(CU_ECONFLICT, "another backup of %s is running", datadir);
+	}
+	DIR *d = opendir(datadir);
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		if (!strncmp(e->d_name, "backup-", 7) && n > 11 && !strcmp(e->d_name + n - 4, ".tmp")) {
+			char dir[PATH_MAX + 256];
+			snprintf(dir, sizeof(dir), "%.3900s/%.200s", datadir, e->d_name);
+			rm_tree(dir);
+		}
+	}
+	if (d)
+		closedir(d);
+	return 0;
+}
+
 int cu_backup_make(json_t **out, const char *datadir, const char *target_uri,
                    const char *passphrase)
 {
+	int lock = -1;
 	cu_core_config cfg = {.datadir = datadir};
 	cu_core *src = NULL, *snap = NULL;
 	target t = {0};
@@ -630,7 +664,8 @@ int cu_backup_make(json_t **out, const char *datadir, const char *target_uri,
 		goto out;
 	}
 	/* The target first: a wrong location fails before any work. */
-	if ((r = target_open(&t, target_uri, true)) != 0 || (r = cu_core_open(&src, &cfg)) != 0)
+	if ((r = target_open(&t, target_uri, true)) != 0 || (r = cu_core_open(&src, &cfg)) != 0 ||
+	    (r = backup_lock(&lock, datadir)) != 0)
 		goto out;
 	/* 1. The records, one snapshot, while the server goes on. */
 	cu_time_now(now);
@@ -740,6 +775,8 @@ out:
 	target_close(&t);
 	if (staged)
 		rm_tree(stage);
+	if (lock >= 0)
+		close(lock);
 	return r;
 }
 

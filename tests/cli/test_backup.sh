@@ -136,7 +136,17 @@ echo "a new statement $(date +%s%N)" >"$T/new.txt"
 expect 0 "new evidence in the source" "$B" evidence add --as se --case 2026/0001 "$T/new.txt"
 expect 0 "ledger checkpoint" "$B" ledger checkpoint --json
 SIZE2=$(jq .size "$OUT")
+# What a crashed backup leaves (its staging directory: the records in the clear) goes at the
+# next backup; while another backup runs, a second one is refused.
+mkdir -p "$D/backup-20260101T000000.000Z-deadbeef.tmp" && echo records >"$D/backup-20260101T000000.000Z-deadbeef.tmp/custodia.db"
+flock "$D/backup.lock" sleep 2 &
+FL=$!
+sleep 0.3
+expect 2 "a backup while another runs is refused" "$B" backup --to "$T/tgt" $P
+check "... saying so" has_err "another backup"
+wait "$FL" 2>/dev/null # the lock goes with its holder
 expect 0 "a second backup" "$B" backup --to "$T/tgt" $P --json
+check "... removes a crashed backup's staging directory" test ! -e "$D/backup-20260101T000000.000Z-deadbeef.tmp"
 jqt "... copies only the new blob" ".blobs.count == $((NBLOBS + 1)) and .blobs.copied == 1 and
 	.blobs.already_there == $NBLOBS"
 ID2=$(jq -r .id "$OUT")
