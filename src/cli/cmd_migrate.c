@@ -309,53 +309,6 @@ static int stage(mig *m, cu_store **dst)
 
 /* ---- step 4: the blobs -------------------------------------------------- */
 
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(a, b);
-}
-
-/* The names of every blob a record keeps: items not erased, their texts. */
-static int blob_names(cu_store *s, cu_vault *v, char (**out)[65], size_t *n)
-{
-	json_t *items = NULL, *texts = NULL, *b;
-	uint8_t sha[32];
-	size_t i, k = 0;
-	int r;
-	*out = NULL;
-	*n = 0;
-	if ((r = cu_store_item_blobs(s, &items, 0)) != 0 ||
-	    (r = cu_store_extract_blobs(s, &texts)) != 0)
-		goto out;
-	char (*names)[65] = calloc(json_array_size(items) + json_array_size(texts) + 1,
-	                           sizeof(*names));
-	if (!names) {
-		r = cu_error_set(CU_ENOMEM, "out of memory");
-		goto out;
-	}
-	json_array_foreach(items, i, b) {
-		if (json_is_true(json_object_get(b, "erased")) ||
-		    cu_unhex32(sha, cu_json_str(b, "sha256")) != 0)
-			continue;
-		cu_blob_name(v, names[k++], cu_json_int(b, "case_id", 0), sha);
-	}
-	json_array_foreach(texts, i, b) {
-		if (cu_unhex32(sha, cu_json_str(b, "sha256")) == 0)
-			cu_blob_name(v, names[k++], cu_json_int(b, "case_id", 0), sha);
-	}
-	/* One content registered twice in a case is one blob. */
-	qsort(names, k, sizeof(*names), cmp_name);
-	size_t u = 0;
-	for (size_t j = 0; j < k; j++)
-		if (u == 0 || strcmp(names[u - 1], names[j]) != 0)
-			memmove(names[u++], names[j], sizeof(*names));
-	*out = names;
-	*n = u;
-out:
-	json_decref(items);
-	json_decref(texts);
-	return r;
-}
-
 static int copy_blobs(mig *m, json_t **out)
 {
 	cu_vault *from = NULL, *to = NULL;
@@ -367,7 +320,7 @@ static int copy_blobs(mig *m, json_t **out)
 	if (!m->moving)
 		return 0;
 	if ((r = cu_vault_open(&from, m->dir)) == 0 && (r = cu_vault_open(&to, m->stage)) == 0 &&
-	    (r = blob_names(cu_core_store(m->src), from, &names, &n)) == 0 &&
+	    (r = cu_evidence_blob_names(m->src, &names, &n)) == 0 &&
 	    (r = cu_vault_copy_blobs(from, to, (const char (*)[65])names, n, &st)) == 0)
 		*out = json_pack("{s:I, s:I, s:I}", "copied", (json_int_t)st.blobs, "bytes",
 		                 (json_int_t)st.bytes, "already_there", (json_int_t)st.present);

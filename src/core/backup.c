@@ -240,60 +240,24 @@ static const char *const key_files[] = {"master.key", "node.key", "node.pub", NU
 
 /* ---- the blobs a snapshot keeps ----------------------------------------- */
 
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(a, b);
-}
-
-/* The sorted, distinct names of every blob a record keeps (items not
- * erased, their extracted texts) and a digest of them. */
+/* The names of every blob a record keeps (cu_evidence_blob_names) and a
+ * digest of them. */
 static int blob_names(cu_core *c, char (**out)[65], size_t *n, char digest[65])
 {
-	json_t *items = NULL, *texts = NULL, *b;
-	uint8_t sha[32];
-	size_t i, k = 0;
 	cu_sha256_ctx *h = NULL;
-	int r;
-	*out = NULL;
-	*n = 0;
-	if ((r = cu_store_item_blobs(c->store, &items, 0)) != 0 ||
-	    (r = cu_store_extract_blobs(c->store, &texts)) != 0)
-		goto out;
-	char (*names)[65] = calloc(json_array_size(items) + json_array_size(texts) + 1,
-	                           sizeof(*names));
-	if (!names) {
-		r = cu_error_set(CU_ENOMEM, "out of memory");
-		goto out;
+	uint8_t sha[32];
+	int r = cu_evidence_blob_names(c, out, n);
+	if (r == 0 && (r = cu_sha256_begin(&h)) != 0) {
+		free(*out);
+		*out = NULL;
 	}
-	json_array_foreach(items, i, b) {
-		if (json_is_true(json_object_get(b, "erased")) ||
-		    cu_unhex32(sha, cu_json_str(b, "sha256")) != 0)
-			continue;
-		cu_blob_name(c->vault, names[k++], cu_json_int(b, "case_id", 0), sha);
-	}
-	json_array_foreach(texts, i, b) {
-		if (cu_unhex32(sha, cu_json_str(b, "sha256")) == 0)
-			cu_blob_name(c->vault, names[k++], cu_json_int(b, "case_id", 0), sha);
-	}
-	qsort(names, k, sizeof(*names), cmp_name);
-	size_t u = 0;
-	for (size_t j = 0; j < k; j++)
-		if (u == 0 || strcmp(names[u - 1], names[j]) != 0)
-			memmove(names[u++], names[j], sizeof(*names));
-	if ((r = cu_sha256_begin(&h)) != 0) {
-		free(names);
-		goto out;
-	}
-	for (size_t j = 0; j < u; j++)
-		cu_sha256_update(h, names[j], strlen(names[j]) + 1);
+	if (r != 0)
+		return r;
+	for (size_t j = 0; j < *n; j++)
+		cu_sha256_update(h, (*out)[j], strlen((*out)[j]) + 1);
 	cu_sha256_end(h, sha);
 	hex32(digest, sha);
-	*out = names;
-	*n = u;
-out:
-	json_decref(items);
-	json_decref(texts);
-	return r;
+	return 0;
 }
 
 /* ---- the records object ------------------------------------------------- */

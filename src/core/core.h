@@ -209,6 +209,9 @@ int cu_evidence_erase(cu_core *c, const cu_actor *a, json_t **out, int64_t id,
                       const json_t *in);
 /* Removes temporary files and blobs no record keeps (when nobody ingests). */
 int cu_evidence_sweep(cu_core *c, int *removed);
+/* The sorted, distinct names of every blob a record keeps (items not erased,
+ * their extracted texts): what a migration or a backup must copy. Caller frees. */
+int cu_evidence_blob_names(cu_core *c, char (**out)[65], size_t *n);
 
 /* Grants: in {case, items: [id], org, legal_basis, expires_on}. */
 int cu_grant_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *in);

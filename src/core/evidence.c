@@ -812,3 +812,44 @@ int cu_evidence_sweep(cu_core *c, int *removed)
 	free(x.k.v);
 	return r;
 }
+
+int cu_evidence_blob_names(cu_core *c, char (**out)[65], size_t *n)
+{
+	json_t *items = NULL, *texts = NULL, *b;
+	uint8_t sha[32];
+	size_t i, k = 0;
+	int r;
+	*out = NULL;
+	*n = 0;
+	if ((r = cu_store_item_blobs(c->store, &items, 0)) != 0 ||
+	    (r = cu_store_extract_blobs(c->store, &texts)) != 0)
+		goto out;
+	char (*nm)[65] = calloc(json_array_size(items) + json_array_size(texts) + 1,
+	                           sizeof(*nm));
+	if (!nm) {
+		r = cu_error_set(CU_ENOMEM, "out of memory");
+		goto out;
+	}
+	json_array_foreach(items, i, b) {
+		if (json_is_true(json_object_get(b, "erased")) ||
+		    cu_unhex32(sha, cu_json_str(b, "sha256")) != 0)
+			continue;
+		cu_blob_name(c->vault, nm[k++], cu_json_int(b, "case_id", 0), sha);
+	}
+	json_array_foreach(texts, i, b) {
+		if (cu_unhex32(sha, cu_json_str(b, "sha256")) == 0)
+			cu_blob_name(c->vault, nm[k++], cu_json_int(b, "case_id", 0), sha);
+	}
+	/* One content registered twice in a case is one blob. */
+	qsort(nm, k, sizeof(*nm), cmp_name);
+	size_t u = 0;
+	for (size_t j = 0; j < k; j++)
+		if (u == 0 || strcmp(nm[u - 1], nm[j]) != 0)
+			memmove(nm[u++], nm[j], sizeof(*nm));
+	*out = nm;
+	*n = u;
+out:
+	json_decref(items);
+	json_decref(texts);
+	return r;
+}
