@@ -180,6 +180,26 @@ void cu_master_rotate(cu_master *out, const cu_master *m)
 	sodium_memzero(names, sizeof(names));
 }
 
+/*
+ * A new key file, 0600, only if none exists: written aside, then linked, so
+ * that two first opens at once keep one key (the second's link fails, EEXIST).
+ */
+static int create_once(const char *path, const char *text, size_t len)
+{
+	char aside[4200];
+	snprintf(aside, sizeof(aside), "%s.%ld", path, (long)getpid());
+	int r = cu_key_file_replace(aside, text, len, 0600);
+	if (r == 0) {
+		if (link(aside, path) != 0 && errno != EEXIST)
+			r = cu_error_set(CU_EIO, "cannot create %s: %s", path, strerror(errno));
+		unlink(aside);
+		if (r == 0)
+			r = sync_dir_of(path);
+	}
+	return r;
+}
+
+
 void cu_master_wipe(cu_master *m)
 {
 	sodium_memzero(m, sizeof(*m));
@@ -199,17 +219,7 @@ int cu_master_ensure(const char *datadir)
 	char b64[sodium_base64_ENCODED_LEN(CU_KEY_LEN, sodium_base64_VARIANT_ORIGINAL)], text[128];
 	sodium_bin2base64(b64, sizeof(b64), m.key, CU_KEY_LEN, sodium_base64_VARIANT_ORIGINAL);
 	int n = snprintf(text, sizeof(text), "%s%s\n", plain1_magic, b64);
-	/* Written aside, then linked: two first opens at once keep one key. */
-	char aside[4200];
-	snprintf(aside, sizeof(aside), "%s.%ld", path, (long)getpid());
-	int r = cu_key_file_replace(aside, text, (size_t)n, 0600);
-	if (r == 0) {
-		if (link(aside, path) != 0 && errno != EEXIST)
-			r = cu_error_set(CU_EIO, "cannot create %s: %s", path, strerror(errno));
-		unlink(aside);
-		if (r == 0)
-			r = sync_dir_of(path);
-	}
+	int r = create_once(path, text, (size_t)n);
 	sodium_memzero(b64, sizeof(b64));
 	sodium_memzero(text, sizeof(text));
 	cu_master_wipe(&m);
@@ -422,17 +432,7 @@ int cu_identity_save(const char *path, const cu_identity *id)
 	char text[sizeof(skey_magic) + sizeof(b64) + 2];
 	sodium_bin2base64(b64, sizeof(b64), id->sk, 64, sodium_base64_VARIANT_ORIGINAL);
 	int n = snprintf(text, sizeof(text), "%s%s\n", skey_magic, b64);
-	/* Written aside, then linked: two first opens at once keep one key. */
-	char aside[4200];
-	snprintf(aside, sizeof(aside), "%s.%ld", path, (long)getpid());
-	int r = cu_key_file_replace(aside, text, (size_t)n, 0600);
-	if (r == 0) {
-		if (link(aside, path) != 0 && errno != EEXIST)
-			r = cu_error_set(CU_EIO, "cannot create %s: %s", path, strerror(errno));
-		unlink(aside);
-		if (r == 0)
-			r = sync_dir_of(path);
-	}
+	int r = create_once(path, text, (size_t)n);
 	sodium_memzero(b64, sizeof(b64));
 	sodium_memzero(text, sizeof(text));
 	return r;
