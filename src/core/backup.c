@@ -830,90 +830,6 @@ out:
 
 /* ---- restore ------------------------------------------------------------ */
 
-/*
- * Every item's and text's blob authenticated against its recorded SHA-256
- * and size, as `evidence verify` does, but without recording the checks as
- * custody events: the restored ledger must stay the backup's. A blob the
- * manifest lists as erased after the snapshot is expected to be missing.
- */
-static int check_blob(cu_core *c, json_t *bad, json_t *gone, int64_t *key_case,
-                      uint8_t key[CU_KEY_LEN], int64_t id, int64_t case_id, const char *hex,
-                      uint64_t size, const char *what)
-{
-	uint8_t sha[32], wrapped[CU_WRAPPED_LEN];
-	char name[65];
-	size_t i;
-	json_t *x;
-	int r;
-	if (*key_case != case_id) {
-		if ((r = cu_store_case_key_get(c->store, wrapped, case_id)) != 0 ||
-		    (r = cu_vault_unwrap_case_key(c->vault, key, wrapped, case_id)) != 0)
-			return r;
-		*key_case = case_id;
-	}
-	if ((r = cu_unhex32(sha, hex)) != 0)
-		return r;
-	r = cu_blob_verify(c->vault, case_id, key, sha, size);
-	if (r == CU_ENOTFOUND) {
-		cu_blob_name(c->vault, name, case_id, sha);
-		json_array_foreach(gone, i, x)
-			if (!strcmp(json_string_value(x), name))
-				break;
-		if (i < json_array_size(gone)) {
-			cu_error_clear();
-			return 0;
-		}
-	}
-	if (r == CU_ENOTFOUND || r == CU_EVERIFY) {
-		json_array_append_new(bad, json_pack("{s:I, s:s, s:s, s:s}", "item", (json_int_t)id,
-		                                     "blob", what, "status", r == CU_ENOTFOUND ?
-		                                     "missing" : "failed", "message",
-		                                     cu_error_message(r)));
-		r = 0;
-	}
-	return r;
-}
-
-static int check_evidence(cu_core *c, json_t *gone, json_t **out)
-{
-	json_t *items = NULL, *bad = json_array(), *b, *x;
-	uint8_t key[CU_KEY_LEN];
-	int64_t key_case = -1, n_items = 0, n_texts = 0;
-	size_t i;
-	int r;
-	*out = NULL;
-	if ((r = cu_store_item_blobs(c->store, &items, 0)) != 0)
-		goto out;
-	json_array_foreach(items, i, b) {
-		int64_t id = cu_json_int(b, "id", 0), case_id = cu_json_int(b, "case_id", 0);
-		if (json_is_true(json_object_get(b, "erased")))
-			continue;
-		if ((r = check_blob(c, bad, gone, &key_case, key, id, case_id, cu_json_str(b, "sha256"),
-		                    (uint64_t)cu_json_int(b, "size", 0), "content")) != 0)
-			break;
-		n_items++;
-		if (cu_store_extract_get(c->store, &x, id) == 0) {
-			r = check_blob(c, bad, gone, &key_case, key, id, case_id, cu_json_str(x, "sha256"),
-			               (uint64_t)cu_json_int(x, "size", 0), "text");
-			json_decref(x);
-			n_texts++;
-			if (r)
-				break;
-		}
-		cu_error_clear();
-	}
-	cu_wipe(key, sizeof(key));
-	if (r == 0)
-		*out = json_pack("{s:b, s:I, s:I, s:I, s:O}", "ok", json_array_size(bad) == 0, "items",
-		                 (json_int_t)n_items, "texts", (json_int_t)n_texts,
-		                 "erased_after_snapshot", (json_int_t)json_array_size(gone),
-		                 "problems", bad);
-out:
-	json_decref(items);
-	json_decref(bad);
-	return r;
-}
-
 /* `to` may not exist, or be an empty directory. */
 static int vacant_dir(const char *to)
 {
@@ -1210,7 +1126,7 @@ static int check_result(restoring *x, bool reindex)
 		r = cu_error_set(CU_EVERIFY, "the restored latest checkpoint is not the manifest's");
 		goto out;
 	}
-	if ((r = check_evidence(c, json_object_get(json_object_get(x->m, "blobs"), "missing"),
+	if ((r = cu_evidence_authenticate(c, json_object_get(json_object_get(x->m, "blobs"), "missing"),
 	                        &ev)) != 0)
 		goto out;
 	json_object_set(x->rep, "evidence", ev);

@@ -212,6 +212,15 @@ int cu_evidence_sweep(cu_core *c, int *removed);
 /* The sorted, distinct names of every blob a record keeps (items not erased,
  * their extracted texts): what a migration or a backup must copy. Caller frees. */
 int cu_evidence_blob_names(cu_core *c, char (**out)[65], size_t *n);
+/*
+ * Every kept item's and text's blob authenticated against its recorded
+ * SHA-256 and size, as cu_evidence_verify does, but recording nothing (no
+ * custody event): the check of a migration's or a restore's result, whose
+ * ledger must stay what it was. gone: blob names that may be missing (erased
+ * after a backup's snapshot), or NULL. *out: {ok, items, texts, problems
+ * [, erased_after_snapshot]}.
+ */
+int cu_evidence_authenticate(cu_core *c, const json_t *gone, json_t **out);
 
 /* Grants: in {case, items: [id], org, legal_basis, expires_on}. */
 int cu_grant_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *in);
