@@ -42,7 +42,7 @@ if [ "$mode" = fuzz ]; then
 	shift
 fi
 if [ $# -eq 0 ]; then
-	set -- $(cd "$src/corpora" && ls)
+	set -- $(cd "$src/corpora" && for d in *; do [ -d "$d" ] && echo "$d"; done)
 fi
 commit=$(git -C "$src" describe --always --dirty 2>/dev/null || echo unknown)
 status=0
