@@ -55,7 +55,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (ra >= 0) {
 			double s = cu_name_similarity(a, b, cls, explain, sizeof(explain));
 			FUZZ_ASSERT(s >= 0.0 && s <= 1.0);
-			FUZZ_ASSERT(cu_name_similarity(a, a, cls, NULL, 0) >= 0.99);
+			/* Nothing is more like a name than itself. (Not 1: a lone
+			 * initial is weak evidence even against itself, by design.) */
+			FUZZ_ASSERT(cu_name_similarity(a, a, cls, NULL, 0) >= s);
 		}
 	}
 	return 0;
