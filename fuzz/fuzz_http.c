@@ -2,8 +2,9 @@
 /*
  * fuzz: the request parts the server reads itself (src/http/parse.c): the
  * Range header, the session cookie, "Authorization: Bearer", the query
- * string and percent-decoding. The first byte picks the parser; the rest is
- * the header value or query string.
+ * string and percent-decoding, and the router (cu_route_match) that splits
+ * the path into parameters. The first byte picks the parser; the rest is the
+ * header value, query string or path.
  */
 #include "fuzz.h"
 #include "http/parse.h"
@@ -69,15 +70,41 @@ static void query(const uint8_t *data, size_t size)
 	free(seg);
 }
 
+static void route(const uint8_t *data, size_t size)
+{
+	static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"};
+	const char *params[CU_MAX_PARAMS] = {0};
+	char allow[64] = ""; /* as large as server.c's */
+	bool mismatch;
+	if (size < 1)
+		return;
+	const char *m = methods[data[0] % 6];
+	char *path = fuzz_str(data + 1, size - 1);
+	const cu_route *rt = cu_route_match(m, strlen(m), path, params, &mismatch, allow,
+	                                    sizeof(allow));
+	FUZZ_ASSERT(memchr(allow, '\0', sizeof(allow)) != NULL);
+	for (int i = 0; rt && i < CU_MAX_PARAMS && params[i]; i++) {
+		FUZZ_ASSERT(params[i] >= path && params[i] <= path + size - 1);
+		size_t n = strlen(params[i]);
+		char *out = malloc(n + 1);
+		if (!out)
+			abort();
+		cu_http_pct_decode(out, params[i], n, false);
+		free(out);
+	}
+	free(path);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	switch (data[0] % 4) {
+	switch (data[0] % 5) {
 	case 0: range(data + 1, size - 1); break;
 	case 1: cookie(data + 1, size - 1); break;
 	case 2: bearer(data + 1, size - 1); break;
-	default: query(data + 1, size - 1); break;
+	case 3: query(data + 1, size - 1); break;
+	default: route(data + 1, size - 1); break;
 	}
 	return 0;
 }
