@@ -179,6 +179,8 @@ static const row phone_rows[] = {
     /* Found by fuzz_ident: one trunk 0 is dropped, a second is a mistake. */
     {"+6000-13 000-1", NULL, NULL, "second 0 after its country code +60"},
     {"+46 00 70 123 45 67", NULL, NULL, "second 0 after its country code +46"},
+    {"(0)030009", "SE", NULL, "second 0 after its country code +46"},
+    {"(0)0 70 123 45 67", "SE", NULL, "second 0 after its country code +46"},
 };
 
 static void test_match_ident_phone__table(void **state)
