@@ -6,8 +6,8 @@ JOBS  ?= $(shell nproc)
 DATA  ?= ./custodia-data
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps build build-asan check test test-asan test-pg demo bench fuzz fuzz-build fuzz-merge \
-	install package clean
+.PHONY: all deps build build-asan check test test-asan test-pg demo bench \
+	fuzz fuzz-build fuzz-merge install package clean
 
 all: build
 

@@ -32,7 +32,8 @@ if [ "$mode" = summary ]; then
 		  runs[$2]++; last[$2] = $1 }
 		END { printf "%-12s %10s %6s %8s  %s\n", "target", "cpu-min", "runs", "crashes", "last run"
 		      for (i = 0; i < n; i++) { t = order[i]
-		        printf "%-12s %10.1f %6d %8d  %s\n", t, cpu[t] / 60, runs[t], crashes[t], last[t] } }' "$log"
+		        printf "%-12s %10.1f %6d %8d  %s\n", t, cpu[t] / 60, runs[t], crashes[t],
+		               last[t] } }' "$log"
 	exit 0
 fi
 
