@@ -67,6 +67,9 @@ typedef struct cu_route {
 	int kind;                  /* CU_ROUTE_JSON (0), _RAW (raw request body),
 	                            * _STREAM (content download), _TEXT (text/plain answer),
 	                            * _SSE (Server-Sent Events) */
+	bool bulk;                 /* long work on many bytes (upload chunks, hashing whole
+	                            * items, archives, imports): run off the event loops, by
+	                            * the bulk threads, so that it never stalls other requests */
 } cu_route;
 
 enum { CU_ROUTE_JSON = 0, CU_ROUTE_RAW = 1, CU_ROUTE_STREAM = 2, CU_ROUTE_TEXT = 3,
