@@ -7,7 +7,7 @@
 # tenth of the run):
 #   zero errors
 #   RSS grows by at most 10%
-#   open file descriptors do not grow
+#   open file descriptors do not grow (quiet server before and after)
 #   p99 latency of reads < 50 ms
 # Prints the samples, then a markdown section for bench/RESULTS.md.
 #
@@ -78,5 +78,5 @@ echo "| baseline (reads alone) p50 / p99 | $(j .baseline_read_ms.p50) / $(j .bas
 echo "| small write p99 | $(j .write_p99_ms) ms | | |"
 echo "| upload median (whole file) | $(j .upload_p50_ms) ms | | |"
 echo "| RSS after warm-up / max / end | $(j .rss_kib.after_warmup) / $(j .rss_kib.max) / $(j .rss_kib.end) KiB (growth $(j .rss_growth)) | <= 10% | $(ok "$(j '.rss_growth <= 0.10')") |"
-echo "| open descriptors after warm-up / max / end | $(j .fds.after_warmup) / $(j .fds.max) / $(j .fds.end) | no growth | $(ok "$(j '.fds.end <= .fds.after_warmup')") |"
+echo "| open descriptors before the clients / after warm-up / max / after the clients | $(j .fds.before) / $(j .fds.after_warmup) / $(j .fds.max) / $(j .fds.after) | no growth | $(ok "$(j '.fds.after <= .fds.before')") |"
 exit "$rc"
