@@ -12,6 +12,10 @@
  *   CU_FAILIO_ARM    inject only while a file of this name exists, so that a
  *                    server can start, and be healed, without a restart
  *   CU_FAILIO_LOG    append one line per injected failure to this file
+ *   CU_FAILIO_LOSE   when a sync of a file whose path contains this fails, the
+ *                    file also loses its content (truncated), as Linux may drop
+ *                    the dirty pages whose writeback failed: a program that
+ *                    goes on after a failed fsync then has something to lose
  *
  * It wraps write, pwrite, pwrite64, writev, fsync, fdatasync, syncfs and
  * rename: what the vault's directory store and SQLite's unix VFS call (the
@@ -41,6 +45,7 @@ static long after = -1;
 static double prob;
 static char arm[PATH_MAX];
 static char logpath[PATH_MAX];
+static char lose[PATH_MAX];
 static atomic_long calls;
 static atomic_uint_fast64_t rng;
 
@@ -63,6 +68,8 @@ __attribute__((constructor)) static void setup(void)
 		snprintf(arm, sizeof(arm), "%s", v);
 	if ((v = getenv("CU_FAILIO_LOG")) != NULL)
 		snprintf(logpath, sizeof(logpath), "%s", v);
+	if ((v = getenv("CU_FAILIO_LOSE")) != NULL)
+		snprintf(lose, sizeof(lose), "%s", v);
 }
 
 /* The next definition of a function (libc's); ISO C has no cast from void * to one. */
@@ -118,7 +125,7 @@ static bool inject(const char *op, const char *path)
 	return fail;
 }
 
-static bool inject_fd(const char *op, int fd)
+static bool inject_fd(const char *op, int fd, bool sync)
 {
 	char link[64], path[PATH_MAX];
 	if (!dirlen)
@@ -130,56 +137,64 @@ static bool inject_fd(const char *op, int fd)
 	if (n <= 0)
 		return false;
 	path[n] = '\0';
-	return inject(op, path);
+	if (!inject(op, path))
+		return false;
+	if (sync && lose[0] && strstr(path, lose)) {
+		saved = errno;
+		if (ftruncate(fd, 0) == 0)
+			note("lost", path);
+		errno = saved;
+	}
+	return true;
 }
 
 ssize_t write(int fd, const void *buf, size_t len)
 {
 	static ssize_t (*real)(int, const void *, size_t);
 	NEXT(real, "write");
-	return inject_fd("write", fd) ? -1 : real(fd, buf, len);
+	return inject_fd("write", fd, false) ? -1 : real(fd, buf, len);
 }
 
 ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
 {
 	static ssize_t (*real)(int, const void *, size_t, off_t);
 	NEXT(real, "pwrite");
-	return inject_fd("pwrite", fd) ? -1 : real(fd, buf, len, off);
+	return inject_fd("pwrite", fd, false) ? -1 : real(fd, buf, len, off);
 }
 
 ssize_t pwrite64(int fd, const void *buf, size_t len, off_t off)
 {
 	static ssize_t (*real)(int, const void *, size_t, off_t);
 	NEXT(real, "pwrite64");
-	return inject_fd("pwrite64", fd) ? -1 : real(fd, buf, len, off);
+	return inject_fd("pwrite64", fd, false) ? -1 : real(fd, buf, len, off);
 }
 
 ssize_t writev(int fd, const struct iovec *iov, int n)
 {
 	static ssize_t (*real)(int, const struct iovec *, int);
 	NEXT(real, "writev");
-	return inject_fd("writev", fd) ? -1 : real(fd, iov, n);
+	return inject_fd("writev", fd, false) ? -1 : real(fd, iov, n);
 }
 
 int fsync(int fd)
 {
 	static int (*real)(int);
 	NEXT(real, "fsync");
-	return inject_fd("fsync", fd) ? -1 : real(fd);
+	return inject_fd("fsync", fd, true) ? -1 : real(fd);
 }
 
 int fdatasync(int fd)
 {
 	static int (*real)(int);
 	NEXT(real, "fdatasync");
-	return inject_fd("fdatasync", fd) ? -1 : real(fd);
+	return inject_fd("fdatasync", fd, true) ? -1 : real(fd);
 }
 
 int syncfs(int fd)
 {
 	static int (*real)(int);
 	NEXT(real, "syncfs");
-	return inject_fd("syncfs", fd) ? -1 : real(fd);
+	return inject_fd("syncfs", fd, true) ? -1 : real(fd);
 }
 
 int rename(const char *from, const char *to)

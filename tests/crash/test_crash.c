@@ -18,7 +18,8 @@
  * the kills is not replayable, the choice of writes is). CU_CRASH_KILLS sets
  * the number of kills (default 20), CU_CRASH_VERIFY_EVERY how many rounds go
  * between two runs of the CLI verifiers (default: 1 up to 20 kills, else 5;
- * the last round always runs them).
+ * the last round always runs them), CU_CRASH_TESTS a cmocka filter of the
+ * tests to run ('*sigkill', '*failing_disk').
  */
 #include <dirent.h>
 #include <errno.h>
@@ -77,6 +78,7 @@ static size_t ncases, nitems;
 static atomic_int stop, failures, answered;
 static bool failing_disk; /* 5xx answers are expected (failio) */
 static int cur_round;
+static int check_from; /* unacknowledged writes of this round on are checked */
 static uint64_t seed;
 static long acked_checked;
 
@@ -529,13 +531,13 @@ static void check_items(const char *token)
 			    strcmp(jstr(it, "title"), w->tag))
 				problem("acknowledged item %s (%lld) is missing or altered (%ld)", w->tag,
 				        (long long)w->id, st);
-			else if (w->round == cur_round)
+			else if (w->round >= check_from)
 				check_content(token, w->id, w->sha, w->tag);
 			json_decref(it);
 			acked_checked++;
 			continue;
 		}
-		if (w->round != cur_round)
+		if (w->round < check_from)
 			continue;
 		/* Not acknowledged: whole or absent, and absent if never completed. */
 		json_t *list = get_cached(token, path), *e;
@@ -564,7 +566,7 @@ static void check_rest(const char *token)
 	char path[160];
 	for (size_t i = 0; i < nw; i++) {
 		wr *w = W[i];
-		bool now = w->round == cur_round;
+		bool now = w->round >= check_from;
 		if (w->kind == W_CUSTODY && (w->state == S_ACKED || now)) {
 			snprintf(path, sizeof(path), "/api/v1/evidence/%lld/custody",
 			         (long long)w->parent);
@@ -897,7 +899,8 @@ static void test_crash__sigkill(void **state)
 	assert_true(extra_blobs >= 0);
 	assert_int_equal(atomic_load(&failures), 0);
 
-	for (int round = 1; round <= kills; round++) {
+	int done = 0;
+	for (int round = 1; round <= kills; round++, done++) {
 		atomic_store(&answered, 0);
 		clients_start(cl, tid, CLIENTS, round);
 		/* Kill at a random moment: early (mid-first-request) to late (many writes). */
@@ -907,15 +910,131 @@ static void test_crash__sigkill(void **state)
 		assert_int_equal(api_server_stop(&api_srv, SIGKILL, &st), 0);
 		clients_join(tid, CLIENTS);
 		start_server(NULL);
+		check_from = round;
 		check_all(cl[0].token, round % every == 0 || round == kills);
 		if (atomic_load(&failures)) {
 			api_server_dump_log(&api_srv);
+			done++;
 			break;
 		}
 		if (round % 10 == 0)
 			fprintf(stderr, "crash: %d kills, %zu writes so far\n", round, nw);
 	}
-	report("SIGKILL", kills, t0);
+	report("SIGKILL", done, t0);
+	clients_free(cl, CLIENTS);
+	int st;
+	api_server_stop(&api_srv, SIGTERM, &st);
+	int failed = atomic_load(&failures);
+	if (!failed)
+		api_server_destroy(&api_srv);
+	else
+		fprintf(stderr, "crash: the data directory is kept in %s\n", api_srv.root);
+	assert_int_equal(failed, 0);
+}
+
+/* ---- a failing disk ------------------------------------------------------ */
+
+static int count_lines(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int n = 0, c;
+	while (f && (c = fgetc(f)) != EOF)
+		n += c == '\n';
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/*
+ * One server run on a failing disk: the shim fails writes and syncs under
+ * dir (with errno err, each with probability prob) while the clients write
+ * for ms milliseconds; then the disk heals and the same server must take
+ * writes again. Every answer must be a 2xx or a 5xx with the error envelope,
+ * never a hang or a crash. Then the server is restarted without the shim
+ * and the store checked.
+ */
+static void failing_round(client *cl, pthread_t *tid, int *round, const char *dir,
+                          const char *err, const char *prob, long ms)
+{
+	char armed[400], log[400];
+	int st;
+	snprintf(armed, sizeof(armed), "%s/failio.armed", api_srv.root);
+	snprintf(log, sizeof(log), "%s/failio.log", api_srv.root);
+	int before = count_lines(log);
+	setenv("CU_FAILIO_DIR", dir, 1);
+	setenv("CU_FAILIO_ERRNO", err, 1);
+	setenv("CU_FAILIO_PROB", prob, 1);
+	setenv("CU_FAILIO_ARM", armed, 1);
+	setenv("CU_FAILIO_LOG", log, 1);
+	/* A blob whose sync failed is gone: acknowledging it would lose it. */
+	setenv("CU_FAILIO_LOSE", "/blobs/tmp/", 1);
+	char seedtext[32];
+	snprintf(seedtext, sizeof(seedtext), "%" PRIu64, seed + (uint64_t)*round);
+	setenv("CU_FAILIO_SEED", seedtext, 1);
+	assert_int_equal(api_server_stop(&api_srv, SIGTERM, &st), 0);
+	start_server(getenv("CU_FAILIO"));
+	unsetenv("CU_FAILIO_DIR");
+
+	check_from = ++*round;
+	int fd = open(armed, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	failing_disk = true;
+	clients_start(cl, tid, CLIENTS, *round);
+	sleep_ms(ms);
+	clients_join(tid, CLIENTS);
+	unlink(armed);
+	failing_disk = false;
+	int injected = count_lines(log) - before;
+	fprintf(stderr, "crash: %s failing under %s with p=%s: %d failures injected\n", err, dir,
+	        prob, injected);
+	if (injected == 0)
+		problem("no failure was injected: the shim did not take hold");
+	if (waitpid(api_srv.pid, &st, WNOHANG) == api_srv.pid) {
+		api_srv.pid = 0;
+		problem("the server died on the failing disk (status %d)", st);
+		start_server(NULL);
+	}
+
+	/* Healed: the same process takes every write again. */
+	clients_start(cl, tid, CLIENTS, ++*round);
+	sleep_ms(500);
+	clients_join(tid, CLIENTS);
+
+	assert_int_equal(api_server_stop(&api_srv, SIGTERM, &st), 0);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		problem("after a failing disk, SIGTERM ended the server with status %d", st);
+	start_server(NULL);
+	check_all(cl[0].token, true);
+}
+
+static void test_crash__failing_disk(void **state)
+{
+	(void)state;
+	client cl[CLIENTS];
+	pthread_t tid[CLIENTS];
+	char dir[400];
+	int round = 0;
+	int64_t t0 = api_now_ms();
+	if (!getenv("CU_FAILIO")) {
+		fprintf(stderr, "crash: CU_FAILIO (the shim's path) is not set: run through ctest\n");
+		fail();
+	}
+	reset();
+	assert_int_equal(api_server_prepare(&api_srv), 0);
+	start_server(NULL);
+	clients_login(cl, CLIENTS);
+	setup(cl, CLIENTS);
+	extra_blobs = check_store(true, true);
+	assert_true(extra_blobs >= 0);
+
+	/* A full disk under the blobs only, then failing writes and syncs of
+	 * everything in the data directory (SQLite's files too). */
+	snprintf(dir, sizeof(dir), "%s/blobs", api_srv.data);
+	failing_round(cl, tid, &round, dir, "ENOSPC", "0.3", 1500);
+	failing_round(cl, tid, &round, api_srv.data, "EIO", "0.05", 1500);
+	failing_round(cl, tid, &round, api_srv.data, "ENOSPC", "0.5", 1000);
+	report("failing disk", 0, t0);
 	clients_free(cl, CLIENTS);
 	int st;
 	api_server_stop(&api_srv, SIGTERM, &st);
@@ -931,12 +1050,16 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_crash__sigkill),
+		cmocka_unit_test(test_crash__failing_disk),
 	};
 	seed = (uint64_t)env_long("CU_CRASH_SEED", 0);
 	if (!seed)
 		seed = (uint64_t)time(NULL) * 1000 + (uint64_t)getpid() % 1000;
 	fprintf(stderr, "crash: seed %" PRIu64 " (replay the choice of writes with "
 	        "CU_CRASH_SEED=%" PRIu64 ")\n", seed, seed);
+	/* e.g. CU_CRASH_TESTS='*sigkill' for the long run alone */
+	if (getenv("CU_CRASH_TESTS"))
+		cmocka_set_test_filter(getenv("CU_CRASH_TESTS"));
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	int r = cmocka_run_group_tests_name("crash", tests, NULL, NULL);
 	curl_global_cleanup();
