@@ -55,10 +55,16 @@ typedef struct dget {
 	int fd;
 } dget;
 
+/* What a failed write, sync or creation means: a full disk (or quota) is its own code. */
+static int write_error(void)
+{
+	return errno == ENOSPC || errno == EDQUOT ? CU_ENOSPACE : CU_EIO;
+}
+
 static int mkdir_p(const char *dir)
 {
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return cu_error_set(CU_EIO, "cannot create %s: %s", dir, strerror(errno));
+		return cu_error_set(write_error(), "cannot create %s: %s", dir, strerror(errno));
 	return 0;
 }
 
@@ -67,7 +73,8 @@ static int sync_dir(const char *dir)
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return cu_error_set(CU_EIO, "cannot open %s: %s", dir, strerror(errno));
-	int r = fsync(fd) == 0 ? 0 : cu_error_set(CU_EIO, "cannot sync %s: %s", dir, strerror(errno));
+	int r = fsync(fd) == 0 ? 0 : cu_error_set(write_error(), "cannot sync %s: %s", dir,
+	                                          strerror(errno));
 	close(fd);
 	return r;
 }
@@ -91,7 +98,7 @@ static int put_begin(cu_bstore *bs, cu_bput **out)
 	cu_hex(hex, rnd, sizeof(rnd));
 	snprintf(p->tmp, sizeof(p->tmp), "%s/tmp/%s.part", s->dir, hex);
 	if ((p->fd = open(p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
-		int r = cu_error_set(CU_EIO, "cannot create %s: %s", p->tmp, strerror(errno));
+		int r = cu_error_set(write_error(), "cannot create %s: %s", p->tmp, strerror(errno));
 		free(p);
 		return r;
 	}
@@ -108,7 +115,7 @@ static int put_write(cu_bput *bp, const void *data, size_t n)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
-			return cu_error_set(CU_EIO, "cannot write a blob: %s",
+			return cu_error_set(write_error(), "cannot write a blob: %s",
 			                    errno == ENOSPC ? "the disk is full" : strerror(errno));
 		c += w;
 		n -= (size_t)w;
@@ -127,7 +134,7 @@ static int put_finish(cu_bput *bp, bool sync)
 {
 	dput *p = (dput *)bp;
 	if (sync && fsync(p->fd) != 0)
-		return cu_error_set(CU_EIO, "cannot sync a blob: %s",
+		return cu_error_set(write_error(), "cannot sync a blob: %s",
 		                    errno == ENOSPC ? "the disk is full" : strerror(errno));
 	close(p->fd);
 	p->fd = -1;
@@ -150,7 +157,8 @@ static int put_place(cu_bput *bp, const char *name, bool sync, bool *existed)
 		/* Create the name only if absent: one of racing nodes wins. */
 		if (link(p->tmp, path) != 0) {
 			if (errno != EEXIST)
-				return cu_error_set(CU_EIO, "cannot place a blob: %s", strerror(errno));
+				return cu_error_set(write_error(), "cannot place a blob: %s",
+				                    strerror(errno));
 			*existed = true;
 			utimensat(AT_FDCWD, path, NULL, 0); /* young again: sweeps leave it */
 		}
@@ -160,7 +168,7 @@ static int put_place(cu_bput *bp, const char *name, bool sync, bool *existed)
 		unlink(p->tmp);
 		*existed = true;
 	} else if (rename(p->tmp, path) != 0) {
-		return cu_error_set(CU_EIO, "cannot place a blob: %s", strerror(errno));
+		return cu_error_set(write_error(), "cannot place a blob: %s", strerror(errno));
 	}
 	p->placed = true;
 	return sync ? sync_dir(dir) : 0;
@@ -185,7 +193,7 @@ static int sync_all(cu_bstore *bs)
 	if (fd < 0)
 		return cu_error_set(CU_EIO, "cannot open %s: %s", s->dir, strerror(errno));
 	if (syncfs(fd) != 0)
-		r = cu_error_set(CU_EIO, "cannot sync the blob store: %s", strerror(errno));
+		r = cu_error_set(write_error(), "cannot sync the blob store: %s", strerror(errno));
 	close(fd);
 	return r;
 }

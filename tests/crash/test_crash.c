@@ -75,7 +75,7 @@ static wr **W; /* each write stays where it is: its client holds it while W grow
 static size_t nw, capw;
 static int64_t *cases, *items; /* acknowledged targets */
 static size_t ncases, nitems;
-static atomic_int stop, failures, answered;
+static atomic_int stop, failures, answered, full_disk; /* full_disk: 507 answers */
 static bool failing_disk; /* 5xx answers are expected (failio) */
 static int cur_round;
 static int check_from; /* unacknowledged writes of this round on are checked */
@@ -209,7 +209,12 @@ static int judge(client *cl, wr *w, int rc, const api_resp *r, long want, int64_
 	}
 	json_t *e = json_object_get(r->json, "error");
 	bool envelope = json_is_object(e) && json_is_string(json_object_get(e, "message"));
+	if (failing_disk && r->status == 507 &&
+	    strcmp(jstr(e, "code"), "insufficient_storage") != 0)
+		problem("507 with the code \"%s\"", jstr(e, "code"));
 	if (failing_disk && r->status >= 500 && r->status < 600 && envelope) {
+		if (r->status == 507)
+			atomic_fetch_add(&full_disk, 1);
 		settle(w, S_ERROR, 0);
 		return 1;
 	}
@@ -980,6 +985,7 @@ static void failing_round(client *cl, pthread_t *tid, int *round, const char *di
 	assert_true(fd >= 0);
 	close(fd);
 	failing_disk = true;
+	atomic_store(&full_disk, 0);
 	clients_start(cl, tid, CLIENTS, *round);
 	sleep_ms(ms);
 	clients_join(tid, CLIENTS);
@@ -990,6 +996,10 @@ static void failing_round(client *cl, pthread_t *tid, int *round, const char *di
 	        prob, injected);
 	if (injected == 0)
 		problem("no failure was injected: the shim did not take hold");
+	/* A full disk is told apart from a fault: 507, so a client knows to wait. */
+	if (!strcmp(err, "ENOSPC") && atomic_load(&full_disk) == 0)
+		problem("a full disk was never answered 507 Insufficient Storage");
+	fprintf(stderr, "crash: %d answers 507\n", atomic_load(&full_disk));
 	if (waitpid(api_srv.pid, &st, WNOHANG) == api_srv.pid) {
 		api_srv.pid = 0;
 		problem("the server died on the failing disk (status %d)", st);
