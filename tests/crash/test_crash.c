@@ -460,10 +460,19 @@ static int64_t *baseline_cases;
 static size_t nbaseline;
 static int extra_blobs; /* blob files that no item names (texts extracted by the demo) */
 
+/* The references of the cases seen in one check pass: each is given once. */
+static char (*refs)[32];
+static size_t nrefs;
+
 static void check_case(const char *token, wr *w, int64_t id)
 {
 	json_t *c = NULL;
 	long st = api_getf(token, &c, "/api/v1/cases/%lld", (long long)id);
+	for (size_t i = 0; st == 200 && i < nrefs; i++)
+		if (!strcmp(refs[i], jstr(c, "reference")))
+			problem("case %lld has the reference %s of another", (long long)id, refs[i]);
+	refs = realloc(refs, (nrefs + 1) * sizeof(*refs));
+	snprintf(refs[nrefs++], sizeof(*refs), "%s", jstr(c, "reference"));
 	json_t *rs = api_participant(c, "RS");
 	char ref[80];
 	snprintf(ref, sizeof(ref), "R-%s", w->tag);
@@ -744,9 +753,50 @@ static int check_store(bool verifiers, bool baseline)
 	rep = json_loads(out, 0, NULL);
 	if (st != 0 || !json_is_true(json_object_get(rep, "ok")))
 		problem("custodia ledger verify exited %d: %.400s", st, out);
+	/* Acknowledged entries stay: the log never shrinks across a crash. */
+	static json_int_t last_size;
+	json_int_t size = json_integer_value(json_object_get(rep, "size"));
+	if (baseline)
+		last_size = 0;
+	if (size < last_size)
+		problem("the ledger has %lld entries, fewer than the %lld before", (long long)size,
+		        (long long)last_size);
+	last_size = size;
 	json_decref(rep);
 	free(out);
 	return distinct < 0 ? -1 : files - distinct;
+}
+
+/*
+ * Each client's action day: its updates numbered 1..n without a gap or a
+ * repeat, the day's last_seq n (a crash must not lose or reuse a number, or
+ * a live view resuming from Last-Event-ID would skip or repeat updates).
+ */
+static int64_t days[8];
+static size_t ndays;
+
+static void check_days(const char *token)
+{
+	char path[160];
+	for (size_t d = 0; d < ndays; d++) {
+		snprintf(path, sizeof(path), "/api/v1/actiondays/%lld/updates", (long long)days[d]);
+		json_t *all = NULL, *e, *day = NULL;
+		for (size_t c = 0; c < ncache; c++)
+			if (!strcmp(cache[c].path, path))
+				all = cache[c].json;
+		if (!all)
+			continue; /* no update of this day to check in this pass */
+		size_t k;
+		json_array_foreach(all, k, e)
+			if (json_integer_value(json_object_get(e, "seq")) != (json_int_t)k + 1)
+				problem("action day %lld: update %zu has the number %lld", (long long)days[d],
+				        k + 1, (long long)json_integer_value(json_object_get(e, "seq")));
+		if (api_getf(token, &day, "/api/v1/actiondays/%lld", (long long)days[d]) != 200 ||
+		    json_integer_value(json_object_get(day, "last_seq")) != (json_int_t)k)
+			problem("action day %lld: last_seq %lld with %zu updates", (long long)days[d],
+			        (long long)json_integer_value(json_object_get(day, "last_seq")), k);
+		json_decref(day);
+	}
 }
 
 static void check_all(const char *token, bool verifiers)
@@ -756,7 +806,11 @@ static void check_all(const char *token, bool verifiers)
 	check_cases(token);
 	check_items(token);
 	check_rest(token);
+	check_days(token);
 	cache_clear();
+	free(refs);
+	refs = NULL;
+	nrefs = 0;
 }
 
 /* ---- setting up, running rounds ------------------------------------------ */
@@ -797,6 +851,7 @@ static void setup(client *cl, int n)
 			fprintf(stderr, "crash: action day: %ld %s\n", st, json_dumps(j, 0));
 		assert_int_equal(st, 201);
 		cl[k].day = json_integer_value(json_object_get(j, "id"));
+		days[ndays++] = cl[k].day;
 		cl[k].action = json_integer_value(json_object_get(
 			json_array_get(json_object_get(j, "actions"), 0), "id"));
 		json_decref(j);
@@ -866,6 +921,7 @@ static void reset(void)
 	free(baseline_cases);
 	baseline_cases = NULL;
 	nbaseline = 0;
+	ndays = 0;
 	acked_checked = 0;
 	atomic_store(&failures, 0);
 }
