@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,8 @@ typedef struct dstore {
 	bool shared;
 	long grace; /* shared: seconds before an orphan may go */
 	int lock_fd;
+	/* Bit aa: DIR/<aa> exists and this process has synced DIR since (dir_durable). */
+	atomic_uint_fast64_t dirs_synced[4];
 } dstore;
 
 typedef struct dput {
@@ -77,6 +80,33 @@ static int sync_dir(const char *dir)
 	                                          strerror(errno));
 	close(fd);
 	return r;
+}
+
+static int hexdigit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * Makes DIR/<aa> exist with its own name durable in DIR. Syncing a blob's
+ * name in DIR/<aa> is not enough when DIR/<aa> is new: a power cut could
+ * take the directory, and the acknowledged blobs in it, with it. Done once
+ * per prefix and process (a sync of DIR covers every directory made before
+ * it, by this process or another); puts that race here may both sync DIR,
+ * which is harmless. A name that is not hex syncs DIR every time.
+ */
+static int dir_durable(dstore *s, const char *dir, const char *name)
+{
+	int hi = hexdigit(name[0]), lo = hi < 0 ? -1 : hexdigit(name[1]), r;
+	unsigned aa = (unsigned)(hi * 16 + lo);
+	uint_fast64_t bit = (uint_fast64_t)1 << (aa % 64);
+	if (lo >= 0 && (atomic_load(&s->dirs_synced[aa / 64]) & bit))
+		return 0;
+	if ((r = mkdir_p(dir)) != 0 || (r = sync_dir(s->dir)) != 0)
+		return r;
+	if (lo >= 0)
+		atomic_fetch_or(&s->dirs_synced[aa / 64], bit);
+	return 0;
 }
 
 static void blob_path(dstore *s, char *out, size_t n, const char *name)
@@ -150,7 +180,8 @@ static int put_place(cu_bput *bp, const char *name, bool sync, bool *existed)
 	int r;
 	*existed = false;
 	snprintf(dir, sizeof(dir), "%s/%.2s", s->dir, name);
-	if ((r = mkdir_p(dir)) != 0)
+	/* Unsynced puts are made durable by sync_all, which covers the directories too. */
+	if ((r = sync ? dir_durable(s, dir, name) : mkdir_p(dir)) != 0)
 		return r;
 	blob_path(s, path, sizeof(path), name);
 	if (s->shared) {

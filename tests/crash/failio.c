@@ -12,6 +12,9 @@
  *   CU_FAILIO_ARM    inject only while a file of this name exists, so that a
  *                    server can start, and be healed, without a restart
  *   CU_FAILIO_LOG    append one line per injected failure to this file
+ *   CU_FAILIO_TRACE  append "op path" for every mkdir, rename, fsync and fdatasync
+ *                    under the directory, failed or not (the order of a
+ *                    program's steps towards durability, for a test to judge)
  *   CU_FAILIO_LOSE   when a sync of a file whose path contains this fails, the
  *                    file also loses its content (truncated), as Linux may drop
  *                    the dirty pages whose writeback failed: a program that
@@ -46,6 +49,7 @@ static double prob;
 static char arm[PATH_MAX];
 static char logpath[PATH_MAX];
 static char lose[PATH_MAX];
+static char tracepath[PATH_MAX];
 static atomic_long calls;
 static atomic_uint_fast64_t rng;
 
@@ -68,6 +72,8 @@ __attribute__((constructor)) static void setup(void)
 		snprintf(arm, sizeof(arm), "%s", v);
 	if ((v = getenv("CU_FAILIO_LOG")) != NULL)
 		snprintf(logpath, sizeof(logpath), "%s", v);
+	if ((v = getenv("CU_FAILIO_TRACE")) != NULL)
+		snprintf(tracepath, sizeof(tracepath), "%s", v);
 	if ((v = getenv("CU_FAILIO_LOSE")) != NULL)
 		snprintf(lose, sizeof(lose), "%s", v);
 }
@@ -91,21 +97,31 @@ static double draw(void)
 	return (double)(z >> 11) / 9007199254740992.0;
 }
 
-static void note(const char *op, const char *path)
+static void append(const char *file, const char *op, const char *path)
 {
-	if (!logpath[0])
-		return;
 	static ssize_t (*real_write)(int, const void *, size_t);
 	NEXT(real_write, "write");
 	char line[PATH_MAX + 64];
 	int n = snprintf(line, sizeof(line), "%s %s\n", op, path);
-	int fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	int fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (fd >= 0) {
 		if (real_write(fd, line, (size_t)n) < 0) {
 			/* nothing more to say about a failed note */
 		}
 		close(fd);
 	}
+}
+
+static void note(const char *op, const char *path)
+{
+	if (logpath[0])
+		append(logpath, op, path);
+}
+
+static void trace(const char *op, const char *path)
+{
+	if (tracepath[0] && dirlen && !strncmp(path, dir, dirlen))
+		append(tracepath, op, path);
 }
 
 /* Whether this call on path fails; errno is set when it does. */
@@ -137,6 +153,8 @@ static bool inject_fd(const char *op, int fd, bool sync)
 	if (n <= 0)
 		return false;
 	path[n] = '\0';
+	if (sync && strcmp(op, "syncfs") != 0)
+		trace(op, path);
 	if (!inject(op, path))
 		return false;
 	if (sync && lose[0] && strstr(path, lose)) {
@@ -201,5 +219,21 @@ int rename(const char *from, const char *to)
 {
 	static int (*real)(const char *, const char *);
 	NEXT(real, "rename");
+	char both[2 * PATH_MAX + 8];
+	snprintf(both, sizeof(both), "%s -> %s", from, to);
+	trace("rename", both);
 	return inject("rename", from) ? -1 : real(from, to);
+}
+
+int mkdir(const char *path, mode_t mode)
+{
+	static int (*real)(const char *, mode_t);
+	NEXT(real, "mkdir");
+	int r = real(path, mode);
+	if (r == 0) {
+		int saved = errno;
+		trace("mkdir", path);
+		errno = saved;
+	}
+	return r;
 }

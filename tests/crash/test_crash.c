@@ -1112,11 +1112,92 @@ static void test_crash__failing_disk(void **state)
 	assert_int_equal(failed, 0);
 }
 
+/* ---- what a SIGKILL cannot show: the order of syncs -------------------- */
+
+/*
+ * A blob is acknowledged once its file, and its name in DIR/<aa>/, are
+ * synced. When <aa> is new, its own name in DIR must be synced too, or a
+ * power cut can take the directory and every blob in it: the page cache
+ * survives a SIGKILL, so only the order of the calls (traced by failio) can
+ * show that. Each first sync of a DIR/<aa> must follow a sync of DIR made
+ * after <aa> was created.
+ */
+static void test_crash__new_directories_synced(void **state)
+{
+	(void)state;
+	client cl[1];
+	char dir[400], tracefile[400], line[1200];
+	if (!getenv("CU_FAILIO")) {
+		fprintf(stderr, "crash: CU_FAILIO (the shim's path) is not set: run through ctest\n");
+		fail();
+	}
+	reset();
+	assert_int_equal(api_server_prepare(&api_srv), 0);
+	snprintf(dir, sizeof(dir), "%s/blobs", api_srv.data);
+	snprintf(tracefile, sizeof(tracefile), "%s/trace", api_srv.root);
+	setenv("CU_FAILIO_DIR", dir, 1);
+	setenv("CU_FAILIO_TRACE", tracefile, 1);
+	start_server(getenv("CU_FAILIO"));
+	unsetenv("CU_FAILIO_DIR");
+	unsetenv("CU_FAILIO_TRACE");
+	clients_login(cl, 1);
+	setup(cl, 1);
+	for (int k = 0; k < 40; k++) {
+		char tag[64];
+		snprintf(tag, sizeof(tag), "crash-%" PRIu64 "-dirs-%d", seed % 100000, k);
+		assert_int_equal(w_item(&cl[0], tag), 0);
+	}
+	clients_free(cl, 1);
+	int st;
+	assert_int_equal(api_server_stop(&api_srv, SIGTERM, &st), 0);
+
+	/* Per DIR/<aa>: the line of its mkdir (0: none), whether its first sync was seen. */
+	long made[256] = {0}, root_synced = 0, n = 0;
+	bool seen[256] = {false};
+	int created = 0, bad = 0;
+	size_t dl = strlen(dir);
+	FILE *f = fopen(tracefile, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		char op[16], path[1100];
+		n++;
+		if (sscanf(line, "%15s %1099s", op, path) != 2 || strncmp(path, dir, dl) != 0)
+			continue;
+		const char *rest = path + dl;
+		bool sync = !strcmp(op, "fsync") || !strcmp(op, "fdatasync");
+		if (sync && !*rest) {
+			root_synced = n;
+			continue;
+		}
+		unsigned aa;
+		if (strlen(rest) != 3 || rest[0] != '/' || sscanf(rest + 1, "%2x", &aa) != 1)
+			continue; /* tmp/, a blob, a rename */
+		if (!strcmp(op, "mkdir")) {
+			made[aa] = n;
+			created++;
+		} else if (sync && !seen[aa]) {
+			seen[aa] = true;
+			if (root_synced <= made[aa] || root_synced == 0) {
+				fprintf(stderr, "crash: %s was synced (line %ld) with its name in %s not "
+				        "synced since it was made (line %ld)\n", path, n, dir, made[aa]);
+				bad++;
+			}
+		}
+	}
+	fclose(f);
+	fprintf(stderr, "crash: %d blob directories made, %d synced before their parent\n",
+	        created, bad);
+	assert_true(created > 0); /* else the test showed nothing */
+	assert_int_equal(bad, 0);
+	api_server_destroy(&api_srv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_crash__sigkill),
 		cmocka_unit_test(test_crash__failing_disk),
+		cmocka_unit_test(test_crash__new_directories_synced),
 	};
 	seed = (uint64_t)env_long("CU_CRASH_SEED", 0);
 	if (!seed)
