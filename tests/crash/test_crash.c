@@ -1114,19 +1114,31 @@ static void test_crash__failing_disk(void **state)
 
 /* ---- what a SIGKILL cannot show: the order of syncs -------------------- */
 
+/* The lines of a failio trace, for the checks below. */
+typedef struct tline {
+	char op[16];
+	char path[600], to[600]; /* to: renames */
+} tline;
+
+static bool synced_at(const tline *t, size_t i, const char *path)
+{
+	return (!strcmp(t[i].op, "fsync") || !strcmp(t[i].op, "fdatasync")) &&
+	       !strcmp(t[i].path, path);
+}
+
 /*
- * A blob is acknowledged once its file, and its name in DIR/<aa>/, are
- * synced. When <aa> is new, its own name in DIR must be synced too, or a
- * power cut can take the directory and every blob in it: the page cache
- * survives a SIGKILL, so only the order of the calls (traced by failio) can
- * show that. Each first sync of a DIR/<aa> must follow a sync of DIR made
- * after <aa> was created.
+ * What a blob's acknowledgement stands on, in the order failio traced it:
+ *   1. its temporary file is synced before it is renamed into place;
+ *   2. its new name's directory DIR/<aa> is synced after the rename;
+ *   3. when DIR/<aa> is new, its own name in DIR is synced before DIR/<aa>
+ *      first is (else a power cut can take the directory and every blob in it).
+ * The page cache survives a SIGKILL, so none of this shows in the kill test.
  */
-static void test_crash__new_directories_synced(void **state)
+static void test_crash__sync_order(void **state)
 {
 	(void)state;
 	client cl[1];
-	char dir[400], tracefile[400], line[1200];
+	char dir[400], tracefile[400], line[1300];
 	if (!getenv("CU_FAILIO")) {
 		fprintf(stderr, "crash: CU_FAILIO (the shim's path) is not set: run through ctest\n");
 		fail();
@@ -1144,50 +1156,74 @@ static void test_crash__new_directories_synced(void **state)
 	setup(cl, 1);
 	for (int k = 0; k < 40; k++) {
 		char tag[64];
-		snprintf(tag, sizeof(tag), "crash-%" PRIu64 "-dirs-%d", seed % 100000, k);
+		snprintf(tag, sizeof(tag), "crash-%" PRIu64 "-sync-%d", seed % 100000, k);
 		assert_int_equal(w_item(&cl[0], tag), 0);
 	}
 	clients_free(cl, 1);
 	int st;
 	assert_int_equal(api_server_stop(&api_srv, SIGTERM, &st), 0);
 
-	/* Per DIR/<aa>: the line of its mkdir (0: none), whether its first sync was seen. */
-	long made[256] = {0}, root_synced = 0, n = 0;
-	bool seen[256] = {false};
-	int created = 0, bad = 0;
-	size_t dl = strlen(dir);
+	tline *t = NULL;
+	size_t n = 0;
 	FILE *f = fopen(tracefile, "r");
 	assert_non_null(f);
 	while (fgets(line, sizeof(line), f)) {
-		char op[16], path[1100];
-		n++;
-		if (sscanf(line, "%15s %1099s", op, path) != 2 || strncmp(path, dir, dl) != 0)
-			continue;
-		const char *rest = path + dl;
-		bool sync = !strcmp(op, "fsync") || !strcmp(op, "fdatasync");
-		if (sync && !*rest) {
-			root_synced = n;
+		t = realloc(t, (n + 1) * sizeof(*t));
+		memset(&t[n], 0, sizeof(t[n]));
+		if (sscanf(line, "%15s %599s -> %599s", t[n].op, t[n].path, t[n].to) >= 2)
+			n++;
+	}
+	fclose(f);
+
+	int renames = 0, created = 0, bad = 0;
+	size_t dl = strlen(dir);
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(t[i].op, "rename")) {
+			renames++;
+			char todir[600];
+			snprintf(todir, sizeof(todir), "%s", t[i].to);
+			char *slash = strrchr(todir, '/');
+			if (slash)
+				*slash = '\0';
+			bool before = false, after = false;
+			for (size_t j = 0; j < i && !before; j++)
+				before = synced_at(t, j, t[i].path);
+			for (size_t j = i + 1; j < n && !after; j++)
+				after = synced_at(t, j, todir);
+			if (!before)
+				fprintf(stderr, "crash: %s was renamed into place unsynced\n", t[i].path);
+			if (!after)
+				fprintf(stderr, "crash: %s was not synced after a blob was placed in it\n",
+				        todir);
+			bad += !before + !after;
 			continue;
 		}
+		const char *rest = t[i].path + dl;
 		unsigned aa;
-		if (strlen(rest) != 3 || rest[0] != '/' || sscanf(rest + 1, "%2x", &aa) != 1)
-			continue; /* tmp/, a blob, a rename */
-		if (!strcmp(op, "mkdir")) {
-			made[aa] = n;
+		if (strncmp(t[i].path, dir, dl) != 0 || strlen(rest) != 3 || rest[0] != '/' ||
+		    sscanf(rest + 1, "%2x", &aa) != 1)
+			continue;
+		if (!strcmp(t[i].op, "mkdir")) {
 			created++;
-		} else if (sync && !seen[aa]) {
-			seen[aa] = true;
-			if (root_synced <= made[aa] || root_synced == 0) {
-				fprintf(stderr, "crash: %s was synced (line %ld) with its name in %s not "
-				        "synced since it was made (line %ld)\n", path, n, dir, made[aa]);
+			/* The first sync of DIR/<aa> comes after a sync of DIR that follows this. */
+			size_t first = n, root = n;
+			for (size_t j = i + 1; j < n && first == n; j++)
+				if (synced_at(t, j, t[i].path))
+					first = j;
+			for (size_t j = i + 1; j < first && root == n; j++)
+				if (synced_at(t, j, dir))
+					root = j;
+			if (first < n && root == n) {
+				fprintf(stderr, "crash: %s was synced with its own name in %s unsynced\n",
+				        t[i].path, dir);
 				bad++;
 			}
 		}
 	}
-	fclose(f);
-	fprintf(stderr, "crash: %d blob directories made, %d synced before their parent\n",
-	        created, bad);
-	assert_true(created > 0); /* else the test showed nothing */
+	free(t);
+	fprintf(stderr, "crash: sync order: %d renames, %d directories made, %d faults\n",
+	        renames, created, bad);
+	assert_true(renames >= 40 && created > 0); /* else the test showed nothing */
 	assert_int_equal(bad, 0);
 	api_server_destroy(&api_srv);
 }
@@ -1197,7 +1233,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_crash__sigkill),
 		cmocka_unit_test(test_crash__failing_disk),
-		cmocka_unit_test(test_crash__new_directories_synced),
+		cmocka_unit_test(test_crash__sync_order),
 	};
 	seed = (uint64_t)env_long("CU_CRASH_SEED", 0);
 	if (!seed)
