@@ -962,7 +962,6 @@ static void test_crash__sigkill(void **state)
 
 	int done = 0;
 	for (int round = 1; round <= kills; round++, done++) {
-		atomic_store(&answered, 0);
 		clients_start(cl, tid, CLIENTS, round);
 		/* Kill at a random moment: early (mid-first-request) to late (many writes). */
 		long delay = 5 + (long)below(&krng, below(&krng, 4) ? 400 : 1500);
@@ -1042,8 +1041,13 @@ static void failing_round(client *cl, pthread_t *tid, int *round, const char *di
 	close(fd);
 	failing_disk = true;
 	atomic_store(&full_disk, 0);
+	atomic_store(&answered, 0);
 	clients_start(cl, tid, CLIENTS, *round);
+	/* At least ms, and enough answers to have met the failures (a loaded machine is slow). */
+	int64_t t = api_now_ms();
 	sleep_ms(ms);
+	while (atomic_load(&answered) < 60 && api_now_ms() - t < 20000)
+		sleep_ms(50);
 	clients_join(tid, CLIENTS);
 	unlink(armed);
 	failing_disk = false;
