@@ -87,7 +87,6 @@ typedef struct client {
 	char *token;
 	int64_t action, day;
 	uint64_t rng;
-	char err[512];
 } client;
 
 static void problem(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
