@@ -67,6 +67,7 @@ static int status_of(int code)
 	case CU_ETOOBIG: return 413;
 	case CU_ERANGE: return 416;
 	case CU_EUNAVAILABLE: return 503;
+	case CU_ENOSPACE: return 507;
 	default: return 500;
 	}
 }
@@ -87,6 +88,7 @@ static const char *reason_of(int status)
 	case 415: return "Unsupported Media Type";
 	case 416: return "Range Not Satisfiable";
 	case 503: return "Service Unavailable";
+	case 507: return "Insufficient Storage";
 	default: return "Internal Server Error";
 	}
 }
@@ -194,7 +196,8 @@ static void send_error(h2o_req_t *req, int status, const char *code, const char 
 		cu_log("error", "internal error", json_pack("{s:s,s:s,s:s,s:s}", "request_id", ri->id,
 		                                            "route", cu_obs_route_name(ri->route),
 		                                            "code", code, "error", message));
-		message = status == 503 ? cu_strerror(CU_EUNAVAILABLE)
+		message = status == 503 ? cu_strerror(CU_EUNAVAILABLE) :
+		          status == 507 ? cu_strerror(CU_ENOSPACE)
 		                        : "internal error; the server log has the details";
 	}
 	if (status == 503) /* the database is away (a restart, a failover): soon back */

@@ -56,7 +56,7 @@ static int dberr(cu_store *s, int rc, const char *what)
 	if ((rc & 0xff) == SQLITE_BUSY)
 		return cu_error_set(CU_EDB, "%s: the database is busy", what);
 	if ((rc & 0xff) == SQLITE_FULL)
-		return cu_error_set(CU_EIO, "%s: the disk is full", what);
+		return cu_error_set(CU_ENOSPACE, "%s: the disk is full", what);
 	if ((rc & 0xff) == SQLITE_READONLY)
 		return cu_error_set(CU_EIO, "%s: the database is read-only", what);
 	return cu_error_set(CU_EDB, "%s: %s", what, msg);
@@ -281,7 +281,9 @@ static int exec_sql(cu_store *s, const char *sql, const char *what)
 	char *msg = NULL;
 	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
-		int r = cu_error_set(CU_EDB, "%s: %s", what, msg ? msg : sqlite3_errmsg(s->db));
+		/* A COMMIT that finds the disk full says so, as every other statement does. */
+		int r = cu_error_set((rc & 0xff) == SQLITE_FULL ? CU_ENOSPACE : CU_EDB, "%s: %s", what,
+		                     msg ? msg : sqlite3_errmsg(s->db));
 		sqlite3_free(msg);
 		return r;
 	}
