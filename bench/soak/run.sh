@@ -29,7 +29,12 @@ done
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d "${CU_BENCH_DISK:-${TMPDIR:-/tmp}}/cu-bench-soak.XXXXXX")
 pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	# A failed run shows the end of the server's log (a crash's report, say).
+	[ "${rc:-0}" = 0 ] || grep -v '^{' "$work/server.log" | tail -n 60 >&2 || true
+	rm -rf "$work"
+}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
