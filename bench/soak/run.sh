@@ -33,6 +33,11 @@ cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	# A failed run shows the end of the server's log (a crash's report, say).
 	[ "${rc:-0}" = 0 ] || grep -v '^{' "$work/server.log" | tail -n 60 >&2 || true
+	# A crash leaves a core in the server's directory (core_pattern "core"): its stacks.
+	for c in "$work"/srv/core*; do
+		[ -f "$c" ] && command -v gdb >/dev/null &&
+			gdb -batch -ex 'thread apply all bt' "$BIN" "$c" >&2 2>/dev/null
+	done
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -50,9 +55,11 @@ for mib in 1 2 4 7 12 20 33 50; do
 	sha256sum "$f" | cut -d' ' -f1 >"$f.sha256"
 done
 "$BIN" demo --data "$work/d" --no-serve >/dev/null
+ulimit -c unlimited 2>/dev/null || true
+mkdir "$work/srv"
 # shellcheck disable=SC2086 # SERVE_ARGS: more serve options, word-split on purpose
-"$BIN" serve --data "$work/d" --listen 127.0.0.1:0 --ready-file "$work/ready" ${SERVE_ARGS:-} \
-	>"$work/server.log" 2>&1 &
+(cd "$work/srv" && exec "$BIN" serve --data "$work/d" --listen 127.0.0.1:0 \
+	--ready-file "$work/ready" ${SERVE_ARGS:-} >"$work/server.log" 2>&1) &
 pid=$!
 for _ in $(seq 100); do [ -s "$work/ready" ] && break; sleep 0.05; done
 url=$(cat "$work/ready")
