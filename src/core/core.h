@@ -26,6 +26,13 @@ typedef struct cu_core cu_core;
 typedef struct cu_core_config {
 	const char *datadir;
 	int64_t session_ttl; /* seconds a login session lasts (0: 12 hours) */
+	/*
+	 * Failed logins allowed within login_window seconds (0: 15 minutes) per
+	 * account (0: 10) and per client address (0: 100); further attempts are
+	 * refused (CU_ELIMIT) until the window passes.
+	 */
+	int login_limit_account, login_limit_address;
+	int64_t login_window;
 } cu_core_config;
 
 /* The user on whose behalf an operation runs. */
@@ -50,7 +57,15 @@ const char *cu_core_datadir(cu_core *c);
 
 /* Authentication. */
 int cu_actor_load(cu_core *c, cu_actor *out, const char *username);
-int cu_auth_login(cu_core *c, json_t **out, const char *username, const char *password);
+/*
+ * Exchanges a username and password for a session token. addr is the
+ * client's address (NULL or "": not counted per address). CU_EAUTH for a
+ * wrong username or password; CU_ELIMIT while the account or the address has
+ * used up its failed logins, whatever the password (*retry_after, if not
+ * NULL: the seconds until its window passes).
+ */
+int cu_auth_login(cu_core *c, json_t **out, const char *username, const char *password,
+                  const char *addr, int64_t *retry_after);
 int cu_auth_bearer(cu_core *c, cu_actor *out, char token_id[17], const char *token);
 int cu_auth_logout(cu_core *c, const cu_actor *a, const char *token_id);
 

@@ -10,6 +10,8 @@ struct cu_core {
 	cu_vault *vault;
 	char *datadir;
 	int64_t session_ttl;
+	int login_limit_account, login_limit_address;
+	int64_t login_window;
 	char operator_org[17];
 };
 

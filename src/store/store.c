@@ -1040,6 +1040,61 @@ int cu_store_token_lookup(cu_store *s, cu_token_row *out, const char *id)
 	return 0;
 }
 
+int cu_store_login_failures(cu_store *s, int64_t *failures, int64_t *start, const char *key,
+                            int64_t since)
+{
+	static const char sql[] = "SELECT failures, window_start FROM login_attempts "
+	                          "WHERE key = ?1 AND window_start > ?2";
+	db_stmt *st = sq_stmt(s, sql);
+	*failures = *start = 0;
+	if (!st)
+		return CU_EDB;
+	sq_bind_text(st, 1, key);
+	db_bind_int64(st, 2, since);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		*failures = db_column_int64(st, 0);
+		*start = db_column_int64(st, 1);
+	}
+	db_reset(st);
+	return rc == DB_ROW || rc == DB_DONE ? 0 : sq_dberr(s, rc, "login attempts");
+}
+
+int cu_store_login_failed(cu_store *s, const char *key, int64_t now, int64_t since)
+{
+	/* Both engines read the row's old values in every SET expression. */
+	static const char sql[] =
+		"INSERT INTO login_attempts(key, window_start, failures) VALUES (?1, ?2, 1) "
+		"ON CONFLICT(key) DO UPDATE SET "
+		"failures = CASE WHEN login_attempts.window_start > ?3 "
+		"THEN login_attempts.failures + 1 ELSE 1 END, "
+		"window_start = CASE WHEN login_attempts.window_start > ?3 "
+		"THEN login_attempts.window_start ELSE ?2 END";
+	static const char gc[] = "DELETE FROM login_attempts WHERE window_start <= ?1";
+	db_stmt *st = sq_stmt(s, sql);
+	int r;
+	if (!st)
+		return CU_EDB;
+	sq_bind_text(st, 1, key);
+	db_bind_int64(st, 2, now);
+	db_bind_int64(st, 3, since);
+	if ((r = sq_exec(s, st, "login attempts")) != 0)
+		return r;
+	if (!(st = sq_stmt(s, gc)))
+		return CU_EDB;
+	db_bind_int64(st, 1, since);
+	return sq_exec(s, st, "login attempts");
+}
+
+int cu_store_login_clear(cu_store *s, const char *key)
+{
+	db_stmt *st = sq_stmt(s, "DELETE FROM login_attempts WHERE key = ?1");
+	if (!st)
+		return CU_EDB;
+	sq_bind_text(st, 1, key);
+	return sq_exec(s, st, "login attempts");
+}
+
 int cu_store_token_revoke(cu_store *s, const char *id, const char *at)
 {
 	static const char sql[] =
