@@ -192,6 +192,19 @@ int cu_core_event(cu_core *c, const cu_actor *a, const char *action, const char 
 	return r;
 }
 
+int cu_audit_denied(cu_core *c, const cu_actor *a, const char *what, const char *target,
+                    const char *reason)
+{
+	json_t *info = json_pack("{s:s,s:s}", "target", target ? target : "", "reason",
+	                         reason ? reason : "");
+	int r;
+	if (!info)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	CU_TXN(c, r, r = cu_core_event(c, a, "access.denied", "route", what, 0, 0, NULL, info));
+	json_decref(info);
+	return r;
+}
+
 /* ---- authentication --------------------------------------------------- */
 
 static void actor_fill(cu_core *c, cu_actor *out, int64_t uid, int64_t org_id,

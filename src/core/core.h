@@ -69,6 +69,16 @@ int cu_auth_login(cu_core *c, json_t **out, const char *username, const char *pa
 int cu_auth_bearer(cu_core *c, cu_actor *out, char token_id[17], const char *token);
 int cu_auth_logout(cu_core *c, const cu_actor *a, const char *token_id);
 
+/*
+ * Records in the audit trail (event "access.denied") that the actor was
+ * refused something it can see (CU_EDENIED, HTTP 403): what (a route's
+ * "METHOD /template"), target (the path asked for) and the refusal's reason.
+ * (What it may not see answers as absent and is not recorded: that would
+ * record every mistyped id.)
+ */
+int cu_audit_denied(cu_core *c, const cu_actor *a, const char *what, const char *target,
+                    const char *reason);
+
 /* Need-to-know: the one place that decides (access.c). */
 typedef enum { CU_OP_READ, CU_OP_CONTRIBUTE, CU_OP_MANAGE } cu_op;
 /*

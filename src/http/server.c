@@ -909,6 +909,21 @@ fail:
 	if (r == CU_EAUTH)
 		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, NULL,
 		               H2O_STRLIT("Bearer"));
+	if (r == CU_EDENIED && rq->actor.user_id > 0) {
+		/* On the record; the answer keeps the refusal's own message. */
+		char what[160], msg[512], target[512];
+		snprintf(what, sizeof(what), "%s %s", rt->method, rt->path);
+		snprintf(msg, sizeof(msg), "%s", error ? error : cu_error_message(r));
+		snprintf(target, sizeof(target), "%.*s", (int)(req->path_normalized.len < 500 ?
+		         req->path_normalized.len : 500), req->path_normalized.base);
+		int ar = cu_audit_denied(w->core, &rq->actor, what, target, msg);
+		if (ar != 0)
+			cu_log("error", "cannot record a refusal", json_pack("{s:s,s:s}", "route", what,
+			                                                     "error",
+			                                                     cu_error_message(ar)));
+		cu_error_set(CU_EDENIED, "%s", msg);
+		error = NULL;
+	}
 	if (r == CU_ELIMIT) {
 		char ra[24];
 		snprintf(ra, sizeof(ra), "%lld", (long long)(rq->retry_after > 0 ? rq->retry_after : 1));

@@ -190,6 +190,34 @@ static void test_api_throttle__logout_revokes(void **state)
 	free(t);
 }
 
+/* What one sees but may not do is refused with 403, and that is on record. */
+static void test_api_throttle__refusals_are_audited(void **state)
+{
+	(void)state;
+	char *obs = api_login("se-observer", "demo");
+	json_t *out = NULL;
+	assert_non_null(obs);
+	int64_t before = events("access.denied", "se-observer");
+	long st = api_requestj("POST", "/api/v1/cases", obs,
+	                       json_pack("{s:s,s:[s]}", "title", "Not mine to open", "crime_types",
+	                                 "cybercrime"), &out);
+	api_assert_fails(st, out, 403, "forbidden");
+	json_decref(out);
+	st = api_requestj("PUT", "/api/v1/match/threshold", obs, json_pack("{s:f}", "threshold",
+	                                                                    0.9), &out);
+	api_assert_fails(st, out, 403, "forbidden");
+	json_decref(out);
+	assert_int_equal(events("access.denied", "se-observer"), before + 2);
+	/* The record names the route and the path asked for. */
+	int64_t n;
+	tdb_exec(api_srv.data, "SELECT count(*) FROM events WHERE action = 'access.denied' AND "
+	         "object_id = 'PUT /api/v1/match/threshold'", false, &n);
+	assert_int_equal(n, 1);
+	/* Grants and their revocation are on record too (test_api_acl makes them). */
+	assert_true(events("grant.create", "lt") >= 1); /* the demo's grant to the ICC */
+	free(obs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_api_throttle__address_refused_after_limit),
 		cmocka_unit_test(test_api_throttle__session_expires),
 		cmocka_unit_test(test_api_throttle__logout_revokes),
+		cmocka_unit_test(test_api_throttle__refusals_are_audited),
 	};
 	return cmocka_run_group_tests(tests, setup, api_group_teardown);
 }
