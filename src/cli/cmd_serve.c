@@ -31,6 +31,7 @@ static const char serve_usage[] =
 	"  --metrics-public    GET /metrics without a token (for a Prometheus on a private\n"
 	"                      network); by default an operator administrator's token\n"
 	"  --session-ttl S     seconds a login session lasts (default 43200)\n"
+	"  --session-idle S    seconds a login session may go unused (default 3600)\n"
 	"  --login-limit-account N, --login-limit-address N, --login-window S\n"
 	"                      after N failed logins of one account (default 10) or from\n"
 	"                      one address (default 100) within S seconds (default 900),\n"
@@ -51,7 +52,8 @@ static const char demo_usage[] =
 	CLI_COMMON_HELP;
 
 /* Options without a letter (above the common ones' values). */
-enum { OPT_SESSION_TTL = 0x200, OPT_LIMIT_ACCOUNT, OPT_LIMIT_ADDRESS, OPT_LOGIN_WINDOW };
+enum { OPT_SESSION_TTL = 0x200, OPT_LIMIT_ACCOUNT, OPT_LIMIT_ADDRESS, OPT_LOGIN_WINDOW,
+       OPT_SESSION_IDLE };
 
 static int serve(int argc, char **argv, bool demo)
 {
@@ -66,6 +68,7 @@ static int serve(int argc, char **argv, bool demo)
 		{"advertise", required_argument, NULL, 'V'},
 		{"metrics-public", no_argument, NULL, 'P'},
 		{"session-ttl", required_argument, NULL, OPT_SESSION_TTL},
+		{"session-idle", required_argument, NULL, OPT_SESSION_IDLE},
 		{"login-limit-account", required_argument, NULL, OPT_LIMIT_ACCOUNT},
 		{"login-limit-address", required_argument, NULL, OPT_LIMIT_ADDRESS},
 		{"login-window", required_argument, NULL, OPT_LOGIN_WINDOW},
@@ -97,9 +100,11 @@ static int serve(int argc, char **argv, bool demo)
 		cfg.advertise = cli_env("advertise");
 	if (cli_env("metrics_public") && cli_bool(&flag, cli_env("metrics_public")) == 0)
 		cfg.metrics_public = flag;
-	int ttl = 0, window = 0;
+	int ttl = 0, window = 0, idle = 0;
 	if (cli_env("session_ttl"))
 		cli_int(&ttl, cli_env("session_ttl"), 1, 31 * 86400);
+	if (cli_env("session_idle"))
+		cli_int(&idle, cli_env("session_idle"), 1, 31 * 86400);
 	if (cli_env("login_limit_account"))
 		cli_int(&cfg.login_limit_account, cli_env("login_limit_account"), 1, 1000000);
 	if (cli_env("login_limit_address"))
@@ -160,6 +165,10 @@ static int serve(int argc, char **argv, bool demo)
 			if (cli_int(&ttl, optarg, 1, 31 * 86400) != 0)
 				cli_usage_error(usage, "--session-ttl must be 1-2678400 seconds");
 			break;
+		case OPT_SESSION_IDLE:
+			if (cli_int(&idle, optarg, 1, 31 * 86400) != 0)
+				cli_usage_error(usage, "--session-idle must be 1-2678400 seconds");
+			break;
 		case OPT_LIMIT_ACCOUNT:
 			if (cli_int(&cfg.login_limit_account, optarg, 1, 1000000) != 0)
 				cli_usage_error(usage, "--login-limit-account must be 1-1000000");
@@ -175,6 +184,7 @@ static int serve(int argc, char **argv, bool demo)
 		}
 	}
 	cfg.session_ttl = ttl;
+	cfg.session_idle = idle;
 	cfg.login_window = window;
 	cli_operands(argc, argv, 0, usage);
 	cfg.datadir = c.data;

@@ -60,6 +60,8 @@ static const struct conf_key {
 	 "serve: GET /metrics without a token (default: an operator administrator's)"},
 	{"session_ttl", "CUSTODIA_SESSION_TTL", "--session-ttl", T_INT, 1, 31 * 86400, NULL,
 	 "serve: seconds a login session lasts (default 43200, 12 hours)"},
+	{"session_idle", "CUSTODIA_SESSION_IDLE", "--session-idle", T_INT, 1, 31 * 86400, NULL,
+	 "serve: seconds a login session may go unused before it ends (default 3600)"},
 	{"login_limit_account", "CUSTODIA_LOGIN_LIMIT_ACCOUNT", "--login-limit-account", T_INT, 1,
 	 1000000, NULL, "serve: failed logins of one account per window before refusal (default 10)"},
 	{"login_limit_address", "CUSTODIA_LOGIN_LIMIT_ADDRESS", "--login-limit-address", T_INT, 1,

@@ -120,6 +120,7 @@ int cu_core_open(cu_core **out, const cu_core_config *cfg)
 	c->login_limit_account = cfg->login_limit_account > 0 ? cfg->login_limit_account : 10;
 	c->login_limit_address = cfg->login_limit_address > 0 ? cfg->login_limit_address : 100;
 	c->login_window = cfg->login_window > 0 ? cfg->login_window : 15 * 60;
+	c->session_idle = cfg->session_idle > 0 ? cfg->session_idle : 3600;
 	cu_search_setup();
 	if ((r = cu_store_open(&c->store, cfg->datadir, false)) != 0 ||
 	    (r = cu_vault_open(&c->vault, cfg->datadir)) != 0)
@@ -374,6 +375,24 @@ int cu_auth_bearer(cu_core *c, cu_actor *out, char token_id[17], const char *tok
 		return cu_error_set(CU_EAUTH, "the token has expired: log in again");
 	if (row.disabled)
 		return cu_error_set(CU_EAUTH, "the user is disabled");
+	/*
+	 * A login session left unused for session_idle seconds ends (API tokens
+	 * are for scripts: they have their own expiry). The last use is written
+	 * at most every quarter of the limit (and each minute at most), not on
+	 * every request, so the end comes within that much of the limit.
+	 */
+	if (!strcmp(row.kind, "session")) {
+		char idle_since[CU_TS_LEN], touch_before[CU_TS_LEN];
+		int64_t every = c->session_idle / 4 < 60 ? c->session_idle / 4 : 60;
+		cu_time_after(idle_since, -c->session_idle);
+		if (strcmp(row.used_at, idle_since) <= 0)
+			return cu_error_set(CU_EAUTH, "the session has been idle too long: log in again");
+		cu_time_after(touch_before, -every);
+		if (strcmp(row.used_at, touch_before) <= 0)
+			CU_TXN(c, r, r = cu_store_token_touch(c->store, token_id, now));
+		if (r)
+			return r;
+	}
 	actor_fill(c, out, row.user_id, row.org_id, row.username, row.org_code, row.role);
 	return 0;
 }

@@ -33,6 +33,7 @@ typedef struct cu_core_config {
 	 */
 	int login_limit_account, login_limit_address;
 	int64_t login_window;
+	int64_t session_idle; /* seconds a login session may go unused (0: 1 hour) */
 } cu_core_config;
 
 /* The user on whose behalf an operation runs. */

@@ -12,6 +12,7 @@ struct cu_core {
 	int64_t session_ttl;
 	int login_limit_account, login_limit_address;
 	int64_t login_window;
+	int64_t session_idle;
 	char operator_org[17];
 };
 

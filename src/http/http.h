@@ -21,6 +21,7 @@ typedef struct cu_server_config {
 	int64_t session_ttl;    /* seconds (0: core's default) */
 	int login_limit_account, login_limit_address; /* failed logins (0: core's defaults) */
 	int64_t login_window;   /* seconds they are counted over (0: core's default) */
+	int64_t session_idle;   /* seconds a session may go unused (0: core's default) */
 	int quiet;              /* no banner on stdout */
 	int log_auth;           /* the ledger's public routes need a bearer token too */
 	const char *advertise;  /* the URL other nodes reach this one at (NULL: the

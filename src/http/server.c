@@ -1426,7 +1426,8 @@ int cu_http_serve(const cu_server_config *cfg)
 	cu_core_config cc = {.datadir = cfg->datadir, .session_ttl = cfg->session_ttl,
 	                     .login_limit_account = cfg->login_limit_account,
 	                     .login_limit_address = cfg->login_limit_address,
-	                     .login_window = cfg->login_window};
+	                     .login_window = cfg->login_window,
+	                     .session_idle = cfg->session_idle};
 	for (int i = 0; i < n; i++) {
 		ws[i].fd = -1;
 		ws[i].obs = cu_obs_shard_at(i);

@@ -1014,7 +1014,8 @@ int cu_store_token_lookup(cu_store *s, cu_token_row *out, const char *id)
 {
 	static const char sql[] =
 		"SELECT t.user_id, u.org_id, u.username, o.code, u.role, t.hash, t.expires_at, "
-		"t.revoked_at, u.disabled FROM tokens t JOIN users u ON u.id = t.user_id "
+		"t.revoked_at, u.disabled, t.kind, coalesce(t.used_at, t.created_at) "
+		"FROM tokens t JOIN users u ON u.id = t.user_id "
 		"JOIN orgs o ON o.id = u.org_id WHERE t.id = ?1";
 	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
@@ -1036,8 +1037,20 @@ int cu_store_token_lookup(cu_store *s, cu_token_row *out, const char *id)
 	sq_copy_col(out->expires_at, sizeof(out->expires_at), st, 6);
 	sq_copy_col(out->revoked_at, sizeof(out->revoked_at), st, 7);
 	out->disabled = db_column_int(st, 8) != 0;
+	sq_copy_col(out->kind, sizeof(out->kind), st, 9);
+	sq_copy_col(out->used_at, sizeof(out->used_at), st, 10);
 	db_reset(st);
 	return 0;
+}
+
+int cu_store_token_touch(cu_store *s, const char *id, const char *at)
+{
+	db_stmt *st = sq_stmt(s, "UPDATE tokens SET used_at = ?2 WHERE id = ?1");
+	if (!st)
+		return CU_EDB;
+	sq_bind_text(st, 1, id);
+	sq_bind_text(st, 2, at);
+	return sq_exec(s, st, "token");
 }
 
 int cu_store_login_failures(cu_store *s, int64_t *failures, int64_t *start, const char *key,

@@ -21,7 +21,8 @@
 static int setup(void **state)
 {
 	static const char *const extra[] = {"--login-limit-account=3", "--login-limit-address=8",
-	                                    "--login-window=4", "--session-ttl=3", NULL};
+	                                    "--login-window=4", "--session-ttl=7",
+	                                    "--session-idle=3", NULL};
 	int st;
 	if (api_group_setup(state) != 0)
 		return -1;
@@ -157,6 +158,7 @@ static void test_api_throttle__address_refused_after_limit(void **state)
 	free(lt);
 }
 
+/* A session in use lasts its lifetime (--session-ttl=7), and not a moment more. */
 static void test_api_throttle__session_expires(void **state)
 {
 	(void)state;
@@ -164,13 +166,41 @@ static void test_api_throttle__session_expires(void **state)
 	char *t = api_login("se", "demo");
 	json_t *me = NULL;
 	assert_non_null(t);
-	assert_int_equal(api_getf(t, &me, "/api/v1/me"), 200);
-	json_decref(me);
-	me = NULL;
-	sleep(4); /* --session-ttl=3 */
+	int64_t t0 = api_now_ms();
+	/* Used every second: idleness (3 s) never ends it. */
+	while (api_now_ms() - t0 < 5000) {
+		assert_int_equal(api_getf(t, &me, "/api/v1/me"), 200);
+		json_decref(me);
+		me = NULL;
+		sleep(1);
+	}
+	sleep(3);
 	long st = api_getf(t, &me, "/api/v1/me");
 	api_assert_fails(st, me, 401, "unauthenticated");
 	json_decref(me);
+	free(t);
+}
+
+/* A session left unused for --session-idle=3 seconds ends; an API token does not. */
+static void test_api_throttle__idle_session_ends(void **state)
+{
+	(void)state;
+	char *t = api_login("se", "demo");
+	json_t *me = NULL, *out = NULL;
+	assert_non_null(t);
+	assert_int_equal(api_requestj("POST", "/api/v1/tokens", t, json_pack("{s:s}", "label",
+	                                                                     "script"), &out), 201);
+	char *api = strdup(json_string_value(json_object_get(out, "token")));
+	json_decref(out);
+	sleep(4);
+	long st = api_getf(t, &me, "/api/v1/me");
+	api_assert_fails(st, me, 401, "unauthenticated");
+	assert_non_null(strstr(api_assert_error(me), "idle"));
+	json_decref(me);
+	me = NULL;
+	assert_int_equal(api_getf(api, &me, "/api/v1/me"), 200);
+	json_decref(me);
+	free(api);
 	free(t);
 }
 
@@ -225,6 +255,7 @@ int main(void)
 		cmocka_unit_test(test_api_throttle__retry_after_names_the_window),
 		cmocka_unit_test(test_api_throttle__address_refused_after_limit),
 		cmocka_unit_test(test_api_throttle__session_expires),
+		cmocka_unit_test(test_api_throttle__idle_session_ends),
 		cmocka_unit_test(test_api_throttle__logout_revokes),
 		cmocka_unit_test(test_api_throttle__refusals_are_audited),
 	};
