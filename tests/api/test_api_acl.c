@@ -1100,6 +1100,20 @@ static void test_api_acl__totals_count_only_the_visible(void **state)
 	assert_int_equal(api_getf(mt, &doc, "/api/v1/requests"), 200);
 	assert_int_equal(json_array_size(items_of(doc)), 0);
 	json_decref(doc);
+	/* The year's figures of an organisation in no case: all zero, though others have some. */
+	assert_int_equal(api_getf(mt, &doc, "/api/v1/stats?year=2026"), 200);
+	json_t *cs = json_object_get(doc, "cases"), *rq = json_object_get(doc, "requests");
+	assert_int_equal(json_integer_value(json_object_get(cs, "opened")), 0);
+	assert_int_equal(json_object_size(json_object_get(cs, "by_country")), 0);
+	assert_int_equal(json_integer_value(json_object_get(rq, "issued")), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "jits"),
+	                                                    "active")), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "action_days"),
+	                                                    "days")), 0);
+	json_decref(doc);
+	assert_int_equal(api_getf(find_user("se")->token, &doc, "/api/v1/stats?year=2026"), 200);
+	assert_true(json_integer_value(json_object_get(json_object_get(doc, "cases"), "opened")) > 0);
+	json_decref(doc);
 }
 
 int main(void)
