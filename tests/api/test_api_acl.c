@@ -10,6 +10,7 @@
  * out here as data, never from running the server.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,10 +333,32 @@ static void add_user(const char *name, const char *org, int rank, bool op_admin)
 	u->role_rank = rank;
 	u->op_admin = op_admin;
 	u->admin = op_admin || strstr(name, "-admin") != NULL;
-	u->token = api_login(name, "demo");
-	if (!u->token)
-		fail_msg("demo user %s cannot log in", name);
 	nusers++;
+}
+
+/*
+ * Logs every user in, on a few threads: each login is an Argon2id check,
+ * most of this test's time, and the server verifies on all its threads.
+ */
+#define LOGIN_THREADS 4
+static void *login_some(void *arg)
+{
+	for (size_t i = (size_t)(intptr_t)arg; i < nusers; i += LOGIN_THREADS)
+		users[i].token = api_login(users[i].name, "demo");
+	api_thread_done();
+	return NULL;
+}
+
+static void login_all(void)
+{
+	pthread_t th[LOGIN_THREADS];
+	for (intptr_t k = 0; k < LOGIN_THREADS; k++)
+		assert_int_equal(pthread_create(&th[k], NULL, login_some, (void *)k), 0);
+	for (int k = 0; k < LOGIN_THREADS; k++)
+		pthread_join(th[k], NULL);
+	for (size_t i = 0; i < nusers; i++)
+		if (!users[i].token)
+			fail_msg("demo user %s cannot log in", users[i].name);
 }
 
 /* Every demo user: each organisation's code in lower case and its -admin twin. */
@@ -344,6 +367,7 @@ static void load_users(void)
 	json_t *orgs = NULL, *o;
 	size_t i;
 	char *t = api_login_demo("se");
+	assert_non_null(t);
 	assert_int_equal(api_getf(t, &orgs, "/api/v1/orgs"), 200);
 	free(t);
 	json_array_foreach(orgs, i, o) {
@@ -364,6 +388,7 @@ static void load_users(void)
 	add_user("se-observer", "SE", OP_READ, false);
 	/* The operator's administrator (custodia init's). */
 	add_user("admin", "HUB", OP_MANAGE, true);
+	login_all();
 }
 
 /* ---- setup: the objects of every kind ------------------------------------ */
@@ -635,8 +660,10 @@ static void setup_objects(void)
 
 static int setup(void **state)
 {
+	int64_t t0 = api_now_ms();
 	if (api_group_setup(state) != 0)
 		return -1;
+	int64_t t1 = api_now_ms();
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);
@@ -647,7 +674,11 @@ static int setup(void **state)
 	if (api_getf(NULL, &doc, "/api/v1/openapi.json") != 200)
 		return -1;
 	openapi = doc;
+	int64_t t2 = api_now_ms();
 	setup_objects();
+	fprintf(stderr, "setup: server with the demo %lld ms, %zu logins %lld ms, objects %lld ms\n",
+	        (long long)(t1 - t0), nusers, (long long)(t2 - t1),
+	        (long long)(api_now_ms() - t2));
 	return 0;
 }
 
