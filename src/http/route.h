@@ -20,6 +20,8 @@ typedef struct cu_req {
 	size_t raw_len;
 	void *impl;                        /* server.c's request */
 	bool via_cookie;                   /* authenticated by the web application's cookie */
+	char peer[64];                     /* the client's address (the socket's peer) */
+	int64_t retry_after;               /* CU_ELIMIT: seconds for the Retry-After header */
 	char set_cookie[256];              /* a Set-Cookie header for the answer, or "" */
 	/* The answer: status and either a JSON value or raw JSON text. */
 	int status;

@@ -68,6 +68,7 @@ static int status_of(int code)
 	case CU_ERANGE: return 416;
 	case CU_EUNAVAILABLE: return 503;
 	case CU_ENOSPACE: return 507;
+	case CU_ELIMIT: return 429;
 	default: return 500;
 	}
 }
@@ -87,6 +88,7 @@ static const char *reason_of(int status)
 	case 413: return "Payload Too Large";
 	case 415: return "Unsupported Media Type";
 	case 416: return "Range Not Satisfiable";
+	case 429: return "Too Many Requests";
 	case 503: return "Service Unavailable";
 	case 507: return "Insufficient Storage";
 	default: return "Internal Server Error";
@@ -183,6 +185,24 @@ static void method_of(h2o_req_t *req, char out[17])
 	} else {
 		memcpy(out, "OTHER", 6);
 	}
+}
+
+/*
+ * The client's address as the socket sees it (a reverse proxy's, behind one:
+ * login throttling per address then counts the proxy; docs/http.md).
+ */
+static void peer_name(char *out, size_t n, h2o_req_t *req)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = req->conn->callbacks->get_peername ?
+	                req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss) : 0;
+	out[0] = '\0';
+	if (len == 0)
+		return;
+	if (ss.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, out, (socklen_t)n);
+	else if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, (socklen_t)n);
 }
 
 /* {"error":{"code":..,"message":..}}; 5xx details go to the log only. */
@@ -889,6 +909,26 @@ fail:
 	if (r == CU_EAUTH)
 		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, NULL,
 		               H2O_STRLIT("Bearer"));
+	if (r == CU_EDENIED && rq->actor.user_id > 0) {
+		/* On the record; the answer keeps the refusal's own message. */
+		char what[160], msg[512], target[512];
+		snprintf(what, sizeof(what), "%s %s", rt->method, rt->path);
+		snprintf(msg, sizeof(msg), "%s", error ? error : cu_error_message(r));
+		snprintf(target, sizeof(target), "%.*s", (int)(req->path_normalized.len < 500 ?
+		         req->path_normalized.len : 500), req->path_normalized.base);
+		int ar = cu_audit_denied(w->core, &rq->actor, what, target, msg);
+		if (ar != 0)
+			cu_log("error", "cannot record a refusal", json_pack("{s:s,s:s}", "route", what,
+			                                                     "error",
+			                                                     cu_error_message(ar)));
+		cu_error_set(CU_EDENIED, "%s", msg);
+		error = NULL;
+	}
+	if (r == CU_ELIMIT) {
+		char ra[24];
+		snprintf(ra, sizeof(ra), "%lld", (long long)(rq->retry_after > 0 ? rq->retry_after : 1));
+		add_header(req, "retry-after", ra);
+	}
 	send_error(req, status_of(r), cu_errname(r), error ? error : cu_error_message(r));
 out:
 	json_decref(rq->body);
@@ -1066,6 +1106,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	ri->route = (int)(rt - cu_routes);
 	cu_req rq = {.core = w->core, .impl = req};
 	cu_buf_init(&rq.raw_out, 0);
+	peer_name(rq.peer, sizeof(rq.peer), req);
 	for (int i = 0; i < CU_MAX_PARAMS; i++) {
 		if (!params[i])
 			break;
@@ -1382,7 +1423,11 @@ int cu_http_serve(const cu_server_config *cfg)
 		free(ws);
 		return r;
 	}
-	cu_core_config cc = {.datadir = cfg->datadir, .session_ttl = cfg->session_ttl};
+	cu_core_config cc = {.datadir = cfg->datadir, .session_ttl = cfg->session_ttl,
+	                     .login_limit_account = cfg->login_limit_account,
+	                     .login_limit_address = cfg->login_limit_address,
+	                     .login_window = cfg->login_window,
+	                     .session_idle = cfg->session_idle};
 	for (int i = 0; i < n; i++) {
 		ws[i].fd = -1;
 		ws[i].obs = cu_obs_shard_at(i);

@@ -29,6 +29,7 @@ static const struct {
 	{CU_EUNAVAILABLE, "unavailable", "the database cannot be reached now; try again"},
 	{CU_ENOSPACE, "insufficient_storage", "the server's storage is full; try again once an "
 	 "operator has freed space"},
+	{CU_ELIMIT, "rate_limited", "too many attempts; try again later"},
 };
 
 static int find(int code)
