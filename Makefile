@@ -6,7 +6,8 @@ JOBS  ?= $(shell nproc)
 DATA  ?= ./custodia-data
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps build build-asan check test test-asan test-pg demo bench install package clean
+.PHONY: all deps build build-asan check test test-asan test-pg demo bench \
+	fuzz fuzz-build fuzz-merge install package clean
 
 all: build
 
@@ -53,6 +54,24 @@ bench: deps
 	./bench/search/run.sh
 	./bench/scale/run.sh
 
+# The libFuzzer targets (fuzz/), built with clang, ASan and UBSan into build-fuzz/, each
+# run for FUZZ_SECONDS on its work corpus build-fuzz/corpora/NAME (FUZZ_TARGETS: some only).
+# make fuzz-merge adds what reaches new coverage to the committed seeds in fuzz/corpora/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz-build: deps
+	@./scripts/deps.sh fuzz
+	@CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCU_BUILD_FUZZERS=ON -DCU_BUILD_TESTS=OFF -DCU_SANITIZE="address;undefined" >/dev/null
+	@cmake --build build-fuzz -j $(JOBS) --target fuzzers
+
+fuzz: fuzz-build
+	./fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	@./fuzz/run.sh --summary build-fuzz
+
+fuzz-merge: fuzz-build
+	./fuzz/run.sh --merge build-fuzz $(FUZZ_TARGETS)
+
 # make install [PREFIX=/usr] [DESTDIR=...]: the binary, manual pages, bash completion,
 # systemd unit and /etc/custodia/custodia.conf.
 PREFIX ?= /usr/local
@@ -64,4 +83,4 @@ package: build
 	cd build && cpack
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian 12 packages custodia needs that are missing, and the web
 # application's npm packages as web/package-lock.json pins them; installs
-# nothing (and needs no network) when all are present. Usage: deps.sh [bench]
+# nothing (and needs no network) when all are present. Usage: deps.sh [bench|fuzz]
 set -eu
 pkgs="build-essential cmake pkg-config libsqlite3-dev libsodium-dev libssl-dev
 libjansson-dev libicu-dev libcsv-dev
@@ -17,6 +17,10 @@ command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 if [ "${1:-}" = bench ]; then
 	pkgs="$pkgs wrk nginx-light time python3-jellyfish postgresql-contrib"
+fi
+# make fuzz: clang with libFuzzer and the sanitizers' runtimes.
+if [ "${1:-}" = fuzz ]; then
+	pkgs="$pkgs clang libclang-rt-14-dev"
 fi
 missing=""
 for p in $pkgs; do

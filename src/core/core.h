@@ -376,6 +376,12 @@ int cu_entity_check(const json_t *in);
  */
 int cu_entity_import(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
                      const char *format, const char *data, size_t len, bool skip_invalid);
+/*
+ * Reads and checks an import as cu_entity_import does, writing nothing (and
+ * needing no store): *out {valid, invalid, errors: [{row, error}], unsupported}.
+ * CU_EINVALID for an unknown format or CSV that cannot be read.
+ */
+int cu_entity_import_check(json_t **out, const char *format, const char *data, size_t len);
 
 double cu_match_threshold(cu_core *c);
 int cu_match_threshold_set(cu_core *c, const cu_actor *a, double threshold);

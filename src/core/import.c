@@ -322,6 +322,34 @@ static void ftm_lines(import *im, const char *data, size_t len)
 	}
 }
 
+/* Reads and checks every row of data into im; nothing is written. */
+static int import_parse(import *im, const char *format, const char *data, size_t len)
+{
+	if (!strcmp(format, "csv"))
+		return cu_csv_rows(data, len, csv_row, im);
+	if (!strcmp(format, "ftm")) {
+		ftm_lines(im, data, len);
+		return 0;
+	}
+	return cu_error_set(CU_EINVALID, "format must be csv or ftm");
+}
+
+int cu_entity_import_check(json_t **out, const char *format, const char *data, size_t len)
+{
+	import im = {.rows = json_array(), .errors = json_array(), .unsupported = json_object()};
+	int r;
+	*out = NULL;
+	if ((r = import_parse(&im, format, data, len)) == 0)
+		*out = json_pack("{s:I, s:I, s:O, s:O}", "valid", (json_int_t)json_array_size(im.rows),
+		                 "invalid", (json_int_t)json_array_size(im.errors), "errors", im.errors,
+		                 "unsupported", im.unsupported);
+	json_decref(im.rows);
+	json_decref(im.errors);
+	json_decref(im.unsupported);
+	json_decref(im.header);
+	return r;
+}
+
 int cu_entity_import(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
                      const char *format, const char *data, size_t len, bool skip_invalid)
 {
@@ -330,14 +358,7 @@ int cu_entity_import(cu_core *c, const cu_actor *a, json_t **out, int64_t case_i
 	*out = NULL;
 	if ((r = cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE)) != 0)
 		goto out;
-	if (!strcmp(format, "csv")) {
-		r = cu_csv_rows(data, len, csv_row, &im);
-	} else if (!strcmp(format, "ftm")) {
-		ftm_lines(&im, data, len);
-	} else {
-		r = cu_error_set(CU_EINVALID, "format must be csv or ftm");
-	}
-	if (r)
+	if ((r = import_parse(&im, format, data, len)) != 0)
 		goto out;
 	int64_t found = 0;
 	size_t imported = 0, i;

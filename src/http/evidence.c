@@ -29,6 +29,7 @@
 #include "crypto/crypto.h"
 #include "http/handlers.h"
 #include "http/nodes.h"
+#include "http/parse.h"
 
 #define UPLOAD_IDLE_SECONDS 3600
 #define UPLOAD_MAX_SESSIONS 1024
@@ -348,43 +349,6 @@ int h_evidence_get(cu_req *rq)
 	return cu_evidence_get(rq->core, &rq->actor, &rq->out, id);
 }
 
-/*
- * Range: one "bytes=a-b", "bytes=a-" or "bytes=-n" range; anything else is
- * answered with the whole content, as RFC 9110 allows.
- */
-static int parse_range(const char *h, uint64_t total, uint64_t *start, uint64_t *len)
-{
-	unsigned long long a, b;
-	char *end;
-	if (!h || strncmp(h, "bytes=", 6) != 0 || strchr(h, ','))
-		return 1;
-	h += 6;
-	if (*h == '-') {
-		a = strtoull(h + 1, &end, 10);
-		if (end == h + 1 || *end || a == 0)
-			return -1;
-		*start = a >= total ? 0 : total - a;
-		*len = total - *start;
-		return total ? 0 : -1;
-	}
-	a = strtoull(h, &end, 10);
-	if (end == h || *end != '-')
-		return 1;
-	const char *bs = end + 1;
-	b = *bs ? strtoull(bs, &end, 10) : total - 1;
-	if (*bs && *end)
-		return 1; /* malformed: ignored, the whole content is sent */
-	if (a >= total)
-		return -1;
-	if (b < a)
-		return 1;
-	if (b >= total)
-		b = total - 1;
-	*start = a;
-	*len = b - a + 1;
-	return 0;
-}
-
 int h_evidence_content(cu_req *rq)
 {
 	int64_t id;
@@ -404,7 +368,7 @@ int h_evidence_content(cu_req *rq)
 		return r;
 	uint64_t total = (uint64_t)json_integer_value(json_object_get(item, "size"));
 	uint64_t start = 0, len = total;
-	int pr = parse_range(range, total, &start, &len);
+	int pr = cu_http_range(range, total, &start, &len);
 	if (pr < 0) {
 		rq->stream.total = total;
 		json_decref(item);

@@ -32,6 +32,7 @@
 #include "http/handlers.h"
 #include "http/nodes.h"
 #include "http/obs.h"
+#include "http/parse.h"
 #include "http/route.h"
 
 struct worker {
@@ -232,61 +233,26 @@ static void send_error(h2o_req_t *req, int status, const char *code, const char 
 	cu_buf_free(&b);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decodes [s, s+n) into pool memory; NULL if malformed or not UTF-8. */
 static char *decode(h2o_mem_pool_t *pool, const char *s, size_t n, bool plus_space)
 {
-	char *out = h2o_mem_alloc_pool(pool, n + 1), *o = out;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%') {
-			int hi, lo;
-			if (i + 2 >= n || (hi = hexval(s[i + 1])) < 0 || (lo = hexval(s[i + 2])) < 0)
-				return NULL;
-			*o++ = (char)(hi << 4 | lo);
-			i += 2;
-		} else {
-			*o++ = plus_space && s[i] == '+' ? ' ' : s[i];
-		}
-	}
-	*o = '\0';
-	if (!cu_utf8_valid(out, (size_t)(o - out)) || memchr(out, '\0', (size_t)(o - out)))
-		return NULL;
-	return out;
+	return cu_http_pct_decode(h2o_mem_alloc_pool(pool, n + 1), s, n, plus_space);
 }
 
 int cu_req_query(cu_req *rq, const char **out, const char *name)
 {
 	h2o_req_t *req = rq->impl;
-	size_t nl = strlen(name);
+	const char *v;
+	size_t vlen;
 	*out = NULL;
 	if (req->query_at == SIZE_MAX)
 		return 0;
-	const char *p = req->path.base + req->query_at + 1, *end = req->path.base + req->path.len;
-	while (p < end) {
-		const char *amp = memchr(p, '&', (size_t)(end - p));
-		const char *stop = amp ? amp : end;
-		const char *eq = memchr(p, '=', (size_t)(stop - p));
-		const char *kend = eq ? eq : stop;
-		if ((size_t)(kend - p) == nl && memcmp(p, name, nl) == 0) {
-			const char *v = eq ? eq + 1 : stop;
-			*out = decode(&req->pool, v, (size_t)(stop - v), true);
-			if (!*out)
-				return cu_error_set(CU_EINVALID, "query parameter \"%s\" is not valid "
-				                    "percent-encoded UTF-8", name);
-			return 0;
-		}
-		p = stop + 1;
-	}
+	if (!cu_http_query_find(&v, &vlen, req->path.base + req->query_at + 1,
+	                        req->path.len - req->query_at - 1, name))
+		return 0;
+	if (!(*out = decode(&req->pool, v, vlen, true)))
+		return cu_error_set(CU_EINVALID, "query parameter \"%s\" is not valid "
+		                    "percent-encoded UTF-8", name);
 	return 0;
 }
 
@@ -300,25 +266,16 @@ static bool is_json_type(h2o_req_t *req)
 	       (v.len == 16 || v.base[16] == ';' || v.base[16] == ' ');
 }
 
-/* The value of the session cookie in a Cookie header, or a zero-length view. */
+/* The value of the session cookie in the Cookie headers, or a zero-length view. */
 static h2o_iovec_t session_cookie(h2o_req_t *req)
 {
-	static const char name[] = CU_COOKIE "=";
 	ssize_t i = -1;
 	while ((i = h2o_find_header(&req->headers, H2O_TOKEN_COOKIE, i)) >= 0) {
 		h2o_iovec_t v = req->headers.entries[i].value;
-		const char *p = v.base, *end = v.base + v.len;
-		while (p < end) {
-			while (p < end && (*p == ' ' || *p == ';'))
-				p++;
-			const char *e = memchr(p, ';', (size_t)(end - p));
-			if (!e)
-				e = end;
-			if ((size_t)(e - p) > sizeof(name) - 1 && !memcmp(p, name, sizeof(name) - 1))
-				return h2o_iovec_init(p + sizeof(name) - 1,
-				                      (size_t)(e - p) - (sizeof(name) - 1));
-			p = e;
-		}
+		const char *val;
+		size_t vlen;
+		if (cu_http_cookie_find(&val, &vlen, v.base, v.len, CU_COOKIE))
+			return h2o_iovec_init(val, vlen);
 	}
 	return h2o_iovec_init(NULL, 0);
 }
@@ -334,12 +291,13 @@ static int authenticate(cu_req *rq, h2o_req_t *req)
 	h2o_iovec_t v;
 	ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_AUTHORIZATION, -1);
 	if (i >= 0) {
+		const char *tok;
+		size_t tlen;
 		v = req->headers.entries[i].value;
-		if (v.len < 8 || strncasecmp(v.base, "Bearer ", 7) != 0 || v.len > 200)
+		if (!cu_http_bearer(&tok, &tlen, v.base, v.len))
 			return cu_error_set(CU_EAUTH, "the Authorization header must be "
 			                    "\"Bearer TOKEN\"");
-		v.base += 7;
-		v.len -= 7;
+		v = h2o_iovec_init(tok, tlen);
 	} else {
 		v = session_cookie(req);
 		if (!v.len)

@@ -66,19 +66,22 @@ int cu_merkle_append(uint8_t out[64][32], int *count, int64_t n, const uint8_t l
 	return 0;
 }
 
+/* log2(v) if v is a power of two, else -1; for any size, up to INT64_MAX. */
 static int log2_exact(int64_t v)
 {
+	if (v <= 0 || (v & (v - 1)) != 0)
+		return -1;
 	int l = 0;
-	while (((int64_t)1 << l) < v)
+	while (((uint64_t)1 << l) != (uint64_t)v)
 		l++;
-	return ((int64_t)1 << l) == v ? l : -1;
+	return l;
 }
 
-/* The largest power of two smaller than n (n > 1). */
+/* The largest power of two smaller than n (n > 1); 2k < n without overflow. */
 static int64_t split(int64_t n)
 {
 	int64_t k = 1;
-	while (k << 1 < n)
+	while (k < n - k)
 		k <<= 1;
 	return k;
 }

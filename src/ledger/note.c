@@ -185,6 +185,9 @@ int cu_note_open(char **text, int *verified, const char *note, size_t len,
 		}
 	if (!found || !text_valid(note, split))
 		return cu_error_set(CU_EINVALID, "malformed note");
+	/* The verifiers with a good signature: each counts once, however many
+	 * lines it signed (*verified is compared with how many keys must sign). */
+	int good[CU_NOTE_MAX_SIGS], ngood = 0;
 	int nsig = 0, r = 0;
 	const char *p = note + split + 1, *end = note + len;
 	if (p == end)
@@ -212,16 +215,21 @@ int cu_note_open(char **text, int *verified, const char *note, size_t len,
 		for (int i = 0; i < nv; i++) {
 			if (vs[i].id != kid || strcmp(vs[i].name, nm) != 0)
 				continue;
-			if (sn != 68 || cu_verify(sig + 4, vs[i].pk, note, split) != 0)
+			if (sn != 68 || cu_verify(sig + 4, vs[i].pk, note, split) != 0) {
 				r = cu_error_set(CU_EVERIFY, "invalid signature for key %s", nm);
-			else
-				(*verified)++;
+				continue;
+			}
+			int g = 0;
+			while (g < ngood && good[g] != i)
+				g++;
+			if (g == ngood) /* ngood <= nsig <= CU_NOTE_MAX_SIGS */
+				good[ngood++] = i;
 		}
 		p = nl + 1;
 	}
 	if (r)
 		return r;
-	if (*verified == 0)
+	if ((*verified = ngood) == 0)
 		return cu_error_set(CU_EVERIFY, "no known key signed the note");
 	if (!(*text = malloc(split + 1)))
 		return cu_error_set(CU_ENOMEM, "out of memory");

@@ -51,6 +51,10 @@ int cu_tile_parse(cu_tile *out, const char *path)
 			return bad(path);
 		out->n = out->n * 1000 + (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
 		p += 3;
+		/* A leading "x000" would give the tile a second path (0/x000/001 for
+		 * 0/001), and any number of them: one path per tile, as formatted. */
+		if (more && out->n == 0)
+			return bad(path);
 		if (more) {
 			if (*p++ != '/')
 				return bad(path);

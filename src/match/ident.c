@@ -429,6 +429,16 @@ int cu_ident_phone(char out[17], const char *in, const char *country)
 		ne = k + nd;
 	}
 
+	/*
+	 * No national number begins with a trunk prefix 0: what is left after one
+	 * is a mistake ("+60 00 ...", "(0)0 ..."), and keeping it would make a
+	 * normal form that loses the 0 when normalised again (+600130001 ->
+	 * +60130001), so that two spellings of one number would not meet.
+	 */
+	size_t kc = strlen(cc->code);
+	if (strcmp(cc->trunk, "0") == 0 && ne > kc && e[kc] == '0')
+		return cu_error_set(CU_EINVALID, "phone number has a second 0 after its "
+		                    "country code +%s", cc->code);
 	if (ne < E164_MIN)
 		return cu_error_set(CU_EINVALID,
 		                    "phone number has %zu digits with its country code; a full "

@@ -55,8 +55,9 @@
 #endif
 
 static const char *const copy_sql[DEFER_N] = {
-	[DEFER_EVENTS] = "COPY events(seq, at, actor, actor_org, action, object_type, object_id,"
-	                 " case_id, jit_id, before, after, salt) FROM STDIN",
+	/* In parentheses: one string on two lines, not two elements (clang asks). */
+	[DEFER_EVENTS] = ("COPY events(seq, at, actor, actor_org, action, object_type, object_id,"
+	                  " case_id, jit_id, before, after, salt) FROM STDIN"),
 	[DEFER_ENTRIES] = "COPY ledger_entries(idx, entry, kind, ref) FROM STDIN",
 	[DEFER_TILES] = "COPY ledger_tiles(id, hashes) FROM STDIN",
 };

@@ -112,6 +112,14 @@ static int load(bundle *b, const char *path)
 	return r;
 }
 
+/* A string field, or "" when it is absent or not a string: a bundle is
+ * outside input, and any field of it may be missing. */
+static const char *jstr(const json_t *o, const char *key)
+{
+	const char *v = cu_json_str(o, key);
+	return v ? v : "";
+}
+
 static int unhex_any(uint8_t *out, size_t n, const char *hex)
 {
 	if (!hex || strlen(hex) != 2 * n)
@@ -175,16 +183,15 @@ static bool check_line(json_t *problems, json_t *line, const cu_checkpoint *cp, 
 	char cm[65];
 	bool ok = e && rec;
 	commitment(cm, salt, record, strlen(record));
-	if (ok && strcmp(cm, cu_json_str(e, "commit") ? cu_json_str(e, "commit") : "") != 0) {
+	if (ok && strcmp(cm, jstr(e, "commit")) != 0) {
 		problem(problems, "ledger entry %lld: the record does not match the entry's "
 		        "commitment (edited)", (long long)idx);
 		ok = false;
 	}
-	bool custody = ok && !strcmp(cu_json_str(e, "kind") ? cu_json_str(e, "kind") : "",
-	                             "custody");
+	bool custody = ok && !strcmp(jstr(e, "kind"), "custody");
 	if (ok && (json_integer_value(json_object_get(e, "ref")) !=
 	           json_integer_value(json_object_get(rec, "seq")) ||
-	           strcmp(cu_json_str(e, "at"), cu_json_str(rec, "at") ? cu_json_str(rec, "at") : "") ||
+	           strcmp(jstr(e, "at"), jstr(rec, "at")) ||
 	           (custody && json_integer_value(json_object_get(e, "item")) !=
 	                       json_integer_value(json_object_get(line, "item"))))) {
 		problem(problems, "ledger entry %lld: the entry and its record disagree",
@@ -353,7 +360,7 @@ int cu_bundle_verify(json_t **out, const char *path, const char *vkey)
 		int events = 0;
 		bool chain = true;
 		if (!file)
-			problem(ip, "its file %s is missing", cu_json_str(it, "file"));
+			problem(ip, "its file %s is missing", jstr(it, "file"));
 		else if (!sha || strcmp(cu_json_str(file, "sha256"), sha) != 0)
 			problem(ip, "its file does not match its SHA-256 (altered)");
 		/* The registration entry commits to the content's hash. */
@@ -364,16 +371,15 @@ int cu_bundle_verify(json_t **out, const char *path, const char *vkey)
 			    !json_is_true(json_object_get(line, "verified")))
 				continue;
 			json_t *rec = json_loads(cu_json_str(line, "record"), 0, NULL);
-			if (!strcmp(cu_json_str(line, "kind"), "event") &&
+			if (!strcmp(jstr(line, "kind"), "event") &&
 			    json_integer_value(json_object_get(rec, "seq")) ==
 			    json_integer_value(json_object_get(it, "registration")))
 				reg = line;
-			if (!strcmp(cu_json_str(line, "kind"), "custody")) {
+			if (!strcmp(jstr(line, "kind"), "custody")) {
 				events++;
-				if (!strcmp(cu_json_str(rec, "event"), "exported")) {
+				if (!strcmp(jstr(rec, "event"), "exported")) {
 					json_t *d = json_loads(cu_json_str(rec, "details"), 0, NULL);
-					if (d && !strcmp(cu_json_str(d, "manifest_sha256") ?
-					                 cu_json_str(d, "manifest_sha256") : "", msha_hex)) {
+					if (d && !strcmp(jstr(d, "manifest_sha256"), msha_hex)) {
 						json_decref(exp);
 						exp = d;
 					} else {
@@ -390,7 +396,7 @@ int cu_bundle_verify(json_t **out, const char *path, const char *vkey)
 			problem(ip, "its registration is not in the bundle's verified ledger entries");
 		} else {
 			commitment(cc, cu_json_str(it, "content_salt"), raw, 32);
-			if (strcmp(cc, cu_json_str(re, "content") ? cu_json_str(re, "content") : ""))
+			if (strcmp(cc, jstr(re, "content")))
 				problem(ip, "its SHA-256 is not the one the ledger registered");
 		}
 		json_decref(re);
@@ -404,7 +410,7 @@ int cu_bundle_verify(json_t **out, const char *path, const char *vkey)
 				bool found = false;
 				size_t m;
 				json_array_foreach(lines, m, line) {
-					if (!strcmp(cu_json_str(line, "kind"), "custody") &&
+					if (!strcmp(jstr(line, "kind"), "custody") &&
 					    json_is_true(json_object_get(line, "verified")) &&
 					    json_integer_value(json_object_get(line, "item")) == id) {
 						json_t *rec = json_loads(cu_json_str(line, "record"), 0, NULL);

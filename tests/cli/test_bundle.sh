@@ -65,6 +65,11 @@ check "a checkpoint signed with another key is refused" "refused '$T/t4.tar' 'no
 "$BIN" bundle export --case 2022/0001 --evidence 5 --for ICC --out "$T/b3.tar" --data "$D" --as lt >/dev/null
 repack b1.tar "$T/t5.tar" "tar xf '$T/b3.tar' ledger/entries.jsonl bundle.json manifest.jsonld"
 check "proofs for another tree are refused" "refused '$T/t5.tar' 'inclusion proof does not lead'"
+# Found by fuzz/fuzz_bundle.c: a line's "kind" is outside what the proofs cover, and
+# without it the verifier passed NULL to strcmp (a crash, not a report).
+repack b1.tar "$T/t6.tar" "jq -c 'del(.kind)' ledger/entries.jsonl > e && mv e ledger/entries.jsonl"
+check "ledger lines without their kind are refused, not a crash" \
+	"refused '$T/t6.tar' 'registration is not in the bundle'"
 printf 'not a tar' > "$T/junk.tar"
 check "a file that is not a bundle is refused clearly" \
 	"! '$BIN' bundle verify '$T/junk.tar' --key '$K' 2>&1 | grep -q 'bundle verified'"

@@ -236,6 +236,27 @@ static void test_merkle_probes__inclusion_and_consistency(void **state)
 }
 
 /* Every proof of a random tree verifies; every mutation of one fails. */
+/* Found by fuzz_proof: sizes above 2^62 shifted a 1 out of int64_t (a hang
+ * without sanitizers). Proofs for such trees are refused, not computed forever. */
+static void test_merkle_verify__sizes_near_int64_max(void **state)
+{
+	(void)state;
+	uint8_t a[32] = {1}, b[32] = {2}, proof[3][32] = {{0}};
+	const int64_t big[] = {((int64_t)1 << 62) + 1, INT64_MAX - 1, INT64_MAX};
+	for (size_t i = 0; i < sizeof(big) / sizeof(big[0]); i++) {
+		assert_int_equal(cu_merkle_verify_consistency(big[i], INT64_MAX, a, b,
+		                                              (const uint8_t(*)[32])proof, 3),
+		                 CU_EVERIFY);
+		assert_int_equal(cu_merkle_verify_inclusion(big[i] - 1, big[i], a,
+		                                            (const uint8_t(*)[32])proof, 3, b),
+		                 CU_EVERIFY);
+	}
+	/* A power of two that large is still recognised: its root is the first node. */
+	assert_int_equal(cu_merkle_verify_consistency((int64_t)1 << 62, INT64_MAX, a, b,
+	                                              (const uint8_t(*)[32])proof, 3),
+	                 CU_EVERIFY);
+}
+
 static void test_merkle_property__random_trees(void **state)
 {
 	(void)state;
@@ -337,6 +358,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_merkle_reference__roots_and_proofs),
 		cmocka_unit_test(test_merkle_probes__inclusion_and_consistency),
+		cmocka_unit_test(test_merkle_verify__sizes_near_int64_max),
 		cmocka_unit_test(test_merkle_property__random_trees),
 		cmocka_unit_test(test_merkle_nodes__equal_dense_with_memo),
 	};

@@ -165,6 +165,24 @@ static void test_note_sign__reproduces_and_opens(void **state)
 	}
 }
 
+/* Found by fuzz_note: a key's signature written twice counted twice, so a
+ * caller asking for exactly one good signature refused a valid note. */
+static void test_note_open__repeated_signature_counts_once(void **state)
+{
+	(void)state;
+	json_t *peter = note_by_id("xmod-peter");
+	const char *sn = cu_json_str(peter, "signed_note");
+	const char *sig = strstr(sn, "\n\n") + 2;
+	cu_note_verifier vs[4];
+	int nv = verifiers(vs, json_object_get(json_object_get(peter, "expect"), "verify_with"));
+	char twice[1024], *text;
+	int verified;
+	snprintf(twice, sizeof(twice), "%s%s%s", sn, sig, sig);
+	assert_int_equal(cu_note_open(&text, &verified, twice, strlen(twice), vs, nv), 0);
+	assert_int_equal(verified, 1);
+	free(text);
+}
+
 static void test_note_open__malformed_and_forged_refused(void **state)
 {
 	(void)state;
@@ -254,6 +272,7 @@ int main(void)
 		cmocka_unit_test(test_note_vkeys__malformed_refused),
 		cmocka_unit_test(test_note_sign__reproduces_and_opens),
 		cmocka_unit_test(test_note_open__malformed_and_forged_refused),
+		cmocka_unit_test(test_note_open__repeated_signature_counts_once),
 		cmocka_unit_test(test_checkpoint__format_and_parse),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);

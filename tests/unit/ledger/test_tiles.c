@@ -54,6 +54,22 @@ static void test_tiles__spec_example_and_round_trips(void **state)
 			fail_msg("accepted tile path \"%s\"", bad[i]);
 }
 
+/* Found by fuzz/fuzz_tile.c: leading zero groups made aliases of a tile's path. */
+static void test_tiles__one_path_per_tile(void **state)
+{
+	(void)state;
+	static const char *const alias[] = {
+		"0/x000/001", "1/x000/x000/000", "entries/x000/x001/000", "2/x000/x001/067.p/5",
+	};
+	cu_tile t;
+	for (size_t i = 0; i < sizeof(alias) / sizeof(alias[0]); i++)
+		if (cu_tile_parse(&t, alias[i]) == 0)
+			fail_msg("accepted the alias \"%s\"", alias[i]);
+	/* Zero groups after the first are digits like any other. */
+	assert_int_equal(cu_tile_parse(&t, "0/x001/x000/000"), 0);
+	assert_int_equal(t.n, 1000000);
+}
+
 static void test_tiles__xmod_vectors(void **state)
 {
 	(void)state;
@@ -99,6 +115,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tiles__spec_example_and_round_trips),
 		cmocka_unit_test(test_tiles__xmod_vectors),
+		cmocka_unit_test(test_tiles__one_path_per_tile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -176,12 +176,31 @@ static const row phone_rows[] = {
     {"+1 123 555 0123", NULL, NULL, "10 digits after +1"},
     {"(0)46 70 123 45 67", NULL, NULL, "national form needs a country"},
     {"00 (0)46 70 123 45 67", NULL, NULL, "inside its country code"},
+    /* Found by fuzz_ident: one trunk 0 is dropped, a second is a mistake. */
+    {"+6000-13 000-1", NULL, NULL, "second 0 after its country code +60"},
+    {"+46 00 70 123 45 67", NULL, NULL, "second 0 after its country code +46"},
+    {"(0)030009", "SE", NULL, "second 0 after its country code +46"},
+    {"(0)0 70 123 45 67", "SE", NULL, "second 0 after its country code +46"},
 };
 
 static void test_match_ident_phone__table(void **state)
 {
 	(void)state;
 	run("phone", phone, phone_rows, N(phone_rows));
+}
+
+/* A normal form is a fixed point: two spellings of a number must meet in it. */
+static void test_match_ident_phone__normal_form_is_fixed_point(void **state)
+{
+	(void)state;
+	char out[17];
+	for (size_t i = 0; i < N(phone_rows); i++) {
+		if (!phone_rows[i].want)
+			continue;
+		if (cu_ident_phone(out, phone_rows[i].want, NULL) != 0 ||
+		    strcmp(out, phone_rows[i].want) != 0)
+			fail_msg("%s normalises to %s", phone_rows[i].want, out);
+	}
 }
 
 /* A long string of digits is refused after a fixed number of bytes. */
@@ -565,6 +584,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_match_ident_phone__table),
+	    cmocka_unit_test(test_match_ident_phone__normal_form_is_fixed_point),
 	    cmocka_unit_test(test_match_ident_phone__huge_input),
 	    cmocka_unit_test(test_match_ident_iban__table),
 	    cmocka_unit_test(test_match_ident_iban__every_country_length),
