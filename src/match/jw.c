@@ -76,7 +76,9 @@ static double jaro_bits(const unsigned char *s, size_t n, const unsigned char *l
 	}
 	uint64_t sflag = avail ^ all;
 	size_t t = 0;
+	/* sflag has m bits, so k < m: lm[k] was written (cppcheck cannot count bits). */
 	for (size_t k = 0; sflag; k++, sflag &= sflag - 1)
+		/* cppcheck-suppress uninitvar */
 		t += s[__builtin_ctzll(sflag)] != lm[k];
 	for (size_t i = 0; i < n; i++)
 		pm[s[i]] = 0;
