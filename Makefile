@@ -53,6 +53,19 @@ test-tsan: build-tsan
 test-pg: build
 	./tests/pg/run.sh build --output-on-failure -j $(JOBS) -LE pgself
 
+# The unit tests under valgrind's memcheck (RelWithDebInfo build): no invalid access, no
+# use of uninitialised memory, no definite or indirect leak. Slow (tens of minutes: every
+# OCR and Argon2id run is emulated): not part of make check. MEMCHECK_TESTS=REGEX for some.
+MEMCHECK_TESTS ?= .
+memcheck: build
+	@./scripts/deps.sh lint
+	JOBS=$(JOBS) ./tools/memcheck.sh build '$(MEMCHECK_TESTS)'
+
+# cppcheck and clang-tidy over src/ (.clang-tidy, tools/cppcheck.cfg): nothing to report.
+lint: build
+	@./scripts/deps.sh lint
+	JOBS=$(JOBS) ./tools/lint.sh build
+
 check: test test-asan test-tsan test-pg
 
 demo: build
