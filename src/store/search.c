@@ -1456,6 +1456,8 @@ static int query_parse(query *q, const char *text)
 		/* Positive leaves first: "o <= npos" in SQL. */
 		for (int pass = 1; pass >= 0; pass--)
 			for (int i = 0; i < q->nleaf; i++)
+				/* r is 0 only with the three arrays (nomem gives CU_ENOMEM).
+				 * NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 				if (pos[i] == pass)
 					sorted[map[i] = k++] = q->leaf[i];
 		for (int i = 0; i < q->nleaf; i++)
