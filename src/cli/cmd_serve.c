@@ -30,6 +30,12 @@ static const char serve_usage[] =
 	"  --log-format F      stderr's log lines: json (default, one object a line) or text\n"
 	"  --metrics-public    GET /metrics without a token (for a Prometheus on a private\n"
 	"                      network); by default an operator administrator's token\n"
+	"  --session-ttl S     seconds a login session lasts (default 43200)\n"
+	"  --session-idle S    seconds a login session may go unused (default 3600)\n"
+	"  --login-limit-account N, --login-limit-address N, --login-window S\n"
+	"                      after N failed logins of one account (default 10) or from\n"
+	"                      one address (default 100) within S seconds (default 900),\n"
+	"                      further logins are refused (429) until the S seconds pass\n"
 	"Each option is also a key of the configuration file and an environment\n"
 	"variable (CUSTODIA_LISTEN, CUSTODIA_THREADS, ...: 'custodia config keys').\n"
 	CLI_COMMON_HELP;
@@ -45,6 +51,10 @@ static const char demo_usage[] =
 	"  --threads N, --workers N, --ready-file FILE, --log-format F   as for serve\n"
 	CLI_COMMON_HELP;
 
+/* Options without a letter (above the common ones' values). */
+enum { OPT_SESSION_TTL = 0x200, OPT_LIMIT_ACCOUNT, OPT_LIMIT_ADDRESS, OPT_LOGIN_WINDOW,
+       OPT_SESSION_IDLE };
+
 static int serve(int argc, char **argv, bool demo)
 {
 	static const struct option opts[] = {
@@ -57,6 +67,11 @@ static int serve(int argc, char **argv, bool demo)
 		{"log-format", required_argument, NULL, 'F'},
 		{"advertise", required_argument, NULL, 'V'},
 		{"metrics-public", no_argument, NULL, 'P'},
+		{"session-ttl", required_argument, NULL, OPT_SESSION_TTL},
+		{"session-idle", required_argument, NULL, OPT_SESSION_IDLE},
+		{"login-limit-account", required_argument, NULL, OPT_LIMIT_ACCOUNT},
+		{"login-limit-address", required_argument, NULL, OPT_LIMIT_ADDRESS},
+		{"login-window", required_argument, NULL, OPT_LOGIN_WINDOW},
 		CLI_COMMON_OPTS, {0}};
 	const char *usage = demo ? demo_usage : serve_usage;
 	cu_server_config cfg = {.listen = "127.0.0.1:8080"};
@@ -85,6 +100,17 @@ static int serve(int argc, char **argv, bool demo)
 		cfg.advertise = cli_env("advertise");
 	if (cli_env("metrics_public") && cli_bool(&flag, cli_env("metrics_public")) == 0)
 		cfg.metrics_public = flag;
+	int ttl = 0, window = 0, idle = 0;
+	if (cli_env("session_ttl"))
+		cli_int(&ttl, cli_env("session_ttl"), 1, 31 * 86400);
+	if (cli_env("session_idle"))
+		cli_int(&idle, cli_env("session_idle"), 1, 31 * 86400);
+	if (cli_env("login_limit_account"))
+		cli_int(&cfg.login_limit_account, cli_env("login_limit_account"), 1, 1000000);
+	if (cli_env("login_limit_address"))
+		cli_int(&cfg.login_limit_address, cli_env("login_limit_address"), 1, 1000000);
+	if (cli_env("login_window"))
+		cli_int(&window, cli_env("login_window"), 1, 86400);
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (cli_common(&c, opt, usage))
 			continue;
@@ -135,8 +161,31 @@ static int serve(int argc, char **argv, bool demo)
 				cli_usage_error(usage, "--no-serve is a demo option");
 			no_serve = true;
 			break;
+		case OPT_SESSION_TTL:
+			if (cli_int(&ttl, optarg, 1, 31 * 86400) != 0)
+				cli_usage_error(usage, "--session-ttl must be 1-2678400 seconds");
+			break;
+		case OPT_SESSION_IDLE:
+			if (cli_int(&idle, optarg, 1, 31 * 86400) != 0)
+				cli_usage_error(usage, "--session-idle must be 1-2678400 seconds");
+			break;
+		case OPT_LIMIT_ACCOUNT:
+			if (cli_int(&cfg.login_limit_account, optarg, 1, 1000000) != 0)
+				cli_usage_error(usage, "--login-limit-account must be 1-1000000");
+			break;
+		case OPT_LIMIT_ADDRESS:
+			if (cli_int(&cfg.login_limit_address, optarg, 1, 1000000) != 0)
+				cli_usage_error(usage, "--login-limit-address must be 1-1000000");
+			break;
+		case OPT_LOGIN_WINDOW:
+			if (cli_int(&window, optarg, 1, 86400) != 0)
+				cli_usage_error(usage, "--login-window must be 1-86400 seconds");
+			break;
 		}
 	}
+	cfg.session_ttl = ttl;
+	cfg.session_idle = idle;
+	cfg.login_window = window;
 	cli_operands(argc, argv, 0, usage);
 	cfg.datadir = c.data;
 	if (demo) {

@@ -58,6 +58,17 @@ static const struct conf_key {
 	 "serve: stderr's log lines, json (one object a line) or text"},
 	{"metrics_public", "CUSTODIA_METRICS_PUBLIC", "--metrics-public", T_BOOL, 0, 0, NULL,
 	 "serve: GET /metrics without a token (default: an operator administrator's)"},
+	{"session_ttl", "CUSTODIA_SESSION_TTL", "--session-ttl", T_INT, 1, 31 * 86400, NULL,
+	 "serve: seconds a login session lasts (default 43200, 12 hours)"},
+	{"session_idle", "CUSTODIA_SESSION_IDLE", "--session-idle", T_INT, 1, 31 * 86400, NULL,
+	 "serve: seconds a login session may go unused before it ends (default 3600)"},
+	{"login_limit_account", "CUSTODIA_LOGIN_LIMIT_ACCOUNT", "--login-limit-account", T_INT, 1,
+	 1000000, NULL, "serve: failed logins of one account per window before refusal (default 10)"},
+	{"login_limit_address", "CUSTODIA_LOGIN_LIMIT_ADDRESS", "--login-limit-address", T_INT, 1,
+	 1000000, NULL, "serve: failed logins from one address per window before refusal "
+	 "(default 100)"},
+	{"login_window", "CUSTODIA_LOGIN_WINDOW", "--login-window", T_INT, 1, 86400, NULL,
+	 "serve: seconds failed logins are counted over (default 900)"},
 };
 #define NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
 

@@ -64,6 +64,7 @@ int cli_exit_code(int r)
 	case CU_EDENIED:
 	case CU_ECONFLICT:
 	case CU_EAUTH:
+	case CU_ELIMIT:
 	case CU_EVERIFY: return EXIT_REFUSED;
 	default: return EXIT_INTERNAL;
 	}

@@ -117,6 +117,10 @@ int cu_core_open(cu_core **out, const cu_core_config *cfg)
 		return cu_error_set(CU_ENOMEM, "out of memory");
 	}
 	c->session_ttl = cfg->session_ttl > 0 ? cfg->session_ttl : 12 * 3600;
+	c->login_limit_account = cfg->login_limit_account > 0 ? cfg->login_limit_account : 10;
+	c->login_limit_address = cfg->login_limit_address > 0 ? cfg->login_limit_address : 100;
+	c->login_window = cfg->login_window > 0 ? cfg->login_window : 15 * 60;
+	c->session_idle = cfg->session_idle > 0 ? cfg->session_idle : 3600;
 	cu_search_setup();
 	if ((r = cu_store_open(&c->store, cfg->datadir, false)) != 0 ||
 	    (r = cu_vault_open(&c->vault, cfg->datadir)) != 0)
@@ -189,6 +193,19 @@ int cu_core_event(cu_core *c, const cu_actor *a, const char *action, const char 
 	return r;
 }
 
+int cu_audit_denied(cu_core *c, const cu_actor *a, const char *what, const char *target,
+                    const char *reason)
+{
+	json_t *info = json_pack("{s:s,s:s}", "target", target ? target : "", "reason",
+	                         reason ? reason : "");
+	int r;
+	if (!info)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	CU_TXN(c, r, r = cu_core_event(c, a, "access.denied", "route", what, 0, 0, NULL, info));
+	json_decref(info);
+	return r;
+}
+
 /* ---- authentication --------------------------------------------------- */
 
 static void actor_fill(cu_core *c, cu_actor *out, int64_t uid, int64_t org_id,
@@ -222,15 +239,76 @@ int cu_actor_load(cu_core *c, cu_actor *out, const char *username)
 	return 0;
 }
 
-int cu_auth_login(cu_core *c, json_t **out, const char *username, const char *password)
+/*
+ * Login throttling. Failed logins are counted in the store (so every node
+ * sharing it counts the same ones) per account, under the username as typed
+ * whether or not it exists, and per client address, each in a fixed window
+ * of c->login_window seconds from its first failure:
+ *
+ *   user:anna     |x x x x x x x x x x|- - - refused - - -|  window passes
+ *   addr:10.0.0.7 |x  x x   x ...  (100)                   |
+ *                 ^ first failure       ^ limit reached     ^ counting anew
+ *
+ * The check comes before the password is looked at, so a refusal (CU_ELIMIT,
+ * HTTP 429 with Retry-After) is the same for a right or a wrong password and
+ * for an account that exists or not. Refused attempts are not counted: the
+ * window ends when it was going to. A success forgets the account's failures
+ * (not the address's: one good password must not reset a spraying client).
+ * Two nodes may both let through an attempt at the limit at the same moment;
+ * the overshoot is bounded by the concurrent requests, not by time.
+ */
+static int login_throttled(cu_core *c, int64_t *retry_after, const char *ukey,
+                           const char *akey, int64_t now)
+{
+	int64_t since = now - c->login_window, fu, su, fa = 0, sa = 0;
+	int r;
+	*retry_after = 0;
+	if ((r = cu_store_login_failures(c->store, &fu, &su, ukey, since)) != 0 ||
+	    (akey[0] && (r = cu_store_login_failures(c->store, &fa, &sa, akey, since)) != 0))
+		return r;
+	if (fu >= c->login_limit_account)
+		*retry_after = su + c->login_window - now;
+	if (fa >= c->login_limit_address && sa + c->login_window - now > *retry_after)
+		*retry_after = sa + c->login_window - now;
+	if (*retry_after == 0)
+		return 0;
+	if (*retry_after < 1)
+		*retry_after = 1;
+	return CU_ELIMIT;
+}
+
+int cu_auth_login(cu_core *c, json_t **out, const char *username, const char *password,
+                  const char *addr, int64_t *retry_after)
 {
 	char *hash = NULL, token[CU_TOKEN_LEN + 1], id[CU_TOKEN_ID_LEN + 1], exp[CU_TS_LEN];
+	char ukey[80], akey[80] = "";
 	uint8_t th[32];
 	cu_actor a;
+	int64_t now = (int64_t)time(NULL), wait = 0;
 	int r;
 	*out = NULL;
+	if (retry_after)
+		*retry_after = 0;
 	if (!username || !password || strlen(username) > 64)
 		return cu_error_set(CU_EAUTH, "wrong username or password");
+	snprintf(ukey, sizeof(ukey), "user:%s", username);
+	if (addr && *addr)
+		snprintf(akey, sizeof(akey), "addr:%.60s", addr);
+	if ((r = login_throttled(c, &wait, ukey, akey, now)) != 0) {
+		if (r != CU_ELIMIT)
+			return r;
+		cu_actor anon = {0};
+		snprintf(anon.username, sizeof(anon.username), "%s", username);
+		snprintf(anon.org, sizeof(anon.org), "-");
+		json_t *info = json_pack("{s:s,s:s,s:I}", "username", username, "address",
+		                         addr ? addr : "", "retry_after", (json_int_t)wait);
+		CU_TXN(c, r, r = cu_core_event(c, &anon, "auth.login_limited", "user", username, 0, 0,
+		                               NULL, info));
+		json_decref(info);
+		if (retry_after)
+			*retry_after = wait;
+		return r ? r : cu_error_set(CU_ELIMIT, "too many failed logins; try again later");
+	}
 	r = cu_store_user_pwhash(c->store, &hash, username);
 	if (r && r != CU_ENOTFOUND)
 		return r;
@@ -246,18 +324,25 @@ int cu_auth_login(cu_core *c, json_t **out, const char *username, const char *pa
 		cu_actor anon = {0};
 		snprintf(anon.username, sizeof(anon.username), "%s", username);
 		snprintf(anon.org, sizeof(anon.org), "-");
-		json_t *info = json_pack("{s:s}", "username", username);
-		CU_TXN(c, r, r = cu_core_event(c, &anon, "auth.login_failed", "user", username, 0, 0,
-		                               NULL, info));
+		json_t *info = json_pack("{s:s,s:s}", "username", username, "address",
+		                         addr ? addr : "");
+		int64_t since = now - c->login_window;
+		CU_TXN(c, r, {
+			if ((r = cu_store_login_failed(c->store, ukey, now, since)) == 0 &&
+			    (!akey[0] || (r = cu_store_login_failed(c->store, akey, now, since)) == 0))
+				r = cu_core_event(c, &anon, "auth.login_failed", "user", username, 0, 0,
+				                  NULL, info);
+		});
 		json_decref(info);
-		return cu_error_set(CU_EAUTH, "wrong username or password");
+		return r ? r : cu_error_set(CU_EAUTH, "wrong username or password");
 	}
 	cu_token_new(token, id, th);
 	cu_time_after(exp, c->session_ttl);
 	json_t *ev = json_pack("{s:s,s:s}", "token_id", id, "expires_at", exp);
 	CU_TXN(c, r, {
 		if ((r = cu_store_token_insert(c->store, id, a.user_id, th, "session", "login",
-		                               exp)) == 0)
+		                               exp)) == 0 &&
+		    (r = cu_store_login_clear(c->store, ukey)) == 0)
 			r = cu_core_event(c, &a, "auth.login", "session", id, 0, 0, NULL, ev);
 	});
 	json_decref(ev);
@@ -290,6 +375,24 @@ int cu_auth_bearer(cu_core *c, cu_actor *out, char token_id[17], const char *tok
 		return cu_error_set(CU_EAUTH, "the token has expired: log in again");
 	if (row.disabled)
 		return cu_error_set(CU_EAUTH, "the user is disabled");
+	/*
+	 * A login session left unused for session_idle seconds ends (API tokens
+	 * are for scripts: they have their own expiry). The last use is written
+	 * at most every quarter of the limit (and each minute at most), not on
+	 * every request, so the end comes within that much of the limit.
+	 */
+	if (!strcmp(row.kind, "session")) {
+		char idle_since[CU_TS_LEN], touch_before[CU_TS_LEN];
+		int64_t every = c->session_idle / 4 < 60 ? c->session_idle / 4 : 60;
+		cu_time_after(idle_since, -c->session_idle);
+		if (strcmp(row.used_at, idle_since) <= 0)
+			return cu_error_set(CU_EAUTH, "the session has been idle too long: log in again");
+		cu_time_after(touch_before, -every);
+		if (strcmp(row.used_at, touch_before) <= 0)
+			CU_TXN(c, r, r = cu_store_token_touch(c->store, token_id, now));
+		if (r)
+			return r;
+	}
 	actor_fill(c, out, row.user_id, row.org_id, row.username, row.org_code, row.role);
 	return 0;
 }

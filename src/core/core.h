@@ -26,6 +26,14 @@ typedef struct cu_core cu_core;
 typedef struct cu_core_config {
 	const char *datadir;
 	int64_t session_ttl; /* seconds a login session lasts (0: 12 hours) */
+	/*
+	 * Failed logins allowed within login_window seconds (0: 15 minutes) per
+	 * account (0: 10) and per client address (0: 100); further attempts are
+	 * refused (CU_ELIMIT) until the window passes.
+	 */
+	int login_limit_account, login_limit_address;
+	int64_t login_window;
+	int64_t session_idle; /* seconds a login session may go unused (0: 1 hour) */
 } cu_core_config;
 
 /* The user on whose behalf an operation runs. */
@@ -50,9 +58,27 @@ const char *cu_core_datadir(cu_core *c);
 
 /* Authentication. */
 int cu_actor_load(cu_core *c, cu_actor *out, const char *username);
-int cu_auth_login(cu_core *c, json_t **out, const char *username, const char *password);
+/*
+ * Exchanges a username and password for a session token. addr is the
+ * client's address (NULL or "": not counted per address). CU_EAUTH for a
+ * wrong username or password; CU_ELIMIT while the account or the address has
+ * used up its failed logins, whatever the password (*retry_after, if not
+ * NULL: the seconds until its window passes).
+ */
+int cu_auth_login(cu_core *c, json_t **out, const char *username, const char *password,
+                  const char *addr, int64_t *retry_after);
 int cu_auth_bearer(cu_core *c, cu_actor *out, char token_id[17], const char *token);
 int cu_auth_logout(cu_core *c, const cu_actor *a, const char *token_id);
+
+/*
+ * Records in the audit trail (event "access.denied") that the actor was
+ * refused something it can see (CU_EDENIED, HTTP 403): what (a route's
+ * "METHOD /template"), target (the path asked for) and the refusal's reason.
+ * (What it may not see answers as absent and is not recorded: that would
+ * record every mistyped id.)
+ */
+int cu_audit_denied(cu_core *c, const cu_actor *a, const char *what, const char *target,
+                    const char *reason);
 
 /* Need-to-know: the one place that decides (access.c). */
 typedef enum { CU_OP_READ, CU_OP_CONTRIBUTE, CU_OP_MANAGE } cu_op;

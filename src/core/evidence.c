@@ -395,6 +395,12 @@ static int item_access(cu_core *c, const cu_actor *a, json_t **item, int64_t *gr
 	}
 	r = cu_access_case(c, a, case_id, op);
 	/*
+	 * Seen through a grant only: the item exists for the actor, so refusing
+	 * to change it is a 403, not the 404 of something it may not see.
+	 */
+	if (r == CU_ENOTFOUND && op != CU_OP_READ)
+		r = cu_error_set(CU_EDENIED, "the item was shared with %s for reading only", a->org);
+	/*
 	 * Seeing a case through a JIT one only participates in (the ICC, UNITAD)
 	 * shows one's own contributions and what was granted, not every item.
 	 */
@@ -472,9 +478,21 @@ int cu_evidence_list(cu_core *c, const cu_actor *a, json_t **out, int64_t case_i
 		return cu_store_item_list(c->store, out, case_id, all ? 0 : a->org_id, today);
 	if (r != CU_ENOTFOUND)
 		return r;
-	/* Outside the case, only what was granted; and only if anything was. */
-	if ((r = cu_store_item_list(c->store, out, case_id, a->org_id, today)) == 0 &&
-	    json_array_size(*out) == 0) {
+	/*
+	 * Outside the case, only what was granted; and only if anything was.
+	 * (Not what the organisation originated: material it handed over to
+	 * another desk's case belongs to that case, which it does not see.)
+	 */
+	json_t *granted = NULL, *it;
+	size_t i;
+	if ((r = cu_store_item_list_granted(c->store, &granted, a->org_id, today)) != 0)
+		return r;
+	*out = json_array();
+	json_array_foreach(granted, i, it)
+		if (json_integer_value(json_object_get(it, "case_id")) == case_id)
+			json_array_append(*out, it);
+	json_decref(granted);
+	if (json_array_size(*out) == 0) {
 		json_decref(*out);
 		*out = NULL;
 		return cu_error_set(CU_ENOTFOUND, "no such case");
@@ -654,8 +672,13 @@ int cu_evidence_verify(cu_core *c, const cu_actor *a, json_t **out, int64_t case
 	size_t i;
 	int r;
 	*out = NULL;
-	/* Operator administrators check every case: the report names ids, not content. */
-	if (case_id && (r = cu_access_case(c, a, case_id, CU_OP_READ)) != 0)
+	/*
+	 * Operator administrators check every case: the report names ids, not
+	 * content. One item: whoever may read it (through a grant too).
+	 */
+	if (item_id && (r = cu_evidence_visible(c, a, item_id)) != 0)
+		goto fail;
+	if (case_id && !item_id && (r = cu_access_case(c, a, case_id, CU_OP_READ)) != 0)
 		goto fail;
 	if (!case_id && !a->operator_admin) {
 		r = cu_error_set(CU_EDENIED, "give a case, or run as an operator administrator");

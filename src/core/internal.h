@@ -10,6 +10,9 @@ struct cu_core {
 	cu_vault *vault;
 	char *datadir;
 	int64_t session_ttl;
+	int login_limit_account, login_limit_address;
+	int64_t login_window;
+	int64_t session_idle;
 	char operator_org[17];
 };
 

@@ -272,7 +272,7 @@ int h_upload_chunk(cu_req *rq)
 	} else if ((r = cu_evidence_write(u->in, rq->raw, rq->raw_len)) == 0) {
 		rq->out = upload_state(u);
 	}
-	if (r == CU_EIO) {
+	if (r == CU_EIO || r == CU_ENOSPACE) {
 		/* The writer cannot go on (e.g. a full disk): end the session. */
 		release(u);
 		upload *gone;

@@ -40,7 +40,7 @@ int h_login(cu_req *rq)
 	if ((r = cu_json_check(rq->body, f, 3)) != 0)
 		return r;
 	if ((r = cu_auth_login(rq->core, &rq->out, cu_json_str(rq->body, "username"),
-	                       cu_json_str(rq->body, "password"))) != 0)
+	                       cu_json_str(rq->body, "password"), rq->peer, &rq->retry_after)) != 0)
 		return r;
 	if (json_is_true(json_object_get(rq->body, "cookie"))) {
 		snprintf(rq->set_cookie, sizeof(rq->set_cookie),

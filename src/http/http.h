@@ -19,6 +19,9 @@ typedef struct cu_server_config {
 	uint64_t max_upload;    /* bytes of one evidence upload (0: 16 GiB) */
 	const char *ready_file; /* if set, the base URL is written there once listening */
 	int64_t session_ttl;    /* seconds (0: core's default) */
+	int login_limit_account, login_limit_address; /* failed logins (0: core's defaults) */
+	int64_t login_window;   /* seconds they are counted over (0: core's default) */
+	int64_t session_idle;   /* seconds a session may go unused (0: core's default) */
 	int quiet;              /* no banner on stdout */
 	int log_auth;           /* the ledger's public routes need a bearer token too */
 	const char *advertise;  /* the URL other nodes reach this one at (NULL: the

@@ -364,6 +364,14 @@ static json_t *operation(const cu_route *rt)
 		json_object_set_new(op, "security", json_pack("[{s:[]}]", "bearer"));
 	}
 	json_object_set_new(responses, "404", error_response("not found or not visible"));
+	if (!strcmp(rt->method, "POST") && !strcmp(rt->path, "/api/v1/session"))
+		/* Throttled logins (docs/http.md): whatever the password. */
+		json_object_set_new(responses, "429", error_response("too many failed logins of this "
+		                                                     "account or from this address; "
+		                                                     "Retry-After says for how long"));
+	if (strcmp(rt->method, "GET") != 0)
+		json_object_set_new(responses, "507", error_response("the disk or quota is full: "
+		                                                     "nothing of the request was kept"));
 	json_object_set_new(op, "responses", responses);
 	json_decref(params);
 	return op;

@@ -20,6 +20,8 @@ typedef struct cu_req {
 	size_t raw_len;
 	void *impl;                        /* server.c's request */
 	bool via_cookie;                   /* authenticated by the web application's cookie */
+	char peer[64];                     /* the client's address (the socket's peer) */
+	int64_t retry_after;               /* CU_ELIMIT: seconds for the Retry-After header */
 	char set_cookie[256];              /* a Set-Cookie header for the answer, or "" */
 	/* The answer: status and either a JSON value or raw JSON text. */
 	int status;
@@ -67,6 +69,9 @@ typedef struct cu_route {
 	int kind;                  /* CU_ROUTE_JSON (0), _RAW (raw request body),
 	                            * _STREAM (content download), _TEXT (text/plain answer),
 	                            * _SSE (Server-Sent Events) */
+	bool bulk;                 /* long work on many bytes (upload chunks, hashing whole
+	                            * items, archives, imports): run off the event loops, by
+	                            * the bulk threads, so that it never stalls other requests */
 } cu_route;
 
 enum { CU_ROUTE_JSON = 0, CU_ROUTE_RAW = 1, CU_ROUTE_STREAM = 2, CU_ROUTE_TEXT = 3,

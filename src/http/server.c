@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -43,6 +45,8 @@ struct worker {
 	h2o_timeout_t sse_poll;  /* the event streams' poll interval */
 	h2o_linklist_t streams;  /* open event streams (struct sse) */
 	cu_obs_shard *obs;       /* this thread's request counters */
+	h2o_multithread_receiver_t bulk_done; /* answers of the bulk threads (bulk_submit) */
+	int bulk_pending;        /* requests of this loop the bulk threads still hold */
 };
 
 static h2o_globalconf_t config;
@@ -63,6 +67,8 @@ static int status_of(int code)
 	case CU_ETOOBIG: return 413;
 	case CU_ERANGE: return 416;
 	case CU_EUNAVAILABLE: return 503;
+	case CU_ENOSPACE: return 507;
+	case CU_ELIMIT: return 429;
 	default: return 500;
 	}
 }
@@ -82,7 +88,9 @@ static const char *reason_of(int status)
 	case 413: return "Payload Too Large";
 	case 415: return "Unsupported Media Type";
 	case 416: return "Range Not Satisfiable";
+	case 429: return "Too Many Requests";
 	case 503: return "Service Unavailable";
+	case 507: return "Insufficient Storage";
 	default: return "Internal Server Error";
 	}
 }
@@ -179,6 +187,24 @@ static void method_of(h2o_req_t *req, char out[17])
 	}
 }
 
+/*
+ * The client's address as the socket sees it (a reverse proxy's, behind one:
+ * login throttling per address then counts the proxy; docs/http.md).
+ */
+static void peer_name(char *out, size_t n, h2o_req_t *req)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = req->conn->callbacks->get_peername ?
+	                req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss) : 0;
+	out[0] = '\0';
+	if (len == 0)
+		return;
+	if (ss.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, out, (socklen_t)n);
+	else if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, (socklen_t)n);
+}
+
 /* {"error":{"code":..,"message":..}}; 5xx details go to the log only. */
 static void send_error(h2o_req_t *req, int status, const char *code, const char *message)
 {
@@ -190,7 +216,8 @@ static void send_error(h2o_req_t *req, int status, const char *code, const char 
 		cu_log("error", "internal error", json_pack("{s:s,s:s,s:s,s:s}", "request_id", ri->id,
 		                                            "route", cu_obs_route_name(ri->route),
 		                                            "code", code, "error", message));
-		message = status == 503 ? cu_strerror(CU_EUNAVAILABLE)
+		message = status == 503 ? cu_strerror(CU_EUNAVAILABLE) :
+		          status == 507 ? cu_strerror(CU_ENOSPACE)
 		                        : "internal error; the server log has the details";
 	}
 	if (status == 503) /* the database is away (a restart, a failover): soon back */
@@ -824,6 +851,217 @@ static void sse_close_all(struct worker *w)
 	}
 }
 
+/*
+ * Answers a request whose handler has run (r is its result; error, if not
+ * NULL, the message of a failure recorded on another thread) and releases
+ * what the request held. On the request's event loop.
+ */
+static void respond(struct worker *w, h2o_req_t *req, const cu_route *rt, cu_req *rq, int r,
+                    const char *error)
+{
+	if (r != 0)
+		goto fail;
+	if (rt->handler == h_upload_chunk)
+		cu_obs_ingest(w->obs, rq->raw_len);
+	if (rt->kind == CU_ROUTE_STREAM) {
+		start_stream(w, req, rq);
+		goto out;
+	}
+	if (rt->kind == CU_ROUTE_SSE) {
+		start_sse(w, req, rq);
+		goto out;
+	}
+	if (rt->handler == h_action_update)
+		sse_kick(w);
+	if (rq->set_cookie[0])
+		add_header(req, "set-cookie", rq->set_cookie);
+	if (rq->status == 204) {
+		req->res.status = 204;
+		req->res.reason = reason_of(204);
+		h2o_send_inline(req, "", 0);
+	} else if (rq->out) {
+		char *text = json_dumps(rq->out, JSON_COMPACT | JSON_ENCODE_ANY);
+		if (text) {
+			send_json(req, rq->status, text, strlen(text));
+			free(text);
+		} else {
+			send_error(req, 500, "no_memory", "cannot serialise the answer");
+		}
+	} else if (rt->kind == CU_ROUTE_TEXT) {
+		req->res.status = rq->status;
+		req->res.reason = reason_of(rq->status);
+		add_header(req, "content-type", rq->content_type ? rq->content_type :
+		                                 "text/plain; charset=utf-8");
+		add_header(req, "cache-control", rq->cache_control ? rq->cache_control : "no-store");
+		req->res.content_length = rq->raw_out.len;
+		h2o_send_inline(req, rq->raw_out.data ? rq->raw_out.data : "", rq->raw_out.len);
+	} else {
+		send_json(req, rq->status, rq->raw_out.data ? rq->raw_out.data : "{}",
+		          rq->raw_out.data ? rq->raw_out.len : 2);
+	}
+	goto out;
+fail:
+	if (r == CU_ERANGE) {
+		char cr[48];
+		snprintf(cr, sizeof(cr), "bytes */%llu", (unsigned long long)rq->stream.total);
+		add_header(req, "content-range", cr);
+	}
+	if (r == CU_EAUTH)
+		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, NULL,
+		               H2O_STRLIT("Bearer"));
+	if (r == CU_EDENIED && rq->actor.user_id > 0) {
+		/* On the record; the answer keeps the refusal's own message. */
+		char what[160], msg[512], target[512];
+		snprintf(what, sizeof(what), "%s %s", rt->method, rt->path);
+		snprintf(msg, sizeof(msg), "%s", error ? error : cu_error_message(r));
+		snprintf(target, sizeof(target), "%.*s", (int)(req->path_normalized.len < 500 ?
+		         req->path_normalized.len : 500), req->path_normalized.base);
+		int ar = cu_audit_denied(w->core, &rq->actor, what, target, msg);
+		if (ar != 0)
+			cu_log("error", "cannot record a refusal", json_pack("{s:s,s:s}", "route", what,
+			                                                     "error",
+			                                                     cu_error_message(ar)));
+		cu_error_set(CU_EDENIED, "%s", msg);
+		error = NULL;
+	}
+	if (r == CU_ELIMIT) {
+		char ra[24];
+		snprintf(ra, sizeof(ra), "%lld", (long long)(rq->retry_after > 0 ? rq->retry_after : 1));
+		add_header(req, "retry-after", ra);
+	}
+	send_error(req, status_of(r), cu_errname(r), error ? error : cu_error_message(r));
+out:
+	json_decref(rq->body);
+	json_decref(rq->out);
+	cu_buf_free(&rq->raw_out);
+	cu_blob_close(rq->stream.reader);
+	if (rq->stream.has_fd)
+		close(rq->stream.fd);
+	cu_wipe(rq->set_cookie, sizeof(rq->set_cookie)); /* a login's holds the token */
+}
+
+/* ---- Bulk work, off the event loops ---------------------------------------- */
+
+/*
+ * A route marked bulk (route.h) runs on one of the bulk threads, each with
+ * its own store connection and a lower CPU priority, while the event loop
+ * that received the request goes on serving its other connections; the
+ * answer comes back to that loop (h2o's multithread queue) and is sent
+ * there. The request stays valid meanwhile: h2o reads nothing more from a
+ * connection whose request is being processed, and touches the request
+ * again only when it is answered.
+ */
+#define BULK_NICE 5
+
+struct bulk_job {
+	h2o_multithread_message_t msg; /* first: messages lead back to their job */
+	struct bulk_job *next;
+	struct worker *w;
+	h2o_req_t *req;
+	const cu_route *rt;
+	cu_req rq;
+	int r;
+	char error[512];
+};
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct bulk_job *head, *tail;
+	bool stop;
+	int n;
+	pthread_t tid[64];
+	cu_core *core[64];
+} bulk = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+static void *bulk_run(void *arg)
+{
+	cu_core *core = arg;
+	/* Best effort: a sandbox may refuse it, and then bulk work competes evenly. */
+	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), BULK_NICE);
+	for (;;) {
+		pthread_mutex_lock(&bulk.mu);
+		while (!bulk.head && !bulk.stop)
+			pthread_cond_wait(&bulk.cv, &bulk.mu);
+		struct bulk_job *j = bulk.head;
+		if (j && !(bulk.head = j->next))
+			bulk.tail = NULL;
+		pthread_mutex_unlock(&bulk.mu);
+		if (!j)
+			break;
+		j->rq.core = core;
+		cu_error_clear();
+		if ((j->r = j->rt->handler(&j->rq)) != 0)
+			snprintf(j->error, sizeof(j->error), "%s", cu_error_message(j->r));
+		h2o_multithread_send_message(&j->w->bulk_done, &j->msg);
+	}
+	return NULL;
+}
+
+/* Hands a request to the bulk threads; false if there are none (run it here). */
+static bool bulk_submit(struct worker *w, h2o_req_t *req, const cu_route *rt, cu_req *rq)
+{
+	if (bulk.n == 0)
+		return false;
+	struct bulk_job *j = h2o_mem_alloc_pool(&req->pool, sizeof(*j));
+	memset(j, 0, sizeof(*j));
+	j->w = w;
+	j->req = req;
+	j->rt = rt;
+	j->rq = *rq;
+	w->bulk_pending++;
+	pthread_mutex_lock(&bulk.mu);
+	if (bulk.tail)
+		bulk.tail->next = j;
+	else
+		bulk.head = j;
+	bulk.tail = j;
+	pthread_cond_signal(&bulk.cv);
+	pthread_mutex_unlock(&bulk.mu);
+	return true;
+}
+
+static void bulk_done(h2o_multithread_receiver_t *rcv, h2o_linklist_t *messages)
+{
+	struct worker *w = H2O_STRUCT_FROM_MEMBER(struct worker, bulk_done, rcv);
+	while (!h2o_linklist_is_empty(messages)) {
+		h2o_multithread_message_t *m = H2O_STRUCT_FROM_MEMBER(h2o_multithread_message_t, link,
+		                                                      messages->next);
+		h2o_linklist_unlink(&m->link);
+		struct bulk_job *j = (struct bulk_job *)m;
+		w->bulk_pending--;
+		respond(w, j->req, j->rt, &j->rq, j->r, j->r ? j->error : NULL);
+	}
+}
+
+static int bulk_start(int n, const cu_core_config *cc)
+{
+	int r;
+	for (; bulk.n < n && bulk.n < 64; bulk.n++) {
+		if ((r = cu_core_open(&bulk.core[bulk.n], cc)) != 0)
+			return r;
+		if (pthread_create(&bulk.tid[bulk.n], NULL, bulk_run, bulk.core[bulk.n]) != 0) {
+			cu_core_close(bulk.core[bulk.n]);
+			return cu_error_set(CU_EIO, "cannot start a bulk thread");
+		}
+	}
+	return 0;
+}
+
+/* After the event loops: every job has been answered (run() waits for them). */
+static void bulk_stop(void)
+{
+	pthread_mutex_lock(&bulk.mu);
+	bulk.stop = true;
+	pthread_cond_broadcast(&bulk.cv);
+	pthread_mutex_unlock(&bulk.mu);
+	for (int i = 0; i < bulk.n; i++) {
+		pthread_join(bulk.tid[i], NULL);
+		cu_core_close(bulk.core[i]);
+	}
+	bulk.n = 0;
+}
+
 static int on_req(h2o_handler_t *self, h2o_req_t *req)
 {
 	struct worker *w = (struct worker *)req->conn->ctx;
@@ -868,6 +1106,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	ri->route = (int)(rt - cu_routes);
 	cu_req rq = {.core = w->core, .impl = req};
 	cu_buf_init(&rq.raw_out, 0);
+	peer_name(rq.peer, sizeof(rq.peer), req);
 	for (int i = 0; i < CU_MAX_PARAMS; i++) {
 		if (!params[i])
 			break;
@@ -908,65 +1147,11 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		}
 	}
 	rq.status = rt->status;
-	if ((r = rt->handler(&rq)) != 0)
-		goto fail;
-	if (rt->handler == h_upload_chunk)
-		cu_obs_ingest(w->obs, rq.raw_len);
-	if (rt->kind == CU_ROUTE_STREAM) {
-		start_stream(w, req, &rq);
-		goto out;
-	}
-	if (rt->kind == CU_ROUTE_SSE) {
-		start_sse(w, req, &rq);
-		goto out;
-	}
-	if (rt->handler == h_action_update)
-		sse_kick(w);
-	if (rq.set_cookie[0])
-		add_header(req, "set-cookie", rq.set_cookie);
-	if (rq.status == 204) {
-		req->res.status = 204;
-		req->res.reason = reason_of(204);
-		h2o_send_inline(req, "", 0);
-	} else if (rq.out) {
-		char *text = json_dumps(rq.out, JSON_COMPACT | JSON_ENCODE_ANY);
-		if (text) {
-			send_json(req, rq.status, text, strlen(text));
-			free(text);
-		} else {
-			send_error(req, 500, "no_memory", "cannot serialise the answer");
-		}
-	} else if (rt->kind == CU_ROUTE_TEXT) {
-		req->res.status = rq.status;
-		req->res.reason = reason_of(rq.status);
-		add_header(req, "content-type", rq.content_type ? rq.content_type :
-		                                 "text/plain; charset=utf-8");
-		add_header(req, "cache-control", rq.cache_control ? rq.cache_control : "no-store");
-		req->res.content_length = rq.raw_out.len;
-		h2o_send_inline(req, rq.raw_out.data ? rq.raw_out.data : "", rq.raw_out.len);
-	} else {
-		send_json(req, rq.status, rq.raw_out.data ? rq.raw_out.data : "{}",
-		          rq.raw_out.data ? rq.raw_out.len : 2);
-	}
-	goto out;
+	if (rt->bulk && bulk_submit(w, req, rt, &rq))
+		return 0; /* answered by bulk_done, on this thread */
+	r = rt->handler(&rq);
 fail:
-	if (r == CU_ERANGE) {
-		char cr[48];
-		snprintf(cr, sizeof(cr), "bytes */%llu", (unsigned long long)rq.stream.total);
-		add_header(req, "content-range", cr);
-	}
-	if (r == CU_EAUTH)
-		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, NULL,
-		               H2O_STRLIT("Bearer"));
-	send_error(req, status_of(r), cu_errname(r), cu_error_message(r));
-out:
-	json_decref(rq.body);
-	json_decref(rq.out);
-	cu_buf_free(&rq.raw_out);
-	cu_blob_close(rq.stream.reader);
-	if (rq.stream.has_fd)
-		close(rq.stream.fd);
-	cu_wipe(rq.set_cookie, sizeof(rq.set_cookie)); /* a login's holds the token */
+	respond(w, req, rt, &rq, r, NULL);
 	return 0;
 }
 
@@ -1068,6 +1253,9 @@ static void *run(void *arg)
 	struct worker *w = arg;
 	while (!atomic_load(&stopping))
 		h2o_evloop_run(w->loop, 100);
+	/* Answer what the bulk threads still work on (an upload's last fsync, say). */
+	while (w->bulk_pending > 0)
+		h2o_evloop_run(w->loop, 50);
 	/* Stop accepting, ask connections to close, let queued answers go out. */
 	h2o_socket_read_stop(w->listener);
 	h2o_socket_close(w->listener);
@@ -1235,7 +1423,11 @@ int cu_http_serve(const cu_server_config *cfg)
 		free(ws);
 		return r;
 	}
-	cu_core_config cc = {.datadir = cfg->datadir, .session_ttl = cfg->session_ttl};
+	cu_core_config cc = {.datadir = cfg->datadir, .session_ttl = cfg->session_ttl,
+	                     .login_limit_account = cfg->login_limit_account,
+	                     .login_limit_address = cfg->login_limit_address,
+	                     .login_window = cfg->login_window,
+	                     .session_idle = cfg->session_idle};
 	for (int i = 0; i < n; i++) {
 		ws[i].fd = -1;
 		ws[i].obs = cu_obs_shard_at(i);
@@ -1278,8 +1470,11 @@ int cu_http_serve(const cu_server_config *cfg)
 		ws[i].listener->data = &ws[i];
 		h2o_timeout_init(ws[i].loop, &ws[i].sse_poll, SSE_POLL_MS);
 		h2o_linklist_init_anchor(&ws[i].streams);
+		h2o_multithread_register_receiver(ws[i].ctx.queue, &ws[i].bulk_done, bulk_done);
 		h2o_socket_read_start(ws[i].listener, on_accept);
 	}
+	if ((r = bulk_start(n < 2 ? 2 : n, &cc)) != 0)
+		goto out;
 	/* Where other nodes send what this one holds (uploads, bundles). */
 	bool wildcard = !strcmp(addr, "0.0.0.0") || !strcmp(addr, "::");
 	const char *advertise = cfg->advertise ? cfg->advertise : wildcard ? NULL : url;
@@ -1324,6 +1519,7 @@ int cu_http_serve(const cu_server_config *cfg)
 	}
 	for (int i = 0; i < started; i++)
 		pthread_join(ws[i].tid, NULL);
+	bulk_stop();
 	pthread_join(seq.tid, NULL);
 	cu_core_close(seq.core);
 	if (!cfg->quiet && r == 0) {
@@ -1331,7 +1527,10 @@ int cu_http_serve(const cu_server_config *cfg)
 		fflush(stdout);
 	}
 out:
+	bulk_stop(); /* if the loops never ran */
 	for (int i = 0; i < n; i++) {
+		if (ws[i].loop)
+			h2o_multithread_unregister_receiver(ws[i].ctx.queue, &ws[i].bulk_done);
 		cu_core_close(ws[i].core);
 		if (!ws[i].listener && ws[i].fd >= 0)
 			close(ws[i].fd);

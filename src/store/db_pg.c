@@ -91,7 +91,7 @@ int pg_error(pg_conn *c, const char *what)
 	if (!strcmp(st, "40001") || !strcmp(st, "40P01") || !strcmp(st, "55P03"))
 		return cu_error_set(CU_EDB, "%s: the database is busy", what);
 	if (!strcmp(st, "53100"))
-		return cu_error_set(CU_EIO, "%s: the disk is full", what);
+		return cu_error_set(CU_ENOSPACE, "%s: the disk is full", what);
 	if (!strcmp(st, "25006"))
 		return cu_error_set(CU_EIO, "%s: the database is read-only", what);
 	/* Class 08, and a server shutting down (57P01-57P03): try again later. */

@@ -663,7 +663,24 @@ static const char *const m11[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'the chain of custody is append-only'); END;\n",
 	NULL,
 };
+/*
+ * 12: failed logins counted per account and per client address (issue 9), in
+ * the store so that every node sharing it counts the same attempts. One row
+ * per key ("user:NAME", "addr:ADDRESS") and fixed window: its start (Unix
+ * seconds) and the failures since. Rows of windows that have passed are
+ * removed as new failures come (login_attempts_start). And when a token was
+ * last used (tokens.used_at), for the idle limit of login sessions.
+ */
+static const char *const m12[] = {
+	"CREATE TABLE login_attempts (\n"
+	"  key TEXT PRIMARY KEY,\n"
+	"  window_start INTEGER NOT NULL,\n"
+	"  failures INTEGER NOT NULL);\n"
+	"CREATE INDEX login_attempts_start ON login_attempts(window_start);\n"
+	"ALTER TABLE tokens ADD COLUMN used_at TEXT;\n",
+	NULL,
+};
 const char *const *const cu_schema_migrations[] = {m1, m2, m3, m4, m5, m6, m7, m8, m9, m10,
-                                                     m11};
+                                                     m11, m12};
 
 const int cu_schema_count = sizeof(cu_schema_migrations) / sizeof(cu_schema_migrations[0]);

@@ -538,5 +538,15 @@ static const char *const pg11[] = {
 	"END $$;\n",
 	NULL};
 
-const char *const *const cu_schema_pg_migrations[] = {pg10, pg11};
+/* 12: failed logins per account and per client address, tokens' last use (schema.c's m12). */
+static const char *const pg12[] = {
+	"CREATE TABLE login_attempts (\n"
+	"  key TEXT PRIMARY KEY,\n"
+	"  window_start BIGINT NOT NULL,\n"
+	"  failures BIGINT NOT NULL);\n"
+	"CREATE INDEX login_attempts_start ON login_attempts(window_start);\n"
+	"ALTER TABLE tokens ADD COLUMN used_at TEXT;\n",
+	NULL};
+
+const char *const *const cu_schema_pg_migrations[] = {pg10, pg11, pg12};
 const int cu_schema_pg_first = 9;

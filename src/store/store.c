@@ -56,7 +56,7 @@ static int dberr(cu_store *s, int rc, const char *what)
 	if ((rc & 0xff) == SQLITE_BUSY)
 		return cu_error_set(CU_EDB, "%s: the database is busy", what);
 	if ((rc & 0xff) == SQLITE_FULL)
-		return cu_error_set(CU_EIO, "%s: the disk is full", what);
+		return cu_error_set(CU_ENOSPACE, "%s: the disk is full", what);
 	if ((rc & 0xff) == SQLITE_READONLY)
 		return cu_error_set(CU_EIO, "%s: the database is read-only", what);
 	return cu_error_set(CU_EDB, "%s: %s", what, msg);
@@ -281,7 +281,9 @@ static int exec_sql(cu_store *s, const char *sql, const char *what)
 	char *msg = NULL;
 	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
-		int r = cu_error_set(CU_EDB, "%s: %s", what, msg ? msg : sqlite3_errmsg(s->db));
+		/* A COMMIT that finds the disk full says so, as every other statement does. */
+		int r = cu_error_set((rc & 0xff) == SQLITE_FULL ? CU_ENOSPACE : CU_EDB, "%s: %s", what,
+		                     msg ? msg : sqlite3_errmsg(s->db));
 		sqlite3_free(msg);
 		return r;
 	}
@@ -1012,7 +1014,8 @@ int cu_store_token_lookup(cu_store *s, cu_token_row *out, const char *id)
 {
 	static const char sql[] =
 		"SELECT t.user_id, u.org_id, u.username, o.code, u.role, t.hash, t.expires_at, "
-		"t.revoked_at, u.disabled FROM tokens t JOIN users u ON u.id = t.user_id "
+		"t.revoked_at, u.disabled, t.kind, coalesce(t.used_at, t.created_at) "
+		"FROM tokens t JOIN users u ON u.id = t.user_id "
 		"JOIN orgs o ON o.id = u.org_id WHERE t.id = ?1";
 	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
@@ -1034,8 +1037,75 @@ int cu_store_token_lookup(cu_store *s, cu_token_row *out, const char *id)
 	sq_copy_col(out->expires_at, sizeof(out->expires_at), st, 6);
 	sq_copy_col(out->revoked_at, sizeof(out->revoked_at), st, 7);
 	out->disabled = db_column_int(st, 8) != 0;
+	sq_copy_col(out->kind, sizeof(out->kind), st, 9);
+	sq_copy_col(out->used_at, sizeof(out->used_at), st, 10);
 	db_reset(st);
 	return 0;
+}
+
+int cu_store_token_touch(cu_store *s, const char *id, const char *at)
+{
+	db_stmt *st = sq_stmt(s, "UPDATE tokens SET used_at = ?2 WHERE id = ?1");
+	if (!st)
+		return CU_EDB;
+	sq_bind_text(st, 1, id);
+	sq_bind_text(st, 2, at);
+	return sq_exec(s, st, "token");
+}
+
+int cu_store_login_failures(cu_store *s, int64_t *failures, int64_t *start, const char *key,
+                            int64_t since)
+{
+	static const char sql[] = "SELECT failures, window_start FROM login_attempts "
+	                          "WHERE key = ?1 AND window_start > ?2";
+	db_stmt *st = sq_stmt(s, sql);
+	*failures = *start = 0;
+	if (!st)
+		return CU_EDB;
+	sq_bind_text(st, 1, key);
+	db_bind_int64(st, 2, since);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		*failures = db_column_int64(st, 0);
+		*start = db_column_int64(st, 1);
+	}
+	db_reset(st);
+	return rc == DB_ROW || rc == DB_DONE ? 0 : sq_dberr(s, rc, "login attempts");
+}
+
+int cu_store_login_failed(cu_store *s, const char *key, int64_t now, int64_t since)
+{
+	/* Both engines read the row's old values in every SET expression. */
+	static const char sql[] =
+		"INSERT INTO login_attempts(key, window_start, failures) VALUES (?1, ?2, 1) "
+		"ON CONFLICT(key) DO UPDATE SET "
+		"failures = CASE WHEN login_attempts.window_start > ?3 "
+		"THEN login_attempts.failures + 1 ELSE 1 END, "
+		"window_start = CASE WHEN login_attempts.window_start > ?3 "
+		"THEN login_attempts.window_start ELSE ?2 END";
+	static const char gc[] = "DELETE FROM login_attempts WHERE window_start <= ?1";
+	db_stmt *st = sq_stmt(s, sql);
+	int r;
+	if (!st)
+		return CU_EDB;
+	sq_bind_text(st, 1, key);
+	db_bind_int64(st, 2, now);
+	db_bind_int64(st, 3, since);
+	if ((r = sq_exec(s, st, "login attempts")) != 0)
+		return r;
+	if (!(st = sq_stmt(s, gc)))
+		return CU_EDB;
+	db_bind_int64(st, 1, since);
+	return sq_exec(s, st, "login attempts");
+}
+
+int cu_store_login_clear(cu_store *s, const char *key)
+{
+	db_stmt *st = sq_stmt(s, "DELETE FROM login_attempts WHERE key = ?1");
+	if (!st)
+		return CU_EDB;
+	sq_bind_text(st, 1, key);
+	return sq_exec(s, st, "login attempts");
 }
 
 int cu_store_token_revoke(cu_store *s, const char *id, const char *at)

@@ -109,12 +109,31 @@ typedef struct cu_token_row {
 	char username[65], org_code[17], role[16];
 	uint8_t hash[32];
 	char expires_at[CU_TS_LEN], revoked_at[CU_TS_LEN];
+	char kind[8];              /* "session" or "api" */
+	char used_at[CU_TS_LEN];   /* last use (its creation if never used since) */
 	bool disabled;
 } cu_token_row;
 int cu_store_token_insert(cu_store *s, const char *id, int64_t user_id, const uint8_t hash[32],
                           const char *kind, const char *label, const char *expires_at);
 int cu_store_token_lookup(cu_store *s, cu_token_row *out, const char *id);
+/*
+ * Failed logins under key ("user:NAME", "addr:ADDRESS") in a window that
+ * started after since (Unix seconds): *failures (0 if none) and the window's
+ * *start.
+ */
+int cu_store_login_failures(cu_store *s, int64_t *failures, int64_t *start, const char *key,
+                            int64_t since);
+/*
+ * Counts one failed login under key at now: in the running window if it
+ * started after since, else in a new one from now. Removes the rows of
+ * windows that have passed.
+ */
+int cu_store_login_failed(cu_store *s, const char *key, int64_t now, int64_t since);
+/* Forgets key's failures (a successful login of that account). */
+int cu_store_login_clear(cu_store *s, const char *key);
 int cu_store_token_revoke(cu_store *s, const char *id, const char *at);
+/* Records that the token was used at `at` (for the idle limit of sessions). */
+int cu_store_token_touch(cu_store *s, const char *id, const char *at);
 /* Tokens of a user (0: of the organisation org_id), never the hashes. */
 int cu_store_token_list(cu_store *s, json_t **out, int64_t user_id, int64_t org_id);
 int cu_store_token_get(cu_store *s, json_t **out, const char *id);

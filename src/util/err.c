@@ -27,6 +27,9 @@ static const struct {
 	{CU_ESCHEMA, "schema_newer", "database schema is newer than this program"},
 	{CU_ERANGE, "range_not_satisfiable", "the range is outside the content"},
 	{CU_EUNAVAILABLE, "unavailable", "the database cannot be reached now; try again"},
+	{CU_ENOSPACE, "insufficient_storage", "the server's storage is full; try again once an "
+	 "operator has freed space"},
+	{CU_ELIMIT, "rate_limited", "too many attempts; try again later"},
 };
 
 static int find(int code)

@@ -30,6 +30,8 @@ enum {
 	CU_ESCHEMA = -13,  /* database schema newer than this binary */
 	CU_ERANGE = -14,   /* a requested byte range lies outside the content */
 	CU_EUNAVAILABLE = -15, /* a service below (the database server) cannot be reached now */
+	CU_ENOSPACE = -16, /* the disk (or the database server's) is full: nothing more fits */
+	CU_ELIMIT = -17,   /* too many attempts (failed logins): refused until a window passes */
 };
 
 /* Static name of a code ("invalid", "not_found", ...), used in JSON errors. */

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,8 @@ typedef struct dstore {
 	bool shared;
 	long grace; /* shared: seconds before an orphan may go */
 	int lock_fd;
+	/* Bit aa: DIR/<aa> exists and this process has synced DIR since (dir_durable). */
+	atomic_uint_fast64_t dirs_synced[4];
 } dstore;
 
 typedef struct dput {
@@ -55,10 +58,16 @@ typedef struct dget {
 	int fd;
 } dget;
 
+/* What a failed write, sync or creation means: a full disk (or quota) is its own code. */
+static int write_error(void)
+{
+	return errno == ENOSPC || errno == EDQUOT ? CU_ENOSPACE : CU_EIO;
+}
+
 static int mkdir_p(const char *dir)
 {
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return cu_error_set(CU_EIO, "cannot create %s: %s", dir, strerror(errno));
+		return cu_error_set(write_error(), "cannot create %s: %s", dir, strerror(errno));
 	return 0;
 }
 
@@ -67,9 +76,37 @@ static int sync_dir(const char *dir)
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return cu_error_set(CU_EIO, "cannot open %s: %s", dir, strerror(errno));
-	int r = fsync(fd) == 0 ? 0 : cu_error_set(CU_EIO, "cannot sync %s: %s", dir, strerror(errno));
+	int r = fsync(fd) == 0 ? 0 : cu_error_set(write_error(), "cannot sync %s: %s", dir,
+	                                          strerror(errno));
 	close(fd);
 	return r;
+}
+
+static int hexdigit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * Makes DIR/<aa> exist with its own name durable in DIR. Syncing a blob's
+ * name in DIR/<aa> is not enough when DIR/<aa> is new: a power cut could
+ * take the directory, and the acknowledged blobs in it, with it. Done once
+ * per prefix and process (a sync of DIR covers every directory made before
+ * it, by this process or another); puts that race here may both sync DIR,
+ * which is harmless. A name that is not hex syncs DIR every time.
+ */
+static int dir_durable(dstore *s, const char *dir, const char *name)
+{
+	int hi = hexdigit(name[0]), lo = hi < 0 ? -1 : hexdigit(name[1]), r;
+	unsigned aa = (unsigned)(hi * 16 + lo);
+	uint_fast64_t bit = (uint_fast64_t)1 << (aa % 64);
+	if (lo >= 0 && (atomic_load(&s->dirs_synced[aa / 64]) & bit))
+		return 0;
+	if ((r = mkdir_p(dir)) != 0 || (r = sync_dir(s->dir)) != 0)
+		return r;
+	if (lo >= 0)
+		atomic_fetch_or(&s->dirs_synced[aa / 64], bit);
+	return 0;
 }
 
 static void blob_path(dstore *s, char *out, size_t n, const char *name)
@@ -91,7 +128,7 @@ static int put_begin(cu_bstore *bs, cu_bput **out)
 	cu_hex(hex, rnd, sizeof(rnd));
 	snprintf(p->tmp, sizeof(p->tmp), "%s/tmp/%s.part", s->dir, hex);
 	if ((p->fd = open(p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
-		int r = cu_error_set(CU_EIO, "cannot create %s: %s", p->tmp, strerror(errno));
+		int r = cu_error_set(write_error(), "cannot create %s: %s", p->tmp, strerror(errno));
 		free(p);
 		return r;
 	}
@@ -108,7 +145,7 @@ static int put_write(cu_bput *bp, const void *data, size_t n)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
-			return cu_error_set(CU_EIO, "cannot write a blob: %s",
+			return cu_error_set(write_error(), "cannot write a blob: %s",
 			                    errno == ENOSPC ? "the disk is full" : strerror(errno));
 		c += w;
 		n -= (size_t)w;
@@ -127,7 +164,7 @@ static int put_finish(cu_bput *bp, bool sync)
 {
 	dput *p = (dput *)bp;
 	if (sync && fsync(p->fd) != 0)
-		return cu_error_set(CU_EIO, "cannot sync a blob: %s",
+		return cu_error_set(write_error(), "cannot sync a blob: %s",
 		                    errno == ENOSPC ? "the disk is full" : strerror(errno));
 	close(p->fd);
 	p->fd = -1;
@@ -143,14 +180,16 @@ static int put_place(cu_bput *bp, const char *name, bool sync, bool *existed)
 	int r;
 	*existed = false;
 	snprintf(dir, sizeof(dir), "%s/%.2s", s->dir, name);
-	if ((r = mkdir_p(dir)) != 0)
+	/* Unsynced puts are made durable by sync_all, which covers the directories too. */
+	if ((r = sync ? dir_durable(s, dir, name) : mkdir_p(dir)) != 0)
 		return r;
 	blob_path(s, path, sizeof(path), name);
 	if (s->shared) {
 		/* Create the name only if absent: one of racing nodes wins. */
 		if (link(p->tmp, path) != 0) {
 			if (errno != EEXIST)
-				return cu_error_set(CU_EIO, "cannot place a blob: %s", strerror(errno));
+				return cu_error_set(write_error(), "cannot place a blob: %s",
+				                    strerror(errno));
 			*existed = true;
 			utimensat(AT_FDCWD, path, NULL, 0); /* young again: sweeps leave it */
 		}
@@ -160,7 +199,7 @@ static int put_place(cu_bput *bp, const char *name, bool sync, bool *existed)
 		unlink(p->tmp);
 		*existed = true;
 	} else if (rename(p->tmp, path) != 0) {
-		return cu_error_set(CU_EIO, "cannot place a blob: %s", strerror(errno));
+		return cu_error_set(write_error(), "cannot place a blob: %s", strerror(errno));
 	}
 	p->placed = true;
 	return sync ? sync_dir(dir) : 0;
@@ -185,7 +224,7 @@ static int sync_all(cu_bstore *bs)
 	if (fd < 0)
 		return cu_error_set(CU_EIO, "cannot open %s: %s", s->dir, strerror(errno));
 	if (syncfs(fd) != 0)
-		r = cu_error_set(CU_EIO, "cannot sync the blob store: %s", strerror(errno));
+		r = cu_error_set(write_error(), "cannot sync the blob store: %s", strerror(errno));
 	close(fd);
 	return r;
 }

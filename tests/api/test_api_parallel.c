@@ -1,10 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* api tests: concurrent writers on keep-alive connections lose nothing and mix nothing up. */
+/*
+ * api tests: concurrent writers on keep-alive connections lose nothing and mix nothing up;
+ * long bulk work does not hold up other requests.
+ */
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -171,11 +177,102 @@ static void test_api_parallel__readers_and_writers(void **state)
 	free(rs);
 }
 
+/* ---- bulk work runs off the event loop ----------------------------------------- */
+
+struct verify_run {
+	const char *token;
+	int64_t item;
+	long status;
+	int64_t started, ended; /* ms */
+	atomic_int sent;
+};
+
+static void *verify_item(void *arg)
+{
+	struct verify_run *v = arg;
+	char path[64];
+	api_resp r;
+	snprintf(path, sizeof(path), "/api/v1/evidence/%lld/verify", (long long)v->item);
+	api_req rq = {.method = "POST", .path = path, .token = v->token, .body = "{}"};
+	v->started = api_now_ms();
+	atomic_store(&v->sent, 1);
+	v->status = api_send(&rq, &r) == 0 ? r.status : 0;
+	v->ended = api_now_ms();
+	api_resp_free(&r);
+	api_thread_done();
+	return NULL;
+}
+
+/*
+ * With one event loop, a request that reads a whole large item (verify) must
+ * not hold up the requests of other connections: they are answered while it
+ * runs, by the loop, because the bulk threads do the reading.
+ */
+static void test_api_parallel__bulk_work_does_not_stall_the_loop(void **state)
+{
+	(void)state;
+	int st;
+	assert_int_equal(api_server_stop(&api_srv, SIGTERM, &st), 0);
+	api_srv.extra[0] = "--threads";
+	api_srv.extra[1] = "1";
+	assert_int_equal(api_server_start(&api_srv), 0);
+	char *se = api_login_demo("se");
+
+	/* A 128 MiB item: reading and hashing it takes the server a while. */
+	const size_t chunk = (size_t)8 << 20, size = 16 * chunk;
+	char *data = malloc(chunk), path[128];
+	assert_non_null(data);
+	for (size_t i = 0; i < chunk; i++)
+		data[i] = (char)(i * 2654435761u >> 13);
+	json_t *o = NULL;
+	char meta[96];
+	snprintf(meta, sizeof(meta), "{\"original_name\":\"big.bin\",\"size\":%zu}", size);
+	assert_int_equal(api_request("POST", "/api/v1/cases/1/uploads", se, meta, &(long){0}, &o),
+	                 0);
+	char id[40];
+	snprintf(id, sizeof(id), "%s", json_string_value(json_object_get(o, "id")));
+	json_decref(o);
+	for (size_t off = 0; off < size; off += chunk) {
+		snprintf(path, sizeof(path), "/api/v1/uploads/%s?offset=%zu", id, off);
+		assert_int_equal(api_put_raw(se, path, data, chunk, NULL), 200);
+	}
+	free(data);
+	snprintf(path, sizeof(path), "/api/v1/uploads/%s/complete", id);
+	o = NULL;
+	assert_int_equal(api_requestj("POST", path, se, json_object(), &o), 201);
+	struct verify_run v = {.token = se, .item = json_integer_value(json_object_get(o, "id"))};
+	json_decref(o);
+
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, verify_item, &v), 0);
+	while (!atomic_load(&v.sent))
+		usleep(1000);
+	usleep(20 * 1000); /* the verify request is in the server's hands */
+	int64_t worst = 0;
+	for (int i = 0; i < 5; i++) {
+		int64_t t0 = api_now_ms();
+		assert_int_equal(api_getf(NULL, NULL, "/healthz"), 200);
+		int64_t dt = api_now_ms() - t0;
+		worst = dt > worst ? dt : worst;
+	}
+	int64_t reads_done = api_now_ms();
+	pthread_join(t, NULL);
+	assert_int_equal(v.status, 200);
+	fprintf(stderr, "verify of 128 MiB: %lld ms; slowest /healthz meanwhile: %lld ms\n",
+	        (long long)(v.ended - v.started), (long long)worst);
+	/* Too fast to tell anything apart would be a machine this test cannot judge. */
+	assert_true(v.ended - v.started >= 60);
+	assert_true(reads_done < v.ended);
+	free(se);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_api_parallel__concurrent_case_creation),
 		cmocka_unit_test(test_api_parallel__readers_and_writers),
+		/* last: it restarts the server with one event loop */
+		cmocka_unit_test(test_api_parallel__bulk_work_does_not_stall_the_loop),
 	};
 	return cmocka_run_group_tests_name("api_parallel", tests, api_group_setup,
 	                                   api_group_teardown);

@@ -221,9 +221,9 @@ static void test_cases_auth__sessions_expire_and_revoke(void **state)
 	json_t *out = NULL;
 	cu_actor a;
 	char tid[17];
-	assert_int_equal(cu_auth_login(f->c, &out, "se", "wrong"), CU_EAUTH);
-	assert_int_equal(cu_auth_login(f->c, &out, "nobody", "demo"), CU_EAUTH);
-	assert_int_equal(cu_auth_login(f->c, &out, "se", "demo"), 0);
+	assert_int_equal(cu_auth_login(f->c, &out, "se", "wrong", NULL, NULL), CU_EAUTH);
+	assert_int_equal(cu_auth_login(f->c, &out, "nobody", "demo", NULL, NULL), CU_EAUTH);
+	assert_int_equal(cu_auth_login(f->c, &out, "se", "demo", NULL, NULL), 0);
 	char token[128];
 	snprintf(token, sizeof(token), "%s", cu_json_str(out, "token"));
 	json_decref(out);

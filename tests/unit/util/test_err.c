@@ -35,6 +35,9 @@ static const struct code_row {
 	{CU_ESCHEMA, -13, "schema_newer", "database schema is newer than this program"},
 	{CU_ERANGE, -14, "range_not_satisfiable", "the range is outside the content"},
 	{CU_EUNAVAILABLE, -15, "unavailable", "the database cannot be reached now; try again"},
+	{CU_ENOSPACE, -16, "insufficient_storage", "the server's storage is full; try again once "
+	 "an operator has freed space"},
+	{CU_ELIMIT, -17, "rate_limited", "too many attempts; try again later"},
 };
 
 static void test_util_err__codes_names_and_texts(void **state)
@@ -61,7 +64,7 @@ static void test_util_err__codes_names_and_texts(void **state)
 static void test_util_err__unknown_codes(void **state)
 {
 	(void)state;
-	static const int rows[] = {1, 42, -16, -99, INT32_MIN, INT32_MAX};
+	static const int rows[] = {1, 42, -18, -99, INT32_MIN, INT32_MAX};
 	for (size_t i = 0; i < N(rows); i++) {
 		assert_string_equal(cu_errname(rows[i]), "internal");
 		assert_string_equal(cu_strerror(rows[i]), "internal error");
