@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian 12 packages custodia needs that are missing, and the web
 # application's npm packages as web/package-lock.json pins them; installs
-# nothing (and needs no network) when all are present. Usage: deps.sh [bench|fuzz]
+# nothing (and needs no network) when all are present. Usage: deps.sh [bench|fuzz|lint]
 set -eu
 pkgs="build-essential cmake pkg-config libsqlite3-dev libsodium-dev libssl-dev
 libjansson-dev libicu-dev libcsv-dev
@@ -15,6 +15,10 @@ iso-codes procps chromium dpkg-dev groff-base"
 # the machine's own if it has one, else Debian's.
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
+# make lint and make memcheck: the static analysers and valgrind.
+if [ "${1:-}" = lint ]; then
+	pkgs="$pkgs cppcheck clang-tidy valgrind"
+fi
 if [ "${1:-}" = bench ]; then
 	pkgs="$pkgs wrk nginx-light time python3-jellyfish postgresql-contrib"
 fi

@@ -773,11 +773,11 @@ static int backup_ids(target *t, json_t **out)
 		return r;
 	}
 	size_t n = json_array_size(c.v);
-	json_t **v = calloc(n + 1, sizeof(*v)), *sorted = json_array();
+	json_t **v = calloc(n + 1, sizeof(json_t *)), *sorted = json_array();
 	for (size_t i = 0; v && i < n; i++)
 		v[i] = json_array_get(c.v, i);
 	if (v)
-		qsort(v, n, sizeof(*v), cmp_json_str);
+		qsort(v, n, sizeof(json_t *), cmp_json_str);
 	for (size_t i = 0; v && i < n; i++)
 		json_array_append(sorted, v[i]);
 	free(v);

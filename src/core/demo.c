@@ -25,7 +25,7 @@ static int demo_users(cu_core *c)
 		int64_t org = json_integer_value(json_object_get(o, "id"));
 		char lower[20];
 		size_t k;
-		for (k = 0; code[k] && k < sizeof(lower) - 1; k++)
+		for (k = 0; k < sizeof(lower) - 1 && code[k]; k++)
 			lower[k] = (char)tolower((unsigned char)code[k]);
 		lower[k] = '\0';
 		if (!strcmp(code, c->operator_org))

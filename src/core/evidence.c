@@ -324,7 +324,7 @@ static int record_item(cu_core *c, cu_ingest *in, json_t *items)
 
 int cu_evidence_commit(cu_core *c, cu_ingest **ins, size_t n, json_t **out)
 {
-	cu_blob_writer **ws = calloc(n ? n : 1, sizeof(*ws));
+	cu_blob_writer **ws = calloc(n ? n : 1, sizeof(cu_blob_writer *));
 	json_t *items = json_array();
 	size_t nw = 0;
 	int r = ws ? 0 : cu_error_set(CU_ENOMEM, "out of memory");

@@ -477,7 +477,8 @@ int cu_seal(char **out, const void *secret, size_t len, const char *passphrase,
 	sodium_bin2base64(n64, sizeof(n64), nonce, NONCE, sodium_base64_VARIANT_ORIGINAL);
 	int n = snprintf(text, cap, "%s %s %llu %zu %s %s ", seal_magic, purpose, ops, mem, s64, n64);
 	sodium_bin2base64(text + n, cap - (size_t)n, c, clen, sodium_base64_VARIANT_ORIGINAL);
-	strcat(text + n, "\n");
+	size_t tl = strlen(text);
+	snprintf(text + tl, cap - tl, "\n");
 	free(c);
 	*out = text;
 	return 0;
@@ -493,22 +494,31 @@ int cu_unseal(uint8_t *out, size_t *outlen, size_t max, const char *sealed,
               const char *passphrase, const char *purpose)
 {
 	enum { SALT = crypto_pwhash_SALTBYTES, NONCE = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES };
-	char magic[32], purp[72], s64[64], n64[64];
-	unsigned long long ops;
-	size_t mem, n = 0;
+	char magic[32], purp[72], ops_s[24], mem_s[24], s64[64], n64[64], *end;
+	unsigned long long ops, mem;
+	size_t n = 0;
 	int used = 0;
 	uint8_t salt[SALT], nonce[NONCE], key[32];
 	*outlen = 0;
+	/* The costs are read as words, then as numbers: sscanf's %llu of a number out of
+	 * range is undefined, and a seal is outside input. */
 	if (!cu_is_sealed(sealed) ||
-	    sscanf(sealed, "%31s %71s %llu %zu %63s %63s %n", magic, purp, &ops, &mem, s64, n64,
+	    sscanf(sealed, "%31s %71s %23s %23s %63s %63s %n", magic, purp, ops_s, mem_s, s64, n64,
 	           &used) != 6 || used == 0)
+		return cu_error_set(CU_EINVALID, "not a sealed secret");
+	errno = 0;
+	ops = strtoull(ops_s, &end, 10);
+	if (errno || *end || ops_s[0] < '0' || ops_s[0] > '9')
+		return cu_error_set(CU_EINVALID, "not a sealed secret");
+	mem = strtoull(mem_s, &end, 10);
+	if (errno || *end || mem_s[0] < '0' || mem_s[0] > '9')
 		return cu_error_set(CU_EINVALID, "not a sealed secret");
 	if (strcmp(purp, purpose) != 0)
 		return cu_error_set(CU_EINVALID, "sealed for \"%s\", not \"%s\"", purp, purpose);
 	/* Bounds on the cost a seal may ask for: a crafted seal must not take
 	 * the machine's memory or minutes of CPU. */
 	if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > 16 || mem < crypto_pwhash_MEMLIMIT_MIN ||
-	    mem > ((size_t)1 << 30))
+	    mem > (1ull << 30))
 		return cu_error_set(CU_EINVALID, "sealed secret with an unreasonable Argon2id cost");
 	if (sodium_base642bin(salt, SALT, s64, strlen(s64), NULL, &n, NULL,
 	                      sodium_base64_VARIANT_ORIGINAL) != 0 || n != SALT ||

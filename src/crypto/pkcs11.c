@@ -41,11 +41,12 @@ static int p11_err(CK_RV rv, const char *what)
 
 static void p11_close(p11 *t)
 {
-	if (t->logged_in)
+	/* No function list, nothing opened: the module's C_GetFunctionList failed. */
+	if (t->f && t->logged_in)
 		t->f->C_Logout(t->session);
-	if (t->open)
+	if (t->f && t->open)
 		t->f->C_CloseSession(t->session);
-	if (t->initialised)
+	if (t->f && t->initialised)
 		t->f->C_Finalize(NULL);
 	if (t->dl)
 		dlclose(t->dl);
@@ -76,10 +77,13 @@ static int p11_open(p11 *t, const char *module, const char *token, const char *p
 	if (!(t->dl = dlopen(module, RTLD_NOW | RTLD_LOCAL)))
 		return cu_error_set(CU_EIO, "cannot load the PKCS#11 module %s: %s", module, dlerror());
 	*(void **)&get = dlsym(t->dl, "C_GetFunctionList");
-	if (!get || get(&t->f) != CKR_OK || !t->f) {
+	/* The module writes a local, not *t: what it may change is what it is given. */
+	CK_FUNCTION_LIST_PTR f = NULL;
+	if (!get || get(&f) != CKR_OK || !f) {
 		p11_close(t);
 		return cu_error_set(CU_EIO, "%s is not a PKCS#11 module", module);
 	}
+	t->f = f;
 	rv = t->f->C_Initialize(NULL);
 	if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) {
 		p11_close(t);
@@ -177,7 +181,7 @@ int cu_p11_encrypt(uint8_t *out, const char *module, const char *token, const ch
                    const char *pin, const uint8_t *in, size_t len, bool create)
 {
 	p11 t;
-	CK_OBJECT_HANDLE key;
+	CK_OBJECT_HANDLE key = CK_INVALID_HANDLE; /* set by find_key when it returns 0 */
 	CK_GCM_PARAMS g;
 	CK_MECHANISM m = {CKM_AES_GCM, &g, sizeof(g)};
 	CK_ULONG olen = (CK_ULONG)(len + 16);
@@ -211,7 +215,7 @@ int cu_p11_decrypt(uint8_t *out, const char *module, const char *token, const ch
                    const char *pin, const uint8_t *in, size_t len)
 {
 	p11 t;
-	CK_OBJECT_HANDLE key;
+	CK_OBJECT_HANDLE key = CK_INVALID_HANDLE; /* set by find_key when it returns 0 */
 	CK_GCM_PARAMS g;
 	CK_MECHANISM m = {CKM_AES_GCM, &g, sizeof(g)};
 	uint8_t iv[12], buf[CU_SEAL_MAX + 16];

@@ -40,6 +40,15 @@ typedef struct ocr_cache {
 
 static pthread_key_t cache_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+/*
+ * Tesseract keeps some parameters process-wide, not per engine: debug_file
+ * (where its tprintf writes) among them, and an engine's initialisation may
+ * set others from its language's configuration. One thread at a time makes
+ * an engine, and debug_file is written once, before any engine recognises a
+ * page, so that no thread reads a parameter while another writes it.
+ */
+static pthread_mutex_t engine_mu = PTHREAD_MUTEX_INITIALIZER;
+static bool debug_file_set;
 
 static void cache_free(void *p)
 {
@@ -115,15 +124,21 @@ static int get_api(TessBaseAPI **out, const char *langs)
 			return 0;
 		}
 	}
+	pthread_mutex_lock(&engine_mu);
 	TessBaseAPI *api = TessBaseAPICreate();
-	if (!api)
+	if (!api) {
+		pthread_mutex_unlock(&engine_mu);
 		return cu_error_set(CU_ENOMEM, "out of memory (Tesseract)");
+	}
 	if (TessBaseAPIInit3(api, NULL, langs) != 0) {
 		TessBaseAPIDelete(api);
+		pthread_mutex_unlock(&engine_mu);
 		return cu_error_set(CU_EINVALID, "Tesseract cannot load the languages \"%s\"",
 		                    langs);
 	}
-	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+	if (!debug_file_set)
+		debug_file_set = TessBaseAPISetVariable(api, "debug_file", "/dev/null") != 0;
+	pthread_mutex_unlock(&engine_mu);
 	if (c->n == OCR_CACHE) {
 		TessBaseAPIEnd(c->e[OCR_CACHE - 1].api);
 		TessBaseAPIDelete(c->e[OCR_CACHE - 1].api);

@@ -74,7 +74,7 @@ static int64_t mono_ms(void)
 int cu_obs_init(int n, bool public)
 {
 	size_t sz = sizeof(cu_obs_shard) + (size_t)(cu_nroutes + 2) * sizeof(struct route_stats);
-	if (!(shards = calloc((size_t)n, sizeof(*shards))))
+	if (!(shards = calloc((size_t)n, sizeof(cu_obs_shard *))))
 		return cu_error_set(CU_ENOMEM, "out of memory");
 	nshards = n;
 	for (int i = 0; i < n; i++)

@@ -392,7 +392,7 @@ static void build(void)
 		}
 		char m[8];
 		size_t k;
-		for (k = 0; rt->method[k] && k < sizeof(m) - 1; k++)
+		for (k = 0; k < sizeof(m) - 1 && rt->method[k]; k++)
 			m[k] = (char)tolower((unsigned char)rt->method[k]);
 		m[k] = '\0';
 		json_object_set_new(item, m, operation(rt));

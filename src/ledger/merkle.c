@@ -109,7 +109,7 @@ static int range_hash(uint8_t out[32], int64_t lo, int64_t hi, const src *sr)
 {
 	int64_t n = hi - lo;
 	int level = log2_exact(n);
-	if (level >= 0 && lo % n == 0)
+	if (n > 0 && level >= 0 && lo % n == 0)
 		return sr->rd(sr->ctx, level, lo / n, out);
 	cu_merkle_memo *m = sr->memo && sr->memo->size == hi ? sr->memo : NULL;
 	for (int i = 0; m && i < m->n; i++)

@@ -24,7 +24,8 @@ static uint32_t key_id(const char *name, uint8_t type, const uint8_t pk[32])
 {
 	size_t n = strlen(name);
 	uint8_t buf[CU_NOTE_NAME_MAX + 34], h[32];
-	memcpy(buf, name, n);
+	/* Bytes, not a string: the name, a newline, the type, the key. */
+	memcpy(buf, name, n); /* NOLINT(bugprone-not-null-terminated-result) */
 	buf[n] = '\n';
 	buf[n + 1] = type;
 	memcpy(buf + n + 2, pk, 32);

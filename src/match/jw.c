@@ -51,6 +51,8 @@ static _Thread_local uint64_t pm_tls[256];
 static double jaro_from(size_t m, size_t t, size_t alen, size_t blen)
 {
 	double md = (double)m;
+	/* t / 2 rounds down on purpose: transpositions are counted so (as jellyfish does), and
+	 * the tables below are made the same way. NOLINTNEXTLINE(bugprone-integer-division) */
 	return (md / (double)alen + md / (double)blen + (md - (double)(t / 2)) / md) / 3.0;
 }
 
@@ -76,7 +78,10 @@ static double jaro_bits(const unsigned char *s, size_t n, const unsigned char *l
 	}
 	uint64_t sflag = avail ^ all;
 	size_t t = 0;
+	/* sflag has m bits, so k < m: lm[k] was written (the analysers cannot count bits). */
 	for (size_t k = 0; sflag; k++, sflag &= sflag - 1)
+		/* cppcheck-suppress uninitvar
+		 * NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 		t += s[__builtin_ctzll(sflag)] != lm[k];
 	for (size_t i = 0; i < n; i++)
 		pm[s[i]] = 0;
@@ -103,6 +108,8 @@ static double jaro_bits(const unsigned char *s, size_t n, const unsigned char *l
  * with l in registers 17.3M; quotient tables 18.0M; reading l without a
  * memcpy into a padded buffer 19.5M.
  */
+/* Table generators: every argument is an integer constant in an initializer list. */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define B1(c) {c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c}
 #define B4(c) B1(c), B1(c + 1), B1(c + 2), B1(c + 3)
 #define B16(c) B4(c), B4(c + 4), B4(c + 8), B4(c + 12)
@@ -125,6 +132,7 @@ static const unsigned char bcast[256][16] __attribute__((aligned(16))) = {B64(0)
 #define ROWS33(R)                                                                                  \
 	ROWS4(R, 0), ROWS4(R, 4), ROWS4(R, 8), ROWS4(R, 12), ROWS4(R, 16), ROWS4(R, 20), ROWS4(R, 24), \
 	    ROWS4(R, 28), R(32)
+/* NOLINTEND(bugprone-macro-parentheses) */
 static const double qt[33][33] = {ROWS33(QROW)};
 static const double rt[33][17] = {ROWS33(RROW)};
 
@@ -199,7 +207,9 @@ static inline double jaro_sse(const unsigned char *s, size_t n, const unsigned c
 	}
 	uint64_t lflag = avail ^ all;
 	size_t t = 0;
+	/* lflag has m bits, so k < m: sm[k] was written. */
 	for (size_t k = 0; lflag; k++, lflag &= lflag - 1)
+		/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 		t += l[__builtin_ctzll(lflag)] != sm[k];
 	/* m == 0 gives (0 + 0 + 0) / 3 = 0.0 from the tables' first rows, without a branch. */
 	return (qt[m][n] + qt[m][ln] + rt[m][t / 2]) / 3.0;

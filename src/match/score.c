@@ -325,6 +325,7 @@ int cu_mrec_decode(cu_mrec *r, const void *p, size_t n)
 	uint8_t kind = b[3], nn = b[4], ni = b[5], nt = b[6];
 	if (kind >= CU_MK_COUNT || nn > CU_MREC_NAMES || ni > CU_MREC_IDS || nt > 4)
 		return cu_error_set(CU_EINVALID, "match record: bad kind or counts");
+	/* The month and day are signed bytes. NOLINTNEXTLINE(bugprone-signed-char-misuse,cert-str34-c) */
 	int y = (int16_t)(uint16_t)(b[7] | (b[8] << 8)), m = (int8_t)b[9], d = (int8_t)b[10];
 	if (!(y == 0 && m == 0 && d == 0) && !dob_ok(y, m, d))
 		return cu_error_set(CU_EINVALID, "match record: impossible date of birth");
@@ -376,6 +377,8 @@ int cu_mrec_decode(cu_mrec *r, const void *p, size_t n)
 	memset(tags, 0, sizeof tags);
 	size_t tp = pos + tl;
 	for (int i = 0; ver >= 2 && i < nn; i++) {
+		/* soff and slen are set for every i < nn + ni above, or it returned.
+		 * NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 		size_t k = cu_name_tag_slots(t + soff[i], slen[i]);
 		if (k > NAME_TAGS || n - tp < k) {
 			rc = cu_error_set(CU_EINVALID, "match record: truncated name tags");
@@ -395,8 +398,10 @@ int cu_mrec_decode(cu_mrec *r, const void *p, size_t n)
 	}
 	for (int i = 0; i < nn + ni; i++) {
 		if (i < nn) {
+			/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 			rc = name_append(r, t + soff[i], slen[i], tags[i], NAME_TAGS);
 		} else {
+			/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 			int off = text_add(r, t + soff[i], slen[i], NULL, 0);
 			if (off >= 0)
 				r->id_off[r->nids++] = (uint16_t)off;

@@ -343,7 +343,7 @@ static int match_sqlite(cu_store *from, tables *ts)
  */
 static int copy_order(tables *ts, table ***out, int *n)
 {
-	table **v = calloc((size_t)ts->n + 1, sizeof(*v));
+	table **v = calloc((size_t)ts->n + 1, sizeof(table *)); /* an array of pointers */
 	*n = 0;
 	if (!v)
 		return nomem();

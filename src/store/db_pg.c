@@ -540,6 +540,8 @@ static int convert(pg_stmt *st, const char *in)
 			memset(u + nused, 0, (size_t)(num + 8 - nused) * sizeof(*u));
 			st->used = u, nused = num + 8;
 		}
+		/* used has nused >= num entries: grown above when num > nused.
+		 * NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 		st->used[num - 1] = true;
 		if (num > max)
 			max = num;

@@ -212,7 +212,9 @@ static int flush(cu_store *s, bool commit, bool *committed)
 			if (pg_copy(s->pg, copy_sql[k], b->data, b->len) < 0)
 				r = pg_error(s->pg, what[k]);
 		} else if ((r = as_insert(b, k, n, &sqls[k], &vals[k])) == 0) {
-			q[nq++] = (pg_query){sqls[k], (int)n * ncols_of[k], vals[k]};
+			q[nq].sql = sqls[k];
+			q[nq].n = (int)n * ncols_of[k];
+			q[nq++].vals = vals[k];
 		}
 	}
 	int64_t last = s->defer.seq_next - 1;

@@ -124,11 +124,14 @@ static int unhex_any(uint8_t *out, size_t n, const char *hex)
 {
 	if (!hex || strlen(hex) != 2 * n)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		unsigned v;
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+	/* Digits only: sscanf's %2x also took a sign or a space ("-1" as 0xff). */
+	for (size_t i = 0; i < 2 * n; i++) {
+		char c = hex[i];
+		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+		        c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (v < 0)
 			return -1;
-		out[i] = (uint8_t)v;
+		out[i / 2] = (uint8_t)(i % 2 ? out[i / 2] | v : v << 4);
 	}
 	return 0;
 }

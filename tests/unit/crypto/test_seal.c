@@ -90,6 +90,15 @@ static void test_crypto_seal__refuses_bad_input(void **state)
 	                           "custodia-sealed-v1 master 2 68719476736 "
 	                           "AAAAAAAAAAAAAAAAAAAAAA== AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA AAAA\n",
 	                           "pw", "master"), CU_EINVALID);
+	/* Costs out of range, negative or not numbers: refused, not wrapped or guessed. */
+	static const char *const costs[] = {"2 99999999999999999999999", "-1 8192", "2 -8192",
+	                                    "2x 8192", "2 8192x", "+2 8192"};
+	for (size_t i = 0; i < sizeof(costs) / sizeof(costs[0]); i++) {
+		char bad[256];
+		snprintf(bad, sizeof(bad), "custodia-sealed-v1 master %s AAAAAAAAAAAAAAAAAAAAAA== "
+		         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA AAAA\n", costs[i]);
+		assert_int_equal(cu_unseal(back, &n, sizeof(back), bad, "pw", "master"), CU_EINVALID);
+	}
 	assert_false(cu_is_sealed("custodia-sealed-v2 x"));
 }
 

@@ -35,7 +35,8 @@
 #endif
 #endif
 #ifndef SANITIZED
-#define SANITIZED 0
+/* Nor under valgrind (tools/memcheck.sh sets CU_MEMCHECK): it emulates every instruction. */
+#define SANITIZED (getenv("CU_MEMCHECK") != NULL)
 #endif
 
 /* ---- fixtures ---- */
