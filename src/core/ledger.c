@@ -266,7 +266,9 @@ static char *put_int(char *o, int64_t v)
 static char *put_lit(char *o, const char *s)
 {
 	size_t n = strlen(s);
-	memcpy(o, s, n);
+	/* The JCS output is counted bytes (rec_jcs returns its length), not a C string:
+	 * no terminator belongs after each literal. */
+	memcpy(o, s, n); /* NOLINT(bugprone-not-null-terminated-result) */
 	return o + n;
 }
 
