@@ -215,10 +215,9 @@ static int request(s3store *s, const char *method, const char *key, const char *
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
 		if (body && r->status / 100 == 2) {
 			/* The server must have stored what we sent. */
-			char want[40];
-			snprintf(want, sizeof(want), "\"");
-			cu_hex(want + 1, md5, 16);
-			strcat(want, "\"");
+			char hex[33], want[40];
+			cu_hex(hex, md5, 16);
+			snprintf(want, sizeof(want), "\"%s\"", hex);
 			if (r->etag[0] && strcmp(r->etag, want) && strcmp(r->etag, want + 1) &&
 			    !strchr(r->etag, '-'))
 				rc = cu_error_set(CU_EIO, "object storage: %s: the server's ETag does "
