@@ -1483,7 +1483,7 @@ static int chain_push(vstate *v, const cu_note_verifier *k, int64_t since)
 /* A key transition entry: both signatures, and that it continues the chain. */
 static int follow_chain(vstate *v, int64_t idx, const char *entry, size_t len)
 {
-	cu_note_verifier old, next;
+	cu_note_verifier old = {0}, next = {0};
 	char what[400];
 	int r = cu_transition_check(&old, &next, entry, len, idx,
 	                            v->nchain ? &v->chain[v->nchain - 1] : NULL);
