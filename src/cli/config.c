@@ -310,10 +310,12 @@ void cli_config_load(int *argc, char **argv)
 			i--;
 		}
 	}
+	/* Read once: two getenv calls need not return the same pointer (or non-NULL). */
+	const char *env = getenv("CUSTODIA_CONFIG");
 	if (config_path) {
 		config_explicit = true;
-	} else if (getenv("CUSTODIA_CONFIG") && *getenv("CUSTODIA_CONFIG")) {
-		config_path = getenv("CUSTODIA_CONFIG");
+	} else if (env && *env) {
+		config_path = env;
 		config_explicit = true;
 	} else {
 		FILE *probe = fopen(CLI_CONFIG_DEFAULT, "r");

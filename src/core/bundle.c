@@ -247,8 +247,9 @@ int cu_bundle_export(cu_core *c, const cu_actor *a, json_t **out, int64_t case_i
 	json_array_foreach(items, i, it) {
 		char key[24];
 		json_t *chain;
-		cu_id_text(key, json_integer_value(json_object_get(it, "id")));
-		if ((r = cu_store_custody_list(c->store, &chain, atoll(key))) != 0)
+		int64_t id = json_integer_value(json_object_get(it, "id"));
+		cu_id_text(key, id);
+		if ((r = cu_store_custody_list(c->store, &chain, id)) != 0)
 			goto out;
 		json_object_set_new(custody, key, chain);
 	}

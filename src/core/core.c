@@ -15,6 +15,22 @@ void cu_id_text(char out[24], int64_t id)
 	snprintf(out, 24, "%lld", (long long)id);
 }
 
+int cu_id_parse(int64_t *out, const char *s)
+{
+	char *end;
+	/* strtoll would skip spaces and take a sign: an id has neither. */
+	if (!s || *s < '0' || *s > '9')
+		goto bad;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno == ERANGE || *end || v <= 0)
+		goto bad;
+	*out = (int64_t)v;
+	return 0;
+bad:
+	return cu_error_set(CU_EINVALID, "bad id \"%.24s\" (want a positive number)", s ? s : "");
+}
+
 bool cu_role_valid(const char *role)
 {
 	return role && (!strcmp(role, "admin") || !strcmp(role, "prosecutor") ||

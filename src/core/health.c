@@ -10,17 +10,16 @@
 
 #include "core/internal.h"
 
-/* "2026-11-26T20:05:43.123Z" as Unix seconds; 0 if it is not one. */
+/* "2026-11-26T20:05:43.123Z" as Unix seconds; 0 if it is not one (GET /metrics then
+ * leaves out the checkpoint's age rather than counting it from 1970). */
 static int64_t unix_seconds(const char *ts)
 {
-	struct tm tm = {0};
-	if (!ts || sscanf(ts, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-	                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+	int64_t t;
+	if (cu_time_parse(&t, ts) != 0) {
+		cu_error_clear();
 		return 0;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	time_t t = timegm(&tm);
-	return t < 0 ? 0 : (int64_t)t;
+	}
+	return t < 0 ? 0 : t;
 }
 
 int cu_ops_status_read(cu_core *c, cu_ops_status *out)

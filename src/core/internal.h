@@ -49,6 +49,8 @@ bool cu_role_valid(const char *role);
 int cu_org_id(cu_core *c, int64_t *out, const char *field, const char *code);
 /* A case id as text for event records. */
 void cu_id_text(char out[24], int64_t id);
+/* The other way: a positive decimal id, all of s. CU_EINVALID naming the text. */
+int cu_id_parse(int64_t *out, const char *s);
 
 /* Entities (entities.c, xref.c): create with a source label; match one entity
  * inside the caller's transaction. */

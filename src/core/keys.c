@@ -216,7 +216,7 @@ int cu_keys_rotate_signing(cu_core *c, const cu_actor *a, json_t **out)
 	if ((r = cu_ledger_checkpoint(c, &cp, true)) != 0)
 		goto out;
 	*out = json_pack("{s:s,s:s,s:I,s:I,s:O}", "old", okey, "new", nkey, "index",
-	                 (json_int_t)index, "since", (json_int_t)(index + 1), "checkpoint", cp);
+	                 (json_int_t)index, "since", (json_int_t)index + 1, "checkpoint", cp);
 out:
 	if (r != 0 && committed)
 		r = annotate(r, " (the key transition is recorded; the next start completes the "

@@ -140,9 +140,11 @@ static int build(cu_store *s, cu_buf *entry, cu_buf *record, char salt_out[33],
 		if (!strcmp(cu_json_str(row, "action"), "evidence.register")) {
 			char csalt[33], sha[65], cc[65];
 			uint8_t raw[32];
-			if ((r = cu_store_item_content(s, csalt, sha, atoll(cu_json_str(row,
-			                                                             "object_id")))) ||
-			    (r = cu_unhex32(raw, sha)) != 0 || (r = commit(cc, csalt, raw, 32)) != 0)
+			int64_t item;
+			if ((r = cu_id_parse(&item, cu_json_str(row, "object_id"))) != 0 ||
+			    (r = cu_store_item_content(s, csalt, sha, item)) != 0 ||
+			    (r = cu_unhex32(raw, sha)) != 0 ||
+			    (r = commit(cc, csalt, raw, 32)) != 0)
 				goto out;
 			json_object_set_new(e, "content", json_string(cc));
 		}
@@ -264,7 +266,9 @@ static char *put_int(char *o, int64_t v)
 static char *put_lit(char *o, const char *s)
 {
 	size_t n = strlen(s);
-	memcpy(o, s, n);
+	/* The JCS output is counted bytes (rec_jcs returns its length), not a C string:
+	 * no terminator belongs after each literal. */
+	memcpy(o, s, n); /* NOLINT(bugprone-not-null-terminated-result) */
 	return o + n;
 }
 
@@ -745,7 +749,10 @@ static int event_entry(cu_store *s, cu_buf *entry, const cu_event *ev, int64_t s
 	if (content) {
 		char csalt[33], sha[65];
 		uint8_t raw[32];
-		if ((r = cu_store_item_content(s, csalt, sha, atoll(ev->object_id))) ||
+		int64_t item;
+		/* atoll read "2x" as item 2 and committed to that item's content. */
+		if ((r = cu_id_parse(&item, ev->object_id)) != 0 ||
+		    (r = cu_store_item_content(s, csalt, sha, item)) != 0 ||
 		    (r = cu_unhex32(raw, sha)) != 0 || (r = commit(cc, csalt, raw, 32)) != 0)
 			goto out;
 	}
@@ -1476,7 +1483,7 @@ static int chain_push(vstate *v, const cu_note_verifier *k, int64_t since)
 /* A key transition entry: both signatures, and that it continues the chain. */
 static int follow_chain(vstate *v, int64_t idx, const char *entry, size_t len)
 {
-	cu_note_verifier old, next;
+	cu_note_verifier old = {0}, next = {0};
 	char what[400];
 	int r = cu_transition_check(&old, &next, entry, len, idx,
 	                            v->nchain ? &v->chain[v->nchain - 1] : NULL);

@@ -117,10 +117,11 @@ static void alternative(mstate *m, GMimeMultipart *mp, int depth)
 	for (int i = 0; i < n; i++) {
 		GMimeObject *p = g_mime_multipart_get_part(mp, i);
 		GMimeContentType *ct = g_mime_object_get_content_type(p);
-		if (g_mime_content_type_is_type(ct, "text", "plain"))
-			best = p;
-		else if (!best &&
-		         (g_mime_content_type_is_type(ct, "text", "html") || GMIME_IS_MULTIPART(p)))
+		/* Plain text wins over whatever came before it; HTML or a nested multipart
+		 * only stands in while there is nothing yet. */
+		if (g_mime_content_type_is_type(ct, "text", "plain") ||
+		    (!best &&
+		     (g_mime_content_type_is_type(ct, "text", "html") || GMIME_IS_MULTIPART(p))))
 			best = p;
 	}
 	if (best)

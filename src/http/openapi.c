@@ -277,7 +277,7 @@ static json_t *operation(const cu_route *rt)
 	for (const char *p = rt->path; *p && o < id + sizeof(id) - 1; p++)
 		if (isalnum((unsigned char)*p))
 			*o++ = *p;
-		else if (o[-1] != '_')
+		else if (o > id && o[-1] != '_') /* (o == id if the method were empty) */
 			*o++ = '_';
 	while (o > id && o[-1] == '_')
 		o--;

@@ -90,9 +90,6 @@ int cu_transition_check(cu_note_verifier *old_out, cu_note_verifier *next, const
 			goto out;
 		}
 	}
-	/* *next is an output, set by cu_note_vkey_parse above (cppcheck's whole-program pass
-	 * takes the callers' uninitialised verifier for an input). */
-	/* cppcheck-suppress ctuuninitvar */
 	if (strcmp(old.name, next->name) != 0) {
 		r = cu_error_set(CU_EVERIFY, "key transition %lld changes the key's name",
 		                 (long long)index);

@@ -34,6 +34,57 @@ void cu_time_after(char out[CU_TS_LEN], int64_t seconds)
 	out[CU_TS_LEN - 1] = '\0';
 }
 
+/* The n decimal digits at s as a number; -1 if one of them is not a digit. */
+static int digits(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+int cu_time_parse(int64_t *out_seconds, const char *ts)
+{
+	if (!ts)
+		return cu_error_set(CU_EINVALID, "no timestamp");
+	/* Fixed positions: 2026-11-26T20:05:43 (19 characters), checked one by one. */
+	int y, mo, d, h, mi, sec;
+	if (strnlen(ts, 19) < 19 || ts[4] != '-' || ts[7] != '-' || ts[10] != 'T' ||
+	    ts[13] != ':' || ts[16] != ':' || (y = digits(ts, 4)) < 0 ||
+	    (mo = digits(ts + 5, 2)) < 1 || mo > 12 || (d = digits(ts + 8, 2)) < 1 || d > 31 ||
+	    (h = digits(ts + 11, 2)) < 0 || h > 23 || (mi = digits(ts + 14, 2)) < 0 || mi > 59 ||
+	    (sec = digits(ts + 17, 2)) < 0 || sec > 59)
+		goto bad;
+	const char *p = ts + 19;
+	if (*p == '.') {
+		if (p[1] < '0' || p[1] > '9')
+			goto bad;
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	}
+	if (*p != 'Z' || p[1])
+		goto bad;
+	struct tm tm = {.tm_year = y - 1900,
+	                .tm_mon = mo - 1,
+	                .tm_mday = d,
+	                .tm_hour = h,
+	                .tm_min = mi,
+	                .tm_sec = sec};
+	time_t t = timegm(&tm);
+	/* timegm moves 31 April to 1 May: a date that does not exist comes back changed. */
+	struct tm back;
+	if (!gmtime_r(&t, &back) || back.tm_mday != d || back.tm_mon != mo - 1)
+		goto bad;
+	*out_seconds = (int64_t)t;
+	return 0;
+bad:
+	return cu_error_set(CU_EINVALID, "bad timestamp \"%.40s\" (want 2026-11-26T20:05:43.123Z)",
+	                    ts);
+}
+
 void cu_date_today(char out[11])
 {
 	time_t t = time(NULL);

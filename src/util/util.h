@@ -107,6 +107,12 @@ int cu_csv_rows(const char *data, size_t len, cu_csv_row_fn fn, void *ctx);
 void cu_time_now(char out[CU_TS_LEN]);
 /* The timestamp `seconds` from now. */
 void cu_time_after(char out[CU_TS_LEN], int64_t seconds);
+/*
+ * Reads such a timestamp (or S3's LastModified, the same form): YYYY-MM-DDTHH:MM:SS,
+ * an optional fraction, then Z; the date must exist. @param[out] out_seconds Unix
+ * seconds, written on success only. CU_EINVALID naming the text otherwise.
+ */
+int cu_time_parse(int64_t *out_seconds, const char *ts);
 void cu_date_today(char out[11]);
 /* Days between two YYYY-MM-DD dates (b - a); both must be valid. */
 int cu_date_diff(const char *a, const char *b);

@@ -215,10 +215,9 @@ static int request(s3store *s, const char *method, const char *key, const char *
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
 		if (body && r->status / 100 == 2) {
 			/* The server must have stored what we sent. */
-			char want[40];
-			snprintf(want, sizeof(want), "\"");
-			cu_hex(want + 1, md5, 16);
-			strcat(want, "\"");
+			char hex[33], want[40];
+			cu_hex(hex, md5, 16);
+			snprintf(want, sizeof(want), "\"%s\"", hex);
 			if (r->etag[0] && strcmp(r->etag, want) && strcmp(r->etag, want + 1) &&
 			    !strchr(r->etag, '-'))
 				rc = cu_error_set(CU_EIO, "object storage: %s: the server's ETag does "
@@ -586,18 +585,6 @@ static int remove_blob(cu_bstore *bs, const char *name)
 	return delete_key(s, key, NULL);
 }
 
-/* "2026-11-27T01:55:10.000Z" */
-static time_t parse_time(const char *t)
-{
-	struct tm tm = {0};
-	if (sscanf(t, "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-	           &tm.tm_min, &tm.tm_sec) != 6)
-		return 0;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return timegm(&tm);
-}
-
 static void query_escape(char *out, size_t cap, const char *in)
 {
 	size_t n = 0;
@@ -652,8 +639,15 @@ static int sweep(cu_bstore *bs, int (*prepare)(void *ctx),
 			bool tmp = !strncmp(rel, "tmp/", 4);
 			if (!tmp && (strchr(rel, '/') || keep(ctx, rel)))
 				continue;
-			/* Another node may be writing it, or about to commit its record. */
-			if (now - parse_time(when) < s->grace)
+			/* Another node may be writing it, or about to commit its record. A
+			 * LastModified we cannot read ("2026-11-27T01:55:10.000Z") keeps the
+			 * object: read as 0 it would look 56 years old and be deleted. */
+			int64_t modified;
+			if (cu_time_parse(&modified, when) != 0) {
+				cu_error_clear();
+				continue;
+			}
+			if ((int64_t)now - modified < s->grace)
 				continue;
 			if (delete_key(s, key, NULL) == 0)
 				(*removed)++;

@@ -230,7 +230,7 @@ static void follow_keys(json_t *problems, json_t *chain, const bundle *b, cu_not
 		json_t *line = json_loadb(l, (size_t)(nl - l), 0, NULL);
 		const char *entry = cu_json_str(line, "entry");
 		int64_t idx = json_integer_value(json_object_get(line, "index"));
-		cu_note_verifier old, next;
+		cu_note_verifier old = {0}, next = {0};
 		if (!entry || !json_is_integer(json_object_get(line, "index")) || idx <= last) {
 			problem(problems, "key transition line %d is malformed or out of order", lineno);
 			json_decref(line);

@@ -360,6 +360,33 @@ static void test_ledger_tamper__edited_event_details(void **state)
 	json_decref(r);
 }
 
+/* An evidence registration commits to its item's content, found by the event's
+ * object id: an id that is not a whole positive number is refused, not read as
+ * the number it starts with (atoll read "2x" as item 2) or as 0. */
+static void test_ledger__evidence_register_needs_a_numeric_id(void **state)
+{
+	fixture *f = *state;
+	cu_actor se;
+	static const char *const bad[] = {"2x", "x",  "",  " 2",
+	                                  "-2", "+2", "0", "99999999999999999999"};
+	assert_int_equal(cu_actor_load(f->c, &se, "se"), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(cu_store_begin(cu_core_store(f->c)), 0);
+		int r = cu_core_event(f->c, &se, "evidence.register", "evidence", bad[i], 1, 0,
+		                      NULL, NULL);
+		if (r != CU_EINVALID)
+			print_error("object id \"%s\": %d, want CU_EINVALID\n", bad[i], r);
+		assert_int_equal(r, CU_EINVALID);
+		assert_non_null(strstr(cu_error_message(r), "bad id"));
+		cu_store_rollback(cu_core_store(f->c));
+	}
+	int64_t id;
+	assert_int_equal(cu_id_parse(&id, "2"), 0);
+	assert_int_equal(id, 2);
+	assert_int_equal(cu_id_parse(&id, "9223372036854775807"), 0);
+	assert_int_equal(id, INT64_MAX);
+}
+
 /* What a value of another type, or a NUL byte inside a string, does to a
  * record: it no longer matches its entry. */
 static void test_ledger_tamper__retyped_and_nul_values(void **state)
@@ -636,6 +663,7 @@ int main(void)
 		T(test_ledger_tamper__edited_record_log_only_passes),
 		T(test_ledger_tamper__edited_custody_details),
 		T(test_ledger_tamper__edited_event_details),
+		T(test_ledger__evidence_register_needs_a_numeric_id),
 		T(test_ledger_tamper__retyped_and_nul_values),
 		T(test_ledger__fast_record_equals_jansson),
 		T(test_ledger_tamper__deleted_record_found_by_count),

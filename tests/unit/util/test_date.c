@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -336,18 +337,89 @@ static void test_util_duration__limit_applies_after_the_unit(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* ---- cu_time_parse --------------------------------------------------------- */
+
+/*
+ * Timestamps as custodia writes them and S3 lists them; anything else is
+ * CU_EINVALID naming the text, never 0 (1970), which would make an S3 object
+ * look old enough to sweep and the last checkpoint look 56 years old.
+ */
+static void test_util_time__parse_table(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		int rc;
+		int64_t seconds;
+	} rows[] = {
+	    {"2026-11-26T20:05:43.123Z", 0, 1795723543},
+	    {"2026-11-26T20:05:43Z", 0, 1795723543},
+	    {"2026-11-26T20:05:43.1234567z", CU_EINVALID, 0},
+	    {"1970-01-01T00:00:00.000Z", 0, 0},
+	    {"2024-02-29T23:59:59Z", 0, 1709251199},
+	    {"2026-02-29T00:00:00Z", CU_EINVALID, 0},
+	    {"2026-04-31T00:00:00Z", CU_EINVALID, 0},
+	    {"2026-13-01T00:00:00Z", CU_EINVALID, 0},
+	    {"2026-00-01T00:00:00Z", CU_EINVALID, 0},
+	    {"2026-11-26T24:00:00Z", CU_EINVALID, 0},
+	    {"2026-11-26T20:60:00Z", CU_EINVALID, 0},
+	    {"2026-11-26T20:05:43", CU_EINVALID, 0},
+	    {"2026-11-26T20:05:43.Z", CU_EINVALID, 0},
+	    {"2026-11-26T20:05:43.123Zjunk", CU_EINVALID, 0},
+	    {"2026-11-26 20:05:43Z", CU_EINVALID, 0},
+	    {"2026-1-26T20:05:43Z", CU_EINVALID, 0},
+	    {"-026-11-26T20:05:43Z", CU_EINVALID, 0},
+	    {"2026-11-26T20:05:-3Z", CU_EINVALID, 0},
+	    {"2026-11-26", CU_EINVALID, 0},
+	    {"", CU_EINVALID, 0},
+	    {NULL, CU_EINVALID, 0},
+	};
+	int bad = 0;
+	for (size_t i = 0; i < N(rows); i++) {
+		int64_t got = -12345;
+		int rc = cu_time_parse(&got, rows[i].s);
+		if (rc != rows[i].rc || (rc == 0 && got != rows[i].seconds)) {
+			print_error("\"%s\": rc %d seconds %lld, want rc %d seconds %lld\n",
+			            rows[i].s ? rows[i].s : "(null)", rc, (long long)got,
+			            rows[i].rc, (long long)rows[i].seconds);
+			bad++;
+		}
+		if (rc != 0 && got != -12345) {
+			print_error("\"%s\": output written on failure\n", rows[i].s);
+			bad++;
+		}
+	}
+	assert_int_equal(cu_time_parse(&(int64_t){0}, "2026-11-26Tnoon"), CU_EINVALID);
+	assert_non_null(strstr(cu_error_message(CU_EINVALID), "\"2026-11-26Tnoon\""));
+	assert_int_equal(bad, 0);
+}
+
+/* What cu_time_now writes, cu_time_parse reads back (to the second). */
+static void test_util_time__now_round_trips(void **state)
+{
+	(void)state;
+	char now[CU_TS_LEN];
+	int64_t t;
+	time_t before = time(NULL);
+	cu_time_now(now);
+	assert_int_equal(cu_time_parse(&t, now), 0);
+	assert_true(t >= (int64_t)before && t <= (int64_t)time(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_util_date__valid_table),
-		cmocka_unit_test(test_util_date__message_names_field_and_value),
-		cmocka_unit_test(test_util_date__add_table),
-		cmocka_unit_test(test_util_date__add_invalid_gives_empty),
-		cmocka_unit_test(test_util_date__diff_table),
-		cmocka_unit_test(test_util_date__add_and_diff_agree),
-		cmocka_unit_test(test_util_name__table),
-		cmocka_unit_test(test_util_duration__table),
-		cmocka_unit_test(test_util_duration__limit_applies_after_the_unit),
+	    cmocka_unit_test(test_util_date__valid_table),
+	    cmocka_unit_test(test_util_date__message_names_field_and_value),
+	    cmocka_unit_test(test_util_date__add_table),
+	    cmocka_unit_test(test_util_date__add_invalid_gives_empty),
+	    cmocka_unit_test(test_util_date__diff_table),
+	    cmocka_unit_test(test_util_date__add_and_diff_agree),
+	    cmocka_unit_test(test_util_name__table),
+	    cmocka_unit_test(test_util_duration__table),
+	    cmocka_unit_test(test_util_duration__limit_applies_after_the_unit),
+	    cmocka_unit_test(test_util_time__parse_table),
+	    cmocka_unit_test(test_util_time__now_round_trips),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
