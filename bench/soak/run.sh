@@ -45,7 +45,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 cc -O2 -g -std=c17 -Wall -Wextra bench/soak/soak.c -o "$work/soak" \
-	$(pkg-config --cflags --libs libcurl jansson) -lpthread
+	$(pkg-config --cflags --libs libcurl jansson) -lpthread -lm
 # Upload files of 1 to 50 MiB, random bytes (nothing to compress or extract).
 mkdir "$work/files"
 i=0
@@ -87,6 +87,7 @@ echo "| requests read / write / upload | $(j .requests.read) / $(j .requests.wri
 echo "| throughput | $(j .reads_per_s) reads/s, $(j .writes_per_s) writes/s, $(j .uploads_per_s) uploads/s | | |"
 echo "| errors | $(j .errors) | 0 | $(ok "$(j '.errors == 0')") |"
 echo "| read latency p50 / p99 | $(j .read_ms.p50) / $(j .read_ms.p99) ms | p99 < 50 ms | $(ok "$(j '.read_ms.p99 < 50')") |"
+echo "| read p99 by kind (histogram, 10% buckets) | $(j '.read_p99_ms_by_kind | to_entries | map("\(.key) \(.value)") | join(", ")') ms | | |"
 echo "| baseline (reads alone) p50 / p99 | $(j .baseline_read_ms.p50) / $(j .baseline_read_ms.p99) ms | | |"
 echo "| small write p99 | $(j .write_p99_ms) ms | | |"
 echo "| upload median (whole file) | $(j .upload_p50_ms) ms | | |"

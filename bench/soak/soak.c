@@ -30,6 +30,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -54,6 +55,38 @@ static int conns, secs, warmup, basesecs, sample;
 static atomic_int phase; /* 0 baseline, 1 warm-up, 2 measured, 3 stop */
 static atomic_long nerrors;
 static atomic_long count[NOPS];
+
+/*
+ * Read latencies also go to histograms (buckets 10% wide from 0.01 ms): one
+ * per kind of read for the whole measured phase, and one per sample
+ * interval, so that the samples show when reads slow down and the summary
+ * which reads.
+ */
+#define NBUCKETS 160
+#define NKINDS 6
+static const char *const kind_name[NKINDS] = {"case list", "case", "case evidence",
+                                              "evidence item", "search", "hits"};
+static atomic_long hist_kind[NKINDS][NBUCKETS], hist_now[NBUCKETS];
+
+static int bucket_of(double ms)
+{
+	int b = ms <= 0.01 ? 0 : (int)(log(ms / 0.01) / log(1.1)) + 1;
+	return b < NBUCKETS ? b : NBUCKETS - 1;
+}
+
+/* The upper bound (ms) of the bucket holding the q-quantile of h. */
+static double hist_quantile(const long *h, double q)
+{
+	long n = 0, seen = 0;
+	for (int b = 0; b < NBUCKETS; b++)
+		n += h[b];
+	if (!n)
+		return 0;
+	for (int b = 0; b < NBUCKETS; b++)
+		if ((seen += h[b]) > (long)(q * (double)(n - 1)))
+			return 0.01 * pow(1.1, b);
+	return 0.01 * pow(1.1, NBUCKETS - 1);
+}
 
 typedef struct {
 	const char *map;
@@ -255,6 +288,7 @@ typedef struct {
 	unsigned seed;
 	series lat[NOPS]; /* measured mixed phase */
 	series base;      /* read latencies of the baseline phase */
+	int kind;         /* of the last read */
 } worker;
 
 static const char *const queries[] = {"Djordjevic", "fraud", "bank", "Ђорђевић", "lorry*",
@@ -265,7 +299,8 @@ static long do_read(CURL *c, worker *w, account *u, answer *a)
 	char path[256];
 	int64_t cs = u->cases[(unsigned)rand_r(&w->seed) % (unsigned)u->ncases];
 	int64_t it = u->items[(unsigned)rand_r(&w->seed) % (unsigned)u->nitems];
-	switch (rand_r(&w->seed) % 6) {
+	w->kind = rand_r(&w->seed) % NKINDS;
+	switch (w->kind) {
 	case 0: snprintf(path, sizeof(path), "/api/v1/cases?limit=50"); break;
 	case 1: snprintf(path, sizeof(path), "/api/v1/cases/%lld", (long long)cs); break;
 	case 2: snprintf(path, sizeof(path), "/api/v1/cases/%lld/evidence", (long long)cs); break;
@@ -359,6 +394,11 @@ static void *run(void *arg)
 			push(&w->base, dt);
 		else if (p == 2)
 			push(&w->lat[op], dt);
+		if (p >= 1 && op == OP_READ) {
+			atomic_fetch_add(&hist_now[bucket_of(dt * 1000)], 1);
+			if (p == 2)
+				atomic_fetch_add(&hist_kind[w->kind][bucket_of(dt * 1000)], 1);
+		}
 		if (p >= 1)
 			atomic_fetch_add(&count[op], 1);
 	}
@@ -510,8 +550,8 @@ int main(int argc, char **argv)
 	long rss_warm = -1, fds_warm = -1, rss_max = 0, fds_max = 0, rss = 0, fds = 0;
 	static long rss_at[100000];
 	size_t nrss = 0;
-	printf("%8s %10s %6s %9s %9s %9s %7s\n", "t(s)", "rss(KiB)", "fds", "reads", "writes",
-	       "uploads", "errors");
+	printf("%8s %10s %6s %9s %9s %9s %7s %9s\n", "t(s)", "rss(KiB)", "fds", "reads", "writes",
+	       "uploads", "errors", "read p99");
 	for (;;) {
 		double left = t0 + secs - now_s();
 		if (left <= 0)
@@ -537,8 +577,12 @@ int main(int argc, char **argv)
 				rss_at[nrss++] = rss;
 			fds_max = fds > fds_max ? fds : fds_max;
 		}
-		printf("%8.0f %10ld %6ld %9ld %9ld %9ld %7ld\n", t, rss, fds, atomic_load(&count[0]),
-		       atomic_load(&count[1]), atomic_load(&count[2]), atomic_load(&nerrors));
+		long h[NBUCKETS];
+		for (int b = 0; b < NBUCKETS; b++)
+			h[b] = atomic_exchange(&hist_now[b], 0);
+		printf("%8.0f %10ld %6ld %9ld %9ld %9ld %7ld %9.1f\n", t, rss, fds,
+		       atomic_load(&count[0]), atomic_load(&count[1]), atomic_load(&count[2]),
+		       atomic_load(&nerrors), hist_quantile(h, 0.99));
 		fflush(stdout);
 	}
 	double elapsed = tm > 0 ? now_s() - tm : 1e-9;
@@ -566,6 +610,15 @@ int main(int argc, char **argv)
 	long m0 = median_of(rss_at, win), m1 = median_of(rss_at + nrss - win, win);
 	double growth = m0 > 0 ? (double)(m1 - m0) / (double)m0 : 0;
 	long errs = atomic_load(&nerrors);
+	char kinds[512] = "";
+	for (int k = 0; k < NKINDS; k++) {
+		long h[NBUCKETS];
+		for (int b = 0; b < NBUCKETS; b++)
+			h[b] = atomic_load(&hist_kind[k][b]);
+		size_t len = strlen(kinds);
+		snprintf(kinds + len, sizeof(kinds) - len, "%s\"%s\":%.1f", k ? "," : "",
+		         kind_name[k], hist_quantile(h, 0.99));
+	}
 	bool ok = errs == 0 && m0 > 0 && growth <= 0.10 && fds_after <= fds_before && r99 < 50;
 	printf("{\"connections\":%d,\"seconds\":%.0f,\"warmup\":%d,\"seed\":%u,"
 	       "\"requests\":{\"read\":%zu,\"write\":%zu,\"upload\":%zu},"
@@ -574,10 +627,10 @@ int main(int argc, char **argv)
 	       "\"read_ms\":{\"p50\":%.2f,\"p99\":%.2f},\"write_p99_ms\":%.2f,"
 	       "\"upload_p50_ms\":%.0f,\"rss_kib\":{\"after_warmup\":%ld,\"max\":%ld,\"end\":%ld},"
 	       "\"rss_median_first\":%ld,\"rss_median_last\":%ld,\"rss_growth\":%.3f,\"fds\":{\"before\":%ld,\"after_warmup\":%ld,\"max\":%ld,"
-	       "\"after\":%ld},"
+	       "\"after\":%ld},\"read_p99_ms_by_kind\":{%s},"
 	       "\"pass\":%s}\n",
 	       conns, elapsed, warmup, seed, nr, nw, nu, (double)nr / elapsed, (double)nw / elapsed,
 	       (double)nu / elapsed, errs, b50, b99, nb, r50, r99, w99, u50, rss_warm, rss_max, rss,
-	       m0, m1, growth, fds_before, fds_warm, fds_max, fds_after, ok ? "true" : "false");
+	       m0, m1, growth, fds_before, fds_warm, fds_max, fds_after, kinds, ok ? "true" : "false");
 	return ok ? 0 : 1;
 }

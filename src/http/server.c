@@ -46,8 +46,8 @@ struct worker {
 	h2o_timeout_t sse_poll;  /* the event streams' poll interval */
 	h2o_linklist_t streams;  /* open event streams (struct sse) */
 	cu_obs_shard *obs;       /* this thread's request counters */
-	h2o_multithread_receiver_t bulk_done; /* answers of the bulk threads (bulk_submit) */
-	int bulk_pending;        /* requests of this loop the bulk threads still hold */
+	h2o_multithread_receiver_t job_done; /* answers of the pools (pool_submit) */
+	int jobs_pending;        /* requests of this loop the pools still hold */
 };
 
 static h2o_globalconf_t config;
@@ -825,6 +825,13 @@ static void sse_close_all(struct worker *w)
 static void respond(struct worker *w, h2o_req_t *req, const cu_route *rt, cu_req *rq, int r,
                     const char *error)
 {
+	/*
+	 * Once the server is stopping, each connection ends with the answer it
+	 * waits for: a client busy writing would otherwise keep a loop (which
+	 * drains the pools' answers) alive with request after request.
+	 */
+	if (atomic_load(&stopping))
+		req->http1_is_persistent = 0;
 	if (r != 0)
 		goto fail;
 	if (rt->handler == h_upload_chunk)
@@ -906,22 +913,31 @@ out:
 	cu_wipe(rq->set_cookie, sizeof(rq->set_cookie)); /* a login's holds the token */
 }
 
-/* ---- Bulk work, off the event loops ---------------------------------------- */
+/* ---- Work off the event loops --------------------------------------------- */
 
 /*
- * A route marked bulk (route.h) runs on one of the bulk threads, each with
- * its own store connection and a lower CPU priority, while the event loop
- * that received the request goes on serving its other connections; the
- * answer comes back to that loop (h2o's multithread queue) and is sent
- * there. The request stays valid meanwhile: h2o reads nothing more from a
- * connection whose request is being processed, and touches the request
- * again only when it is answered.
+ * The event loops answer reads, which never wait: SQLite in WAL mode lets a
+ * reader go on while another connection writes. Everything that may wait
+ * runs on pools of threads of its own, each thread with its own store
+ * connection, while the loop that received the request goes on serving its
+ * other connections:
+ *  - the writer pool runs every request that writes (any method but GET and
+ *    HEAD, and content downloads, which append their "accessed" custody
+ *    event): a write may wait for the store's write lock and for an fsync,
+ *    and a loop blocked there would stall every read it holds;
+ *  - the bulk pool runs routes marked bulk (route.h), long work on many
+ *    bytes, at a lower CPU priority so that a burst of uploads leaves the
+ *    loops and the writers their share of the processors.
+ * The answer comes back to the loop that received the request (h2o's
+ * multithread queue) and is sent there. The request stays valid meanwhile:
+ * h2o reads nothing more from a connection whose request is being
+ * processed, and touches the request again only when it is answered.
  */
 #define BULK_NICE 5
 
-struct bulk_job {
+struct job {
 	h2o_multithread_message_t msg; /* first: messages lead back to their job */
-	struct bulk_job *next;
+	struct job *next;
 	struct worker *w;
 	h2o_req_t *req;
 	const cu_route *rt;
@@ -930,102 +946,135 @@ struct bulk_job {
 	char error[512];
 };
 
-static struct {
+struct pool {
+	const char *name;
+	int nice;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct bulk_job *head, *tail;
+	struct job *head, *tail;
 	bool stop;
 	int n;
 	pthread_t tid[64];
 	cu_core *core[64];
-} bulk = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+};
 
-static void *bulk_run(void *arg)
+static struct pool bulk = {.name = "bulk", .nice = BULK_NICE,
+                           .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+static struct pool writers = {.name = "writer", .nice = 0,
+                              .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+struct pool_thread {
+	struct pool *p;
+	cu_core *core;
+};
+
+static void *pool_run(void *arg)
 {
-	cu_core *core = arg;
+	struct pool *p = ((struct pool_thread *)arg)->p;
+	cu_core *core = ((struct pool_thread *)arg)->core;
+	free(arg);
 	/* Best effort: a sandbox may refuse it, and then bulk work competes evenly. */
-	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), BULK_NICE);
+	if (p->nice)
+		(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), p->nice);
 	for (;;) {
-		pthread_mutex_lock(&bulk.mu);
-		while (!bulk.head && !bulk.stop)
-			pthread_cond_wait(&bulk.cv, &bulk.mu);
-		struct bulk_job *j = bulk.head;
-		if (j && !(bulk.head = j->next))
-			bulk.tail = NULL;
-		pthread_mutex_unlock(&bulk.mu);
+		pthread_mutex_lock(&p->mu);
+		while (!p->head && !p->stop)
+			pthread_cond_wait(&p->cv, &p->mu);
+		struct job *j = p->head;
+		if (j && !(p->head = j->next))
+			p->tail = NULL;
+		pthread_mutex_unlock(&p->mu);
 		if (!j)
 			break;
 		j->rq.core = core;
 		cu_error_clear();
 		if ((j->r = j->rt->handler(&j->rq)) != 0)
 			snprintf(j->error, sizeof(j->error), "%s", cu_error_message(j->r));
-		h2o_multithread_send_message(&j->w->bulk_done, &j->msg);
+		h2o_multithread_send_message(&j->w->job_done, &j->msg);
 	}
 	return NULL;
 }
 
-/* Hands a request to the bulk threads; false if there are none (run it here). */
-static bool bulk_submit(struct worker *w, h2o_req_t *req, const cu_route *rt, cu_req *rq)
+/* Hands a request to a pool; false if it has no threads (run it here). */
+static bool pool_submit(struct pool *p, struct worker *w, h2o_req_t *req, const cu_route *rt,
+                        cu_req *rq)
 {
-	if (bulk.n == 0)
+	if (p->n == 0)
 		return false;
-	struct bulk_job *j = h2o_mem_alloc_pool(&req->pool, sizeof(*j));
+	struct job *j = h2o_mem_alloc_pool(&req->pool, sizeof(*j));
 	memset(j, 0, sizeof(*j));
 	j->w = w;
 	j->req = req;
 	j->rt = rt;
 	j->rq = *rq;
-	w->bulk_pending++;
-	pthread_mutex_lock(&bulk.mu);
-	if (bulk.tail)
-		bulk.tail->next = j;
+	w->jobs_pending++;
+	pthread_mutex_lock(&p->mu);
+	if (p->tail)
+		p->tail->next = j;
 	else
-		bulk.head = j;
-	bulk.tail = j;
-	pthread_cond_signal(&bulk.cv);
-	pthread_mutex_unlock(&bulk.mu);
+		p->head = j;
+	p->tail = j;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
 	return true;
 }
 
-static void bulk_done(h2o_multithread_receiver_t *rcv, h2o_linklist_t *messages)
+static void job_done(h2o_multithread_receiver_t *rcv, h2o_linklist_t *messages)
 {
-	struct worker *w = H2O_STRUCT_FROM_MEMBER(struct worker, bulk_done, rcv);
+	struct worker *w = H2O_STRUCT_FROM_MEMBER(struct worker, job_done, rcv);
 	while (!h2o_linklist_is_empty(messages)) {
 		h2o_multithread_message_t *m = H2O_STRUCT_FROM_MEMBER(h2o_multithread_message_t, link,
 		                                                      messages->next);
 		h2o_linklist_unlink(&m->link);
-		struct bulk_job *j = (struct bulk_job *)m;
-		w->bulk_pending--;
+		struct job *j = (struct job *)m;
+		w->jobs_pending--;
 		respond(w, j->req, j->rt, &j->rq, j->r, j->r ? j->error : NULL);
 	}
 }
 
-static int bulk_start(int n, const cu_core_config *cc)
+static int pool_start(struct pool *p, int n, const cu_core_config *cc)
 {
 	int r;
-	for (; bulk.n < n && bulk.n < 64; bulk.n++) {
-		if ((r = cu_core_open(&bulk.core[bulk.n], cc)) != 0)
+	for (; p->n < n && p->n < 64; p->n++) {
+		struct pool_thread *t = malloc(sizeof(*t));
+		if (!t)
+			return cu_error_set(CU_ENOMEM, "out of memory");
+		t->p = p;
+		if ((r = cu_core_open(&p->core[p->n], cc)) != 0) {
+			free(t);
 			return r;
-		if (pthread_create(&bulk.tid[bulk.n], NULL, bulk_run, bulk.core[bulk.n]) != 0) {
-			cu_core_close(bulk.core[bulk.n]);
-			return cu_error_set(CU_EIO, "cannot start a bulk thread");
+		}
+		t->core = p->core[p->n];
+		if (pthread_create(&p->tid[p->n], NULL, pool_run, t) != 0) {
+			free(t);
+			cu_core_close(p->core[p->n]);
+			return cu_error_set(CU_EIO, "cannot start a %s thread", p->name);
 		}
 	}
 	return 0;
 }
 
 /* After the event loops: every job has been answered (run() waits for them). */
-static void bulk_stop(void)
+static void pool_stop(struct pool *p)
 {
-	pthread_mutex_lock(&bulk.mu);
-	bulk.stop = true;
-	pthread_cond_broadcast(&bulk.cv);
-	pthread_mutex_unlock(&bulk.mu);
-	for (int i = 0; i < bulk.n; i++) {
-		pthread_join(bulk.tid[i], NULL);
-		cu_core_close(bulk.core[i]);
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	for (int i = 0; i < p->n; i++) {
+		pthread_join(p->tid[i], NULL);
+		cu_core_close(p->core[i]);
 	}
-	bulk.n = 0;
+	p->n = 0;
+}
+
+/* Whether a request may write, and so runs on the writer pool. */
+static bool writes(h2o_req_t *req, const cu_route *rt)
+{
+	if (rt->kind == CU_ROUTE_STREAM)
+		return true; /* the content's "accessed" event */
+	return !h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET")) &&
+	       !h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD"));
 }
 
 static int on_req(h2o_handler_t *self, h2o_req_t *req)
@@ -1113,8 +1162,9 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		}
 	}
 	rq.status = rt->status;
-	if (rt->bulk && bulk_submit(w, req, rt, &rq))
-		return 0; /* answered by bulk_done, on this thread */
+	if (rt->bulk ? pool_submit(&bulk, w, req, rt, &rq) :
+	    writes(req, rt) && pool_submit(&writers, w, req, rt, &rq))
+		return 0; /* answered by job_done, on this thread */
 	r = rt->handler(&rq);
 fail:
 	respond(w, req, rt, &rq, r, NULL);
@@ -1219,12 +1269,15 @@ static void *run(void *arg)
 	struct worker *w = arg;
 	while (!atomic_load(&stopping))
 		h2o_evloop_run(w->loop, 100);
-	/* Answer what the bulk threads still work on (an upload's last fsync, say). */
-	while (w->bulk_pending > 0)
-		h2o_evloop_run(w->loop, 50);
-	/* Stop accepting, ask connections to close, let queued answers go out. */
+	/*
+	 * Stop accepting, then answer what the pools still work on (an upload's
+	 * last fsync, say): each of those connections closes after its answer
+	 * (respond). Then ask the others to close and let queued answers go out.
+	 */
 	h2o_socket_read_stop(w->listener);
 	h2o_socket_close(w->listener);
+	while (w->jobs_pending > 0)
+		h2o_evloop_run(w->loop, 50);
 	sse_close_all(w);
 	h2o_context_request_shutdown(&w->ctx);
 	for (int i = 0; i < 5; i++)
@@ -1436,10 +1489,11 @@ int cu_http_serve(const cu_server_config *cfg)
 		ws[i].listener->data = &ws[i];
 		h2o_timeout_init(ws[i].loop, &ws[i].sse_poll, SSE_POLL_MS);
 		h2o_linklist_init_anchor(&ws[i].streams);
-		h2o_multithread_register_receiver(ws[i].ctx.queue, &ws[i].bulk_done, bulk_done);
+		h2o_multithread_register_receiver(ws[i].ctx.queue, &ws[i].job_done, job_done);
 		h2o_socket_read_start(ws[i].listener, on_accept);
 	}
-	if ((r = bulk_start(n < 2 ? 2 : n, &cc)) != 0)
+	if ((r = pool_start(&bulk, n < 2 ? 2 : n, &cc)) != 0 ||
+	    (r = pool_start(&writers, n < 2 ? 2 : n, &cc)) != 0)
 		goto out;
 	/* Where other nodes send what this one holds (uploads, bundles). */
 	bool wildcard = !strcmp(addr, "0.0.0.0") || !strcmp(addr, "::");
@@ -1485,7 +1539,8 @@ int cu_http_serve(const cu_server_config *cfg)
 	}
 	for (int i = 0; i < started; i++)
 		pthread_join(ws[i].tid, NULL);
-	bulk_stop();
+	pool_stop(&bulk);
+	pool_stop(&writers);
 	pthread_join(seq.tid, NULL);
 	cu_core_close(seq.core);
 	if (!cfg->quiet && r == 0) {
@@ -1493,10 +1548,11 @@ int cu_http_serve(const cu_server_config *cfg)
 		fflush(stdout);
 	}
 out:
-	bulk_stop(); /* if the loops never ran */
+	pool_stop(&bulk); /* if the loops never ran */
+	pool_stop(&writers);
 	for (int i = 0; i < n; i++) {
 		if (ws[i].loop)
-			h2o_multithread_unregister_receiver(ws[i].ctx.queue, &ws[i].bulk_done);
+			h2o_multithread_unregister_receiver(ws[i].ctx.queue, &ws[i].job_done);
 		cu_core_close(ws[i].core);
 		if (!ws[i].listener && ws[i].fd >= 0)
 			close(ws[i].fd);
