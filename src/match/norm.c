@@ -1155,6 +1155,15 @@ static int joined_initials(const ntoks *x, int i, const ntoks *y, const bool *us
 	return -1;
 }
 
+/* Whether a name has a token that is neither an initial nor a particle. */
+static bool has_word(const ntoks *x)
+{
+	for (int i = 0; i < x->n; i++)
+		if (x->len[i] > 1 && x->weak[i] != 1)
+			return true;
+	return false;
+}
+
 static double name_sim_tokens(const ntoks *a, const ntoks *b, char *explain, size_t explainsz)
 {
 	if (explain && explainsz)
@@ -1235,8 +1244,10 @@ static double name_sim_tokens(const ntoks *a, const ntoks *b, char *explain, siz
 	if (a->n > 1 && b->n > 1 && a->nasab && b->nasab && s[0][0] < 0.85)
 		r *= 0.75;
 	/* words run together or split differently ("ramimakhlouf"): counts
-	 * only at 0.8 agreement or more */
-	if (a->n != b->n) {
+	 * only at 0.8 agreement or more, and only between names that have a
+	 * word each: "c c" run together is "cc", but two initials are not a
+	 * name, and scored 1.0 against "cc" when only 0.8 against themselves */
+	if (a->n != b->n && has_word(a) && has_word(b)) {
 		double t = 0.75 + 0.25 * (r > 0.8 ? r : 0.8);
 		if (jw_may_reach(a->cmask, a->clen, b->cmask, b->clen, t)) {
 			double c = agree(cu_jaro_winkler(a->compact, a->clen, b->compact, b->clen));
