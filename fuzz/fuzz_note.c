@@ -22,10 +22,11 @@ static void cosignatures(const cu_note_verifier *w, const char *note, size_t len
 	const char *p = sig_lines(note, len);
 	if (!p)
 		return;
+	const char *end = note + len; /* the fuzzer's bytes: no NUL at the end */
 	char *text = fuzz_str((const uint8_t *)note, (size_t)(p - note) - 1);
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
 		char *line = fuzz_str((const uint8_t *)p, n);
 		uint64_t ts;
 		cu_cosig_verify(&ts, line, w, text);
