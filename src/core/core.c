@@ -181,6 +181,17 @@ cu_store *cu_core_store(cu_core *c)
 	return c->store;
 }
 
+int cu_core_refuse_writes(cu_core *c)
+{
+	c->no_writes = true;
+	return cu_store_refuse_writes(c->store);
+}
+
+bool cu_core_write_refused(cu_core *c)
+{
+	return cu_store_write_refused(c->store);
+}
+
 const char *cu_core_datadir(cu_core *c)
 {
 	return c->datadir;
@@ -374,6 +385,7 @@ int cu_auth_bearer(cu_core *c, cu_actor *out, char token_id[17], const char *tok
 	uint8_t h[32];
 	cu_token_row row;
 	char now[CU_TS_LEN];
+	bool touch = false;
 	int r;
 	if (cu_token_parse(token, token_id, h) != 0)
 		return cu_error_set(CU_EAUTH, "malformed token");
@@ -404,13 +416,27 @@ int cu_auth_bearer(cu_core *c, cu_actor *out, char token_id[17], const char *tok
 		if (strcmp(row.used_at, idle_since) <= 0)
 			return cu_error_set(CU_EAUTH, "the session has been idle too long: log in again");
 		cu_time_after(touch_before, -every);
-		if (strcmp(row.used_at, touch_before) <= 0)
-			CU_TXN(c, r, r = cu_store_token_touch(c->store, token_id, now));
+		if (strcmp(row.used_at, touch_before) <= 0) {
+			if (c->no_writes)
+				touch = true;
+			else
+				CU_TXN(c, r, r = cu_store_token_touch(c->store, token_id, now));
+		}
 		if (r)
 			return r;
 	}
 	actor_fill(c, out, row.user_id, row.org_id, row.username, row.org_code, row.role);
+	out->touch_due = touch;
 	return 0;
+}
+
+int cu_auth_touch(cu_core *c, const char *token_id)
+{
+	char now[CU_TS_LEN];
+	int r;
+	cu_time_now(now);
+	CU_TXN(c, r, r = cu_store_token_touch(c->store, token_id, now));
+	return r;
 }
 
 int cu_auth_logout(cu_core *c, const cu_actor *a, const char *token_id)

@@ -41,6 +41,12 @@ typedef struct cu_actor {
 	int64_t user_id, org_id;
 	char username[65], org[17], role[16];
 	bool operator_admin; /* an admin of the operator organisation */
+	/*
+	 * Set by cu_auth_bearer on a core that refuses writes when the session's
+	 * last use is due to be written: the caller has it written by another
+	 * core (cu_auth_touch), or the session ends idle although in use.
+	 */
+	bool touch_due;
 } cu_actor;
 
 /*
@@ -54,6 +60,10 @@ bool cu_core_initialised(const char *datadir);
 int cu_core_open(cu_core **out, const cu_core_config *cfg);
 void cu_core_close(cu_core *c);
 cu_store *cu_core_store(cu_core *c);
+/* From now on this core only reads (cu_store_refuse_writes): an event loop's. */
+int cu_core_refuse_writes(cu_core *c);
+/* Whether an operation failed because it wanted to write (and forgets it). */
+bool cu_core_write_refused(cu_core *c);
 const char *cu_core_datadir(cu_core *c);
 
 /* Authentication. */
@@ -68,6 +78,8 @@ int cu_actor_load(cu_core *c, cu_actor *out, const char *username);
 int cu_auth_login(cu_core *c, json_t **out, const char *username, const char *password,
                   const char *addr, int64_t *retry_after);
 int cu_auth_bearer(cu_core *c, cu_actor *out, char token_id[17], const char *token);
+/* Records a login session's last use now (see cu_actor.touch_due). */
+int cu_auth_touch(cu_core *c, const char *token_id);
 int cu_auth_logout(cu_core *c, const cu_actor *a, const char *token_id);
 
 /*

@@ -13,6 +13,7 @@ struct cu_core {
 	int login_limit_account, login_limit_address;
 	int64_t login_window;
 	int64_t session_idle;
+	bool no_writes; /* cu_core_refuse_writes */
 	char operator_org[17];
 };
 

@@ -529,6 +529,8 @@ static int file_read(int fd, char *buf, size_t want, size_t *got)
 	return 0;
 }
 
+static void end_download_failed(struct worker *w, h2o_req_t *req, int64_t item);
+
 static void download_proceed(h2o_generator_t *g, h2o_req_t *req)
 {
 	struct download *d = (struct download *)g;
@@ -536,12 +538,13 @@ static void download_proceed(h2o_generator_t *g, h2o_req_t *req)
 	int r = d->fd >= 0 ? file_read(d->fd, d->buf, want, &got)
 	                   : cu_blob_read(d->reader, d->buf, want, &got);
 	if (r != 0 || got != want) {
-		if (r == CU_EVERIFY)
-			cu_evidence_mark_failed(d->w->core, d->item_id);
 		cu_log("error", "download failed", json_pack("{s:s,s:I,s:s}", "request_id",
 		       reqinfo_of(req, false)->id, "item", (json_int_t)d->item_id, "error",
 		       r ? cu_error_message(r) : "content shorter than recorded"));
-		h2o_send(req, NULL, 0, H2O_SEND_STATE_ERROR);
+		if (r == CU_EVERIFY)
+			end_download_failed(d->w, req, d->item_id);
+		else
+			h2o_send(req, NULL, 0, H2O_SEND_STATE_ERROR);
 		return;
 	}
 	d->left -= got;
@@ -882,21 +885,6 @@ fail:
 	if (r == CU_EAUTH)
 		h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_WWW_AUTHENTICATE, NULL,
 		               H2O_STRLIT("Bearer"));
-	if (r == CU_EDENIED && rq->actor.user_id > 0) {
-		/* On the record; the answer keeps the refusal's own message. */
-		char what[160], msg[512], target[512];
-		snprintf(what, sizeof(what), "%s %s", rt->method, rt->path);
-		snprintf(msg, sizeof(msg), "%s", error ? error : cu_error_message(r));
-		snprintf(target, sizeof(target), "%.*s", (int)(req->path_normalized.len < 500 ?
-		         req->path_normalized.len : 500), req->path_normalized.base);
-		int ar = cu_audit_denied(w->core, &rq->actor, what, target, msg);
-		if (ar != 0)
-			cu_log("error", "cannot record a refusal", json_pack("{s:s,s:s}", "route", what,
-			                                                     "error",
-			                                                     cu_error_message(ar)));
-		cu_error_set(CU_EDENIED, "%s", msg);
-		error = NULL;
-	}
 	if (r == CU_ELIMIT) {
 		char ra[24];
 		snprintf(ra, sizeof(ra), "%lld", (long long)(rq->retry_after > 0 ? rq->retry_after : 1));
@@ -935,13 +923,24 @@ out:
  */
 #define BULK_NICE 5
 
+enum job_kind {
+	JOB_HANDLER, /* run the route's handler, then answer on the loop */
+	JOB_REFUSAL, /* record a refusal (the loop's handler said 403), then answer it */
+	JOB_FAILED,  /* mark an item failing integrity (a download found it), then end
+	              * the download */
+	JOB_TOUCH    /* write a session's last use (rq.token_id); nobody waits
+	              * (malloc'd, freed by the pool) */
+};
+
 struct job {
 	h2o_multithread_message_t msg; /* first: messages lead back to their job */
 	struct job *next;
+	enum job_kind kind;
 	struct worker *w;
 	h2o_req_t *req;
 	const cu_route *rt;
 	cu_req rq;
+	int64_t item;
 	int r;
 	char error[512];
 };
@@ -968,6 +967,47 @@ struct pool_thread {
 	cu_core *core;
 };
 
+/*
+ * Puts a refusal (403) of someone signed in on the record, in the audit trail;
+ * the answer keeps the refusal's own message (j->error).
+ */
+static void record_refusal(cu_core *core, struct job *j)
+{
+	char what[160], target[512];
+	snprintf(what, sizeof(what), "%s %s", j->rt->method, j->rt->path);
+	snprintf(target, sizeof(target), "%.*s", (int)(j->req->path_normalized.len < 500 ?
+	         j->req->path_normalized.len : 500), j->req->path_normalized.base);
+	int ar = cu_audit_denied(core, &j->rq.actor, what, target, j->error);
+	if (ar != 0)
+		cu_log("error", "cannot record a refusal", json_pack("{s:s,s:s}", "route", what,
+		                                                     "error", cu_error_message(ar)));
+}
+
+static void job_run(cu_core *core, struct job *j)
+{
+	j->rq.core = core;
+	cu_error_clear();
+	switch (j->kind) {
+	case JOB_TOUCH:
+		if ((j->r = cu_auth_touch(core, j->rq.token_id)) != 0)
+			cu_log("error", "cannot record a session's use",
+			       json_pack("{s:s}", "error", cu_error_message(j->r)));
+		return;
+	case JOB_FAILED:
+		cu_evidence_mark_failed(core, j->item);
+		return;
+	case JOB_HANDLER:
+		if ((j->r = j->rt->handler(&j->rq)) != 0)
+			snprintf(j->error, sizeof(j->error), "%s", cu_error_message(j->r));
+		if (j->r == CU_EDENIED && j->rq.actor.user_id > 0)
+			record_refusal(core, j);
+		return;
+	case JOB_REFUSAL:
+		record_refusal(core, j);
+		return;
+	}
+}
+
 static void *pool_run(void *arg)
 {
 	struct pool *p = ((struct pool_thread *)arg)->p;
@@ -986,28 +1026,17 @@ static void *pool_run(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		if (!j)
 			break;
-		j->rq.core = core;
-		cu_error_clear();
-		if ((j->r = j->rt->handler(&j->rq)) != 0)
-			snprintf(j->error, sizeof(j->error), "%s", cu_error_message(j->r));
-		h2o_multithread_send_message(&j->w->job_done, &j->msg);
+		job_run(core, j);
+		if (j->kind == JOB_TOUCH)
+			free(j);
+		else
+			h2o_multithread_send_message(&j->w->job_done, &j->msg);
 	}
 	return NULL;
 }
 
-/* Hands a request to a pool; false if it has no threads (run it here). */
-static bool pool_submit(struct pool *p, struct worker *w, h2o_req_t *req, const cu_route *rt,
-                        cu_req *rq)
+static void pool_push(struct pool *p, struct job *j)
 {
-	if (p->n == 0)
-		return false;
-	struct job *j = h2o_mem_alloc_pool(&req->pool, sizeof(*j));
-	memset(j, 0, sizeof(*j));
-	j->w = w;
-	j->req = req;
-	j->rt = rt;
-	j->rq = *rq;
-	w->jobs_pending++;
 	pthread_mutex_lock(&p->mu);
 	if (p->tail)
 		p->tail->next = j;
@@ -1016,7 +1045,68 @@ static bool pool_submit(struct pool *p, struct worker *w, h2o_req_t *req, const 
 	p->tail = j;
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
+}
+
+/*
+ * Hands a request to a pool, to run its handler (JOB_HANDLER) or record its
+ * refusal (JOB_REFUSAL, r and error its answer); false if the pool has no
+ * threads (run it here).
+ */
+static bool pool_submit(struct pool *p, enum job_kind kind, struct worker *w, h2o_req_t *req,
+                        const cu_route *rt, cu_req *rq, int r, const char *error)
+{
+	if (p->n == 0)
+		return false;
+	struct job *j = h2o_mem_alloc_pool(&req->pool, sizeof(*j));
+	memset(j, 0, sizeof(*j));
+	j->kind = kind;
+	j->w = w;
+	j->req = req;
+	j->rt = rt;
+	j->rq = *rq;
+	j->r = r;
+	if (error)
+		snprintf(j->error, sizeof(j->error), "%s", error);
+	w->jobs_pending++;
+	pool_push(p, j);
 	return true;
+}
+
+/*
+ * Has a writer write a login session's last use; nobody waits. Without
+ * memory or writers it is not written, and the session may end idle an
+ * interval early.
+ */
+static void pool_touch(struct pool *p, const char *token_id)
+{
+	struct job *j = calloc(1, sizeof(*j));
+	if (!j || p->n == 0) {
+		free(j);
+		return;
+	}
+	j->kind = JOB_TOUCH;
+	snprintf(j->rq.token_id, sizeof(j->rq.token_id), "%s", token_id);
+	pool_push(p, j);
+}
+
+/*
+ * A download found its item failing integrity: a writer records it, then
+ * the download ends in error, so that whoever saw it fail finds it marked.
+ */
+static void end_download_failed(struct worker *w, h2o_req_t *req, int64_t item)
+{
+	if (writers.n == 0) {
+		h2o_send(req, NULL, 0, H2O_SEND_STATE_ERROR);
+		return;
+	}
+	struct job *j = h2o_mem_alloc_pool(&req->pool, sizeof(*j));
+	memset(j, 0, sizeof(*j));
+	j->kind = JOB_FAILED;
+	j->w = w;
+	j->req = req;
+	j->item = item;
+	w->jobs_pending++;
+	pool_push(&writers, j);
 }
 
 static void job_done(h2o_multithread_receiver_t *rcv, h2o_linklist_t *messages)
@@ -1028,7 +1118,10 @@ static void job_done(h2o_multithread_receiver_t *rcv, h2o_linklist_t *messages)
 		h2o_linklist_unlink(&m->link);
 		struct job *j = (struct job *)m;
 		w->jobs_pending--;
-		respond(w, j->req, j->rt, &j->rq, j->r, j->r ? j->error : NULL);
+		if (j->kind == JOB_FAILED)
+			h2o_send(j->req, NULL, 0, H2O_SEND_STATE_ERROR);
+		else
+			respond(w, j->req, j->rt, &j->rq, j->r, j->r ? j->error : NULL);
 	}
 }
 
@@ -1136,6 +1229,8 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	if ((rt->auth && !public_metrics) || (log_auth && !strcmp(rt->tag, "ledger"))) {
 		if ((r = authenticate(&rq, req)) != 0)
 			goto fail;
+		if (rq.actor.touch_due)
+			pool_touch(&writers, rq.token_id);
 		snprintf(ri->user, sizeof(ri->user), "%s", rq.actor.username);
 		snprintf(ri->org, sizeof(ri->org), "%s", rq.actor.org);
 	}
@@ -1162,10 +1257,29 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		}
 	}
 	rq.status = rt->status;
-	if (rt->bulk ? pool_submit(&bulk, w, req, rt, &rq) :
-	    writes(req, rt) && pool_submit(&writers, w, req, rt, &rq))
+	if (rt->bulk ? pool_submit(&bulk, JOB_HANDLER, w, req, rt, &rq, 0, NULL) :
+	    writes(req, rt) && pool_submit(&writers, JOB_HANDLER, w, req, rt, &rq, 0, NULL))
 		return 0; /* answered by job_done, on this thread */
 	r = rt->handler(&rq);
+	/*
+	 * A read that turned out to need a write (a view under a grant is on the
+	 * record; statistics sign the checkpoint they count up to) tried it on
+	 * this loop's connection, which refused before anything was written:
+	 * the handler runs again from the start, on a writer.
+	 */
+	if (r != 0 && cu_core_write_refused(w->core)) {
+		json_decref(rq.out);
+		rq.out = NULL;
+		cu_buf_free(&rq.raw_out);
+		cu_buf_init(&rq.raw_out, 0);
+		rq.status = rt->status;
+		if (pool_submit(&writers, JOB_HANDLER, w, req, rt, &rq, 0, NULL))
+			return 0;
+	}
+	/* A refusal is recorded before it is answered, by a writer: the loop only reads. */
+	if (r == CU_EDENIED && rq.actor.user_id > 0 &&
+	    pool_submit(&writers, JOB_REFUSAL, w, req, rt, &rq, r, cu_error_message(r)))
+		return 0;
 fail:
 	respond(w, req, rt, &rq, r, NULL);
 	return 0;
@@ -1500,6 +1614,10 @@ int cu_http_serve(const cu_server_config *cfg)
 	const char *advertise = cfg->advertise ? cfg->advertise : wildcard ? NULL : url;
 	if ((r = cu_node_register(ws[0].core, cfg->datadir, advertise)) != 0)
 		goto out;
+	/* From here the loops only read (the pools write): a write there is a bug. */
+	for (int i = 0; i < n; i++)
+		if ((r = cu_core_refuse_writes(ws[i].core)) != 0)
+			goto out;
 	/*
 	 * Entries written while no server ran (the CLI, `demo --no-serve`) are
 	 * covered by a checkpoint before the server says it is ready, so that

@@ -685,8 +685,27 @@ static bool in_txn(cu_store *s)
 	return s->pg ? pg_in_transaction(s->pg) : !sqlite3_get_autocommit(s->db);
 }
 
+int cu_store_refuse_writes(cu_store *s)
+{
+	s->no_writes = true;
+	return s->pg ? exec_sql(s, "SET default_transaction_read_only = on", "refuse writes")
+	             : exec_sql(s, "PRAGMA query_only = ON", "refuse writes");
+}
+
+bool cu_store_write_refused(cu_store *s)
+{
+	bool r = s->refused;
+	s->refused = false;
+	return r;
+}
+
 int cu_store_begin(cu_store *s)
 {
+	if (s->no_writes) {
+		s->refused = true;
+		return cu_error_set(CU_EDB, "a write on a connection that only reads (an event "
+		                    "loop's): a bug, please report it");
+	}
 	if (s->depth++ > 0)
 		return 0;
 	s->failed = false;

@@ -68,6 +68,15 @@ int cu_store_schema_version(cu_store *s);
 
 int cu_store_begin(cu_store *s);
 /*
+ * Refuses every write on this connection from now on: cu_store_begin fails
+ * (CU_EDB, "a bug") and so does any statement that would change the
+ * database. For the server's event loops, which answer reads and must never
+ * wait for the write lock.
+ */
+int cu_store_refuse_writes(cu_store *s);
+/* Whether a write was refused since the last call (and forgets it). */
+bool cu_store_write_refused(cu_store *s);
+/*
  * A read transaction: one consistent snapshot for many reads, and one lock
  * instead of one per statement. Nothing happens inside a write transaction.
  */

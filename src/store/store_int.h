@@ -31,6 +31,8 @@ struct cu_store {
 	bool sequencer; /* holds the ledger's sequencer claim (PostgreSQL) */
 	unsigned sequencer_session; /* in this session of the connection (pg_session) */
 	bool writing;   /* in a write transaction (holding the write lock) */
+	bool no_writes; /* cu_store_refuse_writes: an event loop's connection */
+	bool refused;   /* a write was refused since cu_store_write_refused last asked */
 	int64_t lsize;  /* the ledger's size in this write transaction, or -1 */
 	struct {
 		const char *sql; /* static strings: cached by address */
