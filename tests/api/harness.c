@@ -145,8 +145,12 @@ int api_server_prepare(api_server *s)
 
 int api_server_start(api_server *s)
 {
+	return api_server_spawn(s) == 0 ? api_server_wait_ready(s) : -1;
+}
+
+int api_server_spawn(api_server *s)
+{
 	const char *b = bin();
-	int st;
 	if (!b)
 		return -1;
 	unlink(s->ready);
@@ -163,6 +167,12 @@ int api_server_start(api_server *s)
 		s->pid = 0;
 		return -1;
 	}
+	return 0;
+}
+
+int api_server_wait_ready(api_server *s)
+{
+	int st;
 	for (int64_t deadline = api_now_ms() + 10000; api_now_ms() < deadline; sleep_ms(10)) {
 		if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
 			fprintf(stderr, "harness: the server ended before it was ready (status %d)\n",

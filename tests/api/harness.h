@@ -30,6 +30,9 @@ typedef struct api_server {
 int api_server_prepare(api_server *s);
 /* Starts `custodia serve` on the data directory; waits up to 10 s for it. */
 int api_server_start(api_server *s);
+/* The two halves of api_server_start: start it, and wait until it is ready. */
+int api_server_spawn(api_server *s);
+int api_server_wait_ready(api_server *s);
 /*
  * Sends sig to the server and waits up to 10 s for it to end (then kills it
  * and fails). *status receives the waitpid status.

@@ -2,7 +2,8 @@
 /*
  * crash tests: a write-heavy workload against a real server that is killed
  * (SIGKILL) at random moments, or whose disk fails under it (failio.c), then
- * restarted on the same data directory and checked:
+ * restarted on the same data directory (every other time killed once more
+ * while it starts, sweeping what the crash left) and checked:
  *
  *   (a) every write whose 2xx answer arrived is there, with its content;
  *   (b) a write whose answer never arrived (or was a 5xx) is whole or absent:
@@ -814,13 +815,33 @@ static void check_all(const char *token, bool verifiers)
 
 /* ---- setting up, running rounds ------------------------------------------ */
 
+static void sleep_ms(long ms);
+static int64_t startup_ms = 50; /* the last start's, spawn to ready */
+
 static void start_server(const char *preload)
 {
 	if (preload)
 		setenv("LD_PRELOAD", preload, 1);
+	int64_t t0 = api_now_ms();
 	int r = api_server_start(&api_srv);
 	unsetenv("LD_PRELOAD");
 	assert_int_equal(r, 0);
+	startup_ms = api_now_ms() - t0;
+}
+
+/*
+ * Kills a starting server at a random moment of its start (opening the
+ * store, sweeping what the last crash left, registering the node, signing
+ * the first checkpoint); true if the kill came before it was ready.
+ */
+static bool kill_during_startup(uint64_t *rng)
+{
+	int st;
+	assert_int_equal(api_server_spawn(&api_srv), 0);
+	sleep_ms((long)below(rng, (uint64_t)(startup_ms > 1 ? startup_ms : 1)));
+	bool early = access(api_srv.ready, F_OK) != 0;
+	assert_int_equal(api_server_stop(&api_srv, SIGKILL, &st), 0);
+	return early;
 }
 
 static void setup(client *cl, int n)
@@ -959,7 +980,7 @@ static void test_crash__sigkill(void **state)
 	assert_true(extra_blobs >= 0);
 	assert_int_equal(atomic_load(&failures), 0);
 
-	int done = 0;
+	int done = 0, startup_kills = 0;
 	for (int round = 1; round <= kills; round++, done++) {
 		clients_start(cl, tid, CLIENTS, round);
 		/* Kill at a random moment: early (mid-first-request) to late (many writes). */
@@ -968,6 +989,9 @@ static void test_crash__sigkill(void **state)
 		int st;
 		assert_int_equal(api_server_stop(&api_srv, SIGKILL, &st), 0);
 		clients_join(tid, CLIENTS);
+		/* Every other round, a second kill while the server starts again. */
+		if (below(&krng, 2))
+			startup_kills += kill_during_startup(&krng);
 		start_server(NULL);
 		check_from = round;
 		check_all(cl[0].token, round % every == 0 || round == kills);
@@ -980,6 +1004,7 @@ static void test_crash__sigkill(void **state)
 			fprintf(stderr, "crash: %d kills, %zu writes so far\n", round, nw);
 	}
 	report("SIGKILL", done, t0);
+	fprintf(stderr, "crash: and %d kills during a start, before it was ready\n", startup_kills);
 	clients_free(cl, CLIENTS);
 	int st;
 	api_server_stop(&api_srv, SIGTERM, &st);
