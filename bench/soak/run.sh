@@ -34,16 +34,24 @@ cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	# A failed run shows the end of the server's log (a crash's report, say).
 	[ "${rc:-0}" = 0 ] || grep -v '^{' "$work/server.log" | tail -n 60 >&2 || true
-	# A crash leaves a core in the server's directory (core_pattern "core"): its stacks.
+	# A crash leaves a core in the server's directory (core_pattern "core"): its
+	# stacks, and the core kept with the binary that made it, for a closer look.
 	for c in "$work"/srv/core*; do
-		[ -f "$c" ] && command -v gdb >/dev/null &&
-			gdb -batch -ex 'thread apply all bt' "$BIN" "$c" >&2 2>/dev/null
+		[ -f "$c" ] || continue
+		keep=$(mktemp -d "${TMPDIR:-/tmp}/cu-soak-crash.XXXXXX")
+		mv "$c" "$work/custodia" "$work/server.log" "$keep/"
+		echo "bench/soak: the server crashed; core, binary and log kept in $keep" >&2
+		command -v gdb >/dev/null &&
+			gdb -batch -ex 'thread apply all bt' "$keep/custodia" "$keep/$(basename "$c")" >&2 2>/dev/null
 	done
 	rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# The server runs from a copy: a rebuild during the run must not change what a core
+# dump is read against.
+cp "$BIN" "$work/custodia"
 cc -O2 -g -std=c17 -Wall -Wextra bench/soak/soak.c -o "$work/soak" \
 	$(pkg-config --cflags --libs libcurl jansson) -lpthread -lm
 # Upload files of 1 to 50 MiB, random bytes (nothing to compress or extract).
@@ -55,11 +63,11 @@ for mib in 1 2 4 7 12 20 33 50; do
 	head -c $((mib << 20)) /dev/urandom >"$f"
 	sha256sum "$f" | cut -d' ' -f1 >"$f.sha256"
 done
-"$BIN" demo --data "$work/d" --no-serve >/dev/null
+"$work/custodia" demo --data "$work/d" --no-serve >/dev/null
 ulimit -c unlimited 2>/dev/null || true
 mkdir "$work/srv"
 # shellcheck disable=SC2086 # SERVE_ARGS: more serve options, word-split on purpose
-(cd "$work/srv" && exec "$BIN" serve --data "$work/d" --listen 127.0.0.1:0 \
+(cd "$work/srv" && exec "$work/custodia" serve --data "$work/d" --listen 127.0.0.1:0 \
 	--ready-file "$work/ready" ${SERVE_ARGS:-} >"$work/server.log" 2>&1) &
 pid=$!
 for _ in $(seq 100); do [ -s "$work/ready" ] && break; sleep 0.05; done
@@ -69,6 +77,8 @@ set +e
 rc=${PIPESTATUS[0]}
 set -e
 r=$(tail -n 1 "$work/out.txt")
+# No figures line: the run ended early (the server died); cleanup says why.
+jq -e .connections <<<"$r" >/dev/null 2>&1 || exit "$rc"
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 j() { jq -r "$1" <<<"$r"; }
 ok() { [ "$1" = true ] && echo met || echo MISSED; }
