@@ -1378,9 +1378,37 @@ static void on_accept(h2o_socket_t *listener, const char *err)
 	h2o_accept(&w->accept_ctx, sock);
 }
 
+/* The loops' setup, each on its own thread: main waits for all before "ready". */
+static pthread_mutex_t setup_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t setup_cv = PTHREAD_COND_INITIALIZER;
+static int setup_done;
+
+/*
+ * An event loop's thread. Its h2o objects are made here, not by the main
+ * thread: h2o keeps per-thread free lists of socket buffers, and a socket
+ * records those of the thread that created it. The context's message queue
+ * (a pipe socket, read whenever a pool answers) made on the main thread had
+ * every loop recycling its buffers through the main thread's list at once:
+ * the heap corruption that crashed bench/soak after 1 to 10 minutes.
+ */
 static void *run(void *arg)
 {
 	struct worker *w = arg;
+	w->loop = h2o_evloop_create();
+	h2o_context_init(&w->ctx, w->loop, &config);
+	w->accept_ctx.ctx = &w->ctx;
+	w->accept_ctx.hosts = config.hosts;
+	w->listener = h2o_evloop_socket_create(w->loop, w->fd, H2O_SOCKET_FLAG_DONT_READ);
+	w->listener->data = w;
+	h2o_timeout_init(w->loop, &w->sse_poll, SSE_POLL_MS);
+	h2o_linklist_init_anchor(&w->streams);
+	h2o_multithread_register_receiver(w->ctx.queue, &w->job_done, job_done);
+	h2o_socket_read_start(w->listener, on_accept);
+	pthread_mutex_lock(&setup_mu);
+	setup_done++;
+	pthread_cond_broadcast(&setup_cv);
+	pthread_mutex_unlock(&setup_mu);
+
 	while (!atomic_load(&stopping))
 		h2o_evloop_run(w->loop, 100);
 	/*
@@ -1396,6 +1424,7 @@ static void *run(void *arg)
 	h2o_context_request_shutdown(&w->ctx);
 	for (int i = 0; i < 5; i++)
 		h2o_evloop_run(w->loop, 50);
+	h2o_multithread_unregister_receiver(w->ctx.queue, &w->job_done);
 	return NULL;
 }
 
@@ -1593,19 +1622,6 @@ int cu_http_serve(const cu_server_config *cfg)
 		snprintf(url, sizeof(url), "http://%s:%d", addr, port);
 	}
 
-	for (int i = 0; i < n; i++) {
-		ws[i].loop = h2o_evloop_create();
-		h2o_context_init(&ws[i].ctx, ws[i].loop, &config);
-		ws[i].accept_ctx.ctx = &ws[i].ctx;
-		ws[i].accept_ctx.hosts = config.hosts;
-		ws[i].listener = h2o_evloop_socket_create(ws[i].loop, ws[i].fd,
-		                                          H2O_SOCKET_FLAG_DONT_READ);
-		ws[i].listener->data = &ws[i];
-		h2o_timeout_init(ws[i].loop, &ws[i].sse_poll, SSE_POLL_MS);
-		h2o_linklist_init_anchor(&ws[i].streams);
-		h2o_multithread_register_receiver(ws[i].ctx.queue, &ws[i].job_done, job_done);
-		h2o_socket_read_start(ws[i].listener, on_accept);
-	}
 	if ((r = pool_start(&bulk, n < 2 ? 2 : n, &cc)) != 0 ||
 	    (r = pool_start(&writers, n < 2 ? 2 : n, &cc)) != 0)
 		goto out;
@@ -1641,6 +1657,10 @@ int cu_http_serve(const cu_server_config *cfg)
 			atomic_store(&stopping, 1);
 			break;
 		}
+	pthread_mutex_lock(&setup_mu);
+	while (setup_done < started)
+		pthread_cond_wait(&setup_cv, &setup_mu);
+	pthread_mutex_unlock(&setup_mu);
 	if (r == 0) {
 		if (!cfg->quiet) {
 			printf("custodia: serving %s on %s (%d threads)%s\n", cfg->datadir, url, n,
@@ -1669,8 +1689,6 @@ out:
 	pool_stop(&bulk); /* if the loops never ran */
 	pool_stop(&writers);
 	for (int i = 0; i < n; i++) {
-		if (ws[i].loop)
-			h2o_multithread_unregister_receiver(ws[i].ctx.queue, &ws[i].job_done);
 		cu_core_close(ws[i].core);
 		if (!ws[i].listener && ws[i].fd >= 0)
 			close(ws[i].fd);
