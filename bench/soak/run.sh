@@ -73,7 +73,7 @@ pid=$!
 for _ in $(seq 100); do [ -s "$work/ready" ] && break; sleep 0.05; done
 url=$(cat "$work/ready")
 set +e
-"$work/soak" "$url" "$pid" "$work/files" | tee "$work/out.txt"
+SOAK_WAL="$work/d/custodia.db-wal" "$work/soak" "$url" "$pid" "$work/files" | tee "$work/out.txt"
 rc=${PIPESTATUS[0]}
 set -e
 r=$(tail -n 1 "$work/out.txt")
@@ -98,6 +98,7 @@ echo "| throughput | $(j .reads_per_s) reads/s, $(j .writes_per_s) writes/s, $(j
 echo "| errors | $(j .errors) | 0 | $(ok "$(j '.errors == 0')") |"
 echo "| read latency p50 / p99 | $(j .read_ms.p50) / $(j .read_ms.p99) ms | p99 < 50 ms | $(ok "$(j '.read_ms.p99 < 50')") |"
 echo "| read p99 by kind (histogram, 10% buckets) | $(j '.read_p99_ms_by_kind | to_entries | map("\(.key) \(.value)") | join(", ")') ms | | |"
+echo "| the store's write-ahead log, largest sample | $(j .wal_max_mib) MiB | | |"
 echo "| baseline (reads alone) p50 / p99 | $(j .baseline_read_ms.p50) / $(j .baseline_read_ms.p99) ms | | |"
 echo "| small write p99 | $(j .write_p99_ms) ms | | |"
 echo "| upload median (whole file) | $(j .upload_p50_ms) ms | | |"

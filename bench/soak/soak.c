@@ -550,8 +550,11 @@ int main(int argc, char **argv)
 	long rss_warm = -1, fds_warm = -1, rss_max = 0, fds_max = 0, rss = 0, fds = 0;
 	static long rss_at[100000];
 	size_t nrss = 0;
-	printf("%8s %10s %6s %9s %9s %9s %7s %9s\n", "t(s)", "rss(KiB)", "fds", "reads", "writes",
-	       "uploads", "errors", "read p99");
+	/* The store's write-ahead log (SOAK_WAL, its path): reads slow down as it grows. */
+	const char *wal = getenv("SOAK_WAL");
+	long wal_max = 0;
+	printf("%8s %10s %6s %9s %9s %9s %7s %9s %9s\n", "t(s)", "rss(KiB)", "fds", "reads", "writes",
+	       "uploads", "errors", "read p99", "wal(MiB)");
 	for (;;) {
 		double left = t0 + secs - now_s();
 		if (left <= 0)
@@ -580,9 +583,12 @@ int main(int argc, char **argv)
 		long h[NBUCKETS];
 		for (int b = 0; b < NBUCKETS; b++)
 			h[b] = atomic_exchange(&hist_now[b], 0);
-		printf("%8.0f %10ld %6ld %9ld %9ld %9ld %7ld %9.1f\n", t, rss, fds,
+		struct stat ws;
+		long wal_mib = wal && stat(wal, &ws) == 0 ? (long)(ws.st_size >> 20) : 0;
+		wal_max = wal_mib > wal_max ? wal_mib : wal_max;
+		printf("%8.0f %10ld %6ld %9ld %9ld %9ld %7ld %9.1f %9ld\n", t, rss, fds,
 		       atomic_load(&count[0]), atomic_load(&count[1]), atomic_load(&count[2]),
-		       atomic_load(&nerrors), hist_quantile(h, 0.99));
+		       atomic_load(&nerrors), hist_quantile(h, 0.99), wal_mib);
 		fflush(stdout);
 	}
 	double elapsed = tm > 0 ? now_s() - tm : 1e-9;
@@ -627,10 +633,10 @@ int main(int argc, char **argv)
 	       "\"read_ms\":{\"p50\":%.2f,\"p99\":%.2f},\"write_p99_ms\":%.2f,"
 	       "\"upload_p50_ms\":%.0f,\"rss_kib\":{\"after_warmup\":%ld,\"max\":%ld,\"end\":%ld},"
 	       "\"rss_median_first\":%ld,\"rss_median_last\":%ld,\"rss_growth\":%.3f,\"fds\":{\"before\":%ld,\"after_warmup\":%ld,\"max\":%ld,"
-	       "\"after\":%ld},\"read_p99_ms_by_kind\":{%s},"
+	       "\"after\":%ld},\"read_p99_ms_by_kind\":{%s},\"wal_max_mib\":%ld,"
 	       "\"pass\":%s}\n",
 	       conns, elapsed, warmup, seed, nr, nw, nu, (double)nr / elapsed, (double)nw / elapsed,
 	       (double)nu / elapsed, errs, b50, b99, nb, r50, r99, w99, u50, rss_warm, rss_max, rss,
-	       m0, m1, growth, fds_before, fds_warm, fds_max, fds_after, kinds, ok ? "true" : "false");
+	       m0, m1, growth, fds_before, fds_warm, fds_max, fds_after, kinds, wal_max, ok ? "true" : "false");
 	return ok ? 0 : 1;
 }

@@ -1265,9 +1265,10 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	 * A read that turned out to need a write (a view under a grant is on the
 	 * record; statistics sign the checkpoint they count up to) tried it on
 	 * this loop's connection, which refused before anything was written:
-	 * the handler runs again from the start, on a writer.
+	 * the handler runs again from the start, on a writer, whatever it
+	 * answered here (one that went on without its write must not lose it).
 	 */
-	if (r != 0 && cu_core_write_refused(w->core)) {
+	if (cu_core_write_refused(w->core)) {
 		json_decref(rq.out);
 		rq.out = NULL;
 		cu_buf_free(&rq.raw_out);
@@ -1463,6 +1464,12 @@ static void *sequence(void *arg)
 		else
 			cu_obs_sequencer_ok();
 		json_decref(cp);
+		/* The write-ahead log kept short, so that reads stay fast (store.h). */
+		bool restarted = false;
+		if ((r = cu_store_wal_trim(cu_core_store(s->core), (int64_t)64 << 20, 250,
+		                           &restarted)) != 0)
+			cu_log("error", "cannot start the write-ahead log over",
+			       json_pack("{s:s}", "error", cu_error_message(r)));
 		for (int i = 0; i < 10 && !atomic_load(&stopping); i++)
 			usleep(100 * 1000);
 	}
