@@ -1464,12 +1464,6 @@ static void *sequence(void *arg)
 		else
 			cu_obs_sequencer_ok();
 		json_decref(cp);
-		/* The write-ahead log kept short, so that reads stay fast (store.h). */
-		bool restarted = false;
-		if ((r = cu_store_wal_trim(cu_core_store(s->core), (int64_t)64 << 20, 250,
-		                           &restarted)) != 0)
-			cu_log("error", "cannot start the write-ahead log over",
-			       json_pack("{s:s}", "error", cu_error_message(r)));
 		for (int i = 0; i < 10 && !atomic_load(&stopping); i++)
 			usleep(100 * 1000);
 	}

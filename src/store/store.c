@@ -461,9 +461,7 @@ static int open_sqlite(cu_store *s, const char *datadir, bool create)
 	                     /* Reads through the page cache's mapping, not a pread
 	                      * and a copy per page (whole-table scans: ledger verify,
 	                      * the record counts at open). */
-	                     "PRAGMA mmap_size = 1073741824;"
-	                     /* A log started over is cut back to this (cu_store_wal_trim). */
-	                     "PRAGMA journal_size_limit = 67108864;",
+	                     "PRAGMA mmap_size = 1073741824;",
 	                  "configure database")) != 0)
 		return r;
 	return (r = sq_search_register(s)) != 0 ? r : sq_ledger_register(s);
@@ -692,36 +690,6 @@ int cu_store_refuse_writes(cu_store *s)
 	s->no_writes = true;
 	return s->pg ? exec_sql(s, "SET default_transaction_read_only = on", "refuse writes")
 	             : exec_sql(s, "PRAGMA query_only = ON", "refuse writes");
-}
-
-int cu_store_wal_trim(cu_store *s, int64_t max_bytes, int wait_ms, bool *restarted)
-{
-	int nlog = 0, ndone = 0, rc;
-	*restarted = false;
-	if (s->pg)
-		return 0;
-	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &nlog, &ndone);
-	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-		return 0; /* another checkpoint runs: the next call looks again */
-	if (rc != SQLITE_OK)
-		return cu_error_set(CU_EDB, "checkpoint: %s", sqlite3_errmsg(s->db));
-	int page = 4096;
-	db_stmt *st = sq_stmt(s, "PRAGMA page_size");
-	if (st && db_step(st) == DB_ROW)
-		page = (int)db_column_int64(st, 0);
-	if (st)
-		db_reset(st);
-	if ((int64_t)nlog * page <= max_bytes)
-		return 0;
-	sqlite3_busy_timeout(s->db, wait_ms);
-	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_RESTART, &nlog, &ndone);
-	sqlite3_busy_timeout(s->db, 10000);
-	if (rc == SQLITE_BUSY)
-		return 0; /* a long reader: the next call tries again */
-	if (rc != SQLITE_OK)
-		return cu_error_set(CU_EDB, "checkpoint: %s", sqlite3_errmsg(s->db));
-	*restarted = true;
-	return 0;
 }
 
 bool cu_store_write_refused(cu_store *s)

@@ -52,16 +52,6 @@ int cu_store_sequencer_claim(cu_store *s, bool *mine);
  * is its own sequencer; the server watches its own thread).
  */
 int cu_store_sequencer_held(cu_store *s, bool *held);
-/*
- * Keeps SQLite's write-ahead log short (a no-op on PostgreSQL). The
- * automatic checkpoints copy the log into the database but cannot start it
- * over while readers are in it, and a server always has some: the log then
- * grows for as long as the server writes, and every read slows down with it.
- * Past max_bytes of log, this waits (at most wait_ms, new writers waiting
- * too) for the readers to leave the log, and starts it over; *restarted
- * says whether it did. For one thread of the server, every second or so.
- */
-int cu_store_wal_trim(cu_store *s, int64_t max_bytes, int wait_ms, bool *restarted);
 /* A trivial query on this connection: 0 if the database answers, else CU_EDB. */
 int cu_store_ping(cu_store *s);
 /*
