@@ -25,10 +25,15 @@ log="$build/fuzz-log.tsv"
 if [ "$mode" = summary ]; then
 	[ -f "$log" ] || { echo "no runs yet ($log)"; exit 0; }
 	# A crash resets the target's count: what counts is the time the
-	# current code has run without one.
+	# current code has run without one. A run marked "void" by hand counts
+	# neither way: libFuzzer's -timeout is wall-clock time, so a fuzzer
+	# stopped with SIGSTOP for longer than that reports a timeout on resuming
+	# that is no finding (replay the input to tell; bench/RESULTS.md says
+	# which runs were voided and why).
 	awk -F'\t' '
 		{ if (!($2 in cpu)) order[n++] = $2
-		  if ($4 == "ok") { cpu[$2] += $3 } else { cpu[$2] = 0; crashes[$2]++ }
+		  if ($4 == "ok") { cpu[$2] += $3 }
+		  else if ($4 != "void") { cpu[$2] = 0; crashes[$2]++ }
 		  runs[$2]++; last[$2] = $1 }
 		END { printf "%-12s %10s %6s %8s  %s\n", "target", "cpu-min", "runs", "crashes", "last run"
 		      for (i = 0; i < n; i++) { t = order[i]
