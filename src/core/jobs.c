@@ -235,7 +235,7 @@ static int extract_item(cu_core *c, int64_t job, int64_t item_id)
 	CU_TXN(c, r, {
 		/* The derived text and its record, or neither. */
 		if ((r = cu_store_extract_put(c->store, item_id, x)) != 0 ||
-		    (r = cu_core_custody(c, item_id, "analysed", "custodia", c->operator_org, reason,
+		    (r = cu_core_custody(c, NULL, item_id, "analysed", "custodia", c->operator_org, reason,
 		                         details)) != 0 ||
 		    (r = cu_search_index_text(c, item_id, res.text.data ? res.text.data : "",
 		                              res.text.len, res.language)) != 0 ||
@@ -347,6 +347,11 @@ static void *worker_main(void *p)
 	cu_core *c = NULL;
 	char name[32];
 	snprintf(name, sizeof(name), "worker-%d", wa->index);
+	{
+		char tn[16]; /* what top -H and perf show; Linux allows 15 bytes */
+		snprintf(tn, sizeof(tn), "cu-job-%d", wa->index);
+		(void)pthread_setname_np(pthread_self(), tn);
+	}
 	free(wa);
 	/* Tesseract parallelises with OpenMP: workers side by side would then ask
 	 * for more threads than there are cores (bench/search measured OCR at half

@@ -1125,6 +1125,21 @@ static void job_done(h2o_multithread_receiver_t *rcv, h2o_linklist_t *messages)
 	}
 }
 
+/*
+ * "cu-loop-0", "cu-writer-1", ...: what top -H, ps -L, perf and gdb show for
+ * each thread, so that an operator can tell which of them is busy. Linux
+ * allows 15 bytes; a name that does not fit is cut.
+ */
+static void thread_name(pthread_t t, const char *what, int i)
+{
+	char name[16];
+	if (i < 0)
+		snprintf(name, sizeof(name), "cu-%s", what);
+	else
+		snprintf(name, sizeof(name), "cu-%s-%d", what, i);
+	(void)pthread_setname_np(t, name);
+}
+
 static int pool_start(struct pool *p, int n, const cu_core_config *cc)
 {
 	int r;
@@ -1143,6 +1158,7 @@ static int pool_start(struct pool *p, int n, const cu_core_config *cc)
 			cu_core_close(p->core[p->n]);
 			return cu_error_set(CU_EIO, "cannot start a %s thread", p->name);
 		}
+		thread_name(p->tid[p->n], p->name, p->n);
 	}
 	return 0;
 }
@@ -1651,12 +1667,15 @@ int cu_http_serve(const cu_server_config *cfg)
 		goto out;
 	}
 	json_decref(first);
+	thread_name(seq.tid, "sequencer", -1);
 	cu_obs_sequencer_ok();
 	for (; started < n; started++)
 		if (pthread_create(&ws[started].tid, NULL, run, &ws[started]) != 0) {
 			r = cu_error_set(CU_EIO, "cannot start a server thread");
 			atomic_store(&stopping, 1);
 			break;
+		} else {
+			thread_name(ws[started].tid, "loop", started);
 		}
 	pthread_mutex_lock(&setup_mu);
 	while (setup_done < started)
