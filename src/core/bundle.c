@@ -167,7 +167,7 @@ static int record_exports(cu_core *c, const cu_actor *a, const json_t *items,
 		}
 		json_t *d = json_pack("{s:s,s:s,s:o,s:I}", "manifest_sha256", msha, "for", for_org,
 		                      "custody", seqs, "registration", (json_int_t)reg);
-		r = cu_core_custody(c, id, "exported", a->username, a->org,
+		r = cu_core_custody(c, NULL, id, "exported", a->username, a->org,
 		                    "evidence bundle for an outside authority", d);
 		json_decref(d);
 		if (r)

@@ -237,7 +237,8 @@ int cu_evidence_open(cu_core *c, const cu_actor *a, cu_blob_reader **out, json_t
                      int64_t id, const char *purpose);
 void cu_evidence_mark_failed(cu_core *c, int64_t id);
 int cu_evidence_custody(cu_core *c, const cu_actor *a, json_t **out, int64_t id);
-/* Records received, transferred, sealed, analysed or exported: in {event, reason, details}. */
+/* Records received, transferred, sealed, analysed or exported: in {event, reason, details};
+ * *out: the event recorded, as in the chain (cu_evidence_custody). */
 int cu_evidence_custody_add(cu_core *c, const cu_actor *a, json_t **out, int64_t id,
                             const json_t *in);
 /* Re-reads blobs of a case (0: every case the actor may check): a report. */

@@ -304,10 +304,10 @@ static int record_item(cu_core *c, cu_ingest *in, json_t *items)
 	json_t *from = in->received_from ? json_pack("{s:O}", "from",
 	                                             json_object_get(in->meta, "received_from")) : NULL;
 	if ((r = cu_store_item_insert(c->store, &id, row)) == 0 &&
-	    (r = cu_core_custody(c, id, "registered", in->actor.username, in->actor.org, NULL,
+	    (r = cu_core_custody(c, NULL, id, "registered", in->actor.username, in->actor.org, NULL,
 	                         json_object_get(row, "provenance"))) == 0 &&
 	    (!in->received_from ||
-	     (r = cu_core_custody(c, id, "received", in->actor.username, in->actor.org, NULL,
+	     (r = cu_core_custody(c, NULL, id, "received", in->actor.username, in->actor.org, NULL,
 	                          from)) == 0) &&
 	    (r = cu_store_item_get(c->store, &doc, id)) == 0) {
 		cu_id_text(idt, id);
@@ -424,7 +424,7 @@ static int item_access(cu_core *c, const cu_actor *a, json_t **item, int64_t *gr
 static int custody_event(cu_core *c, const cu_actor *a, int64_t id, const char *event,
                          const char *reason, json_t *details)
 {
-	int r = cu_core_custody(c, id, event, a->username, a->org, reason, details);
+	int r = cu_core_custody(c, NULL, id, event, a->username, a->org, reason, details);
 	json_decref(details);
 	return r;
 }
@@ -623,11 +623,13 @@ int cu_evidence_custody_add(cu_core *c, const cu_actor *a, json_t **out, int64_t
 	if ((r = item_access(c, a, &item, &grant, id, CU_OP_CONTRIBUTE)) != 0)
 		return r;
 	json_decref(item);
-	json_t *details = json_object_get(in, "details");
-	CU_TXN(c, r, r = custody_event(c, a, id, event, cu_json_str(in, "reason"),
-	                               details ? json_incref(details) : NULL));
+	/* The answer is the event recorded, not the whole chain: a long chain
+	 * must not make each further event dearer (GET .../custody lists it). */
+	int64_t seq = 0;
+	CU_TXN(c, r, r = cu_core_custody(c, &seq, id, event, a->username, a->org,
+	                                 cu_json_str(in, "reason"), json_object_get(in, "details")));
 	if (r == 0)
-		r = cu_store_custody_list(c->store, out, id);
+		r = cu_store_custody_get(c->store, out, seq);
 	return r;
 }
 

@@ -25,7 +25,7 @@ static int custody(cu_core *c, const cu_actor *a, int64_t item, const char *even
                    const char *reason, int64_t grant)
 {
 	json_t *d = json_pack("{s:I}", "grant_id", (json_int_t)grant);
-	int r = cu_core_custody(c, item, event, a->username, a->org, reason, d);
+	int r = cu_core_custody(c, NULL, item, event, a->username, a->org, reason, d);
 	json_decref(d);
 	return r;
 }

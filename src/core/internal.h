@@ -41,9 +41,11 @@ int cu_ledger_event(cu_store *s, const cu_event *ev);
  * *out malloc'd, *len bytes; CU_ENOTFOUND, CU_EINVALID (a value with no
  * canonical form), CU_ENOMEM, CU_EDB. For tests to compare with build(). */
 int cu_ledger_record_bytes(cu_store *s, char **out, size_t *len, const char *kind, int64_t ref);
-/* Appends a custody event and its ledger entry: inside a transaction. */
-int cu_core_custody(cu_core *c, int64_t item, const char *event, const char *actor,
-                    const char *org, const char *reason, const json_t *details);
+/* Appends a custody event and its ledger entry: inside a transaction.
+ * out_seq (may be NULL): the event's number. */
+int cu_core_custody(cu_core *c, int64_t *out_seq, int64_t item, const char *event,
+                    const char *actor, const char *org, const char *reason,
+                    const json_t *details);
 
 bool cu_role_valid(const char *role);
 /* Looks up an organisation by code: CU_EINVALID naming the field if unknown. */

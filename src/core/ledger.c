@@ -832,8 +832,9 @@ int cu_ledger_event(cu_store *s, const cu_event *in)
 	return r;
 }
 
-int cu_core_custody(cu_core *c, int64_t item, const char *event, const char *actor,
-                    const char *org, const char *reason, const json_t *details)
+int cu_core_custody(cu_core *c, int64_t *out_seq, int64_t item, const char *event,
+                    const char *actor, const char *org, const char *reason,
+                    const json_t *details)
 {
 	char now[CU_TS_LEN], salt[33], *text = NULL;
 	int64_t seq;
@@ -851,6 +852,8 @@ int cu_core_custody(cu_core *c, int64_t item, const char *event, const char *act
 			r = append_entry(c->store, entry.data, entry.len, "custody", seq);
 		cu_buf_free(&entry);
 	}
+	if (r == 0 && out_seq)
+		*out_seq = seq;
 	free(text);
 	return r;
 }

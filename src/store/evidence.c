@@ -242,13 +242,21 @@ int cu_store_custody_append(cu_store *s, int64_t *out_seq, int64_t item_id, cons
 	return sq_insert(s, st, "custody event", out_seq);
 }
 
+/* A custody event as the API shows it, with the index of its ledger entry. */
+#define CUSTODY_COLUMNS                                                                   \
+	"SELECT seq, item_id, at, event, actor, actor_org, reason, details AS details_json,"  \
+	" (SELECT idx FROM ledger_entries l WHERE l.kind = 'custody' AND l.ref = custody.seq)" \
+	" AS ledger_index FROM custody"
+
 int cu_store_custody_list(cu_store *s, json_t **out, int64_t item_id)
 {
-	return sq_rows_id(s, out, "SELECT seq, item_id, at, event, actor, actor_org, reason,"
-	                              " details AS details_json, (SELECT idx FROM ledger_entries l"
-	                              " WHERE l.kind = 'custody' AND l.ref = custody.seq) AS"
-	                              " ledger_index FROM custody WHERE item_id = ?1 ORDER BY seq",
-	                  item_id, "custody");
+	return sq_rows_id(s, out, CUSTODY_COLUMNS " WHERE item_id = ?1 ORDER BY seq", item_id,
+	                  "custody");
+}
+
+int cu_store_custody_get(cu_store *s, json_t **out, int64_t seq)
+{
+	return sq_row_id(s, out, CUSTODY_COLUMNS " WHERE seq = ?1", seq, "custody event");
 }
 
 int cu_store_grant_insert(cu_store *s, int64_t *out_id, int64_t case_id, int64_t org_id,

@@ -273,6 +273,8 @@ int cu_store_custody_append(cu_store *s, int64_t *out_seq, int64_t item_id, cons
                             const char *at, const char *actor, const char *actor_org,
                             const char *reason, const char *details, const char *salt);
 int cu_store_custody_list(cu_store *s, json_t **out, int64_t item_id);
+/* One event, by its number (cu_store_custody_append's out_seq). */
+int cu_store_custody_get(cu_store *s, json_t **out, int64_t seq);
 
 /* Grants: {id, case_id, case_reference, org, grantor_org, legal_basis,
  * authorised_by, created_at, expires_on, revoked_at, revoked_by,

@@ -1826,13 +1826,23 @@ static void test_api_evidence__custody_events_recorded_by_hand(void **state)
 	char path[128];
 	json_t *out = NULL;
 	snprintf(path, sizeof(path), "/api/v1/evidence/%d/custody", 3);
-	long st = api_requestj("POST", path, T("rs"), json_pack("{s:s,s:s}", "event", "sealed",
-	                       "reason", "sealed in bag RS-4471"), &out);
+	long st = api_requestj("POST", path, T("rs"), json_pack("{s:s,s:s,s:{s:s}}", "event",
+	                       "sealed", "reason", "sealed in bag RS-4471", "details", "bag",
+	                       "RS-4471"), &out);
 	assert_int_equal(st, 201);
-	json_t *last = json_array_get(out, json_array_size(out) - 1);
-	assert_string_equal(jstr(last, "event"), "sealed");
-	assert_string_equal(jstr(last, "actor"), "rs");
-	assert_string_equal(jstr(last, "actor_org"), "RS");
+	/* The answer is the event recorded (not the chain), as the chain lists it. */
+	assert_true(json_is_object(out));
+	assert_string_equal(jstr(out, "event"), "sealed");
+	assert_string_equal(jstr(out, "actor"), "rs");
+	assert_string_equal(jstr(out, "actor_org"), "RS");
+	assert_string_equal(jstr(out, "reason"), "sealed in bag RS-4471");
+	assert_string_equal(jstr(json_object_get(out, "details"), "bag"), "RS-4471");
+	assert_int_equal(jint(out, "item_id"), 3);
+	assert_true(json_is_integer(json_object_get(out, "ledger_index")));
+	json_t *chain = NULL;
+	assert_int_equal(api_getf(T("rs"), &chain, "%s", path), 200);
+	assert_true(json_equal(json_array_get(chain, json_array_size(chain) - 1), out));
+	json_decref(chain);
 	json_decref(out);
 	static const char *const bad[] = {
 		"{\"event\":\"registered\"}", "{\"event\":\"erased\"}", "{\"event\":\"analysed\"}",

@@ -317,7 +317,7 @@ static void test_ledger_tamper__edited_custody_details(void **state)
 	json_t *d = json_pack("{s:i}", "page", 3);
 	grow(f, 10000);
 	assert_int_equal(cu_store_begin(cu_core_store(f->c)), 0);
-	assert_int_equal(cu_core_custody(f->c, 2, "accessed", "se", "SE", "looked", d), 0);
+	assert_int_equal(cu_core_custody(f->c, NULL, 2, "accessed", "se", "SE", "looked", d), 0);
 	assert_int_equal(cu_store_commit(cu_core_store(f->c)), 0);
 	json_decref(d);
 	grow(f, 20000);
@@ -435,8 +435,8 @@ static void test_ledger__fast_record_equals_jansson(void **state)
 	                      0, "n", "t", 1, "o", "\xe2\x80\xa8", "\x1f");
 	assert_int_equal(cu_actor_load(f->c, &se, "se"), 0);
 	assert_int_equal(cu_store_begin(s), 0);
-	assert_int_equal(cu_core_custody(f->c, 2, "accessed", tricky, "SE", tricky, d), 0);
-	assert_int_equal(cu_core_custody(f->c, 2, "accessed", "se", "SE", NULL, NULL), 0);
+	assert_int_equal(cu_core_custody(f->c, NULL, 2, "accessed", tricky, "SE", tricky, d), 0);
+	assert_int_equal(cu_core_custody(f->c, NULL, 2, "accessed", "se", "SE", NULL, NULL), 0);
 	assert_int_equal(cu_core_event(f->c, &se, tricky, tricky, tricky, 0,
 	                               9223372036854775807LL, d, NULL), 0);
 	assert_int_equal(cu_core_event(f->c, &se, "case.view", "case", "1", 9007199254740993LL,
