@@ -354,16 +354,66 @@ int cu_xref(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id)
 typedef struct side {
 	int64_t entity, case_id;
 	bool visible, contribute;
+	const json_t *row; /* the case, as cu_store_case_get has it (the memo owns it) */
 	const char *review_col, *by_col, *at_col, *note_col;
 } side;
 
-static int side_of(cu_core *c, const cu_actor *a, side *s, const json_t *h, char which)
+/*
+ * What a list of hits needs to know of each case once, not once per hit:
+ * many hits share a few cases, and each lookup is a query or three.
+ */
+typedef struct case_memo {
+	int64_t case_id;
+	bool visible, contribute;
+	json_t *row; /* cu_store_case_get's, or NULL */
+} case_memo;
+
+typedef struct memo {
+	case_memo *v;
+	size_t n, cap;
+} memo;
+
+static void memo_free(memo *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		json_decref(m->v[i].row);
+	free(m->v);
+}
+
+/* The case's entry, looked up on first use; NULL only when out of memory. */
+static const case_memo *case_of(cu_core *c, const cu_actor *a, memo *m, int64_t case_id)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->v[i].case_id == case_id)
+			return &m->v[i];
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 16;
+		case_memo *v = realloc(m->v, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		m->v = v, m->cap = cap;
+	}
+	case_memo *e = &m->v[m->n++];
+	e->case_id = case_id;
+	e->visible = cu_access_case(c, a, case_id, CU_OP_READ) == 0;
+	e->contribute = e->visible && cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE) == 0;
+	e->row = NULL;
+	if (cu_store_case_get(c->store, &e->row, case_id) != 0)
+		e->row = NULL;
+	cu_error_clear();
+	return e;
+}
+
+static int side_of(cu_core *c, const cu_actor *a, memo *m, side *s, const json_t *h, char which)
 {
 	s->entity = json_integer_value(json_object_get(h, which == 'a' ? "entity_a" : "entity_b"));
 	s->case_id = json_integer_value(json_object_get(h, which == 'a' ? "case_a" : "case_b"));
-	s->visible = cu_access_case(c, a, s->case_id, CU_OP_READ) == 0;
-	s->contribute = s->visible && cu_access_case(c, a, s->case_id, CU_OP_CONTRIBUTE) == 0;
-	cu_error_clear();
+	const case_memo *cm = case_of(c, a, m, s->case_id);
+	if (!cm)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	s->visible = cm->visible;
+	s->contribute = cm->contribute;
+	s->row = cm->row;
 	s->review_col = which == 'a' ? "review_a" : "review_b";
 	s->by_col = which == 'a' ? "reviewed_a_by" : "reviewed_b_by";
 	s->at_col = which == 'a' ? "reviewed_a_at" : "reviewed_b_at";
@@ -373,14 +423,12 @@ static int side_of(cu_core *c, const cu_actor *a, side *s, const json_t *h, char
 
 static json_t *side_json(cu_core *c, const side *s, const json_t *h)
 {
-	json_t *cs = NULL, *o;
-	cu_store_case_get(c->store, &cs, s->case_id);
+	const json_t *cs = s->row;
+	json_t *o;
 	const char *org = cs ? cu_json_str(cs, "requesting_org") : NULL;
 	if (!s->visible) {
 		/* Only that there is a hit, with whom, on what kind of attribute. */
-		o = json_pack("{s:b, s:s?}", "visible", 0, "org", org);
-		json_decref(cs);
-		return o;
+		return json_pack("{s:b, s:s?}", "visible", 0, "org", org);
 	}
 	json_t *e = NULL;
 	cu_store_entity_get(c->store, &e, s->entity);
@@ -392,16 +440,17 @@ static json_t *side_json(cu_core *c, const side *s, const json_t *h)
 	              "reviewed_by", cu_json_str(h, s->by_col), "reviewed_at",
 	              cu_json_str(h, s->at_col), "note", cu_json_str(h, s->note_col));
 	json_decref(e);
-	json_decref(cs);
 	return o;
 }
 
 /* The hit as the actor may see it; CU_ENOTFOUND if it sees neither side. */
-static int hit_view(cu_core *c, const cu_actor *a, json_t **out, const json_t *h)
+static int hit_view(cu_core *c, const cu_actor *a, memo *m, json_t **out, const json_t *h)
 {
 	side sa, sb;
-	int ra = side_of(c, a, &sa, h, 'a'), rb = side_of(c, a, &sb, h, 'b');
+	int ra = side_of(c, a, m, &sa, h, 'a'), rb = side_of(c, a, m, &sb, h, 'b');
 	*out = NULL;
+	if (ra == CU_ENOMEM || rb == CU_ENOMEM)
+		return CU_ENOMEM;
 	if (ra && rb)
 		return CU_ENOTFOUND;
 	bool both = ra == 0 && rb == 0;
@@ -431,9 +480,8 @@ static int hit_view(cu_core *c, const cu_actor *a, json_t **out, const json_t *h
 			int64_t qc = json_integer_value(json_object_get(q, "case_id"));
 			if (!strcmp(cu_json_str(q, "from_org"), a->org) ||
 			    (qc == sa.case_id && sa.visible) || (qc == sb.case_id && sb.visible)) {
-				bool granted = cu_access_case(c, a, qc, CU_OP_READ) == 0 &&
-				               !strcmp(cu_json_str(q, "from_org"), a->org);
-				cu_error_clear();
+				const case_memo *qm = case_of(c, a, m, qc);
+				bool granted = qm && qm->visible && !strcmp(cu_json_str(q, "from_org"), a->org);
 				json_object_del(q, "case_id");
 				if (!strcmp(cu_json_str(q, "from_org"), a->org))
 					json_object_set_new(q, "status", json_string(granted ? "granted" : "pending"));
@@ -459,15 +507,24 @@ int cu_hit_list(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id, co
 		return r;
 	if ((r = cu_store_hit_list(c->store, &rows, a->org_id, case_id, 1000)) != 0)
 		return r;
+	memo m = {0};
 	*out = json_array();
 	json_array_foreach(rows, i, h) {
-		if (hit_view(c, a, &v, h) != 0)
-			continue;
+		if ((r = hit_view(c, a, &m, &v, h)) == CU_ENOMEM)
+			break;
+		if (r != 0)
+			continue; /* neither side visible: not the actor's hit */
 		if (!review || !strcmp(cu_json_str(v, "review"), review))
 			json_array_append(*out, v);
 		json_decref(v);
 	}
+	memo_free(&m);
 	json_decref(rows);
+	if (r == CU_ENOMEM) {
+		json_decref(*out);
+		*out = NULL;
+		return cu_error_set(r, "out of memory");
+	}
 	return 0;
 }
 
@@ -476,8 +533,10 @@ int cu_hit_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id)
 	json_t *h = NULL;
 	int r = cu_store_hit_get(c->store, &h, id);
 	*out = NULL;
+	memo m = {0};
 	if (r == 0)
-		r = hit_view(c, a, out, h);
+		r = hit_view(c, a, &m, out, h);
+	memo_free(&m);
 	json_decref(h);
 	return r == CU_ENOTFOUND ? cu_error_set(r, "no hit %lld", (long long)id) : r;
 }
@@ -497,7 +556,13 @@ int cu_hit_review(cu_core *c, const cu_actor *a, json_t **out, int64_t id, const
 		return r;
 	if ((r = cu_store_hit_get(c->store, &h, id)) != 0)
 		return r == CU_ENOTFOUND ? cu_error_set(r, "no hit %lld", (long long)id) : r;
-	int ra = side_of(c, a, &sa, h, 'a'), rb = side_of(c, a, &sb, h, 'b');
+	memo m = {0};
+	int ra = side_of(c, a, &m, &sa, h, 'a'), rb = side_of(c, a, &m, &sb, h, 'b');
+	memo_free(&m); /* (only the sides' flags are used below) */
+	if (ra == CU_ENOMEM || rb == CU_ENOMEM) {
+		json_decref(h);
+		return CU_ENOMEM;
+	}
 	if (ra && rb) {
 		json_decref(h);
 		return cu_error_set(CU_ENOTFOUND, "no hit %lld", (long long)id);
@@ -540,8 +605,12 @@ int cu_hit_request_access(cu_core *c, const cu_actor *a, json_t **out, int64_t i
 		return r;
 	if ((r = cu_store_hit_get(c->store, &h, id)) != 0)
 		return r == CU_ENOTFOUND ? cu_error_set(r, "no hit %lld", (long long)id) : r;
-	int ra = side_of(c, a, &sa, h, 'a'), rb = side_of(c, a, &sb, h, 'b');
+	memo m = {0};
+	int ra = side_of(c, a, &m, &sa, h, 'a'), rb = side_of(c, a, &m, &sb, h, 'b');
+	memo_free(&m); /* (only the sides' flags are used below) */
 	json_decref(h);
+	if (ra == CU_ENOMEM || rb == CU_ENOMEM)
+		return CU_ENOMEM;
 	if (ra && rb)
 		return cu_error_set(CU_ENOTFOUND, "no hit %lld", (long long)id);
 	if (ra == 0 && rb == 0)
