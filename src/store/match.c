@@ -132,14 +132,22 @@ int cu_store_entity_keys_set(cu_store *s, int64_t id, const json_t *keys)
 int cu_store_entity_candidates(cu_store *s, int64_t **ids, size_t *n, int64_t case_id,
                                const json_t *keys, int limit, int block_max)
 {
-	/* Keys shared by more than block_max entities say little and cost much:
-	 * they are left out, as the in-memory index drops its giant blocks. */
+	/*
+	 * Keys shared by more than block_max entities say little and cost much:
+	 * they are left out, as the in-memory index drops its giant blocks.
+	 * On SQLite the form fixes the plan: the keys first (CROSS JOIN), each
+	 * entity's case by its rowid. Written as a join, the planner scanned the
+	 * whole of entity_keys for the GROUP BY's order, or built a Bloom filter
+	 * over every entity, on each call: a new entity cost time in proportion
+	 * to all the entities there were (4.8 ms at 13,500, 0.06 ms this way).
+	 */
 	db_stmt *st = sq_stmt2(s,
-		"SELECT k.entity_id, count(*) AS shared FROM entity_keys k"
-		" JOIN entities e ON e.id = k.entity_id"
-		" WHERE k.key IN (SELECT q.value FROM json_each(?1) q WHERE (SELECT count(*) FROM"
-		"   (SELECT 1 FROM entity_keys b WHERE b.key = q.value LIMIT ?4 + 1)) <= ?4)"
-		" AND e.case_id <> ?2"
+		"SELECT k.entity_id, count(*) AS shared"
+		" FROM (SELECT DISTINCT value FROM json_each(?1)) q"
+		" CROSS JOIN entity_keys k ON k.key = q.value"
+		" WHERE (SELECT count(*) FROM"
+		"   (SELECT 1 FROM entity_keys b WHERE b.key = q.value LIMIT ?4 + 1)) <= ?4"
+		" AND (SELECT e.case_id FROM entities e WHERE e.id = k.entity_id) <> ?2"
 		" GROUP BY k.entity_id ORDER BY shared DESC, k.entity_id LIMIT ?3",
 		"SELECT k.entity_id, count(*) AS shared FROM entity_keys k"
 		" JOIN entities e ON e.id = k.entity_id"
