@@ -16,36 +16,18 @@ static int num_param(const char *s, int64_t *id, const char *what)
 	return 0;
 }
 
-/* A whole number query parameter in [min, max] (absent: dflt). */
-static int int_query(cu_req *rq, int64_t *out, const char *name, int64_t dflt, int64_t min,
-                     int64_t max)
-{
-	const char *v;
-	char *end;
-	int r = cu_req_query(rq, &v, name);
-	*out = dflt;
-	if (r || !v)
-		return r;
-	long long n = strtoll(v, &end, 10);
-	if (!*v || *end || n < min || n > max)
-		return cu_error_set(CU_EINVALID, "%s is a whole number from %lld to %lld", name,
-		                    (long long)min, (long long)max);
-	*out = n;
-	return 0;
-}
-
 int h_request_list(cu_req *rq)
 {
 	static const char *const names[] = {"case", "kind", "status", "country"};
 	json_t *f = json_object();
-	int64_t limit;
+	int64_t limit = 1000;
 	int r = 0;
 	for (int i = 0; r == 0 && i < 4; i++) {
 		const char *v;
 		if ((r = cu_req_query(rq, &v, names[i])) == 0 && v)
 			json_object_set_new(f, names[i], json_string(v));
 	}
-	if (r == 0 && (r = int_query(rq, &limit, "limit", 1000, 1, 1000)) == 0) {
+	if (r == 0 && (r = cu_req_query_int(rq, &limit, "limit", 1, 1000)) == 0) {
 		json_object_set_new(f, "limit", json_integer(limit));
 		r = cu_request_list(rq->core, &rq->actor, &rq->out, f);
 	}
@@ -95,8 +77,8 @@ int h_request_deadline(cu_req *rq)
 
 int h_deadlines_due(cu_req *rq)
 {
-	int64_t within;
-	int r = int_query(rq, &within, "within", 7, 0, 3650);
+	int64_t within = 7;
+	int r = cu_req_query_int(rq, &within, "within", 0, 3650);
 	return r ? r : cu_request_due(rq->core, &rq->actor, &rq->out, (int)within);
 }
 
@@ -108,10 +90,10 @@ int h_deadline_rules(cu_req *rq)
 
 int h_stats(cu_req *rq)
 {
-	int64_t year, as_of;
+	int64_t year = 0, as_of = 0;
 	int r;
-	if ((r = int_query(rq, &year, "year", 0, 1990, 9999)) != 0 ||
-	    (r = int_query(rq, &as_of, "as_of", 0, 1, INT64_MAX)) != 0)
+	if ((r = cu_req_query_int(rq, &year, "year", 1990, 9999)) != 0 ||
+	    (r = cu_req_query_int(rq, &as_of, "as_of", 1, INT64_MAX)) != 0)
 		return r;
 	if (year == 0) {
 		char today[11];

@@ -129,21 +129,6 @@ int h_token_revoke(cu_req *rq)
 }
 
 /* Parses a decimal query parameter in [min, max]; absent leaves *out. */
-static int query_int(cu_req *rq, int64_t *out, const char *name, int64_t min, int64_t max)
-{
-	const char *v;
-	char *end;
-	int r;
-	if ((r = cu_req_query(rq, &v, name)) != 0 || !v)
-		return r;
-	long long n = strtoll(v, &end, 10);
-	if (!*v || *end || n < min || n > max)
-		return cu_error_set(CU_EINVALID, "query parameter \"%s\" must be an integer from "
-		                    "%lld to %lld", name, (long long)min, (long long)max);
-	*out = n;
-	return 0;
-}
-
 int h_case_list(cu_req *rq)
 {
 	cu_case_filter f = {0};
@@ -153,8 +138,8 @@ int h_case_list(cu_req *rq)
 	    (r = cu_req_query(rq, &f.crime_type, "crime_type")) != 0 ||
 	    (r = cu_req_query(rq, &f.country, "country")) != 0 ||
 	    (r = cu_req_query(rq, &f.q, "q")) != 0 ||
-	    (r = query_int(rq, &limit, "limit", 1, 500)) != 0 ||
-	    (r = query_int(rq, &after, "after", 1, INT64_MAX)) != 0)
+	    (r = cu_req_query_int(rq, &limit, "limit", 1, 500)) != 0 ||
+	    (r = cu_req_query_int(rq, &after, "after", 1, INT64_MAX)) != 0)
 		return r;
 	f.limit = (int)limit;
 	f.after = after;
@@ -242,8 +227,8 @@ int h_case_events(cu_req *rq)
 {
 	int64_t id, after = 0, limit = 1000;
 	int r;
-	if ((r = case_param(rq, &id)) != 0 || (r = query_int(rq, &after, "after", 0, INT64_MAX)) ||
-	    (r = query_int(rq, &limit, "limit", 1, 1000)) != 0)
+	if ((r = case_param(rq, &id)) != 0 || (r = cu_req_query_int(rq, &after, "after", 0, INT64_MAX)) ||
+	    (r = cu_req_query_int(rq, &limit, "limit", 1, 1000)) != 0)
 		return r;
 	return cu_case_events(rq->core, &rq->actor, &rq->out, id, after, (int)limit);
 }
@@ -338,8 +323,8 @@ int h_ledger_inclusion(cu_req *rq)
 {
 	int64_t index = -1, size = 0;
 	int r;
-	if ((r = query_int(rq, &index, "index", 0, INT64_MAX)) != 0 ||
-	    (r = query_int(rq, &size, "size", 1, INT64_MAX)) != 0)
+	if ((r = cu_req_query_int(rq, &index, "index", 0, INT64_MAX)) != 0 ||
+	    (r = cu_req_query_int(rq, &size, "size", 1, INT64_MAX)) != 0)
 		return r;
 	if (index < 0)
 		return cu_error_set(CU_EINVALID, "query parameter \"index\" is required");
@@ -350,8 +335,8 @@ int h_ledger_consistency(cu_req *rq)
 {
 	int64_t from = 0, to = 0;
 	int r;
-	if ((r = query_int(rq, &from, "from", 1, INT64_MAX)) != 0 ||
-	    (r = query_int(rq, &to, "to", 1, INT64_MAX)) != 0)
+	if ((r = cu_req_query_int(rq, &from, "from", 1, INT64_MAX)) != 0 ||
+	    (r = cu_req_query_int(rq, &to, "to", 1, INT64_MAX)) != 0)
 		return r;
 	if (!from)
 		return cu_error_set(CU_EINVALID, "query parameter \"from\" is required");

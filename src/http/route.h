@@ -49,6 +49,9 @@ const char *cu_req_header(cu_req *rq, const char *name);
 
 /* A query parameter, percent-decoded; NULL if absent. CU_EINVALID if bad. */
 int cu_req_query(cu_req *rq, const char **out, const char *name);
+/* A whole-number query parameter from min to max: *out untouched if absent;
+ * CU_EINVALID naming the parameter and the range if it is anything else. */
+int cu_req_query_int(cu_req *rq, int64_t *out, const char *name, int64_t min, int64_t max);
 
 typedef int (*cu_handler)(cu_req *rq);
 

@@ -5,32 +5,19 @@
 
 #include "http/handlers.h"
 
-static int query_int(cu_req *rq, int *out, const char *name, int min, int max)
-{
-	const char *v;
-	char *end;
-	int r;
-	if ((r = cu_req_query(rq, &v, name)) != 0 || !v)
-		return r;
-	long n = strtol(v, &end, 10);
-	if (!*v || *end || n < min || n > max)
-		return cu_error_set(CU_EINVALID, "query parameter \"%s\" must be an integer from %d"
-		                    " to %d", name, min, max);
-	*out = (int)n;
-	return 0;
-}
-
 int h_search(cu_req *rq)
 {
 	cu_search_params p = {0};
+	int64_t limit = 0, offset = 0; /* (0: the defaults of cu_search) */
 	int r;
 	if ((r = cu_req_query(rq, &p.q, "q")) != 0 || (r = cu_req_query(rq, &p.case_ref, "case")) != 0 ||
 	    (r = cu_req_query(rq, &p.kind, "kind")) != 0 || (r = cu_req_query(rq, &p.lang, "lang")) != 0 ||
 	    (r = cu_req_query(rq, &p.from, "from")) != 0 || (r = cu_req_query(rq, &p.to, "to")) != 0 ||
 	    (r = cu_req_query(rq, &p.org, "org")) != 0 ||
-	    (r = query_int(rq, &p.limit, "limit", 1, 100)) != 0 ||
-	    (r = query_int(rq, &p.offset, "offset", 0, 10000)) != 0)
+	    (r = cu_req_query_int(rq, &limit, "limit", 1, 100)) != 0 ||
+	    (r = cu_req_query_int(rq, &offset, "offset", 0, 10000)) != 0)
 		return r;
+	p.limit = (int)limit, p.offset = (int)offset;
 	return cu_search(rq->core, &rq->actor, &rq->out, &p);
 }
 

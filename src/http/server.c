@@ -256,6 +256,22 @@ int cu_req_query(cu_req *rq, const char **out, const char *name)
 	return 0;
 }
 
+int cu_req_query_int(cu_req *rq, int64_t *out, const char *name, int64_t min, int64_t max)
+{
+	const char *v;
+	char *end;
+	int r;
+	if ((r = cu_req_query(rq, &v, name)) != 0 || !v)
+		return r;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	if (!*v || *end || errno == ERANGE || n < min || n > max)
+		return cu_error_set(CU_EINVALID, "query parameter \"%s\" must be a whole number from "
+		                    "%lld to %lld", name, (long long)min, (long long)max);
+	*out = n;
+	return 0;
+}
+
 static bool is_json_type(h2o_req_t *req)
 {
 	ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
