@@ -372,7 +372,7 @@ int cmd_hits(int argc, char **argv)
 		cli_open(&c);
 		if (caseref)
 			r = cu_case_resolve(c.core, &c.actor, &case_id, caseref);
-		if (r == 0 && (r = cu_hit_list(c.core, &c.actor, &out, case_id, review)) == 0 &&
+		if (r == 0 && (r = cu_hit_list(c.core, &c.actor, &out, case_id, review, 0, 0)) == 0 &&
 		    !c.json) {
 			json_array_foreach(out, i, v)
 				print_hit(v, false);

@@ -400,10 +400,13 @@ double cu_match_threshold(cu_core *c);
 int cu_match_threshold_set(cu_core *c, const cu_actor *a, double threshold);
 /* Matches case_id's entities again (0: every case, operator administrators). */
 int cu_xref(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id);
-/* Hits the actor may know of (case_id > 0: of that case), newest first;
- * review: "new", "confirmed", "dismissed" or NULL for all. */
+/* Hits the actor may know of (case_id > 0: of that case), newest first, of
+ * the CU_HIT_LIST_MAX newest open hits of the actor's organisation's cases;
+ * review: "new", "confirmed", "dismissed" or NULL for all; a page of limit
+ * hits (0: no limit) after the first offset. */
+#define CU_HIT_LIST_MAX 1000
 int cu_hit_list(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
-                const char *review);
+                const char *review, int limit, int offset);
 int cu_hit_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id);
 /* review: "confirmed" or "dismissed", for the sides the actor contributes to. */
 int cu_hit_review(cu_core *c, const cu_actor *a, json_t **out, int64_t id, const char *review,

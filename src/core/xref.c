@@ -443,6 +443,15 @@ static json_t *side_json(cu_core *c, const side *s, const json_t *h)
 	return o;
 }
 
+/* What the actor's side decided: new while any side it sees is. */
+static const char *review_of(const side *sa, const side *sb, const json_t *h)
+{
+	return !sa->visible ? cu_json_str(h, "review_b")
+	     : !sb->visible ? cu_json_str(h, "review_a")
+	     : strcmp(cu_json_str(h, "review_a"), "new") == 0 ? "new"
+	     : cu_json_str(h, "review_b");
+}
+
 /* The hit as the actor may see it; CU_ENOTFOUND if it sees neither side. */
 static int hit_view(cu_core *c, const cu_actor *a, memo *m, json_t **out, const json_t *h)
 {
@@ -454,11 +463,7 @@ static int hit_view(cu_core *c, const cu_actor *a, memo *m, json_t **out, const 
 	if (ra && rb)
 		return CU_ENOTFOUND;
 	bool both = ra == 0 && rb == 0;
-	/* "review": what the actor's side decided (new while any of its sides is). */
-	const char *review = !sa.visible ? cu_json_str(h, "review_b")
-	                   : !sb.visible ? cu_json_str(h, "review_a")
-	                   : strcmp(cu_json_str(h, "review_a"), "new") == 0 ? "new"
-	                   : cu_json_str(h, "review_b");
+	const char *review = review_of(&sa, &sb, h);
 	*out = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o}", "id",
 	                 (json_int_t)json_integer_value(json_object_get(h, "id")), "attr",
 	                 cu_json_str(h, "attr"), "state", cu_json_str(h, "state"), "review", review,
@@ -494,29 +499,49 @@ static int hit_view(cu_core *c, const cu_actor *a, memo *m, json_t **out, const 
 	return 0;
 }
 
-int cu_hit_list(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id, const char *review)
+int cu_hit_list(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
+                const char *review, int limit, int offset)
 {
 	json_t *rows = NULL, *h, *v;
 	size_t i;
-	int r;
+	int r, skip = offset;
 	*out = NULL;
 	if (review && strcmp(review, "new") && strcmp(review, "confirmed") &&
 	    strcmp(review, "dismissed"))
 		return cu_error_set(CU_EINVALID, "review must be new, confirmed or dismissed");
 	if (case_id > 0 && (r = cu_access_case(c, a, case_id, CU_OP_READ)) != 0)
 		return r;
-	if ((r = cu_store_hit_list(c->store, &rows, a->org_id, case_id, 1000)) != 0)
+	if ((r = cu_store_hit_list(c->store, &rows, a->org_id, case_id, CU_HIT_LIST_MAX)) != 0)
 		return r;
+	/*
+	 * Which hits are the actor's, and their review, cost no query once the
+	 * memo knows their cases; only the hits of the page are built (entity
+	 * labels, access requests, the JSON).
+	 */
 	memo m = {0};
 	*out = json_array();
 	json_array_foreach(rows, i, h) {
-		if ((r = hit_view(c, a, &m, &v, h)) == CU_ENOMEM)
+		side sa, sb;
+		if (limit > 0 && json_array_size(*out) >= (size_t)limit)
 			break;
-		if (r != 0)
-			continue; /* neither side visible: not the actor's hit */
-		if (!review || !strcmp(cu_json_str(v, "review"), review))
-			json_array_append(*out, v);
-		json_decref(v);
+		int ra = side_of(c, a, &m, &sa, h, 'a'), rb = side_of(c, a, &m, &sb, h, 'b');
+		if (ra == CU_ENOMEM || rb == CU_ENOMEM) {
+			r = CU_ENOMEM;
+			break;
+		}
+		if ((ra && rb) || (review && strcmp(review_of(&sa, &sb, h), review) != 0))
+			continue; /* not the actor's hit, or not of this review */
+		if (skip > 0) {
+			skip--;
+			continue;
+		}
+		int rv = hit_view(c, a, &m, &v, h);
+		if (rv == CU_ENOMEM) {
+			r = rv;
+			break;
+		}
+		if (rv == 0)
+			json_array_append_new(*out, v);
 	}
 	memo_free(&m);
 	json_decref(rows);

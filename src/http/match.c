@@ -78,14 +78,17 @@ int h_entity_update(cu_req *rq)
 int h_hit_list(cu_req *rq)
 {
 	const char *ref, *review;
-	int64_t case_id = 0;
+	int64_t case_id = 0, limit = 100, offset = 0;
 	int r;
 	if ((r = cu_req_query(rq, &ref, "case")) != 0 ||
-	    (r = cu_req_query(rq, &review, "review")) != 0)
+	    (r = cu_req_query(rq, &review, "review")) != 0 ||
+	    (r = cu_req_query_int(rq, &limit, "limit", 1, CU_HIT_LIST_MAX)) != 0 ||
+	    (r = cu_req_query_int(rq, &offset, "offset", 0, CU_HIT_LIST_MAX)) != 0)
 		return r;
 	if (ref && (r = cu_case_resolve(rq->core, &rq->actor, &case_id, ref)) != 0)
 		return r;
-	return cu_hit_list(rq->core, &rq->actor, &rq->out, case_id, review);
+	return cu_hit_list(rq->core, &rq->actor, &rq->out, case_id, review, (int)limit,
+	                   (int)offset);
 }
 
 int h_hit_get(cu_req *rq)

@@ -332,8 +332,10 @@ const cu_route cu_routes[] = {
 	 "Change an entity's attributes (the fields given replace those stored); matched again",
 	 NULL, J({"$ref": "#/components/schemas/EntityIn"}), J({"born": "1985-03-14"}), "Entity"},
 	{"GET", "/api/v1/hits", h_hit_list, true, 200, "hits",
-	 "Hits touching cases the caller sees; of a case it cannot see only the organisation and"
-	 " the kind of attribute", "case review", NULL, NULL, "HitList"},
+	 "Hits touching cases the caller sees, newest first (of the 1,000 newest open hits of the"
+	 " organisation's cases), a page of limit (default 100, at most 1,000) after offset; of a"
+	 " case it cannot see only the organisation and the kind of attribute",
+	 "case review limit offset", NULL, NULL, "HitList"},
 	{"GET", "/api/v1/hits/{id}", h_hit_get, true, 200, "hits", "One hit", NULL, NULL, NULL,
 	 "Hit"},
 	{"POST", "/api/v1/hits/{id}/confirm", h_hit_confirm, true, 200, "hits",

@@ -81,7 +81,7 @@ static int64_t hit_of(const char *token, int64_t entity, json_t **hit)
 	json_t *list = NULL, *h;
 	size_t i;
 	int64_t id = 0;
-	assert_int_equal(api_getf(token, &list, "/api/v1/hits"), 200);
+	assert_int_equal(api_getf(token, &list, "/api/v1/hits?limit=1000"), 200);
 	json_array_foreach(list, i, h) {
 		json_t *ea = json_object_get(json_object_get(json_object_get(h, "a"), "entity"), "id");
 		json_t *eb = json_object_get(json_object_get(json_object_get(h, "b"), "entity"), "id");
@@ -231,6 +231,92 @@ static void test_api_match__review_per_side(void **state)
 	json_decref(o);
 }
 
+/* The ids of a list of hits, in order, as one string ("12,9,4,"). */
+static void ids_of(const json_t *list, char *out, size_t size)
+{
+	size_t i, n = 0;
+	json_t *h;
+	out[0] = '\0';
+	json_array_foreach(list, i, h)
+		n += (size_t)snprintf(out + n, size - n, "%lld,",
+		                      (long long)json_integer_value(json_object_get(h, "id")));
+	assert_true(n < size);
+}
+
+/* Every page of query, limit hits at a time, as one list of ids. */
+static void paged_ids(const char *query, int limit, char *out, size_t size)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (int offset = 0;; offset += limit) {
+		json_t *page = NULL;
+		char one[4096];
+		assert_int_equal(api_getf(tok_se, &page, "/api/v1/hits?%slimit=%d&offset=%d", query,
+		                          limit, offset), 200);
+		size_t got = json_array_size(page);
+		assert_true(got <= (size_t)limit);
+		ids_of(page, one, sizeof(one));
+		json_decref(page);
+		n += (size_t)snprintf(out + n, size - n, "%s", one);
+		assert_true(n < size);
+		if (got < (size_t)limit)
+			break;
+	}
+}
+
+static void test_api_match__hits_are_paged(void **state)
+{
+	(void)state;
+	int64_t mine = own_case(tok_se, "Paging (SE)"), theirs = own_case(tok_me, "Paging (ME)");
+	char body[96];
+	for (int i = 0; i < 5; i++) {
+		snprintf(body, sizeof(body), "{\"kind\":\"phone\",\"number\":\"+382 69 555 %03d\"}", i);
+		add_entity(tok_me, theirs, body, NULL);
+		snprintf(body, sizeof(body), "{\"kind\":\"phone\",\"number\":\"00382 69 555 %03d\"}", i);
+		add_entity(tok_se, mine, body, NULL);
+	}
+	/* One of them reviewed, so that the review filter and the pages meet. */
+	int64_t e = add_entity(tok_se, mine, "{\"kind\":\"phone\",\"number\":\"+382 69 555 000\"}",
+	                       NULL);
+	json_t *o = NULL;
+	char path[64];
+	snprintf(path, sizeof(path), "/api/v1/hits/%lld/confirm", (long long)hit_of(tok_se, e, NULL));
+	assert_int_equal(api_requestj("POST", path, tok_se, json_object(), &o), 200);
+	json_decref(o);
+
+	static const char *const queries[] = {"", "review=new&", "review=confirmed&"};
+	char all[4096], paged[4096], scoped[128];
+	snprintf(scoped, sizeof(scoped), "case=%lld&", (long long)mine);
+	for (int q = 0; q < 4; q++) {
+		const char *query = q < 3 ? queries[q] : scoped;
+		assert_int_equal(api_getf(tok_se, &o, "/api/v1/hits?%slimit=1000", query), 200);
+		size_t total = json_array_size(o);
+		ids_of(o, all, sizeof(all));
+		json_decref(o);
+		assert_true(total >= (q == 2 ? 1u : 6u));
+		/* Pages of 1, 2 and 4 put together are the whole list, newest first. */
+		for (int limit = 1; limit <= 4; limit *= 2) {
+			paged_ids(query, limit, paged, sizeof(paged));
+			assert_string_equal(paged, all);
+		}
+		/* The default page is 100 hits: all of these. */
+		assert_int_equal(api_getf(tok_se, &o, "/api/v1/hits%s%.*s", *query ? "?" : "",
+		                          *query ? (int)strlen(query) - 1 : 0, query), 200);
+		ids_of(o, paged, sizeof(paged));
+		json_decref(o);
+		assert_true(total <= 100);
+		assert_string_equal(paged, all);
+	}
+	/* Out of range or not a number: 400, naming the parameter. */
+	static const char *const bad[] = {"limit=0", "limit=1001", "limit=ten", "offset=-1",
+	                                  "offset=1001", "limit=", "limit=99999999999999999999"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(api_getf(tok_se, &o, "/api/v1/hits?%s", bad[i]), 400);
+		api_assert_fails(400, o, 400, "invalid");
+		json_decref(o);
+	}
+}
+
 static void test_api_match__bad_input(void **state)
 {
 	(void)state;
@@ -333,6 +419,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_api_match__hidden_side_reveals_nothing),
 		cmocka_unit_test(test_api_match__review_per_side),
+		cmocka_unit_test(test_api_match__hits_are_paged),
 		cmocka_unit_test(test_api_match__bad_input),
 	};
 	return cmocka_run_group_tests_name("api_match", tests, setup, teardown);

@@ -222,7 +222,7 @@ function hitsTab(panel, c) {
   const list = h('div');
   replace(panel, msg, list);
   const refresh = () => load(list, async () => {
-    const hits = await api.get('hits' + qs({ case: c.id }));
+    const hits = await api.get('hits' + qs({ case: c.id, limit: 1000 }));
     return table([
       { label: t('hit.col.attr'), cell: (x) => label('hit.attr', x.attr) },
       { label: t('hit.col.ours'), cell: (x) => hitSide(x.a && x.a.case_id === c.id ? x.a : x.b) },

@@ -29,7 +29,7 @@ export function linkView(main, params, query) {
     } }, pick, h('button', { type: 'submit' }, t('links.show'))));
     const [entities, hits] = await Promise.all([
       api.get('cases/' + chosen.id + '/entities', { signal: ctl.signal }),
-      api.get('hits' + qs({ case: chosen.id }), { signal: ctl.signal }),
+      api.get('hits' + qs({ case: chosen.id, limit: 1000 }), { signal: ctl.signal }),
     ]);
     return graphView(chosen, entities || [], hits || []);
   });
