@@ -354,7 +354,6 @@ int cu_xref(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id)
 typedef struct side {
 	int64_t entity, case_id;
 	bool visible, contribute;
-	const json_t *row; /* the case, as cu_store_case_get has it (the memo owns it) */
 	const char *review_col, *by_col, *at_col, *note_col;
 } side;
 
@@ -365,7 +364,8 @@ typedef struct side {
 typedef struct case_memo {
 	int64_t case_id;
 	bool visible, contribute;
-	json_t *row; /* cu_store_case_get's, or NULL */
+	bool row_read;
+	json_t *row; /* cu_store_case_get's (or NULL), read when a hit is shown */
 } case_memo;
 
 typedef struct memo {
@@ -381,7 +381,7 @@ static void memo_free(memo *m)
 }
 
 /* The case's entry, looked up on first use; NULL only when out of memory. */
-static const case_memo *case_of(cu_core *c, const cu_actor *a, memo *m, int64_t case_id)
+static case_memo *case_of(cu_core *c, const cu_actor *a, memo *m, int64_t case_id)
 {
 	for (size_t i = 0; i < m->n; i++)
 		if (m->v[i].case_id == case_id)
@@ -397,11 +397,23 @@ static const case_memo *case_of(cu_core *c, const cu_actor *a, memo *m, int64_t 
 	e->case_id = case_id;
 	e->visible = cu_access_case(c, a, case_id, CU_OP_READ) == 0;
 	e->contribute = e->visible && cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE) == 0;
+	e->row_read = false;
 	e->row = NULL;
-	if (cu_store_case_get(c->store, &e->row, case_id) != 0)
-		e->row = NULL;
 	cu_error_clear();
 	return e;
+}
+
+/* The case as cu_store_case_get has it (the memo keeps it), or NULL. */
+static const json_t *case_row(cu_core *c, const cu_actor *a, memo *m, int64_t case_id)
+{
+	case_memo *e = case_of(c, a, m, case_id);
+	if (e && !e->row_read) {
+		e->row_read = true;
+		if (cu_store_case_get(c->store, &e->row, case_id) != 0)
+			e->row = NULL;
+		cu_error_clear();
+	}
+	return e ? e->row : NULL;
 }
 
 static int side_of(cu_core *c, const cu_actor *a, memo *m, side *s, const json_t *h, char which)
@@ -413,7 +425,6 @@ static int side_of(cu_core *c, const cu_actor *a, memo *m, side *s, const json_t
 		return cu_error_set(CU_ENOMEM, "out of memory");
 	s->visible = cm->visible;
 	s->contribute = cm->contribute;
-	s->row = cm->row;
 	s->review_col = which == 'a' ? "review_a" : "review_b";
 	s->by_col = which == 'a' ? "reviewed_a_by" : "reviewed_b_by";
 	s->at_col = which == 'a' ? "reviewed_a_at" : "reviewed_b_at";
@@ -421,9 +432,10 @@ static int side_of(cu_core *c, const cu_actor *a, memo *m, side *s, const json_t
 	return s->visible ? 0 : CU_ENOTFOUND;
 }
 
-static json_t *side_json(cu_core *c, const side *s, const json_t *h)
+static json_t *side_json(cu_core *c, const cu_actor *a, memo *m, const side *s,
+                         const json_t *h)
 {
-	const json_t *cs = s->row;
+	const json_t *cs = case_row(c, a, m, s->case_id);
 	json_t *o;
 	const char *org = cs ? cu_json_str(cs, "requesting_org") : NULL;
 	if (!s->visible) {
@@ -468,8 +480,8 @@ static int hit_view(cu_core *c, const cu_actor *a, memo *m, json_t **out, const 
 	                 (json_int_t)json_integer_value(json_object_get(h, "id")), "attr",
 	                 cu_json_str(h, "attr"), "state", cu_json_str(h, "state"), "review", review,
 	                 "found_at", cu_json_str(h, "found_at"), "updated_at",
-	                 cu_json_str(h, "updated_at"), "full", both, "a", side_json(c, &sa, h), "b",
-	                 side_json(c, &sb, h));
+	                 cu_json_str(h, "updated_at"), "full", both, "a",
+	                 side_json(c, a, m, &sa, h), "b", side_json(c, a, m, &sb, h));
 	if (!*out)
 		return CU_ENOMEM;
 	if (both) {
@@ -583,7 +595,7 @@ int cu_hit_review(cu_core *c, const cu_actor *a, json_t **out, int64_t id, const
 		return r == CU_ENOTFOUND ? cu_error_set(r, "no hit %lld", (long long)id) : r;
 	memo m = {0};
 	int ra = side_of(c, a, &m, &sa, h, 'a'), rb = side_of(c, a, &m, &sb, h, 'b');
-	memo_free(&m); /* (only the sides' flags are used below) */
+	memo_free(&m); /* (only the sides' flags are used below: no case read) */
 	if (ra == CU_ENOMEM || rb == CU_ENOMEM) {
 		json_decref(h);
 		return CU_ENOMEM;
@@ -632,7 +644,7 @@ int cu_hit_request_access(cu_core *c, const cu_actor *a, json_t **out, int64_t i
 		return r == CU_ENOTFOUND ? cu_error_set(r, "no hit %lld", (long long)id) : r;
 	memo m = {0};
 	int ra = side_of(c, a, &m, &sa, h, 'a'), rb = side_of(c, a, &m, &sb, h, 'b');
-	memo_free(&m); /* (only the sides' flags are used below) */
+	memo_free(&m); /* (only the sides' flags are used below: no case read) */
 	json_decref(h);
 	if (ra == CU_ENOMEM || rb == CU_ENOMEM)
 		return CU_ENOMEM;
