@@ -239,8 +239,14 @@ int cu_bundle_export(cu_core *c, const cu_actor *a, json_t **out, int64_t case_i
 		if (wanted && !cu_json_str(it, "erased_at"))
 			json_array_append(items, it);
 	}
-	if (json_array_size(items) == 0 || (ids && json_array_size(items) != n)) {
+	if (ids && json_array_size(items) != n) {
 		r = cu_error_set(CU_ENOTFOUND, "no such evidence item in that case (or it was erased)");
+		goto out;
+	}
+	/* A case one sees but that has nothing to export is not a missing one. */
+	if (json_array_size(items) == 0) {
+		r = cu_error_set(CU_ECONFLICT, "the case has no evidence to export (none, or all "
+		                 "erased)");
 		goto out;
 	}
 	/* The chains as they stand before the export. */

@@ -26,6 +26,8 @@ check "the export is in the item's chain of custody" \
 check "a user who may not see the case cannot export it" \
 	"! '$BIN' bundle export --case 2026/0001 --for ICC --out '$T/x.tar' --data '$D' --as fr 2>/dev/null && [ ! -e '$T/x.tar' ]"
 check "no partial file is left on failure" "[ ! -e '$T/x.tar.part' ]"
+check "a case without evidence says so, not that it is missing" \
+	"! '$BIN' bundle export --case 2025/0002 --for ICC --out '$T/e.tar' --data '$D' --as de 2>'$T/e.err' && grep -q 'no evidence to export' '$T/e.err' && [ ! -e '$T/e.tar' ]"
 
 # Verification needs no data directory.
 cd "$T"
