@@ -313,9 +313,14 @@ static json_t *operation(const cu_route *rt)
 	if (json_array_size(params))
 		json_object_set(op, "parameters", params);
 	if (rt->kind == CU_ROUTE_RAW) {
-		json_object_set_new(op, "requestBody", json_pack(
-			"{s:b,s:{s:{s:{s:s,s:s}}}}", "required", 1, "content", "application/octet-stream",
-			"schema", "type", "string", "format", "binary"));
+		json_t *media = json_pack("{s:{s:s,s:s}}", "schema", "type", "string", "format",
+		                          "binary");
+		/* A raw route's example is the body's text itself. */
+		if (rt->example)
+			json_object_set_new(media, "example", json_string(rt->example));
+		json_object_set_new(op, "requestBody", json_pack("{s:b,s:{s:o}}", "required", 1,
+		                                                 "content",
+		                                                 "application/octet-stream", media));
 	} else if (rt->body) {
 		json_t *schema = json_loads(rt->body, 0, NULL);
 		json_t *media = json_pack("{s:o}", "schema", schema ? schema : json_object());

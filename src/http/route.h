@@ -67,7 +67,8 @@ typedef struct cu_route {
 	const char *tag, *summary;
 	const char *query;         /* space-separated query parameter names */
 	const char *body;          /* JSON Schema of the request body, or NULL */
-	const char *example;       /* an example request body */
+	const char *example;       /* an example request body (JSON; of a CU_ROUTE_RAW route,
+	                            * the body's text) */
 	const char *response;      /* JSON Schema name of the response (components) */
 	int kind;                  /* CU_ROUTE_JSON (0), _RAW (raw request body),
 	                            * _STREAM (content download), _TEXT (text/plain answer),

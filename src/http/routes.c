@@ -200,7 +200,7 @@ const cu_route cu_routes[] = {
 	 "An upload in progress: the offset to continue from", NULL, NULL, NULL, "Upload"},
 	{"PUT", "/api/v1/uploads/{id}", h_upload_chunk, true, 200, "evidence",
 	 "Send the next chunk (at most 8 MiB, any media type) at ?offset=N", "offset", NULL,
-	 NULL, "Upload", CU_ROUTE_RAW, true},
+	 "hello", "Upload", CU_ROUTE_RAW, true},
 	{"POST", "/api/v1/uploads/{id}/complete", h_upload_complete, true, 201, "evidence",
 	 "Finish an upload: the item is registered once its content is durable", NULL,
 	 J({"type": "object", "additionalProperties": false,
@@ -324,8 +324,9 @@ const cu_route cu_routes[] = {
 	{"POST", "/api/v1/cases/{id}/entities/import", h_entity_import, true, 200, "entities",
 	 "Import entities: CSV (text/csv, a header row of EntityIn fields) or FollowTheMoney JSON"
 	 " lines. With invalid rows nothing is imported (422: the error and each row's reason) unless"
-	 " skip_invalid=true", "format skip_invalid", NULL, NULL, "ImportReport", CU_ROUTE_RAW,
-	 true},
+	 " skip_invalid=true", "format skip_invalid", NULL,
+	 "{\"id\":\"ftm-1\",\"schema\":\"Person\",\"properties\":{\"name\":[\"Ivan Petrov\"],"
+	 "\"birthDate\":[\"1980\"]}}\n", "ImportReport", CU_ROUTE_RAW, true},
 	{"GET", "/api/v1/entities/{id}", h_entity_get, true, 200, "entities", "One entity", NULL,
 	 NULL, NULL, "Entity"},
 	{"PATCH", "/api/v1/entities/{id}", h_entity_update, true, 200, "entities",
