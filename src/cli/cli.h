@@ -75,6 +75,8 @@ const char *cli_subcommand(int *argc, char ***argv, const char *usage);
 int64_t cli_id(const char *usage, const char *s, const char *what);
 /* A JSON object's string field, or "-" for printing. */
 const char *cli_str(const json_t *o, const char *key);
+/* A number of digits only (no sign, no space) in [min, INT64_MAX]; -1 otherwise. */
+int cli_int64(int64_t *out, const char *s, int64_t min);
 /* A whole decimal number in [min, max]; -1 otherwise. */
 int cli_int(int *out, const char *s, int min, int max);
 /* Parses the rest of argv after getopt, requiring exactly `want` operands. */

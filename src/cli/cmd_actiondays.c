@@ -128,19 +128,14 @@ int cmd_actiondays(int argc, char **argv)
 		case 'E': json_object_set_new(in, "evidence", json_integer(cli_id(actiondays_usage, optarg,
 		                                                             "an item"))); break;
 		case '1': once = true; break;
-		case 'q': {
-			char *end;
+		case 'q':
+			if (cli_int64(&after, optarg, 0) != 0)
+				cli_usage_error(actiondays_usage, "--after is a sequence number");
+			break;
+		case 'z': {
 			/* getopt_long always sets optarg for a required_argument option; the
 			 * analyzer takes the UTF-8 check's (optarg && ...) to mean it may be NULL.
 			 * NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker) */
-			after = strtoll(optarg, &end, 10);
-			if (*end || after < 0)
-				cli_usage_error(actiondays_usage, "--after is a sequence number");
-			break;
-		}
-		case 'z': {
-			/* As for --after. */
-			/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker) */
 			const char *eq = strchr(optarg, '=');
 			if (!eq || eq == optarg || !eq[1])
 				cli_usage_error(actiondays_usage, "--tz is CC=ZONE, e.g. RS=Europe/Belgrade");

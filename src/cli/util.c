@@ -186,11 +186,24 @@ const char *cli_subcommand(int *argc, char ***argv, const char *usage)
 	return v[1];
 }
 
-int64_t cli_id(const char *usage, const char *s, const char *what)
+int cli_int64(int64_t *out, const char *s, int64_t min)
 {
 	char *end;
+	/* strtoll would skip spaces, take a sign and stop at the largest value. */
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
 	long long v = strtoll(s, &end, 10);
-	if (!*s || *end || v <= 0)
+	if (errno == ERANGE || *end || v < min)
+		return -1;
+	*out = (int64_t)v;
+	return 0;
+}
+
+int64_t cli_id(const char *usage, const char *s, const char *what)
+{
+	int64_t v;
+	if (cli_int64(&v, s, 1) != 0)
 		cli_usage_error(usage, "%s is named by its numeric id", what);
 	return v;
 }

@@ -66,6 +66,11 @@ check "... naming who may post" has_err "only RS may post its updates, not SE"
 expect 0 "RS starts it" q update "$A" started --as rs --json
 jqt "... update 1" '.seq == 1 and .status == "started" and .org == "RS"'
 
+# A sequence number or an id past 64 bits, or with a sign, is a usage error, not the largest one.
+expect 1 "--after past 64 bits is refused" q watch "$ID" --after 99999999999999999999 --once --as se
+expect 1 "--after with a sign is refused" q watch "$ID" --after +1 --once --as se
+expect 1 "an action id past 64 bits is refused" q update 99999999999999999999 started --as rs
+
 # watch in the background while another process posts: it sees the update.
 "$B" actiondays watch "$ID" --after 1 --as se --json >"$T/watch.out" 2>&1 &
 W=$!
