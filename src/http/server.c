@@ -817,20 +817,27 @@ static void sse_kick(struct worker *w)
 	}
 }
 
+/* Unlinks the first node of a non-empty h2o list and returns it. */
+static h2o_linklist_t *list_pop(h2o_linklist_t *anchor)
+{
+	h2o_linklist_t *node = anchor->next;
+#ifdef __clang_analyzer__
+	/* For clang-tidy's analyzer, which does not know h2o's list invariant (a
+	 * node's prev->next is the node): it takes the anchor to still point at the
+	 * node unlinked in the previous turn of a caller's loop and reports a NULL
+	 * dereference in linklist.h. The anchor's next is always a linked node. */
+	if (!h2o_linklist_is_linked(node))
+		__builtin_unreachable();
+#endif
+	h2o_linklist_unlink(node);
+	return node;
+}
+
 /* Shutdown: every open stream sends what it has and ends. */
 static void sse_close_all(struct worker *w)
 {
 	while (!h2o_linklist_is_empty(&w->streams)) {
-		struct sse *s = H2O_STRUCT_FROM_MEMBER(struct sse, link, w->streams.next);
-#ifdef __clang_analyzer__
-		/* For clang-tidy's analyzer, which does not know h2o's list invariant (a
-		 * node's prev->next is the node): it takes the anchor to still point at the
-		 * stream unlinked in the previous turn and reports a NULL dereference in
-		 * linklist.h. The anchor's next is always a linked node. */
-		if (!h2o_linklist_is_linked(&s->link))
-			__builtin_unreachable();
-#endif
-		h2o_linklist_unlink(&s->link);
+		struct sse *s = H2O_STRUCT_FROM_MEMBER(struct sse, link, list_pop(&w->streams));
 		s->closing = true;
 		sse_flush(s); /* in flight: proceed() ends it */
 	}
@@ -1130,8 +1137,7 @@ static void job_done(h2o_multithread_receiver_t *rcv, h2o_linklist_t *messages)
 	struct worker *w = H2O_STRUCT_FROM_MEMBER(struct worker, job_done, rcv);
 	while (!h2o_linklist_is_empty(messages)) {
 		h2o_multithread_message_t *m = H2O_STRUCT_FROM_MEMBER(h2o_multithread_message_t, link,
-		                                                      messages->next);
-		h2o_linklist_unlink(&m->link);
+		                                                      list_pop(messages));
 		struct job *j = (struct job *)m;
 		w->jobs_pending--;
 		if (j->kind == JOB_FAILED)
