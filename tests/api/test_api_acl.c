@@ -190,7 +190,8 @@ enum need {
  * What a route's allowed cells do. Those of a route that changes state are
  * sent only after every refused cell of every route (they would change what
  * later cells see), in this order: changes first, then what uses its object
- * up, then what takes a case or an item away from someone, then closing.
+ * up, then what takes a case or an item away from someone, then a legal hold,
+ * then closing.
  */
 enum effect {
 	E_READ,   /* reads only */
@@ -1324,7 +1325,8 @@ static void test_api_acl__totals_count_only_the_visible(void **state)
  * The other side of every route that changes state: each cell the rules
  * allow is sent too, last of all, and must not be refused. Each route must
  * also succeed at least once, so that "not refused" is not an example body
- * that every object rejects.
+ * that every object rejects. (Creations, the routes without an object, are
+ * sent allowed by the other API tests, which make their data with them.)
  */
 static void test_api_acl__allowed_changes(void **state)
 {

@@ -198,7 +198,8 @@ done
 case_id() { json "$1" '.id' case show "$2"; }
 C_SWE=$(case_id se 2026/0001) C_UKR=$(case_id lt 2022/0001) C_YEZ=$(case_id fr 2024/0001)
 C_GER=$(case_id de 2025/0002)
-ITEMS="$(json se "$first" evidence list --case 2026/0001) $(json lt "$first" evidence list --case 2022/0001) 5 $ITEM"
+GRANTED=$(json icc '.[] | select(.title | test("Satellite")) | .id' evidence list --case 2022/0001)
+ITEMS="$(json se "$first" evidence list --case 2026/0001) $(json lt "$first" evidence list --case 2022/0001) $GRANTED $ITEM"
 ENTITIES="$(json se "$first" entity list --case 2026/0001) $ENTITY $(json de "$first" entity list --case 2025/0002)"
 INTERVIEWS="$INTERVIEW $(json de "$first" interviews list --case 2025/0002)"
 JITS="$JIT $(json lt '.[] | select(.name | test("Ukraine")) | .id' jit list)"
