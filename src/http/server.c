@@ -34,6 +34,7 @@
 #include "http/obs.h"
 #include "http/parse.h"
 #include "http/route.h"
+#include "match/match.h"
 
 struct worker {
 	h2o_context_t ctx; /* first: a request's conn->ctx leads back to its worker */
@@ -1055,6 +1056,8 @@ static void *pool_run(void *arg)
 		else
 			h2o_multithread_send_message(&j->w->job_done, &j->msg);
 	}
+	/* The name normaliser's transliterators of this thread (entity imports, xref). */
+	cu_match_thread_done();
 	return NULL;
 }
 
@@ -1464,6 +1467,7 @@ static void *run(void *arg)
 	for (int i = 0; i < 5; i++)
 		h2o_evloop_run(w->loop, 50);
 	h2o_multithread_unregister_receiver(w->ctx.queue, &w->job_done);
+	cu_match_thread_done(); /* (search queries normalise their words) */
 	return NULL;
 }
 
