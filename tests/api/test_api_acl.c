@@ -1283,6 +1283,127 @@ static void test_api_acl__cases_named_in_bodies(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/*
+ * The creations that name a case in their body (requests, meetings, interviews,
+ * action days, grants, cross-matching), in every case a user sees: the rules
+ * ask to contribute to that case. Every refused cell first (403, the reason
+ * without anything of another case), then the allowed ones, which must not be
+ * refused and must succeed at least once per route. (A case the user may not
+ * see: test_api_acl__cases_named_in_bodies.)
+ */
+static char *body_in_case(const route *rt, int c, const user *u, bool *skip)
+{
+	const char *ctype;
+	char *ex = example_body(rt, &ctype);
+	json_t *body = json_loads(ex, 0, NULL), *list = NULL, *it, *pick_it = NULL;
+	size_t i;
+	free(ex);
+	json_object_set_new(body, "case", json_string(cases[c].ref));
+	/* What the body names besides the case must be of that case, and the user's. */
+	bool grant = !strcmp(rt->path, "/api/v1/grants");
+	if (grant || !strcmp(rt->path, "/api/v1/interviews")) {
+		api_getf(u->token, &list, "/api/v1/cases/%lld/%s", (long long)case_id[c],
+		         grant ? "evidence" : "entities");
+		json_array_foreach(items_of(list), i, it) {
+			/* A JIT participant shares only what it contributed. */
+			if (grant && (json_is_string(json_object_get(it, "erased_at")) ||
+			              (rel_of(u->org, c) == R_JITPART &&
+			               strcmp(json_string_value(json_object_get(it, "originator")),
+			                      u->org) != 0)))
+				continue;
+			if (!pick_it)
+				pick_it = it;
+		}
+		if (!pick_it)
+			*skip = true;
+		else if (grant)
+			json_object_set_new(body, "items", json_pack("[I]", (json_int_t)jid(pick_it)));
+		else
+			json_object_set_new(body, "entity", json_integer(jid(pick_it)));
+		json_decref(list);
+	}
+	char *text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	return text;
+}
+
+static void test_api_acl__creations_in_every_case(void **state)
+{
+	(void)state;
+	int bad = 0, refused = 0, allowed = 0, skipped = 0, succeeded[NROUTES] = {0};
+	bool tried[NROUTES] = {false};
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < NROUTES; i++) {
+			const route *rt = &routes[i];
+			const char *ctype;
+			char *ex = rt->k == K_NONE && rt->need != A_PUBLIC ? example_body(rt, &ctype)
+			                                                   : NULL;
+			json_t *exj = ex ? json_loads(ex, 0, NULL) : NULL;
+			bool names_case = json_is_string(json_object_get(exj, "case"));
+			json_decref(exj);
+			free(ex);
+			if (!names_case)
+				continue;
+			for (int c = 0; c < NCASES; c++)
+				for (size_t k = 0; k < nusers; k++) {
+					const user *u = &users[k];
+					if (rel_of(u->org, c) == R_NONE)
+						continue;
+					int x = case_rule(u, c, OP_CONTRIB);
+					if ((pass == 0) != (x == X_DENIED))
+						continue;
+					bool skip = false;
+					char *body = body_in_case(rt, c, u, &skip);
+					if (skip) {
+						skipped++;
+						free(body);
+						continue;
+					}
+					api_req rq = {.method = rt->method, .path = rt->path, .token = u->token,
+					              .body = body, .content_type = "application/json"};
+					api_resp r;
+					memset(&r, 0, sizeof(r));
+					long st = api_send(&rq, &r) == 0 ? r.status : 0;
+					bool ok;
+					if (x == X_DENIED) {
+						refused++;
+						ok = st == 403;
+					} else {
+						allowed++;
+						tried[i] = true;
+						ok = st != 0 && st != 401 && st != 403 && st != 404 && st < 500;
+						succeeded[i] += st >= 200 && st < 300;
+					}
+					/* Nothing of a case the user may not see in the answer. */
+					for (int o = 0; ok && o < NCASES; o++)
+						for (int m = 0; m < 2; m++)
+							if (markers[o][m] && rel_of(u->org, o) == R_NONE && r.body &&
+							    strstr(r.body, markers[o][m]))
+								ok = false;
+					if (!ok) {
+						fprintf(stderr, "%s %s as %s naming case %s: %ld, expected %s: %.200s\n",
+						        rt->method, rt->path, u->name, cases[c].ref, st,
+						        x == X_DENIED ? "403" : "not refused", r.body ? r.body : "");
+						bad++;
+					}
+					api_resp_free(&r);
+					free(body);
+				}
+		}
+	int never = 0;
+	for (size_t i = 0; i < NROUTES; i++)
+		if (tried[i] && !succeeded[i]) {
+			fprintf(stderr, "%s %s: no allowed creation succeeded\n", routes[i].method,
+			        routes[i].path);
+			never++;
+		}
+	fprintf(stderr, "creations naming a case: %d cells to refuse, %d to allow, %d left out "
+	        "(no object of the case to name), %d wrong\n", refused, allowed, skipped, bad);
+	assert_true(refused > 0 && allowed > 0);
+	assert_int_equal(never, 0);
+	assert_int_equal(bad, 0);
+}
+
 /* Totals and facets count what the user sees, not what exists. */
 static void test_api_acl__totals_count_only_the_visible(void **state)
 {
@@ -1376,6 +1497,8 @@ int main(void)
 		cmocka_unit_test(test_api_acl__collections_leak_nothing),
 		cmocka_unit_test(test_api_acl__cases_named_in_bodies),
 		cmocka_unit_test(test_api_acl__totals_count_only_the_visible),
+		/* After the totals: the allowed creations add to what they count. */
+		cmocka_unit_test(test_api_acl__creations_in_every_case),
 		/* Last: it changes what every test before it reads. */
 		cmocka_unit_test(test_api_acl__allowed_changes),
 	};
