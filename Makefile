@@ -86,6 +86,7 @@ bench: deps
 	./bench/ingest/run.sh
 	./bench/ledger/run.sh
 	./bench/actionday/run.sh
+	./bench/acl/run.sh
 	./bench/match-eval/run.sh
 	./bench/match/run.sh
 	./bench/search/run.sh
