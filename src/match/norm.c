@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* match: names brought to one Latin form with ICU, phonetic keys, token similarity. */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -280,15 +281,129 @@ static uint8_t word_tag(const UChar *w, int32_t wlen)
 	return tag;
 }
 
+/*
+ * Letters without rule matching. No rule of ours, of Any-Latin or of
+ * Latin-ASCII looks at the neighbours of a precomposed Latin letter, nor
+ * (in the common rules, the Russian ones in front) of a Russian, Serbian,
+ * Macedonian or Belarusian letter, so the transliterator turns a word of
+ * ASCII and such letters into the forms of its letters put together (é e,
+ * ß ss, đ dj, ж zh, љ lj). Ukrainian (its own rules look at the letter
+ * before), Greek (digraphs) and Arabic (vowel letters at word start) keep
+ * the transliterator. The forms are asked of the transliterator itself,
+ * once per process, so they cannot drift from it; test_norm checks the
+ * claim letter by letter, in pairs and on the lines of the test sets. A word
+ * then costs a table lookup per letter instead of about 3 µs in the
+ * transliterator: the search index normalises every word it indexes, and
+ * the words of every snippet's text.
+ */
+static const UChar32 letter_range[][2] = {
+	{0x00C0, 0x0250}, /* Latin-1 Supplement letters .. Latin Extended-B */
+	{0x0400, 0x0460}, /* Cyrillic: Russian, Serbian, Macedonian, Belarusian */
+	{0x1E00, 0x1F00}, /* Latin Extended Additional */
+};
+#define LETTER_FORM 4
+#define LETTER_SLOTS (0x190 + 0x60 + 0x100)
+
+/* [0]: 1 + the form's length (ъ ь have an empty one), 0 for none */
+static char letter_form[LETTER_SLOTS][LETTER_FORM + 1];
+static pthread_once_t letter_once = PTHREAD_ONCE_INIT;
+static bool letters_off; /* tests: every word through the transliterator */
+
+static char *letter_slot(UChar c)
+{
+	size_t base = 0;
+	for (size_t r = 0; r < sizeof letter_range / sizeof letter_range[0]; r++) {
+		if (c >= letter_range[r][0] && c < letter_range[r][1])
+			return letter_form[base + (size_t)(c - letter_range[r][0])];
+		base += (size_t)(letter_range[r][1] - letter_range[r][0]);
+	}
+	return NULL;
+}
+
+/* A letter's form, if it is up to four ASCII letters or digits. */
+static void letter_init(void)
+{
+	UTransliterator *tr = translit(0);
+	if (!tr)
+		return; /* every word takes the transliterator, which reports it */
+	for (size_t r = 0; r < sizeof letter_range / sizeof letter_range[0]; r++)
+		for (UChar32 c = letter_range[r][0]; c < letter_range[r][1]; c++) {
+			char *slot = letter_slot((UChar)c);
+			if (!u_isalpha(c))
+				continue;
+			UChar w[16] = {(UChar)c};
+			int32_t wlen = 1, limit = 1;
+			UErrorCode e = U_ZERO_ERROR;
+			utrans_transUChars(tr, w, &wlen, 16, 0, &limit, &e);
+			if (U_FAILURE(e) || limit > LETTER_FORM)
+				continue;
+			char f[LETTER_FORM + 1] = {(char)(1 + limit)};
+			int32_t i;
+			for (i = 0; i < limit; i++) {
+				UChar x = w[i] >= 'A' && w[i] <= 'Z' ? (UChar)(w[i] - 'A' + 'a') : w[i];
+				if (!((x >= 'a' && x <= 'z') || (x >= '0' && x <= '9')))
+					break;
+				f[1 + i] = (char)x;
+			}
+			if (i == limit)
+				memcpy(slot, f, sizeof f);
+		}
+}
+
+void cu_name_letter_table(bool on);
+void cu_name_letter_table(bool on)
+{
+	letters_off = !on;
+}
+
+/* The word's ASCII form if all of it is ASCII or letters of the table;
+ * false leaves the word to the transliterator. */
+static bool table_word(UChar *w, int32_t *wlen, int32_t wcap)
+{
+	UChar t[4 * CU_NAME_MAX + 8];
+	int32_t n = 0;
+	bool plain = true;
+	if (letters_off)
+		return false;
+	for (int32_t i = 0; i < *wlen; i++) {
+		if (w[i] < 0x80) {
+			if (n >= (int32_t)(sizeof t / sizeof t[0]))
+				return false;
+			t[n++] = w[i];
+			continue;
+		}
+		if (plain) {
+			pthread_once(&letter_once, letter_init);
+			plain = false;
+		}
+		const char *f = letter_slot(w[i]);
+		if (!f || !f[0])
+			return false;
+		for (int k = 1; k < f[0]; k++) {
+			if (n >= (int32_t)(sizeof t / sizeof t[0]))
+				return false;
+			t[n++] = (UChar)f[k];
+		}
+	}
+	if (n > wcap)
+		return false;
+	memcpy(w, t, sizeof(UChar) * (size_t)n);
+	*wlen = n;
+	return true;
+}
+
 static int emit_word(char *out, size_t outsz, size_t *pos, UChar *w, int32_t wlen, int32_t wcap,
-		     UTransliterator *tr, tagger *tg)
+		     UTransliterator *tr, bool common, tagger *tg)
 {
 	uint8_t tag = word_tag(w, wlen);
 	int32_t limit = wlen;
-	UErrorCode e = U_ZERO_ERROR;
-	utrans_transUChars(tr, w, &wlen, wcap, 0, &limit, &e);
-	if (U_FAILURE(e))
-		return cu_error_set(CU_EINVALID, "name: transliteration failed (%s)", u_errorName(e));
+	if (!common || !table_word(w, &limit, wcap)) {
+		UErrorCode e = U_ZERO_ERROR;
+		utrans_transUChars(tr, w, &wlen, wcap, 0, &limit, &e);
+		if (U_FAILURE(e))
+			return cu_error_set(CU_EINVALID, "name: transliteration failed (%s)",
+					    u_errorName(e));
+	}
 	bool sep = true;
 	for (int32_t i = 0; i < limit; i++) {
 		UChar c = w[i];
@@ -433,7 +548,7 @@ int cu_name_normalise_tagged(char *out, size_t outsz, const char *utf8, size_t l
 			    i < flen && is_wordchar(f[i])) {
 				/* "ال" + at least two letters */
 				if ((r = emit_word(out, outsz, &pos, w, wl, (int32_t)(sizeof w / sizeof w[0]),
-						   tr, &tg)) != 0)
+						   tr, !uk, &tg)) != 0)
 					return r;
 				wl = 0;
 			}
@@ -442,7 +557,7 @@ int cu_name_normalise_tagged(char *out, size_t outsz, const char *utf8, size_t l
 		}
 		if (wl > 0) {
 			if ((r = emit_word(out, outsz, &pos, w, wl, (int32_t)(sizeof w / sizeof w[0]),
-					   tr, &tg)) != 0)
+					   tr, !uk, &tg)) != 0)
 				return r;
 			wl = 0;
 		}

@@ -3,6 +3,7 @@
  * rigour's expectations, the KMU 2010 and iuliia transliteration tables. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -326,6 +327,121 @@ static void test_match_norm__thread_done(void **state)
 	assert_string_equal(out, "djordje");
 }
 
+/* norm.c, module-internal: its table of letters on or off. */
+void cu_name_letter_table(bool on);
+
+static size_t put_utf8(char *p, unsigned c)
+{
+	if (c < 0x80) {
+		p[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		p[0] = (char)(0xC0 | (c >> 6));
+		p[1] = (char)(0x80 | (c & 0x3F));
+		return 2;
+	}
+	p[0] = (char)(0xE0 | (c >> 12));
+	p[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+	p[2] = (char)(0x80 | (c & 0x3F));
+	return 3;
+}
+
+/* The text normalised with the table and through the transliterator alone
+ * gives the same answer, for each class (persons lose their titles). */
+static size_t same_both_ways(const char *s, size_t len)
+{
+	size_t differ = 0;
+	for (int cls = CU_NAME_PERSON; cls <= CU_NAME_PLACE; cls += CU_NAME_PLACE) {
+		char a[4096], b[4096];
+		cu_name_letter_table(true);
+		int na = cu_name_normalise(a, sizeof a, s, len, cls);
+		cu_name_letter_table(false);
+		int nb = cu_name_normalise(b, sizeof b, s, len, cls);
+		cu_name_letter_table(true);
+		cu_error_clear();
+		if (na != nb || (na > 0 && strcmp(a, b) != 0)) {
+			print_error("\"%.*s\": \"%s\" with the table, \"%s\" without\n", (int)len, s,
+			            na > 0 ? a : "(error)", nb > 0 ? b : "(error)");
+			differ++;
+		}
+	}
+	return differ;
+}
+
+/*
+ * The table of letters (norm.c) changes no answer: every letter of Latin-1
+ * to Latin Extended-B, Cyrillic and Cyrillic Supplement, Latin Extended
+ * Additional alone, between ASCII letters, doubled and after or before
+ * ASCII digraphs; the letters of Latin-1, Latin Extended-A and the Russian
+ * and Serbian alphabets in every pair, the others paired with a spread of
+ * all; every line of nomenklatura's cases and of the Russian Wikidata file
+ * (names in Latin with and without diacritics, in Cyrillic, mixed).
+ */
+static void test_match_norm__letter_table(void **state)
+{
+	(void)state;
+	static const unsigned ranges[][2] = {{0x00A0, 0x0250}, {0x0400, 0x0530}, {0x1E00, 0x1F00}};
+	unsigned cps[1024];
+	size_t n = 0, differ = 0, tried = 0;
+	char w[64];
+	for (size_t r = 0; r < N(ranges); r++)
+		for (unsigned c = ranges[r][0]; c < ranges[r][1]; c++)
+			cps[n++] = c;
+	for (size_t i = 0; i < n; i++) {
+		char one[4];
+		size_t k = put_utf8(one, cps[i]);
+		static const char *const ctx[][3] = {{"", "", ""}, {"a", "", "b"}, {"", "x", ""},
+		                                     {"dj", "", ""}, {"", "", "ss"}, {"O'", "", ""},
+		                                     {"x-", "", ""}};
+		for (size_t j = 0; j < N(ctx); j++) {
+			/* the letter, or twice with ctx[j][1] "x" meaning: doubled */
+			int m = snprintf(w, sizeof w, "%s%.*s%.*s%s", ctx[j][0], (int)k, one,
+			                 ctx[j][1][0] ? (int)k : 0, one, ctx[j][2]);
+			differ += same_both_ways(w, (size_t)m);
+			tried++;
+		}
+		for (size_t j = 0; j < n; j++) {
+			bool common = (cps[i] < 0x180 || (cps[i] >= 0x400 && cps[i] < 0x460)) &&
+			              (cps[j] < 0x180 || (cps[j] >= 0x400 && cps[j] < 0x460));
+			if (!common && (i + j) % 7 != 0)
+				continue;
+			size_t m = put_utf8(w, cps[i]);
+			m += put_utf8(w + m, cps[j]);
+			differ += same_both_ways(w, m);
+			tried++;
+		}
+	}
+	static const char *const files[] = {"nomenklatura/cases.csv",
+	                                    "wikidata-transliteration/wd_russian_dev.tsv"};
+	for (size_t f = 0; f < N(files); f++) {
+		char path[4096], line[4096];
+		const char *shared = getenv("CU_SHARED");
+		snprintf(path, sizeof path, "%s/testdata/names/%s", shared ? shared : "../shared",
+		         files[f]);
+		FILE *fp = fopen(path, "r");
+		if (!fp)
+			fail_msg("cannot read %s (set CU_SHARED)", path);
+		size_t lines = 0;
+		while (fgets(line, sizeof line, fp) && lines < 6000) {
+			size_t m = strcspn(line, "\r\n");
+			differ += same_both_ways(line, m);
+			lines++;
+		}
+		fclose(fp);
+		assert_true(lines > 500);
+		tried += lines;
+	}
+	print_message("table of letters: %zu texts, %zu differ\n", tried, differ);
+	assert_true(tried > 100000);
+	assert_int_equal(differ, 0);
+	/* and the table is what answers: its letters, then the rules' own */
+	char out[64];
+	const char *in = "Đorđe Æsir Straße Ђорђевић Жуков";
+	assert_true(cu_name_normalise(out, sizeof out, in, strlen(in), CU_NAME_PLACE) > 0);
+	assert_string_equal(out, "djordje aesir strasse djordjevic zhukov");
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -379,6 +495,7 @@ int main(void)
 		cmocka_unit_test(test_match_norm__iuliia),
 		cmocka_unit_test(test_match_norm__thread_done),
 		cmocka_unit_test(test_match_norm__joined_initials),
+		cmocka_unit_test(test_match_norm__letter_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }
