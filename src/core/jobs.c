@@ -9,7 +9,6 @@
  * one transaction. The original is never altered. A job left running by a
  * crash goes back to the queue at the next start. docs/search.md.
  */
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,9 @@
 #include "match/match.h"
 
 #define EXTRACT_INPUT_MAX ((uint64_t)512 << 20) /* bytes of an item read for extraction */
+/* OpenMP threads of an OCR on this thread: 0 (Tesseract's default, every core) for the
+ * command line's `jobs run`, 1 in the server's workers, which run side by side. */
+static _Thread_local uint32_t ocr_threads;
 
 int cu_jobs_enqueue(cu_core *c, int64_t item_id)
 {
@@ -210,7 +212,7 @@ static int extract_item(cu_core *c, int64_t job, int64_t item_id)
 		r = job_failed(c, job, cu_error_message(r));
 		goto out;
 	}
-	cu_extract_limits lim = {0};
+	cu_extract_limits lim = {.ocr_threads = ocr_threads};
 	if ((r = cu_extract(&res, mt, content.data ? content.data : "", content.len, &lim)) != 0) {
 		r = job_failed(c, job, cu_error_message(r));
 		goto out;
@@ -353,14 +355,8 @@ static void *worker_main(void *p)
 		(void)pthread_setname_np(pthread_self(), tn);
 	}
 	free(wa);
-	/* Tesseract parallelises with OpenMP: workers side by side would then ask
-	 * for more threads than there are cores (bench/search measured OCR at half
-	 * speed). A worker is one thread's worth of work. */
-	void (*omp_threads)(int) = NULL;
-	/* (The POSIX way to receive a function from dlsym in ISO C.) */
-	*(void **)&omp_threads = dlsym(RTLD_DEFAULT, "omp_set_num_threads");
-	if (omp_threads)
-		omp_threads(1);
+	/* Workers side by side: one thread's worth of OCR each (cu_extract_limits). */
+	ocr_threads = 1;
 	if (cu_core_open(&c, &w->cfg) != 0)
 		return NULL;
 	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {

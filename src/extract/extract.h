@@ -31,6 +31,7 @@ typedef struct cu_extract_limits {
 	uint32_t max_children;  /* e-mail attachments returned (0: 1,000) */
 	const char *ocr_langs;  /* Tesseract languages (NULL: eng+fra+deu+ara+rus+ukr+srp+srp_latn) */
 	bool no_ocr;            /* skip OCR (text layers only) */
+	uint32_t ocr_threads;   /* OpenMP threads of this thread's OCR from now on (0: as before) */
 } cu_extract_limits;
 
 /* An e-mail attachment, to become a child evidence item. */

@@ -16,6 +16,7 @@
  * Images are measured from their headers before anything is decoded: a
  * 50,000 x 50,000 pixel PNG is refused while it is still a few bytes.
  */
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,10 +153,35 @@ static int get_api(TessBaseAPI **out, const char *langs)
 	return 0;
 }
 
+/*
+ * Tesseract parallelises with OpenMP, by default on every core: threads that
+ * OCR side by side (the server's workers) then ask for more threads than
+ * there are cores (bench/search measured OCR at half speed). The limit is
+ * OpenMP's own, per calling thread; its runtime is the one Tesseract
+ * loaded (GCC's on Debian), found without linking it ourselves.
+ */
+static void omp_limit(uint32_t threads)
+{
+	static _Thread_local uint32_t set;
+	if (threads == 0 || threads == set)
+		return;
+	void *gomp = dlopen("libgomp.so.1", RTLD_LAZY | RTLD_NOLOAD);
+	void (*set_threads)(int) = NULL;
+	if (gomp) {
+		/* (The POSIX way to receive a function from dlsym in ISO C.) */
+		*(void **)&set_threads = dlsym(gomp, "omp_set_num_threads");
+		if (set_threads)
+			set_threads((int)threads);
+		dlclose(gomp); /* only drops the reference NOLOAD took */
+	}
+	set = threads;
+}
+
 /* Recognises the image already set on api and emits its text. */
 static int recognise(xctx *x, TessBaseAPI *api)
 {
 	int r = 0;
+	omp_limit(x->lim.ocr_threads);
 	ETEXT_DESC *mon = TessMonitorCreate();
 	if (!mon)
 		return cu_error_set(CU_ENOMEM, "out of memory (Tesseract)");

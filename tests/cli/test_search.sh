@@ -150,6 +150,38 @@ jqt "... nothing" '.total == 0'
 NBLOBS2=$(find "$D/blobs" -mindepth 2 -type f ! -path "$D/blobs/tmp/*" | wc -l)
 check "... the scan and its text are gone from the vault" [ "$NBLOBS2" -eq $((NBLOBS - 2)) ]
 
+# ---- the extraction module ---------------------------------------------------------
+# The binary does not link the engines; it loads them from custodia-extract.so beside it
+# (or in ../lib/custodia) on its first extraction. Without the module, or with a file
+# that is not this build's module, extraction fails with the reason and can be retried.
+
+run ldd "$B"
+check "the binary does not link the extraction engines" \
+	sh -c "! grep -qE 'libtesseract|libpoppler|libgmime|liblept|libcairo' '$OUT'"
+check "... which are in the module beside it" test -f "$(dirname "$B")/custodia-extract.so"
+A=$T/alone
+mkdir -p "$A"
+cp "$B" "$A/custodia"
+D2=$T/demo2
+expect 0 "a binary without its module loads the demo" "$A/custodia" demo --data "$D2" --no-serve
+expect 0 "... and runs the jobs" "$A/custodia" jobs run --data "$D2" --json
+expect 0 "... which failed" "$A/custodia" jobs --state failed --data "$D2" --as se --json
+jqt "... saying why" '(.items | length) >= 3 and all(.items[]; .error |
+	test("text extraction is not available: custodia-extract.so is in none of"))'
+JOB=$(jq '.items[0].id' "$OUT")
+LIBJ=$(ldd "$B" | awk '/libjansson/ { print $3 }')
+cp "$LIBJ" "$A/custodia-extract.so"
+expect 0 "a library that is not the module in its place" "$A/custodia" jobs retry "$JOB" --data "$D2" --as se
+expect 0 "... the job runs again" "$A/custodia" jobs run --data "$D2" --json
+expect 0 "... and fails" "$A/custodia" jobs --state failed --data "$D2" --as se --json
+jqt "... saying so" \
+	".items[] | select(.id == $JOB) | .error | test(\"is not the extraction module of this build\")"
+cp "$(dirname "$B")/custodia-extract.so" "$A/"
+expect 0 "with the module in place, the job is retried" "$A/custodia" jobs retry "$JOB" --data "$D2" --as se
+expect 0 "... and runs" "$A/custodia" jobs run --data "$D2" --json
+expect 0 "... done" "$A/custodia" jobs --state done --data "$D2" --as se --json
+jqt "... with its tool" ".items[] | select(.id == $JOB) | .tool != null"
+
 # ---- bad queries -------------------------------------------------------------------
 
 expect 1 "an unterminated phrase" s '"encrypted phone' --as se

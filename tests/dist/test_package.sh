@@ -20,7 +20,7 @@ DEB=$T/pkg/custodia_${VERSION}_amd64.deb
 check "... named custodia_${VERSION}_amd64.deb" test -f "$DEB"
 run dpkg-deb -f "$DEB" Depends
 for lib in libsqlite3-0 libpq5 libsodium23 libssl3 libjansson4 libh2o-evloop libicu libmagic1 \
-	libarchive13; do
+	libarchive13 libtesseract5 libpoppler-glib8 libgmime-3.0; do
 	check "... depends on $lib" has_out "$lib"
 done
 run dpkg-deb -I "$DEB" conffiles
@@ -28,13 +28,19 @@ check "... /etc/custodia/custodia.conf is a conffile" has_out '^/etc/custodia/cu
 
 R=$T/root
 expect 0 "dpkg -x unpacks it into a throwaway root" dpkg -x "$DEB" "$R"
-for f in usr/bin/custodia usr/lib/systemd/system/custodia.service etc/custodia/custodia.conf \
+for f in usr/bin/custodia usr/lib/custodia/custodia-extract.so \
+	usr/lib/systemd/system/custodia.service etc/custodia/custodia.conf \
 	usr/share/bash-completion/completions/custodia usr/share/man/man1/custodia.1 \
 	usr/share/doc/custodia/copyright; do
 	check "... /$f" test -s "$R/$f"
 done
 CU=$R/usr/bin/custodia
 expect 0 "the packaged configuration is valid" "$CU" config check "$R/etc/custodia/custodia.conf"
+# The binary loads the extraction engines from /usr/lib/custodia on first use (module.h).
+expect 0 "the packaged binary loads the demo" "$CU" demo --data "$T/pkgdemo" --no-serve
+expect 0 "... and extracts its text with the packaged module" "$CU" jobs run --data "$T/pkgdemo" --json
+expect 0 "... jobs" "$CU" jobs --data "$T/pkgdemo" --as se --json
+jqt "... all done" '(.items | length) >= 3 and all(.items[]; .state == "done")'
 
 # ---- the unit's sandbox ------------------------------------------------------------
 UNIT=$R/usr/lib/systemd/system/custodia.service
@@ -143,7 +149,8 @@ check "completion: 'custodia serve --li' offers --listen" grep -qx -e --listen "
 # ---- make install ------------------------------------------------------------------------
 expect 0 "cmake --install (make install) into a DESTDIR" env DESTDIR="$T/inst" \
 	cmake --install "$BUILD" --prefix /usr
-check "... installs the binary, unit, configuration and pages" sh -c "test -x '$T/inst/usr/bin/custodia' &&
+check "... installs the binary, its extraction module, unit, configuration and pages" sh -c "test -x '$T/inst/usr/bin/custodia' &&
+	test -f '$T/inst/usr/lib/custodia/custodia-extract.so' &&
 	test -f '$T/inst/usr/lib/systemd/system/custodia.service' && test -f '$T/inst/etc/custodia/custodia.conf' &&
 	test -f '$T/inst/usr/share/man/man1/custodia-case.1'"
 

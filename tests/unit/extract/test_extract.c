@@ -5,6 +5,7 @@
  * files zipped with libarchive, e-mails written as text — and the OCR
  * accuracy per language on clean rendered pages, printed and held to 95%.
  */
+#include <dlfcn.h>
 #include <math.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -618,6 +619,63 @@ static void test_extract_image__png(void **state)
 	/* Truncated: an error, not a crash. */
 	assert_int_equal(cu_extract(&r, "image/png", png.data, 40, &lim), CU_EINVALID);
 	cu_extract_result_free(&r);
+	cu_buf_free(&png);
+}
+
+/* OpenMP's figure for the calling thread (libgomp, loaded with Tesseract). */
+static int omp_max_threads(void)
+{
+	void *gomp = dlopen("libgomp.so.1", RTLD_LAZY | RTLD_NOLOAD);
+	int (*get)(void) = NULL;
+	if (gomp)
+		*(void **)&get = dlsym(gomp, "omp_get_max_threads");
+	int n = get ? get() : -1;
+	if (gomp)
+		dlclose(gomp);
+	return n;
+}
+
+typedef struct omp_run {
+	const cu_buf *png;
+	uint32_t threads;
+	int rc, before, after;
+} omp_run;
+
+static void *ocr_on_thread(void *p)
+{
+	omp_run *o = p;
+	cu_extract_result r;
+	cu_extract_limits lim = {.ocr_langs = "eng", .ocr_threads = o->threads};
+	o->before = omp_max_threads();
+	o->rc = cu_extract(&r, "image/png", o->png->data, o->png->len, &lim);
+	o->after = omp_max_threads();
+	cu_extract_result_free(&r);
+	cu_extract_thread_done();
+	return NULL;
+}
+
+/* ocr_threads sets OpenMP's limit of the calling thread; 0 leaves it alone. */
+static void test_extract_image__ocr_threads(void **state)
+{
+	(void)state;
+	cairo_surface_t *s = render_text("Threads of one worker.", false);
+	cu_buf png;
+	png_of(&png, s);
+	cairo_surface_destroy(s);
+	omp_run runs[2] = {{&png, 0, -1, 0, 0}, {&png, 1, -1, 0, 0}};
+	for (int i = 0; i < 2; i++) {
+		pthread_t t;
+		assert_int_equal(pthread_create(&t, NULL, ocr_on_thread, &runs[i]), 0);
+		pthread_join(t, NULL);
+		assert_int_equal(runs[i].rc, 0);
+	}
+	print_message("OpenMP threads: %d by default, %d after an OCR limited to 1\n",
+	              runs[0].after, runs[1].after);
+	assert_true(runs[0].after >= 1);
+	assert_int_equal(runs[0].after, runs[0].before);
+	assert_int_equal(runs[1].after, 1);
+	if (runs[1].before == 1)
+		print_message("(one core here: the limit changes nothing to see)\n");
 	cu_buf_free(&png);
 }
 
@@ -1423,6 +1481,7 @@ int main(void)
 	    cmocka_unit_test(test_extract_pdf__encrypted),
 	    cmocka_unit_test(test_extract_pdf__corrupt),
 	    cmocka_unit_test(test_extract_image__png),
+	    cmocka_unit_test(test_extract_image__ocr_threads),
 	    cmocka_unit_test(test_extract_image__huge),
 	    cmocka_unit_test(test_extract_image__tiff),
 	    cmocka_unit_test(test_extract_office__docx),
