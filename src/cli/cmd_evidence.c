@@ -14,10 +14,11 @@
 
 static const char usage[] =
 	"usage: custodia evidence add --case REF [--kind KIND] [--meta KEY=VALUE ...] FILE...\n"
-	"       custodia evidence list [--case REF]\n"
+	"       custodia evidence list [--case REF] [--after ID] [--limit N]\n"
 	"       custodia evidence show ID\n"
 	"       custodia evidence get ID --out FILE\n"
 	"       custodia evidence custody ID [--record EVENT --reason TEXT]\n"
+	"                                        [--after SEQ] [--limit N]\n"
 	"       custodia evidence share --case REF --item ID [--item ID ...] --org ORG\n"
 	"                               --legal-basis TEXT [--expires YYYY-MM-DD]\n"
 	"       custodia evidence grants\n"
@@ -35,7 +36,9 @@ static const char usage[] =
 	"title, description, original_name, collected_by, collected_by_org, collected_at,\n"
 	"method, source_url, source_place, latitude, longitude, language, legal_status, tag\n"
 	"(repeatable), received_from. Without --case, list shows the items other cases shared\n"
-	"with your organisation. verify exits 2 if any content is altered or missing.\n"
+	"with your organisation. list and custody print everything, or with --limit N at most\n"
+	"N items (events) after the item id (event seq) --after, in order.\n"
+	"verify exits 2 if any content is altered or missing.\n"
 	"TRIGGER: statute_barred, final_acquittal, final_judgment, end_of_coordination.\n"
 	CLI_COMMON_HELP;
 
@@ -339,11 +342,13 @@ int cmd_evidence(int argc, char **argv)
 		{"reason", required_argument, NULL, 'r'}, {"within", required_argument, NULL, 'w'},
 		{"release", required_argument, NULL, 'x'}, {"trigger", required_argument, NULL, 't'},
 		{"on", required_argument, NULL, 'n'}, {"note", required_argument, NULL, 'N'},
-		{"record", required_argument, NULL, 'E'}, CLI_COMMON_OPTS, {0}};
+		{"record", required_argument, NULL, 'E'}, {"after", required_argument, NULL, 'a'},
+		{"limit", required_argument, NULL, 'L'}, CLI_COMMON_OPTS, {0}};
 	const char *case_ref = NULL, *out = NULL, *org = NULL, *basis = NULL, *expires = NULL;
 	const char *reason = NULL, *within = NULL, *trigger = NULL, *on = NULL, *note = NULL;
 	const char *record = NULL;
-	int release = 0, opt, r = 0;
+	int release = 0, opt, r = 0, limit = 0;
+	int64_t after = 0;
 	bool refuse = false;
 	json_t *meta, *items, *res = NULL;
 	cli c;
@@ -381,6 +386,14 @@ int cmd_evidence(int argc, char **argv)
 		case 'n': on = optarg; break;
 		case 'N': note = optarg; break;
 		case 'E': record = optarg; break;
+		case 'a':
+			if (cli_int64(&after, optarg, 0) != 0)
+				cli_usage_error(usage, "--after takes an item id or event number");
+			break;
+		case 'L':
+			if (cli_int(&limit, optarg, 1, 1000000) != 0)
+				cli_usage_error(usage, "--limit must be 1-1000000");
+			break;
 		}
 	}
 	for (int i = 0; i < argc; i++)
@@ -428,7 +441,7 @@ int cmd_evidence(int argc, char **argv)
 	    (r = cu_case_resolve(c.core, &c.actor, &case_id, case_ref)) != 0)
 		goto done;
 	if (!strcmp(sub, "list")) {
-		if ((r = cu_evidence_list(c.core, &c.actor, &res, case_id)) == 0 && !c.json) {
+		if ((r = cu_evidence_list(c.core, &c.actor, &res, case_id, after, limit)) == 0 && !c.json) {
 			size_t i;
 			json_t *it;
 			json_array_foreach(res, i, it)
@@ -454,7 +467,7 @@ int cmd_evidence(int argc, char **argv)
 		}
 		size_t i;
 		json_t *e;
-		if (r == 0 && (r = cu_evidence_custody(c.core, &c.actor, &res, id)) == 0 && !c.json)
+		if (r == 0 && (r = cu_evidence_custody(c.core, &c.actor, &res, id, after, limit)) == 0 && !c.json)
 			json_array_foreach(res, i, e)
 				printf("%s  %-17s %-14s %-9s %s\n", cu_json_str(e, "at"), cu_json_str(e, "event"),
 				       cu_json_str(e, "actor"), cu_json_str(e, "actor_org"),

@@ -228,7 +228,7 @@ int cu_bundle_export(cu_core *c, const cu_actor *a, json_t **out, int64_t case_i
 	if ((r = cu_org_id(c, &org, "for", for_org)) != 0 ||
 	    (r = cu_case_get(c, a, &case_doc, case_id)) != 0 ||
 	    (r = cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE)) != 0 ||
-	    (r = cu_evidence_list(c, a, &all, case_id)) != 0)
+	    (r = cu_evidence_list(c, a, &all, case_id, 0, 0)) != 0)
 		goto out;
 	/* The items: those asked for, or all the actor sees; erased ones have no content. */
 	json_array_foreach(all, i, it) {
@@ -255,7 +255,7 @@ int cu_bundle_export(cu_core *c, const cu_actor *a, json_t **out, int64_t case_i
 		json_t *chain;
 		int64_t id = json_integer_value(json_object_get(it, "id"));
 		cu_id_text(key, id);
-		if ((r = cu_store_custody_list(c->store, &chain, id)) != 0)
+		if ((r = cu_store_custody_list(c->store, &chain, id, 0, 0)) != 0)
 			goto out;
 		json_object_set_new(custody, key, chain);
 	}
@@ -282,7 +282,7 @@ int cu_bundle_export(cu_core *c, const cu_actor *a, json_t **out, int64_t case_i
 		size_t k;
 		char csalt[33], sha[65];
 		if ((r = cu_store_item_registration(c->store, &reg, id)) != 0 ||
-		    (r = cu_store_custody_list(c->store, &chain, id)) != 0)
+		    (r = cu_store_custody_list(c->store, &chain, id, 0, 0)) != 0)
 			goto out;
 		if ((r = cu_store_item_content(c->store, csalt, sha, id)) != 0) {
 			json_decref(chain);

@@ -226,8 +226,12 @@ int cu_evidence_commit(cu_core *c, cu_ingest **ins, size_t n, json_t **out);
 void cu_evidence_abort(cu_ingest *in);
 
 int cu_evidence_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id);
-/* Items of a case (case_id > 0) or all items granted to the actor's organisation. */
-int cu_evidence_list(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id);
+/*
+ * Items of a case (case_id > 0) or all items granted to the actor's
+ * organisation, in id order: those after `after`, at most `limit` (0: all).
+ */
+int cu_evidence_list(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
+                     int64_t after, int limit);
 /*
  * Authorises reading an item's content and records it ("accessed", with
  * the purpose) before returning a reader. If a later read fails
@@ -236,7 +240,9 @@ int cu_evidence_list(cu_core *c, const cu_actor *a, json_t **out, int64_t case_i
 int cu_evidence_open(cu_core *c, const cu_actor *a, cu_blob_reader **out, json_t **item,
                      int64_t id, const char *purpose);
 void cu_evidence_mark_failed(cu_core *c, int64_t id);
-int cu_evidence_custody(cu_core *c, const cu_actor *a, json_t **out, int64_t id);
+/* The item's chain of custody in order: events after seq `after`, at most `limit` (0: all). */
+int cu_evidence_custody(cu_core *c, const cu_actor *a, json_t **out, int64_t id, int64_t after,
+                        int limit);
 /* Records received, transferred, sealed, analysed or exported: in {event, reason, details};
  * *out: the event recorded, as in the chain (cu_evidence_custody). */
 int cu_evidence_custody_add(cu_core *c, const cu_actor *a, json_t **out, int64_t id,

@@ -625,7 +625,7 @@ static int meetings_and_interviews(cu_core *c, int64_t c1, int64_t c3)
 		return r;
 	json_decref(out);
 	/* The witness: heard by FR in the Yezidi case, with the hearing record. */
-	if ((r = cu_store_item_list(c->store, &items, c3, 0, "9999-12-31")) != 0)
+	if ((r = cu_store_item_list(c->store, &items, c3, 0, "9999-12-31", 0, 0)) != 0)
 		return r;
 	json_array_foreach(items, i, v)
 		if (!strcmp(cu_json_str(v, "kind"), "testimony") &&
@@ -728,7 +728,7 @@ static int action_days(cu_core *c, int64_t c1)
 	subject = json_integer_value(json_object_get(json_array_get(ents, 0), "id"));
 	lorry = json_integer_value(json_object_get(json_array_get(ents, 2), "id"));
 	json_decref(ents);
-	if ((r = cu_store_item_list(c->store, &items, c1, 0, today)) != 0)
+	if ((r = cu_store_item_list(c->store, &items, c1, 0, today, 0, 0)) != 0)
 		return r;
 	json_array_foreach(items, i, v)
 		if (cu_json_str(v, "original_name") &&

@@ -464,18 +464,20 @@ int cu_evidence_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id)
 	return r;
 }
 
-int cu_evidence_list(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id)
+int cu_evidence_list(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
+                     int64_t after, int limit)
 {
 	char today[11];
 	int r;
 	*out = NULL;
 	cu_date_today(today);
 	if (case_id == 0)
-		return cu_store_item_list_granted(c->store, out, a->org_id, today);
+		return cu_store_item_list_granted(c->store, out, a->org_id, today, after, limit);
 	bool all = false;
 	r = cu_access_case(c, a, case_id, CU_OP_READ);
 	if (r == 0 && (r = cu_store_case_evidence_all(c->store, &all, case_id, a->org_id)) == 0)
-		return cu_store_item_list(c->store, out, case_id, all ? 0 : a->org_id, today);
+		return cu_store_item_list(c->store, out, case_id, all ? 0 : a->org_id, today, after,
+		                          limit);
 	if (r != CU_ENOTFOUND)
 		return r;
 	/*
@@ -485,14 +487,20 @@ int cu_evidence_list(cu_core *c, const cu_actor *a, json_t **out, int64_t case_i
 	 */
 	json_t *granted = NULL, *it;
 	size_t i;
-	if ((r = cu_store_item_list_granted(c->store, &granted, a->org_id, today)) != 0)
+	bool any = false;
+	if ((r = cu_store_item_list_granted(c->store, &granted, a->org_id, today, 0, 0)) != 0)
 		return r;
 	*out = json_array();
-	json_array_foreach(granted, i, it)
-		if (json_integer_value(json_object_get(it, "case_id")) == case_id)
+	json_array_foreach(granted, i, it) {
+		if (json_integer_value(json_object_get(it, "case_id")) != case_id)
+			continue;
+		any = true;
+		if (json_integer_value(json_object_get(it, "id")) > after &&
+		    (limit <= 0 || json_array_size(*out) < (size_t)limit))
 			json_array_append(*out, it);
+	}
 	json_decref(granted);
-	if (json_array_size(*out) == 0) {
+	if (!any) { /* past the last page it is still a case with granted items */
 		json_decref(*out);
 		*out = NULL;
 		return cu_error_set(CU_ENOTFOUND, "no such case");
@@ -571,7 +579,8 @@ static bool grant_visible(cu_core *c, const cu_actor *a, int64_t grant_id)
 	return ok;
 }
 
-int cu_evidence_custody(cu_core *c, const cu_actor *a, json_t **out, int64_t id)
+int cu_evidence_custody(cu_core *c, const cu_actor *a, json_t **out, int64_t id, int64_t after,
+                        int limit)
 {
 	json_t *item, *ev;
 	int64_t grant;
@@ -581,7 +590,7 @@ int cu_evidence_custody(cu_core *c, const cu_actor *a, json_t **out, int64_t id)
 	if ((r = item_access(c, a, &item, &grant, id, CU_OP_READ)) != 0)
 		return r;
 	json_decref(item);
-	if ((r = cu_store_custody_list(c->store, out, id)) != 0)
+	if ((r = cu_store_custody_list(c->store, out, id, after, limit)) != 0)
 		return r;
 	/* Events under a grant name its receiver: only its parties may see that. */
 	json_array_foreach(*out, i, ev) {

@@ -179,8 +179,9 @@ const cu_route cu_routes[] = {
 	    "properties": {"case": {"type": ["string", "integer"]}}}),
 	 J({"case": "2026/0001"}), "Jit"},
 	{"GET", "/api/v1/cases/{id}/evidence", h_evidence_list_case, true, 200, "evidence",
-	 "Evidence items of a case (for a receiver of grants: the items granted)", NULL, NULL,
-	 NULL, "EvidenceList"},
+	 "Evidence items of a case (for a receiver of grants: the items granted), in id order:"
+	 " at most limit (1-1000, default 1000) after the id after; a full page may have more",
+	 "after limit", NULL, NULL, "EvidenceList"},
 	{"POST", "/api/v1/cases/{id}/uploads", h_upload_start, true, 201, "evidence",
 	 "Start an upload: the item's metadata and provenance, and optionally its size", NULL,
 	 J({"type": "object", "properties": {"title": {"type": "string"},
@@ -210,8 +211,8 @@ const cu_route cu_routes[] = {
 	{"DELETE", "/api/v1/uploads/{id}", h_upload_abort, true, 204, "evidence",
 	 "Abandon an upload", NULL, NULL, NULL, NULL},
 	{"GET", "/api/v1/evidence", h_evidence_shared, true, 200, "evidence",
-	 "Items other organisations' cases made available to the caller's organisation", NULL,
-	 NULL, NULL, "EvidenceList"},
+	 "Items other organisations' cases made available to the caller's organisation, in id"
+	 " order, paged as a case's items", "after limit", NULL, NULL, "EvidenceList"},
 	{"GET", "/api/v1/evidence/{id}", h_evidence_get, true, 200, "evidence",
 	 "An item's metadata, provenance and integrity status", NULL, NULL, NULL, "Evidence"},
 	{"GET", "/api/v1/evidence/{id}/content", h_evidence_content, true, 200, "evidence",
@@ -230,7 +231,8 @@ const cu_route cu_routes[] = {
 	 "Download a bundle made by POST /cases/{id}/bundles (tar; once, by its maker)", NULL,
 	 NULL, NULL, NULL, CU_ROUTE_STREAM},
 	{"GET", "/api/v1/evidence/{id}/custody", h_evidence_custody, true, 200, "evidence",
-	 "The item's chain of custody", NULL, NULL, NULL, "CustodyList"},
+	 "The item's chain of custody, in order: at most limit (1-1000, default 1000) events"
+	 " after the event seq after", "after limit", NULL, NULL, "CustodyList"},
 	{"POST", "/api/v1/evidence/{id}/custody", h_evidence_custody_add, true, 201, "evidence",
 	 "Record a custody event: received, transferred, sealed, analysed, exported (the answer"
 	 " is the event recorded)", NULL,

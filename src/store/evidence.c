@@ -138,32 +138,45 @@ int cu_store_item_get(cu_store *s, json_t **out, int64_t id)
 	return sq_row_id(s, out, "SELECT " ITEM_COLS " WHERE e.id = ?1", id, "evidence item");
 }
 
+/* A page's LIMIT: both engines take a bigint, neither a NULL (SQLite) or -1 (PostgreSQL). */
+static int64_t page_limit(int limit)
+{
+	return limit > 0 ? limit : INT64_MAX;
+}
+
 int cu_store_item_list(cu_store *s, json_t **out, int64_t case_id, int64_t restrict_to,
-                       const char *today)
+                       const char *today, int64_t after, int limit)
 {
 	static const char sql[] =
 		"SELECT " ITEM_COLS " WHERE e.case_id = ?1 AND (?2 = 0 OR e.originator_org_id = ?2"
 		" OR EXISTS (SELECT 1 FROM grant_items gi JOIN grants g ON g.id = gi.grant_id"
-		" WHERE gi.item_id = e.id AND g.org_id = ?2 AND " GRANT_ACTIVE ")) ORDER BY e.id";
+		" WHERE gi.item_id = e.id AND g.org_id = ?2 AND " GRANT_ACTIVE "))"
+		" AND e.id > ?4 ORDER BY e.id LIMIT ?5";
 	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
 	db_bind_int64(st, 1, case_id);
 	db_bind_int64(st, 2, restrict_to);
 	sq_bind_text(st, 3, today);
+	db_bind_int64(st, 4, after);
+	db_bind_int64(st, 5, page_limit(limit));
 	return sq_rows(s, out, st, "evidence items");
 }
 
-int cu_store_item_list_granted(cu_store *s, json_t **out, int64_t org_id, const char *today)
+int cu_store_item_list_granted(cu_store *s, json_t **out, int64_t org_id, const char *today,
+                               int64_t after, int limit)
 {
 	static const char sql[] =
 		"SELECT " ITEM_COLS " WHERE e.id IN (SELECT gi.item_id FROM grant_items gi JOIN grants"
-		" g ON g.id = gi.grant_id WHERE g.org_id = ?1 AND " GRANT_ACTIVE ") ORDER BY e.id";
+		" g ON g.id = gi.grant_id WHERE g.org_id = ?1 AND " GRANT_ACTIVE ")"
+		" AND e.id > ?4 ORDER BY e.id LIMIT ?5";
 	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
 	db_bind_int64(st, 1, org_id);
 	sq_bind_text(st, 3, today); /* GRANT_ACTIVE's parameter; ?2 is unused here */
+	db_bind_int64(st, 4, after);
+	db_bind_int64(st, 5, page_limit(limit));
 	return sq_rows(s, out, st, "evidence items");
 }
 
@@ -248,10 +261,16 @@ int cu_store_custody_append(cu_store *s, int64_t *out_seq, int64_t item_id, cons
 	" (SELECT idx FROM ledger_entries l WHERE l.kind = 'custody' AND l.ref = custody.seq)" \
 	" AS ledger_index FROM custody"
 
-int cu_store_custody_list(cu_store *s, json_t **out, int64_t item_id)
+int cu_store_custody_list(cu_store *s, json_t **out, int64_t item_id, int64_t after, int limit)
 {
-	return sq_rows_id(s, out, CUSTODY_COLUMNS " WHERE item_id = ?1 ORDER BY seq", item_id,
-	                  "custody");
+	db_stmt *st = sq_stmt(s, CUSTODY_COLUMNS " WHERE item_id = ?1 AND seq > ?2 ORDER BY seq"
+	                                         " LIMIT ?3");
+	if (!st)
+		return CU_EDB;
+	db_bind_int64(st, 1, item_id);
+	db_bind_int64(st, 2, after);
+	db_bind_int64(st, 3, page_limit(limit));
+	return sq_rows(s, out, st, "custody");
 }
 
 int cu_store_custody_get(cu_store *s, json_t **out, int64_t seq)

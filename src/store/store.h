@@ -253,12 +253,15 @@ int cu_store_item_insert(cu_store *s, int64_t *out_id, const json_t *item);
 int cu_store_item_get(cu_store *s, json_t **out, int64_t id);
 /*
  * Items of a case; with restrict_to > 0, only those that organisation
- * contributed or holds an active grant for.
+ * contributed or holds an active grant for. Lists of items and of custody
+ * events are in id (seq) order, from the first after `after`, at most
+ * `limit` of them (0: all).
  */
 int cu_store_item_list(cu_store *s, json_t **out, int64_t case_id, int64_t restrict_to,
-                       const char *today);
+                       const char *today, int64_t after, int limit);
 /* Items actively granted to an organisation, across cases. */
-int cu_store_item_list_granted(cu_store *s, json_t **out, int64_t org_id, const char *today);
+int cu_store_item_list_granted(cu_store *s, json_t **out, int64_t org_id, const char *today,
+                               int64_t after, int limit);
 int cu_store_item_set_integrity(cu_store *s, int64_t id, const char *status, const char *at);
 /* Keeps the row as a tombstone: hash and size stay, descriptive fields go. */
 int cu_store_item_erase(cu_store *s, int64_t id, const char *at, const char *by,
@@ -272,7 +275,7 @@ int cu_store_item_blobs(cu_store *s, json_t **out, int64_t case_id);
 int cu_store_custody_append(cu_store *s, int64_t *out_seq, int64_t item_id, const char *event,
                             const char *at, const char *actor, const char *actor_org,
                             const char *reason, const char *details, const char *salt);
-int cu_store_custody_list(cu_store *s, json_t **out, int64_t item_id);
+int cu_store_custody_list(cu_store *s, json_t **out, int64_t item_id, int64_t after, int limit);
 /* One event, by its number (cu_store_custody_append's out_seq). */
 int cu_store_custody_get(cu_store *s, json_t **out, int64_t seq);
 

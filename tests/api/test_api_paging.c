@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* api tests: paging through the case list with its cursor, and the list's filters. */
+/* api tests: paging through the case list with its cursor, and the list's filters; pages of
+ * evidence and custody. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,6 +239,111 @@ static void test_api_paging__filters_keep_need_to_know(void **state)
 	free(rs);
 }
 
+/*
+ * Walks an array list (items, custody) page by page with ?after=&limit=,
+ * the cursor taken from key of each page's last element; returns the keys.
+ */
+static int64_t *walk_array(const char *token, const char *path, const char *key, int limit,
+                           size_t *n)
+{
+	int64_t after = 0, *out = NULL;
+	*n = 0;
+	for (int guard = 0; guard < 1000; guard++) {
+		json_t *page = NULL;
+		assert_int_equal(api_getf(token, &page, "%s?after=%lld&limit=%d", path,
+		                          (long long)after, limit), 200);
+		assert_true(json_is_array(page));
+		size_t k = json_array_size(page);
+		assert_true(k <= (size_t)limit);
+		out = realloc(out, sizeof(*out) * (*n + k + 1));
+		assert_non_null(out);
+		for (size_t i = 0; i < k; i++)
+			out[(*n)++] = json_integer_value(json_object_get(json_array_get(page, i), key));
+		json_decref(page);
+		if (k < (size_t)limit)
+			return out;
+		after = out[*n - 1];
+	}
+	fail_msg("%s: pages without end", path);
+	return NULL;
+}
+
+/* The list without paging (its default page holds everything here), walked with several page sizes. */
+static void assert_pages(const char *token, const char *path, const char *key, size_t min)
+{
+	json_t *all = NULL;
+	assert_int_equal(api_getf(token, &all, "%s", path), 200);
+	size_t total = json_array_size(all);
+	assert_true(total >= min);
+	for (int limit = 1; limit <= 3; limit++) {
+		size_t n;
+		int64_t *got = walk_array(token, path, key, limit, &n);
+		assert_int_equal(n, total);
+		for (size_t i = 0; i < n; i++) {
+			assert_int_equal(got[i],
+			                 json_integer_value(json_object_get(json_array_get(all, i), key)));
+			if (i > 0)
+				assert_true(got[i] > got[i - 1]); /* in order, none twice */
+		}
+		free(got);
+	}
+	json_decref(all);
+	/* Past the end: an empty page, not an error. */
+	json_t *page = NULL;
+	assert_int_equal(api_getf(token, &page, "%s?after=%lld", path, (long long)INT64_MAX), 200);
+	assert_int_equal(json_array_size(page), 0);
+	json_decref(page);
+	static const char *const bad[] = {"limit=0", "limit=1001", "limit=x", "after=-1",
+	                                  "after=1x", "after=99999999999999999999"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		json_t *err = NULL;
+		long st = api_getf(token, &err, "%s?%s", path, bad[i]);
+		if (st != 400)
+			fail_msg("%s?%s: %ld, want 400", path, bad[i], st);
+		json_decref(err);
+	}
+}
+
+/*
+ * A case's evidence, the items granted to an organisation and an item's chain
+ * of custody come in pages (?after=&limit=, in id or seq order): the pages of
+ * every size put together are the whole list, for a member of the case, for
+ * a receiver of a grant (its items only), and for the chain an item's reads
+ * lengthen.
+ */
+static void test_api_paging__evidence_and_custody(void **state)
+{
+	(void)state;
+	char *icc = api_login("icc", "demo");
+	assert_non_null(icc);
+	assert_pages(se, "/api/v1/cases/1/evidence", "id", 3);
+	/* Reads go on the record: the first item's chain grows by two. */
+	json_t *items = NULL;
+	assert_int_equal(api_getf(se, &items, "/api/v1/cases/1/evidence?limit=1"), 200);
+	int64_t first = json_integer_value(json_object_get(json_array_get(items, 0), "id"));
+	json_decref(items);
+	char path[128];
+	for (int i = 0; i < 2; i++) {
+		long st = 0;
+		snprintf(path, sizeof path, "/api/v1/evidence/%lld/content", (long long)first);
+		assert_int_equal(api_request("GET", path, se, NULL, &st, NULL), 0);
+		assert_int_equal(st, 200);
+	}
+	snprintf(path, sizeof path, "/api/v1/evidence/%lld/custody", (long long)first);
+	assert_pages(se, path, "seq", 3);
+	/* A receiver of a grant: the items granted, across cases and within the case. */
+	assert_pages(icc, "/api/v1/evidence", "id", 1);
+	json_t *granted = NULL;
+	assert_int_equal(api_getf(icc, &granted, "/api/v1/evidence?limit=1"), 200);
+	int64_t gcase = json_integer_value(json_object_get(json_array_get(granted, 0), "case_id"));
+	json_decref(granted);
+	snprintf(path, sizeof path, "/api/v1/cases/%lld/evidence", (long long)gcase);
+	assert_pages(icc, path, "id", 1);
+	/* A case the receiver has nothing of stays absent, paged or not. */
+	assert_int_equal(api_getf(icc, NULL, "/api/v1/cases/1/evidence?limit=1"), 404);
+	free(icc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_api_paging__follow_next_to_the_end),
 		cmocka_unit_test(test_api_paging__filters),
 		cmocka_unit_test(test_api_paging__filters_keep_need_to_know),
+		cmocka_unit_test(test_api_paging__evidence_and_custody),
 	};
 	return cmocka_run_group_tests_name("api_paging", tests, setup, teardown);
 }

@@ -36,6 +36,12 @@ jqt "... the three items of the Swedish case" 'map(.id) == [1, 2, 3]'
 jqt "... item 3 came from RS" '.[2].originator == "RS" and .[2].registered_by == "rs"'
 expect 0 "evidence list as icc (what was shared with the ICC)" ev list --as icc --json
 jqt "... exactly item 5, of 2022/0001" 'map(.id) == [5] and .[0].case_reference == "2022/0001"'
+expect 0 "evidence list --limit 2" ev list --case 2026/0001 --as se --limit 2 --json
+jqt "... the first two" 'map(.id) == [1, 2]'
+expect 0 "evidence list --after 2" ev list --case 2026/0001 --as se --after 2 --json
+jqt "... the rest" 'map(.id) == [3]'
+expect 1 "evidence list --limit 0" ev list --case 2026/0001 --as se --limit 0
+expect 1 "evidence list --after -1" ev list --case 2026/0001 --as se --after -1
 
 expect 0 "custodia evidence --help exits 0" ev --help
 check "... listing every subcommand" sh -c 'for s in add list show get custody share grants consent revoke erase verify retention hold trigger; do grep -q "custodia evidence $s" "$1" || exit 1; done' sh "$OUT"
@@ -155,6 +161,13 @@ jqt "... registered first, by se" '.[0].event == "registered" and .[0].actor == 
 jqt "... then accessed by the get" 'any(.[]; .event == "accessed" and .actor == "se" and .reason == "copied to a file")'
 expect 0 "custody --record sealed" ev custody "$BIG" --as se --record sealed --reason "bag 4471"
 check "... listed" has_out 'sealed .*bag 4471'
+expect 0 "custody --limit 1" ev custody "$BIG" --as se --limit 1 --json
+jqt "... its registration" 'length == 1 and .[0].event == "registered"'
+SEQ=$(jq '.[0].seq' "$OUT")
+expect 0 "custody --after SEQ --limit 1" ev custody "$BIG" --as se --after "$SEQ" --limit 1 --json
+jqt "... the next event" "length == 1 and .[0].seq > $SEQ and .[0].event == \"accessed\""
+expect 0 "custody --after SEQ" ev custody "$BIG" --as se --after "$SEQ" --json
+jqt "... the rest, the seal last" "length >= 2 and all(.[]; .seq > $SEQ) and .[-1].event == \"sealed\""
 expect 1 "custody --record erased (recorded by custodia only) exits 1" ev custody "$BIG" --as se --record erased --reason x
 
 # ---- verify and a corrupted blob ---------------------------------------------------

@@ -114,6 +114,48 @@ test('upload an item to the arrest case, share it with the ICC, the ICC sees exa
   await page.context().close();
 });
 
+test('a long chain of custody comes in pages; a case exports all its items in one bundle', async () => {
+  const page = await newPage(browser, server);
+  await login(page, 'se');
+  // 101 reads of item 1 put 101 "accessed" events on its chain: more than a page of 100.
+  const status = await page.evaluate(async () => {
+    for (let i = 0; i < 101; i++) {
+      const r = await fetch('/api/v1/evidence/1/content');
+      await r.arrayBuffer();
+      if (r.status !== 200) return r.status;
+    }
+    return 200;
+  });
+  assert.equal(status, 200);
+  const total = (await apiGet(page, 'evidence/1/custody')).body.length;
+  assert.ok(total > 100, 'chain of ' + total);
+  await page.goto('/#/evidence/1');
+  const custody = page.getByRole('table', { name: 'Chain of custody' });
+  await custody.getByRole('cell', { name: 'registered' }).first().waitFor();
+  assert.equal(await custody.locator('tbody tr').count(), 100);
+  const more = page.getByRole('button', { name: 'More', exact: true });
+  await more.click();
+  await more.waitFor({ state: 'hidden' });
+  assert.equal(await custody.locator('tbody tr').count(), total);
+
+  // "Export all": every item the desk sees, not only those on the page.
+  const items = (await apiGet(page, 'cases/' + encodeURIComponent(ARREST_REF) + '/evidence')).body
+    .filter((e) => !e.erased_at);
+  await page.goto('/#/cases/' + encodeURIComponent(ARREST_REF) + '?tab=evidence');
+  await page.getByRole('link', { name: CASE1_ITEMS[0] }).waitFor();
+  await page.getByLabel('Bundle for').selectOption('ICC');
+  const [download] = await Promise.all([page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export all items as a bundle', exact: true }).click()]);
+  await page.getByText('Bundle of ' + items.length + ' item(s) for ICC exported', { exact: false }).waitFor();
+  const file = join(server.data, '..', 'all-items.tar');
+  await download.saveAs(file);
+  const v = spawnSync(BIN, ['bundle', 'verify', file, '--json'], { encoding: 'utf8' });
+  assert.equal(v.status, 0, v.stdout + v.stderr);
+  assert.equal(JSON.parse(v.stdout).ok, true);
+  await assertClean(page);
+  await page.context().close();
+});
+
 test('a desk outside the arrest case finds no trace of it', async () => {
   const page = await newPage(browser, server);
   await login(page, 'fr'); // France: the Yezidi case, not the arrest case

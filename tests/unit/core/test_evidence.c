@@ -203,7 +203,7 @@ static void test_evidence_crash__killed_while_ingesting(void **state)
 	snprintf(tmp, sizeof(tmp), "%s/blobs/tmp", f->dir);
 	assert_int_equal(count_dir(tmp), 0);
 	json_t *items;
-	assert_int_equal(cu_evidence_list(f->c, &f->se, &items, cid), 0);
+	assert_int_equal(cu_evidence_list(f->c, &f->se, &items, cid, 0, 0), 0);
 	int distinct = 0;
 	json_array_foreach(items, i, v) {
 		size_t k;
@@ -229,7 +229,7 @@ static void test_evidence_fault__write_failure_leaves_nothing(void **state)
 	fixture *f = *state;
 	int64_t cid = case_id(f, &f->se, "2026/0001");
 	json_t *before, *after, *items = NULL;
-	assert_int_equal(cu_evidence_list(f->c, &f->se, &before, cid), 0);
+	assert_int_equal(cu_evidence_list(f->c, &f->se, &before, cid, 0, 0), 0);
 	struct rlimit old, lim;
 	getrlimit(RLIMIT_FSIZE, &old);
 	signal(SIGXFSZ, SIG_IGN);
@@ -242,7 +242,7 @@ static void test_evidence_fault__write_failure_leaves_nothing(void **state)
 	setrlimit(RLIMIT_FSIZE, &old);
 	assert_int_equal(r, CU_EIO);
 	assert_null(items);
-	assert_int_equal(cu_evidence_list(f->c, &f->se, &after, cid), 0);
+	assert_int_equal(cu_evidence_list(f->c, &f->se, &after, cid, 0, 0), 0);
 	assert_int_equal(json_array_size(after), json_array_size(before));
 	char tmp[4096];
 	snprintf(tmp, sizeof(tmp), "%s/blobs/tmp", f->dir);
@@ -290,13 +290,13 @@ static void test_evidence_grant__originator_decides(void **state)
 	assert_int_equal(cu_grant_list(f->c, &f->pl, &list), 0);
 	assert_int_equal(json_array_size(list), 0);
 	json_decref(list);
-	assert_int_equal(cu_evidence_custody(f->c, &f->pl, &list, 4), 0);
+	assert_int_equal(cu_evidence_custody(f->c, &f->pl, &list, 4, 0, 0), 0);
 	char *text = json_dumps(list, 0);
 	assert_null(strstr(text, "IIIM"));
 	assert_non_null(strstr(text, "(restricted)"));
 	free(text);
 	json_decref(list);
-	assert_int_equal(cu_evidence_custody(f->c, &f->ua, &list, 4), 0);
+	assert_int_equal(cu_evidence_custody(f->c, &f->ua, &list, 4, 0, 0), 0);
 	text = json_dumps(list, 0);
 	assert_non_null(strstr(text, "\"grant_id\""));
 	free(text);
@@ -306,7 +306,7 @@ static void test_evidence_grant__originator_decides(void **state)
 	assert_int_equal(cu_grant_revoke(f->c, &f->lt, &g, gid, NULL), 0);
 	json_decref(g);
 	assert_int_equal(cu_evidence_get(f->c, &f->iiim, &item, 4), CU_ENOTFOUND);
-	assert_int_equal(cu_evidence_list(f->c, &f->iiim, &list, 0), 0);
+	assert_int_equal(cu_evidence_list(f->c, &f->iiim, &list, 0, 0, 0), 0);
 	assert_int_equal(json_array_size(list), 0);
 	json_decref(list);
 	/* A grant needs its legal basis. */
@@ -343,7 +343,7 @@ static void test_evidence_erase__hold_then_tombstone(void **state)
 	assert_int_equal(count_blobs(f->dir), before - 1);
 	cu_blob_reader *rd;
 	assert_int_equal(cu_evidence_open(f->c, &f->se, &rd, &out, id, "test"), CU_ECONFLICT);
-	assert_int_equal(cu_evidence_custody(f->c, &f->se, &out, id), 0);
+	assert_int_equal(cu_evidence_custody(f->c, &f->se, &out, id, 0, 0), 0);
 	json_t *last = json_array_get(out, json_array_size(out) - 1);
 	assert_string_equal(cu_json_str(last, "event"), "erased");
 	assert_non_null(cu_json_str(json_object_get(last, "details"), "sha256"));

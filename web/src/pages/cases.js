@@ -7,7 +7,7 @@ import { h, title, table, load, link, field, replace, notice, errorBox, tabs, fm
 import { session } from '../session.js';
 import { dispatch } from '../router.js';
 import { crimeTypes, crimeLabel, caseSeg, caseLink, statusBadge, props, setQuery, queryObject, bundleExport,
-  jitExpiryBadge, integrityBadge, deadlineBadge, requestKind, label, orgs } from './records-common.js';
+  jitExpiryBadge, integrityBadge, deadlineBadge, requestKind, label, orgs, pagedList } from './records-common.js';
 import { uploadForm } from './records-upload.js';
 import { sharedEvidenceTable } from './dashboard.js';
 import { newCasePage, setFlash, takeFlash, canManage, participantActions, manageForms } from './forms-cases-case.js';
@@ -161,22 +161,24 @@ function jitsTab(panel, c) {
   ], c.jits, { class: 'stack', label: t('case.tab.jits'), empty: t('case.jits.none') }));
 }
 
+const EVIDENCE_PAGE = 100;
+
 function evidenceTab(panel, c, canContribute, cleanups) {
   const list = h('div');
   function refresh() {
     return load(list, async () => {
-      const items = await api.get('cases/' + caseSeg(c.id) + '/evidence');
-      const ids = items.filter((e) => !e.erased_at).map((e) => e.id);
-      return h('div',
-        table([
-          { label: t('evidence.col.title'), cell: (e) => link('/evidence/' + e.id, e.title || e.original_name || '#' + e.id) },
-          { label: t('evidence.col.kind'), cell: (e) => label('evidence.kind', e.kind) },
-          { label: t('evidence.col.originator'), cell: (e) => e.originator },
-          { label: t('evidence.col.size'), cell: (e) => fmtBytes(e.size), class: 'num' },
-          { label: t('evidence.col.registered'), cell: (e) => fmtTime(e.registered_at) },
-          { label: t('evidence.col.integrity'), cell: (e) => e.erased_at ? badge(t('evidence.erased'), 'bad') : integrityBadge(e.integrity) },
-        ], items, { class: 'stack', label: t('case.tab.evidence'), empty: t('case.evidence.none') }),
-        ids.length > 0 && bundleExport(c.id, ids, t('evidence.bundle.all')));
+      const items = pagedList('cases/' + caseSeg(c.id) + '/evidence', 'id', EVIDENCE_PAGE, (rows) => table([
+        { label: t('evidence.col.title'), cell: (e) => link('/evidence/' + e.id, e.title || e.original_name || '#' + e.id) },
+        { label: t('evidence.col.kind'), cell: (e) => label('evidence.kind', e.kind) },
+        { label: t('evidence.col.originator'), cell: (e) => e.originator },
+        { label: t('evidence.col.size'), cell: (e) => fmtBytes(e.size), class: 'num' },
+        { label: t('evidence.col.registered'), cell: (e) => fmtTime(e.registered_at) },
+        { label: t('evidence.col.integrity'), cell: (e) => e.erased_at ? badge(t('evidence.erased'), 'bad') : integrityBadge(e.integrity) },
+      ], rows, { class: 'stack', label: t('case.tab.evidence'), empty: t('case.evidence.none') }));
+      await items.first();
+      // All the items, loaded or not: the server takes every one the user sees.
+      return h('div', items.node,
+        items.rows.some((e) => !e.erased_at) && bundleExport(c.id, null, t('evidence.bundle.all')));
     });
   }
   replace(panel, list);

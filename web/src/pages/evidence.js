@@ -5,7 +5,7 @@ import { t } from '../strings.js';
 import { api } from '../api.js';
 import { h, title, table, load, link, field, replace, notice, errorBox, fmtDate, fmtTime, fmtBytes, badge } from '../ui.js';
 import { session } from '../session.js';
-import { caseLink, integrityBadge, props, orgs, label, bundleExport } from './records-common.js';
+import { caseLink, integrityBadge, props, orgs, label, bundleExport, pagedList } from './records-common.js';
 import { custodyForm } from './forms-cases-custody.js';
 
 function previewKind(mt) {
@@ -36,7 +36,12 @@ export function evidencePage(main, params) {
     const src = pv.source || {};
     const content = '/api/v1/' + base + '/content';
     const custody = h('div');
-    const refreshCustody = () => load(custody, async () => custodyTable(await api.get(base + '/custody')));
+    // Each read of the item adds to its chain: it comes in pages.
+    const refreshCustody = () => load(custody, async () => {
+      const chain = pagedList(base + '/custody', 'seq', CUSTODY_PAGE, custodyTable);
+      await chain.first();
+      return chain.node;
+    });
 
     // Integrity
     const integ = h('span', { class: 'integrity' }, integrityBadge(e.integrity));
@@ -136,6 +141,8 @@ export function evidencePage(main, params) {
     return page;
   });
 }
+
+const CUSTODY_PAGE = 100;
 
 function custodyTable(events) {
   return table([

@@ -105,9 +105,34 @@ export function requestKind(k) { return label('request.kind', k); }
 export const REQUEST_KINDS = ['mla', 'eio', 'eaw', 'international_arrest_warrant', 'extradition',
   'freezing_order', 'confiscation_order', 'transfer_of_proceedings', 'jit_accession'];
 
+// A list the server gives in pages (?after=&limit=, in the order of key: an item's id,
+// an event's seq): the first page, then a "More" button that adds the next one for as
+// long as full pages come back. render(rows) draws all the rows loaded so far.
+export function pagedList(path, key, size, render) {
+  const rows = [];
+  let after = null;
+  const holder = h('div');
+  const more = h('button', { type: 'button', class: 'secondary', hidden: true,
+    onclick: () => next().catch((e) => holder.append(errorBox(e))) }, t('common.more'));
+  async function next() {
+    more.disabled = true;
+    try {
+      const got = await api.get(path + qs({ after, limit: size }));
+      rows.push(...got);
+      if (got.length) after = got[got.length - 1][key];
+      more.hidden = got.length < size;
+      replace(holder, render(rows));
+    } finally {
+      more.disabled = false;
+    }
+  }
+  return { node: h('div', holder, more), rows, first: next };
+}
+
 // Export a verifiable bundle of items for an organisation: POST makes it (the
 // export is recorded in each item's chain of custody first), then the browser
-// fetches it once from the address the answer gives (docs/web.md).
+// fetches it once from the address the answer gives (docs/web.md). itemIds null:
+// every item of the case the user sees, as the server counts them.
 export function bundleExport(caseId, itemIds, buttonText) {
   const box = h('div', { class: 'bundle-export' });
   const forField = field(t('bundle.for'), 'bundle-for', { type: 'select', options: [] });
@@ -119,7 +144,7 @@ export function bundleExport(caseId, itemIds, buttonText) {
     btn.disabled = true;
     try {
       const r = await api.post('cases/' + caseSeg(caseId) + '/bundles',
-        { for: forField.input.value, items: itemIds });
+        itemIds ? { for: forField.input.value, items: itemIds } : { for: forField.input.value });
       const a = h('a', { href: r.download, download: '' });
       document.body.append(a);
       a.click();
