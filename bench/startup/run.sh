@@ -23,7 +23,7 @@ export LC_ALL=C
 for t in cc readelf; do
 	command -v "$t" >/dev/null || { echo "bench/startup: $t is missing"; exit 1; }
 done
-[ -x "$BIN" ] && [ -f "$MOD" ] || { echo "bench/startup: no $BIN or $MOD (build first)"; exit 1; }
+if [ ! -x "$BIN" ] || [ ! -f "$MOD" ]; then echo "bench/startup: no $BIN or $MOD (build first)"; exit 1; fi
 
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d "${TMPDIR:-/tmp}/cu-bench-startup.XXXXXX")
