@@ -82,6 +82,7 @@ bench: deps
 	@./scripts/deps.sh bench
 	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build build -j $(JOBS)
+	./bench/startup/run.sh
 	./bench/api/run.sh
 	./bench/ingest/run.sh
 	./bench/ledger/run.sh
