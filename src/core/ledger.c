@@ -199,33 +199,44 @@ static size_t rec_max(const cu_store_rec *rec)
 }
 
 /*
- * Whether none of eight bytes needs escaping: no control byte, '"' or '\\'.
- * (x - 0x20..) & ~x & 0x80.. is non-zero exactly when some byte is below
- * 0x20; the same test on x xor the quote (or the backslash) finds it.
+ * Where the first of eight bytes that needs escaping (a control byte, '"' or
+ * '\\') is: 8 if none. (x - 0x20..) & ~x & 0x80.. flags the bytes below 0x20;
+ * the same test on x xor the quote (or the backslash) flags those. A borrow
+ * can flag a byte above a flagged one too, never below: the lowest flag is
+ * exact, and that is the one taken.
  */
-static bool plain8(const char *p)
+static unsigned first_special8(const char *p)
 {
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+	/* The borrows run toward the first bytes here: one at a time. */
+	for (unsigned k = 0; k < 8; k++)
+		if ((unsigned char)p[k] < 0x20 || p[k] == '"' || p[k] == '\\')
+			return k;
+	return 8;
+#endif
 	static const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
 	uint64_t x, q, b;
 	memcpy(&x, p, 8);
 	q = x ^ (ones * '"');
 	b = x ^ (ones * '\\');
-	return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high ? false
-	                                                                               : true;
+	uint64_t m = (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high;
+	return m ? (unsigned)__builtin_ctzll(m) / 8 : 8; /* byte 0 is the lowest */
 }
 
 static char *put_str(char *o, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	*o++ = '"';
-	for (size_t i = 0; i < n; i++) {
-		if (i + 8 <= n && plain8(s + i)) { /* the common case: copy eight at once */
-			memcpy(o, s + i, 8);
-			o += 8;
-			i += 7;
-			continue;
+	for (size_t i = 0; i < n;) {
+		if (i + 8 <= n) { /* the plain bytes before the next special one, eight at once */
+			unsigned k = first_special8(s + i);
+			memcpy(o, s + i, 8); /* the bytes from k on are written over below */
+			o += k;
+			i += k;
+			if (k == 8)
+				continue;
 		}
-		unsigned char c = (unsigned char)s[i];
+		unsigned char c = (unsigned char)s[i++];
 		if (c >= 0x20 && c != '"' && c != '\\') {
 			*o++ = (char)c;
 			continue;
