@@ -282,71 +282,116 @@ static uint8_t word_tag(const UChar *w, int32_t wlen)
 }
 
 /*
- * Letters without rule matching. No rule of ours, of Any-Latin or of
- * Latin-ASCII looks at the neighbours of a precomposed Latin letter, nor
- * (in the common rules, the Russian ones in front) of a Russian, Serbian,
- * Macedonian or Belarusian letter, so the transliterator turns a word of
- * ASCII and such letters into the forms of its letters put together (é e,
- * ß ss, đ dj, ж zh, љ lj). Ukrainian (its own rules look at the letter
- * before), Greek (digraphs) and Arabic (vowel letters at word start) keep
- * the transliterator. The forms are asked of the transliterator itself,
- * once per process, so they cannot drift from it; test_norm checks the
- * claim letter by letter, in pairs and on the lines of the test sets. A word
- * then costs a table lookup per letter instead of about 3 µs in the
+ * Letters without rule matching. A letter's transliteration depends on its
+ * neighbours in only a few rules: ours for Arabic (و ي ی as consonants at
+ * the start of a word or before alef), ours for Ukrainian (є ї й ю я after a
+ * letter, and зг), Greek digraphs. Any-Latin and Latin-ASCII look at none
+ * for the scripts below. So a word of ASCII and of letters of these scripts
+ * is the forms of its letters put together, each form chosen by the one
+ * context its rules see:
+ *
+ *   common rules    [first in the word][before alef]   (Latin, Russian,
+ *                   Serbian, Macedonian, Belarusian Cyrillic, Arabic)
+ *   Ukrainian ones  [after a letter]                   (Latin, Cyrillic; a
+ *                   word with зг keeps the transliterator)
+ *
+ * "First" and "after a letter" are judged on what was written out so far,
+ * as the transliterator does (a deleted mark or soft sign leaves nothing).
+ * The forms are asked of the transliterators themselves, once per process,
+ * by probing each letter in its contexts (after ب or а, before ا), so they
+ * cannot drift from them; test_norm checks the claim letter by letter, in
+ * pairs and on the lines of the test sets. Greek keeps the transliterator.
+ * A word then costs a table lookup per letter instead of about 3 µs in the
  * transliterator: the search index normalises every word it indexes, and
  * the words of every snippet's text.
  */
 static const UChar32 letter_range[][2] = {
 	{0x00C0, 0x0250}, /* Latin-1 Supplement letters .. Latin Extended-B */
-	{0x0400, 0x0460}, /* Cyrillic: Russian, Serbian, Macedonian, Belarusian */
+	{0x0400, 0x0500}, /* Cyrillic */
+	{0x0600, 0x0700}, /* Arabic, marks included */
 	{0x1E00, 0x1F00}, /* Latin Extended Additional */
 };
 #define LETTER_FORM 4
-#define LETTER_SLOTS (0x190 + 0x60 + 0x100)
+#define LETTER_SLOTS (0x190 + 0x100 + 0x100 + 0x100)
+#define ALEF 0x0627
 
-/* [0]: 1 + the form's length (ъ ь have an empty one), 0 for none */
-static char letter_form[LETTER_SLOTS][LETTER_FORM + 1];
+/* forms[table][slot][context]: [0] is 1 + the form's length (ъ ь and the
+ * Arabic marks have an empty one), 0 for none. Context: first (2) | before
+ * alef (1) for the common rules; after a letter (2) for the Ukrainian. */
+static char letter_form[2][LETTER_SLOTS][4][LETTER_FORM + 1];
 static pthread_once_t letter_once = PTHREAD_ONCE_INIT;
 static bool letters_off; /* tests: every word through the transliterator */
 
-static char *letter_slot(UChar c)
+static int letter_slot(UChar c)
 {
-	size_t base = 0;
+	int base = 0;
 	for (size_t r = 0; r < sizeof letter_range / sizeof letter_range[0]; r++) {
 		if (c >= letter_range[r][0] && c < letter_range[r][1])
-			return letter_form[base + (size_t)(c - letter_range[r][0])];
-		base += (size_t)(letter_range[r][1] - letter_range[r][0]);
+			return base + (c - letter_range[r][0]);
+		base += letter_range[r][1] - letter_range[r][0];
 	}
-	return NULL;
+	return -1;
 }
 
-/* A letter's form, if it is up to four ASCII letters or digits. */
+/*
+ * The transliteration of pre c post, in ASCII, without the forms of pre and
+ * post: out gets c's form in that context. False if it is not up to four
+ * ASCII letters and digits, or pre's and post's forms are not where they are
+ * expected (then c is left to the transliterator).
+ */
+static bool probe(UTransliterator *tr, UChar pre, UChar32 c, UChar post, const char *pref,
+		  const char *postf, char out[LETTER_FORM + 1])
+{
+	UChar w[32];
+	int32_t n = 0;
+	if (pre)
+		w[n++] = pre;
+	w[n++] = (UChar)c;
+	if (post)
+		w[n++] = post;
+	int32_t limit = n;
+	UErrorCode e = U_ZERO_ERROR;
+	utrans_transUChars(tr, w, &n, 32, 0, &limit, &e);
+	size_t lp = strlen(pref), ls = strlen(postf);
+	if (U_FAILURE(e) || limit < (int32_t)(lp + ls) || limit - (int32_t)(lp + ls) > LETTER_FORM)
+		return false;
+	char t[32];
+	for (int32_t i = 0; i < limit; i++) {
+		UChar x = w[i] >= 'A' && w[i] <= 'Z' ? (UChar)(w[i] - 'A' + 'a') : w[i];
+		if (!((x >= 'a' && x <= 'z') || (x >= '0' && x <= '9')))
+			return false;
+		t[i] = (char)x;
+	}
+	if (memcmp(t, pref, lp) != 0 || memcmp(t + limit - ls, postf, ls) != 0)
+		return false;
+	int32_t k = limit - (int32_t)(lp + ls);
+	out[0] = (char)(1 + k);
+	memcpy(out + 1, t + lp, (size_t)k);
+	return true;
+}
+
 static void letter_init(void)
 {
-	UTransliterator *tr = translit(0);
-	if (!tr)
-		return; /* every word takes the transliterator, which reports it */
+	UTransliterator *common = translit(0), *uk = translit(1);
 	for (size_t r = 0; r < sizeof letter_range / sizeof letter_range[0]; r++)
 		for (UChar32 c = letter_range[r][0]; c < letter_range[r][1]; c++) {
-			char *slot = letter_slot((UChar)c);
-			if (!u_isalpha(c))
+			int slot = letter_slot((UChar)c);
+			if (!u_isalpha(c) && u_charType(c) != U_NON_SPACING_MARK)
 				continue;
-			UChar w[16] = {(UChar)c};
-			int32_t wlen = 1, limit = 1;
-			UErrorCode e = U_ZERO_ERROR;
-			utrans_transUChars(tr, w, &wlen, 16, 0, &limit, &e);
-			if (U_FAILURE(e) || limit > LETTER_FORM)
-				continue;
-			char f[LETTER_FORM + 1] = {(char)(1 + limit)};
-			int32_t i;
-			for (i = 0; i < limit; i++) {
-				UChar x = w[i] >= 'A' && w[i] <= 'Z' ? (UChar)(w[i] - 'A' + 'a') : w[i];
-				if (!((x >= 'a' && x <= 'z') || (x >= '0' && x <= '9')))
-					break;
-				f[1 + i] = (char)x;
-			}
-			if (i == limit)
-				memcpy(slot, f, sizeof f);
+			char (*f)[LETTER_FORM + 1] = letter_form[0][slot];
+			/* first: nothing before it; else after ب (b); before alef (a) or not */
+			if (common && !(probe(common, 0, c, 0, "", "", f[2]) &&
+			                probe(common, 0, c, ALEF, "", "a", f[3]) &&
+			                probe(common, 0x0628, c, 0, "b", "", f[0]) &&
+			                probe(common, 0x0628, c, ALEF, "b", "a", f[1])))
+				memset(f, 0, sizeof letter_form[0][0]);
+			f = letter_form[1][slot];
+			if (c >= 0x0600 && c < 0x0700)
+				continue; /* a word with Ukrainian letters and Arabic ones: rare */
+			/* after nothing, after а (a) */
+			if (uk && !(probe(uk, 0, c, 0, "", "", f[0]) &&
+			            probe(uk, 0x0430, c, 0, "a", "", f[2])))
+				memset(f, 0, sizeof letter_form[1][0]);
 		}
 }
 
@@ -356,9 +401,15 @@ void cu_name_letter_table(bool on)
 	letters_off = !on;
 }
 
-/* The word's ASCII form if all of it is ASCII or letters of the table;
- * false leaves the word to the transliterator. */
-static bool table_word(UChar *w, int32_t *wlen, int32_t wcap)
+static bool is_ascii_alpha(UChar c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* The word's ASCII form if all of it is ASCII or letters of the table, the
+ * common rules' (uk false) or the Ukrainian; false leaves the word to the
+ * transliterator. */
+static bool table_word(UChar *w, int32_t *wlen, int32_t wcap, bool uk)
 {
 	UChar t[4 * CU_NAME_MAX + 8];
 	int32_t n = 0;
@@ -376,8 +427,19 @@ static bool table_word(UChar *w, int32_t *wlen, int32_t wcap)
 			pthread_once(&letter_once, letter_init);
 			plain = false;
 		}
-		const char *f = letter_slot(w[i]);
-		if (!f || !f[0])
+		int slot = letter_slot(w[i]);
+		if (slot < 0)
+			return false;
+		int ctx;
+		if (uk) {
+			if (w[i] == 0x0437 && i + 1 < *wlen && w[i + 1] == 0x0433)
+				return false; /* зг > zgh */
+			ctx = n > 0 && is_ascii_alpha(t[n - 1]) ? 2 : 0;
+		} else {
+			ctx = (n == 0 ? 2 : 0) | (i + 1 < *wlen && w[i + 1] == ALEF ? 1 : 0);
+		}
+		const char *f = letter_form[uk][slot][ctx];
+		if (!f[0])
 			return false;
 		for (int k = 1; k < f[0]; k++) {
 			if (n >= (int32_t)(sizeof t / sizeof t[0]))
@@ -393,11 +455,11 @@ static bool table_word(UChar *w, int32_t *wlen, int32_t wcap)
 }
 
 static int emit_word(char *out, size_t outsz, size_t *pos, UChar *w, int32_t wlen, int32_t wcap,
-		     UTransliterator *tr, bool common, tagger *tg)
+		     UTransliterator *tr, bool uk, tagger *tg)
 {
 	uint8_t tag = word_tag(w, wlen);
 	int32_t limit = wlen;
-	if (!common || !table_word(w, &limit, wcap)) {
+	if (!table_word(w, &limit, wcap, uk)) {
 		UErrorCode e = U_ZERO_ERROR;
 		utrans_transUChars(tr, w, &wlen, wcap, 0, &limit, &e);
 		if (U_FAILURE(e))
@@ -548,7 +610,7 @@ int cu_name_normalise_tagged(char *out, size_t outsz, const char *utf8, size_t l
 			    i < flen && is_wordchar(f[i])) {
 				/* "ال" + at least two letters */
 				if ((r = emit_word(out, outsz, &pos, w, wl, (int32_t)(sizeof w / sizeof w[0]),
-						   tr, !uk, &tg)) != 0)
+						   tr, uk, &tg)) != 0)
 					return r;
 				wl = 0;
 			}
@@ -557,7 +619,7 @@ int cu_name_normalise_tagged(char *out, size_t outsz, const char *utf8, size_t l
 		}
 		if (wl > 0) {
 			if ((r = emit_word(out, outsz, &pos, w, wl, (int32_t)(sizeof w / sizeof w[0]),
-					   tr, !uk, &tg)) != 0)
+					   tr, uk, &tg)) != 0)
 				return r;
 			wl = 0;
 		}
