@@ -441,7 +441,8 @@ int cmd_evidence(int argc, char **argv)
 	    (r = cu_case_resolve(c.core, &c.actor, &case_id, case_ref)) != 0)
 		goto done;
 	if (!strcmp(sub, "list")) {
-		if ((r = cu_evidence_list(c.core, &c.actor, &res, case_id, after, limit)) == 0 && !c.json) {
+		r = cu_evidence_list(c.core, &c.actor, &res, case_id, after, limit);
+		if (r == 0 && !c.json) {
 			size_t i;
 			json_t *it;
 			json_array_foreach(res, i, it)
@@ -467,7 +468,9 @@ int cmd_evidence(int argc, char **argv)
 		}
 		size_t i;
 		json_t *e;
-		if (r == 0 && (r = cu_evidence_custody(c.core, &c.actor, &res, id, after, limit)) == 0 && !c.json)
+		if (r == 0)
+			r = cu_evidence_custody(c.core, &c.actor, &res, id, after, limit);
+		if (r == 0 && !c.json)
 			json_array_foreach(res, i, e)
 				printf("%s  %-17s %-14s %-9s %s\n", cu_json_str(e, "at"), cu_json_str(e, "event"),
 				       cu_json_str(e, "actor"), cu_json_str(e, "actor_org"),

@@ -282,25 +282,14 @@ function requestsTab(panel, c) {
 }
 
 function timelineTab(panel, c) {
-  const rows = [];
-  let after = null;
-  const holder = h('div');
-  const more = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => page().catch((e) => holder.append(errorBox(e))) },
-    t('common.more'));
-  async function page() {
-    const ev = await api.get('cases/' + caseSeg(c.id) + '/events' + qs({ limit: 100, after }));
-    rows.push(...ev);
-    more.hidden = ev.length < 100;
-    if (ev.length) after = ev[ev.length - 1].seq;
-    replace(holder, table([
-      { label: t('event.col.at'), cell: (e) => fmtTime(e.at) },
-      { label: t('event.col.actor'), cell: (e) => e.actor + (e.actor_org ? ' (' + e.actor_org + ')' : '') },
-      { label: t('event.col.action'), cell: (e) => label('event.action', e.action) },
-      { label: t('event.col.object'), cell: (e) => e.object_type === 'evidence'
-        ? link('/evidence/' + e.object_id, label('event.object', e.object_type) + ' ' + e.object_id)
-        : label('event.object', e.object_type) + ' ' + (e.object_id || '') },
-    ], rows, { class: 'stack', label: t('case.tab.timeline'), empty: t('case.timeline.none') }));
-  }
-  load(box(panel), async () => { await page(); return h('div', holder, more); });
+  const events = pagedList('cases/' + caseSeg(c.id) + '/events', 'seq', 100, (rows) => table([
+    { label: t('event.col.at'), cell: (e) => fmtTime(e.at) },
+    { label: t('event.col.actor'), cell: (e) => e.actor + (e.actor_org ? ' (' + e.actor_org + ')' : '') },
+    { label: t('event.col.action'), cell: (e) => label('event.action', e.action) },
+    { label: t('event.col.object'), cell: (e) => e.object_type === 'evidence'
+      ? link('/evidence/' + e.object_id, label('event.object', e.object_type) + ' ' + e.object_id)
+      : label('event.object', e.object_type) + ' ' + (e.object_id || '') },
+  ], rows, { class: 'stack', label: t('case.tab.timeline'), empty: t('case.timeline.none') }));
+  load(box(panel), async () => { await events.first(); return events.node; });
 }
 
