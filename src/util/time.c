@@ -7,13 +7,15 @@
 
 #include "util/util.h"
 
-void cu_time_now(char out[CU_TS_LEN])
+/* The timestamp of the clock plus seconds, to the millisecond. */
+static void stamp(char out[CU_TS_LEN], int64_t seconds)
 {
 	struct timespec ts;
 	struct tm tm;
 	clock_gettime(CLOCK_REALTIME, &ts);
+	time_t t = ts.tv_sec + (time_t)seconds;
 	char tmp[64];
-	gmtime_r(&ts.tv_sec, &tm);
+	gmtime_r(&t, &tm);
 	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
 	         (tm.tm_year + 1900) % 10000, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
 	         tm.tm_sec, ts.tv_nsec / 1000000);
@@ -21,17 +23,16 @@ void cu_time_now(char out[CU_TS_LEN])
 	out[CU_TS_LEN - 1] = '\0';
 }
 
+void cu_time_now(char out[CU_TS_LEN])
+{
+	stamp(out, 0);
+}
+
+/* Milliseconds kept: an expiry cut to the second made a session of ttl 1 s, opened at
+ * x.999, end 1 ms later (test_cases_auth__sessions_expire_and_revoke, now and then). */
 void cu_time_after(char out[CU_TS_LEN], int64_t seconds)
 {
-	time_t t = time(NULL) + (time_t)seconds;
-	struct tm tm;
-	char tmp[64];
-	gmtime_r(&t, &tm);
-	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.000Z",
-	         (tm.tm_year + 1900) % 10000, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-	         tm.tm_sec);
-	memcpy(out, tmp, CU_TS_LEN - 1);
-	out[CU_TS_LEN - 1] = '\0';
+	stamp(out, seconds);
 }
 
 /* The n decimal digits at s as a number; -1 if one of them is not a digit. */

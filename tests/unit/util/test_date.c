@@ -410,6 +410,32 @@ static void test_util_time__now_round_trips(void **state)
 	assert_true(t >= (int64_t)before.tv_sec && t <= (int64_t)after.tv_sec);
 }
 
+/* cu_time_after keeps the milliseconds: an expiry one second away is a second from now, not
+ * from the start of this second (a session of one second opened at x.999 ended at x+1.000). */
+static void test_util_time__after_keeps_milliseconds(void **state)
+{
+	(void)state;
+	int checked = 0;
+	for (int i = 0; i < 20 && checked < 5; i++) {
+		char a[CU_TS_LEN], b[CU_TS_LEN], c[CU_TS_LEN];
+		int64_t ta, tb, tc;
+		cu_time_now(a);
+		cu_time_after(b, 1);
+		cu_time_now(c);
+		assert_int_equal(cu_time_parse(&ta, a), 0);
+		assert_int_equal(cu_time_parse(&tb, b), 0);
+		assert_int_equal(cu_time_parse(&tc, c), 0);
+		assert_true(tb >= ta + 1 && tb <= tc + 1);
+		if (ta != tc || atoi(a + 20) == 0)
+			continue; /* a second boundary between: milliseconds not comparable */
+		int ma = atoi(a + 20), mb = atoi(b + 20), mc = atoi(c + 20);
+		if (mb < ma || mb > mc)
+			fail_msg("%s then %s + 1 s = %s", a, c, b);
+		checked++;
+	}
+	assert_true(checked > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -424,6 +450,7 @@ int main(void)
 	    cmocka_unit_test(test_util_duration__limit_applies_after_the_unit),
 	    cmocka_unit_test(test_util_time__parse_table),
 	    cmocka_unit_test(test_util_time__now_round_trips),
+	    cmocka_unit_test(test_util_time__after_keeps_milliseconds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
