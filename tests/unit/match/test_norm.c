@@ -397,12 +397,14 @@ static void test_match_norm__letter_table(void **state)
 	(void)state;
 	static const unsigned ranges[][2] = {{0x00A0, 0x0250}, {0x0400, 0x0530}, {0x0600, 0x0700},
 	                                     {0x1E00, 0x1F00}};
-	unsigned cps[1024];
+	unsigned cps[0x1B0 + 0x130 + 0x100 + 0x100];
 	size_t n = 0, differ = 0, tried = 0;
 	char w[64];
 	for (size_t r = 0; r < N(ranges); r++)
-		for (unsigned c = ranges[r][0]; c < ranges[r][1]; c++)
+		for (unsigned c = ranges[r][0]; c < ranges[r][1]; c++) {
+			assert_true(n < N(cps));
 			cps[n++] = c;
+		}
 	for (size_t i = 0; i < n; i++) {
 		char one[4];
 		size_t k = put_utf8(one, cps[i]);
