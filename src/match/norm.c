@@ -355,7 +355,7 @@ static bool probe(UTransliterator *tr, UChar pre, UChar32 c, UChar post, const c
 	size_t lp = strlen(pref), ls = strlen(postf);
 	if (U_FAILURE(e) || limit < (int32_t)(lp + ls) || limit - (int32_t)(lp + ls) > LETTER_FORM)
 		return false;
-	char t[32];
+	char t[32] = {0};
 	for (int32_t i = 0; i < limit; i++) {
 		UChar x = w[i] >= 'A' && w[i] <= 'Z' ? (UChar)(w[i] - 'A' + 'a') : w[i];
 		if (!((x >= 'a' && x <= 'z') || (x >= '0' && x <= '9')))
