@@ -325,24 +325,11 @@ int h_upload_abort(cu_req *rq)
 	return 0;
 }
 
-/* ?after=ID&limit=N of a list in id order: a page of at most 1000. */
-static int page_params(cu_req *rq, int64_t *after, int *limit)
-{
-	int64_t n = 1000;
-	int r;
-	*after = 0;
-	if ((r = cu_req_query_int(rq, after, "after", 0, INT64_MAX)) != 0 ||
-	    (r = cu_req_query_int(rq, &n, "limit", 1, 1000)) != 0)
-		return r;
-	*limit = (int)n;
-	return 0;
-}
-
 int h_evidence_list_case(cu_req *rq)
 {
 	int64_t id, after;
 	int limit, r;
-	if ((r = page_params(rq, &after, &limit)) != 0)
+	if ((r = cu_req_page(rq, &after, &limit)) != 0)
 		return r;
 	/* A numeric id as such: a receiver of a grant does not see the case itself. */
 	if (id_param(rq->params[0], &id, "case") != 0 && (r = case_param(rq, &id)) != 0)
@@ -354,7 +341,7 @@ int h_evidence_shared(cu_req *rq)
 {
 	int64_t after;
 	int limit, r;
-	if ((r = page_params(rq, &after, &limit)) != 0)
+	if ((r = cu_req_page(rq, &after, &limit)) != 0)
 		return r;
 	return cu_evidence_list(rq->core, &rq->actor, &rq->out, 0, after, limit);
 }
@@ -427,7 +414,7 @@ int h_evidence_custody(cu_req *rq)
 {
 	int64_t id, after;
 	int limit, r;
-	if ((r = page_params(rq, &after, &limit)) != 0 ||
+	if ((r = cu_req_page(rq, &after, &limit)) != 0 ||
 	    (r = id_param(rq->params[0], &id, "evidence item")) != 0)
 		return r;
 	return cu_evidence_custody(rq->core, &rq->actor, &rq->out, id, after, limit);

@@ -225,12 +225,11 @@ int h_participant_remove(cu_req *rq)
 
 int h_case_events(cu_req *rq)
 {
-	int64_t id, after = 0, limit = 1000;
-	int r;
-	if ((r = case_param(rq, &id)) != 0 || (r = cu_req_query_int(rq, &after, "after", 0, INT64_MAX)) ||
-	    (r = cu_req_query_int(rq, &limit, "limit", 1, 1000)) != 0)
+	int64_t id, after;
+	int limit, r;
+	if ((r = case_param(rq, &id)) != 0 || (r = cu_req_page(rq, &after, &limit)) != 0)
 		return r;
-	return cu_case_events(rq->core, &rq->actor, &rq->out, id, after, (int)limit);
+	return cu_case_events(rq->core, &rq->actor, &rq->out, id, after, limit);
 }
 
 static int jit_param(cu_req *rq, int64_t *id)

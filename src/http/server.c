@@ -273,6 +273,18 @@ int cu_req_query_int(cu_req *rq, int64_t *out, const char *name, int64_t min, in
 	return 0;
 }
 
+int cu_req_page(cu_req *rq, int64_t *after, int *limit)
+{
+	int64_t n = 1000;
+	int r;
+	*after = 0;
+	if ((r = cu_req_query_int(rq, after, "after", 0, INT64_MAX)) != 0 ||
+	    (r = cu_req_query_int(rq, &n, "limit", 1, 1000)) != 0)
+		return r;
+	*limit = (int)n;
+	return 0;
+}
+
 static bool is_json_type(h2o_req_t *req)
 {
 	ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
