@@ -686,6 +686,8 @@ int cu_name_phonetic(char *out, size_t outsz, const char *token, size_t len)
 			rep = "v";
 		else if (c == 'q')
 			rep = "k";
+		else if (c == 'z')
+			rep = "s"; /* German writes Russian з as s: Selenskyj, Zelenskyy */
 		else if (c == 'x')
 			rep = "ks";
 		if (!rep) {
@@ -769,8 +771,13 @@ static int is_weak(const char *t, size_t n)
 	for (size_t i = 0; i < sizeof PARTICLES / sizeof PARTICLES[0]; i++)
 		if (strlen(PARTICLES[i]) == n && memcmp(PARTICLES[i], t, n) == 0)
 			return 1;
-	static const char *const PATRO[] = {"ovich", "evich", "ovych", "evych", "ovna", "evna",
-					    "ivna", "ichna", "yich", "ievich"};
+	/* -ovich and -ovna as English, German, French and Polish write them
+	 * (Abramovich, Abramowitsch, Abramovitch, Abramowicz) */
+	static const char *const PATRO[] = {
+		"ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ichna", "yich", "ievich",
+		"ovitch", "evitch", "ovitsch", "evitsch", "owitsch", "ewitsch", "owitch", "ewitch",
+		"owicz", "ewicz", "owycz", "ewycz", "owytsch", "ewytsch", "ovytch", "evytch",
+		"owich", "ewich", "owych", "ewych", "owna", "ewna", "iwna"};
 	for (size_t i = 0; i < sizeof PATRO / sizeof PATRO[0]; i++) {
 		size_t pl = strlen(PATRO[i]);
 		if (n > pl + 2 && memcmp(t + n - pl, PATRO[i], pl) == 0)
@@ -781,6 +788,11 @@ static int is_weak(const char *t, size_t n)
 
 #ifndef SKEL_COST
 #define SKEL_COST 0.03
+#endif
+/* Keys that differ only in their vowels, each run of vowels heard as a
+ * neighbour of the other's (vowels_vary) */
+#ifndef SKEL_EQ
+#define SKEL_EQ 0.95
 #endif
 /* A key without vowels or glides, v as b (Hebrew, Arabic). */
 static size_t skeleton(char *out, const char *key, size_t n)
@@ -820,6 +832,46 @@ static uint64_t letter_mask(const char *s, size_t n)
 					    : 1ULL << 63;
 	}
 	return m;
+}
+
+static bool is_vowel(char c)
+{
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+/*
+ * Whether two phonetic keys are the same consonants in the same order with
+ * vowels between them that one alphabet's vowel signs give either way:
+ * Arabic fatha as a or e, kasra as i or e, damma as u or o, long or short
+ * (muhammad, mohammed; nuristani, nooristani; hussain, hussein). Both
+ * begin alike and have three consonants or more. Other vowels make other
+ * names (moreno, marini; romano, rimini).
+ */
+static bool vowels_vary(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t i = 0, j = 0, cons = 0;
+	if (la == 0 || lb == 0 || a[0] != b[0])
+		return false;
+	while (i < la && j < lb) {
+		bool va = is_vowel(a[i]), vb = is_vowel(b[j]);
+		if (va != vb)
+			return false;
+		if (!va) {
+			if (a[i] != b[j])
+				return false;
+			i++, j++, cons++;
+			continue;
+		}
+		char x = a[i] < b[j] ? a[i] : b[j], y = a[i] < b[j] ? b[j] : a[i];
+		if (!(x == y || (x == 'a' && y == 'e') || (x == 'e' && y == 'i') ||
+		      (x == 'o' && y == 'u')))
+			return false;
+		while (i < la && is_vowel(a[i]))
+			i++;
+		while (j < lb && is_vowel(b[j]))
+			j++;
+	}
+	return i == la && j == lb && cons >= 3;
 }
 
 static bool nasab_particle(const char *t, size_t n)
@@ -1224,6 +1276,8 @@ static double tok_sim(const ntoks *a, int i, const ntoks *b, int j)
 	/* consonant skeletons: scripts that write few vowels (Arabic, Hebrew)
 	 * and transcriptions that hear them differently (maureen, morin) */
 	size_t na = a->slen[i], nb = b->slen[j];
+	if (s < SKEL_EQ && vowels_vary(a->key[i], a->klen[i], b->key[j], b->klen[j]))
+		s = SKEL_EQ;
 	if (na >= 2 && nb >= 2 && a->sk[i][0] == b->sk[j][0] && (a->vpoor[i] || b->vpoor[j]) &&
 	    jw_may_reach(a->smask[i], na, b->smask[j], nb, (s > PAIR_MIN ? s : PAIR_MIN) + SKEL_COST)) {
 		double k = cu_jaro_winkler(a->sk[i], na, b->sk[j], nb) - SKEL_COST;
@@ -1257,7 +1311,11 @@ static double tok_sim(const ntoks *a, int i, const ntoks *b, int j)
 	if (s < TYPO_SIM && la >= TYPO_MINLEN && lb >= TYPO_MINLEN &&
 	    popcount64(a->mask[i] ^ b->mask[j]) <= 2 && one_edit(ta, la, tb, lb))
 		s = TYPO_SIM;
-	if ((a->weak[i] == 2) != (b->weak[j] == 2)) /* a patronymic is not a given name */
+	/* a patronymic is not the given name it comes from (vladimirovich,
+	 * vladimir); against a token of its own length it is a surname
+	 * written another way (cimoszewicz, the Hebrew tsimoshbits) */
+	if ((a->weak[i] == 2) != (b->weak[j] == 2) &&
+	    (a->weak[i] == 2 ? lb + 3 <= la : la + 3 <= lb))
 		s *= 0.85;
 	return s;
 }

@@ -497,6 +497,49 @@ static void test_match_score__typos_and_long_names(void **state)
 	}
 }
 
+/*
+ * One name as other alphabets' conventions write it: vowels an abjad leaves
+ * to the reader, Russian з as German s, patronymic endings in English,
+ * German, French and Polish; and names those rules must not join.
+ */
+static void test_match_score__transcriptions(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *a, *b;
+		bool same;
+	} PAIRS[] = {
+		{"Muhammad bin Salman", "Mohammed bin Salman", true},
+		{"'Abd al-Aziz al-Nuristani", "Abdul Aziz Nooristani", true},
+		{"Hussain Ali", "Hussein Ali", true},
+		{"Wolodymyr Selenskyj", "Volodymyr Zelenskyy", true},
+		{"Viktor Yanukovych", "Wiktor Janukowytsch", true},
+		{"Viktor Yanukovych", "Wiktor Janukowycz", true},
+		{"Viktor Yanukovych", "Viktor Ianoukovitch", true},
+		{"Roman Abramovich", "Roman Abramowitsch", true},
+		{"Roman Abramovich", "Roman Abramowicz", true},
+		{"Dmitry Medvedev", "Dmitri Medwedew", true},
+		/* other vowels, or a vowel more, are other names */
+		{"Luis Moreno", "Luis Marini", false},
+		{"Paolo Romano", "Paolo Rimini", false},
+		{"Ana Salerno", "Ana Solarno", false},
+		/* a patronymic is still not the surname it comes from */
+		{"Ivan Petrovich", "Ivan Petrov", false},
+		{"Pavel Ivanovich", "Pavel Ivanov", false},
+	};
+	for (size_t i = 0; i < sizeof PAIRS / sizeof PAIRS[0]; i++) {
+		cu_mrec a, b;
+		cu_mscore s;
+		person(&a, PAIRS[i].a, NULL);
+		person(&b, PAIRS[i].b, NULL);
+		double x = score2(&a, &b, &s);
+		if ((x >= T) != PAIRS[i].same)
+			fail_msg("%s ~ %s: %.3f (%s)", PAIRS[i].a, PAIRS[i].b, x, s.explain);
+		cu_mrec_free(&a);
+		cu_mrec_free(&b);
+	}
+}
+
 /* Scoring records gives the public name similarity on the same names. */
 static void test_match_score__prepared_names(void **state)
 {
@@ -562,6 +605,7 @@ int main(void)
 		cmocka_unit_test(test_match_score__cross_script),
 		cmocka_unit_test(test_match_score__learned_costs),
 		cmocka_unit_test(test_match_score__typos_and_long_names),
+		cmocka_unit_test(test_match_score__transcriptions),
 		cmocka_unit_test(test_match_score__deterministic),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
