@@ -494,6 +494,36 @@ static int emit_word(char *out, size_t outsz, size_t *pos, UChar *w, int32_t wle
 	return 0;
 }
 
+/*
+ * A person's name written "SURNAME, Given Names", as lists and registers
+ * write it (one comma, words on both sides), in the order of speech:
+ * "al ben ali, isa ben tarif" is "isa ben tarif al ben ali", whose given
+ * name comes first as the nasab rule expects. In place, tags with their
+ * tokens (unless there were more tokens than tags).
+ */
+static void surname_last(char *s, size_t n, size_t at, size_t tok, tagger *tg)
+{
+	if (at == 0 || at >= n || s[at] != ' ')
+		return;
+	char tmp[4 * CU_NAME_MAX + 8];
+	if (n + 1 > sizeof tmp)
+		return;
+	size_t k = n - at - 1;
+	memcpy(tmp, s + at + 1, k);
+	tmp[k] = ' ';
+	memcpy(tmp + k + 1, s, at);
+	memcpy(s, tmp, n);
+	if (tg->tags && tg->n <= tg->cap && tok < tg->n) {
+		uint8_t t[256];
+		size_t m = tg->n < sizeof t ? tg->n : sizeof t;
+		if (tok < m) {
+			memcpy(t, tg->tags + tok, m - tok);
+			memcpy(t + m - tok, tg->tags, tok);
+			memcpy(tg->tags, t, m);
+		}
+	}
+}
+
 /* Removes titles (persons) unless nothing would be left; in place, with
  * the tags of the tokens kept. */
 static size_t drop_titles(char *s, size_t n, tagger *tg)
@@ -588,8 +618,8 @@ int cu_name_normalise_tagged(char *out, size_t outsz, const char *utf8, size_t l
 	UChar w[8 * CU_NAME_MAX + 16];
 	const int32_t wmax = CU_NAME_MAX + 2;
 	int32_t wl = 0;
-	size_t pos = 0;
-	int r;
+	size_t pos = 0, comma_pos = 0, comma_tok = 0;
+	int r, commas = 0;
 	for (int32_t i = 0; i <= flen;) {
 		UChar32 c = 0;
 		if (i < flen)
@@ -623,10 +653,17 @@ int cu_name_normalise_tagged(char *out, size_t outsz, const char *utf8, size_t l
 				return r;
 			wl = 0;
 		}
+		if (c == ',' || c == 0x060C) {
+			commas++;
+			comma_pos = pos;
+			comma_tok = tg.n;
+		}
 		if (c && is_wordchar(c)) /* an overlong word: split it */
 			U16_APPEND_UNSAFE(w, wl, c);
 	}
 	out[pos] = 0;
+	if (cls == CU_NAME_PERSON && commas == 1)
+		surname_last(out, pos, comma_pos, comma_tok, &tg);
 	if (cls == CU_NAME_PERSON)
 		pos = drop_titles(out, pos, &tg);
 	if (pos == 0)
@@ -639,7 +676,7 @@ int cu_name_normalise_tagged(char *out, size_t outsz, const char *utf8, size_t l
 /*
  * A key that forgets what transliteration systems disagree on: digraphs
  * for one sound (shch sh sch sz -> s, zh -> z, kh -> h, ch cz -> c, ts tz -> c,
- * ph -> f, th -> t, dj dzh -> d/j), y j -> i, w -> v, q -> k, x -> ks, ck -> k,
+ * ph -> f, th -> t, dj dzh -> d/j), y j -> i, w -> v, q -> k, z -> s, x -> ks, ck -> k,
  * German ue oe -> u o, ou -> u, doubled letters once, a final h after a vowel
  * dropped. Djordjevic/Dordevic -> dordevic, Yuliya/Iuliia -> iulia.
  */

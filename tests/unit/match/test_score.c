@@ -397,6 +397,16 @@ static void test_match_score__encode_tags(void **state)
 	cu_buf_free(&b);
 	cu_mrec_free(&r);
 	cu_mrec_free(&l);
+	/* "SURNAME, Given": the tags move with their tokens */
+	person(&r, "Иванова, Maureen", NULL);
+	assert_string_equal(cu_mrec_name(&r, 0), "maureen ivanova");
+	cu_buf_init(&b, 0);
+	assert_int_equal(cu_mrec_encode(&r, &b), 0);
+	p = (const unsigned char *)b.data;
+	assert_int_equal(p[b.len - 2], 0);
+	assert_int_equal(p[b.len - 1], 1);
+	cu_buf_free(&b);
+	cu_mrec_free(&r);
 }
 
 /* A name heard in another script (docs/match.md, sound classes): the
@@ -519,6 +529,7 @@ static void test_match_score__transcriptions(void **state)
 		{"Roman Abramovich", "Roman Abramowitsch", true},
 		{"Roman Abramovich", "Roman Abramowicz", true},
 		{"Dmitry Medvedev", "Dmitri Medwedew", true},
+		{"AL BEN ALI, Isa Ben Tarif", "Shaikh Isa Bin Tarif Al Bin Ali", true},
 		/* other vowels, or a vowel more, are other names */
 		{"Luis Moreno", "Luis Marini", false},
 		{"Paolo Romano", "Paolo Rimini", false},
