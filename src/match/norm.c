@@ -1313,7 +1313,8 @@ static double tok_sim(const ntoks *a, int i, const ntoks *b, int j)
 	/* consonant skeletons: scripts that write few vowels (Arabic, Hebrew)
 	 * and transcriptions that hear them differently (maureen, morin) */
 	size_t na = a->slen[i], nb = b->slen[j];
-	if (s < SKEL_EQ && vowels_vary(a->key[i], a->klen[i], b->key[j], b->klen[j]))
+	if (s < SKEL_EQ && na == nb && memcmp(a->sk[i], b->sk[j], na) == 0 && /* cheap, implied */
+	    vowels_vary(a->key[i], a->klen[i], b->key[j], b->klen[j]))
 		s = SKEL_EQ;
 	if (na >= 2 && nb >= 2 && a->sk[i][0] == b->sk[j][0] && (a->vpoor[i] || b->vpoor[j]) &&
 	    jw_may_reach(a->smask[i], na, b->smask[j], nb, (s > PAIR_MIN ? s : PAIR_MIN) + SKEL_COST)) {
