@@ -29,55 +29,6 @@ static int kind_index(const char *k)
 	return -1;
 }
 
-/* The script of a name by its first letter outside ASCII punctuation:
- * enough to label what was entered (matching does not depend on it). */
-static const char *script_of(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		uint32_t cp;
-		int n;
-		if (*p < 0x80) {
-			if ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')
-				return "Latn";
-			p++;
-			continue;
-		}
-		if ((*p & 0xe0) == 0xc0) {
-			cp = *p & 0x1f, n = 1;
-		} else if ((*p & 0xf0) == 0xe0) {
-			cp = *p & 0x0f, n = 2;
-		} else {
-			cp = *p & 0x07, n = 3;
-		}
-		for (int i = 1; i <= n && p[i]; i++)
-			cp = (cp << 6) | (p[i] & 0x3f);
-		if (cp < 0x250 || (cp >= 0x1e00 && cp < 0x1f00))
-			return "Latn";
-		if (cp >= 0x370 && cp < 0x400)
-			return "Grek";
-		if (cp >= 0x400 && cp < 0x530)
-			return "Cyrl";
-		if (cp >= 0x530 && cp < 0x590)
-			return "Armn";
-		if (cp >= 0x590 && cp < 0x600)
-			return "Hebr";
-		if ((cp >= 0x600 && cp < 0x700) || (cp >= 0x750 && cp < 0x780) ||
-		    (cp >= 0xfb50 && cp < 0xff00))
-			return "Arab";
-		if (cp >= 0x900 && cp < 0x980)
-			return "Deva";
-		if (cp >= 0x10a0 && cp < 0x1100)
-			return "Geor";
-		if (cp >= 0xac00 && cp < 0xd7b0)
-			return "Hang";
-		if (cp >= 0x4e00 && cp < 0xa000)
-			return "Hani";
-		p += n + 1;
-	}
-	return "Zyyy";
-}
-
 /* An entity being built from its input: the stored attributes and the
  * match record, side by side. */
 typedef struct ent {
@@ -207,7 +158,7 @@ static int names(ent *e, const json_t *in, bool required)
 		}
 		if (!e->label[0])
 			snprintf(e->label, sizeof(e->label), "%s", name);
-		json_t *o = json_pack("{s:s, s:s}", "name", name, "script", script ? script : script_of(name));
+		json_t *o = json_pack("{s:s, s:s}", "name", name, "script", script ? script : cu_name_script(name));
 		if (lang)
 			json_object_set_new(o, "lang", json_string(lang));
 		json_array_append_new(arr, o);

@@ -28,13 +28,19 @@ enum { CU_NAME_PERSON = 0, CU_NAME_ORG = 1, CU_NAME_PLACE = 2 };
 /*
  * Normalises a name of the given class (CU_NAME_*): NFKC, case folding,
  * transliteration of any script to Latin (ICU, with rules for Serbian,
- * Ukrainian, Russian, Greek and Arabic names), diacritics removed,
+ * Ukrainian, Russian, Greek, Arabic and Hebrew names, and for Khmer, Lao
+ * and Sinhala, which ICU lacks), diacritics removed,
  * punctuation split, titles and honorifics removed. Writes lowercase ASCII
  * tokens separated by single spaces to out (NUL-terminated).
  * Returns the length, or CU_EINVALID with a message (invalid UTF-8, control
  * characters, longer than CU_NAME_MAX, nothing left once normalised).
  */
 int cu_name_normalise(char *out, size_t outsz, const char *utf8, size_t len, int cls);
+
+/* The ISO 15924 code of the script a name is written in ("Latn", "Cyrl",
+ * "Arab", "Khmr", ...): that of its first letter (ICU), "Zyyy" if it has
+ * none. A label of what was entered; matching does not depend on it. */
+const char *cu_name_script(const char *utf8);
 
 /* A phonetic key of one normalised token, tolerant of transliteration
  * variants (Djordjevic/Dordevic, Yuliya/Iuliia). Returns the length. */

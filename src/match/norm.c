@@ -126,7 +126,9 @@ double cu_name_similarity_prepared(const char *a, const char *b, char *explain, 
  *                                               punctuation,    Serbian, Russian,
  *                                               apostrophes     Ukrainian, Greek,
  *                                               and format      Arabic, Hebrew,
- *                                               chars deleted)  then Any-Latin;
+ *                                               chars deleted)  Khmer, Lao and
+ *                                                               Sinhala, then
+ *                                                               Any-Latin;
  *                                                               Latin-ASCII)
  *   --> titles removed (persons) --> "tok tok tok"
  *
@@ -164,8 +166,79 @@ static const char RULES_COMMON[] =
 	"[\\u0591-\\u05C7] > ; [׳״] > ; וו > v ; ^ ו > v ; ו > o ; יי > y ; ^ י > y ; י > i ;"
 	"א > ; ב > b ; ג > g ; ד > d ; ה > h ; ז > z ; ח > kh ; ט > t ; כ > k ; ך > kh ;"
 	"ל > l ; מ > m ; ם > m ; נ > n ; ן > n ; ס > s ; ע > ; פ > p ; ף > f ; צ > ts ;"
-	"ץ > ts ; ק > k ; ר > r ; ש > sh ; ת > t ;"
+	"ץ > ts ; ק > k ; ר > r ; ש > sh ; ת > t ;";
+
+/* Scripts ICU has no transliterator for (a name in them was refused as
+ * empty): Khmer, then Lao and Sinhala, then ICU for every other script. */
+static const char RULES_KHMER[] =
+	/* Khmer (UNGEGN-like): each consonant followed by the mark of its
+	 * series (RULES_KHMER_SERIES), which decides how its vowel sounds
+	 * and which vowel it carries (a or o) before another consonant */
+	"ក > k ; ខ > kh ; គ > k ; ឃ > kh ; ង > ng ; ច > ch ; ឆ > chh ; ជ > ch ;"
+	"ឈ > chh ; ញ > nh ; ដ > d ; ឋ > th ; ឌ > d ; ឍ > th ; ណ > n ; ត > t ;"
+	"ថ > th ; ទ > t ; ធ > th ; ន > n ; ប > b ; ផ > ph ; ព > p ; ភ > ph ;"
+	"ម > m ; យ > y ; រ > r ; ល > l ; វ > v ; ឝ > s ; ឞ > s ; ស > s ; ហ > h ;"
+	"ឡ > l ; អ > ; \\uE003 > p ; [\\uE000\\uE001] \\u17D2 > ; \\uE000 ា > a ; \\uE001 ា > ea ;"
+	"\\uE000 ិ > e ; \\uE001 ិ > i ; \\uE000 ី > ei ; \\uE001 ី > i ; \\uE000 ឹ > oe ;"
+	"\\uE001 ឹ > ue ; \\uE000 ឺ > oeu ; \\uE001 ឺ > ueu ; \\uE000 ុ > o ; \\uE001 ុ > u ;"
+	"\\uE000 ូ > ou ; \\uE001 ូ > u ; \\uE000 ួ > uo ; \\uE001 ួ > uo ; \\uE000 ើ > aeu ;"
+	"\\uE001 ើ > eu ; \\uE000 ឿ > oea ; \\uE001 ឿ > oea ; \\uE000 ៀ > ie ; \\uE001 ៀ > ie ;"
+	"\\uE000 េ > e ; \\uE001 េ > e ; \\uE000 ែ > ae ; \\uE001 ែ > ae ; \\uE000 ៃ > ai ;"
+	"\\uE001 ៃ > ey ; \\uE000 ោ > ao ; \\uE001 ោ > o ; \\uE000 ៅ > au ; \\uE001 ៅ > ov ;"
+	"\\uE000 ំ > am ; \\uE001 ំ > um ; \\uE000 ះ > ah ; \\uE001 ះ > eah ;"
+	"\\uE000 } [\\u1780-\\u17A2\\uE003] > a ; \\uE001 } [\\u1780-\\u17A2\\uE003] > o ; [\\uE000\\uE001] > ;"
+	"ឣ > a ; ឤ > a ; ឥ > e ; ឦ > ei ; ឧ > o ; ឨ > ou ; ឩ > o ; ឪ > ov ;"
+	"ឫ > rue ; ឬ > rueu ; ឭ > lue ; ឮ > lueu ; ឯ > ae ; ឰ > ai ; ឱ > ao ;"
+	"ឲ > ao ; ឳ > au ; ា > a ; ិ > e ; ី > ei ; ឹ > oe ; ឺ > oeu ; ុ > o ;"
+	"ូ > ou ; ួ > uo ; ើ > aeu ; ឿ > oea ; ៀ > ie ; េ > e ; ែ > ae ; ៃ > ai ;"
+	"ោ > ao ; ៅ > au ; ំ > am ; ះ > ah ; \\u17C8 > a ; [\\u17C9-\\u17D3\\u17DD] > ;";
+
+static const char RULES_LAO_SINHALA[] =
+	/* Lao (BGN/PCGN-like): a vowel written before its consonant is read
+	 * after it */
+	"$lc = [\\u0E81-\\u0EAE\\u0EDC\\u0EDD] ; $lt = [\\u0EC8-\\u0ECB] ;"
+	"ເ ($lc) ົ $lt? າ > | $1 ao ; ເ ($lc) ີ > | $1 oe ;"
+	"ເ ($lc) ື $lt? ອ > | $1 uea ; ເ ($lc) $lt? ຍ > | $1 ia ; ເ ($lc) ັ > | $1 e ;"
+	"ເ ($lc) > | $1 e ; ແ ($lc) > | $1 ae ; ໂ ($lc) > | $1 o ; ໄ ($lc) > | $1 ai ;"
+	"ໃ ($lc) > | $1 ai ; ^ ຍ > ny ; ຍ > y ; ^ ອ > ; ອ > o ; ກ > k ; ຂ > kh ;"
+	"ຄ > kh ; ງ > ng ; ຈ > ch ; ສ > s ; ຊ > x ; ດ > d ; ຕ > t ; ຖ > th ;"
+	"ທ > th ; ນ > n ; ບ > b ; ປ > p ; ຜ > ph ; ຝ > f ; ພ > ph ; ຟ > f ; ມ > m ;"
+	"ຢ > y ; ຣ > r ; ລ > l ; ວ > v ; ຫ > h ; ຮ > h ; ໜ > n ; ໝ > m ; ະ > a ;"
+	"ັ > a ; າ > a ; ຳ > am ; ິ > i ; ີ > i ; ຶ > ue ; ື > ue ; ຸ > u ; ູ > u ;"
+	"ົ > o ; ຼ > l ; ຽ > ia ; ໍ > o ; ເ > e ; ແ > ae ; ໂ > o ; ໄ > ai ;"
+	"ໃ > ai ; [\\u0EC6\\u0EC8-\\u0ECC] > ; \\u0ED0 > 0 ; \\u0ED1 > 1 ; \\u0ED2 > 2 ; \\u0ED3 > 3 ;"
+	"\\u0ED4 > 4 ; \\u0ED5 > 5 ; \\u0ED6 > 6 ; \\u0ED7 > 7 ; \\u0ED8 > 8 ; \\u0ED9 > 9 ;"
+	/* Sinhala: a consonant carries a unless a vowel sign or al-lakuna
+	 * follows */
+	"$sv = [\\u0DCA-\\u0DDF\\u0DF2\\u0DF3] ; ක } $sv > k ; ක > ka ; ඛ } $sv > kh ; ඛ > kha ;"
+	"ග } $sv > g ; ග > ga ; ඝ } $sv > gh ; ඝ > gha ; ඞ } $sv > ng ; ඞ > nga ;"
+	"ඟ } $sv > ng ; ඟ > nga ; ච } $sv > ch ; ච > cha ; ඡ } $sv > chh ; ඡ > chha ;"
+	"ජ } $sv > j ; ජ > ja ; ඣ } $sv > jh ; ඣ > jha ; ඤ } $sv > ny ; ඤ > nya ;"
+	"ඥ } $sv > gn ; ඥ > gna ; ඦ } $sv > nj ; ඦ > nja ; ට } $sv > t ; ට > ta ;"
+	"ඨ } $sv > th ; ඨ > tha ; ඩ } $sv > d ; ඩ > da ; ඪ } $sv > dh ; ඪ > dha ;"
+	"ණ } $sv > n ; ණ > na ; ඬ } $sv > nd ; ඬ > nda ; ත } $sv > t ; ත > ta ;"
+	"ථ } $sv > th ; ථ > tha ; ද } $sv > d ; ද > da ; ධ } $sv > dh ; ධ > dha ;"
+	"න } $sv > n ; න > na ; ඳ } $sv > nd ; ඳ > nda ; ප } $sv > p ; ප > pa ;"
+	"ඵ } $sv > ph ; ඵ > pha ; බ } $sv > b ; බ > ba ; භ } $sv > bh ; භ > bha ;"
+	"ම } $sv > m ; ම > ma ; ඹ } $sv > mb ; ඹ > mba ; ය } $sv > y ; ය > ya ;"
+	"ර } $sv > r ; ර > ra ; ල } $sv > l ; ල > la ; ව } $sv > w ; ව > wa ;"
+	"ශ } $sv > sh ; ශ > sha ; ෂ } $sv > sh ; ෂ > sha ; ස } $sv > s ; ස > sa ;"
+	"හ } $sv > h ; හ > ha ; ළ } $sv > l ; ළ > la ; ෆ } $sv > f ; ෆ > fa ; ා > a ;"
+	"ැ > ae ; ෑ > ae ; ි > i ; ී > i ; ු > u ; ූ > u ; ෘ > ru ; ෙ > e ; ේ > e ;"
+	"ෛ > ai ; ො > o ; ෝ > o ; ෞ > au ; ෟ > lu ; ෲ > ru ; ෳ > lu ; ං > m ;"
+	"ඃ > h ; අ > a ; ආ > a ; ඇ > ae ; ඈ > ae ; ඉ > i ; ඊ > i ; උ > u ; ඌ > u ;"
+	"ඍ > ru ; ඎ > ru ; ඏ > lu ; ඐ > lu ; එ > e ; ඒ > e ; ඓ > ai ; ඔ > o ;"
+	"ඕ > o ; ඖ > au ; \\u0DCA > ;"
 	":: Any-Latin ; :: Latin-ASCII ;";
+
+/* The first pass marks each Khmer consonant with its series (\uE000 a-series, \uE001
+ * o-series; the signs triisap and musikatoan change it; ប with musikatoan
+ * is p, \uE003), for the rules of the second to read. */
+static const char RULES_KHMER_SERIES[] =
+	"$kha = [កខចឆដឋណតថបផឝឞសហឡអ] ;"
+	"$kho = [គឃងជឈញឌឍនទធពភមយរលវ] ; [\\u1780-\\u17A2] \\u17CD > ;"
+	"ប \\u17C9 > \\uE003 \\uE000 ; ($kha) \\u17CA > $1 \\uE001 ; ($kho) \\u17C9 > $1 \\uE000 ;"
+	"($kha) > $1 \\uE000 ; ($kho) > $1 \\uE001 ; :: Null ;";
 
 /* The letters Russian and Ukrainian romanise differently, in front of the
  * common rules: Russian (BGN/PCGN-like) and Ukrainian (KMU 2010). */
@@ -195,8 +268,10 @@ static UTransliterator *translit(int uk)
 	if (tl.tr[uk] || tl.failed[uk])
 		return tl.tr[uk];
 	static const UChar id[] = {'c', 'u', '-', 'n', 'a', 'm', 'e', 's', 0};
-	char rules8[sizeof RULES_UK + sizeof RULES_RU + sizeof RULES_COMMON];
-	snprintf(rules8, sizeof rules8, "%s%s", uk ? RULES_UK : RULES_RU, RULES_COMMON);
+	char rules8[sizeof RULES_KHMER_SERIES + sizeof RULES_UK + sizeof RULES_RU +
+		    sizeof RULES_COMMON + sizeof RULES_KHMER + sizeof RULES_LAO_SINHALA];
+	snprintf(rules8, sizeof rules8, "%s%s%s%s%s", RULES_KHMER_SERIES, uk ? RULES_UK : RULES_RU,
+		 RULES_COMMON, RULES_KHMER, RULES_LAO_SINHALA);
 	UChar rules[sizeof rules8];
 	int32_t n = 0;
 	UErrorCode e = U_ZERO_ERROR;
@@ -257,6 +332,7 @@ static bool is_wordchar(UChar32 c)
 typedef struct tagger {
 	uint8_t *tags; /* may be NULL */
 	size_t cap, n; /* tokens emitted so far */
+	int unread;    /* the UScriptCode of a word that gave no token, or 0 */
 } tagger;
 
 /* The script a word was written in, as a token tag: NAME_TAG_NONLATIN for
@@ -467,6 +543,7 @@ static int emit_word(char *out, size_t outsz, size_t *pos, UChar *w, int32_t wle
 					    u_errorName(e));
 	}
 	bool sep = true;
+	size_t before = tg->n;
 	for (int32_t i = 0; i < limit; i++) {
 		UChar c = w[i];
 		if (c >= 'A' && c <= 'Z')
@@ -489,6 +566,14 @@ static int emit_word(char *out, size_t outsz, size_t *pos, UChar *w, int32_t wle
 		} else if (!is_apostrophe(c)) {
 			sep = true;
 		}
+	}
+	if (tg->n == before && !tg->unread) { /* letters of a script no rule reads */
+		UErrorCode e = U_ZERO_ERROR;
+		UChar32 c0;
+		U16_GET(w, 0, 0, wlen, c0);
+		UScriptCode sc = uscript_getScript(c0, &e);
+		if (U_SUCCESS(e) && sc > USCRIPT_INHERITED && u_isalpha(c0))
+			tg->unread = (int)sc;
 	}
 	/* the next word starts a new token */
 	return 0;
@@ -569,7 +654,7 @@ int cu_name_normalise(char *out, size_t outsz, const char *utf8, size_t len, int
 int cu_name_normalise_tagged(char *out, size_t outsz, const char *utf8, size_t len, int cls,
 			     uint8_t *tags, size_t ntags)
 {
-	tagger tg = {tags, ntags, 0};
+	tagger tg = {tags, ntags, 0, 0};
 	if (tags)
 		memset(tags, 0, ntags);
 	if (outsz == 0)
@@ -666,9 +751,30 @@ int cu_name_normalise_tagged(char *out, size_t outsz, const char *utf8, size_t l
 		surname_last(out, pos, comma_pos, comma_tok, &tg);
 	if (cls == CU_NAME_PERSON)
 		pos = drop_titles(out, pos, &tg);
+	if (pos == 0 && tg.unread)
+		return cu_error_set(CU_EINVALID,
+				    "name: nothing left once normalised: the %s script has no "
+				    "transliteration here (give the name in Latin letters)",
+				    uscript_getName((UScriptCode)tg.unread));
 	if (pos == 0)
 		return cu_error_set(CU_EINVALID, "name: nothing left once normalised");
 	return (int)pos;
+}
+
+const char *cu_name_script(const char *utf8)
+{
+	int32_t n = utf8 ? (int32_t)strnlen(utf8, CU_NAME_MAX * 4) : 0;
+	for (int32_t i = 0; i < n;) {
+		UChar32 c;
+		U8_NEXT(utf8, i, n, c);
+		if (c < 0 || !u_isalpha(c))
+			continue;
+		UErrorCode e = U_ZERO_ERROR;
+		UScriptCode sc = uscript_getScript(c, &e);
+		if (U_SUCCESS(e) && sc > USCRIPT_INHERITED)
+			return uscript_getShortName(sc);
+	}
+	return "Zyyy";
 }
 
 /* ---- Phonetic keys ------------------------------------------------------ */

@@ -121,6 +121,15 @@ expect 0 "a name in mixed scripts is taken as written" e add --as se --case 2026
 	--kind person --name "Marko Ђорђевић" --json
 jqt "... and matches the suspect of the Montenegrin case (a hit, hidden from se)" \
 	'.hits_found.found >= 1'
+expect 0 "a person in Khmer script (ICU has no Khmer transliterator: our rules)" \
+	e add --as se --case 2026/0001 --kind person --name "ហ៊ុន សុខា" --born 1979 --json
+jqt "... stored as written" '.attrs.names[0].name == "ហ៊ុន សុខា" and .attrs.names[0].script == "Khmr"'
+expect 0 "... found by the Latin spelling in the Belgian case" \
+	e add --as be --case 2023/0001 --kind person --name "Hun Sokha" --born 1979 --json
+jqt "... a hit" '.hits_found.found == 1'
+expect 1 "a name in a script nothing here transliterates" e add --as se --case 2026/0001 \
+	--kind person --name "ཀུན་དགའ"
+check "... names the script" has_err "Tibetan script has no transliteration"
 expect 1 "an impossible date of birth" e add --as se --case 2026/0001 --kind person \
 	--name "Ana Test" --born 1985-02-30
 expect 1 "an empty name" e add --as se --case 2026/0001 --kind person --name ""
