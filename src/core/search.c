@@ -14,10 +14,12 @@
 #include "core/internal.h"
 #include "match/match.h"
 
-/* The index's word function: an ASCII-folded Latin form of one word. */
-static int search_word(char *out, size_t outsz, const char *word, size_t len)
+/* The index's word function: an ASCII-folded Latin form of one word, and
+ * whether it may be a name. */
+static int search_word(char *out, size_t outsz, const char *word, size_t len, bool *proper)
 {
 	int n = cu_name_normalise(out, outsz, word, len, CU_NAME_PLACE);
+	*proper = cu_name_word_proper(word, len);
 	if (n < 0)
 		cu_error_clear();
 	return n;

@@ -42,6 +42,11 @@ int cu_name_normalise(char *out, size_t outsz, const char *utf8, size_t len, int
  * none. A label of what was entered; matching does not depend on it. */
 const char *cu_name_script(const char *utf8);
 
+/* Whether a word may be a proper name: it begins with a capital letter, or
+ * with a letter of a script without capitals (Arabic, Hebrew, Han, ...),
+ * where any word may be one. */
+bool cu_name_word_proper(const char *utf8, size_t len);
+
 /* A phonetic key of one normalised token, tolerant of transliteration
  * variants (Djordjevic/Dordevic, Yuliya/Iuliia). Returns the length. */
 int cu_name_phonetic(char *out, size_t outsz, const char *token, size_t len);

@@ -777,6 +777,19 @@ const char *cu_name_script(const char *utf8)
 	return "Zyyy";
 }
 
+bool cu_name_word_proper(const char *utf8, size_t len)
+{
+	int32_t n = len > INT32_MAX ? INT32_MAX : (int32_t)len;
+	for (int32_t i = 0; i < n;) {
+		UChar32 c;
+		U8_NEXT(utf8, i, n, c);
+		if (c < 0 || !u_isalpha(c))
+			continue;
+		return u_isupper(c) || u_istitle(c) || !u_hasBinaryProperty(c, UCHAR_CASED);
+	}
+	return false;
+}
+
 /* ---- Phonetic keys ------------------------------------------------------ */
 
 /*

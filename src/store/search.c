@@ -93,6 +93,13 @@ static bool separator(uint32_t c)
  * forms that differ from Latin spellings in their vowels only; the skeleton,
  * indexed at the same place as the token, lets one find the other. Only for
  * tokens of four letters or more with three consonants or more; 0 if none.
+ *
+ * A document indexes the skeletons of the words that may be names only:
+ * those written with a capital, and any word of a script without capitals
+ * (Arabic, Hebrew, Han, ...). A name is what is heard across scripts; the
+ * skeletons of the other words (meeting, mating, muttering: "~mtng") made a
+ * third more tokens to write and matched a rare query word five times over.
+ * A query asks for its words' skeletons always.
  */
 static int skeleton(char *out, const char *t, int n)
 {
@@ -115,13 +122,13 @@ static int skeleton(char *out, const char *t, int n)
 	return k >= 4 ? k : 0;
 }
 
-/* A token, and its skeleton at the same place. */
+/* A token, and (skel) its skeleton at the same place. */
 static int emit_token(void *ctx, int (*tok)(void *, int, const char *, int, int, int),
-                      const char *t, int n, int start, int end)
+                      const char *t, int n, int start, int end, bool skel)
 {
 	char sk[72];
 	int rc = tok(ctx, 0, t, n, start, end), k;
-	if (rc == SQLITE_OK && (k = skeleton(sk, t, n)) > 0)
+	if (rc == SQLITE_OK && skel && (k = skeleton(sk, t, n)) > 0)
 		rc = tok(ctx, FTS5_TOKEN_COLOCATED, sk, k, start, end);
 	return rc;
 }
@@ -137,6 +144,7 @@ static int emit_token(void *ctx, int (*tok)(void *, int, const char *, int, int,
 
 typedef struct cache_entry {
 	uint8_t wlen, llen; /* llen 255: the word has no Latin form */
+	bool proper;
 	char word[CACHE_WORD], latin[CACHE_WORD * 2];
 } cache_entry;
 
@@ -166,12 +174,12 @@ static uint32_t word_hash(const char *w, int n)
 	return h;
 }
 
-static int latin_of(char *out, size_t outsz, const char *w, int n)
+static int latin_of(char *out, size_t outsz, const char *w, int n, bool *proper)
 {
 	if (!word_fn)
 		return -1;
 	if (n >= CACHE_WORD)
-		return word_fn(out, outsz, w, (size_t)n);
+		return word_fn(out, outsz, w, (size_t)n, proper);
 	pthread_once(&cache_once, cache_init);
 	word_cache *c = pthread_getspecific(cache_key);
 	if (!c && (c = calloc(1, sizeof(*c))) != NULL && pthread_setspecific(cache_key, c) != 0) {
@@ -179,13 +187,14 @@ static int latin_of(char *out, size_t outsz, const char *w, int n)
 		c = NULL;
 	}
 	if (!c)
-		return word_fn(out, outsz, w, (size_t)n);
+		return word_fn(out, outsz, w, (size_t)n, proper);
 	uint32_t i = word_hash(w, n) & (CACHE_SLOTS - 1);
 	for (;; i = (i + 1) & (CACHE_SLOTS - 1)) {
 		cache_entry *e = &c->e[i];
 		if (e->wlen == 0)
 			break;
 		if (e->wlen == n && !memcmp(e->word, w, (size_t)n)) {
+			*proper = e->proper;
 			if (e->llen == 255)
 				return -1;
 			memcpy(out, e->latin, e->llen);
@@ -193,7 +202,7 @@ static int latin_of(char *out, size_t outsz, const char *w, int n)
 			return e->llen;
 		}
 	}
-	int r = word_fn(out, outsz, w, (size_t)n);
+	int r = word_fn(out, outsz, w, (size_t)n, proper);
 	if (r >= (int)sizeof(c->e[0].latin))
 		return r;
 	if (c->used >= CACHE_SLOTS / 2) {
@@ -204,18 +213,23 @@ static int latin_of(char *out, size_t outsz, const char *w, int n)
 	e->wlen = (uint8_t)n;
 	memcpy(e->word, w, (size_t)n);
 	e->llen = r < 0 ? 255 : (uint8_t)r;
+	e->proper = *proper;
 	if (r > 0)
 		memcpy(e->latin, out, (size_t)r);
 	c->used++;
 	return r;
 }
 
+/* A word's tokens; query: the tokenizer reads a query, whose words ask for
+ * their skeletons whatever their case. */
 static int emit_word(void *ctx, int (*tok)(void *, int, const char *, int, int, int),
-                     const char *text, int start, int end, bool ascii)
+                     const char *text, int start, int end, bool ascii, bool query)
 {
 	char buf[WORD_MAX * 4 + 8];
 	int n = 0;
+	bool proper = false;
 	if (ascii) {
+		bool skel = query || (text[start] >= 'A' && text[start] <= 'Z');
 		/* Lower case; apostrophes inside words go (O'Connor: oconnor). */
 		for (int i = start; i < end && n < WORD_MAX; i++) {
 			char ch = text[i];
@@ -223,10 +237,10 @@ static int emit_word(void *ctx, int (*tok)(void *, int, const char *, int, int, 
 				continue;
 			buf[n++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
 		}
-		return n ? emit_token(ctx, tok, buf, n, start, end) : SQLITE_OK;
+		return n ? emit_token(ctx, tok, buf, n, start, end, skel) : SQLITE_OK;
 	}
 	int len = end - start > WORD_MAX * 4 ? WORD_MAX * 4 : end - start;
-	n = latin_of(buf, sizeof(buf), text + start, len);
+	n = latin_of(buf, sizeof(buf), text + start, len, &proper);
 	if (n <= 0)
 		return SQLITE_OK; /* nothing to index in it (a symbol, a mark) */
 	/* The Latin form may be several words ("al jubouri"): each at the
@@ -237,7 +251,7 @@ static int emit_word(void *ctx, int (*tok)(void *, int, const char *, int, int, 
 		while (j < n && buf[j] != ' ')
 			j++;
 		if (j > i)
-			rc = emit_token(ctx, tok, buf + i, j - i, start, end);
+			rc = emit_token(ctx, tok, buf + i, j - i, start, end, query || proper);
 		i = j + 1;
 	}
 	return rc;
@@ -248,7 +262,8 @@ static int tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text
 {
 	const unsigned char *p = (const unsigned char *)text;
 	int i = 0, rc = SQLITE_OK;
-	(void)t, (void)flags;
+	bool query = (flags & FTS5_TOKENIZE_QUERY) != 0;
+	(void)t;
 	while (i < n && rc == SQLITE_OK) {
 		int len;
 		uint32_t c = decode(p + i, n - i, &len);
@@ -272,7 +287,7 @@ static int tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text
 		while (end > start && text[end - 1] == '\'')
 			end--;
 		if (end > start)
-			rc = emit_word(ctx, tok, text, start, end, ascii);
+			rc = emit_word(ctx, tok, text, start, end, ascii, query);
 	}
 	return rc;
 }
@@ -1046,7 +1061,8 @@ static int parse_phrase(query *q, int depth)
 		if (!s)
 			return nomem(q);
 		q->cur = ph;
-		int rc = tok_tokenize(the_tokenizer, q, 0, s, (int)strlen(s), query_token);
+		int rc = tok_tokenize(the_tokenizer, q, FTS5_TOKENIZE_QUERY, s, (int)strlen(s),
+		                      query_token);
 		free(s);
 		if (rc != SQLITE_OK)
 			return nomem(q);

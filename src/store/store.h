@@ -494,9 +494,12 @@ int cu_store_hit_requests(cu_store *s, json_t **out, int64_t hit_id);
  * organisation it is from, language and day for filters, title and body.
  * Words are indexed in a Latin form by the word function core installs
  * (before any cu_store_open): it writes a word's Latin tokens, separated by
- * spaces, and returns their length, or a negative number to skip the word.
+ * spaces, and returns their length, or a negative number to skip the word;
+ * *proper says whether the word may be a name (capitalised, or in a script
+ * without capitals), whose consonant skeleton is indexed beside it.
  */
-typedef int (*cu_store_word_fn)(char *out, size_t outsz, const char *word, size_t len);
+typedef int (*cu_store_word_fn)(char *out, size_t outsz, const char *word, size_t len,
+                                bool *proper);
 void cu_store_set_word_fn(cu_store_word_fn fn);
 typedef struct cu_search_doc {
 	const char *kind;

@@ -53,6 +53,21 @@ jqt "... finds the Latin spellings too" \
 	'[.items[] | .title] | index("Abdallah Mohammed Al Jabouri") != null'
 expect 0 "search Jubouri as fr: the Belgian file stays hidden" s "Jubouri" --as fr --json
 jqt "... one entity, of the Yezidi case" '.total == 1 and .items[0].case_reference == "2024/0001"'
+# Skeletons (vowels left out, as Arabic writes) are indexed for words that may be
+# names only: capitalised, or in a script without capitals.
+expect 0 "a case whose title names Al Jaburi" "$B" case create --as se --crime-type drug_trafficking \
+	--title "Statement of Al Jaburi" --json
+expect 0 "a case whose title has the lower-case word jabouri" "$B" case create --as se \
+	--crime-type drug_trafficking --title "Notes on the jabouri shipment" --json
+expect 0 "search Jubouri --kind case as se" s Jubouri --kind case --as se --json
+jqt "... the name, spelt otherwise; not the lower-case word" \
+	'[.items[].title] == ["Statement of Al Jaburi"]'
+expect 0 "search الجبوري --kind case as se (Arabic script)" s "الجبوري" --kind case --as se --json
+jqt "... the name in Latin letters; not the lower-case word" \
+	'[.items[].title] == ["Statement of Al Jaburi"]'
+expect 0 "search jabouri --kind case as se" s jabouri --kind case --as se --json
+jqt "... the word itself, and the name by its skeleton" \
+	'[.items[].title] | sort == ["Notes on the jabouri shipment", "Statement of Al Jaburi"]'
 expect 0 "search with a filter on the case" s Djordjevic --case 2026/0001 --as me --json
 jqt "... only that case" '[.items[].case_reference] | unique == ["2026/0001"]'
 expect 2 "a case filter on a case lt cannot see" s Djordjevic --case 2026/0001 --as lt
