@@ -331,6 +331,70 @@ static void test_store_entities__candidates_and_hits(void **state)
 	json_decref(kboth);
 }
 
+/*
+ * The tokenizer's cache of Latin forms: a word is normalised once however
+ * often it comes, and with more distinct words than the cache has slots
+ * (each new word takes another's) every word is still indexed under its own
+ * form. The word function here writes "e" and the digits of "é<digits>".
+ */
+static long word_calls;
+
+static int fake_word(char *out, size_t outsz, const char *w, size_t n, bool *proper)
+{
+	word_calls++;
+	*proper = false;
+	if (n < 3 || memcmp(w, "\xc3\xa9", 2) != 0 || n - 1 >= outsz)
+		return -1;
+	out[0] = 'e';
+	memcpy(out + 1, w + 2, n - 2);
+	out[n - 1] = 0;
+	return (int)n - 1;
+}
+
+static void test_store_search__word_cache(void **state)
+{
+	fixture *f = *state;
+	int64_t id = new_case(f, "A", f->se);
+	cu_store_set_word_fn(fake_word);
+	enum { DOCS = 200, WORDS = 500 }; /* 100,000 distinct words: more than the slots */
+	cu_buf body;
+	cu_buf_init(&body, 0);
+	assert_int_equal(cu_store_begin(f->s), 0);
+	long before = word_calls;
+	cu_search_doc d = {.kind = "evidence", .case_id = id, .title = "t", .ref_id = 1,
+	                   .body = "\xc3\xa9" "7 x \xc3\xa9" "7 \xc3\xa9" "7 \xc3\xa9" "7"};
+	assert_int_equal(cu_store_search_put(f->s, &d), 0);
+	assert_int_equal(word_calls - before, 1); /* four times the word, normalised once */
+	for (int k = 0; k < DOCS; k++) {
+		body.len = 0;
+		for (int w = 0; w < WORDS; w++) {
+			char word[32];
+			snprintf(word, sizeof(word), "\xc3\xa9%d ", 100000 + k * WORDS + w);
+			cu_buf_puts(&body, word);
+		}
+		d = (cu_search_doc){.kind = "evidence", .case_id = id, .title = "t", .ref_id = 100 + k,
+		                    .body = body.data, .body_len = body.len};
+		assert_int_equal(cu_store_search_put(f->s, &d), 0);
+	}
+	assert_int_equal(cu_store_commit(f->s), 0);
+	cu_buf_free(&body);
+	for (int k = 0; k < DOCS; k += 7) {
+		for (int w = k % 5; w < WORDS; w += 97) {
+			char q[32];
+			snprintf(q, sizeof(q), "e%d", 100000 + k * WORDS + w);
+			cu_search_query sq = {.q = q, .org_id = f->se, .today = "2026-01-02", .limit = 10};
+			json_t *out;
+			assert_int_equal(cu_store_search(f->s, &out, &sq), 0);
+			json_t *items = json_object_get(out, "items");
+			if (json_integer_value(json_object_get(out, "total")) != 1 ||
+			    json_integer_value(json_object_get(json_array_get(items, 0), "ref_id")) != 100 + k)
+				fail_msg("%s: not found in document %d alone", q, 100 + k);
+			json_decref(out);
+		}
+	}
+	cu_store_set_word_fn(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +409,7 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_store_case__access_through_jit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_case__list_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_search__word_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_entities__candidates_and_hits, setup,
 		                                teardown),
 	};
