@@ -1542,6 +1542,8 @@ typedef struct snip {
 	int nin, cin;
 	int *first;         /* positions that start a sentence */
 	int nfirst, cfirst;
+	struct span { int start, end; } *at; /* each position's bytes in the text */
+	int cat;
 	uint8_t *found;     /* found[ph]: the phrase is in the text */
 	bool nomem;
 } snip;
@@ -1611,6 +1613,9 @@ static int snip_token(void *ctx, int flags, const char *t, int n, int start, int
 		}
 		memset(sn->ring + (size_t)(sn->npos % sn->span) * (size_t)q->nterm, 0,
 		       (size_t)q->nterm);
+		if (!grow_array(&sn->at, sn->npos, &sn->cat, sizeof(*sn->at)))
+			return SQLITE_NOMEM;
+		sn->at[sn->npos] = (struct span){start, end};
 		sn->npos++;
 		sn->open = true;
 	} else if (!sn->open) {
@@ -1764,6 +1769,7 @@ static void snip_free(snip *sn)
 	free(sn->ring);
 	free(sn->in);
 	free(sn->first);
+	free(sn->at);
 }
 
 /* The query's value on a document, from which of its phrases it holds. */
@@ -1857,9 +1863,10 @@ static char *make_snippet(const query *q, const char *title, const char *text, s
 		hl_put(&h, HL_ELLIPSIS, 3);
 	while (h.start >= 0 && h.start < from)
 		hl_next(&h);
-	int rc = tok_tokenize(the_tokenizer, &h, 0, text, (int)len, hl_token);
-	if (rc != SQLITE_OK && rc != SQLITE_DONE)
-		goto out;
+	/* the places the scan kept, rather than the text tokenized again */
+	for (int p = 0, rc = SQLITE_OK; p < sn.npos && rc == SQLITE_OK; p++)
+		if ((rc = hl_token(&h, 0, NULL, 0, sn.at[p].start, sn.at[p].end)) == SQLITE_NOMEM)
+			goto out;
 	if (h.to >= ncol - 1)
 		hl_put(&h, text + h.off, (int)(len - (size_t)h.off));
 	else
