@@ -548,5 +548,10 @@ static const char *const pg12[] = {
 	"ALTER TABLE tokens ADD COLUMN used_at TEXT;\n",
 	NULL};
 
-const char *const *const cu_schema_pg_migrations[] = {pg10, pg11, pg12};
+/* 13: search_docs loses its index on case_id (schema.c's m13). */
+static const char *const pg13[] = {
+	"DROP INDEX search_docs_case;\n",
+	NULL};
+
+const char *const *const cu_schema_pg_migrations[] = {pg10, pg11, pg12, pg13};
 const int cu_schema_pg_first = 9;
