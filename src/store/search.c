@@ -2163,8 +2163,7 @@ int cu_store_search(cu_store *s, json_t **out, const cu_search_query *q)
 				const char *body = (const char *)db_column_text(st, 9);
 				char *sn = make_snippet(&qy, title ? title : "", body ? body : "",
 				                        body ? (size_t)db_column_bytes(st, 9) : 0);
-				row = sq_row_json(st);
-				json_object_del(row, "body");
+				row = sq_row_json_n(st, 9); /* all but the body */
 				json_object_set_new(row, "snippet", json_string(sn ? sn : ""));
 				if (!sn)
 					r = cu_error_set(CU_ENOMEM, "out of memory");

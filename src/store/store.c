@@ -144,22 +144,28 @@ void sq_bind_text(db_stmt *st, int i, const char *v)
  */
 json_t *sq_row_json(db_stmt *st)
 {
+	return sq_row_json_n(st, db_column_count(st));
+}
+
+json_t *sq_row_json_n(db_stmt *st, int n)
+{
 	json_t *o = json_object();
-	int n = db_column_count(st);
 	for (int i = 0; i < n; i++) {
 		const char *name = db_column_name(st, i);
 		size_t nl = strlen(name);
 		char key[64];
 		json_t *v;
-		snprintf(key, sizeof(key), "%s", name);
+		/* as snprintf(key, sizeof(key), "%s", name), without its cost per cell */
+		memcpy(key, name, nl < sizeof(key) ? nl : sizeof(key) - 1);
+		key[nl < sizeof(key) ? nl : sizeof(key) - 1] = '\0';
 		if (nl > 5 && strcmp(name + nl - 5, "_json") == 0) {
-			key[nl - 5] = '\0';
+			key[nl - 5 < sizeof(key) ? nl - 5 : sizeof(key) - 1] = '\0';
 			const char *t = (const char *)db_column_text(st, i);
 			v = t ? json_loads(t, 0, NULL) : NULL;
 			if (!v)
 				v = json_null();
 		} else if (nl > 5 && strcmp(name + nl - 5, "_bool") == 0) {
-			key[nl - 5] = '\0';
+			key[nl - 5 < sizeof(key) ? nl - 5 : sizeof(key) - 1] = '\0';
 			v = json_boolean(db_column_int(st, i));
 		} else {
 			switch (db_column_type(st, i)) {

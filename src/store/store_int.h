@@ -77,6 +77,8 @@ void sq_bind_text(db_stmt *st, int i, const char *v);
 void sq_bind_json(db_stmt *st, int i, const json_t *v);
 /* A row as an object: "x_json" columns are parsed, "x_bool" become booleans. */
 json_t *sq_row_json(db_stmt *st);
+/* The same of the first n columns only. */
+json_t *sq_row_json_n(db_stmt *st, int n);
 /* Steps a statement that returns no rows. */
 int sq_exec(cu_store *s, db_stmt *st, const char *what);
 int sq_insert(cu_store *s, db_stmt *st, const char *what, int64_t *out_id);
