@@ -32,6 +32,27 @@ static double score2(const cu_mrec *a, const cu_mrec *b, cu_mscore *s)
 	return s->score;
 }
 
+/* Two persons' names, and whether they are one person at the threshold. */
+typedef struct pair {
+	const char *a, *b;
+	bool same;
+} pair;
+
+static void check_pairs(const pair *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		cu_mrec a, b;
+		cu_mscore s;
+		person(&a, p[i].a, NULL);
+		person(&b, p[i].b, NULL);
+		double x = score2(&a, &b, &s);
+		if ((x >= T) != p[i].same)
+			fail_msg("%s ~ %s: %.3f (%s)", p[i].a, p[i].b, x, s.explain);
+		cu_mrec_free(&a);
+		cu_mrec_free(&b);
+	}
+}
+
 static void test_match_score__kinds(void **state)
 {
 	(void)state;
@@ -415,10 +436,7 @@ static void test_match_score__encode_tags(void **state)
 static void test_match_score__cross_script(void **state)
 {
 	(void)state;
-	static const struct {
-		const char *a, *b;
-		bool same;
-	} PAIRS[] = {
+	static const pair PAIRS[] = {
 		{"Maureen", "Морин", true},
 		{"Ciconia", "Чикония", true},
 		{"Froese", "Фрезе", true},
@@ -429,17 +447,7 @@ static void test_match_score__cross_script(void **state)
 		{"Olaf Scholz", "Октавиан Шольц", false},
 		{"Morin", "Maureen", false}, /* both Latin: no sound classes */
 	};
-	for (size_t i = 0; i < sizeof PAIRS / sizeof PAIRS[0]; i++) {
-		cu_mrec a, b;
-		cu_mscore s;
-		person(&a, PAIRS[i].a, NULL);
-		person(&b, PAIRS[i].b, NULL);
-		double x = score2(&a, &b, &s);
-		if ((x >= T) != PAIRS[i].same)
-			fail_msg("%s ~ %s: %.3f (%s)", PAIRS[i].a, PAIRS[i].b, x, s.explain);
-		cu_mrec_free(&a);
-		cu_mrec_free(&b);
-	}
+	check_pairs(PAIRS, sizeof PAIRS / sizeof PAIRS[0]);
 }
 
 /* Learned letter costs (norm.c XS_TABLE) for a Latin name against another
@@ -448,10 +456,7 @@ static void test_match_score__cross_script(void **state)
 static void test_match_score__learned_costs(void **state)
 {
 	(void)state;
-	static const struct {
-		const char *a, *b;
-		bool same;
-	} PAIRS[] = {
+	static const pair PAIRS[] = {
 		{"Weymouth", "Уэймут", true},
 		{"Lombardini", "لومبارديني", true},
 		{"Boucher", "בושה", true},
@@ -460,17 +465,7 @@ static void test_match_score__learned_costs(void **state)
 		{"Justin Amash", "حسين موسوي", false},
 		{"Maureen", "Марина", false},
 	};
-	for (size_t i = 0; i < sizeof PAIRS / sizeof PAIRS[0]; i++) {
-		cu_mrec a, b;
-		cu_mscore s;
-		person(&a, PAIRS[i].a, NULL);
-		person(&b, PAIRS[i].b, NULL);
-		double x = score2(&a, &b, &s);
-		if ((x >= T) != PAIRS[i].same)
-			fail_msg("%s ~ %s: %.3f (%s)", PAIRS[i].a, PAIRS[i].b, x, s.explain);
-		cu_mrec_free(&a);
-		cu_mrec_free(&b);
-	}
+	check_pairs(PAIRS, sizeof PAIRS / sizeof PAIRS[0]);
 }
 
 /* One typo in a token of four letters or more is a typo (nomenklatura's
@@ -479,10 +474,7 @@ static void test_match_score__learned_costs(void **state)
 static void test_match_score__typos_and_long_names(void **state)
 {
 	(void)state;
-	static const struct {
-		const char *a, *b;
-		bool same;
-	} PAIRS[] = {
+	static const pair PAIRS[] = {
 		{"Benjamin Natanyahu", "Benjamin Netanyahu", true},
 		{"Hannibol", "Hannibal", true},
 		{"Lionel Bessi", "Lionel Messi", true},
@@ -494,17 +486,7 @@ static void test_match_score__typos_and_long_names(void **state)
 		 false},
 		{"ABDUL GHAFAR QURISHI ABDUL HAMID", "Abdul Ghafar Qurishi Abdul Hamid", true},
 	};
-	for (size_t i = 0; i < sizeof PAIRS / sizeof PAIRS[0]; i++) {
-		cu_mrec a, b;
-		cu_mscore s;
-		person(&a, PAIRS[i].a, NULL);
-		person(&b, PAIRS[i].b, NULL);
-		double x = score2(&a, &b, &s);
-		if ((x >= T) != PAIRS[i].same)
-			fail_msg("%s ~ %s: %.3f (%s)", PAIRS[i].a, PAIRS[i].b, x, s.explain);
-		cu_mrec_free(&a);
-		cu_mrec_free(&b);
-	}
+	check_pairs(PAIRS, sizeof PAIRS / sizeof PAIRS[0]);
 }
 
 /*
@@ -515,10 +497,7 @@ static void test_match_score__typos_and_long_names(void **state)
 static void test_match_score__transcriptions(void **state)
 {
 	(void)state;
-	static const struct {
-		const char *a, *b;
-		bool same;
-	} PAIRS[] = {
+	static const pair PAIRS[] = {
 		{"Muhammad bin Salman", "Mohammed bin Salman", true},
 		{"'Abd al-Aziz al-Nuristani", "Abdul Aziz Nooristani", true},
 		{"Hussain Ali", "Hussein Ali", true},
@@ -538,17 +517,7 @@ static void test_match_score__transcriptions(void **state)
 		{"Ivan Petrovich", "Ivan Petrov", false},
 		{"Pavel Ivanovich", "Pavel Ivanov", false},
 	};
-	for (size_t i = 0; i < sizeof PAIRS / sizeof PAIRS[0]; i++) {
-		cu_mrec a, b;
-		cu_mscore s;
-		person(&a, PAIRS[i].a, NULL);
-		person(&b, PAIRS[i].b, NULL);
-		double x = score2(&a, &b, &s);
-		if ((x >= T) != PAIRS[i].same)
-			fail_msg("%s ~ %s: %.3f (%s)", PAIRS[i].a, PAIRS[i].b, x, s.explain);
-		cu_mrec_free(&a);
-		cu_mrec_free(&b);
-	}
+	check_pairs(PAIRS, sizeof PAIRS / sizeof PAIRS[0]);
 }
 
 /* Scoring records gives the public name similarity on the same names. */
