@@ -584,11 +584,13 @@ static int emit_word(char *out, size_t outsz, size_t *pos, UChar *w, int32_t wle
  * write it (one comma, words on both sides), in the order of speech:
  * "al ben ali, isa ben tarif" is "isa ben tarif al ben ali", whose given
  * name comes first as the nasab rule expects. In place, tags with their
- * tokens (unless there were more tokens than tags).
+ * tokens.
  */
 static void surname_last(char *s, size_t n, size_t at, size_t tok, tagger *tg)
 {
-	if (at == 0 || at >= n || s[at] != ' ')
+	/* not when some tokens have no tag to move with them (more than the
+	 * tagger holds): the tags would describe other tokens */
+	if (at == 0 || at >= n || s[at] != ' ' || (tg->tags && (tg->n > tg->cap || tg->n > 256)))
 		return;
 	char tmp[4 * CU_NAME_MAX + 8];
 	if (n + 1 > sizeof tmp)
@@ -598,14 +600,12 @@ static void surname_last(char *s, size_t n, size_t at, size_t tok, tagger *tg)
 	tmp[k] = ' ';
 	memcpy(tmp + k + 1, s, at);
 	memcpy(s, tmp, n);
-	if (tg->tags && tg->n <= tg->cap && tok < tg->n) {
+	if (tg->tags && tok < tg->n) {
 		uint8_t t[256];
-		size_t m = tg->n < sizeof t ? tg->n : sizeof t;
-		if (tok < m) {
-			memcpy(t, tg->tags + tok, m - tok);
-			memcpy(t + m - tok, tg->tags, tok);
-			memcpy(tg->tags, t, m);
-		}
+		size_t m = tg->n;
+		memcpy(t, tg->tags + tok, m - tok);
+		memcpy(t + m - tok, tg->tags, tok);
+		memcpy(tg->tags, t, m);
 	}
 }
 
