@@ -896,7 +896,7 @@ int cu_name_phonetic(char *out, size_t outsz, const char *token, size_t len)
 #define TOKMAX 64
 #define KEYMAX (TOKMAX + 7)
 #define PREP_HDR 4
-#define PREP_REC 34
+#define PREP_REC 36
 #define PREP_MAX (PREP_HDR + MAXTOK * (PREP_REC + 4 * KEYMAX) + MAXTOK * TOKMAX)
 #define PREP_NASAB 1
 
@@ -908,6 +908,7 @@ typedef struct ntoks {
 	uint8_t weak[MAXTOK]; /* 1: particle, 2: patronymic */
 	uint8_t tag[MAXTOK];  /* NAME_TAG_* */
 	uint8_t vpoor[MAXTOK];
+	uint8_t nick[MAXTOK][2]; /* the nickname groups of the token (NICKS), 0: none */
 	uint64_t mask[MAXTOK], kmask[MAXTOK], smask[MAXTOK];
 	const char *compact;
 	size_t clen;
@@ -1046,6 +1047,127 @@ size_t cu_name_tag_slots(const char *norm, size_t len)
 	return n < MAXTOK ? n : MAXTOK;
 }
 
+/*
+ * Given names and the short forms people go by, in the languages of the
+ * cases (English, German, French, Russian, Ukrainian, Serbian, Hebrew): a
+ * token and another of the same group are one name (NICK_SIM). Read by
+ * their phonetic keys, so that Sasha, Sascha and Саша are one entry. A form
+ * may stand in two groups (Ted: Edward, Theodore). Left out: forms that
+ * are particles too (ben, son of) and forms that are as often names of
+ * their own (Jack for John joined John Brown and Brian Jack).
+ */
+static const char *const NICKS[] = {
+	"william bill billy willy will wilhelm willem",
+	"robert bob bobby rob robbie",
+	"richard dick rick ricky rich",
+	"james jim jimmy jamie",
+	"michael mike mikey mick mickey",
+	"thomas tom tommy",
+	"edward ted teddy eddie ned",
+	"theodore ted teddy theo",
+	"joseph joe joey",
+	"john johnny",
+	"elizabeth elisabeth liz lizzie beth betty eliza",
+	"margaret maggie meg peggy",
+	"katherine catherine kathryn katharina kate katie kathy cathy ekaterina katya katja",
+	"christopher chris",
+	"nicholas nick nicky",
+	"anthony tony",
+	"daniel dan danny",
+	"benjamin binyamin bibi benny",
+	"aleksandr alexander sasha sascha shura sanya alex",
+	"aleksei alexei alexey alyosha lyosha",
+	"anatoly anatoliy tolya tolik",
+	"boris borya",
+	"dmitry dmitri dmitriy dima mitya",
+	"evgeny yevgeny yevgeniy zhenya",
+	"fyodor fedor fedya",
+	"grigory grigoriy grisha",
+	"ivan vanya",
+	"konstantin kostya",
+	"mikhail misha",
+	"nikolai nikolay mykola kolya",
+	"pavel pasha",
+	"pyotr petr petya",
+	"sergei sergey serhiy seryozha",
+	"vladimir volodymyr volodya vova",
+	"vyacheslav slava",
+	"yuri yuriy yura",
+	"andrei andrey andriy andryusha",
+	"maria mariya masha",
+	"natalia natalya nataliya natasha",
+	"tatiana tatyana tetiana tanya",
+	"olga olha olya",
+	"elena yelena olena lena",
+	"svetlana sveta",
+	"anastasia anastasiya nastya",
+	"irina iryna ira",
+	"djordje djoka djole",
+	"slobodan sloba",
+	"aleksandar aca",
+};
+#define NICK_SIM 0.95
+
+typedef struct nick_key {
+	char key[24];
+	uint8_t group;
+} nick_key;
+
+static nick_key nick_keys[256];
+static size_t nick_count;
+static pthread_once_t nick_once = PTHREAD_ONCE_INIT;
+
+static int nick_cmp(const void *a, const void *b)
+{
+	const nick_key *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->group > y->group) - (x->group < y->group);
+}
+
+static void nick_init(void)
+{
+	for (size_t g = 0; g < sizeof NICKS / sizeof NICKS[0]; g++) {
+		for (const char *p = NICKS[g]; *p;) {
+			size_t n = strcspn(p, " ");
+			nick_key *k = &nick_keys[nick_count];
+			if (nick_count < sizeof nick_keys / sizeof nick_keys[0] &&
+			    cu_name_phonetic(k->key, sizeof k->key, p, n) > 0) {
+				k->group = (uint8_t)(g + 1);
+				nick_count++;
+			}
+			p += n;
+			p += *p == ' ';
+		}
+	}
+	qsort(nick_keys, nick_count, sizeof nick_keys[0], nick_cmp);
+}
+
+/* The (up to two) nickname groups of a token by its phonetic key. */
+static void nick_groups(uint8_t out[2], const char *key, size_t kl)
+{
+	out[0] = out[1] = 0;
+	if (kl == 0 || kl >= sizeof nick_keys[0].key)
+		return;
+	pthread_once(&nick_once, nick_init);
+	size_t lo = 0, hi = nick_count;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strncmp(nick_keys[mid].key, key, kl);
+		if (c == 0 && nick_keys[mid].key[kl] != '\0')
+			c = 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (int k = 0; lo < nick_count && k < 2; lo++) {
+		if (strncmp(nick_keys[lo].key, key, kl) || nick_keys[lo].key[kl])
+			break;
+		if (k == 0 || out[0] != nick_keys[lo].group)
+			out[k++] = nick_keys[lo].group;
+	}
+}
+
 int cu_name_prepare(uint8_t *out, size_t outsz, const char *name, size_t len, const uint8_t *tags,
 		    size_t ntags)
 {
@@ -1087,6 +1209,7 @@ int cu_name_prepare(uint8_t *out, size_t outsz, const char *name, size_t len, co
 		r[5] = (uint8_t)kl, r[6] = (uint8_t)sl;
 		r[7] = vowel_poor(tok[i], tlen[i]);
 		r[32] = (uint8_t)cl, r[33] = (uint8_t)al;
+		nick_groups(r + 34, key, kl);
 		uint64_t m[3] = {letter_mask(tok[i], tlen[i]), letter_mask(key, kl),
 				 letter_mask(sk, sl)};
 		memcpy(r + 8, m, sizeof m);
@@ -1129,6 +1252,7 @@ static void parse(ntoks *x, const char *name, const uint8_t *p)
 		x->mask[i] = m[0], x->kmask[i] = m[1], x->smask[i] = m[2];
 		cm |= m[0];
 		x->cvlen[i] = r[32], x->ablen[i] = r[33];
+		x->nick[i][0] = r[34], x->nick[i][1] = r[35];
 		x->key[i] = str;
 		str += x->klen[i];
 		x->sk[i] = str;
@@ -1432,6 +1556,11 @@ static double tok_sim(const ntoks *a, int i, const ntoks *b, int j)
 	/* consonant skeletons: scripts that write few vowels (Arabic, Hebrew)
 	 * and transcriptions that hear them differently (maureen, morin) */
 	size_t na = a->slen[i], nb = b->slen[j];
+	/* one given name and a short form of it (Ted, Theodore; Sasha, Aleksandr) */
+	if (s < NICK_SIM && a->nick[i][0] &&
+	    (a->nick[i][0] == b->nick[j][0] || a->nick[i][0] == b->nick[j][1] ||
+	     (a->nick[i][1] && (a->nick[i][1] == b->nick[j][0] || a->nick[i][1] == b->nick[j][1]))))
+		s = NICK_SIM;
 	if (s < SKEL_EQ && na == nb && memcmp(a->sk[i], b->sk[j], na) == 0 && /* cheap, implied */
 	    vowels_vary(a->key[i], a->klen[i], b->key[j], b->klen[j]))
 		s = SKEL_EQ;

@@ -520,6 +520,28 @@ static void test_match_score__transcriptions(void **state)
 	check_pairs(PAIRS, sizeof PAIRS / sizeof PAIRS[0]);
 }
 
+/* Given names and the short forms people go by (NICKS in norm.c). */
+static void test_match_score__nicknames(void **state)
+{
+	(void)state;
+	static const pair PAIRS[] = {
+		{"Ted Doe", "Theodore Doe", true},
+		{"Ted Doe", "Edward Doe", true}, /* a short form of two names */
+		{"Bill Clinton", "William Clinton", true},
+		{"Sasha Petrov", "Aleksandr Petrov", true},
+		{"Саша Петров", "Alexander Petrov", true}, /* its Cyrillic, the English spelling */
+		{"Volodya Ivanenko", "Volodymyr Ivanenko", true},
+		{"Masha Sokolova", "Maria Sokolova", true},
+		{"Bibi Netanyahu", "Benjamin Netanyahu", true},
+		/* other names, short or not, stay apart */
+		{"Ted Doe", "Tom Doe", false},
+		{"Sasha Petrov", "Misha Petrov", false},
+		{"Bill Smith", "Bob Smith", false},
+		{"Masha Sokolova", "Natasha Sokolova", false},
+	};
+	check_pairs(PAIRS, sizeof PAIRS / sizeof PAIRS[0]);
+}
+
 /* Scoring records gives the public name similarity on the same names. */
 static void test_match_score__prepared_names(void **state)
 {
@@ -586,6 +608,7 @@ int main(void)
 		cmocka_unit_test(test_match_score__learned_costs),
 		cmocka_unit_test(test_match_score__typos_and_long_names),
 		cmocka_unit_test(test_match_score__transcriptions),
+		cmocka_unit_test(test_match_score__nicknames),
 		cmocka_unit_test(test_match_score__deterministic),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
