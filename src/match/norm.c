@@ -790,6 +790,103 @@ bool cu_name_word_proper(const char *utf8, size_t len)
 	return false;
 }
 
+/*
+ * Wade-Giles, in which Chinese names were written before pinyin and still
+ * are in Taiwan (Hsi Chin-p'ing, Mao Tse-tung), read as pinyin (Xi Jinping,
+ * Mao Zedong): a name whose every token is one Wade-Giles syllable, one of
+ * them at least a syllable pinyin cannot have (hs-, ts-, tz-, ss-, sz-, -ih,
+ * -eh, -ieh, -ien, -ung, -ueh, -erh, chi- before a vowel or n). The apostrophe of
+ * an aspirate is gone once normalised, so p, t, k, ch and ts are read
+ * unaspirated (b, d, g, j/zh, z): the pinyin reading differs from the right
+ * one by that letter at most. Returns the reading's length, or 0.
+ */
+static const char *const WG_INIT[] = {"hs", "ch", "sh", "ss", "sz", "ts", "tz", "f", "h", "j",
+				      "k", "l", "m", "n", "p", "s", "t", "w", "y", ""};
+static const char *const WG_FINAL[] = {
+	"a", "ai", "an", "ang", "ao", "e", "eh", "ei", "en", "eng", "erh", "i", "ia", "iang", "iao",
+	"ieh", "ien", "ih", "in", "ing", "iu", "iung", "o", "ou", "u", "ua", "uai", "uan",
+	"uang", "uei", "ueh", "ui", "un", "ung", "uo"};
+
+static bool wg_final(const char *f, size_t n)
+{
+	for (size_t i = 0; i < sizeof WG_FINAL / sizeof WG_FINAL[0]; i++)
+		if (strlen(WG_FINAL[i]) == n && memcmp(WG_FINAL[i], f, n) == 0)
+			return true;
+	return false;
+}
+
+/* One syllable: its initial's index in WG_INIT, or -1. */
+static int wg_split(const char *t, size_t n)
+{
+	for (size_t i = 0; i < sizeof WG_INIT / sizeof WG_INIT[0]; i++) {
+		size_t il = strlen(WG_INIT[i]);
+		if (il < n && memcmp(t, WG_INIT[i], il) == 0 && wg_final(t + il, n - il))
+			return (int)i;
+	}
+	return -1;
+}
+
+static bool is_final(const char *f, size_t n, const char *x)
+{
+	return strlen(x) == n && memcmp(f, x, n) == 0;
+}
+
+int cu_name_wade_giles(char *out, size_t outsz, const char *norm);
+int cu_name_wade_giles(char *out, size_t outsz, const char *norm)
+{
+	size_t o = 0, ntok = 0;
+	bool marked = false;
+	for (const char *p = norm; *p;) {
+		size_t n = strcspn(p, " ");
+		int ii = wg_split(p, n);
+		if (ii < 0 || o + n + 4 >= outsz)
+			return 0;
+		const char *in = WG_INIT[ii], *f = p + strlen(in);
+		size_t fl = n - strlen(in);
+		bool before_i = f[0] == 'i' && !is_final(f, fl, "ih");
+		if (ii == 0 || (ii >= 3 && ii <= 6) || is_final(f, fl, "ih") || is_final(f, fl, "eh") ||
+		    is_final(f, fl, "ieh") ||
+		    is_final(f, fl, "ien") || is_final(f, fl, "ung") || is_final(f, fl, "iung") ||
+		    is_final(f, fl, "ueh") || is_final(f, fl, "erh") || (ii == 1 && before_i && fl > 1))
+			marked = true;
+		static const char *const TO[] = {"x", NULL, "sh", "s", "s", "z", "z", "f", "h", "r",
+						 "g", "l", "m", "n", "b", "s", "d", "w", "y", ""};
+		const char *init = ii == 1 ? (before_i ? "j" : "zh") : TO[ii];
+		const char *fin = is_final(f, fl, "ih")     ? "i"
+				  : is_final(f, fl, "eh")   ? "e"
+				  : is_final(f, fl, "ieh")  ? "ie"
+				  : is_final(f, fl, "ien")  ? "ian"
+				  : is_final(f, fl, "ung")  ? "ong"
+				  : is_final(f, fl, "iung") ? "iong"
+				  : is_final(f, fl, "ueh")  ? "ue"
+				  : is_final(f, fl, "uei")  ? "ui"
+				  : is_final(f, fl, "erh")  ? "er"
+				  : is_final(f, fl, "u") && (ii == 3 || ii == 4 || ii == 6) ? "i"
+				  : is_final(f, fl, "o") && (ii == 8 || ii == 10 || ii == 19) ? "e"
+				  : is_final(f, fl, "o") && ii != 17 && ii != 18 ? "uo"
+								    : NULL;
+		if (o)
+			out[o++] = ' ';
+		size_t il = strlen(init);
+		memcpy(out + o, init, il);
+		o += il;
+		if (fin) {
+			memcpy(out + o, fin, strlen(fin));
+			o += strlen(fin);
+		} else {
+			memcpy(out + o, f, fl);
+			o += fl;
+		}
+		ntok++;
+		p += n;
+		p += *p == ' ';
+	}
+	if (ntok < 2 || !marked)
+		return 0;
+	out[o] = '\0';
+	return (int)o;
+}
+
 /* ---- Phonetic keys ------------------------------------------------------ */
 
 /*

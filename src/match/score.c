@@ -16,6 +16,7 @@ int cu_name_prepare(uint8_t *out, size_t outsz, const char *name, size_t len, co
 		    size_t ntags);
 size_t cu_name_prepared_tags(const char *name, uint8_t *tags, size_t cap);
 double cu_name_similarity_prepared(const char *a, const char *b, char *explain, size_t explainsz);
+int cu_name_wade_giles(char *out, size_t outsz, const char *norm);
 
 #define NAME_TAGS 64 /* at least norm.c's token limit */
 #define PREP_CAP 16384 /* at least norm.c's PREP_MAX */
@@ -136,7 +137,21 @@ int cu_mrec_add_name(cu_mrec *r, const char *utf8)
 	for (int i = 0; i < r->nnames; i++)
 		if (strcmp(cu_mrec_name(r, i), norm) == 0)
 			return 0;
-	return name_append(r, norm, (size_t)n, tags, sizeof tags);
+	int e = name_append(r, norm, (size_t)n, tags, sizeof tags);
+	/* A Chinese name in Wade-Giles is matched in its pinyin reading too, as
+	 * a name of its own (all Latin), if there is room for it. */
+	char py[4 * CU_NAME_MAX + 16];
+	int pn;
+	if (e == 0 && r->kind == CU_MK_PERSON && r->nnames < CU_MREC_NAMES &&
+	    (pn = cu_name_wade_giles(py, sizeof py, norm)) > 0) {
+		for (int i = 0; i < r->nnames; i++)
+			if (strcmp(cu_mrec_name(r, i), py) == 0)
+				return 0;
+		uint8_t latin[NAME_TAGS] = {0};
+		if (name_append(r, py, (size_t)pn, latin, sizeof latin) != 0)
+			cu_error_clear();
+	}
+	return e;
 }
 
 /* "type:value", type lower-case letters, value printable ASCII without spaces. */

@@ -542,6 +542,37 @@ static void test_match_score__nicknames(void **state)
 	check_pairs(PAIRS, sizeof PAIRS / sizeof PAIRS[0]);
 }
 
+/* Chinese names in Wade-Giles against pinyin (cu_name_wade_giles). */
+static void test_match_score__wade_giles(void **state)
+{
+	(void)state;
+	static const pair PAIRS[] = {
+		{"Hsi Chin-ping", "Xi Jinping", true},
+		{"Mao Tse-tung", "Mao Zedong", true},
+		{"Teng Hsiao-p'ing", "Deng Xiaoping", true},
+		{"Chiang Ching-kuo", "Jiang Jingguo", true},
+		{"Chu Teh", "Zhu De", true},
+		{"Hsieh Tung-min", "Xie Dongmin", true},
+		/* one syllable apart is another name */
+		{"Hsi Chin-ping", "Xi Jinsong", false},
+		{"Mao Tse-tung", "Mao Zemin", false},
+	};
+	check_pairs(PAIRS, sizeof PAIRS / sizeof PAIRS[0]);
+	/* the reading is a name of the record beside the one written; a name
+	 * that is not Wade-Giles has none */
+	cu_mrec r;
+	person(&r, "Mao Tse-tung", NULL);
+	assert_int_equal(r.nnames, 2);
+	assert_string_equal(cu_mrec_name(&r, 1), "mao ze dong");
+	cu_mrec_free(&r);
+	person(&r, "Zhang Wei", NULL);
+	assert_int_equal(r.nnames, 1);
+	cu_mrec_free(&r);
+	person(&r, "Hans Sung", NULL); /* "sung" alone does not make a Chinese name */
+	assert_int_equal(r.nnames, 1);
+	cu_mrec_free(&r);
+}
+
 /* Scoring records gives the public name similarity on the same names. */
 static void test_match_score__prepared_names(void **state)
 {
@@ -609,6 +640,7 @@ int main(void)
 		cmocka_unit_test(test_match_score__typos_and_long_names),
 		cmocka_unit_test(test_match_score__transcriptions),
 		cmocka_unit_test(test_match_score__nicknames),
+		cmocka_unit_test(test_match_score__wade_giles),
 		cmocka_unit_test(test_match_score__deterministic),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
