@@ -46,6 +46,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ra >= 0) {
 		check_form(a, ra);
 		phonetic(a);
+		/* a person's record: its names (the pinyin reading of a Wade-Giles
+		 * name among them) each in the documented form */
+		char *z = strndup(in, na);
+		cu_mrec r;
+		cu_mrec_init(&r, CU_MK_PERSON);
+		if (z && cu_mrec_add_name(&r, z) == 0)
+			for (int i = 0; i < r.nnames; i++)
+				check_form(cu_mrec_name(&r, i), (int)strlen(cu_mrec_name(&r, i)));
+		cu_mrec_free(&r);
+		free(z);
 	}
 	if (!tab)
 		return 0;
