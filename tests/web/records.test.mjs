@@ -46,7 +46,8 @@ test('upload an item to the arrest case, share it with the ICC, the ICC sees exa
   await screenshot(page, 'records-dashboard');
 
   await page.getByRole('link', { name: 'Cases', exact: true }).click();
-  await page.getByRole('link', { name: ARREST_REF }).click();
+  // The list's own link: the dashboard may still show the case in its cards meanwhile.
+  await page.getByRole('table', { name: 'Cases', exact: true }).getByRole('link', { name: ARREST_REF }).click();
   await page.getByRole('heading', { level: 1, name: new RegExp(ARREST) }).waitFor();
   await page.getByRole('cell', { name: ARREST_NATIONAL }).waitFor();
   await screenshot(page, 'records-case-overview');
