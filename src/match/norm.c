@@ -761,14 +761,22 @@ int cu_name_normalise_tagged(char *out, size_t outsz, const char *utf8, size_t l
 	return (int)pos;
 }
 
+/* The next letter of UTF-8 text from *i on (*i moves past it), or -1. */
+static UChar32 next_letter(const char *s, int32_t n, int32_t *i)
+{
+	while (*i < n) {
+		UChar32 c;
+		U8_NEXT(s, *i, n, c);
+		if (c >= 0 && u_isalpha(c))
+			return c;
+	}
+	return -1;
+}
+
 const char *cu_name_script(const char *utf8)
 {
-	int32_t n = utf8 ? (int32_t)strnlen(utf8, CU_NAME_MAX * 4) : 0;
-	for (int32_t i = 0; i < n;) {
-		UChar32 c;
-		U8_NEXT(utf8, i, n, c);
-		if (c < 0 || !u_isalpha(c))
-			continue;
+	int32_t n = utf8 ? (int32_t)strnlen(utf8, CU_NAME_MAX * 4) : 0, i = 0;
+	for (UChar32 c; (c = next_letter(utf8, n, &i)) >= 0;) {
 		UErrorCode e = U_ZERO_ERROR;
 		UScriptCode sc = uscript_getScript(c, &e);
 		if (U_SUCCESS(e) && sc > USCRIPT_INHERITED)
@@ -779,27 +787,11 @@ const char *cu_name_script(const char *utf8)
 
 bool cu_name_word_proper(const char *utf8, size_t len)
 {
-	int32_t n = len > INT32_MAX ? INT32_MAX : (int32_t)len;
-	for (int32_t i = 0; i < n;) {
-		UChar32 c;
-		U8_NEXT(utf8, i, n, c);
-		if (c < 0 || !u_isalpha(c))
-			continue;
-		return u_isupper(c) || u_istitle(c) || !u_hasBinaryProperty(c, UCHAR_CASED);
-	}
-	return false;
+	int32_t i = 0;
+	UChar32 c = next_letter(utf8, len > INT32_MAX ? INT32_MAX : (int32_t)len, &i);
+	return c >= 0 && (u_isupper(c) || u_istitle(c) || !u_hasBinaryProperty(c, UCHAR_CASED));
 }
 
-/*
- * Wade-Giles, in which Chinese names were written before pinyin and still
- * are in Taiwan (Hsi Chin-p'ing, Mao Tse-tung), read as pinyin (Xi Jinping,
- * Mao Zedong): a name whose every token is one Wade-Giles syllable, one of
- * them at least a syllable pinyin cannot have (hs-, ts-, tz-, ss-, sz-, -ih,
- * -eh, -ieh, -ien, -ung, -ueh, -erh, chi- before a vowel or n). The apostrophe of
- * an aspirate is gone once normalised, so p, t, k, ch and ts are read
- * unaspirated (b, d, g, j/zh, z): the pinyin reading differs from the right
- * one by that letter at most. Returns the reading's length, or 0.
- */
 static const char *const WG_INIT[] = {"hs", "ch", "sh", "ss", "sz", "ts", "tz", "f", "h", "j",
 				      "k", "l", "m", "n", "p", "s", "t", "w", "y", ""};
 static const char *const WG_FINAL[] = {
@@ -807,10 +799,15 @@ static const char *const WG_FINAL[] = {
 	"ieh", "ien", "ih", "in", "ing", "iu", "iung", "o", "ou", "u", "ua", "uai", "uan",
 	"uang", "uei", "ueh", "ui", "un", "ung", "uo"};
 
+static bool is_final(const char *f, size_t n, const char *x)
+{
+	return strlen(x) == n && memcmp(f, x, n) == 0;
+}
+
 static bool wg_final(const char *f, size_t n)
 {
 	for (size_t i = 0; i < sizeof WG_FINAL / sizeof WG_FINAL[0]; i++)
-		if (strlen(WG_FINAL[i]) == n && memcmp(WG_FINAL[i], f, n) == 0)
+		if (is_final(f, n, WG_FINAL[i]))
 			return true;
 	return false;
 }
@@ -824,11 +821,6 @@ static int wg_split(const char *t, size_t n)
 			return (int)i;
 	}
 	return -1;
-}
-
-static bool is_final(const char *f, size_t n, const char *x)
-{
-	return strlen(x) == n && memcmp(f, x, n) == 0;
 }
 
 int cu_name_wade_giles(char *out, size_t outsz, const char *norm);

@@ -124,6 +124,15 @@ static int name_append(cu_mrec *r, const char *norm, size_t n, const uint8_t *ta
 	return 0;
 }
 
+/* Whether the record has this normalised name already. */
+static bool holds_name(const cu_mrec *r, const char *norm)
+{
+	for (int i = 0; i < r->nnames; i++)
+		if (strcmp(cu_mrec_name(r, i), norm) == 0)
+			return true;
+	return false;
+}
+
 int cu_mrec_add_name(cu_mrec *r, const char *utf8)
 {
 	if (!utf8)
@@ -134,19 +143,15 @@ int cu_mrec_add_name(cu_mrec *r, const char *utf8)
 					 tags, sizeof tags);
 	if (n < 0)
 		return n;
-	for (int i = 0; i < r->nnames; i++)
-		if (strcmp(cu_mrec_name(r, i), norm) == 0)
-			return 0;
+	if (holds_name(r, norm))
+		return 0;
 	int e = name_append(r, norm, (size_t)n, tags, sizeof tags);
 	/* A Chinese name in Wade-Giles is matched in its pinyin reading too, as
 	 * a name of its own (all Latin), if there is room for it. */
 	char py[4 * CU_NAME_MAX + 16];
 	int pn;
 	if (e == 0 && r->kind == CU_MK_PERSON && r->nnames < CU_MREC_NAMES &&
-	    (pn = cu_name_wade_giles(py, sizeof py, norm)) > 0) {
-		for (int i = 0; i < r->nnames; i++)
-			if (strcmp(cu_mrec_name(r, i), py) == 0)
-				return 0;
+	    (pn = cu_name_wade_giles(py, sizeof py, norm)) > 0 && !holds_name(r, py)) {
 		uint8_t latin[NAME_TAGS] = {0};
 		if (name_append(r, py, (size_t)pn, latin, sizeof latin) != 0)
 			cu_error_clear();
