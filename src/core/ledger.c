@@ -6,6 +6,7 @@
  * Formats are defined in docs/ledger.md.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1120,7 +1121,57 @@ static int prove_consistency(cu_core *c, json_t **out, int64_t from, int64_t to)
  * compared with the stored row, and a checkpoint's root is taken when the
  * replay reaches its size. Nothing stored stands in for a recomputed hash.
  */
-#define VBATCH 8192
+#define VBATCH 1024
+#define VCHUNK 64
+#define VRING 3
+
+/*
+ * A batch of entries on their way into the tree. The main thread fills one
+ * from the store (the entries' bytes, and each record's values copied out of
+ * SQLite) while the worker thread processes the one before: the record's
+ * canonical form, the entry rebuilt from it, the commitment hashed into it,
+ * the comparison with the stored entry, every leaf hash, and the leaves
+ * pushed into the tree, whose tiles that fill are kept with the batch. The
+ * main thread then compares those tiles with the stored rows: the worker has
+ * no store.
+ */
+typedef struct vtile {
+	int level;
+	int64_t n;
+	uint8_t h[CU_TILE_SLOTS][32];
+} vtile;
+
+typedef struct vbatch {
+	int n;
+	int64_t first; /* tree index of slot 0 */
+	int err;       /* the worker's error, if any, and its message */
+	char msg[200];
+	/* Slots are taken VCHUNK at a time from next, by the worker and by the
+	 * main thread once it has filled the following batch; left: slots not
+	 * yet done (under the worker's mutex). */
+	atomic_int next;
+	int left;
+	vtile *tiles;  /* the tiles this batch filled */
+	int ntiles, captiles;
+	/* buf: the entries. rt: the records' text values, each followed by a
+	 * NUL, in column order and the salt last, then (evidence registrations)
+	 * the content commitment's 64 hex digits. */
+	char *buf, *rt;
+	size_t used, cap, rtused, rtcap;
+	size_t off[VBATCH], len[VBATCH], rtoff[VBATCH];
+	int64_t ref[VBATCH];
+	uint8_t rec_kind[VBATCH]; /* 0: not checked, 1: custody, 2: event */
+	uint8_t content[VBATCH];  /* 0: none, 1: digits in rt, 2: the item is missing */
+	cu_store_rec rec[VBATCH];
+	bool bad[VBATCH];
+	uint8_t leaf[VBATCH][32];
+} vbatch;
+
+/* A thread's room to rebuild a record's JCS and entry in. */
+typedef struct scratch {
+	char *x;
+	size_t cap;
+} scratch;
 
 typedef struct vstate {
 	cu_core *c;
@@ -1132,6 +1183,14 @@ typedef struct vstate {
 	size_t next_cp;
 	uint8_t (*cp_roots)[32];
 	bool *cp_have;
+	/* Each checkpoint opened with the node's key by the worker before its
+	 * first batch: whether it verified, its size and root. */
+	cu_note_verifier nv;
+	struct cpsig {
+		bool ok;
+		int64_t size;
+		uint8_t root[32];
+	} *sig;
 	/* The log's key chain as its transitions say (keychain.h): key k signs
 	 * the checkpoints of sizes since[k] .. since[k+1]-1. */
 	cu_note_verifier *chain;
@@ -1141,47 +1200,21 @@ typedef struct vstate {
 	 * the current row of each, if read and not yet matched to an entry. */
 	cu_store_rec cur[2], found;
 	bool have[2], end[2];
-	/* Entries read but not yet folded in: their leaves are hashed a batch
-	 * at a time, half of them on a second thread, and so are the records'
-	 * commitments. x holds each entry's record (JCS) and the entry rebuilt
-	 * from it with its 64 hex digits of "commit" left for the hash. */
+	int64_t nrec[2]; /* rows each walk has read */
+	/* A ring of batches: handed to the worker in turn (posted), processed by
+	 * it, settled (folded in) by the main thread; the one after the last
+	 * posted is being filled. At most VRING - 1 are posted and not settled,
+	 * so that reading goes on while the worker finishes the one before. */
+	vbatch *ring[VRING];
+	int64_t nposted, nprocessed, nsettled; /* nprocessed: under w.mu */
+	scratch xs[2]; /* the main thread's, the worker's */
 	struct {
-		char *buf, *x;
-		size_t used, cap, xused, xcap;
-		int n;
-		size_t off[VBATCH], len[VBATCH];
-		size_t roff[VBATCH], rlen[VBATCH], eoff[VBATCH], elen[VBATCH], cpos[VBATCH];
-		uint8_t salt[VBATCH][16];
-		bool check[VBATCH], bad[VBATCH];
-		uint8_t leaf[VBATCH][32];
-	} b;
+		pthread_t th;
+		pthread_mutex_t mu;
+		pthread_cond_t cv;
+		bool inited, started, quit, sigs;
+	} w;
 } vstate;
-
-typedef struct leafjob {
-	vstate *v;
-	int from, to;
-} leafjob;
-
-static void *hash_leaves(void *arg)
-{
-	static const char hex[] = "0123456789abcdef";
-	leafjob *j = arg;
-	vstate *v = j->v;
-	for (int i = j->from; i < j->to; i++) {
-		cu_merkle_leaf(v->b.leaf[i], v->b.buf + v->b.off[i], v->b.len[i]);
-		if (!v->b.check[i])
-			continue;
-		/* The record's commitment into the rebuilt entry, then the bytes. */
-		uint8_t h[32];
-		char *o = v->b.x + v->b.cpos[i];
-		cu_sha256_2(h, v->b.salt[i], 16, v->b.x + v->b.roff[i], v->b.rlen[i]);
-		for (int k = 0; k < 32; k++)
-			*o++ = hex[h[k] >> 4], *o++ = hex[h[k] & 15];
-		v->b.bad[i] = v->b.elen[i] != v->b.len[i] ||
-		              memcmp(v->b.x + v->b.eoff[i], v->b.buf + v->b.off[i], v->b.len[i]) != 0;
-	}
-	return NULL;
-}
 
 static json_t *finding(int64_t idx, const char *what)
 {
@@ -1247,32 +1280,18 @@ static void compare_tile(vstate *v, int level, int64_t n, const uint8_t (*h)[32]
 		                                           "entries' (swapped)"));
 }
 
-/* Folds the batch in: leaves hashed on two threads, then the tree in order. */
-static int flush(vstate *v)
+static int grow_to(char **p, size_t *cap, size_t need)
 {
-	int n = v->b.n, r;
-	leafjob lo = {v, 0, n / 2}, hi = {v, n / 2, n};
-	pthread_t th;
-	if (n >= 512 && pthread_create(&th, NULL, hash_leaves, &lo) == 0) {
-		hash_leaves(&hi);
-		pthread_join(th, NULL);
-	} else {
-		lo.to = n;
-		hash_leaves(&lo);
-	}
-	for (int i = 0; i < n; i++)
-		if (v->b.check[i] && v->b.bad[i])
-			json_array_append_new(v->problems, finding(v->t.size + i, "the record no longer "
-			                                           "matches its entry (edited)"));
-	for (int i = 0; i < n; i++) {
-		if ((r = push(&v->t, 0, v->b.leaf[i], check_tile, v)) != 0)
-			return r;
-		v->t.size++;
-		take_roots(v);
-	}
-	v->b.n = 0;
-	v->b.used = 0;
-	v->b.xused = 0;
+	if (need <= *cap)
+		return 0;
+	size_t c = *cap ? *cap : (size_t)1 << 20;
+	while (c < need)
+		c *= 2;
+	char *q = realloc(*p, c);
+	if (!q)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	*p = q;
+	*cap = c;
 	return 0;
 }
 
@@ -1294,7 +1313,7 @@ static int record_of(vstate *v, const cu_store_rec **out, bool event, int64_t re
 			else if (r)
 				return r;
 			else
-				v->have[event] = true;
+				v->have[event] = true, v->nrec[event]++;
 		}
 		if (!v->have[event] || v->cur[event].seq >= ref)
 			break;
@@ -1310,6 +1329,21 @@ static int record_of(vstate *v, const cu_store_rec **out, bool event, int64_t re
 	return r;
 }
 
+/* The walks of the records to their ends: nrec[] then counts every row. */
+static int count_rest(vstate *v)
+{
+	for (int k = 0; k < 2; k++) {
+		int r;
+		while (!v->end[k] && (r = cu_store_records_next(v->c->store, &v->cur[k], k)) == 0)
+			v->nrec[k]++;
+		if (!v->end[k] && r != CU_ENOTFOUND)
+			return r;
+		v->end[k] = true;
+		v->have[k] = false;
+	}
+	return 0;
+}
+
 static bool is_text(const cu_store_col *c)
 {
 	return c->type == CU_COL_TEXT;
@@ -1321,27 +1355,111 @@ static char *put_val(char *o, const cu_store_col *c)
 	       c->type == CU_COL_TEXT ? put_str(o, c->s, c->len) : put_lit(o, "null");
 }
 
+/* Slot i's record with its text values in b->rt, where rec_copy put them;
+ * *cc: the content commitment's digits, or NULL. */
+static void rec_in_batch(const vbatch *b, int i, cu_store_rec *rec, const char **cc)
+{
+	const char *p = b->rt + b->rtoff[i];
+	*rec = b->rec[i];
+	for (int k = 0; k < rec->ncols; k++)
+		if (rec->col[k].type == CU_COL_TEXT) {
+			rec->col[k].s = p;
+			p += rec->col[k].len + 1;
+		}
+	if (rec->salt.type == CU_COL_TEXT)
+		rec->salt.s = p, p += rec->salt.len + 1;
+	*cc = b->content[i] == 1 ? p : NULL;
+}
+
 /*
- * Batch slot i: the record's JCS and salt, and the entry build() would make
- * from it with the commitment left blank (hash_leaves fills it in). False if
- * the record cannot have made any entry (a value of the wrong type, a damaged
- * salt, an evidence registration without its item).
+ * Slot i's record out of SQLite's memory (its text values into b->rt) and,
+ * for an evidence registration, the commitment to the item's content, which
+ * takes a lookup in the store: the worker has no store.
  */
-static bool expect_entry_tf(vstate *v, int i, const cu_store_rec *rec, bool event, int64_t ref,
-                            char *tf[4]);
-static bool expect_entry(vstate *v, int i, const cu_store_rec *rec, bool event, int64_t ref)
+static int rec_copy(vstate *v, vbatch *b, int i, const cu_store_rec *rec, bool event)
+{
+	const cu_store_col *act = &rec->col[CU_EV_ACTION], *id = &rec->col[CU_EV_OBJECT_ID];
+	size_t need = 65 + (rec->salt.type == CU_COL_TEXT ? rec->salt.len + 1 : 0);
+	char *o;
+	int r;
+	for (int k = 0; k < rec->ncols; k++)
+		if (rec->col[k].type == CU_COL_TEXT)
+			need += rec->col[k].len + 1;
+	if ((r = grow_to(&b->rt, &b->rtcap, b->rtused + need)) != 0)
+		return r;
+	b->rec[i] = *rec;
+	b->rtoff[i] = b->rtused;
+	o = b->rt + b->rtused;
+	for (int k = 0; k <= rec->ncols; k++) {
+		const cu_store_col *c = k < rec->ncols ? &rec->col[k] : &rec->salt;
+		if (c->type != CU_COL_TEXT)
+			continue;
+		memcpy(o, c->s, c->len);
+		o[c->len] = '\0';
+		o += c->len + 1;
+	}
+	b->content[i] = 0;
+	if (event && is_text(act) && act->len == 17 && !memcmp(act->s, "evidence.register", 17)) {
+		char csalt[33], sha[65];
+		uint8_t raw[32];
+		b->content[i] = 2;
+		if (is_text(id) && cu_store_item_content(v->c->store, csalt, sha,
+		                                         strtoll(id->s, NULL, 10)) == 0 &&
+		    cu_unhex32(raw, sha) == 0 && commit(o, csalt, raw, 32) == 0) {
+			b->content[i] = 1;
+			o += 65;
+		}
+		cu_error_clear();
+	}
+	b->rtused = (size_t)(o - b->rt);
+	return 0;
+}
+
+/* A record's JCS and the entry build() would make from it, as expect_entry
+ * lays them out in a thread's scratch: the commitment's place left blank. */
+typedef struct rebuilt {
+	uint8_t salt[16];
+	size_t rlen, eoff, elen, cpos; /* JCS at 0, the entry at eoff */
+} rebuilt;
+
+/*
+ * The record's JCS and salt, and the entry build() would make from it with
+ * the commitment left blank (slot() fills it in), at x. False if the record
+ * cannot have made any entry (a value of the wrong type, a damaged salt, an
+ * evidence registration without its item). cc: the content commitment of an
+ * evidence registration.
+ */
+static bool expect_entry_tf(char *x, rebuilt *e, const cu_store_rec *rec, bool event,
+                            int64_t ref, const char *cc, char *tf[4]);
+static bool expect_entry(char *x, rebuilt *e, const cu_store_rec *rec, bool event, int64_t ref,
+                         const char *cc)
 {
 	char *tf[4] = {NULL, NULL, NULL, NULL};
-	bool ok = expect_entry_tf(v, i, rec, event, ref, tf);
+	bool ok = expect_entry_tf(x, e, rec, event, ref, cc, tf);
 	for (int k = 0; k < 4; k++)
 		free(tf[k]);
 	return ok;
 }
 
-static bool expect_entry_tf(vstate *v, int i, const cu_store_rec *rec, bool event, int64_t ref,
-                            char *tf[4])
+/* ty "/" id as the append's snprintf into 160 bytes makes it. */
+static size_t object_of(char out[160], const cu_store_col *ty, const cu_store_col *id)
 {
-	char *x = v->b.x + v->b.xused, *o;
+	size_t a = strlen(ty->s), b = strlen(id->s);
+	if (a > 159)
+		a = 159;
+	memcpy(out, ty->s, a);
+	if (a < 159)
+		out[a++] = '/';
+	if (b > 159 - a)
+		b = 159 - a;
+	memcpy(out + a, id->s, b);
+	return a + b;
+}
+
+static bool expect_entry_tf(char *x, rebuilt *e, const cu_store_rec *rec, bool event,
+                            int64_t ref, const char *cc, char *tf[4])
+{
+	char *o;
 	const cu_store_col *col = rec->col, *salt = &rec->salt;
 	bool trans = false;
 	size_t rlen = rec_jcs(x, rec);
@@ -1353,34 +1471,25 @@ static bool expect_entry_tf(vstate *v, int i, const cu_store_rec *rec, bool even
 		int hi = nibble(salt->s[2 * k]), lo = nibble(salt->s[2 * k + 1]);
 		if (hi < 0 || lo < 0)
 			return false;
-		v->b.salt[i][k] = (uint8_t)(hi << 4 | lo);
+		e->salt[k] = (uint8_t)(hi << 4 | lo);
 	}
-	v->b.roff[i] = v->b.xused;
-	v->b.rlen[i] = rlen;
-	v->b.eoff[i] = v->b.xused + rlen;
+	e->rlen = rlen;
+	e->eoff = rlen;
 	o = x + rlen;
 	o = put_lit(o, "{\"at\":");
 	o = put_str(o, col[event ? CU_EV_AT : CU_CU_AT].s, col[event ? CU_EV_AT : CU_CU_AT].len);
 	if (event) {
 		const cu_store_col *ty = &col[CU_EV_OBJECT_TYPE], *id = &col[CU_EV_OBJECT_ID],
 		                   *act = &col[CU_EV_ACTION];
-		char object[160], cc[65];
+		char object[160];
 		bool content = act->len == 17 && !memcmp(act->s, "evidence.register", 17);
-		if (!is_text(ty) || !is_text(id))
+		if (!is_text(ty) || !is_text(id) || (content && !cc))
 			return false;
-		/* As the append's snprintf into 160 bytes makes it. */
-		snprintf(object, sizeof(object), "%s/%s", ty->s, id->s);
-		if (content) {
-			char csalt[33], sha[65];
-			uint8_t raw[32];
-			if (cu_store_item_content(v->c->store, csalt, sha, strtoll(id->s, NULL, 10)) ||
-			    cu_unhex32(raw, sha) != 0 || commit(cc, csalt, raw, 32) != 0)
-				return false;
-		}
+		size_t olen = object_of(object, ty, id);
 		o = put_lit(o, ",\"case\":");
 		o = put_val(o, &col[CU_EV_CASE]);
 		o = put_lit(o, ",\"commit\":\"");
-		v->b.cpos[i] = (size_t)(o - v->b.x);
+		e->cpos = (size_t)(o - x);
 		o += 64;
 		*o++ = '"';
 		if (content) {
@@ -1406,10 +1515,10 @@ static bool expect_entry_tf(vstate *v, int i, const cu_store_rec *rec, bool even
 			o = put_str(o, tf[1], strlen(tf[1]));
 		}
 		o = put_lit(o, ",\"kind\":\"event\",\"object\":");
-		o = put_str(o, object, strlen(object));
+		o = put_str(o, object, olen);
 	} else {
 		o = put_lit(o, ",\"commit\":\"");
-		v->b.cpos[i] = (size_t)(o - v->b.x);
+		e->cpos = (size_t)(o - x);
 		o += 64;
 		o = put_lit(o, "\",\"item\":");
 		o = put_val(o, &col[CU_CU_ITEM]);
@@ -1427,33 +1536,224 @@ static bool expect_entry_tf(vstate *v, int i, const cu_store_rec *rec, bool even
 	o = put_str(o, col[event ? CU_EV_ACTION : CU_CU_EVENT].s,
 	            col[event ? CU_EV_ACTION : CU_CU_EVENT].len);
 	o = put_lit(o, ",\"v\":1}");
-	v->b.elen[i] = (size_t)(o - v->b.x) - v->b.eoff[i];
-	v->b.xused = (size_t)(o - v->b.x);
+	e->elen = (size_t)(o - x) - e->eoff;
 	return true;
 }
 
-static int grow_to(char **p, size_t *cap, size_t need)
+/* A tile the worker's push filled, for the main thread to compare. */
+static int keep_tile(void *ctx, int level, int64_t n, const uint8_t (*h)[32])
 {
-	if (need <= *cap)
-		return 0;
-	size_t c = *cap ? *cap : (size_t)1 << 20;
-	while (c < need)
-		c *= 2;
-	char *q = realloc(*p, c);
-	if (!q)
-		return cu_error_set(CU_ENOMEM, "out of memory");
-	*p = q;
-	*cap = c;
+	vbatch *b = ctx;
+	if (b->ntiles == b->captiles) {
+		int cap = b->captiles ? 2 * b->captiles : 32;
+		vtile *t = realloc(b->tiles, (size_t)cap * sizeof(*t));
+		if (!t)
+			return cu_error_set(CU_ENOMEM, "out of memory");
+		b->tiles = t;
+		b->captiles = cap;
+	}
+	b->tiles[b->ntiles].level = level;
+	b->tiles[b->ntiles].n = n;
+	memcpy(b->tiles[b->ntiles++].h, h, sizeof(b->tiles[0].h));
 	return 0;
 }
 
-/* (Unless log-only) the entry is the canonical form of its record. */
-static int check_record(vstate *v, int i, int64_t idx, const char *kind, int64_t ref)
+/* The leaves into the tree, in order, and the checkpoints' roots taken. */
+static int grow_tree(vstate *v, vbatch *b)
+{
+	int r;
+	for (int i = 0; i < b->n; i++) {
+		if ((r = push(&v->t, 0, b->leaf[i], keep_tile, b)) != 0)
+			return r;
+		v->t.size++;
+		take_roots(v);
+	}
+	return 0;
+}
+
+/* Slot i: its leaf and, for a checked record, whether its entry is the one
+ * the record makes (b->bad). */
+static int slot(vbatch *b, int i, scratch *xs)
+{
+	static const char hex[] = "0123456789abcdef";
+	cu_store_rec rec;
+	const char *cc;
+	rebuilt e;
+	uint8_t h[32];
+	int r;
+	cu_merkle_leaf(b->leaf[i], b->buf + b->off[i], b->len[i]);
+	b->bad[i] = false;
+	if (!b->rec_kind[i])
+		return 0;
+	rec_in_batch(b, i, &rec, &cc);
+	/* The entry repeats at most every record value, once more escaped. */
+	if ((r = grow_to(&xs->x, &xs->cap, 2 * rec_max(&rec) + 1024)) != 0)
+		return r;
+	if (!expect_entry(xs->x, &e, &rec, b->rec_kind[i] == 2, b->ref[i], cc)) {
+		b->bad[i] = true;
+		return 0;
+	}
+	char *o = xs->x + e.cpos;
+	cu_sha256_2(h, e.salt, 16, xs->x, e.rlen);
+	for (int k = 0; k < 32; k++)
+		*o++ = hex[h[k] >> 4], *o++ = hex[h[k] & 15];
+	b->bad[i] = e.elen != b->len[i] || memcmp(xs->x + e.eoff, b->buf + b->off[i], e.elen) != 0;
+	return 0;
+}
+
+/* Takes slots of b, VCHUNK at a time, until none is left to take. */
+static void run_slots(vstate *v, vbatch *b, scratch *xs)
+{
+	int i;
+	while ((i = atomic_fetch_add(&b->next, VCHUNK)) < b->n) {
+		int end = i + VCHUNK < b->n ? i + VCHUNK : b->n, k = end - i, r = 0;
+		for (; i < end && r == 0; i++)
+			r = slot(b, i, xs);
+		pthread_mutex_lock(&v->w.mu);
+		if (r && !b->err) {
+			b->err = r;
+			snprintf(b->msg, sizeof(b->msg), "%s", cu_error_message(r));
+		}
+		if ((b->left -= k) == 0)
+			pthread_cond_broadcast(&v->w.cv);
+		pthread_mutex_unlock(&v->w.mu);
+	}
+}
+
+/* The worker's part of a batch: its slots (the main thread may take some),
+ * then, once all are done, the leaves into the tree. */
+static void process(vstate *v, vbatch *b, scratch *xs)
+{
+	run_slots(v, b, xs);
+	pthread_mutex_lock(&v->w.mu);
+	while (b->left)
+		pthread_cond_wait(&v->w.cv, &v->w.mu);
+	pthread_mutex_unlock(&v->w.mu);
+	if (b->err || (b->err = grow_tree(v, b)) == 0)
+		return;
+	/* The error is this thread's: the main thread says it again. */
+	snprintf(b->msg, sizeof(b->msg), "%s", cu_error_message(b->err));
+	cu_error_clear();
+}
+
+/* A checkpoint's signature by key kv, and its size and root. */
+static bool open_checkpoint(struct cpsig *out, json_t *row, const cu_note_verifier *kv)
+{
+	const char *note = cu_json_str(row, "note");
+	char *text = NULL;
+	int nsig;
+	cu_checkpoint ck;
+	out->ok = note && cu_note_open(&text, &nsig, note, strlen(note), kv, 1) == 0 &&
+	          cu_checkpoint_parse(&ck, text) == 0;
+	if (out->ok) {
+		out->size = ck.size;
+		memcpy(out->root, ck.root, 32);
+	}
+	free(text);
+	cu_error_clear();
+	return out->ok;
+}
+
+static void *worker(void *arg)
+{
+	vstate *v = arg;
+	size_t k;
+	json_t *row;
+	/* The signatures first, while the main thread reads the first batches. */
+	json_array_foreach(v->cps, k, row)
+		open_checkpoint(&v->sig[k], row, &v->nv);
+	pthread_mutex_lock(&v->w.mu);
+	v->w.sigs = true;
+	pthread_cond_broadcast(&v->w.cv);
+	for (;;) {
+		while (v->nprocessed == v->nposted && !v->w.quit)
+			pthread_cond_wait(&v->w.cv, &v->w.mu);
+		if (v->nprocessed == v->nposted)
+			break;
+		vbatch *b = v->ring[v->nprocessed % VRING];
+		pthread_mutex_unlock(&v->w.mu);
+		process(v, b, &v->xs[1]);
+		pthread_mutex_lock(&v->w.mu);
+		v->nprocessed++;
+		pthread_cond_broadcast(&v->w.cv);
+	}
+	pthread_mutex_unlock(&v->w.mu);
+	return NULL;
+}
+
+/* What the worker found in a batch, and its tiles against the stored rows;
+ * the batch is then empty. */
+static int fold(vstate *v, vbatch *b)
+{
+	int r;
+	if (b->err)
+		return cu_error_set(b->err, "%s", b->msg);
+	for (int i = 0; i < b->n; i++)
+		if (b->rec_kind[i] && b->bad[i])
+			json_array_append_new(v->problems, finding(b->first + i, "the record no longer "
+			                                           "matches its entry (edited)"));
+	for (int k = 0; k < b->ntiles; k++)
+		if ((r = check_tile(v, b->tiles[k].level, b->tiles[k].n,
+		                    (const uint8_t(*)[32])b->tiles[k].h)) != 0)
+			return r;
+	b->n = b->ntiles = b->err = 0;
+	b->used = b->rtused = 0;
+	return 0;
+}
+
+/* The oldest posted batch, once processed (the main thread helps with its
+ * slots and the next batch's rather than wait), folded in. */
+static int settle(vstate *v)
+{
+	vbatch *b = v->ring[v->nsettled % VRING];
+	if (v->w.started) {
+		run_slots(v, b, &v->xs[0]);
+		if (v->nposted - v->nsettled > 1)
+			run_slots(v, v->ring[(v->nsettled + 1) % VRING], &v->xs[0]);
+		pthread_mutex_lock(&v->w.mu);
+		while (v->nprocessed == v->nsettled)
+			pthread_cond_wait(&v->w.cv, &v->w.mu);
+		pthread_mutex_unlock(&v->w.mu);
+	}
+	v->nsettled++;
+	return fold(v, b);
+}
+
+/* The filled batch to the worker (processed here without one); reading
+ * goes on into the next of the ring, settled first if need be. */
+static int handoff(vstate *v)
+{
+	vbatch *b = v->ring[v->nposted % VRING];
+	int r;
+	if (v->nposted - v->nsettled == VRING - 1 && (r = settle(v)) != 0)
+		return r;
+	v->ring[(v->nposted + 1) % VRING]->first = b->first + b->n;
+	atomic_store(&b->next, 0);
+	b->left = b->n;
+	if (!v->w.started) {
+		process(v, b, &v->xs[0]);
+		v->nprocessed++;
+	}
+	pthread_mutex_lock(&v->w.mu);
+	v->nposted++;
+	pthread_cond_broadcast(&v->w.cv);
+	pthread_mutex_unlock(&v->w.mu);
+	return 0;
+}
+
+/* The batch being filled. */
+static vbatch *filling(vstate *v)
+{
+	return v->ring[v->nposted % VRING];
+}
+
+/* (Unless log-only) the record of the entry in slot i, for the worker to
+ * check the entry against. */
+static int check_record(vstate *v, vbatch *b, int i, int64_t idx, const char *kind, int64_t ref)
 {
 	const cu_store_rec *rec;
 	bool event = !strcmp(kind, "event");
 	int r;
-	v->b.check[i] = false;
 	if (!event && strcmp(kind, "custody") != 0) {
 		json_array_append_new(v->problems, finding(idx, "an entry of no known kind"));
 		return 0;
@@ -1464,14 +1764,10 @@ static int check_record(vstate *v, int i, int64_t idx, const char *kind, int64_t
 		                                           "deleted"));
 		return 0;
 	}
-	if (r)
+	if (r || (r = rec_copy(v, b, i, rec, event)) != 0)
 		return r;
-	/* The entry repeats at most every record value, once more escaped. */
-	if ((r = grow_to(&v->b.x, &v->b.xcap, v->b.xused + 2 * rec_max(rec) + 1024)) != 0)
-		return r;
-	if (!(v->b.check[i] = expect_entry(v, i, rec, event, ref)))
-		json_array_append_new(v->problems, finding(idx, "the record no longer matches its "
-		                                           "entry (edited)"));
+	b->rec_kind[i] = event ? 2 : 1;
+	b->ref[i] = ref;
 	return 0;
 }
 
@@ -1517,26 +1813,66 @@ static int walk_entry(void *ctx, int64_t idx, const char *entry, size_t len, con
                       int64_t ref)
 {
 	vstate *v = ctx;
-	int i = v->b.n, r;
-	if (kind[0] == 'e' && cu_transition_is(entry, len) && idx == v->t.size + v->b.n &&
+	vbatch *b = filling(v);
+	int i = b->n, r;
+	int64_t next = b->first + b->n;
+	if (kind[0] == 'e' && cu_transition_is(entry, len) && idx == next &&
 	    (r = follow_chain(v, idx, entry, len)) != 0)
 		return r;
-	if (idx != v->t.size + v->b.n) {
-		json_array_append_new(v->problems, finding(v->t.size + v->b.n, "an entry is "
-		                                           "missing"));
+	if (idx != next) {
+		json_array_append_new(v->problems, finding(next, "an entry is missing"));
 		return 1; /* the rest of the tree cannot be recomputed */
 	}
-	v->b.check[i] = false;
-	if (!v->log_only && (r = check_record(v, i, idx, kind, ref)) != 0)
+	b->rec_kind[i] = 0;
+	if (!v->log_only && (r = check_record(v, b, i, idx, kind, ref)) != 0)
 		return r;
-	if ((r = grow_to(&v->b.buf, &v->b.cap, v->b.used + len)) != 0)
+	if ((r = grow_to(&b->buf, &b->cap, b->used + len)) != 0)
 		return r;
-	memcpy(v->b.buf + v->b.used, entry, len);
-	v->b.off[i] = v->b.used;
-	v->b.len[i] = len;
-	v->b.used += len;
-	v->b.n++;
-	return v->b.n == VBATCH ? flush(v) : 0;
+	memcpy(b->buf + b->used, entry, len);
+	b->off[i] = b->used;
+	b->len[i] = len;
+	b->used += len;
+	b->n++;
+	return b->n == VBATCH ? handoff(v) : 0;
+}
+
+/* The batches and the worker thread; vstate_end undoes it. */
+static int vstate_begin(vstate *v)
+{
+	pthread_mutex_init(&v->w.mu, NULL);
+	pthread_cond_init(&v->w.cv, NULL);
+	v->w.inited = true;
+	for (int k = 0; k < VRING; k++)
+		if (!(v->ring[k] = calloc(1, sizeof(vbatch))))
+			return cu_error_set(CU_ENOMEM, "out of memory");
+	/* Without a second thread the batches are processed in turn. */
+	v->w.started = pthread_create(&v->w.th, NULL, worker, v) == 0;
+	return 0;
+}
+
+static void vstate_end(vstate *v)
+{
+	if (v->w.started) {
+		pthread_mutex_lock(&v->w.mu);
+		v->w.quit = true;
+		pthread_cond_broadcast(&v->w.cv);
+		pthread_mutex_unlock(&v->w.mu);
+		pthread_join(v->w.th, NULL);
+		v->w.started = false;
+	}
+	if (v->w.inited) {
+		pthread_mutex_destroy(&v->w.mu);
+		pthread_cond_destroy(&v->w.cv);
+	}
+	free(v->xs[0].x);
+	free(v->xs[1].x);
+	for (int k = 0; k < VRING; k++)
+		if (v->ring[k]) {
+			free(v->ring[k]->buf);
+			free(v->ring[k]->rt);
+			free(v->ring[k]->tiles);
+			free(v->ring[k]);
+		}
 }
 
 static int verify(cu_core *c, json_t **out, bool log_only);
@@ -1558,6 +1894,7 @@ static int verify(cu_core *c, json_t **out, bool log_only)
 	vstate *v = calloc(1, sizeof(*v));
 	json_t *row;
 	int64_t size, events, custody, tiles, expect = 0;
+	char vkey[300];
 	size_t k, ncp;
 	int r;
 	*out = NULL;
@@ -1566,23 +1903,38 @@ static int verify(cu_core *c, json_t **out, bool log_only)
 	v->c = c;
 	v->log_only = log_only;
 	v->problems = json_array();
+	/* Records are counted by their walks, unless log-only. */
 	if ((r = cu_store_ledger_size(c->store, &size)) != 0 ||
-	    (r = cu_store_record_counts(c->store, &events, &custody)) != 0 ||
+	    (log_only && (r = cu_store_record_counts(c->store, &events, &custody)) != 0) ||
 	    (r = cu_store_ledger_tile_count(c->store, &tiles)) != 0 ||
 	    (r = cu_store_checkpoint_list(c->store, &v->cps)) != 0)
 		goto out;
 	ncp = json_array_size(v->cps);
 	v->cp_roots = calloc(ncp ? ncp : 1, 32);
 	v->cp_have = calloc(ncp ? ncp : 1, sizeof(bool));
-	if (!v->cp_roots || !v->cp_have) {
+	v->sig = calloc(ncp ? ncp : 1, sizeof(*v->sig));
+	if (!v->cp_roots || !v->cp_have || !v->sig) {
 		r = cu_error_set(CU_ENOMEM, "out of memory");
 		goto out;
 	}
+	if ((r = cu_ledger_key(c, vkey)) != 0 || (r = cu_note_vkey_parse(&v->nv, vkey)) != 0)
+		goto out;
 	take_roots(v); /* a checkpoint of the empty tree */
 	/* 1, 4. The entries, their records (unless log-only) and the stored tiles, in one pass. */
-	r = cu_store_ledger_walk(c->store, 0, walk_entry, v);
-	if (r < 0 || (r = flush(v)) != 0)
+	if ((r = vstate_begin(v)) != 0)
 		goto out;
+	r = cu_store_ledger_walk(c->store, 0, walk_entry, v);
+	if (r < 0 || (filling(v)->n && (r = handoff(v)) != 0))
+		goto out;
+	while (v->nsettled < v->nposted)
+		if ((r = settle(v)) != 0)
+			goto out;
+	if (!log_only) {
+		if ((r = count_rest(v)) != 0)
+			goto out;
+		events = v->nrec[1];
+		custody = v->nrec[0];
+	}
 	for (int L = 0; L < LEVELS; L++)
 		expect += size >> (CU_TILE_HEIGHT * (L + 1));
 	/* The stored edges (what a new connection starts from) match the replay. */
@@ -1607,10 +1959,7 @@ static int verify(cu_core *c, json_t **out, bool log_only)
 		                      "ledger entries without a record (deleted)"));
 	/* 4. Every checkpoint is signed by this node's key of its time (the key
 	 * chain's, if the key was ever replaced) and matches the recomputed tree. */
-	cu_note_verifier nv;
-	char vkey[300], last[300];
-	if ((r = cu_ledger_key(c, vkey)) != 0 || (r = cu_note_vkey_parse(&nv, vkey)) != 0)
-		goto out;
+	char last[300];
 	if (v->nchain) {
 		const cu_note_verifier *lk = &v->chain[v->nchain - 1];
 		cu_note_vkey_format(last, lk->name, lk->pk);
@@ -1619,25 +1968,28 @@ static int verify(cu_core *c, json_t **out, bool log_only)
 			                                           "the last key of the ledger's key "
 			                                           "chain"));
 	}
+	if (v->w.started) { /* the worker has opened them with the node's key */
+		pthread_mutex_lock(&v->w.mu);
+		while (!v->w.sigs)
+			pthread_cond_wait(&v->w.cv, &v->w.mu);
+		pthread_mutex_unlock(&v->w.mu);
+	}
 	json_array_foreach(v->cps, k, row) {
 		int64_t cs = json_integer_value(json_object_get(row, "size"));
-		const char *note = cu_json_str(row, "note");
-		char *text = NULL;
-		int nsig;
-		cu_checkpoint ck;
-		const cu_note_verifier *kv = &nv;
+		const cu_note_verifier *kv = &v->nv;
+		struct cpsig one, *sg = &v->sig[k];
 		for (int j = 0; j < v->nchain; j++)
 			if (v->since[j] <= cs)
 				kv = &v->chain[j];
-		if (cu_note_open(&text, &nsig, note, strlen(note), kv, 1) != 0 ||
-		    cu_checkpoint_parse(&ck, text) != 0 || ck.size != cs) {
+		if (!v->w.sigs || strcmp(kv->name, v->nv.name) != 0 || memcmp(kv->pk, v->nv.pk, 32))
+			open_checkpoint(sg = &one, row, kv);
+		if (!sg->ok || sg->size != cs) {
 			json_array_append_new(v->problems, finding(cs, "a checkpoint's signature does "
 			                                           "not verify (rewritten)"));
-		} else if (!v->cp_have[k] || !cu_ct_equal(v->cp_roots[k], ck.root, 32)) {
+		} else if (!v->cp_have[k] || !cu_ct_equal(v->cp_roots[k], sg->root, 32)) {
 			json_array_append_new(v->problems, finding(cs, "a signed checkpoint's root "
 			                                           "differs from the recomputed tree"));
 		}
-		free(text);
 	}
 	uint8_t root[32];
 	char b64[48];
@@ -1658,10 +2010,10 @@ static int verify(cu_core *c, json_t **out, bool log_only)
 	if (first >= 0)
 		json_object_set_new(*out, "first_bad_index", json_integer(first));
 out:
-	free(v->b.buf);
-	free(v->b.x);
+	vstate_end(v);
 	free(v->cp_roots);
 	free(v->cp_have);
+	free(v->sig);
 	free(v->chain);
 	free(v->since);
 	json_decref(v->cps);

@@ -272,11 +272,15 @@ static void rec_col(cu_store_col *c, db_stmt *st, int i)
 		c->type = CU_COL_INT;
 		c->i = db_column_int64(st, i);
 		break;
-	case DB_TEXT:
+	case DB_TEXT: {
+		/* As a blob: the bytes where they are, without the terminated copy
+		 * that column_text may make (a NULL for an empty value). */
+		const char *p = db_column_blob(st, i);
 		c->type = CU_COL_TEXT;
-		c->s = (const char *)db_column_text(st, i);
+		c->s = p ? p : "";
 		c->len = (size_t)db_column_bytes(st, i);
 		break;
+	}
 	case DB_NULL: c->type = CU_COL_NULL; break;
 	default: c->type = CU_COL_OTHER; /* REAL or BLOB: no canonical form */
 	}

@@ -365,7 +365,7 @@ enum { CU_COL_NULL, CU_COL_INT, CU_COL_TEXT, CU_COL_OTHER };
 typedef struct cu_store_col {
 	int type;
 	int64_t i;     /* CU_COL_INT */
-	const char *s; /* CU_COL_TEXT: len bytes, may hold NUL bytes */
+	const char *s; /* CU_COL_TEXT: len bytes, may hold NUL bytes, not terminated */
 	size_t len;
 } cu_store_col;
 

@@ -648,6 +648,63 @@ static void test_ledger_tamper__rewritten_checkpoint_default(void **state)
 	json_decref(r);
 }
 
+/* Whether the report lists a problem at idx. */
+static bool has_problem(json_t *report, int64_t idx)
+{
+	size_t k;
+	json_t *row;
+	json_array_foreach(json_object_get(report, "problems"), k, row)
+		if (json_integer_value(json_object_get(row, "index")) == idx)
+			return true;
+	return false;
+}
+
+/*
+ * Verification reads the entries in batches of about a thousand and checks
+ * them on two threads: over several batches and checkpoints, an edited record
+ * deep in the ledger, a deleted stored tile and a rewritten checkpoint are each
+ * found at their own index, and nothing else is.
+ */
+static void test_ledger_tamper__across_batches(void **state)
+{
+	fixture *f = *state;
+	char sql[512];
+	grow(f, 2000);
+	grow(f, 3500);
+	grow(f, 5000);
+	json_t *r = verify(f);
+	assert_true(json_is_true(json_object_get(r, "ok")));
+	assert_true(json_integer_value(json_object_get(r, "size")) >= 5000);
+	assert_true(json_integer_value(json_object_get(r, "checkpoints")) >= 3);
+	json_decref(r);
+	static const int64_t edited[] = {3300, 4700};
+	for (int k = 0; k < 2; k++) {
+		snprintf(sql, sizeof(sql), "UPDATE events SET actor = 'someone else' WHERE seq ="
+		         " (SELECT ref FROM ledger_entries WHERE idx = %lld AND kind = 'event')",
+		         (long long)edited[k]);
+		tamper(f, sql);
+	}
+	/* Tile 0/9 holds leaves 2304-2559. */
+	tamper(f, "DELETE FROM ledger_tiles WHERE level = 0 AND n = 9");
+	r = verify(f);
+	assert_int_equal(first_bad(r), 2559);
+	assert_int_equal(json_array_size(json_object_get(r, "problems")), 3);
+	assert_true(has_problem(r, 2559));
+	assert_true(has_problem(r, 3300));
+	assert_true(has_problem(r, 4700));
+	json_decref(r);
+	/* The checkpoint at 3500, one leaf longer: its root is not the tree's there. */
+	snprintf(sql, sizeof(sql), "UPDATE checkpoints SET note = replace(note, %s(10) || '3500'"
+	         " || %s(10), %s(10) || '3501' || %s(10)) WHERE size = 3500",
+	         tdb_is_pg(f->dir) ? "chr" : "char", tdb_is_pg(f->dir) ? "chr" : "char",
+	         tdb_is_pg(f->dir) ? "chr" : "char", tdb_is_pg(f->dir) ? "chr" : "char");
+	tamper(f, sql);
+	r = verify(f);
+	assert_int_equal(json_array_size(json_object_get(r, "problems")), 4);
+	assert_true(has_problem(r, 3500));
+	json_decref(r);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -673,6 +730,7 @@ int main(void)
 		T(test_ledger_tamper__edited_stored_edge),
 		T(test_ledger__proofs_from_tiles_equal_the_tree),
 		T(test_ledger_tamper__rewritten_checkpoint_default),
+		T(test_ledger_tamper__across_batches),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
