@@ -302,6 +302,31 @@ int sq_exec_sql(cu_store *s, const char *sql, const char *what)
 }
 
 /*
+ * BEGIN, COMMIT and ROLLBACK: on SQLite prepared once per connection, since
+ * sqlite3_exec parses them again for every transaction (a read transaction's
+ * two cost more than a small query). Outside the statement cache, so that a
+ * ROLLBACK after a failure cannot replace that failure's message.
+ */
+static const char *const tx_text[SQ_TX] = {"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+
+static int tx_sql(cu_store *s, const char *sql, const char *what)
+{
+	int k = 0;
+	while (k < SQ_TX && strcmp(tx_text[k], sql) != 0)
+		k++;
+	if (s->pg || k == SQ_TX ||
+	    (!s->tx[k] && sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->tx[k],
+	                                     NULL) != SQLITE_OK))
+		return exec_sql(s, sql, what);
+	int rc = sqlite3_step(s->tx[k]);
+	sqlite3_reset(s->tx[k]);
+	if (rc == SQLITE_DONE)
+		return 0;
+	return cu_error_set((rc & 0xff) == SQLITE_FULL ? CU_ENOSPACE : CU_EDB, "%s: %s", what,
+	                    sqlite3_errmsg(s->db));
+}
+
+/*
  * The schema version: SQLite's user_version; on PostgreSQL a one-row table
  * (-1 when there is none yet).
  */
@@ -556,6 +581,8 @@ void cu_store_close(cu_store *s)
 		else
 			sqlite3_finalize(s->cache[i].st.sq);
 	}
+	for (int k = 0; k < SQ_TX; k++)
+		sqlite3_finalize(s->tx[k]);
 	if (s->pg)
 		pg_close(s->pg);
 	sqlite3_close(s->db);
@@ -594,7 +621,7 @@ static int begin_sql(cu_store *s, const char *sql)
 	int r;
 	if (s->pg && (r = pg_live(s)) != 0)
 		return r;
-	r = exec_sql(s, sql, "begin");
+	r = tx_sql(s, sql, "begin");
 	if (r != 0 && s->pg && pg_lost(s->pg) && pg_live(s) == 0)
 		r = exec_sql(s, sql, "begin");
 	return r;
@@ -719,7 +746,7 @@ int cu_store_begin(cu_store *s)
 	if (r != 0) {
 		s->depth = 0;
 		if (in_txn(s))
-			exec_sql(s, "ROLLBACK", "rollback");
+			tx_sql(s, "ROLLBACK", "rollback");
 	} else {
 		if (s->pg)
 			pg_guard(s->pg, true);
@@ -745,7 +772,7 @@ void cu_store_read_end(cu_store *s)
 	if (s->depth <= 0 || --s->depth > 0)
 		return;
 	if (in_txn(s))
-		exec_sql(s, "COMMIT", "commit");
+		tx_sql(s, "COMMIT", "commit");
 }
 
 int cu_store_commit(cu_store *s)
@@ -757,7 +784,7 @@ int cu_store_commit(cu_store *s)
 	if (s->failed) {
 		end_write(s);
 		drop_ledger_cache(s);
-		exec_sql(s, "ROLLBACK", "rollback");
+		tx_sql(s, "ROLLBACK", "rollback");
 		return cu_error_set(CU_EDB, "transaction rolled back by an inner failure");
 	}
 	/* Flush point: the rows held back go before COMMIT, and a failure to
@@ -766,11 +793,11 @@ int cu_store_commit(cu_store *s)
 	int r = s->pg ? sq_defer_commit(s, &committed) : 0;
 	end_write(s);
 	if (r == 0 && !committed)
-		r = exec_sql(s, "COMMIT", "commit");
+		r = tx_sql(s, "COMMIT", "commit");
 	if (r != 0) {
 		drop_ledger_cache(s);
 		if (in_txn(s))
-			exec_sql(s, "ROLLBACK", "rollback");
+			tx_sql(s, "ROLLBACK", "rollback");
 	}
 	return r;
 }
@@ -786,7 +813,7 @@ void cu_store_rollback(cu_store *s)
 	}
 	end_write(s);
 	if (in_txn(s))
-		exec_sql(s, "ROLLBACK", "rollback");
+		tx_sql(s, "ROLLBACK", "rollback");
 }
 
 /* ---- meta and reference data ---------------------------------------- */

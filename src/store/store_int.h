@@ -22,6 +22,7 @@ typedef struct sq_defer {
 } sq_defer;
 
 #define NSTMT 256 /* statements cached per connection (about 100 in use) */
+#define SQ_TX 4   /* transaction statements prepared once (store.c) */
 
 struct cu_store {
 	sqlite3 *db;   /* SQLite, or */
@@ -39,6 +40,7 @@ struct cu_store {
 		db_stmt st;
 	} cache[NSTMT];
 	int ncache;
+	sqlite3_stmt *tx[SQ_TX]; /* BEGIN, BEGIN IMMEDIATE, COMMIT, ROLLBACK (SQLite, store.c) */
 	void *ledger_cache; /* core's in-memory tree edge and tiles: dropped on rollback */
 	db_stmt *records[2]; /* cu_store_records_next's walks (custody, events) */
 	sq_defer defer;      /* PostgreSQL: rows held back in a write transaction */
