@@ -1378,9 +1378,9 @@ static void rec_in_batch(const vbatch *b, int i, cu_store_rec *rec, const char *
  */
 static int rec_copy(vstate *v, vbatch *b, int i, const cu_store_rec *rec, bool event)
 {
-	const cu_store_col *act = &rec->col[CU_EV_ACTION], *id = &rec->col[CU_EV_OBJECT_ID];
+	const cu_store_col *act = &rec->col[CU_EV_ACTION];
 	size_t need = 65 + (rec->salt.type == CU_COL_TEXT ? rec->salt.len + 1 : 0);
-	char *o;
+	char *o, *id = NULL; /* the copy of object_id: SQLite's is not terminated */
 	int r;
 	for (int k = 0; k < rec->ncols; k++)
 		if (rec->col[k].type == CU_COL_TEXT)
@@ -1394,6 +1394,8 @@ static int rec_copy(vstate *v, vbatch *b, int i, const cu_store_rec *rec, bool e
 		const cu_store_col *c = k < rec->ncols ? &rec->col[k] : &rec->salt;
 		if (c->type != CU_COL_TEXT)
 			continue;
+		if (event && k == CU_EV_OBJECT_ID)
+			id = o;
 		memcpy(o, c->s, c->len);
 		o[c->len] = '\0';
 		o += c->len + 1;
@@ -1403,8 +1405,7 @@ static int rec_copy(vstate *v, vbatch *b, int i, const cu_store_rec *rec, bool e
 		char csalt[33], sha[65];
 		uint8_t raw[32];
 		b->content[i] = 2;
-		if (is_text(id) && cu_store_item_content(v->c->store, csalt, sha,
-		                                         strtoll(id->s, NULL, 10)) == 0 &&
+		if (id && cu_store_item_content(v->c->store, csalt, sha, strtoll(id, NULL, 10)) == 0 &&
 		    cu_unhex32(raw, sha) == 0 && commit(o, csalt, raw, 32) == 0) {
 			b->content[i] = 1;
 			o += 65;
