@@ -11,9 +11,22 @@
  *            connection's tile cache, the edge in memory), warm;
  *   api      cu_ledger_prove_inclusion / _consistency (also computes the
  *            root(s), reads the leaf and builds the JSON answer), warm;
+ *   cached   store and api again over the newest 16,384 entries only, whose
+ *            tiles all fit the connection's tile cache ("tiles cached"); the
+ *            warm figures above draw from the whole tree, so that at 10^7
+ *            entries nearly every proof reads its level-0 tile from SQLite;
  *   cold     store and api again, each sample on a freshly opened connection
- *            after posix_fadvise(DONTNEED) dropped the database file from the
- *            OS page cache (opening is not timed).
+ *            (opening is not timed), in three ways:
+ *            new     after posix_fadvise(DONTNEED) dropped the database file
+ *                    from the OS page cache; the proof also builds the
+ *                    connection's tree edge (what a new process pays once);
+ *            disk    the edge built first (as in a running server), then the
+ *                    file dropped from the page cache: the tiles the proof
+ *                    needs are read from the disk;
+ *            page    the edge built first, the file left in the page cache:
+ *                    the tiles are read through SQLite from the OS's memory,
+ *                    none from the connection's own tile cache.
+ *            And the disk's own random 4 KiB read (O_DIRECT) beside them.
  *
  * Index i is uniform in [0, N), the tree size is N; consistency from m
  * uniform in [1, N) to N. The first proofs of each kind are checked with
@@ -129,6 +142,19 @@ static void report(const char *name, uint64_t *v, size_t n)
 	       name, (unsigned long long)p99);
 }
 
+/*
+ * Where proofs are drawn from: the whole tree, or (window > 0) its last
+ * `window` entries, the newest, whose tiles a connection's cache holds
+ * ("tiles cached"): core keeps 64 full tiles of level 0 (16,384 entries) and
+ * 256 of the levels above.
+ */
+static int64_t window;
+
+static int64_t draw(int64_t lo, int64_t n)
+{
+	return rnd(window > 0 && n - window > lo ? n - window : lo, n);
+}
+
 /* Times SAMPLES inclusion and consistency proofs with reader rd; checks some. */
 static void proofs_with(const char *name, int64_t n, size_t samples, cu_node_reader rd, void *ctx,
                         cu_merkle_memo *memo, memtree *mem, const uint8_t root[32])
@@ -138,7 +164,7 @@ static void proofs_with(const char *name, int64_t n, size_t samples, cu_node_rea
 	char key[64];
 	int len;
 	for (size_t s = 0; s < samples; s++) {
-		int64_t i = rnd(0, n);
+		int64_t i = draw(0, n);
 		uint64_t t0 = now_ns();
 		if (cu_merkle_inclusion_nodes(proof, &len, i, n, rd, ctx, memo) != 0)
 			die("cu_merkle_inclusion");
@@ -153,7 +179,7 @@ static void proofs_with(const char *name, int64_t n, size_t samples, cu_node_rea
 	snprintf(key, sizeof(key), "%s_incl", name);
 	report(key, v, samples);
 	for (size_t s = 0; s < samples; s++) {
-		int64_t m = rnd(1, n);
+		int64_t m = draw(1, n);
 		uint64_t t0 = now_ns();
 		if (cu_merkle_consistency_nodes(proof, &len, m, n, rd, ctx, memo) != 0)
 			die("cu_merkle_consistency");
@@ -309,12 +335,48 @@ static double resident(const char *dir)
 	return (double)in / (double)np;
 }
 
+/* The median of `samples` random 4 KiB reads of the database file with
+ * O_DIRECT (past the OS page cache): what one read from this disk costs. */
+static uint64_t disk_read(const char *dir, size_t samples)
+{
+	char path[4096];
+	struct stat sb;
+	snprintf(path, sizeof(path), "%s/custodia.db", dir);
+	int fd = open(path, O_RDONLY | O_DIRECT);
+	void *buf = NULL;
+	if (fd < 0 || fstat(fd, &sb) != 0 || sb.st_size < 8192 ||
+	    posix_memalign(&buf, 4096, 4096) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	uint64_t *v = samples ? malloc(samples * sizeof(*v)) : NULL;
+	if (!v) {
+		free(buf);
+		close(fd);
+		return 0;
+	}
+	for (size_t i = 0; i < samples; i++) {
+		off_t at = (off_t)rnd(0, sb.st_size / 4096) * 4096;
+		uint64_t t0 = now_ns();
+		if (pread(fd, buf, 4096, at) != 4096)
+			die("an O_DIRECT read");
+		v[i] = now_ns() - t0;
+	}
+	qsort(v, samples, sizeof(*v), cmp_u64);
+	uint64_t med = v[samples / 2];
+	free(v);
+	free(buf);
+	close(fd);
+	return med;
+}
+
 typedef enum { K_INCL, K_CONS } kind;
 
 static uint64_t api_one(cu_core *c, kind k, int64_t n)
 {
 	json_t *out = NULL;
-	int64_t a = k == K_INCL ? rnd(0, n) : rnd(1, n);
+	int64_t a = draw(k == K_INCL ? 0 : 1, n);
 	uint64_t t0 = now_ns();
 	int r = k == K_INCL ? cu_ledger_prove_inclusion(c, &out, a, n)
 	                    : cu_ledger_prove_consistency(c, &out, a, n);
@@ -385,6 +447,10 @@ int main(int argc, char **argv)
 	if (cu_ledger_tree_node(s, 0, 0, h0) != 0)
 		die("the store reader");
 	proofs_with("store", n, ws, cu_ledger_tree_node, s, cu_ledger_tree_memo(s), &mem, root);
+	window = 64 * 256;
+	proofs_with("store_cached", n, ws, cu_ledger_tree_node, s, cu_ledger_tree_memo(s), &mem,
+	            root);
+	window = 0;
 	cu_store_close(s);
 	cu_core_config cfg = {.datadir = dir};
 	if (cu_core_open(&c, &cfg) != 0)
@@ -395,31 +461,52 @@ int main(int argc, char **argv)
 			v[i] = api_one(c, k, n);
 		report(k == K_INCL ? "api_incl" : "api_cons", v, ws);
 	}
+	window = 64 * 256;
+	for (kind k = K_INCL; k <= K_CONS; k++) {
+		for (size_t i = 0; i < ws; i++)
+			v[i] = api_one(c, k, n);
+		report(k == K_INCL ? "api_cached_incl" : "api_cached_cons", v, ws);
+	}
+	window = 0;
 	cu_core_close(c);
 	fflush(stdout);
 
-	/* Cold: every sample on a new connection, the file out of the page cache. */
+	/* Cold: every sample on a new connection (see the top). */
+	static const char *const how[] = {"new", "disk", "page"};
 	drop_cache(dir);
 	printf("resident_after_drop=%.4f\n", resident(dir));
-	for (kind k = K_INCL; k <= K_CONS; k++) {
-		for (size_t i = 0; i < cold; i++) {
-			if (cu_store_open(&s, dir, false) != 0)
-				die("cu_store_open");
-			drop_cache(dir);
-			v[i] = store_one(s, k, n);
-			cu_store_close(s);
+	printf("disk_read_median=%llu\n", (unsigned long long)disk_read(dir, cold));
+	for (int w = 0; w < 3; w++)
+		for (kind k = K_INCL; k <= K_CONS; k++) {
+			char key[64];
+			for (size_t i = 0; i < cold; i++) {
+				uint8_t h[32];
+				if (cu_store_open(&s, dir, false) != 0)
+					die("cu_store_open");
+				if (w > 0 && cu_ledger_tree_node(s, 0, 0, h) != 0) /* the edge */
+					die("the store reader");
+				if (w < 2)
+					drop_cache(dir);
+				v[i] = store_one(s, k, n);
+				cu_store_close(s);
+			}
+			snprintf(key, sizeof(key), "cold_%s_store_%s", how[w], k == K_INCL ? "incl" : "cons");
+			report(key, v, cold);
+			for (size_t i = 0; i < cold; i++) {
+				uint8_t r[32];
+				if (cu_core_open(&c, &cfg) != 0)
+					die("cu_core_open");
+				if (w > 0 && cu_ledger_root(c, r, n) != 0) /* the edge */
+					die("cu_ledger_root");
+				if (w < 2)
+					drop_cache(dir);
+				v[i] = api_one(c, k, n);
+				cu_core_close(c);
+			}
+			snprintf(key, sizeof(key), "cold_%s_api_%s", how[w], k == K_INCL ? "incl" : "cons");
+			report(key, v, cold);
+			fflush(stdout);
 		}
-		report(k == K_INCL ? "cold_store_incl" : "cold_store_cons", v, cold);
-		for (size_t i = 0; i < cold; i++) {
-			if (cu_core_open(&c, &cfg) != 0)
-				die("cu_core_open");
-			drop_cache(dir);
-			v[i] = api_one(c, k, n);
-			cu_core_close(c);
-		}
-		report(k == K_INCL ? "cold_api_incl" : "cold_api_cons", v, cold);
-		fflush(stdout);
-	}
 	free(v);
 	free(mem.h);
 	return 0;
