@@ -1453,7 +1453,8 @@ static size_t object_of(char out[160], const cu_store_col *ty, const cu_store_co
 		out[a++] = '/';
 	if (b > 159 - a)
 		b = 159 - a;
-	memcpy(out + a, id->s, b);
+	/* Counted bytes (put_str takes the length), not a C string. */
+	memcpy(out + a, id->s, b); /* NOLINT(bugprone-not-null-terminated-result) */
 	return a + b;
 }
 

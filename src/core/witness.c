@@ -7,7 +7,6 @@
  * witnesses the log holds the operator to one history: a rewritten or forked
  * log can no longer gather their cosignatures.
  */
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "crypto/crypto.h"
 #include "ledger/merkle.h"
 #include "ledger/note.h"
+#include "util/curl.h"
 
 /* The signed text of a note: everything up to and including the blank line's first "\n". */
 static char *note_text(const char *note)
@@ -113,6 +113,9 @@ static size_t collect(char *p, size_t size, size_t n, void *ctx)
 
 static int http(cu_buf *out, const char *url, const char *post)
 {
+	int r = cu_curl_load();
+	if (r)
+		return r;
 	CURL *h = curl_easy_init();
 	long status = 0;
 	struct curl_slist *hdr = NULL;

@@ -16,11 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
 
 #include "crypto/crypto.h"
 #include "http/nodes.h"
 #include "store/store.h"
+#include "util/curl.h"
 #include "util/util.h"
 
 static char node_id[CU_NODE_ID_LEN + 1];
@@ -46,6 +46,10 @@ static bool answers(const char *url)
 {
 	char u[4200];
 	long code = 0;
+	if (cu_curl_load() != 0) {
+		cu_error_clear();
+		return false;
+	}
 	CURL *cu = curl_easy_init();
 	if (!cu)
 		return false;

@@ -24,7 +24,6 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <h2o.h>
 
 #include "crypto/crypto.h"
@@ -35,6 +34,7 @@
 #include "http/parse.h"
 #include "http/route.h"
 #include "match/match.h"
+#include "util/curl.h"
 
 struct worker {
 	h2o_context_t ctx; /* first: a request's conn->ctx leads back to its worker */
@@ -474,6 +474,8 @@ int cu_req_forward(cu_req *rq, const char *base, int fd, long *status)
 		return cu_error_set(CU_EINVALID, "request too long to forward");
 	memcpy(method, req->method.base, req->method.len);
 	method[req->method.len] = '\0';
+	if ((r = cu_curl_load()) != 0)
+		return r;
 	CURL *cu = curl_easy_init();
 	if (!cu)
 		return cu_error_set(CU_ENOMEM, "out of memory");
@@ -1588,7 +1590,10 @@ static int write_ready(const char *path, const char *url)
 
 int cu_http_serve(const cu_server_config *cfg)
 {
-	curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread: forwarding (nodes.h) */
+	/* Before any thread: libcurl for forwarding (nodes.h), if it is there;
+	 * a node without it serves all but forwarded requests. */
+	if (cu_curl_load() != 0)
+		cu_error_clear();
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	sigset_t sigs;

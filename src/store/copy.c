@@ -30,13 +30,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libpq-fe.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "store/pq.h"
 #include "store/store_int.h"
 
 /* Rows per INSERT (one round trip), bounded by PostgreSQL's 65535 parameters
@@ -1080,31 +1080,12 @@ int cu_store_snapshot(cu_store *s, const char *dir, json_t **report)
 
 /* ---- Around the copy ---------------------------------------------------- */
 
-/* The database a URL names ("" if none), by libpq's own rules. */
-static int url_dbname(const char *url, char *out, size_t n)
-{
-	char *err = NULL;
-	PQconninfoOption *o = PQconninfoParse(url, &err), *p;
-	out[0] = '\0';
-	if (!o) {
-		int r = cu_error_set(CU_EINVALID, "cannot read the PostgreSQL URL: %s",
-		                     err ? err : "out of memory");
-		PQfreemem(err);
-		return r;
-	}
-	for (p = o; p->keyword; p++)
-		if (!strcmp(p->keyword, "dbname") && p->val)
-			snprintf(out, n, "%s", p->val);
-	PQconninfoFree(o);
-	return 0;
-}
-
 int cu_store_pg_vacant(const char *url)
 {
 	char db[256], busy[64];
 	bool any = false;
 	int r;
-	if ((r = url_dbname(url, db, sizeof(db))) != 0 || !db[0])
+	if ((r = pg_url_dbname(url, db, sizeof(db))) != 0 || !db[0])
 		return r; /* no database named: cu_store_open makes a new one */
 	cu_store *s = calloc(1, sizeof(*s));
 	if (!s)
@@ -1122,7 +1103,7 @@ int cu_store_pg_drop(const char *url)
 {
 	char db[256], sql[320];
 	int r;
-	if ((r = url_dbname(url, db, sizeof(db))) != 0)
+	if ((r = pg_url_dbname(url, db, sizeof(db))) != 0)
 		return r;
 	/* Only what cu_store_open makes: custodia_ and 16 hex digits. */
 	bool ours = strlen(db) == 25 && !strncmp(db, "custodia_", 9) &&

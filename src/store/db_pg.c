@@ -12,13 +12,13 @@
  * walks the rows, as it may with SQLite.
  */
 #include <errno.h>
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
 
+#include "store/pq.h"
 #include "store/store_int.h"
 
 #define OID_BOOL 16
@@ -119,12 +119,15 @@ static PGconn *connect_db(const char *url, const char *dbname)
 }
 
 /* The database a URL names, or "" (PQconninfoParse: the URL's own rules). */
-static int url_dbname(const char *url, char *out, size_t n)
+int pg_url_dbname(const char *url, char *out, size_t n)
 {
 	char *err = NULL;
+	int r = cu_pq_load();
+	if (r)
+		return r;
 	PQconninfoOption *o = PQconninfoParse(url, &err), *p;
 	if (!o) {
-		int r = cu_error_set(CU_EINVALID, "--db: cannot read the URL: %s",
+		r = cu_error_set(CU_EINVALID, "cannot read the PostgreSQL URL: %s",
 		                     err ? err : "out of memory");
 		PQfreemem(err);
 		return r;
@@ -194,7 +197,7 @@ int pg_open(cu_store *s, const char *url, bool create)
 	if (!c)
 		return cu_error_set(CU_ENOMEM, "out of memory");
 	s->pg = c;
-	if ((r = url_dbname(url, dbname, sizeof(dbname))) != 0)
+	if ((r = pg_url_dbname(url, dbname, sizeof(dbname))) != 0)
 		return r;
 	if (create && !dbname[0]) {
 		if ((r = make_database(url, &c->url)) != 0)
@@ -248,7 +251,8 @@ void pg_close(pg_conn *c)
 {
 	if (!c)
 		return;
-	PQfinish(c->c);
+	if (c->c) /* NULL also when libpq could not be loaded */
+		PQfinish(c->c);
 	free(c->url);
 	free(c);
 }

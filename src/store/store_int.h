@@ -115,6 +115,8 @@ int sq_open_sqlite_new(cu_store **out, const char *datadir);
 /* PostgreSQL's connection (db_pg.c). */
 /* Connects; with `create`, makes the database if the URL names none. */
 int pg_open(cu_store *s, const char *url, bool create);
+/* The database a PostgreSQL URL names, or "" (libpq's rules; loads libpq). */
+int pg_url_dbname(const char *url, char *out, size_t n);
 /* The URL of the connection's database (what DATA/database records). */
 const char *pg_url(pg_conn *c);
 void pg_close(pg_conn *c);

@@ -155,4 +155,25 @@ const cu_build_info *cu_build(void);
 int cu_line_read(const char *path, char *out, size_t n);
 int cu_line_write(const char *path, const char *line);
 
+/*
+ * A shared library the binary does not link, loaded when first needed
+ * (libpq, libcurl: with what they pull in, two thirds of the libraries a
+ * command would otherwise load before doing anything). dlopen(soname), then
+ * each names[i] into *slots[i], a function pointer seen through void * as
+ * POSIX allows. The first call loads; later calls return its result: 0, or
+ * CU_EIO saying which library or function is missing and the package to
+ * install. Thread-safe; the library stays loaded.
+ */
+typedef struct cu_dl {
+	const char *soname;       /* e.g. "libpq.so.5" */
+	const char *package;      /* the Debian package that has it, for the message */
+	const char *const *names; /* n function names */
+	void **const *slots;      /* where each goes */
+	size_t n;
+	/* the loader's own state: zero-initialised */
+	int state; /* 0 not tried, 1 loaded, 2 failed */
+	char error[400];
+} cu_dl;
+int cu_dl_load(cu_dl *dl);
+
 #endif

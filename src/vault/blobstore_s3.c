@@ -23,7 +23,6 @@
  * to the object's ETag with If-Match). A sweep removes temporary objects and
  * orphans only once older than a grace period: nodes share no lock.
  */
-#include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -32,6 +31,7 @@
 #include <time.h>
 
 #include "crypto/crypto.h"
+#include "util/curl.h"
 #include "util/util.h"
 #include "vault/blobstore.h"
 
@@ -751,18 +751,13 @@ static bool param(char *out, size_t cap, const char *q, const char *name)
 	return false;
 }
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static void curl_init(void)
-{
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
 int cu_bstore_s3_open(cu_bstore **out, const char *uri)
 {
 	char num[32], *end;
 	int r;
 	*out = NULL;
-	pthread_once(&curl_once, curl_init);
+	if ((r = cu_curl_load()) != 0)
+		return r;
 	const char *b = uri + 5, *q = strchr(b, '?'), *slash = strchr(b, '/');
 	if (slash && q && slash > q)
 		slash = NULL;

@@ -19,7 +19,7 @@ expect 0 "cpack builds the package" cpack --config "$BUILD/CPackConfig.cmake" -B
 DEB=$T/pkg/custodia_${VERSION}_amd64.deb
 check "... named custodia_${VERSION}_amd64.deb" test -f "$DEB"
 run dpkg-deb -f "$DEB" Depends
-for lib in libsqlite3-0 libpq5 libsodium23 libssl3 libjansson4 libh2o-evloop libicu libmagic1 \
+for lib in libsqlite3-0 libpq5 libcurl4 libsodium23 libssl3 libjansson4 libh2o-evloop libicu libmagic1 \
 	libarchive13 libtesseract5 libpoppler-glib8 libgmime-3.0; do
 	check "... depends on $lib" has_out "$lib"
 done
