@@ -1030,40 +1030,60 @@ static json_t *hashes_json(uint8_t proof[][32], int len)
 	return a;
 }
 
-static int prove_inclusion(cu_core *c, json_t **out, int64_t index, int64_t size);
-static int prove_consistency(cu_core *c, json_t **out, int64_t from, int64_t to);
+static int prove_inclusion(cu_core *c, lcache *lc, json_t **out, int64_t index, int64_t size);
+static int prove_consistency(cu_core *c, lcache *lc, json_t **out, int64_t from, int64_t to);
 
-/* Proofs read one snapshot: the size, the proof and the root agree. */
+/*
+ * The connection's tree, if it already holds a tree of `size` leaves: a
+ * proof in it reads only what never changes (the log is append-only, and a
+ * rollback drops the tree), so it needs no transaction and no query of the
+ * ledger's size, and its tiles come from the cache or from the store as they
+ * are. A proof for a checkpoint's size, as bundles and auditors ask, is then
+ * answered from memory.
+ */
+static lcache *tree_holding(cu_core *c, int64_t size)
+{
+	lcache *lc = *cu_store_ledger_cache(c->store);
+	return size > 0 && lc && lc->t.size >= size ? lc : NULL;
+}
+
+/* Otherwise proofs read one snapshot: the size, the proof and the root agree. */
 int cu_ledger_prove_inclusion(cu_core *c, json_t **out, int64_t index, int64_t size)
 {
+	lcache *lc = tree_holding(c, size);
+	if (lc)
+		return prove_inclusion(c, lc, out, index, size);
 	int r = cu_store_read_begin(c->store);
 	if (r)
 		return r;
-	r = prove_inclusion(c, out, index, size);
+	if ((r = tree_state(c->store, &lc)) == 0)
+		r = prove_inclusion(c, lc, out, index, size);
 	cu_store_read_end(c->store);
 	return r;
 }
 
 int cu_ledger_prove_consistency(cu_core *c, json_t **out, int64_t from, int64_t to)
 {
+	lcache *lc = tree_holding(c, to);
+	if (lc)
+		return prove_consistency(c, lc, out, from, to);
 	int r = cu_store_read_begin(c->store);
 	if (r)
 		return r;
-	r = prove_consistency(c, out, from, to);
+	if ((r = tree_state(c->store, &lc)) == 0)
+		r = prove_consistency(c, lc, out, from, to);
 	cu_store_read_end(c->store);
 	return r;
 }
 
-static int prove_inclusion(cu_core *c, json_t **out, int64_t index, int64_t size)
+/* In tree lc: the connection's, as large as the ledger or at least size. */
+static int prove_inclusion(cu_core *c, lcache *lc, json_t **out, int64_t index, int64_t size)
 {
 	uint8_t proof[CU_MERKLE_MAX_PROOF][32], leaf[32], root[32];
 	char b64l[48], b64r[48];
 	int64_t n;
 	int len, r;
 	*out = NULL;
-	lcache *lc;
-	if ((r = tree_state(c->store, &lc)) != 0)
-		return r;
 	n = lc->t.size;
 	reader rd = {c->store, lc, &lc->t};
 	if (size <= 0)
@@ -1084,16 +1104,13 @@ static int prove_inclusion(cu_core *c, json_t **out, int64_t index, int64_t size
 	return 0;
 }
 
-static int prove_consistency(cu_core *c, json_t **out, int64_t from, int64_t to)
+static int prove_consistency(cu_core *c, lcache *lc, json_t **out, int64_t from, int64_t to)
 {
 	uint8_t proof[CU_MERKLE_MAX_PROOF][32], r1[32], r2[32];
 	char b1[48], b2[48];
 	int64_t n;
 	int len, r;
 	*out = NULL;
-	lcache *lc;
-	if ((r = tree_state(c->store, &lc)) != 0)
-		return r;
 	n = lc->t.size;
 	reader rd = {c->store, lc, &lc->t};
 	if (to <= 0)

@@ -197,6 +197,87 @@ static void test_ledger__proofs_verify_against_the_checkpoint(void **state)
 	json_decref(cp);
 }
 
+/* The size and root of a new checkpoint made through c (the node's key). */
+static void checkpoint_of(cu_core *c, cu_checkpoint *ck, char **text)
+{
+	json_t *cp;
+	char vkey[300];
+	cu_note_verifier v;
+	int nv;
+	assert_int_equal(cu_ledger_checkpoint(c, &cp, true), 0);
+	assert_int_equal(cu_ledger_key(c, vkey), 0);
+	assert_int_equal(cu_note_vkey_parse(&v, vkey), 0);
+	const char *note = cu_json_str(cp, "note");
+	assert_int_equal(cu_note_open(text, &nv, note, strlen(note), &v, 1), 0);
+	assert_int_equal(cu_checkpoint_parse(ck, *text), 0);
+	json_decref(cp);
+}
+
+/* An inclusion proof from the API verified against a root. */
+static void check_inclusion(fixture *f, int64_t i, int64_t size, const uint8_t root[32])
+{
+	json_t *p, *h;
+	uint8_t leaf[32], proof[CU_MERKLE_MAX_PROOF][32];
+	size_t n, k;
+	int len = 0;
+	assert_int_equal(cu_ledger_prove_inclusion(f->c, &p, i, size), 0);
+	assert_int_equal(cu_unbase64(leaf, &n, 32, cu_json_str(p, "leaf_hash")), 0);
+	json_array_foreach(json_object_get(p, "proof"), k, h)
+		assert_int_equal(cu_unbase64(proof[len++], &n, 32, json_string_value(h)), 0);
+	assert_int_equal(cu_merkle_verify_inclusion(i, size, leaf, (const uint8_t(*)[32])proof, len,
+	                                            root), 0);
+	json_decref(p);
+}
+
+/*
+ * A connection that holds the tree of an older checkpoint answers proofs at
+ * that size from memory while another connection appends; a proof at the
+ * newer size (checkpointed by the other) catches up, and consistency between
+ * the two verifies.
+ */
+static void test_ledger__proofs_at_a_checkpoint_while_another_appends(void **state)
+{
+	fixture *f = *state;
+	cu_checkpoint a, b;
+	char *ta, *tb;
+	checkpoint_of(f->c, &a, &ta);
+	check_inclusion(f, 0, a.size, a.root); /* this connection now holds the tree of a */
+	cu_core *other;
+	cu_core_config cfg = {.datadir = f->dir};
+	cu_actor se;
+	assert_int_equal(cu_core_open(&other, &cfg), 0);
+	assert_int_equal(cu_actor_load(other, &se, "se"), 0);
+	assert_int_equal(cu_store_begin(cu_core_store(other)), 0);
+	for (int k = 0; k < 600; k++)
+		assert_int_equal(cu_core_event(other, &se, "ledger.fill", "test", "1", 1, 0, NULL, NULL),
+		                 0);
+	assert_int_equal(cu_store_commit(cu_core_store(other)), 0);
+	checkpoint_of(other, &b, &tb);
+	cu_core_close(other);
+	for (int64_t i = 0; i < a.size; i += 7)
+		check_inclusion(f, i, a.size, a.root);
+	json_t *p;
+	assert_int_equal(cu_ledger_prove_inclusion(f->c, &p, a.size, a.size), CU_EINVALID);
+	assert_int_equal(b.size, a.size + 600);
+	for (int64_t i = a.size - 3; i < b.size; i += 101)
+		check_inclusion(f, i, b.size, b.root);
+	/* from a to b, and to the ledger's current size (0) */
+	for (int k = 0; k < 2; k++) {
+		uint8_t proof[CU_MERKLE_MAX_PROOF][32];
+		size_t n, i;
+		int len = 0;
+		json_t *h;
+		assert_int_equal(cu_ledger_prove_consistency(f->c, &p, a.size, k ? 0 : b.size), 0);
+		json_array_foreach(json_object_get(p, "proof"), i, h)
+			assert_int_equal(cu_unbase64(proof[len++], &n, 32, json_string_value(h)), 0);
+		assert_int_equal(cu_merkle_verify_consistency(a.size, b.size, a.root, b.root,
+		                                              (const uint8_t(*)[32])proof, len), 0);
+		json_decref(p);
+	}
+	free(ta);
+	free(tb);
+}
+
 static void test_ledger_tamper__edited_custody_row(void **state)
 {
 	fixture *f = *state;
@@ -711,6 +792,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_ledger__every_record_has_its_entry),
 		T(test_ledger__proofs_verify_against_the_checkpoint),
+		T(test_ledger__proofs_at_a_checkpoint_while_another_appends),
 		T(test_ledger_tamper__edited_custody_row),
 		T(test_ledger_tamper__deleted_event),
 		T(test_ledger_tamper__swapped_hash),
