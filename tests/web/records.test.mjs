@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import { createHash, randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { startServer, startBrowser, newPage, login, assertClean, screenshot, apiGet, assert, BIN } from './harness.mjs';
 
 let server, browser;
@@ -392,4 +393,46 @@ test('a slow answer to an earlier filter does not replace the answer to a later 
   await page.unroute(/\/api\/v1\/requests/);
   await assertClean(page);
   await page.close();
+});
+
+test('evidence shared with the ICC comes a page at a time, on the dashboard and the cases page', async () => {
+  // 55 more items of the arrest case, added and shared with the ICC through the CLI while the
+  // server runs (the data directory takes both): with the earlier ones, more than a page of 50.
+  const dir = join(server.data, '..', 'shared-many');
+  await mkdir(dir);
+  const files = [];
+  for (let i = 1; i <= 55; i++) {
+    const f = join(dir, 'note-' + String(i).padStart(2, '0') + '.txt');
+    await writeFile(f, 'Liaison note ' + i + ' ' + randomBytes(8).toString('hex') + '\n');
+    files.push(f);
+  }
+  const cli = (args) => spawnSync(BIN, [...args, '--data', server.data, '--as', 'se'], { encoding: 'utf8' });
+  const add = cli(['evidence', 'add', '--case', ARREST_REF, ...files]);
+  assert.equal(add.status, 0, add.stdout + add.stderr);
+  const ids = add.stdout.trim().split('\n').map((l) => l.split(' ')[0]);
+  assert.equal(ids.length, 55);
+  const share = cli(['evidence', 'share', '--case', ARREST_REF, '--org', 'ICC',
+    '--legal-basis', 'Article 93(1)(l) of the Rome Statute', ...ids.flatMap((id) => ['--item', id])]);
+  assert.equal(share.status, 0, share.stdout + share.stderr);
+
+  const icc = await newPage(browser, server);
+  await login(icc, 'icc');
+  const total = (await apiGet(icc, 'evidence')).body.length;
+  assert.ok(total > 55, 'the ICC sees the new items and the earlier ones: ' + total);
+  for (const [where, region] of [['/#/', 'Evidence shared with us'], ['/#/cases', 'Evidence shared with us']]) {
+    await icc.goto(where);
+    const shared = icc.getByRole('region', { name: region });
+    const more = shared.getByRole('button', { name: 'More' });
+    await more.waitFor();
+    assert.equal(await shared.locator('tbody tr').count(), 50, where + ': the first page');
+    assert.equal(await shared.getByRole('link', { name: 'note-55.txt' }).count(), 0);
+    for (let pages = 2; await more.isVisible(); pages++) {
+      await more.click();
+      await shared.locator('tbody tr').nth(Math.min(total, 50 * pages) - 1).waitFor();
+    }
+    await shared.getByRole('link', { name: 'note-55.txt' }).waitFor();
+    assert.equal(await shared.locator('tbody tr').count(), total, where + ': every page, then no More');
+  }
+  await assertClean(icc);
+  await icc.close();
 });

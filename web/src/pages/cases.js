@@ -9,7 +9,7 @@ import { dispatch } from '../router.js';
 import { crimeTypes, crimeLabel, caseSeg, caseLink, statusBadge, props, setQuery, queryObject, bundleExport,
   jitExpiryBadge, integrityBadge, deadlineBadge, requestKind, label, orgs, pagedList } from './records-common.js';
 import { uploadForm } from './records-upload.js';
-import { sharedEvidenceTable } from './dashboard.js';
+import { sharedEvidence } from './dashboard.js';
 import { newCasePage, setFlash, takeFlash, canManage, participantActions, manageForms } from './forms-cases-case.js';
 import { entityForms, accessRequest } from './forms-cases-entities.js';
 import { canManageRole } from './forms-cases-common.js';
@@ -73,7 +73,7 @@ export function caseList(main, params, query) {
   main.append(title(t('cases.title'), canManageRole() && link('/cases?new=1', t('fcs.case.new'), { class: 'button' })), form, results,
     h('section', { 'aria-labelledby': 'shared-h' }, h('h2', { id: 'shared-h' }, t('dash.shared')), shared));
   show(f);
-  load(shared, async () => sharedEvidenceTable(await api.get('evidence')));
+  load(shared, sharedEvidence);
 }
 
 // ---- A case's page ----------------------------------------------------------
