@@ -18,7 +18,7 @@
  * whether it may be a name. */
 static int search_word(char *out, size_t outsz, const char *word, size_t len, bool *proper)
 {
-	int n = cu_name_normalise(out, outsz, word, len, CU_NAME_PLACE);
+	int n = cu_name_normalise(out, outsz, word, len, CU_NAME_TEXT);
 	*proper = cu_name_word_proper(word, len);
 	if (n < 0)
 		cu_error_clear();

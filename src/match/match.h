@@ -23,7 +23,10 @@ void cu_match_thread_done(void);
 /* ---- Names (norm.c) ---------------------------------------------------- */
 
 #define CU_NAME_MAX 1000 /* bytes of UTF-8 accepted in one name */
-enum { CU_NAME_PERSON = 0, CU_NAME_ORG = 1, CU_NAME_PLACE = 2 };
+/* CU_NAME_TEXT: a word of running text (search), normalised as a place's, but
+ * a run of Thai, Lao, Khmer or Myanmar, written without spaces between words,
+ * is cut into its words first (ICU's dictionaries): one token each. */
+enum { CU_NAME_PERSON = 0, CU_NAME_ORG = 1, CU_NAME_PLACE = 2, CU_NAME_TEXT = 3 };
 
 /*
  * Normalises a name of the given class (CU_NAME_*): NFKC, case folding,

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <unicode/ubrk.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/uscript.h>
@@ -247,10 +248,12 @@ static const char RULES_UK[] = "зг > zgh ; г > h ; и > y ; [:L:] { є > ie ;
 			       "ї > yi ; [:L:] { й > i ; й > y ; [:L:] { ю > iu ; ю > yu ;"
 			       "[:L:] { я > ia ; я > ya ;";
 
-/* Per-thread ICU objects (transliterators are not thread-safe). */
+/* Per-thread ICU objects (transliterators and break iterators are not thread-safe). */
 static _Thread_local struct {
 	UTransliterator *tr[2]; /* [0] common, [1] Ukrainian */
 	bool failed[2];
+	UBreakIterator *words; /* CU_NAME_TEXT: words of scripts written without spaces */
+	bool words_failed;
 } tl;
 
 void cu_match_thread_done(void)
@@ -261,6 +264,10 @@ void cu_match_thread_done(void)
 		tl.tr[i] = NULL;
 		tl.failed[i] = false;
 	}
+	if (tl.words)
+		ubrk_close(tl.words);
+	tl.words = NULL;
+	tl.words_failed = false;
 }
 
 static UTransliterator *translit(int uk)
@@ -579,6 +586,59 @@ static int emit_word(char *out, size_t outsz, size_t *pos, UChar *w, int32_t wle
 	return 0;
 }
 
+/* Whether a word has letters of Thai, Lao, Myanmar or Khmer, written without
+ * spaces between words (their blocks, all in the BMP). */
+static bool unspaced(const UChar *w, int32_t wl)
+{
+	for (int32_t i = 0; i < wl; i++) {
+		UChar c = w[i];
+		if ((c >= 0x0E00 && c <= 0x0EFF) || (c >= 0x1000 && c <= 0x109F) ||
+		    (c >= 0x1780 && c <= 0x17FF) || (c >= 0x19E0 && c <= 0x19FF) ||
+		    (c >= 0xA9E0 && c <= 0xA9FF) || (c >= 0xAA60 && c <= 0xAA7F))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A word of running text (CU_NAME_TEXT): one of Thai, Lao, Khmer or Myanmar,
+ * written without spaces between words, is cut into its words first by ICU's
+ * dictionaries, each then a token of its own ("the suspect was arrested in
+ * Bangkok" is one run of Thai letters, and a search for Bangkok must find
+ * it). Han needs no cutting: its transliteration gives a token a syllable.
+ */
+static int emit_text_word(char *out, size_t outsz, size_t *pos, UChar *w, int32_t wlen,
+			  int32_t wcap, UTransliterator *tr, bool uk, tagger *tg, int cls)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	if (cls != CU_NAME_TEXT || !unspaced(w, wlen))
+		return emit_word(out, outsz, pos, w, wlen, wcap, tr, uk, tg);
+	if (!tl.words && !tl.words_failed) {
+		tl.words = ubrk_open(UBRK_WORD, "", NULL, 0, &e);
+		if (U_FAILURE(e)) {
+			tl.words = NULL;
+			tl.words_failed = true;
+		}
+	}
+	e = U_ZERO_ERROR;
+	if (tl.words)
+		ubrk_setText(tl.words, w, wlen, &e);
+	if (!tl.words || U_FAILURE(e))
+		return emit_word(out, outsz, pos, w, wlen, wcap, tr, uk, tg);
+	/* w is also the caller's buffer: the pieces go through one of their own */
+	UChar piece[8 * CU_NAME_MAX + 16];
+	int32_t from = ubrk_first(tl.words), to, r;
+	for (; (to = ubrk_next(tl.words)) != UBRK_DONE; from = to) {
+		if (to - from > CU_NAME_MAX + 2)
+			to = from + CU_NAME_MAX + 2; /* cannot be: w is no longer */
+		u_memcpy(piece, w + from, to - from);
+		if ((r = emit_word(out, outsz, pos, piece, to - from,
+				   (int32_t)(sizeof piece / sizeof piece[0]), tr, uk, tg)) != 0)
+			return r;
+	}
+	return 0;
+}
+
 /*
  * A person's name written "SURNAME, Given Names", as lists and registers
  * write it (one comma, words on both sides), in the order of speech:
@@ -667,7 +727,7 @@ int cu_name_normalise_tagged(char *out, size_t outsz, const char *utf8, size_t l
 				    CU_NAME_MAX);
 	if (!cu_utf8_valid(utf8, len))
 		return cu_error_set(CU_EINVALID, "name: not valid UTF-8");
-	if (cls < CU_NAME_PERSON || cls > CU_NAME_PLACE)
+	if (cls < CU_NAME_PERSON || cls > CU_NAME_TEXT)
 		return cu_error_set(CU_EINVALID, "name: unknown class %d", cls);
 
 	UChar u[CU_NAME_MAX + 1], f[4 * CU_NAME_MAX];
@@ -733,8 +793,8 @@ int cu_name_normalise_tagged(char *out, size_t outsz, const char *utf8, size_t l
 			continue;
 		}
 		if (wl > 0) {
-			if ((r = emit_word(out, outsz, &pos, w, wl, (int32_t)(sizeof w / sizeof w[0]),
-					   tr, uk, &tg)) != 0)
+			if ((r = emit_text_word(out, outsz, &pos, w, wl, (int32_t)(sizeof w / sizeof w[0]),
+						tr, uk, &tg, cls)) != 0)
 				return r;
 			wl = 0;
 		}

@@ -68,6 +68,18 @@ jqt "... the name in Latin letters; not the lower-case word" \
 expect 0 "search jabouri --kind case as se" s jabouri --kind case --as se --json
 jqt "... the word itself, and the name by its skeleton" \
 	'[.items[].title] | sort == ["Notes on the jabouri shipment", "Statement of Al Jaburi"]'
+# Khmer and Lao write no spaces between words: a title is one run of letters, cut into its
+# words by ICU's dictionaries, so that one word of it finds the case.
+expect 0 "a case whose title is a Khmer sentence (suspect arrested in Phnom Penh)" "$B" case create \
+	--as se --crime-type drug_trafficking --title "ជនសង្ស័យត្រូវបានចាប់ខ្លួននៅភ្នំពេញ" --json
+expect 0 "a case whose title is a Lao sentence (suspect arrested in Vientiane)" "$B" case create \
+	--as se --crime-type drug_trafficking --title "ຜູ້ຕ້ອງສົງໄສຖືກຈັບຢູ່ວຽງຈັນ" --json
+expect 0 "search ភ្នំពេញ (Phnom Penh, a word inside the Khmer title)" s "ភ្នំពេញ" --kind case --as se --json
+jqt "... the Khmer case" '[.items[].title] == ["ជនសង្ស័យត្រូវបានចាប់ខ្លួននៅភ្នំពេញ"]'
+expect 0 "search ວຽງຈັນ (Vientiane, a word inside the Lao title)" s "ວຽງຈັນ" --kind case --as se --json
+jqt "... the Lao case" '[.items[].title] == ["ຜູ້ຕ້ອງສົງໄສຖືກຈັບຢູ່ວຽງຈັນ"]'
+expect 0 "search Viangchan (its Latin form)" s Viangchan --kind case --as se --json
+jqt "... the Lao case too" '[.items[].title] == ["ຜູ້ຕ້ອງສົງໄສຖືກຈັບຢູ່ວຽງຈັນ"]'
 expect 0 "search with a filter on the case" s Djordjevic --case 2026/0001 --as me --json
 jqt "... only that case" '[.items[].case_reference] | unique == ["2026/0001"]'
 expect 2 "a case filter on a case lt cannot see" s Djordjevic --case 2026/0001 --as lt

@@ -127,6 +127,70 @@ static void sort_tokens(char *s)
  * carries a unless a sign follows). Forms as the romanised names in the
  * press write them, where the rules reach them.
  */
+/* A word of running text in CU_NAME_TEXT (search), and as a name or place. */
+static void expect_text(const char *in, const char *text, const char *place)
+{
+	char out[4096];
+	int n = cu_name_normalise(out, sizeof out, in, strlen(in), CU_NAME_TEXT);
+	if (n < 0 || strcmp(out, text) != 0)
+		fail_msg("text(\"%s\") = \"%s\", want \"%s\"", in, n < 0 ? "" : out, text);
+	n = cu_name_normalise(out, sizeof out, in, strlen(in), CU_NAME_PLACE);
+	if (n < 0 || strcmp(out, place) != 0)
+		fail_msg("place(\"%s\") = \"%s\", want \"%s\"", in, n < 0 ? "" : out, place);
+}
+
+/*
+ * Khmer, Lao and Myanmar put no spaces between words: as running text a run
+ * is cut into its words (ICU's dictionaries), each a token, so that a word of
+ * a sentence finds it; a name keeps its parts whole. Thai is cut by ICU's own
+ * transliterator either way; other scripts do not change.
+ */
+static void test_match_norm__text_words(void **state)
+{
+	(void)state;
+	/* the suspect was arrested in Phnom Penh / in Vientiane / in Yangon */
+	expect_text("ជនសង្ស័យត្រូវបានចាប់ខ្លួននៅភ្នំពេញ", "chonosangsy truv ban chabkhluon nov phnumpenh",
+		    "chonosangsyotruvobanochabkhluononovphnumpenh");
+	expect_text("ភ្នំពេញ", "phnumpenh", "phnumpenh");
+	expect_text("ຜູ້ຕ້ອງສົງໄສຖືກຈັບຢູ່ວຽງຈັນ", "phu tong songsai thuek chab yu viangchan",
+		    "phutongsongsaithuekchabyuviangchan");
+	expect_text("ວຽງຈັນ", "viangchan", "viangchan");
+	expect_text("သံသယရှိသူကိုရန်ကုန်မြို့တွင်ဖမ်းဆီးခဲ့သည်",
+		    "sansay shi suu ko raan kone myahoet twin hpamsee hkae sai",
+		    "sansayashisuukoraankonemyahoettwinhpamseehkaesai");
+	expect_text("ผู้ต้องสงสัยถูกจับกุมที่กรุงเทพ", "phu txng sngsay thuk cabkum thi krungtheph",
+		    "phu txng sngsay thuk cabkum thi krungtheph");
+	expect_text("Marko Ђорђевић, ул. Кнеза", "marko djordjevic ul kneza", "marko djordjevic ul kneza");
+	expect_text("习近平在北京", "xi jin ping zai bei jing", "xi jin ping zai bei jing");
+	/* random runs of the four blocks: tokens of [a-z0-9] or the message, never more */
+	static const unsigned lo[] = {0x1780, 0x0E80, 0x1000, 0x0E00}, hi[] = {0x17FF, 0x0EFF, 0x109F, 0x0E7F};
+	uint32_t seed = 7;
+	size_t cut = 0;
+	for (int round = 0; round < 4000; round++) {
+		char in[128], out[1024];
+		size_t o = 0, b = (size_t)round % 4, n = 2 + (seed = seed * 1103515245u + 12345u) % 30;
+		for (size_t k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned c = lo[b] + (seed >> 8) % (hi[b] - lo[b] + 1);
+			in[o++] = (char)(0xE0 | c >> 12);
+			in[o++] = (char)(0x80 | (c >> 6 & 0x3F));
+			in[o++] = (char)(0x80 | (c & 0x3F));
+		}
+		in[o] = 0;
+		int r = cu_name_normalise(out, sizeof out, in, o, CU_NAME_TEXT);
+		if (r < 0) {
+			assert_int_equal(r, CU_EINVALID);
+			continue;
+		}
+		assert_int_equal((size_t)r, strlen(out));
+		for (char *p = out; *p; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == ' '))
+				fail_msg("%s -> \"%s\"", in, out);
+		cut += strchr(out, ' ') != NULL;
+	}
+	assert_true(cut > 500);
+}
+
 static void test_match_norm__khmer_lao_sinhala(void **state)
 {
 	(void)state;
@@ -658,6 +722,7 @@ int main(void)
 		cmocka_unit_test(test_match_norm__titles),
 		cmocka_unit_test(test_match_norm__surname_first),
 		cmocka_unit_test(test_match_norm__khmer_lao_sinhala),
+		cmocka_unit_test(test_match_norm__text_words),
 		cmocka_unit_test(test_match_norm__bad_input),
 		cmocka_unit_test(test_match_norm__phonetic),
 		cmocka_unit_test(test_match_norm__similarity),
