@@ -1039,7 +1039,8 @@ static int prove_consistency(cu_core *c, lcache *lc, json_t **out, int64_t from,
  * rollback drops the tree), so it needs no transaction and no query of the
  * ledger's size, and its tiles come from the cache or from the store as they
  * are. A proof for a checkpoint's size, as bundles and auditors ask, is then
- * answered from memory.
+ * answered from memory. (A request it cannot answer takes the other path,
+ * whose message gives the ledger's size as it is.)
  */
 static lcache *tree_holding(cu_core *c, int64_t size)
 {
@@ -1050,7 +1051,7 @@ static lcache *tree_holding(cu_core *c, int64_t size)
 /* Otherwise proofs read one snapshot: the size, the proof and the root agree. */
 int cu_ledger_prove_inclusion(cu_core *c, json_t **out, int64_t index, int64_t size)
 {
-	lcache *lc = tree_holding(c, size);
+	lcache *lc = index >= 0 && index < size ? tree_holding(c, size) : NULL;
 	if (lc)
 		return prove_inclusion(c, lc, out, index, size);
 	int r = cu_store_read_begin(c->store);
@@ -1064,7 +1065,7 @@ int cu_ledger_prove_inclusion(cu_core *c, json_t **out, int64_t index, int64_t s
 
 int cu_ledger_prove_consistency(cu_core *c, json_t **out, int64_t from, int64_t to)
 {
-	lcache *lc = tree_holding(c, to);
+	lcache *lc = from > 0 && from <= to ? tree_holding(c, to) : NULL;
 	if (lc)
 		return prove_consistency(c, lc, out, from, to);
 	int r = cu_store_read_begin(c->store);
