@@ -406,6 +406,40 @@ static uint64_t store_one(cu_store *s, kind k, int64_t n)
 	return dt;
 }
 
+/*
+ * One cold proof on a new connection (see the top): how 0 new process, 1
+ * tiles from the disk, 2 tiles from the page cache; through the store reader
+ * or (api) cu_ledger_prove_*.
+ */
+static uint64_t cold_one(int how, kind k, int64_t n, bool api, const char *dir,
+                         const cu_core_config *cfg)
+{
+	uint8_t h[32];
+	uint64_t dt;
+	if (api) {
+		cu_core *c;
+		if (cu_core_open(&c, cfg) != 0)
+			die("cu_core_open");
+		if (how > 0 && cu_ledger_root(c, h, n) != 0) /* the edge */
+			die("cu_ledger_root");
+		if (how < 2)
+			drop_cache(dir);
+		dt = api_one(c, k, n);
+		cu_core_close(c);
+		return dt;
+	}
+	cu_store *s;
+	if (cu_store_open(&s, dir, false) != 0)
+		die("cu_store_open");
+	if (how > 0 && cu_ledger_tree_node(s, 0, 0, h) != 0) /* the edge */
+		die("the store reader");
+	if (how < 2)
+		drop_cache(dir);
+	dt = store_one(s, k, n);
+	cu_store_close(s);
+	return dt;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3 && argc != 5) {
@@ -477,36 +511,16 @@ int main(int argc, char **argv)
 	printf("resident_after_drop=%.4f\n", resident(dir));
 	printf("disk_read_median=%llu\n", (unsigned long long)disk_read(dir, cold));
 	for (int w = 0; w < 3; w++)
-		for (kind k = K_INCL; k <= K_CONS; k++) {
-			char key[64];
-			for (size_t i = 0; i < cold; i++) {
-				uint8_t h[32];
-				if (cu_store_open(&s, dir, false) != 0)
-					die("cu_store_open");
-				if (w > 0 && cu_ledger_tree_node(s, 0, 0, h) != 0) /* the edge */
-					die("the store reader");
-				if (w < 2)
-					drop_cache(dir);
-				v[i] = store_one(s, k, n);
-				cu_store_close(s);
+		for (kind k = K_INCL; k <= K_CONS; k++)
+			for (int api = 0; api < 2; api++) {
+				char key[64];
+				for (size_t i = 0; i < cold; i++)
+					v[i] = cold_one(w, k, n, api, dir, &cfg);
+				snprintf(key, sizeof(key), "cold_%s_%s_%s", how[w], api ? "api" : "store",
+				         k == K_INCL ? "incl" : "cons");
+				report(key, v, cold);
+				fflush(stdout);
 			}
-			snprintf(key, sizeof(key), "cold_%s_store_%s", how[w], k == K_INCL ? "incl" : "cons");
-			report(key, v, cold);
-			for (size_t i = 0; i < cold; i++) {
-				uint8_t r[32];
-				if (cu_core_open(&c, &cfg) != 0)
-					die("cu_core_open");
-				if (w > 0 && cu_ledger_root(c, r, n) != 0) /* the edge */
-					die("cu_ledger_root");
-				if (w < 2)
-					drop_cache(dir);
-				v[i] = api_one(c, k, n);
-				cu_core_close(c);
-			}
-			snprintf(key, sizeof(key), "cold_%s_api_%s", how[w], k == K_INCL ? "incl" : "cons");
-			report(key, v, cold);
-			fflush(stdout);
-		}
 	free(v);
 	free(mem.h);
 	return 0;
