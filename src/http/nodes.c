@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "crypto/crypto.h"
 #include "http/nodes.h"
 #include "store/store.h"

@@ -603,9 +603,10 @@ static bool unspaced(const UChar *w, int32_t wl)
 /*
  * A word of running text (CU_NAME_TEXT): one of Thai, Lao, Khmer or Myanmar,
  * written without spaces between words, is cut into its words first by ICU's
- * dictionaries, each then a token of its own ("the suspect was arrested in
- * Bangkok" is one run of Thai letters, and a search for Bangkok must find
- * it). Han needs no cutting: its transliteration gives a token a syllable.
+ * dictionaries, each then a token of its own (a Khmer sentence saying that
+ * the suspect was arrested in Phnom Penh is one run of letters, and a search
+ * for Phnom Penh must find it). Thai comes out of ICU's transliterator cut
+ * already; Han needs no cutting: its transliteration gives a token a syllable.
  */
 static int emit_text_word(char *out, size_t outsz, size_t *pos, UChar *w, int32_t wlen,
 			  int32_t wcap, UTransliterator *tr, bool uk, tagger *tg, int cls)
