@@ -302,6 +302,164 @@ static void snippet_forms(json_t *hit)
 	cu_buf_free(&plain);
 }
 
+/* ---- reading what a user types ------------------------------------------- */
+
+/*
+ * A search box receives case references (2026/0001), national numbers
+ * (AM-48213-26), file names, e-mail addresses, phone numbers and names
+ * written "Surname, Given": none of them FTS5 query syntax, and FTS5 refuses
+ * most of them ("syntax error near /", "no such column: 48213"). So what a
+ * user types is read as FTS5 syntax only where it is that syntax, and as
+ * words everywhere else:
+ *
+ *   - "phrases" stay phrases; one left open is closed at the end;
+ *   - AND, OR, NOT, NEAR(...), a trailing *, a leading ^, and title: or
+ *     body: before a word stay operators;
+ *   - parentheses stay groups when they nest, and are separators when not;
+ *   - any other run of characters is a quoted phrase of its own, which the
+ *     tokenizer cuts into its words ("2026/0001" is 2026 then 0001);
+ *   - a run without a letter or digit (a lone dash) is left out.
+ *
+ * If the result is still not a query (an operator with nothing on one
+ * side: "x AND"), it is read again without operators, every run as words
+ * (read_query's literal): "x AND" is x.
+ */
+static bool qspace(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* FTS5's bareword characters (fts5ExprIsBareword). */
+static bool qbare(unsigned char c)
+{
+	return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	       (c >= 'a' && c <= 'z') || c == '_';
+}
+
+/* Whether a run has something the tokenizer makes a word of. */
+static bool qwordy(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (qbare((unsigned char)p[i]) && p[i] != '_')
+			return true;
+	return false;
+}
+
+static bool parens_nest(const char *q)
+{
+	int depth = 0;
+	bool quoted = false;
+	for (const char *p = q; *p; p++)
+		if (*p == '"')
+			quoted = !quoted; /* "" inside a phrase turns twice */
+		else if (!quoted && *p == '(')
+			depth++;
+		else if (!quoted && *p == ')' && --depth < 0)
+			return false;
+	return depth == 0;
+}
+
+static int put_phrase(cu_buf *b, const char *p, size_t n)
+{
+	int r = cu_buf_puts(b, "\"");
+	for (size_t i = 0; !r && i < n; i++)
+		r = cu_buf_append(b, p[i] == '"' ? "\"\"" : p + i, p[i] == '"' ? 2 : 1);
+	return r ? r : cu_buf_puts(b, "\"");
+}
+
+static bool is_op(const char *p, size_t n)
+{
+	return (n == 3 && (!memcmp(p, "AND", 3) || !memcmp(p, "NOT", 3))) ||
+	       (n == 2 && !memcmp(p, "OR", 2));
+}
+
+/* One run of characters outside phrases and parentheses. */
+static int put_run(cu_buf *b, const char *p, size_t n, bool literal)
+{
+	if (is_op(p, n))
+		return literal ? 0 : cu_buf_append(b, p, n);
+	if (!qwordy(p, n))
+		return 0;
+	if (literal)
+		return put_phrase(b, p, n);
+	size_t i = 0, end = n;
+	/* [-]title: or [-]body: */
+	size_t k = p[0] == '-' ? 1 : 0, c = k;
+	while (c < n && qbare((unsigned char)p[c]))
+		c++;
+	if (c < n && p[c] == ':' &&
+	    ((c - k == 5 && !strncasecmp(p + k, "title", 5)) ||
+	     (c - k == 4 && !strncasecmp(p + k, "body", 4))))
+		i = c + 1;
+	if (i < n && p[i] == '^')
+		i++;
+	bool star = end > i && p[end - 1] == '*';
+	if (star)
+		end--;
+	if (!qwordy(p + i, end - i)) /* "title:" alone, or "^*" */
+		return 0;
+	bool bare = true;
+	for (size_t j = i; j < end && bare; j++)
+		bare = qbare((unsigned char)p[j]);
+	int r = cu_buf_append(b, p, i);
+	if (!r)
+		r = bare ? cu_buf_append(b, p + i, end - i) : put_phrase(b, p + i, end - i);
+	return r ? r : cu_buf_append(b, "*", star);
+}
+
+static int read_query(cu_buf *b, const char *q, bool literal)
+{
+	bool parens = !literal && parens_nest(q);
+	int r = 0;
+	for (const char *p = q; *p && !r;) {
+		const char *s = p;
+		size_t before = b->len;
+		if (qspace(*p)) {
+			p++;
+			continue;
+		}
+		if (before)
+			r = cu_buf_puts(b, " ");
+		if (r)
+			break;
+		if (*p == '"') {
+			bool closed = false;
+			for (p++; *p && !closed; p++)
+				if (*p == '"' && !(closed = p[1] != '"'))
+					p++; /* "" is a quote inside the phrase */
+			if (qwordy(s + 1, (size_t)(p - s) - 1)) {
+				r = cu_buf_append(b, s, (size_t)(p - s));
+				if (!r && !closed)
+					r = cu_buf_puts(b, "\"");
+				if (!r && *p == '*' && !literal)
+					r = cu_buf_puts(b, "*");
+			}
+			p += *p == '*';
+		} else if (*p == '(' || *p == ')') {
+			if (parens)
+				r = cu_buf_append(b, p, 1);
+			p++;
+		} else {
+			while (*p && !qspace(*p) && *p != '"' && *p != '(' && *p != ')')
+				p++;
+			size_t n = (size_t)(p - s);
+			if (parens && *p == '(' && n == 4 && !memcmp(s, "NEAR", 4)) {
+				/* NEAR(a b, 10) as it is: FTS5 reads it, or refuses it
+				 * and the query is read as words */
+				while (*p && *p != ')')
+					p++;
+				p += *p == ')';
+				r = cu_buf_append(b, s, (size_t)(p - s));
+			} else {
+				r = put_run(b, s, n, literal);
+			}
+		}
+		if (!r && b->len == before + (before ? 1 : 0))
+			b->len = before; /* nothing came of it: no separator either */
+	}
+	return r;
+}
+
 int cu_search(cu_core *c, const cu_actor *a, json_t **out, const cu_search_params *p)
 {
 	cu_search_query q = {0};
@@ -338,7 +496,25 @@ int cu_search(cu_core *c, const cu_actor *a, json_t **out, const cu_search_param
 	q.to = p->to;
 	q.limit = p->limit ? p->limit : 20;
 	q.offset = p->offset;
-	if ((r = cu_store_search(c->store, out, &q)) != 0)
+	cu_buf read;
+	cu_buf_init(&read, 0);
+	for (int literal = 0; literal < 2; literal++) {
+		read.len = 0;
+		if ((r = read_query(&read, p->q, literal)) != 0 || (r = cu_buf_puts(&read, "")) != 0)
+			break;
+		if (!read.len) {
+			r = cu_error_set(CU_EINVALID, "the query has no word to search for");
+			break;
+		}
+		q.q = read.data;
+		if ((r = cu_store_search(c->store, out, &q)) != CU_EINVALID || literal)
+			break;
+		cu_error_clear();
+	}
+	if (r == 0)
+		json_object_set_new(*out, "query", json_string(read.data));
+	cu_buf_free(&read);
+	if (r)
 		return r;
 	size_t i;
 	json_t *h;

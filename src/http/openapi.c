@@ -264,6 +264,7 @@ static const char match_schemas[] = J({
 			"access_requests": {"type": "array"}}},
 		"HitList": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
 		"SearchResults": {"type": "object", "properties": {"total": {"type": "integer"},
+			"query": {"type": "string", "description": "the query as it was read (FTS5 syntax; what is not syntax is quoted as words)"},
 			"offset": {"type": "integer"}, "limit": {"type": "integer"},
 			"facets": {"type": "object"}, "items": {"type": "array", "items": {
 			"type": "object", "properties": {"kind": {"enum": ["case", "entity", "evidence",

@@ -99,13 +99,48 @@ static void test_api_search__need_to_know(void **state)
 	free(b);
 }
 
+/* What users type that is not FTS5 syntax is searched as words, not refused. */
+static void test_api_search__references_as_typed(void **state)
+{
+	(void)state;
+	static const char *const typed[] = {"2026/0001", "AM-48213-26", "\"2026/0001", "2026/0001 AND"};
+	for (size_t i = 0; i < sizeof(typed) / sizeof(typed[0]); i++) {
+		json_t *j = search("se", typed[i]);
+		bool found = false;
+		size_t k;
+		json_t *h;
+		json_array_foreach(json_object_get(j, "items"), k, h)
+			found |= h && !strcmp(json_string_value(json_object_get(h, "kind")), "case") &&
+			         !strcmp(json_string_value(json_object_get(h, "case_reference")), "2026/0001");
+		if (!found) {
+			char *d = json_dumps(j, 0);
+			fprintf(stderr, "%s: %s\n", typed[i], d);
+			free(d);
+		}
+		assert_true(found);
+		assert_non_null(json_string_value(json_object_get(j, "query")));
+		json_decref(j);
+	}
+	/* Operators stay operators: NOT takes the case away. */
+	json_t *j = search("se", "2026/0001 NOT Swedish");
+	size_t k;
+	json_t *h;
+	json_array_foreach(json_object_get(j, "items"), k, h)
+		assert_string_not_equal(json_string_value(json_object_get(h, "title")),
+		                        "Coordinated arrest of a Swedish high-value target");
+	assert_string_equal(json_string_value(json_object_get(j, "query")),
+	                    "\"2026/0001\" NOT Swedish");
+	json_decref(j);
+}
+
 static void test_api_search__bad_queries(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {
 		"/api/v1/search",
 		"/api/v1/search?q=",
-		"/api/v1/search?q=%22unterminated",
+		"/api/v1/search?q=%22%22",     /* no word in it */
+		"/api/v1/search?q=%28%20%29",  /* "( )" */
 		"/api/v1/search?q=x&limit=0",
 		"/api/v1/search?q=x&limit=101",
 		"/api/v1/search?q=x&offset=-1",
@@ -139,6 +174,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_api_search__across_scripts),
 		cmocka_unit_test(test_api_search__need_to_know),
+		cmocka_unit_test(test_api_search__references_as_typed),
 		cmocka_unit_test(test_api_search__bad_queries),
 	};
 	return cmocka_run_group_tests_name("api_search", tests, api_group_setup, api_group_teardown);

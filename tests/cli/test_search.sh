@@ -209,10 +209,36 @@ expect 0 "... and runs" "$A/custodia" jobs run --data "$D2" --json
 expect 0 "... done" "$A/custodia" jobs --state done --data "$D2" --as se --json
 jqt "... with its tool" ".items[] | select(.id == $JOB) | .tool != null"
 
+# ---- what users type into a search box -------------------------------------------
+# References, national numbers and "Surname, Given" are not FTS5 syntax: FTS5
+# refuses them ("syntax error near /", "no such column: 48213"). They are read
+# as words; the output says how the query was read.
+
+expect 0 "search a case reference, 2026/0001" s 2026/0001 --kind case --as se --json
+jqt "... finds the case" '[.items[].case_reference] == ["2026/0001"] and .query == "\"2026/0001\""'
+expect 0 "search a national case number, AM-48213-26" s AM-48213-26 --kind case --as se --json
+jqt "... finds the case it belongs to" '[.items[].case_reference] == ["2026/0001"]'
+expect 0 "search \"Djordjevic, Marko\" (surname first, with a comma)" s "Djordjevic, Marko" --as se --json
+jqt "... finds him" '[.items[] | select(.kind == "entity") | .title] | index("Marko Djordjevic") != null'
+expect 0 "search a file name" s "statement-W1.txt" --as se --json
+jqt "... read as a phrase of its words" '.query == "\"statement-W1.txt\""'
+expect 0 "an unterminated phrase is closed at the end" s '"protected witness' --as se --json
+jqt "... and found" '.query == "\"protected witness\"" and .total > 0'
+expect 0 "unbalanced parentheses are separators" s '(Djordjevic' --as se --json
+jqt "... the word is found" '.query == "Djordjevic" and .total > 0'
+expect 0 "an operator with nothing after it is left out" s 'Djordjevic AND' --as se --json
+jqt "... the rest read as words" '.query == "\"Djordjevic\"" and .total > 0'
+expect 1 "an operator alone" s 'NOT' --as se
+check "... has no word to search for" has_err "no word"
+expect 0 "operators still work" s '(Djordjevic OR Yezidi) NOT nothing' --as se --json
+jqt "... as operators" '.query == "( Djordjevic OR Yezidi ) NOT nothing" and .total > 0'
+expect 0 "a column and a prefix still work" s 'title:Djordj*' --as se --json
+jqt "... as FTS5 reads them" '.query == "title:Djordj*" and .total > 0'
+
 # ---- bad queries -------------------------------------------------------------------
 
-expect 1 "an unterminated phrase" s '"encrypted phone' --as se
-check "... says the query cannot be read" has_err "query"
+expect 1 "a query without a word" s '"" ()' --as se
+check "... says so" has_err "no word"
 expect 1 "an empty query" s '' --as se
 expect 1 "a query of 501 characters" s "$(head -c 501 /dev/zero | tr '\0' a)" --as se
 expect 1 "an unknown kind" s x --kind planet --as se

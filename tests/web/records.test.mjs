@@ -296,6 +296,9 @@ test('filters, deadline badges, JIT expiry, a recorded preview, keyboard tabs', 
   await page.getByText('1 results').waitFor();
   assert.match(page.url(), /kind=evidence/);
   await screenshot(page, 'records-search');
+  // A national case number as it is written (FTS5 would refuse "AM-48213-26") finds its case.
+  await page.goto('/#/search?q=' + encodeURIComponent('AM-48213-26'));
+  await page.getByRole('link', { name: 'Coordinated arrest of a Swedish high-value target' }).first().waitFor();
   await assertClean(page);
   await page.context().close();
 });
