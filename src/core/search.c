@@ -28,6 +28,7 @@ static int search_word(char *out, size_t outsz, const char *word, size_t len, bo
 void cu_search_setup(void)
 {
 	cu_store_set_word_fn(search_word);
+	cu_store_set_cut_fn(cu_text_cut);
 }
 
 /* Appends the string values of an object's fields to a text. */

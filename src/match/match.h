@@ -40,6 +40,16 @@ enum { CU_NAME_PERSON = 0, CU_NAME_ORG = 1, CU_NAME_PLACE = 2, CU_NAME_TEXT = 3 
  */
 int cu_name_normalise(char *out, size_t outsz, const char *utf8, size_t len, int cls);
 
+/*
+ * Cuts a run of text (no spaces in it) that has letters of a script written
+ * without spaces between words — Han, kana, Thai, Lao, Khmer, Myanmar — into
+ * its words, by ICU's dictionaries: the byte offset where each word ends, in
+ * order, into ends (the last one is len; past max words, the last holds the
+ * rest). Returns how many, or 0 when the run has no such letter. Search uses
+ * it to mark the word a query matched, not the whole run.
+ */
+int cu_text_cut(const char *utf8, size_t len, size_t *ends, int max);
+
 /* The ISO 15924 code of the script a name is written in ("Latn", "Cyrl",
  * "Arab", "Khmr", ...): that of its first letter (ICU), "Zyyy" if it has
  * none. A label of what was entered; matching does not depend on it. */

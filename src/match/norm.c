@@ -10,6 +10,8 @@
 #include <unicode/unorm2.h>
 #include <unicode/uscript.h>
 #include <unicode/ustring.h>
+#include <unicode/utext.h>
+#include <unicode/utf8.h>
 #include <unicode/utrans.h>
 
 #include "match/match.h"
@@ -608,12 +610,10 @@ static bool unspaced(const UChar *w, int32_t wl)
  * for Phnom Penh must find it). Thai comes out of ICU's transliterator cut
  * already; Han needs no cutting: its transliteration gives a token a syllable.
  */
-static int emit_text_word(char *out, size_t outsz, size_t *pos, UChar *w, int32_t wlen,
-			  int32_t wcap, UTransliterator *tr, bool uk, tagger *tg, int cls)
+/* This thread's word break iterator (ICU's dictionaries), or NULL. */
+static UBreakIterator *word_breaker(void)
 {
 	UErrorCode e = U_ZERO_ERROR;
-	if (cls != CU_NAME_TEXT || !unspaced(w, wlen))
-		return emit_word(out, outsz, pos, w, wlen, wcap, tr, uk, tg);
 	if (!tl.words && !tl.words_failed) {
 		tl.words = ubrk_open(UBRK_WORD, "", NULL, 0, &e);
 		if (U_FAILURE(e)) {
@@ -621,8 +621,16 @@ static int emit_text_word(char *out, size_t outsz, size_t *pos, UChar *w, int32_
 			tl.words_failed = true;
 		}
 	}
-	e = U_ZERO_ERROR;
-	if (tl.words)
+	return tl.words;
+}
+
+static int emit_text_word(char *out, size_t outsz, size_t *pos, UChar *w, int32_t wlen,
+			  int32_t wcap, UTransliterator *tr, bool uk, tagger *tg, int cls)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	if (cls != CU_NAME_TEXT || !unspaced(w, wlen))
+		return emit_word(out, outsz, pos, w, wlen, wcap, tr, uk, tg);
+	if (word_breaker())
 		ubrk_setText(tl.words, w, wlen, &e);
 	if (!tl.words || U_FAILURE(e))
 		return emit_word(out, outsz, pos, w, wlen, wcap, tr, uk, tg);
@@ -638,6 +646,51 @@ static int emit_text_word(char *out, size_t outsz, size_t *pos, UChar *w, int32_
 			return r;
 	}
 	return 0;
+}
+
+/* Scripts written without spaces between words: Han, kana, Thai, Lao,
+ * Khmer, Myanmar (and Tai Tham, Myanmar extensions). */
+static bool unspaced_cp(UChar32 c)
+{
+	return (c >= 0x0E00 && c <= 0x0EFF) || (c >= 0x1000 && c <= 0x109F) ||
+	       (c >= 0x1780 && c <= 0x17FF) || (c >= 0x19E0 && c <= 0x19FF) ||
+	       (c >= 0x1A20 && c <= 0x1AAF) || (c >= 0x3040 && c <= 0x30FF) ||
+	       (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+	       (c >= 0xA9E0 && c <= 0xA9FF) || (c >= 0xAA60 && c <= 0xAA7F) ||
+	       (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3134F);
+}
+
+int cu_text_cut(const char *utf8, size_t len, size_t *ends, int max)
+{
+	int32_t i = 0, n = len > INT32_MAX ? INT32_MAX : (int32_t)len;
+	bool any = false;
+	while (i < n && !any) {
+		UChar32 c;
+		U8_NEXT(utf8, i, n, c);
+		any = c >= 0 && unspaced_cp(c);
+	}
+	UBreakIterator *bi = any && max > 0 ? word_breaker() : NULL;
+	if (!bi)
+		return 0;
+	UErrorCode e = U_ZERO_ERROR;
+	UText ut = UTEXT_INITIALIZER;
+	utext_openUTF8(&ut, utf8, n, &e);
+	ubrk_setUText(bi, &ut, &e);
+	int k = 0;
+	if (U_SUCCESS(e)) {
+		int32_t to;
+		ubrk_first(bi);
+		/* on UTF-8 text ICU's indexes are byte offsets */
+		while (k < max && (to = ubrk_next(bi)) != UBRK_DONE)
+			ends[k++] = (size_t)to;
+		if (k == max)
+			ends[k - 1] = (size_t)n; /* the last piece holds the rest */
+	}
+	/* the iterator must not keep pointing at the caller's text */
+	e = U_ZERO_ERROR;
+	ubrk_setText(bi, NULL, 0, &e);
+	utext_close(&ut);
+	return k;
 }
 
 /*

@@ -26,9 +26,17 @@ void cu_store_set_word_fn(cu_store_word_fn fn)
 	word_fn = fn;
 }
 
+static cu_store_cut_fn cut_fn;
+
+void cu_store_set_cut_fn(cu_store_cut_fn fn)
+{
+	cut_fn = fn;
+}
+
 /* ---- The tokenizer ------------------------------------------------------ */
 
 #define WORD_MAX 256 /* longer words are cut: nobody searches for them */
+#define CUT_MAX 512  /* words of one run of Han, Thai...: the last holds the rest */
 
 static Fts5Tokenizer *const the_tokenizer = (Fts5Tokenizer *)&the_tokenizer;
 
@@ -223,12 +231,14 @@ static int latin_of(char *out, size_t outsz, const char *w, int n, bool *proper)
 
 /* A word's tokens; query: the tokenizer reads a query, whose words ask for
  * their skeletons whatever their case. */
+static int emit_latin(void *ctx, int (*tok)(void *, int, const char *, int, int, int),
+                      const char *text, int start, int end, bool query);
+
 static int emit_word(void *ctx, int (*tok)(void *, int, const char *, int, int, int),
                      const char *text, int start, int end, bool ascii, bool query)
 {
-	char buf[WORD_MAX * 4 + 8];
+	char buf[WORD_MAX];
 	int n = 0;
-	bool proper = false;
 	if (ascii) {
 		bool skel = query || (text[start] >= 'A' && text[start] <= 'Z');
 		/* Lower case; apostrophes inside words go (O'Connor: oconnor). */
@@ -240,8 +250,26 @@ static int emit_word(void *ctx, int (*tok)(void *, int, const char *, int, int, 
 		}
 		return n ? emit_token(ctx, tok, buf, n, start, end, skel) : SQLITE_OK;
 	}
+	/* A run of Han, Thai, Khmer... is its words, each at its own offsets. */
+	size_t ends[CUT_MAX];
+	int k = cut_fn ? cut_fn(text + start, (size_t)(end - start), ends, CUT_MAX) : 0;
+	if (k > 1) {
+		int rc = SQLITE_OK;
+		for (int i = 0, from = start; i < k && rc == SQLITE_OK; from = start + (int)ends[i++])
+			rc = emit_latin(ctx, tok, text, from, start + (int)ends[i], query);
+		return rc;
+	}
+	return emit_latin(ctx, tok, text, start, end, query);
+}
+
+/* A word not in ASCII: its Latin tokens, at the word's offsets. */
+static int emit_latin(void *ctx, int (*tok)(void *, int, const char *, int, int, int),
+                      const char *text, int start, int end, bool query)
+{
+	char buf[WORD_MAX * 4 + 8];
+	bool proper = false;
 	int len = end - start > WORD_MAX * 4 ? WORD_MAX * 4 : end - start;
-	n = latin_of(buf, sizeof(buf), text + start, len, &proper);
+	int n = latin_of(buf, sizeof(buf), text + start, len, &proper);
 	if (n <= 0)
 		return SQLITE_OK; /* nothing to index in it (a symbol, a mark) */
 	/* The Latin form may be several words ("al jubouri"): each at the

@@ -501,6 +501,12 @@ int cu_store_hit_requests(cu_store *s, json_t **out, int64_t hit_id);
 typedef int (*cu_store_word_fn)(char *out, size_t outsz, const char *word, size_t len,
                                 bool *proper);
 void cu_store_set_word_fn(cu_store_word_fn fn);
+/* And the cut function (optional): a run of letters of a script written
+ * without spaces (Han, Thai, Khmer...) as words, by the byte offsets where
+ * they end (cu_text_cut); 0 leaves it whole. Each word is then indexed at
+ * its own offsets, so that snippets mark the word a query matched. */
+typedef int (*cu_store_cut_fn)(const char *run, size_t len, size_t *ends, int max);
+void cu_store_set_cut_fn(cu_store_cut_fn fn);
 typedef struct cu_search_doc {
 	const char *kind;
 	int64_t ref_id, case_id, item_id, org_id; /* item_id, org_id: 0 for none */

@@ -90,8 +90,21 @@ expect 0 "jobs as se: the demo's items wait for extraction" "$B" jobs --as se --
 jqt "... queued" '[.items[].state] | all(. == "queued") and length >= 3'
 expect 0 "search Architect in texts before extraction" s Architect --kind text --as se --json
 jqt "... nothing yet" '.total == 0'
+# Chinese, Khmer and Myanmar text: runs without spaces, whose words are marked one by one.
+printf '证人说，嫌疑人于三月在北京被逮捕了。\nសាក្សីបាននិយាយថាជនសង្ស័យត្រូវបានចាប់ខ្លួននៅភ្នំពេញ។\nသက်သေက သံသယရှိသူကို ရန်ကုန်မြို့တွင် ဖမ်းဆီးခဲ့သည်။\n' \
+	>"$T/asian-statement.txt"
+expect 0 "se adds a statement in Chinese, Khmer and Myanmar" "$B" evidence add --case 2026/0001 \
+	--as se "$T/asian-statement.txt"
 expect 0 "jobs run" "$B" jobs run --json
-jqt "... ran every job" '.ran >= 9'
+jqt "... ran every job" '.ran >= 10'
+expect 0 "search 北京 (Beijing) in texts" s "北京" --kind text --as se --json
+jqt "... the word is marked, not its whole clause" \
+	'.total == 1 and (.items[0].snippet_html | test("在<mark>北京</mark>被"))'
+expect 0 "search ភ្នំពេញ (Phnom Penh) in texts" s "ភ្នំពេញ" --kind text --as se --json
+jqt "... the word is marked, not the Khmer sentence" \
+	'.total == 1 and (.items[0].snippet_html | test("នៅ<mark>ភ្នំពេញ</mark>។"))'
+expect 0 "search ရန်ကုန် (Yangon) in texts" s "ရန်ကုန်" --kind text --as se --json
+jqt "... the word is marked" '.total == 1 and (.items[0].snippet_html | test("<mark>ရန်ကုန်</mark>မြို့"))'
 expect 0 "jobs as se" "$B" jobs --state done --as se --json
 jqt "... done, text by a named tool and version" \
 	'[.items[] | select(.method == "text")] | length >= 1 and all(.tool != null and .tool_version != null)'

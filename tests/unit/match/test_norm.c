@@ -191,6 +191,46 @@ static void test_match_norm__text_words(void **state)
 	assert_true(cut > 500);
 }
 
+/* Whether cu_text_cut makes a word of its own of word in run, and cuts the
+ * whole run (the pieces follow one another to its end). */
+static bool cut_has(const char *run, const char *word)
+{
+	size_t ends[64], from = 0;
+	int n = cu_text_cut(run, strlen(run), ends, 64);
+	bool has = false;
+	assert_true(n > 1);
+	for (int k = 0; k < n; k++) {
+		assert_true(ends[k] > from);
+		has |= ends[k] - from == strlen(word) && !memcmp(run + from, word, strlen(word));
+		from = ends[k];
+	}
+	assert_int_equal(from, strlen(run));
+	return has;
+}
+
+static void test_match_norm__text_cut(void **state)
+{
+	(void)state;
+	/* arrested in Beijing / in Phnom Penh; the city (of Yangon) */
+	assert_true(cut_has("嫌疑人在北京被逮捕", "北京"));
+	assert_true(cut_has("嫌疑人在北京被逮捕", "逮捕"));
+	assert_true(cut_has("ជនសង្ស័យនៅភ្នំពេញ", "ភ្នំពេញ"));
+	assert_true(cut_has("ရန်ကုန်မြို့တွင်", "မြို့"));
+	assert_true(cut_has("19患者", "19"));
+	/* spaced scripts are left whole */
+	size_t ends[4];
+	assert_int_equal(cu_text_cut("Ђорђевић", strlen("Ђорђевић"), ends, 4), 0);
+	assert_int_equal(cu_text_cut("Djordjevic", 10, ends, 4), 0);
+	assert_int_equal(cu_text_cut("الجبوري", strlen("الجبوري"), ends, 4), 0);
+	/* past max words, the last holds the rest */
+	const char *run = "证人说嫌疑人在北京被逮捕了";
+	assert_int_equal(cu_text_cut(run, strlen(run), ends, 2), 2);
+	assert_int_equal(ends[1], strlen(run));
+	/* invalid UTF-8 does not stop it */
+	const char bad[] = "\xff北京\xfe";
+	assert_true(cu_text_cut(bad, sizeof bad - 1, ends, 4) >= 1);
+}
+
 static void test_match_norm__khmer_lao_sinhala(void **state)
 {
 	(void)state;
@@ -723,6 +763,7 @@ int main(void)
 		cmocka_unit_test(test_match_norm__surname_first),
 		cmocka_unit_test(test_match_norm__khmer_lao_sinhala),
 		cmocka_unit_test(test_match_norm__text_words),
+		cmocka_unit_test(test_match_norm__text_cut),
 		cmocka_unit_test(test_match_norm__bad_input),
 		cmocka_unit_test(test_match_norm__phonetic),
 		cmocka_unit_test(test_match_norm__similarity),
