@@ -315,7 +315,7 @@ static void snippet_forms(json_t *hit)
  *
  *   - "phrases" stay phrases; one left open is closed at the end;
  *   - AND, OR, NOT, NEAR(...), a trailing *, a leading ^, and title: or
- *     body: before a word stay operators;
+ *     body: before a word, a phrase or a group stay operators;
  *   - parentheses stay groups when they nest, and are separators when not;
  *   - any other run of characters is a quoted phrase of its own, which the
  *     tokenizer cuts into its words ("2026/0001" is 2026 then 0001);
@@ -374,6 +374,19 @@ static bool is_op(const char *p, size_t n)
 	       (n == 2 && !memcmp(p, "OR", 2));
 }
 
+/* The length of a column filter a run starts with ([-]title: or [-]body:), or 0. */
+static size_t colspec(const char *p, size_t n)
+{
+	size_t k = n && p[0] == '-' ? 1 : 0, c = k;
+	while (c < n && qbare((unsigned char)p[c]))
+		c++;
+	if (c < n && p[c] == ':' &&
+	    ((c - k == 5 && !strncasecmp(p + k, "title", 5)) ||
+	     (c - k == 4 && !strncasecmp(p + k, "body", 4))))
+		return c + 1;
+	return 0;
+}
+
 /* One run of characters outside phrases and parentheses. */
 static int put_run(cu_buf *b, const char *p, size_t n, bool literal)
 {
@@ -383,15 +396,7 @@ static int put_run(cu_buf *b, const char *p, size_t n, bool literal)
 		return 0;
 	if (literal)
 		return put_phrase(b, p, n);
-	size_t i = 0, end = n;
-	/* [-]title: or [-]body: */
-	size_t k = p[0] == '-' ? 1 : 0, c = k;
-	while (c < n && qbare((unsigned char)p[c]))
-		c++;
-	if (c < n && p[c] == ':' &&
-	    ((c - k == 5 && !strncasecmp(p + k, "title", 5)) ||
-	     (c - k == 4 && !strncasecmp(p + k, "body", 4))))
-		i = c + 1;
+	size_t i = colspec(p, n), end = n;
 	if (i < n && p[i] == '^')
 		i++;
 	bool star = end > i && p[end - 1] == '*';
@@ -444,7 +449,13 @@ static int read_query(cu_buf *b, const char *q, bool literal)
 			while (*p && !qspace(*p) && *p != '"' && *p != '(' && *p != ')')
 				p++;
 			size_t n = (size_t)(p - s);
-			if (parens && *p == '(' && n == 4 && !memcmp(s, "NEAR", 4)) {
+			const char *next = p;
+			while (qspace(*next))
+				next++;
+			if (!literal && n && colspec(s, n) == n && *next) {
+				/* title:"a phrase", title:(a OR b), title: word */
+				r = cu_buf_append(b, s, n);
+			} else if (parens && *p == '(' && n == 4 && !memcmp(s, "NEAR", 4)) {
 				/* NEAR(a b, 10) as it is: FTS5 reads it, or refuses it
 				 * and the query is read as words */
 				while (*p && *p != ')')
