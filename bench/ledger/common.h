@@ -59,6 +59,8 @@ static int cmp_u64(const void *a, const void *b)
 /* Sorts v and returns its q-quantile (0 <= q <= 1), nearest rank. */
 static inline uint64_t quantile(uint64_t *v, size_t n, double q)
 {
+	if (n == 0)
+		return 0; /* no samples: no figure (callers print none) */
 	qsort(v, n, sizeof(*v), cmp_u64);
 	size_t k = (size_t)(q * (double)n);
 	if (k >= n)

@@ -137,6 +137,10 @@ static void die(const char *what)
 
 static void report(const char *name, uint64_t *v, size_t n)
 {
+	if (n == 0) {
+		printf("%s_n=0\n", name); /* not asked for: no median to print */
+		return;
+	}
 	uint64_t med = quantile(v, n, 0.5), p99 = quantile(v, n, 0.99);
 	printf("%s_n=%zu\n%s_median=%llu\n%s_p99=%llu\n", name, n, name, (unsigned long long)med,
 	       name, (unsigned long long)p99);

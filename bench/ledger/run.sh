@@ -175,6 +175,10 @@ cshare=$(awk -v v="$(val "$B" cu_batch_checkpoint_share)" 'BEGIN { printf "%.0f"
 rshare=$(awk -v v="$(val "$B" raw_batch_checkpoint_share)" 'BEGIN { printf "%.0f", v * 100 }')
 row() { # row LABEL PREFIX TARGET_NS
 	local m p
+	if [ "$(val "$C" "$2_n")" = 0 ]; then
+		echo "| $1 | 0 | – | – | $(us "$3") µs: not measured |"
+		return
+	fi
 	m=$(val "$C" "$2_median") p=$(val "$C" "$2_p99")
 	echo "| $1 | $(val "$C" "$2_n") | $(us "$m") µs | $(us "$p") µs | $(us "$3") µs: $(le "$m" "$3") |"
 }
