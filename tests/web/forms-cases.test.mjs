@@ -121,7 +121,7 @@ test('se adds a Cyrillic person and a phone that hits another desk, asks for acc
   const file = { name: 'persons.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) };
   await page.getByLabel('File to import').setInputFiles(file);
   await page.getByRole('button', { name: 'Import', exact: true }).click();
-  await page.getByRole('alert').filter({ hasText: '1 row(s) are invalid: nothing was imported.' }).waitFor();
+  await page.getByRole('alert').filter({ hasText: '1 row is invalid: nothing was imported.' }).waitFor();
   await page.getByRole('table', { name: 'Invalid rows' }).getByRole('cell', { name: /phone number contains/ }).waitFor();
   await screenshot(page, 'forms-entity-import-report');
   const before = (await apiGet(page, 'cases/' + caseId + '/entities')).body.length;

@@ -79,7 +79,7 @@ test('upload an item to the arrest case, share it with the ICC, the ICC sees exa
   await page.getByLabel('Bundle for').selectOption('ICC');
   const [download] = await Promise.all([page.waitForEvent('download'),
     page.getByRole('button', { name: 'Export bundle', exact: true }).click()]);
-  await page.getByText(/Bundle of 1 item\(s\) for ICC exported/).waitFor();
+  await page.getByText(/Bundle of 1 item for ICC exported/).waitFor();
   const file = join(server.data, '..', 'from-browser.tar');
   await download.saveAs(file);
   const v = spawnSync(BIN, ['bundle', 'verify', file, '--json'], { encoding: 'utf8' });
@@ -148,7 +148,8 @@ test('a long chain of custody comes in pages; a case exports all its items in on
   await page.getByLabel('Bundle for').selectOption('ICC');
   const [download] = await Promise.all([page.waitForEvent('download'),
     page.getByRole('button', { name: 'Export all items as a bundle', exact: true }).click()]);
-  await page.getByText('Bundle of ' + items.length + ' item(s) for ICC exported', { exact: false }).waitFor();
+  await page.getByText('Bundle of ' + items.length + (items.length === 1 ? ' item' : ' items') + ' for ICC exported',
+    { exact: false }).waitFor();
   const file = join(server.data, '..', 'all-items.tar');
   await download.saveAs(file);
   const v = spawnSync(BIN, ['bundle', 'verify', file, '--json'], { encoding: 'utf8' });
@@ -198,7 +199,7 @@ test('filters, deadline badges, JIT expiry, a recorded preview, keyboard tabs', 
   await page.goto('/#/cases');
   await page.getByRole('link', { name: ARREST_REF }).waitFor();
   await page.getByLabel('Crime type').selectOption('terrorism');
-  await page.getByText('1 cases').waitFor();
+  await page.getByText('1 case', { exact: true }).waitFor();
   await page.getByRole('link', { name: '2024/0001' }).waitFor();
   assert.equal(await page.getByRole('link', { name: ARREST_REF }).count(), 0);
   assert.match(page.url(), /crime_type=terrorism/);
@@ -222,7 +223,7 @@ test('filters, deadline badges, JIT expiry, a recorded preview, keyboard tabs', 
   assert.equal(await page.getByRole('link', { name: /Extradition of the suspect/ }).count(), 0);
   assert.equal(await page.locator('.badge', { hasText: 'met' }).count(), 2);
   await page.getByLabel('Country').selectOption('ME');
-  await page.getByText('1 requests').waitFor();
+  await page.getByText('1 request', { exact: true }).waitFor();
   await page.getByRole('link', { name: "House search of the group's storage in Montenegro" }).waitFor();
   assert.match(page.url(), /kind=mla/);
   assert.match(page.url(), /country=ME/);
@@ -230,7 +231,8 @@ test('filters, deadline badges, JIT expiry, a recorded preview, keyboard tabs', 
   await page.getByLabel('Country').selectOption('RS');
   const ext = await apiGet(page, 'requests?kind=extradition');
   const days = ext.body[0].deadlines[0].days_left;
-  const expected = days < 0 ? 'overdue by ' + -days + ' days' : days <= 7 ? 'due in ' + days + ' days' : 'open, ' + days + ' days left';
+  const nDays = (n) => n + (n === 1 ? ' day' : ' days');
+  const expected = days < 0 ? 'overdue by ' + nDays(-days) : days <= 7 ? 'due in ' + nDays(days) : 'open, ' + nDays(days) + ' left';
   await page.locator('.badge', { hasText: expected }).waitFor();
   await screenshot(page, 'records-requests');
   await page.getByRole('link', { name: /Extradition of the suspect/ }).click();
@@ -240,7 +242,7 @@ test('filters, deadline badges, JIT expiry, a recorded preview, keyboard tabs', 
 
   // The Yezidi JIT expires on 2026-12-15: a warning within 30 days, "expired" after.
   const left = Math.round((Date.parse('2026-12-15T00:00:00Z') - Date.parse(new Date().toISOString().slice(0, 10) + 'T00:00:00Z')) / 86400000);
-  const jitBadge = left < 0 ? 'expired' : left <= 30 ? 'expires in ' + left + ' days' : 'running';
+  const jitBadge = left < 0 ? 'expired' : left <= 30 ? 'expires in ' + nDays(left) : 'running';
   await page.goto('/#/jits');
   await page.getByRole('row', { name: /JIT on ISIL crimes against Yezidis/ }).locator('.badge', { hasText: jitBadge }).waitFor();
   await page.getByRole('link', { name: 'JIT on ISIL crimes against Yezidis' }).click();
@@ -292,8 +294,10 @@ test('filters, deadline badges, JIT expiry, a recorded preview, keyboard tabs', 
   // Search: snippets with <mark> built as elements, facets.
   await page.goto('/#/search?q=lorry');
   await page.locator('.snippet mark', { hasText: /lorry/i }).first().waitFor();
+  // The record's fields on one line, apart.
+  assert.match(await page.locator('.snippet').first().textContent(), /^lorry\.png · 2026-04-02 · SE · /);
   await page.getByRole('button', { name: /evidence \(1\)/ }).click();
-  await page.getByText('1 results').waitFor();
+  await page.getByText('1 result', { exact: true }).waitFor();
   assert.match(page.url(), /kind=evidence/);
   await screenshot(page, 'records-search');
   // A national case number as it is written (FTS5 would refuse "AM-48213-26") finds its case.

@@ -69,7 +69,7 @@ const en = {
   'cases.filter.crime': 'Crime type',
   'cases.filter.country': 'Country',
   'cases.filter.q': 'Search in titles and references',
-  'cases.count': '{n} cases',
+  'cases.count': { one: '{n} case', other: '{n} cases' },
   'cases.none': 'No case matches these filters.',
   'case.col.reference': 'Reference',
   'case.col.title': 'Title',
@@ -175,7 +175,7 @@ const en = {
   'evidence.bundle': 'Export bundle',
   'evidence.bundle.all': 'Export all items as a bundle',
   'bundle.for': 'Bundle for',
-  'bundle.done': 'Bundle of {n} item(s) for {org} exported and recorded in each chain of custody; the download has started (it can be fetched once).',
+  'bundle.done': { one: 'Bundle of {n} item for {org} exported and recorded in its chain of custody; the download has started (it can be fetched once).', other: 'Bundle of {n} items for {org} exported and recorded in each chain of custody; the download has started (it can be fetched once).' },
   'evidence.metadata': 'Metadata',
   'evidence.case': 'Case',
   'evidence.kind': 'Kind',
@@ -183,7 +183,7 @@ const en = {
   'evidence.original_name': 'File name',
   'evidence.media_type': 'Media type',
   'evidence.size': 'Size',
-  'evidence.bytes': '{n} bytes',
+  'evidence.bytes': { one: '{n} byte', other: '{n} bytes' },
   'evidence.originator': 'Originator',
   'evidence.registered': 'Registered',
   'evidence.tags': 'Tags',
@@ -310,10 +310,10 @@ const en = {
   'jit.role.member': 'member',
   'jit.role.participant': 'participant',
   'jit.expired': 'expired',
-  'jit.expiring': 'expires in {n} days',
+  'jit.expiring': { one: 'expires in {n} day', other: 'expires in {n} days' },
   'jit.running': 'running',
   'jit.expired.note': 'The agreement expired on {date}. Extend it before continuing joint work.',
-  'jit.expiring.note': 'The agreement expires on {date}, in {n} days.',
+  'jit.expiring.note': { one: 'The agreement expires on {date}, in {n} day.', other: 'The agreement expires on {date}, in {n} days.' },
   'jit.title.unknown': 'JIT',
   'jit.notvisible': 'This JIT was not found, or it is not visible to your organisation.',
   'jit.agreement': 'Agreement',
@@ -336,7 +336,7 @@ const en = {
   'requests.filter.country': 'Country',
   'requests.filter.country.help': 'Issuing or executing',
   'requests.filter.status': 'Status',
-  'requests.count': '{n} requests',
+  'requests.count': { one: '{n} request', other: '{n} requests' },
   'requests.none': 'No request.',
   'request.col.title': 'Request',
   'request.col.kind': 'Kind',
@@ -395,20 +395,20 @@ const en = {
   'deadline.col.due': 'Due',
   'deadline.col.extended': 'Extended',
   'deadline.col.state': 'State',
-  'deadline.extended': '+{n} days',
+  'deadline.extended': { one: '+{n} day', other: '+{n} days' },
   'deadline.step.decision': 'decision',
   'deadline.step.execution': 'execution',
   'deadline.step.surrender': 'surrender',
-  'deadline.due.days': 'due in {n} days',
-  'deadline.open.days': 'open, {n} days left',
+  'deadline.due.days': { one: 'due in {n} day', other: 'due in {n} days' },
+  'deadline.open.days': { one: 'open, {n} day left', other: 'open, {n} days left' },
   'deadline.overdue': 'overdue',
-  'deadline.overdue.days': 'overdue by {n} days',
+  'deadline.overdue.days': { one: 'overdue by {n} day', other: 'overdue by {n} days' },
   'deadline.met': 'met',
   'deadline.missed': 'missed',
   'deadline.cancelled': 'cancelled',
   'search.title': 'Search',
   'search.q': 'Search for',
-  'search.q.help': 'Words in any script, "exact phrases", prefix*, AND, OR, NOT',
+  'search.q.help': 'Words in any script, case numbers as written, "exact phrases", prefix*, AND, OR, NOT',
   'search.kind': 'Kind',
   'search.kind.case': 'case',
   'search.kind.entity': 'entity',
@@ -421,7 +421,7 @@ const en = {
   'search.case': 'Case',
   'search.submit': 'Search',
   'search.prompt': 'Type what you are looking for.',
-  'search.count': '{n} results',
+  'search.count': { one: '{n} result', other: '{n} results' },
   'search.none': 'Nothing found that you may see.',
   'search.prev': 'Previous results',
   'search.next': 'Next results',
@@ -539,7 +539,7 @@ const en = {
   'fcs.ent.source': 'Source',
   'fcs.ent.submit': 'Add the entity',
   'fcs.ent.empty': 'Fill in at least one field of the entity.',
-  'fcs.ent.added': '{label} is added; matching found {n} hit(s).',
+  'fcs.ent.added': { one: '{label} is added; matching found {n} hit.', other: '{label} is added; matching found {n} hits.' },
   'fcs.script.auto': 'detect',
   'fcs.script.Latn': 'Latin',
   'fcs.script.Cyrl': 'Cyrillic',
@@ -594,12 +594,12 @@ const en = {
   'fcs.imp.skip': 'Skip invalid rows and import the others',
   'fcs.imp.submit': 'Import',
   'fcs.imp.nofile': 'Choose a file to import.',
-  'fcs.imp.invalid': '{n} row(s) are invalid: nothing was imported.',
+  'fcs.imp.invalid': { one: '{n} row is invalid: nothing was imported.', other: '{n} rows are invalid: nothing was imported.' },
   'fcs.imp.report': 'Invalid rows',
   'fcs.imp.col.row': 'Row',
   'fcs.imp.col.error': 'Reason',
   'fcs.imp.done': '{n} entities imported; matching found {hits} hit(s).',
-  'fcs.imp.skipped': '{n} invalid row(s) skipped.',
+  'fcs.imp.skipped': { one: '{n} invalid row skipped.', other: '{n} invalid rows skipped.' },
   'fcs.imp.unsupported': 'Not imported (not entities custodia matches): {list}.',
   'fcs.acc.open': 'Request access',
   'fcs.acc.open.label': 'Request access to the case of {org} (hit {id})',
@@ -720,12 +720,12 @@ const en = {
   'fc.req.extend': 'Extend a deadline',
   'fc.req.extend.deadline': 'Deadline to extend',
   'fc.req.extend.option': '{step}, due {due} ({article})',
-  'fc.req.extend.left': '— up to {n} more days',
+  'fc.req.extend.left': { one: '— up to {n} more day', other: '— up to {n} more days' },
   'fc.req.extend.days': 'Days to add',
   'fc.req.extend.reason': 'Reasons for the extension',
   'fc.req.extend.reason.help': 'Required: the law asks for the reasons of every extension.',
   'fc.req.extend.submit': 'Extend deadline',
-  'fc.req.extend.done': 'Deadline extended by {n} days.',
+  'fc.req.extend.done': { one: 'Deadline extended by {n} day.', other: 'Deadline extended by {n} days.' },
   'fc.req.deadline': 'Set a deadline by hand',
   'fc.req.deadline.help': 'Only for steps without a time limit fixed by law.',
   'fc.req.deadline.step': 'Step',
@@ -760,7 +760,7 @@ const en = {
   'fc.ad.entity.none': 'None',
   'fc.ad.description': 'Description',
   'fc.ad.submit': 'Plan the action day',
-  'fc.ad.created': 'Action day “{title}” planned with {n} actions.',
+  'fc.ad.created': { one: 'Action day “{title}” planned with {n} action.', other: 'Action day “{title}” planned with {n} actions.' },
   'fc.ad.add': 'Add an action to the plan',
   'fc.ad.add.help': 'The country must be one of the day’s countries; the executing organisation one that takes part in the case.',
   'fc.ad.add.submit': 'Add the action',
@@ -773,7 +773,7 @@ const en = {
   'mtg.filters': 'Filter meetings',
   'mtg.filter.case': 'Case',
   'mtg.filter.kind': 'Kind',
-  'mtg.count': '{n} meetings',
+  'mtg.count': { one: '{n} meeting', other: '{n} meetings' },
   'mtg.none': 'No meeting.',
   'mtg.kind.coordination': 'Coordination meeting',
   'mtg.kind.plenary': 'Plenary meeting',
@@ -837,7 +837,7 @@ const en = {
   'mtg.outcome.readonly': 'Only the organiser, or those who contribute to the case, record the outcome.',
   // forms: interviews
   'iv.filters': 'Filter interviews',
-  'iv.count': '{n} interviews',
+  'iv.count': { one: '{n} interview', other: '{n} interviews' },
   'iv.none': 'No interview.',
   'iv.col.person': 'Person',
   'iv.col.role': 'Role',
@@ -1087,6 +1087,10 @@ const en = {
 const langs = { en };
 let lang = 'en';
 
+// Strings that count something have a form per plural category of the
+// language ({ one, other } in English), chosen by the count n.
+const plurals = new Intl.PluralRules(lang);
+
 export function t(key, vars) {
   let s = langs[lang][key];
   if (s === undefined) {
@@ -1094,6 +1098,7 @@ export function t(key, vars) {
     (globalThis.__custodiaMissingStrings ||= []).push(key);
     s = key;
   }
+  if (typeof s === 'object') s = s[plurals.select(Number(vars?.n))] ?? s.other;
   if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
   return s;
 }

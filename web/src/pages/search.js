@@ -11,16 +11,18 @@ const LIMIT = 20;
 const ENTITIES = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&amp;': '&', '&#39;': "'" };
 const unescape = (s) => s.replace(/&(lt|gt|quot|amp|#39);/g, (m) => ENTITIES[m]);
 
-// "a <mark>b</mark> c" (escaped HTML from the server) as text nodes and <mark> elements.
-export function snippetNodes(html) {
+// "a <mark>b</mark> c" (escaped HTML from the server) as text nodes and <mark> elements,
+// on one line: the fields of a record (one a line in its document) apart by sep, the
+// lines of an extracted text by a space.
+export function snippetNodes(html, sep = ' ') {
   const out = [];
-  const parts = String(html || '').split(/(<mark>|<\/mark>)/);
+  const parts = String(html || '').trim().split(/(<mark>|<\/mark>)/);
   let inMark = false;
   for (const p of parts) {
     if (p === '<mark>') { inMark = true; continue; }
     if (p === '</mark>') { inMark = false; continue; }
     if (!p) continue;
-    const text = unescape(p);
+    const text = unescape(p).replace(/[ \t]*\n\s*/g, sep);
     out.push(inMark ? h('mark', text) : document.createTextNode(text));
   }
   return out;
@@ -65,7 +67,7 @@ export function searchPage(main, params, query) {
           h('div', { class: 'hit-head' }, hitLink(x), ' ',
             h('span', { class: 'badge badge-info' }, t('search.kind.' + x.kind))),
           h('div', { class: 'hit-meta' }, [x.case_reference, x.org, x.lang, fmtDate(x.day)].filter(Boolean).join(' · ')),
-          h('p', { class: 'snippet' }, snippetNodes(x.snippet_html)))))
+          h('p', { class: 'snippet' }, snippetNodes(x.snippet_html, x.kind === 'text' ? ' ' : ' · ')))))
           : h('p', { class: 'empty' }, t('search.none')),
         h('div', { class: 'actions' },
           offset > 0 && h('button', { type: 'button', class: 'secondary', onclick: () => run(v, Math.max(0, offset - LIMIT)) }, t('search.prev')),
