@@ -369,6 +369,19 @@ test('a PDF and a sound are shown in the page, each view recorded', async () => 
       await page.locator('.preview iframe').waitFor();
     await custody.getByRole('cell', { name: 'viewed in the page' }).first().waitFor();
   }
+  // Text is shown as text in the page (never run as a page), and the view is recorded too.
+  const note = await upload('note.txt', Buffer.from('Записник о претресу стана Марка Ђорђевића.\n<b>not markup</b>\n'));
+  await page.goto('/#/evidence/' + note);
+  await page.getByRole('heading', { level: 1, name: 'note.txt' }).waitFor();
+  const custody = page.getByRole('table', { name: 'Chain of custody' });
+  await custody.getByRole('link', { name: /entry \d+/ }).first().waitFor();
+  assert.equal(await custody.getByRole('cell', { name: 'viewed in the page' }).count(), 0);
+  await page.getByRole('button', { name: 'Show preview' }).click();
+  await page.locator('.preview pre', { hasText: 'Записник о претресу стана Марка Ђорђевића.' }).waitFor();
+  assert.equal(await page.locator('.preview pre').textContent(),
+    'Записник о претресу стана Марка Ђорђевића.\n<b>not markup</b>\n');
+  assert.equal(await page.locator('.preview b').count(), 0);
+  await custody.getByRole('cell', { name: 'viewed in the page' }).waitFor();
   // Text stays an attachment even when asked inline: it never runs as a page of ours.
   const txt = await page.evaluate(async () => (await fetch('/api/v1/evidence/1/content?disposition=inline')).headers.get('content-disposition'));
   assert.match(txt, /^attachment;/);

@@ -211,6 +211,8 @@ const en = {
   'evidence.preview.note': 'Every view is recorded in the chain of custody.',
   'evidence.preview.none': 'This kind of file cannot be shown in the page; download it instead.',
   'evidence.preview.alt': 'Preview of {title}',
+  'evidence.preview.cut': 'The first {n} are shown; download the item for the rest.',
+  'evidence.preview.failed': 'The preview could not be loaded: {msg}',
   'evidence.custody': 'Chain of custody',
   'custody.col.at': 'When',
   'custody.col.event': 'Event',

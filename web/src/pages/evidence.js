@@ -14,7 +14,29 @@ function previewKind(mt) {
   if (mt === 'application/pdf') return 'pdf';
   if (mt.startsWith('audio/')) return 'audio';
   if (mt.startsWith('video/')) return 'video';
+  // Shown as text, never as a page: HTML and XML too.
+  if (mt.startsWith('text/') || mt === 'application/json' || mt === 'application/xml' ||
+      mt === 'message/rfc822') return 'text';
   return null;
+}
+
+// Text is shown up to this many bytes (asked for as a range past it).
+const TEXT_PREVIEW = 256 * 1024;
+
+// A text file's first TEXT_PREVIEW bytes, decoded as UTF-8, in a <pre>.
+async function textPreview(src, size, alt) {
+  const opts = { credentials: 'same-origin' };
+  if (size > TEXT_PREVIEW) opts.headers = { Range: 'bytes=0-' + (TEXT_PREVIEW - 1) };
+  const res = await fetch(src, opts);
+  if (!res.ok) {
+    let msg = res.statusText;
+    try { msg = (await res.json()).error.message; } catch { /* not JSON: the status says it */ }
+    throw new Error(msg);
+  }
+  // stream: a character cut by the range is left out, not shown as U+FFFD
+  const text = new TextDecoder('utf-8').decode(await res.arrayBuffer(), { stream: res.status === 206 });
+  return [h('pre', { class: 'text-preview', tabindex: '0', 'aria-label': alt }, text),
+    res.status === 206 && h('p', { class: 'help' }, t('evidence.preview.cut', { n: fmtBytes(TEXT_PREVIEW) }))];
 }
 
 export function evidencePage(main, params) {
@@ -69,6 +91,12 @@ export function evidencePage(main, params) {
       const show = h('button', { type: 'button', onclick: () => {
         const src = content + '?disposition=inline';
         const alt = t('evidence.preview.alt', { title: e.title || e.original_name || '' });
+        if (kind === 'text') {
+          show.disabled = true;
+          textPreview(src, e.size, alt).then((els) => { replace(previewBox, els); refreshCustody(); },
+            (err) => { show.disabled = false; previewBox.append(notice(t('evidence.preview.failed', { msg: err.message }), 'error')); });
+          return;
+        }
         let el;
         if (kind === 'image') el = h('img', { src, alt });
         else if (kind === 'pdf') el = h('iframe', { src, title: alt });
