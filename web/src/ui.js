@@ -93,6 +93,14 @@ export function field(label, name, opts = {}) {
 }
 
 // A table: columns [{label, cell: (row) => node|string, class}], rows; empty text when none.
+// A cell that is a date or a time (fmtDate, fmtTime) is not broken at its hyphens.
+const DATE_CELL = /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}( UTC)?)?$/;
+function cell(c, r) {
+  const v = c.cell(r);
+  const cls = typeof v === 'string' && DATE_CELL.test(v) ? [c.class, 'nowrap'].filter(Boolean).join(' ') : c.class;
+  return h('td', { class: cls, 'data-label': c.label }, v);
+}
+
 export function table(columns, rows, opts = {}) {
   if (!rows || rows.length === 0) return h('p', { class: 'empty' }, opts.empty || t('common.none'));
   return h('div', { class: 'table-wrap' },
@@ -100,7 +108,7 @@ export function table(columns, rows, opts = {}) {
       opts.caption && h('caption', opts.caption),
       h('thead', h('tr', columns.map((c) => h('th', { scope: 'col', class: c.class }, c.label)))),
       h('tbody', rows.map((r) => h('tr', { dataset: opts.rowData ? opts.rowData(r) : undefined },
-        columns.map((c) => h('td', { class: c.class, 'data-label': c.label }, c.cell(r))))))));
+        columns.map((c) => cell(c, r)))))));
 }
 
 // A message area: role=status for notices, role=alert for errors.
