@@ -196,6 +196,100 @@ static const char RULES_KHMER[] =
 	"ូ > ou ; ួ > uo ; ើ > aeu ; ឿ > oea ; ៀ > ie ; េ > e ; ែ > ae ; ៃ > ai ;"
 	"ោ > ao ; ៅ > au ; ំ > am ; ះ > ah ; \\u17C8 > a ; [\\u17C9-\\u17D3\\u17DD] > ;";
 
+/* Korean: a syllable a token, as names are romanised (Kim Jong Un, Park
+ * Geun-hye: DPRK and South Korean practice, without diacritics); the first
+ * pass splits syllables into their letters (jamo). */
+static const char RULES_KOREAN[] =
+	"$kb = [a-z\\u1161-\\u1175\\u11A8-\\u11C2] ;"
+	/* the surname 이 is written Lee far more often than Yi, Rhee or I */
+	"^ \\u110B \\u1175 } [^\\u11A8-\\u11C2] > lee ;"
+	"$kb { \\u1100 > ' ' g ;"
+	"\\u1100 > k ;"
+	"$kb { \\u1101 > ' ' kk ;"
+	"\\u1101 > kk ;"
+	"$kb { \\u1102 > ' ' n ;"
+	"\\u1102 > n ;"
+	"$kb { \\u1103 > ' ' d ;"
+	"\\u1103 > t ;"
+	"$kb { \\u1104 > ' ' tt ;"
+	"\\u1104 > tt ;"
+	"$kb { \\u1105 > ' ' r ;"
+	"\\u1105 > r ;"
+	"$kb { \\u1106 > ' ' m ;"
+	"\\u1106 > m ;"
+	"$kb { \\u1107 > ' ' b ;"
+	"\\u1107 > p ;"
+	"$kb { \\u1108 > ' ' pp ;"
+	"\\u1108 > pp ;"
+	"$kb { \\u1109 > ' ' s ;"
+	"\\u1109 > s ;"
+	"$kb { \\u110A > ' ' ss ;"
+	"\\u110A > ss ;"
+	"$kb { \\u110B > ' ' ;"
+	"\\u110B > ;"
+	"$kb { \\u110C > ' ' j ;"
+	"\\u110C > j ;"
+	"$kb { \\u110D > ' ' jj ;"
+	"\\u110D > jj ;"
+	"$kb { \\u110E > ' ' ch ;"
+	"\\u110E > ch ;"
+	"$kb { \\u110F > ' ' k ;"
+	"\\u110F > k ;"
+	"$kb { \\u1110 > ' ' t ;"
+	"\\u1110 > t ;"
+	"$kb { \\u1111 > ' ' p ;"
+	"\\u1111 > p ;"
+	"$kb { \\u1112 > ' ' h ;"
+	"\\u1112 > h ;"
+	"\\u1161 > a ;"
+	"\\u1162 > ae ;"
+	"\\u1163 > ya ;"
+	"\\u1164 > yae ;"
+	"\\u1165 > o ;"
+	"\\u1166 > e ;"
+	"\\u1167 > yo ;"
+	"\\u1168 > ye ;"
+	"\\u1169 > o ;"
+	"\\u116A > wa ;"
+	"\\u116B > wae ;"
+	"\\u116C > oe ;"
+	"\\u116D > yo ;"
+	"\\u116E > u ;"
+	"\\u116F > wo ;"
+	"\\u1170 > we ;"
+	"\\u1171 > wi ;"
+	"\\u1172 > yu ;"
+	"\\u1173 > u ;"
+	"\\u1174 > ui ;"
+	"\\u1175 > i ;"
+	"\\u11A8 > k ;"
+	"\\u11A9 > k ;"
+	"\\u11AA > k ;"
+	"\\u11AB > n ;"
+	"\\u11AC > n ;"
+	"\\u11AD > n ;"
+	"\\u11AE > t ;"
+	"\\u11AF > l ;"
+	"\\u11B0 > k ;"
+	"\\u11B1 > m ;"
+	"\\u11B2 > l ;"
+	"\\u11B3 > l ;"
+	"\\u11B4 > l ;"
+	"\\u11B5 > p ;"
+	"\\u11B6 > l ;"
+	"\\u11B7 > m ;"
+	"\\u11B8 > p ;"
+	"\\u11B9 > p ;"
+	"\\u11BA > t ;"
+	"\\u11BB > t ;"
+	"\\u11BC > ng ;"
+	"\\u11BD > t ;"
+	"\\u11BE > t ;"
+	"\\u11BF > k ;"
+	"\\u11C0 > t ;"
+	"\\u11C1 > p ;"
+	"\\u11C2 > t ;";
+
 static const char RULES_LAO_SINHALA[] =
 	/* Lao (BGN/PCGN-like): a vowel written before its consonant is read
 	 * after it */
@@ -238,6 +332,7 @@ static const char RULES_LAO_SINHALA[] =
  * o-series; the signs triisap and musikatoan change it; ប with musikatoan
  * is p, \uE003), for the rules of the second to read. */
 static const char RULES_KHMER_SERIES[] =
+	":: [\\uAC00-\\uD7A3] NFD ;"
 	"$kha = [កខចឆដឋណតថបផឝឞសហឡអ] ;"
 	"$kho = [គឃងជឈញឌឍនទធពភមយរលវ] ; [\\u1780-\\u17A2] \\u17CD > ;"
 	"ប \\u17C9 > \\uE003 \\uE000 ; ($kha) \\u17CA > $1 \\uE001 ; ($kho) \\u17C9 > $1 \\uE000 ;"
@@ -278,9 +373,10 @@ static UTransliterator *translit(int uk)
 		return tl.tr[uk];
 	static const UChar id[] = {'c', 'u', '-', 'n', 'a', 'm', 'e', 's', 0};
 	char rules8[sizeof RULES_KHMER_SERIES + sizeof RULES_UK + sizeof RULES_RU +
-		    sizeof RULES_COMMON + sizeof RULES_KHMER + sizeof RULES_LAO_SINHALA];
-	snprintf(rules8, sizeof rules8, "%s%s%s%s%s", RULES_KHMER_SERIES, uk ? RULES_UK : RULES_RU,
-		 RULES_COMMON, RULES_KHMER, RULES_LAO_SINHALA);
+		    sizeof RULES_COMMON + sizeof RULES_KHMER + sizeof RULES_KOREAN +
+		    sizeof RULES_LAO_SINHALA];
+	snprintf(rules8, sizeof rules8, "%s%s%s%s%s%s", RULES_KHMER_SERIES, uk ? RULES_UK : RULES_RU,
+		 RULES_COMMON, RULES_KHMER, RULES_KOREAN, RULES_LAO_SINHALA);
 	UChar rules[sizeof rules8];
 	int32_t n = 0;
 	UErrorCode e = U_ZERO_ERROR;

@@ -231,6 +231,54 @@ static void test_match_norm__text_cut(void **state)
 	assert_true(cu_text_cut(bad, sizeof bad - 1, ends, 4) >= 1);
 }
 
+/* Korean: a syllable a token, as DPRK and South Korean names are written in
+ * Latin letters; the surname 이 as Lee. */
+static void test_match_norm__korean(void **state)
+{
+	(void)state;
+	expect_norm("김정은", "kim jong un");
+	expect_norm("최룡해", "choe ryong hae");
+	expect_norm("리설주", "ri sol ju");
+	expect_norm("이명박", "lee myong bak");
+	expect_norm("박근혜", "pak gun hye");   /* ㄱ ㅂ begin a name as k p, g b inside it */
+	expect_norm("김 정은", "kim jong un");
+	static const char *const same[][2] = {
+		{"김정은", "Kim Jong Un"}, {"김정은", "Kim Jong-un"}, {"김여정", "Kim Yo Jong"},
+		{"최룡해", "Choe Ryong Hae"}, {"장성택", "Jang Song Thaek"}, {"김일성", "Kim Il-sung"},
+		{"박근혜", "Park Geun-hye"}, {"문재인", "Moon Jae-in"}, {"이명박", "Lee Myung-bak"},
+	};
+	static const char *const other[][2] = {
+		{"김정은", "Kim Jong Il"}, {"김정은", "Kim Yo Jong"}, {"김정일", "Kim Il Sung"},
+		{"이명박", "Lee Jae-myung"}, {"박근혜", "Park Chung-hee"},
+	};
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+		if (sim(same[i][0], same[i][1]) < 0.8)
+			fail_msg("%s ~ %s: %.3f", same[i][0], same[i][1], sim(same[i][0], same[i][1]));
+	for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+		if (sim(other[i][0], other[i][1]) >= 0.7)
+			fail_msg("%s ~ %s: %.3f", other[i][0], other[i][1], sim(other[i][0], other[i][1]));
+	/* every syllable, and letters (jamo) alone: a name of [a-z ] or the message */
+	for (unsigned c = 0x1100; c <= 0xD7A3; c += c < 0x1200 ? 1 : c < 0x3131 ? 0x3131 - 0x1200 :
+	                                              c < 0x318F ? 1 : c < 0xAC00 ? 0xAC00 - 0x318F : 7) {
+		char in[16], out[64];
+		size_t o = 0;
+		for (int k = 0; k < 2; k++) { /* the letter twice: inside a name too */
+			in[o++] = (char)(0xE0 | c >> 12);
+			in[o++] = (char)(0x80 | (c >> 6 & 0x3F));
+			in[o++] = (char)(0x80 | (c & 0x3F));
+		}
+		in[o] = 0;
+		int r = cu_name_normalise(out, sizeof out, in, o, CU_NAME_PERSON);
+		if (r < 0) {
+			assert_int_equal(r, CU_EINVALID);
+			continue;
+		}
+		for (char *p = out; *p; p++)
+			if (!((*p >= 'a' && *p <= 'z') || *p == ' '))
+				fail_msg("U+%04X -> \"%s\"", c, out);
+	}
+}
+
 static void test_match_norm__khmer_lao_sinhala(void **state)
 {
 	(void)state;
@@ -764,6 +812,7 @@ int main(void)
 		cmocka_unit_test(test_match_norm__khmer_lao_sinhala),
 		cmocka_unit_test(test_match_norm__text_words),
 		cmocka_unit_test(test_match_norm__text_cut),
+		cmocka_unit_test(test_match_norm__korean),
 		cmocka_unit_test(test_match_norm__bad_input),
 		cmocka_unit_test(test_match_norm__phonetic),
 		cmocka_unit_test(test_match_norm__similarity),
