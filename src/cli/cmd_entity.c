@@ -253,7 +253,9 @@ static const char xref_usage[] =
 	"usage: custodia xref [--case REF]\n"
 	"Matches the entities of a case again against every other case (without --case:\n"
 	"the whole population, for administrators of the operator), e.g. after the\n"
-	"threshold changed. Entities are matched as they are added anyway.\n"
+	"threshold changed. Entities are matched as they are added anyway. The whole\n"
+	"population's run first normalises again the names an older version of custodia\n"
+	"normalised (run it after an upgrade).\n"
 	CLI_COMMON_HELP;
 
 int cmd_xref(int argc, char **argv)
@@ -279,7 +281,10 @@ int cmd_xref(int argc, char **argv)
 	if (r == 0 && (r = cu_xref(c.core, &c.actor, &out, case_id)) == 0) {
 		if (c.json)
 			cli_print_json(out);
-		else
+		else if (json_integer_value(json_object_get(out, "renormalised")))
+			printf("%lld entities normalised again by this version's matcher\n",
+			       (long long)json_integer_value(json_object_get(out, "renormalised")));
+		if (!c.json)
 			printf("%lld entities matched at threshold %.2f: %lld candidates examined,"
 			       " %lld new hits, %lld reopened, %lld lapsed\n",
 			       (long long)json_integer_value(json_object_get(out, "entities")),

@@ -495,6 +495,62 @@ int cu_entity_list(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id)
 	return cu_store_entity_list(c->store, out, case_id);
 }
 
+/*
+ * A stored entity's attributes as the input that would build it again. The
+ * stored attributes carry normal forms; re-entering them is harmless. A
+ * copy: the stored document (an event's "before") is left as it was.
+ */
+static json_t *restated(const json_t *stored)
+{
+	json_t *in = json_object(), *v;
+	const char *key;
+	json_object_foreach(json_object_get(stored, "attrs"), key, v) {
+		size_t kl = strlen(key);
+		if (kl > 11 && !strcmp(key + kl - 11, "_as_written"))
+			continue;
+		if (!strcmp(key, "holder"))
+			key = "names";
+		json_object_set_new(in, key, json_deep_copy(v));
+	}
+	/* Identifiers come back as {type, value, country}: as_written is theirs. */
+	size_t i;
+	json_array_foreach(json_object_get(in, "identifiers"), i, v)
+		json_object_del(v, "as_written");
+	json_object_set(in, "kind", json_object_get(stored, "kind"));
+	return in;
+}
+
+int cu_entity_renormalise(cu_core *c, int64_t id, bool *changed)
+{
+	json_t *doc = NULL, *in = NULL;
+	ent e;
+	cu_buf m, old;
+	cu_entity_row row;
+	int r;
+	*changed = false;
+	memset(&e, 0, sizeof(e));
+	cu_buf_init(&m, 0);
+	cu_buf_init(&old, 0);
+	if ((r = cu_store_entity_get(c->store, &doc, id)) != 0 ||
+	    (r = cu_store_entity_row(c->store, &row, &old, id)) != 0)
+		goto out;
+	in = restated(doc);
+	if ((r = ent_build(&e, in)) != 0 || (r = ent_encode(&e, in, &m)) != 0)
+		goto out;
+	if (m.len != row.mlen || memcmp(m.data, row.mrec, m.len) != 0) {
+		*changed = true;
+		r = cu_store_entity_set_mrec(c->store, id, m.data, m.len);
+	}
+out:
+	if (e.attrs)
+		ent_free(&e);
+	cu_buf_free(&m);
+	cu_buf_free(&old);
+	json_decref(in);
+	json_decref(doc);
+	return r;
+}
+
 int cu_entity_update(cu_core *c, const cu_actor *a, json_t **out, int64_t id, const json_t *in)
 {
 	json_t *before = NULL, *merged = NULL;
@@ -510,25 +566,10 @@ int cu_entity_update(cu_core *c, const cu_actor *a, json_t **out, int64_t id, co
 	int64_t case_id = json_integer_value(json_object_get(before, "case_id"));
 	if ((r = cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE)) != 0)
 		goto out;
-	/* A change restates the attributes: what is not given is kept. The
-	 * stored attributes carry normal forms; re-entering them is harmless. */
-	merged = json_object();
-	json_t *attrs = json_object_get(before, "attrs");
+	/* A change restates the attributes: what is not given is kept. */
+	merged = restated(before);
 	const char *key;
 	json_t *v;
-	json_object_foreach(attrs, key, v) {
-		size_t kl = strlen(key);
-		if (kl > 11 && !strcmp(key + kl - 11, "_as_written"))
-			continue;
-		if (!strcmp(key, "holder"))
-			key = "names";
-		json_object_set(merged, key, v);
-	}
-	/* Identifiers come back as {type, value, country}: as_written is theirs. */
-	json_t *ids = json_object_get(merged, "identifiers");
-	size_t i;
-	json_array_foreach(ids, i, v)
-		json_object_del(v, "as_written");
 	if (!json_is_object(in)) {
 		r = cu_error_set(CU_EINVALID, "expected a JSON object");
 		goto out;

@@ -60,6 +60,10 @@ int cu_id_parse(int64_t *out, const char *s);
 int cu_entity_create_in(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
                         const json_t *in, const char *source);
 int cu_xref_entity(cu_core *c, json_t **out, int64_t id, const struct cu_mrec *m);
+/* Builds an entity's match record again from its stored attributes, with the
+ * matcher of this build; stores it if it differs (*changed), the entity
+ * itself unchanged. Inside the caller's transaction. */
+int cu_entity_renormalise(cu_core *c, int64_t id, bool *changed);
 
 /* Whether the actor may read an item, recording nothing (evidence.c). */
 int cu_evidence_visible(cu_core *c, const cu_actor *a, int64_t id);

@@ -279,6 +279,49 @@ static int keys_of(void *ctx, const cu_entity_row *row)
 	return r;
 }
 
+static int collect_id(void *ctx, const cu_entity_row *row)
+{
+	pairlist *ids = ctx; /* ids in the pairs' a */
+	return collect(ids, row->id, row->id, NULL) || ids->err ? CU_ENOMEM : 0;
+}
+
+/*
+ * Match records built by an older matcher (CU_MATCH_NORMALISER, recorded in
+ * the store's meta) are built again from the entities' attributes, so that
+ * names entered before a new transliteration rule meet the names entered
+ * after it. An entity this build would refuse keeps its record.
+ */
+static int renormalise(cu_core *c, int64_t *changed)
+{
+	char *ver = NULL;
+	int r = cu_store_meta_get(c->store, &ver, "match_normaliser");
+	bool current = r == 0 && !strcmp(ver, CU_MATCH_NORMALISER);
+	free(ver);
+	*changed = 0;
+	if (r != 0 && r != CU_ENOTFOUND)
+		return r;
+	if (current)
+		return 0;
+	pairlist ids = {0};
+	CU_TXN(c, r, {
+		if ((r = cu_store_entity_each(c->store, 0, collect_id, &ids)) != 0)
+			break;
+		for (size_t i = 0; r == 0 && i < ids.n; i++) {
+			bool ch;
+			r = cu_entity_renormalise(c, ids.p[i].a, &ch);
+			if (r == CU_EINVALID) {
+				cu_error_clear();
+				r = 0;
+			}
+			*changed += ch;
+		}
+		if (r == 0)
+			r = cu_store_meta_set(c->store, "match_normaliser", CU_MATCH_NORMALISER);
+	});
+	free(ids.p);
+	return r;
+}
+
 /*
  * Re-runs matching: of one case's entities against all others (case_id > 0,
  * for those who may contribute to it), or of the whole population in one
@@ -299,11 +342,14 @@ int cu_xref(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id)
 	cu_time_now(now);
 	x.now = now;
 	x.threshold = cu_match_threshold(c);
+	int64_t renormalised = 0;
 	if (case_id > 0) {
 		CU_TXN(c, r, { r = cu_store_entity_each(c->store, case_id, each_one, &x); });
 	} else {
 		pairlist ps = {0};
 		json_t *open = NULL;
+		if ((r = renormalise(c, &renormalised)) != 0)
+			return r;
 		x.ix = cu_mindex_new();
 		if (!x.ix)
 			return CU_ENOMEM;
@@ -345,6 +391,8 @@ int cu_xref(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id)
 		*out = stats_json(&x.st);
 		json_object_set_new(*out, "entities", json_integer(x.entities));
 		json_object_set_new(*out, "threshold", json_real(x.threshold));
+		if (case_id <= 0)
+			json_object_set_new(*out, "renormalised", json_integer(renormalised));
 	}
 	return r;
 }

@@ -39,6 +39,10 @@ enum { CU_NAME_PERSON = 0, CU_NAME_ORG = 1, CU_NAME_PLACE = 2, CU_NAME_TEXT = 3 
  * characters, longer than CU_NAME_MAX, nothing left once normalised).
  */
 int cu_name_normalise(char *out, size_t outsz, const char *utf8, size_t len, int cls);
+/* Changes whenever cu_name_normalise writes something else for some name (a
+ * new transliteration rule). Entities whose match records an older one built
+ * are normalised again by the next whole-population cross-match (cu_xref). */
+#define CU_MATCH_NORMALISER "2026-11-28 korean"
 
 /*
  * Cuts a run of text (no spaces in it) that has letters of a script written

@@ -40,6 +40,16 @@ int cu_store_entity_update(cu_store *s, int64_t id, const char *label, const jso
 	return sq_exec(s, st, "entity");
 }
 
+int cu_store_entity_set_mrec(cu_store *s, int64_t id, const void *mrec, size_t mlen)
+{
+	db_stmt *st = sq_stmt(s, "UPDATE entities SET mrec = ?2 WHERE id = ?1");
+	if (!st)
+		return CU_EDB;
+	db_bind_int64(st, 1, id);
+	db_bind_blob(st, 2, mrec, (int)mlen, DB_TRANSIENT);
+	return sq_exec(s, st, "entity");
+}
+
 #define ENTITY_COLS \
 	"e.id, e.case_id, c.reference AS case_reference, e.kind, e.label," \
 	" e.attrs AS attrs_json, e.source, e.version, e.created_by, e.created_at, e.updated_at" \

@@ -430,6 +430,9 @@ int cu_store_entity_insert(cu_store *s, int64_t *out_id, int64_t case_id, const 
 /* Replaces label, attributes and match record; the version goes up by one. */
 int cu_store_entity_update(cu_store *s, int64_t id, const char *label, const json_t *attrs,
                            const void *mrec, size_t mlen, const char *at);
+/* Replaces the match record alone, the entity unchanged (version kept): the
+ * same attributes normalised by a newer matcher. */
+int cu_store_entity_set_mrec(cu_store *s, int64_t id, const void *mrec, size_t mlen);
 int cu_store_entity_get(cu_store *s, json_t **out, int64_t id);
 int cu_store_entity_list(cu_store *s, json_t **out, int64_t case_id);
 /* What matching needs of an entity, without the document. */

@@ -197,6 +197,33 @@ jqt "... both reported" '.invalid == 2 and (.errors | map(.row)) == [1, 2]'
 expect 2 "xref of every case is for operator administrators" "$B" xref --as se
 expect 0 "xref of every case as admin" "$B" xref --as admin --json
 jqt "... every entity, the demo's hits still there" '.entities > 190 and .lapsed == 0'
+jqt "... every match record built again from its attributes is the one stored" '.renormalised == 0'
+
+# A name an older matcher normalised otherwise: a Hangul name stored with the Latin
+# form ICU gave it before our Korean rules (the record of a Latin "gimjeong eun"),
+# and the store marked as matched by that older matcher.
+expect 0 "se adds 김정은" e add --as se --case 2026/0001 --kind person --name "김정은" --json
+K=$(jq -r .id "$OUT")
+expect 0 "se adds gimjeong eun" e add --as se --case 2026/0001 --kind person --name "gimjeong eun" --json
+G=$(jq -r .id "$OUT")
+check "the Korean name's record is made an old one" dbq "$D" \
+	"UPDATE entities SET mrec = (SELECT mrec FROM entities WHERE id = $G) WHERE id = $K"
+check "... by an older matcher" dbq "$D" "UPDATE meta SET value = 'old' WHERE key = 'match_normaliser'"
+expect 0 "me adds Kim Jong Un to its case" e add --as me --case 2025/0001 --kind person \
+	--name "Kim Jong Un" --json
+J=$(jq -r .id "$OUT")
+expect 0 "hits of 2025/0001 as me" h --case 2025/0001 --as me --json
+jqt "... none with 김정은: its record is the old one" \
+	"[.[] | select(.a.entity.id == $K or .b.entity.id == $K)] | length == 0"
+expect 0 "xref of every case as admin, after the upgrade" "$B" xref --as admin --json
+jqt "... normalises the old record again, and only it" '.renormalised == 1'
+expect 0 "hits of 2025/0001 as me" h --case 2025/0001 --as me --json
+jqt "... Kim Jong Un meets 김정은" \
+	"[.[] | select([.a.entity.id, .b.entity.id] | sort == ([$K, $J] | sort))] | length == 1"
+expect 0 "xref again" "$B" xref --as admin --json
+jqt "... normalises nothing: the store says which matcher built its records" '.renormalised == 0'
+expect 0 "xref of every case in text" "$B" xref --as admin
+check "... says nothing of normalising" lacks_out "normalised again"
 expect 0 "match threshold" "$B" match threshold --as se
 check "... the default" has_out "^0\.[0-9]"
 expect 2 "se may not set it" "$B" match threshold 0.9 --as se
