@@ -224,6 +224,17 @@ expect 0 "xref again" "$B" xref --as admin --json
 jqt "... normalises nothing: the store says which matcher built its records" '.renormalised == 0'
 expect 0 "xref of every case in text" "$B" xref --as admin
 check "... says nothing of normalising" lacks_out "normalised again"
+
+# A change keeps the record of what was before it whole.
+expect 0 "se adds a person with a phone as written" e add --as se --case 2026/0001 --kind person \
+	--name "Ana Phoneholder" --id "phone:070-123 45 98:SE" --json
+P=$(jq -r .id "$OUT")
+expect 0 "... and changes the year of birth" "$B" entity update "$P" --as se --born 1980 --json
+expect 0 "the case's events" "$B" case events 2026/0001 --as se --json
+jqt "... the change's before keeps the phone as written" \
+	"[.[] | select(.action == \"entity.update\" and .object_id == \"$P\")] | last
+	 | .before.attrs.identifiers == [{\"as_written\": \"070-123 45 98\", \"country\": \"SE\",
+	   \"type\": \"phone\", \"value\": \"+46701234598\"}]"
 expect 0 "match threshold" "$B" match threshold --as se
 check "... the default" has_out "^0\.[0-9]"
 expect 2 "se may not set it" "$B" match threshold 0.9 --as se
