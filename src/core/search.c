@@ -165,6 +165,14 @@ static int index_item(cu_core *c, int64_t id)
 	add_text(&body, cu_json_str(it, "legal_status"));
 	add_values(&body, json_object_get(it, "tags"));
 	add_values(&body, prov);
+	/* Its SHA-256, whole and as lists show it (12 digits): "do we hold this
+	 * file?" is asked with a hash. Last, so that snippets show it least. */
+	const char *sha = cu_json_str(it, "sha256");
+	if (sha && strlen(sha) == 64) {
+		add_text(&body, sha);
+		cu_buf_append(&body, sha, 12);
+		cu_buf_puts(&body, "\n");
+	}
 	const char *when = cu_json_str(prov, "collected_at");
 	snprintf(day, sizeof(day), "%s", when ? when : cu_json_str(it, "registered_at"));
 	cu_search_doc d = {.kind = "evidence", .ref_id = id,
@@ -276,14 +284,38 @@ int cu_search_reindex(cu_core *c, const cu_actor *a, json_t **out)
 
 /* The snippet's highlights (between \x02 and \x03) as <mark> in escaped HTML,
  * and the plain text without them. */
+/* Whether a line of an item's snippet is its SHA-256 (whole or as lists
+ * show it), not marked: indexed to be found, not worth showing. */
+static bool unmarked_hash(const char *p, size_t n)
+{
+	if (n != 64 && n != 12)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+			return false;
+	return true;
+}
+
 static void snippet_forms(json_t *hit)
 {
 	const char *s = cu_json_str(hit, "snippet");
-	cu_buf html, plain;
+	cu_buf html, plain, kept;
 	if (!s)
 		return;
 	cu_buf_init(&html, 0);
 	cu_buf_init(&plain, 0);
+	cu_buf_init(&kept, 0);
+	if (!strcmp(cu_json_str(hit, "kind") ? cu_json_str(hit, "kind") : "", "evidence")) {
+		for (const char *p = s; *p;) {
+			const char *e = strchr(p, '\n');
+			size_t n = e ? (size_t)(e - p) : strlen(p);
+			if (!unmarked_hash(p, n))
+				cu_buf_append(&kept, p, n + (e != NULL));
+			p += n + (e != NULL);
+		}
+		cu_buf_puts(&kept, "");
+		s = kept.data;
+	}
 	for (const char *p = s; *p; p++) {
 		switch (*p) {
 		case '\x02': cu_buf_puts(&html, "<mark>"); break;
@@ -301,6 +333,7 @@ static void snippet_forms(json_t *hit)
 	json_object_set_new(hit, "snippet_html", json_string(html.data ? html.data : ""));
 	cu_buf_free(&html);
 	cu_buf_free(&plain);
+	cu_buf_free(&kept);
 }
 
 /* ---- reading what a user types ------------------------------------------- */

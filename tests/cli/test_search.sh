@@ -222,6 +222,20 @@ expect 0 "... and runs" "$A/custodia" jobs run --data "$D2" --json
 expect 0 "... done" "$A/custodia" jobs --state done --data "$D2" --as se --json
 jqt "... with its tool" ".items[] | select(.id == $JOB) | .tool != null"
 
+# An item by its SHA-256, whole or as lists show it (12 digits): "do we hold this file?"
+expect 0 "the lorry photograph's hash" "$B" evidence show 2 --as se --json
+SHA=$(jq -r .sha256 "$OUT")
+expect 0 "search its SHA-256" s "$SHA" --as se --json
+jqt "... finds the item" '[.items[] | select(.kind == "evidence") | .item_id] == [2]'
+expect 0 "search the 12 digits a list shows" s "$(printf %.12s "$SHA")" --as se --json
+jqt "... finds it too, marked" \
+	'[.items[] | select(.kind == "evidence") | .item_id] == [2] and (.items[0].snippet_html | test("<mark>"))'
+expect 0 "search lorry" s lorry --kind evidence --as se --json
+jqt "... the item's snippet does not show its hash" \
+	"[.items[] | .snippet | test(\"$(printf %.12s "$SHA")\")] == [false]"
+expect 0 "search the hash as lt, which is not in the case" s "$SHA" --as lt --json
+jqt "... nothing" '.total == 0'
+
 # ---- what users type into a search box -------------------------------------------
 # References, national numbers and "Surname, Given" are not FTS5 syntax: FTS5
 # refuses them ("syntax error near /", "no such column: 48213"). They are read
