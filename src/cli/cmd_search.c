@@ -14,7 +14,8 @@ static const char search_usage[] =
 	"       custodia search --reindex\n"
 	"Searches cases, entities, evidence descriptions and the text extracted from\n"
 	"evidence (OCR included) that you may see. QUERY: words (any script: Djordjevic\n"
-	"finds Ђорђевић), \"a phrase\", prefix*, AND, OR, NOT, (groups). --reindex\n"
+	"finds Ђорђевић; references such as 2026/0001 as written), \"a phrase\", prefix*,\n"
+	"-word (left out), AND, OR, NOT, (groups). --reindex\n"
 	"rebuilds the index from the records (administrators of the operator).\n"
 	CLI_COMMON_HELP;
 

@@ -350,6 +350,8 @@ static void snippet_forms(json_t *hit)
  *   - AND, OR, NOT, NEAR(...), a trailing *, a leading ^, and title: or
  *     body: before a word, a phrase or a group stay operators;
  *   - parentheses stay groups when they nest, and are separators when not;
+ *   - -word after a word, a phrase or a group is NOT word, as search boxes
+ *     read it;
  *   - any other run of characters is a quoted phrase of its own, which the
  *     tokenizer cuts into its words ("2026/0001" is 2026 then 0001);
  *   - a run without a letter or digit (a lone dash) is left out.
@@ -420,8 +422,9 @@ static size_t colspec(const char *p, size_t n)
 	return 0;
 }
 
-/* One run of characters outside phrases and parentheses. */
-static int put_run(cu_buf *b, const char *p, size_t n, bool literal)
+/* One run of characters outside phrases and parentheses; after_term: a
+ * word, a phrase or a group comes before it. */
+static int put_run(cu_buf *b, const char *p, size_t n, bool literal, bool after_term)
 {
 	if (is_op(p, n))
 		return literal ? 0 : cu_buf_append(b, p, n);
@@ -429,6 +432,12 @@ static int put_run(cu_buf *b, const char *p, size_t n, bool literal)
 		return 0;
 	if (literal)
 		return put_phrase(b, p, n);
+	/* -word after something to search for: without that word, as search
+	 * boxes read it (FTS5 says NOT) */
+	if (after_term && n > 1 && p[0] == '-' && !colspec(p, n) && qwordy(p + 1, n - 1)) {
+		int r = cu_buf_puts(b, "NOT ");
+		return r ? r : put_run(b, p + 1, n - 1, false, false);
+	}
 	size_t i = colspec(p, n), end = n;
 	if (i < n && p[i] == '^')
 		i++;
@@ -448,7 +457,7 @@ static int put_run(cu_buf *b, const char *p, size_t n, bool literal)
 
 static int read_query(cu_buf *b, const char *q, bool literal)
 {
-	bool parens = !literal && parens_nest(q);
+	bool parens = !literal && parens_nest(q), term = false, is_term = false;
 	int r = 0;
 	for (const char *p = q; *p && !r;) {
 		const char *s = p;
@@ -461,6 +470,7 @@ static int read_query(cu_buf *b, const char *q, bool literal)
 			r = cu_buf_puts(b, " ");
 		if (r)
 			break;
+		is_term = true;
 		if (*p == '"') {
 			bool closed = false;
 			for (p++; *p && !closed; p++)
@@ -477,6 +487,7 @@ static int read_query(cu_buf *b, const char *q, bool literal)
 		} else if (*p == '(' || *p == ')') {
 			if (parens)
 				r = cu_buf_append(b, p, 1);
+			is_term = *p == ')';
 			p++;
 		} else {
 			while (*p && !qspace(*p) && *p != '"' && *p != '(' && *p != ')')
@@ -485,8 +496,10 @@ static int read_query(cu_buf *b, const char *q, bool literal)
 			const char *next = p;
 			while (qspace(*next))
 				next++;
+			is_term = !is_op(s, n);
 			if (!literal && n && colspec(s, n) == n && *next) {
 				/* title:"a phrase", title:(a OR b), title: word */
+				is_term = false;
 				r = cu_buf_append(b, s, n);
 			} else if (parens && *p == '(' && n == 4 && !memcmp(s, "NEAR", 4)) {
 				/* NEAR(a b, 10) as it is: FTS5 reads it, or refuses it
@@ -496,11 +509,13 @@ static int read_query(cu_buf *b, const char *q, bool literal)
 				p += *p == ')';
 				r = cu_buf_append(b, s, (size_t)(p - s));
 			} else {
-				r = put_run(b, s, n, literal);
+				r = put_run(b, s, n, literal, term);
 			}
 		}
 		if (!r && b->len == before + (before ? 1 : 0))
 			b->len = before; /* nothing came of it: no separator either */
+		else
+			term = is_term;
 	}
 	return r;
 }

@@ -261,6 +261,10 @@ expect 0 "operators still work" s '(Djordjevic OR Yezidi) NOT nothing' --as se -
 jqt "... as operators" '.query == "( Djordjevic OR Yezidi ) NOT nothing" and .total > 0'
 expect 0 "a column and a prefix still work" s 'title:Djordj*' --as se --json
 jqt "... as FTS5 reads them" '.query == "title:Djordj*" and .total > 0'
+expect 0 "a word with a dash before it, after another" s 'Djordjevic -Architect' --kind entity --as se --json
+jqt "... is left out, as search boxes read it" \
+	'.query == "Djordjevic NOT Architect" and ([.items[].title] | index("Marko Djordjevic") == null)
+	 and ([.items[].title] | index("Марко Ђорђевић") != null)'
 expect 0 "a column before a phrase" s 'title:"Coordinated arrest"' --kind case --as se --json
 jqt "... filters that phrase" '.query == "title: \"Coordinated arrest\"" and .total == 1'
 

@@ -410,7 +410,7 @@ const en = {
   'deadline.cancelled': 'cancelled',
   'search.title': 'Search',
   'search.q': 'Search for',
-  'search.q.help': 'Words in any script, case numbers as written, "exact phrases", prefix*, AND, OR, NOT',
+  'search.q.help': 'Words in any script, case numbers as written, "exact phrases", prefix*, -excluded, AND, OR, NOT',
   'search.kind': 'Kind',
   'search.kind.case': 'case',
   'search.kind.entity': 'entity',
