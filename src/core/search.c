@@ -567,7 +567,10 @@ int cu_search(cu_core *c, const cu_actor *a, json_t **out, const cu_search_param
 			break;
 		}
 		q.q = read.data;
-		if ((r = cu_store_search(c->store, out, &q)) != CU_EINVALID || literal)
+		/* What the engine reads but cannot do (PostgreSQL: NEAR of several
+		 * phrases) is said, not searched as words instead. */
+		if ((r = cu_store_search(c->store, out, &q)) != CU_EINVALID || literal ||
+		    strstr(cu_error_message(r), "not available"))
 			break;
 		cu_error_clear();
 	}
