@@ -120,9 +120,14 @@ int cmd_search(int argc, char **argv)
 				bool color = isatty(STDOUT_FILENO);
 				json_array_foreach(json_object_get(out, "items"), i, h)
 					print_hit(h, color);
-				printf("%lld results\n",
-				       (long long)json_integer_value(json_object_get(out, "total")));
+				long long n = json_integer_value(json_object_get(out, "total"));
+				printf("%lld result%s\n", n, n == 1 ? "" : "s");
 			}
+			if (json_is_true(json_object_get(out, "index_outdated")))
+				fprintf(stderr, "custodia: note: an older version of custodia built the search"
+				        " index, which may miss words this one finds (Korean text, hashes);"
+				        " an administrator of the operator rebuilds it with 'custodia search"
+				        " --reindex'\n");
 		}
 	}
 	json_decref(out);

@@ -271,6 +271,8 @@ int cu_search_reindex(cu_core *c, const cu_actor *a, json_t **out)
 			}
 			cu_error_clear();
 		}
+		if (r == 0)
+			r = cu_store_meta_set(c->store, "search_normaliser", CU_MATCH_NORMALISER);
 	});
 	json_decref(items);
 	json_decref(cases);
@@ -574,8 +576,17 @@ int cu_search(cu_core *c, const cu_actor *a, json_t **out, const cu_search_param
 			break;
 		cu_error_clear();
 	}
-	if (r == 0)
+	if (r == 0) {
 		json_object_set_new(*out, "query", json_string(read.data));
+		/* An index an older version built (before its words were read as
+		 * they are now, e.g. Korean) misses what this one would find. */
+		char *ver = NULL;
+		bool stale = cu_store_meta_get(c->store, &ver, "search_normaliser") != 0 ||
+		             strcmp(ver, CU_MATCH_NORMALISER) != 0;
+		cu_error_clear();
+		free(ver);
+		json_object_set_new(*out, "index_outdated", json_boolean(stale));
+	}
 	cu_buf_free(&read);
 	if (r)
 		return r;

@@ -265,6 +265,7 @@ static const char match_schemas[] = J({
 		"HitList": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
 		"SearchResults": {"type": "object", "properties": {"total": {"type": "integer"},
 			"query": {"type": "string", "description": "the query as it was read (FTS5 syntax; what is not syntax is quoted as words)"},
+			"index_outdated": {"type": "boolean", "description": "an older version built the index: it may miss words this one finds until it is rebuilt (POST /api/v1/search/reindex)"},
 			"offset": {"type": "integer"}, "limit": {"type": "integer"},
 			"facets": {"type": "object"}, "items": {"type": "array", "items": {
 			"type": "object", "properties": {"kind": {"enum": ["case", "entity", "evidence",

@@ -282,6 +282,20 @@ expect 0 "jobs --help" "$B" jobs --help
 expect 2 "reindex is for operator administrators" s --reindex --as se
 expect 0 "reindex as admin" s --reindex --as admin --json
 jqt "... every record again, texts included" '.cases >= 5 and .items >= 9 and .texts >= 4'
+
+# An index an older version built says so, until it is rebuilt.
+expect 0 "search on the demo's index" s Djordjevic --as se --json
+jqt "... built by this version" '.index_outdated == false'
+check "an index from before the version marker" dbq "$D" "DELETE FROM meta WHERE key = 'search_normaliser'"
+expect 0 "search" s Djordjevic --as se --json
+jqt "... says the index is outdated, and still answers" '.index_outdated == true and .total > 0'
+expect 0 "search in text" s Djordjevic --as se
+check "... with a note on how to rebuild it" has_err "search --reindex"
+expect 0 "reindex as admin" s --reindex --as admin --json
+expect 0 "search" s Djordjevic --as se --json
+jqt "... up to date again" '.index_outdated == false'
+expect 0 "search in text" s Djordjevic --as se
+check "... without the note" err_empty
 expect 0 "... and the text is still found" s Architect --kind text --as se --json
 jqt "... found" '.total == 1'
 finish

@@ -3,7 +3,7 @@
 // text and <mark> elements, never parsed as HTML.
 import { t } from '../strings.js';
 import { api, qs } from '../api.js';
-import { h, title, load, field, link, replace, fmtDate } from '../ui.js';
+import { h, title, load, field, link, replace, fmtDate, notice } from '../ui.js';
 import { setQuery, queryObject, label } from './records-common.js';
 
 const KEYS = ['q', 'kind', 'lang', 'from', 'to', 'org', 'case', 'offset'];
@@ -62,6 +62,7 @@ export function searchPage(main, params, query) {
       const items = r.items || [];
       renderFacets(r.facets || {}, v);
       return h('div',
+        r.index_outdated && notice(t('search.outdated'), 'warn'),
         h('p', { class: 'count' }, t('search.count', { n: r.total ?? items.length })),
         items.length ? h('ol', { class: 'hits', start: String(offset + 1) }, items.map((x) => h('li', { class: 'hit' },
           h('div', { class: 'hit-head' }, hitLink(x), ' ',
