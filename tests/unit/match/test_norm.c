@@ -145,6 +145,24 @@ static void expect_text(const char *in, const char *text, const char *place)
  * a sentence finds it; a name keeps its parts whole. Thai is cut by ICU's own
  * transliterator either way; other scripts do not change.
  */
+/* One code point below U+10000 as UTF-8; returns its length. */
+static size_t put_utf8(char *p, unsigned c)
+{
+	if (c < 0x80) {
+		p[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		p[0] = (char)(0xC0 | (c >> 6));
+		p[1] = (char)(0x80 | (c & 0x3F));
+		return 2;
+	}
+	p[0] = (char)(0xE0 | (c >> 12));
+	p[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+	p[2] = (char)(0x80 | (c & 0x3F));
+	return 3;
+}
+
 static void test_match_norm__text_words(void **state)
 {
 	(void)state;
@@ -171,10 +189,7 @@ static void test_match_norm__text_words(void **state)
 		size_t o = 0, b = (size_t)round % 4, n = 2 + (seed = seed * 1103515245u + 12345u) % 30;
 		for (size_t k = 0; k < n; k++) {
 			seed = seed * 1103515245u + 12345u;
-			unsigned c = lo[b] + (seed >> 8) % (hi[b] - lo[b] + 1);
-			in[o++] = (char)(0xE0 | c >> 12);
-			in[o++] = (char)(0x80 | (c >> 6 & 0x3F));
-			in[o++] = (char)(0x80 | (c & 0x3F));
+			o += put_utf8(in + o, lo[b] + (seed >> 8) % (hi[b] - lo[b] + 1));
 		}
 		in[o] = 0;
 		int r = cu_name_normalise(out, sizeof out, in, o, CU_NAME_TEXT);
@@ -262,11 +277,8 @@ static void test_match_norm__korean(void **state)
 	                                              c < 0x318F ? 1 : c < 0xAC00 ? 0xAC00 - 0x318F : 7) {
 		char in[16], out[64];
 		size_t o = 0;
-		for (int k = 0; k < 2; k++) { /* the letter twice: inside a name too */
-			in[o++] = (char)(0xE0 | c >> 12);
-			in[o++] = (char)(0x80 | (c >> 6 & 0x3F));
-			in[o++] = (char)(0x80 | (c & 0x3F));
-		}
+		for (int k = 0; k < 2; k++) /* the letter twice: inside a name too */
+			o += put_utf8(in + o, c);
 		in[o] = 0;
 		int r = cu_name_normalise(out, sizeof out, in, o, CU_NAME_PERSON);
 		if (r < 0) {
@@ -321,11 +333,8 @@ static void test_match_norm__khmer_lao_sinhala(void **state)
 			}
 			char in[64], out[256];
 			size_t o = 0;
-			for (size_t k = 0; k < n; k++) { /* all three blocks are three bytes */
-				in[o++] = (char)(0xE0 | cp[k] >> 12);
-				in[o++] = (char)(0x80 | (cp[k] >> 6 & 0x3F));
-				in[o++] = (char)(0x80 | (cp[k] & 0x3F));
-			}
+			for (size_t k = 0; k < n; k++)
+				o += put_utf8(in + o, cp[k]);
 			in[o] = 0;
 			int r = norm(out, sizeof out, in);
 			if (r < 0) {
@@ -607,22 +616,6 @@ static void test_match_norm__thread_done(void **state)
 /* norm.c, module-internal: its table of letters on or off. */
 void cu_name_letter_table(bool on);
 
-static size_t put_utf8(char *p, unsigned c)
-{
-	if (c < 0x80) {
-		p[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		p[0] = (char)(0xC0 | (c >> 6));
-		p[1] = (char)(0x80 | (c & 0x3F));
-		return 2;
-	}
-	p[0] = (char)(0xE0 | (c >> 12));
-	p[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-	p[2] = (char)(0x80 | (c & 0x3F));
-	return 3;
-}
 
 /* The text normalised with the table and through the transliterator alone
  * gives the same answer, for each class (persons lose their titles). */
