@@ -35,9 +35,10 @@ static const char usage[] =
 	"device_image, dataset or other (default: from the detected media type). --meta keys:\n"
 	"title, description, original_name, collected_by, collected_by_org, collected_at,\n"
 	"method, source_url, source_place, latitude, longitude, language, legal_status, tag\n"
-	"(repeatable), received_from. Without --case, list shows the items other cases shared\n"
-	"with your organisation. list and custody print everything, or with --limit N at most\n"
-	"N items (events) after the item id (event seq) --after, in order.\n"
+	"(repeatable; or tags=a,b), received_from. Without --case, list shows the items\n"
+	"other cases shared with your organisation. list and custody print everything, or\n"
+	"with --limit N at most N items (events) after the item id (event seq) --after, in\n"
+	"order.\n"
 	"verify exits 2 if any content is altered or missing.\n"
 	"TRIGGER: statute_barred, final_acquittal, final_judgment, end_of_coordination.\n"
 	CLI_COMMON_HELP;
@@ -55,11 +56,24 @@ static int add_meta(json_t *meta, const char *kv)
 	char key[64];
 	snprintf(key, sizeof(key), "%.*s", (int)(eq - kv), kv);
 	const char *v = eq + 1;
-	if (!strcmp(key, "tag")) {
+	if (!strcmp(key, "tag") || !strcmp(key, "tags")) {
+		/* tag=x (repeatable), or tags=x,y as people write a list */
 		json_t *tags = json_object_get(meta, "tags");
 		if (!tags)
 			json_object_set_new(meta, "tags", tags = json_array());
-		json_array_append_new(tags, json_string(v));
+		for (const char *p = v;; p++) {
+			size_t n = key[3] ? strcspn(p, ",") : strlen(p);
+			json_t *t = json_stringn(p, n);
+			if (!t)
+				return cu_error_set(CU_EINVALID, "--meta %s is not valid UTF-8", key);
+			if (n || !key[3])
+				json_array_append_new(tags, t);
+			else
+				json_decref(t);
+			p += n;
+			if (!*p)
+				break;
+		}
 	} else if (!strcmp(key, "latitude") || !strcmp(key, "longitude")) {
 		char *end;
 		double d = strtod(v, &end);

@@ -91,6 +91,9 @@ jqt "... its SHA-256, size and name" ".[0].sha256 == \"$(sha "$T/files/statement
 jqt "... the metadata and provenance given" '.[0].title == "Statement of W-7" and .[0].kind == "testimony" and .[0].provenance.collected_by.person == "Inspector A. Berg" and .[0].provenance.collected_by.org == "SE" and .[0].provenance.source.place == "Malmo" and .[0].provenance.source.latitude == 55.6 and .[0].tags == ["witness", "protected"]'
 jqt "... registered by se in 2026/0001, integrity ok" '.[0].registered_by == "se" and .[0].case_reference == "2026/0001" and .[0].integrity == "ok" and .[0].originator == "SE"'
 check "... nothing on stderr" err_empty
+expect 0 "tags as a list, and one more" ev add --as se --case 2026/0001 --json \
+	--meta tags=seized,phone --meta tag=urgent "$T/files/statement.txt"
+jqt "... three tags" '.[0].tags == ["seized", "phone", "urgent"]'
 expect 0 "the same file twice is two items" ev add --as se --case 2026/0001 --json \
 	"$T/files/statement.txt" "$T/files/statement.txt"
 jqt "... with the same SHA-256" 'length == 2 and .[0].id != .[1].id and .[0].sha256 == .[1].sha256'
