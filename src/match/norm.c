@@ -328,7 +328,8 @@ static const char RULES_LAO_SINHALA[] =
 	"ඕ > o ; ඖ > au ; \\u0DCA > ;"
 	":: Any-Latin ; :: Latin-ASCII ;";
 
-/* The first pass marks each Khmer consonant with its series (\uE000 a-series, \uE001
+/* The first pass splits Hangul syllables into their letters (RULES_KOREAN)
+ * and marks each Khmer consonant with its series (\uE000 a-series, \uE001
  * o-series; the signs triisap and musikatoan change it; ប with musikatoan
  * is p, \uE003), for the rules of the second to read. */
 static const char RULES_KHMER_SERIES[] =
