@@ -228,12 +228,20 @@ int cmd_requests(int argc, char **argv)
 		if (!c.json) {
 			size_t i;
 			json_t *v;
-			json_array_foreach(out, i, v)
-				printf("%-20s %-23s %-9s from %-10s %s%s%s\n", cli_str(v, "kind"), cli_str(v, "rule"),
-				       cli_str(v, "step"), cli_str(v, "starts"), cli_str(v, "article"),
-				       cu_json_str(v, "extension_article") ? "; extension: " : "",
-				       cu_json_str(v, "extension_article")
-				       ? cu_json_str(v, "extension_article") : "");
+			/* What a reader comes for is the limit itself: say it in words,
+			 * then where it is written and how far it may be extended. */
+			json_array_foreach(out, i, v) {
+				json_int_t ext = json_integer_value(json_object_get(v, "max_extension_days"));
+				printf("%-18s %-22s %s\n", cli_str(v, "kind"), cli_str(v, "rule"),
+				       cli_str(v, "limit"));
+				printf("%-41s %s\n", "", cli_str(v, "article"));
+				if (ext > 0)
+					printf("%-41s extendable by up to %lld days: %s\n", "", (long long)ext,
+					       cu_json_str(v, "extension_article")
+					       ? cu_json_str(v, "extension_article") : "-");
+				if (cu_json_str(v, "replaces"))
+					printf("%-41s replaces %s\n", "", cu_json_str(v, "replaces"));
+			}
 		}
 	} else {
 		cli_usage_error(requests_usage, "unknown subcommand \"%s\"", sub);

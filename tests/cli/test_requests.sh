@@ -143,6 +143,11 @@ expect 0 "the rules table" q rules --json
 jqt "... articles of the three instruments" \
 	'map(.article) | index("Regulation (EU) 2018/1805 art. 20(1)") != null
 	 and index("Framework Decision 2002/584/JHA art. 17(3)") != null'
+expect 0 "the rules table as text" q rules
+check "... says each limit in words, under its article and its extension" sh -c \
+	'grep -q "eio.recognition *30 days from receipt to decide on recognition" "$0" &&
+	 grep -q "extendable by up to 30 days: Directive 2014/41/EU art. 12(5)" "$0" &&
+	 grep -q "48 hours after receipt to decide (urgent orders)" "$0"' "$OUT"
 expect 0 "events on the case timeline" "$B" case show 2026/0001 --as se --json
 
 # ---- statistics ---------------------------------------------------------------------
