@@ -61,6 +61,17 @@ static void query(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(strlen(out) <= vlen);
 		free(out);
 	}
+	/* The first name no route of these takes: inside the input, never empty,
+	 * never one of them, and found again by name. */
+	static const char *const lists[] = {"q case limit", "after", "", NULL};
+	const char *un;
+	size_t unl;
+	const char *known = lists[(data[0] >> 3) % 4];
+	if (cu_http_query_unknown(&un, &unl, q, n, known)) {
+		FUZZ_ASSERT(un >= q && un + unl <= q + n);
+		FUZZ_ASSERT(!cu_http_listed(known, un, unl));
+		FUZZ_ASSERT(unl > 0 || (un < q + n && *un == '='));
+	}
 	/* The whole input as a path segment. */
 	char *seg = malloc(n + 1);
 	if (!seg)

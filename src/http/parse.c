@@ -58,6 +58,37 @@ bool cu_http_query_find(const char **val, size_t *vlen, const char *q, size_t n,
 	return false;
 }
 
+bool cu_http_listed(const char *list, const char *name, size_t nlen)
+{
+	for (const char *p = list; p && *p;) {
+		size_t k = strcspn(p, " ");
+		if (k == nlen && memcmp(p, name, nlen) == 0)
+			return true;
+		p += k;
+		p += strspn(p, " ");
+	}
+	return false;
+}
+
+bool cu_http_query_unknown(const char **name, size_t *nlen, const char *q, size_t n,
+                           const char *known)
+{
+	const char *p = q, *end = q + n;
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *stop = amp ? amp : end;
+		const char *eq = memchr(p, '=', (size_t)(stop - p));
+		size_t k = (size_t)((eq ? eq : stop) - p);
+		if (stop > p && !cu_http_listed(known, p, k)) {
+			*name = p;
+			*nlen = k;
+			return true;
+		}
+		p = stop + 1;
+	}
+	return false;
+}
+
 bool cu_http_cookie_find(const char **val, size_t *vlen, const char *v, size_t n,
                          const char *name)
 {

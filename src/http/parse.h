@@ -28,6 +28,18 @@ bool cu_http_query_find(const char **val, size_t *vlen, const char *q, size_t n,
                         const char *name);
 
 /*
+ * The first parameter of the query string [q, q+n) whose name is not one of
+ * the space-separated names in known (NULL or "": none): *name and *nlen, the
+ * name as sent (borrowed from q), true if there is one. Empty parameters
+ * ("a=1&&b=2") are nobody's and skipped.
+ */
+bool cu_http_query_unknown(const char **name, size_t *nlen, const char *q, size_t n,
+                           const char *known);
+
+/* True if [name, name+nlen) is one of the space-separated words of list (may be NULL). */
+bool cu_http_listed(const char *list, const char *name, size_t nlen);
+
+/*
  * The value of cookie name in one Cookie header [v, v+n): *val and *vlen
  * (borrowed from v), true if present with a non-empty value.
  */

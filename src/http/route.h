@@ -9,9 +9,12 @@
 
 #define CU_MAX_PARAMS 4
 
+struct cu_route;
+
 /* A request as handlers see it: no h2o types leak past server.c. */
 typedef struct cu_req {
 	cu_core *core;
+	const struct cu_route *route;      /* the route matched */
 	cu_actor actor;
 	char token_id[17];
 	const char *params[CU_MAX_PARAMS]; /* path parameters, decoded, NUL-terminated */
@@ -47,7 +50,12 @@ typedef struct cu_req {
 /* A request header's value (NUL-terminated copy), or NULL. */
 const char *cu_req_header(cu_req *rq, const char *name);
 
-/* A query parameter, percent-decoded; NULL if absent. CU_EINVALID if bad. */
+/*
+ * A query parameter, percent-decoded; NULL if absent. CU_EINVALID if bad.
+ * Handlers read only the names their route declares (cu_route.query, which
+ * the OpenAPI document lists and the server holds requests to): any other
+ * is a defect, CU_EINTERNAL.
+ */
 int cu_req_query(cu_req *rq, const char **out, const char *name);
 /* A whole-number query parameter from min to max: *out untouched if absent;
  * CU_EINVALID naming the parameter and the range if it is anything else. */

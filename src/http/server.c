@@ -246,6 +246,9 @@ int cu_req_query(cu_req *rq, const char **out, const char *name)
 	const char *v;
 	size_t vlen;
 	*out = NULL;
+	if (rq->route && !cu_http_listed(rq->route->query, name, strlen(name)))
+		return cu_error_set(CU_EINTERNAL, "%s %s reads the query parameter \"%s\", which its "
+		                    "route does not declare", rq->route->method, rq->route->path, name);
 	if (req->query_at == SIZE_MAX)
 		return 0;
 	if (!cu_http_query_find(&v, &vlen, req->path.base + req->query_at + 1,
@@ -1267,7 +1270,28 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	}
 
 	ri->route = (int)(rt - cu_routes);
-	cu_req rq = {.core = w->core, .impl = req};
+	/* A parameter the route does not take is a mistake (a misspelt filter
+	 * would otherwise answer everything): say so, with what it takes. */
+	const char *qn;
+	size_t qnl;
+	if (req->query_at != SIZE_MAX &&
+	    cu_http_query_unknown(&qn, &qnl, req->path.base + req->query_at + 1,
+	                          req->path.len - req->query_at - 1, rt->query)) {
+		char name[64], takes[256] = "none", msg[512];
+		bool shown = qnl < sizeof(name) && cu_http_pct_decode(name, qn, qnl, true);
+		for (size_t i = 0, k = 0; rt->query && rt->query[i] && k + 3 < sizeof(takes); i++) {
+			if (rt->query[i] == ' ')
+				takes[k++] = ',';
+			takes[k++] = rt->query[i];
+			takes[k] = '\0';
+		}
+		snprintf(msg, sizeof(msg), "unknown query parameter%s%s%s: %s %s takes %s",
+		         shown ? " \"" : "", shown ? name : "", shown ? "\"" : "", rt->method, rt->path,
+		         takes);
+		send_error(req, 400, "invalid", msg);
+		return 0;
+	}
+	cu_req rq = {.core = w->core, .route = rt, .impl = req};
 	cu_buf_init(&rq.raw_out, 0);
 	peer_name(rq.peer, sizeof(rq.peer), req);
 	for (int i = 0; i < CU_MAX_PARAMS; i++) {

@@ -32,6 +32,7 @@ enum {
 	CU_EUNAVAILABLE = -15, /* a service below (the database server) cannot be reached now */
 	CU_ENOSPACE = -16, /* the disk (or the database server's) is full: nothing more fits */
 	CU_ELIMIT = -17,   /* too many attempts (failed logins): refused until a window passes */
+	CU_EINTERNAL = -18, /* a defect of this program: something it relies on does not hold */
 };
 
 /* Static name of a code ("invalid", "not_found", ...), used in JSON errors. */

@@ -377,6 +377,33 @@ static void test_api_errors__bad_query_parameters(void **state)
 	json_decref(out);
 }
 
+/*
+ * A query parameter the route does not take is refused, named, with the ones
+ * it takes: a misspelt filter (?stauts=open) would otherwise answer every case
+ * as if it had been applied. Parameters the route takes, and empty ones, pass.
+ */
+static void test_api_errors__unknown_query_parameters(void **state)
+{
+	(void)state;
+	refused("GET", "/api/v1/cases?stauts=open", NULL, 0, NULL, 400,
+	        "unknown query parameter \"stauts\": GET /api/v1/cases takes status, crime_type");
+	refused("GET", "/api/v1/cases?limit=5&caseid=1", NULL, 0, NULL, 400, "\"caseid\"");
+	refused("GET", "/api/v1/me?verbose", NULL, 0, NULL, 400, "GET /api/v1/me takes none");
+	refused("GET", "/api/v1/orgs?status%20x=1", NULL, 0, NULL, 400, "\"status x\"");
+	/* A name that is not UTF-8 is refused without being repeated. */
+	refused("GET", "/api/v1/cases?%FF=1", NULL, 0, NULL, 400, "unknown query parameter: ");
+	/* A route's parameters are matched whole, not as prefixes of longer names. */
+	refused("GET", "/api/v1/cases?limits=5", NULL, 0, NULL, 400, "\"limits\"");
+	refused("GET", "/api/v1/cases?lim=5", NULL, 0, NULL, 400, "\"lim\"");
+	json_t *out = NULL;
+	assert_int_equal(api_getf(se, &out, "/api/v1/cases?status=open&&limit=1&"), 200);
+	assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
+	json_decref(out);
+	out = NULL;
+	assert_int_equal(api_getf(se, &out, "/api/v1/me?"), 200);
+	json_decref(out);
+}
+
 static void test_api_errors__bad_path_segment(void **state)
 {
 	(void)state;
@@ -465,6 +492,7 @@ int main(void)
 		cmocka_unit_test(test_api_errors__wrong_method),
 		cmocka_unit_test(test_api_errors__wrong_method_names_allowed_methods),
 		cmocka_unit_test(test_api_errors__bad_query_parameters),
+		cmocka_unit_test(test_api_errors__unknown_query_parameters),
 		cmocka_unit_test(test_api_errors__bad_path_segment),
 		cmocka_unit_test(test_api_errors__refused_writes_leave_no_trace),
 	};
