@@ -35,13 +35,32 @@ static void print_day(const json_t *d)
 	       cli_str(d, "title"), cli_str(d, "case_reference"));
 	json_object_foreach(json_object_get(d, "timezones"), cc, v)
 		printf("  %s: %s\n", cc, json_string_value(v));
-	json_array_foreach(json_object_get(d, "actions"), i, v)
-		printf("  #%-5lld %s %s  %-17s %-4s %-10s %s%s%s\n",
+	/*
+	 * In the order of their instants, each with its local time and its UTC,
+	 * dated when that falls on another day (21:30 in New York is 01:30 UTC
+	 * the next day).
+	 */
+	const char *day = cli_str(d, "day");
+	int width = 9;
+	json_array_foreach(json_object_get(d, "actions"), i, v) {
+		const char *at = cu_json_str(v, "planned_at");
+		if (at && strncmp(at, day, 10))
+			width = 20;
+	}
+	json_array_foreach(json_object_get(d, "actions"), i, v) {
+		const char *at = cu_json_str(v, "planned_at");
+		char utc[40] = "";
+		if (at && strlen(at) >= 16)
+			snprintf(utc, sizeof(utc), "%.*s%s%.5s UTC", strncmp(at, day, 10) ? 10 : 0, at,
+			         strncmp(at, day, 10) ? " " : "", at + 11);
+		printf("  #%-5lld %s %s  %-*s  %-17s %-4s %-10s %s%s%s\n",
 		       (long long)json_integer_value(json_object_get(v, "id")), cli_str(v, "planned_time"),
-		       cli_str(v, "country"), cli_str(v, "kind"), cli_str(v, "org"), cli_str(v, "status"),
+		       cli_str(v, "country"), width, utc, cli_str(v, "kind"), cli_str(v, "org"),
+		       cli_str(v, "status"),
 		       cu_json_str(v, "entity") ? cli_str(v, "entity") : "",
 		       cu_json_str(v, "result") ? "  " : "",
 		       cu_json_str(v, "result") ? cu_json_str(v, "result") : "");
+	}
 	printf("  updates: %lld\n", (long long)json_integer_value(json_object_get(d, "last_seq")));
 }
 

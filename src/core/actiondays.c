@@ -11,7 +11,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <unicode/ucal.h>
+#include <unicode/ustring.h>
 
 #include "core/internal.h"
 
@@ -67,6 +71,85 @@ static int valid_time(const char *t)
 	return 0;
 }
 
+/*
+ * The instant, in UTC, of the local time hhmm on day in zone:
+ * "YYYY-MM-DDTHH:MM:SSZ" in out, 0; -1 if ICU does not know the zone (it
+ * carries its own copy of the time zone database, which may lag the
+ * system's that the zone was checked against). A local time that a
+ * change to summer time skips is read with the offset in force before it.
+ */
+static int utc_instant(char out[21], const char *zone, const char *day, const char *hhmm)
+{
+	UChar uz[64], canon[64];
+	UBool system = 0;
+	UErrorCode st = U_ZERO_ERROR;
+	int y, mo, d, hh, mm;
+	if (!zone || !day || !hhmm || strlen(zone) >= 64 ||
+	    sscanf(day, "%4d-%2d-%2d", &y, &mo, &d) != 3 || sscanf(hhmm, "%2d:%2d", &hh, &mm) != 2)
+		return -1;
+	u_uastrcpy(uz, zone);
+	ucal_getCanonicalTimeZoneID(uz, -1, canon, 64, &system, &st);
+	if (U_FAILURE(st) || !system)
+		return -1;
+	UCalendar *cal = ucal_open(uz, -1, "en_GB", UCAL_GREGORIAN, &st);
+	if (U_FAILURE(st))
+		return -1;
+	ucal_clear(cal);
+	ucal_setDateTime(cal, y, mo - 1, d, hh, mm, 0, &st);
+	UDate ms = ucal_getMillis(cal, &st);
+	ucal_close(cal);
+	if (U_FAILURE(st))
+		return -1;
+	time_t t = (time_t)(ms / 1000.0);
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
+		return -1;
+	return 0;
+}
+
+static int by_instant(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	const char *p = cu_json_str(x, "planned_at"), *q = cu_json_str(y, "planned_at");
+	int c = p && q ? strcmp(p, q) : (p ? -1 : q ? 1 : 0);
+	if (c == 0) {
+		json_int_t i = json_integer_value(json_object_get(x, "id")),
+		           j = json_integer_value(json_object_get(y, "id"));
+		c = (i > j) - (i < j);
+	}
+	return c;
+}
+
+/*
+ * Each action's planned local time as one instant ("planned_at", UTC), and
+ * the actions in that order: the coordination centre follows one timeline
+ * across the day's time zones, where 06:00 in Lisbon comes after 06:00 in
+ * Belgrade.
+ */
+static void add_instants(json_t *day)
+{
+	json_t *acts = json_object_get(day, "actions"), *tz = json_object_get(day, "timezones"), *v;
+	size_t i, n = json_array_size(acts);
+	json_array_foreach(acts, i, v) {
+		char at[21];
+		const char *zone = cu_json_str(tz, cu_json_str(v, "country") ? cu_json_str(v, "country") : "");
+		json_object_set_new(v, "planned_at",
+		                    utc_instant(at, zone, cu_json_str(day, "day"),
+		                                cu_json_str(v, "planned_time")) == 0
+		                    ? json_string(at) : json_null());
+	}
+	json_t **sorted = n ? malloc(n * sizeof(*sorted)) : NULL;
+	if (!sorted)
+		return; /* none, or no memory: the store's order (local times) stays */
+	for (i = 0; i < n; i++)
+		sorted[i] = json_incref(json_array_get(acts, i));
+	qsort(sorted, n, sizeof(*sorted), by_instant);
+	json_array_clear(acts);
+	for (i = 0; i < n; i++)
+		json_array_append_new(acts, sorted[i]);
+	free(sorted);
+}
+
 /* A day the actor may `op` (through its case): its document in *out. */
 static int load(cu_core *c, const cu_actor *a, json_t **out, int64_t id, cu_op op)
 {
@@ -78,14 +161,18 @@ static int load(cu_core *c, const cu_actor *a, json_t **out, int64_t id, cu_op o
 		*out = NULL;
 		if (r == CU_ENOTFOUND)
 			r = cu_error_set(r, "no action day %lld", (long long)id);
+		return r;
 	}
-	return r;
+	return 0;
 }
 
 int cu_actionday_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id)
 {
 	*out = NULL;
-	return load(c, a, out, id, CU_OP_READ);
+	int r = load(c, a, out, id, CU_OP_READ);
+	if (r == 0)
+		add_instants(*out);
+	return r;
 }
 
 int cu_actionday_list(cu_core *c, const cu_actor *a, json_t **out, const char *case_ref)
@@ -169,6 +256,7 @@ static int record_day(cu_core *c, const cu_actor *a, json_t **out, int64_t id, c
 		return r;
 	cu_id_text(idt, id);
 	r = cu_core_event(c, a, action, "actionday", idt, jint(after, "case_id"), 0, before, after);
+	add_instants(after); /* for the answer; the event keeps what is stored */
 	*out = after;
 	return r;
 }

@@ -110,6 +110,8 @@ static const char action_schemas[] = J({
 			"kind": {"type": "string"}, "country": {"type": "string"},
 			"org": {"type": "string"}, "entity_id": {"type": ["integer", "null"]},
 			"entity": {"type": ["string", "null"]}, "planned_time": {"type": "string"},
+			"planned_at": {"type": ["string", "null"], "format": "date-time",
+			               "description": "planned_time as an instant in UTC (the order)"},
 			"status": {"enum": ["planned", "started", "completed", "failed"]},
 			"result": {"type": ["string", "null"]}, "last_seq": {"type": ["integer", "null"]},
 			"updated_at": {"type": ["string", "null"]}}},

@@ -66,6 +66,28 @@ check "... naming who may post" has_err "only RS may post its updates, not SE"
 expect 0 "RS starts it" q update "$A" started --as rs --json
 jqt "... update 1" '.seq == 1 and .status == "started" and .org == "RS"'
 
+# One timeline across time zones: each action's local time as an instant in UTC, the
+# actions in that order. 2026-03-29 is the night Europe moves to summer time (Belgrade
+# 02:00 -> 03:00, Lisbon 01:00 -> 02:00); New York is on summer time since 8 March.
+expect 0 "add a day in three time zones" q add --case 2026/0001 --title "Three zones" \
+	--day 2026-03-29 --tz RS=Europe/Belgrade --tz PT=Europe/Lisbon --tz US=America/New_York \
+	--as se --json
+Z=$(jq -r .id "$OUT")
+for a in PT@06:00 RS@06:00 US@00:30 US@21:30 RS@02:30; do
+	expect 0 "plan an action in ${a%@*} at ${a#*@}" q action "$Z" --kind seizure \
+		--country "${a%@*}" --org SE --at "${a#*@}" --as se
+done
+expect 0 "show it" q show "$Z" --as se --json
+jqt "... each action at its instant, in their order" \
+	'[.actions[] | [.country, .planned_time, .planned_at]] == [
+	  ["RS", "02:30", "2026-03-29T01:30:00Z"], ["RS", "06:00", "2026-03-29T04:00:00Z"],
+	  ["US", "00:30", "2026-03-29T04:30:00Z"], ["PT", "06:00", "2026-03-29T05:00:00Z"],
+	  ["US", "21:30", "2026-03-30T01:30:00Z"]]'
+expect 0 "show it as text" q show "$Z" --as se
+check "... with the UTC time beside the local one, dated when it is another day" sh -c \
+	'grep -q "00:30 US  04:30 UTC " "$0" && grep -q "21:30 US  2026-03-30 01:30 UTC  seizure" "$0"' \
+	"$OUT"
+
 # A sequence number or an id past 64 bits, or with a sign, is a usage error, not the largest one.
 expect 1 "--after past 64 bits is refused" q watch "$ID" --after 99999999999999999999 --once --as se
 expect 1 "--after with a sign is refused" q watch "$ID" --after +1 --once --as se

@@ -28,6 +28,11 @@ test('a report posted in one coordination centre appears live in another', async
   const seTable = se.getByRole('table', { name: 'Actions in Serbia' });
   const seRow = seTable.locator(`tr[data-action="${action.id}"]`);
   await seRow.getByText('Planned', { exact: true }).waitFor();
+  // Its planned local time, with the instant in UTC the server gives (planned_at).
+  assert.match(action.planned_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00Z$/);
+  const utcText = `${action.planned_at.slice(11, 16)} UTC`;
+  await seRow.getByText(utcText, { exact: true }).waitFor();
+  assert.match(await seRow.innerText(), new RegExp(`${action.planned_time} \\(UTC\\+0[12]:00\\)`));
   const legendRS = se.locator('.legend-country[data-country="RS"]');
   assert.match(await legendRS.innerText(), /Serbia \(RS\): planned/);
   // The map: every country involved drawn, in the colour of its state.

@@ -295,10 +295,22 @@ function coordinationCentre(day, updates, signal, flash) {
   };
 }
 
+// The offset of a local time from its instant (the server's planned_at): "+01:00".
+function offsetOf(day, time, at) {
+  const mins = Math.round((Date.parse(`${day}T${time}:00Z`) - Date.parse(at)) / 60000);
+  if (!Number.isFinite(mins)) return null;
+  const a = Math.abs(mins);
+  return (mins < 0 ? '-' : '+') + String(Math.floor(a / 60)).padStart(2, '0') + ':' + String(a % 60).padStart(2, '0');
+}
+
 function plannedCell(a, zone, day) {
   if (!a.planned_time) return '';
-  const off = zone ? zoneOffset(zone, day, a.planned_time) : null;
-  const utc = off ? utcOf(a.planned_time, off) : null;
+  // The server's instant when it has one (planned_at, UTC), dated when it falls on
+  // another day; else this browser's reading of the zone.
+  const at = typeof a.planned_at === 'string' ? a.planned_at : null;
+  const off = at ? offsetOf(day, a.planned_time, at) : zone ? zoneOffset(zone, day, a.planned_time) : null;
+  const utc = at ? (at.slice(0, 10) !== day ? at.slice(0, 10) + ' ' : '') + at.slice(11, 16)
+    : off ? utcOf(a.planned_time, off) : null;
   return [h('span', { class: 'ptime' }, a.planned_time), ' ',
     h('span', { class: 'muted' }, off ? t('actionday.planned.local', { offset: off }) : ''),
     utc && h('div', { class: 'muted' }, t('actionday.planned.utc', { time: utc }))];
