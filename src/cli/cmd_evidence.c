@@ -102,7 +102,10 @@ static void human(char *out, size_t n, double bytes)
 	int i = 0;
 	while (bytes >= 1024 && i < 4)
 		bytes /= 1024, i++;
-	snprintf(out, n, "%.1f %s", bytes, u[i]);
+	if (i == 0)
+		snprintf(out, n, "%.0f B", bytes);
+	else
+		snprintf(out, n, "%.1f %s", bytes, u[i]);
 }
 
 /* A one-line progress bar on stderr, rate and time left; only on a terminal. */
@@ -323,26 +326,89 @@ out:
 	return r;
 }
 
+/* "  label:         value" when there is a value. */
+static void line(const char *label, const char *value)
+{
+	if (value && *value)
+		printf("  %-14s %s\n", label, value);
+}
+
+/*
+ * An item as a reader wants it: what it is, where it came from and under
+ * which authority (the Berkeley Protocol's provenance, in words), whether it
+ * is intact, and its text; --json has every field.
+ */
 static void print_item(const json_t *it)
 {
-	char size[32];
+	char size[32], buf[512];
+	const json_t *prov = json_object_get(it, "provenance");
+	const json_t *by = json_object_get(prov, "collected_by"), *src = json_object_get(prov, "source");
+	const json_t *ex = json_object_get(it, "extraction"), *v;
+	size_t i;
 	human(size, sizeof(size), (double)json_integer_value(json_object_get(it, "size")));
 	printf("evidence %lld  %s\n", (long long)json_integer_value(json_object_get(it, "id")),
 	       cu_json_str(it, "title"));
-	printf("  case:        %s\n", cu_json_str(it, "case_reference"));
-	printf("  kind:        %s (%s), %s\n", cu_json_str(it, "kind"), cu_json_str(it, "media_type"),
-	       size);
-	printf("  sha256:      %s\n", cu_json_str(it, "sha256"));
-	printf("  originator:  %s\n", cu_json_str(it, "originator"));
-	printf("  registered:  %s by %s\n", cu_json_str(it, "registered_at"),
-	       cu_json_str(it, "registered_by"));
-	printf("  integrity:   %s\n", cu_json_str(it, "integrity"));
-	if (cu_json_str(it, "erased_at"))
-		printf("  ERASED:      %s by %s: %s\n", cu_json_str(it, "erased_at"),
-		       cu_json_str(it, "erased_by"), cu_json_str(it, "erase_reason"));
-	char *prov = json_dumps(json_object_get(it, "provenance"), JSON_COMPACT);
-	printf("  provenance:  %s\n", prov ? prov : "{}");
-	free(prov);
+	line("case:", cu_json_str(it, "case_reference"));
+	snprintf(buf, sizeof(buf), "%s (%s), %s", cli_str(it, "kind"), cli_str(it, "media_type"), size);
+	line("kind:", buf);
+	line("file:", cu_json_str(it, "original_name"));
+	line("sha256:", cu_json_str(it, "sha256"));
+	line("originator:", cu_json_str(it, "originator"));
+	snprintf(buf, sizeof(buf), "%s by %s", cli_str(it, "registered_at"), cli_str(it, "registered_by"));
+	line("registered:", buf);
+	snprintf(buf, sizeof(buf), "%s%s%s%s", cli_str(it, "integrity"),
+	         cu_json_str(it, "integrity_checked_at") ? " (checked " : "",
+	         cu_json_str(it, "integrity_checked_at") ? cu_json_str(it, "integrity_checked_at") : "",
+	         cu_json_str(it, "integrity_checked_at") ? ")" : "");
+	line("integrity:", buf);
+	if (cu_json_str(it, "erased_at")) {
+		snprintf(buf, sizeof(buf), "%s by %s: %s", cu_json_str(it, "erased_at"),
+		         cli_str(it, "erased_by"), cli_str(it, "erase_reason"));
+		line("ERASED:", buf);
+	}
+	line("description:", cu_json_str(it, "description"));
+	if (by) {
+		const char *person = cu_json_str(by, "person"), *org = cu_json_str(by, "org");
+		snprintf(buf, sizeof(buf), "%s%s%s%s", person ? person : "", person && org ? " (" : "",
+		         org ? org : "", person && org ? ")" : "");
+		line("collected by:", buf);
+	}
+	line("collected at:", cu_json_str(prov, "collected_at"));
+	line("method:", cu_json_str(prov, "method"));
+	line("received from:", cu_json_str(prov, "received_from"));
+	line("source:", cu_json_str(src, "place"));
+	line("source URL:", cu_json_str(src, "url"));
+	if (json_is_number(json_object_get(src, "latitude"))) {
+		snprintf(buf, sizeof(buf), "%.6f, %.6f", json_number_value(json_object_get(src, "latitude")),
+		         json_number_value(json_object_get(src, "longitude")));
+		line("coordinates:", buf);
+	}
+	line("language:", cu_json_str(prov, "language"));
+	line("legal status:", cu_json_str(it, "legal_status"));
+	buf[0] = '\0';
+	json_array_foreach(json_object_get(it, "tags"), i, v)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", i ? ", " : "",
+		         json_string_value(v) ? json_string_value(v) : "");
+	line("tags:", buf);
+	if (ex) {
+		const char *state = cli_str(ex, "state");
+		if (!strcmp(state, "done")) {
+			char tsz[32];
+			human(tsz, sizeof(tsz), (double)json_integer_value(json_object_get(ex, "text_size")));
+			json_int_t ocr = json_integer_value(json_object_get(ex, "ocr_pages"));
+			snprintf(buf, sizeof(buf), "%s%s (%s%s)%s%s",
+			         json_integer_value(json_object_get(ex, "text_size")) ? tsz : "none found",
+			         json_integer_value(json_object_get(ex, "text_size")) ? " extracted" : "",
+			         cli_str(ex, "method"), ocr > 0 && strcmp(cli_str(ex, "method"), "ocr") ?
+			         ", OCR" : "",
+			         json_is_true(json_object_get(ex, "partial")) ? "; partial: " : "",
+			         json_is_true(json_object_get(ex, "partial")) ? cli_str(ex, "warning") : "");
+		} else {
+			snprintf(buf, sizeof(buf), "%s%s%s", state, cu_json_str(ex, "error") ? ": " : "",
+			         cu_json_str(ex, "error") ? cu_json_str(ex, "error") : "");
+		}
+		line("text:", buf);
+	}
 }
 
 int cmd_evidence(int argc, char **argv)

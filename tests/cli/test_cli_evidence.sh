@@ -91,6 +91,14 @@ jqt "... its SHA-256, size and name" ".[0].sha256 == \"$(sha "$T/files/statement
 jqt "... the metadata and provenance given" '.[0].title == "Statement of W-7" and .[0].kind == "testimony" and .[0].provenance.collected_by.person == "Inspector A. Berg" and .[0].provenance.collected_by.org == "SE" and .[0].provenance.source.place == "Malmo" and .[0].provenance.source.latitude == 55.6 and .[0].tags == ["witness", "protected"]'
 jqt "... registered by se in 2026/0001, integrity ok" '.[0].registered_by == "se" and .[0].case_reference == "2026/0001" and .[0].integrity == "ok" and .[0].originator == "SE"'
 check "... nothing on stderr" err_empty
+W7=$(jq -r '.[0].id' "$OUT")
+expect 0 "show it as text" ev show "$W7" --as se
+check "... its provenance in words, not as JSON" sh -c \
+	'grep -q "^  file: *statement.txt$" "$0" && grep -q "^  collected by: *Inspector A. Berg (SE)$" "$0" &&
+	 grep -q "^  collected at: *2026-03-05$" "$0" && grep -q "^  source: *Malmo$" "$0" &&
+	 grep -q "^  coordinates: *55.600000, 13.000000$" "$0" && grep -q "^  language: *sv$" "$0" &&
+	 grep -q "^  tags: *witness, protected$" "$0" && ! grep -q "{" "$0"' "$OUT"
+check "... its size in whole bytes" has_out "^  kind: *testimony (text/plain), $(wc -c <"$T/files/statement.txt") B$"
 expect 0 "tags as a list, and one more" ev add --as se --case 2026/0001 --json \
 	--meta tags=seized,phone --meta tag=urgent "$T/files/statement.txt"
 jqt "... three tags" '.[0].tags == ["seized", "phone", "urgent"]'
