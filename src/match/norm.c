@@ -129,7 +129,8 @@ double cu_name_similarity_prepared(const char *a, const char *b, char *explain, 
  *                                               punctuation,    Serbian, Russian,
  *                                               apostrophes     Ukrainian, Greek,
  *                                               and format      Arabic, Hebrew,
- *                                               chars deleted)  Khmer, Lao and
+ *                                               chars deleted)  Armenian, Korean,
+ *                                                               Khmer, Lao and
  *                                                               Sinhala, then
  *                                                               Any-Latin;
  *                                                               Latin-ASCII)
@@ -169,7 +170,14 @@ static const char RULES_COMMON[] =
 	"[\\u0591-\\u05C7] > ; [׳״] > ; וו > v ; ^ ו > v ; ו > o ; יי > y ; ^ י > y ; י > i ;"
 	"א > ; ב > b ; ג > g ; ד > d ; ה > h ; ז > z ; ח > kh ; ט > t ; כ > k ; ך > kh ;"
 	"ל > l ; מ > m ; ם > m ; נ > n ; ן > n ; ס > s ; ע > ; פ > p ; ף > f ; צ > ts ;"
-	"ץ > ts ; ק > k ; ר > r ; ש > sh ; ת > t ;";
+	"ץ > ts ; ק > k ; ר > r ; ש > sh ; ת > t ;"
+	/* Armenian (BGN/PCGN 1981, as Armenian passports write names: Khachatryan,
+	 * Mkhitaryan, Yeghishe, Voskan); NFKC has made և into եւ */
+	"եւ > ev ; ու > u ; ^ ե > ye ; ^ ո > vo ; ա > a ; բ > b ; գ > g ; դ > d ; ե > e ;"
+	"զ > z ; է > e ; ը > y ; թ > t ; ժ > zh ; ի > i ; լ > l ; խ > kh ; ծ > ts ; կ > k ;"
+	"հ > h ; ձ > dz ; ղ > gh ; ճ > ch ; մ > m ; յ > y ; ն > n ; շ > sh ; ո > o ; չ > ch ;"
+	"պ > p ; ջ > j ; ռ > r ; ս > s ; վ > v ; տ > t ; ր > r ; ց > ts ; ւ > v ; փ > p ;"
+	"ք > k ; օ > o ; ֆ > f ;";
 
 /* Scripts ICU has no transliterator for (a name in them was refused as
  * empty): Khmer, then Lao and Sinhala, then ICU for every other script. */
