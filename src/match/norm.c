@@ -130,8 +130,8 @@ double cu_name_similarity_prepared(const char *a, const char *b, char *explain, 
  *                                               apostrophes     Ukrainian, Greek,
  *                                               and format      Arabic, Hebrew,
  *                                               chars deleted)  Armenian, Korean,
- *                                                               Khmer, Lao and
- *                                                               Sinhala, then
+ *                                                               Thai, Khmer, Lao
+ *                                                               and Sinhala, then
  *                                                               Any-Latin;
  *                                                               Latin-ASCII)
  *   --> titles removed (persons) --> "tok tok tok"
@@ -171,6 +171,13 @@ static const char RULES_COMMON[] =
 	"א > ; ב > b ; ג > g ; ד > d ; ה > h ; ז > z ; ח > kh ; ט > t ; כ > k ; ך > kh ;"
 	"ל > l ; מ > m ; ם > m ; נ > n ; ן > n ; ס > s ; ע > ; פ > p ; ף > f ; צ > ts ;"
 	"ץ > ts ; ק > k ; ר > r ; ש > sh ; ת > t ;"
+	/* Thai consonants as ROLES left them: closing a syllable (\\uE0F2), else opening it */
+	"\\uE0F2 [กขฃคฅฆ] > k ; \\uE0F2 ง > ng ; \\uE0F2 [จฉชซฌฎฏฐฑฒดตถทธศษส] > t ;"
+	"\\uE0F2 [ญณนรลฬ] > n ; \\uE0F2 [บปพภ] > p ; \\uE0F2 [ฝฟ] > f ; \\uE0F2 ม > m ;"
+	"\\uE0F2 ย > i ; \\uE0F2 [วอ] > o ; \\uE0F2 [หฮ] > ; ก > k ; [ขฃคฅฆ] > kh ; ง > ng ;"
+	"[จฉชฌ] > ch ; [ซศษส] > s ; ญ > y ; [ฎด] > d ; [ฏต] > t ; [ฐฑฒถทธ] > th ; [ณน] > n ;"
+	"บ > b ; ป > p ; [ผพภ] > ph ; [ฝฟ] > f ; ม > m ; ย > y ; ร > r ; [ลฬ] > l ; ว > w ;"
+	"[หฮ] > h ; อ > ; \\uE0F1 > a ; \\uE0F0 > ;"
 	/* Armenian (BGN/PCGN 1981, as Armenian passports write names: Khachatryan,
 	 * Mkhitaryan, Yeghishe, Voskan); NFKC has made և into եւ */
 	"եւ > ev ; ու > u ; ^ ե > ye ; ^ ո > vo ; ա > a ; բ > b ; գ > g ; դ > d ; ե > e ;"
@@ -336,16 +343,78 @@ static const char RULES_LAO_SINHALA[] =
 	"ඕ > o ; ඖ > au ; \\u0DCA > ;"
 	":: Any-Latin ; :: Latin-ASCII ;";
 
-/* The first pass splits Hangul syllables into their letters (RULES_KOREAN)
- * and marks each Khmer consonant with its series (\uE000 a-series, \uE001
+/* The first pass splits Hangul syllables into their letters (RULES_KOREAN),
+ * marks each Khmer consonant with its series (\uE000 a-series, \uE001
  * o-series; the signs triisap and musikatoan change it; ប with musikatoan
- * is p, \uE003), for the rules of the second to read. */
+ * is p, \uE003), for the rules of the main pass to read, and clears Thai of
+ * what carries no sound for the Thai passes (RULES_THAI_ORDER). */
 static const char RULES_KHMER_SERIES[] =
 	":: [\\uAC00-\\uD7A3] NFD ;"
 	"$kha = [កខចឆដឋណតថបផឝឞសហឡអ] ;"
 	"$kho = [គឃងជឈញឌឍនទធពភមយរលវ] ; [\\u1780-\\u17A2] \\u17CD > ;"
 	"ប \\u17C9 > \\uE003 \\uE000 ; ($kha) \\u17CA > $1 \\uE001 ; ($kho) \\u17C9 > $1 \\uE000 ;"
-	"($kha) > $1 \\uE000 ; ($kho) > $1 \\uE001 ; :: Null ;";
+	"($kha) > $1 \\uE000 ; ($kho) > $1 \\uE001 ;"
+	/* Thai: tone marks and signs that carry no sound go; a consonant the
+	 * karan (thanthakhat) silences goes too, leaving a syllable break
+	 * (\uE0F0) behind: วงศ์สวัสดิ์ is wong|sawat, not wongsawat read anew */
+	"$thv = [\\u0E30-\\u0E39\\u0E40-\\u0E44\\u0E47] ; [\\u0E48-\\u0E4B\\u0E3A\\u0E46\\u0E4D\\u0E4E] > ;"
+	"ทร\\u0E4C > \\uE0F0 ; ตร\\u0E4C > \\uE0F0 ; ษณ\\u0E4C > \\uE0F0 ; [ก-ฮ] [ิุ]? \\u0E4C > \\uE0F0 ;"
+	":: Null ;";
+
+/*
+ * Thai (RTGS, the Royal Institute's system, which Thai authorities write
+ * names in): Thai writes no vowel between many consonants and some vowels
+ * before their consonant, and a consonant sounds one way opening a syllable
+ * and another closing it (ด is d, then t; ร r, then n). Three passes after
+ * the first: ORDER moves each vowel written before its consonant (or
+ * cluster: ปร, ห before a sonorant) behind it in Latin; ROLES reads each
+ * consonant's place from what surrounds it (before a vowel it opens a
+ * syllable; after one it closes it, marked \uE0F2; with no vowel written, an
+ * implicit a, \uE0F1, or o); the main pass (RULES_THAI_SOUNDS) writes them.
+ * สมชาย → somchai, ประวิตร → prawit, ชินวัตร → chinwat, พนมยงค์ → phanomyong.
+ * Names whose syllables only a dictionary tells apart (สุรยุทธ์ surayut, here
+ * sunyut) come out near enough for the scores to meet.
+ */
+static const char RULES_THAI_ORDER[] =
+	"$thc = [ก-ฮ] ; $thcl = [กขคปผพบดฟตศส] ; $ths = [งญนมยรลว] ;"
+	"เ ($thcl [รล]) ี ย ะ? > | $1 ia ; เ (ห $ths) ี ย ะ? > | $1 ia ; เ ($thc) ี ย ะ? > | $1 ia ;"
+	"เ ($thcl [รล]) ื อ ะ? > | $1 uea ; เ (ห $ths) ื อ ะ? > | $1 uea ;"
+	"เ ($thc) ื อ ะ? > | $1 uea ;"
+	"เ ($thcl [รล]) า ะ > | $1 o ; เ (ห $ths) า ะ > | $1 o ; เ ($thc) า ะ > | $1 o ;"
+	"เ ($thcl [รล]) า > | $1 ao ; เ (ห $ths) า > | $1 ao ; เ ($thc) า > | $1 ao ;"
+	"เ ($thcl [รล]) [อิ] ะ? > | $1 oe ; เ (ห $ths) [อิ] ะ? > | $1 oe ; เ ($thc) [อิ] ะ? > | $1 oe ;"
+	"เ ($thcl [รล]) } [^$thv] > | $1 e ; เ (ห $ths) [็ะ]? > | $1 e ; เ ($thc) [็ะ]? > | $1 e ;"
+	"แ ($thcl [รล]) } [^$thv] > | $1 ae ; แ (ห $ths) [็ะ]? > | $1 ae ; แ ($thc) [็ะ]? > | $1 ae ;"
+	"โ ($thcl [รล]) } [^$thv] > | $1 o ; โ (ห $ths) ะ? > | $1 o ; โ ($thc) ะ? > | $1 o ;"
+	"[ใไ] ($thcl [รล]) } [^$thv] > | $1 ai ; [ใไ] (ห $ths) > | $1 ai ; [ใไ] ($thc) > | $1 ai ;"
+	/* รร is a (an when nothing else closes the syllable): สุวรรณ suwan, ธรรม tham */
+	"รร } $thc [$thv อ] > an ; รร } $thc > a ; รร > an ;"
+	/* ว between two consonants, the second closing the syllable: ua (ชวน chuan) */
+	"($thc) ว ($thc) } [^$thv] > | $1 ua $2 ;"
+	":: Null ;";
+
+static const char RULES_THAI_ROLES[] =
+	"$thw = [\\u0E30-\\u0E39\\u0E47 aeiou อ] ; $thvl = [aeiou] ; $thi = \\uE0F1 ; $thf = \\uE0F2 ;"
+	"ั ว ะ? > ua ; ั > a ; ะ > a ; า > a ; ำ > am ; ิ > i ; ี > i ; ึ > ue ; ื อ > ue ; ื > ue ;"
+	"ุ > u ; ู > u ; ็ > ; ฤ > ri ; ฦ > lue ;"
+	/* ห before a sonorant and อ before a vowel are silent; อ after a consonant is o */
+	"ห } $ths $thw > ; อ } ย $thw > ; อ } $thw > ; [a-z] { อ > o ; ทร } $thw > s ;"
+	/* opening a syllable: before a vowel, or first of a cluster */
+	"($thc) } $thw > $1 ; ($thcl) } [รล] $thw > $1 ; ([กขค]) } ว $thw > $1 ;"
+	/* a doubled consonant closing a word is a syllable of its own (จุลานนท์ chulanon) */
+	"$thvl { นน } [^$thw] > น o $thf น ;"
+	/* ร after a consonant with no vowel: a syllable in o (จิราพร chiraphon), except
+	 * after ก ค ต, where it is silent (สมัคร samak, ประวิตร prawit) */
+	"$thvl { ([$thc-[กคตร]]) } ร [^$thw] > $1 o ; $thvl { ($thc) > $thf $1 ;"
+	"$thf [กคต] { ร } [^$thw] > ;"
+	/* a consonant after a closing one that ends the word is silent (ยุทธ yut) */
+	"$thf $thc { $thc } [^$thw \\u0E00-\\u0E7F] > ;"
+	/* no vowel written: a before a consonant that has one, o before one closing the
+	 * syllable (สมชาย somchai; ถนอม thanom; พนม phanom) */
+	"$thi { ($thc) } $thc [^$thw] > $1 o ; ($thc) } $thc $thw > $1 $thi ;"
+	"($thc) ว } $thc $thw > $1 $thi ว $thi ; ($thc) } $thc $thc [^$thw] > $1 $thi ;"
+	"($thc) > $1 o ;"
+	":: Null ;";
 
 /* The letters Russian and Ukrainian romanise differently, in front of the
  * common rules: Russian (BGN/PCGN-like) and Ukrainian (KMU 2010). */
@@ -381,11 +450,12 @@ static UTransliterator *translit(int uk)
 	if (tl.tr[uk] || tl.failed[uk])
 		return tl.tr[uk];
 	static const UChar id[] = {'c', 'u', '-', 'n', 'a', 'm', 'e', 's', 0};
-	char rules8[sizeof RULES_KHMER_SERIES + sizeof RULES_UK + sizeof RULES_RU +
-		    sizeof RULES_COMMON + sizeof RULES_KHMER + sizeof RULES_KOREAN +
-		    sizeof RULES_LAO_SINHALA];
-	snprintf(rules8, sizeof rules8, "%s%s%s%s%s%s", RULES_KHMER_SERIES, uk ? RULES_UK : RULES_RU,
-		 RULES_COMMON, RULES_KHMER, RULES_KOREAN, RULES_LAO_SINHALA);
+	char rules8[sizeof RULES_KHMER_SERIES + sizeof RULES_THAI_ORDER + sizeof RULES_THAI_ROLES +
+		    sizeof RULES_UK + sizeof RULES_RU + sizeof RULES_COMMON + sizeof RULES_KHMER +
+		    sizeof RULES_KOREAN + sizeof RULES_LAO_SINHALA];
+	snprintf(rules8, sizeof rules8, "%s%s%s%s%s%s%s%s", RULES_KHMER_SERIES, RULES_THAI_ORDER,
+		 RULES_THAI_ROLES, uk ? RULES_UK : RULES_RU, RULES_COMMON, RULES_KHMER, RULES_KOREAN,
+		 RULES_LAO_SINHALA);
 	UChar rules[sizeof rules8];
 	int32_t n = 0;
 	UErrorCode e = U_ZERO_ERROR;
@@ -708,12 +778,16 @@ static bool unspaced(const UChar *w, int32_t wl)
 }
 
 /*
- * A word of running text (CU_NAME_TEXT): one of Thai, Lao, Khmer or Myanmar,
- * written without spaces between words, is cut into its words first by ICU's
- * dictionaries, each then a token of its own (a Khmer sentence saying that
- * the suspect was arrested in Phnom Penh is one run of letters, and a search
- * for Phnom Penh must find it). Thai comes out of ICU's transliterator cut
- * already; Han needs no cutting: its transliteration gives a token a syllable.
+ * A word of running text (CU_NAME_TEXT) or of a place: one of Thai, Lao,
+ * Khmer or Myanmar, written without spaces between words, is cut into its
+ * words first by ICU's dictionaries, each then a token of its own (a Khmer
+ * sentence saying that the suspect was arrested in Phnom Penh is one run of
+ * letters, and a search for Phnom Penh must find it; a place's tokens are
+ * joined again, but each word was read on its own: กรุงเทพมหานคร is
+ * krungthep maha nakhon). Persons' and organisations' names are not cut: a
+ * Thai surname is one word the dictionary would split (ชินวัตร is chinwat,
+ * not chin wat). Han needs no cutting: its transliteration gives a token a
+ * syllable.
  */
 /* This thread's word break iterator (ICU's dictionaries), or NULL. */
 static UBreakIterator *word_breaker(void)
@@ -733,7 +807,7 @@ static int emit_text_word(char *out, size_t outsz, size_t *pos, UChar *w, int32_
 			  int32_t wcap, UTransliterator *tr, bool uk, tagger *tg, int cls)
 {
 	UErrorCode e = U_ZERO_ERROR;
-	if (cls != CU_NAME_TEXT || !unspaced(w, wlen))
+	if ((cls != CU_NAME_TEXT && cls != CU_NAME_PLACE) || !unspaced(w, wlen))
 		return emit_word(out, outsz, pos, w, wlen, wcap, tr, uk, tg);
 	if (word_breaker())
 		ubrk_setText(tl.words, w, wlen, &e);

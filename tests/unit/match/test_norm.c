@@ -42,6 +42,22 @@ static double sim(const char *a, const char *b)
 	return cu_name_similarity(na, nb, CU_NAME_PERSON, NULL, 0);
 }
 
+/* The score of two persons known by one name each, as matching gives it
+ * (with the script each token was written in, unlike sim). */
+static double score(const char *a, const char *b)
+{
+	cu_mrec x, y;
+	cu_mscore s;
+	cu_mrec_init(&x, CU_MK_PERSON);
+	cu_mrec_init(&y, CU_MK_PERSON);
+	if (cu_mrec_add_name(&x, a) != 0 || cu_mrec_add_name(&y, b) != 0)
+		fail_msg("cannot add %s or %s", a, b);
+	cu_match_score(&x, &y, &s);
+	cu_mrec_free(&x);
+	cu_mrec_free(&y);
+	return s.score;
+}
+
 static json_t *load(const char *rel)
 {
 	char path[4096];
@@ -140,10 +156,11 @@ static void expect_text(const char *in, const char *text, const char *place)
 }
 
 /*
- * Khmer, Lao and Myanmar put no spaces between words: as running text a run
- * is cut into its words (ICU's dictionaries), each a token, so that a word of
- * a sentence finds it; a name keeps its parts whole. Thai is cut by ICU's own
- * transliterator either way; other scripts do not change.
+ * Thai, Khmer, Lao and Myanmar put no spaces between words: as running text
+ * or a place a run is cut into its words (ICU's dictionaries), each a token,
+ * so that a word of a sentence finds it (ถนนสุขุมวิท is thanon sukhumwit); a
+ * person's name keeps its parts whole (test_match_norm__thai). Other scripts
+ * do not change.
  */
 /* One code point below U+10000 as UTF-8; returns its length. */
 static size_t put_utf8(char *p, unsigned c)
@@ -168,16 +185,17 @@ static void test_match_norm__text_words(void **state)
 	(void)state;
 	/* the suspect was arrested in Phnom Penh / in Vientiane / in Yangon */
 	expect_text("ជនសង្ស័យត្រូវបានចាប់ខ្លួននៅភ្នំពេញ", "chonosangsy truv ban chabkhluon nov phnumpenh",
-		    "chonosangsyotruvobanochabkhluononovphnumpenh");
+		    "chonosangsy truv ban chabkhluon nov phnumpenh");
 	expect_text("ភ្នំពេញ", "phnumpenh", "phnumpenh");
 	expect_text("ຜູ້ຕ້ອງສົງໄສຖືກຈັບຢູ່ວຽງຈັນ", "phu tong songsai thuek chab yu viangchan",
-		    "phutongsongsaithuekchabyuviangchan");
+		    "phu tong songsai thuek chab yu viangchan");
 	expect_text("ວຽງຈັນ", "viangchan", "viangchan");
 	expect_text("သံသယရှိသူကိုရန်ကုန်မြို့တွင်ဖမ်းဆီးခဲ့သည်",
 		    "sansay shi suu ko raan kone myahoet twin hpamsee hkae sai",
-		    "sansayashisuukoraankonemyahoettwinhpamseehkaesai");
-	expect_text("ผู้ต้องสงสัยถูกจับกุมที่กรุงเทพ", "phu txng sngsay thuk cabkum thi krungtheph",
-		    "phu txng sngsay thuk cabkum thi krungtheph");
+		    "sansay shi suu ko raan kone myahoet twin hpamsee hkae sai");
+	expect_text("ผู้ต้องสงสัยถูกจับกุมที่กรุงเทพ", "phu tong songsai thuk chapkum thi krungthep",
+		    "phu tong songsai thuk chapkum thi krungthep");
+	expect_text("ถนนสุขุมวิท", "thanon sukhumwit", "thanon sukhumwit");
 	expect_text("Marko Ђорђевић, ул. Кнеза", "marko djordjevic ul kneza", "marko djordjevic ul kneza");
 	expect_text("习近平在北京", "xi jin ping zai bei jing", "xi jin ping zai bei jing");
 	/* random runs of the four blocks: tokens of [a-z0-9] or the message, never more */
@@ -335,6 +353,65 @@ static void test_match_norm__armenian(void **state)
 		for (char *p = out; *p; p++)
 			if (!((*p >= 'a' && *p <= 'z') || *p == ' '))
 				fail_msg("U+%04X -> \"%s\"", c, out);
+	}
+}
+
+/*
+ * Thai in RTGS (the Royal Institute's system): ICU wrote Thai letter by
+ * letter (สมชาย smchay, ประยุทธ์ prayuthth), with no vowel where Thai
+ * writes none, and no name matched its Latin spelling.
+ */
+static void test_match_norm__thai(void **state)
+{
+	(void)state;
+	expect_norm("สมชาย วงศ์สวัสดิ์", "somchai wongsawat");  /* implicit o; karan */
+	expect_norm("ประยุทธ์ จันทร์โอชา", "prayut chanocha"); /* cluster; ทร์ silent */
+	expect_norm("ทักษิณ ชินวัตร", "thaksin chinwat");      /* ตร closing: r silent */
+	expect_norm("ประวิตร วงษ์สุวรรณ", "prawit wongsuwan");  /* รร as an */
+	expect_norm("เศรษฐา ทวีสิน", "srettha thawisin");      /* เ before a cluster */
+	expect_norm("อนุทิน", "anuthin");                    /* อ before a vowel: silent */
+	expect_norm("พนมยงค์", "phanomyong");                /* implicit a, then o */
+	expect_norm("จิราพร", "chiraphon");                  /* พร: a syllable in o */
+	expect_norm("ชวลิต ชวน", "chawalit chuan");          /* ว opening, ว as ua */
+	expect_norm("เกรียงศักดิ์ เหมือน", "kriangsak muean");  /* เ-ีย, เ-ือ, silent ห */
+	expect_norm("ติณสูลานนท์", "tinsulanon");            /* นน closing a word */
+	/* Names chosen after the rules were written, against their usual spellings */
+	static const char *const same[][2] = {
+		{"สมศักดิ์ แสงทอง", "Somsak Saengthong"}, {"ศิริพร บุญเรือง", "Siriporn Boonruang"},
+		{"วนิดา แก้วมณี", "Wanida Kaewmanee"}, {"วิชัย ทองดี", "Vichai Thongdee"},
+		{"ชัยวัฒน์ บุญเรือง", "Chaiwat Boonruang"}, {"ประยุทธ์ จันทร์โอชา", "Prayut Chan-o-cha"},
+	};
+	static const char *const other[][2] = {
+		{"สมศักดิ์ แสงทอง", "Surachai Saengthong"}, {"สุภาพร ศรีสวัสดิ์", "Siriporn Srisawat"},
+		{"ชัยวัฒน์ บุญเรือง", "Chaiwat Boonmee"}, {"สมพร รัตนพันธ์", "Somsak Rattanaphan"},
+	};
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+		if (score(same[i][0], same[i][1]) < CU_MATCH_THRESHOLD_DEFAULT)
+			fail_msg("%s ~ %s: %.3f", same[i][0], same[i][1], score(same[i][0], same[i][1]));
+	for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+		if (score(other[i][0], other[i][1]) >= CU_MATCH_THRESHOLD_DEFAULT)
+			fail_msg("%s ~ %s: %.3f", other[i][0], other[i][1], score(other[i][0], other[i][1]));
+	/* every code point of the block, after a consonant, alone and twice: a name
+	 * of [a-z ] or the message (no marker of the passes is left behind) */
+	for (unsigned c = 0x0E01; c <= 0x0E5B; c++) {
+		char in[24], out[64];
+		for (int form = 0; form < 3; form++) {
+			size_t o = 0;
+			if (form == 0)
+				o += put_utf8(in + o, 0x0E01);
+			o += put_utf8(in + o, c);
+			if (form == 2)
+				o += put_utf8(in + o, c);
+			in[o] = 0;
+			int r = cu_name_normalise(out, sizeof out, in, o, CU_NAME_PERSON);
+			if (r < 0) {
+				assert_int_equal(r, CU_EINVALID);
+				continue;
+			}
+			for (char *p = out; *p; p++)
+				if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == ' '))
+					fail_msg("U+%04X (form %d) -> \"%s\"", c, form, out);
+		}
 	}
 }
 
@@ -854,6 +931,7 @@ int main(void)
 		cmocka_unit_test(test_match_norm__text_cut),
 		cmocka_unit_test(test_match_norm__korean),
 		cmocka_unit_test(test_match_norm__armenian),
+		cmocka_unit_test(test_match_norm__thai),
 		cmocka_unit_test(test_match_norm__bad_input),
 		cmocka_unit_test(test_match_norm__phonetic),
 		cmocka_unit_test(test_match_norm__similarity),
