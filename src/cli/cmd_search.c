@@ -23,12 +23,10 @@ static const char search_usage[] =
 static void print_hit(const json_t *h, bool color)
 {
 	const char *snip = cu_json_str(h, "snippet_html");
-	printf("%-8s %-10s %s%s%s\n", cu_json_str(h, "kind"), cu_json_str(h, "case_reference"),
-	       cu_json_str(h, "title") ? cu_json_str(h, "title") : "",
-	       cu_json_str(h, "lang") ? "  [" : "", cu_json_str(h, "lang") ? cu_json_str(h, "lang") : "");
-	if (cu_json_str(h, "lang"))
-		printf("]");
-	printf("\n");
+	const char *lang = cu_json_str(h, "lang");
+	printf("%-8s %-10s %s%s%s%s\n", cu_json_str(h, "kind"), cu_json_str(h, "case_reference"),
+	       cu_json_str(h, "title") ? cu_json_str(h, "title") : "", lang ? "  [" : "",
+	       lang ? lang : "", lang ? "]" : "");
 	if (!snip || !*snip)
 		return;
 	/* The snippet with its matches marked, on one line. */
@@ -126,9 +124,9 @@ int cmd_search(int argc, char **argv)
 			}
 			if (json_is_true(json_object_get(out, "index_outdated")))
 				fprintf(stderr, "custodia: note: an older version of custodia built the search"
-				        " index, which may miss words this one finds (Korean text, hashes);"
-				        " an administrator of the operator rebuilds it with 'custodia search"
-				        " --reindex'\n");
+				        " index, which may miss words this one finds (it reads some scripts"
+				        " differently); an administrator of the operator rebuilds it with"
+				        " 'custodia search --reindex'\n");
 		}
 	}
 	json_decref(out);

@@ -105,6 +105,17 @@ jqt "... the word is marked, not the Khmer sentence" \
 	'.total == 1 and (.items[0].snippet_html | test("នៅ<mark>ភ្នំពេញ</mark>។"))'
 expect 0 "search ရန်ကုန် (Yangon) in texts" s "ရန်ကုန်" --kind text --as se --json
 jqt "... the word is marked" '.total == 1 and (.items[0].snippet_html | test("<mark>ရန်ကုန်</mark>မြို့"))'
+# Thai is written in RTGS: the Latin spelling of a name finds it in Thai script.
+printf 'ผู้ต้องสงสัยชื่อสมชาย ถูกจับกุมที่กรุงเทพ\n' >"$T/thai-statement.txt"
+expect 0 "se adds a statement in Thai" "$B" evidence add --case 2026/0001 --as se \
+	"$T/thai-statement.txt"
+expect 0 "jobs run" "$B" jobs run
+expect 0 "search somchai in texts" s somchai --kind text --as se --json
+jqt "... finds สมชาย, marked" \
+	'.total == 1 and (.items[0].snippet_html | test("ชื่อ<mark>สมชาย</mark> ")) and .items[0].lang == "th"'
+expect 0 "the same as text" s somchai --kind text --as se
+check "... its title and language on one line, the snippet on the next" sh -c \
+	'grep -q "^text  *2026/0001  *thai-statement.txt  \[th\]$" "$0" && grep -q "^  *.*>>สมชาย<<" "$0"' "$OUT"
 expect 0 "jobs as se" "$B" jobs --state done --as se --json
 jqt "... done, text by a named tool and version" \
 	'[.items[] | select(.method == "text")] | length >= 1 and all(.tool != null and .tool_version != null)'

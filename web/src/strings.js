@@ -425,7 +425,7 @@ const en = {
   'search.prompt': 'Type what you are looking for.',
   'search.count': { one: '{n} result', other: '{n} results' },
   'search.none': 'Nothing found that you may see.',
-  'search.outdated': 'An older version of custodia built the search index: it may miss words this version finds (Korean text, file hashes) until an administrator of the operator rebuilds it.',
+  'search.outdated': 'An older version of custodia built the search index: it may miss words this version finds (it reads some scripts differently) until an administrator of the operator rebuilds it.',
   'search.prev': 'Previous results',
   'search.next': 'Next results',
   'search.facets': 'Refine',
