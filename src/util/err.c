@@ -30,7 +30,7 @@ static const struct {
 	{CU_ENOSPACE, "insufficient_storage", "the server's storage is full; try again once an "
 	 "operator has freed space"},
 	{CU_ELIMIT, "rate_limited", "too many attempts; try again later"},
-	{CU_EINTERNAL, "internal", "an internal error (a defect of this program)"},
+	{CU_EINTERNAL, "internal", "internal error"},
 };
 
 static int find(int code)
