@@ -73,6 +73,9 @@ test('upload an item to the arrest case, share it with the ICC, the ICC sees exa
   await page.getByRole('button', { name: 'Share', exact: true }).click();
   await page.getByText('The item is now available to ICC.').waitFor();
   await page.getByRole('button', { name: 'Revoke the sharing with ICC' }).waitFor();
+  // The grant is in the chain of custody shown on the page, without a reload.
+  const custodyShown = page.getByRole('table', { name: 'Chain of custody' });
+  await custodyShown.getByRole('cell', { name: 'shared', exact: true }).waitFor();
   await screenshot(page, 'records-evidence');
 
   // A bundle for the ICC: recorded as exported, downloaded once, verifiable offline.
@@ -87,6 +90,7 @@ test('upload an item to the arrest case, share it with the ICC, the ICC sees exa
   assert.equal(JSON.parse(v.stdout).ok, true);
   const chain = await apiGet(page, 'evidence/' + itemId + '/custody');
   assert.ok(chain.body.some((e) => e.event === 'exported'), 'the export is in the chain of custody');
+  await custodyShown.getByRole('cell', { name: 'exported', exact: true }).waitFor();
   await assertClean(page);
 
   // The ICC, in its own browser context, sees that item and none of the case's others.
@@ -112,6 +116,7 @@ test('upload an item to the arrest case, share it with the ICC, the ICC sees exa
   assert.equal((await apiGet(icc, 'evidence/' + itemId)).status, 404);
   const revoked = await apiGet(page, 'evidence/' + itemId + '/custody');
   assert.ok(revoked.body.some((e) => e.event === 'revoked'), 'the revocation is in the chain of custody');
+  await custodyShown.getByRole('cell', { name: 'sharing revoked', exact: true }).waitFor();
   await icc.context().close();
   await page.context().close();
 });

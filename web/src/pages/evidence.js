@@ -127,7 +127,7 @@ export function evidencePage(main, params) {
       title(e.title || e.original_name || t('evidence.title.unknown'), integ),
       h('div', { class: 'actions' },
         !e.erased_at && h('a', { class: 'button', href: content, download: e.original_name || '' }, t('common.download')),
-        !e.erased_at && bundleExport(e.case_id, [e.id], t('evidence.bundle'))),
+        !e.erased_at && bundleExport(e.case_id, [e.id], t('evidence.bundle'), refreshCustody)),
       h('div', { class: 'cols' },
         h('section', { 'aria-labelledby': 'ev-meta' }, h('h2', { id: 'ev-meta' }, t('evidence.metadata')),
           props([
@@ -165,7 +165,7 @@ export function evidencePage(main, params) {
       h('section', { 'aria-labelledby': 'ev-cust' }, h('h2', { id: 'ev-cust' }, t('evidence.custody')), custody, custodyBox),
       h('section', { 'aria-labelledby': 'ev-share' }, h('h2', { id: 'ev-share' }, t('evidence.sharing')), sharing));
     refreshCustody();
-    sharingSection(sharing, e, me);
+    sharingSection(sharing, e, me, refreshCustody);
     return page;
   });
 }
@@ -183,7 +183,8 @@ function custodyTable(events) {
   ], events, { class: 'stack custody', label: t('evidence.custody') });
 }
 
-function sharingSection(el, e, me) {
+// A grant made or revoked is in the item's chain of custody: onChange shows it.
+function sharingSection(el, e, me, onChange) {
   const msg = h('div', { 'aria-live': 'polite' });
   const list = h('div');
   const refresh = () => load(list, async () => {
@@ -206,6 +207,7 @@ function sharingSection(el, e, me) {
             await api.post('grants/' + g.id + '/revoke', {});
             replace(msg, notice(t('grant.revoke.done', { org: g.org }), 'ok'));
             refresh();
+            onChange();
           } catch (err) { replace(msg, errorBox(err)); }
         } }, t('grant.revoke')) : '' },
     ], grants, { class: 'stack', label: t('evidence.sharing'), empty: t('grant.none') });
@@ -232,6 +234,7 @@ function sharingSection(el, e, me) {
       replace(msg, notice(t('grant.done', { org: org.input.value }), 'ok'));
       ev.target.reset();
       refresh();
+      onChange();
     } catch (err) { replace(msg, errorBox(err)); } finally { submit.disabled = false; }
   } }, h('h3', { id: 'share-h' }, t('grant.heading')), org, basis, expires, submit));
 }

@@ -133,7 +133,8 @@ export function pagedList(path, key, size, render) {
 // export is recorded in each item's chain of custody first), then the browser
 // fetches it once from the address the answer gives (docs/web.md). itemIds null:
 // every item of the case the user sees, as the server counts them.
-export function bundleExport(caseId, itemIds, buttonText) {
+// onDone: called once a bundle is exported (its items' chains of custody grew).
+export function bundleExport(caseId, itemIds, buttonText, onDone) {
   const box = h('div', { class: 'bundle-export' });
   const forField = field(t('bundle.for'), 'bundle-for', { type: 'select', options: [] });
   const msg = h('div');
@@ -150,6 +151,7 @@ export function bundleExport(caseId, itemIds, buttonText) {
       a.click();
       a.remove();
       replace(msg, notice(t('bundle.done', { n: r.items, org: forField.input.value }), 'ok'));
+      if (onDone) onDone();
     } catch (e) {
       replace(msg, errorBox(e));
     } finally {
