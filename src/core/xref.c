@@ -291,17 +291,20 @@ static int collect_id(void *ctx, const cu_entity_row *row)
  * names entered before a new transliteration rule meet the names entered
  * after it. An entity this build would refuse keeps its record.
  */
-static int renormalise(cu_core *c, int64_t *changed)
+static int renormalise(cu_core *c, const cu_actor *a, int64_t *changed)
 {
 	char *ver = NULL;
 	int r = cu_store_meta_get(c->store, &ver, "match_normaliser");
 	bool current = r == 0 && !strcmp(ver, CU_MATCH_NORMALISER);
-	free(ver);
 	*changed = 0;
-	if (r != 0 && r != CU_ENOTFOUND)
-		return r;
-	if (current)
-		return 0;
+	if ((r != 0 && r != CU_ENOTFOUND) || current) {
+		free(ver);
+		return r == CU_ENOTFOUND ? 0 : r;
+	}
+	/* On the record, with the matcher before and after: what hits are found
+	 * from here on rests on records that were rebuilt. */
+	json_t *before = json_pack("{s:s?}", "matcher", ver), *after = NULL;
+	free(ver);
 	pairlist ids = {0};
 	CU_TXN(c, r, {
 		if ((r = cu_store_entity_each(c->store, 0, collect_id, &ids)) != 0)
@@ -317,7 +320,16 @@ static int renormalise(cu_core *c, int64_t *changed)
 		}
 		if (r == 0)
 			r = cu_store_meta_set(c->store, "match_normaliser", CU_MATCH_NORMALISER);
+		if (r == 0 && !(after = json_pack("{s:s,s:I,s:I}", "matcher", CU_MATCH_NORMALISER,
+		                                  "entities", (json_int_t)ids.n,
+		                                  "records_rebuilt", (json_int_t)*changed)))
+			r = CU_ENOMEM;
+		if (r == 0)
+			r = cu_core_event(c, a, "match.renormalise", "setting", "match_normaliser", 0, 0,
+			                  before, after);
 	});
+	json_decref(before);
+	json_decref(after);
 	free(ids.p);
 	return r;
 }
@@ -348,7 +360,7 @@ int cu_xref(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id)
 	} else {
 		pairlist ps = {0};
 		json_t *open = NULL;
-		if ((r = renormalise(c, &renormalised)) != 0)
+		if ((r = renormalise(c, a, &renormalised)) != 0)
 			return r;
 		x.ix = cu_mindex_new();
 		if (!x.ix)

@@ -199,6 +199,16 @@ expect 0 "xref of every case as admin" "$B" xref --as admin --json
 jqt "... every entity, the demo's hits still there" '.entities > 190 and .lapsed == 0'
 jqt "... every match record built again from its attributes is the one stored" '.renormalised == 0'
 
+# The event of a rebuild of match records: by admin, from the matcher "old", one record.
+renorm_recorded() {
+	[ "$(dbq "$D" "SELECT count(*) FROM events WHERE action = 'match.renormalise'")" = 1 ] &&
+	[ "$(dbq "$D" "SELECT actor FROM events WHERE action = 'match.renormalise'")" = admin ] &&
+	dbq "$D" "SELECT before FROM events WHERE action = 'match.renormalise'" |
+		jq -e '.matcher == "old"' >/dev/null &&
+	dbq "$D" "SELECT after FROM events WHERE action = 'match.renormalise'" |
+		jq -e '.records_rebuilt == 1 and .entities > 190 and (.matcher | length) > 0' >/dev/null
+}
+
 # A name an older matcher normalised otherwise: a Hangul name stored with the Latin
 # form ICU gave it before our Korean rules (the record of a Latin "gimjeong eun"),
 # and the store marked as matched by that older matcher.
@@ -217,6 +227,7 @@ jqt "... none with 김정은: its record is the old one" \
 	"[.[] | select(.a.entity.id == $K or .b.entity.id == $K)] | length == 0"
 expect 0 "xref of every case as admin, after the upgrade" "$B" xref --as admin --json
 jqt "... normalises the old record again, and only it" '.renormalised == 1'
+check "... on the record: who, the matchers before and after, the records rebuilt" renorm_recorded
 expect 0 "hits of 2025/0001 as me" h --case 2025/0001 --as me --json
 jqt "... Kim Jong Un meets 김정은" \
 	"[.[] | select([.a.entity.id, .b.entity.id] | sort == ([$K, $J] | sort))] | length == 1"
