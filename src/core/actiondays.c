@@ -71,6 +71,18 @@ static int valid_time(const char *t)
 	return 0;
 }
 
+/* The n decimal digits at s as a number, or -1. */
+static int num(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
 /*
  * The instant, in UTC, of the local time hhmm on day in zone:
  * "YYYY-MM-DDTHH:MM:SSZ" in out, 0; -1 if ICU does not know the zone (it
@@ -83,9 +95,11 @@ static int utc_instant(char out[21], const char *zone, const char *day, const ch
 	UChar uz[64], canon[64];
 	UBool system = 0;
 	UErrorCode st = U_ZERO_ERROR;
-	int y, mo, d, hh, mm;
-	if (!zone || !day || !hhmm || strlen(zone) >= 64 ||
-	    sscanf(day, "%4d-%2d-%2d", &y, &mo, &d) != 3 || sscanf(hhmm, "%2d:%2d", &hh, &mm) != 2)
+	if (!zone || !day || !hhmm || strlen(zone) >= 64 || strlen(day) != 10 || strlen(hhmm) != 5)
+		return -1;
+	int y = num(day, 4), mo = num(day + 5, 2), d = num(day + 8, 2), hh = num(hhmm, 2),
+	    mm = num(hhmm + 3, 2);
+	if (y < 0 || mo < 0 || d < 0 || hh < 0 || mm < 0)
 		return -1;
 	u_uastrcpy(uz, zone);
 	ucal_getCanonicalTimeZoneID(uz, -1, canon, 64, &system, &st);
@@ -138,12 +152,12 @@ static void add_instants(json_t *day)
 		                                cu_json_str(v, "planned_time")) == 0
 		                    ? json_string(at) : json_null());
 	}
-	json_t **sorted = n ? malloc(n * sizeof(*sorted)) : NULL;
+	json_t **sorted = n ? malloc(n * sizeof(json_t *)) : NULL;
 	if (!sorted)
 		return; /* none, or no memory: the store's order (local times) stays */
 	for (i = 0; i < n; i++)
 		sorted[i] = json_incref(json_array_get(acts, i));
-	qsort(sorted, n, sizeof(*sorted), by_instant);
+	qsort(sorted, n, sizeof(json_t *), by_instant);
 	json_array_clear(acts);
 	for (i = 0; i < n; i++)
 		json_array_append_new(acts, sorted[i]);
