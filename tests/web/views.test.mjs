@@ -62,6 +62,17 @@ test('a report posted in one coordination centre appears live in another', async
   assert.equal(await se.locator('svg.ad-map path[data-country="RS"]').getAttribute('data-state'), 'active');
   assert.equal(await se.locator('svg.ad-map path[data-country="SE"]').getAttribute('data-state'), 'planned');
   await screenshot(se, 'actionday-coordination-centre');
+  // The plan in time order: every action, in the order of its instant (the API's order).
+  await se.getByRole('button', { name: 'In time order (UTC)' }).click();
+  const timeTable = se.getByRole('table', { name: 'All actions in time order' });
+  await timeTable.waitFor();
+  const order = await timeTable.locator('tr[data-action]').evaluateAll((rows) => rows.map((r) => Number(r.dataset.action)));
+  assert.deepEqual(order, detail.actions.map((a) => a.id));
+  assert.deepEqual(detail.actions.map((a) => a.planned_at), detail.actions.map((a) => a.planned_at).slice().sort());
+  await timeTable.locator(`tr[data-action="${action.id}"]`).getByText('Started', { exact: true }).waitFor();
+  await screenshot(se, 'actionday-time-order');
+  await se.getByRole('button', { name: 'By country' }).click();
+  await seTable.waitFor();
   // Sweden executes none of Serbia's actions: its form does not offer them.
   const seOffered = await se.getByLabel('Action', { exact: true }).locator('option').allInnerTexts();
   assert.ok(seOffered.every((o) => !/Serbia/.test(o)), 'SE form offers no RS actions');

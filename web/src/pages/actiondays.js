@@ -118,7 +118,35 @@ function coordinationCentre(day, updates, signal, flash) {
   const mapLabel = (code, st) => `${code} ${STATE_MARK[st] || ''}`;
   const fill = (st) => STATE_FILL[st] || '#ccc';
 
+  // The plan by country (each team's view), or as one list in time order, by
+  // each action's instant (planned_at, UTC): the coordination centre's view
+  // of a day across time zones.
+  let view = 'country';
+  const viewButtons = ['country', 'time'].map((v) => h('button', { type: 'button', class: 'secondary',
+    dataset: { view: v }, 'aria-pressed': v === view ? 'true' : 'false', onclick: () => {
+      view = v;
+      for (const b of viewButtons) b.setAttribute('aria-pressed', b.dataset.view === view ? 'true' : 'false');
+      replace(actionsHeading, t(view === 'time' ? 'actionday.actions.time' : 'actionday.actions'));
+      renderTables();
+    } }, t('actionday.view.' + v)));
+  const actionsHeading = h('h2', { id: 'ad-actions-h' }, t('actionday.actions'));
+
+  function renderTimeOrder() {
+    const rows = [...actions.values()].sort((a, b) => (a.planned_at && b.planned_at
+      ? a.planned_at.localeCompare(b.planned_at) : a.planned_at ? -1 : b.planned_at ? 1 : 0) || a.id - b.id);
+    replace(tablesBox, table([
+      { label: t('actionday.col.planned'), cell: (a) => plannedCell(a, (day.timezones || {})[a.country], day.day) },
+      { label: t('actionday.col.country'), cell: (a) => countryName(a.country) + ' (' + a.country + ')' },
+      { label: t('actionday.col.action'), cell: (a) => [h('strong', label('actionday.kind', a.kind)),
+        a.entity && h('div', { class: 'muted' }, a.entity), a.place && h('div', { class: 'muted' }, a.place)] },
+      { label: t('actionday.col.org'), cell: (a) => a.org },
+      { label: t('actionday.col.status'), cell: (a) => badge(t('actionday.status.' + a.status), STATUS_BADGE[a.status] || 'info') },
+    ], rows, { class: 'stack ad-actions ad-time', label: t('actionday.table.time'),
+      rowData: (a) => ({ action: String(a.id), status: a.status }) }));
+  }
+
   function renderTables() {
+    if (view === 'time') { renderTimeOrder(); return; }
     const by = countriesOf();
     const codes = Object.keys(by).sort((a, b) => countryName(a).localeCompare(countryName(b)));
     replace(tablesBox, codes.map((c) => {
@@ -278,7 +306,8 @@ function coordinationCentre(day, updates, signal, flash) {
     live,
     h('div', { class: 'ad-layout' },
       h('div', { class: 'ad-main' },
-        h('section', { 'aria-labelledby': 'ad-actions-h' }, h('h2', { id: 'ad-actions-h' }, t('actionday.actions')), tablesBox),
+        h('section', { 'aria-labelledby': 'ad-actions-h' }, actionsHeading,
+          h('div', { class: 'ad-view', role: 'group', 'aria-label': t('actionday.view') }, viewButtons), tablesBox),
         h('section', { class: 'card', 'aria-labelledby': 'ad-form-h' }, h('h2', { id: 'ad-form-h' }, t('actionday.form.title')),
           formBox), addBox),
       h('div', { class: 'ad-side' },
