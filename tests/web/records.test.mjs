@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import { createHash, randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { startServer, startBrowser, newPage, login, assertClean, screenshot, apiGet, assert, BIN } from './harness.mjs';
 
 let server, browser;
@@ -77,6 +77,12 @@ test('upload an item to the arrest case, share it with the ICC, the ICC sees exa
   const custodyShown = page.getByRole('table', { name: 'Chain of custody' });
   await custodyShown.getByRole('cell', { name: 'shared', exact: true }).waitFor();
   await screenshot(page, 'records-evidence');
+
+  // Downloading the item: the access shows in the chain on the page, without a reload.
+  const [item] = await Promise.all([page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download', exact: true }).click()]);
+  assert.equal(createHash('sha256').update(await readFile(await item.path())).digest('hex'), sha);
+  await custodyShown.getByRole('cell', { name: 'downloaded', exact: true }).waitFor();
 
   // A bundle for the ICC: recorded as exported, downloaded once, verifiable offline.
   await page.getByLabel('Bundle for').selectOption('ICC');

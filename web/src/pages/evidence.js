@@ -126,7 +126,10 @@ export function evidencePage(main, params) {
     const page = h('div',
       title(e.title || e.original_name || t('evidence.title.unknown'), integ),
       h('div', { class: 'actions' },
-        !e.erased_at && h('a', { class: 'button', href: content, download: e.original_name || '' }, t('common.download')),
+        // The browser downloads; the server records the access as it starts
+        // serving, so the chain shown here is read again shortly after.
+        !e.erased_at && h('a', { class: 'button', href: content, download: e.original_name || '',
+          onclick: () => { setTimeout(refreshCustody, 1000); setTimeout(refreshCustody, 4000); } }, t('common.download')),
         !e.erased_at && bundleExport(e.case_id, [e.id], t('evidence.bundle'), refreshCustody)),
       h('div', { class: 'cols' },
         h('section', { 'aria-labelledby': 'ev-meta' }, h('h2', { id: 'ev-meta' }, t('evidence.metadata')),
