@@ -72,6 +72,10 @@ static void query(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(!cu_http_listed(known, un, unl));
 		FUZZ_ASSERT(unl > 0 || (un < q + n && *un == '='));
 	}
+	if (cu_http_query_repeated(&un, &unl, q, n, known)) {
+		FUZZ_ASSERT(unl > 0 && cu_http_listed(known, un, unl));
+		FUZZ_ASSERT(un >= known && un + unl <= known + strlen(known));
+	}
 	/* The whole input as a path segment. */
 	char *seg = malloc(n + 1);
 	if (!seg)

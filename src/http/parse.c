@@ -89,6 +89,28 @@ bool cu_http_query_unknown(const char **name, size_t *nlen, const char *q, size_
 	return false;
 }
 
+bool cu_http_query_repeated(const char **name, size_t *nlen, const char *q, size_t n,
+                            const char *known)
+{
+	for (const char *w = known; w && *w;) {
+		size_t k = strcspn(w, " "), seen = 0;
+		for (const char *p = q, *end = q + n; p < end;) {
+			const char *amp = memchr(p, '&', (size_t)(end - p));
+			const char *stop = amp ? amp : end;
+			const char *eq = memchr(p, '=', (size_t)(stop - p));
+			if ((size_t)((eq ? eq : stop) - p) == k && memcmp(p, w, k) == 0 && ++seen == 2) {
+				*name = w;
+				*nlen = k;
+				return true;
+			}
+			p = stop + 1;
+		}
+		w += k;
+		w += strspn(w, " ");
+	}
+	return false;
+}
+
 bool cu_http_cookie_find(const char **val, size_t *vlen, const char *v, size_t n,
                          const char *name)
 {

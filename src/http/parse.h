@@ -36,6 +36,14 @@ bool cu_http_query_find(const char **val, size_t *vlen, const char *q, size_t n,
 bool cu_http_query_unknown(const char **name, size_t *nlen, const char *q, size_t n,
                            const char *known);
 
+/*
+ * The first of the space-separated names in known that the query string
+ * [q, q+n) gives more than once ("limit=1&limit=2": which one was meant?):
+ * *name and *nlen (borrowed from known), true if there is one.
+ */
+bool cu_http_query_repeated(const char **name, size_t *nlen, const char *q, size_t n,
+                            const char *known);
+
 /* True if [name, name+nlen) is one of the space-separated words of list (may be NULL). */
 bool cu_http_listed(const char *list, const char *name, size_t nlen);
 

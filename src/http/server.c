@@ -1291,6 +1291,15 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		send_error(req, 400, "invalid", msg);
 		return 0;
 	}
+	if (req->query_at != SIZE_MAX &&
+	    cu_http_query_repeated(&qn, &qnl, req->path.base + req->query_at + 1,
+	                           req->path.len - req->query_at - 1, rt->query)) {
+		char msg[128];
+		snprintf(msg, sizeof(msg), "query parameter \"%.*s\" is given more than once",
+		         (int)qnl, qn);
+		send_error(req, 400, "invalid", msg);
+		return 0;
+	}
 	cu_req rq = {.core = w->core, .route = rt, .impl = req};
 	cu_buf_init(&rq.raw_out, 0);
 	peer_name(rq.peer, sizeof(rq.peer), req);

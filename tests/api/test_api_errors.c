@@ -395,6 +395,9 @@ static void test_api_errors__unknown_query_parameters(void **state)
 	/* A route's parameters are matched whole, not as prefixes of longer names. */
 	refused("GET", "/api/v1/cases?limits=5", NULL, 0, NULL, 400, "\"limits\"");
 	refused("GET", "/api/v1/cases?lim=5", NULL, 0, NULL, 400, "\"lim\"");
+	/* Given twice, a parameter is ambiguous: which one was meant? */
+	refused("GET", "/api/v1/cases?limit=1&status=open&limit=2", NULL, 0, NULL, 400,
+	        "query parameter \"limit\" is given more than once");
 	json_t *out = NULL;
 	assert_int_equal(api_getf(se, &out, "/api/v1/cases?status=open&&limit=1&"), 200);
 	assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
