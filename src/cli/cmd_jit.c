@@ -95,10 +95,21 @@ int cmd_jit(int argc, char **argv)
 		cli_open(&c);
 		size_t i;
 		json_t *v;
+		char today[11];
+		cu_date_today(today);
+		/* The agreement's end is what a member plans around: say when it comes. */
 		if ((r = cu_jit_list(c.core, &c.actor, &out)) == 0 && !c.json)
-			json_array_foreach(out, i, v)
-				printf("#%-4lld %-10s %s\n", (long long)json_integer_value(json_object_get(v,
-				       "id")), cu_json_str(v, "expires_on"), cu_json_str(v, "name"));
+			json_array_foreach(out, i, v) {
+				int left = cu_date_diff(today, cli_str(v, "expires_on"));
+				char when[24] = "";
+				if (left < 0)
+					snprintf(when, sizeof(when), "EXPIRED");
+				else if (left <= 30)
+					snprintf(when, sizeof(when), "in %d day%s", left, left == 1 ? "" : "s");
+				printf("#%-4lld expires %-10s %-11s %s\n",
+				       (long long)json_integer_value(json_object_get(v, "id")),
+				       cli_str(v, "expires_on"), when, cli_str(v, "name"));
+			}
 	} else if (!strcmp(sub, "show")) {
 		cli_operands(argc, argv, 1, usage);
 		int64_t id = cli_id(usage, argv[optind], "a JIT");

@@ -281,6 +281,15 @@ check "... prints the name" has_out "^JIT #$JIT  JIT Balkan route"
 check "... lists the linked case" has_out '2026/0001  Coordinated arrest'
 expect 0 "jit list --as rs includes it" "$B" jit list --as rs
 check "... by id" has_out "^#$JIT "
+check "... with its end" has_out "^#$JIT *expires [0-9-]\{10\} .*JIT Balkan route"
+# The demo's Yezidi JIT ends on 2026-12-15: the list says how far that is.
+LEFT=$(( ($(date -u -d 2026-12-15 +%s) - $(date -u -d "$TODAY" +%s)) / 86400 ))
+if [ "$LEFT" -lt 0 ]; then WHEN=EXPIRED
+elif [ "$LEFT" -le 30 ]; then WHEN="in $LEFT day"; [ "$LEFT" = 1 ] || WHEN="${WHEN}s"
+else WHEN=""; fi
+expect 0 "jit list --as se" "$B" jit list --as se
+check "... says when the Yezidi JIT ends (${WHEN:-not within 30 days})" \
+	has_out "expires 2026-12-15 $(printf '%-11s' "$WHEN") JIT on ISIL"
 expect 2 "jit show as a non-member exits 2" "$B" jit show "$JIT" --as fr
 expect 1 "jit show with a non-numeric id exits 1" "$B" jit show abc --as se
 expect 0 "the case now lists its JIT" "$B" case show 2026/0001 --as se --json
