@@ -153,12 +153,26 @@ int cmd_token(int argc, char **argv)
 		r = cu_token_list(c.core, &c.actor, &out);
 		size_t i;
 		json_t *t;
+		/* Whether each still opens the door, and until when: what decides a revocation. */
+		char now[CU_TS_LEN];
+		cu_time_now(now);
 		if (r == 0 && !c.json)
-			json_array_foreach(out, i, t)
-				printf("%s %-12s %-8s %s%s %s\n", cu_json_str(t, "id"), cu_json_str(t, "user"),
-				       cu_json_str(t, "kind"), cu_json_str(t, "created_at"),
-				       cu_json_str(t, "revoked_at") ? " revoked" : "",
+			json_array_foreach(out, i, t) {
+				const char *exp = cu_json_str(t, "expires_at");
+				char state[48];
+				if (cu_json_str(t, "revoked_at"))
+					snprintf(state, sizeof(state), "revoked %.16s", cu_json_str(t, "revoked_at"));
+				else if (exp && strcmp(exp, now) <= 0)
+					snprintf(state, sizeof(state), "expired %.16s", exp);
+				else if (exp)
+					snprintf(state, sizeof(state), "until %.16s", exp);
+				else
+					snprintf(state, sizeof(state), "no expiry");
+				printf("%s %-12s %-8s %.16s  %-24s %s\n", cu_json_str(t, "id"),
+				       cu_json_str(t, "user"), cu_json_str(t, "kind"),
+				       cu_json_str(t, "created_at"), state,
 				       cu_json_str(t, "label") ? cu_json_str(t, "label") : "");
+			}
 	} else if (!strcmp(sub, "revoke")) {
 		cli_operands(argc, argv, 1, token_usage);
 		cli_open(&c);

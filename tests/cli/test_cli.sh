@@ -384,6 +384,7 @@ check "... never shows the secret" lacks_out "$TOK"
 jqt "... nor any token field" 'all(.[]; has("token") | not)'
 expect 0 "token list --as se, human output" "$B" token list --as se
 check "... the label is a separate word" has_out "^$TID .* ci-runner\$"
+check "... with the day it runs until" has_out "^$TID se  *api  *[0-9T:-]\{16\}  until [0-9T:-]\{16\}  *ci-runner\$"
 expect 0 "token list --as se-admin sees SE users' tokens" "$B" token list --as se-admin --json
 jqt "... including se's" "any(.[]; .id == \"$TID\")"
 expect 0 "token list --as fr" "$B" token list --as fr --json
@@ -393,6 +394,8 @@ expect 0 "token revoke" "$B" token revoke "$TID" --as se
 check "... confirms" has_out "^revoked $TID"
 expect 0 "token list after revoking" "$B" token list --as se --json
 jqt "... shows it revoked" "any(.[]; .id == \"$TID\" and (.revoked_at | type == \"string\"))"
+expect 0 "token list after revoking, human output" "$B" token list --as se
+check "... says revoked, and when" has_out "^$TID .* revoked [0-9T:-]\{16\} *ci-runner\$"
 expect 2 "revoking twice exits 2" "$B" token revoke "$TID" --as se
 expect 2 "revoking an unknown token exits 2" "$B" token revoke 0123456789abcdef --as se
 expect 0 "token create --json" "$B" token create --as se --json
