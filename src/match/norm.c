@@ -445,6 +445,68 @@ void cu_match_thread_done(void)
 	tl.words_failed = false;
 }
 
+/*
+ * Ethiopic (Amharic, Tigrinya, Tigre), which ICU writes as in ISO 2003 with
+ * ǝ for the sixth order (ኤርምያስ → erǝmǝyās), which then cut names into
+ * pieces (er m yas ~ Ermias: 0.29). Names are written in Latin letters as
+ * Eritreans and Ethiopians write them in passports and the press: a syllable
+ * is its consonant and its order's vowel (ä as e: መለስ Meles), the sixth
+ * order no vowel but i at the start of a word (ግርማይ Girmay, ትግራይ Tigray),
+ * ቀ and ኸ as k (በቀለ Bekele, ተኽለ Tekle), the glottal and pharyngeal rows
+ * as their vowels with a for ä (አሕመድ Ahmed, ዓቢይ Abiy). The syllabary puts
+ * each consonant's orders in a row of eight code points, the eighth its
+ * labialised wa, so the rules are made from the rows below.
+ */
+static const struct {
+	uint16_t row;
+	const char *c;
+} ETHIOPIC[] = {
+	{0x1200, "h"}, {0x1208, "l"}, {0x1210, "h"}, {0x1218, "m"}, {0x1220, "s"}, {0x1228, "r"},
+	{0x1230, "s"}, {0x1238, "sh"}, {0x1240, "k"}, {0x1250, "kh"}, {0x1260, "b"}, {0x1268, "v"},
+	{0x1270, "t"}, {0x1278, "ch"}, {0x1280, "h"}, {0x1290, "n"}, {0x1298, "ny"}, {0x12A0, ""},
+	{0x12A8, "k"}, {0x12B8, "k"}, {0x12C8, "w"}, {0x12D0, ""}, {0x12D8, "z"}, {0x12E0, "zh"},
+	{0x12E8, "y"}, {0x12F0, "d"}, {0x12F8, "d"}, {0x1300, "j"}, {0x1308, "g"}, {0x1318, "ng"},
+	{0x1320, "t"}, {0x1328, "ch"}, {0x1330, "p"}, {0x1338, "ts"}, {0x1340, "ts"}, {0x1348, "f"},
+	{0x1350, "p"},
+};
+/* The rows of labialised consonants (qʷ ḫʷ kʷ xʷ gʷ): orders 1, 3, 4, 5, 6 at 0, 2-5. */
+static const struct {
+	uint16_t row;
+	const char *c;
+} ETHIOPIC_W[] = {
+	{0x1248, "kw"}, {0x1258, "khw"}, {0x1288, "hw"}, {0x12B0, "kw"}, {0x12C0, "kw"},
+	{0x1310, "gw"},
+};
+#define ETHIOPIC_RULES_MAX 8192
+
+/* Writes the Ethiopic rules (a part of the main pass) to out; their length. */
+static size_t ethiopic_rules(char *out, size_t cap)
+{
+	static const char *const vowel[7] = {"e", "u", "i", "a", "e", "", "o"};
+	size_t o = 0;
+	for (size_t i = 0; i < sizeof ETHIOPIC / sizeof ETHIOPIC[0]; i++) {
+		unsigned r = ETHIOPIC[i].row;
+		const char *c = ETHIOPIC[i].c;
+		bool bare = !*c; /* a glottal or pharyngeal row: only its vowel */
+		/* the sixth order begins a word with i (e for a bare row) */
+		o += (size_t)snprintf(out + o, cap - o, "^ \\u%04X > %s%s ;", r + 5, c, bare ? "e" : "i");
+		for (unsigned k = 0; k < 7; k++)
+			o += (size_t)snprintf(out + o, cap - o, "\\u%04X > %s%s ;", r + k, c,
+					      bare && k == 0 ? "a" : bare && k == 5 ? "e" : vowel[k]);
+		o += (size_t)snprintf(out + o, cap - o, "\\u%04X > %swa ;", r + 7, c);
+	}
+	for (size_t i = 0; i < sizeof ETHIOPIC_W / sizeof ETHIOPIC_W[0]; i++) {
+		static const unsigned at[5] = {0, 2, 3, 4, 5};
+		static const char *const wv[5] = {"e", "i", "a", "e", ""};
+		for (unsigned k = 0; k < 5; k++)
+			o += (size_t)snprintf(out + o, cap - o, "\\u%04X > %s%s ;",
+					      ETHIOPIC_W[i].row + at[k], ETHIOPIC_W[i].c, wv[k]);
+	}
+	/* Ethiopic digits and numbers are not names */
+	o += (size_t)snprintf(out + o, cap - o, "[\\u1369-\\u137C] > ;");
+	return o < cap ? o : cap - 1;
+}
+
 static UTransliterator *translit(int uk)
 {
 	if (tl.tr[uk] || tl.failed[uk])
@@ -452,10 +514,12 @@ static UTransliterator *translit(int uk)
 	static const UChar id[] = {'c', 'u', '-', 'n', 'a', 'm', 'e', 's', 0};
 	char rules8[sizeof RULES_KHMER_SERIES + sizeof RULES_THAI_ORDER + sizeof RULES_THAI_ROLES +
 		    sizeof RULES_UK + sizeof RULES_RU + sizeof RULES_COMMON + sizeof RULES_KHMER +
-		    sizeof RULES_KOREAN + sizeof RULES_LAO_SINHALA];
-	snprintf(rules8, sizeof rules8, "%s%s%s%s%s%s%s%s", RULES_KHMER_SERIES, RULES_THAI_ORDER,
+		    sizeof RULES_KOREAN + ETHIOPIC_RULES_MAX + sizeof RULES_LAO_SINHALA];
+	char ethiopic[ETHIOPIC_RULES_MAX];
+	ethiopic_rules(ethiopic, sizeof ethiopic);
+	snprintf(rules8, sizeof rules8, "%s%s%s%s%s%s%s%s%s", RULES_KHMER_SERIES, RULES_THAI_ORDER,
 		 RULES_THAI_ROLES, uk ? RULES_UK : RULES_RU, RULES_COMMON, RULES_KHMER, RULES_KOREAN,
-		 RULES_LAO_SINHALA);
+		 ethiopic, RULES_LAO_SINHALA);
 	UChar rules[sizeof rules8];
 	int32_t n = 0;
 	UErrorCode e = U_ZERO_ERROR;

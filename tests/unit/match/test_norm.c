@@ -415,6 +415,56 @@ static void test_match_norm__thai(void **state)
 	}
 }
 
+/*
+ * Ethiopic (Amharic, Tigrinya) as Eritreans and Ethiopians write their names:
+ * ICU's ǝ for the sixth order cut names into pieces (ኤርምያስ ~ Ermias 0.29).
+ */
+static void test_match_norm__ethiopic(void **state)
+{
+	(void)state;
+	expect_norm("ኤርምያስ ግርማይ", "ermyas girmay");   /* sixth order: i first, else none */
+	expect_norm("መለስ ዜናዊ", "meles zenawi");        /* first order as e */
+	expect_norm("ዓቢይ አሕመድ", "abiy ahmed");         /* glottal, pharyngeal: a */
+	expect_norm("ቀነኒሳ በቀለ", "kenenisa bekele");    /* ቀ as k */
+	expect_norm("ትግራይ", "tigray");
+	expect_norm("ኃይለ ሥላሴ", "hayle silase");      /* Selassie, or Silassie */
+	/* Names chosen after the rules were written, against their usual spellings */
+	static const char *const same[][2] = {
+		{"ክዳነ ዘካርያስ ሃብተማርያም", "Kidane Zekarias Habtemariam"},
+		{"ሃይለ ገብረስላሴ", "Haile Gebrselassie"}, {"ጥሩነሽ ዲባባ", "Tirunesh Dibaba"},
+		{"ቢንያም ግርማይ", "Biniam Girmay"}, {"ዳንኤል ተኽለሃይማኖት", "Daniel Teklehaimanot"},
+		{"ሃይለማርያም ደሳለኝ", "Hailemariam Desalegn"},
+	};
+	static const char *const other[][2] = {
+		{"ሃይለ ገብረስላሴ", "Haile Selassie"}, {"ጥሩነሽ ዲባባ", "Genzebe Dibaba"},
+		{"ቢንያም ግርማይ", "Biniam Tesfay"}, {"ሃይለማርያም ደሳለኝ", "Hailemariam Tesfay"},
+	};
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+		if (score(same[i][0], same[i][1]) < CU_MATCH_THRESHOLD_DEFAULT)
+			fail_msg("%s ~ %s: %.3f", same[i][0], same[i][1], score(same[i][0], same[i][1]));
+	for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+		if (score(other[i][0], other[i][1]) >= CU_MATCH_THRESHOLD_DEFAULT)
+			fail_msg("%s ~ %s: %.3f", other[i][0], other[i][1], score(other[i][0], other[i][1]));
+	/* every code point of the block and its supplement, alone and twice */
+	for (unsigned c = 0x1200; c <= 0x139F; c++) {
+		char in[16], out[64];
+		for (int twice = 0; twice < 2; twice++) {
+			size_t o = put_utf8(in, c);
+			if (twice)
+				o += put_utf8(in + o, c);
+			in[o] = 0;
+			int r = cu_name_normalise(out, sizeof out, in, o, CU_NAME_PERSON);
+			if (r < 0) {
+				assert_int_equal(r, CU_EINVALID);
+				continue;
+			}
+			for (char *p = out; *p; p++)
+				if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == ' '))
+					fail_msg("U+%04X -> \"%s\"", c, out);
+		}
+	}
+}
+
 static void test_match_norm__khmer_lao_sinhala(void **state)
 {
 	(void)state;
@@ -932,6 +982,7 @@ int main(void)
 		cmocka_unit_test(test_match_norm__korean),
 		cmocka_unit_test(test_match_norm__armenian),
 		cmocka_unit_test(test_match_norm__thai),
+		cmocka_unit_test(test_match_norm__ethiopic),
 		cmocka_unit_test(test_match_norm__bad_input),
 		cmocka_unit_test(test_match_norm__phonetic),
 		cmocka_unit_test(test_match_norm__similarity),
