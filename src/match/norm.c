@@ -152,6 +152,11 @@ static const char RULES_COMMON[] =
 	"з > z ; і > i ; к > k ; л > l ; м > m ; н > n ; о > o ;"
 	"п > p ; р > r ; с > s ; т > t ; у > u ; ў > u ; ф > f ; х > kh ; ц > ts ; ч > ch ;"
 	"ш > sh ; щ > shch ; ъ > ; ы > y ; ь > ; э > e ;"
+	/* the letters Kazakh, Kyrgyz, Tajik, Uzbek, Mongolian, Tatar and Bashkir add,
+	 * as their passports' Russian-based spellings write them (ICU's ḳ for қ
+	 * cut Тоқаев into tok aev) */
+	"ә > a ; ғ > g ; қ > k ; ҡ > k ; ң > ng ; ө > o ; ұ > u ; ү > u ; һ > h ; ҳ > h ;"
+	"ҷ > j ; ҹ > j ; җ > zh ; ӣ > i ; ӯ > u ; ҙ > z ; ҫ > s ; ӊ > ng ;"
 	/* Greek (ELOT 743-like) */
 	"αι > ai ; ει > ei ; οι > oi ; ου > ou ; ού > ou ; αυ > av ; ευ > ev ; μπ > b ; ντ > nt ;"
 	"γγ > ng ; γκ > g ; α > a ; ά > a ; β > v ; γ > g ; δ > d ; ε > e ; έ > e ; ζ > z ;"

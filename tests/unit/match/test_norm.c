@@ -496,6 +496,25 @@ static void test_match_norm__pashto_kurdish(void **state)
 			fail_msg("%s ~ %s: %.3f", other[i][0], other[i][1], score(other[i][0], other[i][1]));
 }
 
+/* The Cyrillic letters of Central Asia and the Volga (ICU's ḳ for қ cut a word in two). */
+static void test_match_norm__central_asian_cyrillic(void **state)
+{
+	(void)state;
+	expect_norm("Қасым-Жомарт Тоқаев", "kasym zhomart tokaev");
+	expect_norm("Эмомалӣ Раҳмон", "emomali rahmon");
+	expect_norm("Мұхтар Әблязов", "mukhtar ablyazov");
+	expect_norm("Ғафур Ҷӯраев", "gafur juraev");
+	static const char *const same[][2] = {
+		{"Нұрсұлтан Әбішұлы Назарбаев", "Nursultan Nazarbayev"},
+		{"Мұхтар Әблязов", "Mukhtar Ablyazov"}, {"Эмомалӣ Раҳмон", "Emomali Rahmon"},
+	};
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+		if (score(same[i][0], same[i][1]) < CU_MATCH_THRESHOLD_DEFAULT)
+			fail_msg("%s ~ %s: %.3f", same[i][0], same[i][1], score(same[i][0], same[i][1]));
+	if (score("Мұхтар Әблязов", "Mukhtar Dzhakishev") >= CU_MATCH_THRESHOLD_DEFAULT)
+		fail_msg("Ablyazov ~ Dzhakishev");
+}
+
 static void test_match_norm__khmer_lao_sinhala(void **state)
 {
 	(void)state;
@@ -1015,6 +1034,7 @@ int main(void)
 		cmocka_unit_test(test_match_norm__thai),
 		cmocka_unit_test(test_match_norm__ethiopic),
 		cmocka_unit_test(test_match_norm__pashto_kurdish),
+		cmocka_unit_test(test_match_norm__central_asian_cyrillic),
 		cmocka_unit_test(test_match_norm__bad_input),
 		cmocka_unit_test(test_match_norm__phonetic),
 		cmocka_unit_test(test_match_norm__similarity),
