@@ -587,10 +587,12 @@ static bool is_wordchar(UChar32 c)
 
 /* Appends the transliterated word w (UTF-16) to out as ASCII tokens. */
 /* Tags of the tokens a normalisation produces (cu_name_normalise_tagged). */
+#define TAGGER_OWN 32
 typedef struct tagger {
 	uint8_t *tags; /* may be NULL */
 	size_t cap, n; /* tokens emitted so far */
 	int unread;    /* the UScriptCode of a word that gave no token, or 0 */
+	uint8_t own[TAGGER_OWN]; /* the first tokens' tags, whatever tags is */
 } tagger;
 
 /* The script a word was written in, as a token tag: NAME_TAG_NONLATIN for
@@ -810,6 +812,8 @@ static int emit_word(char *out, size_t outsz, size_t *pos, UChar *w, int32_t wle
 			if (sep) {
 				if (tg->tags && tg->n < tg->cap)
 					tg->tags[tg->n] = tag;
+				if (tg->n < TAGGER_OWN)
+					tg->own[tg->n] = tag;
 				tg->n++;
 			}
 			if (sep && *pos > 0) {
@@ -1013,6 +1017,60 @@ static size_t drop_titles(char *s, size_t n, tagger *tg)
 	return o;
 }
 
+/*
+ * Theophoric names, written in Arabic script as two words and in Latin
+ * letters as one: حبیب الله is Habibullah, صلاح الدين Salahuddin. The token
+ * allh (الله), or the pair al din (ال دين), after another token of Arabic
+ * script is joined to it (hbiballh ~ Habibullah 0.88, where hbib allh gave
+ * 0.58). Decided on the tokens' own tags, so that a name normalises the
+ * same whether its caller asks for the tags or not.
+ */
+static size_t glue_theophoric(char *s, size_t n, tagger *tg)
+{
+	size_t start[TAGGER_OWN + 1], len[TAGGER_OWN + 1], k = 0;
+	for (size_t i = 0; i < n && k <= TAGGER_OWN;) {
+		size_t j = i;
+		while (j < n && s[j] != ' ')
+			j++;
+		start[k] = i, len[k] = j - i, k++;
+		i = j + 1;
+	}
+	if (k > TAGGER_OWN || k != tg->n)
+		return n; /* more tokens than own tags: left as they are */
+	bool glue[TAGGER_OWN] = {false}, any = false;
+	for (size_t t = 1; t < k; t++) {
+		bool arabic = (tg->own[t] & NAME_TAG_ABJAD) && (tg->own[t - 1] & NAME_TAG_ABJAD);
+		if (!arabic)
+			continue;
+		if (len[t] == 4 && !memcmp(s + start[t], "allh", 4) && !glue[t - 1]) {
+			glue[t] = any = true;
+		} else if (t + 1 < k && len[t] == 2 && !memcmp(s + start[t], "al", 2) &&
+			   (tg->own[t + 1] & NAME_TAG_ABJAD) && len[t + 1] == 3 &&
+			   (!memcmp(s + start[t + 1], "din", 3) || !memcmp(s + start[t + 1], "dyn", 3))) {
+			glue[t] = glue[t + 1] = any = true;
+			t++;
+		}
+	}
+	if (!any)
+		return n;
+	size_t o = 0, kept = 0;
+	for (size_t t = 0; t < k; t++) {
+		if (o > 0 && !glue[t])
+			s[o++] = ' ';
+		memmove(s + o, s + start[t], len[t]);
+		o += len[t];
+		if (!glue[t]) {
+			if (tg->tags && t < tg->cap && kept < tg->cap)
+				tg->tags[kept] = tg->tags[t];
+			tg->own[kept] = tg->own[t];
+			kept++;
+		}
+	}
+	tg->n = kept;
+	s[o] = 0;
+	return o;
+}
+
 int cu_name_normalise(char *out, size_t outsz, const char *utf8, size_t len, int cls)
 {
 	return cu_name_normalise_tagged(out, outsz, utf8, len, cls, NULL, 0);
@@ -1021,7 +1079,7 @@ int cu_name_normalise(char *out, size_t outsz, const char *utf8, size_t len, int
 int cu_name_normalise_tagged(char *out, size_t outsz, const char *utf8, size_t len, int cls,
 			     uint8_t *tags, size_t ntags)
 {
-	tagger tg = {tags, ntags, 0, 0};
+	tagger tg = {tags, ntags, 0, 0, {0}};
 	if (tags)
 		memset(tags, 0, ntags);
 	if (outsz == 0)
@@ -1116,6 +1174,8 @@ int cu_name_normalise_tagged(char *out, size_t outsz, const char *utf8, size_t l
 	out[pos] = 0;
 	if (cls == CU_NAME_PERSON && commas == 1)
 		surname_last(out, pos, comma_pos, comma_tok, &tg);
+	if (cls == CU_NAME_PERSON)
+		pos = glue_theophoric(out, pos, &tg);
 	if (cls == CU_NAME_PERSON)
 		pos = drop_titles(out, pos, &tg);
 	if (pos == 0 && tg.unread)

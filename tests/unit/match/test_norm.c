@@ -477,6 +477,16 @@ static void test_match_norm__pashto_kurdish(void **state)
 	expect_norm("جەلال تاڵەبانی", "jelal talebani");
 	expect_norm("کۆسرەت ڕەسووڵ", "kosret resuul");
 	expect_norm("علی", "ali");
+	/* theophoric names, two words in Arabic script, one in Latin letters */
+	expect_norm("حبیب الله", "hbiballh");
+	expect_norm("صلاح الدين", "slahaldin");
+	expect_norm("جلال الدين حقاني", "jlalaldin hqani");
+	expect_norm("الله", "allh");                  /* nothing to join it to */
+	expect_norm("Salah Al Din", "salah al din");  /* Latin letters: left as written */
+	if (score("نجم الدین", "Najmuddin") < CU_MATCH_THRESHOLD_DEFAULT ||
+	    score("ولی الله", "Waliullah") < CU_MATCH_THRESHOLD_DEFAULT ||
+	    score("سیف الله", "Saifuddin") >= CU_MATCH_THRESHOLD_DEFAULT)
+		fail_msg("theophoric names");
 	expect_norm("ٹیپو", "tipu");
 	/* Names chosen after the rules were written, against their usual spellings */
 	static const char *const same[][2] = {
