@@ -503,6 +503,11 @@ int cmd_match(int argc, char **argv)
 				json_array_foreach(json_object_get(out, "pairs"), i, v) {
 					json_t *lab = json_object_get(v, "label");
 					bool m = json_is_true(json_object_get(v, "match"));
+					if (cu_json_str(v, "error")) {
+						printf("-\tunscored\t%s\t%s\t(%s)\n", cu_json_str(v, "a"),
+						       cu_json_str(v, "b"), cu_json_str(v, "error"));
+						continue;
+					}
 					printf("%.3f\t%s\t%s\t%s%s\n", json_real_value(json_object_get(v, "score")),
 					       m ? "match" : "no-match", cu_json_str(v, "a"), cu_json_str(v, "b"),
 					       lab && json_is_true(lab) != m ? "\t(wrong)" : "");
@@ -519,8 +524,13 @@ int cmd_match(int argc, char **argv)
 					       json_real_value(json_object_get(ev, "recall")),
 					       json_real_value(json_object_get(ev, "f1")));
 			}
+			json_int_t unscored = json_integer_value(json_object_get(out, "unscored"));
 			if (p.bad)
 				r = cu_error_set(CU_EINVALID, "%ld rows could not be read", p.bad);
+			else if (unscored)
+				r = cu_error_set(CU_EINVALID, "%lld pair%s could not be scored (each says why);"
+				                 " the evaluation leaves %s out", (long long)unscored,
+				                 unscored == 1 ? "" : "s", unscored == 1 ? "it" : "them");
 		}
 		free(data);
 		json_decref(out);

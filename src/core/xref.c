@@ -738,7 +738,7 @@ int cu_hit_request_access(cu_core *c, const cu_actor *a, json_t **out, int64_t i
 
 int cu_match_pairs(cu_core *c, json_t **out, const json_t *pairs, double threshold)
 {
-	long tp = 0, fp = 0, fn = 0, tn = 0, labelled = 0;
+	long tp = 0, fp = 0, fn = 0, tn = 0, labelled = 0, unscored = 0;
 	json_t *rows = json_array(), *p;
 	size_t i;
 	int r = 0;
@@ -763,6 +763,20 @@ int cu_match_pairs(cu_core *c, json_t **out, const json_t *pairs, double thresho
 		if ((r = cu_mrec_add_name(&a, na)) != 0 || (r = cu_mrec_add_name(&b, nb)) != 0) {
 			char msg[300];
 			snprintf(msg, sizeof(msg), "%s", cu_error_message(r));
+			if (r == CU_EINVALID) {
+				/* A name that cannot be scored (a script with no transliteration):
+				 * its row says why, the others are scored; the evaluation leaves it
+				 * out and counts it. */
+				cu_error_clear();
+				r = 0;
+				unscored++;
+				json_array_append_new(rows, json_pack("{s:s, s:s, s:n, s:b, s:s, s:O?}", "a",
+				                                      na, "b", nb, "score", "match", 0,
+				                                      "error", msg, "label", lab));
+				cu_mrec_free(&a);
+				cu_mrec_free(&b);
+				continue;
+			}
 			r = cu_error_set(r, "pair %zu: %s", i + 1, msg);
 		} else {
 			cu_match_score(&a, &b, &s);
@@ -788,7 +802,8 @@ int cu_match_pairs(cu_core *c, json_t **out, const json_t *pairs, double thresho
 		json_decref(rows);
 		return r;
 	}
-	*out = json_pack("{s:f, s:o}", "threshold", threshold, "pairs", rows);
+	*out = json_pack("{s:f, s:o, s:I}", "threshold", threshold, "pairs", rows, "unscored",
+	                 (json_int_t)unscored);
 	if (labelled) {
 		double prec = tp + fp ? (double)tp / (double)(tp + fp) : 0;
 		double rec = tp + fn ? (double)tp / (double)(tp + fn) : 0;

@@ -265,6 +265,18 @@ expect 0 "match pairs at a threshold of 1" "$B" match pairs "$T/pairs.csv" --thr
 jqt "... nothing matches" '.evaluation.tp == 0 and .evaluation.fn == 3'
 expect 0 "match pairs in text" "$B" match pairs "$T/pairs.csv"
 check "... prints F1" has_out "F1 1.000"
+# A name no rule reads (Cherokee) does not stop the others: its row says why, the
+# evaluation leaves it out and counts it, and the exit says some were not scored.
+printf 'a,b,label\nᏌᏊ,Sequoyah,1\nĐorđević,Djordjevic,1\nOctavian Scholz,Olaf Scholz,0\n' \
+	>"$T/unscored.csv"
+expect 1 "match pairs with a name no rule reads" "$B" match pairs "$T/unscored.csv" --json
+jqt "... the others scored, that one said why and left out" \
+	'.unscored == 1 and (.pairs | length) == 3 and .pairs[0].score == null
+	 and (.pairs[0].error | test("Cherokee")) and .evaluation.tp == 1 and .evaluation.tn == 1
+	 and .evaluation.fn == 0'
+check "... and the exit says so" has_err "1 pair could not be scored"
+expect 1 "the same in text" "$B" match pairs "$T/unscored.csv"
+check "... each pair on its line" has_out "^-	unscored	ᏌᏊ	Sequoyah	(.*Cherokee"
 printf 'a,b\n,x\n' >"$T/emptyname.csv"
 expect 1 "match pairs with an empty name" "$B" match pairs "$T/emptyname.csv"
 expect 1 "match pairs without a file" "$B" match pairs
