@@ -171,11 +171,11 @@ static const char RULES_COMMON[] =
 	"ک > k ; ل > l ; م > m ; ن > n ; ه > h ; ھ > h ; ۀ > h ; ى > a ; پ > p ; چ > ch ;"
 	"ژ > zh ; گ > g ; \\u064E > a ; \\u064F > u ; \\u0650 > i ; [\\u064B-\\u064D] > ;"
 	"[\\u0651-\\u065F\\u0670\\u0640] > ;"
-	/* Pashto, Urdu and Kurdish (Sorani) letters beyond Arabic and Persian (ICU
-	 * dropped some, and took Sorani's vowel ە for a break: جەلال was j lal) */
+	/* Pashto, Urdu, Kurdish (Sorani) and Uyghur letters beyond Arabic and Persian
+	 * (ICU dropped some, and took Sorani's vowel ە for a break: جەلال was j lal) */
 	"ګ > g ; ټ > t ; ٹ > t ; ډ > d ; ڈ > d ; ړ > r ; ڑ > r ; ڕ > r ; ښ > sh ; ږ > zh ;"
 	"ځ > z ; څ > s ; ں > n ; ڵ > l ; ڤ > v ; ې > e ; ۍ > i ; ے > e ; ۓ > e ; ە > e ; ێ > e ;"
-	"ۆ > o ;"
+	"ۆ > o ; ۇ > u ; ۈ > u ; ۋ > w ; ڭ > ng ;"
 	/* Hebrew: points dropped; vav and yod as vowels inside a word */
 	"[\\u0591-\\u05C7] > ; [׳״] > ; וו > v ; ^ ו > v ; ו > o ; יי > y ; ^ י > y ; י > i ;"
 	"א > ; ב > b ; ג > g ; ד > d ; ה > h ; ז > z ; ח > kh ; ט > t ; כ > k ; ך > kh ;"
