@@ -181,9 +181,13 @@ static const char RULES_COMMON[] =
 	"א > ; ב > b ; ג > g ; ד > d ; ה > h ; ז > z ; ח > kh ; ט > t ; כ > k ; ך > kh ;"
 	"ל > l ; מ > m ; ם > m ; נ > n ; ן > n ; ס > s ; ע > ; פ > p ; ף > f ; צ > ts ;"
 	"ץ > ts ; ק > k ; ר > r ; ש > sh ; ת > t ;"
+	/* Katakana ヴ with a small vowel, as Japanese writes foreign names (ヴィクトル
+	 * Viktor): ICU reads vu, and the small vowel alone cut the word */
+	"[ヴゔ] [ァぁ] > va ; [ヴゔ] [ィぃ] > vi ; [ヴゔ] [ェぇ] > ve ; [ヴゔ] [ォぉ] > vo ;"
+	"[ヴゔ] [ュゅ] > vyu ;"
 	/* Thai consonants as ROLES left them: closing a syllable (\\uE0F2), else opening it */
 	"\\uE0F2 [กขฃคฅฆ] > k ; \\uE0F2 ง > ng ; \\uE0F2 [จฉชซฌฎฏฐฑฒดตถทธศษส] > t ;"
-	"\\uE0F2 [ญณนรลฬ] > n ; \\uE0F2 [บปพภ] > p ; \\uE0F2 [ฝฟ] > f ; \\uE0F2 ม > m ;"
+	"\\uE0F2 [ญณนรลฬ] > n ; \\uE0F2 [บปผพภ] > p ; \\uE0F2 [ฝฟ] > f ; \\uE0F2 ม > m ;"
 	"\\uE0F2 ย > i ; \\uE0F2 [วอ] > o ; \\uE0F2 [หฮ] > ; ก > k ; [ขฃคฅฆ] > kh ; ง > ng ;"
 	"[จฉชฌ] > ch ; [ซศษส] > s ; ญ > y ; [ฎด] > d ; [ฏต] > t ; [ฐฑฒถทธ] > th ; [ณน] > n ;"
 	"บ > b ; ป > p ; [ผพภ] > ph ; [ฝฟ] > f ; ม > m ; ย > y ; ร > r ; [ลฬ] > l ; ว > w ;"
