@@ -170,7 +170,7 @@ static const char RULES_COMMON[] =
 	"ش > sh ; ص > s ; ض > d ; ط > t ; ظ > z ; ^ ع > a ; ع > ; غ > gh ; ف > f ; ق > q ; ك > k ;"
 	"ک > k ; ل > l ; م > m ; ن > n ; ه > h ; ھ > h ; ۀ > h ; ى > a ; پ > p ; چ > ch ;"
 	"ژ > zh ; گ > g ; \\u064E > a ; \\u064F > u ; \\u0650 > i ; [\\u064B-\\u064D] > ;"
-	"[\\u0651-\\u065F\\u0670\\u0640] > ;"
+	"[\\u0651-\\u065F\\u0670\\u0640\\u0674] > ;"
 	/* Pashto, Urdu, Kurdish (Sorani) and Uyghur letters beyond Arabic and Persian
 	 * (ICU dropped some, and took Sorani's vowel ە for a break: جەلال was j lal) */
 	"ګ > g ; ټ > t ; ٹ > t ; ډ > d ; ڈ > d ; ړ > r ; ڑ > r ; ڕ > r ; ښ > sh ; ږ > zh ;"
