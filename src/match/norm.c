@@ -373,6 +373,8 @@ static const char RULES_KHMER_SERIES[] =
 	 * (\uE0F0) behind: วงศ์สวัสดิ์ is wong|sawat, not wongsawat read anew */
 	"$thv = [\\u0E30-\\u0E39\\u0E40-\\u0E44\\u0E47] ; [\\u0E48-\\u0E4B\\u0E3A\\u0E46\\u0E4D\\u0E4E] > ;"
 	"ทร\\u0E4C > \\uE0F0 ; ตร\\u0E4C > \\uE0F0 ; ษณ\\u0E4C > \\uE0F0 ; [ก-ฮ] [ิุ]? \\u0E4C > \\uE0F0 ;"
+	/* Myanmar: tone marks go, for RULES_MYANMAR */
+	"[\\u1037\\u1038] > ;"
 	":: Null ;";
 
 /*
@@ -493,6 +495,49 @@ static const struct {
 };
 #define ETHIOPIC_RULES_MAX 8192
 
+/*
+ * Myanmar (Burmese), which ICU writes in a scholarly form run together
+ * (အောင်ဆန်းစုကြည် → aaungsaannhcukyi, 0.28 against Aung San Suu Kyi).
+ * Burmese names are written in Latin letters a syllable a word, as their
+ * bearers and the press write them: each syllable's first consonant (with
+ * its medials: ky, ch, hl, shw) begins a token, then its rime (the vowel
+ * signs and a closing consonant with its asat: ောင် aung, ိန် ein, န် an),
+ * or a if it has none. Tone marks go in the first pass.
+ */
+static const char RULES_MYANMAR[] =
+	"$myv = [\\u102B-\\u1036\\u1039\\u103A-\\u103E] ; $myc = [\\u1000-\\u1021] ;"
+	"ဦ > u ; ဥ > u ; ဧ > e ; ဩ > aw ; ဪ > aw ; ဤ > i ; ဣ > i ;"
+	"ောင် > aung ; ောက် > auk ; ော် > aw ; ော > aw ; ေါင် > aung ; ေါက် > auk ; ေါ် > aw ;"
+	"ေါ > aw ; ိုင် > aing ; ိုက် > aik ; ို > o ; ိန် > ein ; ိမ် > ein ; ိံ > ein ;"
+	"ိတ် > eik ; ိပ် > eik ; ုန် > on ; ုမ် > on ; ုံ > on ; ုတ် > ok ; ုပ် > ok ; ွန် > un ;"
+	"ွမ် > un ; ွံ > un ; ွတ် > ut ; ွပ် > ut ; ဉ် > in ; ည် > i ; န် > an ; ံ > an ; မ် > an ;"
+	"တ် > at ; ပ် > at ; က် > et ; စ် > it ; င် > in ; လ် > ; ယ် > e ; ာ > a ; ါ > a ; ိ > i ;"
+	"ီ > i ; ု > u ; ူ > u ; ေ > e ; ဲ > e ; ျ > y ; ြ > y ; ွ > w ; ် > ;"
+	"ရွှ > ' 'shw ; ရှ > ' 'sh ; ယှ > ' 'sh ; လှ > ' 'hl ; မှ > ' 'hm ; နှ > ' 'hn ; ငှ > ' 'hng ;"
+	"ညှ > ' 'hny ; ဝှ > ' 'hw ; ချ > ' 'ch ; ခြ > ' 'ch ; ကျ > ' 'ky ; ကြ > ' 'ky ; ဂျ > ' 'gy ;"
+	"ဂြ > ' 'gy ;";
+/* Each consonant as a syllable's first (U+1000 on); "-" for အ, the vowel carrier. */
+static const char *const MYANMAR_INITIAL[] = {
+	"k", "kh", "g", "g", "ng", "s", "s", "z", "z", "ny", "ny", "t", "ht", "d", "d", "n", "t",
+	"ht", "d", "d", "n", "p", "ph", "b", "b", "m", "y", "y", "l", "w", "th", "h", "l", "-",
+};
+#define MYANMAR_RULES_MAX 6144
+
+/* Writes the rules of syllables' first consonants (after RULES_MYANMAR's); their length. */
+static size_t myanmar_rules(char *out, size_t cap)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < sizeof MYANMAR_INITIAL / sizeof MYANMAR_INITIAL[0]; i++) {
+		unsigned c = 0x1000 + (unsigned)i;
+		const char *v = strcmp(MYANMAR_INITIAL[i], "-") ? MYANMAR_INITIAL[i] : "";
+		/* alone before a sign or a closing consonant; else with a */
+		o += (size_t)snprintf(out + o, cap - o,
+				      "\\u%04X } $myv > ' '%s ; \\u%04X } $myc \\u103A > ' '%s ;"
+				      "\\u%04X > ' '%sa ;", c, v, c, v, c, v);
+	}
+	return o < cap ? o : cap - 1;
+}
+
 /* Writes the Ethiopic rules (a part of the main pass) to out; their length. */
 static size_t ethiopic_rules(char *out, size_t cap)
 {
@@ -528,12 +573,14 @@ static UTransliterator *translit(int uk)
 	static const UChar id[] = {'c', 'u', '-', 'n', 'a', 'm', 'e', 's', 0};
 	char rules8[sizeof RULES_KHMER_SERIES + sizeof RULES_THAI_ORDER + sizeof RULES_THAI_ROLES +
 		    sizeof RULES_UK + sizeof RULES_RU + sizeof RULES_COMMON + sizeof RULES_KHMER +
-		    sizeof RULES_KOREAN + ETHIOPIC_RULES_MAX + sizeof RULES_LAO_SINHALA];
-	char ethiopic[ETHIOPIC_RULES_MAX];
+		    sizeof RULES_KOREAN + ETHIOPIC_RULES_MAX + sizeof RULES_MYANMAR +
+		    MYANMAR_RULES_MAX + sizeof RULES_LAO_SINHALA];
+	char ethiopic[ETHIOPIC_RULES_MAX], myanmar[MYANMAR_RULES_MAX];
 	ethiopic_rules(ethiopic, sizeof ethiopic);
-	snprintf(rules8, sizeof rules8, "%s%s%s%s%s%s%s%s%s", RULES_KHMER_SERIES, RULES_THAI_ORDER,
-		 RULES_THAI_ROLES, uk ? RULES_UK : RULES_RU, RULES_COMMON, RULES_KHMER, RULES_KOREAN,
-		 ethiopic, RULES_LAO_SINHALA);
+	myanmar_rules(myanmar, sizeof myanmar);
+	snprintf(rules8, sizeof rules8, "%s%s%s%s%s%s%s%s%s%s%s", RULES_KHMER_SERIES,
+		 RULES_THAI_ORDER, RULES_THAI_ROLES, uk ? RULES_UK : RULES_RU, RULES_COMMON,
+		 RULES_KHMER, RULES_KOREAN, ethiopic, RULES_MYANMAR, myanmar, RULES_LAO_SINHALA);
 	UChar rules[sizeof rules8];
 	int32_t n = 0;
 	UErrorCode e = U_ZERO_ERROR;
