@@ -71,18 +71,6 @@ static int valid_time(const char *t)
 	return 0;
 }
 
-/* The n decimal digits at s as a number, or -1. */
-static int num(const char *s, int n)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
 /*
  * The instant, in UTC, of the local time hhmm on day in zone:
  * "YYYY-MM-DDTHH:MM:SSZ" in out, 0; -1 if ICU does not know the zone (it
@@ -97,8 +85,8 @@ static int utc_instant(char out[21], const char *zone, const char *day, const ch
 	UErrorCode st = U_ZERO_ERROR;
 	if (!zone || !day || !hhmm || strlen(zone) >= 64 || strlen(day) != 10 || strlen(hhmm) != 5)
 		return -1;
-	int y = num(day, 4), mo = num(day + 5, 2), d = num(day + 8, 2), hh = num(hhmm, 2),
-	    mm = num(hhmm + 3, 2);
+	int y = cu_digits(day, 4), mo = cu_digits(day + 5, 2), d = cu_digits(day + 8, 2),
+	    hh = cu_digits(hhmm, 2), mm = cu_digits(hhmm + 3, 2);
 	if (y < 0 || mo < 0 || d < 0 || hh < 0 || mm < 0)
 		return -1;
 	u_uastrcpy(uz, zone);

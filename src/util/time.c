@@ -35,8 +35,7 @@ void cu_time_after(char out[CU_TS_LEN], int64_t seconds)
 	stamp(out, seconds);
 }
 
-/* The n decimal digits at s as a number; -1 if one of them is not a digit. */
-static int digits(const char *s, int n)
+int cu_digits(const char *s, int n)
 {
 	int v = 0;
 	for (int i = 0; i < n; i++) {
@@ -54,10 +53,12 @@ int cu_time_parse(int64_t *out_seconds, const char *ts)
 	/* Fixed positions: 2026-11-26T20:05:43 (19 characters), checked one by one. */
 	int y, mo, d, h, mi, sec;
 	if (strnlen(ts, 19) < 19 || ts[4] != '-' || ts[7] != '-' || ts[10] != 'T' ||
-	    ts[13] != ':' || ts[16] != ':' || (y = digits(ts, 4)) < 0 ||
-	    (mo = digits(ts + 5, 2)) < 1 || mo > 12 || (d = digits(ts + 8, 2)) < 1 || d > 31 ||
-	    (h = digits(ts + 11, 2)) < 0 || h > 23 || (mi = digits(ts + 14, 2)) < 0 || mi > 59 ||
-	    (sec = digits(ts + 17, 2)) < 0 || sec > 59)
+	    ts[13] != ':' || ts[16] != ':' || (y = cu_digits(ts, 4)) < 0 ||
+	    (mo = cu_digits(ts + 5, 2)) < 1 || mo > 12 ||
+	    (d = cu_digits(ts + 8, 2)) < 1 || d > 31 ||
+	    (h = cu_digits(ts + 11, 2)) < 0 || h > 23 ||
+	    (mi = cu_digits(ts + 14, 2)) < 0 || mi > 59 ||
+	    (sec = cu_digits(ts + 17, 2)) < 0 || sec > 59)
 		goto bad;
 	const char *p = ts + 19;
 	if (*p == '.') {

@@ -115,6 +115,8 @@ void cu_time_after(char out[CU_TS_LEN], int64_t seconds);
  */
 int cu_time_parse(int64_t *out_seconds, const char *ts);
 void cu_date_today(char out[11]);
+/* The n decimal digits at s as a number; -1 if one of them is not a digit. */
+int cu_digits(const char *s, int n);
 /* Days between two YYYY-MM-DD dates (b - a); both must be valid. */
 int cu_date_diff(const char *a, const char *b);
 /* Adds days to a YYYY-MM-DD date. */
