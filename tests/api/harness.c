@@ -383,7 +383,14 @@ int api_send(const api_req *rq, api_resp *out)
 		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", rq->token);
 		h = curl_slist_append(h, auth);
 	}
-	h = curl_slist_append(h, "Expect:"); /* no 100-continue round trip */
+	/*
+	 * No 100-continue round trip, except for bodies of more than 1 MiB: as a
+	 * client should, those wait for the server's word before they are sent,
+	 * so that a refusal (413 for a body over the limit) is read, not lost to
+	 * the connection the server closes while the body is still being written.
+	 */
+	if (!rq->body || (rq->body_len ? rq->body_len : strlen(rq->body)) <= ((size_t)1 << 20))
+		h = curl_slist_append(h, "Expect:");
 	for (size_t i = 0; i < sizeof(rq->headers) / sizeof(rq->headers[0]) && rq->headers[i]; i++)
 		h = curl_slist_append(h, rq->headers[i]);
 	if (rq->body) {
