@@ -39,6 +39,10 @@ static const char usage[] =
 	"other cases shared with your organisation. list and custody print everything, or\n"
 	"with --limit N at most N items (events) after the item id (event seq) --after, in\n"
 	"order.\n"
+	"share makes items available to another organisation; an item another organisation\n"
+	"contributed waits for its consent (consent GRANT). grants lists the grants your\n"
+	"organisation made, received or has items in, and their state. revoke ends a grant\n"
+	"you made; an originator that did not make it withdraws its consent for its own items.\n"
 	"verify exits 2 if any content is altered or missing.\n"
 	"TRIGGER: statute_barred, final_acquittal, final_judgment, end_of_coordination.\n"
 	CLI_COMMON_HELP;
@@ -411,6 +415,43 @@ static void print_item(const json_t *it)
 	}
 }
 
+/*
+ * A grant as the people on either side of it need to see it: whether it is
+ * in force, until when, and which items still wait for their originator.
+ */
+static void print_grant(const json_t *g)
+{
+	char today[11], state[64];
+	const char *exp = cu_json_str(g, "expires_on");
+	cu_date_today(today);
+	if (cu_json_str(g, "revoked_at"))
+		snprintf(state, sizeof(state), "revoked %.10s by %s", cu_json_str(g, "revoked_at"),
+		         cu_json_str(g, "revoked_by") ? cu_json_str(g, "revoked_by") : "?");
+	else if (exp && strcmp(exp, today) < 0)
+		snprintf(state, sizeof(state), "expired on %s", exp);
+	else if (exp)
+		snprintf(state, sizeof(state), "in force until %s", exp);
+	else
+		snprintf(state, sizeof(state), "in force, no expiry");
+	printf("grant %-4lld %-10s %s -> %-9s %s\n", (long long)json_integer_value(json_object_get(g, "id")),
+	       cu_json_str(g, "case_reference"), cu_json_str(g, "grantor_org"), cu_json_str(g, "org"),
+	       state);
+	printf("  legal basis: %s (authorised by %s, %.10s)\n", cu_json_str(g, "legal_basis"),
+	       cu_json_str(g, "authorised_by"), cu_json_str(g, "created_at"));
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(g, "items"), i, it) {
+		const char *consent = cu_json_str(it, "consent");
+		printf("  item %-6lld %s", (long long)json_integer_value(json_object_get(it, "id")),
+		       cu_json_str(it, "title"));
+		if (consent && !strcmp(consent, "pending"))
+			printf("  (waiting for the consent of %s, its originator)", cu_json_str(it, "originator"));
+		else if (consent && !strcmp(consent, "refused"))
+			printf("  (consent refused by %s: not shared)", cu_json_str(it, "originator"));
+		printf("\n");
+	}
+}
+
 int cmd_evidence(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -569,11 +610,9 @@ int cmd_evidence(int argc, char **argv)
 		json_t *g;
 		if ((r = cu_grant_list(c.core, &c.actor, &res)) == 0 && !c.json)
 			json_array_foreach(res, i, g)
-				printf("%-4lld %-10s %s -> %-9s %s%s\n",
-				       (long long)json_integer_value(json_object_get(g, "id")),
-				       cu_json_str(g, "case_reference"), cu_json_str(g, "grantor_org"),
-				       cu_json_str(g, "org"), cu_json_str(g, "legal_basis"),
-				       cu_json_str(g, "revoked_at") ? "  (revoked)" : "");
+				print_grant(g);
+		if (r == 0 && !c.json && json_array_size(res) == 0)
+			printf("no grants: none made by, or for, %s\n", c.actor.org);
 	} else if (!strcmp(sub, "consent")) {
 		json_t *in = json_pack("{s:s}", "decision", refuse ? "refused" : "given");
 		if ((r = cu_grant_consent(c.core, &c.actor, &res, id, in)) == 0 && !c.json)
@@ -581,8 +620,13 @@ int cmd_evidence(int argc, char **argv)
 		json_decref(in);
 	} else if (!strcmp(sub, "revoke")) {
 		json_t *in = json_pack("{s:s?}", "reason", reason);
-		if ((r = cu_grant_revoke(c.core, &c.actor, &res, id, in)) == 0 && !c.json)
-			printf("grant %lld revoked\n", (long long)id);
+		if ((r = cu_grant_revoke(c.core, &c.actor, &res, id, in)) == 0 && !c.json) {
+			if (!strcmp(cu_json_str(res, "grantor_org"), c.actor.org))
+				printf("grant %lld revoked\n", (long long)id);
+			else
+				printf("grant %lld: %s's consent withdrawn for its items; the grant stays in "
+				       "force for the others\n", (long long)id, c.actor.org);
+		}
 		json_decref(in);
 	} else if (!strcmp(sub, "erase")) {
 		json_t *in = json_pack("{s:s}", "reason", reason);

@@ -21,6 +21,26 @@ static bool grant_party(const json_t *g, const char *org)
 	return false;
 }
 
+/*
+ * What one party of a grant sees of its items: the grantor all of them; the
+ * receiver those whose originator consented, and nothing of the others (not
+ * even a title, nor that an originator refused); an originator its own.
+ */
+static void grant_view(json_t *g, const cu_actor *a)
+{
+	if (!strcmp(cu_json_str(g, "grantor_org"), a->org))
+		return;
+	bool receiver = !strcmp(cu_json_str(g, "org"), a->org);
+	json_t *items = json_object_get(g, "items");
+	for (size_t i = json_array_size(items); i-- > 0;) {
+		json_t *it = json_array_get(items, i);
+		bool own = !strcmp(cu_json_str(it, "originator"), a->org);
+		bool consented = !strcmp(cu_json_str(it, "consent"), "given");
+		if (!own && !(receiver && consented))
+			json_array_remove(items, i);
+	}
+}
+
 static int custody(cu_core *c, const cu_actor *a, int64_t item, const char *event,
                    const char *reason, int64_t grant)
 {
@@ -103,7 +123,8 @@ int cu_grant_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *i
 			if (r == 0)
 				r = cu_store_grant_item_add(c->store, gid, id, own ? "given" : "pending",
 				                            own ? a->username : NULL, own ? now : NULL);
-			if (r == 0)
+			/* In the chain of custody from when the receiver may see it. */
+			if (r == 0 && own)
 				r = custody(c, a, id, "shared", cu_json_str(copy, "legal_basis"), gid);
 			json_decref(item);
 			if (r)
@@ -126,10 +147,17 @@ out:
 
 int cu_grant_list(cu_core *c, const cu_actor *a, json_t **out)
 {
-	return cu_store_grant_list(c->store, out, a->org_id);
+	int r = cu_store_grant_list(c->store, out, a->org_id);
+	size_t i;
+	json_t *g;
+	if (r == 0)
+		json_array_foreach(*out, i, g)
+			grant_view(g, a);
+	return r;
 }
 
-int cu_grant_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id)
+/* A grant whole, if the actor's organisation is a party to it. */
+static int grant_fetch(cu_core *c, const cu_actor *a, json_t **out, int64_t id)
 {
 	int r = cu_store_grant_get(c->store, out, id);
 	if (r == 0 && !grant_party(*out, a->org)) {
@@ -138,6 +166,14 @@ int cu_grant_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id)
 		r = CU_ENOTFOUND;
 	}
 	return r == CU_ENOTFOUND ? cu_error_set(r, "no grant %lld", (long long)id) : r;
+}
+
+int cu_grant_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id)
+{
+	int r = grant_fetch(c, a, out, id);
+	if (r == 0)
+		grant_view(*out, a);
+	return r;
 }
 
 int cu_grant_consent(cu_core *c, const cu_actor *a, json_t **out, int64_t id,
@@ -154,7 +190,7 @@ int cu_grant_consent(cu_core *c, const cu_actor *a, json_t **out, int64_t id,
 	const char *d = cu_json_str(in, "decision");
 	if (strcmp(d, "given") && strcmp(d, "refused"))
 		return cu_error_set(CU_EINVALID, "field \"decision\" must be given or refused");
-	if ((r = cu_grant_get(c, a, &before, id)) != 0)
+	if ((r = grant_fetch(c, a, &before, id)) != 0)
 		return r;
 	if (strcmp(a->role, "admin") && strcmp(a->role, "prosecutor")) {
 		r = cu_error_set(CU_EDENIED, "a user with role %s may not consent for %s", a->role,
@@ -175,14 +211,13 @@ int cu_grant_consent(cu_core *c, const cu_actor *a, json_t **out, int64_t id,
 			                 a->org);
 			break;
 		}
+		/* A refused item was never shared: nothing happened to it. */
 		json_array_foreach(json_object_get(before, "items"), i, it) {
-			if (strcmp(cu_json_str(it, "originator"), a->org) ||
+			if (strcmp(d, "given") || strcmp(cu_json_str(it, "originator"), a->org) ||
 			    strcmp(cu_json_str(it, "consent"), "pending"))
 				continue;
-			char reason[64];
-			snprintf(reason, sizeof(reason), "originator's consent %s", d);
-			if ((r = custody(c, a, json_integer_value(json_object_get(it, "id")),
-			                 !strcmp(d, "given") ? "shared" : "revoked", reason, id)) != 0)
+			if ((r = custody(c, a, json_integer_value(json_object_get(it, "id")), "shared",
+			                 "originator's consent given", id)) != 0)
 				break;
 		}
 		if (r || (r = cu_store_grant_get(c->store, out, id)) != 0)
@@ -195,6 +230,8 @@ out:
 	if (r) {
 		json_decref(*out);
 		*out = NULL;
+	} else {
+		grant_view(*out, a);
 	}
 	return r;
 }
@@ -209,9 +246,13 @@ int cu_grant_revoke(cu_core *c, const cu_actor *a, json_t **out, int64_t id, con
 	*out = NULL;
 	if (in && (r = cu_json_check(in, f, 1)) != 0)
 		return r;
-	if ((r = cu_grant_get(c, a, &before, id)) != 0)
+	if ((r = grant_fetch(c, a, &before, id)) != 0)
 		return r;
-	/* The grantor or an originator may revoke; the receiver may not. */
+	/*
+	 * The grantor revokes the grant. An originator that did not make it
+	 * withdraws its consent for its own items: the others stay shared, as
+	 * their originators decided. The receiver may do neither.
+	 */
 	bool grantor = !strcmp(cu_json_str(before, "grantor_org"), a->org);
 	bool originator = false;
 	json_array_foreach(json_object_get(before, "items"), i, it)
@@ -220,25 +261,47 @@ int cu_grant_revoke(cu_core *c, const cu_actor *a, json_t **out, int64_t id, con
 		r = cu_error_set(CU_EDENIED, "only the grantor or an originator may revoke a grant");
 		goto out;
 	}
+	if (!grantor && cu_json_str(before, "revoked_at")) {
+		r = cu_error_set(CU_ECONFLICT, "the grant is already revoked");
+		goto out;
+	}
 	cu_time_now(now);
 	const char *reason = in ? cu_json_str(in, "reason") : NULL;
 	CU_TXN(c, r, {
-		if ((r = cu_store_grant_revoke(c->store, id, a->username, now)) != 0)
+		int changed = 1;
+		if (grantor)
+			r = cu_store_grant_revoke(c->store, id, a->username, now);
+		else
+			r = cu_store_grant_withdraw(c->store, &changed, id, a->org_id, a->username, now);
+		if (r)
 			break;
-		json_array_foreach(json_object_get(before, "items"), i, it)
+		if (!changed) {
+			r = cu_error_set(CU_ECONFLICT, "%s's consent is already withdrawn or refused "
+			                 "for every item of it in this grant", a->org);
+			break;
+		}
+		/* Only what was shared is revoked in the chain of custody. */
+		json_array_foreach(json_object_get(before, "items"), i, it) {
+			if (strcmp(cu_json_str(it, "consent"), "given") ||
+			    (!grantor && strcmp(cu_json_str(it, "originator"), a->org)))
+				continue;
 			if ((r = custody(c, a, json_integer_value(json_object_get(it, "id")), "revoked",
 			                 reason, id)) != 0)
 				break;
+		}
 		if (r || (r = cu_store_grant_get(c->store, out, id)) != 0)
 			break;
 		cu_id_text(gt, id);
-		r = cu_core_event(c, a, "grant.revoke", "grant", gt, 0, 0, before, *out);
+		r = cu_core_event(c, a, grantor ? "grant.revoke" : "grant.withdraw", "grant", gt, 0, 0,
+		                  before, *out);
 	});
 out:
 	json_decref(before);
 	if (r) {
 		json_decref(*out);
 		*out = NULL;
+	} else {
+		grant_view(*out, a);
 	}
 	return r;
 }

@@ -268,7 +268,8 @@ const cu_route cu_routes[] = {
 	    "properties": {"decision": {"enum": ["given", "refused"]}}}),
 	 J({"decision": "given"}), "Grant"},
 	{"POST", "/api/v1/grants/{id}/revoke", h_grant_revoke, true, 200, "evidence",
-	 "Revoke a grant: access stops at once", NULL,
+	 "Revoke a grant: access stops at once. An originator that is not the grantor withdraws "
+	 "its consent for its own items; the grant stays in force for the others", NULL,
 	 J({"type": "object", "additionalProperties": false,
 	    "properties": {"reason": {"type": "string"}}}),
 	 J({"reason": "cooperation concluded"}), "Grant"},

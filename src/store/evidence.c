@@ -350,13 +350,9 @@ int cu_store_grant_list(cu_store *s, json_t **out, int64_t org_id)
 	return sq_rows_id2(s, out, sql, pg, org_id, "grants");
 }
 
-int cu_store_grant_consent(cu_store *s, int *changed, int64_t grant_id, int64_t org_id,
-                           const char *consent, const char *by, const char *at)
+static int grant_items_set(cu_store *s, int *changed, const char *sql, int64_t grant_id,
+                           int64_t org_id, const char *consent, const char *by, const char *at)
 {
-	static const char sql[] =
-		"UPDATE grant_items SET consent = ?3, consent_by = ?4, consent_at = ?5"
-		" WHERE grant_id = ?1 AND consent = 'pending' AND item_id IN (SELECT id FROM evidence"
-		" WHERE originator_org_id = ?2)";
 	db_stmt *st = sq_stmt(s, sql);
 	int r;
 	if (!st)
@@ -370,6 +366,26 @@ int cu_store_grant_consent(cu_store *s, int *changed, int64_t grant_id, int64_t 
 		return r;
 	*changed = db_changes(s);
 	return 0;
+}
+
+int cu_store_grant_consent(cu_store *s, int *changed, int64_t grant_id, int64_t org_id,
+                           const char *consent, const char *by, const char *at)
+{
+	static const char sql[] =
+		"UPDATE grant_items SET consent = ?3, consent_by = ?4, consent_at = ?5"
+		" WHERE grant_id = ?1 AND consent = 'pending' AND item_id IN (SELECT id FROM evidence"
+		" WHERE originator_org_id = ?2)";
+	return grant_items_set(s, changed, sql, grant_id, org_id, consent, by, at);
+}
+
+int cu_store_grant_withdraw(cu_store *s, int *changed, int64_t grant_id, int64_t org_id,
+                            const char *by, const char *at)
+{
+	static const char sql[] =
+		"UPDATE grant_items SET consent = ?3, consent_by = ?4, consent_at = ?5"
+		" WHERE grant_id = ?1 AND consent <> 'refused' AND item_id IN (SELECT id FROM evidence"
+		" WHERE originator_org_id = ?2)";
+	return grant_items_set(s, changed, sql, grant_id, org_id, "refused", by, at);
 }
 
 int cu_store_grant_revoke(cu_store *s, int64_t grant_id, const char *by, const char *at)

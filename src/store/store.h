@@ -293,6 +293,11 @@ int cu_store_grant_list(cu_store *s, json_t **out, int64_t org_id);
 /* Sets the consent of the grant's pending items whose originator is org_id. */
 int cu_store_grant_consent(cu_store *s, int *changed, int64_t grant_id, int64_t org_id,
                            const char *consent, const char *by, const char *at);
+/* Refuses, from now on, the grant's items whose originator is org_id (given
+ * or pending before). */
+int cu_store_grant_withdraw(cu_store *s, int *changed, int64_t grant_id, int64_t org_id,
+                            const char *by, const char *at);
+/* Revokes the grant (CU_ECONFLICT if it already was). */
 int cu_store_grant_revoke(cu_store *s, int64_t grant_id, const char *by, const char *at);
 /* The id of an active grant of item to org (consent given, not revoked or
  * expired on `today`), or CU_ENOTFOUND. */

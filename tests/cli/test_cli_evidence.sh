@@ -237,17 +237,25 @@ jqt "... is empty" 'length == 0'
 expect 2 "iiim cannot show item 4 yet" ev show 4 --as iiim
 expect 2 "iiim cannot get item 4 yet" ev get 4 --as iiim --out "$T/four.iiim"
 expect 0 "ua (the originator) lists the grant" ev grants --as ua
-check "... naming IIIM" has_out "^$G .*LT -> IIIM"
+check "... naming IIIM" has_out "^grant $G .*LT -> IIIM *in force, no expiry$"
+check "... waiting for its consent" has_out "^  item 4 .*(waiting for the consent of UA, its originator)$"
+expect 0 "iiim (the receiver) lists the grant" ev grants --as iiim
+check "... in force" has_out "^grant $G .*LT -> IIIM"
+check "... without item 4 (no title of an item not consented to)" lacks_out "item 4"
 expect 0 "pl (another member of the case) lists grants" ev grants --as pl
-check "... without this one" sh -c '! grep -q "^$2 " "$1"' sh "$OUT" "$G"
+check "... without this one" sh -c '! grep -q "^grant $2 " "$1"' sh "$OUT" "$G"
 check "... and without IIIM" lacks_out IIIM
-expect 0 "pl's custody of item 4" ev custody 4 --as pl --json
-jqt "... hides who the grant names" 'any(.[]; .event == "shared" and .actor == "(restricted)" and .actor_org == "(restricted)") and (tostring | contains("IIIM") | not)'
+expect 0 "lt's custody of item 4 while UA's consent is pending" ev custody 4 --as lt --json
+jqt "... has no shared event yet (nothing left the case)" 'any(.[]; .event == "shared") | not'
 expect 2 "pl cannot consent for UA" ev consent "$G" --as pl
 expect 2 "lt (the grantor) cannot consent for UA" ev consent "$G" --as lt
 expect 0 "ua consents" ev consent "$G" --as ua
 check "... grant N: consent given" has_out "^grant $G: consent given$"
 expect 2 "consent twice exits 2" ev consent "$G" --as ua
+expect 0 "lt's custody of item 4 after the consent" ev custody 4 --as lt --json
+jqt "... shared now, by ua under the grant" "any(.[]; .event == \"shared\" and .actor == \"ua\" and .details.grant_id == $G)"
+expect 0 "pl's custody of item 4" ev custody 4 --as pl --json
+jqt "... hides who the grant names" 'any(.[]; .event == "shared" and .actor == "(restricted)" and .actor_org == "(restricted)") and (tostring | contains("IIIM") | not)'
 expect 0 "iiim now lists item 4" ev list --as iiim --json
 jqt "... exactly item 4" 'map(.id) == [4]'
 expect 0 "iiim gets item 4" ev get 4 --as iiim --out "$T/four.iiim"
@@ -262,11 +270,17 @@ jqt "... is empty at once" 'length == 0'
 expect 2 "iiim cannot get item 4 any more" ev get 4 --as iiim --out "$T/four.again"
 expect 2 "revoke twice exits 2" ev revoke "$G" --as lt
 expect 0 "grants as lt" ev grants --as lt
-check "... shows it revoked" has_out "^$G .*(revoked)$"
+check "... shows it revoked" has_out "^grant $G .*revoked 20[0-9-]* by lt$"
 expect 0 "lt shares item 4 with IIMM" ev share --as lt --case 2022/0001 --item 4 --org IIMM --legal-basis "Exchange of 2026-06-01"
 G2=$(sed -n 's/^grant \([0-9]*\):.*/\1/p' "$OUT")
 expect 0 "ua refuses" ev consent "$G2" --as ua --refuse
 check "... grant N: consent refused" has_out "^grant $G2: consent refused$"
+expect 0 "lt's grants" ev grants --as lt
+check "... say UA refused item 4" has_out "^  item 4 .*(consent refused by UA: not shared)$"
+expect 2 "ua has no consent left to withdraw there" ev revoke "$G2" --as ua
+check "... saying so" has_err "already withdrawn or refused"
+expect 0 "lt's custody of item 4" ev custody 4 --as lt --json
+jqt "... records nothing for the refused grant (the item never went)" "any(.[]; .details.grant_id == $G2) | not"
 expect 0 "iimm's list" ev list --as iimm --json
 jqt "... stays empty" 'length == 0'
 expect 0 "lt revokes the ICC's grant 1" ev revoke 1 --as lt

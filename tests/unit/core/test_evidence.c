@@ -315,6 +315,78 @@ static void test_evidence_grant__originator_decides(void **state)
 	json_decref(in);
 }
 
+/* The ids of a grant's items as one party sees them, e.g. "4,5". */
+static void grant_items(fixture *f, cu_actor *a, int64_t gid, char *out, size_t n)
+{
+	json_t *g = NULL, *it;
+	size_t i, len = 0;
+	out[0] = 0;
+	assert_int_equal(cu_grant_get(f->c, a, &g, gid), 0);
+	json_array_foreach(json_object_get(g, "items"), i, it)
+		len += (size_t)snprintf(out + len, n - len, "%s%lld", i ? "," : "",
+		                        (long long)json_integer_value(json_object_get(it, "id")));
+	json_decref(g);
+}
+
+/*
+ * LT shares its item 5 and UA's item 4 with the IIIM. The IIIM sees nothing
+ * of item 4, not even its title, until UA consents; UA sees its own item
+ * only; UA withdrawing its consent later takes item 4 back and leaves LT's
+ * decision about item 5 standing.
+ */
+static void test_evidence_grant__each_party_sees_its_part(void **state)
+{
+	fixture *f = *state;
+	json_t *g = NULL, *item = NULL, *list = NULL, *in;
+	char ids[64];
+	assert_int_equal(cu_evidence_get(f->c, &f->lt, &item, 4), 0);
+	char *title = strdup(cu_json_str(item, "title"));
+	json_decref(item);
+	in = parse("{\"case\":\"2022/0001\",\"items\":[4,5],\"org\":\"IIIM\","
+	           "\"legal_basis\":\"request of the IIIM\"}");
+	assert_int_equal(cu_grant_create(f->c, &f->lt, &g, in), 0);
+	json_decref(in);
+	int64_t gid = json_integer_value(json_object_get(g, "id"));
+	json_decref(g);
+	grant_items(f, &f->lt, gid, ids, sizeof(ids));
+	assert_string_equal(ids, "4,5");
+	grant_items(f, &f->iiim, gid, ids, sizeof(ids));
+	assert_string_equal(ids, "5");
+	grant_items(f, &f->ua, gid, ids, sizeof(ids));
+	assert_string_equal(ids, "4");
+	assert_int_equal(cu_grant_list(f->c, &f->iiim, &list), 0);
+	char *text = json_dumps(list, 0);
+	assert_null(strstr(text, title));
+	free(text);
+	json_decref(list);
+	/* Consent: the IIIM sees both, and the answer to UA shows UA its own. */
+	in = parse("{\"decision\":\"given\"}");
+	assert_int_equal(cu_grant_consent(f->c, &f->ua, &g, gid, in), 0);
+	json_decref(in);
+	assert_int_equal(json_array_size(json_object_get(g, "items")), 1);
+	json_decref(g);
+	grant_items(f, &f->iiim, gid, ids, sizeof(ids));
+	assert_string_equal(ids, "4,5");
+	assert_int_equal(cu_evidence_get(f->c, &f->iiim, &item, 4), 0);
+	json_decref(item);
+	/* UA withdraws: item 4 goes, item 5 stays, the grant is not revoked. */
+	assert_int_equal(cu_grant_revoke(f->c, &f->ua, &g, gid, NULL), 0);
+	assert_null(cu_json_str(g, "revoked_at"));
+	json_decref(g);
+	assert_int_equal(cu_grant_revoke(f->c, &f->ua, &g, gid, NULL), CU_ECONFLICT);
+	assert_int_equal(cu_evidence_get(f->c, &f->iiim, &item, 4), CU_ENOTFOUND);
+	assert_int_equal(cu_evidence_get(f->c, &f->iiim, &item, 5), 0);
+	json_decref(item);
+	grant_items(f, &f->iiim, gid, ids, sizeof(ids));
+	assert_string_equal(ids, "5");
+	/* The grantor's revocation ends the rest. */
+	assert_int_equal(cu_grant_revoke(f->c, &f->lt, &g, gid, NULL), 0);
+	json_decref(g);
+	assert_int_equal(cu_evidence_get(f->c, &f->iiim, &item, 5), CU_ENOTFOUND);
+	assert_int_equal(cu_grant_revoke(f->c, &f->lt, &g, gid, NULL), CU_ECONFLICT);
+	free(title);
+}
+
 static void test_evidence_erase__hold_then_tombstone(void **state)
 {
 	fixture *f = *state;
@@ -367,6 +439,7 @@ int main(void)
 		T(test_evidence_crash__killed_while_ingesting),
 		T(test_evidence_fault__write_failure_leaves_nothing),
 		T(test_evidence_grant__originator_decides),
+		T(test_evidence_grant__each_party_sees_its_part),
 		T(test_evidence_erase__hold_then_tombstone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
