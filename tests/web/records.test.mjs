@@ -127,6 +127,54 @@ test('upload an item to the arrest case, share it with the ICC, the ICC sees exa
   await page.context().close();
 });
 
+// The Yezidi JIT's item 6 came from UNITAD: France shares it and its own item 7 with the ICC.
+// Nothing of item 6 reaches the ICC until UNITAD consents, from its dashboard and the item's
+// page; UNITAD withdrawing its consent later takes item 6 back and leaves item 7 shared.
+test('the originator consents to sharing its item, and withdraws its consent', async () => {
+  const fr = await newPage(browser, server);
+  await login(fr, 'fr');
+  const made = await fr.evaluate(async () => {
+    const r = await fetch('/api/v1/grants', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Custodia-CSRF': '1' },
+      body: JSON.stringify({ case: '2024/0001', items: [6, 7], org: 'ICC', legal_basis: 'Art. 93(10) Rome Statute' }) });
+    return { status: r.status, body: await r.json() };
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const gid = made.body.id;
+  const icc = await newPage(browser, server);
+  await login(icc, 'icc');
+  const before = (await apiGet(icc, 'grants/' + gid)).body;
+  assert.deepEqual(before.items.map((i) => i.id), [7], 'the ICC sees only the item France decided on');
+  assert.equal((await apiGet(icc, 'evidence/6')).status, 404);
+
+  const unitad = await newPage(browser, server);
+  await login(unitad, 'unitad');
+  const waiting = unitad.getByRole('region', { name: 'Sharing waiting for your consent' });
+  await waiting.getByRole('cell', { name: 'FR → ICC' }).waitFor();
+  await waiting.getByRole('link', { name: /Witness accounts dataset/ }).click();
+  await unitad.getByRole('heading', { level: 1, name: /Witness accounts dataset/ }).waitFor();
+  await unitad.getByRole('button', { name: 'Consent to sharing this item with ICC' }).click();
+  await unitad.getByText('Consent given: ICC can now see this item.').waitFor();
+  assert.equal((await apiGet(icc, 'evidence/6')).status, 200);
+  const custody = unitad.getByRole('table', { name: 'Chain of custody' });
+  await custody.getByRole('cell', { name: 'shared', exact: true }).waitFor();
+  await screenshot(unitad, 'records-evidence-consent');
+
+  unitad.once('dialog', (d) => d.accept());
+  await unitad.getByRole('button', { name: 'Withdraw your consent to sharing this item with ICC' }).click();
+  await unitad.getByText('Consent withdrawn: ICC no longer sees this item.').waitFor();
+  assert.equal((await apiGet(icc, 'evidence/6')).status, 404);
+  assert.equal((await apiGet(icc, 'evidence/7')).status, 200, 'France\'s own item stays shared');
+  const after = (await apiGet(icc, 'grants/' + gid)).body;
+  assert.equal(after.revoked_at, null);
+  await unitad.goto('/');
+  await unitad.getByRole('region', { name: 'Sharing waiting for your consent' })
+    .getByText('No item of your organisation waits for your consent.').waitFor();
+  await assertClean(fr);
+  await assertClean(unitad);
+  await assertClean(icc, [/404 GET .*\/api\/v1\/evidence\/6$/]); // the checks above, refused as they should be
+  for (const p of [fr, icc, unitad]) await p.context().close();
+});
+
 test('a long chain of custody comes in pages; a case exports all its items in one bundle', async () => {
   const page = await newPage(browser, server);
   await login(page, 'se');

@@ -1,5 +1,6 @@
-// The dashboard: my cases, hits to review, requests due or overdue, today's
-// action days and the evidence other organisations made available to us.
+// The dashboard: my cases, hits to review, sharing that waits for our consent,
+// requests due or overdue, today's action days and the evidence other
+// organisations made available to us.
 import { t } from '../strings.js';
 import { api } from '../api.js';
 import { h, title, table, load, link, fmtDate, fmtBytes } from '../ui.js';
@@ -60,6 +61,20 @@ export function dashboard(main) {
             return other ? other.org : '';
           } },
         ], hits, { class: 'stack', label: t('dash.hits'), empty: t('dash.hits.none') });
+      }),
+      card('dash-consent', t('dash.consent'), async () => {
+        // Items of ours another organisation shared: nothing goes out until we answer.
+        const rows = [];
+        for (const g of await api.get('grants'))
+          if (!g.revoked_at && !(g.expires_on && g.expires_on < today()))
+            for (const it of g.items || [])
+              if (it.originator === me.org && it.consent === 'pending') rows.push({ g, it });
+        return table([
+          { label: t('evidence.col.title'), cell: (x) => link('/evidence/' + x.it.id, x.it.title || '#' + x.it.id) },
+          { label: t('case.col.reference'), cell: (x) => x.g.case_reference },
+          { label: t('dash.consent.route'), cell: (x) => x.g.grantor_org + ' → ' + x.g.org },
+          { label: t('grant.col.basis'), cell: (x) => x.g.legal_basis },
+        ], rows, { class: 'stack', label: t('dash.consent'), empty: t('dash.consent.none') });
       }),
       card('dash-deadlines', t('dash.deadlines'), async () => {
         const d = await api.get('deadlines');

@@ -5,7 +5,7 @@ import { t } from '../strings.js';
 import { api } from '../api.js';
 import { h, title, table, load, link, field, replace, notice, errorBox, fmtDate, fmtTime, fmtBytes, badge } from '../ui.js';
 import { session } from '../session.js';
-import { caseLink, integrityBadge, props, orgs, label, bundleExport, pagedList } from './records-common.js';
+import { caseLink, integrityBadge, props, orgs, label, bundleExport, pagedList, today } from './records-common.js';
 import { custodyForm } from './forms-cases-custody.js';
 
 function previewKind(mt) {
@@ -186,10 +186,47 @@ function custodyTable(events) {
   ], events, { class: 'stack custody', label: t('evidence.custody') });
 }
 
+// In force, expired (the day after its last day) or revoked.
+function grantStatus(g) {
+  if (g.revoked_at) return badge(t('grant.revoked', { at: fmtDate(g.revoked_at) }), 'bad');
+  if (g.expires_on && g.expires_on < today()) return badge(t('grant.expired', { on: fmtDate(g.expires_on) }), 'bad');
+  return badge(t('grant.active'), 'ok');
+}
+
 // A grant made or revoked is in the item's chain of custody: onChange shows it.
 function sharingSection(el, e, me, onChange) {
   const msg = h('div', { 'aria-live': 'polite' });
   const list = h('div');
+  // Deciding on sharing is for prosecutors and administrators (the server's rule too).
+  const decides = me.role === 'prosecutor' || me.role === 'admin';
+  const act = (g, path, body, confirmText, done) => {
+    if (confirmText && !confirm(confirmText)) return;
+    api.post('grants/' + g.id + '/' + path, body).then(() => {
+      replace(msg, notice(done, 'ok'));
+      refresh();
+      onChange();
+    }, (err) => replace(msg, errorBox(err)));
+  };
+  // The grantor revokes; the item's originator consents, refuses, or withdraws its consent.
+  const grantActions = (g) => {
+    const it = (g.items || []).find((i) => i.id === e.id);
+    if (!decides || g.revoked_at || !it) return '';
+    const btn = (text, aria, cls, fn) => h('button', { type: 'button', class: cls, 'aria-label': aria, onclick: fn }, text);
+    if (g.grantor_org === me.org)
+      return btn(t('grant.revoke'), t('grant.revoke.label', { org: g.org }), 'danger',
+        () => act(g, 'revoke', {}, t('grant.revoke.confirm', { org: g.org }), t('grant.revoke.done', { org: g.org })));
+    if (it.originator !== me.org) return '';
+    if (it.consent === 'pending')
+      return h('span', { class: 'actions' },
+        btn(t('grant.consent.give'), t('grant.consent.give.label', { org: g.org }), '',
+          () => act(g, 'consent', { decision: 'given' }, null, t('grant.consent.given.done', { org: g.org }))),
+        btn(t('grant.consent.refuse'), t('grant.consent.refuse.label', { org: g.org }), 'danger',
+          () => act(g, 'consent', { decision: 'refused' }, null, t('grant.consent.refused.done', { org: g.org }))));
+    if (it.consent === 'given')
+      return btn(t('grant.withdraw'), t('grant.withdraw.label', { org: g.org }), 'danger',
+        () => act(g, 'revoke', {}, t('grant.withdraw.confirm', { org: g.org }), t('grant.withdraw.done', { org: g.org })));
+    return '';
+  };
   const refresh = () => load(list, async () => {
     const grants = (await api.get('grants')).filter((g) => (g.items || []).some((i) => i.id === e.id));
     return table([
@@ -201,18 +238,8 @@ function sharingSection(el, e, me, onChange) {
         const it = (g.items || []).find((i) => i.id === e.id);
         return it ? label('grant.consent', it.consent) : '';
       } },
-      { label: t('grant.col.status'), cell: (g) => g.revoked_at
-        ? badge(t('grant.revoked', { at: fmtDate(g.revoked_at) }), 'bad') : badge(t('grant.active'), 'ok') },
-      { label: t('grant.col.actions'), cell: (g) => !g.revoked_at && g.grantor_org === me.org && me.role !== 'observer'
-        ? h('button', { type: 'button', class: 'danger', 'aria-label': t('grant.revoke.label', { org: g.org }), onclick: async () => {
-          if (!confirm(t('grant.revoke.confirm', { org: g.org }))) return;
-          try {
-            await api.post('grants/' + g.id + '/revoke', {});
-            replace(msg, notice(t('grant.revoke.done', { org: g.org }), 'ok'));
-            refresh();
-            onChange();
-          } catch (err) { replace(msg, errorBox(err)); }
-        } }, t('grant.revoke')) : '' },
+      { label: t('grant.col.status'), cell: (g) => grantStatus(g) },
+      { label: t('grant.col.actions'), cell: (g) => grantActions(g) },
     ], grants, { class: 'stack', label: t('evidence.sharing'), empty: t('grant.none') });
   });
   el.append(msg, list);
