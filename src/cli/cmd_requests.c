@@ -94,6 +94,57 @@ static void print_due(const json_t *out)
 		       (long long)json_integer_value(json_object_get(out, "within_days")));
 }
 
+/*
+ * The options each subcommand takes: one given to another is refused, not
+ * ignored (`due --case X` listing every case's deadlines misleads).
+ */
+static const struct {
+	const char *key, *opt;
+} option_of[] = {
+	{"case", "--case"}, {"kind", "--kind"}, {"title", "--title"}, {"executing_org", "--to"},
+	{"executing_country", "--executing-country"}, {"issuing_country", "--issuing-country"},
+	{"issuing_ref", "--ref"}, {"legal_basis", "--legal-basis"}, {"urgent", "--urgent"},
+	{"issued_on", "--issued-on"}, {"subjects", "--subject"}, {"notes", "--notes"},
+	{"status", "--status"}, {"on", "--on"}, {"note", "--note"}, {"days", "--days"},
+	{"reason", "--reason"}, {"deadline", "--deadline"}, {"due_on", "--due"}, {"step", "--step"},
+	{"country", "--country"},
+};
+
+static const struct {
+	const char *sub, *keys; /* " a b c ": the JSON keys of the options it takes */
+} takes[] = {
+	{"add", " case kind title executing_org executing_country issuing_country issuing_ref "
+	        "legal_basis urgent issued_on subjects notes "},
+	{"list", " case kind status country "},
+	{"status", " on note "},
+	{"milestone", " on note "},
+	{"extend", " deadline days reason "},
+	{"deadline", " step due_on note "},
+};
+
+static void refuse_foreign(const char *sub, const json_t *in, bool within)
+{
+	const char *keys = " ", *key;
+	char probe[40];
+	json_t *v;
+	for (size_t i = 0; i < sizeof(takes) / sizeof(takes[0]); i++)
+		if (!strcmp(takes[i].sub, sub))
+			keys = takes[i].keys;
+	if (within && strcmp(sub, "due"))
+		cli_usage_error(requests_usage, "--within is an option of requests due, not of requests %s",
+		                sub);
+	json_object_foreach((json_t *)in, key, v) {
+		snprintf(probe, sizeof(probe), " %s ", key);
+		if (strstr(keys, probe))
+			continue;
+		const char *opt = key;
+		for (size_t i = 0; i < sizeof(option_of) / sizeof(option_of[0]); i++)
+			if (!strcmp(option_of[i].key, key))
+				opt = option_of[i].opt;
+		cli_usage_error(requests_usage, "requests %s takes no %s", sub, opt);
+	}
+}
+
 int cmd_requests(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -110,7 +161,8 @@ int cmd_requests(int argc, char **argv)
 		{"step", required_argument, NULL, 'p'}, {"within", required_argument, NULL, 'w'},
 		{"country", required_argument, NULL, 'C'}, CLI_COMMON_OPTS, {0}};
 	json_t *in, *out = NULL;
-	const char *within = "7d";
+	static const char default_within[] = "7d";
+	const char *within = default_within;
 	int opt, r = 0;
 	cli c;
 	cli_init(&c);
@@ -161,6 +213,7 @@ int cmd_requests(int argc, char **argv)
 			break;
 		}
 	}
+	refuse_foreign(sub, in, within != default_within);
 	if (!strcmp(sub, "add")) {
 		cli_operands(argc, argv, 0, requests_usage);
 		if (!json_object_get(in, "case") || !json_object_get(in, "kind") ||

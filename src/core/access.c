@@ -64,6 +64,17 @@ int cu_access_case(cu_core *c, const cu_actor *a, int64_t case_id, cu_op op)
  * (*full cleared: not the case) and act on it as far as the user's role
  * allows. Anyone else: CU_ENOTFOUND.
  */
+int cu_access_request_doc(cu_core *c, const cu_actor *a, bool *full, const json_t *doc, cu_op op)
+{
+	/* A draft is the issuing side's own until it is sent. */
+	const char *st = cu_json_str(doc, "status");
+	bool draft = st && !strcmp(st, "draft");
+	return cu_access_request(c, a, full, json_integer_value(json_object_get(doc, "case_id")),
+	                         json_integer_value(json_object_get(doc, "issuing_org_id")),
+	                         draft ? 0 : json_integer_value(json_object_get(doc, "executing_org_id")),
+	                         op);
+}
+
 int cu_access_request(cu_core *c, const cu_actor *a, bool *full, int64_t case_id,
                       int64_t issuing_org, int64_t executing_org, cu_op op)
 {

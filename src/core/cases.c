@@ -16,6 +16,30 @@ static bool status_valid(const char *v)
 	return v && (!strcmp(v, "open") || !strcmp(v, "closed") || !strcmp(v, "archived"));
 }
 
+/* The codes that contain what was given ("fraud"), or else all of them. */
+static int unknown_crime_type(cu_core *c, const char *given)
+{
+	json_t *all = NULL, *t;
+	size_t i, o = 0, near = 0;
+	char codes[1024] = "";
+	if (cu_crime_type_list(c, &all) == 0) {
+		for (int pass = 0; pass < 2 && near == 0; pass++)
+			json_array_foreach(all, i, t) {
+				const char *code = cu_json_str(t, "code");
+				if (!code || (pass == 0 && (!given[0] || !strstr(code, given))))
+					continue;
+				near += pass == 0;
+				if (o < sizeof(codes))
+					o += (size_t)snprintf(codes + o, sizeof(codes) - o, "%s%s", o ? ", " : "",
+					                      code);
+			}
+	}
+	json_decref(all);
+	return cu_error_set(CU_EINVALID, "field \"crime_types\": unknown crime type \"%.64s\"; %s %s%s",
+	                    given, near ? "did you mean" : "the crime types are", codes,
+	                    near ? "?" : "");
+}
+
 static int check_crime_types(cu_core *c, const json_t *types)
 {
 	size_t i;
@@ -27,9 +51,7 @@ static int check_crime_types(cu_core *c, const json_t *types)
 		return cu_error_set(CU_EINVALID, "field \"crime_types\" lists too many crime types");
 	json_array_foreach(types, i, t) {
 		if (!json_is_string(t) || !cu_store_crime_type_exists(c->store, json_string_value(t)))
-			return cu_error_set(CU_EINVALID, "field \"crime_types\": unknown crime type "
-			                    "\"%.64s\" (see GET /api/v1/crime-types)",
-			                    json_is_string(t) ? json_string_value(t) : "?");
+			return unknown_crime_type(c, json_is_string(t) ? json_string_value(t) : "?");
 	}
 	return 0;
 }
@@ -60,6 +82,20 @@ static int case_writable(const json_t *doc)
 	return 0;
 }
 
+int cu_case_open_for(cu_core *c, int64_t case_id, const char *what)
+{
+	json_t *doc = NULL;
+	int r = cu_store_case_get(c->store, &doc, case_id);
+	if (r)
+		return r == CU_ENOTFOUND ? cu_error_set(r, "no case %lld", (long long)case_id) : r;
+	const char *st = cu_json_str(doc, "status");
+	if (st && strcmp(st, "open") != 0)
+		r = cu_error_set(CU_ECONFLICT, "case %s is %s: no new %s", cu_json_str(doc, "reference"),
+		                 st, what);
+	json_decref(doc);
+	return r;
+}
+
 int cu_case_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *in)
 {
 	static const cu_jfield f[] = {
@@ -84,6 +120,9 @@ int cu_case_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *in
 		return cu_error_set(CU_EDENIED, "a user with role %s may not open a case", a->role);
 	cu_date_today(today);
 	const char *opened = cu_json_str(in, "opened_on") ? cu_json_str(in, "opened_on") : today;
+	if (strcmp(opened, today) > 0)
+		return cu_error_set(CU_EINVALID, "field \"opened_on\": %s is in the future (a case is "
+		                    "opened the day it is registered, or earlier)", opened);
 	/* Reg. (EU) 2018/1727 art. 29: review the need to keep data every three years. */
 	if (cu_json_str(in, "retention_review_on"))
 		snprintf(review, sizeof(review), "%s", cu_json_str(in, "retention_review_on"));

@@ -105,6 +105,9 @@ int cu_access_jit(cu_core *c, const cu_actor *a, int64_t jit_id, cu_op op);
  * *full tells whether the actor also sees the case. */
 int cu_access_request(cu_core *c, const cu_actor *a, bool *full, int64_t case_id,
                       int64_t issuing_org, int64_t executing_org, cu_op op);
+/* The same from a request's stored document: the executing organisation
+ * sees a request from when it is sent, not while it is a draft. */
+int cu_access_request_doc(cu_core *c, const cu_actor *a, bool *full, const json_t *doc, cu_op op);
 /* A meeting: a case's as its case; a network event (case_id 0) read by its
  * organiser and participants, changed by its organiser; a session with its
  * own list (organiser_org 0) read and changed only by those invited. */

@@ -468,7 +468,8 @@ int cu_entity_create(cu_core *c, const cu_actor *a, json_t **out, int64_t case_i
 {
 	int r;
 	*out = NULL;
-	if ((r = cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE)) != 0)
+	if ((r = cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE)) != 0 ||
+	    (r = cu_case_open_for(c, case_id, "entities")) != 0)
 		return r;
 	return cu_entity_create_in(c, a, out, case_id, in, NULL);
 }
@@ -564,7 +565,8 @@ int cu_entity_update(cu_core *c, const cu_actor *a, json_t **out, int64_t id, co
 	if ((r = cu_entity_get(c, a, &before, id)) != 0)
 		return r;
 	int64_t case_id = json_integer_value(json_object_get(before, "case_id"));
-	if ((r = cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE)) != 0)
+	if ((r = cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE)) != 0 ||
+	    (r = cu_case_open_for(c, case_id, "changes to entities")) != 0)
 		goto out;
 	/* A change restates the attributes: what is not given is kept. */
 	merged = restated(before);

@@ -356,7 +356,8 @@ int cu_entity_import(cu_core *c, const cu_actor *a, json_t **out, int64_t case_i
 	import im = {.rows = json_array(), .errors = json_array(), .unsupported = json_object()};
 	int r;
 	*out = NULL;
-	if ((r = cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE)) != 0)
+	if ((r = cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE)) != 0 ||
+	    (r = cu_case_open_for(c, case_id, "entities")) != 0)
 		goto out;
 	if ((r = import_parse(&im, format, data, len)) != 0)
 		goto out;

@@ -65,6 +65,10 @@ int cu_xref_entity(cu_core *c, json_t **out, int64_t id, const struct cu_mrec *m
  * itself unchanged. Inside the caller's transaction. */
 int cu_entity_renormalise(cu_core *c, int64_t id, bool *changed);
 
+/* 0 if the case is open; CU_ECONFLICT "case REF is closed: no new WHAT"
+ * otherwise, CU_ENOTFOUND if there is no such case (cases.c). */
+int cu_case_open_for(cu_core *c, int64_t case_id, const char *what);
+
 /* Whether the actor may read an item, recording nothing (evidence.c). */
 int cu_evidence_visible(cu_core *c, const cu_actor *a, int64_t id);
 /* The case's data key, created on first use (evidence.c). */

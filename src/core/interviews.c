@@ -213,6 +213,7 @@ int cu_interview_create(cu_core *c, const cu_actor *a, json_t **out, const json_
 		                    "future (plan it: status planned)", cu_json_str(in, "on"));
 	if ((r = cu_case_resolve(c, a, &case_id, cu_json_str(in, "case"))) != 0 ||
 	    (r = cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE)) != 0 ||
+	    (r = cu_case_open_for(c, case_id, "interviews")) != 0 ||
 	    (r = same_case(c, "entity", jint(in, "entity"), case_id, true)) != 0 ||
 	    (json_object_get(in, "request") &&
 	     (r = same_case(c, "request", jint(in, "request"), case_id, false)) != 0) ||

@@ -84,6 +84,12 @@ int cu_jit_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *in)
 		return r;
 	if (strcmp(cu_json_str(in, "expires_on"), cu_json_str(in, "signed_on")) <= 0)
 		return cu_error_set(CU_EINVALID, "field \"expires_on\" must be after \"signed_on\"");
+	/* Membership gives access to the JIT's cases at once: only a signed agreement does. */
+	char today[11];
+	cu_date_today(today);
+	if (strcmp(cu_json_str(in, "signed_on"), today) > 0)
+		return cu_error_set(CU_EINVALID, "field \"signed_on\": %s is in the future; record the "
+		                    "JIT once its agreement is signed", cu_json_str(in, "signed_on"));
 	if (strcmp(a->role, "admin") && strcmp(a->role, "prosecutor"))
 		return cu_error_set(CU_EDENIED, "a user with role %s may not set up a JIT", a->role);
 	cu_time_now(now);

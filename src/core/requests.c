@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/internal.h"
 
@@ -138,6 +139,23 @@ json_t *cu_request_rules(void)
 	return a;
 }
 
+/* Kinds that end in a person's surrender (and record arrest and consent). */
+static bool arrest_kind(const char *kind)
+{
+	return !strcmp(kind, "eaw") || !strcmp(kind, "international_arrest_warrant") ||
+	       !strcmp(kind, "extradition");
+}
+
+/* A deadline more than ten years ahead is a typing error, not a time limit. */
+#define DUE_MAX_DAYS 3650
+static int due_in_reach(const char *today, const char *due)
+{
+	if (!due[0] || cu_date_diff(today, due) > DUE_MAX_DAYS)
+		return cu_error_set(CU_EINVALID, "a deadline is at most %d days (ten years) ahead: "
+		                    "%s is not", DUE_MAX_DAYS, due[0] ? due : "that");
+	return 0;
+}
+
 /* Whether the table holds a limit for a step of a kind (then none by hand). */
 static const rule *fixed_rule(const char *kind, const char *step, bool urgent)
 {
@@ -164,8 +182,7 @@ static int load(cu_core *c, const cu_actor *a, json_t **out, bool *full, int64_t
 		return cu_error_set(r, "no request %lld", (long long)id);
 	if (r)
 		return r;
-	r = cu_access_request(c, a, &f, jint(*out, "case_id"), jint(*out, "issuing_org_id"),
-	                      jint(*out, "executing_org_id"), op);
+	r = cu_access_request_doc(c, a, &f, *out, op);
 	if (r == CU_ENOTFOUND)
 		r = cu_error_set(r, "no request %lld", (long long)id);
 	if (r) {
@@ -294,8 +311,11 @@ static int start_clocks(cu_core *c, const json_t *doc, const char *milestone, co
 	int r = 0;
 	for (size_t k = 0; k < NRULES && r == 0; k++) {
 		const rule *ru = &rules[k];
+		/* No limit to decide runs once the decision is taken (an arrest or
+		 * consent recorded after it). */
 		bool skip = strcmp(ru->kind, kind) || strcmp(ru->starts, milestone) ||
-		            (ru->urgent_only && !urgent);
+		            (ru->urgent_only && !urgent) ||
+		            (!strcmp(ru->step, "decision") && cu_json_str(doc, "decided_on"));
 		/* A limit superseded earlier (consent before the arrest was recorded). */
 		json_array_foreach(dls, i, d) {
 			const rule *other = rule_of(cu_json_str(d, "rule"));
@@ -323,7 +343,8 @@ static int start_clocks(cu_core *c, const json_t *doc, const char *milestone, co
 /*
  * Closes open limits on day `on`: those of `steps` ("decision,execution")
  * as met or missed by their due day, and, with cancel_rest, the others as
- * cancelled (a withdrawn or refused request has nothing more to do).
+ * cancelled (a withdrawn or refused request has nothing more to do), or as
+ * missed if their day had already passed: a breach stays a breach.
  */
 static int close_clocks(cu_core *c, const json_t *doc, const char *steps, const char *on,
                         bool cancel_rest)
@@ -338,8 +359,8 @@ static int close_clocks(cu_core *c, const json_t *doc, const char *steps, const 
 		bool hit = steps && strstr(steps, step) != NULL;
 		if (!hit && !cancel_rest)
 			continue;
-		const char *state = !hit ? "cancelled"
-		                    : strcmp(on, cu_json_str(d, "due_on")) <= 0 ? "met" : "missed";
+		bool late = strcmp(on, cu_json_str(d, "due_on")) > 0;
+		const char *state = late ? "missed" : hit ? "met" : "cancelled";
 		if ((r = cu_store_deadline_close(c->store, jint(d, "id"), state, on)) != 0)
 			break;
 	}
@@ -411,11 +432,15 @@ int cu_request_create(cu_core *c, const cu_actor *a, json_t **out, const json_t 
 		return cu_error_set(CU_EINVALID, "field \"issued_on\": %s is in the future", issued);
 	if ((r = cu_case_resolve(c, a, &case_id, cu_json_str(in, "case"))) != 0 ||
 	    (r = cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE)) != 0 ||
+	    (r = cu_case_open_for(c, case_id, "requests")) != 0 ||
 	    (r = cu_org_id(c, &exec_org, "executing_org", cu_json_str(in, "executing_org"))) != 0)
 		return r;
 	if (exec_org == a->org_id)
 		return cu_error_set(CU_EINVALID, "field \"executing_org\": a request goes to another "
 		                    "organisation than the issuing one (%s)", a->org);
+	if (!strcasecmp(cu_json_str(in, "executing_org"), c->operator_org))
+		return cu_error_set(CU_EINVALID, "field \"executing_org\": %s runs the platform and "
+		                    "executes no requests", c->operator_org);
 	if ((r = org_country(c, ic, a->org_id)) != 0 || (r = org_country(c, ec, exec_org)) != 0)
 		return r;
 	const char *icc = cu_json_str(in, "issuing_country") ? cu_json_str(in, "issuing_country")
@@ -508,8 +533,7 @@ static int change(cu_core *c, const cu_actor *a, json_t **out, int64_t id, const
 	if (r == 0) {
 		bool full = true;
 		/* Re-read the access: the view differs for the executing organisation. */
-		if (cu_access_request(c, a, &full, jint(*out, "case_id"), jint(*out, "issuing_org_id"),
-		                      jint(*out, "executing_org_id"), CU_OP_READ) != 0)
+		if (cu_access_request_doc(c, a, &full, *out, CU_OP_READ) != 0)
 			full = false;
 		json_t *v = view(*out, full);
 		json_decref(*out);
@@ -557,7 +581,8 @@ static int do_status(cu_core *c, const cu_actor *a, const json_t *doc, const jso
 	                      : !strcmp(to, "recognised") ? "decided_on" : NULL;
 	if (datecol)
 		json_object_set_new(upd, datecol, json_string(on));
-	if (!strcmp(to, "refused"))
+	/* A refusal during execution keeps the day of the decision to recognise. */
+	if (!strcmp(to, "refused") && !cu_json_str(doc, "decided_on"))
 		json_object_set_new(upd, "decided_on", json_string(on));
 	if (!strcmp(to, "executed") || !strcmp(to, "refused") || !strcmp(to, "withdrawn"))
 		json_object_set_new(upd, "closed_on", json_string(on));
@@ -598,11 +623,9 @@ static int do_milestone(cu_core *c, const cu_actor *a, const json_t *doc, const 
 	if ((r = cu_json_check(in, f, 3)) != 0)
 		return r;
 	const char *ev = cu_json_str(in, "event");
-	bool arrest_kind = !strcmp(kind, "eaw") || !strcmp(kind, "international_arrest_warrant") ||
-	                   !strcmp(kind, "extradition");
 	if (strcmp(ev, "arrested") && strcmp(ev, "consented"))
 		return cu_error_set(CU_EINVALID, "field \"event\" is arrested or consented");
-	if (!arrest_kind || (!strcmp(ev, "consented") && !strcmp(kind, "international_arrest_warrant")))
+	if (!arrest_kind(kind) || (!strcmp(ev, "consented") && !strcmp(kind, "international_arrest_warrant")))
 		return cu_error_set(CU_EINVALID, "a request of kind %s has no \"%s\" event", kind, ev);
 	if (strcmp(status, "received") && strcmp(status, "recognised") &&
 	    strcmp(status, "in_execution"))
@@ -679,6 +702,10 @@ static int do_extend(cu_core *c, const cu_actor *a, const json_t *doc, const jso
 	                    "extend this deadline")) != 0)
 		return r;
 	cu_date_add(due, cu_json_str(dl, "due_on"), (int)days);
+	char today[11];
+	cu_date_today(today);
+	if ((r = due_in_reach(today, due)) != 0)
+		return r;
 	return cu_store_deadline_extend(c->store, jint(dl, "id"), (int)days, reason, art,
 	                                cu_json_str(dl, "due_on"), due, a->username, now);
 }
@@ -703,14 +730,20 @@ static int do_deadline(cu_core *c, const cu_actor *a, const json_t *doc, const j
 	const char *kind = cu_json_str(doc, "kind"), *due = cu_json_str(in, "due_on");
 	if (strcmp(step, "decision") && strcmp(step, "execution") && strcmp(step, "surrender"))
 		return cu_error_set(CU_EINVALID, "field \"step\" is decision, execution or surrender");
+	const char *st = cu_json_str(doc, "status");
+	if (!strcmp(st, "executed") || !strcmp(st, "refused") || !strcmp(st, "withdrawn"))
+		return cu_error_set(CU_ECONFLICT, "a request %s has no more deadlines", st);
+	if (!strcmp(st, "draft"))
+		return cu_error_set(CU_ECONFLICT, "a draft has no deadlines yet: set one once the "
+		                    "request is sent");
+	if (!strcmp(step, "surrender") && !arrest_kind(kind))
+		return cu_error_set(CU_EINVALID, "a request of kind %s surrenders no one: its steps "
+		                    "are decision and execution", kind);
 	const rule *fixed = fixed_rule(kind, step, json_is_true(json_object_get(doc, "urgent")));
 	if (fixed)
 		return cu_error_set(CU_ECONFLICT, "the %s limit of a request of kind %s is fixed by %s "
 		                    "(%s): it is not set by hand", step, kind, fixed->article,
 		                    fixed->limit);
-	const char *st = cu_json_str(doc, "status");
-	if (!strcmp(st, "executed") || !strcmp(st, "refused") || !strcmp(st, "withdrawn"))
-		return cu_error_set(CU_ECONFLICT, "a request %s has no more deadlines", st);
 	snprintf(code, sizeof(code), "manual.%s", step);
 	json_array_foreach(json_object_get(doc, "deadlines"), i, d)
 		if (!strcmp(cu_json_str(d, "rule"), code))
@@ -719,16 +752,20 @@ static int do_deadline(cu_core *c, const cu_actor *a, const json_t *doc, const j
 	/* The clock of a limit set by hand runs from the request's receipt (or
 	 * sending, or issue): the day the executing side had it. */
 	cu_date_today(today);
-	const char *from = cu_json_str(doc, "received_on");
-	if (!from)
+	const char *from = cu_json_str(doc, "received_on"), *event = "receipt";
+	if (!from) {
 		from = cu_json_str(doc, "sent_on");
-	if (!from)
-		from = cu_json_str(doc, "issued_on");
-	if (!from)
+		event = "sending";
+	}
+	if (!from) {
 		from = today;
+		event = "day";
+	}
 	if (strcmp(due, from) < 0)
-		return cu_error_set(CU_EINVALID, "field \"due_on\": %s is before the request's "
-		                    "receipt (%s)", due, from);
+		return cu_error_set(CU_EINVALID, "field \"due_on\": %s is before the request's %s "
+		                    "(%s)", due, event, from);
+	if ((r = due_in_reach(today, due)) != 0)
+		return r;
 	const char *lb = cu_json_str(doc, "legal_basis");
 	char art[600];
 	snprintf(art, sizeof(art), "set by hand%s%s", lb ? ": " : "", lb ? lb : "");

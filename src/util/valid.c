@@ -46,8 +46,9 @@ int cu_valid_text(const char *field, const char *s, size_t min, size_t max)
 	size_t len = strlen(s);
 	if (!cu_utf8_valid(s, len))
 		return cu_error_set(CU_EINVALID, "field \"%s\" is not valid UTF-8", field);
-	if (len < min)
-		return cu_error_set(CU_EINVALID, "field \"%s\" must not be empty", field);
+	if (len < min || (min > 0 && strspn(s, " \t\r\n") == len))
+		return cu_error_set(CU_EINVALID, "field \"%s\" must not be empty%s", field,
+		                    len ? " (it is only spaces)" : "");
 	if (len > max)
 		return cu_error_set(CU_EINVALID, "field \"%s\" is longer than %zu bytes", field, max);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
@@ -83,11 +84,15 @@ static int parse_date(const char *s, int *y, int *m, int *d)
 int cu_valid_date(const char *field, const char *s)
 {
 	int y, m, d;
-	if (parse_date(s, &y, &m, &d) != 0)
-		return cu_error_set(CU_EINVALID,
-		                    "field \"%s\" must be a date as YYYY-MM-DD (got \"%.32s\")", field,
-		                    s ? s : "");
-	return 0;
+	if (parse_date(s, &y, &m, &d) == 0)
+		return 0;
+	/* Well formed but out of the years custodia takes: say which years. */
+	y = cu_digits(s ? s : "", 4);
+	if (s && strlen(s) == 10 && s[4] == '-' && s[7] == '-' && y >= 0 && (y < 1900 || y > 2200))
+		return cu_error_set(CU_EINVALID, "field \"%s\": %.10s is not a date between 1900 and "
+		                    "2200", field, s);
+	return cu_error_set(CU_EINVALID, "field \"%s\" must be a date as YYYY-MM-DD (got \"%.32s\")",
+	                    field, s ? s : "");
 }
 
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian). */

@@ -1233,23 +1233,13 @@ static void test_api_evidence__grant_of_anothers_item_waits_for_consent(void **s
 	long st = api_getf(T("pl"), &out, "/api/v1/grants/%lld", (long long)gid);
 	api_assert_fails(st, out, 404, NULL);
 	json_decref(out);
-	json_t *cus = NULL;
-	assert_int_equal(api_getf(T("pl"), &cus, "/api/v1/evidence/4/custody"), 200);
-	size_t i, restricted = 0;
-	json_t *e;
-	json_array_foreach(cus, i, e)
-		if (!strcmp(jstr(e, "event"), "shared")) {
-			assert_string_equal(jstr(e, "actor"), "(restricted)");
-			assert_string_equal(jstr(e, "actor_org"), "(restricted)");
-			restricted++;
-		}
-	assert_int_equal(restricted, 1);
-	json_decref(cus);
+	/* Nothing left the case yet: no "shared" in the item's chain of custody. */
+	json_t *cus = NULL, *e;
+	size_t i, shared = 0;
 	assert_int_equal(api_getf(T("lt"), &cus, "/api/v1/evidence/4/custody"), 200);
-	restricted = 0;
 	json_array_foreach(cus, i, e)
-		restricted += !strcmp(jstr(e, "actor"), "(restricted)");
-	assert_int_equal(restricted, 0);
+		shared += !strcmp(jstr(e, "event"), "shared");
+	assert_int_equal(shared, 0);
 	json_decref(cus);
 
 	/* Only the originator consents: not the case's other members, not the grantor. */
@@ -1278,6 +1268,24 @@ static void test_api_evidence__grant_of_anothers_item_waits_for_consent(void **s
 	api_request("POST", path, T("ua"), "{\"decision\":\"given\"}", &st, &out);
 	api_assert_fails(st, out, 409, NULL);
 	json_decref(out);
+
+	/* Shared now: the case's other members see that, not with whom. */
+	assert_int_equal(api_getf(T("pl"), &cus, "/api/v1/evidence/4/custody"), 200);
+	size_t restricted = 0;
+	json_array_foreach(cus, i, e)
+		if (!strcmp(jstr(e, "event"), "shared")) {
+			assert_string_equal(jstr(e, "actor"), "(restricted)");
+			assert_string_equal(jstr(e, "actor_org"), "(restricted)");
+			restricted++;
+		}
+	assert_int_equal(restricted, 1);
+	json_decref(cus);
+	assert_int_equal(api_getf(T("lt"), &cus, "/api/v1/evidence/4/custody"), 200);
+	restricted = 0;
+	json_array_foreach(cus, i, e)
+		restricted += !strcmp(jstr(e, "actor"), "(restricted)");
+	assert_int_equal(restricted, 0);
+	json_decref(cus);
 
 	/* Now IIIM sees item 4, and only it. */
 	int64_t four[] = {4};

@@ -301,8 +301,8 @@ static char *cosignature(void)
 }
 
 /*
- * A cooperation request ready for the operation of path: a draft from SE for
- * status and hand-set deadlines; one from RS that SE executes, received, for
+ * A cooperation request ready for the operation of path: from SE, a draft for
+ * status, sent for hand-set deadlines; one from RS that SE executes, received, for
  * milestones (an EAW) and extensions (an EIO, whose recognition limit runs).
  */
 static int64_t fresh_request(const char *path)
@@ -321,10 +321,12 @@ static int64_t fresh_request(const char *path)
 	snprintf(body, sizeof(body), "{\"case\":\"%lld\",\"kind\":\"%s\",\"title\":\"Coverage\","
 	         "\"executing_org\":\"%s\"}", (long long)case_id, kind, executing ? "SE" : "RS");
 	int64_t id = post_id(executing ? tok_rs : tok_se, "/api/v1/requests", body, 201, "id");
+	snprintf(p, sizeof(p), "/api/v1/requests/%lld/status", (long long)id);
 	if (executing) {
-		snprintf(p, sizeof(p), "/api/v1/requests/%lld/status", (long long)id);
 		post_id(tok_rs, p, "{\"to\":\"sent\"}", 200, NULL);
 		post_id(tok_se, p, "{\"to\":\"received\"}", 200, NULL);
+	} else if (strstr(path, "/deadlines")) {
+		post_id(tok_se, p, "{\"to\":\"sent\"}", 200, NULL); /* a draft has none */
 	}
 	return id;
 }

@@ -48,10 +48,16 @@ expect 0 "se drafts an EIO to LT in its case" q add --as se --case 2026/0001 --k
 jqt "... a draft, no deadline yet" '.status == "draft" and (.deadlines | length) == 0
 	 and .next == ["sent", "withdrawn"] and .issuing_org == "SE" and .executing_country == "LT"'
 EIO=$(jq .id "$OUT")
-expect 0 "lt sees the request it executes, not the case" q show "$EIO" --as lt --json
-jqt "... no case reference" '.case_visible == false and has("case_reference") == false'
-expect 2 "lt may not send it (issuing side)" q status "$EIO" sent --as lt
-check "... says who may" has_err "only the issuing organisation (SE)"
+expect 2 "lt does not see SE's draft (nothing was sent)" q show "$EIO" --as lt --json
+expect 0 "lt's list" q list --as lt --json
+jqt "... without the draft" 'map(select(.id == '"$EIO"')) | length == 0'
+expect 2 "lt cannot act on the draft either" q status "$EIO" sent --as lt
+expect 2 "a deadline on a draft is refused" q deadline "$EIO" --due "$(day +20)" --as se
+check "... until it is sent" has_err "once the request is sent"
+expect 1 "requests due takes no --case (refused, not ignored)" q due --case 2024/0001 --as se
+check "... naming the option" has_err "requests due takes no --case"
+expect 1 "requests show takes no --kind" q show "$EIO" --kind eio --as se
+expect 1 "--within is for due only" q list --within 3d --as se
 expect 2 "draft -> executed is refused" q status "$EIO" executed --as se
 check "... listing the allowed ones" has_err "a request draft can become sent or withdrawn"
 expect 1 "an unknown status is refused" q status "$EIO" lost --as se
@@ -59,6 +65,10 @@ expect 1 "a day in the future is refused" q status "$EIO" sent --as se --on "$(d
 S=$(day -40)
 R=$(day -35)
 expect 0 "se sends it 40 days ago" q status "$EIO" sent --as se --on "$S"
+expect 0 "lt sees the request it executes now, not the case" q show "$EIO" --as lt --json
+jqt "... no case reference" '.case_visible == false and has("case_reference") == false'
+expect 2 "lt may not withdraw it (issuing side)" q status "$EIO" withdrawn --as lt
+check "... says who may" has_err "only the issuing organisation (SE)"
 expect 0 "lt receives it 35 days ago" q status "$EIO" received --as lt --on "$R" --json
 jqt "... the recognition limit: 30 days, art. 12(3), overdue by 5 days" \
 	'.deadlines | length == 1 and .[0].rule == "eio.recognition"
@@ -149,6 +159,69 @@ check "... says each limit in words, under its article and its extension" sh -c 
 	 grep -q "extendable by up to 30 days: Directive 2014/41/EU art. 12(5)" "$0" &&
 	 grep -q "48 hours after receipt to decide (urgent orders)" "$0"' "$OUT"
 expect 0 "events on the case timeline" "$B" case show 2026/0001 --as se --json
+
+# ---- clocks after a decision; breaches that stay breaches ---------------------------
+
+expect 0 "an EAW to BE" q add --as se --case 2026/0001 --kind eaw --title "Late arrest" --to BE \
+	--issued-on "$(day -60)" --json
+E2=$(jq .id "$OUT")
+q status "$E2" sent --as se --on "$(day -60)" >/dev/null 2>&1
+q status "$E2" received --as be --on "$(day -59)" >/dev/null 2>&1
+expect 0 "be decides before any arrest" q status "$E2" recognised --as be --on "$(day -50)" --json
+expect 0 "the arrest recorded after the decision" q milestone "$E2" arrested --as be --on "$(day -45)" --json
+jqt "... opens no limit to decide (art. 17(3)): the decision is taken" \
+	'[.deadlines[] | select(.step == "decision")] | length == 0'
+expect 0 "the consent recorded after it" q milestone "$E2" consented --as be --on "$(day -44)" --json
+jqt "... opens none either (art. 17(2))" '[.deadlines[] | select(.step == "decision")] | length == 0'
+
+expect 0 "an EIO to BE" q add --as se --case 2026/0001 --kind eio --title "Withdrawn late" --to BE \
+	--issued-on "$(day -100)" --json
+E3=$(jq .id "$OUT")
+q status "$E3" sent --as se --on "$(day -100)" >/dev/null 2>&1
+q status "$E3" received --as be --on "$(day -99)" >/dev/null 2>&1
+expect 0 "se withdraws it after BE's 30 days to decide ran out" q status "$E3" withdrawn --as se --on "$(day -10)" --json
+jqt "... the limit stays missed, not cancelled" '.deadlines[0].rule == "eio.recognition" and .deadlines[0].state == "missed"'
+
+expect 0 "another EIO to BE" q add --as se --case 2026/0001 --kind eio --title "Refused late" --to BE \
+	--issued-on "$(day -100)" --json
+E4=$(jq .id "$OUT")
+q status "$E4" sent --as se --on "$(day -100)" >/dev/null 2>&1
+q status "$E4" received --as be --on "$(day -99)" >/dev/null 2>&1
+q status "$E4" recognised --as be --on "$(day -95)" >/dev/null 2>&1
+expect 0 "be refuses it in execution, after its 90 days ran out" q status "$E4" refused --as be --json
+jqt "... the day of recognition kept; the execution limit missed" \
+	'.decided_on == "'"$(day -95)"'" and ([.deadlines[] | select(.rule == "eio.execution")][0].state == "missed")'
+
+expect 1 "a deadline in 2199 is refused" q deadline "$MLA" --step decision --due 2199-01-01 --as se
+check "... as out of reach" has_err "at most 3650 days"
+expect 1 "a surrender deadline on an MLA request is refused" q deadline "$MLA" --step surrender --due "$(day 5)" --as se
+expect 1 "a request to the platform's operator is refused" q add --as se --case 2026/0001 --kind mla --title x --to HUB
+check "... saying why" has_err "runs the platform"
+expect 1 "a title of spaces is refused" q add --as se --case 2026/0001 --kind mla --title "   " --to RS
+check "... as empty" has_err 'field "title" must not be empty (it is only spaces)'
+expect 1 "a date out of range is refused" q add --as se --case 2026/0001 --kind mla --title x --to RS --issued-on 1850-01-01
+check "... naming the years" has_err "not a date between 1900 and 2200"
+
+# ---- a closed case takes nothing new ------------------------------------------------
+
+expect 1 "an unknown crime type is refused" "$B" case create --as se --title "To close" --crime-type fraud
+check "... suggesting the codes that contain it" has_err 'unknown crime type "fraud"; did you mean swindling_fraud, tax_fraud?'
+expect 0 "se opens a case" "$B" case create --as se --title "To close" --crime-type swindling_fraud --json
+CL=$(jq -r .reference "$OUT")
+expect 0 "... with an entity" "$B" entity add --as se --case "$CL" --kind person --name "Jan Closed" --json
+ENT=$(jq .id "$OUT")
+expect 0 "... and closes it" "$B" case close "$CL" --as se
+expect 2 "a request in the closed case is refused" q add --as se --case "$CL" --kind mla --title x --to RS
+check "... saying so" has_err "is closed: no new requests"
+expect 2 "an entity too" "$B" entity add --as se --case "$CL" --kind person --name "Late Entry"
+check "... saying so" has_err "is closed: no new entities"
+expect 2 "an interview too" "$B" interviews add --as se --case "$CL" --entity "$ENT" --role witness --on "$TODAY" --status planned
+check "... saying so" has_err "is closed: no new interviews"
+expect 1 "a case opened in the future is refused" "$B" case create --as se --title x --crime-type other --opened "$(day 30)"
+check "... saying so" has_err "is in the future"
+expect 1 "a JIT signed in the future is refused (membership would open its cases at once)" \
+	"$B" jit create --as se --name J --signed "$(day 30)" --expires "$(day 400)"
+check "... saying so" has_err "record the JIT once its agreement is signed"
 
 # ---- statistics ---------------------------------------------------------------------
 
