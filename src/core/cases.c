@@ -468,9 +468,45 @@ int cu_case_events(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
 {
 	int r;
 	*out = NULL;
-	if ((r = cu_access_case(c, a, case_id, CU_OP_READ)) != 0)
+	bool all = false;
+	if ((r = cu_access_case(c, a, case_id, CU_OP_READ)) != 0 ||
+	    (r = cu_store_case_evidence_all(c->store, &all, case_id, a->org_id)) != 0)
 		return r;
 	if (limit <= 0 || limit > 1000)
 		limit = 1000;
-	return cu_store_event_list(c->store, out, case_id, 0, after, limit);
+	if (all)
+		return cu_store_event_list(c->store, out, case_id, 0, after, limit);
+	/*
+	 * Seeing the case through a JIT one only participates in (the ICC):
+	 * the events of items one may not see are not on one's timeline either.
+	 * Pages stay full: read on until `limit` events or the end.
+	 */
+	*out = json_array();
+	for (;;) {
+		json_t *batch = NULL, *e;
+		size_t i;
+		if ((r = cu_store_event_list(c->store, &batch, case_id, 0, after, limit)) != 0)
+			break;
+		json_array_foreach(batch, i, e) {
+			after = json_integer_value(json_object_get(e, "seq"));
+			const char *type = cu_json_str(e, "object_type");
+			int64_t item = 0;
+			if (type && !strcmp(type, "evidence") &&
+			    (cu_id_parse(&item, cu_json_str(e, "object_id")) != 0 ||
+			     cu_evidence_visible(c, a, item) != 0))
+				continue;
+			json_array_append(*out, e);
+			if (json_array_size(*out) == (size_t)limit)
+				break;
+		}
+		size_t got = json_array_size(batch);
+		json_decref(batch);
+		if (got < (size_t)limit || json_array_size(*out) == (size_t)limit)
+			break;
+	}
+	if (r) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return r;
 }

@@ -293,7 +293,22 @@ static void test_api_access__jits_are_need_to_know(void **state)
 	assert_string_equal(json_string_value(json_object_get(out, "reference")), "2022/0001");
 	assert_null(api_participant(out, "ICC"));
 	json_decref(out);
-	assert_int_equal(api_getf(icc, NULL, "/api/v1/cases/%lld/events", (long long)ukraine), 200);
+	/* Its timeline: the item granted to the ICC (5), not UA's item 4, which was not. */
+	assert_int_equal(api_getf(icc, &out, "/api/v1/cases/%lld/events", (long long)ukraine), 200);
+	bool four = false, five = false;
+	json_array_foreach(out, i, j) {
+		const char *type = json_string_value(json_object_get(j, "object_type"));
+		const char *obj = json_string_value(json_object_get(j, "object_id"));
+		four |= type && !strcmp(type, "evidence") && obj && !strcmp(obj, "4");
+		five |= type && !strcmp(type, "evidence") && obj && !strcmp(obj, "5");
+	}
+	assert_false(four);
+	assert_true(five);
+	json_decref(out);
+	assert_int_equal(api_getf(icc, &out, "/api/v1/cases/%lld/events?limit=1", (long long)ukraine),
+	                 200);
+	assert_int_equal(json_array_size(out), 1); /* pages stay full */
+	json_decref(out);
 	assert_int_equal(api_getf(icc, NULL, "/api/v1/cases/%lld/participants", (long long)ukraine),
 	                 200);
 	/* But it does not manage the case, nor the JIT (a participant, not a member). */
