@@ -229,8 +229,14 @@ int main(int argc, char **argv)
 		json_array_append_new(actions, json_pack("{s:s,s:s,s:s,s:s}", "kind",
 		    i % 2 ? "house_search" : "seizure", "country", orgs[i % 3], "org", orgs[i % 3],
 		    "planned_time", "06:00"));
+	/* Yesterday (UTC): the day has begun in every zone, so outcomes are taken. */
+	char on[11];
+	time_t yesterday = time(NULL) - 86400;
+	struct tm tm;
+	gmtime_r(&yesterday, &tm);
+	strftime(on, sizeof(on), "%Y-%m-%d", &tm);
 	json_t *plan = json_pack("{s:s,s:s,s:s,s:{s:s,s:s,s:s},s:o}", "case", "2026/0001", "title",
-	                         "Load", "day", "2026-12-01", "timezones", "RS", "Europe/Belgrade",
+	                         "Load", "day", on, "timezones", "RS", "Europe/Belgrade",
 	                         "ME", "Europe/Podgorica", "SE", "Europe/Stockholm", "actions",
 	                         actions);
 	char *pt = json_dumps(plan, JSON_COMPACT);

@@ -14,13 +14,17 @@ static const char actiondays_usage[] =
 	"       custodia actiondays action ID --kind KIND --country CC --org ORG --at HH:MM\n"
 	"                                     [--entity ENTITY_ID] [--place TEXT] [--description TEXT]\n"
 	"       custodia actiondays update ACTION_ID started|completed|failed [--result TEXT]\n"
-	"                                     [--evidence ITEM_ID]\n"
+	"                                     [--evidence ITEM_ID] [--correction REASON]\n"
 	"       custodia actiondays watch ID [--after SEQ] [--once]\n"
 	"--tz gives a country's IANA time zone (e.g. RS=Europe/Belgrade), once per country of\n"
 	"the day; --at is the action's planned local time there. KIND is arrest, house_search,\n"
 	"seizure, witness_interview, asset_freezing or hearing. Only the executing organisation\n"
 	"posts an action's updates; --evidence links an item of the case registered from it\n"
-	"(its \"method\" naming the action). 'watch' prints the day's updates as they are\n"
+	"(its \"method\" naming the action). An outcome (completed, failed) is taken once the\n"
+	"day has begun in the action's country, not before. A completed or failed action is\n"
+	"final: the same outcome again adds a result; changing it (completed <-> failed) is a\n"
+	"correction and needs --correction REASON, recorded with it. No new day, action or\n"
+	"update in a case that is closed. 'watch' prints the day's updates as they are\n"
 	"recorded (by this or any other process), after SEQ (default: all); --once prints what\n"
 	"there is and stops.\n"
 	CLI_COMMON_HELP;
@@ -116,7 +120,7 @@ int cmd_actiondays(int argc, char **argv)
 		{"place", required_argument, NULL, 'p'}, {"description", required_argument, NULL, 'd'},
 		{"result", required_argument, NULL, 'r'}, {"evidence", required_argument, NULL, 'E'},
 		{"after", required_argument, NULL, 'q'}, {"once", no_argument, NULL, '1'},
-		CLI_COMMON_OPTS, {0}};
+		{"correction", required_argument, NULL, 'R'}, CLI_COMMON_OPTS, {0}};
 	json_t *in, *out = NULL;
 	int64_t after = 0;
 	bool once = false;
@@ -142,6 +146,7 @@ int cmd_actiondays(int argc, char **argv)
 		case 'p': json_object_set_new(in, "place", json_string(optarg)); break;
 		case 'd': json_object_set_new(in, "description", json_string(optarg)); break;
 		case 'r': json_object_set_new(in, "result", json_string(optarg)); break;
+		case 'R': json_object_set_new(in, "correction", json_string(optarg)); break;
 		case 'e': json_object_set_new(in, "entity", json_integer(cli_id(actiondays_usage, optarg,
 		                                                           "an entity"))); break;
 		case 'E': json_object_set_new(in, "evidence", json_integer(cli_id(actiondays_usage, optarg,
@@ -162,7 +167,15 @@ int cmd_actiondays(int argc, char **argv)
 			if (!tz)
 				json_object_set_new(in, "timezones", tz = json_object());
 			char cc[8];
+			if ((size_t)(eq - optarg) >= sizeof(cc))
+				cli_usage_error(actiondays_usage, "--tz is CC=ZONE with a country code, "
+				                "e.g. RS=Europe/Belgrade");
 			snprintf(cc, sizeof(cc), "%.*s", (int)(eq - optarg), optarg);
+			/* A second zone for a country would silently replace the first, and
+			 * its actions' times would be read in the wrong one. */
+			if (json_object_get(tz, cc))
+				cli_usage_error(actiondays_usage, "--tz %s is given twice: give each "
+				                "country's time zone once", cc);
 			json_object_set_new(tz, cc, json_string(eq + 1));
 			break;
 		}

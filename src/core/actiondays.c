@@ -185,7 +185,8 @@ int cu_actionday_list(cu_core *c, const cu_actor *a, json_t **out, const char *c
 	if (case_ref && ((r = cu_case_resolve(c, a, &case_id, case_ref)) != 0 ||
 	                 (r = cu_access_case(c, a, case_id, CU_OP_READ)) != 0))
 		return r;
-	return cu_store_actionday_list(c->store, out, a->operator_admin ? 0 : a->org_id, case_id);
+	/* The operator's administrators too see only their own organisation's cases. */
+	return cu_store_actionday_list(c->store, out, a->org_id, case_id);
 }
 
 /* Checks one action of a day and inserts it (inside the transaction). */
@@ -298,7 +299,9 @@ int cu_actionday_create(cu_core *c, const cu_actor *a, json_t **out, const json_
 	cu_time_now(now);
 	CU_TXN(c, r, {
 		json_t *day = NULL;
-		if ((r = cu_store_actionday_insert(c->store, &id, case_id, cu_json_str(in, "title"),
+		/* Inside the transaction: a case closed meanwhile plans no more. */
+		if ((r = cu_case_open_for(c, case_id, "action days")) != 0 ||
+		    (r = cu_store_actionday_insert(c->store, &id, case_id, cu_json_str(in, "title"),
 		                                   cu_json_str(in, "day"), tzs, cu_json_str(in, "notes"),
 		                                   a->username, now)) != 0 ||
 		    (r = cu_store_actionday_get(c->store, &day, id)) != 0)
@@ -333,7 +336,8 @@ int cu_actionday_action_add(cu_core *c, const cu_actor *a, json_t **out, int64_t
 		return r;
 	cu_time_now(now);
 	CU_TXN(c, r, {
-		if ((r = add_action(c, NULL, before, in, now)) != 0)
+		if ((r = cu_case_open_for(c, jint(before, "case_id"), "actions")) != 0 ||
+		    (r = add_action(c, NULL, before, in, now)) != 0)
 			break;
 		r = record_day(c, a, out, day_id, "actionday.action", before);
 	});
@@ -345,17 +349,89 @@ int cu_actionday_action_add(cu_core *c, const cu_actor *a, json_t **out, int64_t
 	return r;
 }
 
+/*
+ * When an action's day begins where it is carried out: 00:00 of the day in
+ * its country's zone, as Unix seconds in *out and "YYYY-MM-DDTHH:MM:SSZ" in
+ * at. A zone ICU does not know falls back to 00:00 UTC of the day before,
+ * which is earlier than the day begins anywhere (UTC+14 at most): lenient,
+ * never refusing an outcome posted on the day.
+ */
+static int day_begins(int64_t *out, char at[21], const json_t *day, const char *country)
+{
+	const char *date = cu_json_str(day, "day");
+	const char *zone = cu_json_str(json_object_get(day, "timezones"), country ? country : "");
+	if (!date || strlen(date) != 10)
+		return cu_error_set(CU_EINVALID, "action day %lld has no day",
+		                    (long long)jint(day, "id"));
+	if (utc_instant(at, zone, date, "00:00") != 0) {
+		char before[11];
+		cu_date_add(before, date, -1);
+		snprintf(at, 21, "%.10sT00:00:00Z", before);
+	}
+	return cu_time_parse(out, at);
+}
+
+/*
+ * An outcome (completed, failed) is what annual statistics count: none is
+ * taken before the day has begun in the action's country. A team may
+ * report "started" earlier (it sets out the evening before).
+ */
+static int outcome_due(const json_t *day, const json_t *act, int64_t action_id)
+{
+	char at[21];
+	int64_t begins;
+	int r = day_begins(&begins, at, day, cu_json_str(act, "country"));
+	if (r)
+		return r;
+	if ((int64_t)time(NULL) >= begins)
+		return 0;
+	return cu_error_set(CU_ECONFLICT, "action %lld (%s in %s) takes place on %s: its outcome "
+	                    "can be posted once that day has begun in %s (%s), not before; post "
+	                    "\"started\" meanwhile", (long long)action_id, cu_json_str(act, "kind"),
+	                    cu_json_str(act, "country"), cu_json_str(day, "day"),
+	                    cu_json_str(act, "country"), at);
+}
+
+/*
+ * A completed or failed action is final; the same outcome again adds a
+ * result ("2 more phones seized"). Changing it (completed <-> failed) is a
+ * correction and needs its reason, kept in the update's event with the
+ * outcome it replaces; "correction" on any other update is refused, so that
+ * it always marks a changed outcome.
+ */
+static int check_correction(const json_t *in, const char *prev, const char *st,
+                            int64_t action_id, bool *correcting)
+{
+	bool final = prev && (!strcmp(prev, "completed") || !strcmp(prev, "failed"));
+	const char *why = cu_json_str(in, "correction");
+	int r;
+	*correcting = final && strcmp(st, "started") && strcmp(st, prev);
+	if (!*correcting && why)
+		return cu_error_set(CU_EINVALID, "field \"correction\" is only for changing the "
+		                    "outcome of a completed or failed action (action %lld is %s)",
+		                    (long long)action_id, prev ? prev : "planned");
+	if (*correcting && !why)
+		return cu_error_set(CU_EINVALID, "action %lld is already %s: changing it to %s is a "
+		                    "correction; give its reason in \"correction\"",
+		                    (long long)action_id, prev, st);
+	if (*correcting && (r = cu_valid_text("correction", why, 1, 1000)) != 0)
+		return r;
+	return 0;
+}
+
 int cu_action_update(cu_core *c, const cu_actor *a, json_t **out, int64_t action_id,
                      const json_t *in)
 {
 	static const cu_jfield f[] = {{"status", CU_JSTR, true, 20}, {"result", CU_JSTR, false, 1000},
-	                              {"evidence", CU_JINT, false, 0}};
-	json_t *act = NULL, *list = NULL;
+	                              {"evidence", CU_JINT, false, 0},
+	                              {"correction", CU_JSTR, false, 1000}};
+	json_t *act = NULL, *day = NULL, *list = NULL, *rec = NULL, *was = NULL;
 	int64_t seq = 0, ev = cu_json_int(in, "evidence", 0);
 	char now[CU_TS_LEN], idt[24];
+	bool correcting = false;
 	int r;
 	*out = NULL;
-	if ((r = cu_json_check(in, f, 3)) != 0)
+	if ((r = cu_json_check(in, f, sizeof(f) / sizeof(f[0]))) != 0)
 		return r;
 	const char *st = cu_json_str(in, "status"), *prev;
 	if (strcmp(st, "started") && strcmp(st, "completed") && strcmp(st, "failed"))
@@ -376,16 +452,19 @@ int cu_action_update(cu_core *c, const cu_actor *a, json_t **out, int64_t action
 		                 cu_json_str(act, "org"), cu_json_str(act, "org"), a->org);
 		goto out;
 	}
-	if (!strcmp(a->role, "viewer")) {
-		r = cu_error_set(CU_EDENIED, "a user with role viewer may not post updates");
+	/* An observer of the executing organisation reads the day; it reports nothing. */
+	if ((r = cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE)) != 0)
 		goto out;
-	}
 	prev = cu_json_str(act, "status");
 	if (!strcmp(st, "started") && prev && strcmp(prev, "planned") && strcmp(prev, "started")) {
 		r = cu_error_set(CU_ECONFLICT, "action %lld is already %s: it cannot be started "
 		                 "again", (long long)action_id, prev);
 		goto out;
 	}
+	if ((r = check_correction(in, prev, st, action_id, &correcting)) != 0 ||
+	    (r = cu_store_actionday_get(c->store, &day, day_id)) != 0 ||
+	    (strcmp(st, "started") && (r = outcome_due(day, act, action_id)) != 0))
+		goto out;
 	if (ev) {
 		json_t *item = NULL;
 		r = cu_store_item_get(c->store, &item, ev);
@@ -399,23 +478,59 @@ int cu_action_update(cu_core *c, const cu_actor *a, json_t **out, int64_t action
 			goto out;
 		}
 	}
+	/*
+	 * A correction's result carries its reason, "RESULT (correction: WHY)" or
+	 * "correction: WHY": whoever follows the day sees why the outcome changed,
+	 * and the earlier outcome's result ("arrested") does not stand beside the
+	 * new status. Its event also keeps the outcome it replaces.
+	 */
+	const char *result = cu_json_str(in, "result");
+	char *because = NULL;
+	if (correcting) {
+		const char *why = cu_json_str(in, "correction");
+		size_t n = (result ? strlen(result) : 0) + strlen(why) + sizeof(" (correction: )");
+		was = json_pack("{s:s,s:O}", "status", prev, "result",
+		                json_object_get(act, "result") ? json_object_get(act, "result")
+		                                               : json_null());
+		if (!was || !(because = malloc(n))) {
+			r = cu_error_set(CU_ENOMEM, "out of memory");
+			goto out;
+		}
+		if (result)
+			snprintf(because, n, "%s (correction: %s)", result, why);
+		else
+			snprintf(because, n, "correction: %s", why);
+		result = because;
+	}
 	cu_time_now(now);
 	cu_id_text(idt, action_id);
 	CU_TXN(c, r, {
-		if ((r = cu_store_action_update_add(c->store, &seq, day_id, action_id, st,
-		                                    cu_json_str(in, "result"), ev, a->username,
-		                                    now)) != 0 ||
+		/* Inside the transaction: a case closed meanwhile takes no more. */
+		if ((r = cu_case_open_for(c, case_id, "action updates")) != 0 ||
+		    (r = cu_store_action_update_add(c->store, &seq, day_id, action_id, st, result, ev,
+		                                    a->username, now)) != 0 ||
 		    (r = cu_store_action_updates(c->store, &list, day_id, seq - 1, 1)) != 0)
 			break;
-		r = cu_core_event(c, a, "action.update", "action", idt, case_id, 0, NULL,
-		                  json_array_get(list, 0));
+		rec = json_deep_copy(json_array_get(list, 0));
+		if (!rec) {
+			r = cu_error_set(CU_ENOMEM, "out of memory");
+			break;
+		}
+		if (correcting)
+			json_object_set_new(rec, "correction", json_pack("{s:s,s:O}", "reason",
+			                    cu_json_str(in, "correction"), "replaces", was));
+		r = cu_core_event(c, a, "action.update", "action", idt, case_id, 0, was, rec);
 	});
+	free(because);
 	if (r == 0) {
-		*out = json_incref(json_array_get(list, 0));
+		*out = json_incref(rec);
 		json_object_set_new(*out, "action_day_id", json_integer(day_id));
 	}
 out:
+	json_decref(rec);
+	json_decref(was);
 	json_decref(list);
+	json_decref(day);
 	json_decref(act);
 	return r;
 }

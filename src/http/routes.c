@@ -452,7 +452,8 @@ const cu_route cu_routes[] = {
 	{"POST", "/api/v1/meetings", h_meeting_create, true, 201, "meetings",
 	 "Record a case's coordination meeting or a network's event, organised by the caller's"
 	 " organisation, with sessions (closed ones list whom they are open to) and follow-up"
-	 " actions", NULL, J({"$ref": "#/components/schemas/MeetingIn"}),
+	 " actions (each for an organisation that sees the meeting: one taking part in the case,"
+	 " or a participant of the event); none in a closed case (409)", NULL, J({"$ref": "#/components/schemas/MeetingIn"}),
 	 J({"kind": "coordination", "case": "2026/0001", "title": "Second coordination meeting",
 	    "held_on": "2026-05-06", "participants": ["RS", "ME"],
 	    "agenda": "Extradition; analysis of the seized phones",
@@ -462,7 +463,8 @@ const cu_route cu_routes[] = {
 	 " follow-up actions", NULL, NULL, NULL, "Meeting"},
 	{"POST", "/api/v1/meetings/{id}/outcome", h_meeting_outcome, true, 200, "meetings",
 	 "Record the outcome of a meeting (those who may change it) or of one of its sessions"
-	 " (a closed one: its invited organisations), with further follow-up actions", NULL,
+	 " (a closed one: its invited organisations), with further follow-up actions (for"
+	 " organisations that see the meeting); not for a closed case's meeting (409)", NULL,
 	 J({"type": "object", "additionalProperties": false, "required": ["outcome"],
 	    "properties": {"outcome": {"type": "string", "minLength": 1},
 	      "session": {"type": "integer"}, "actions": {"type": "array",
@@ -486,7 +488,8 @@ const cu_route cu_routes[] = {
 	 "Action days of the cases the caller sees (or of one case), newest first", "case", NULL,
 	 NULL, NULL},
 	{"POST", "/api/v1/actiondays", h_actionday_create, true, 201, "actiondays",
-	 "Plan an action day of a case: its day, each country's IANA time zone, its actions",
+	 "Plan an action day of a case: its day, each country's IANA time zone, its actions;"
+	 " not in a closed case (409)",
 	 NULL, J({"$ref": "#/components/schemas/ActionDayIn"}),
 	 J({"case": "2026/0001", "title": "Second action day", "day": "2026-12-01",
 	    "timezones": {"RS": "Europe/Belgrade", "SE": "Europe/Stockholm"},
@@ -496,7 +499,8 @@ const cu_route cu_routes[] = {
 	 "The coordination centre's view: the day's actions and the latest status of each", NULL,
 	 NULL, NULL, "ActionDay"},
 	{"POST", "/api/v1/actiondays/{id}/actions", h_actionday_action_add, true, 201,
-	 "actiondays", "Add an action to a day's plan (contributors to the case)", NULL,
+	 "actiondays", "Add an action to a day's plan (contributors to the case); not in a"
+	 " closed case (409)", NULL,
 	 J({"$ref": "#/components/schemas/ActionIn"}),
 	 J({"kind": "seizure", "country": "RS", "org": "RS", "planned_time": "07:30"}),
 	 "ActionDay"},
@@ -508,11 +512,16 @@ const cu_route cu_routes[] = {
 	 " `after`) the missed ones first", "after", NULL, NULL, NULL, CU_ROUTE_SSE},
 	{"POST", "/api/v1/actions/{id}/updates", h_action_update, true, 201, "actiondays",
 	 "Post a status update of an action (its executing organisation only); `evidence` links"
-	 " an item of the case registered from it", NULL,
+	 " an item of the case registered from it. An outcome (completed, failed) is taken once"
+	 " the day has begun in the action's country (409 before); changing a completed or"
+	 " failed action's outcome is a correction, with its reason in `correction` (400"
+	 " without), recorded in the update's result and event; none in a closed case (409)",
+	 NULL,
 	 J({"type": "object", "additionalProperties": false, "required": ["status"],
 	    "properties": {"status": {"enum": ["started", "completed", "failed"]},
-	      "result": {"type": "string"}, "evidence": {"type": "integer"}}}),
-	 J({"status": "completed", "result": "3 phones seized"}), "ActionUpdate"},
+	      "result": {"type": "string"}, "evidence": {"type": "integer"},
+	      "correction": {"type": "string", "minLength": 1}}}),
+	 J({"status": "started", "result": "team at the door"}), "ActionUpdate"},
 };
 #pragma GCC diagnostic pop
 

@@ -2,6 +2,7 @@
 /*
  * api tests: action days and the coordination centre over HTTP. The plan
  * and its state; time zones and updates from the wrong organisation refused;
+ * outcomes not before the day, corrections only with a reason;
  * the event stream delivers every update in order, and a client that
  * reconnects with Last-Event-ID first gets what it missed, then live ones,
  * including updates another process (the CLI) wrote; a stream left open does not keep SIGTERM from stopping the server.
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -62,15 +64,24 @@ static long post(const char *token, const char *path, const char *body, json_t *
 	return st;
 }
 
-/* A new day in the first demo case: RS searches, ME freezes; *rs, *me the action ids. */
-static int64_t new_day(int64_t *rs, int64_t *me)
+/*
+ * A new day in the first demo case on `day` (NULL: yesterday, begun in every
+ * zone): RS searches, ME freezes; *rs, *me the action ids.
+ */
+static int64_t new_day_on(const char *day, int64_t *rs, int64_t *me)
 {
 	json_t *o = NULL;
-	assert_int_equal(post(tok_se, "/api/v1/actiondays", "{\"case\":\"2026/0001\","
-	    "\"title\":\"Test day\",\"day\":\"2026-12-01\",\"timezones\":{\"RS\":\"Europe/Belgrade\","
-	    "\"ME\":\"Europe/Podgorica\"},\"actions\":[{\"kind\":\"house_search\",\"country\":\"RS\","
-	    "\"org\":\"RS\",\"planned_time\":\"06:00\"},{\"kind\":\"asset_freezing\","
-	    "\"country\":\"ME\",\"org\":\"ME\",\"planned_time\":\"06:30\"}]}", &o), 201);
+	char body[512], yesterday[11];
+	time_t t = time(NULL) - 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(yesterday, sizeof(yesterday), "%Y-%m-%d", &tm);
+	snprintf(body, sizeof(body), "{\"case\":\"2026/0001\",\"title\":\"Test day\",\"day\":\"%s\","
+	         "\"timezones\":{\"RS\":\"Europe/Belgrade\",\"ME\":\"Europe/Podgorica\"},\"actions\":"
+	         "[{\"kind\":\"house_search\",\"country\":\"RS\",\"org\":\"RS\",\"planned_time\":"
+	         "\"06:00\"},{\"kind\":\"asset_freezing\",\"country\":\"ME\",\"org\":\"ME\","
+	         "\"planned_time\":\"06:30\"}]}", day ? day : yesterday);
+	assert_int_equal(post(tok_se, "/api/v1/actiondays", body, &o), 201);
 	json_t *acts = json_object_get(o, "actions");
 	assert_int_equal(json_array_size(acts), 2);
 	*rs = json_integer_value(json_object_get(json_array_get(acts, 0), "id"));
@@ -78,6 +89,11 @@ static int64_t new_day(int64_t *rs, int64_t *me)
 	int64_t id = json_integer_value(json_object_get(o, "id"));
 	json_decref(o);
 	return id;
+}
+
+static int64_t new_day(int64_t *rs, int64_t *me)
+{
+	return new_day_on(NULL, rs, me);
 }
 
 static void update(const char *token, int64_t action, const char *status, const char *result,
@@ -136,6 +152,43 @@ static void test_api_actionday__plan_state_and_refusals(void **state)
 	size_t i;
 	json_array_foreach(json_object_get(o, "actions"), i, v)
 		assert_string_equal(json_string_value(json_object_get(v, "status")), "completed");
+	json_decref(o);
+}
+
+/*
+ * Outcomes wait for the day to begin in the action's country (409, saying
+ * from when); a completed action's outcome changes only as a correction with
+ * its reason (400 without).
+ */
+static void test_api_actionday__outcomes_on_the_day_corrections_with_reason(void **state)
+{
+	(void)state;
+	int64_t rs, me;
+	json_t *o = NULL;
+	char p[96];
+	new_day_on("2099-06-01", &rs, &me);
+	snprintf(p, sizeof(p), "/api/v1/actions/%lld/updates", (long long)rs);
+	assert_int_equal(post(tok_rs, p, "{\"status\":\"completed\",\"result\":\"done\"}", &o), 409);
+	assert_non_null(strstr(api_assert_error(o), "takes place on 2099-06-01: its outcome can be "
+	                       "posted once that day has begun in RS (2099-05-31T22:00:00Z)"));
+	json_decref(o);
+	update(tok_rs, rs, "started", "on the way", 201);
+	update(tok_rs, rs, "failed", "no", 409);
+
+	new_day(&rs, &me);
+	snprintf(p, sizeof(p), "/api/v1/actions/%lld/updates", (long long)rs);
+	update(tok_rs, rs, "completed", "2 laptops seized", 201);
+	assert_int_equal(post(tok_rs, p, "{\"status\":\"failed\"}", &o), 400);
+	assert_non_null(strstr(api_assert_error(o), "is a correction; give its reason in "
+	                       "\"correction\""));
+	json_decref(o);
+	assert_int_equal(post(tok_rs, p, "{\"status\":\"failed\",\"result\":\"nothing seized\","
+	                      "\"correction\":\"the laptops were not there\"}", &o), 201);
+	assert_string_equal(json_string_value(json_object_get(o, "result")),
+	                    "nothing seized (correction: the laptops were not there)");
+	json_decref(o);
+	assert_int_equal(post(tok_rs, p, "{\"status\":\"failed\",\"correction\":\"again\"}", &o),
+	                 400);
 	json_decref(o);
 }
 
@@ -210,6 +263,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_api_actionday__plan_state_and_refusals),
+		cmocka_unit_test(test_api_actionday__outcomes_on_the_day_corrections_with_reason),
 		cmocka_unit_test(test_api_actionday__stream_order_and_catch_up),
 	};
 	return cmocka_run_group_tests_name("api_actionday", tests, setup, teardown);

@@ -3,8 +3,10 @@
 # End-to-end tests of action days on the demo data: the first case's completed day and
 # today's planned one; a new plan with its time zones (unknown ones and path tricks
 # refused); actions (a country without a time zone, an organisation outside the case
-# refused); status updates from the executing organisation only; evidence linked to an
-# action; need-to-know; 'watch' following updates written by another process.
+# refused, a country's zone given twice too); status updates from the executing organisation
+# only, outcomes not before the day has begun, corrections with their reason; evidence linked
+# to an action; need-to-know; 'watch' following updates written by another process; no new
+# day, action or update in a closed case.
 #
 # Usage: CU_BIN=/path/to/custodia sh test_actiondays.sh
 
@@ -46,8 +48,16 @@ expect 1 "a path out of zoneinfo is refused" q add --case 2026/0001 --title X --
 	--tz RS=../../../etc/passwd --as se
 expect 1 "--tz without a zone is a usage error" q add --case 2026/0001 --title X \
 	--day 2026-12-01 --tz RS --as se
+expect 1 "a country's time zone given twice is refused" q add --case 2026/0001 --title X \
+	--day 2026-12-01 --tz RS=Europe/Belgrade --tz RS=Europe/Lisbon --as se
+check "... naming the country, nothing recorded" sh -c \
+	'grep -q -- "--tz RS is given twice" "$0" && ! grep -q "Europe/Lisbon" "$0"' "$ERR"
+expect 1 "--tz with an overlong country is a usage error" q add --case 2026/0001 --title X \
+	--day 2026-12-01 --tz RSRSRSRSRS=Europe/Belgrade --as se
+# Begun in every zone of the plan: its outcomes may be posted.
+YESTERDAY=$(date -u -d "$TODAY -1 day" +%Y-%m-%d)
 expect 0 "add a day with two time zones" q add --case 2026/0001 --title "Third day" \
-	--day 2026-12-01 --tz RS=Europe/Belgrade --tz SE=Europe/Stockholm --as se --json
+	--day "$YESTERDAY" --tz RS=Europe/Belgrade --tz SE=Europe/Stockholm --as se --json
 ID=$(jq -r .id "$OUT")
 expect 1 "an action in a country without a time zone is refused" q action "$ID" --kind arrest \
 	--country ME --org ME --at 06:00 --as se
@@ -65,6 +75,12 @@ expect 2 "an update from SE on RS's action is refused" q update "$A" started --a
 check "... naming who may post" has_err "only RS may post its updates, not SE"
 expect 0 "RS starts it" q update "$A" started --as rs --json
 jqt "... update 1" '.seq == 1 and .status == "started" and .org == "RS"'
+expect 0 "add an action SE executes" q action "$ID" --kind hearing --country RS --org SE --at 09:00 --as se --json
+SA=$(jq -r '.actions | map(select(.org == "SE"))[0].id' "$OUT")
+expect 2 "an observer of SE reports nothing on it" q update "$SA" started --as se-observer
+check "... refused for its role" has_err "role observer may not contribute"
+expect 0 "the operator's administrator lists action days" q list --as admin --json
+jqt "... none of a case HUB does not take part in" 'length == 0'
 
 # One timeline across time zones: each action's local time as an instant in UTC, the
 # actions in that order. 2026-03-29 is the night Europe moves to summer time (Belgrade
@@ -107,7 +123,62 @@ expect 2 "a completed action cannot start again" q update "$A" started --as rs
 expect 0 "show: the latest status" q show "$ID" --as se --json
 jqt "... completed, 3 phones seized, two updates" \
 	'.actions[0].status == "completed" and .actions[0].result == "3 phones seized" and .last_seq == 2'
+
+# A correction of an outcome says why; the reason is recorded with it.
+expect 1 "completed -> failed without a reason is refused" q update "$A" failed --as rs
+check "... asking for one" has_err "changing it to failed is a correction; give its reason"
+expect 0 "completed -> failed with --correction" q update "$A" failed \
+	--correction "the phones were the neighbour's" --as rs --json
+jqt "... recorded with the outcome it replaces" '.seq == 3 and .status == "failed"
+	and .result == "correction: the phones were the neighbour'"'"'s"
+	and .correction.reason == "the phones were the neighbour'"'"'s"
+	and .correction.replaces == {"status": "completed", "result": "3 phones seized"}'
+expect 1 "--correction on an update that changes no outcome is refused" q update "$A" failed \
+	--correction "again" --as rs
+expect 0 "the case's timeline keeps the correction" "$B" case events 2026/0001 --as se --json
+jqt "... its event, before and after" 'map(select(.action == "action.update"
+	and .after.correction.reason != null)) | length == 1'
+
+# An outcome is taken once the day has begun in the action's country; "started" before.
+expect 0 "a day planned for 2099" q add --case 2026/0001 --title "Later" --day 2099-06-01 \
+	--tz RS=Europe/Belgrade --as se --json
+F=$(jq -r .id "$OUT")
+expect 0 "... with an RS arrest" q action "$F" --kind arrest --country RS --org RS --at 06:00 \
+	--as se --json
+FA=$(jq -r '.actions[0].id' "$OUT")
+expect 0 "RS may report it started" q update "$FA" started --as rs
+expect 2 "RS may not report it completed before the day" q update "$FA" completed \
+	--result arrested --as rs
+check "... saying from when" has_err "takes place on 2099-06-01: its outcome can be posted once that day has begun in RS (2099-05-31T22:00:00Z)"
+expect 2 "nor failed" q update "$FA" failed --as rs
+expect 0 "show: still started" q show "$F" --as se --json
+jqt "... one update" '.actions[0].status == "started" and .last_seq == 1'
+
+# A closed case plans nothing more and takes no more updates.
+expect 0 "a case of SE with RS" "$B" case create --title "Closing" --crime-type drug_trafficking \
+	--participant RS:participant --as se --json
+K=$(jq -r .reference "$OUT")
+expect 0 "... its day" q add --case "$K" --title "Closing day" --day "$YESTERDAY" \
+	--tz RS=Europe/Belgrade --as se --json
+KD=$(jq -r .id "$OUT")
+expect 0 "... an action" q action "$KD" --kind seizure --country RS --org RS --at 06:00 --as se --json
+KA=$(jq -r '.actions[0].id' "$OUT")
+expect 0 "the case is closed" "$B" case close "$K" --as se
+expect 2 "a new day in the closed case is refused" q add --case "$K" --title "After" \
+	--day "$TODAY" --tz RS=Europe/Belgrade --as se
+check "... saying why" has_err "case $K is closed: no new action days"
+expect 2 "a new action is refused" q action "$KD" --kind arrest --country RS --org RS \
+	--at 07:00 --as se
+check "... saying why" has_err "case $K is closed: no new actions"
+expect 2 "an update is refused" q update "$KA" completed --as rs
+check "... saying why" has_err "case $K is closed: no new action updates"
+expect 0 "the day is unchanged" q show "$KD" --as se --json
+jqt "... one action, planned, no update" '(.actions | length) == 1 and .actions[0].status == "planned"
+	and .last_seq == 0'
+
 expect 0 "actiondays --help" q --help
+check "... says when outcomes are taken and how to correct one" sh -c \
+	'grep -q "once the" "$0" && grep -q -- "--correction REASON" "$0"' "$OUT"
 
 # ---- statistics: action days and what they achieved ------------------------------
 Y=$(date -u +%Y)

@@ -212,7 +212,8 @@ function coordinationCentre(day, updates, signal, flash) {
     timeline.push(u);
     const a = actions.get(u.action_id);
     if (a && (a.last_seq === null || a.last_seq === undefined || u.seq > a.last_seq)) {
-      a.status = u.status; a.result = u.result; a.last_seq = u.seq; a.updated_at = u.at;
+      // As the server keeps it: the latest result given, not blanked by a report without one.
+      a.status = u.status; a.result = u.result ?? a.result; a.last_seq = u.seq; a.updated_at = u.at;
     }
     renderTables();
     renderLegend();
@@ -228,7 +229,8 @@ function coordinationCentre(day, updates, signal, flash) {
   // (built again when an action is added to the plan).
   const formBox = h('div');
   function buildReportForm() {
-    const mine = [...actions.values()].filter((a) => a.org === me.org);
+    // Observers follow the day; the server refuses their reports too.
+    const mine = me.role === 'observer' ? [] : [...actions.values()].filter((a) => a.org === me.org);
     let form = null;
     if (mine.length) {
       const actSel = field(t('actionday.form.action'), 'action', { type: 'select', required: true,
@@ -238,6 +240,18 @@ function coordinationCentre(day, updates, signal, flash) {
       const result = field(t('actionday.form.result'), 'result', { type: 'textarea', rows: 2, help: t('actionday.form.result.help') });
       const evid = field(t('actionday.form.evidence'), 'evidence', { type: 'number', attrs: { min: '1', step: '1' },
         help: t('actionday.form.evidence.help') });
+      // Changing a completed or failed action's outcome is a correction: its reason is required.
+      const why = field(t('actionday.form.correction'), 'correction', { type: 'textarea', rows: 2,
+        required: true, help: t('actionday.form.correction.help') });
+      const correcting = () => {
+        const a = actions.get(Number(actSel.input.value));
+        const st = stSel.input.value;
+        return !!a && ['completed', 'failed'].includes(a.status) && st !== 'started' && st !== a.status;
+      };
+      const showWhy = () => { why.hidden = !correcting(); why.input.disabled = why.hidden; };
+      actSel.input.addEventListener('change', showWhy);
+      stSel.input.addEventListener('change', showWhy);
+      showWhy();
       const msg = h('div');
       const submit = h('button', { type: 'submit' }, t('actionday.form.submit'));
       form = h('form', { class: 'ad-form', onsubmit: async (e) => {
@@ -246,21 +260,24 @@ function coordinationCentre(day, updates, signal, flash) {
         const b = { status: stSel.input.value };
         if (result.input.value.trim()) b.result = result.input.value.trim();
         if (evid.input.value.trim()) b.evidence = Number(evid.input.value);
+        if (correcting()) b.correction = why.input.value.trim();
         submit.disabled = true;
         try {
           const u = await api.post('actions/' + encodeURIComponent(actSel.input.value) + '/updates', b);
           apply(u, true);
           result.input.value = '';
           evid.input.value = '';
+          why.input.value = '';
+          showWhy();
           replace(msg, notice(t('actionday.form.sent'), 'ok'));
         } catch (err) {
           replace(msg, notice(errorText(err), 'error'));
         } finally {
           submit.disabled = false;
         }
-      } }, actSel, stSel, result, evid, submit, msg);
+      } }, actSel, stSel, why, result, evid, submit, msg);
     }
-    replace(formBox, form || h('p', { class: 'muted' }, t('actionday.form.none')));
+    replace(formBox, form || h('p', { class: 'muted' }, t(me.role === 'observer' ? 'actionday.form.observer' : 'actionday.form.none')));
   }
   buildReportForm();
 
