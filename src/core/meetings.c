@@ -183,8 +183,35 @@ static bool has_id(const json_t *ids, int64_t id)
 	return false;
 }
 
-/* Follow-up actions: {text, org, request, due_on}; a request of the meeting's case. */
-static int check_actions(cu_core *c, const json_t *actions, int64_t case_id)
+/*
+ * The organisation an action is assigned to must see the meeting, or it
+ * would never learn of it: one taking part in the case for a case's meeting
+ * (as its participants are checked), one of the participants (ids in
+ * members) for a network's event.
+ */
+static int check_assignee(cu_core *c, const json_t *members, int64_t case_id, int64_t org,
+                          const char *code)
+{
+	int part, r;
+	char until[11];
+	if (case_id == 0)
+		return has_id(members, org) ? 0 : cu_error_set(CU_EINVALID, "field \"actions\": "
+		       "organisation %s is not at the meeting, so it could not see the action; "
+		       "assign it to a participant", code);
+	r = cu_store_case_access(c->store, &part, until, case_id, org);
+	if (r == CU_ENOTFOUND)
+		r = cu_error_set(CU_EINVALID, "field \"actions\": organisation %s does not take part "
+		                 "in the case, so it could not see the meeting; assign the action to "
+		                 "one that does", code);
+	return r;
+}
+
+/*
+ * Follow-up actions: {text, org, request, due_on}; the org one that sees the
+ * meeting, the request one of the meeting's case.
+ */
+static int check_actions(cu_core *c, const json_t *actions, int64_t case_id,
+                         const json_t *members)
 {
 	static const cu_jfield f[] = {{"text", CU_JSTR, true, 2000}, {"org", CU_JSTR, false, 16},
 	                              {"request", CU_JINT, false, 0}, {"due_on", CU_JDATE, false, 0}};
@@ -198,7 +225,9 @@ static int check_actions(cu_core *c, const json_t *actions, int64_t case_id)
 		if ((r = cu_json_check(v, f, 4)) != 0 ||
 		    (r = cu_valid_text("text", cu_json_str(v, "text"), 1, 2000)) != 0)
 			return r;
-		if (cu_json_str(v, "org") && (r = cu_org_id(c, &org, "org", cu_json_str(v, "org"))))
+		if (cu_json_str(v, "org") &&
+		    ((r = cu_org_id(c, &org, "org", cu_json_str(v, "org"))) != 0 ||
+		     (r = check_assignee(c, members, case_id, org, cu_json_str(v, "org"))) != 0))
 			return r;
 		if (json_object_get(v, "request")) {
 			json_t *rq = NULL;
@@ -347,7 +376,7 @@ int cu_meeting_create(cu_core *c, const cu_actor *a, json_t **out, const json_t 
 			goto out;
 	}
 	if ((r = check_sessions(c, json_object_get(in, "sessions"), members, coord)) != 0 ||
-	    (r = check_actions(c, json_object_get(in, "actions"), case_id)) != 0)
+	    (r = check_actions(c, json_object_get(in, "actions"), case_id, members)) != 0)
 		goto out;
 	cu_time_now(now);
 	row = json_pack("{s:s,s:I,s:O,s:O,s:O?,s:I,s:O?,s:s,s:s}", "kind", kind,
@@ -362,7 +391,9 @@ int cu_meeting_create(cu_core *c, const cu_actor *a, json_t **out, const json_t 
 		goto out;
 	}
 	CU_TXN(c, r, {
-		if ((r = cu_store_meeting_insert(c->store, &id, row)) != 0)
+		/* Inside the transaction: a case closed meanwhile holds no more meetings. */
+		if ((coord && (r = cu_case_open_for(c, case_id, "coordination meetings")) != 0) ||
+		    (r = cu_store_meeting_insert(c->store, &id, row)) != 0)
 			break;
 		json_array_foreach(members, i, v)
 			if ((r = cu_store_meeting_participant_add(c->store, id, 0,
@@ -404,13 +435,25 @@ out:
 	return r;
 }
 
+/* The ids of a stored meeting's participants, as check_actions takes them. */
+static int member_ids(json_t **out, const json_t *doc)
+{
+	json_t *v;
+	size_t i;
+	if (!(*out = json_array()))
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	json_array_foreach(json_object_get(doc, "participants"), i, v)
+		json_array_append_new(*out, json_integer(jint(v, "org_id")));
+	return 0;
+}
+
 int cu_meeting_outcome(cu_core *c, const cu_actor *a, json_t **out, int64_t id,
                        const json_t *in)
 {
 	static const cu_jfield f[] = {{"outcome", CU_JSTR, true, 8000},
 	                              {"session", CU_JINT, false, 0},
 	                              {"actions", CU_JARRAY, false, 0}};
-	json_t *before = NULL, *s;
+	json_t *before = NULL, *members = NULL, *s;
 	char now[CU_TS_LEN];
 	int64_t sid = 0;
 	size_t i;
@@ -437,13 +480,19 @@ int cu_meeting_outcome(cu_core *c, const cu_actor *a, json_t **out, int64_t id,
 	/* Actions belong to the meeting: those who may change it add them. */
 	if (r == 0 && json_array_size(json_object_get(in, "actions")) &&
 	    ((r = access_doc(c, a, before, CU_OP_CONTRIBUTE)) != 0 ||
-	     (r = check_actions(c, json_object_get(in, "actions"), jint(before, "case_id"))) != 0))
+	     (r = member_ids(&members, before)) != 0 ||
+	     (r = check_actions(c, json_object_get(in, "actions"), jint(before, "case_id"),
+	                        members)) != 0))
 		goto out;
 	if (r)
 		goto out;
 	cu_time_now(now);
 	CU_TXN(c, r, {
-		if ((r = cu_store_meeting_outcome(c->store, id, sid, cu_json_str(in, "outcome"),
+		/* A closed case's meetings are part of its content, which stays as closed. */
+		if ((jint(before, "case_id") &&
+		     (r = cu_case_open_for(c, jint(before, "case_id"), "meeting outcomes or "
+		                           "actions")) != 0) ||
+		    (r = cu_store_meeting_outcome(c->store, id, sid, cu_json_str(in, "outcome"),
 		                                  now)) != 0 ||
 		    (r = add_actions(c, id, json_object_get(in, "actions"))) != 0)
 			break;
@@ -458,6 +507,7 @@ int cu_meeting_outcome(cu_core *c, const cu_actor *a, json_t **out, int64_t id,
 		*out = NULL;
 	}
 out:
+	json_decref(members);
 	json_decref(before);
 	return r;
 }

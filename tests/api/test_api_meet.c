@@ -3,8 +3,10 @@
  * api tests: meetings and the interview register over HTTP. A case's meeting
  * is seen by those who see the case; a network event by its participants; a
  * closed session only by those invited — checked in the raw answers, so that
- * nothing of it leaks in any field. An earlier interview in a case the
- * planner cannot see is reported with its organisation and month only.
+ * nothing of it leaks in any field. Follow-up actions only for organisations
+ * that see the meeting; a closed case holds no more meetings. An earlier
+ * interview in a case the planner cannot see is reported with its
+ * organisation and month only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,6 +213,26 @@ static void test_api_meet__case_meeting(void **state)
 	                      "\"actions\":[{\"text\":\"x\",\"request\":99999}]}", &o), 400);
 	assert_non_null(strstr(api_assert_error(o), "not a request of this case"));
 	json_decref(o);
+	/* A follow-up action for an organisation that could not see the meeting. */
+	assert_int_equal(post(tok_se, "/api/v1/meetings", "{\"kind\":\"coordination\","
+	                      "\"case\":\"2026/0001\",\"title\":\"T\",\"held_on\":\"2026-05-06\","
+	                      "\"actions\":[{\"text\":\"Check the accounts\",\"org\":\"LT\"}]}", &o),
+	                 400);
+	assert_non_null(strstr(api_assert_error(o), "organisation LT does not take part in the "
+	                       "case, so it could not see the meeting"));
+	json_decref(o);
+	snprintf(path, sizeof(path), "/api/v1/meetings/%lld/outcome", (long long)id);
+	assert_int_equal(post(tok_se, path, "{\"outcome\":\"x\",\"actions\":[{\"text\":\"y\","
+	                      "\"org\":\"LT\"}]}", &o), 400);
+	json_decref(o);
+	assert_int_equal(post(tok_se, "/api/v1/meetings", "{\"kind\":\"other\",\"title\":\"T\","
+	                      "\"held_on\":\"2026-05-06\",\"participants\":[\"RS\"],"
+	                      "\"actions\":[{\"text\":\"y\",\"org\":\"ME\"}]}", &o), 400);
+	assert_non_null(strstr(api_assert_error(o), "organisation ME is not at the meeting"));
+	json_decref(o);
+	assert_int_equal(api_getf(tok_se, &o, "/api/v1/meetings/%lld", (long long)id), 200);
+	assert_int_equal(json_array_size(json_object_get(o, "actions")), 3); /* none added */
+	json_decref(o);
 	/* LT, outside the case, cannot record a meeting of it: as if it did not exist. */
 	assert_int_equal(post(tok_lt, "/api/v1/meetings", "{\"kind\":\"coordination\","
 	                      "\"case\":\"2026/0001\",\"title\":\"T\",\"held_on\":\"2026-05-06\"}",
@@ -224,6 +246,41 @@ static void test_api_meet__case_meeting(void **state)
 	assert_int_equal(api_getf(tok_lt, &o, "/api/v1/stats?year=2026"), 200);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "meetings"),
 	                 "coordination")), 0);
+	json_decref(o);
+}
+
+/* A closed case holds no more coordination meetings, nor outcomes of its meetings (409). */
+static void test_api_meet__closed_case(void **state)
+{
+	(void)state;
+	json_t *o = NULL;
+	char path[96], body[256];
+	assert_int_equal(post(tok_se, "/api/v1/cases", "{\"title\":\"Closing\",\"crime_types\":"
+	                      "[\"drug_trafficking\"],\"participants\":[{\"org\":\"RS\"}]}", &o), 201);
+	int64_t case_id = json_integer_value(json_object_get(o, "id"));
+	char ref[32];
+	snprintf(ref, sizeof(ref), "%s", json_string_value(json_object_get(o, "reference")));
+	json_decref(o);
+	snprintf(body, sizeof(body), "{\"kind\":\"coordination\",\"case\":\"%s\",\"title\":\"T\","
+	         "\"held_on\":\"2026-05-06\",\"participants\":[\"RS\"]}", ref);
+	assert_int_equal(post(tok_se, "/api/v1/meetings", body, &o), 201);
+	int64_t id = json_integer_value(json_object_get(o, "id"));
+	json_decref(o);
+	snprintf(path, sizeof(path), "/api/v1/cases/%lld/close", (long long)case_id);
+	assert_int_equal(post(tok_se, path, "{}", &o), 200);
+	json_decref(o);
+	assert_int_equal(post(tok_se, "/api/v1/meetings", body, &o), 409);
+	char want[96];
+	snprintf(want, sizeof(want), "case %s is closed: no new coordination meetings", ref);
+	assert_non_null(strstr(api_assert_error(o), want));
+	json_decref(o);
+	snprintf(path, sizeof(path), "/api/v1/meetings/%lld/outcome", (long long)id);
+	assert_int_equal(post(tok_rs, path, "{\"outcome\":\"late\"}", &o), 409);
+	assert_non_null(strstr(api_assert_error(o), "is closed: no new meeting outcomes"));
+	json_decref(o);
+	assert_int_equal(api_getf(tok_se, &o, "/api/v1/meetings?case=%s", ref), 200);
+	assert_int_equal(json_array_size(o), 1);
+	assert_true(json_is_null(json_object_get(json_array_get(o, 0), "outcome")));
 	json_decref(o);
 }
 
@@ -309,6 +366,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_api_meet__closed_session_need_to_know),
 		cmocka_unit_test(test_api_meet__case_meeting),
+		cmocka_unit_test(test_api_meet__closed_case),
 		cmocka_unit_test(test_api_meet__interview_hit),
 	};
 	return cmocka_run_group_tests_name("api_meet", tests, setup, teardown);

@@ -4,9 +4,10 @@
 # case's coordination meeting with follow-up actions linked to its requests; the Genocide
 # Network plenary whose closed session only the invited organisations see (checked in the
 # raw output); outcomes; bad input (unknown organisations, dates, an organisation not
-# invited, a request of another case) refused with nothing changed; the interview planned
-# by DE that reports FR's earlier interview of the same witness with the organisation and
-# the month only; statistics of coordination meetings; the help texts.
+# invited, a request of another case, an action for an organisation that could not see the
+# meeting) refused with nothing changed; no new meeting or outcome in a closed case; the
+# interview planned by DE that reports FR's earlier interview of the same witness with the
+# organisation and the month only; statistics of coordination meetings; the help texts.
 #
 # Usage: CU_BIN=/path/to/custodia sh test_meetings.sh
 
@@ -71,12 +72,45 @@ expect 1 "a closed session in a case's meeting is refused (its timeline is every
 check "... saying why" has_err "no closed sessions"
 expect 1 "an action on a request of another case is refused" m add --as se --kind coordination \
 	--case 2026/0001 --title X --on 2026-05-01 --action "x" --request 99999
+expect 1 "an action for an organisation outside the case is refused" m add --as se \
+	--kind coordination --case 2026/0001 --title X --on 2026-05-01 \
+	--action "Check the accounts" --by LT
+check "... saying it could not see the meeting" has_err \
+	"organisation LT does not take part in the case, so it could not see the meeting"
+expect 1 "... also when added with an outcome" m outcome "$M2" --as se --text "Later" \
+	--action "Check the accounts" --by LT
+expect 0 "... whose meeting is unchanged" m show "$M2" --as se --json
+jqt "... its outcome and one action" '.outcome == "RS court to decide within 5 days"
+	 and (.actions | length) == 1'
+expect 0 "an action for the case's observer (it sees the meeting)" m outcome "$M2" --as se \
+	--text "RS court to decide within 5 days" --action "Circulate the red notice" --by INTERPOL --json
+jqt "... recorded" '.actions[1].org == "INTERPOL"'
+expect 1 "an event's action for an organisation not at it is refused" m add --as ejn \
+	--kind conference --title X --on 2026-06-03 --participant SE --action "Report" --by RS
+check "... saying so" has_err "organisation RS is not at the meeting"
 expect 1 "a plenary tied to a case is refused" m add --as se --kind plenary \
 	--case 2026/0001 --title X --on 2026-05-01
 expect 1 "an unknown kind is refused" m add --as se --kind picnic --title X --on 2026-05-01
 expect 1 "--by without --action is a usage error" m add --as se --kind other --title X \
 	--on 2026-05-01 --by RS
 check "... nothing was added" sh -c "[ \"\$('$B' meetings list --as se --json | jq length)\" = $N0 ]"
+
+# ---- a closed case holds no more meetings -----------------------------------------------
+
+expect 0 "a case of SE with RS" "$B" case create --title "Closing" --crime-type drug_trafficking \
+	--participant RS:participant --as se --json
+K=$(jq -r .reference "$OUT")
+expect 0 "... its coordination meeting" m add --as se --kind coordination --case "$K" \
+	--title "Before closing" --on "$(day -1)" --participant RS --json
+KM=$(jq .id "$OUT")
+expect 0 "the case is closed" "$B" case close "$K" --as se
+expect 2 "a new meeting in the closed case is refused" m add --as se --kind coordination \
+	--case "$K" --title "After closing" --on "$TODAY" --participant RS
+check "... saying why" has_err "case $K is closed: no new coordination meetings"
+expect 2 "so is an outcome of its meeting" m outcome "$KM" --as rs --text "Late"
+check "... saying why" has_err "case $K is closed: no new meeting outcomes or actions"
+expect 0 "meetings list --case $K" m list --as se --case "$K" --json
+jqt "... the one meeting, without an outcome" 'length == 1 and .[0].outcome == null'
 
 # ---- the Genocide Network plenary and its closed session -------------------------------
 

@@ -11,7 +11,7 @@ import { h, title, table, load, field, link, replace, badge, tabs, fmtDate, fmtT
 import { navigate } from '../router.js';
 import { session } from '../session.js';
 import { props, setQuery, caseLink, caseSeg, orgs, label, today } from './records-common.js';
-import { panel, caseField, caseOf, caseEntities, caseDoc, canContribute, checkGroup, put, setFlash, takeFlash } from './forms-coop-common.js';
+import { panel, writerRole, caseField, caseOf, caseEntities, caseDoc, canContribute, checkGroup, put, setFlash, takeFlash } from './forms-coop-common.js';
 
 const KINDS = ['coordination', 'plenary', 'study_visit', 'conference', 'other'];
 
@@ -29,11 +29,12 @@ function caseFilter(value) {
 
 export function meetingList(main, params, query) {
   const tab = query.get('tab') === 'interviews' ? 'interviews' : 'meetings';
-  main.append(title(t('mtg.title')), takeFlash(),
+  // No flash: nothing (the DOM's append would write "null").
+  main.append(...[title(t('mtg.title')), takeFlash(),
     tabs([
       { id: 'meetings', label: t('mtg.tab.meetings'), render: (p) => meetingsTab(p, query) },
       { id: 'interviews', label: t('mtg.tab.interviews'), render: (p) => interviewsTab(p, query) },
-    ], tab, (id) => setQuery('/meetings', { tab: id === 'meetings' ? '' : id })));
+    ], tab, (id) => setQuery('/meetings', { tab: id === 'meetings' ? '' : id }))].filter(Boolean));
 }
 
 export function meetingPage(main, params) {
@@ -125,6 +126,7 @@ function followUps(legend) {
 }
 
 function newMeetingPanel() {
+  if (!writerRole()) return '';
   return h('section', { class: 'form-section', 'aria-labelledby': 'new-meeting-h' },
     panel(h('span', { id: 'new-meeting-h' }, t('mtg.new')), newMeetingForm));
 }
@@ -189,7 +191,7 @@ function newMeetingForm() {
 // itself (its organiser, or a case's contributors), and closed sessions it is invited to.
 async function outcomeTargets(m) {
   const me = session.user || {};
-  if (me.role === 'observer' || me.role === 'viewer') return { meeting: false, sessions: [] };
+  if (!writerRole()) return { meeting: false, sessions: [] };
   const meeting = m.kind === 'coordination' ? await canContribute(m.case_id) : m.organiser === me.org;
   const sessions = (m.sessions || []).filter((s) => (s.closed
     ? (s.participants || []).some((p) => p.org === me.org) : meeting));
@@ -258,7 +260,10 @@ function outcomeForm(m, targets, rerender) {
     fu.setChoices((m.participants || []).map((p) => p.org), Array.isArray(reqs) ? reqs : reqs.items || []);
   };
   setChoices();
-  const form = h('form', { class: 'coop-form' }, choices.length > 1 ? of : null, text, fu.node,
+  // Writing into a closed session must say so, even when it is the only choice.
+  const only = choices.length === 1 && choices[0][0]
+    ? h('p', { class: 'muted' }, t('mtg.outcome.of.only', { title: targets.sessions[0].title })) : null;
+  const form = h('form', { class: 'coop-form' }, choices.length > 1 ? of : only, text, fu.node,
     h('button', { type: 'submit' }, t('mtg.outcome.submit')), msg);
   formSubmit(form, msg, async () => {
     const b = { outcome: text.input.value.trim() };
@@ -307,6 +312,7 @@ function interviewsTab(panelEl, query) {
 }
 
 function newInterviewPanel() {
+  if (!writerRole()) return '';
   return h('section', { class: 'form-section', 'aria-labelledby': 'new-iv-h' },
     panel(h('span', { id: 'new-iv-h' }, t('iv.new')), newInterviewForm));
 }
