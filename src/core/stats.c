@@ -295,10 +295,17 @@ static int csv_field(cu_buf *b, const char *s)
 	return r ? r : cu_buf_puts(b, "\"");
 }
 
-static int csv_row(cu_buf *b, int year, const char *metric, const char *key, const json_t *v)
+/*
+ * One row. The metric is its parts joined by "." ("deadlines" "by_article"
+ * "met"), built without a length limit: no row is ever cut short.
+ */
+static int csv_row(cu_buf *b, int year, const char *const metric[3], const char *key,
+                   const json_t *v)
 {
 	char num[32];
 	const char *val = json_string_value(v);
+	cu_buf m;
+	int r = 0;
 	if (json_is_integer(v)) {
 		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
 		val = num;
@@ -307,16 +314,28 @@ static int csv_row(cu_buf *b, int year, const char *metric, const char *key, con
 	} else if (!val) {
 		val = "";
 	}
-	int r = cu_buf_printf(b, "%d,", year);
-	if (r == 0 && (r = csv_field(b, metric)) == 0 && (r = cu_buf_puts(b, ",")) == 0 &&
-	    (r = csv_field(b, key ? key : "")) == 0 && (r = cu_buf_puts(b, ",")) == 0 &&
-	    (r = csv_field(b, val)) == 0)
+	cu_buf_init(&m, 0);
+	for (size_t i = 0; r == 0 && i < 3 && metric[i]; i++)
+		r = i ? cu_buf_printf(&m, ".%s", metric[i]) : cu_buf_puts(&m, metric[i]);
+	if (r == 0)
+		r = cu_buf_printf(b, "%d,", year);
+	if (r == 0 && (r = csv_field(b, m.data ? m.data : "")) == 0 &&
+	    (r = cu_buf_puts(b, ",")) == 0 && (r = csv_field(b, key ? key : "")) == 0 &&
+	    (r = cu_buf_puts(b, ",")) == 0 && (r = csv_field(b, val)) == 0)
 		r = cu_buf_puts(b, "\n");
+	cu_buf_free(&m);
 	return r;
 }
 
-/* Rows of an object of counts (or of objects of counts: key "a/b"). */
-static int csv_counts(cu_buf *b, int year, const char *metric, const json_t *obj)
+/*
+ * Rows of an object of counts, or of objects of counts. A second level
+ * (a request's status, a deadline's state, an action's status) goes into
+ * the metric, not the key: the key stays the first level's own text (a kind,
+ * an article such as "Directive 2014/41/EU art. 12(3)", which holds "/"), so
+ * "deadlines.by_article.met","<article>",1 cannot be read two ways.
+ */
+static int csv_counts(cu_buf *b, int year, const char *section, const char *figure,
+                      const json_t *obj)
 {
 	const char *k, *k2;
 	json_t *v, *v2;
@@ -324,13 +343,14 @@ static int csv_counts(cu_buf *b, int year, const char *metric, const json_t *obj
 	json_object_foreach((json_t *)obj, k, v) {
 		if (json_is_object(v)) {
 			json_object_foreach(v, k2, v2) {
-				char key[256];
-				snprintf(key, sizeof(key), "%s/%s", k, k2);
-				if ((r = csv_row(b, year, metric, key, v2)) != 0)
+				const char *metric[3] = {section, figure, k2};
+				if ((r = csv_row(b, year, metric, k, v2)) != 0)
 					return r;
 			}
-		} else if ((r = csv_row(b, year, metric, k, v)) != 0) {
-			return r;
+		} else {
+			const char *metric[3] = {section, figure, NULL};
+			if ((r = csv_row(b, year, metric, k, v)) != 0)
+				return r;
 		}
 	}
 	return r;
@@ -342,24 +362,25 @@ int cu_stats_csv(cu_buf *b, const json_t *s)
 	const json_t *snap = json_object_get(s, "snapshot"), *cp = json_object_get(snap, "checkpoint");
 	const char *sections[] = {"cases", "jits", "requests", "deadlines", "meetings",
 	                          "action_days"};
+	static const char *const snapshot_rows[] = {"ledger_size", "root", "day"};
+	const char *scope[3] = {"scope", NULL, NULL};
 	int r = cu_buf_puts(b, "year,metric,key,value\n");
 	if (r == 0)
-		r = csv_row(b, year, "scope", NULL, json_object_get(s, "scope"));
-	if (r == 0)
-		r = csv_row(b, year, "snapshot.ledger_size", NULL, json_object_get(snap, "ledger_size"));
-	if (r == 0)
-		r = csv_row(b, year, "snapshot.root", NULL, json_object_get(snap, "root"));
-	if (r == 0)
-		r = csv_row(b, year, "snapshot.day", NULL, json_object_get(snap, "day"));
-	if (r == 0 && json_is_object(cp))
-		r = csv_row(b, year, "snapshot.checkpoint_size", NULL, json_object_get(cp, "size"));
+		r = csv_row(b, year, scope, NULL, json_object_get(s, "scope"));
+	for (size_t i = 0; r == 0 && i < sizeof(snapshot_rows) / sizeof(snapshot_rows[0]); i++) {
+		const char *metric[3] = {"snapshot", snapshot_rows[i], NULL};
+		r = csv_row(b, year, metric, NULL, json_object_get(snap, snapshot_rows[i]));
+	}
+	if (r == 0 && json_is_object(cp)) {
+		const char *metric[3] = {"snapshot", "checkpoint_size", NULL};
+		r = csv_row(b, year, metric, NULL, json_object_get(cp, "size"));
+	}
 	for (size_t i = 0; r == 0 && i < sizeof(sections) / sizeof(sections[0]); i++) {
 		const char *k;
 		json_t *v;
 		json_object_foreach(json_object_get(s, sections[i]), k, v) {
-			char metric[96];
-			snprintf(metric, sizeof(metric), "%s.%s", sections[i], k);
-			r = json_is_object(v) ? csv_counts(b, year, metric, v)
+			const char *metric[3] = {sections[i], k, NULL};
+			r = json_is_object(v) ? csv_counts(b, year, sections[i], k, v)
 			                      : csv_row(b, year, metric, NULL, v);
 			if (r)
 				break;

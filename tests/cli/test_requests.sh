@@ -255,9 +255,46 @@ check "... the snapshot's size" grep -q "^$Y,snapshot.ledger_size,,$N\$" "$OUT"
 check "... requests by kind" grep -q "^$Y,requests.by_kind,mla," "$OUT"
 check "... deadlines met" grep -q "^$Y,deadlines.met,," "$OUT"
 check "... every row has four fields" sh -c "awk -F, 'NF != 4 && !/\"/ {exit 1}' '$OUT'"
+
+# A legal basis runs long and holds "/" and ",": each state of its deadlines is a row of its
+# own, the article whole in the key, the state in the metric (never "<article>/met").
+LB="Treaty between the Kingdom of Sweden and the Republic of Serbia on mutual legal assistance in criminal matters, art. 12/3, read with the European Convention on Mutual Assistance in Criminal Matters (1959), its Additional Protocol (1978) and its Second Additional Protocol (2001), ETS No. 182, and Directive 2014/41/EU where it applies"
+for n in 1 2; do
+	q add --as se --case 2026/0001 --kind mla --title "Long basis $n" --to RS --legal-basis "$LB" \
+		--json >"$T/long.json" 2>&1
+	L=$(jq .id "$T/long.json")
+	q status "$L" sent --as se >/dev/null 2>&1
+	expect 0 "a deadline set by hand under a ${#LB}-character basis ($n)" \
+		q deadline "$L" --due "$TODAY" --as se
+done
+q status "$L" withdrawn --as se >/dev/null 2>&1
+expect 0 "stats --json: one open, one cancelled under the long article" \
+	"$B" stats --year "$Y" --as se --json
+jqt "... counted under the article whole" \
+	".deadlines.by_article[\"set by hand: $LB\"] == {\"open\": 1, \"cancelled\": 1}"
+expect 0 "stats --csv with the long article" "$B" stats --year "$Y" --as se --csv
+check "... its open row, whole and quoted" grep -qxF \
+	"$Y,deadlines.by_article.open,\"set by hand: $LB\",1" "$OUT"
+check "... its cancelled row, whole and quoted" grep -qxF \
+	"$Y,deadlines.by_article.cancelled,\"set by hand: $LB\",1" "$OUT"
+check "... requests by kind and status: the status in the metric" \
+	grep -q "^$Y,requests.by_kind_and_status.withdrawn,mla,[1-9]" "$OUT"
+check "... no key joins two levels with /" sh -c '! grep -q "^[0-9]*,[a-z_.]*,[a-z_]*/" "$0"' "$OUT"
+expect 0 "stats as text" "$B" stats --year "$Y" --as se
+check "... deadlines by article, the long one whole, its states beneath" sh -c \
+	'grep -qxF "    set by hand: $1" "$0" && grep -A1 -xF "    set by hand: $1" "$0" |
+	 grep -qx "      open 1, cancelled 1"' "$OUT" "$LB"
+check "... requests by kind and status" sh -c \
+	'grep -q "^  by kind and status:" "$0" && grep -A1 -x "    mla" "$0" | grep -q "executed [1-9]"' \
+	"$OUT"
+check "... meetings and action days" sh -c \
+	'grep -q "^meetings held: [1-9][0-9]* (coordination meetings of cases: [1-9]" "$0" &&
+	 grep -q "^action days held: [1-9][0-9]*; completed: [1-9][0-9]* arrests" "$0" &&
+	 grep -q "^  actions by kind and status:" "$0"' "$OUT"
 expect 1 "--as-of beyond the ledger is refused" "$B" stats --as se --as-of 99999999
 expect 1 "--json and --csv together are refused" "$B" stats --as se --json --csv
 expect 0 "stats --help" "$B" stats --help
+check "... names meetings and action days" sh -c 'grep -q "meetings held" "$0" && grep -q "action days" "$0"' "$OUT"
 expect 0 "requests --help" "$B" requests --help
 
 finish
