@@ -663,11 +663,11 @@ static int verify_one(cu_core *c, const cu_actor *a, json_t *report, const json_
 		status = "failed", msg = cu_error_message(r);
 	else if (r)
 		return r;
-	json_array_append_new(report, json_pack("{s:I,s:I,s:s,s:s,s:s?}", "id", (json_int_t)id,
+	cu_time_now(now);
+	json_array_append_new(report, json_pack("{s:I,s:I,s:s,s:s,s:s?,s:s}", "id", (json_int_t)id,
 	                                        "case_id", (json_int_t)case_id, "sha256",
 	                                        cu_json_str(b, "sha256"), "status", status,
-	                                        "message", msg));
-	cu_time_now(now);
+	                                        "message", msg, "checked_at", now));
 	CU_TXN(c, r, {
 		if ((r = cu_store_item_set_integrity(c->store, id, status, now)) == 0)
 			r = custody_event(c, a, id, "integrity_checked", NULL,

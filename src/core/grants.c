@@ -257,8 +257,13 @@ int cu_grant_revoke(cu_core *c, const cu_actor *a, json_t **out, int64_t id, con
 	bool originator = false;
 	json_array_foreach(json_object_get(before, "items"), i, it)
 		originator = originator || !strcmp(cu_json_str(it, "originator"), a->org);
-	if ((!grantor && !originator) || (strcmp(a->role, "admin") && strcmp(a->role, "prosecutor"))) {
+	if (!grantor && !originator) {
 		r = cu_error_set(CU_EDENIED, "only the grantor or an originator may revoke a grant");
+		goto out;
+	}
+	if (strcmp(a->role, "admin") && strcmp(a->role, "prosecutor")) {
+		r = cu_error_set(CU_EDENIED, "a user with role %s may not revoke a grant (a "
+		                 "prosecutor or an administrator of %s may)", a->role, a->org);
 		goto out;
 	}
 	if (!grantor && cu_json_str(before, "revoked_at")) {

@@ -263,6 +263,34 @@ test('a coordination meeting with its outcome; a planned interview shows the ear
 });
 
 // The forms opened (they are folded on the pages a11y.test.mjs checks), on a phone screen.
+// An observer follows everything and is offered no form that writes: the server refuses its
+// writes too (the action-day report among them).
+test('an observer reads the cooperation pages and is offered no form that writes', async () => {
+  const page = await newPage(browser, server);
+  await login(page, 'se-observer');
+  await page.goto('/#/requests');
+  await page.getByRole('heading', { level: 1, name: 'Requests' }).waitFor();
+  await page.getByRole('table').first().waitFor();
+  assert.equal(await page.getByText('New request', { exact: true }).count(), 0);
+  await page.goto('/#/meetings');
+  await page.getByRole('heading', { level: 1, name: 'Meetings' }).waitFor();
+  await page.getByRole('tabpanel').getByRole('table').first().waitFor();
+  assert.ok(!/\bnull\b/.test(await page.locator('main').innerText()), 'no stray "null" on the page');
+  assert.equal(await page.locator('summary').count(), 0, 'no form to open');
+  const days = (await apiGet(page, 'actiondays')).body;
+  const day = days.find((d) => /live demo/.test(d.title));
+  await page.goto('/#/actiondays/' + day.id);
+  await page.getByText('As an observer you follow the day; reports come from those who carry out the actions.').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Send report' }).count(), 0);
+  const mine = (await apiGet(page, 'actiondays/' + day.id)).body.actions.find((a) => a.org === 'SE');
+  const refused = await page.evaluate(async (id) => (await fetch('/api/v1/actions/' + id + '/updates', {
+    method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Custodia-CSRF': '1' },
+    body: JSON.stringify({ status: 'started' }) })).status, mine.id);
+  assert.equal(refused, 403);
+  await assertClean(page, [/403 POST .*\/updates$/]);
+  await page.context().close();
+});
+
 test('the opened forms pass WCAG 2.1 AA checks and fit a 390 px screen', async () => {
   const page = await newPage(browser, server, { viewport: { width: 390, height: 844 } });
   await login(page, 'se');

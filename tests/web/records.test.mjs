@@ -42,6 +42,12 @@ test('upload an item to the arrest case, share it with the ICC, the ICC sees exa
   await login(page, 'se');
   await page.getByRole('heading', { name: 'My open cases' }).waitFor();
   await page.getByRole('region', { name: 'My open cases' }).getByRole('link', { name: ARREST_REF }).waitFor();
+  // The hits of France's case (SE takes part) name the other side of each hit, not France.
+  const hits = page.getByRole('region', { name: 'Hits waiting for review' });
+  await hits.getByRole('link', { name: '2024/0001' }).first().waitFor();
+  const others = await hits.locator('tbody tr').evaluateAll((rows) => rows
+    .filter((r) => r.innerText.includes('2024/0001')).map((r) => r.lastElementChild.innerText.trim()));
+  assert.deepEqual(others.sort(), ['BE', 'DE']);
   await page.getByRole('region', { name: "Today's action days" }).getByRole('link', { name: 'Follow-up action day (live demo)' }).waitFor();
   await page.getByRole('region', { name: 'Requests due or overdue' }).getByRole('link', { name: /Extradition of the suspect/ }).waitFor();
   await screenshot(page, 'records-dashboard');
@@ -323,8 +329,13 @@ test('filters, deadline badges, JIT expiry, a recorded preview, keyboard tabs', 
   assert.equal(await custody.locator('tbody tr').count(), before + 1);
   const ledgerLink = custody.getByRole('row', { name: /viewed in the page/ }).getByRole('link');
   assert.match(await ledgerLink.getAttribute('href'), /^#\/ledger\?index=\d+$/);
+  const checked = page.locator('dd', { hasText: 'not yet re-verified' });
+  const wasNever = await checked.count();
   await page.getByRole('button', { name: 'Verify integrity' }).click();
   await page.getByText('The content matches its SHA-256.').waitFor();
+  // "Last verified" shows the check just made, as the server recorded it.
+  if (wasNever) await checked.waitFor({ state: 'detached' });
+  await page.locator('dd', { hasText: new RegExp('^' + new Date().toISOString().slice(0, 10)) }).first().waitFor();
 
   // The case's tabs move with the arrow keys, and the tab is kept in the URL.
   await page.goto('/#/cases/1');

@@ -164,6 +164,10 @@ function jitsTab(panel, c) {
 const EVIDENCE_PAGE = 100;
 
 function evidenceTab(panel, c, canContribute, cleanups) {
+  // A bundle for a court: a contributor's, the case open or closed (the server's rule).
+  const me = session.user || {};
+  const mine = (c.participants || []).find((p) => p.org === me.org);
+  const mayExport = !!mine && mine.access !== 'observer' && me.role !== 'observer';
   const list = h('div');
   function refresh() {
     return load(list, async () => {
@@ -178,7 +182,7 @@ function evidenceTab(panel, c, canContribute, cleanups) {
       await items.first();
       // All the items, loaded or not: the server takes every one the user sees.
       return h('div', items.node,
-        items.rows.some((e) => !e.erased_at) && bundleExport(c.id, null, t('evidence.bundle.all')));
+        mayExport && items.rows.some((e) => !e.erased_at) && bundleExport(c.id, null, t('evidence.bundle.all')));
     });
   }
   replace(panel, list);

@@ -50,16 +50,17 @@ export function dashboard(main) {
       }),
       card('dash-hits', t('dash.hits'), async () => {
         const hits = await api.get('hits?review=new');
+        // Our side is the case we see (ours, or one we take part in); the other is the other
+        // entity's case, whoever else owns ours.
+        const ours = (x) => [x.a, x.b].find((s) => s && s.visible && s.org === me.org) || [x.a, x.b].find((s) => s && s.visible);
+        const theirs = (x) => (ours(x) === x.a ? x.b : x.a);
         return table([
           { label: t('hit.col.case'), cell: (x) => {
-            const side = [x.a, x.b].find((s) => s && s.visible && s.org === me.org) || [x.a, x.b].find((s) => s && s.visible);
+            const side = ours(x);
             return side ? link('/cases/' + side.case_id + '?tab=hits', side.case) : '';
           } },
           { label: t('hit.col.attr'), cell: (x) => label('hit.attr', x.attr) },
-          { label: t('hit.col.other'), cell: (x) => {
-            const other = [x.a, x.b].find((s) => s && s.org !== me.org);
-            return other ? other.org : '';
-          } },
+          { label: t('hit.col.other'), cell: (x) => theirs(x)?.org || '' },
         ], hits, { class: 'stack', label: t('dash.hits'), empty: t('dash.hits.none') });
       }),
       card('dash-consent', t('dash.consent'), async () => {

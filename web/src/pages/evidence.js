@@ -68,6 +68,7 @@ export function evidencePage(main, params) {
     // Integrity
     const integ = h('span', { class: 'integrity' }, integrityBadge(e.integrity));
     const integ2 = h('span', integrityBadge(e.integrity));
+    const checkedAt = h('span', fmtTime(e.integrity_checked_at) || t('evidence.integrity.never'));
     const verifyMsg = h('div', { 'aria-live': 'polite' });
     const verify = h('button', { type: 'button', class: 'secondary', onclick: async () => {
       verify.disabled = true;
@@ -76,6 +77,7 @@ export function evidencePage(main, params) {
         const r = await api.post(base + '/verify', {});
         replace(integ, integrityBadge(r.status));
         replace(integ2, integrityBadge(r.status));
+        replace(checkedAt, fmtTime(r.checked_at)); // the time the server recorded
         replace(verifyMsg, notice(r.status === 'ok' ? t('evidence.verify.ok')
           : t('evidence.verify.failed', { message: r.message || r.status }), r.status === 'ok' ? 'ok' : 'error'));
         refreshCustody();
@@ -113,6 +115,8 @@ export function evidencePage(main, params) {
     const sharing = h('div');
     // Recording custody by hand: those who may contribute to the item's case.
     const custodyBox = h('div');
+    // A bundle likewise: the server asks for a contributor of the case.
+    const bundleBox = h('div', { class: 'bundle-slot' });
     if (!e.erased_at && me.role !== 'observer') {
       // The list, not the case: a case seen only through a grant must not be asked for (404).
       api.get('cases?limit=500').then((r) => {
@@ -120,7 +124,9 @@ export function evidencePage(main, params) {
         if (!c) return;
         const mine = (c.participants || []).find((p) => p.org === me.org);
         // Not a participant: the case is seen through a JIT; the server decides.
-        if (c.status === 'open' && (!mine || mine.access !== 'observer')) custodyBox.append(custodyForm(e.id, refreshCustody));
+        if (mine && mine.access === 'observer') return;
+        if (c.status === 'open') custodyBox.append(custodyForm(e.id, refreshCustody));
+        bundleBox.append(bundleExport(e.case_id, [e.id], t('evidence.bundle'), refreshCustody));
       }).catch(() => {});
     }
     const page = h('div',
@@ -130,7 +136,7 @@ export function evidencePage(main, params) {
         // serving, so the chain shown here is read again shortly after.
         !e.erased_at && h('a', { class: 'button', href: content, download: e.original_name || '',
           onclick: () => { setTimeout(refreshCustody, 1000); setTimeout(refreshCustody, 4000); } }, t('common.download')),
-        !e.erased_at && bundleExport(e.case_id, [e.id], t('evidence.bundle'), refreshCustody)),
+        bundleBox),
       h('div', { class: 'cols' },
         h('section', { 'aria-labelledby': 'ev-meta' }, h('h2', { id: 'ev-meta' }, t('evidence.metadata')),
           props([
@@ -161,7 +167,7 @@ export function evidencePage(main, params) {
         props([
           [t('evidence.sha256'), h('code', { class: 'sha256' }, e.sha256)],
           [t('evidence.integrity.status'), integ2],
-          [t('evidence.integrity.checked'), fmtTime(e.integrity_checked_at) || t('evidence.integrity.never')],
+          [t('evidence.integrity.checked'), checkedAt],
         ]),
         !e.erased_at && verify, verifyMsg),
       h('section', { 'aria-labelledby': 'ev-prev' }, h('h2', { id: 'ev-prev' }, t('evidence.preview')), previewBox),

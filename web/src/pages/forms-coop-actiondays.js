@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { h, replace, field, formMsg, formSubmit } from '../ui.js';
 import { navigate } from '../router.js';
 import { label, countryName } from './views-common.js';
-import { panel, caseField, caseOf, caseEntities, caseDoc, put, setFlash } from './forms-coop-common.js';
+import { panel, writerRole, caseField, caseOf, caseEntities, caseDoc, put, setFlash } from './forms-coop-common.js';
 import { today } from './records-common.js';
 
 export const ACTION_KINDS = ['arrest', 'house_search', 'seizure', 'witness_interview', 'asset_freezing', 'hearing'];
@@ -70,6 +70,7 @@ function actionInputs(countries, orgCodes, entities, n) {
 // ---- Plan an action day --------------------------------------------------------
 
 export function planPanel(caseRef) {
+  if (!writerRole()) return '';
   return h('section', { class: 'form-section', 'aria-labelledby': 'plan-h' },
     panel(h('span', { id: 'plan-h' }, t('fc.ad.plan')), () => planForm(caseRef)));
 }

@@ -38,10 +38,16 @@ export async function writableCases() {
   return casesP;
 }
 
+// Observers and viewers read: the forms that write are not offered to them ('' appends nothing).
+export function writerRole() {
+  const role = (session.user || {}).role;
+  return role !== 'observer' && role !== 'viewer';
+}
+
 // May the user contribute to case id (its participants as the case lists them)?
 export async function canContribute(caseId) {
   const me = session.user || {};
-  if (me.role === 'observer' || me.role === 'viewer') return false;
+  if (!writerRole()) return false;
   try {
     const c = await api.get('cases/' + caseSeg(caseId));
     const mine = (c.participants || []).find((p) => p.org === me.org);

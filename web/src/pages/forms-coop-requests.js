@@ -8,7 +8,7 @@ import { h, replace, field, table, fmtDate, formMsg, formSubmit } from '../ui.js
 import { navigate } from '../router.js';
 import { session } from '../session.js';
 import { orgs, REQUEST_KINDS, requestKind, label, today } from './records-common.js';
-import { panel, caseField, caseOf, caseEntities, checkGroup, put, setFlash } from './forms-coop-common.js';
+import { panel, writerRole, caseField, caseOf, caseEntities, checkGroup, put, setFlash } from './forms-coop-common.js';
 
 // The legal limits (GET /deadline-rules), loaded once per page load.
 let rulesP = null;
@@ -26,6 +26,7 @@ const STEPS = ['decision', 'execution', 'surrender'];
 // ---- A new request -----------------------------------------------------------
 
 export function newRequestPanel() {
+  if (!writerRole()) return '';
   return h('section', { class: 'form-section', 'aria-labelledby': 'new-request-h' },
     panel(h('span', { id: 'new-request-h' }, t('fc.req.new')), newRequestForm));
 }
@@ -113,7 +114,7 @@ export function requestForms(r, rules, rerender) {
   const me = session.user || {};
   const issuing = me.org === r.issuing_org;
   const executing = me.org === r.executing_org;
-  const mayWrite = (issuing || executing) && me.role !== 'observer' && me.role !== 'viewer';
+  const mayWrite = (issuing || executing) && writerRole();
   const out = [];
 
   // The limits the law sets for this kind, and whether their clock runs.
