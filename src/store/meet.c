@@ -98,6 +98,19 @@ int cu_store_meeting_outcome(cu_store *s, int64_t meeting_id, int64_t session_id
 		if (db_changes(s) == 0)
 			return cu_error_set(CU_ENOTFOUND, "no session %lld in meeting %lld",
 			                    (long long)session_id, (long long)meeting_id);
+		/*
+		 * A closed session's outcome leaves the meeting as it was: those not
+		 * invited must not see its version or time move, nor learn that
+		 * anything happened there.
+		 */
+		json_t *closed = NULL;
+		if ((r = sq_row_id(s, &closed, "SELECT closed AS closed_bool FROM meeting_sessions"
+		                               " WHERE id = ?1", session_id, "meeting session")) != 0)
+			return r;
+		bool hidden = json_is_true(json_object_get(closed, "closed"));
+		json_decref(closed);
+		if (hidden)
+			return 0;
 		outcome = NULL; /* the meeting keeps its own outcome */
 	}
 	st = sq_stmt(s, "UPDATE meetings SET outcome = coalesce(?2, outcome), updated_at = ?3,"

@@ -130,7 +130,12 @@ static void test_api_meet__closed_session_need_to_know(void **state)
 	assert_int_equal(post(tok_icc, path, body, &o), 404);
 	assert_non_null(strstr(api_assert_error(o), "no session"));
 	json_decref(o);
-	/* FR, invited, records it; the ICC still sees nothing of it. */
+	/* FR, invited, records it; the ICC still sees nothing of it, not even that the
+	 * meeting changed (its version and time stay as they were). */
+	char *before = NULL;
+	snprintf(path, sizeof(path), "/api/v1/meetings/%lld", (long long)id);
+	assert_int_equal(get_raw(tok_icc, path, &before), 200);
+	snprintf(path, sizeof(path), "/api/v1/meetings/%lld/outcome", (long long)id);
 	snprintf(body, sizeof(body), "{\"outcome\":\"Two new witnesses identified\","
 	         "\"session\":%lld}", (long long)closed);
 	assert_int_equal(post(tok_fr, path, body, &o), 200);
@@ -138,6 +143,11 @@ static void test_api_meet__closed_session_need_to_know(void **state)
 	snprintf(path, sizeof(path), "/api/v1/meetings/%lld", (long long)id);
 	assert_int_equal(get_raw(tok_icc, path, &raw), 200);
 	assert_null(strstr(raw, "witnesses identified"));
+	assert_string_equal(raw, before);
+	free(before);
+	free(raw);
+	assert_int_equal(get_raw(tok_fr, path, &raw), 200);
+	assert_non_null(strstr(raw, "witnesses identified")); /* the invited see it */
 	free(raw);
 	/* The meeting's own outcome is the organiser's. */
 	snprintf(path, sizeof(path), "/api/v1/meetings/%lld/outcome", (long long)id);
