@@ -124,8 +124,9 @@ int cmd_search(int argc, char **argv)
 			}
 			if (json_is_true(json_object_get(out, "index_outdated")))
 				fprintf(stderr, "custodia: note: an older version of custodia built the search"
-				        " index, which may miss words this one finds (it reads some scripts"
-				        " differently); an administrator of the operator rebuilds it with"
+				        " index, which may miss words this one finds (it reads some scripts, or"
+				        " indexes some records, differently); an administrator of the operator"
+				        " rebuilds it with"
 				        " 'custodia search --reindex'\n");
 		}
 	}

@@ -113,7 +113,7 @@ int cu_core_init(const char *datadir, const char *admin, const char *password)
 	    (r = cu_store_meta_set(s, "operator_org", "HUB")) != 0 ||
 	    (r = cu_store_meta_set(s, "default_user", admin)) != 0 ||
 	    /* what built the (empty) search index and match records: this build */
-	    (r = cu_store_meta_set(s, "search_normaliser", CU_MATCH_NORMALISER)) != 0 ||
+	    (r = cu_store_meta_set(s, "search_normaliser", CU_SEARCH_INDEX)) != 0 ||
 	    (r = cu_store_meta_set(s, "match_normaliser", CU_MATCH_NORMALISER)) != 0 ||
 	    (r = cu_store_user_insert(s, &uid, admin, org, "admin", "Administrator", hash)) != 0 ||
 	    (r = cu_ledger_event(s, &ev)) != 0)

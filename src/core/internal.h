@@ -74,6 +74,15 @@ int cu_evidence_visible(cu_core *c, const cu_actor *a, int64_t id);
 /* The case's data key, created on first use (evidence.c). */
 int cu_core_case_key(cu_core *c, uint8_t key[CU_KEY_LEN], int64_t case_id);
 
+/*
+ * What built the search index: the matcher's normaliser and the shape of
+ * its documents. An index built otherwise is reported as outdated until
+ * `search --reindex`.
+ */
+#define CU_SEARCH_INDEX CU_MATCH_NORMALISER " / cases by crime type label"
+/* A crime type's label ("Trafficking in firearms and explosives"), or NULL. */
+const char *cu_crime_label(const char *code);
+
 /* Search and jobs (search.c, jobs.c). */
 void cu_search_setup(void);
 int cu_search_on_event(cu_core *c, const char *action, const char *object_type,

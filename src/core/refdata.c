@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* core: the reference data shipped with the platform (docs/domain.md). */
 #include <stdio.h>
+#include <string.h>
 
 #include "core/internal.h"
 
@@ -28,6 +29,14 @@ static const struct {
 	{"intellectual_property_crime", "Intellectual property crime"},
 	{"other", "Other"},
 };
+
+const char *cu_crime_label(const char *code)
+{
+	for (size_t i = 0; code && i < sizeof(crime_types) / sizeof(crime_types[0]); i++)
+		if (!strcmp(crime_types[i].code, code))
+			return crime_types[i].label;
+	return NULL;
+}
 
 /* National desks: the 27 EU Member States. */
 static const struct {

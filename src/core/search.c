@@ -105,7 +105,11 @@ static int index_case(cu_core *c, int64_t id)
 	if (r)
 		return r == CU_ENOTFOUND ? 0 : r;
 	cu_buf_init(&body, 0);
-	add_values(&body, json_object_get(cs, "crime_types"));
+	/* In words, as people search and read them ("firearms", not firearms_trafficking). */
+	json_array_foreach(json_object_get(cs, "crime_types"), i, v) {
+		const char *lab = cu_crime_label(json_string_value(v));
+		add_text(&body, lab ? lab : json_string_value(v));
+	}
 	add_text(&body, cu_json_str(cs, "reference"));
 	json_array_foreach(json_object_get(cs, "participants"), i, v)
 		add_text(&body, cu_json_str(v, "national_ref"));
@@ -272,7 +276,7 @@ int cu_search_reindex(cu_core *c, const cu_actor *a, json_t **out)
 			cu_error_clear();
 		}
 		if (r == 0)
-			r = cu_store_meta_set(c->store, "search_normaliser", CU_MATCH_NORMALISER);
+			r = cu_store_meta_set(c->store, "search_normaliser", CU_SEARCH_INDEX);
 	});
 	json_decref(items);
 	json_decref(cases);
@@ -582,7 +586,7 @@ int cu_search(cu_core *c, const cu_actor *a, json_t **out, const cu_search_param
 		 * they are now, e.g. Korean) misses what this one would find. */
 		char *ver = NULL;
 		bool stale = cu_store_meta_get(c->store, &ver, "search_normaliser") != 0 ||
-		             strcmp(ver, CU_MATCH_NORMALISER) != 0;
+		             strcmp(ver, CU_SEARCH_INDEX) != 0;
 		cu_error_clear();
 		free(ver);
 		json_object_set_new(*out, "index_outdated", json_boolean(stale));

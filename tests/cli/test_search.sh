@@ -37,6 +37,10 @@ expect 0 "search Yezidi as se" s Yezidi --as se --json
 jqt "... the JIT's case" '.items[0].kind == "case" and .items[0].case_reference == "2024/0001"'
 expect 0 "search Yezidi as rs" s Yezidi --as rs --json
 jqt "... nothing" '.total == 0'
+expect 0 "search explosives (a crime type, in words) as se" s explosives --kind case --as se --json
+jqt "... finds the arrest case, its crime types in words" '.items | length == 1 and .[0].case_reference == "2026/0001"
+	and (.[0].snippet | contains("Trafficking in firearms and explosives"))
+	and (.[0].snippet | contains("firearms_trafficking") | not)'
 expect 0 "search lorry --kind evidence as se" s lorry --kind evidence --as se --json
 jqt "... the photograph's description" '.total == 1 and (.items[0].title | test("lorry"))'
 expect 0 "search Kharkiv as lt (the Ukraine case's owner)" s Kharkiv --as lt --json

@@ -8,12 +8,13 @@ import { h, field, load, title, link, fmtTime, csv, downloadText } from '../ui.j
 import { navigate } from '../router.js';
 import { label, countryName, num } from './views-common.js';
 import { barChart } from './views-chart.js';
+import { crimeTypes, crimeLabel } from './records-common.js';
 
 export function statsPage(main, params, query) {
   const now = new Date().getUTCFullYear();
   const year = /^\d{4}$/.test(query.get('year') || '') ? Number(query.get('year')) : now;
   const years = [];
-  for (let y = now + 1; y >= now - 10; y--) years.push(y);
+  for (let y = now; y >= now - 10; y--) years.push(y); // no figures exist for a year to come
   if (!years.includes(year)) years.push(year);
   const pick = field(t('stats.year'), 'year', { type: 'select', value: year, options: years.map(String) });
   const form = h('form', { class: 'filters', onsubmit: (e) => {
@@ -23,7 +24,11 @@ export function statsPage(main, params, query) {
   const body = h('div');
   main.append(title(t('stats.title', { year })), form, body);
   const ctl = new AbortController();
-  load(body, async () => render(await api.get('stats' + qs({ year }), { signal: ctl.signal }), year));
+  // Crime types by the labels every other page uses.
+  load(body, async () => {
+    const [st, types] = await Promise.all([api.get('stats' + qs({ year }), { signal: ctl.signal }), crimeTypes()]);
+    return render(st, year, types);
+  });
   return () => ctl.abort();
 }
 
@@ -32,7 +37,7 @@ function rowsOf(obj, lab) {
     .sort((a, b) => b.value - a.value || a.label.localeCompare(b.label));
 }
 
-function render(st, year) {
+function render(st, year, types) {
   const snap = st.snapshot || {};
   const cp = snap.checkpoint;
   const actions = {};
@@ -41,7 +46,7 @@ function render(st, year) {
   const d = st.deadlines || {};
   const charts = [
     { slug: 'cases-by-crime-type', title: t('stats.chart.crime'), x: t('stats.axis.cases'), y: t('stats.axis.crime'),
-      rows: rowsOf((st.cases || {}).by_crime_type, (k) => label('crime', k)) },
+      rows: rowsOf((st.cases || {}).by_crime_type, (k) => crimeLabel(types, k)) },
     { slug: 'cases-by-country', title: t('stats.chart.country'), x: t('stats.axis.cases'), y: t('stats.axis.country'),
       rows: rowsOf((st.cases || {}).by_country, (k) => countryName(k)) },
     { slug: 'requests-by-kind', title: t('stats.chart.reqkind'), x: t('stats.axis.requests'), y: t('stats.axis.kind'),
