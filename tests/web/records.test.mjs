@@ -354,6 +354,11 @@ test('filters, deadline badges, JIT expiry, a recorded preview, keyboard tabs', 
   await page.keyboard.press('ArrowLeft');
   assert.equal(await page.getByRole('tab', { name: 'Timeline' }).getAttribute('aria-selected'), 'true');
   await page.getByRole('tabpanel').getByRole('cell', { name: /se \(SE\)/ }).first().waitFor();
+  // Said in words, each record a link to its page; no internal code shown.
+  const timeline = page.getByRole('table', { name: 'Timeline' });
+  await timeline.getByRole('cell', { name: 'case opened', exact: true }).waitFor();
+  await timeline.getByRole('link', { name: /^Request \d+$/ }).first().waitFor();
+  assert.ok(!/\b(case\.create|request\.status|evidence\.register)\b/.test(await timeline.innerText()));
   await page.keyboard.press('ArrowLeft');
   await page.keyboard.press('ArrowLeft');
   assert.equal(await page.getByRole('tab', { name: 'Hits' }).getAttribute('aria-selected'), 'true');

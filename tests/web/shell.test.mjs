@@ -34,6 +34,18 @@ test('wrong password is refused and a right one logs in and out', async () => {
   await assertClean(page, [/HTTP 401 POST .*session$/, /HTTP 403 POST .*cases$/]);
 });
 
+test('a link followed before logging in opens where it pointed, tab and all', async () => {
+  const page = await newPage(browser, server);
+  await page.goto('/#/cases/1?tab=evidence');
+  await page.getByLabel('Username').fill('se');
+  await page.getByLabel('Password').fill('demo');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('tab', { name: 'Evidence', selected: true }).waitFor();
+  assert.match(page.url(), /#\/cases\/1\?tab=evidence$/);
+  await assertClean(page, [/HTTP 401 GET .*\/me$/]);
+  await page.context().close();
+});
+
 test('the page is served with a strict content security policy', async () => {
   const page = await newPage(browser, server);
   const res = await page.goto('/');

@@ -3,7 +3,7 @@ import './style.css';
 import { t } from './strings.js';
 import { h, replace, field, notice, errorText, title } from './ui.js';
 import { setUnauthorisedHandler } from './api.js';
-import { route, start, navigate, dispatch, current } from './router.js';
+import { route, start, navigate, dispatch, current, currentHref } from './router.js';
 import { session, loadUser, login, logout } from './session.js';
 
 import { dashboard } from './pages/dashboard.js';
@@ -96,7 +96,7 @@ setUnauthorisedHandler(() => {
   if (current().path === '/login') return;
   loginReason = t('login.expired');
   session.user = null;
-  sessionStorage.setItem('custodia.next', current().path);
+  sessionStorage.setItem('custodia.next', currentHref());
   navigate('/login');
 });
 
@@ -125,7 +125,7 @@ async function before(path) {
     return false;
   }
   if (!session.user) {
-    sessionStorage.setItem('custodia.next', path);
+    sessionStorage.setItem('custodia.next', currentHref()); // the tab or filter too, not the path alone
     navigate('/login');
     return false;
   }

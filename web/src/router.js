@@ -19,6 +19,9 @@ export function current() {
   return { path, query: new URLSearchParams(q || '') };
 }
 
+// Where the user is, query included: what a login brings them back to.
+export function currentHref() { return location.hash.replace(/^#/, '') || '/'; }
+
 export function navigate(path, replaceState = false) {
   if (replaceState) history.replaceState(null, '', '#' + path);
   else location.hash = '#' + path;

@@ -285,14 +285,28 @@ function requestsTab(panel, c) {
   });
 }
 
+// The page of a timeline's record, where it has one.
+const EVENT_PAGES = {
+  case: (id) => '/cases/' + id,
+  evidence: (id) => '/evidence/' + id,
+  request: (id) => '/requests/' + id,
+  actionday: (id) => '/actiondays/' + id,
+  meeting: (id) => '/meetings/' + id,
+  interview: (id) => '/interviews/' + id,
+  jit: (id) => '/jits/' + id,
+  entity: (id, c) => '/cases/' + c.id + '?tab=entities',
+};
+
 function timelineTab(panel, c) {
   const events = pagedList('cases/' + caseSeg(c.id) + '/events', 'seq', 100, (rows) => table([
     { label: t('event.col.at'), cell: (e) => fmtTime(e.at) },
     { label: t('event.col.actor'), cell: (e) => e.actor + (e.actor_org ? ' (' + e.actor_org + ')' : '') },
     { label: t('event.col.action'), cell: (e) => label('event.action', e.action) },
-    { label: t('event.col.object'), cell: (e) => e.object_type === 'evidence'
-      ? link('/evidence/' + e.object_id, label('event.object', e.object_type) + ' ' + e.object_id)
-      : label('event.object', e.object_type) + ' ' + (e.object_id || '') },
+    { label: t('event.col.object'), cell: (e) => {
+      const text = label('event.object', e.object_type) + ' ' + (e.object_id || '');
+      const page = EVENT_PAGES[e.object_type];
+      return page && e.object_id ? link(page(e.object_id, c), text) : text;
+    } },
   ], rows, { class: 'stack', label: t('case.tab.timeline'), empty: t('case.timeline.none') }));
   load(box(panel), async () => { await events.first(); return events.node; });
 }

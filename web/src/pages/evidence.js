@@ -254,7 +254,7 @@ function sharingSection(el, e, me, onChange) {
   if (e.erased_at || me.role === 'observer' || e.originator !== me.org) return;
   const org = field(t('grant.org'), 'org', { type: 'select', required: true, options: [['', t('grant.org.pick')]] });
   const basis = field(t('grant.basis'), 'legal_basis', { required: true, help: t('grant.basis.help') });
-  const expires = field(t('grant.expires'), 'expires_on', { type: 'date' });
+  const expires = field(t('grant.expires'), 'expires_on', { type: 'date', attrs: { min: today() } });
   orgs().then((all) => {
     for (const o of all) if (o.code !== me.org) org.input.append(h('option', { value: o.code }, o.code + ' · ' + o.name));
   }).catch((err) => replace(msg, errorBox(err)));
