@@ -9,6 +9,7 @@
 static const char requests_usage[] =
 	"usage: custodia requests add --case REF --kind KIND --title TEXT --to ORG [options]\n"
 	"       custodia requests list [--case REF] [--kind KIND] [--status STATUS] [--country CC]\n"
+	"                              [--limit N] [--before ID]\n"
 	"       custodia requests show ID\n"
 	"       custodia requests status ID STATUS [--on YYYY-MM-DD] [--note TEXT]\n"
 	"       custodia requests milestone ID arrested|consented [--on YYYY-MM-DD] [--note TEXT]\n"
@@ -27,8 +28,9 @@ static const char requests_usage[] =
 	"Deadlines of EIOs, EAWs, freezing and confiscation orders are computed from the\n"
 	"instrument's articles ('custodia requests rules'); others are set by hand with\n"
 	"'deadline'. An extension needs --reason. 'list --country CC' keeps the requests issued\n"
-	"from or executed in CC. 'due' lists overdue deadlines and those\n"
-	"due within --within days (default 7d).\n"
+	"from or executed in CC; list shows the newest first, at most --limit (default 1000):\n"
+	"the next ones with --before the last id shown. A draft is the issuing side's until it\n"
+	"is sent. 'due' lists overdue deadlines and those due within --within days (default 7d).\n"
 	CLI_COMMON_HELP;
 
 static void print_request(const json_t *r)
@@ -107,7 +109,7 @@ static const struct {
 	{"issued_on", "--issued-on"}, {"subjects", "--subject"}, {"notes", "--notes"},
 	{"status", "--status"}, {"on", "--on"}, {"note", "--note"}, {"days", "--days"},
 	{"reason", "--reason"}, {"deadline", "--deadline"}, {"due_on", "--due"}, {"step", "--step"},
-	{"country", "--country"},
+	{"country", "--country"}, {"limit", "--limit"}, {"before", "--before"},
 };
 
 static const struct {
@@ -115,7 +117,7 @@ static const struct {
 } takes[] = {
 	{"add", " case kind title executing_org executing_country issuing_country issuing_ref "
 	        "legal_basis urgent issued_on subjects notes "},
-	{"list", " case kind status country "},
+	{"list", " case kind status country limit before "},
 	{"status", " on note "},
 	{"milestone", " on note "},
 	{"extend", " deadline days reason "},
@@ -159,7 +161,8 @@ int cmd_requests(int argc, char **argv)
 		{"days", required_argument, NULL, 'd'}, {"reason", required_argument, NULL, 'R'},
 		{"deadline", required_argument, NULL, 'l'}, {"due", required_argument, NULL, 'x'},
 		{"step", required_argument, NULL, 'p'}, {"within", required_argument, NULL, 'w'},
-		{"country", required_argument, NULL, 'C'}, CLI_COMMON_OPTS, {0}};
+		{"country", required_argument, NULL, 'C'}, {"limit", required_argument, NULL, 'm'},
+		{"before", required_argument, NULL, 'b'}, CLI_COMMON_OPTS, {0}};
 	json_t *in, *out = NULL;
 	static const char default_within[] = "7d";
 	const char *within = default_within;
@@ -193,6 +196,17 @@ int cmd_requests(int argc, char **argv)
 		case 'p': json_object_set_new(in, "step", json_string(optarg)); break;
 		case 'w': within = optarg; break;
 		case 'C': json_object_set_new(in, "country", json_string(optarg)); break;
+		case 'm': {
+			int n;
+			if (cli_int(&n, optarg, 1, 1000) != 0)
+				cli_usage_error(requests_usage, "--limit is a number from 1 to 1000");
+			json_object_set_new(in, "limit", json_integer(n));
+			break;
+		}
+		case 'b':
+			json_object_set_new(in, "before",
+			                    json_integer(cli_id(requests_usage, optarg, "a request")));
+			break;
 		case 's': {
 			json_t *a = json_object_get(in, "subjects");
 			if (!a)

@@ -236,14 +236,17 @@ int cu_request_list(cu_core *c, const cu_actor *a, json_t **out, const json_t *f
 {
 	static const cu_jfield f[] = {{"case", CU_JSTR, false, 64}, {"kind", CU_JSTR, false, 40},
 	                              {"status", CU_JSTR, false, 20}, {"limit", CU_JINT, false, 0},
-	                              {"country", CU_JSTR, false, 2}};
+	                              {"country", CU_JSTR, false, 2}, {"before", CU_JINT, false, 0}};
 	cu_request_filter rf = {.org_id = a->org_id, .limit = 1000};
 	json_t *ids = NULL, *v;
 	size_t i;
 	int r;
 	*out = NULL;
-	if (filter && (r = cu_json_check(filter, f, 5)) != 0)
+	if (filter && (r = cu_json_check(filter, f, sizeof(f) / sizeof(f[0]))) != 0)
 		return r;
+	rf.before = cu_json_int(filter, "before", 0);
+	if (rf.before < 0)
+		return cu_error_set(CU_EINVALID, "before is a request id");
 	rf.kind = cu_json_str(filter, "kind");
 	rf.status = cu_json_str(filter, "status");
 	rf.country = cu_json_str(filter, "country");

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* http: cooperation requests, their deadlines, and statistics (thin layers over core). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,8 +28,12 @@ int h_request_list(cu_req *rq)
 		if ((r = cu_req_query(rq, &v, names[i])) == 0 && v)
 			json_object_set_new(f, names[i], json_string(v));
 	}
-	if (r == 0 && (r = cu_req_query_int(rq, &limit, "limit", 1, 1000)) == 0) {
+	int64_t before = 0;
+	if (r == 0 && (r = cu_req_query_int(rq, &limit, "limit", 1, 1000)) == 0 &&
+	    (r = cu_req_query_int(rq, &before, "before", 1, INT64_MAX)) == 0) {
 		json_object_set_new(f, "limit", json_integer(limit));
+		if (before)
+			json_object_set_new(f, "before", json_integer(before));
 		r = cu_request_list(rq->core, &rq->actor, &rq->out, f);
 	}
 	json_decref(f);

@@ -397,8 +397,9 @@ const cu_route cu_routes[] = {
 	 "Queue a job again (contributors to its case)", NULL, NULL, NULL, NULL},
 	{"GET", "/api/v1/requests", h_request_list, true, 200, "cooperation",
 	 "Cooperation requests the caller may know of (of cases it sees, or that it issues or"
-	 " executes), newest first; country: issued from or executed in it",
-	 "case kind status country limit", NULL, NULL, "RequestList"},
+	 " executes once sent), newest first; country: issued from or executed in it; before: the"
+	 " next page, below the last id of the previous one",
+	 "case kind status country limit before", NULL, NULL, "RequestList"},
 	{"POST", "/api/v1/requests", h_request_create, true, 201, "cooperation",
 	 "Draft a request from the caller's organisation to an executing organisation",
 	 NULL, J({"$ref": "#/components/schemas/RequestIn"}),

@@ -146,9 +146,10 @@ out:
 
 /* What an organisation may know of: requests of the cases it sees, and those
  * it issues or executes (core decides again, in access.c, for each). */
+/* As cu_access_request_doc decides it: the executing side from when it is sent. */
 #define REQUEST_VISIBLE \
-	" (?1 = 0 OR r.issuing_org_id = ?1 OR r.executing_org_id = ?1 OR EXISTS" \
-	" (SELECT 1 FROM case_access ca WHERE ca.org_id = ?1 AND ca.case_id = r.case_id))"
+	" (?1 = 0 OR r.issuing_org_id = ?1 OR (r.executing_org_id = ?1 AND r.status <> 'draft')" \
+	" OR EXISTS (SELECT 1 FROM case_access ca WHERE ca.org_id = ?1 AND ca.case_id = r.case_id))"
 
 int cu_store_request_ids(cu_store *s, json_t **out, const cu_request_filter *f)
 {
@@ -157,7 +158,7 @@ int cu_store_request_ids(cu_store *s, json_t **out, const cu_request_filter *f)
 		" AND (?2 = 0 OR r.case_id = ?2) AND (?3 IS NULL OR r.kind = ?3)"
 		" AND (?4 IS NULL OR r.status = ?4)"
 		" AND (?6 IS NULL OR r.issuing_country = ?6 OR r.executing_country = ?6)"
-		" ORDER BY r.id DESC LIMIT ?5");
+		" AND (?7 = 0 OR r.id < ?7) ORDER BY r.id DESC LIMIT ?5");
 	*out = NULL;
 	if (!st)
 		return CU_EDB;
@@ -167,6 +168,7 @@ int cu_store_request_ids(cu_store *s, json_t **out, const cu_request_filter *f)
 	sq_bind_text(st, 4, f->status);
 	db_bind_int(st, 5, f->limit > 0 ? f->limit : 1000);
 	sq_bind_text(st, 6, f->country);
+	db_bind_int64(st, 7, f->before);
 	return sq_ids(s, out, st, "requests");
 }
 

@@ -605,6 +605,7 @@ typedef struct cu_request_filter {
 	int64_t case_id; /* 0: any */
 	const char *kind, *status; /* NULL: any */
 	const char *country;       /* issuing or executing country; NULL: any */
+	int64_t before;            /* only ids below it (the next page, newest first); 0: any */
 	int limit;
 } cu_request_filter;
 /* The ids of matching requests, newest first, as a JSON array. */

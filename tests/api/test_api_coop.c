@@ -5,6 +5,7 @@
  * that is neither in the case nor executing sees nothing, not even in the
  * due list or the statistics.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,51 @@ static int64_t received_eio(void)
 	assert_int_equal(post(tok_se, p, "{\"to\":\"sent\"}", NULL), 200);
 	assert_int_equal(post(tok_lt, p, "{\"to\":\"received\"}", NULL), 200);
 	return id;
+}
+
+/* The list comes a page at a time, newest first; a draft is not the executing side's. */
+static void test_api_coop__list_pages_and_drafts(void **state)
+{
+	(void)state;
+	json_t *o = NULL, *page = NULL;
+	assert_int_equal(post(tok_se, "/api/v1/requests", "{\"case\":\"2026/0001\",\"kind\":\"mla\","
+	                      "\"title\":\"Draft for LT\",\"executing_org\":\"LT\"}", &o), 201);
+	int64_t draft = json_integer_value(json_object_get(o, "id"));
+	json_decref(o);
+	assert_int_equal(api_getf(tok_lt, &o, "/api/v1/requests"), 200);
+	size_t i;
+	json_t *v;
+	json_array_foreach(o, i, v)
+		assert_int_not_equal(json_integer_value(json_object_get(v, "id")), draft);
+	json_decref(o);
+	assert_int_equal(api_getf(tok_lt, &o, "/api/v1/requests/%lld", (long long)draft), 404);
+	json_decref(o);
+	/* SE pages through its requests two at a time and meets each once. */
+	int64_t before = 0, seen = 0, last = INT64_MAX;
+	for (;;) {
+		if (before)
+			assert_int_equal(api_getf(tok_se, &page, "/api/v1/requests?limit=2&before=%lld",
+			                          (long long)before), 200);
+		else
+			assert_int_equal(api_getf(tok_se, &page, "/api/v1/requests?limit=2"), 200);
+		assert_true(json_array_size(page) <= 2);
+		json_array_foreach(page, i, v) {
+			int64_t id = json_integer_value(json_object_get(v, "id"));
+			assert_true(id < last);
+			last = id;
+			seen++;
+		}
+		size_t n = json_array_size(page);
+		json_decref(page);
+		if (n < 2)
+			break;
+		before = last;
+	}
+	assert_int_equal(api_getf(tok_se, &o, "/api/v1/requests"), 200);
+	assert_int_equal(seen, (int64_t)json_array_size(o));
+	json_decref(o);
+	assert_int_equal(api_getf(tok_se, &o, "/api/v1/requests?before=0"), 400);
+	json_decref(o);
 }
 
 static void test_api_coop__transitions_and_deadlines(void **state)
@@ -190,6 +236,7 @@ static void test_api_coop__stats_reproducible(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_api_coop__list_pages_and_drafts),
 		cmocka_unit_test(test_api_coop__transitions_and_deadlines),
 		cmocka_unit_test(test_api_coop__need_to_know),
 		cmocka_unit_test(test_api_coop__country_filter),

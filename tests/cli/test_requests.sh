@@ -34,6 +34,11 @@ jqt "... only it" 'length == 1 and .[0].kind == "mla" and .[0].executing_country
 expect 0 "requests list --country SE: every request issued from Sweden" q list --as se --country SE --json
 jqt "... all four" 'length == 4'
 expect 1 "requests list --country Sweden: not a country code" q list --as se --country Sweden
+expect 0 "requests list --limit 2: the two newest" q list --as se --limit 2 --json
+jqt "... 4 and 3" 'map(.id) == [4, 3]'
+expect 0 "requests list --limit 2 --before 3: the page after" q list --as se --limit 2 --before 3 --json
+jqt "... 2 and 1" 'map(.id) == [2, 1]'
+expect 1 "requests list --limit 0 is refused" q list --as se --limit 0
 expect 0 "requests list as lt (neither in the case nor executing)" q list --as lt --json
 jqt "... nothing" 'length == 0'
 expect 2 "requests show 1 as lt: not found" q show 1 --as lt
