@@ -433,7 +433,8 @@ static void print_grant(const json_t *g)
 		snprintf(state, sizeof(state), "in force until %s", exp);
 	else
 		snprintf(state, sizeof(state), "in force, no expiry");
-	printf("grant %-4lld %-10s %s -> %-9s %s\n", (long long)json_integer_value(json_object_get(g, "id")),
+	printf("grant %-4lld %-10s %s -> %-9s %s\n",
+	       (long long)json_integer_value(json_object_get(g, "id")),
 	       cu_json_str(g, "case_reference"), cu_json_str(g, "grantor_org"), cu_json_str(g, "org"),
 	       state);
 	printf("  legal basis: %s (authorised by %s, %.10s)\n", cu_json_str(g, "legal_basis"),

@@ -628,7 +628,8 @@ static int do_milestone(cu_core *c, const cu_actor *a, const json_t *doc, const 
 	const char *ev = cu_json_str(in, "event");
 	if (strcmp(ev, "arrested") && strcmp(ev, "consented"))
 		return cu_error_set(CU_EINVALID, "field \"event\" is arrested or consented");
-	if (!arrest_kind(kind) || (!strcmp(ev, "consented") && !strcmp(kind, "international_arrest_warrant")))
+	if (!arrest_kind(kind) ||
+	    (!strcmp(ev, "consented") && !strcmp(kind, "international_arrest_warrant")))
 		return cu_error_set(CU_EINVALID, "a request of kind %s has no \"%s\" event", kind, ev);
 	if (strcmp(status, "received") && strcmp(status, "recognised") &&
 	    strcmp(status, "in_execution"))

@@ -454,7 +454,8 @@ const cu_route cu_routes[] = {
 	 "Record a case's coordination meeting or a network's event, organised by the caller's"
 	 " organisation, with sessions (closed ones list whom they are open to) and follow-up"
 	 " actions (each for an organisation that sees the meeting: one taking part in the case,"
-	 " or a participant of the event); none in a closed case (409)", NULL, J({"$ref": "#/components/schemas/MeetingIn"}),
+	 " or a participant of the event); none in a closed case (409)", NULL,
+	 J({"$ref": "#/components/schemas/MeetingIn"}),
 	 J({"kind": "coordination", "case": "2026/0001", "title": "Second coordination meeting",
 	    "held_on": "2026-05-06", "participants": ["RS", "ME"],
 	    "agenda": "Extradition; analysis of the seized phones",
