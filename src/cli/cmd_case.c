@@ -16,6 +16,7 @@ static const char usage[] =
 	"       custodia case events REF (the case's timeline: every recorded change)\n"
 	"       custodia case join REF --org ORG [--access ACCESS] [--national-ref REF]\n"
 	"       custodia case close REF [--reason TEXT]\n"
+	"       custodia case reopen REF [--reason TEXT]\n"
 	"REF is a case id, its reference (2026/0042) or any participant's national case\n"
 	"number. ACCESS is owner, participant or observer. Only cases the acting user's\n"
 	"organisation takes part in (or sees through a JIT) exist for it.\n"
@@ -190,6 +191,14 @@ int cmd_case(int argc, char **argv)
 		    (r = cu_case_close(c.core, &c.actor, &out, id, p)) == 0 && !c.json)
 			printf("%s closed on %s\n", cu_json_str(out, "reference"),
 			       cu_json_str(out, "closed_on"));
+		json_decref(p);
+	} else if (!strcmp(sub, "reopen")) {
+		cli_operands(argc, argv, 1, usage);
+		cli_open(&c);
+		json_t *p = json_pack("{s:s,s:s?}", "status", "open", "reason", reason);
+		if ((r = cu_case_resolve(c.core, &c.actor, &id, argv[optind])) == 0 &&
+		    (r = cu_case_update(c.core, &c.actor, &out, id, p)) == 0 && !c.json)
+			printf("%s is open again\n", cu_json_str(out, "reference"));
 		json_decref(p);
 	} else {
 		cli_usage_error(usage, "unknown subcommand \"%s\"", sub);

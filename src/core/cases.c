@@ -227,6 +227,7 @@ int cu_case_update(cu_core *c, const cu_actor *a, json_t **out, int64_t id, cons
 	static const cu_jfield f[] = {
 		{"title", CU_JSTR, false, 300}, {"crime_types", CU_JARRAY, false, 0},
 		{"retention_review_on", CU_JDATE, false, 0}, {"status", CU_JSTR, false, 16},
+		{"reason", CU_JSTR, false, 2000},
 	};
 	json_t *before = NULL, *upd = NULL;
 	const char *status = cu_json_str(in, "status");
@@ -243,6 +244,11 @@ int cu_case_update(cu_core *c, const cu_actor *a, json_t **out, int64_t id, cons
 		return r;
 	if (status && !status_valid(status))
 		return cu_error_set(CU_EINVALID, "field \"status\" must be open, closed or archived");
+	const char *reason = cu_json_str(in, "reason");
+	if (reason && (!status || (r = cu_valid_text("reason", reason, 1, 2000)) != 0))
+		return status ? r : cu_error_set(CU_EINVALID, "field \"reason\" goes with a change of "
+		                                 "\"status\" (why the case is reopened, closed or "
+		                                 "archived)");
 	if (json_object_size(in) == 0)
 		return cu_error_set(CU_EINVALID, "nothing to change");
 	if ((r = cu_access_case(c, a, id, CU_OP_MANAGE)) != 0)
@@ -259,6 +265,11 @@ int cu_case_update(cu_core *c, const cu_actor *a, json_t **out, int64_t id, cons
 			                 cu_json_str(before, "reference"));
 		} else if (status && !strcmp(status, "archived") && strcmp(cur, "closed") != 0) {
 			r = cu_error_set(CU_ECONFLICT, "only a closed case can be archived");
+		} else if (status && !strcmp(status, cur) && !content &&
+		           !json_object_get(in, "retention_review_on")) {
+			/* Nothing would change; a reason for it would stand on record. */
+			r = cu_error_set(CU_ECONFLICT, "case %s is already %s",
+			                 cu_json_str(before, "reference"), cur);
 		} else if (content && strcmp(cur, "open") != 0 &&
 		           !(status && !strcmp(status, "open"))) {
 			r = case_writable(before);
@@ -266,13 +277,18 @@ int cu_case_update(cu_core *c, const cu_actor *a, json_t **out, int64_t id, cons
 		if (r)
 			break;
 		upd = json_deep_copy(in);
+		json_object_del(upd, "reason"); /* the event's, not the case's */
 		json_object_set_new(upd, "updated_at", json_string(now));
 		if (status && !strcmp(status, "closed") && strcmp(cur, "closed") != 0)
 			json_object_set_new(upd, "closed_on", json_string(today));
 		if ((r = cu_store_case_update(c->store, id, upd)) == 0 &&
 		    (r = cu_store_case_get(c->store, out, id)) == 0) {
+			json_t *after = json_deep_copy(*out);
+			if (reason)
+				json_object_set_new(after, "reason", json_string(reason));
 			cu_id_text(idt, id);
-			r = cu_core_event(c, a, "case.update", "case", idt, id, 0, before, *out);
+			r = cu_core_event(c, a, "case.update", "case", idt, id, 0, before, after);
+			json_decref(after);
 		}
 	});
 	json_decref(before);
@@ -299,8 +315,16 @@ int cu_case_close(cu_core *c, const cu_actor *a, json_t **out, int64_t id, const
 	cu_date_today(today);
 	upd = json_pack("{s:s,s:s,s:s}", "status", "closed", "closed_on", today, "updated_at", now);
 	CU_TXN(c, r, {
-		if ((r = cu_store_case_get(c->store, &before, id)) != 0 ||
-		    (r = case_writable(before)) != 0)
+		if ((r = cu_store_case_get(c->store, &before, id)) != 0)
+			break;
+		if (!strcmp(cu_json_str(before, "status"), "closed")) {
+			r = cu_error_set(CU_ECONFLICT, "case %s is already closed (since %s)",
+			                 cu_json_str(before, "reference"),
+			                 cu_json_str(before, "closed_on") ? cu_json_str(before, "closed_on")
+			                                                  : "?");
+			break;
+		}
+		if ((r = case_writable(before)) != 0)
 			break;
 		if ((r = cu_store_case_update(c->store, id, upd)) == 0 &&
 		    (r = cu_store_case_get(c->store, out, id)) == 0) {

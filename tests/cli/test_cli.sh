@@ -253,12 +253,21 @@ check "... prints the closing date" has_out "^2026/0002 closed on $TODAY"
 expect 0 "the closed case shows closed" "$B" case show 2026/0002 --as se --json
 jqt "... status closed, closed today" ".status == \"closed\" and .closed_on == \"$TODAY\""
 expect 2 "closing a closed case exits 2" "$B" case close 2026/0002 --as se
+check "... saying it already is, since when" has_err "case 2026/0002 is already closed (since $TODAY)"
 expect 2 "joining a closed case exits 2" "$B" case join 2026/0002 --as se --org IT
 check "... because it is closed" has_err 'is closed'
 expect 0 "case list --status closed" "$B" case list --as se --status closed --json
 jqt "... only 2026/0002" '[.items[].reference] == ["2026/0002"]'
 expect 0 "case close without --reason" "$B" case close 2026/0003 --as se --json
 jqt "... JSON of the closed case" '.reference == "2026/0003" and .status == "closed"'
+expect 0 "case reopen with its reason" "$B" case reopen 2026/0003 --as se --reason "new evidence from RS"
+check "... open again" has_out "^2026/0003 is open again$"
+expect 0 "... on the timeline, with the reason" "$B" case events 2026/0003 --as se --json
+jqt "... the last event" '.[-1].action == "case.update" and .[-1].after.status == "open"
+	and .[-1].after.reason == "new evidence from RS" and .[-1].after.closed_on == null'
+expect 2 "reopening an open case exits 2" "$B" case reopen 2026/0003 --as se
+check "... saying it is open" has_err "is already open"
+expect 0 "... and closes again" "$B" case close 2026/0003 --as se
 
 # ---- jit --------------------------------------------------------------------------
 
