@@ -116,7 +116,7 @@ static int add_content(cu_core *c, struct archive *ar, const char *name, const j
 	if ((r = cu_store_case_key_get(c->store, wrapped, case_id)) != 0 ||
 	    (r = cu_vault_unwrap_case_key(c->vault, key, wrapped, case_id)) != 0 ||
 	    (r = cu_unhex32(sha, cu_json_str(item, "sha256"))) != 0 ||
-	    (r = cu_blob_open(&rd, c->vault, case_id, key, sha)) != 0) {
+	    (r = cu_blob_open(&rd, c->vault, case_id, key, sha, size)) != 0) {
 		cu_wipe(key, sizeof(key));
 		return r;
 	}

@@ -531,7 +531,8 @@ int cu_evidence_open(cu_core *c, const cu_actor *a, cu_blob_reader **out, json_t
 	if ((r = cu_unhex32(sha, cu_json_str(*item, "sha256"))) != 0 ||
 	    (r = cu_core_case_key(c, key, case_id)) != 0)
 		goto fail;
-	r = cu_blob_open(out, c->vault, case_id, key, sha);
+	r = cu_blob_open(out, c->vault, case_id, key, sha,
+	                 (uint64_t)json_integer_value(json_object_get(*item, "size")));
 	cu_wipe(key, sizeof(key));
 	if (r == CU_ENOTFOUND) {
 		cu_evidence_mark_failed(c, id);

@@ -880,10 +880,11 @@ struct cu_blob_reader {
 	bool final;
 	uint8_t la; /* look-ahead byte */
 	bool la_valid;
+	uint64_t size, pos; /* the content's recorded size; plaintext decrypted so far */
 };
 
 int cu_blob_open(cu_blob_reader **out, cu_vault *v, int64_t case_id,
-                 const uint8_t key[CU_KEY_LEN], const uint8_t sha256[32])
+                 const uint8_t key[CU_KEY_LEN], const uint8_t sha256[32], uint64_t size)
 {
 	char name[65];
 	uint8_t hdr[MAGIC_LEN + CU_STREAM_HEADER];
@@ -895,6 +896,7 @@ int cu_blob_open(cu_blob_reader **out, cu_vault *v, int64_t case_id,
 	if (!rd)
 		return cu_error_set(CU_ENOMEM, "out of memory");
 	final_ad(rd->ad, sha256);
+	rd->size = size;
 	if ((r = counted(v->bs->ops->get_open(v->bs, name, &rd->g))) != 0) {
 		free(rd);
 		return r;
@@ -957,6 +959,20 @@ static int next_unit(cu_blob_reader *rd)
 		return cu_error_set(CU_EVERIFY, "the blob has data after its end");
 	if (!final && last)
 		return cu_error_set(CU_EVERIFY, "the blob is truncated");
+	/*
+	 * Every unit but the last ends before the recorded size, and the last
+	 * ends at it: a blob of other content (whose units authenticate under the
+	 * same case key) fails here, at the latest where the item's content
+	 * ends, before any of that unit is returned.
+	 */
+	rd->pos += rd->plain_len;
+	if (!final && rd->pos >= rd->size)
+		return cu_error_set(CU_EVERIFY, "the blob holds more than the item's %llu bytes: it "
+		                    "is not this item's content", (unsigned long long)rd->size);
+	if (final && rd->pos != rd->size)
+		return cu_error_set(CU_EVERIFY, "the blob holds %llu bytes, the item %llu: it is not "
+		                    "this item's content", (unsigned long long)rd->pos,
+		                    (unsigned long long)rd->size);
 	rd->plain_off = 0;
 	rd->final = final;
 	return 0;
@@ -1026,7 +1042,7 @@ int cu_blob_verify(cu_vault *v, int64_t case_id, const uint8_t key[CU_KEY_LEN],
 	uint8_t got_sha[32];
 	uint64_t total = 0;
 	int r;
-	if ((r = cu_blob_open(&rd, v, case_id, key, sha256)) != 0)
+	if ((r = cu_blob_open(&rd, v, case_id, key, sha256, size)) != 0)
 		return r;
 	if ((r = cu_sha256_begin(&sha)) != 0) {
 		cu_blob_close(rd);

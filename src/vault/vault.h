@@ -97,13 +97,19 @@ void cu_blob_free(cu_blob_writer *w);
 int cu_vault_place(cu_vault *v, cu_blob_writer **ws, size_t n);
 
 typedef struct cu_blob_reader cu_blob_reader;
-/* Opens the blob of (case_id, sha256): CU_ENOTFOUND if missing. */
+/*
+ * Opens the blob of (case_id, sha256), the content of `size` bytes:
+ * CU_ENOTFOUND if missing.
+ */
 int cu_blob_open(cu_blob_reader **out, cu_vault *v, int64_t case_id,
-                 const uint8_t key[CU_KEY_LEN], const uint8_t sha256[32]);
+                 const uint8_t key[CU_KEY_LEN], const uint8_t sha256[32], uint64_t size);
 /*
  * Reads up to len plaintext bytes (*got = 0 at the end). CU_EVERIFY if the
- * stored blob was altered, truncated or extended: nothing unauthenticated is
- * ever returned.
+ * stored blob was altered, truncated or extended, or is another content's:
+ * nothing unauthenticated is ever returned, and the unit holding the
+ * content's last byte is checked (final, at `size`, the SHA-256 it was
+ * sealed with) before any of it is. A reader that stops earlier (a range)
+ * has checked what it read, not the blob's end.
  */
 int cu_blob_read(cu_blob_reader *r, void *buf, size_t len, size_t *got);
 /* Skips plaintext bytes (decrypting them: secretstream is sequential). */

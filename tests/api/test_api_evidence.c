@@ -1540,6 +1540,45 @@ static void test_api_evidence__corrupted_blob_is_detected_on_read(void **state)
 	assert_in_range(sb, 400, 499);
 }
 
+/*
+ * Another item's blob (same case, so its units authenticate under the same
+ * key) copied over an item's: a whole download never completes as the item,
+ * and the item is flagged. (Found by walking the vault as an attacker with
+ * the disk would: the download used to stop at the item's size, before the
+ * unit that seals its SHA-256.)
+ */
+static void test_api_evidence__swapped_blob_never_served_whole(void **state)
+{
+	(void)state;
+	int64_t cid = fresh_case("Swapped on disk");
+	const size_t la = 150000, lb = 300000;
+	unsigned char *a = fill_bytes(la, 77), *b = fill_bytes(lb, 78);
+	blobset s0 = blobs_now();
+	int64_t ea = upload_id("se", cid, "{\"title\":\"A\"}", a, la);
+	blobset s1 = blobs_now();
+	upload_id("se", cid, "{\"title\":\"B\"}", b, lb);
+	blobset s2 = blobs_now();
+	char pa[800], pb[800], cmd[1700];
+	blob_added(pa, sizeof(pa), &s0, &s1);
+	blob_added(pb, sizeof(pb), &s1, &s2);
+	free(s0.v);
+	free(s1.v);
+	free(s2.v);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", pb, pa);
+	assert_int_equal(system(cmd), 0);
+	api_resp r;
+	content(&r, "se", "GET", ea, NULL);
+	bool whole = r.status == 200 && r.len == la;
+	api_resp_free(&r);
+	assert_false(whole);
+	json_t *it = NULL;
+	assert_int_equal(api_getf(T("se"), &it, "/api/v1/evidence/%lld", (long long)ea), 200);
+	assert_string_equal(jstr(it, "integrity"), "failed");
+	json_decref(it);
+	free(a);
+	free(b);
+}
+
 static void test_api_evidence__verify_finds_altered_and_missing_blobs(void **state)
 {
 	(void)state;
@@ -1888,6 +1927,7 @@ int main(void)
 		cmocka_unit_test(test_api_evidence__upload_is_reauthorised_until_complete),
 		cmocka_unit_test(test_api_evidence__hidden_items_answer_404_to_every_method),
 		cmocka_unit_test(test_api_evidence__corrupted_blob_is_detected_on_read),
+		cmocka_unit_test(test_api_evidence__swapped_blob_never_served_whole),
 		cmocka_unit_test(test_api_evidence__verify_finds_altered_and_missing_blobs),
 		cmocka_unit_test(test_api_evidence__hold_blocks_erasure_then_owner_erases),
 		cmocka_unit_test(test_api_evidence__retention_trigger_makes_deletion_due),

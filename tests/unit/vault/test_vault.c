@@ -78,7 +78,7 @@ static void get(fixture *f, int64_t case_id, const uint8_t *key, const uint8_t s
 	cu_blob_reader *r;
 	uint8_t *buf = malloc(n + 100);
 	size_t total = 0, got;
-	assert_int_equal(cu_blob_open(&r, f->v, case_id, key, sha), 0);
+	assert_int_equal(cu_blob_open(&r, f->v, case_id, key, sha, n), 0);
 	do {
 		assert_int_equal(cu_blob_read(r, buf + total, 100000 < n + 100 - total ? 100000 :
 		                              n + 100 - total, &got), 0);
@@ -186,7 +186,7 @@ static void test_vault_blob__tampering_detected(void **state)
 		cu_blob_reader *r;
 		uint8_t *buf = malloc(400000);
 		size_t got = 0;
-		assert_int_equal(cu_blob_open(&r, f->v, 3, f->key, info.sha256), 0);
+		assert_int_equal(cu_blob_open(&r, f->v, 3, f->key, info.sha256, 300000), 0);
 		assert_int_equal(cu_blob_read(r, buf, 400000, &got), CU_EVERIFY);
 		assert_true(got < 300000);
 		assert_memory_equal(buf, d, got);
@@ -219,6 +219,47 @@ static void test_vault_blob__wrong_key_or_swapped(void **state)
 	free(b);
 }
 
+/*
+ * Another content's blob copied over an item's, read as far as the item's
+ * size goes (as a download does): the unit holding the item's last byte is
+ * refused before any of it is returned, so the read never ends as if all
+ * were well.
+ */
+static void test_vault_blob__swapped_refused_at_the_items_end(void **state)
+{
+	fixture *f = *state;
+	uint8_t *a = pattern(150000, 3), *b = pattern(300000, 4), *c = pattern(150000, 5);
+	uint8_t *buf = malloc(150000);
+	cu_blob_info ia, ib, ic;
+	char pa[4096], other[4096], cmd[8300];
+	size_t got = 0;
+	cu_blob_reader *r;
+	put(f, &ia, 8, f->key, a, 150000, false);
+	put(f, &ib, 8, f->key, b, 300000, false);
+	put(f, &ic, 8, f->key, c, 150000, false);
+	blob_file(f, pa, sizeof(pa), 8, ia.sha256);
+	/* A longer content's: its third unit is not final where the item ends. */
+	blob_file(f, other, sizeof(other), 8, ib.sha256);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", other, pa);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(cu_blob_open(&r, f->v, 8, f->key, ia.sha256, 150000), 0);
+	assert_int_equal(cu_blob_read(r, buf, 150000, &got), CU_EVERIFY);
+	assert_true(got <= 131072);
+	cu_blob_close(r);
+	/* One of the same size: its final unit seals another SHA-256. */
+	blob_file(f, other, sizeof(other), 8, ic.sha256);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", other, pa);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(cu_blob_open(&r, f->v, 8, f->key, ia.sha256, 150000), 0);
+	assert_int_equal(cu_blob_read(r, buf, 150000, &got), CU_EVERIFY);
+	assert_true(got < 150000);
+	cu_blob_close(r);
+	free(buf);
+	free(a);
+	free(b);
+	free(c);
+}
+
 static void test_vault_blob__skip_for_ranges(void **state)
 {
 	fixture *f = *state;
@@ -227,7 +268,7 @@ static void test_vault_blob__skip_for_ranges(void **state)
 	size_t got;
 	put(f, &info, 5, f->key, d, 500000, false);
 	cu_blob_reader *r;
-	assert_int_equal(cu_blob_open(&r, f->v, 5, f->key, info.sha256), 0);
+	assert_int_equal(cu_blob_open(&r, f->v, 5, f->key, info.sha256, 500000), 0);
 	assert_int_equal(cu_blob_skip(r, 131000), 0);
 	assert_int_equal(cu_blob_read(r, buf, sizeof(buf), &got), 0);
 	assert_int_equal(got, sizeof(buf));
@@ -272,7 +313,7 @@ static void test_vault_batch__deferred_then_placed_and_sweep(void **state)
 	assert_int_equal(count_files(tmpdir), 20);
 	/* Not placed yet: not readable under their names. */
 	cu_blob_reader *r;
-	assert_int_equal(cu_blob_open(&r, f->v, 6, f->key, info[0].sha256), CU_ENOTFOUND);
+	assert_int_equal(cu_blob_open(&r, f->v, 6, f->key, info[0].sha256, 0), CU_ENOTFOUND);
 	/* While writers are alive, a sweep must not touch anything. */
 	int removed = -1;
 	assert_int_equal(cu_vault_sweep(f->v, NULL, keep_none, NULL, &removed), 0);
@@ -365,7 +406,7 @@ static void test_vault_fault__write_failure(void **state)
 	uint8_t sha[32];
 	cu_sha256(sha, d, 4 << 20);
 	cu_blob_reader *rd;
-	assert_int_equal(cu_blob_open(&rd, f->v, 7, f->key, sha), CU_ENOTFOUND);
+	assert_int_equal(cu_blob_open(&rd, f->v, 7, f->key, sha, 4 << 20), CU_ENOTFOUND);
 	free(d);
 }
 
@@ -438,6 +479,7 @@ int main(void)
 		T(test_vault_blob__deduplicated_per_case),
 		T(test_vault_blob__tampering_detected),
 		T(test_vault_blob__wrong_key_or_swapped),
+		T(test_vault_blob__swapped_refused_at_the_items_end),
 		T(test_vault_blob__skip_for_ranges),
 		T(test_vault_batch__deferred_then_placed_and_sweep),
 		T(test_vault_batch__media_types_detected_aside),
