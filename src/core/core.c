@@ -89,14 +89,24 @@ int cu_core_init(const char *datadir, const char *admin, const char *password)
 		return r;
 	if (!password || strlen(password) < 4 || strlen(password) > 1024)
 		return cu_error_set(CU_EINVALID, "a password must be 4 to 1024 bytes long");
-	if ((r = mkdir_private(datadir)) != 0 || (r = cu_identity_ensure(datadir)) != 0 ||
-	    (r = cu_master_ensure(datadir)) != 0 ||
+	/*
+	 * An installation is recognised before any key is made: a missing
+	 * node.key or master.key of an existing one is put back from a backup,
+	 * never replaced by a new one (a new signing key makes every checkpoint
+	 * look rewritten; a new master key strands the evidence).
+	 */
+	if ((r = mkdir_private(datadir)) != 0 ||
 	    (cu_search_setup(), (r = cu_store_open(&s, datadir, true)) != 0))
 		return r;
 	if (cu_store_meta_get(s, &have, "operator_org") == 0) {
 		free(have);
 		cu_store_close(s);
 		return cu_error_set(CU_EEXISTS, "%s is already initialised", datadir);
+	}
+	cu_error_clear();
+	if ((r = cu_identity_ensure(datadir)) != 0 || (r = cu_master_ensure(datadir)) != 0) {
+		cu_store_close(s);
+		return r;
 	}
 	if ((r = cu_password_hash(hash, password)) != 0)
 		goto out;
@@ -126,6 +136,31 @@ out:
 	return r;
 }
 
+/*
+ * An installation from before the evidence vault has no master key: it gets
+ * its first here, as long as no case key was ever wrapped. Once one was, a
+ * missing master.key is a lost one, and the vault refuses to open without it.
+ */
+static int first_master_key(cu_store *s, const char *datadir)
+{
+	char path[4096];
+	struct stat st;
+	int64_t *ids = NULL;
+	uint8_t (*wrapped)[72] = NULL;
+	size_t n = 0;
+	snprintf(path, sizeof(path), "%s/master.key", datadir);
+	if (stat(path, &st) == 0 || errno != ENOENT)
+		return 0; /* the vault says what else is wrong */
+	int r = cu_store_case_keys_all(s, &ids, &wrapped, &n);
+	if (wrapped)
+		cu_wipe(wrapped, n * sizeof(*wrapped));
+	free(ids);
+	free(wrapped);
+	if (r == 0 && n == 0)
+		r = cu_master_ensure(datadir);
+	return r;
+}
+
 int cu_core_open(cu_core **out, const cu_core_config *cfg)
 {
 	cu_core *c;
@@ -143,6 +178,7 @@ int cu_core_open(cu_core **out, const cu_core_config *cfg)
 	c->session_idle = cfg->session_idle > 0 ? cfg->session_idle : 3600;
 	cu_search_setup();
 	if ((r = cu_store_open(&c->store, cfg->datadir, false)) != 0 ||
+	    (r = first_master_key(c->store, cfg->datadir)) != 0 ||
 	    (r = cu_vault_open(&c->vault, cfg->datadir)) != 0)
 		goto fail;
 	if ((r = cu_store_meta_get(c->store, &op, "operator_org")) != 0) {

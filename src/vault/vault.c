@@ -171,6 +171,26 @@ int cu_vault_open(cu_vault **out, const char *datadir)
 	return cu_vault_open_at(out, datadir, NULL);
 }
 
+/*
+ * Only `custodia init` makes a master key (cu_master_ensure). One missing
+ * later was lost or moved: making a new one here would wrap new cases' keys
+ * with it, and the evidence of the old and of the new could not both be read
+ * once the real key came back.
+ */
+static int master_present(const char *datadir)
+{
+	char path[4096];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/master.key", datadir);
+	if (stat(path, &st) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return cu_error_set(CU_EIO, "cannot read %s: %s", path, strerror(errno));
+	return cu_error_set(CU_ENOTFOUND, "%s is missing: it wraps every case's data key, so "
+	                    "nothing is opened without it. Put it back from your backup (custodia "
+	                    "restore, docs/keys.md); custodia makes one only at 'custodia init'", path);
+}
+
 int cu_vault_open_at(cu_vault **out, const char *datadir, const char *blobs)
 {
 	int r;
@@ -182,7 +202,7 @@ int cu_vault_open_at(cu_vault **out, const char *datadir, const char *blobs)
 	pthread_mutex_init(&v->dmu, NULL);
 	pthread_mutex_init(&v->mmu, NULL);
 	pthread_cond_init(&v->dcv, NULL);
-	if ((r = open_store(&v->bs, datadir, blobs)) != 0 || (r = cu_master_ensure(datadir)) != 0 ||
+	if ((r = open_store(&v->bs, datadir, blobs)) != 0 || (r = master_present(datadir)) != 0 ||
 	    (r = cu_master_load(&v->master, &v->form, datadir)) != 0)
 		goto fail;
 	if (!(v->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR)) ||

@@ -42,6 +42,24 @@ trap '[ -n "${SRV:-}" ] && kill "$SRV" 2>/dev/null; rm -rf "$T"' EXIT
 SHA1=$(registered 1)
 check "item 1 reads before anything changes" [ "$(content 1)" = "$SHA1" ]
 
+# ---- a key file gone missing is never replaced --------------------------------------
+
+L=$T/lost
+expect 0 "another demo, to lose its keys" "$B" demo --data "$L" --no-serve
+mv "$L/master.key" "$T/master.key.real"
+expect 2 "a command with master.key missing is refused" "$B" case list --data "$L" --as se
+check "... naming it and how to put it back" has_err "master.key is missing.*restore"
+check "... and no new master key was made" test ! -e "$L/master.key"
+mv "$T/master.key.real" "$L/master.key"
+expect 0 "... the real one back, all is read again" "$B" evidence get 1 --data "$L" --as se --out "$T/one"
+cp "$L/node.pub" "$T/node.pub.before"
+mv "$L/node.key" "$T/node.key.real"
+expect 2 "init over the installation with node.key missing" "$B" init --data "$L" --admin x
+check "... says it is initialised" has_err "already initialised"
+check "... made no signing key" test ! -e "$L/node.key"
+check "... and left node.pub as it was" cmp "$L/node.pub" "$T/node.pub.before"
+mv "$T/node.key.real" "$L/node.key"
+
 # ---- sealed with a passphrase ------------------------------------------------------
 
 (umask 077 && printf 'correct horse battery staple\n' >"$T/pass" && printf 'wrong\n' >"$T/wrong")

@@ -53,6 +53,7 @@ static int setup(void **state)
 		snprintf(p, sizeof(p), "%s/blobs", f->dir);
 		assert_int_equal(cu_bstore_dir_open(&f->bs, p, false), 0);
 	}
+	assert_int_equal(cu_master_ensure(f->dir), 0); /* what init does */
 	assert_int_equal(cu_vault_open_at(&f->v, f->dir, f->uri), 0);
 	assert_string_equal(cu_vault_store_kind(f->v), kind);
 	cu_key_new(f->key);

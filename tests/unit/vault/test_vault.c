@@ -27,6 +27,7 @@ static int setup(void **state)
 	f->dir = tu_datadir(&f->tmp);
 	mkdir(f->dir, 0700);
 	assert_int_equal(cu_crypto_init(), 0);
+	assert_int_equal(cu_master_ensure(f->dir), 0); /* what init does */
 	assert_int_equal(cu_vault_open(&f->v, f->dir), 0);
 	cu_key_new(f->key);
 	cu_key_new(f->key2);
