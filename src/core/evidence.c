@@ -630,6 +630,18 @@ int cu_evidence_custody_add(cu_core *c, const cu_actor *a, json_t **out, int64_t
 		                    "sealed, analysed or exported (the others are recorded by custodia)");
 	if (!strcmp(event, "analysed") && !cu_json_str(in, "reason"))
 		return cu_error_set(CU_EINVALID, "an analysis needs a note (field \"reason\")");
+	/*
+	 * What custodia writes in its own events is not written by hand: a
+	 * grant_id would hide the entry from the case (it is shown only to the
+	 * grant's parties), a manifest_sha256 would pass for a bundle's export.
+	 */
+	static const char *const reserved[] = {"grant_id", "grant", "manifest_sha256", "for",
+	                                       "custody", "registration", "purpose", "result",
+	                                       "decided_by"};
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (json_object_get(json_object_get(in, "details"), reserved[i]))
+			return cu_error_set(CU_EINVALID, "field \"details\": \"%s\" is recorded by "
+			                    "custodia itself, not by hand", reserved[i]);
 	if ((r = item_access(c, a, &item, &grant, id, CU_OP_CONTRIBUTE)) != 0)
 		return r;
 	json_decref(item);
@@ -645,7 +657,10 @@ int cu_evidence_custody_add(cu_core *c, const cu_actor *a, json_t **out, int64_t
 
 /* ---- integrity, erasure, housekeeping ---------------------------------- */
 
-static int verify_one(cu_core *c, const cu_actor *a, json_t *report, const json_t *b)
+/* grant: the grant the actor sees the item through (0: none), kept with the
+ * check so that the chain shows it only to the grant's parties. */
+static int verify_one(cu_core *c, const cu_actor *a, json_t *report, const json_t *b,
+                      int64_t grant)
 {
 	uint8_t key[CU_KEY_LEN], sha[32];
 	char now[CU_TS_LEN];
@@ -669,41 +684,68 @@ static int verify_one(cu_core *c, const cu_actor *a, json_t *report, const json_
 	                                        "case_id", (json_int_t)case_id, "sha256",
 	                                        cu_json_str(b, "sha256"), "status", status,
 	                                        "message", msg, "checked_at", now));
+	json_t *details = json_pack("{s:s}", "result", status);
+	if (grant)
+		json_object_set_new(details, "grant_id", json_integer(grant));
 	CU_TXN(c, r, {
 		if ((r = cu_store_item_set_integrity(c->store, id, status, now)) == 0)
-			r = custody_event(c, a, id, "integrity_checked", NULL,
-			                  json_pack("{s:s}", "result", status));
+			r = custody_event(c, a, id, "integrity_checked", NULL, json_incref(details));
 	});
+	json_decref(details);
 	return r;
 }
 
 int cu_evidence_verify(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
                        int64_t item_id)
 {
-	json_t *blobs, *b, *report = json_array();
+	json_t *blobs, *b, *report = json_array(), *item = NULL;
+	int64_t grant = 0;
 	size_t i;
 	int r;
 	*out = NULL;
 	/*
-	 * Operator administrators check every case: the report names ids, not
-	 * content. One item: whoever may read it (through a grant too).
+	 * One item: whoever may read it (through a grant too), in its case.
+	 * A case: the items of it the actor may see, no other (a JIT's
+	 * participant sees its own and what was granted). Every case: operator
+	 * administrators; the report names ids and hashes, not content.
 	 */
-	if (item_id && (r = cu_evidence_visible(c, a, item_id)) != 0)
+	if (item_id) {
+		if ((r = item_access(c, a, &item, &grant, item_id, CU_OP_READ)) != 0)
+			goto fail;
+		int64_t in_case = json_integer_value(json_object_get(item, "case_id"));
+		json_decref(item);
+		if (case_id && case_id != in_case) {
+			r = cu_error_set(CU_ENOTFOUND, "item %lld is not an item of that case",
+			                 (long long)item_id);
+			goto fail;
+		}
+		case_id = in_case;
+	} else if (case_id && (r = cu_access_case(c, a, case_id, CU_OP_READ)) != 0) {
 		goto fail;
-	if (case_id && !item_id && (r = cu_access_case(c, a, case_id, CU_OP_READ)) != 0)
-		goto fail;
-	if (!case_id && !a->operator_admin) {
-		r = cu_error_set(CU_EDENIED, "give a case, or run as an operator administrator");
+	} else if (!case_id && !a->operator_admin) {
+		r = cu_error_set(CU_EDENIED, "give a case or an item, or run as an operator "
+		                 "administrator");
 		goto fail;
 	}
+	bool every = !case_id; /* an operator administrator's check of everything */
 	if ((r = cu_store_item_blobs(c->store, &blobs, case_id)) != 0)
 		goto fail;
 	json_array_foreach(blobs, i, b) {
-		if (json_is_true(json_object_get(b, "erased")))
+		int64_t id = json_integer_value(json_object_get(b, "id")), g = grant;
+		if (json_is_true(json_object_get(b, "erased")) || (item_id && id != item_id))
 			continue;
-		if (item_id && json_integer_value(json_object_get(b, "id")) != item_id)
-			continue;
-		if ((r = verify_one(c, a, report, b)) != 0)
+		if (!item_id && !every) {
+			json_t *it = NULL;
+			int q = item_access(c, a, &it, &g, id, CU_OP_READ);
+			json_decref(it);
+			if (q == CU_ENOTFOUND) {
+				cu_error_clear();
+				continue;
+			}
+			if ((r = q) != 0)
+				break;
+		}
+		if ((r = verify_one(c, a, report, b, g)) != 0)
 			break;
 	}
 	json_decref(blobs);

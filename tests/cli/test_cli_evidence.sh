@@ -222,6 +222,11 @@ expect 0 "verify of another case is unaffected" ev verify --as fr --case 2024/00
 expect 2 "verify of every case needs an operator administrator" ev verify --as se
 expect 2 "verify of every case, by admin, exits 2 (the damage above)" ev verify --as admin
 check "... naming the altered item" has_out "^$ALT  *failed "
+expect 0 "verify --item alone, by the ICC, of the item granted to it" ev verify --item 5 --as icc
+check "... one item checked" has_out "^1 item(s) checked, 0 failed$"
+expect 0 "verify --case as the ICC (a JIT participant there)" ev verify --case 2022/0001 --as icc --json
+jqt "... only the item it may see" 'map(.id) == [5]'
+expect 2 "verify --item with another case" ev verify --item 5 --case 2026/0001 --as se
 
 # ---- sharing: grants, consent, revocation -----------------------------------------
 

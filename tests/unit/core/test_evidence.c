@@ -387,6 +387,40 @@ static void test_evidence_grant__each_party_sees_its_part(void **state)
 	free(title);
 }
 
+/*
+ * The ICC sees case 2022/0001 through its JIT as a participant: of its items,
+ * only item 5, granted to it. Verifying the case checks that one and lists no
+ * other; its check is recorded under the grant, so the case's members see it
+ * as restricted.
+ */
+static void test_evidence_verify__a_case_as_far_as_one_sees_it(void **state)
+{
+	fixture *f = *state;
+	json_t *rep = NULL, *list = NULL, *e;
+	size_t i;
+	int64_t cid = case_id(f, &f->lt, "2022/0001");
+	assert_int_equal(cu_evidence_verify(f->c, &f->icc, &rep, cid, 0), 0);
+	assert_int_equal(json_array_size(rep), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(rep, 0), "id")), 5);
+	json_decref(rep);
+	/* One item of another case named with the case: refused, not "0 checked". */
+	int64_t se_case = case_id(f, &f->se, "2026/0001");
+	assert_int_equal(cu_evidence_verify(f->c, &f->se, &rep, se_case, 5), CU_ENOTFOUND);
+	/* The item alone, without its case: its own case is found. */
+	assert_int_equal(cu_evidence_verify(f->c, &f->icc, &rep, 0, 5), 0);
+	assert_int_equal(json_array_size(rep), 1);
+	json_decref(rep);
+	assert_int_equal(cu_evidence_custody(f->c, &f->pl, &list, 5, 0, 0), 0);
+	bool seen = false;
+	json_array_foreach(list, i, e)
+		if (!strcmp(cu_json_str(e, "event"), "integrity_checked")) {
+			assert_string_equal(cu_json_str(e, "actor_org"), "(restricted)");
+			seen = true;
+		}
+	assert_true(seen);
+	json_decref(list);
+}
+
 static void test_evidence_erase__hold_then_tombstone(void **state)
 {
 	fixture *f = *state;
@@ -440,6 +474,7 @@ int main(void)
 		T(test_evidence_fault__write_failure_leaves_nothing),
 		T(test_evidence_grant__originator_decides),
 		T(test_evidence_grant__each_party_sees_its_part),
+		T(test_evidence_verify__a_case_as_far_as_one_sees_it),
 		T(test_evidence_erase__hold_then_tombstone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
