@@ -556,7 +556,7 @@ int cmd_evidence(int argc, char **argv)
 		cli_usage_error(usage, "--reason is required: erasure is recorded with its reason");
 	if (!strcmp(sub, "share") && (!case_ref || !org || !basis || !json_array_size(items)))
 		cli_usage_error(usage, "share needs --case, --item, --org and --legal-basis");
-	if ((!strcmp(sub, "hold") || !strcmp(sub, "trigger")) && !case_ref)
+	if (((!strcmp(sub, "hold") && !release) || !strcmp(sub, "trigger")) && !case_ref)
 		cli_usage_error(usage, "--case is required");
 	cli_open(&c);
 	if (case_ref && strcmp(sub, "share") &&

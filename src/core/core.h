@@ -285,6 +285,7 @@ int cu_retention_trigger_add(cu_core *c, const cu_actor *a, json_t **out, int64_
                              const json_t *in);
 int cu_hold_add(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
                 const json_t *in);
+/* case_id 0: the hold's own case (else it must be the hold's). */
 int cu_hold_release(cu_core *c, const cu_actor *a, int64_t case_id, int64_t hold_id);
 int cu_retention_due(cu_core *c, const cu_actor *a, json_t **out, int within_days);
 

@@ -451,7 +451,8 @@ int cu_evidence_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id)
 			json_object_del(job, drop[i]);
 		json_object_set_new(*out, "extraction", job);
 	}
-	cu_error_clear();
+	if (r == 0)
+		cu_error_clear(); /* an item without a job is no error; a missing item's message stays */
 	if (r == 0 && grant) {
 		/* Every use of a grant is on the record. */
 		CU_TXN(c, r, r = custody_event(c, a, id, "accessed", "metadata viewed under a grant",

@@ -76,6 +76,13 @@ int cu_grant_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *i
 		r = cu_error_set(CU_EINVALID, "field \"items\" must name 1 to 1000 items");
 		goto out;
 	}
+	for (size_t x = 0; x < json_array_size(items); x++)
+		for (size_t y = x + 1; y < json_array_size(items); y++)
+			if (json_equal(json_array_get(items, x), json_array_get(items, y))) {
+				r = cu_error_set(CU_EINVALID, "field \"items\" names item %lld twice",
+				                 (long long)json_integer_value(json_array_get(items, x)));
+				goto out;
+			}
 	cu_date_today(today);
 	if (cu_json_str(copy, "expires_on") && strcmp(cu_json_str(copy, "expires_on"), today) < 0) {
 		r = cu_error_set(CU_EINVALID, "field \"expires_on\" is in the past");
@@ -384,7 +391,13 @@ int cu_hold_add(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id, co
 int cu_hold_release(cu_core *c, const cu_actor *a, int64_t case_id, int64_t hold_id)
 {
 	char now[CU_TS_LEN], idt[24];
+	int64_t on = 0;
 	int r;
+	/* Named by its id alone, or with its case: the hold's own case, either way. */
+	if ((r = cu_store_hold_case(c->store, &on, hold_id)) != 0 || (case_id && case_id != on))
+		return cu_error_set(CU_ENOTFOUND, "no legal hold %lld%s", (long long)hold_id,
+		                    case_id ? " on that case" : "");
+	case_id = on;
 	if ((r = cu_access_case(c, a, case_id, CU_OP_MANAGE)) != 0)
 		return r;
 	cu_time_now(now);

@@ -457,6 +457,16 @@ int cu_store_hold_add(cu_store *s, int64_t *out_id, int64_t case_id, const char 
 	return sq_insert(s, st, "legal hold", out_id);
 }
 
+int cu_store_hold_case(cu_store *s, int64_t *case_id, int64_t hold_id)
+{
+	json_t *row = NULL;
+	int r = sq_row_id(s, &row, "SELECT case_id FROM legal_holds WHERE id = ?1", hold_id,
+	                  "legal hold");
+	*case_id = r == 0 ? json_integer_value(json_object_get(row, "case_id")) : 0;
+	json_decref(row);
+	return r;
+}
+
 int cu_store_hold_release(cu_store *s, int64_t case_id, int64_t hold_id, const char *by,
                           const char *at)
 {

@@ -310,6 +310,8 @@ int cu_store_retention_trigger_add(cu_store *s, int64_t *out_id, int64_t case_id
                                    const char *by, const char *at);
 int cu_store_hold_add(cu_store *s, int64_t *out_id, int64_t case_id, const char *reason,
                       const char *by, const char *at);
+/* The case a legal hold is on: CU_ENOTFOUND if there is no such hold. */
+int cu_store_hold_case(cu_store *s, int64_t *case_id, int64_t hold_id);
 int cu_store_hold_release(cu_store *s, int64_t case_id, int64_t hold_id, const char *by,
                           const char *at);
 /* {triggers: [...], holds: [...] (active ones)} of a case. */

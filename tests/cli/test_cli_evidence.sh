@@ -292,6 +292,8 @@ expect 0 "lt revokes the ICC's grant 1" ev revoke 1 --as lt
 expect 0 "icc's list" ev list --as icc --json
 jqt "... is empty at once" 'length == 0'
 expect 2 "icc cannot show item 5 any more" ev show 5 --as icc
+expect 1 "sharing an item twice in one grant exits 1" ev share --as lt --case 2022/0001 --item 5 --item 5 --org IIMM --legal-basis x
+check "... naming it" has_err 'names item 5 twice'
 expect 1 "sharing with a participant of the case exits 1" ev share --as lt --case 2022/0001 --item 5 --org PL --legal-basis x
 check "... saying it takes part already" has_err 'already takes part'
 
@@ -314,7 +316,8 @@ expect 0 "the content is still there" ev get "$X" --as se --out "$T/x.out"
 expect 2 "rs (not an owner) cannot place a hold" ev hold --case "$E" --as rs --reason x
 expect 1 "hold without --reason or --release exits 1" ev hold --case "$E" --as se
 expect 2 "rs cannot release the hold" ev hold --case "$E" --as rs --release "$H"
-expect 0 "se releases the hold" ev hold --case "$E" --as se --release "$H"
+expect 2 "a hold named with another case is not found" ev hold --case 2026/0001 --as se --release "$H"
+expect 0 "se releases the hold by its id alone (as the help says)" ev hold --as se --release "$H"
 check "... hold released" has_out '^hold released$'
 expect 2 "releasing it again exits 2" ev hold --case "$E" --as se --release "$H"
 expect 2 "rs (not an owner) cannot erase" ev erase "$X" --as rs --reason "x"
