@@ -46,7 +46,7 @@ int cmd_ledger(int argc, char **argv)
 		CLI_COMMON_OPTS, {0}};
 	const char *log = NULL, *key = NULL;
 	bool submit = true;
-	int index = -1, size = 0, from = 0, to = 0, opt, r = 0;
+	int index = -1, size = 0, from = -1, to = 0, opt, r = 0;
 	bool force = false, log_only = false;
 	json_t *out = NULL;
 	cli c;
@@ -72,8 +72,11 @@ int cmd_ledger(int argc, char **argv)
 			submit = false;
 	}
 	cli_operands(argc, argv, 0, usage);
-	if (!strcmp(sub, "prove") && index < 0 && !from)
+	if (!strcmp(sub, "prove") && index < 0 && from < 0)
 		cli_usage_error(usage, "prove needs --index or --from");
+	if (!strcmp(sub, "prove") && from == 0)
+		cli_usage_error(usage, "--from is a tree size of 1 or more: a tree of no entries has "
+		                "nothing to prove consistent");
 	if (!strcmp(sub, "witness") && (!log || !key))
 		cli_usage_error(usage, "witness needs --log and --key");
 	if (strcmp(sub, "key") && strcmp(sub, "checkpoint") && strcmp(sub, "verify") &&
