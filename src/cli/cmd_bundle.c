@@ -12,11 +12,21 @@ static const char usage[] =
 	"       custodia bundle verify FILE [--key VKEY]\n"
 	"export writes an archive with the evidence files, a CASE/UCO manifest, each item's\n"
 	"ledger entries (registration and chain of custody) with their records, inclusion\n"
-	"proofs and the signed checkpoint; the export itself is recorded in each chain.\n"
+	"proofs and the signed checkpoint; the export itself is recorded in each chain,\n"
+	"once every item's content has been read and written (a failed export records\n"
+	"nothing). Custody events under a grant the exporter may not see in full go in\n"
+	"as 'evidence custody' shows them: when and what, not who or why.\n"
 	"verify needs no data directory: it checks every file, entry, proof, the\n"
 	"checkpoint's signature and each chain, prints a report and exits 0 only if\n"
 	"everything holds. Give --key (from 'custodia ledger key', obtained out of band);\n"
-	"without it the bundle's own key is used and the report says so.\n"
+	"without it the bundle's own key is used and the report says so. Every member of\n"
+	"the archive must be bound by the signed manifest and the ledger: an item the\n"
+	"manifest lists but the bundle withholds, an extra or duplicated file, an item\n"
+	"listed twice or a title that differs from the manifest's fails verification.\n"
+	"Custody events the exporter may not see in full are carried as proven ledger\n"
+	"entries without their records and reported as restricted.\n"
+	"Exit: 0 verified; 1 FILE cannot be read or --key is malformed; 2 the bundle\n"
+	"does not verify (damaged, not a bundle, or any check failing).\n"
 	CLI_COMMON_HELP;
 
 static void report(const json_t *r)
@@ -30,16 +40,27 @@ static void report(const json_t *r)
 	       cu_json_str(r, "key_source"));
 	json_array_foreach(json_object_get(r, "key_transitions"), i, it)
 		printf("followed a signed key transition to %s\n", json_string_value(it));
+	/* Everything printed below comes from the signed manifest and the proven ledger
+	 * entries, never from bundle.json alone (docs/bundle.md). */
+	if (cu_json_str(r, "for"))
+		printf("case %s, exported for %s by %s\n",
+		       cu_json_str(r, "case") ? cu_json_str(r, "case") : "?", cu_json_str(r, "for"),
+		       cu_json_str(r, "exported_by") ? cu_json_str(r, "exported_by") : "?");
 	json_array_foreach(json_object_get(r, "items"), i, it) {
 		bool ok = json_array_size(json_object_get(it, "problems")) == 0;
-		printf("%s item %lld  %s\n  sha256 %s\n  file %s; custody chain %s (%lld events); "
+		long long hidden = (long long)json_integer_value(json_object_get(it,
+		                                                                 "restricted_events"));
+		char restricted[48] = "";
+		if (hidden)
+			snprintf(restricted, sizeof(restricted), ", %lld restricted", hidden);
+		printf("%s item %lld  %s\n  sha256 %s\n  file %s; custody chain %s (%lld events%s); "
 		       "proofs %s\n", ok ? "OK  " : "FAIL",
 		       (long long)json_integer_value(json_object_get(it, "id")),
 		       cu_json_str(it, "title") ? cu_json_str(it, "title") : "",
 		       cu_json_str(it, "sha256") ? cu_json_str(it, "sha256") : "?",
 		       cu_json_str(it, "file") ? cu_json_str(it, "file") : "?",
 		       json_is_true(json_object_get(it, "chain_complete")) ? "complete" : "INCOMPLETE",
-		       (long long)json_integer_value(json_object_get(it, "custody_events")),
+		       (long long)json_integer_value(json_object_get(it, "custody_events")), restricted,
 		       ok ? "verified" : "see below");
 		json_array_foreach(json_object_get(it, "problems"), k, p)
 			printf("  - %s\n", json_string_value(p));

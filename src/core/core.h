@@ -337,9 +337,11 @@ int cu_ledger_record(cu_core *c, json_t **out, const char *kind, int64_t ref);
 /*
  * Writes an evidence bundle (docs/bundle.md) of items of a case for an
  * organisation: the files, a CASE/UCO manifest, the ledger entries of each
- * item's registration and custody with their records, inclusion proofs and
- * the signed checkpoint. The export is recorded first, as an "exported"
- * custody event that commits to the manifest and lists the chain.
+ * item's registration and custody with their records (those the exporter
+ * sees restricted without their record: entry and proof only), inclusion
+ * proofs and the signed checkpoint. The export is recorded once every item's
+ * content is written, as an "exported" custody event that commits to the
+ * manifest and lists the chain; a failed export records nothing.
  * items: NULL for every item of the case. *out: a summary.
  */
 int cu_bundle_export(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,

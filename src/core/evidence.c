@@ -81,6 +81,12 @@ static int check_meta(cu_core *c, const json_t *m, int64_t *collected_org, int64
 	*collected_org = *from = 0;
 	if ((r = cu_json_check(m, f, sizeof(f) / sizeof(f[0]))) != 0)
 		return r;
+	/* The name a bundle gives the file is made from it (docs/bundle.md): one that
+	 * names no file is a mistake at registration, not something to guess later. */
+	const char *name = cu_json_str(m, "original_name");
+	if (name && (!*name || !strcmp(name, ".") || !strcmp(name, "..")))
+		return cu_error_set(CU_EINVALID, "field \"original_name\" must name a file: not "
+		                    "empty, \".\" or \"..\" (leave it out if the file has none)");
 	if (cu_json_str(m, "kind") && !kind_valid(cu_json_str(m, "kind")))
 		return cu_error_set(CU_EINVALID, "field \"kind\" must be document, image, video, "
 		                    "audio, testimony, device_image, dataset or other");

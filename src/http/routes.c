@@ -223,9 +223,11 @@ const cu_route cu_routes[] = {
 	 " recorded in the chain of custody; disposition=inline shows images, sound, video and"
 	 " PDF in the page (recorded as a view)", "disposition", NULL, NULL, NULL, CU_ROUTE_STREAM},
 	{"POST", "/api/v1/cases/{id}/bundles", h_bundle_create, true, 201, "evidence",
-	 "Export a verifiable bundle of items (all the caller sees when items is absent) for"
-	 " an organisation, recorded as \"exported\" in each chain; fetch it once, within an"
-	 " hour, from `download`", NULL,
+	 "Export a verifiable bundle of items (all the caller sees when items is absent; an item"
+	 " listed twice is a 400) for an organisation, recorded as \"exported\" in each chain"
+	 " only once every item's content is in it (a failed export records nothing); custody"
+	 " events the caller sees as restricted go in as proven entries without their records"
+	 " (docs/bundle.md); fetch it once, within an hour, from `download`", NULL,
 	 J({"type": "object", "additionalProperties": false, "required": ["for"],
 	    "properties": {"for": {"type": "string"}, "items": {"type": "array",
 	                   "items": {"type": "integer"}}}}),

@@ -75,6 +75,117 @@ check "ledger lines without their kind are refused, not a crash" \
 printf 'not a tar' > "$T/junk.tar"
 check "a file that is not a bundle is refused clearly" \
 	"! '$BIN' bundle verify '$T/junk.tar' --key '$K' 2>&1 | grep -q 'bundle verified'"
+
+# A defence lawyer's attacks: every member of the archive is bound by the signed
+# manifest (which the export records commit to) and the ledger, or verify fails.
+repack b2.tar "$T/w.tar" "jq '.items |= map(select(.id != 2))' bundle.json > j && mv j bundle.json &&
+	rm -r evidence/2 && jq -c 'select(.item != 2)' ledger/entries.jsonl > e && mv e ledger/entries.jsonl"
+check "an exhibit withheld with its file and ledger lines is refused, naming it" \
+	"refused '$T/w.tar' 'withholds it' && grep -q 'FAIL item 2  Photograph of the lorry' '$T/out.txt'"
+repack b2.tar "$T/ft.tar" "jq '.items[0].title = \"Confession of the accused\"' bundle.json > j && mv j bundle.json"
+check "a forged title in bundle.json is refused and never printed as the item's" \
+	"refused '$T/ft.tar' 'not the signed manifest' && ! grep -q '^OK.*Confession' '$T/out.txt' &&
+	 grep -q 'item 1  Witness statement' '$T/out.txt'"
+repack b2.tar "$T/xf.tar" "echo x > evidence/1/notes.txt"
+check "an evidence file no item lists is refused" "refused '$T/xf.tar' 'evidence/1/notes.txt is the file of no item'"
+repack b2.tar "$T/xl.tar" "echo x > ledger/notes"
+check "any other unlisted file is refused" "refused '$T/xl.tar' 'ledger/notes is not part of a custodia bundle'"
+repack b2.tar "$T/sl.tar" "ln -s /etc/passwd evidence/1/passwd"
+check "a link in the archive is refused" "refused '$T/sl.tar' 'not a regular file'"
+repack b2.tar "$T/l2.tar" "jq '.items += [.items[0]]' bundle.json > j && mv j bundle.json"
+check "an item listed twice is refused" "refused '$T/l2.tar' 'item 1 is listed twice'"
+repack b2.tar "$T/dl.tar" "head -n 1 ledger/entries.jsonl >> ledger/entries.jsonl"
+check "a ledger line given twice is refused" "refused '$T/dl.tar' 'in the bundle twice'"
+# Two members of one name, the forged copy first: tar keeps the last, a viewer may show the first.
+rm -rf "$T/f" "$T/x" && mkdir -p "$T/f/evidence/1" "$T/x" && echo forged > "$T/f/evidence/1/statement-W1.txt" &&
+	(cd "$T/f" && tar cf "$T/dup.tar" evidence/1/statement-W1.txt) && tar xf b2.tar -C "$T/x" &&
+	(cd "$T/x" && tar rf "$T/dup.tar" manifest.jsonld bundle.json ledger evidence)
+check "a member given twice (the forged copy first) is refused" "refused '$T/dup.tar' 'in the archive twice'"
+
+# Custody hidden from the exporter stays hidden in its bundle: ee sees the ICC's
+# grant and download of item 5 as (restricted), and so does its bundle.
+"$BIN" evidence get 5 --out "$T/icc5" --data "$D" --as icc >/dev/null
+check "the exporter's own view of the chain hides the grant's events" \
+	"'$BIN' evidence custody 5 --data '$D' --as ee | grep -q '(restricted)'"
+check "ee exports the item" \
+	"'$BIN' bundle export --case 2022/0001 --evidence 5 --for ICC --out '$T/r.tar' --data '$D' --as ee >/dev/null"
+rm -rf "$T/r" && mkdir "$T/r" && tar xf "$T/r.tar" -C "$T/r"
+check "the grantor's bundle carries the grant's legal basis (so the grep below can fail)" \
+	"tar xOf b1.tar ledger/entries.jsonl | grep -q 'art. 93'"
+check "ee's bundle names neither the legal basis, the grant, nor who downloaded" \
+	"! grep -q -e 'art. 93' -e 'grant_id' -e 'identity-ICC' -e 'copied to a file' -e '(restricted)' \
+	   '$T/r/manifest.jsonld' '$T/r/ledger/entries.jsonl' '$T/r/bundle.json'"
+check "the two restricted events are proven entries without record or salt" \
+	"[ \$(jq -s 'map(select(.redacted == true and (has(\"record\") or has(\"salt\") | not))) | length' \
+	   '$T/r/ledger/entries.jsonl') -eq 2 ]"
+check "the bundle verifies and reports them as restricted" \
+	"'$BIN' bundle verify '$T/r.tar' --key '$K' >'$T/r.txt' && grep -q '2 restricted' '$T/r.txt' &&
+	 grep -q 'bundle verified' '$T/r.txt'"
+repack "$T/r.tar" "$T/rr.tar" "jq -c 'if .kind == \"custody\" and (.record | fromjson | .event) == \"registered\"
+	then del(.record, .salt) + {redacted: true} else . end' ledger/entries.jsonl > e && mv e ledger/entries.jsonl"
+check "a record withheld that the manifest does not mark restricted is refused" \
+	"refused '$T/rr.tar' 'does not mark custody event'"
+
+# Exit codes: 1 for what names no bundle file or no key, 2 for what does not verify.
+mkdir -p "$T/adir"
+: >"$T/empty.tar"
+head -c 2000 b1.tar >"$T/cut.tar"
+exits() { # $1 expected exit, $2 expected message, then the command's arguments
+	want=$1 msg=$2
+	shift 2
+	"$BIN" "$@" >"$T/x.out" 2>&1
+	got=$?
+	[ "$got" -eq "$want" ] && grep -q "$msg" "$T/x.out" && ! grep -q 'FAIL item' "$T/x.out"
+}
+check "verify of a missing file: exit 1" "exits 1 'cannot read' bundle verify '$T/nosuch.tar' --key '$K'"
+check "verify of a directory: exit 1" "exits 1 'is a directory' bundle verify '$T/adir' --key '$K'"
+check "verify of an empty file: exit 2" "exits 2 'is empty' bundle verify '$T/empty.tar' --key '$K'"
+check "verify of a file that is no tar: exit 2" "exits 2 'not a custodia bundle' bundle verify '$T/junk.tar' --key '$K'"
+check "verify of a truncated bundle: exit 2" "exits 2 'damaged' bundle verify '$T/cut.tar' --key '$K'"
+check "a malformed --key is a usage error, not a report" \
+	"exits 1 'not a verifier key' bundle verify b1.tar --key garbage"
+
+# A failed export records nothing, and a bad --out is refused before any work.
+exported() { "$BIN" evidence custody 1 --data "$1" --as se | grep -c exported; }
+entries() { dbq "$1" "SELECT count(*) FROM ledger_entries"; }
+n0=$(exported "$D") e0=$(entries "$D")
+check "--out in a missing directory: exit 1" \
+	"exits 1 'existing, writable directory' bundle export --case 2026/0001 --for RS --out /nonexistent/dir/x.tar --data '$D' --as se"
+check "--out naming a directory: exit 1" \
+	"exits 1 'is a directory' bundle export --case 2026/0001 --for RS --out '$T/adir' --data '$D' --as se"
+check "an item given twice: exit 1, saying so" \
+	"exits 1 'listed twice' bundle export --case 2026/0001 --evidence 1 --evidence 1 --for RS --out '$T/y.tar' --data '$D' --as se"
+check "none of them recorded an export or a ledger entry" \
+	"[ \$(exported '$D') -eq $n0 ] && [ \$(entries '$D') -eq $e0 ] && [ ! -e '$T/y.tar' ] && [ ! -e '$T/y.tar.part' ]"
+# Item 3's content altered in the store (its blob is the only one of its size: one
+# unit of docs/vault.md, 57 bytes over the content): it fails after item 1 is written.
+size3=$("$BIN" evidence show 3 --data "$D2" --as se --json | jq .size)
+blob=$(find "$D2/blobs" -type f -size "$((size3 + 57))c")
+check "the altered blob is found" "[ \$(printf '%s\n' '$blob' | grep -c .) -eq 1 ]"
+printf 'X' | dd of="$blob" bs=1 seek=100 conv=notrunc 2>/dev/null
+n0=$(exported "$D2") e0=$(entries "$D2")
+check "an item failing its integrity check mid-export fails the export" \
+	"exits 2 'altered' bundle export --case 2026/0001 --evidence 1 --evidence 3 --for RS --out '$T/z.tar' --data '$D2' --as se"
+check "and records no export, in any chain or the ledger, and leaves no file" \
+	"[ \$(exported '$D2') -eq $n0 ] && [ \$(entries '$D2') -eq $e0 ] && [ ! -e '$T/z.tar' ] && [ ! -e '$T/z.tar.part' ]"
+
+# Names are metadata: registration refuses one that names no file, and a bundle's
+# member is always one safe component, whatever an older record holds.
+echo x >"$T/n.txt"
+for bad in '' . ..; do
+	check "evidence add refuses original_name='$bad'" \
+		"exits 1 'must name a file' evidence add --case 2026/0001 --kind document --meta 'original_name=$bad' '$T/n.txt' --data '$D2' --as se"
+done
+for name in "''" "'.'" "'..'" "'../../etc/x'" "'a<b>|c'"; do
+	case $name in "''" | "'.'" | "'..'") want=evidence/1/content ;; "'../../etc/x'") want=evidence/1/.._.._etc_x ;; *) want=evidence/1/a_b__c ;; esac
+	tamper "$D2" "UPDATE evidence SET original_name = $name WHERE id = 1"
+	rm -rf "$T/nb.tar" "$T/nx" && mkdir "$T/nx"
+	check "an original name $name exports as $want, verifies and extracts" \
+		"'$BIN' bundle export --case 2026/0001 --evidence 1 --for RS --out '$T/nb.tar' --data '$D2' --as se >/dev/null &&
+		 '$BIN' bundle verify '$T/nb.tar' --key \"\$('$BIN' ledger key --data '$D2' | head -n 1)\" >/dev/null &&
+		 tar xf '$T/nb.tar' -C '$T/nx' && [ -f '$T/nx/$want' ] && [ \$(find '$T/nx/evidence' -type f | wc -l) -eq 1 ]"
+done
+
 # ledger verify: the default checks the log and that every record still matches it;
 # --log-only checks the log alone and says so.
 check "ledger verify holds" "'$BIN' ledger verify --data '$D' | grep -q '^ok'"
