@@ -12,9 +12,12 @@ static const char user_usage[] =
 	"                         [--password-file FILE]\n"
 	"       custodia user list [--org CODE]\n"
 	"       custodia user passwd USERNAME [--password-file FILE]\n"
+	"       custodia user disable|enable USERNAME\n"
 	"Roles: admin, prosecutor, analyst, observer. Passwords are read from\n"
 	"--password-file, CUSTODIA_PASSWORD, the terminal or standard input, never\n"
 	"from the command line. Administrators manage their organisation's users.\n"
+	"A new password ends the user's login sessions (API tokens stay until revoked:\n"
+	"'custodia token list'). A disabled user can neither log in nor use a token.\n"
 	CLI_COMMON_HELP;
 
 static void print_users(const json_t *list)
@@ -81,7 +84,20 @@ int cmd_user(int argc, char **argv)
 		in = json_pack("{s:s}", "password", pw);
 		r = cu_user_update(c.core, &c.actor, &out, argv[optind], in);
 		if (r == 0 && !c.json) {
-			printf("password of %s changed\n", argv[optind]);
+			json_int_t n = json_integer_value(json_object_get(out, "sessions_ended"));
+			printf("password of %s changed; %lld login session%s ended\n", argv[optind],
+			       (long long)n, n == 1 ? "" : "s");
+			goto out;
+		}
+	} else if (!strcmp(sub, "disable") || !strcmp(sub, "enable")) {
+		cli_operands(argc, argv, 1, user_usage);
+		cli_open(&c);
+		bool off = !strcmp(sub, "disable");
+		in = json_pack("{s:b}", "disabled", off);
+		r = cu_user_update(c.core, &c.actor, &out, argv[optind], in);
+		if (r == 0 && !c.json) {
+			printf("%s %s\n", argv[optind], off ? "disabled: no login, no token works"
+			                                     : "enabled");
 			goto out;
 		}
 	} else {

@@ -113,15 +113,27 @@ int cu_user_update(cu_core *c, const cu_actor *a, json_t **out, const char *user
 		goto out;
 	if (pw && (r = cu_password_hash(hash, pw)) != 0)
 		goto out;
+	char now[CU_TS_LEN];
+	cu_time_now(now);
 	CU_TXN(c, r, {
 		int64_t id = json_integer_value(json_object_get(before, "id"));
+		int ended = 0;
+		/*
+		 * A new password (one that leaked is why it is changed) ends the
+		 * login sessions opened with the old one, the caller's own included;
+		 * API tokens are credentials of their own and stay until revoked.
+		 */
 		if ((r = cu_store_user_update(c->store, id, role, cu_json_str(in, "full_name"),
 		                              json_is_boolean(dis) ? json_is_true(dis) : -1,
 		                              pw ? hash : NULL)) == 0 &&
+		    (!pw || (r = cu_store_sessions_end(c->store, &ended, id, now)) == 0) &&
 		    (r = cu_store_user_get(c->store, out, username)) == 0) {
 			json_t *after = json_deep_copy(*out);
-			if (pw)
+			if (pw) {
 				json_object_set_new(after, "password_changed", json_true());
+				json_object_set_new(after, "sessions_ended", json_integer(ended));
+				json_object_set_new(*out, "sessions_ended", json_integer(ended));
+			}
 			r = cu_core_event(c, a, "user.update", "user", username, 0, 0, before, after);
 			json_decref(after);
 		}

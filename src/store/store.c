@@ -1175,6 +1175,23 @@ int cu_store_token_revoke(cu_store *s, const char *id, const char *at)
 	return db_changes(s) ? 0 : cu_error_set(CU_ENOTFOUND, "no such active token");
 }
 
+int cu_store_sessions_end(cu_store *s, int *n, int64_t user_id, const char *at)
+{
+	static const char sql[] =
+		"UPDATE tokens SET revoked_at = ?2 WHERE user_id = ?1 AND kind = 'session'"
+		" AND revoked_at IS NULL";
+	db_stmt *st = sq_stmt(s, sql);
+	int r;
+	*n = 0;
+	if (!st)
+		return CU_EDB;
+	db_bind_int64(st, 1, user_id);
+	sq_bind_text(st, 2, at);
+	if ((r = sq_exec(s, st, "sessions")) == 0)
+		*n = db_changes(s);
+	return r;
+}
+
 #define TOKEN_COLS "t.id, u.username AS user, t.kind, t.label, t.created_at, t.expires_at, " \
                    "t.revoked_at"
 

@@ -141,6 +141,8 @@ int cu_store_login_failed(cu_store *s, const char *key, int64_t now, int64_t sin
 /* Forgets key's failures (a successful login of that account). */
 int cu_store_login_clear(cu_store *s, const char *key);
 int cu_store_token_revoke(cu_store *s, const char *id, const char *at);
+/* Ends every login session of a user still running (API tokens stay): *n how many. */
+int cu_store_sessions_end(cu_store *s, int *n, int64_t user_id, const char *at);
 /* Records that the token was used at `at` (for the idle limit of sessions). */
 int cu_store_token_touch(cu_store *s, const char *id, const char *at);
 /* Tokens of a user (0: of the organisation org_id), never the hashes. */

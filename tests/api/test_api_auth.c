@@ -371,9 +371,22 @@ static void test_api_auth__password_change(void **state)
 	/* Users change their own password... */
 	assert_int_equal(api_requestj("PATCH", "/api/v1/users/se-pw", tok,
 	                              json_pack("{s:s}", "password", "second one"), &out), 200);
+	assert_int_equal(json_integer_value(json_object_get(out, "sessions_ended")), 1);
 	json_decref(out);
 	assert_null(api_login("se-pw", "first one"));
+	/* The session opened with the old password ended with it. */
+	assert_int_equal(api_getf(tok, &out, "/api/v1/me"), 401);
+	json_decref(out);
 	char *t2 = api_login("se-pw", "second one");
+	assert_non_null(t2);
+	/* An administrator's reset ends the sessions too (a leaked password is why). */
+	assert_int_equal(api_requestj("PATCH", "/api/v1/users/se-pw", admin,
+	                              json_pack("{s:s}", "password", "third one"), &out), 200);
+	json_decref(out);
+	assert_int_equal(api_getf(t2, &out, "/api/v1/me"), 401);
+	json_decref(out);
+	free(t2);
+	t2 = api_login("se-pw", "third one");
 	assert_non_null(t2);
 	/* ...but not their own role. */
 	long st = api_requestj("PATCH", "/api/v1/users/se-pw", t2,
