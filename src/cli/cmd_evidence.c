@@ -2,6 +2,7 @@
 /* cli: custodia evidence — ingest, read, custody, sharing, integrity, retention. */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,7 +82,7 @@ static int add_meta(json_t *meta, const char *kv)
 	} else if (!strcmp(key, "latitude") || !strcmp(key, "longitude")) {
 		char *end;
 		double d = strtod(v, &end);
-		if (!*v || *end)
+		if (!*v || *end || !isfinite(d)) /* nan, inf, 1e999: no place on Earth */
 			return cu_error_set(CU_EINVALID, "--meta %s must be a number", key);
 		json_object_set_new(meta, key, json_real(d));
 	} else {

@@ -51,16 +51,52 @@ static const char *kind_of(const char *media)
 }
 
 /* A timestamp or a date: collection times are often known to the day only. */
+/* Two digits at s as a number below max, or -1. */
+static int two(const char *s, int max)
+{
+	int v = cu_digits(s, 2);
+	return v >= 0 && v < max ? v : -1;
+}
+
+/*
+ * A day (YYYY-MM-DD) or an RFC 3339 time: the day, T, HH:MM[:SS[.fraction]]
+ * and Z or an offset +HH:MM. What goes into a court's bundle is a time, not
+ * a day followed by anything.
+ */
 static int check_when(const char *field, const char *v)
 {
-	if (strlen(v) == 10)
+	size_t n = strlen(v);
+	if (n == 10)
 		return cu_valid_date(field, v);
 	char day[11];
 	snprintf(day, sizeof(day), "%.10s", v);
-	if (strlen(v) >= 20 && strlen(v) <= 35 && v[10] == 'T' && cu_valid_date(field, day) == 0)
-		return 0;
-	return cu_error_set(CU_EINVALID, "field \"%s\" must be YYYY-MM-DD or an RFC 3339 time",
-	                    field);
+	const char *p = v + 11;
+	bool ok = n >= 17 && n <= 40 && (v[10] == 'T' || v[10] == 't') &&
+	          cu_valid_date(field, day) == 0 && two(p, 24) >= 0 && p[2] == ':' &&
+	          two(p + 3, 60) >= 0;
+	if (ok) {
+		p += 5;
+		if (*p == ':') {
+			ok = two(p + 1, 61) >= 0; /* 60: a leap second */
+			p += 3;
+			if (ok && *p == '.') {
+				const char *f = ++p;
+				while (*p >= '0' && *p <= '9')
+					p++;
+				ok = p > f;
+			}
+		}
+		if (ok && (*p == 'Z' || *p == 'z'))
+			ok = p[1] == '\0';
+		else if (ok && (*p == '+' || *p == '-'))
+			ok = two(p + 1, 24) >= 0 && p[3] == ':' && two(p + 4, 60) >= 0 && p[6] == '\0';
+		else
+			ok = false;
+	}
+	cu_error_clear();
+	return ok ? 0 : cu_error_set(CU_EINVALID, "field \"%s\" must be YYYY-MM-DD or an RFC 3339 "
+	                             "time, e.g. 2026-03-02T06:15:00Z or 2026-03-02T07:15+01:00",
+	                             field);
 }
 
 static int check_meta(cu_core *c, const json_t *m, int64_t *collected_org, int64_t *from)
@@ -87,6 +123,9 @@ static int check_meta(cu_core *c, const json_t *m, int64_t *collected_org, int64
 	if (name && (!*name || !strcmp(name, ".") || !strcmp(name, "..")))
 		return cu_error_set(CU_EINVALID, "field \"original_name\" must name a file: not "
 		                    "empty, \".\" or \"..\" (leave it out if the file has none)");
+	if (json_object_get(m, "title") &&
+	    (r = cu_valid_text("title", cu_json_str(m, "title"), 1, 300)) != 0)
+		return r;
 	if (cu_json_str(m, "kind") && !kind_valid(cu_json_str(m, "kind")))
 		return cu_error_set(CU_EINVALID, "field \"kind\" must be document, image, video, "
 		                    "audio, testimony, device_image, dataset or other");
@@ -97,8 +136,9 @@ static int check_meta(cu_core *c, const json_t *m, int64_t *collected_org, int64
 	double lon = json_number_value(json_object_get(m, "longitude"));
 	if (lat < -90 || lat > 90 || lon < -180 || lon > 180)
 		return cu_error_set(CU_EINVALID, "latitude must be -90..90 and longitude -180..180");
-	if (json_object_get(m, "latitude") != NULL && json_object_get(m, "longitude") == NULL)
-		return cu_error_set(CU_EINVALID, "a latitude needs a longitude");
+	if ((json_object_get(m, "latitude") != NULL) != (json_object_get(m, "longitude") != NULL))
+		return cu_error_set(CU_EINVALID, "a place's coordinates are a latitude and a longitude: "
+		                    "give both, or neither");
 	json_t *tags = json_object_get(m, "tags");
 	if (json_array_size(tags) > 50)
 		return cu_error_set(CU_EINVALID, "at most 50 tags");

@@ -134,6 +134,12 @@ refused "--kind painting" ev add --as se --case 2026/0001 --kind painting "$T/fi
 refused "--meta without =" ev add --as se --case 2026/0001 --meta title "$T/files/statement.txt"
 refused "--meta with an unknown key" ev add --as se --case 2026/0001 --meta colour=red "$T/files/statement.txt"
 refused "--meta latitude=north" ev add --as se --case 2026/0001 --meta latitude=north "$T/files/statement.txt"
+refused "--meta latitude=nan (no place on Earth)" ev add --as se --case 2026/0001 --meta latitude=nan --meta longitude=1 "$T/files/statement.txt"
+refused "--meta latitude=1e999" ev add --as se --case 2026/0001 --meta latitude=1e999 --meta longitude=1 "$T/files/statement.txt"
+refused "a longitude without its latitude" ev add --as se --case 2026/0001 --meta longitude=13.0 "$T/files/statement.txt"
+refused "collected_at: a day followed by anything" ev add --as se --case 2026/0001 --meta "collected_at=2022-01-01Tgarbage" "$T/files/statement.txt"
+refused "collected_at at 25 o'clock" ev add --as se --case 2026/0001 --meta "collected_at=2026-03-02T25:00:00Z" "$T/files/statement.txt"
+refused "an empty title" ev add --as se --case 2026/0001 --meta "title=" "$T/files/statement.txt"
 refused "--meta with invalid UTF-8" ev add --as se --case 2026/0001 --meta "title=$(printf 'Caf\351')" "$T/files/statement.txt"
 n1=$(count 2026/0001 se)
 expect 2 "an observer organisation cannot add (interpol on 2026/0001)" ev add --as interpol --case 2026/0001 "$T/files/statement.txt"
