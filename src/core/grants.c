@@ -341,8 +341,35 @@ int cu_retention_trigger_add(cu_core *c, const cu_actor *a, json_t **out, int64_
 	if (!ok)
 		return cu_error_set(CU_EINVALID, "field \"trigger\" must be statute_barred, "
 		                    "final_acquittal, final_judgment or end_of_coordination");
+	/* A decision is recorded once given; a prosecution's limitation date or the
+	 * planned end of coordination may lie ahead. */
+	const char *trig = cu_json_str(in, "trigger"), *on = cu_json_str(in, "on");
+	bool decision = !strcmp(trig, "final_acquittal") || !strcmp(trig, "final_judgment");
+	char today[11];
+	cu_date_today(today);
+	if (decision && strcmp(on, today) > 0)
+		return cu_error_set(CU_EINVALID, "field \"on\": a %s on %s is in the future (record "
+		                    "it once given)", !strcmp(trig, "final_judgment") ? "final judgment"
+		                                                                        : "final acquittal",
+		                    on);
 	if ((r = cu_access_case(c, a, case_id, CU_OP_MANAGE)) != 0)
 		return r;
+	if (decision) {
+		/* A case has one final decision: a second is a mistake to correct, not a record. */
+		json_t *ret = NULL, *t;
+		size_t i;
+		if ((r = cu_store_retention_get(c->store, &ret, case_id)) != 0)
+			return r;
+		json_array_foreach(json_object_get(ret, "triggers"), i, t) {
+			const char *k = cu_json_str(t, "trigger");
+			if (k && (!strcmp(k, "final_acquittal") || !strcmp(k, "final_judgment")))
+				r = cu_error_set(CU_ECONFLICT, "the case already has its final decision (%s "
+				                 "on %s)", k, cu_json_str(t, "on"));
+		}
+		json_decref(ret);
+		if (r)
+			return r;
+	}
 	cu_time_now(now);
 	CU_TXN(c, r, {
 		if ((r = cu_store_retention_trigger_add(c->store, &id, case_id,

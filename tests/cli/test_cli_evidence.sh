@@ -346,8 +346,12 @@ expect 1 "trigger without --on exits 1" ev trigger --case "$E" --as se --trigger
 expect 1 "trigger with an unknown trigger exits 1" ev trigger --case "$E" --as se --trigger bored --on "$TODAY"
 expect 1 "trigger with a bad date exits 1" ev trigger --case "$E" --as se --trigger final_acquittal --on 2026-02-30
 expect 2 "rs (not an owner) cannot record a trigger" ev trigger --case "$E" --as rs --trigger final_acquittal --on "$TODAY"
+expect 1 "a final acquittal dated in the future is refused" ev trigger --case "$E" --as se --trigger final_acquittal --on 2099-01-01
 expect 0 "trigger final_acquittal today" ev trigger --case "$E" --as se --trigger final_acquittal --on "$TODAY" --note "Svea hovratt B 99-26"
 check "... recorded" has_out "^recorded final_acquittal on $TODAY\$"
+expect 2 "a second final decision is refused" ev trigger --case "$E" --as se --trigger final_judgment --on "$TODAY"
+check "... naming the first" has_err "already has its final decision (final_acquittal on $TODAY)"
+expect 0 "a limitation date ahead is taken" ev trigger --case "$E" --as se --trigger statute_barred --on 2040-01-01
 expect 0 "hold on the acquitted case" ev hold --case "$E" --as se --reason "victim's civil claim pending"
 expect 0 "retention lists the case" ev retention --as se
 check "... by reference" has_out "^$E  Erasure\$"
