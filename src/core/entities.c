@@ -297,8 +297,13 @@ static int ent_build(ent *e, const json_t *in)
 		if ((r = names(e, json_object_get(in, "names"), true)) != 0)
 			return r;
 		if (born) {
+			char today[11];
+			cu_date_today(today);
 			if ((r = cu_mrec_set_dob(&e->mrec, born)) != 0)
 				return field_err("born", r);
+			/* YYYY, YYYY-MM or YYYY-MM-DD: compared with today as far as it goes. */
+			if (strncmp(born, today, strlen(born)) > 0)
+				return cu_error_set(CU_EINVALID, "field \"born\": %s is in the future", born);
 			json_object_set_new(e->attrs, "born", json_string(born));
 		}
 		if (g) {

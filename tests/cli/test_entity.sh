@@ -99,6 +99,8 @@ expect 0 "be now sees the whole hit" h show "$HIT" --as be --json
 jqt "... full, with the score and the request granted" \
 	'.full and .score > 0.8 and .access_requests[0].status == "granted"'
 expect 2 "an entity of a case be cannot change" e update "$P1" --born 1986 --as be
+expect 1 "a date of birth in the future is refused" e update "$P2" --born 2099 --as be
+check "... saying so" has_err 'field "born": 2099 is in the future'
 expect 2 "an unknown entity" e show 999999 --as se
 expect 2 "an entity of a case lt cannot see" e show "$P1" --as lt
 
@@ -165,6 +167,9 @@ person,,1980,
 person,"Ana ""Quoted"" Test",1999-13,
 EOF
 N0=$(e list --as me --case 2025/0001 --json | jq length)
+printf 'kind,name,born,born\nperson,A B,1980,1981\n' >"$T/twice.csv"
+expect 1 "a CSV header naming a column twice is refused" e import --as me --case 2025/0001 "$T/twice.csv"
+check "... naming it" has_err 'names the column "born" twice'
 expect 1 "a CSV import with bad rows" e import --as me --case 2025/0001 "$T/bad.csv" --json
 jqt "... each bad row with its reason, nothing imported" \
 	'.imported == 0 and .invalid == 3 and (.errors | map(.row)) == [3, 4, 5]'
