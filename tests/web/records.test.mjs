@@ -362,8 +362,11 @@ test('filters, deadline badges, JIT expiry, a recorded preview, keyboard tabs', 
   await page.keyboard.press('ArrowLeft');
   await page.keyboard.press('ArrowLeft');
   assert.equal(await page.getByRole('tab', { name: 'Hits' }).getAttribute('aria-selected'), 'true');
+  await page.getByLabel('Review note (optional)').fill('Same passport number in both files');
   await page.getByRole('button', { name: /Confirm hit \d+/ }).first().click();
   await page.getByText('The hit is confirmed.').waitFor();
+  // The note is kept with the review and shown beside it.
+  await page.getByRole('tabpanel').getByText('Same passport number in both files').waitFor();
   await screenshot(page, 'records-case-hits');
 
   // Search: snippets with <mark> built as elements, facets.

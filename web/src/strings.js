@@ -141,6 +141,8 @@ const en = {
   'hit.review.confirmed': 'confirmed',
   'hit.review.dismissed': 'dismissed',
   'hit.confirm': 'Confirm',
+  'hit.note': 'Review note (optional)',
+  'hit.note.help': 'Kept with the next confirmation or dismissal you make below, e.g. why the two are, or are not, the same person.',
   'hit.dismiss': 'Dismiss',
   'hit.confirm.label': 'Confirm hit {id}',
   'hit.dismiss.label': 'Dismiss hit {id}',

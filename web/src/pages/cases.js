@@ -226,7 +226,10 @@ function hitsTab(panel, c) {
   const me = session.user || {};
   const msg = h('div', { 'aria-live': 'polite' });
   const list = h('div');
-  replace(panel, msg, list);
+  // Why a hit was confirmed or dismissed, kept with the review (as 'hits confirm --note').
+  const note = me.role === 'observer' ? null
+    : field(t('hit.note'), 'hit-note', { help: t('hit.note.help'), attrs: { maxlength: '2000' } });
+  replace(panel, msg, note, list);
   const refresh = () => load(list, async () => {
     const hits = await api.get('hits' + qs({ case: c.id, limit: 1000 }));
     return table([
@@ -234,7 +237,11 @@ function hitsTab(panel, c) {
       { label: t('hit.col.ours'), cell: (x) => hitSide(x.a && x.a.case_id === c.id ? x.a : x.b) },
       { label: t('hit.col.other'), cell: (x) => hitSide(x.a && x.a.case_id === c.id ? x.b : x.a) },
       { label: t('hit.col.found'), cell: (x) => fmtTime(x.found_at) },
-      { label: t('hit.col.review'), cell: (x) => badge(label('hit.review', x.review), x.review === 'confirmed' ? 'ok' : x.review === 'dismissed' ? 'info' : 'warn') },
+      { label: t('hit.col.review'), cell: (x) => {
+        const ours = x.a && x.a.case_id === c.id ? x.a : x.b;
+        return [badge(label('hit.review', x.review), x.review === 'confirmed' ? 'ok' : x.review === 'dismissed' ? 'info' : 'warn'),
+          ours && ours.note ? h('div', { class: 'muted' }, ours.note) : null];
+      } },
       { label: t('hit.col.actions'), cell: (x) => {
         const mySide = [x.a, x.b].some((s) => s && s.visible && s.org === me.org);
         if (!mySide || me.role === 'observer') return '';
@@ -242,7 +249,9 @@ function hitsTab(panel, c) {
         const ask = other && !other.visible ? accessRequest(x, other, (text) => { refresh(); replace(msg, notice(text, 'ok')); }) : null;
         const act = (what) => async () => {
           try {
-            await api.post('hits/' + x.id + '/' + what, {});
+            const text = note ? note.input.value.trim() : '';
+            await api.post('hits/' + x.id + '/' + what, text ? { note: text } : {});
+            if (note) note.input.value = '';
             replace(msg, notice(t('hit.' + what + '.done'), 'ok'));
             refresh();
           } catch (e) { replace(msg, errorBox(e)); }
