@@ -62,6 +62,9 @@ static int csv_row(void *ctx, long row, const char *const *f, size_t n)
 		im->header = json_array();
 		for (size_t i = 0; i < n; i++) {
 			const char *h = !strcmp(f[i], "name") || !strcmp(f[i], "aliases") ? "names" : f[i];
+			if (!cu_utf8_valid(h, strlen(h)))
+				return cu_error_set(CU_EINVALID, "the CSV header's column %zu is not valid "
+				                    "UTF-8", i + 1);
 			/* A column named twice: which value is meant? (Lists may repeat.) */
 			for (size_t k = 0; k < i && !is_list(h); k++)
 				if (!strcmp(json_string_value(json_array_get(im->header, k)), h))
