@@ -13,7 +13,8 @@
 #include "core/backup.h"
 
 static const char backup_usage[] =
-	"usage: custodia backup --to DIR|s3://BUCKET/PREFIX?endpoint=URL&region=R [--json]\n"
+	"usage: custodia backup --to DIR|s3://BUCKET/PREFIX?endpoint=URL&region=R [--verify]\n"
+	"                       [--json]\n"
 	"       custodia backup --list --from DIR|s3://... [--json]\n"
 	"backs a data directory up while custodia serve keeps serving: one consistent\n"
 	"snapshot of the records (SQLite's online backup; on PostgreSQL every table from\n"
@@ -22,15 +23,22 @@ static const char backup_usage[] =
 	"byte for byte (backups share blobs: the second one copies only new evidence);\n"
 	"the master key, the node key and the records key sealed with a passphrase; and\n"
 	"a manifest signed with the node key (the ledger's size, root and checkpoint at\n"
-	"the snapshot, every object's SHA-256). The passphrase comes from\n"
+	"the snapshot, every object's SHA-256, each blob's size and SHA-256). Blobs the\n"
+	"target already holds are checked against what the latest backup recorded: their\n"
+	"size (a directory target), or with --verify every byte; a damaged one is named\n"
+	"and the backup refused. The target must be apart from the data directory (not\n"
+	"it, not inside it, not containing it). The passphrase comes from\n"
 	"--passphrase-file or CUSTODIA_BACKUP_PASSPHRASE, never the command line; without\n"
 	"it no backup can be restored. --list shows the backups at a target. Exits 0 when\n"
 	"backed up, 1 on a usage error, 2 when refused, 3 on an internal error.\n"
 	"  --to TARGET           where the backup goes (a directory is made if missing)\n"
+	"  --verify              read back every blob already at the target and compare\n"
+	"                        its SHA-256 with the recorded one (slow: every byte)\n"
 	"  --list --from TARGET  list the backups there, oldest first\n"
 	"  --passphrase-file F   the passphrase: F's first line\n"
 	"  --data DIR            the data directory (env CUSTODIA_DATA)\n"
-	"  --json                print the manifest (or the list) as JSON\n";
+	"  --json                print the manifest (or the list) as JSON; on a damaged\n"
+	"                        blob, {ok: false, error, damaged: [{blob, item, case, ...}]}\n";
 
 static const char restore_usage[] =
 	"usage: custodia restore --from DIR|s3://... --to DATADIR [--backup ID]\n"
@@ -46,7 +54,11 @@ static const char restore_usage[] =
 	"place only then: a failure leaves nothing behind. The passphrase comes from\n"
 	"--passphrase-file or CUSTODIA_BACKUP_PASSPHRASE. Exits 0 when restored, 1 on a\n"
 	"usage error, 2 on a wrong passphrase, a tampered backup, a result that does not\n"
-	"verify or a DATADIR that is not empty, 3 on an internal error.\n"
+	"verify or a DATADIR that is not empty, 3 on an internal error. An evidence blob\n"
+	"that does not authenticate refuses the whole restore (none is dropped\n"
+	"silently): the error names the first, its item and case and whether it was\n"
+	"damaged at the backup location or already in the data directory; --json lists\n"
+	"every one (evidence.problems), on failure too.\n"
 	"  --from TARGET         where the backups are\n"
 	"  --to DATADIR          the new data directory\n"
 	"  --backup ID           which backup (see custodia backup --list)\n"
@@ -106,9 +118,9 @@ int cmd_backup(int argc, char **argv)
 	static const struct option opts[] = {
 		{"to", required_argument, NULL, 't'}, {"from", required_argument, NULL, 'f'},
 		{"list", no_argument, NULL, 'l'}, {"passphrase-file", required_argument, NULL, 'p'},
-		CLI_COMMON_OPTS, {0}};
+		{"verify", no_argument, NULL, 'v'}, CLI_COMMON_OPTS, {0}};
 	const char *to = NULL, *from = NULL, *pfile = NULL;
-	bool list = false;
+	bool list = false, verify = false;
 	char pass[1100];
 	json_t *out = NULL;
 	int opt, r;
@@ -123,6 +135,8 @@ int cmd_backup(int argc, char **argv)
 			list = true;
 		else if (opt == 'p')
 			pfile = optarg;
+		else if (opt == 'v')
+			verify = true;
 		else
 			cli_common(&c, opt, backup_usage);
 	}
@@ -146,10 +160,15 @@ int cmd_backup(int argc, char **argv)
 	/* The source's engine is what DATA/database says; --db and CUSTODIA_DB
 	 * would only name it again. */
 	unsetenv("CUSTODIA_DB");
-	r = cu_backup_make(&out, c.data, to, pass);
+	r = cu_backup_make(&out, c.data, to, pass, verify);
 	cu_wipe(pass, sizeof(pass));
-	if (r)
+	if (r) {
+		/* What was found (the damaged blobs) for scripts; the message on stderr. */
+		if (c.json && out)
+			cli_print_json(out);
+		json_decref(out);
 		return cli_fail(r);
+	}
 	if (c.json) {
 		cli_print_json(out);
 	} else {
@@ -219,8 +238,13 @@ int cmd_restore(int argc, char **argv)
 	unsetenv("CUSTODIA_BLOBS");
 	r = cu_backup_restore(&out, &o);
 	cu_wipe(pass, sizeof(pass));
-	if (r)
+	if (r) {
+		/* The report so far, problems named, for --json; the message on stderr. */
+		if (json && out)
+			cli_print_json(out);
+		json_decref(out);
 		return cli_fail(r);
+	}
 	if (json) {
 		cli_print_json(out);
 	} else {

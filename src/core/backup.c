@@ -51,6 +51,7 @@
 
 typedef struct target {
 	cu_bstore *blobs, *meta;
+	char dir[PATH_MAX]; /* a directory target's path ("" on S3): its blobs can be stat'ed */
 } target;
 
 static void target_close(target *t)
@@ -90,11 +91,23 @@ static int target_open(target *t, const char *uri, bool create)
 	if (!uri || !*uri)
 		return cu_error_set(CU_EINVALID, "no backup location given");
 	const char *dir = !strncmp(uri, "file://", 7) ? uri + 7 : uri;
-	if (strncmp(uri, "s3://", 5) != 0 && stat(dir, &st) != 0) {
+	if (strncmp(uri, "s3://", 5) != 0) {
+		snprintf(t->dir, sizeof(t->dir), "%s", dir);
+		if (stat(dir, &st) != 0) {
 		if (!create)
 			return cu_error_set(CU_ENOTFOUND, "no backups at %s", uri);
 		if (mkdir(dir, 0700) != 0)
-			return cu_error_set(CU_EIO, "cannot create %s: %s", dir, strerror(errno));
+				return cu_error_set(CU_EIO, "cannot create %s: %s", dir,
+				                    strerror(errno));
+		}
+		/* Reading (--list, restore) creates nothing: opening a directory
+		 * store would make its folders, in whatever directory was named. */
+		char sub[PATH_MAX + 16];
+		for (int i = 0; !create && i < 2; i++) {
+			snprintf(sub, sizeof(sub), "%s/%s", dir, i ? "blobs" : "backups");
+			if (stat(sub, &st) != 0 || !S_ISDIR(st.st_mode))
+				return cu_error_set(CU_ENOTFOUND, "no backups at %s", uri);
+		}
 	}
 	if ((r = sub_uri(b, sizeof(b), uri, "blobs")) != 0 ||
 	    (r = sub_uri(m, sizeof(m), uri, "backups")) != 0 ||
@@ -183,6 +196,34 @@ static void hex32(char out[65], const uint8_t h[32])
 	cu_hex(out, h, 32);
 }
 
+/* A whole object's SHA-256 (hex) and size, streamed. */
+static int object_sha(cu_bstore *s, const char *name, char hex[65], uint64_t *size)
+{
+	cu_bget *g = NULL;
+	cu_sha256_ctx *h = NULL;
+	uint8_t *buf = malloc(CHUNK), sha[32];
+	size_t got;
+	int r;
+	*size = 0;
+	if (!buf)
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	if ((r = s->ops->get_open(s, name, &g)) != 0 || (r = cu_sha256_begin(&h)) != 0)
+		goto out;
+	while ((r = read_full(g, buf, CHUNK, &got)) == 0 && got) {
+		cu_sha256_update(h, buf, got);
+		*size += got;
+	}
+out:
+	if (h) {
+		cu_sha256_end(h, sha);
+		hex32(hex, sha);
+	}
+	if (g)
+		s->ops->get_close(g);
+	free(buf);
+	return r;
+}
+
 /* ---- files -------------------------------------------------------------- */
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
@@ -258,6 +299,71 @@ static int blob_names(cu_core *c, char (**out)[65], size_t *n, char digest[65])
 	cu_sha256_end(h, sha);
 	hex32(digest, sha);
 	return 0;
+}
+
+/*
+ * What a blob name belongs to, for messages: {item, case_id, case, blob:
+ * "content"|"text"}, or NULL if no record of c names it. Reads every item:
+ * only on a failure.
+ */
+static json_t *blob_owner(cu_core *c, const char *name)
+{
+	json_t *items = NULL, *b, *x, *found = NULL;
+	size_t i;
+	if (cu_store_item_blobs(c->store, &items, 0) != 0) {
+		cu_error_clear();
+		return NULL;
+	}
+	json_array_foreach(items, i, b)
+	{
+		int64_t id = cu_json_int(b, "id", 0), case_id = cu_json_int(b, "case_id", 0);
+		const char *what = NULL;
+		uint8_t sha[32];
+		char nm[65];
+		if (cu_unhex32(sha, cu_json_str(b, "sha256") ? cu_json_str(b, "sha256") : "") ==
+		    0) {
+			cu_blob_name(c->vault, nm, case_id, sha);
+			if (!strcmp(nm, name))
+				what = "content";
+		}
+		if (!what && cu_store_extract_get(c->store, &x, id) == 0) {
+			if (cu_unhex32(sha, cu_json_str(x, "sha256") ? cu_json_str(x, "sha256")
+			                                             : "") == 0) {
+				cu_blob_name(c->vault, nm, case_id, sha);
+				if (!strcmp(nm, name))
+					what = "text";
+			}
+			json_decref(x);
+		}
+		cu_error_clear();
+		if (what) {
+			json_t *cs = NULL;
+			found = json_pack("{s:I, s:I, s:s}", "item", (json_int_t)id, "case_id",
+			                  (json_int_t)case_id, "blob", what);
+			if (cu_store_case_get(c->store, &cs, case_id) == 0 &&
+			    cu_json_str(cs, "reference"))
+				json_object_set_new(found, "case",
+				                    json_string(cu_json_str(cs, "reference")));
+			cu_error_clear();
+			json_decref(cs);
+			break;
+		}
+	}
+	json_decref(items);
+	return found;
+}
+
+/* "blob NAME (item 12 of case 2026/0001, its content)" into out. */
+static void blob_words(char *out, size_t n, const char *name, const json_t *owner)
+{
+	if (!owner) {
+		snprintf(out, n, "blob %s", name);
+		return;
+	}
+	snprintf(out, n, "blob %s (item %lld of case %s, its %s)", name,
+	         (long long)cu_json_int(owner, "item", 0),
+	         cu_json_str(owner, "case") ? cu_json_str(owner, "case") : "?",
+	         cu_json_str(owner, "blob"));
 }
 
 /* ---- the records object ------------------------------------------------- */
@@ -550,6 +656,179 @@ static bool id_ok(const char *id)
 
 /* ---- backup ------------------------------------------------------------- */
 
+static int backup_ids(target *t, json_t **out);
+
+/*
+ * A path resolved even if it does not exist yet: its nearest existing
+ * ancestor's real path, the rest appended.
+ */
+static bool resolved(char out[PATH_MAX], const char *path)
+{
+	char p[PATH_MAX], r[PATH_MAX];
+	size_t keep = strlen(path);
+	if (keep >= sizeof(p))
+		return false;
+	memcpy(p, path, keep + 1);
+	/* p[0..keep) is tried; path + keep is the part that does not exist yet. */
+	while (!realpath(p, r)) {
+		char *slash = strrchr(p, '/');
+		if (!slash) {
+			/* A relative name with no existing part: under the working directory. */
+			if (!getcwd(r, sizeof(r)))
+				return false;
+			return snprintf(out, PATH_MAX, "%s/%s", strcmp(r, "/") ? r : "", path) <
+			       PATH_MAX;
+		}
+		keep = (size_t)(slash - p);
+		if (keep == 0) {
+			snprintf(r, sizeof(r), "/");
+			break;
+		}
+		*slash = '\0';
+	}
+	return snprintf(out, PATH_MAX, "%s%s", strcmp(r, "/") || !path[keep] ? r : "",
+	                path + keep) < PATH_MAX;
+}
+
+/* Whether inner is outer or lies beneath it (both resolved). */
+static bool beneath(const char *inner, const char *outer)
+{
+	size_t n = strlen(outer);
+	if (!strcmp(outer, "/"))
+		return true;
+	return !strncmp(inner, outer, n) && (inner[n] == '\0' || inner[n] == '/');
+}
+
+/*
+ * A directory target apart from the data directory: not it, not inside it
+ * (the backup would be lost with it, and its blobs "already there" would be
+ * the live ones), and not containing it. Real paths, so that a link or
+ * "DATA/../DATA" does not pass.
+ */
+static int target_apart(const char *datadir, const char *uri)
+{
+	char d[PATH_MAX], t[PATH_MAX];
+	if (!strncmp(uri, "s3://", 5))
+		return 0;
+	if (!realpath(datadir, d))
+		return cu_error_set(CU_ENOTFOUND, "no data directory %s: %s", datadir,
+		                    strerror(errno));
+	if (!resolved(t, !strncmp(uri, "file://", 7) ? uri + 7 : uri))
+		return cu_error_set(CU_EINVALID, "cannot resolve the backup location %s", uri);
+	if (beneath(t, d) || beneath(d, t))
+		return cu_error_set(
+		    CU_EINVALID,
+		    "the backup location %s %s the data directory %s: a"
+		    " backup must be kept apart from what it backs up (another disk,"
+		    " machine or bucket)",
+		    uri,
+		    !strcmp(t, d)   ? "is"
+		    : beneath(t, d) ? "lies inside"
+		                    : "contains",
+		    datadir);
+	return 0;
+}
+
+/*
+ * The ciphertext SHA-256 and size of every blob the latest backup at the
+ * target recorded ({name: [size, sha256]}), if the node key signed its
+ * manifest; else an empty object (no backup yet, an older format, a
+ * rotated signing key): those blobs are then read once and recorded anew.
+ */
+static json_t *recorded_blobs(target *t, const char *datadir)
+{
+	json_t *idv = NULL, *m = NULL, *obj = NULL;
+	cu_identity idn;
+	char name[128], *note = NULL;
+	size_t len;
+	if (backup_ids(t, &idv) == 0 && json_array_size(idv) &&
+	    cu_identity_load(&idn, datadir) == 0) {
+		snprintf(name, sizeof(name), "%s.manifest",
+		         json_string_value(json_array_get(idv, json_array_size(idv) - 1)));
+		if (get_bytes(t->meta, name, &note, &len, NULL) == 0 &&
+		    open_manifest(&m, note, len, idn.pk) == 0)
+			obj = json_object_get(json_object_get(m, "blobs"), "objects");
+		cu_identity_wipe(&idn);
+	}
+	obj = json_is_object(obj) ? json_incref(obj) : json_object();
+	cu_error_clear();
+	free(note);
+	json_decref(m);
+	json_decref(idv);
+	return obj;
+}
+
+/*
+ * Each blob of names at the target (but those erased since the snapshot)
+ * against what the latest backup recorded of it, and the record of this
+ * backup into objects. A recorded blob costs a stat on a directory target
+ * (its size) and nothing on S3; --verify (full) or a blob without a record
+ * (copied now, or never recorded) is read whole and its SHA-256 compared.
+ * Each mismatch goes to damaged as {blob_name, recorded, found, item, case,
+ * blob: content|text}.
+ */
+static int check_target_blobs(target *t, cu_core *src, const json_t *prev, const char (*names)[65],
+                              size_t n, const json_t *missing, bool full, json_t *objects,
+                              json_t *damaged, uint64_t *bytes_read)
+{
+	for (size_t j = 0; j < n; j++) {
+		const json_t *rec = json_object_get(prev, names[j]), *x;
+		char hex[65] = "";
+		uint64_t size = 0;
+		size_t k;
+		bool bad = false;
+		int r;
+		json_array_foreach(missing, k,
+		                   x) if (!strcmp(json_string_value(x), names[j])) break;
+		if (k < json_array_size(missing))
+			continue;
+		int64_t rsize = -1;
+		const char *rsha = NULL;
+		if (json_is_array(rec) && json_array_size(rec) == 2) {
+			rsize = json_integer_value(json_array_get(rec, 0));
+			rsha = json_string_value(json_array_get(rec, 1));
+		}
+		if (rsha && !full) {
+			struct stat st;
+			char path[PATH_MAX + 200];
+			snprintf(path, sizeof(path), "%s/blobs/%.2s/%s", t->dir, names[j],
+			         names[j]);
+			if (t->dir[0] && stat(path, &st) == 0 && (int64_t)st.st_size != rsize) {
+				bad = true;
+				size = (uint64_t)st.st_size;
+			}
+			json_object_set(objects, names[j], (json_t *)rec);
+		} else {
+			if ((r = object_sha(t->blobs, names[j], hex, &size)) != 0)
+				return r == CU_ENOTFOUND
+				           ? cu_error_set(CU_EVERIFY,
+				                          "blob %s vanished from "
+				                          "the backup location while it was "
+				                          "backed up",
+				                          names[j])
+				           : r;
+			*bytes_read += size;
+			bad = rsha && (strcmp(hex, rsha) != 0 || (int64_t)size != rsize);
+			json_object_set_new(objects, names[j],
+			                    json_pack("[I, s]", (json_int_t)size, hex));
+		}
+		if (bad) {
+			json_t *d = json_pack("{s:s, s:{s:I, s:s}, s:{s:I}}", "blob_name", names[j],
+			                      "recorded", "size", (json_int_t)rsize, "sha256", rsha,
+			                      "found", "size", (json_int_t)size),
+			       *owner = blob_owner(src, names[j]);
+			if (hex[0])
+				json_object_set_new(json_object_get(d, "found"), "sha256",
+				                    json_string(hex));
+			if (owner)
+				json_object_update(d, owner);
+			json_decref(owner);
+			json_array_append_new(damaged, d);
+		}
+	}
+	return 0;
+}
+
 static void note_missing(void *ctx, const char *name)
 {
 	json_array_append_new((json_t *)ctx, json_string(name));
@@ -604,14 +883,16 @@ static int backup_lock(int *fd, const char *datadir)
 }
 
 int cu_backup_make(json_t **out, const char *datadir, const char *target_uri,
-                   const char *passphrase)
+                   const char *passphrase, bool verify)
 {
 	int lock = -1;
 	cu_core_config cfg = {.datadir = datadir};
 	cu_core *src = NULL, *snap = NULL;
 	target t = {0};
 	json_t *m = NULL, *snapinfo = NULL, *cp = NULL, *missing = json_array(), *keys = NULL;
-	json_t *rec = json_object();
+	json_t *rec = json_object(), *prev = NULL, *objects = json_object(),
+	       *damaged = json_array();
+	uint64_t checked_bytes = 0;
 	char id[64], stage[PATH_MAX], path[PATH_MAX + 64], name[128], digest[65], now[CU_TS_LEN];
 	char (*names)[65] = NULL, *note = NULL, *keytext = NULL, *sealed = NULL;
 	uint8_t rkey[CU_KEY_LEN], buf[512], sha[32];
@@ -627,10 +908,12 @@ int cu_backup_make(json_t **out, const char *datadir, const char *target_uri,
 		r = cu_error_set(CU_EINVALID, "a backup needs a passphrase");
 		goto out;
 	}
-	/* The target first: a wrong location fails before any work. */
-	if ((r = target_open(&t, target_uri, true)) != 0 || (r = cu_core_open(&src, &cfg)) != 0 ||
+	/* The target first: a wrong location fails before any work (or folder). */
+	if ((r = target_apart(datadir, target_uri)) != 0 ||
+	    (r = target_open(&t, target_uri, true)) != 0 || (r = cu_core_open(&src, &cfg)) != 0 ||
 	    (r = backup_lock(&lock, datadir)) != 0)
 		goto out;
+	prev = recorded_blobs(&t, datadir);
 	/* 1. The records, one snapshot, while the server goes on. */
 	cu_time_now(now);
 	staged = true;
@@ -658,6 +941,31 @@ int cu_backup_make(json_t **out, const char *datadir, const char *target_uri,
 	                        nnames, CU_BCOPY_SKIP_PRESENT | CU_BCOPY_SKIP_MISSING, &bs,
 	                        note_missing, missing)) != 0)
 		goto out;
+	/* 3b. What the target holds against what earlier backups recorded: a
+	 *     damaged blob there would make this backup (and the earlier ones
+	 *     that share it) unrestorable, so no manifest is written over it. */
+	if ((r = check_target_blobs(&t, src, prev, (const char(*)[65])names, nnames, missing,
+	                            verify, objects, damaged, &checked_bytes)) != 0)
+		goto out;
+	if (json_array_size(damaged)) {
+		const json_t *d = json_array_get(damaged, 0);
+		char what[400];
+		blob_words(what, sizeof(what), cu_json_str(d, "blob_name"), d);
+		int64_t there = cu_json_int(json_object_get(d, "found"), "size", -1);
+		int64_t recorded = cu_json_int(json_object_get(d, "recorded"), "size", -1);
+		r = cu_error_set(
+		    CU_EVERIFY,
+		    "%zu blob(s) at the backup location differ from what an"
+		    " earlier backup recorded, the first %s: %s. Remove each from"
+		    " %s/blobs and back up again, which copies it anew from the data"
+		    " directory (docs/backup.md, \"Damaged blobs\"); --json lists them all",
+		    json_array_size(damaged), what,
+		    there == recorded ? "same size, other SHA-256" : "another size",
+		    t.dir[0] ? t.dir : target_uri);
+		*out = json_pack("{s:b, s:s, s:O}", "ok", 0, "error", cu_error_message(r),
+		                 "damaged", damaged);
+		goto out;
+	}
 	/* 4. The records, encrypted with a key of this backup. */
 	snprintf(path, sizeof(path), "%s/custodia.db", stage);
 	snprintf(name, sizeof(name), "%s.records", id);
@@ -707,6 +1015,11 @@ int cu_backup_make(json_t **out, const char *datadir, const char *target_uri,
 	              "blobs", "count", (json_int_t)nnames, "names_sha256", digest, "copied",
 	              (json_int_t)bs.blobs, "already_there", (json_int_t)bs.skipped, "bytes_copied",
 	              (json_int_t)bs.bytes, "missing", missing);
+	if (m) {
+		json_t *bl = json_object_get(m, "blobs");
+		json_object_set(bl, "objects", objects);
+		json_object_set_new(bl, "bytes_checked", json_integer((json_int_t)checked_bytes));
+	}
 	if (!m) {
 		r = cu_error_set(CU_ENOMEM, "out of memory");
 		goto out;
@@ -734,6 +1047,9 @@ out:
 	json_decref(cp);
 	json_decref(missing);
 	json_decref(rec);
+	json_decref(prev);
+	json_decref(objects);
+	json_decref(damaged);
 	cu_core_close(snap);
 	cu_core_close(src);
 	target_close(&t);
@@ -1074,6 +1390,83 @@ out:
 	return r;
 }
 
+/*
+ * The evidence check's problems made exact: each gets its blob's name, its
+ * item's case, and where the damage is, from what this backup recorded of
+ * the blob against what the backup location holds now. Returns the
+ * CU_EVERIFY that refuses the restore, naming the first.
+ */
+static int explain_problems(restoring *x, cu_core *c, json_t *problems)
+{
+	const json_t *recorded = json_object_get(json_object_get(x->m, "blobs"), "objects");
+	json_t *p, *items = NULL, *b = NULL;
+	char first[1200] = "";
+	size_t i, k;
+	if (cu_store_item_blobs(c->store, &items, 0) != 0)
+		cu_error_clear();
+	json_array_foreach(problems, i, p)
+	{
+		int64_t id = cu_json_int(p, "item", 0), case_id = -1;
+		const char *sha = NULL, *where;
+		json_t *ex = NULL, *owner = NULL;
+		json_array_foreach(items, k, b) if (cu_json_int(b, "id", 0) == id) break;
+		if (!b || k == json_array_size(items))
+			continue;
+		case_id = cu_json_int(b, "case_id", 0);
+		sha = cu_json_str(b, "sha256");
+		if (!strcmp(cu_json_str(p, "blob") ? cu_json_str(p, "blob") : "", "text") &&
+		    cu_store_extract_get(c->store, &ex, id) == 0)
+			sha = cu_json_str(ex, "sha256");
+		cu_error_clear();
+		uint8_t raw[32];
+		char name[65] = "", hex[65] = "";
+		uint64_t size = 0;
+		if (sha && cu_unhex32(raw, sha) == 0)
+			cu_blob_name(c->vault, name, case_id, raw);
+		json_t *rec = json_object_get(recorded, name);
+		const char *rsha = json_string_value(json_array_get(rec, 1));
+		if (!name[0])
+			where = "unknown";
+		else if (object_sha(x->t.blobs, name, hex, &size) != 0)
+			where = "missing from the backup location";
+		else if (!rsha)
+			where = "the backup location's copy does not authenticate (this backup "
+			        "recorded no"
+			        " hash of it: made by an earlier custodia)";
+		else if (strcmp(rsha, hex) != 0 ||
+		         (int64_t)size != json_integer_value(json_array_get(rec, 0)))
+			where = "altered in the backup location after the backup recorded it";
+		else
+			where = "already damaged in the data directory when it was backed up (the "
+			        "backup"
+			        " location holds the bytes it had; 'custodia evidence verify' "
+			        "there names it)";
+		cu_error_clear();
+		json_decref(ex);
+		json_object_set_new(p, "blob_name", json_string(name));
+		json_object_set_new(p, "case_id", json_integer((json_int_t)case_id));
+		json_object_set_new(p, "where", json_string(where));
+		if (name[0] && (owner = blob_owner(c, name)) && cu_json_str(owner, "case"))
+			json_object_set_new(p, "case", json_string(cu_json_str(owner, "case")));
+		if (!first[0]) {
+			char what[400];
+			json_object_set_new(p, "item", json_integer((json_int_t)id));
+			blob_words(what, sizeof(what), name[0] ? name : "?", owner ? owner : p);
+			snprintf(first, sizeof(first), "%s, %s: %s", what, cu_json_str(p, "status"),
+			         where);
+		}
+		json_decref(owner);
+	}
+	json_decref(items);
+	return cu_error_set(
+	    CU_EVERIFY,
+	    "%zu evidence blob(s) of backup %s do not authenticate, so"
+	    " it is not restored (a restore must not drop evidence silently): %s%s."
+	    " See docs/backup.md, \"Damaged blobs\"",
+	    json_array_size(problems), x->id, first[0] ? first : "see --json",
+	    json_array_size(problems) > 1 ? "; --json's evidence.problems lists every one" : "");
+}
+
 static bool same(const json_t *a, const char *ka, const json_t *b, const char *kb)
 {
 	return json_equal(json_object_get(a, ka), json_object_get(b, kb));
@@ -1131,9 +1524,7 @@ static int check_result(restoring *x, bool reindex)
 		goto out;
 	json_object_set(x->rep, "evidence", ev);
 	if (!json_is_true(json_object_get(ev, "ok")))
-		r = cu_error_set(CU_EVERIFY, "%zu blob(s) do not verify in the result (see"
-		                 " \"evidence\".\"problems\" with --json)",
-		                 json_array_size(json_object_get(ev, "problems")));
+		r = explain_problems(x, c, json_object_get(ev, "problems"));
 out:
 	json_decref(search);
 	json_decref(lv);
@@ -1206,12 +1597,23 @@ int cu_backup_restore(json_t **out, const cu_restore_opts *o)
 	*out = json_incref(x.rep);
 out:
 	if (x.staged) {
-		char msg[1024];
+		char msg[2048];
 		snprintf(msg, sizeof(msg), "%s", cu_error_message(r));
 		rm_tree(x.stage);
 		if (x.made_db)
 			cu_store_pg_drop(x.url);
 		cu_error_set(r, "%s", msg);
+	}
+	/* A refused restore reports what it found too (--json): which blob, where. */
+	if (r && x.rep) {
+		json_object_set_new(x.rep, "ok", json_false());
+		json_object_set_new(x.rep, "error", json_string(cu_error_message(r)));
+		if (x.id[0])
+			json_object_set_new(x.rep, "backup", json_string(x.id));
+		json_decref(*out);
+		*out = json_incref(x.rep);
+	} else if (*out) {
+		json_object_set_new(*out, "ok", json_true());
 	}
 	json_decref(blobs);
 	json_decref(x.m);

@@ -23,11 +23,16 @@
  * encrypted with a random key, the keys sealed with the passphrase, and the
  * signed manifest last (a backup exists once its manifest does). A blob
  * erased between the snapshot and its copy is reported in the manifest
- * ("missing"), not an error. *out: the manifest and what was copied.
- * CU_EINVALID for a bad target or passphrase, CU_EIO, CU_EDB.
+ * ("missing"), not an error. The manifest records each blob's ciphertext
+ * size and SHA-256; blobs the target already holds are checked against the
+ * latest backup's record (size, or with verify every byte), and a mismatch
+ * is CU_EVERIFY before any manifest is written (*out then {ok: false,
+ * error, damaged: [...]}). *out: the manifest and what was copied.
+ * CU_EINVALID for a bad target (or one that is, holds or lies in datadir)
+ * or passphrase, CU_EIO, CU_EDB.
  */
-int cu_backup_make(json_t **out, const char *datadir, const char *target,
-                   const char *passphrase);
+int cu_backup_make(json_t **out, const char *datadir, const char *target, const char *passphrase,
+                   bool verify);
 
 /* The backups in target, oldest first: [{id, created_at, engine, ...}]
  * as their manifests say (signatures not checked: no passphrase). */
@@ -52,7 +57,9 @@ typedef struct cu_restore_opts {
  * compared with the manifest's. Staged beside `to` and renamed into place
  * only when all of it holds: a failure leaves nothing (but blobs already
  * copied into an external store, which are content-addressed and harmless).
- * *out: a report. CU_EAUTH: wrong passphrase; CU_EVERIFY: a tampered or
+ * *out: a report ({ok: true, ...}); on a failure too, once there is one
+ * ({ok: false, error, evidence: {problems: [{item, case, blob_name, where}]}}):
+ * the caller frees it either way. CU_EAUTH: wrong passphrase; CU_EVERIFY: a tampered or
  * damaged object or a result that does not verify; CU_EEXISTS: `to` is not
  * empty; CU_ENOTFOUND: no such backup.
  */

@@ -223,6 +223,72 @@ expect 2 "another backup's records under this one's name: refused" "$B" restore 
 	--to "$T/bad" $P
 check "... nothing left" nothing_left "$T/bad"
 
+# ---- a target apart from the data directory; --list creates nothing ---------------------
+
+expect 1 "backup --to DATA (the data directory itself): refused" "$B" backup --to "$D" $P
+check "... saying why" has_err "is the data directory"
+expect 1 "backup --to a directory inside DATA: refused" "$B" backup --to "$D/blobs/x" $P
+check "... saying so" has_err "lies inside the data directory"
+check "... and made nothing there" test ! -e "$D/blobs/x"
+expect 1 "backup --to a directory containing DATA: refused" "$B" backup --to "$T" $P
+check "... saying so" has_err "contains the data directory"
+ln -s "$D" "$T/dlink"
+expect 1 "backup --to DATA through a symbolic link: refused" "$B" backup --to "$T/dlink/bk" $P
+check "... nothing left in DATA" test ! -e "$D/backups" -a ! -e "$D/bk"
+expect 2 "backup --list --from DATA: no backups there" "$B" backup --list --from "$D"
+check "... and it created nothing (no DATA/backups)" test ! -e "$D/backups"
+
+# ---- damaged blobs: named, at backup and at restore -------------------------------------
+
+expect 0 "the manifest records each blob's ciphertext size and SHA-256" \
+	"$B" backup --to "$T/tgt" $P --json
+jqt "... one record per blob" '(.blobs.objects | length) == .blobs.count and
+	all(.blobs.objects[]; length == 2 and (.[1] | length) == 64)'
+# the largest blob of a target (the first item's content, most likely).
+largest() { echo "$1/blobs/$(cd "$1/blobs" && find . -type f ! -name .lock ! -path './tmp/*' \
+	-printf '%s %P\n' | sort -n | tail -1 | cut -d' ' -f2)"; }
+cp -a "$T/tgt" "$T/t6"
+BL=$(largest "$T/t6")
+BN=$(basename "$BL")
+flip "$BL" 40
+expect 0 "a flipped byte in a target blob: a backup checks sizes only (cheap)" \
+	"$B" backup --to "$T/t6" $P
+expect 2 "... backup --verify reads it back and refuses" "$B" backup --to "$T/t6" $P --verify --json
+check "... naming the blob" has_err "$BN"
+check "... its item and case" has_err "(item [0-9]* of case 20[0-9][0-9]/[0-9]*, its content)"
+check "... and the remedy" has_err "Remove each from"
+jqt "... --json lists it" ".ok == false and (.damaged | length) == 1 and
+	.damaged[0].blob_name == \"$BN\" and .damaged[0].item > 0 and
+	.damaged[0].recorded.size == .damaged[0].found.size and
+	.damaged[0].recorded.sha256 != .damaged[0].found.sha256"
+expect 2 "restore from it: refused (no evidence dropped)" "$B" restore --from "$T/t6" --to "$T/bad" $P
+check "... naming the blob, its item and where the damage is" has_err \
+	"blob $BN (item [0-9]* of case [^)]*, its content), failed: altered in the backup location"
+check "... nothing left" nothing_left "$T/bad"
+expect 2 "restore --json on failure prints the report" "$B" restore --from "$T/t6" --to "$T/bad" \
+	$P --json
+jqt "... with the problem, its blob and case" ".ok == false and (.error | length) > 0 and
+	.evidence.problems[0].blob_name == \"$BN\" and (.evidence.problems[0].case | length) > 0
+	and (.evidence.problems[0].where | test(\"backup location\"))"
+truncate -s -16 "$BL"
+expect 2 "a truncated target blob: the next backup refuses (its size)" "$B" backup --to "$T/t6" $P
+check "... naming it" has_err "$BN.*another size"
+check "... writing no manifest" test "$(find "$T/t6/backups" -name "*.manifest" | wc -l)" -eq 4
+rm "$BL"
+expect 0 "the remedy: remove it and back up again (copied anew)" "$B" backup --to "$T/t6" $P --json
+jqt "... one blob copied" '.blobs.copied == 1'
+expect 0 "... and the target restores" "$B" restore --from "$T/t6" --to "$T/r6" $P --json
+jqt "... verified" '.ok and .evidence.ok'
+# Damaged in the data directory itself: copied as it is, and restore says so.
+LB=$(largest "$D")
+cp "$LB" "$T/live.save"
+flip "$LB" 40
+expect 0 "a blob damaged in the data directory is backed up as it is" "$B" backup --to "$T/t7" $P
+expect 2 "... restore refuses it" "$B" restore --from "$T/t7" --to "$T/bad" $P
+check "... saying it was damaged before the backup" has_err \
+	"already damaged in the data directory when it was backed up"
+cp "$T/live.save" "$LB"
+
 # ---- S3 (under run_s3_test.sh) -----------------------------------------------------------
 
 if [ -n "${CU_TEST_S3_ENDPOINT:-}" ]; then
