@@ -98,6 +98,12 @@ const char *cli_env(const char *key);
 int cli_size(uint64_t *out, const char *s);
 /* true/yes/on/1 or false/no/off/0; -1 otherwise. */
 int cli_bool(bool *out, const char *s);
+/*
+ * A listening address, ADDR:PORT, by the one rule of every source (flag,
+ * environment, file): a numeric IPv4 or [IPv6] address and a port of digits
+ * only, 1-65535 or 0 (any free port). -1 with why ("must ...") in why.
+ */
+int cli_listen(const char *v, char *why, size_t n);
 
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);

@@ -14,8 +14,10 @@ static const char serve_usage[] =
 	"                      [--log-format json|text] [--metrics-public] [--advertise URL]\n"
 	"                      [--ready-file FILE] [--data DIR] [--config FILE]\n"
 	"Serves the HTTP JSON API under /api/v1 (OpenAPI at /api/v1/openapi.json).\n"
-	"SIGTERM or SIGINT stop it cleanly.\n"
-	"  --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; port 0: any free)\n"
+	"SIGTERM or SIGINT stop it cleanly: no new connections, requests in flight\n"
+	"finish (within --shutdown-grace), then it exits 0.\n"
+	"  --listen ADDR:PORT  numeric address and port 1-65535 to listen on (default\n"
+	"                      127.0.0.1:8080; port 0: any free one)\n"
 	"  --threads N         server threads (default: one per core)\n"
 	"  --max-body SIZE     largest JSON request body, e.g. 1M (default 1M)\n"
 	"  --max-upload SIZE   largest evidence file uploaded over HTTP (default 16G)\n"
@@ -36,6 +38,9 @@ static const char serve_usage[] =
 	"                      after N failed logins of one account (default 10) or from\n"
 	"                      one address (default 100) within S seconds (default 900),\n"
 	"                      further logins are refused (429) until the S seconds pass\n"
+	"  --shutdown-grace S  after SIGTERM, seconds requests in flight (a download, an\n"
+	"                      upload) may take to finish before they are cut off and\n"
+	"                      logged (default 30; 0: cut off at once)\n"
 	"Each option is also a key of the configuration file and an environment\n"
 	"variable (CUSTODIA_LISTEN, CUSTODIA_THREADS, ...: 'custodia config keys').\n"
 	CLI_COMMON_HELP;
@@ -48,12 +53,13 @@ static const char demo_usage[] =
 	"  --listen ADDR:PORT  loopback address to listen on (default 127.0.0.1:8080)\n"
 	"  --extra-cases N     also generate N cases (load tests)\n"
 	"  --no-serve          load only, do not serve\n"
-	"  --threads N, --workers N, --ready-file FILE, --log-format F   as for serve\n"
+	"  --threads N, --workers N, --ready-file FILE, --log-format F,\n"
+	"  --shutdown-grace S   as for serve\n"
 	CLI_COMMON_HELP;
 
 /* Options without a letter (above the common ones' values). */
 enum { OPT_SESSION_TTL = 0x200, OPT_LIMIT_ACCOUNT, OPT_LIMIT_ADDRESS, OPT_LOGIN_WINDOW,
-       OPT_SESSION_IDLE };
+       OPT_SESSION_IDLE, OPT_SHUTDOWN_GRACE };
 
 static int serve(int argc, char **argv, bool demo)
 {
@@ -72,10 +78,12 @@ static int serve(int argc, char **argv, bool demo)
 		{"login-limit-account", required_argument, NULL, OPT_LIMIT_ACCOUNT},
 		{"login-limit-address", required_argument, NULL, OPT_LIMIT_ADDRESS},
 		{"login-window", required_argument, NULL, OPT_LOGIN_WINDOW},
+		{"shutdown-grace", required_argument, NULL, OPT_SHUTDOWN_GRACE},
 		CLI_COMMON_OPTS, {0}};
 	const char *usage = demo ? demo_usage : serve_usage;
 	cu_server_config cfg = {.listen = "127.0.0.1:8080"};
-	int extra = 0, workers = 1, opt, r;
+	int extra = 0, workers = 1, grace, opt, r;
+	char why[200];
 	bool no_serve = false, flag;
 	uint64_t size;
 	cli c;
@@ -115,7 +123,11 @@ static int serve(int argc, char **argv, bool demo)
 		if (cli_common(&c, opt, usage))
 			continue;
 		switch (opt) {
-		case 'l': cfg.listen = optarg; break;
+		case 'l':
+			if (cli_listen(optarg, why, sizeof(why)) != 0)
+				cli_usage_error(usage, "--listen %s", why);
+			cfg.listen = optarg;
+			break;
 		case 't':
 			if (cli_int(&cfg.threads, optarg, 1, 64) != 0)
 				cli_usage_error(usage, "--threads must be 1-64");
@@ -180,6 +192,13 @@ static int serve(int argc, char **argv, bool demo)
 		case OPT_LOGIN_WINDOW:
 			if (cli_int(&window, optarg, 1, 86400) != 0)
 				cli_usage_error(usage, "--login-window must be 1-86400 seconds");
+			break;
+		case OPT_SHUTDOWN_GRACE:
+			/* The server's drain reads the variable (as the file's value, which
+			 * main exported there): the flag takes its place. */
+			if (cli_int(&grace, optarg, 0, 3600) != 0)
+				cli_usage_error(usage, "--shutdown-grace must be 0-3600 seconds");
+			setenv("CUSTODIA_SHUTDOWN_GRACE", optarg, 1);
 			break;
 		}
 	}

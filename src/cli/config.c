@@ -10,14 +10,21 @@
  *   data = /var/lib/custodia
  *   listen = 127.0.0.1:8080
  *
- * One "key = value" per line; '#' starts a comment line; blank lines are
- * fine; a value may be written in double quotes. An unknown key, a repeated
- * key or a value of the wrong form is an error naming the line.
+ * One "key = value" per line; blank lines are fine. '#' starts a comment:
+ * a whole line, or the rest of a line after a blank ("threads = 4  # cores"),
+ * as in most configuration files; a '#' inside a word ("/srv/a#b") is kept.
+ * A value in double quotes is taken as written up to its closing quote, '#'
+ * and blanks included. An unknown key, a repeated key or a value of the
+ * wrong form is an error naming the line.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 
@@ -69,6 +76,8 @@ static const struct conf_key {
 	 "(default 100)"},
 	{"login_window", "CUSTODIA_LOGIN_WINDOW", "--login-window", T_INT, 1, 86400, NULL,
 	 "serve: seconds failed logins are counted over (default 900)"},
+	{"shutdown_grace", "CUSTODIA_SHUTDOWN_GRACE", "--shutdown-grace", T_INT, 0, 3600, NULL,
+	 "serve: seconds requests in flight may take to finish after SIGTERM (default 30)"},
 };
 #define NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
 
@@ -104,6 +113,42 @@ int cli_bool(bool *out, const char *s)
 	return -1;
 }
 
+int cli_listen(const char *v, char *why, size_t n)
+{
+	char host[256];
+	const char *colon = strrchr(v, ':'), *port;
+	unsigned long p = 0;
+	if (!colon || colon == v || (size_t)(colon - v) >= sizeof(host))
+		return snprintf(why, n, "must be ADDR:PORT, e.g. 127.0.0.1:8080"), -1;
+	/* Digits only: strtol would take " 80", "+80" or "-0", and the server's
+	 * getaddrinfo keeps the low 16 bits of 99999 (port 34463). */
+	port = colon + 1;
+	size_t digits = strspn(port, "0123456789");
+	if (digits == 0 || port[digits] || digits > 5 || (p = strtoul(port, NULL, 10)) > 65535)
+		return snprintf(why, n,
+		                "must end in a port from 1 to 65535 (or 0: any free port),"
+		                " not \"%s\"",
+		                port),
+		       -1;
+	memcpy(host, v, (size_t)(colon - v));
+	host[colon - v] = '\0';
+	size_t hl = strlen(host);
+	if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
+		memmove(host, host + 1, hl - 2);
+		host[hl - 2] = '\0';
+	}
+	/* The server's own rule for the address: numeric, IPv4 or IPv6. */
+	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST, .ai_socktype = SOCK_STREAM}, *res;
+	if (getaddrinfo(host, NULL, &hints, &res) != 0)
+		return snprintf(why, n,
+		                "must begin with a numeric address (127.0.0.1, 0.0.0.0, [::1]),"
+		                " not \"%s\"",
+		                host),
+		       -1;
+	freeaddrinfo(res);
+	return 0;
+}
+
 /* Checks a value against its key's form; on error writes why into err. */
 static int check_value(const struct conf_key *k, const char *v, char *err, size_t n)
 {
@@ -125,9 +170,9 @@ static int check_value(const struct conf_key *k, const char *v, char *err, size_
 			       -1;
 		return 0;
 	case T_LISTEN: {
-		const char *colon = strrchr(v, ':');
-		if (!colon || colon == v || cli_int(&i, colon + 1, 0, 65535) != 0)
-			return snprintf(err, n, "%s must be ADDR:PORT, e.g. 127.0.0.1:8080", k->key), -1;
+		char why[200];
+		if (cli_listen(v, why, sizeof(why)) != 0)
+			return snprintf(err, n, "%s %s", k->key, why), -1;
 		return 0;
 	}
 	case T_INT:
@@ -191,6 +236,38 @@ static char *trim(char *s)
 	return s;
 }
 
+/*
+ * The value after '=' (changed in place), without its comment and quotes;
+ * NULL with why in err if it cannot be read. Quoted, it runs to the closing
+ * quote and only blanks or a comment may follow ("a" b is refused rather than
+ * guessed at); unquoted, a '#' at its start or after a blank starts a
+ * comment. So "data = /srv/custodia # the data directory" is /srv/custodia,
+ * and a value that really holds " #" is written in quotes.
+ */
+static char *conf_value(char *v, char *err, size_t n)
+{
+	v = trim(v);
+	if (*v == '"') {
+		char *close = strchr(v + 1, '"'), *rest;
+		if (!close)
+			return snprintf(err, n, "the value's opening quote is never closed"), NULL;
+		rest = close + 1 + strspn(close + 1, " \t");
+		if (*rest && *rest != '#')
+			return snprintf(err, n,
+			                "text after the closing quote (only a '#' comment may "
+			                "follow it)"),
+			       NULL;
+		*close = '\0';
+		return v + 1;
+	}
+	for (char *p = v; *p; p++)
+		if (*p == '#' && (p == v || p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			break;
+		}
+	return trim(v);
+}
+
 /* What a file said: value and line of each key it set. */
 typedef struct conf_file {
 	char *value[NKEYS];
@@ -239,16 +316,16 @@ static int conf_parse(conf_file *f, const char *path, FILE *out)
 			continue;
 		}
 		*eq = '\0';
-		char *key = trim(s), *val = trim(eq + 1);
-		size_t vl = strlen(val);
-		if (vl >= 2 && val[0] == '"' && val[vl - 1] == '"') {
-			val[vl - 1] = '\0';
-			val++;
-		}
+		char *key = trim(s), *val = conf_value(eq + 1, err, sizeof(err));
 		const struct conf_key *k = find_key(key);
 		if (!k) {
 			fprintf(out, "%s:%d: unknown key \"%s\" ('custodia config keys' lists them)\n",
 			        path, lineno, key);
+			errors++;
+			continue;
+		}
+		if (!val) {
+			fprintf(out, "%s:%d: %s: %s\n", path, lineno, key, err);
 			errors++;
 			continue;
 		}
@@ -353,33 +430,129 @@ void cli_config_load(int *argc, char **argv)
 	}
 }
 
+/*
+ * The records' files of the data directory the file (else the environment)
+ * names: readable or writable by group or others, the store refuses to open
+ * them (they hold every record in the clear), so check says so first.
+ * Returns how many it printed.
+ */
+static int data_problems(const conf_file *f, const char *path, FILE *out)
+{
+	static const char *const files[] = {"custodia.db", "custodia.db-wal", "custodia.db-shm"};
+	size_t k = (size_t)(find_key("data") - conf_keys);
+	const char *dir = f->value[k] ? f->value[k] : cli_env("data");
+	int problems = 0;
+	if (!dir)
+		return 0;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char file[4200], where[4200];
+		struct stat st;
+		snprintf(file, sizeof(file), "%s/%s", dir, files[i]);
+		if (stat(file, &st) != 0 || !(st.st_mode & 077))
+			continue;
+		if (f->value[k])
+			snprintf(where, sizeof(where), "%s:%d: data", path, f->line[k]);
+		else
+			snprintf(where, sizeof(where), "%s: CUSTODIA_DATA", path);
+		fprintf(out,
+		        "%s: %s is open to group or others (mode %03o): custodia refuses to open "
+		        "it; run chmod 600 on it\n",
+		        where, file, (unsigned)(st.st_mode & 0777));
+		problems++;
+	}
+	return problems;
+}
+
 static const char usage[] =
 	"usage: custodia config check [FILE]\n"
 	"       custodia config show [--json]\n"
 	"       custodia config keys [--json]\n"
 	"The configuration file is --config FILE (any command takes it), else the file\n"
 	"CUSTODIA_CONFIG names, else " CLI_CONFIG_DEFAULT " if it exists. It holds one\n"
-	"\"key = value\" per line ('#' starts a comment). Every key can also be given as\n"
+	"\"key = value\" per line ('#' at the start of a line or after a blank starts a\n"
+	"comment; a value in double quotes keeps its '#'). Every key can also be given as\n"
 	"an environment variable and as a flag: a flag beats the environment, which\n"
 	"beats the file. Unknown keys, repeated keys and malformed values are errors.\n"
 	"check validates FILE (default: the file in force) and names the line of each\n"
-	"error; it exits 1 if there is any. show prints each key's value in force and\n"
-	"where it comes from (file:LINE, env or default; flags are per command). keys\n"
-	"lists every key with its environment variable and flag.\n"
+	"error, and a database in the data directory it names that group or others may\n"
+	"read (custodia refuses to open one); it exits 1 if there is any. show prints\n"
+	"each key's value in force and where it comes from (file:LINE, env or default;\n"
+	"flags are per command), every PostgreSQL password as ***. keys lists every key\n"
+	"with its environment variable and flag.\n"
 	"  --json   print JSON for scripts\n";
 
-/* A PostgreSQL URL's password is never printed. */
+/*
+ * Whether a URI query parameter names a secret, by libpq's own reading of the
+ * name: percent-decoded ("pass%77ord" is password), and sslpassword (a client
+ * key's passphrase) as well as password. Case is ignored: masking a name
+ * libpq would refuse costs nothing.
+ */
+static bool secret_param(const char *k, size_t n)
+{
+	char name[32];
+	size_t j = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (j + 1 >= sizeof(name))
+			return false;
+		if (k[i] == '%' && i + 2 < n && isxdigit((unsigned char)k[i + 1]) &&
+		    isxdigit((unsigned char)k[i + 2])) {
+			char hex[3] = {k[i + 1], k[i + 2], '\0'};
+			name[j++] = (char)strtol(hex, NULL, 16);
+			i += 2;
+		} else {
+			name[j++] = k[i];
+		}
+	}
+	name[j] = '\0';
+	return !strcasecmp(name, "password") || !strcasecmp(name, "sslpassword");
+}
+
+/*
+ * A PostgreSQL URL with every password replaced by ***: the userinfo's
+ * (postgresql://user:PW@host, up to the last '@' before the query, so that
+ * a password holding an unencoded '@' or '/' is masked whole) and each
+ * password= or sslpassword= query parameter. Keyword/value connection
+ * strings ("host=... password=...") never get here: a db value must be a
+ * postgresql:// URL (check_value). Other keys' values are returned as they are.
+ */
 static char *masked(const char *key, const char *v)
 {
-	const char *scheme = strstr(v, "://"), *at = strrchr(v, '@'), *colon = NULL;
-	if (!strcmp(key, "db") && scheme && at && at > scheme)
-		colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3));
-	if (!colon)
-		return strdup(v);
-	size_t n = strlen(v) + 4;
-	char *out = malloc(n);
-	if (out)
-		snprintf(out, n, "%.*s:***%s", (int)(colon - v), v, at);
+	/* Each *** replaces at least one byte but '=' or ':' before it: 4 × len bounds it. */
+	size_t len = strlen(v), cap = 4 * len + 8, o = 0;
+	const char *scheme = strstr(v, "://");
+	char *out = malloc(cap);
+	if (!out)
+		return NULL;
+	if (strcmp(key, "db") != 0 || !scheme) {
+		memcpy(out, v, len + 1);
+		return out;
+	}
+	const char *auth = scheme + 3, *q = strchr(auth, '?'), *end = q ? q : v + len, *at = NULL;
+	for (const char *p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL, *p = v;
+	if (colon) {
+		o += (size_t)snprintf(out + o, cap - o, "%.*s:***", (int)(colon - v), v);
+		p = at;
+	}
+	if (!q) {
+		snprintf(out + o, cap - o, "%s", p);
+		return out;
+	}
+	o += (size_t)snprintf(out + o, cap - o, "%.*s", (int)(q + 1 - p), p);
+	for (p = q + 1; *p;) {
+		size_t pl = strcspn(p, "&");
+		const char *eq = memchr(p, '=', pl);
+		if (eq && secret_param(p, (size_t)(eq - p)))
+			o += (size_t)snprintf(out + o, cap - o, "%.*s***", (int)(eq + 1 - p), p);
+		else
+			o += (size_t)snprintf(out + o, cap - o, "%.*s", (int)pl, p);
+		p += pl;
+		if (*p == '&')
+			out[o++] = *p++;
+	}
+	out[o] = '\0';
 	return out;
 }
 
@@ -466,6 +639,8 @@ int cmd_config(int argc, char **argv)
 			cli_usage_error(usage, "no configuration file in force: give FILE");
 		conf_file f;
 		int errors = conf_parse(&f, path, stderr);
+		if (errors >= 0)
+			errors += data_problems(&f, path, stderr);
 		conf_file_free(&f);
 		if (json) {
 			json_t *o = json_pack("{s:s,s:b,s:i}", "file", path, "valid", errors == 0,

@@ -2,6 +2,7 @@
 /* cli: the custodia command and its table of subcommands. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "crypto/crypto.h"
@@ -53,6 +54,14 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/*
+	 * Before any file is made: whatever custodia writes (the database and its
+	 * -wal and -shm, which SQLite creates itself, blobs, locks, staging
+	 * directories, but also bundles and evidence copies it exports) is for
+	 * its own user only, 0600 and 0700, whatever the caller's umask. The
+	 * systemd unit sets UMask=0077 too; a shell or cron job need not.
+	 */
+	umask(077);
 	if (cu_crypto_init() != 0) {
 		fprintf(stderr, "custodia: %s\n", cu_error_message(CU_ECRYPTO));
 		return EXIT_INTERNAL;

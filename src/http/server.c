@@ -1467,6 +1467,94 @@ static void on_accept(h2o_socket_t *listener, const char *err)
 	h2o_accept(&w->accept_ctx, sock);
 }
 
+/*
+ * Shutdown. SIGTERM stops the accepting at once; what is in flight (an
+ * evidence download of gigabytes, an upload) then has up to the grace
+ * period to finish, connection by connection, before the loop ends and the
+ * process with it: systemd's own stop timeout (90 s by default) must be
+ * longer. CUSTODIA_SHUTDOWN_GRACE (seconds, 0-3600; the configuration key
+ * shutdown_grace and serve --shutdown-grace put it there, checked) sets it.
+ */
+#define SHUTDOWN_GRACE_S 30
+#define SHUTDOWN_GRACE_MAX_S 3600
+#define DRAIN_STEP_MS 50
+#define DRAIN_IDLE_MS 1000
+
+static uint64_t grace_ms(void)
+{
+	const char *v = getenv("CUSTODIA_SHUTDOWN_GRACE");
+	char *end;
+	long s = v && *v ? strtol(v, &end, 10) : -1;
+	if (s < 0 || s > SHUTDOWN_GRACE_MAX_S || *end)
+		s = SHUTDOWN_GRACE_S;
+	return (uint64_t)s * 1000;
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * The connections the loop still serves, and of those the ones waiting for
+ * a request (idle between requests, or a request still arriving): h2o 2.2
+ * keeps each protocol's connections in its context and arms the HTTP/1
+ * request timeout exactly while a connection reads a request, and offers no
+ * count of either: the lists are walked (a few entries at most).
+ */
+static size_t list_len(const h2o_linklist_t *anchor)
+{
+	size_t n = 0;
+	for (const h2o_linklist_t *l = anchor->next; l != anchor; l = l->next)
+		n++;
+	return n;
+}
+
+static size_t open_conns(struct worker *w)
+{
+	return list_len(&w->ctx.http1._conns) + list_len(&w->ctx.http2._conns);
+}
+
+static size_t waiting_conns(struct worker *w)
+{
+	return list_len(&w->ctx.http1.req_timeout._entries);
+}
+
+/*
+ * After request_shutdown each connection closes once its response is out
+ * (HTTP/1 drops keep-alive, HTTP/2 sends GOAWAY). First the loop runs while
+ * any response is being made or sent (a download of gigabytes), a request
+ * still arriving keeping its usual timeout meanwhile. Then the connections
+ * left wait for a request: h2o 2.2 would keep an idle keep-alive one (a
+ * browser's) open for its whole request timeout, 10 s, so that timeout is
+ * cut to DRAIN_IDLE_MS; a request that does come in is still answered. At
+ * the end of the grace whatever is open is cut off when the process exits:
+ * logged, so that a client's "transfer closed" can be matched here.
+ */
+static void drain(struct worker *w)
+{
+	uint64_t grace = grace_ms(), start = mono_ms();
+	size_t open = open_conns(w);
+	while (open > waiting_conns(w) && mono_ms() - start < grace) {
+		h2o_evloop_run(w->loop, DRAIN_STEP_MS);
+		open = open_conns(w);
+	}
+	if (w->ctx.http1.req_timeout.timeout > DRAIN_IDLE_MS)
+		w->ctx.http1.req_timeout.timeout = DRAIN_IDLE_MS;
+	while (open > 0 && mono_ms() - start < grace) {
+		h2o_evloop_run(w->loop, DRAIN_STEP_MS);
+		open = open_conns(w);
+	}
+	if (open > 0)
+		cu_log("warn", "shutdown: the grace period ended, connections cut off",
+		       json_pack("{s:I, s:I, s:I, s:f}", "connections", (json_int_t)open,
+		                 "waiting_for_a_request", (json_int_t)waiting_conns(w), "grace_s",
+		                 (json_int_t)(grace / 1000), "waited_s",
+		                 (double)(mono_ms() - start) / 1000.0));
+}
+
 /* The loops' setup, each on its own thread: main waits for all before "ready". */
 static pthread_mutex_t setup_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t setup_cv = PTHREAD_COND_INITIALIZER;
@@ -1511,6 +1599,7 @@ static void *run(void *arg)
 		h2o_evloop_run(w->loop, 50);
 	sse_close_all(w);
 	h2o_context_request_shutdown(&w->ctx);
+	drain(w);
 	for (int i = 0; i < 5; i++)
 		h2o_evloop_run(w->loop, 50);
 	h2o_multithread_unregister_receiver(w->ctx.queue, &w->job_done);

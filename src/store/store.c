@@ -480,6 +480,23 @@ static int open_sqlite(cu_store *s, const char *datadir, bool create)
 		return cu_error_set(CU_ENOTFOUND,
 		                    "no custodia database in %s (run 'custodia init' first)", datadir);
 	}
+	/*
+	 * The records are in the clear in these files: one that group or others
+	 * may read (copied in with cp, restored by hand, a umask of 022) is
+	 * refused, as a key file is, rather than served. SQLite gives -wal and
+	 * -shm the database's mode, so an old loose one is checked as well.
+	 */
+	static const char *const suffixes[] = {"", "-wal", "-shm"};
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		char file[PATH_MAX + 8];
+		struct stat st;
+		snprintf(file, sizeof(file), "%s%s", path, suffixes[i]);
+		if (stat(file, &st) == 0 && (st.st_mode & 077))
+			return cu_error_set(CU_EDENIED,
+			                    "%s is open to group or others (mode %03o): it "
+			                    "holds the records in the clear; run chmod 600 on it",
+			                    file, (unsigned)(st.st_mode & 0777));
+	}
 	int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK)
 		return cu_error_set(CU_EDB, "cannot open %s: %s", path,

@@ -8,7 +8,7 @@
 # Needs jq. Everything happens in a temporary directory removed on exit.
 
 NAME=cli
-TOOLS="jq"
+TOOLS="jq curl python3"
 . "$(dirname "$0")/lib.sh"
 
 # run [NAME=VALUE ...] COMMAND ARGS...: as lib.sh's, with variables set for the command.
@@ -441,12 +441,111 @@ jqt "... and kept as given" '.title == "Łódź – Київ"'
 expect 0 "refused creations left no cases behind" "$B" case list --as se --json
 jqt "... five cases for SE" '.count == 5'
 
+# ---- serve: the listening port, one strict rule ----------------------------------
+
+for bad in 127.0.0.1:99999 127.0.0.1:65536 127.0.0.1:+80 '127.0.0.1: 80' 127.0.0.1:-1 \
+	localhost:8080 127.0.0.1; do
+	expect 1 "serve --listen $bad is refused (exit 1)" "$B" serve --data "$D" --listen "$bad"
+	check "... naming --listen" has_err "^custodia: --listen must"
+done
+check "... a port out of range says which (not 34463, its low 16 bits)" sh -c \
+	"'$B' serve --data '$D' --listen 127.0.0.1:99999 2>&1 | grep -q '1 to 65535.*\"99999\"'"
+expect 1 "serve --shutdown-grace -1 is refused" "$B" serve --data "$D" --shutdown-grace -1
+expect 1 "serve --shutdown-grace 3601 is refused" "$B" serve --data "$D" --shutdown-grace 3601
+
+# ---- serve: SIGTERM lets a download in flight finish, within the grace -----------
+
+# serve_dl GRACE RATE [cut]: serves $D, downloads the large item at RATE, stops the server
+# (SIGTERM) 0.5 s into the download; sets SRV_RC, SRV_S (seconds it took to stop), DL
+# (curl's code and bytes) and LOG. cut: the client is stopped once the server is gone (what
+# loopback's socket buffers hold would take it minutes to read at RATE).
+head -c 12000000 /dev/urandom >"$T/large.bin"
+"$B" evidence add --data "$D" --as se --case 2026/0001 "$T/large.bin" --json >"$OUT" 2>&1
+LARGE=$(jq -r 'if type == "array" then .[0].id else .id end' "$OUT")
+serve_dl() {
+	rm -f "$T/url" "$T/dl.bin"
+	"$B" serve --data "$D" --listen 127.0.0.1:0 --ready-file "$T/url" --workers 0 \
+		--threads 2 --shutdown-grace "$1" >"$T/serve.log" 2>&1 &
+	spid=$!
+	for _ in $(seq 100); do [ -s "$T/url" ] && break; sleep 0.1; done
+	u=$(cat "$T/url")
+	tok=$(curl -s -X POST "$u/api/v1/session" -H 'Content-Type: application/json' \
+		-d '{"username":"se","password":"demo"}' | jq -r .token)
+	curl -s -o "$T/dl.bin" -w '%{http_code} %{size_download}' --limit-rate "$2" \
+		-H "Authorization: Bearer $tok" "$u/api/v1/evidence/$LARGE/content" >"$T/dl.out" &
+	cpid=$!
+	sleep 0.5
+	t0=$(date +%s)
+	kill -TERM "$spid"
+	wait "$spid"
+	SRV_RC=$?
+	SRV_S=$(($(date +%s) - t0))
+	[ "${3:-}" = cut ] && kill "$cpid" 2>/dev/null
+	wait "$cpid"
+	DL=$(cat "$T/dl.out")
+	LOG=$T/serve.log
+}
+serve_dl 30 4M
+check "SIGTERM during a download (3 s at 4 MB/s): the server exits 0" test "$SRV_RC" = 0
+check "... after the download finished whole (200, every byte)" test "$DL" = "200 12000000"
+check "... the same bytes" cmp -s "$T/dl.bin" "$T/large.bin"
+check "... nothing logged as cut off" sh -c "! grep -q 'cut off' '$LOG'"
+serve_dl 1 100K cut
+check "with --shutdown-grace 1 a 2-minute download is cut off: the server exits 0" \
+	test "$SRV_RC" = 0
+check "... within the grace (under 4 s)" test "$SRV_S" -lt 4
+check "... and the log says what was cut off" grep -q \
+	'"msg":"shutdown: the grace period ended, connections cut off","connections":1' "$LOG"
+# An idle keep-alive connection (a browser's) does not hold the shutdown for h2o's 10 s.
+rm -f "$T/url"
+"$B" serve --data "$D" --listen 127.0.0.1:0 --ready-file "$T/url" --workers 0 >"$T/serve.log" 2>&1 &
+spid=$!
+for _ in $(seq 100); do [ -s "$T/url" ] && break; sleep 0.1; done
+python3 -c '
+import socket, sys, time
+host, port = sys.argv[1].split("//")[1].split(":")
+s = socket.create_connection((host, int(port)))
+s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+s.recv(4096)
+time.sleep(20)' "$(cat "$T/url")" &
+ppid_idle=$!
+sleep 0.5
+start=$(date +%s)
+kill -TERM "$spid"
+wait "$spid"
+SRV_RC=$?
+check "an idle keep-alive connection: the server still stops at once (exit 0, < 5 s)" \
+	test "$SRV_RC" = 0 -a $(($(date +%s) - start)) -lt 5
+kill "$ppid_idle" 2>/dev/null
+wait "$ppid_idle" 2>/dev/null
+
 # ---- the data directory after all of the above ----------------------------------
 
 check "the demo data directory is still 0700" mode_is "$D" 700
 check "no file in it but node.pub is open to group or others (db, WAL, key)" \
 	sh -c 'test -z "$(find "$1" -type f ! -name node.pub -perm /077)"' sh "$D"
 check "node.key is still 0600" mode_is "$D/node.key" 600
+expect 0 "evidence get --out under the caller's umask 022" "$B" evidence get "$LARGE" --data "$D" \
+	--as se --out "$T/copy.bin"
+check "... the copy is 0600 (custodia's umask is 077)" mode_is "$T/copy.bin" 600
+if [ ! -f "$D/database" ]; then
+	# The caller's umask is 022 (lib.sh): custodia's is 077, SQLite's -wal and -shm included.
+	"$B" serve --data "$D" --listen 127.0.0.1:0 --ready-file "$T/url2" --workers 0 \
+		>/dev/null 2>&1 &
+	spid=$!
+	for _ in $(seq 100); do [ -s "$T/url2" ] && break; sleep 0.1; done
+	check "while serving, the -wal and -shm files exist and are 0600" sh -c \
+		'test "$(stat -c %a "$1/custodia.db-wal")" = 600 -a \
+		"$(stat -c %a "$1/custodia.db-shm")" = 600' sh "$D"
+	kill "$spid"
+	wait "$spid"
+	chmod 644 "$D/custodia.db"
+	expect 2 "a database readable by others is refused (exit 2)" "$B" org list --data "$D"
+	check "... saying how to fix it" has_err "custodia.db is open to group or others (mode 644).*chmod 600"
+	expect 2 "... serve refuses it too" "$B" serve --data "$D" --listen 127.0.0.1:0
+	chmod 600 "$D/custodia.db"
+	expect 0 "... and opens it again once 0600" "$B" org list --data "$D"
+fi
 check "the database holds no password in clear" \
 	no_dump_match "$D" -e anna-pass -e bo-pass-123 -e stdin-pass-1
 check "the database holds no token secret" no_dump_match "$D" -F -e "${TOK#*.}"

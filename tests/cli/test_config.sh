@@ -49,6 +49,52 @@ check "... and creates no data directory" test ! -e "$T/x"
 expect 1 "a missing --config file is an error" "$B" --config "$T/none.conf" org list
 check "... naming it" has_err "none.conf: cannot read"
 
+# ---- trailing comments, quotes --------------------------------------------------
+cat >"$T/comments.conf" <<CONF
+data = $T/commented # the data directory
+threads = 4	# a tab, then a comment
+listen = "127.0.0.2:0"  # quoted, then a comment
+master_passphrase_file = "$T/a #b"
+pkcs11_pin_file = $T/pin#1
+CONF
+expect 0 "config check: a '#' after a blank starts a comment" "$B" config check "$T/comments.conf"
+expect 0 "config show --json under it" "$B" config show --json --config "$T/comments.conf"
+jqt "... data is the path alone" "any(.[]; .key == \"data\" and .value == \"$T/commented\")"
+jqt "... threads is 4" 'any(.[]; .key == "threads" and .value == "4")'
+jqt "... a quoted value ends at its quote" 'any(.[]; .key == "listen" and .value == "127.0.0.2:0")'
+jqt "... and keeps a '#' inside the quotes" "any(.[]; .key == \"master_passphrase_file\" and .value == \"$T/a #b\")"
+jqt "... a '#' inside a word is kept" "any(.[]; .key == \"pkcs11_pin_file\" and .value == \"$T/pin#1\")"
+expect 0 "init under it" "$B" --config "$T/comments.conf" init
+check "... makes the directory the file means" test -d "$T/commented"
+check "... and none named after the comment" sh -c "! ls '$T' | grep -q 'the data'"
+printf 'data = "%s" extra\nlisten = "127.0.0.1:0\n' "$T/q" >"$T/quotes.conf"
+expect 1 "config check refuses text after a closing quote, and an unclosed quote" \
+	"$B" config check "$T/quotes.conf"
+check "... line 1" has_err "quotes.conf:1: data: text after the closing quote"
+check "... line 2" has_err "quotes.conf:2: listen: the value's opening quote is never closed"
+
+# ---- listen: one strict rule for the port, in the file and the environment ----------
+printf 'listen = 127.0.0.1:99999\n' >"$T/port.conf"
+expect 1 "listen = 127.0.0.1:99999 in the file is refused" "$B" config check "$T/port.conf"
+check "... naming the port" has_err 'port.conf:1: listen must end in a port from 1 to 65535.*"99999"'
+for bad in 127.0.0.1:65536 127.0.0.1:+80 127.0.0.1:08x nowhere:80; do
+	expect 1 "CUSTODIA_LISTEN=$bad is refused" env CUSTODIA_LISTEN="$bad" "$B" org list
+	check "... naming the variable" has_err "CUSTODIA_LISTEN: listen must"
+done
+expect 0 "CUSTODIA_LISTEN=[::1]:65535 is accepted" env CUSTODIA_LISTEN="[::1]:65535" \
+	"$B" config show --json
+printf 'shutdown_grace = 3601\n' >"$T/grace.conf"
+expect 1 "shutdown_grace above 3600 is refused" "$B" config check "$T/grace.conf"
+
+# ---- a database open to group or others: config check names it --------------------
+chmod 644 "$T/commented/custodia.db"
+expect 1 "config check names a data directory's database readable by others" \
+	"$B" config check "$T/comments.conf"
+check "... with the file's line and the fix" has_err \
+	"comments.conf:1: data: $T/commented/custodia.db is open to group or others (mode 644).*chmod 600"
+chmod 600 "$T/commented/custodia.db"
+expect 0 "... and passes once it is 0600" "$B" config check "$T/comments.conf"
+
 # ---- precedence through init: flag > environment > file --------------------------
 expect 0 "init under --config uses the file's data directory" "$B" --config "$T/good.conf" init
 check "... $T/from-file exists" test -f "$T/from-file/custodia.db" -o -f "$T/from-file/database"
@@ -75,6 +121,24 @@ jqt "... the environment's workers" 'any(.[]; .key == "workers" and .value == "3
 jqt "... defaults as such" 'any(.[]; .key == "listen" and .value == null and .source == "default")'
 jqt "... the database URL without its password" 'any(.[]; .key == "db" and .value == "postgresql://custodia:***@db.example:5432/custodia")'
 check "... which appears nowhere" lacks_out "s3cret-pw"
+# Every form libpq takes a password in: userinfo (an '@' in it too), password= and
+# sslpassword= parameters, a percent-encoded parameter name.
+cat >"$T/pg2.conf" <<CONF
+db = postgresql://cu:pw-one@x@db.example/custodia?sslmode=require&password=pw-two&sslpassword=pw-three&pass%77ord=pw-four&application_name=cu
+CONF
+expect 0 "config show with passwords in every form" env -u CUSTODIA_DB "$B" config show --config "$T/pg2.conf"
+check "... userinfo masked" has_out "postgresql://cu:\*\*\*@db.example/custodia?"
+check "... password= masked" has_out "&password=\*\*\*&"
+check "... sslpassword= masked" has_out "&sslpassword=\*\*\*&"
+check "... pass%77ord= masked" has_out "&pass%77ord=\*\*\*&"
+check "... other parameters kept" has_out "sslmode=require&.*application_name=cu"
+for pw in pw-one pw-two pw-three pw-four; do check "... $pw appears nowhere" lacks_out "$pw"; done
+expect 0 "config show --json, the same" env -u CUSTODIA_DB "$B" config show --json --config "$T/pg2.conf"
+check "... no password in the JSON" sh -c "! grep -q 'pw-' '$OUT'"
+expect 0 "a password only in the query (no userinfo)" env -u CUSTODIA_DB \
+	CUSTODIA_DB="postgresql://db.example/custodia?user=cu&password=pw-five" "$B" config show --json
+jqt "... masked" 'any(.[]; .key == "db" and .value == "postgresql://db.example/custodia?user=cu&password=***")'
+
 
 # ---- every key has a variable and a flag that the commands take -------------------
 expect 0 "config keys --json" "$B" config keys --json
