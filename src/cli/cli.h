@@ -133,4 +133,8 @@ int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 
+/* A PostgreSQL URL with every password (userinfo, password=, sslpassword=)
+ * replaced by ***, for printing: malloc'd, NULL if out of memory. */
+char *cli_url_masked(const char *url);
+
 #endif

@@ -144,25 +144,12 @@ static int unstage(const char *stage)
 	return 0;
 }
 
-/* The URL without its password, for printing. */
+/* The URL without its passwords, for printing (config's rule: cli_url_masked). */
 static void masked(char *out, size_t n, const char *url)
 {
-	const char *s = strstr(url, "://"), *at, *colon;
-	snprintf(out, n, "%s", url);
-	if (!s)
-		return;
-	s += 3;
-	at = strchr(s, '@');
-	colon = strchr(s, ':');
-	if (at && colon && colon < at && !memchr(s, '/', (size_t)(at - s)))
-		snprintf(out, n, "%.*s:***%s", (int)(colon - url), url, at);
-	char *pw = strstr(out, "password=");
-	if (pw) {
-		char rest[2048];
-		const char *end = strchr(pw, '&');
-		snprintf(rest, sizeof(rest), "%s", end ? end : "");
-		snprintf(pw, n - (size_t)(pw - out), "password=***%s", rest);
-	}
+	char *m = cli_url_masked(url);
+	snprintf(out, n, "%s", m ? m : "(the database URL)");
+	free(m);
 }
 
 /* ---- step 1: refusals --------------------------------------------------- */

@@ -515,6 +515,13 @@ static bool secret_param(const char *k, size_t n)
  * strings ("host=... password=...") never get here: a db value must be a
  * postgresql:// URL (check_value). Other keys' values are returned as they are.
  */
+static char *masked(const char *key, const char *v);
+
+char *cli_url_masked(const char *url)
+{
+	return masked("db", url);
+}
+
 static char *masked(const char *key, const char *v)
 {
 	/* Each *** replaces at least one byte but '=' or ':' before it: 4 × len bounds it. */
