@@ -7,6 +7,7 @@
  * shutdown at any moment lose nothing that was acknowledged.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -1688,6 +1690,58 @@ static int open_listener(int *out, struct sockaddr_storage *ss, socklen_t len)
 	return 0;
 }
 
+/*
+ * The workers' sockets share the port (SO_REUSEPORT), which would let a
+ * second process bind it too and take half the connections (a restore
+ * drill's copy started on the live port, its writes then lost with it).
+ * A plain bind first, closed at once, fails while anyone listens there.
+ */
+static int port_free(struct sockaddr_storage *ss, socklen_t len, const char *listen)
+{
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), on = 1;
+	if (fd < 0)
+		return cu_error_set(CU_EIO, "socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)); /* TIME_WAIT is no owner */
+	int r = bind(fd, (struct sockaddr *)ss, len) == 0 ? 0 : errno;
+	close(fd);
+	if (r == EADDRINUSE)
+		return cu_error_set(CU_ECONFLICT, "%s is in use by another process (another custodia "
+		                    "serve?): stop it, or listen elsewhere", listen);
+	return r ? cu_error_set(CU_EIO, "cannot listen on %s: %s", listen, strerror(r)) : 0;
+}
+
+/*
+ * One server per data directory: a second would sweep the first one's
+ * uploads in progress as leftovers and split the writes. The lock is held
+ * (the descriptor kept open) for the life of the process.
+ */
+static int serve_lock(const char *datadir)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/serve.lock", datadir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return cu_error_set(CU_EIO, "cannot open %s: %s", path, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+		char pid[32] = "";
+		ssize_t k = pread(fd, pid, sizeof(pid) - 1, 0);
+		pid[k > 0 ? k : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		close(fd);
+		if (e == EWOULDBLOCK)
+			return cu_error_set(CU_ECONFLICT, "another custodia serve%s%s%s already serves %s: "
+			                    "one server per data directory", pid[0] ? " (pid " : "",
+			                    pid, pid[0] ? ")" : "", datadir);
+		return cu_error_set(CU_EIO, "cannot lock %s: %s", path, strerror(e));
+	}
+	char line[32];
+	int n = snprintf(line, sizeof(line), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, line, (size_t)n, 0) != n)
+		cu_error_clear(); /* the pid is a courtesy to whoever is refused */
+	return 0; /* fd stays open: the lock lives as long as the process */
+}
+
 static bool is_loopback(const struct sockaddr_storage *ss)
 {
 	if (ss->ss_family == AF_INET)
@@ -1732,6 +1786,11 @@ int cu_http_serve(const cu_server_config *cfg)
 		return r;
 	cu_log_set_format(lf);
 	if ((r = parse_listen(&ss, &sslen, cfg->listen ? cfg->listen : "127.0.0.1:8080")) != 0)
+		return r;
+	bool any_port = (ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+	                                          : ((struct sockaddr_in6 *)&ss)->sin6_port) == 0;
+	if ((r = serve_lock(cfg->datadir)) != 0 ||
+	    (!any_port && (r = port_free(&ss, sslen, cfg->listen ? cfg->listen : "127.0.0.1:8080"))))
 		return r;
 
 	/* Only this thread takes the signals: workers inherit the mask. */

@@ -519,6 +519,23 @@ check "an idle keep-alive connection: the server still stops at once (exit 0, < 
 kill "$ppid_idle" 2>/dev/null
 wait "$ppid_idle" 2>/dev/null
 
+# ---- serve: one server per data directory, one process per port -----------------
+
+rm -f "$T/url"
+"$B" serve --data "$D" --listen 127.0.0.1:0 --ready-file "$T/url" --workers 0 >/dev/null 2>&1 &
+spid=$!
+for _ in $(seq 100); do [ -s "$T/url" ] && break; sleep 0.1; done
+PORT=$(sed 's/.*://' "$T/url")
+expect 2 "a second serve of the same data directory is refused" "$B" serve --data "$D" \
+	--listen 127.0.0.1:0 --workers 0
+check "... naming the one serving" has_err "another custodia serve (pid $spid) already serves"
+"$B" demo --data "$T/other" --no-serve >/dev/null 2>&1
+expect 2 "another data directory on the port in use is refused" "$B" serve --data "$T/other" \
+	--listen "127.0.0.1:$PORT" --workers 0
+check "... saying the port is in use" has_err "127.0.0.1:$PORT is in use by another process"
+kill "$spid"
+wait "$spid"
+
 # ---- the data directory after all of the above ----------------------------------
 
 check "the demo data directory is still 0700" mode_is "$D" 700
