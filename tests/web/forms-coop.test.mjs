@@ -214,6 +214,9 @@ test('a coordination meeting with its outcome; a planned interview shows the ear
   await se.getByRole('heading', { level: 1, name: mTitle }).waitFor();
   await se.getByRole('status').filter({ hasText: 'recorded.' }).waitFor();
   await se.getByRole('table', { name: 'Follow-up actions' }).getByRole('cell', { name: 'Send the phone analysis to SE' }).waitFor();
+  // Its request by title, a link to it (not "request 4").
+  await se.getByRole('table', { name: 'Follow-up actions' })
+    .getByRole('link', { name: 'Extradition of the suspect to Sweden after his arrest' }).waitFor();
   const outcome = 'Extradition to be coordinated with RS; phones analysed by RS by the end of the month.';
   await se.getByLabel('Outcome', { exact: true }).fill(outcome);
   await se.getByRole('button', { name: 'Save the outcome' }).click();

@@ -211,6 +211,10 @@ function oneMeeting(main, id) {
       throw e;
     }
     const targets = await outcomeTargets(m);
+    // A follow-up's request by its title: each one the user may see, fetched once.
+    const titles = new Map();
+    await Promise.all([...new Set((m.actions || []).map((a) => a.request_id).filter(Boolean))].map((rid) =>
+      api.get('requests/' + rid).then((r) => titles.set(rid, r.title), () => {})));
     return h('div',
       title(m.title, badge(label('mtg.kind', m.kind), 'info')),
       flash,
@@ -234,7 +238,8 @@ function oneMeeting(main, id) {
       table([
         { label: t('mtg.action.text'), cell: (a) => a.text },
         { label: t('mtg.action.org'), cell: (a) => a.org || '' },
-        { label: t('mtg.action.request'), cell: (a) => a.request_id ? link('/requests/' + a.request_id, t('mtg.action.request.n', { id: a.request_id })) : '' },
+        { label: t('mtg.action.request'), cell: (a) => a.request_id
+          ? link('/requests/' + a.request_id, titles.get(a.request_id) || t('mtg.action.request.n', { id: a.request_id })) : '' },
         { label: t('mtg.action.due'), cell: (a) => fmtDate(a.due_on) },
       ], m.actions, { class: 'stack', label: t('mtg.actions'), empty: t('mtg.actions.none') }),
       outcomeForm(m, targets, render));
