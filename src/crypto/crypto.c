@@ -453,6 +453,15 @@ int cu_seal(char **out, const void *secret, size_t len, const char *passphrase,
 	*out = NULL;
 	if (!seal_purpose_ok(purpose) || len > CU_SEAL_MAX)
 		return cu_error_set(CU_EINVALID, "cannot seal that");
+	/*
+	 * What a seal keeps is every case's key (the master key, a backup's keys):
+	 * one guessed passphrase opens all the evidence. Argon2id slows guessing,
+	 * it does not make "x" a secret. Opening older seals takes any length.
+	 */
+	if (passphrase && *passphrase && strlen(passphrase) < CU_SEAL_MIN)
+		return cu_error_set(CU_EINVALID, "a passphrase that seals keys has at least %d "
+		                    "characters (this one has %zu): a few words are easy to type and "
+		                    "hard to guess", CU_SEAL_MIN, strlen(passphrase));
 	randombytes_buf(salt, sizeof(salt));
 	randombytes_buf(nonce, sizeof(nonce));
 	int r = seal_key(key, passphrase, salt, ops, mem);

@@ -172,9 +172,11 @@ int cu_pubkey_save(const char *path, const uint8_t pk[32]);
  * it later keeps older seals readable. cu_seal returns a malloc'd string;
  * cu_unseal fails with CU_EAUTH on a wrong passphrase or an altered seal and
  * CU_EINVALID on text that is not a seal of that purpose. Passphrases of 1 to
- * 1024 bytes; secrets of at most CU_SEAL_MAX bytes.
+ * 1024 bytes (a new seal: at least CU_SEAL_MIN); secrets of at most
+ * CU_SEAL_MAX bytes.
  */
 #define CU_SEAL_MAX 4096
+#define CU_SEAL_MIN 12
 int cu_seal(char **out, const void *secret, size_t len, const char *passphrase,
             const char *purpose);
 int cu_unseal(uint8_t *out, size_t *outlen, size_t max, const char *sealed,

@@ -42,15 +42,15 @@ static void test_crypto_seal__wrong_passphrase_or_purpose(void **state)
 	uint8_t key[32] = {1, 2, 3}, back[32];
 	size_t n = 7;
 	char *s = NULL;
-	assert_int_equal(cu_seal(&s, key, sizeof(key), "right", "backup"), 0);
+	assert_int_equal(cu_seal(&s, key, sizeof(key), "right horse battery", "backup"), 0);
 	assert_int_equal(cu_unseal(back, &n, sizeof(back), s, "wrong", "backup"), CU_EAUTH);
 	assert_int_equal(n, 0);
-	assert_int_equal(cu_unseal(back, &n, sizeof(back), s, "right", "master"), CU_EINVALID);
+	assert_int_equal(cu_unseal(back, &n, sizeof(back), s, "right horse battery", "master"), CU_EINVALID);
 	/* The purpose is authenticated too: relabelling the line does not help. */
 	char *moved = malloc(strlen(s) + 8);
 	const char *rest = s + strlen("custodia-sealed-v1 backup");
 	sprintf(moved, "custodia-sealed-v1 master%s", rest);
-	assert_int_equal(cu_unseal(back, &n, sizeof(back), moved, "right", "master"), CU_EAUTH);
+	assert_int_equal(cu_unseal(back, &n, sizeof(back), moved, "right horse battery", "master"), CU_EAUTH);
 	free(moved);
 	free(s);
 }
@@ -62,13 +62,13 @@ static void test_crypto_seal__altered_or_too_large(void **state)
 	uint8_t key[32] = {9}, back[32];
 	size_t n;
 	char *s = NULL;
-	assert_int_equal(cu_seal(&s, key, sizeof(key), "pw", "master"), 0);
+	assert_int_equal(cu_seal(&s, key, sizeof(key), "pw of twelve+", "master"), 0);
 	size_t len = strlen(s);
 	char *alt = strdup(s);
 	alt[len - 5] = alt[len - 5] == 'A' ? 'B' : 'A';
-	assert_int_equal(cu_unseal(back, &n, sizeof(back), alt, "pw", "master"), CU_EAUTH);
+	assert_int_equal(cu_unseal(back, &n, sizeof(back), alt, "pw of twelve+", "master"), CU_EAUTH);
 	free(alt);
-	assert_int_equal(cu_unseal(back, &n, 16, s, "pw", "master"), CU_EINVALID);
+	assert_int_equal(cu_unseal(back, &n, 16, s, "pw of twelve+", "master"), CU_EINVALID);
 	free(s);
 }
 
@@ -80,6 +80,10 @@ static void test_crypto_seal__refuses_bad_input(void **state)
 	char *s = NULL;
 	assert_int_equal(cu_seal(&s, key, sizeof(key), "", "master"), CU_EINVALID);
 	assert_null(s);
+	/* A new seal's passphrase is no single word: every case's key hangs on it. */
+	assert_int_equal(cu_seal(&s, key, sizeof(key), "short-11chr", "master"), CU_EINVALID);
+	assert_null(s);
+	assert_non_null(strstr(cu_error_message(CU_EINVALID), "at least 12 characters"));
 	assert_int_equal(cu_seal(&s, key, sizeof(key), "pw", "two words"), CU_EINVALID);
 	assert_int_equal(cu_unseal(back, &n, sizeof(back), "custodia-master-key-v1\nAAAA\n", "pw",
 	                           "master"), CU_EINVALID);
