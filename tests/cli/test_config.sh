@@ -87,13 +87,16 @@ printf 'shutdown_grace = 3601\n' >"$T/grace.conf"
 expect 1 "shutdown_grace above 3600 is refused" "$B" config check "$T/grace.conf"
 
 # ---- a database open to group or others: config check names it --------------------
-chmod 644 "$T/commented/custodia.db"
-expect 1 "config check names a data directory's database readable by others" \
-	"$B" config check "$T/comments.conf"
-check "... with the file's line and the fix" has_err \
-	"comments.conf:1: data: $T/commented/custodia.db is open to group or others (mode 644).*chmod 600"
-chmod 600 "$T/commented/custodia.db"
-expect 0 "... and passes once it is 0600" "$B" config check "$T/comments.conf"
+# (SQLite's file; on PostgreSQL (db.sh) the records are not in the data directory.)
+if [ -f "$T/commented/custodia.db" ]; then
+	chmod 644 "$T/commented/custodia.db"
+	expect 1 "config check names a data directory's database readable by others" \
+		"$B" config check "$T/comments.conf"
+	check "... with the file's line and the fix" has_err \
+		"comments.conf:1: data: $T/commented/custodia.db is open to group or others (mode 644).*chmod 600"
+	chmod 600 "$T/commented/custodia.db"
+	expect 0 "... and passes once it is 0600" "$B" config check "$T/comments.conf"
+fi
 
 # ---- precedence through init: flag > environment > file --------------------------
 expect 0 "init under --config uses the file's data directory" "$B" --config "$T/good.conf" init
