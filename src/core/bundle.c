@@ -122,15 +122,18 @@ static int add_file(struct archive *ar, const char *name, const void *data, size
 /* Streams an item's decrypted content into the archive. */
 static int add_content(cu_core *c, struct archive *ar, const char *name, const json_t *item)
 {
-	uint8_t key[CU_KEY_LEN], wrapped[CU_WRAPPED_LEN], sha[32];
+	uint8_t key[CU_KEY_LEN], wrapped[CU_WRAPPED_LEN], sha[32], hdr[CU_STREAM_HEADER];
 	int64_t case_id = json_integer_value(json_object_get(item, "case_id"));
 	uint64_t size = (uint64_t)json_integer_value(json_object_get(item, "size"));
 	cu_blob_reader *rd = NULL;
+	bool have = false;
 	int r;
 	if ((r = cu_store_case_key_get(c->store, wrapped, case_id)) != 0 ||
 	    (r = cu_vault_unwrap_case_key(c->vault, key, wrapped, case_id)) != 0 ||
 	    (r = cu_unhex32(sha, cu_json_str(item, "sha256"))) != 0 ||
-	    (r = cu_blob_open(&rd, c->vault, case_id, key, sha, size)) != 0) {
+	    (r = cu_evidence_blob_header(c, json_integer_value(json_object_get(item, "id")), hdr,
+	                                 &have)) != 0 ||
+	    (r = cu_blob_open(&rd, c->vault, case_id, key, sha, size, have ? hdr : NULL)) != 0) {
 		cu_wipe(key, sizeof(key));
 		return r;
 	}

@@ -319,6 +319,17 @@ static json_t *item_row(cu_ingest *in, const char *now)
 	                 "registered_by", in->actor.username, "registered_at", now);
 }
 
+int cu_evidence_blob_header(cu_core *c, int64_t id, uint8_t header[CU_STREAM_HEADER],
+                            bool *have)
+{
+	char hex[49];
+	*have = false;
+	int r = cu_store_item_blob_header(c->store, hex, id);
+	if (r == 0 && hex[0] && cu_unhex(header, CU_STREAM_HEADER, hex) == 0)
+		*have = true;
+	return r;
+}
+
 int cu_evidence_authorised(cu_core *c, const cu_ingest *in)
 {
 	json_t *doc;
@@ -347,6 +358,9 @@ static int record_item(cu_core *c, cu_ingest *in, json_t *items)
 		return r;
 	cu_time_now(now);
 	row = item_row(in, now);
+	char hdr_hex[2 * CU_STREAM_HEADER + 1];
+	cu_hex(hdr_hex, in->info.header, CU_STREAM_HEADER);
+	json_object_set_new(row, "blob_header", json_string(hdr_hex));
 	json_t *from = in->received_from ? json_pack("{s:O}", "from",
 	                                             json_object_get(in->meta, "received_from")) : NULL;
 	if ((r = cu_store_item_insert(c->store, &id, row)) == 0 &&
@@ -578,13 +592,23 @@ int cu_evidence_open(cu_core *c, const cu_actor *a, cu_blob_reader **out, json_t
 	if ((r = cu_unhex32(sha, cu_json_str(*item, "sha256"))) != 0 ||
 	    (r = cu_core_case_key(c, key, case_id)) != 0)
 		goto fail;
+	uint8_t hdr[CU_STREAM_HEADER];
+	bool have = false;
+	if ((r = cu_evidence_blob_header(c, id, hdr, &have)) != 0)
+		goto fail;
 	r = cu_blob_open(out, c->vault, case_id, key, sha,
-	                 (uint64_t)json_integer_value(json_object_get(*item, "size")));
+	                 (uint64_t)json_integer_value(json_object_get(*item, "size")),
+	                 have ? hdr : NULL);
 	cu_wipe(key, sizeof(key));
 	if (r == CU_ENOTFOUND) {
 		cu_evidence_mark_failed(c, id);
 		r = cu_error_set(CU_EVERIFY, "the content of item %lld is missing from the vault",
 		                 (long long)id);
+	} else if (r == CU_EVERIFY) {
+		char why[512];
+		snprintf(why, sizeof(why), "%s", cu_error_message(r));
+		cu_evidence_mark_failed(c, id); /* a replaced blob: nothing of it is served */
+		r = cu_error_set(CU_EVERIFY, "item %lld: %s", (long long)id, why);
 	}
 	if (r)
 		goto fail;
@@ -715,11 +739,18 @@ static int verify_one(cu_core *c, const cu_actor *a, json_t *report, const json_
 	int64_t case_id = json_integer_value(json_object_get(b, "case_id"));
 	const char *status = "ok", *msg = NULL;
 	int r;
+	uint8_t hdr[CU_STREAM_HEADER];
+	bool have = false;
 	if ((r = cu_unhex32(sha, cu_json_str(b, "sha256"))) != 0 ||
+	    (r = cu_evidence_blob_header(c, id, hdr, &have)) != 0 ||
 	    (r = cu_core_case_key(c, key, case_id)) != 0)
 		return r;
-	r = cu_blob_verify(c->vault, case_id, key, sha, (uint64_t)cu_json_int(b, "size", 0));
+	r = cu_blob_verify(c->vault, case_id, key, sha, (uint64_t)cu_json_int(b, "size", 0),
+	                   have ? hdr : NULL);
 	cu_wipe(key, sizeof(key));
+	/* An item registered before headers were kept gets its own once its whole
+	 * content checks out: from then on a replaced blob is refused on open. */
+	bool record_header = r == 0 && !have && cu_blob_header(c->vault, case_id, sha, hdr) == 0;
 	if (r == CU_ENOTFOUND)
 		status = "missing", msg = cu_error_message(r);
 	else if (r == CU_EVERIFY)
@@ -734,8 +765,11 @@ static int verify_one(cu_core *c, const cu_actor *a, json_t *report, const json_
 	json_t *details = json_pack("{s:s}", "result", status);
 	if (grant)
 		json_object_set_new(details, "grant_id", json_integer(grant));
+	char hdr_hex[2 * CU_STREAM_HEADER + 1];
+	cu_hex(hdr_hex, hdr, CU_STREAM_HEADER);
 	CU_TXN(c, r, {
-		if ((r = cu_store_item_set_integrity(c->store, id, status, now)) == 0)
+		if ((r = cu_store_item_set_integrity(c->store, id, status, now)) == 0 &&
+		    (!record_header || (r = cu_store_item_set_blob_header(c->store, id, hdr_hex)) == 0))
 			r = custody_event(c, a, id, "integrity_checked", NULL, json_incref(details));
 	});
 	json_decref(details);
@@ -997,7 +1031,7 @@ static int authenticate_blob(cu_core *c, json_t *bad, const json_t *gone, int64_
 	}
 	if ((r = cu_unhex32(sha, hex)) != 0)
 		return r;
-	r = cu_blob_verify(c->vault, case_id, key, sha, size);
+	r = cu_blob_verify(c->vault, case_id, key, sha, size, NULL);
 	if (r == CU_ENOTFOUND) {
 		cu_blob_name(c->vault, name, case_id, sha);
 		json_array_foreach((json_t *)gone, i, x)

@@ -69,6 +69,11 @@ int cu_entity_renormalise(cu_core *c, int64_t id, bool *changed);
  * otherwise, CU_ENOTFOUND if there is no such case (cases.c). */
 int cu_case_open_for(cu_core *c, int64_t case_id, const char *what);
 
+/* An item's blob header as recorded at registration; *have false if none was
+ * (registered before headers were kept). */
+int cu_evidence_blob_header(cu_core *c, int64_t id, uint8_t header[CU_STREAM_HEADER],
+                            bool *have);
+
 /* Whether the actor may read an item, recording nothing (evidence.c). */
 int cu_evidence_visible(cu_core *c, const cu_actor *a, int64_t id);
 /* The case's data key, created on first use (evidence.c). */

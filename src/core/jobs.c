@@ -35,7 +35,7 @@ int cu_jobs_enqueue(cu_core *c, int64_t item_id)
 
 /* The whole plaintext of an item's blob (bounded). */
 static int read_blob(cu_core *c, cu_buf *out, int64_t case_id, const char *sha_hex,
-                     uint64_t size, uint64_t max)
+                     uint64_t size, const uint8_t *header, uint64_t max)
 {
 	uint8_t key[CU_KEY_LEN], sha[32];
 	cu_blob_reader *rd = NULL;
@@ -45,7 +45,7 @@ static int read_blob(cu_core *c, cu_buf *out, int64_t case_id, const char *sha_h
 	if (!sha_hex || cu_unhex32(sha, sha_hex) != 0)
 		return cu_error_set(CU_EINVALID, "bad content hash");
 	if ((r = cu_core_case_key(c, key, case_id)) != 0 ||
-	    (r = cu_blob_open(&rd, c->vault, case_id, key, sha, size)) != 0)
+	    (r = cu_blob_open(&rd, c->vault, case_id, key, sha, size, header)) != 0)
 		goto out;
 	cu_buf_init(out, max);
 	while ((r = cu_blob_read(rd, chunk, sizeof(chunk), &got)) == 0 && got > 0)
@@ -69,7 +69,8 @@ int cu_jobs_index_text(cu_core *c, int64_t item_id, const json_t *x)
 		return r;
 	cu_buf_init(&text, 0);
 	r = read_blob(c, &text, json_integer_value(json_object_get(it, "case_id")),
-	              cu_json_str(x, "sha256"), (uint64_t)cu_json_int(x, "size", 0), EXTRACT_INPUT_MAX);
+	              cu_json_str(x, "sha256"), (uint64_t)cu_json_int(x, "size", 0), NULL,
+	              EXTRACT_INPUT_MAX);
 	if (r == 0)
 		r = cu_search_index_text(c, item_id, text.data ? text.data : "", text.len,
 		                         cu_json_str(x, "language"));
@@ -206,8 +207,12 @@ static int extract_item(cu_core *c, int64_t job, int64_t item_id)
 		CU_TXN(c, r, r = cu_store_job_finish(c->store, job, "done", msg, now));
 		goto out;
 	}
-	if ((r = read_blob(c, &content, case_id, cu_json_str(it, "sha256"),
-	                   (uint64_t)cu_json_int(it, "size", 0), EXTRACT_INPUT_MAX)) != 0) {
+	uint8_t hdr[CU_STREAM_HEADER];
+	bool have = false;
+	if ((r = cu_evidence_blob_header(c, item_id, hdr, &have)) != 0 ||
+	    (r = read_blob(c, &content, case_id, cu_json_str(it, "sha256"),
+	                   (uint64_t)cu_json_int(it, "size", 0), have ? hdr : NULL,
+	                   EXTRACT_INPUT_MAX)) != 0) {
 		if (r == CU_EVERIFY)
 			cu_evidence_mark_failed(c, item_id);
 		r = job_failed(c, job, cu_error_message(r));

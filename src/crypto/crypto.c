@@ -293,14 +293,19 @@ void cu_sha256_end(cu_sha256_ctx *c, uint8_t out[32])
 	free(c);
 }
 
+int cu_unhex(uint8_t *out, size_t n, const char *hex)
+{
+	size_t got = 0;
+	const char *end;
+	if (!hex || strlen(hex) != 2 * n ||
+	    sodium_hex2bin(out, n, hex, 2 * n, NULL, &got, &end) != 0 || got != n || *end)
+		return cu_error_set(CU_EINVALID, "not %zu bytes in hex", n);
+	return 0;
+}
+
 int cu_unhex32(uint8_t out[32], const char *hex)
 {
-	size_t n = 0;
-	const char *end;
-	if (!hex || strlen(hex) != 64 ||
-	    sodium_hex2bin(out, 32, hex, 64, NULL, &n, &end) != 0 || n != 32 || *end)
-		return cu_error_set(CU_EINVALID, "not a SHA-256 in hex");
-	return 0;
+	return cu_unhex(out, 32, hex) == 0 ? 0 : cu_error_set(CU_EINVALID, "not a SHA-256 in hex");
 }
 
 void cu_key_new(uint8_t key[CU_KEY_LEN])

@@ -69,6 +69,8 @@ void cu_sha256_update(cu_sha256_ctx *c, const void *data, size_t len);
 void cu_sha256_end(cu_sha256_ctx *c, uint8_t out[32]);
 /* Parses 64 hex digits; CU_EINVALID otherwise. */
 int cu_unhex32(uint8_t out[32], const char *hex);
+/* Parses exactly 2n hex digits into n bytes; CU_EINVALID otherwise. */
+int cu_unhex(uint8_t *out, size_t n, const char *hex);
 
 /*
  * Keys. The node master key lives in DIR/master.key (0600); data keys are

@@ -92,8 +92,8 @@ int cu_store_item_insert(cu_store *s, int64_t *out_id, const json_t *it)
 	static const char sql[] =
 		"INSERT INTO evidence(case_id, title, description, kind, media_type, size, sha256,"
 		" original_name, originator_org_id, provenance, legal_status, tags, registered_by,"
-		" registered_at, content_salt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-		" ?12, ?13, ?14, ?15)";
+		" registered_at, content_salt, blob_header) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+		" ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
 	db_stmt *st = sq_stmt(s, sql);
 	if (!st)
 		return CU_EDB;
@@ -117,7 +117,30 @@ int cu_store_item_insert(cu_store *s, int64_t *out_id, const json_t *it)
 	sq_bind_text(st, 13, cu_json_str(it, "registered_by"));
 	sq_bind_text(st, 14, cu_json_str(it, "registered_at"));
 	sq_bind_text(st, 15, cu_json_str(it, "content_salt"));
+	sq_bind_text(st, 16, cu_json_str(it, "blob_header"));
 	return sq_insert(s, st, "evidence item", out_id);
+}
+
+int cu_store_item_blob_header(cu_store *s, char out[49], int64_t id)
+{
+	json_t *row = NULL;
+	int r = sq_row_id(s, &row, "SELECT blob_header FROM evidence WHERE id = ?1", id,
+	                  "evidence item");
+	const char *h = r == 0 ? cu_json_str(row, "blob_header") : NULL;
+	snprintf(out, 49, "%s", h && strlen(h) == 48 ? h : "");
+	json_decref(row);
+	return r;
+}
+
+int cu_store_item_set_blob_header(cu_store *s, int64_t id, const char *hex)
+{
+	db_stmt *st = sq_stmt(s, "UPDATE evidence SET blob_header = ?2 WHERE id = ?1"
+	                         " AND blob_header IS NULL");
+	if (!st)
+		return CU_EDB;
+	db_bind_int64(st, 1, id);
+	sq_bind_text(st, 2, hex);
+	return sq_exec(s, st, "evidence item");
 }
 
 #define ITEM_COLS \

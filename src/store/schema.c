@@ -691,7 +691,18 @@ static const char *const m13[] = {
 	"DROP INDEX search_docs_case;\n",
 	NULL,
 };
+/*
+ * 14: an item's blob header (hex of the secretstream header its blob was
+ * written with). The reader compares it before reading on: another blob of
+ * the case, copied over this one's, is refused before a byte is served, a
+ * range request's included. Items registered earlier get it at their next
+ * successful verification.
+ */
+static const char *const m14[] = {
+	"ALTER TABLE evidence ADD COLUMN blob_header TEXT;\n",
+	NULL,
+};
 const char *const *const cu_schema_migrations[] = {m1, m2, m3, m4, m5, m6, m7, m8, m9, m10,
-                                                     m11, m12, m13};
+                                                     m11, m12, m13, m14};
 
 const int cu_schema_count = sizeof(cu_schema_migrations) / sizeof(cu_schema_migrations[0]);

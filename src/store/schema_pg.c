@@ -553,5 +553,10 @@ static const char *const pg13[] = {
 	"DROP INDEX search_docs_case;\n",
 	NULL};
 
-const char *const *const cu_schema_pg_migrations[] = {pg10, pg11, pg12, pg13};
+/* 14: an item's blob header (schema.c's m14). */
+static const char *const pg14[] = {
+	"ALTER TABLE evidence ADD COLUMN blob_header TEXT;\n",
+	NULL};
+
+const char *const *const cu_schema_pg_migrations[] = {pg10, pg11, pg12, pg13, pg14};
 const int cu_schema_pg_first = 9;

@@ -252,6 +252,10 @@ int cu_store_case_key_set(cu_store *s, int64_t case_id, const uint8_t wrapped[72
 int cu_store_case_key_put(cu_store *s, int64_t case_id, const uint8_t wrapped[72],
                           const char *at);
 int cu_store_item_insert(cu_store *s, int64_t *out_id, const json_t *item);
+/* An item's blob header as hex (48 digits), "" if none was recorded. */
+int cu_store_item_blob_header(cu_store *s, char out[49], int64_t id);
+/* Records it for an item that has none (registered before it was kept). */
+int cu_store_item_set_blob_header(cu_store *s, int64_t id, const char *hex);
 int cu_store_item_get(cu_store *s, json_t **out, int64_t id);
 /*
  * Items of a case; with restrict_to > 0, only those that organisation

@@ -549,6 +549,7 @@ int cu_blob_create(cu_blob_writer **out, cu_vault *v, int64_t case_id,
 		goto fail;
 	if ((r = cu_sha256_begin(&w->sha)) != 0 || (r = cu_stream_push_init(&w->st, header, key)))
 		goto fail;
+	memcpy(w->info.header, header, CU_STREAM_HEADER);
 	memcpy(w->out, MAGIC, MAGIC_LEN);
 	memcpy(w->out + MAGIC_LEN, header, CU_STREAM_HEADER);
 	w->out_len = MAGIC_LEN + CU_STREAM_HEADER;
@@ -660,6 +661,9 @@ static int place(cu_blob_writer *w, bool sync)
 	int r = counted(w->put->s->ops->put_place(w->put, w->info.name, sync, &w->info.existed));
 	if (r == 0)
 		w->placed = true;
+	/* Deduplicated: the blob kept is the one stored before, with its header. */
+	if (r == 0 && w->info.existed)
+		r = cu_blob_header(w->v, w->case_id, w->info.sha256, w->info.header);
 	return r;
 }
 
@@ -904,7 +908,8 @@ struct cu_blob_reader {
 };
 
 int cu_blob_open(cu_blob_reader **out, cu_vault *v, int64_t case_id,
-                 const uint8_t key[CU_KEY_LEN], const uint8_t sha256[32], uint64_t size)
+                 const uint8_t key[CU_KEY_LEN], const uint8_t sha256[32], uint64_t size,
+                 const uint8_t header[CU_STREAM_HEADER])
 {
 	char name[65];
 	uint8_t hdr[MAGIC_LEN + CU_STREAM_HEADER];
@@ -927,6 +932,11 @@ int cu_blob_open(cu_blob_reader **out, cu_vault *v, int64_t case_id,
 		r = cu_error_set(CU_EVERIFY, "the blob's header is damaged");
 		goto fail;
 	}
+	if (header && !cu_ct_equal(hdr + MAGIC_LEN, header, CU_STREAM_HEADER)) {
+		r = cu_error_set(CU_EVERIFY, "the blob is not the one registered for this item (its "
+		                 "stream header differs): it was replaced");
+		goto fail;
+	}
 	if (!(rd->in = malloc(CUNIT)) || !(rd->plain = malloc(UNIT))) {
 		r = cu_error_set(CU_ENOMEM, "out of memory");
 		goto fail;
@@ -937,6 +947,26 @@ int cu_blob_open(cu_blob_reader **out, cu_vault *v, int64_t case_id,
 	return 0;
 fail:
 	cu_blob_close(rd);
+	return r;
+}
+
+int cu_blob_header(cu_vault *v, int64_t case_id, const uint8_t sha256[32],
+                   uint8_t header[CU_STREAM_HEADER])
+{
+	char name[65];
+	uint8_t hdr[MAGIC_LEN + CU_STREAM_HEADER];
+	cu_bget *g = NULL;
+	size_t n = 0;
+	cu_blob_name(v, name, case_id, sha256);
+	int r = counted(v->bs->ops->get_open(v->bs, name, &g));
+	if (r == 0)
+		r = counted(g->s->ops->get_read(g, hdr, sizeof(hdr), &n));
+	if (g)
+		g->s->ops->get_close(g);
+	if (r == 0 && (n != sizeof(hdr) || memcmp(hdr, MAGIC, MAGIC_LEN) != 0))
+		r = cu_error_set(CU_EVERIFY, "the blob's header is damaged");
+	if (r == 0)
+		memcpy(header, hdr + MAGIC_LEN, CU_STREAM_HEADER);
 	return r;
 }
 
@@ -1055,14 +1085,15 @@ void cu_blob_close(cu_blob_reader *rd)
 }
 
 int cu_blob_verify(cu_vault *v, int64_t case_id, const uint8_t key[CU_KEY_LEN],
-                   const uint8_t sha256[32], uint64_t size)
+                   const uint8_t sha256[32], uint64_t size,
+                   const uint8_t header[CU_STREAM_HEADER])
 {
 	cu_blob_reader *rd;
 	cu_sha256_ctx *sha;
 	uint8_t got_sha[32];
 	uint64_t total = 0;
 	int r;
-	if ((r = cu_blob_open(&rd, v, case_id, key, sha256, size)) != 0)
+	if ((r = cu_blob_open(&rd, v, case_id, key, sha256, size, header)) != 0)
 		return r;
 	if ((r = cu_sha256_begin(&sha)) != 0) {
 		cu_blob_close(rd);

@@ -72,6 +72,9 @@ typedef struct cu_blob_info {
 	uint64_t size;       /* plaintext bytes */
 	char media_type[128];/* detected by libmagic from the first bytes */
 	bool existed;        /* the same content was already stored for the case */
+	/* The stored blob's secretstream header (the existing blob's if it
+	 * existed): recorded with the item, it binds the blob to it on read. */
+	uint8_t header[CU_STREAM_HEADER];
 } cu_blob_info;
 
 typedef struct cu_blob_writer cu_blob_writer;
@@ -99,10 +102,17 @@ int cu_vault_place(cu_vault *v, cu_blob_writer **ws, size_t n);
 typedef struct cu_blob_reader cu_blob_reader;
 /*
  * Opens the blob of (case_id, sha256), the content of `size` bytes:
- * CU_ENOTFOUND if missing.
+ * CU_ENOTFOUND if missing. header: the blob's secretstream header as
+ * recorded at registration (cu_blob_info.header), or NULL if none was:
+ * another blob (of the same case, whose units authenticate under the same
+ * key) is then refused before a byte of it is read (CU_EVERIFY).
  */
 int cu_blob_open(cu_blob_reader **out, cu_vault *v, int64_t case_id,
-                 const uint8_t key[CU_KEY_LEN], const uint8_t sha256[32], uint64_t size);
+                 const uint8_t key[CU_KEY_LEN], const uint8_t sha256[32], uint64_t size,
+                 const uint8_t header[CU_STREAM_HEADER]);
+/* The stored blob's header (for items registered before it was recorded). */
+int cu_blob_header(cu_vault *v, int64_t case_id, const uint8_t sha256[32],
+                   uint8_t header[CU_STREAM_HEADER]);
 /*
  * Reads up to len plaintext bytes (*got = 0 at the end). CU_EVERIFY if the
  * stored blob was altered, truncated or extended, or is another content's:
@@ -118,7 +128,8 @@ void cu_blob_close(cu_blob_reader *r);
 
 /* Re-reads a whole blob: CU_EVERIFY on any mismatch, CU_ENOTFOUND if missing. */
 int cu_blob_verify(cu_vault *v, int64_t case_id, const uint8_t key[CU_KEY_LEN],
-                   const uint8_t sha256[32], uint64_t size);
+                   const uint8_t sha256[32], uint64_t size,
+                   const uint8_t header[CU_STREAM_HEADER]);
 /* Destroys a blob: overwrites, syncs and unlinks it. */
 int cu_blob_destroy(cu_vault *v, int64_t case_id, const uint8_t sha256[32]);
 /* 0 if the store holds a blob of that name, CU_ENOTFOUND if not. */

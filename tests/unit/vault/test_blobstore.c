@@ -101,7 +101,7 @@ static void get(fixture *f, int64_t case_id, const uint8_t sha[32], const uint8_
 	cu_blob_reader *r;
 	uint8_t *buf = malloc(n + 4096);
 	size_t total = 0, got;
-	assert_int_equal(cu_blob_open(&r, f->v, case_id, f->key, sha, n), 0);
+	assert_int_equal(cu_blob_open(&r, f->v, case_id, f->key, sha, n, NULL), 0);
 	do {
 		assert_int_equal(cu_blob_read(r, buf + total, n + 4096 - total < 77777 ? n + 4096 - total
 		                                                                       : 77777, &got), 0);
@@ -154,7 +154,7 @@ static void test_blobstore_contract__round_trips(void **state)
 		assert_false(info.existed);
 		assert_int_equal(info.size, sizes[i]);
 		get(f, 7, info.sha256, d, sizes[i]);
-		assert_int_equal(cu_blob_verify(f->v, 7, f->key, info.sha256, sizes[i]), 0);
+		assert_int_equal(cu_blob_verify(f->v, 7, f->key, info.sha256, sizes[i], NULL), 0);
 		assert_int_equal(cu_blob_exists(f->v, info.name), 0);
 		/* The store holds ciphertext only. */
 		size_t n;
@@ -181,11 +181,11 @@ static void test_blobstore_contract__tampered_object_fails(void **state)
 	c[100000] ^= 1;
 	assert_int_equal(f->bs->ops->remove(f->bs, info.name), 0);
 	store(f, info.name, c, n);
-	assert_int_equal(cu_blob_verify(f->v, 7, f->key, info.sha256, 200000), CU_EVERIFY);
+	assert_int_equal(cu_blob_verify(f->v, 7, f->key, info.sha256, 200000, NULL), CU_EVERIFY);
 	cu_blob_reader *r;
 	uint8_t *buf = malloc(300000);
 	size_t got;
-	assert_int_equal(cu_blob_open(&r, f->v, 7, f->key, info.sha256, 200000), 0);
+	assert_int_equal(cu_blob_open(&r, f->v, 7, f->key, info.sha256, 200000, NULL), 0);
 	assert_int_equal(cu_blob_read(r, buf, 300000, &got), CU_EVERIFY);
 	assert_true(got < 200000);
 	assert_memory_equal(buf, d, got);
@@ -194,7 +194,7 @@ static void test_blobstore_contract__tampered_object_fails(void **state)
 	assert_int_equal(f->bs->ops->remove(f->bs, info.name), 0);
 	c[100000] ^= 1;
 	store(f, info.name, c, n - 1);
-	assert_int_equal(cu_blob_verify(f->v, 7, f->key, info.sha256, 200000), CU_EVERIFY);
+	assert_int_equal(cu_blob_verify(f->v, 7, f->key, info.sha256, 200000, NULL), CU_EVERIFY);
 	free(buf);
 	free(c);
 	free(d);
@@ -246,12 +246,12 @@ static void test_blobstore_contract__delete_exists_sweep(void **state)
 	assert_int_equal(cu_blob_exists(f->v, ia.name), 0);
 	assert_int_equal(cu_blob_exists(f->v, ib.name), CU_ENOTFOUND);
 	cu_blob_reader *r;
-	assert_int_equal(cu_blob_open(&r, f->v, 8, f->key, ib.sha256, 0), CU_ENOTFOUND);
+	assert_int_equal(cu_blob_open(&r, f->v, 8, f->key, ib.sha256, 0, NULL), CU_ENOTFOUND);
 	/* Destroy, and destroying what is gone is no error. */
 	assert_int_equal(cu_blob_destroy(f->v, 7, ia.sha256), 0);
 	assert_int_equal(cu_blob_exists(f->v, ia.name), CU_ENOTFOUND);
 	assert_int_equal(cu_blob_destroy(f->v, 7, ia.sha256), 0);
-	assert_int_equal(cu_blob_verify(f->v, 7, f->key, ia.sha256, 1000), CU_ENOTFOUND);
+	assert_int_equal(cu_blob_verify(f->v, 7, f->key, ia.sha256, 1000, NULL), CU_ENOTFOUND);
 	free(a);
 	free(b);
 }

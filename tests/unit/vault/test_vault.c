@@ -79,7 +79,7 @@ static void get(fixture *f, int64_t case_id, const uint8_t *key, const uint8_t s
 	cu_blob_reader *r;
 	uint8_t *buf = malloc(n + 100);
 	size_t total = 0, got;
-	assert_int_equal(cu_blob_open(&r, f->v, case_id, key, sha, n), 0);
+	assert_int_equal(cu_blob_open(&r, f->v, case_id, key, sha, n, NULL), 0);
 	do {
 		assert_int_equal(cu_blob_read(r, buf + total, 100000 < n + 100 - total ? 100000 :
 		                              n + 100 - total, &got), 0);
@@ -106,7 +106,7 @@ static void test_vault_blob__round_trips(void **state)
 			assert_memory_equal(info.sha256, sha, 32);
 			assert_int_equal(info.size, sizes[i]);
 			get(f, 1, f->key, sha, d, sizes[i]);
-			assert_int_equal(cu_blob_verify(f->v, 1, f->key, sha, sizes[i]), 0);
+			assert_int_equal(cu_blob_verify(f->v, 1, f->key, sha, sizes[i], NULL), 0);
 			free(d);
 		}
 	}
@@ -182,12 +182,12 @@ static void test_vault_blob__tampering_detected(void **state)
 		put(f, &info, 3, f->key, d, 300000, false);
 		blob_file(f, path, sizeof(path), 3, info.sha256);
 		tamper(path, 100000, how);
-		assert_int_equal(cu_blob_verify(f->v, 3, f->key, info.sha256, 300000), CU_EVERIFY);
+		assert_int_equal(cu_blob_verify(f->v, 3, f->key, info.sha256, 300000, NULL), CU_EVERIFY);
 		/* Reading returns only authenticated bytes, then the error. */
 		cu_blob_reader *r;
 		uint8_t *buf = malloc(400000);
 		size_t got = 0;
-		assert_int_equal(cu_blob_open(&r, f->v, 3, f->key, info.sha256, 300000), 0);
+		assert_int_equal(cu_blob_open(&r, f->v, 3, f->key, info.sha256, 300000, NULL), 0);
 		assert_int_equal(cu_blob_read(r, buf, 400000, &got), CU_EVERIFY);
 		assert_true(got < 300000);
 		assert_memory_equal(buf, d, got);
@@ -205,17 +205,17 @@ static void test_vault_blob__wrong_key_or_swapped(void **state)
 	char pa[4096], pb[4096], cmd[8300];
 	put(f, &ia, 4, f->key, a, 70000, false);
 	put(f, &ib, 4, f->key, b, 70000, false);
-	assert_int_equal(cu_blob_verify(f->v, 4, f->key2, ia.sha256, 70000), CU_EVERIFY);
+	assert_int_equal(cu_blob_verify(f->v, 4, f->key2, ia.sha256, 70000, NULL), CU_EVERIFY);
 	/* Copying one item's blob over another's is detected: the final unit
 	 * authenticates the content's hash. */
 	blob_file(f, pa, sizeof(pa), 4, ia.sha256);
 	blob_file(f, pb, sizeof(pb), 4, ib.sha256);
 	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", pa, pb);
 	assert_int_equal(system(cmd), 0);
-	assert_int_equal(cu_blob_verify(f->v, 4, f->key, ib.sha256, 70000), CU_EVERIFY);
+	assert_int_equal(cu_blob_verify(f->v, 4, f->key, ib.sha256, 70000, NULL), CU_EVERIFY);
 	/* A missing blob is reported as missing. */
 	assert_int_equal(unlink(pa), 0);
-	assert_int_equal(cu_blob_verify(f->v, 4, f->key, ia.sha256, 70000), CU_ENOTFOUND);
+	assert_int_equal(cu_blob_verify(f->v, 4, f->key, ia.sha256, 70000, NULL), CU_ENOTFOUND);
 	free(a);
 	free(b);
 }
@@ -243,7 +243,7 @@ static void test_vault_blob__swapped_refused_at_the_items_end(void **state)
 	blob_file(f, other, sizeof(other), 8, ib.sha256);
 	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", other, pa);
 	assert_int_equal(system(cmd), 0);
-	assert_int_equal(cu_blob_open(&r, f->v, 8, f->key, ia.sha256, 150000), 0);
+	assert_int_equal(cu_blob_open(&r, f->v, 8, f->key, ia.sha256, 150000, NULL), 0);
 	assert_int_equal(cu_blob_read(r, buf, 150000, &got), CU_EVERIFY);
 	assert_true(got <= 131072);
 	cu_blob_close(r);
@@ -251,10 +251,25 @@ static void test_vault_blob__swapped_refused_at_the_items_end(void **state)
 	blob_file(f, other, sizeof(other), 8, ic.sha256);
 	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", other, pa);
 	assert_int_equal(system(cmd), 0);
-	assert_int_equal(cu_blob_open(&r, f->v, 8, f->key, ia.sha256, 150000), 0);
+	assert_int_equal(cu_blob_open(&r, f->v, 8, f->key, ia.sha256, 150000, NULL), 0);
 	assert_int_equal(cu_blob_read(r, buf, 150000, &got), CU_EVERIFY);
 	assert_true(got < 150000);
 	cu_blob_close(r);
+	/* With the header recorded at registration: refused on open, before any
+	 * byte (a range that stops short of the end included). */
+	assert_int_equal(cu_blob_open(&r, f->v, 8, f->key, ia.sha256, 150000, ia.header),
+	                 CU_EVERIFY);
+	assert_non_null(strstr(cu_error_message(CU_EVERIFY), "not the one registered"));
+	/* The genuine blob opens with it. */
+	assert_int_equal(cu_blob_open(&r, f->v, 8, f->key, ic.sha256, 150000, ic.header), 0);
+	assert_int_equal(cu_blob_read(r, buf, 150000, &got), 0);
+	assert_int_equal(got, 150000);
+	cu_blob_close(r);
+	/* The same content stored again keeps the blob stored first, and its header. */
+	cu_blob_info again;
+	put(f, &again, 8, f->key, c, 150000, false);
+	assert_true(again.existed);
+	assert_memory_equal(again.header, ic.header, CU_STREAM_HEADER);
 	free(buf);
 	free(a);
 	free(b);
@@ -269,7 +284,7 @@ static void test_vault_blob__skip_for_ranges(void **state)
 	size_t got;
 	put(f, &info, 5, f->key, d, 500000, false);
 	cu_blob_reader *r;
-	assert_int_equal(cu_blob_open(&r, f->v, 5, f->key, info.sha256, 500000), 0);
+	assert_int_equal(cu_blob_open(&r, f->v, 5, f->key, info.sha256, 500000, NULL), 0);
 	assert_int_equal(cu_blob_skip(r, 131000), 0);
 	assert_int_equal(cu_blob_read(r, buf, sizeof(buf), &got), 0);
 	assert_int_equal(got, sizeof(buf));
@@ -314,7 +329,7 @@ static void test_vault_batch__deferred_then_placed_and_sweep(void **state)
 	assert_int_equal(count_files(tmpdir), 20);
 	/* Not placed yet: not readable under their names. */
 	cu_blob_reader *r;
-	assert_int_equal(cu_blob_open(&r, f->v, 6, f->key, info[0].sha256, 0), CU_ENOTFOUND);
+	assert_int_equal(cu_blob_open(&r, f->v, 6, f->key, info[0].sha256, 0, NULL), CU_ENOTFOUND);
 	/* While writers are alive, a sweep must not touch anything. */
 	int removed = -1;
 	assert_int_equal(cu_vault_sweep(f->v, NULL, keep_none, NULL, &removed), 0);
@@ -322,7 +337,7 @@ static void test_vault_batch__deferred_then_placed_and_sweep(void **state)
 	assert_int_equal(cu_vault_place(f->v, ws, 20), 0);
 	assert_int_equal(count_files(tmpdir), 0);
 	for (int i = 0; i < 20; i++) {
-		assert_int_equal(cu_blob_verify(f->v, 6, f->key, info[i].sha256, info[i].size), 0);
+		assert_int_equal(cu_blob_verify(f->v, 6, f->key, info[i].sha256, info[i].size, NULL), 0);
 		cu_blob_free(ws[i]);
 	}
 	/* An unfinished writer's file is removed when it is freed. */
@@ -335,7 +350,7 @@ static void test_vault_batch__deferred_then_placed_and_sweep(void **state)
 	/* With no writer, the sweep removes what no record keeps. */
 	assert_int_equal(cu_vault_sweep(f->v, NULL, keep_none, NULL, &removed), 0);
 	assert_int_equal(removed, 20);
-	assert_int_equal(cu_blob_verify(f->v, 6, f->key, info[0].sha256, info[0].size),
+	assert_int_equal(cu_blob_verify(f->v, 6, f->key, info[0].sha256, info[0].size, NULL),
 	                 CU_ENOTFOUND);
 }
 
@@ -369,12 +384,12 @@ static void test_vault_batch__media_types_detected_aside(void **state)
 	for (int i = 0; i < N / 2; i++) {
 		cu_blob_result(ws[i], &info[i]);
 		assert_string_equal(info[i].media_type, want[i % 3]);
-		assert_int_equal(cu_blob_verify(f->v, 9, f->key, info[i].sha256, info[i].size), 0);
+		assert_int_equal(cu_blob_verify(f->v, 9, f->key, info[i].sha256, info[i].size, NULL), 0);
 	}
 	for (int i = 0; i < N; i++) /* the second half never placed */
 		cu_blob_free(ws[i]);
 	assert_int_equal(count_files(tmpdir), 0);
-	assert_int_equal(cu_blob_verify(f->v, 9, f->key, info[N - 1].sha256, info[N - 1].size),
+	assert_int_equal(cu_blob_verify(f->v, 9, f->key, info[N - 1].sha256, info[N - 1].size, NULL),
 	                 CU_ENOTFOUND);
 }
 
@@ -407,7 +422,7 @@ static void test_vault_fault__write_failure(void **state)
 	uint8_t sha[32];
 	cu_sha256(sha, d, 4 << 20);
 	cu_blob_reader *rd;
-	assert_int_equal(cu_blob_open(&rd, f->v, 7, f->key, sha, 4 << 20), CU_ENOTFOUND);
+	assert_int_equal(cu_blob_open(&rd, f->v, 7, f->key, sha, 4 << 20, NULL), CU_ENOTFOUND);
 	free(d);
 }
 
