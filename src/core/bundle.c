@@ -241,13 +241,13 @@ static int key_lines(cu_core *c, cu_buf *out, int64_t size)
 static void member_name(char *out, size_t n, int64_t id, const char *original)
 {
 	char name[256];
-	size_t len = 0;
 	const char *o = original ? original : "";
-	for (; o[len] && len < sizeof(name) - 1; len++) {
-		unsigned char ch = (unsigned char)o[len];
-		name[len] = ch < 0x20 || ch == 0x7f || strchr("/\\<>:\"|?*", ch) ? '_' : (char)ch;
+	size_t full = strlen(o), len = full < sizeof(name) - 1 ? full : sizeof(name) - 1;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)o[i];
+		name[i] = ch < 0x20 || ch == 0x7f || strchr("/\\<>:\"|?*", ch) ? '_' : (char)ch;
 	}
-	if (o[len]) /* cut: never inside a UTF-8 sequence */
+	if (len < full) /* cut: never inside a UTF-8 sequence */
 		while (len > 0 && ((unsigned char)o[len] & 0xc0) == 0x80)
 			len--;
 	name[len] = '\0';

@@ -463,7 +463,7 @@ int cu_seal(char **out, const void *secret, size_t len, const char *passphrase,
 	 * one guessed passphrase opens all the evidence. Argon2id slows guessing,
 	 * it does not make "x" a secret. Opening older seals takes any length.
 	 */
-	if (passphrase && *passphrase && strlen(passphrase) < CU_SEAL_MIN)
+	if (*passphrase && strlen(passphrase) < CU_SEAL_MIN) /* empty: seal_key says so */
 		return cu_error_set(CU_EINVALID, "a passphrase that seals keys has at least %d "
 		                    "characters (this one has %zu): a few words are easy to type and "
 		                    "hard to guess", CU_SEAL_MIN, strlen(passphrase));

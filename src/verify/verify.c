@@ -52,6 +52,7 @@ static int read_small(struct archive *ar, char **out, size_t size, const char *n
 		return cu_error_set(CU_EVERIFY, "the bundle is truncated or damaged at %s", name);
 	}
 	p[size] = '\0';
+	free(*out); /* NULL: a member is read once (load refuses it twice) */
 	*out = p;
 	return 0;
 }

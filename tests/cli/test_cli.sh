@@ -493,7 +493,8 @@ check "... nothing logged as cut off" sh -c "! grep -q 'cut off' '$LOG'"
 serve_dl 1 100K cut
 check "with --shutdown-grace 1 a 2-minute download is cut off: the server exits 0" \
 	test "$SRV_RC" = 0
-check "... within the grace (under 4 s)" test "$SRV_S" -lt 4
+# (1 s of grace, 2 minutes of download: the margin is for a loaded CI machine)
+check "... within the grace (under 8 s, not the download's 2 minutes)" test "$SRV_S" -lt 8
 check "... and the log says what was cut off" grep -q \
 	'"msg":"shutdown: the grace period ended, connections cut off","connections":1' "$LOG"
 # An idle keep-alive connection (a browser's) does not hold the shutdown for h2o's 10 s.
@@ -514,8 +515,9 @@ start=$(date +%s)
 kill -TERM "$spid"
 wait "$spid"
 SRV_RC=$?
-check "an idle keep-alive connection: the server still stops at once (exit 0, < 5 s)" \
-	test "$SRV_RC" = 0 -a $(($(date +%s) - start)) -lt 5
+# (h2o alone would hold it for its 10 s request timeout; the margin is for a loaded machine)
+check "an idle keep-alive connection: the server still stops at once (exit 0, < 9 s)" \
+	test "$SRV_RC" = 0 -a $(($(date +%s) - start)) -lt 9
 kill "$ppid_idle" 2>/dev/null
 wait "$ppid_idle" 2>/dev/null
 
