@@ -137,6 +137,10 @@ int cu_ops_status_read(cu_core *c, cu_ops_status *out);
  * with "not found" rather than an error. */
 int cu_ops_check_store(cu_core *c);
 int cu_ops_check_blobs(cu_core *c);
+/* The data directory's file system has room for writes (CU_ENOSPACE below
+ * 64 MiB free, or CUSTODIA_READY_DISK_MIN_MB): a node whose every write
+ * answers 507 is not ready for traffic. */
+int cu_ops_check_disk(cu_core *c);
 /* Whether some node holds the ledger's sequencer role (cu_store_sequencer_held). */
 int cu_ops_sequencer_held(cu_core *c, bool *held);
 

@@ -4,8 +4,11 @@
  * GET /readyz). Counts and yes/no answers only: nothing here names a case,
  * a person or an organisation.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <time.h>
 
 #include "core/internal.h"
@@ -71,6 +74,25 @@ int cu_ops_check_blobs(cu_core *c)
 	if (r == 0)
 		return cu_error_set(CU_EIO, "the blob store claims to hold an impossible name");
 	return r;
+}
+
+int cu_ops_check_disk(cu_core *c)
+{
+	struct statvfs fs;
+	if (statvfs(c->datadir, &fs) != 0)
+		return cu_error_set(CU_EIO, "cannot read the free space of %s: %s", c->datadir,
+		                    strerror(errno));
+	/* Room for a WAL's worth of writes; an operator may ask for more. */
+	const char *v = getenv("CUSTODIA_READY_DISK_MIN_MB");
+	char *end = NULL;
+	unsigned long long min_mb = v && *v ? strtoull(v, &end, 10) : 64;
+	if (v && *v && (*end || min_mb > (1ULL << 40)))
+		min_mb = 64;
+	uint64_t free = (uint64_t)fs.f_bavail * fs.f_frsize;
+	if (free < (uint64_t)min_mb << 20)
+		return cu_error_set(CU_ENOSPACE, "%llu MiB free on the data directory's file system "
+		                    "(%llu MiB needed)", (unsigned long long)(free >> 20), min_mb);
+	return 0;
 }
 
 int cu_ops_sequencer_held(cu_core *c, bool *held)

@@ -306,7 +306,8 @@ int h_metrics(cu_req *rq)
 
 /*
  * Ready to take traffic: the store answers on this thread's connection, the
- * blob store answers, and some node holds the ledger's sequencer role (on
+ * blob store answers, the data directory has room for writes (64 MiB), and
+ * some node holds the ledger's sequencer role (on
  * PostgreSQL the advisory lock is held by some session, this node's or
  * another's; on SQLite this process's sequencer passed within the last
  * SEQUENCER_STALE_MS). The answer names the failed check and nothing else;
@@ -314,7 +315,7 @@ int h_metrics(cu_req *rq)
  */
 int h_readyz(cu_req *rq)
 {
-	const char *failed[3] = {0};
+	const char *failed[4] = {0};
 	int nf = 0, r;
 	bool held = false;
 	if ((r = cu_ops_check_store(rq->core)) != 0) {
@@ -325,6 +326,11 @@ int h_readyz(cu_req *rq)
 	if ((r = cu_ops_check_blobs(rq->core)) != 0) {
 		failed[nf++] = "blobs";
 		cu_log("warn", "not ready", json_pack("{s:s,s:s}", "check", "blobs", "error",
+		                                      cu_error_message(r)));
+	}
+	if ((r = cu_ops_check_disk(rq->core)) != 0) {
+		failed[nf++] = "disk";
+		cu_log("warn", "not ready", json_pack("{s:s,s:s}", "check", "disk", "error",
 		                                      cu_error_message(r)));
 	}
 	if (cu_store_is_pg(cu_core_store(rq->core))) {
@@ -341,7 +347,8 @@ int h_readyz(cu_req *rq)
 		cu_log("warn", "not ready", json_pack("{s:s,s:s}", "check", "sequencer", "error",
 		                                      cu_error_message(r)));
 	}
-	json_t *checks = json_pack("{s:s,s:s,s:s}", "store", "ok", "blobs", "ok", "sequencer", "ok");
+	json_t *checks = json_pack("{s:s,s:s,s:s,s:s}", "store", "ok", "blobs", "ok", "disk", "ok",
+	                           "sequencer", "ok");
 	for (int i = 0; i < nf; i++)
 		json_object_set_new(checks, failed[i], json_string("failed"));
 	rq->out = json_pack("{s:b,s:o}", "ready", nf == 0, "checks", checks);

@@ -495,7 +495,7 @@ static void test_api_observability__readyz_when_ready(void **state)
 	/* Public, and nothing but the checks. */
 	assert_int_equal(api_getf(NULL, &out, "/readyz"), 200);
 	json_t *want = json_loads("{\"ready\":true,\"checks\":{\"store\":\"ok\",\"blobs\":\"ok\","
-	                          "\"sequencer\":\"ok\"}}", 0, NULL);
+	                          "\"disk\":\"ok\",\"sequencer\":\"ok\"}}", 0, NULL);
 	assert_true(json_equal(out, want));
 	json_decref(want);
 	json_decref(out);
@@ -520,7 +520,7 @@ static void test_api_observability__readyz_names_the_blob_store(void **state)
 	assert_int_equal(rename(away, blobs), 0);
 	assert_int_equal(st, 503);
 	json_t *want = json_loads("{\"ready\":false,\"checks\":{\"store\":\"ok\",\"blobs\":"
-	                          "\"failed\",\"sequencer\":\"ok\"}}", 0, NULL);
+	                          "\"failed\",\"disk\":\"ok\",\"sequencer\":\"ok\"}}", 0, NULL);
 	if (!json_equal(out, want)) {
 		char *t = json_dumps(out, JSON_COMPACT);
 		fail_msg("/readyz answered %s", t ? t : "(not JSON)");

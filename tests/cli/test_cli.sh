@@ -537,6 +537,20 @@ expect 2 "another data directory on the port in use is refused" "$B" serve --dat
 check "... saying the port is in use" has_err "127.0.0.1:$PORT is in use by another process"
 kill "$spid"
 wait "$spid"
+# A full disk: every write would answer 507, so /readyz says not ready (asked here for more
+# room than any disk has, as a full one would answer).
+rm -f "$T/url"
+CUSTODIA_READY_DISK_MIN_MB=1000000000 "$B" serve --data "$D" --listen 127.0.0.1:0 \
+	--ready-file "$T/url" --workers 0 >"$T/serve.log" 2>&1 &
+spid=$!
+for _ in $(seq 100); do [ -s "$T/url" ] && break; sleep 0.1; done
+code=$(curl -s -o "$T/ready.json" -w '%{http_code}' "$(cat "$T/url")/readyz")
+check "/readyz on a disk without room: 503, naming the disk check ($code)" sh -c \
+	"[ '$code' = 503 ] && jq -e '.ready == false and .checks.disk == \"failed\"' '$T/ready.json'"
+kill "$spid"
+wait "$spid"
+check "... and the log says how much is free" grep -q '"check":"disk","error":".*MiB free' \
+	"$T/serve.log"
 
 # ---- the data directory after all of the above ----------------------------------
 
