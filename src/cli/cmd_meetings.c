@@ -8,7 +8,7 @@
 
 static const char meetings_usage[] =
 	"usage: custodia meetings add --kind KIND --title TEXT --on YYYY-MM-DD [options]\n"
-	"       custodia meetings list [--case REF] [--kind KIND]\n"
+	"       custodia meetings list [--case REF] [--kind KIND] [--limit N] [--before ID]\n"
 	"       custodia meetings show ID\n"
 	"       custodia meetings outcome ID --text TEXT [--session SESSION_ID] [--action TEXT ...]\n"
 	"KIND is coordination (a case's meeting: --case REF), plenary, study_visit, conference\n"
@@ -26,7 +26,7 @@ static const char meetings_usage[] =
 static const char interviews_usage[] =
 	"usage: custodia interviews add --case REF --entity ID --role victim|witness --on YYYY-MM-DD\n"
 	"                               [--status planned|held] [options]\n"
-	"       custodia interviews list [--case REF] [--entity ID]\n"
+	"       custodia interviews list [--case REF] [--entity ID] [--limit N] [--before ID]\n"
 	"       custodia interviews show ID\n"
 	"add options: --interviewer TEXT  --authority TEXT  --request ID  --record ITEM_ID\n"
 	"  --notes TEXT. The interviewing organisation is the user's. Planning an interview\n"
@@ -122,6 +122,22 @@ static json_t *closed_session(const char *arg)
 	return s;
 }
 
+/* list's --limit N (1-1000) and --before ID (the last one of the page before); no
+ * letters: 'B' is the common --blobs. */
+enum { OPT_LIMIT = 0x201, OPT_BEFORE };
+
+static void page_option(json_t *in, int opt, const char *arg, const char *usage)
+{
+	int n;
+	if (opt == OPT_LIMIT) {
+		if (cli_int(&n, arg, 1, 1000) != 0)
+			cli_usage_error(usage, "--limit is a number from 1 to 1000");
+		json_object_set_new(in, "limit", json_integer(n));
+	} else {
+		json_object_set_new(in, "before", json_integer(cli_id(usage, arg, "the last one listed")));
+	}
+}
+
 int cmd_meetings(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -132,7 +148,8 @@ int cmd_meetings(int argc, char **argv)
 		{"closed-session", required_argument, NULL, 'C'},
 		{"action", required_argument, NULL, 'a'}, {"by", required_argument, NULL, 'b'},
 		{"request", required_argument, NULL, 'r'}, {"due", required_argument, NULL, 'd'},
-		{"text", required_argument, NULL, 'x'}, CLI_COMMON_OPTS, {0}};
+		{"text", required_argument, NULL, 'x'}, {"limit", required_argument, NULL, OPT_LIMIT},
+		{"before", required_argument, NULL, OPT_BEFORE}, CLI_COMMON_OPTS, {0}};
 	json_t *in, *out = NULL;
 	int opt, r = 0;
 	cli c;
@@ -165,6 +182,10 @@ int cmd_meetings(int argc, char **argv)
 		case 'r':
 			json_object_set_new(last_action(in), "request",
 			                    json_integer(cli_id(meetings_usage, optarg, "a request")));
+			break;
+		case OPT_LIMIT:
+		case OPT_BEFORE:
+			page_option(in, opt, optarg, meetings_usage);
 			break;
 		}
 	}
@@ -261,7 +282,8 @@ int cmd_interviews(int argc, char **argv)
 		{"on", required_argument, NULL, 'o'}, {"interviewer", required_argument, NULL, 'i'},
 		{"authority", required_argument, NULL, 'a'}, {"request", required_argument, NULL, 'q'},
 		{"record", required_argument, NULL, 'R'}, {"notes", required_argument, NULL, 'n'},
-		CLI_COMMON_OPTS, {0}};
+		{"limit", required_argument, NULL, OPT_LIMIT},
+		{"before", required_argument, NULL, OPT_BEFORE}, CLI_COMMON_OPTS, {0}};
 	json_t *in, *out = NULL;
 	int opt, r = 0;
 	cli c;
@@ -275,6 +297,8 @@ int cmd_interviews(int argc, char **argv)
 			cli_usage_error(interviews_usage, "an argument is not valid UTF-8");
 		switch (opt) {
 		case 'c': json_object_set_new(in, "case", json_string(optarg)); break;
+		case OPT_LIMIT:
+		case OPT_BEFORE: page_option(in, opt, optarg, interviews_usage); break;
 		case 'r': json_object_set_new(in, "role", json_string(optarg)); break;
 		case 's': json_object_set_new(in, "status", json_string(optarg)); break;
 		case 'o': json_object_set_new(in, "on", json_string(optarg)); break;

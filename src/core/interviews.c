@@ -121,13 +121,13 @@ int cu_interview_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id)
 int cu_interview_list(cu_core *c, const cu_actor *a, json_t **out, const json_t *filter)
 {
 	static const cu_jfield f[] = {{"case", CU_JSTR, false, 64}, {"entity", CU_JINT, false, 0},
-	                              {"limit", CU_JINT, false, 0}};
+	                              {"limit", CU_JINT, false, 0}, {"before", CU_JINT, false, 0}};
 	int64_t case_id = 0;
 	json_t *ids = NULL, *v;
 	size_t i;
 	int r;
 	*out = NULL;
-	if (filter && (r = cu_json_check(filter, f, 3)) != 0)
+	if (filter && (r = cu_json_check(filter, f, sizeof(f) / sizeof(f[0]))) != 0)
 		return r;
 	int64_t lim = cu_json_int(filter, "limit", 1000);
 	if (lim < 1 || lim > 1000)
@@ -137,7 +137,8 @@ int cu_interview_list(cu_core *c, const cu_actor *a, json_t **out, const json_t 
 	     (r = cu_access_case(c, a, case_id, CU_OP_READ)) != 0))
 		return r;
 	if ((r = cu_store_interview_ids(c->store, &ids, a->org_id, case_id,
-	                                cu_json_int(filter, "entity", 0), (int)lim)) != 0)
+	                                cu_json_int(filter, "entity", 0),
+	                                cu_json_int(filter, "before", 0), (int)lim)) != 0)
 		return r;
 	*out = json_array();
 	json_array_foreach(ids, i, v) {

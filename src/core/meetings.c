@@ -103,13 +103,13 @@ int cu_meeting_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id)
 int cu_meeting_list(cu_core *c, const cu_actor *a, json_t **out, const json_t *filter)
 {
 	static const cu_jfield f[] = {{"case", CU_JSTR, false, 64}, {"kind", CU_JSTR, false, 20},
-	                              {"limit", CU_JINT, false, 0}};
-	cu_meeting_filter mf = {.org_id = a->org_id};
+	                              {"limit", CU_JINT, false, 0}, {"before", CU_JINT, false, 0}};
+	cu_meeting_filter mf = {.org_id = a->org_id, .before = cu_json_int(filter, "before", 0)};
 	json_t *ids = NULL, *v;
 	size_t i;
 	int r;
 	*out = NULL;
-	if (filter && (r = cu_json_check(filter, f, 3)) != 0)
+	if (filter && (r = cu_json_check(filter, f, sizeof(f) / sizeof(f[0]))) != 0)
 		return r;
 	mf.kind = cu_json_str(filter, "kind");
 	if (mf.kind && !kind_valid(mf.kind))

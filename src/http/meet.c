@@ -46,9 +46,9 @@ static int filter_of(cu_req *rq, json_t **out, const char *const *names, size_t 
 
 int h_meeting_list(cu_req *rq)
 {
-	static const char *const names[] = {"case", "kind", "limit"};
+	static const char *const names[] = {"case", "kind", "limit", "before"};
 	json_t *f = NULL;
-	int r = filter_of(rq, &f, names, 3, "limit");
+	int r = filter_of(rq, &f, names, 4, "limit before");
 	if (r == 0)
 		r = cu_meeting_list(rq->core, &rq->actor, &rq->out, f);
 	json_decref(f);
@@ -76,9 +76,9 @@ int h_meeting_outcome(cu_req *rq)
 
 int h_interview_list(cu_req *rq)
 {
-	static const char *const names[] = {"case", "entity", "limit"};
+	static const char *const names[] = {"case", "entity", "limit", "before"};
 	json_t *f = NULL;
-	int r = filter_of(rq, &f, names, 3, "entity limit");
+	int r = filter_of(rq, &f, names, 4, "entity limit before");
 	if (r == 0)
 		r = cu_interview_list(rq->core, &rq->actor, &rq->out, f);
 	json_decref(f);

@@ -452,8 +452,9 @@ const cu_route cu_routes[] = {
 	 "year as_of", NULL, NULL, "Stats"},
 	{"GET", "/api/v1/meetings", h_meeting_list, true, 200, "meetings",
 	 "Meetings the caller may see: coordination meetings of its cases, events it organises"
-	 " or attends (closed sessions only if invited), latest first", "case kind limit", NULL,
-	 NULL, "MeetingList"},
+	 " or attends (closed sessions only if invited), latest first; before: the next page,"
+	 " after the last meeting of the previous one", "case kind limit before", NULL, NULL,
+	 "MeetingList"},
 	{"POST", "/api/v1/meetings", h_meeting_create, true, 201, "meetings",
 	 "Record a case's coordination meeting or a network's event, organised by the caller's"
 	 " organisation, with sessions (closed ones list whom they are open to) and follow-up"
@@ -477,8 +478,9 @@ const cu_route cu_routes[] = {
 	        "items": {"$ref": "#/components/schemas/MeetingAction"}}}}),
 	 J({"outcome": "Agreed to coordinate the extradition with RS"}), "Meeting"},
 	{"GET", "/api/v1/interviews", h_interview_list, true, 200, "interviews",
-	 "Interviews of victims and witnesses in the cases the caller sees, latest first",
-	 "case entity limit", NULL, NULL, "InterviewList"},
+	 "Interviews of victims and witnesses in the cases the caller sees, latest first; before:"
+	 " the next page, after the last interview of the previous one",
+	 "case entity limit before", NULL, NULL, "InterviewList"},
 	{"POST", "/api/v1/interviews", h_interview_create, true, 201, "interviews",
 	 "Register an interview held or planned by the caller's organisation; a planned one"
 	 " reports earlier interviews of the same person (across cases as hits: organisation and"

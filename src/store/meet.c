@@ -183,6 +183,8 @@ int cu_store_meeting_ids(cu_store *s, json_t **out, const cu_meeting_filter *f)
 		" OR (m.case_id IS NULL AND EXISTS (SELECT 1 FROM meeting_participants p"
 		"  WHERE p.meeting_id = m.id AND p.org_id = ?1)))"
 		" AND (?2 = 0 OR m.case_id = ?2) AND (?3 IS NULL OR m.kind = ?3)"
+		" AND (?5 = 0 OR m.held_on < (SELECT held_on FROM meetings WHERE id = ?5)"
+		"  OR (m.held_on = (SELECT held_on FROM meetings WHERE id = ?5) AND m.id < ?5))"
 		" ORDER BY m.held_on DESC, m.id DESC LIMIT ?4");
 	*out = NULL;
 	if (!st)
@@ -191,6 +193,7 @@ int cu_store_meeting_ids(cu_store *s, json_t **out, const cu_meeting_filter *f)
 	db_bind_int64(st, 2, f->case_id);
 	sq_bind_text(st, 3, f->kind);
 	db_bind_int(st, 4, f->limit > 0 ? f->limit : 1000);
+	db_bind_int64(st, 5, f->before);
 	return sq_ids(s, out, st, "meetings");
 }
 
@@ -235,12 +238,15 @@ int cu_store_interview_get(cu_store *s, json_t **out, int64_t id)
 }
 
 int cu_store_interview_ids(cu_store *s, json_t **out, int64_t org_id, int64_t case_id,
-                           int64_t entity_id, int limit)
+                           int64_t entity_id, int64_t before, int limit)
 {
 	db_stmt *st = sq_stmt(s,
 		"SELECT i.id FROM interviews i WHERE (?1 = 0 OR EXISTS (SELECT 1 FROM case_access ca"
 		" WHERE ca.org_id = ?1 AND ca.case_id = i.case_id)) AND (?2 = 0 OR i.case_id = ?2)"
-		" AND (?3 = 0 OR i.entity_id = ?3) ORDER BY i.on_date DESC, i.id DESC LIMIT ?4");
+		" AND (?3 = 0 OR i.entity_id = ?3)"
+		" AND (?5 = 0 OR i.on_date < (SELECT on_date FROM interviews WHERE id = ?5)"
+		"  OR (i.on_date = (SELECT on_date FROM interviews WHERE id = ?5) AND i.id < ?5))"
+		" ORDER BY i.on_date DESC, i.id DESC LIMIT ?4");
 	*out = NULL;
 	if (!st)
 		return CU_EDB;
@@ -248,6 +254,7 @@ int cu_store_interview_ids(cu_store *s, json_t **out, int64_t org_id, int64_t ca
 	db_bind_int64(st, 2, case_id);
 	db_bind_int64(st, 3, entity_id);
 	db_bind_int(st, 4, limit > 0 ? limit : 1000);
+	db_bind_int64(st, 5, before);
 	return sq_ids(s, out, st, "interviews");
 }
 

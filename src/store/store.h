@@ -699,6 +699,7 @@ typedef struct cu_meeting_filter {
 	int64_t org_id;   /* meetings of cases it sees, events it organises or attends (0: all) */
 	int64_t case_id;  /* 0: any */
 	const char *kind; /* NULL: any */
+	int64_t before;   /* the next page: those listed after this meeting (0: from the start) */
 	int limit;
 } cu_meeting_filter;
 /* The ids of matching meetings, latest first, as a JSON array. */
@@ -714,9 +715,9 @@ int cu_store_meeting_ids(cu_store *s, json_t **out, const cu_meeting_filter *f);
 int cu_store_interview_insert(cu_store *s, int64_t *out_id, const json_t *iv);
 int cu_store_interview_get(cu_store *s, json_t **out, int64_t id);
 /* Ids of interviews of cases org_id sees (0: all), of a case and/or an
- * entity (0: any), latest first. */
+ * entity (0: any), latest first; before: those listed after that interview. */
 int cu_store_interview_ids(cu_store *s, json_t **out, int64_t org_id, int64_t case_id,
-                           int64_t entity_id, int limit);
+                           int64_t entity_id, int64_t before, int limit);
 /* Every interview of an entity (documents as above), earliest first. */
 int cu_store_interviews_of_entity(cu_store *s, json_t **out, int64_t entity_id);
 

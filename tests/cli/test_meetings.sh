@@ -35,6 +35,12 @@ expect 0 "meetings show as interpol (an observer of the case)" m show "$CM" --as
 check "... lists the actions with their requests" has_out "request #"
 expect 2 "meetings show as lt (not in the case): not found" m show "$CM" --as lt
 check "... as if absent" has_err "no meeting $CM"
+expect 0 "meetings list --limit 1 as se" m list --as se --limit 1 --json
+jqt "... the latest one" 'length == 1'
+FIRST=$(jq '.[0].id' "$OUT")
+expect 0 "meetings list --before it: the rest" m list --as se --before "$FIRST" --json
+jqt "... without it" "length >= 1 and all(.[]; .id != $FIRST)"
+expect 1 "meetings list --limit 0 is refused" m list --as se --limit 0
 expect 0 "meetings list as lt" m list --as lt --json
 check "... has nothing of the case" lacks_out "2026/0001"
 expect 2 "meetings add as interpol (observer of the case): refused" m add --as interpol \
