@@ -799,7 +799,9 @@ static void test_api_evidence__client_disconnects_mid_chunk(void **state)
 	fd = raw_put(id, 2 * MIB, data + 2 * MIB, 777, 777);
 	assert_true(fd >= 0);
 	long long off = 0;
-	for (int64_t deadline = api_now_ms() + 5000; api_now_ms() < deadline; sleep_ms(10))
+	/* Polled until it is there: the deadline only bounds a failure (5 s was once too
+	 * short for a CI machine running sanitised tests two at a time). */
+	for (int64_t deadline = api_now_ms() + 30000; api_now_ms() < deadline; sleep_ms(10))
 		if ((off = upload_offset("se", id)) == (long long)len)
 			break;
 	close(fd);
