@@ -42,6 +42,7 @@ typedef struct upload {
 	uint64_t size_hint, max;
 	time_t last;
 	bool busy;
+	uint64_t acked; /* the offset of the chunks answered (under uploads_mu) */
 	struct upload *next;
 } upload;
 
@@ -120,7 +121,9 @@ static int take(upload **out, const char *id, const cu_actor *a, bool unlink)
 
 static void release(upload *u)
 {
+	uint64_t at = cu_evidence_received(u->in); /* the owner's to read while busy */
 	pthread_mutex_lock(&uploads_mu);
+	u->acked = at;
 	u->busy = false;
 	u->last = time(NULL);
 	pthread_mutex_unlock(&uploads_mu);
@@ -232,17 +235,30 @@ int h_upload_start(cu_req *rq)
 	return 0;
 }
 
+/*
+ * Where an upload stands, without taking it: a client asking (a progress
+ * bar, a resume after a dropped connection) must not make a chunk another
+ * connection is sending fail as "busy". While a chunk is being written the
+ * answer is the offset acknowledged before it.
+ */
 int h_upload_get(cu_req *rq)
 {
-	upload *u;
-	int r;
+	int r = 0;
 	if (!cu_node_local(rq->params[0]))
 		return elsewhere(rq, rq->params[0], -1, NULL);
-	if ((r = take(&u, rq->params[0], &rq->actor, false)) != 0)
-		return r;
-	rq->out = upload_state(u);
-	release(u);
-	return 0;
+	pthread_mutex_lock(&uploads_mu);
+	upload *u = uploads;
+	while (u && strcmp(u->id, rq->params[0]) != 0)
+		u = u->next;
+	if (!u || u->user_id != rq->actor.user_id)
+		r = cu_error_set(CU_ENOTFOUND, "no upload \"%.40s\" (finished, abandoned or never "
+		                 "started)", rq->params[0]);
+	else
+		rq->out = json_pack("{s:s,s:I,s:I,s:I}", "id", u->id, "offset", (json_int_t)u->acked,
+		                    "chunk_max", (json_int_t)CU_UPLOAD_CHUNK_MAX, "max_size",
+		                    (json_int_t)u->max);
+	pthread_mutex_unlock(&uploads_mu);
+	return r;
 }
 
 int h_upload_chunk(cu_req *rq)
