@@ -314,8 +314,7 @@ static json_t *blob_owner(cu_core *c, const char *name)
 		cu_error_clear();
 		return NULL;
 	}
-	json_array_foreach(items, i, b)
-	{
+	json_array_foreach(items, i, b) {
 		int64_t id = cu_json_int(b, "id", 0), case_id = cu_json_int(b, "case_id", 0);
 		const char *what = NULL;
 		uint8_t sha[32];
@@ -1404,8 +1403,7 @@ static int explain_problems(restoring *x, cu_core *c, json_t *problems)
 	size_t i, k;
 	if (cu_store_item_blobs(c->store, &items, 0) != 0)
 		cu_error_clear();
-	json_array_foreach(problems, i, p)
-	{
+	json_array_foreach(problems, i, p) {
 		int64_t id = cu_json_int(p, "item", 0), case_id = -1;
 		const char *sha = NULL, *where;
 		json_t *ex = NULL, *owner = NULL;

@@ -455,6 +455,9 @@ expect 1 "serve --shutdown-grace 3601 is refused" "$B" serve --data "$D" --shutd
 
 # ---- serve: SIGTERM lets a download in flight finish, within the grace -----------
 
+# ready FILE: waits (10 s at most) for a server started in the background to write its URL.
+ready() { for _ in $(seq 100); do [ -s "$1" ] && break; sleep 0.1; done; }
+
 # serve_dl GRACE RATE [cut]: serves $D, downloads the large item at RATE, stops the server
 # (SIGTERM) 0.5 s into the download; sets SRV_RC, SRV_S (seconds it took to stop), DL
 # (curl's code and bytes) and LOG. cut: the client is stopped once the server is gone (what
@@ -467,7 +470,7 @@ serve_dl() {
 	"$B" serve --data "$D" --listen 127.0.0.1:0 --ready-file "$T/url" --workers 0 \
 		--threads 2 --shutdown-grace "$1" >"$T/serve.log" 2>&1 &
 	spid=$!
-	for _ in $(seq 100); do [ -s "$T/url" ] && break; sleep 0.1; done
+	ready "$T/url"
 	u=$(cat "$T/url")
 	tok=$(curl -s -X POST "$u/api/v1/session" -H 'Content-Type: application/json' \
 		-d '{"username":"se","password":"demo"}' | jq -r .token)
@@ -501,7 +504,7 @@ check "... and the log says what was cut off" grep -q \
 rm -f "$T/url"
 "$B" serve --data "$D" --listen 127.0.0.1:0 --ready-file "$T/url" --workers 0 >"$T/serve.log" 2>&1 &
 spid=$!
-for _ in $(seq 100); do [ -s "$T/url" ] && break; sleep 0.1; done
+ready "$T/url"
 python3 -c '
 import socket, sys, time
 host, port = sys.argv[1].split("//")[1].split(":")
@@ -526,7 +529,7 @@ wait "$ppid_idle" 2>/dev/null
 rm -f "$T/url"
 "$B" serve --data "$D" --listen 127.0.0.1:0 --ready-file "$T/url" --workers 0 >/dev/null 2>&1 &
 spid=$!
-for _ in $(seq 100); do [ -s "$T/url" ] && break; sleep 0.1; done
+ready "$T/url"
 PORT=$(sed 's/.*://' "$T/url")
 expect 2 "a second serve of the same data directory is refused" "$B" serve --data "$D" \
 	--listen 127.0.0.1:0 --workers 0
@@ -543,7 +546,7 @@ rm -f "$T/url"
 CUSTODIA_READY_DISK_MIN_MB=1000000000 "$B" serve --data "$D" --listen 127.0.0.1:0 \
 	--ready-file "$T/url" --workers 0 >"$T/serve.log" 2>&1 &
 spid=$!
-for _ in $(seq 100); do [ -s "$T/url" ] && break; sleep 0.1; done
+ready "$T/url"
 code=$(curl -s -o "$T/ready.json" -w '%{http_code}' "$(cat "$T/url")/readyz")
 check "/readyz on a disk without room: 503, naming the disk check ($code)" sh -c \
 	"[ '$code' = 503 ] && jq -e '.ready == false and .checks.disk == \"failed\"' '$T/ready.json'"
@@ -566,7 +569,7 @@ if [ ! -f "$D/database" ]; then
 	"$B" serve --data "$D" --listen 127.0.0.1:0 --ready-file "$T/url2" --workers 0 \
 		>/dev/null 2>&1 &
 	spid=$!
-	for _ in $(seq 100); do [ -s "$T/url2" ] && break; sleep 0.1; done
+	ready "$T/url2"
 	check "while serving, the -wal and -shm files exist and are 0600" sh -c \
 		'test "$(stat -c %a "$1/custodia.db-wal")" = 600 -a \
 		"$(stat -c %a "$1/custodia.db-shm")" = 600' sh "$D"

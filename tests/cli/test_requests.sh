@@ -167,11 +167,16 @@ expect 0 "events on the case timeline" "$B" case show 2026/0001 --as se --json
 
 # ---- clocks after a decision; breaches that stay breaches ---------------------------
 
+# to_be ID SENT RECEIVED: SE sends request ID, BE receives it, on those days (from today).
+to_be() {
+	q status "$1" sent --as se --on "$(day "$2")" >/dev/null 2>&1
+	q status "$1" received --as be --on "$(day "$3")" >/dev/null 2>&1
+}
+
 expect 0 "an EAW to BE" q add --as se --case 2026/0001 --kind eaw --title "Late arrest" --to BE \
 	--issued-on "$(day -60)" --json
 E2=$(jq .id "$OUT")
-q status "$E2" sent --as se --on "$(day -60)" >/dev/null 2>&1
-q status "$E2" received --as be --on "$(day -59)" >/dev/null 2>&1
+to_be "$E2" -60 -59
 expect 0 "be decides before any arrest" q status "$E2" recognised --as be --on "$(day -50)" --json
 expect 0 "the arrest recorded after the decision" q milestone "$E2" arrested --as be --on "$(day -45)" --json
 jqt "... opens no limit to decide (art. 17(3)): the decision is taken" \
@@ -182,16 +187,14 @@ jqt "... opens none either (art. 17(2))" '[.deadlines[] | select(.step == "decis
 expect 0 "an EIO to BE" q add --as se --case 2026/0001 --kind eio --title "Withdrawn late" --to BE \
 	--issued-on "$(day -100)" --json
 E3=$(jq .id "$OUT")
-q status "$E3" sent --as se --on "$(day -100)" >/dev/null 2>&1
-q status "$E3" received --as be --on "$(day -99)" >/dev/null 2>&1
+to_be "$E3" -100 -99
 expect 0 "se withdraws it after BE's 30 days to decide ran out" q status "$E3" withdrawn --as se --on "$(day -10)" --json
 jqt "... the limit stays missed, not cancelled" '.deadlines[0].rule == "eio.recognition" and .deadlines[0].state == "missed"'
 
 expect 0 "another EIO to BE" q add --as se --case 2026/0001 --kind eio --title "Refused late" --to BE \
 	--issued-on "$(day -100)" --json
 E4=$(jq .id "$OUT")
-q status "$E4" sent --as se --on "$(day -100)" >/dev/null 2>&1
-q status "$E4" received --as be --on "$(day -99)" >/dev/null 2>&1
+to_be "$E4" -100 -99
 q status "$E4" recognised --as be --on "$(day -95)" >/dev/null 2>&1
 expect 0 "be refuses it in execution, after its 90 days ran out" q status "$E4" refused --as be --json
 jqt "... the day of recognition kept; the execution limit missed" \
