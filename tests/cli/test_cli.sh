@@ -459,7 +459,7 @@ expect 1 "serve --shutdown-grace 3601 is refused" "$B" serve --data "$D" --shutd
 ready() { for _ in $(seq 100); do [ -s "$1" ] && break; sleep 0.1; done; }
 
 # serve_dl GRACE RATE [cut]: serves $D, downloads the large item at RATE, stops the server
-# (SIGTERM) 0.5 s into the download; sets SRV_RC, SRV_S (seconds it took to stop), DL
+# (SIGTERM) once the download is under way; sets SRV_RC, SRV_S (seconds it took to stop), DL
 # (curl's code and bytes) and LOG. cut: the client is stopped once the server is gone (what
 # loopback's socket buffers hold would take it minutes to read at RATE).
 head -c 12000000 /dev/urandom >"$T/large.bin"
@@ -477,7 +477,10 @@ serve_dl() {
 	curl -s -o "$T/dl.bin" -w '%{http_code} %{size_download}' --limit-rate "$2" \
 		-H "Authorization: Bearer $tok" "$u/api/v1/evidence/$LARGE/content" >"$T/dl.out" &
 	cpid=$!
-	sleep 0.5
+	# The server is stopped once the download is under way (its first bytes are in), not
+	# after a fixed time a loaded machine may not have started it in.
+	for _ in $(seq 100); do [ -s "$T/dl.bin" ] && break; sleep 0.1; done
+	sleep 0.2
 	t0=$(date +%s)
 	kill -TERM "$spid"
 	wait "$spid"
@@ -487,6 +490,9 @@ serve_dl() {
 	wait "$cpid"
 	DL=$(cat "$T/dl.out")
 	LOG=$T/serve.log
+	# what a failing check shows: the download's result and the server's log
+	cp "$T/dl.out" "$OUT"
+	cp "$LOG" "$ERR"
 }
 serve_dl 30 4M
 check "SIGTERM during a download (3 s at 4 MB/s): the server exits 0" test "$SRV_RC" = 0
