@@ -330,13 +330,27 @@ static void ftm_lines(import *im, const char *data, size_t len)
 	}
 }
 
-/* Reads and checks every row of data into im; nothing is written. */
+/*
+ * Reads and checks every row of data into im; nothing is written. A file
+ * with nothing in it (no header, no entity) is refused: it is the wrong
+ * file or a cut-off export far more often than an import of nothing.
+ */
 static int import_parse(import *im, const char *format, const char *data, size_t len)
 {
-	if (!strcmp(format, "csv"))
-		return cu_csv_rows(data, len, csv_row, im);
+	int r;
+	if (!strcmp(format, "csv")) {
+		if ((r = cu_csv_rows(data, len, csv_row, im)) != 0)
+			return r;
+		if (!im->header)
+			return cu_error_set(CU_EINVALID, "the CSV file is empty: it has no header row");
+		return 0;
+	}
 	if (!strcmp(format, "ftm")) {
 		ftm_lines(im, data, len);
+		if (json_array_size(im->rows) + json_array_size(im->errors) == 0 &&
+		    json_object_size(im->unsupported) == 0)
+			return cu_error_set(CU_EINVALID, "the file is empty: it holds no FollowTheMoney "
+			                    "entity (one JSON object a line)");
 		return 0;
 	}
 	return cu_error_set(CU_EINVALID, "format must be csv or ftm");

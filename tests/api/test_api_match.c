@@ -395,6 +395,15 @@ static void test_api_match__bad_input(void **state)
 	assert_int_equal(api_send(&ri, &r), 0);
 	assert_int_equal(r.status, 400);
 	api_resp_free(&r);
+	/* An empty file: refused (the wrong file, far more often than an import of nothing). */
+	snprintf(path, sizeof(path), "/api/v1/cases/%lld/entities/import?format=csv", (long long)c);
+	api_req re = {.method = "POST", .path = path, .token = tok_se, .body = "",
+	              .content_type = "text/csv"};
+	assert_int_equal(api_send(&re, &r), 0);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(r.json, "error"),
+	                                                         "message")), "empty"));
+	api_resp_free(&r);
 	/* Another organisation's case: not found, whatever the body. */
 	int64_t rs_case = own_case(tok_rs, "Not for SE");
 	snprintf(path, sizeof(path), "/api/v1/cases/%lld/entities/import?format=csv",

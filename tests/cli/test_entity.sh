@@ -183,6 +183,18 @@ expect 1 "a malformed CSV file" e import --as me --case 2025/0001 "$T/broken.csv
 printf 'kind,names\nperson,\377\376bad\n' >"$T/utf8.csv"
 expect 1 "invalid UTF-8 in a CSV field" e import --as me --case 2025/0001 "$T/utf8.csv" --json
 jqt "... reported on its row" '.errors[0].row == 2 and (.errors[0].error | test("UTF-8"))'
+: >"$T/empty.csv"
+expect 1 "an empty CSV file is refused (the wrong file, not an import of nothing)" \
+	e import --as me --case 2025/0001 "$T/empty.csv"
+check "... saying it is empty" has_err 'the CSV file is empty'
+printf 'kind,names\n' >"$T/header.csv"
+expect 0 "a CSV file with its header and no rows imports nothing" \
+	e import --as me --case 2025/0001 "$T/header.csv" --json
+jqt "... 0 entities" '.imported == 0 and .invalid == 0'
+printf '\n\n' >"$T/empty.ftm"
+expect 1 "an FtM file without a line of JSON is refused" \
+	e import --as me --case 2025/0001 --format ftm "$T/empty.ftm"
+check "... saying it is empty" has_err 'holds no FollowTheMoney entity'
 
 FTM=$SHARED/testdata/ftm/entities/nomenklatura-donations.ijson
 if [ -f "$FTM" ]; then
