@@ -30,7 +30,8 @@ static const char backup_usage[] =
 	"it, not inside it, not containing it). The passphrase comes from\n"
 	"--passphrase-file or CUSTODIA_BACKUP_PASSPHRASE, never the command line; without\n"
 	"it no backup can be restored. --list shows the backups at a target. Exits 0 when\n"
-	"backed up, 1 on a usage error, 2 when refused, 3 on an internal error.\n"
+	"backed up, 1 on a usage error, 2 when refused, 3 on an internal error, 128+N when\n"
+	"stopped by signal N (Ctrl-C, SIGTERM: the snapshot is removed, no manifest made).\n"
 	"  --to TARGET           where the backup goes (a directory is made if missing)\n"
 	"  --verify              read back every blob already at the target and compare\n"
 	"                        its SHA-256 with the recorded one (slow: every byte)\n"
@@ -54,7 +55,8 @@ static const char restore_usage[] =
 	"place only then: a failure leaves nothing behind. The passphrase comes from\n"
 	"--passphrase-file or CUSTODIA_BACKUP_PASSPHRASE. Exits 0 when restored, 1 on a\n"
 	"usage error, 2 on a wrong passphrase, a tampered backup, a result that does not\n"
-	"verify or a DATADIR that is not empty, 3 on an internal error. An evidence blob\n"
+	"verify or a DATADIR that is not empty, 3 on an internal error, 128+N when stopped\n"
+	"by signal N (Ctrl-C, SIGTERM: the staging directory is removed). An evidence blob\n"
 	"that does not authenticate refuses the whole restore (none is dropped\n"
 	"silently): the error names the first, its item and case and whether it was\n"
 	"damaged at the backup location or already in the data directory; --json lists\n"
@@ -160,6 +162,7 @@ int cmd_backup(int argc, char **argv)
 	/* The source's engine is what DATA/database says; --db and CUSTODIA_DB
 	 * would only name it again. */
 	unsetenv("CUSTODIA_DB");
+	cu_interrupt_catch();
 	r = cu_backup_make(&out, c.data, to, pass, verify);
 	cu_wipe(pass, sizeof(pass));
 	if (r) {
@@ -236,6 +239,7 @@ int cmd_restore(int argc, char **argv)
 	/* The stores are the ones named here: nothing from the environment. */
 	unsetenv("CUSTODIA_DB");
 	unsetenv("CUSTODIA_BLOBS");
+	cu_interrupt_catch();
 	r = cu_backup_restore(&out, &o);
 	cu_wipe(pass, sizeof(pass));
 	if (r) {

@@ -57,7 +57,8 @@ static const char usage[] =
 	"custodia.db.migrated (blobs.migrated). Stop custodia serve and every other\n"
 	"custodia process on DIR first: a DIR in use is refused. On any failure DIR\n"
 	"stays on SQLite as it was. Exits 0 when migrated, 1 on a usage error, 2 when\n"
-	"refused or when the result does not verify, 3 on an internal error.\n"
+	"refused or when the result does not verify, 3 on an internal error, 128+N when\n"
+	"stopped by signal N (Ctrl-C, SIGTERM) before DIR changed, as on a failure.\n"
 	"  --from DIR   the data directory (or --data; env CUSTODIA_DATA)\n"
 	"  --to URL     postgresql://USER@HOST:PORT/[DATABASE] (env CUSTODIA_DB)\n"
 	"  --blobs URI  where the evidence goes (default: where it is)\n"
@@ -463,19 +464,22 @@ static int migrate(mig *m)
 	if ((r = preflight(m)) != 0)
 		return r;
 	if ((r = lock_source(m, &cp, &lv)) != 0 || (r = stage(m, &dst)) != 0 ||
+	    (r = cu_interrupt_check()) != 0 ||
 	    (r = cu_store_copy(cu_core_store(m->src), dst, &copy)) != 0)
 		goto fail;
 	cu_store_close(dst);
 	dst = NULL;
 	json_object_update(m->rep, copy);
-	if ((r = copy_blobs(m, &blobs)) != 0)
+	if ((r = cu_interrupt_check()) != 0 || (r = copy_blobs(m, &blobs)) != 0)
 		goto fail;
 	json_object_set_new(m->rep, "blobs",
 	                    json_pack("{s:b, s:s, s:O?}", "moved", m->moving, "store",
 	                              m->moving ? m->blobs :
 	                              m->src_blobs[0] ? m->src_blobs : "DATA/blobs",
 	                              "copy", blobs));
-	if ((r = check_result(m, cp, lv)) != 0 || (r = switch_dir(m, &sw)) != 0)
+	/* An operator's Ctrl-C up to the switch leaves DIR as it was. */
+	if ((r = cu_interrupt_check()) != 0 || (r = check_result(m, cp, lv)) != 0 ||
+	    (r = cu_interrupt_check()) != 0 || (r = switch_dir(m, &sw)) != 0)
 		goto fail;
 	/* Nothing was written under the lock: let it go, and the file with it. */
 	cu_store_rollback(cu_core_store(m->src));
@@ -584,6 +588,7 @@ int cmd_migrate(int argc, char **argv)
 	unsetenv("CUSTODIA_BLOBS");
 	m.rep = json_object();
 	json_object_set_new(m.rep, "from", json_string(m.dir));
+	cu_interrupt_catch();
 	r = migrate(&m);
 	if (r == 0) {
 		json_t *kept = json_array();

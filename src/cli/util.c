@@ -2,6 +2,7 @@
 /* cli: options, output and errors shared by every subcommand. */
 #include <errno.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,7 @@ int cli_exit_code(int r)
 	case CU_EAUTH:
 	case CU_ELIMIT:
 	case CU_EVERIFY: return EXIT_REFUSED;
+	case CU_EINTR: return 128 + (cu_interrupted() ? cu_interrupted() : SIGINT);
 	default: return EXIT_INTERNAL;
 	}
 }

@@ -777,6 +777,8 @@ static int check_target_blobs(target *t, cu_core *src, const json_t *prev, const
 		size_t k;
 		bool bad = false;
 		int r;
+		if ((r = cu_interrupt_check()) != 0)
+			return r;
 		json_array_foreach(missing, k,
 		                   x) if (!strcmp(json_string_value(x), names[j])) break;
 		if (k < json_array_size(missing))
@@ -933,6 +935,8 @@ int cu_backup_make(json_t **out, const char *datadir, const char *target_uri,
 		r = cu_error_set(CU_EIO, "the snapshot's write-ahead log was not folded in");
 		goto out;
 	}
+	if ((r = cu_interrupt_check()) != 0)
+		goto out;
 	/* 3. Every blob the snapshot names that the target lacks: immutable and
 	 *    content-addressed, so what is there is that blob. One erased since
 	 *    the snapshot is reported, not copied. */
@@ -965,6 +969,8 @@ int cu_backup_make(json_t **out, const char *datadir, const char *target_uri,
 		                 "damaged", damaged);
 		goto out;
 	}
+	if ((r = cu_interrupt_check()) != 0)
+		goto out;
 	/* 4. The records, encrypted with a key of this backup. */
 	snprintf(path, sizeof(path), "%s/custodia.db", stage);
 	snprintf(name, sizeof(name), "%s.records", id);
@@ -999,7 +1005,9 @@ int cu_backup_make(json_t **out, const char *datadir, const char *target_uri,
 	cu_sha256(sha, sealed, strlen(sealed));
 	char keyhex[65];
 	hex32(keyhex, sha);
-	/* 6. The manifest, signed, last. */
+	/* 6. The manifest, signed, last: an interrupt after it is too late. */
+	if ((r = cu_interrupt_check()) != 0)
+		goto out;
 	if ((r = read_file(datadir, "node.pub", buf, sizeof(buf), &len)) != 0)
 		goto out;
 	m = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:{s:O, s:O, s:O}, s:O,"
@@ -1572,11 +1580,12 @@ int cu_backup_restore(json_t **out, const cu_restore_opts *o)
 		goto out;
 	}
 	x.staged = true;
-	if ((r = load_backup(&x)) != 0 ||
-	    (r = restore_records(&x, &reindex)) != 0 || (r = restore_blobs(&x, &blobs)) != 0 ||
-	    (r = check_result(&x, reindex)) != 0)
+	if ((r = load_backup(&x)) != 0 || (r = cu_interrupt_check()) != 0 ||
+	    (r = restore_records(&x, &reindex)) != 0 || (r = cu_interrupt_check()) != 0 ||
+	    (r = restore_blobs(&x, &blobs)) != 0 || (r = cu_interrupt_check()) != 0 ||
+	    (r = check_result(&x, reindex)) != 0 || (r = cu_interrupt_check()) != 0)
 		goto out;
-	/* All of it holds: into place. */
+	/* All of it holds: into place (an interrupt from here on is too late). */
 	rmdir(o->to);
 	if (rename(x.stage, o->to) != 0) {
 		r = cu_error_set(CU_EIO, "cannot rename %s to %s: %s", x.stage, o->to, strerror(errno));

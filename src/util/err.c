@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* util: error codes and the thread-local error detail. */
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "util/util.h"
 
@@ -31,6 +33,7 @@ static const struct {
 	 "operator has freed space"},
 	{CU_ELIMIT, "rate_limited", "too many attempts; try again later"},
 	{CU_EINTERNAL, "internal", "internal error"},
+	{CU_EINTR, "interrupted", "interrupted"},
 };
 
 static int find(int code)
@@ -75,4 +78,41 @@ void cu_error_clear(void)
 {
 	detail[0] = '\0';
 	detail_code = 0;
+}
+
+/* ---- an operator's interrupt ------------------------------------------- */
+
+static volatile sig_atomic_t caught;
+
+static void on_interrupt(int sig)
+{
+	caught = sig;
+}
+
+void cu_interrupt_catch(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;
+	/* Caught once: the next one ends the process (a second Ctrl-C). System
+	 * calls go on (SA_RESTART): the work stops at its next check, not in a
+	 * write half done. */
+	sa.sa_flags = SA_RESETHAND | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+int cu_interrupted(void)
+{
+	return caught;
+}
+
+int cu_interrupt_check(void)
+{
+	if (!caught)
+		return 0;
+	return cu_error_set(CU_EINTR, "interrupted (%s): stopped, and what was begun was removed",
+	                    caught == SIGINT ? "SIGINT" : caught == SIGTERM ? "SIGTERM" : "SIGHUP");
 }

@@ -33,6 +33,7 @@ enum {
 	CU_ENOSPACE = -16, /* the disk (or the database server's) is full: nothing more fits */
 	CU_ELIMIT = -17,   /* too many attempts (failed logins): refused until a window passes */
 	CU_EINTERNAL = -18, /* a defect of this program: something it relies on does not hold */
+	CU_EINTR = -19,    /* stopped by the operator (SIGINT, SIGTERM, SIGHUP) */
 };
 
 /* Static name of a code ("invalid", "not_found", ...), used in JSON errors. */
@@ -53,6 +54,17 @@ int cu_error_set(int code, const char *fmt, ...) __attribute__((format(printf, 2
 /* The last message set on this thread, or cu_strerror(code) if none. */
 const char *cu_error_message(int code);
 void cu_error_clear(void);
+
+/*
+ * An operator's interrupt. A long command (backup, restore, migrate) calls
+ * cu_interrupt_catch() first: SIGINT, SIGTERM and SIGHUP then only note the
+ * signal, and the work checks cu_interrupt_check() between its steps, stops
+ * with CU_EINTR and removes what it made, as on any failure. A second signal
+ * ends the process at once. cu_interrupted() is the signal noted (0: none).
+ */
+void cu_interrupt_catch(void);
+int cu_interrupted(void);
+int cu_interrupt_check(void);
 
 /* Growable byte buffer with a hard cap (0 = CU_BUF_DEFAULT_CAP). */
 #define CU_BUF_DEFAULT_CAP ((size_t)256 << 20)

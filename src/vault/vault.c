@@ -1240,6 +1240,9 @@ int cu_bstore_copy(cu_bstore *from, cu_bstore *to, const char (*names)[65], size
 		return cu_error_set(CU_ENOMEM, "out of memory");
 	for (size_t i = 0; !r && i < n; i++) {
 		copying *c = &b[nb];
+		/* An operator's Ctrl-C: what this batch began is removed below. */
+		if ((r = cu_interrupt_check()) != 0)
+			break;
 		/* Content-addressed and never rewritten: a name there is that blob. */
 		if ((flags & CU_BCOPY_SKIP_PRESENT) && (r = ops->exists(to, names[i])) != CU_ENOTFOUND) {
 			if (r == 0)

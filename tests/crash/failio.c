@@ -15,6 +15,9 @@
  *   CU_FAILIO_TRACE  append "op path" for every mkdir, rename, fsync and fdatasync
  *                    under the directory, failed or not (the order of a
  *                    program's steps towards durability, for a test to judge)
+ *   CU_FAILIO_HOLD   while a file of this name exists, every matching call waits
+ *                    (and logs "held PATH" once): a test can interrupt the
+ *                    process at that step, then let it go on
  *   CU_FAILIO_LOSE   when a sync of a file whose path contains this fails, the
  *                    file also loses its content (truncated), as Linux may drop
  *                    the dirty pages whose writeback failed: a program that
@@ -39,6 +42,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 static char dir[PATH_MAX];
@@ -50,6 +54,7 @@ static char arm[PATH_MAX];
 static char logpath[PATH_MAX];
 static char lose[PATH_MAX];
 static char tracepath[PATH_MAX];
+static char hold[PATH_MAX];
 static atomic_long calls;
 static atomic_uint_fast64_t rng;
 
@@ -74,6 +79,8 @@ __attribute__((constructor)) static void setup(void)
 		snprintf(logpath, sizeof(logpath), "%s", v);
 	if ((v = getenv("CU_FAILIO_TRACE")) != NULL)
 		snprintf(tracepath, sizeof(tracepath), "%s", v);
+	if ((v = getenv("CU_FAILIO_HOLD")) != NULL)
+		snprintf(hold, sizeof(hold), "%s", v);
 	if ((v = getenv("CU_FAILIO_LOSE")) != NULL)
 		snprintf(lose, sizeof(lose), "%s", v);
 }
@@ -132,6 +139,14 @@ static bool inject(const char *op, const char *path)
 		return false;
 	if (arm[0] && stat(arm, &st) != 0)
 		return false;
+	if (hold[0] && stat(hold, &st) == 0) {
+		int saved = errno;
+		note("held", path);
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		while (stat(hold, &st) == 0)
+			nanosleep(&ts, NULL);
+		errno = saved;
+	}
 	long n = atomic_fetch_add(&calls, 1);
 	bool fail = (after >= 0 && n >= after) || (prob > 0 && draw() < prob);
 	if (fail) {
