@@ -63,6 +63,17 @@ int cu_access_case(cu_core *c, const cu_actor *a, int64_t case_id, cu_op op)
  * otherwise its issuing and executing organisations see the request itself
  * (*full cleared: not the case) and act on it as far as the user's role
  * allows. Anyone else: CU_ENOTFOUND.
+ *
+ *   op on a request
+ *     read ............................ see it
+ *     contribute ...................... record its steps (receipt, execution,
+ *                                       arrest, consent), deadlines
+ *     manage .......................... a judicial act: issue it, send it,
+ *                                       decide on it (recognise, refuse),
+ *                                       withdraw it: prosecutor or admin
+ *
+ * An analyst prepares and follows requests but takes no judicial act, even
+ * in a case its organisation manages.
  */
 int cu_access_request_doc(cu_core *c, const cu_actor *a, bool *full, const json_t *doc, cu_op op)
 {
@@ -84,12 +95,13 @@ int cu_access_request(cu_core *c, const cu_actor *a, bool *full, int64_t case_id
 		return r;
 	if (a->org_id != executing_org && a->org_id != issuing_org)
 		return *full ? r : cu_error_set(CU_ENOTFOUND, "no such request");
-	/* Acting on one's own request needs no management of the case. */
-	if (op > CU_OP_CONTRIBUTE)
-		op = CU_OP_CONTRIBUTE;
+	/* Acting on one's own request needs no management of the case; a
+	 * judicial act on it still needs a role that takes one. */
 	if ((int)op > role_rank(a->role))
-		return cu_error_set(CU_EDENIED, "a user with role %s may not %s a request", a->role,
-		                    op_name(op));
+		return cu_error_set(CU_EDENIED, "a user with role %s may not %s a request%s",
+		                    a->role, op == CU_OP_MANAGE ? "issue, send, decide on or withdraw"
+		                    : op_name(op), op == CU_OP_MANAGE ? ": that is a prosecutor's "
+		                    "(or an administrator's) act" : "");
 	return 0;
 }
 

@@ -102,7 +102,9 @@ typedef enum { CU_OP_READ, CU_OP_CONTRIBUTE, CU_OP_MANAGE } cu_op;
 int cu_access_case(cu_core *c, const cu_actor *a, int64_t case_id, cu_op op);
 int cu_access_jit(cu_core *c, const cu_actor *a, int64_t jit_id, cu_op op);
 /* A cooperation request (its case, issuing and executing organisations):
- * *full tells whether the actor also sees the case. */
+ * *full tells whether the actor also sees the case. CU_OP_MANAGE is a
+ * judicial act on it (issue, send, decide, withdraw): prosecutors and
+ * administrators only. */
 int cu_access_request(cu_core *c, const cu_actor *a, bool *full, int64_t case_id,
                       int64_t issuing_org, int64_t executing_org, cu_op op);
 /* The same from a request's stored document: the executing organisation

@@ -26,20 +26,27 @@ static const char *const kinds[] = {
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
-/* The status table: from each status, where a request may go. */
+/*
+ * The status table: from each status, where a request may go. Moving a
+ * request into a status marked `act` is a judicial act (issuing it as a
+ * draft, sending it, deciding on it, withdrawing it): CU_OP_MANAGE, which
+ * cu_access_request gives prosecutors and administrators only. The other
+ * steps record what happened (receipt, execution) and are contributions.
+ */
 static const struct {
 	const char *from;
 	const char *to[5];
 	char side; /* who moves a request into `from`: 'i' issuing, 'e' executing */
+	bool act;  /* moving into `from` is a judicial act */
 } transitions[] = {
-	{"draft", {"sent", "withdrawn"}, 'i'},
-	{"sent", {"received", "withdrawn"}, 'i'},
-	{"received", {"recognised", "refused", "withdrawn"}, 'e'},
-	{"recognised", {"in_execution", "executed", "refused", "withdrawn"}, 'e'},
-	{"in_execution", {"executed", "refused", "withdrawn"}, 'e'},
-	{"executed", {NULL}, 'e'},
-	{"refused", {NULL}, 'e'},
-	{"withdrawn", {NULL}, 'i'},
+	{"draft", {"sent", "withdrawn"}, 'i', true},
+	{"sent", {"received", "withdrawn"}, 'i', true},
+	{"received", {"recognised", "refused", "withdrawn"}, 'e', false},
+	{"recognised", {"in_execution", "executed", "refused", "withdrawn"}, 'e', true},
+	{"in_execution", {"executed", "refused", "withdrawn"}, 'e', false},
+	{"executed", {NULL}, 'e', false},
+	{"refused", {NULL}, 'e', true},
+	{"withdrawn", {NULL}, 'i', true},
 };
 #define NSTATUS (sizeof(transitions) / sizeof(transitions[0]))
 
@@ -433,8 +440,12 @@ int cu_request_create(cu_core *c, const cu_actor *a, json_t **out, const json_t 
 	const char *issued = cu_json_str(in, "issued_on");
 	if (issued && strcmp(issued, today) > 0)
 		return cu_error_set(CU_EINVALID, "field \"issued_on\": %s is in the future", issued);
+	bool full;
+	/* Issuing: a contributor to the case, and a judicial act of the user's. */
 	if ((r = cu_case_resolve(c, a, &case_id, cu_json_str(in, "case"))) != 0 ||
 	    (r = cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE)) != 0 ||
+	    (transitions[status_index("draft")].act &&
+	     (r = cu_access_request(c, a, &full, case_id, a->org_id, 0, CU_OP_MANAGE)) != 0) ||
 	    (r = cu_case_open_for(c, case_id, "requests")) != 0 ||
 	    (r = cu_org_id(c, &exec_org, "executing_org", cu_json_str(in, "executing_org"))) != 0)
 		return r;
@@ -576,8 +587,13 @@ static int do_status(cu_core *c, const cu_actor *a, const json_t *doc, const jso
 	}
 	if ((r = side_check(a, doc, transitions[ti].side,
 	                    transitions[ti].side == 'i' ? "send or withdraw a request"
-	                                                : "record the executing side's steps")) != 0 ||
-	    (r = action_day(on, doc, cu_json_str(in, "on"))) != 0)
+	                                                : "record the executing side's steps")) != 0)
+		return r;
+	bool full;
+	if (transitions[ti].act &&
+	    (r = cu_access_request_doc(c, a, &full, doc, CU_OP_MANAGE)) != 0)
+		return r;
+	if ((r = action_day(on, doc, cu_json_str(in, "on"))) != 0)
 		return r;
 	json_t *upd = json_pack("{s:s,s:s}", "status", to, "updated_at", now);
 	const char *datecol = !strcmp(to, "sent") ? "sent_on" : !strcmp(to, "received") ? "received_on"
@@ -705,9 +721,19 @@ static int do_extend(cu_core *c, const cu_actor *a, const json_t *doc, const jso
 	                    "issuing_org_id")) == a->org_id ? 'i' : 'e',
 	                    "extend this deadline")) != 0)
 		return r;
-	cu_date_add(due, cu_json_str(dl, "due_on"), (int)days);
+	/*
+	 * A limit runs to the end of its due day. Once that day has passed the
+	 * limit is missed (a breach stays a breach, as in close_clocks): an
+	 * extension is decided while the limit still runs, not afterwards.
+	 */
 	char today[11];
 	cu_date_today(today);
+	if (strcmp(today, cu_json_str(dl, "due_on")) > 0)
+		return cu_error_set(CU_EINVALID, "deadline %lld (%s) ended on %s: a limit that has "
+		                    "passed is missed and can no longer be extended (an extension is "
+		                    "recorded before the limit ends)", (long long)jint(dl, "id"),
+		                    cu_json_str(dl, "rule"), cu_json_str(dl, "due_on"));
+	cu_date_add(due, cu_json_str(dl, "due_on"), (int)days);
 	if ((r = due_in_reach(today, due)) != 0)
 		return r;
 	return cu_store_deadline_extend(c->store, jint(dl, "id"), (int)days, reason, art,

@@ -299,7 +299,7 @@ static const route routes[] = {
 	{"GET", "/api/v1/jobs", K_NONE, A_ANY, E_READ, "jobs of visible items (list test)"},
 	{"POST", "/api/v1/jobs/{id}/retry", K_JOB, A_VIS, E_CHANGE, NULL},
 	{"GET", "/api/v1/requests", K_NONE, A_ANY, E_READ, "need-to-know (list test)"},
-	{"POST", "/api/v1/requests", K_NONE, A_ANY, E_CHANGE, "case in the body"},
+	{"POST", "/api/v1/requests", K_NONE, A_ANY, E_CHANGE, "case in the body; prosecutors, admins"},
 	{"GET", "/api/v1/requests/{id}", K_REQUEST, A_READ, E_READ, NULL},
 	{"POST", "/api/v1/requests/{id}/status", K_REQUEST, A_VIS, E_CHANGE, NULL},
 	{"POST", "/api/v1/requests/{id}/milestones", K_REQUEST, A_VIS, E_CHANGE, NULL},
@@ -1350,6 +1350,9 @@ static void test_api_acl__creations_in_every_case(void **state)
 					if (rel_of(u->org, c) == R_NONE)
 						continue;
 					int x = case_rule(u, c, OP_CONTRIB);
+					/* Issuing a request is a judicial act besides: not an analyst's. */
+					if (!strcmp(rt->path, "/api/v1/requests") && u->role_rank < OP_MANAGE)
+						x = X_DENIED;
 					if ((pass == 0) != (x == X_DENIED))
 						continue;
 					bool skip = false;

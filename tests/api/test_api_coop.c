@@ -9,10 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 
-static char *tok_se, *tok_lt, *tok_ua, *tok_admin;
+static char *tok_se, *tok_lt, *tok_ua, *tok_admin, *tok_analyst;
 
 static int setup(void **state)
 {
@@ -22,6 +23,7 @@ static int setup(void **state)
 	tok_lt = api_login_demo("lt");
 	tok_ua = api_login_demo("ua");
 	tok_admin = api_login_demo("admin");
+	tok_analyst = api_login_demo("se-analyst");
 	return 0;
 }
 
@@ -31,6 +33,7 @@ static int teardown(void **state)
 	free(tok_lt);
 	free(tok_ua);
 	free(tok_admin);
+	free(tok_analyst);
 	return api_group_teardown(state);
 }
 
@@ -152,6 +155,84 @@ static void test_api_coop__transitions_and_deadlines(void **state)
 	json_decref(o);
 }
 
+/* The UTC day `days` from today. */
+static void utc_day(char out[11], int days)
+{
+	time_t t = time(NULL) + (time_t)days * 86400;
+	struct tm tm;
+	assert_non_null(gmtime_r(&t, &tm));
+	assert_int_equal(strftime(out, 11, "%Y-%m-%d", &tm), 10);
+}
+
+/* A limit whose due day has passed is missed: extending it is refused (400), nothing
+ * changes; on its due day it is still in time. */
+static void test_api_coop__no_extension_after_the_limit(void **state)
+{
+	(void)state;
+	json_t *o = NULL;
+	char p[96], body[160], issued[11], received[11], due[11];
+	int64_t id[2];
+	for (int k = 0; k < 2; k++) {
+		/* Received 35 days ago (due 5 days ago), then 30 days ago (due today). */
+		utc_day(issued, -40);
+		utc_day(received, k ? -30 : -35);
+		snprintf(body, sizeof(body), "{\"case\":\"2026/0001\",\"kind\":\"eio\",\"title\":"
+		         "\"Late EIO %d\",\"executing_org\":\"LT\",\"issued_on\":\"%s\"}", k, issued);
+		assert_int_equal(post(tok_se, "/api/v1/requests", body, &o), 201);
+		id[k] = json_integer_value(json_object_get(o, "id"));
+		json_decref(o);
+		snprintf(p, sizeof(p), "/api/v1/requests/%lld/status", (long long)id[k]);
+		snprintf(body, sizeof(body), "{\"to\":\"sent\",\"on\":\"%s\"}", issued);
+		assert_int_equal(post(tok_se, p, body, NULL), 200);
+		snprintf(body, sizeof(body), "{\"to\":\"received\",\"on\":\"%s\"}", received);
+		assert_int_equal(post(tok_lt, p, body, NULL), 200);
+	}
+	snprintf(p, sizeof(p), "/api/v1/requests/%lld/extensions", (long long)id[0]);
+	assert_int_equal(post(tok_lt, p, "{\"days\":10,\"reason\":\"Bank slow\"}", &o), 400);
+	utc_day(due, -5);
+	snprintf(body, sizeof(body), "ended on %s: a limit that has passed is missed", due);
+	assert_non_null(strstr(api_assert_error(o), body));
+	json_decref(o);
+	assert_int_equal(api_getf(tok_lt, &o, "/api/v1/requests/%lld", (long long)id[0]), 200);
+	json_t *d = json_array_get(json_object_get(o, "deadlines"), 0);
+	assert_string_equal(json_string_value(json_object_get(d, "due_on")), due);
+	assert_int_equal(json_integer_value(json_object_get(d, "extended_days")), 0);
+	json_decref(o);
+	snprintf(p, sizeof(p), "/api/v1/requests/%lld/extensions", (long long)id[1]);
+	assert_int_equal(post(tok_lt, p, "{\"days\":10,\"reason\":\"Bank slow\"}", &o), 200);
+	d = json_array_get(json_object_get(o, "deadlines"), 0);
+	assert_int_equal(json_integer_value(json_object_get(d, "days_left")), 10);
+	json_decref(o);
+}
+
+/* Issuing, sending and deciding on a request are a prosecutor's acts: an analyst of the
+ * owning desk is refused them (403), and reads the request. */
+static void test_api_coop__analyst_issues_nothing(void **state)
+{
+	(void)state;
+	json_t *o = NULL;
+	char p[96];
+	static const char eaw[] = "{\"case\":\"2026/0001\",\"kind\":\"eaw\",\"title\":"
+	                          "\"Arrest of the courier\",\"executing_org\":\"LT\"}";
+	assert_int_equal(post(tok_analyst, "/api/v1/requests", eaw, &o), 403);
+	assert_non_null(strstr(api_assert_error(o), "role analyst may not issue, send, decide on "
+	                       "or withdraw a request"));
+	json_decref(o);
+	assert_int_equal(post(tok_se, "/api/v1/requests", eaw, &o), 201);
+	int64_t id = json_integer_value(json_object_get(o, "id"));
+	json_decref(o);
+	snprintf(p, sizeof(p), "/api/v1/requests/%lld/status", (long long)id);
+	assert_int_equal(post(tok_analyst, p, "{\"to\":\"sent\"}", &o), 403);
+	assert_non_null(strstr(api_assert_error(o), "role analyst may not issue, send"));
+	json_decref(o);
+	assert_int_equal(post(tok_analyst, p, "{\"to\":\"withdrawn\"}", &o), 403);
+	json_decref(o);
+	assert_int_equal(api_getf(tok_analyst, &o, "/api/v1/requests/%lld", (long long)id), 200);
+	assert_string_equal(json_string_value(json_object_get(o, "status")), "draft");
+	json_decref(o);
+	assert_int_equal(post(tok_se, p, "{\"to\":\"sent\"}", NULL), 200);
+}
+
 /* ?country= keeps requests issued from or executed in that country. */
 static void test_api_coop__country_filter(void **state)
 {
@@ -241,6 +322,8 @@ int main(void)
 		cmocka_unit_test(test_api_coop__need_to_know),
 		cmocka_unit_test(test_api_coop__country_filter),
 		cmocka_unit_test(test_api_coop__stats_reproducible),
+		cmocka_unit_test(test_api_coop__no_extension_after_the_limit),
+		cmocka_unit_test(test_api_coop__analyst_issues_nothing),
 	};
 	return cmocka_run_group_tests_name("api_coop", tests, setup, teardown);
 }

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # End-to-end tests of cooperation requests and statistics on the demo data: the demo's
 # requests, the status table (valid and invalid transitions), deadlines computed with
-# their article, extensions (refused without reasons, capped), due and overdue lists,
+# their article, extensions (refused without reasons, capped, refused once the limit has
+# passed), judicial acts (issuing, sending, deciding) refused to analysts, due and overdue lists,
 # need-to-know (a desk neither in the case nor executing sees nothing, not even in
 # counts), and statistics reproduced with --as-of after further changes, in CSV too.
 #
@@ -90,18 +91,41 @@ expect 0 "... nothing changed" q show "$EIO" --as lt --json
 jqt "... due day unchanged" '.deadlines[0].due_on == "'"$(day -5)"'" and .deadlines[0].extended_days == 0'
 expect 2 "more than art. 12(5)'s 30 days is refused" q extend "$EIO" --days 31 --reason "x" --as lt
 expect 2 "se may not extend the executing side's limit" q extend "$EIO" --days 10 --reason "x" --as se
-expect 0 "lt extends by 20 days with reasons" q extend "$EIO" --days 20 \
-	--reason "The bank needs a court order" --as lt --json
+# Its 30 days ended five days ago: the limit is missed, too late to extend.
+expect 1 "an extension after the limit has passed is refused" q extend "$EIO" --days 20 \
+	--reason "The bank needs a court order" --as lt
+check "... saying it ended and is missed" has_err "ended on $(day -5): a limit that has passed is missed"
+expect 0 "... nothing changed" q show "$EIO" --as lt --json
+jqt "... due day unchanged, no extension" '.deadlines[0].due_on == "'"$(day -5)"'"
+	 and .deadlines[0].extended_days == 0 and (.deadlines[0].extensions | length) == 0'
+# An EIO to BE received 25 days ago: five of its 30 days left, it may be extended.
+expect 0 "an EIO to BE, received 25 days ago" q add --as se --case 2026/0001 --kind eio \
+	--title "Bank records, second bank" --to BE --issued-on "$(day -30)" --json
+EIX=$(jq .id "$OUT")
+q status "$EIX" sent --as se --on "$(day -26)" >/dev/null 2>&1
+q status "$EIX" received --as be --on "$(day -25)" >/dev/null 2>&1
+expect 0 "be extends by 20 days with reasons" q extend "$EIX" --days 20 \
+	--reason "The bank needs a court order" --as be --json
 jqt "... due moved, the extension recorded with its article" \
-	'.deadlines[0].due_on == "'"$(day 15)"'" and .deadlines[0].extensions[0].article ==
+	'.deadlines[0].due_on == "'"$(day 25)"'" and .deadlines[0].extensions[0].article ==
 	 "Directive 2014/41/EU art. 12(5)" and .deadlines[0].extensions[0].days == 20'
-expect 2 "a further 11 days would exceed 30" q extend "$EIO" --days 11 --reason "again" --as lt
+expect 2 "a further 11 days would exceed 30" q extend "$EIX" --days 11 --reason "again" --as be
+expect 0 "be recognises it in time" q status "$EIX" recognised --as be --json
+jqt "... recognition met" '.deadlines[0].state == "met"'
+# An extension on the due day itself is in time: the limit runs to the end of the day.
+expect 0 "an EIO to BE, received 30 days ago" q add --as se --case 2026/0001 --kind eio \
+	--title "Bank records, third bank" --to BE --issued-on "$(day -31)" --json
+EIT=$(jq .id "$OUT")
+q status "$EIT" sent --as se --on "$(day -31)" >/dev/null 2>&1
+q status "$EIT" received --as be --on "$(day -30)" >/dev/null 2>&1
+expect 0 "be extends it on its due day" q extend "$EIT" --days 5 --reason "Translation" --as be --json
+jqt "... due in 5 days" '.deadlines[0].due_on == "'"$(day 5)"'"'
 expect 2 "a hand-set deadline is refused for an EIO's decision" \
 	q deadline "$EIO" --step decision --due "$(day 20)" --as se
 check "... the limit is fixed by the directive" has_err "fixed by Directive 2014/41/EU art. 12(3)"
-expect 0 "lt recognises it today" q status "$EIO" recognised --as lt --json
-jqt "... recognition met, execution 90 days (art. 12(4)) opens" \
-	'.deadlines[0].state == "met" and .deadlines[1].rule == "eio.execution"
+expect 0 "lt recognises it today, after its limit" q status "$EIO" recognised --as lt --json
+jqt "... recognition missed, execution 90 days (art. 12(4)) opens" \
+	'.deadlines[0].state == "missed" and .deadlines[1].rule == "eio.execution"
 	 and .deadlines[1].article == "Directive 2014/41/EU art. 12(4)"
 	 and .deadlines[1].due_on == "'"$(day 90)"'"
 	 and .next == ["in_execution", "executed", "refused", "withdrawn"]'
@@ -143,11 +167,46 @@ expect 0 "se sets its execution deadline by hand" q deadline "$MLA" --due "$(day
 jqt "... manual, starts at sending" '.deadlines[0].rule == "manual.execution" and .deadlines[0].days_left == 3'
 expect 2 "a second one for the same step is refused" q deadline "$MLA" --due "$(day 9)" --as se
 expect 1 "an extension of a hand-set deadline needs reasons too" q extend "$MLA" --days 5 --as se
+expect 0 "an MLA request to ME whose hand-set deadline passed yesterday" q add --as se \
+	--case 2026/0001 --kind mla --title "Records" --to ME --issued-on "$(day -20)" --json
+MLP=$(jq .id "$OUT")
+q status "$MLP" sent --as se --on "$(day -20)" >/dev/null 2>&1
+q deadline "$MLP" --due "$(day -1)" --as se >/dev/null 2>&1
+expect 1 "its extension is refused too" q extend "$MLP" --days 5 --reason "late answer" --as se
+check "... it ended yesterday" has_err "ended on $(day -1)"
 expect 0 "due --within 2d leaves it out" q due --as se --within 2d --json
 jqt "... not listed" '[.due_soon[] | select(.request_id == '"$MLA"')] | length == 0'
 expect 0 "due --within 3d lists it" q due --as se --within 3d --json
 jqt "... listed" '[.due_soon[] | select(.request_id == '"$MLA"')] | length == 1'
 expect 1 "--within must be days" q due --as se --within soon
+
+# ---- judicial acts: a prosecutor's (or an administrator's), not an analyst's ---------------
+
+expect 2 "an analyst may not issue an EAW" q add --as se-analyst --case 2026/0001 --kind eaw \
+	--title "Arrest" --to RS
+check "... a prosecutor's act" has_err "role analyst may not issue, send, decide on or withdraw a request"
+expect 0 "the desk's administrator may" q add --as se-admin --case 2026/0001 --kind eaw \
+	--title "Arrest" --to RS --json
+AW=$(jq .id "$OUT")
+expect 2 "the analyst may not send it" q status "$AW" sent --as se-analyst
+check "... a prosecutor's act" has_err "role analyst may not issue, send"
+expect 2 "... nor withdraw it" q status "$AW" withdrawn --as se-analyst
+expect 0 "... but reads it" q show "$AW" --as se-analyst --json
+jqt "... still a draft" '.status == "draft"'
+expect 0 "the prosecutor sends it" q status "$AW" sent --as se
+expect 0 "rs records its receipt" q status "$AW" received --as rs
+expect 0 "an MLA request the analyst's desk executes" q add --as rs --case 2026/0001 --kind mla \
+	--title "Hearing in Sweden" --to SE --json
+AM=$(jq .id "$OUT")
+q status "$AM" sent --as rs >/dev/null 2>&1
+expect 0 "the analyst of the executing desk records its receipt" q status "$AM" received --as se-analyst
+expect 2 "... but may not recognise it" q status "$AM" recognised --as se-analyst
+check "... a prosecutor's act" has_err "role analyst may not issue, send, decide on or withdraw a request"
+expect 2 "... nor refuse it" q status "$AM" refused --as se-analyst
+expect 0 "the prosecutor recognises it" q status "$AM" recognised --as se --json
+jqt "... recognised" '.status == "recognised"'
+expect 0 "the analyst records its execution" q status "$AM" executed --as se-analyst
+
 expect 1 "an unknown kind is refused" q add --as se --case 2026/0001 --kind letter --title x --to RS
 expect 1 "a request to oneself is refused" q add --as se --case 2026/0001 --kind mla --title x --to SE
 expect 2 "lt cannot add a request in a case it does not see" \

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -290,6 +291,44 @@ static void test_access_meeting__case_event_session(void **state)
 	assert_int_equal(cu_access_meeting(f->c, &org, 0, 0, false, CU_OP_READ), CU_ENOTFOUND);
 }
 
+/*
+ * A request of the actor's own organisation (issuing or executing), whatever
+ * it is to the case: contributing (recording its steps) takes a role above
+ * observer; a judicial act (CU_OP_MANAGE: issuing, sending, deciding,
+ * withdrawing) a prosecutor or an administrator — never an analyst, not even
+ * of the desk that owns the case.
+ */
+static void test_access_request__judicial_acts_need_a_prosecutor(void **state)
+{
+	fixture *f = *state;
+	cu_actor a;
+	bool full;
+	for (int r = 0; r < NREL; r++)
+		for (int k = 0; k < NROLE; k++)
+			for (int side = 0; side < 2; side++) {
+				actor(f, &a, r, k);
+				int64_t issuing = side ? 999999 : a.org_id, executing = side ? a.org_id : 0;
+				bool acts = !strcmp(roles[k], "admin") || !strcmp(roles[k], "prosecutor");
+				bool contributes = strcmp(roles[k], "observer") != 0;
+				int got = cu_access_request(f->c, &a, &full, f->case_id, issuing, executing,
+				                            CU_OP_MANAGE);
+				if (got != (acts ? 0 : CU_EDENIED))
+					fail_msg("%s %s as the %s side: manage gave %d", rel_name[r], roles[k],
+					         side ? "executing" : "issuing", got);
+				got = cu_access_request(f->c, &a, &full, f->case_id, issuing, executing,
+				                        CU_OP_CONTRIBUTE);
+				if (got != (contributes ? 0 : CU_EDENIED))
+					fail_msg("%s %s as the %s side: contribute gave %d", rel_name[r],
+					         roles[k], side ? "executing" : "issuing", got);
+				if (!acts) {
+					cu_access_request(f->c, &a, &full, f->case_id, issuing, executing,
+					                  CU_OP_MANAGE);
+					assert_non_null(strstr(cu_error_message(CU_EDENIED),
+					                       "may not issue, send, decide on or withdraw"));
+				}
+			}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +338,7 @@ int main(void)
 		cmocka_unit_test(test_access_users__own_organisation_only),
 		cmocka_unit_test(test_access_jit__members_change_visible_reads),
 		cmocka_unit_test(test_access_meeting__case_event_session),
+		cmocka_unit_test(test_access_request__judicial_acts_need_a_prosecutor),
 	};
 	/* One fixture for the group: hashing 24 passwords once is enough. */
 	return cmocka_run_group_tests(tests, setup, teardown);
