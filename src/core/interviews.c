@@ -212,6 +212,11 @@ int cu_interview_create(cu_core *c, const cu_actor *a, json_t **out, const json_
 	if (!strcmp(status, "held") && strcmp(cu_json_str(in, "on"), today) > 0)
 		return cu_error_set(CU_EINVALID, "field \"on\": an interview held on %s is in the "
 		                    "future (plan it: status planned)", cu_json_str(in, "on"));
+	/* A plan is for today or later; one that already took place is recorded as held. */
+	if (!strcmp(status, "planned") && strcmp(cu_json_str(in, "on"), today) < 0)
+		return cu_error_set(CU_EINVALID, "field \"on\": an interview planned for %s is in "
+		                    "the past (today is %s); record one already held with status held",
+		                    cu_json_str(in, "on"), today);
 	if ((r = cu_case_resolve(c, a, &case_id, cu_json_str(in, "case"))) != 0 ||
 	    (r = cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE)) != 0 ||
 	    (r = cu_case_open_for(c, case_id, "interviews")) != 0 ||

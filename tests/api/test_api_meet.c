@@ -417,6 +417,19 @@ static void test_api_meet__interview_hit(void **state)
 	assert_int_equal(post(tok_se, "/api/v1/interviews", body, &o), 400);
 	assert_non_null(strstr(api_assert_error(o), "in the future"));
 	json_decref(o);
+	/* Planned for a day gone by: 400, it is the past (one held then is registered as held). */
+	char earlier[16];
+	t = time(NULL) - 2 * 86400;
+	strftime(earlier, sizeof(earlier), "%Y-%m-%d", gmtime_r(&t, &tm));
+	snprintf(body, sizeof(body), "{\"case\":\"2024/0001\",\"entity\":%lld,\"role\":\"witness\","
+	         "\"status\":\"planned\",\"on\":\"%s\"}", (long long)entity, earlier);
+	assert_int_equal(post(tok_se, "/api/v1/interviews", body, &o), 400);
+	assert_non_null(strstr(api_assert_error(o), "is in the past"));
+	json_decref(o);
+	snprintf(body, sizeof(body), "{\"case\":\"2024/0001\",\"entity\":%lld,\"role\":\"witness\","
+	         "\"status\":\"held\",\"on\":\"%s\"}", (long long)entity, earlier);
+	assert_int_equal(post(tok_se, "/api/v1/interviews", body, &o), 201);
+	json_decref(o);
 	snprintf(body, sizeof(body), "{\"case\":\"2024/0001\",\"entity\":%lld,\"role\":\"suspect\","
 	         "\"on\":\"2024-01-10\"}", (long long)entity);
 	assert_int_equal(post(tok_se, "/api/v1/interviews", body, &o), 400);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "harness.h"
 #include "sse.h"
@@ -483,13 +484,17 @@ static bool fill(call *cl, const char *method, const char *path)
 	} else if (!strcmp(method, "post") && !strcmp(path, "/api/v1/interviews")) {
 		/* The example's entity is a demo id: plan an interview of a fresh one. */
 		int64_t cid = fresh_case();
-		char p[96], body[256];
+		char p[96], body[256], on[16];
 		snprintf(p, sizeof(p), "/api/v1/cases/%lld/entities", (long long)cid);
 		int64_t ent = post_id(tok_se, p, "{\"kind\":\"person\",\"names\":[\"Ana Coverage\"]}",
 		                      201, "id");
+		/* Planned a month ahead: a plan for a past day is refused. */
+		time_t t = time(NULL) + 30 * 86400;
+		struct tm tm;
+		strftime(on, sizeof(on), "%Y-%m-%d", gmtime_r(&t, &tm));
 		snprintf(body, sizeof(body), "{\"case\":\"%lld\",\"entity\":%lld,\"role\":"
-		         "\"witness\",\"status\":\"planned\",\"on\":\"2026-12-01\"}", (long long)cid,
-		         (long long)ent);
+		         "\"witness\",\"status\":\"planned\",\"on\":\"%s\"}", (long long)cid,
+		         (long long)ent, on);
 		cl->body = strdup(body);
 	} else if (!strcmp(method, "post") && !strcmp(path, "/api/v1/cases/{id}/bundles")) {
 		char body[96];

@@ -183,6 +183,16 @@ jqt "... the earlier one in full (BE sees the case)" \
 expect 1 "a held interview in the future is refused" iv add --as be --case 2024/0001 \
 	--entity "$W" --role witness --on "$(day 3)"
 check "... suggesting to plan it" has_err "status planned"
+expect 1 "an interview planned in the past is refused" iv add --as be --case 2024/0001 \
+	--entity "$W" --role witness --status planned --on "$(day -1)"
+check "... saying so, pointing to held" has_err "planned for $(day -1) is in the past"
+check "... record it as held" has_err "status held"
+expect 0 "one planned for today is taken" iv add --as be --case 2024/0001 \
+	--entity "$W" --role witness --status planned --on "$TODAY" --json
+jqt "... planned" '.status == "planned" and .on == "'"$TODAY"'"'
+expect 0 "one held yesterday is recorded as held" iv add --as be --case 2024/0001 \
+	--entity "$W" --role witness --on "$(day -1)" --json
+jqt "... held" '.status == "held"'
 expect 1 "a role other than victim or witness is refused" iv add --as be --case 2024/0001 \
 	--entity "$W" --role suspect --on 2024-05-01
 expect 1 "an entity of another case is refused" iv add --as se --case 2026/0001 \
