@@ -12,7 +12,9 @@ static const char stats_usage[] =
 	"Figures of a year (default: this year): cases opened by crime type and by\n"
 	"country, JITs signed and running, requests by kind and status, deadlines met and\n"
 	"missed (also by article), meetings held by kind, action days held with their\n"
-	"arrests, house searches and seizures completed and their actions by kind and\n"
+	"arrests, house searches and seizures completed (a seizure action, or a house\n"
+	"search whose outcome links the items it seized as evidence), the evidence items\n"
+	"their outcomes link, corrected outcomes, and their actions by kind and\n"
 	"status — counting only what the user's organisation sees (an operator\n"
 	"administrator gets the hub's totals). Each run names its snapshot: the ledger's\n"
 	"tree size, root and checkpoint (a checkpoint of the current tree is signed if\n"
@@ -98,6 +100,8 @@ static void print_stats(const json_t *s)
 	printf("action days held: %lld; completed: %lld arrests, %lld house searches, "
 	       "%lld seizures\n", num(ad, "days"), num(ad, "arrests"), num(ad, "house_searches"),
 	       num(ad, "seizures"));
+	printf("  evidence items linked by completed actions: %lld; outcomes corrected: %lld\n",
+	       num(ad, "evidence_items"), num(ad, "corrections"));
 	print_nested("actions by kind and status", json_object_get(ad, "actions"));
 }
 

@@ -76,7 +76,11 @@ static int valid_time(const char *t)
  * "YYYY-MM-DDTHH:MM:SSZ" in out, 0; -1 if ICU does not know the zone (it
  * carries its own copy of the time zone database, which may lag the
  * system's that the zone was checked against). A local time that a
- * change to summer time skips is read with the offset in force before it.
+ * change of offset skips or repeats is read with the offset in force
+ * before the change: in spring the skipped 02:30 is 03:30 summer time, in
+ * autumn the repeated 02:30 is its first occurrence (summer time), the one a
+ * team reaches first on its clocks. (ICU's default reads a repeated time as
+ * its last occurrence, an hour later: set explicitly, both ways.)
  */
 static int utc_instant(char out[21], const char *zone, const char *day, const char *hhmm)
 {
@@ -96,6 +100,8 @@ static int utc_instant(char out[21], const char *zone, const char *day, const ch
 	UCalendar *cal = ucal_open(uz, -1, "en_GB", UCAL_GREGORIAN, &st);
 	if (U_FAILURE(st))
 		return -1;
+	ucal_setAttribute(cal, UCAL_REPEATED_WALL_TIME, UCAL_WALLTIME_FIRST);
+	ucal_setAttribute(cal, UCAL_SKIPPED_WALL_TIME, UCAL_WALLTIME_LAST);
 	ucal_clear(cal);
 	ucal_setDateTime(cal, y, mo - 1, d, hh, mm, 0, &st);
 	UDate ms = ucal_getMillis(cal, &st);

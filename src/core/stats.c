@@ -107,10 +107,14 @@ int cu_stats(cu_core *c, const cu_actor *a, json_t **out, int year, int64_t as_o
 	json_t *dls = json_pack("{s:i,s:i,s:i,s:i,s:{}}", "met", 0, "missed", 0, "open", 0,
 	                        "cancelled", 0, "by_article");
 	json_t *meets = json_pack("{s:i,s:{}}", "coordination", 0, "by_kind");
-	/* Action days held in the year; their actions by kind and how they ended. */
-	json_t *acts = json_pack("{s:i,s:i,s:i,s:i,s:{}}", "days", 0, "arrests", 0,
-	                         "house_searches", 0, "seizures", 0, "actions");
-	json_t *action_day = json_object(); /* action id -> its day's date, if counted */
+	/* Action days held in the year; their actions by kind and how they ended;
+	 * what their outcomes linked (seized items, reports) and corrected. */
+	json_t *acts = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:{}}", "days", 0, "arrests", 0,
+	                         "house_searches", 0, "seizures", 0, "evidence_items", 0,
+	                         "corrections", 0, "actions");
+	json_t *action_day = json_object(); /* action id -> true, if its day is counted */
+	json_t *latest = json_object();     /* action id -> its latest update */
+	json_t *linked = json_object();     /* action id -> {item id: true} its updates link */
 	char y[5], day[11];
 	int64_t size = 0;
 	size_t i, k;
@@ -212,7 +216,7 @@ int cu_stats(cu_core *c, const cu_actor *a, json_t **out, int year, int64_t as_o
 	}
 	/* Action days: a day counts in the year of its date, where it is visible;
 	 * each action by its latest update (completed arrests, searches,
-	 * seizures are what annual reports count). */
+	 * seizures are what annual reports count: below). */
 	if (r == 0 && (r = cu_store_snapshot_docs(c->store, &docs, size, "actionday", "day")) == 0) {
 		json_array_foreach(docs, i, d) {
 			if (!in_year(cu_json_str(d, "day"), y) ||
@@ -236,29 +240,62 @@ int cu_stats(cu_core *c, const cu_actor *a, json_t **out, int year, int64_t as_o
 		json_decref(docs);
 		docs = NULL;
 	}
-	if (r == 0 && (r = cu_store_snapshot_docs(c->store, &docs, size, "action", "status")) == 0) {
+	/*
+	 * Every update of a counted action, oldest first: the latest gives its
+	 * status; each may link an evidence item (a seized item, the seizure
+	 * report: docs/cooperation.md) or correct an outcome. A further update
+	 * with the same outcome adds results, so the items of earlier ones count.
+	 */
+	if (r == 0 && (r = cu_store_snapshot_history(c->store, &docs, size, "action")) == 0) {
 		json_array_foreach(docs, i, d) {
 			char id[24];
 			cu_id_text(id, jint(d, "action_id"));
+			if (!json_object_get(action_day, id) || !cu_json_str(d, "status"))
+				continue;
+			json_object_set(latest, id, d);
+			if (json_is_object(json_object_get(d, "correction")))
+				json_object_set_new(acts, "corrections",
+				                    json_integer(jint(acts, "corrections") + 1));
+			if (jint(d, "evidence_id") > 0) {
+				char item[24];
+				cu_id_text(item, jint(d, "evidence_id"));
+				json_object_set_new(sub(linked, id), item, json_true());
+			}
+		}
+		json_decref(docs);
+		docs = NULL;
+		const char *id;
+		json_t *items = json_object(); /* each item once, if two actions link it */
+		json_object_foreach(latest, id, d) {
 			const char *kind = cu_json_str(d, "kind"), *st = cu_json_str(d, "status");
 			json_t *by = json_object_get(json_object_get(acts, "actions"), kind);
-			if (!json_object_get(action_day, id) || !by || !st)
+			if (!by)
 				continue;
 			json_object_set_new(by, "planned", json_integer(jint(by, "planned") - 1));
 			if (jint(by, "planned") == 0)
 				json_object_del(by, "planned");
 			bump(by, st);
+			if (strcmp(st, "completed"))
+				continue;
+			/* A completed seizure, or a completed house search whose outcome
+			 * links what it seized: each a seizure. */
+			json_t *seized = json_object_get(linked, id);
 			static const struct { const char *kind, *key; } counted[] = {
 				{"arrest", "arrests"}, {"house_search", "house_searches"},
 				{"seizure", "seizures"},
 			};
 			for (size_t j = 0; j < sizeof(counted) / sizeof(counted[0]); j++)
-				if (!strcmp(st, "completed") && !strcmp(kind, counted[j].kind))
+				if (!strcmp(kind, counted[j].kind))
 					json_object_set_new(acts, counted[j].key,
 					                    json_integer(jint(acts, counted[j].key) + 1));
+			if (!strcmp(kind, "house_search") && json_object_size(seized) > 0)
+				json_object_set_new(acts, "seizures", json_integer(jint(acts, "seizures") + 1));
+			if (seized)
+				json_object_update(items, seized);
 		}
-		json_decref(docs);
-		docs = NULL;
+		json_object_set_new(acts, "evidence_items", json_integer((json_int_t)
+		                    json_object_size(items)));
+		json_decref(items);
 	}
 	cu_store_read_end(c->store);
 	if (r)
@@ -274,6 +311,8 @@ int cu_stats(cu_core *c, const cu_actor *a, json_t **out, int year, int64_t as_o
 out:
 	json_decref(acts);
 	json_decref(action_day);
+	json_decref(latest);
+	json_decref(linked);
 	json_decref(snap);
 	json_decref(orgs);
 	json_decref(cases);

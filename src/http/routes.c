@@ -405,7 +405,8 @@ const cu_route cu_routes[] = {
 	 " next page, below the last id of the previous one",
 	 "case kind status country limit before", NULL, NULL, "RequestList"},
 	{"POST", "/api/v1/requests", h_request_create, true, 201, "cooperation",
-	 "Draft a request from the caller's organisation to an executing organisation",
+	 "Draft (issue) a request from the caller's organisation to an executing organisation"
+	 " (prosecutors and administrators: 403 for other roles)",
 	 NULL, J({"$ref": "#/components/schemas/RequestIn"}),
 	 J({"case": "2026/0001", "kind": "eio", "title": "Bank records of the suspect",
 	    "executing_org": "LT", "legal_basis": "Directive 2014/41/EU",
@@ -415,7 +416,9 @@ const cu_route cu_routes[] = {
 	 NULL, NULL, NULL, "Request"},
 	{"POST", "/api/v1/requests/{id}/status", h_request_status, true, 200, "cooperation",
 	 "Move a request along the status table (sent/withdrawn by the issuing organisation,"
-	 " the rest by the executing one); an invalid transition lists the allowed ones", NULL,
+	 " the rest by the executing one); sending, recognising, refusing and withdrawing are"
+	 " judicial acts of prosecutors and administrators (403 for other roles); an invalid"
+	 " transition lists the allowed ones", NULL,
 	 J({"type": "object", "additionalProperties": false, "required": ["to"],
 	    "properties": {"to": {"enum": ["draft", "sent", "received", "recognised",
 	      "in_execution", "executed", "refused", "withdrawn"]}, "on": DATE,
@@ -429,7 +432,8 @@ const cu_route cu_routes[] = {
 	      "note": {"type": "string"}}}),
 	 J({"event": "arrested"}), "Request"},
 	{"POST", "/api/v1/requests/{id}/extensions", h_request_extend, true, 200, "cooperation",
-	 "Extend an open deadline, with reasons, within what its article allows", NULL,
+	 "Extend an open deadline, with reasons, within what its article allows, before it ends"
+	 " (400 once its due day has passed: it is missed)", NULL,
 	 J({"type": "object", "additionalProperties": false, "required": ["days", "reason"],
 	    "properties": {"deadline": {"type": "integer"}, "days": {"type": "integer",
 	      "minimum": 1, "maximum": 365}, "reason": {"type": "string", "minLength": 1}}}),
@@ -482,12 +486,13 @@ const cu_route cu_routes[] = {
 	 " the next page, after the last interview of the previous one",
 	 "case entity limit before", NULL, NULL, "InterviewList"},
 	{"POST", "/api/v1/interviews", h_interview_create, true, 201, "interviews",
-	 "Register an interview held or planned by the caller's organisation; a planned one"
+	 "Register an interview held (not in the future) or planned (today or later) by the"
+	 " caller's organisation; a planned one"
 	 " reports earlier interviews of the same person (across cases as hits: organisation and"
 	 " month only where the caller does not see the case)", NULL,
 	 J({"$ref": "#/components/schemas/InterviewIn"}),
 	 J({"case": "2024/0001", "entity": 8, "role": "witness", "status": "planned",
-	    "on": "2026-12-01", "authority": "JIT agreement on ISIL crimes against Yezidis"}),
+	    "on": "2027-06-01", "authority": "JIT agreement on ISIL crimes against Yezidis"}),
 	 "Interview"},
 	{"GET", "/api/v1/interviews/{id}", h_interview_get, true, 200, "interviews",
 	 "An interview; a planned one with the earlier interviews of the same person", NULL,
@@ -499,7 +504,7 @@ const cu_route cu_routes[] = {
 	 "Plan an action day of a case: its day, each country's IANA time zone, its actions;"
 	 " not in a closed case (409)",
 	 NULL, J({"$ref": "#/components/schemas/ActionDayIn"}),
-	 J({"case": "2026/0001", "title": "Second action day", "day": "2026-12-01",
+	 J({"case": "2026/0001", "title": "Second action day", "day": "2027-06-01",
 	    "timezones": {"RS": "Europe/Belgrade", "SE": "Europe/Stockholm"},
 	    "actions": [{"kind": "house_search", "country": "RS", "org": "RS",
 	                 "planned_time": "06:00", "place": "Novi Sad"}]}), "ActionDay"},

@@ -292,6 +292,35 @@ int cu_store_snapshot_docs(cu_store *s, json_t **out, int64_t size, const char *
 	return 0;
 }
 
+int cu_store_snapshot_history(cu_store *s, json_t **out, int64_t size,
+                              const char *object_type)
+{
+	db_stmt *st = sq_stmt2(s,
+		"SELECT e.after AS doc_json FROM events e"
+		" JOIN ledger_entries l ON l.kind = 'event' AND l.ref = e.seq"
+		" WHERE l.idx < ?1 AND e.object_type = ?2 AND e.after IS NOT NULL"
+		" AND json_valid(e.after) ORDER BY e.seq",
+		"SELECT e.after AS doc_json FROM events e"
+		" JOIN ledger_entries l ON l.kind = 'event' AND l.ref = e.seq"
+		" WHERE l.idx < ?1 AND e.object_type = ?2 AND e.after IS NOT NULL"
+		" AND jsonb_typeof(e.after::jsonb) = 'object' ORDER BY e.seq");
+	json_t *rows = NULL, *v;
+	size_t i;
+	int r;
+	*out = NULL;
+	if (!st)
+		return CU_EDB;
+	db_bind_int64(st, 1, size);
+	sq_bind_text(st, 2, object_type);
+	if ((r = sq_rows(s, &rows, st, "snapshot")) != 0)
+		return r;
+	*out = json_array();
+	json_array_foreach(rows, i, v)
+		json_array_append(*out, json_object_get(v, "doc"));
+	json_decref(rows);
+	return 0;
+}
+
 int cu_store_snapshot_day(cu_store *s, char day[11], int64_t size)
 {
 	db_stmt *st = sq_stmt(s,

@@ -640,6 +640,11 @@ int cu_store_deadline_due(cu_store *s, json_t **out, int64_t org_id, const char 
  */
 int cu_store_snapshot_docs(cu_store *s, json_t **out, int64_t size, const char *object_type,
                            const char *key);
+/* Every `after` document of object_type's events among the first `size`
+ * ledger entries, oldest first (not only each object's latest): the action
+ * updates of action days, each of which records its own outcome. */
+int cu_store_snapshot_history(cu_store *s, json_t **out, int64_t size,
+                              const char *object_type);
 int cu_store_snapshot_day(cu_store *s, char day[11], int64_t size);
 
 /*

@@ -6,7 +6,8 @@
 # refused, a country's zone given twice too); status updates from the executing organisation
 # only, outcomes not before the day has begun, corrections with their reason; evidence linked
 # to an action; need-to-know; 'watch' following updates written by another process; no new
-# day, action or update in a closed case.
+# day, action or update in a closed case; local times skipped or repeated by a change of
+# offset; statistics counting the seizures of house searches (text, JSON, CSV).
 #
 # Usage: CU_BIN=/path/to/custodia sh test_actiondays.sh
 
@@ -34,6 +35,19 @@ expect 0 "watch --once: the day's updates in order" q watch 1 --once --as se --j
 check "... seven updates numbered 1 to 7" sh -c "jq -s 'map(.seq) == [1,2,3,4,5,6,7]' '$OUT' | grep -qx true"
 check "... the seizure linked to the report as evidence" \
 	sh -c "jq -s 'map(select(.evidence_id != null)) | length == 1' '$OUT' | grep -qx true"
+# The demo's day of 14 April 2026: RS's house search seized phones, laptops and documents,
+# its seizure report linked as evidence: a seizure, counted in every form of the statistics.
+expect 0 "stats --year 2026 as se, the demo as loaded" "$B" stats --year 2026 --as se --json
+jqt "... RS's search that seized counts as a seizure, its report as an item" \
+	'.action_days.house_searches == 2 and .action_days.seizures == 1
+	 and .action_days.evidence_items == 1 and .action_days.corrections == 0'
+expect 0 "... as CSV" "$B" stats --year 2026 --as se --csv
+check "... the seizure's row" has_out '^2026,action_days.seizures,,1$'
+check "... the linked item's row" has_out '^2026,action_days.evidence_items,,1$'
+expect 0 "... as text" "$B" stats --year 2026 --as se
+check "... the seizure and the item" sh -c \
+	'grep -q "completed: 1 arrests, 2 house searches, 1 seizures" "$0" &&
+	 grep -q "evidence items linked by completed actions: 1; outcomes corrected: 0" "$0"' "$OUT"
 expect 2 "show 1 as lt (not in the case): not found" q show 1 --as lt
 check "... refused as not found" has_err "no action day 1"
 expect 0 "list as lt: nothing" q list --as lt --json
@@ -103,6 +117,21 @@ expect 0 "show it as text" q show "$Z" --as se
 check "... with the UTC time beside the local one, dated when it is another day" sh -c \
 	'grep -q "00:30 US  04:30 UTC " "$0" && grep -q "21:30 US  2026-03-30 01:30 UTC  seizure" "$0"' \
 	"$OUT"
+# 2026-10-25 Europe moves back to winter time (Stockholm 03:00 CEST -> 02:00 CET): 02:00 to
+# 02:59 happen twice. A planned 02:30 is its first occurrence, in summer time, as a skipped
+# time is read with the offset before the change: the 02:30 the teams' clocks reach first.
+expect 0 "add a day on the night clocks go back" q add --case 2026/0001 --title "Autumn" \
+	--day 2026-10-25 --tz SE=Europe/Stockholm --tz PT=Europe/Lisbon --as se --json
+AU=$(jq -r .id "$OUT")
+for a in SE@03:30 SE@02:30 SE@01:30 PT@01:30; do
+	expect 0 "plan an action in ${a%@*} at ${a#*@}" q action "$AU" --kind arrest \
+		--country "${a%@*}" --org SE --at "${a#*@}" --as se
+done
+expect 0 "show it" q show "$AU" --as se --json
+jqt "... 02:30 in Stockholm is its first occurrence (00:30 UTC), not the second (01:30 UTC)" \
+	'[.actions[] | [.country, .planned_time, .planned_at]] == [
+	  ["SE", "01:30", "2026-10-24T23:30:00Z"], ["SE", "02:30", "2026-10-25T00:30:00Z"],
+	  ["PT", "01:30", "2026-10-25T00:30:00Z"], ["SE", "03:30", "2026-10-25T02:30:00Z"]]'
 
 # A sequence number or an id past 64 bits, or with a sign, is a usage error, not the largest one.
 expect 1 "--after past 64 bits is refused" q watch "$ID" --after 99999999999999999999 --once --as se
@@ -186,6 +215,27 @@ expect 0 "stats --year $Y as se" "$B" stats --year "$Y" --as se --json
 jqt "... the days held this year, the completed arrest and searches" \
 	'.action_days.days >= 1 and .action_days.arrests >= 1 and .action_days.house_searches >= 1
 	 and .action_days.actions.arrest.completed >= 1'
+# A house search that seizes links what it seized; further results need not link again.
+YY=${YESTERDAY%%-*}
+"$B" stats --year "$YY" --as se --json >"$T/ad0.json"
+REPORT=$(q watch 1 --once --as se --json | jq -s 'map(select(.evidence_id != null))[0].evidence_id')
+hs() { q action "$ID" --kind house_search --country RS --org RS --at "$1" --as se --json |
+	jq '[.actions[] | select(.kind == "house_search") | .id] | max'; }
+H1=$(hs 07:00)
+expect 0 "RS completes a search, linking the seizure report" q update "$H1" completed \
+	--result "2 phones seized" --evidence "$REPORT" --as rs
+expect 0 "... and adds a result without a link" q update "$H1" completed \
+	--result "1 more phone seized" --as rs
+H2=$(hs 08:00)
+expect 0 "RS completes a search that seized nothing" q update "$H2" completed --result "nothing found" --as rs
+expect 0 "stats --year $YY as se" "$B" stats --year "$YY" --as se --json
+jq -n --slurpfile a "$T/ad0.json" --slurpfile b "$OUT" \
+	'[$b[0].action_days.house_searches - $a[0].action_days.house_searches,
+	  $b[0].action_days.seizures - $a[0].action_days.seizures,
+	  $b[0].action_days.evidence_items - $a[0].action_days.evidence_items,
+	  $b[0].action_days.corrections]' >"$T/ad.diff"
+check "... two more searches, one more seizure (the one that linked), the same item, a correction" \
+	sh -c 'jq -c . "$0" | grep -qx "\[2,1,0,1\]"' "$T/ad.diff"
 expect 0 "stats as lt, who sees none of these cases" "$B" stats --year "$Y" --as lt --json
 jqt "... no action days" '.action_days.days == 0 and .action_days.actions == {}'
 expect 0 "stats --csv" "$B" stats --year "$Y" --as se --csv
