@@ -900,6 +900,7 @@ int cu_backup_make(json_t **out, const char *datadir, const char *target_uri,
 	size_t nnames = 0, len;
 	cu_vault_copy_stats bs = {0};
 	bool staged = false;
+	int placed = 0; /* objects of this backup at the target: 1 records, 2 and keys */
 	int r;
 	*out = NULL;
 	new_id(id);
@@ -976,6 +977,9 @@ int cu_backup_make(json_t **out, const char *datadir, const char *target_uri,
 	snprintf(name, sizeof(name), "%s.records", id);
 	if ((r = put_records(t.meta, name, path, id, rkey, rec)) != 0)
 		goto out;
+	placed = 1;
+	if ((r = cu_interrupt_check()) != 0)
+		goto out;
 	/* 5. The keys, sealed with the passphrase (one Argon2id). */
 	keys = json_pack("{s:s, s:s}", "format", FORMAT, "id", id);
 	for (int i = 0; key_files[i]; i++) {
@@ -1002,6 +1006,7 @@ int cu_backup_make(json_t **out, const char *datadir, const char *target_uri,
 	snprintf(name, sizeof(name), "%s.keys", id);
 	if ((r = put_bytes(t.meta, name, sealed, strlen(sealed))) != 0)
 		goto out;
+	placed = 2;
 	cu_sha256(sha, sealed, strlen(sealed));
 	char keyhex[65];
 	hex32(keyhex, sha);
@@ -1038,7 +1043,15 @@ int cu_backup_make(json_t **out, const char *datadir, const char *target_uri,
 	if ((r = put_bytes(t.meta, name, note, strlen(note))) != 0)
 		goto out;
 	*out = json_incref(m);
+	placed = 0;
 out:
+	/* A backup without its manifest is no backup: its records and keys go
+	 * (the blobs stay, shared and content-addressed). */
+	for (int i = 0; i < placed; i++) {
+		char obj[128];
+		snprintf(obj, sizeof(obj), "%s.%s", id, i == 0 ? "records" : "keys");
+		t.meta->ops->remove(t.meta, obj);
+	}
 	cu_wipe(rkey, sizeof(rkey));
 	cu_wipe(buf, sizeof(buf));
 	if (keytext) {

@@ -53,6 +53,13 @@ expect 0 "... the target lists no backup" "$B" backup --list --from "$T/tgt" --j
 jqt "... (none)" 'length == 0'
 expect 0 "a backup afterwards goes through" "$B" backup --data "$D" --to "$T/tgt" $P --json
 ID=$(jq -r .id "$OUT")
+# Later, while its records go to the target: the objects it placed there go too.
+interrupted TERM "$T/tgt/backups" "$B" backup --data "$D" --to "$T/tgt" $P
+find "$T/tgt/backups" -type f >>"$ERR" # shown if a check fails
+check "SIGTERM while a backup writes its records: exit 143 ($rc)" [ "$rc" = 143 ]
+check "... the target keeps only the earlier backup's objects (records, keys, manifest)" \
+	sh -c '[ "$(find "$1/backups" -type f ! -path "$1/backups/tmp/*" ! -name .lock | wc -l)" = 3 ]' \
+	sh "$T/tgt"
 
 # ---- restore ------------------------------------------------------------------------------
 
