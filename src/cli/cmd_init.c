@@ -66,7 +66,8 @@ int cmd_init(int argc, char **argv)
 	if (pwout && (pwfile || getenv("CUSTODIA_PASSWORD")))
 		cli_usage_error(usage, "--password-out is for a generated password");
 	if (pwfile || getenv("CUSTODIA_PASSWORD")) {
-		if ((r = cli_read_password(pw, sizeof(pw), pwfile, "")) != 0)
+		if ((r = cli_read_password(pw, sizeof(pw), pwfile, "")) != 0 ||
+		    (r = cu_password_policy(pw)) != 0)
 			return cli_fail(r);
 	} else {
 		uint8_t rnd[12];

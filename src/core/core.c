@@ -87,6 +87,8 @@ int cu_core_init(const char *datadir, const char *admin, const char *password)
 
 	if ((r = cu_valid_name("admin", admin)) != 0)
 		return r;
+	/* The demo's administrator logs in with "demo" (serve --demo, loopback
+	 * only); init holds a person's choice to cu_password_policy first. */
 	if (!password || strlen(password) < 4 || strlen(password) > 1024)
 		return cu_error_set(CU_EINVALID, "a password must be 4 to 1024 bytes long");
 	/*

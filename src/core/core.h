@@ -56,6 +56,10 @@ typedef struct cu_actor {
  */
 int cu_core_init(const char *datadir, const char *admin, const char *password);
 bool cu_core_initialised(const char *datadir);
+/* A password a person chose (init, a new user, a change; users.c): at least
+ * CU_PASSWORD_MIN characters, CU_EINVALID saying so if not. */
+#define CU_PASSWORD_MIN 8
+int cu_password_policy(const char *pw);
 
 int cu_core_open(cu_core **out, const cu_core_config *cfg);
 void cu_core_close(cu_core *c);

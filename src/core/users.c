@@ -8,6 +8,24 @@
 #include "core/internal.h"
 #include "crypto/crypto.h"
 
+/*
+ * What a person chooses as a password: at least CU_PASSWORD_MIN characters
+ * (NIST SP 800-63B's floor for a memorised secret; no rules of composition,
+ * which make passwords shorter to remember, not stronger), at most 1024
+ * bytes. Counted in characters, not bytes: "Ђорђе" is five.
+ */
+int cu_password_policy(const char *pw)
+{
+	size_t chars = 0, len = pw ? strlen(pw) : 0;
+	for (size_t i = 0; i < len; i++)
+		chars += ((unsigned char)pw[i] & 0xC0) != 0x80;
+	if (chars < CU_PASSWORD_MIN || len > 1024)
+		return cu_error_set(CU_EINVALID, "a password must be at least %d characters (and at "
+		                    "most 1024 bytes): a longer one, a few words, is both easier to "
+		                    "remember and harder to guess", CU_PASSWORD_MIN);
+	return 0;
+}
+
 int cu_user_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *in)
 {
 	static const cu_jfield f[] = {
@@ -31,7 +49,8 @@ int cu_user_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *in
 		return r;
 	if ((r = cu_access_users(a, org_id, CU_OP_MANAGE)) != 0)
 		return r;
-	if ((r = cu_password_hash(hash, cu_json_str(in, "password"))) != 0)
+	if ((r = cu_password_policy(cu_json_str(in, "password"))) != 0 ||
+	    (r = cu_password_hash(hash, cu_json_str(in, "password"))) != 0)
 		return r;
 	CU_TXN(c, r, {
 		if ((r = cu_store_user_insert(c->store, &uid, username, org_id, role,
@@ -111,7 +130,7 @@ int cu_user_update(cu_core *c, const cu_actor *a, json_t **out, const char *user
 	if (!(self_only && !strcmp(a->username, username)) &&
 	    (r = cu_access_users(a, org, CU_OP_MANAGE)) != 0)
 		goto out;
-	if (pw && (r = cu_password_hash(hash, pw)) != 0)
+	if (pw && ((r = cu_password_policy(pw)) != 0 || (r = cu_password_hash(hash, pw)) != 0))
 		goto out;
 	char now[CU_TS_LEN];
 	cu_time_now(now);

@@ -92,7 +92,12 @@ expect 1 "init with an empty password file exits 1" "$B" init --data "$T/i5" --p
 expect 1 "init with a missing password file exits 1" "$B" init --data "$T/i5" --password-file "$T/nope"
 printf 'abc\n' >"$T/short"
 expect 1 "init with a 3-byte password exits 1" "$B" init --data "$T/i6" --password-file "$T/short"
-check "... saying why" has_err '4 to 1024'
+check "... saying why" has_err 'at least 8 characters'
+printf 'Ђорђе-1\n' >"$T/short7"
+expect 1 "init with a 7-character password exits 1" "$B" init --data "$T/i6" --password-file "$T/short7"
+printf 'Ђорђе-12\n' >"$T/ok8"
+expect 0 "... 8 characters (in Cyrillic, more than 8 bytes) will do" "$B" init --data "$T/i8" \
+	--password-file "$T/ok8"
 expect 0 "a refused init leaves a directory that demo can still use" "$B" demo --data "$T/i6" --no-serve
 expect 1 "init --password (no such option) exits 1" "$B" init --data "$T/i7" --password Sup3r-S3cret-init
 check "... and never echoes the would-be password" lacks_err Sup3r-S3cret-init
@@ -346,16 +351,19 @@ check "... and never echoes the would-be password" lacks_err Sup3r-S3cret-cli
 expect 1 "user add without any password exits 1" "$B" user add se-x --role analyst --as se-admin
 check "... no password given" has_err 'no password given'
 expect 1 "user add with a 3-byte password exits 1" CUSTODIA_PASSWORD=abc "$B" user add se-x --role analyst --as se-admin
-expect 1 "user add with a bad role exits 1" CUSTODIA_PASSWORD=abcdef "$B" user add se-x --role chief --as se-admin
-expect 1 "user add without --role exits 1" CUSTODIA_PASSWORD=abcdef "$B" user add se-x --as se-admin
-expect 1 "user add with a bad username exits 1" CUSTODIA_PASSWORD=abcdef "$B" user add "Se X" --role analyst --as se-admin
-expect 1 "user add with invalid UTF-8 in --name exits 1" CUSTODIA_PASSWORD=abcdef "$B" user add se-x \
+expect 1 "user add with a 7-character password exits 1" CUSTODIA_PASSWORD=seven-7 "$B" user add se-x \
+	--role analyst --as se-admin
+check "... saying how long it must be" has_err 'at least 8 characters'
+expect 1 "user add with a bad role exits 1" CUSTODIA_PASSWORD=abcdefgh "$B" user add se-x --role chief --as se-admin
+expect 1 "user add without --role exits 1" CUSTODIA_PASSWORD=abcdefgh "$B" user add se-x --as se-admin
+expect 1 "user add with a bad username exits 1" CUSTODIA_PASSWORD=abcdefgh "$B" user add "Se X" --role analyst --as se-admin
+expect 1 "user add with invalid UTF-8 in --name exits 1" CUSTODIA_PASSWORD=abcdefgh "$B" user add se-x \
 	--role analyst --name "$(printf 'Anna \377')" --as se-admin
 check "... saying it is not valid UTF-8" has_err 'UTF-8'
-expect 2 "user add of an existing user exits 2" CUSTODIA_PASSWORD=abcdef "$B" user add se-anna --role analyst --as se-admin
+expect 2 "user add of an existing user exits 2" CUSTODIA_PASSWORD=abcdefgh "$B" user add se-anna --role analyst --as se-admin
 check "... already exists" has_err 'already exists'
-expect 2 "a prosecutor cannot add users (exit 2)" CUSTODIA_PASSWORD=abcdef "$B" user add se-x --role analyst --as se
-expect 2 "se-admin cannot add a DE user (exit 2)" CUSTODIA_PASSWORD=abcdef "$B" user add de-x --role analyst --org DE --as se-admin
+expect 2 "a prosecutor cannot add users (exit 2)" CUSTODIA_PASSWORD=abcdefgh "$B" user add se-x --role analyst --as se
+expect 2 "se-admin cannot add a DE user (exit 2)" CUSTODIA_PASSWORD=abcdefgh "$B" user add de-x --role analyst --org DE --as se-admin
 expect 0 "user list --as se-admin" "$B" user list --as se-admin --json
 jqt "... only SE users" 'length > 0 and all(.[]; .org == "SE")'
 jqt "... including the new ones, not the refused one" \
@@ -371,10 +379,10 @@ expect 0 "user passwd by the organisation's admin" CUSTODIA_PASSWORD=anna-pass-2
 check "... confirms" has_out '^password of se-anna changed'
 expect 0 "user passwd of oneself" CUSTODIA_PASSWORD=anna-pass-3 "$B" user passwd se-anna --as se-anna
 expect 0 "user passwd with --password-file" "$B" user passwd se-anna --password-file "$T/bo.pw" --as se-anna
-expect 2 "user passwd of another user by a non-admin exits 2" CUSTODIA_PASSWORD=abcdef "$B" user passwd se --as se-anna
-expect 2 "user passwd of another organisation's user exits 2" CUSTODIA_PASSWORD=abcdef "$B" user passwd fr --as se-admin
+expect 2 "user passwd of another user by a non-admin exits 2" CUSTODIA_PASSWORD=abcdefgh "$B" user passwd se --as se-anna
+expect 2 "user passwd of another organisation's user exits 2" CUSTODIA_PASSWORD=abcdefgh "$B" user passwd fr --as se-admin
 expect 1 "user passwd with a 3-byte password exits 1" CUSTODIA_PASSWORD=abc "$B" user passwd se-anna --as se-anna
-expect 2 "user passwd of an unknown user exits 2" CUSTODIA_PASSWORD=abcdef "$B" user passwd nobody --as se-admin
+expect 2 "user passwd of an unknown user exits 2" CUSTODIA_PASSWORD=abcdefgh "$B" user passwd nobody --as se-admin
 expect 0 "the new analyst acts: reads SE's case" "$B" case show 2026/0001 --as se-anna
 expect 2 "the new analyst cannot close it" "$B" case close 2026/0001 --as se-anna
 

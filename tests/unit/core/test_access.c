@@ -38,7 +38,7 @@ static void make_user(cu_core *c, cu_actor *op, const char *org, const char *rol
 	for (char *p = name; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
-	json_t *in = json_pack("{s:s,s:s,s:s,s:s}", "username", name, "password", "pw-test",
+	json_t *in = json_pack("{s:s,s:s,s:s,s:s}", "username", name, "password", "pw-test-1",
 	                       "org", org, "role", role);
 	assert_int_equal(cu_user_create(c, op, &out, in), 0);
 	json_decref(in);
@@ -211,7 +211,7 @@ static void test_access_users__own_organisation_only(void **state)
 	assert_int_equal(cu_access_users(&se_admin, fr_admin.org_id, CU_OP_MANAGE), CU_EDENIED);
 	assert_int_equal(cu_access_users(&se_pros, se_pros.org_id, CU_OP_READ), CU_EDENIED);
 	assert_int_equal(cu_access_users(&op, fr_admin.org_id, CU_OP_MANAGE), 0);
-	json_t *in = json_pack("{s:s,s:s,s:s,s:s}", "username", "fr-new", "password", "pw-test",
+	json_t *in = json_pack("{s:s,s:s,s:s,s:s}", "username", "fr-new", "password", "pw-test-1",
 	                       "org", "FR", "role", "analyst");
 	assert_int_equal(cu_user_create(f->c, &se_admin, &out, in), CU_EDENIED);
 	assert_int_equal(cu_user_create(f->c, &fr_admin, &out, in), 0);
