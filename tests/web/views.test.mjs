@@ -86,6 +86,91 @@ test('a report posted in one coordination centre appears live in another', async
   await rs.context().close();
 });
 
+// When a day is over everywhere: midnight after it in each of its countries' zones, the latest of them.
+function dayOverAt(day) {
+  const next = new Date(Date.parse(day.day + 'T00:00:00Z') + 86400000).toISOString().slice(0, 10);
+  const ends = Object.values(day.timezones).map((zone) => {
+    const guess = Date.parse(next + 'T00:00:00Z');
+    const part = new Intl.DateTimeFormat('en-GB', { timeZone: zone, timeZoneName: 'longOffset' })
+      .formatToParts(new Date(guess)).find((p) => p.type === 'timeZoneName').value;
+    const m = /GMT([+-])(\d{2}):?(\d{2})?/.exec(part);
+    const off = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] || 0)) : 0;
+    return guess - off * 60000;
+  });
+  return Math.max(...ends);
+}
+
+test('a past action day shows as finished with its results, and offers no live forms', async () => {
+  const page = await newPage(browser, server);
+  const streams = [];
+  page.on('request', (r) => { if (/\/stream\b/.test(r.url())) streams.push(r.url()); });
+  await login(page, 'se');
+  const days = (await apiGet(page, 'actiondays')).body;
+  const past = days.find((d) => /arrest of the Architect/.test(d.title));
+  const day = (await apiGet(page, 'actiondays/' + past.id)).body;
+  const end = dayOverAt(day);
+  assert.ok(end < Date.now(), 'the demo day ' + day.day + ' is over');
+  const arrest = day.actions.find((a) => a.kind === 'arrest');
+  assert.equal(arrest.status, 'completed');
+  // SE executes one of its actions and contributes to the case: it would be offered both forms.
+  assert.ok(day.actions.some((a) => a.org === 'SE'));
+
+  await page.goto('/#/actiondays/' + past.id);
+  await page.getByRole('heading', { level: 1, name: day.title }).waitFor();
+  await page.getByText('Finished', { exact: true }).waitFor();
+  await page.getByText(/This action day is over in every country/).waitFor();
+  assert.equal(await page.getByText('Live', { exact: true }).count(), 0);
+  assert.equal(await page.getByText('Connecting…', { exact: true }).count(), 0);
+  // Its results, readable: each action's outcome and last result, the timeline, the summary.
+  const row = page.getByRole('table', { name: 'Actions in Serbia' }).locator(`tr[data-action="${arrest.id}"]`);
+  await row.getByText('Completed', { exact: true }).waitFor();
+  await row.getByText(arrest.result).waitFor();
+  await page.getByText(`${day.actions.filter((a) => a.status === 'completed').length} of ${day.actions.length} actions completed`).waitFor();
+  const timeline = page.getByRole('list', { name: 'Timeline of reports (newest first)' });
+  assert.equal(await timeline.getByRole('listitem').count(), day.last_seq);
+  // No live forms: no report, no action added to the plan.
+  await page.locator('.ad-layout').waitFor();
+  await page.waitForTimeout(300);
+  assert.equal(await page.getByRole('button', { name: 'Send report' }).count(), 0);
+  assert.equal(await page.getByRole('heading', { name: 'Report a status' }).count(), 0);
+  assert.equal(await page.getByRole('heading', { name: 'Add an action to the plan' }).count(), 0);
+  assert.equal(await page.locator('main form').count(), 0);
+  assert.deepEqual(streams, [], 'no live stream for a finished day');
+  await screenshot(page, 'actionday-finished');
+  await assertClean(page);
+  await page.context().close();
+
+  // A minute before the day is over in its last country it is still live, with its forms;
+  // a minute after, it is finished. The browser's clock is set, the server's is not.
+  for (const [at, live] of [[end - 60000, true], [end + 60000, false]]) {
+    const p = await newPage(browser, server);
+    await login(p, 'se');
+    await p.clock.setFixedTime(new Date(at));
+    await p.goto('/#/actiondays/' + past.id);
+    await p.getByRole('heading', { level: 1, name: day.title }).waitFor();
+    await p.getByText(live ? 'Live' : 'Finished', { exact: true }).waitFor();
+    await p.getByRole('button', { name: 'Send report' }).waitFor({ state: live ? 'visible' : 'detached' });
+    if (live) await p.getByRole('heading', { name: 'Add an action to the plan' }).waitFor();
+    else assert.equal(await p.locator('main form').count(), 0);
+    await assertClean(p);
+    await p.context().close();
+  }
+
+  // Open while the day ends: it turns finished where it stands, its forms gone.
+  const p = await newPage(browser, server);
+  await login(p, 'se');
+  await p.clock.install({ time: new Date(end - 5000) });
+  await p.goto('/#/actiondays/' + past.id);
+  await p.getByText('Live', { exact: true }).waitFor();
+  await p.getByRole('button', { name: 'Send report' }).waitFor();
+  await p.clock.fastForward(10000);
+  await p.getByText('Finished', { exact: true }).waitFor();
+  await p.getByRole('button', { name: 'Send report' }).waitFor({ state: 'detached' });
+  assert.equal(await p.getByText('Live', { exact: true }).count(), 0);
+  await assertClean(p);
+  await p.context().close();
+});
+
 test('the ledger page verifies an inclusion proof and refuses a tampered one', async () => {
   const page = await newPage(browser, server);
   await login(page, 'se');

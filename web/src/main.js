@@ -17,6 +17,7 @@ import { linkView } from './pages/links.js';
 import { statsPage } from './pages/stats.js';
 import { ledgerPage } from './pages/ledger.js';
 import { meetingList, meetingPage, interviewPage } from './pages/meetings.js';
+import { adminPage, isAdmin } from './pages/admin.js';
 
 const app = document.getElementById('app');
 let main;
@@ -30,7 +31,9 @@ const NAV = [
 
 function shell() {
   const u = session.user;
-  const navList = h('ul', { id: 'nav-list' }, NAV.map(([p, k]) =>
+  // Administration for an organisation's administrators only (the API refuses the others anyway).
+  const nav = isAdmin() ? [...NAV, ['/admin', 'nav.admin']] : NAV;
+  const navList = h('ul', { id: 'nav-list' }, nav.map(([p, k]) =>
     h('li', h('a', { href: '#' + p, dataset: { path: p } }, t(k)))));
   const toggle = h('button', { type: 'button', class: 'nav-toggle', 'aria-expanded': 'false',
     'aria-controls': 'nav-list', onclick: () => {
@@ -117,6 +120,7 @@ route('/ledger', (m, p, q) => ledgerPage(m, p, q));
 route('/meetings', (m, p, q) => meetingList(m, p, q));
 route('/meetings/:id', (m, p, q) => meetingPage(m, p, q));
 route('/interviews/:id', (m, p, q) => interviewPage(m, p, q));
+route('/admin', (m, p, q) => adminPage(m, p, q));
 
 async function before(path) {
   if (path === '/login') {

@@ -92,6 +92,27 @@ export function field(label, name, opts = {}) {
   return wrap;
 }
 
+// An error about one field, shown under it (role=alert), the input marked
+// invalid and described by it; fieldError(wrap, null) takes it away.
+export function fieldError(wrap, text) {
+  const input = wrap.input;
+  const old = wrap.querySelector(':scope > .field-error');
+  const id = input.id + '-error';
+  const described = (input.getAttribute('aria-describedby') || '').split(' ').filter((x) => x && x !== id);
+  if (old) old.remove();
+  if (!text) {
+    input.removeAttribute('aria-invalid');
+    if (described.length) input.setAttribute('aria-describedby', described.join(' '));
+    else input.removeAttribute('aria-describedby');
+    return null;
+  }
+  const el = h('p', { class: 'field-error', id, role: 'alert' }, text);
+  input.insertAdjacentElement('afterend', el);
+  input.setAttribute('aria-invalid', 'true');
+  input.setAttribute('aria-describedby', [id, ...described].join(' '));
+  return el;
+}
+
 // A table: columns [{label, cell: (row) => node|string, class}], rows; empty text when none.
 // A cell that is a date or a time (fmtDate, fmtTime) is not broken at its hyphens.
 const DATE_CELL = /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}( UTC)?)?$/;

@@ -6,7 +6,7 @@
 import './views.css';
 import { t } from '../strings.js';
 import { api, qs } from '../api.js';
-import { h, s, replace, field, notice, errorBox, errorText, load, title, link, table, badge, fmtDate, fmtTime } from '../ui.js';
+import { h, s, replace, field, fieldError, notice, errorBox, errorText, load, title, link, table, badge, fmtDate, fmtTime } from '../ui.js';
 import { session } from '../session.js';
 import { label, countryName } from './views-common.js';
 import { drawMap, updateMap } from './views-map.js';
@@ -64,11 +64,35 @@ function utcOf(time, offset) {
   return String(Math.floor(mins / 60)).padStart(2, '0') + ':' + String(mins % 60).padStart(2, '0');
 }
 
+// When the day is over in every country: midnight after it in each country's
+// zone (the day's time zones and its actions' countries), the latest of them.
+// A country without a zone counts as the last place on earth to finish a day
+// (UTC-12), so that a day never shows as over too early.
+function dayOverAt(day) {
+  const base = Date.parse(`${day.day}T00:00:00Z`);
+  if (!Number.isFinite(base)) return Infinity;
+  const next = new Date(base + 86400000).toISOString().slice(0, 10);
+  const zones = day.timezones || {};
+  const countries = new Set([...Object.keys(zones), ...(day.actions || []).map((a) => a.country)]);
+  let end = -Infinity;
+  for (const c of countries.size ? countries : ['']) {
+    const off = zones[c] ? zoneOffset(zones[c], next, '00:00') : null;
+    const m = /^([+-])(\d{2}):(\d{2})$/.exec(off || '-12:00');
+    const mins = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+    end = Math.max(end, Date.parse(`${next}T00:00:00Z`) - mins * 60000);
+  }
+  return end;
+}
+
+// setTimeout takes at most 2^31-1 ms (about 24 days).
+const MAX_TIMER = 2147483647;
+
 export function actionDayPage(main, params) {
   const id = params.id;
   const ctl = new AbortController();
   let es = null;
   let closed = false;
+  let timer = null;
   const body = h('div');
   main.append(body);
   load(body, async () => {
@@ -77,20 +101,36 @@ export function actionDayPage(main, params) {
       api.get('actiondays/' + encodeURIComponent(id) + '/updates' + qs({ after: 0 }), { signal: ctl.signal }),
     ]);
     if (closed) return undefined;
-    const centre = coordinationCentre(day, updates, ctl.signal, takeFlash());
+    const overAt = dayOverAt(day);
+    const centre = coordinationCentre(day, updates, ctl.signal, takeFlash(), overAt);
+    // A day over in every country is a record: shown as it ended, not followed live.
+    if (Date.now() >= overAt) {
+      centre.finish();
+      return centre.node;
+    }
+    if (overAt - Date.now() < MAX_TIMER) {
+      timer = setTimeout(() => {
+        if (es) es.close();
+        es = null;
+        centre.finish();
+      }, overAt - Date.now());
+    }
     // Live: the stream starts after what the page already shows.
     es = new EventSource(`/api/v1/actiondays/${encodeURIComponent(id)}/stream?after=${centre.lastSeq()}`);
     es.addEventListener('update', (e) => {
       try { centre.apply(JSON.parse(e.data), true); } catch { /* a malformed event is skipped */ }
     });
-    es.addEventListener('open', () => centre.connection('live'));
-    es.addEventListener('error', () => centre.connection(es.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting'));
+    const stream = es;
+    es.addEventListener('open', () => { if (es === stream) centre.connection('live'); });
+    es.addEventListener('error', () => {
+      if (es === stream) centre.connection(stream.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
+    });
     return centre.node;
   });
-  return () => { closed = true; ctl.abort(); if (es) es.close(); };
+  return () => { closed = true; ctl.abort(); if (es) es.close(); clearTimeout(timer); };
 }
 
-function coordinationCentre(day, updates, signal, flash) {
+function coordinationCentre(day, updates, signal, flash, overAt) {
   const me = session.user || {};
   const actions = new Map(day.actions.map((a) => [a.id, { ...a }]));
   const seen = new Set();
@@ -249,6 +289,7 @@ function coordinationCentre(day, updates, signal, flash) {
         return !!a && ['completed', 'failed'].includes(a.status) && st !== 'started' && st !== a.status;
       };
       const showWhy = () => { why.hidden = !correcting(); why.input.disabled = why.hidden; };
+      evid.input.addEventListener('input', () => { if (evid.input.hasAttribute('aria-invalid')) fieldError(evid, null); });
       actSel.input.addEventListener('change', showWhy);
       stSel.input.addEventListener('change', showWhy);
       showWhy();
@@ -257,6 +298,7 @@ function coordinationCentre(day, updates, signal, flash) {
       form = h('form', { class: 'ad-form', onsubmit: async (e) => {
         e.preventDefault();
         replace(msg);
+        fieldError(evid, null);
         const b = { status: stSel.input.value };
         if (result.input.value.trim()) b.result = result.input.value.trim();
         if (evid.input.value.trim()) b.evidence = Number(evid.input.value);
@@ -271,7 +313,14 @@ function coordinationCentre(day, updates, signal, flash) {
           showWhy();
           replace(msg, notice(t('actionday.form.sent'), 'ok'));
         } catch (err) {
-          replace(msg, notice(errorText(err), 'error'));
+          // The server names the field it refuses ('field "evidence": item 12 is not an item
+          // of this case'): the person gets what that means, at the field, in plain words.
+          if (err.status === 400 && /^field "evidence"/.test(err.message || '') && b.evidence !== undefined) {
+            fieldError(evid, t('actionday.form.evidence.wrong', { id: b.evidence }));
+            evid.input.focus();
+          } else {
+            replace(msg, notice(errorText(err), 'error'));
+          }
         } finally {
           submit.disabled = false;
         }
@@ -299,8 +348,9 @@ function coordinationCentre(day, updates, signal, flash) {
     (redraw ? drawMap(mapSvg, states(), fill, mapLabel, signal) : Promise.resolve())
       .then(() => updateMap(mapSvg, states(), fill, mapLabel)).catch(() => {});
   }
+  let finished = false;
   canContribute(day.case_id).then((ok) => {
-    if (ok) replace(addBox, h('section', { class: 'card', 'aria-labelledby': 'ad-add-h' },
+    if (ok && !finished) replace(addBox, h('section', { class: 'card', 'aria-labelledby': 'ad-add-h' },
       h('h2', { id: 'ad-add-h' }, t('fc.ad.add')), addActionForm(day, added)));
   });
 
@@ -312,6 +362,25 @@ function coordinationCentre(day, updates, signal, flash) {
     replace(mapBox, errorBox(e));
   });
 
+  const formSection = h('section', { class: 'card', 'aria-labelledby': 'ad-form-h' },
+    h('h2', { id: 'ad-form-h' }, t('actionday.form.title')), formBox);
+  const overBox = h('div');
+  // The day is over in every country: how it ended, and no form to report or plan.
+  function finish() {
+    if (finished) return;
+    finished = true;
+    conn.dataset.state = 'finished';
+    conn.textContent = t('actionday.conn.finished');
+    formSection.remove();
+    replace(addBox);
+    const all = [...actions.values()];
+    const n = (st) => all.filter((a) => a.status === st).length;
+    replace(overBox, h('div', { class: 'notice notice-info ad-over' },
+      h('p', t('actionday.over', { time: fmtTime(new Date(overAt).toISOString().slice(0, 16) + 'Z') })),
+      h('p', h('strong', t('actionday.over.outcome', { n: all.length, completed: n('completed'), failed: n('failed') })),
+        n('planned') + n('started') ? [' ', t('actionday.over.open', { n: n('planned') + n('started') })] : null)));
+  }
+
   const tzs = Object.entries(day.timezones || {}).map(([c, z]) => `${countryName(c)}: ${z}`).join('; ');
   const node = h('div', { class: 'coordination' },
     title(day.title || t('actionday.untitled'), h('span', { class: 'conn-wrap' }, conn)),
@@ -320,13 +389,13 @@ function coordinationCentre(day, updates, signal, flash) {
     day.notes && h('p', day.notes),
     tzs && h('p', { class: 'muted' }, t('actionday.zones', { zones: tzs })),
     flash,
+    overBox,
     live,
     h('div', { class: 'ad-layout' },
       h('div', { class: 'ad-main' },
         h('section', { 'aria-labelledby': 'ad-actions-h' }, actionsHeading,
           h('div', { class: 'ad-view', role: 'group', 'aria-label': t('actionday.view') }, viewButtons), tablesBox),
-        h('section', { class: 'card', 'aria-labelledby': 'ad-form-h' }, h('h2', { id: 'ad-form-h' }, t('actionday.form.title')),
-          formBox), addBox),
+        formSection, addBox),
       h('div', { class: 'ad-side' },
         h('section', { class: 'card', 'aria-labelledby': 'ad-map-h' }, h('h2', { id: 'ad-map-h' }, t('actionday.map')),
           mapBox, h('h3', { id: 'ad-legend-h' }, t('actionday.legend')), h('div', { 'aria-labelledby': 'ad-legend-h', role: 'group' }, legend)),
@@ -337,7 +406,8 @@ function coordinationCentre(day, updates, signal, flash) {
     node,
     apply,
     lastSeq: () => lastSeq,
-    connection(state) { conn.dataset.state = state; conn.textContent = t('actionday.conn.' + state); },
+    connection(state) { if (!finished) { conn.dataset.state = state; conn.textContent = t('actionday.conn.' + state); } },
+    finish,
   };
 }
 

@@ -140,6 +140,8 @@ export function evidencePage(main, params) {
       h('div', { class: 'cols' },
         h('section', { 'aria-labelledby': 'ev-meta' }, h('h2', { id: 'ev-meta' }, t('evidence.metadata')),
           props([
+            // The number other forms ask for (an action-day report's evidence item).
+            [t('evidence.number'), String(e.id)],
             [t('evidence.case'), caseLink(e.case_id, e.case_reference)],
             [t('evidence.kind'), label('evidence.kind', e.kind)],
             [t('evidence.description'), e.description],

@@ -31,7 +31,7 @@ export function linkView(main, params, query) {
       api.get('cases/' + chosen.id + '/entities', { signal: ctl.signal }),
       api.get('hits' + qs({ case: chosen.id, limit: 1000 }), { signal: ctl.signal }),
     ]);
-    return graphView(chosen, entities || [], hits || []);
+    return graphView(chosen, entities || [], hits || [], ctl.signal);
   });
   return () => ctl.abort();
 }
@@ -68,56 +68,88 @@ function buildGraph(kase, entities, hits) {
   return { nodes: [...nodes.values()], edges };
 }
 
-const W = 760, H = 480, R = 16;
+// The drawing's units are CSS pixels of its box, up to 760 wide: on a phone
+// the layout is made for the phone's width (and taller), not a 760 px drawing
+// shrunk until its captions cannot be read. It is made again when the box
+// changes width (a window resized, a phone turned).
+const W_MAX = 760, W_MIN = 300, R = 16;
+function size(boxWidth) {
+  const w = Math.round(Math.max(W_MIN, Math.min(W_MAX, boxWidth || W_MAX)));
+  return { W: w, H: w >= 600 ? 480 : Math.round(Math.max(420, w * 1.35)) };
+}
 
-function graphView(kase, entities, hits) {
-  const { nodes, edges } = buildGraph(kase, entities, hits);
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  // The layout, run to rest before drawing (deterministic: d3-force places
-  // nodes on a phyllotaxis and jiggles with a seeded generator).
+// Places the nodes (deterministic: d3-force starts them on a phyllotaxis and
+// jiggles with a seeded generator), each kept far enough from the edges for
+// its caption (about 4.3 px either side of the centre per character at 13 px).
+function layout(nodes, edges, W, H) {
+  for (const n of nodes) { delete n.x; delete n.y; delete n.vx; delete n.vy; }
   const simEdges = edges.map((e) => ({ ...e }));
+  const narrow = W < 600;
   const sim = forceSimulation(nodes)
-    .force('link', forceLink(simEdges).id((d) => d.id).distance(130))
-    .force('charge', forceManyBody().strength(-420))
+    .force('link', forceLink(simEdges).id((d) => d.id).distance(narrow ? Math.max(80, W / 3.2) : 130))
+    .force('charge', forceManyBody().strength(narrow ? -300 : -420))
     .force('center', forceCenter(W / 2, H / 2))
-    .force('x', forceX(W / 2).strength(0.05)).force('y', forceY(H / 2).strength(0.08))
+    .force('x', forceX(W / 2).strength(narrow ? 0.08 : 0.05)).force('y', forceY(H / 2).strength(narrow ? 0.04 : 0.08))
     .force('collide', forceCollide(R * 2.6))
     .stop();
   for (let i = 0; i < 300; i++) sim.tick();
   for (const n of nodes) {
-    n.x = Math.max(R + 60, Math.min(W - R - 60, n.x));
+    const half = Math.min(W / 2 - 2, Math.max(R + 8, caption(n).length * 4.3 + 6));
+    n.x = Math.max(half, Math.min(W - half, n.x));
     n.y = Math.max(R + 8, Math.min(H - R - 22, n.y));
   }
+  return simEdges;
+}
+
+function caption(n) { return n.short || short(n.label); }
+
+function graphView(kase, entities, hits, signal) {
+  const { nodes, edges } = buildGraph(kase, entities, hits);
+  const byId = new Map(nodes.map((n) => [n.id, n]));
 
   const details = h('div', { class: 'link-details', 'aria-live': 'polite' }, h('p', { class: 'muted' }, t('links.details.none')));
-  const nodeEls = [];
+  let nodeEls = [];
+  let svg = null;
   let selected = null;
+  let drawnW = 0;
+
+  function mark() {
+    if (!svg) return;
+    const id = selected ? selected.id : null;
+    for (const el of nodeEls) el.setAttribute('aria-pressed', el.dataset.node === id ? 'true' : 'false');
+    for (const el of svg.querySelectorAll('.edge')) el.classList.toggle('on', !!id && (el.dataset.source === id || el.dataset.target === id));
+  }
 
   function select(n, focus) {
     selected = n;
-    for (const el of nodeEls) el.setAttribute('aria-pressed', el.dataset.node === n.id ? 'true' : 'false');
-    for (const el of svg.querySelectorAll('.edge')) el.classList.toggle('on', el.dataset.source === n.id || el.dataset.target === n.id);
+    mark();
     replace(details, nodeDetails(n, edges, byId, select));
     if (focus) nodeEls.find((el) => el.dataset.node === n.id)?.focus();
   }
 
-  const edgeEls = simEdges.map((e) => {
-    const a = e.source, b = e.target;
-    const mx = (a.x + b.x) / 2, my = (a.y + b.y) / 2;
-    return s('g', { class: ['edge', 'review-' + e.review, e.state === 'lapsed' && 'lapsed'], 'data-source': a.id, 'data-target': b.id,
-      'data-hit': e.id },
-    s('line', { x1: a.x, y1: a.y, x2: b.x, y2: b.y }),
-    s('text', { x: mx, y: my - 4, 'text-anchor': 'middle', class: 'halo' }, edgeText(e)),
-    s('text', { x: mx, y: my - 4, 'text-anchor': 'middle' }, edgeText(e)));
-  });
-
-  const svg = s('svg', { class: 'link-graph', viewBox: `0 0 ${W} ${H}`, role: 'group', 'aria-labelledby': 'links-graph-t' },
+  function draw(W, H) {
+    const simEdges = layout(nodes, edges, W, H);
+    const edgeEls = simEdges.map((e) => {
+      const a = e.source, b = e.target;
+      // The label at the middle of the line, kept inside the drawing (about 3.5 px per character at 12 px).
+      const half = edgeText(e).length * 3.5 + 4;
+      const mx = Math.max(half, Math.min(W - half, (a.x + b.x) / 2)), my = (a.y + b.y) / 2;
+      return s('g', { class: ['edge', 'review-' + e.review, e.state === 'lapsed' && 'lapsed'], 'data-source': a.id, 'data-target': b.id,
+        'data-hit': e.id },
+      s('line', { x1: a.x, y1: a.y, x2: b.x, y2: b.y }),
+      s('text', { x: mx, y: my - 4, 'text-anchor': 'middle', class: 'halo' }, edgeText(e)),
+      s('text', { x: mx, y: my - 4, 'text-anchor': 'middle' }, edgeText(e)));
+    });
+    nodeEls = [];
+    const focused = document.activeElement && svg && svg.contains(document.activeElement) ? document.activeElement.dataset.node : null;
+    const next = s('svg', { class: 'link-graph', viewBox: `0 0 ${W} ${H}`, role: 'group', 'aria-labelledby': 'links-graph-t',
+      dataset: { width: String(W) } },
     s('title', { id: 'links-graph-t' }, t('links.graph.alt', { ref: kase.reference, n: nodes.length, m: edges.length })),
     s('g', { class: 'edges' }, edgeEls),
     s('g', { class: 'nodes' }, nodes.map((n, i) => {
       // The accessible name starts with the caption shown (WCAG 2.5.3), then says it all.
-      const caption = n.short || short(n.label);
-      const name = nodeName(n).includes(caption) ? nodeName(n) : caption + ': ' + nodeName(n);
+      const cap = caption(n);
+      const name = nodeName(n).includes(cap) ? nodeName(n) : cap + ': ' + nodeName(n);
       const g = s('g', { class: ['node', 'node-' + n.type], tabindex: '0', role: 'button', 'aria-pressed': 'false',
         'aria-label': name, 'data-node': n.id, transform: `translate(${n.x.toFixed(1)} ${n.y.toFixed(1)})`,
         onclick: () => select(n, true),
@@ -127,10 +159,33 @@ function graphView(kase, entities, hits) {
           if (d) { e.preventDefault(); nodeEls[(i + d + nodeEls.length) % nodeEls.length].focus(); }
         } },
       shape(n.type),
-      s('text', { class: 'haloed', y: R + 14, 'text-anchor': 'middle' }, caption));
+      s('text', { class: 'haloed', y: R + 14, 'text-anchor': 'middle' }, cap));
       nodeEls.push(g);
       return g;
     })));
+    if (svg) svg.replaceWith(next); else graphBox.append(next);
+    svg = next;
+    drawnW = W;
+    mark();
+    if (focused) nodeEls.find((el) => el.dataset.node === focused)?.focus();
+  }
+
+  const graphBox = h('div', { class: 'graph-box' });
+  // Drawn once the box is in the page and has a width, and again when that changes.
+  const redraw = () => {
+    const w = svg ? svg.clientWidth : graphBox.clientWidth;
+    if (!w) return;
+    const { W, H } = size(w);
+    // Not for a few pixels (a scroll bar coming and going): only when the scale would change the text's size.
+    if (Math.abs(W - drawnW) > drawnW * 0.08) draw(W, H);
+  };
+  if (typeof ResizeObserver === 'function') {
+    const ro = new ResizeObserver(() => redraw());
+    ro.observe(graphBox);
+    if (signal) signal.addEventListener('abort', () => ro.disconnect());
+  }
+  // Until then (or without ResizeObserver), the wide drawing.
+  draw(W_MAX, size(W_MAX).H);
 
   const legend = h('ul', { class: 'legend link-legend' },
     h('li', legendShape('own'), ' ', t('links.legend.own', { ref: kase.reference })),
@@ -159,7 +214,7 @@ function graphView(kase, entities, hits) {
       h('section', { class: 'card graph-card', 'aria-labelledby': 'links-graph-h' },
         h('h2', { id: 'links-graph-h' }, t('links.graph', { ref: kase.reference })),
         h('p', { class: 'muted help' }, t('links.keys')),
-        h('div', { class: 'graph-box' }, svg), legend),
+        graphBox, legend),
       h('section', { class: 'card', 'aria-labelledby': 'links-details-h' },
         h('h2', { id: 'links-details-h' }, t('links.details')), details)),
     h('section', { 'aria-labelledby': 'links-nodes-h' }, h('h2', { id: 'links-nodes-h' }, t('links.nodes')), nodeTable),
