@@ -185,6 +185,45 @@ test('SE plans an action day in two countries and adds an action; RS sees it', a
   await rs.context().close();
 });
 
+test('a wrong evidence number in an action-day report is explained in plain words next to its field', async () => {
+  const rs = await newPage(browser, server);
+  await login(rs, 'rs');
+  const days = (await apiGet(rs, 'actiondays')).body;
+  const day = (await apiGet(rs, 'actiondays/' + days.find((d) => /live demo/.test(d.title)).id)).body;
+  const action = day.actions.find((a) => a.org === 'RS' && a.status === 'planned');
+  await rs.goto('/#/actiondays/' + day.id);
+  await rs.getByRole('heading', { level: 1, name: day.title }).waitFor();
+  await rs.getByLabel('Action', { exact: true }).selectOption(String(action.id));
+  await rs.getByLabel('New status').selectOption('started');
+  const evidence = rs.getByLabel('Evidence item number');
+  await evidence.fill('999999');
+  await rs.getByRole('button', { name: 'Send report' }).click();
+
+  // At the field: the input marked invalid, described by the message, focused.
+  const fieldBox = rs.locator('.field').filter({ has: evidence });
+  const err = fieldBox.getByRole('alert');
+  await err.waitFor();
+  const text = (await err.innerText()).trim();
+  assert.match(text, /no evidence item 999999 in this case/i);
+  assert.doesNotMatch(text, /field "|"evidence"|\\"/, 'no raw API text: ' + text);
+  assert.equal(await evidence.getAttribute('aria-invalid'), 'true');
+  const errId = await err.getAttribute('id');
+  assert.ok((await evidence.getAttribute('aria-describedby')).split(' ').includes(errId));
+  assert.ok(await evidence.evaluate((el) => el === document.activeElement), 'the field has the focus');
+  assert.ok(!(await rs.locator('main').innerText()).includes('field "evidence"'), 'the API message is not shown anywhere');
+  assert.equal(await rs.getByText('Report sent.').count(), 0);
+  await screenshot(rs, 'forms-actionday-evidence-error');
+
+  // Corrected (the field emptied): the report goes, the message and the mark go with it.
+  await evidence.fill('');
+  await rs.getByRole('button', { name: 'Send report' }).click();
+  await rs.getByText('Report sent.').waitFor();
+  assert.equal(await fieldBox.getByRole('alert').count(), 0);
+  assert.equal(await evidence.getAttribute('aria-invalid'), null);
+  await assertClean(rs, [/400 POST .*\/actions\/\d+\/updates$/]);
+  await rs.context().close();
+});
+
 test('a coordination meeting with its outcome; a planned interview shows the earlier one', async () => {
   const se = await newPage(browser, server);
   await login(se, 'se');
@@ -237,11 +276,17 @@ test('a coordination meeting with its outcome; a planned interview shows the ear
   await se.getByLabel('Role of the person').selectOption('witness');
   await se.getByLabel('Day of the interview').fill(inDays(30));
   await se.getByLabel('Authority', { exact: true }).fill('Swedish Prosecution Authority, war crimes unit');
-  // The server's refusal is shown next to the form: a held interview cannot be in the future.
+  // A held interview cannot be in the future, a planned one not in the past: the
+  // day's field says so before anything is sent.
+  const day = se.getByLabel('Day of the interview');
   await se.getByLabel('Status of the interview').selectOption('held');
   await se.getByRole('button', { name: 'Register the interview' }).click();
-  await se.getByRole('alert').filter({ hasText: 'in the future' }).waitFor();
+  assert.equal(await day.evaluate((el) => el.validity.rangeOverflow), true);
   await se.getByLabel('Status of the interview').selectOption('planned');
+  await day.fill(inDays(-1));
+  assert.equal(await day.evaluate((el) => el.validity.rangeUnderflow), true);
+  await day.fill(inDays(30));
+  assert.equal(await day.evaluate((el) => el.validity.valid), true);
   await se.getByRole('button', { name: 'Register the interview' }).click();
   await se.getByRole('heading', { level: 1, name: 'Interview of Hala Khidir Rasho' }).waitFor();
   await se.getByRole('status').filter({ hasText: 'Interview registered.' }).waitFor();
@@ -251,7 +296,7 @@ test('a coordination meeting with its outcome; a planned interview shows the ear
   await earlier.getByRole('link').first().click();
   await se.getByRole('heading', { level: 1, name: 'Interview of Hala Khidir Rasho' }).waitFor();
   await se.getByText('Hearing record of witness T-12').waitFor();
-  await assertClean(se, [/^HTTP 400 POST .*\/api\/v1\/interviews$/]);
+  await assertClean(se);
   await se.context().close();
 
   // DE, who does not see the Yezidi case, learns only who and when.
@@ -292,6 +337,37 @@ test('an observer reads the cooperation pages and is offered no form that writes
   assert.equal(refused, 403);
   await assertClean(page, [/403 POST .*\/updates$/]);
   await page.context().close();
+});
+
+test('an analyst follows requests but is offered no judicial act: no new request, no withdrawal', async () => {
+  const page = await newPage(browser, server);
+  await login(page, 'se-analyst');
+  await page.goto('/#/requests');
+  await page.getByRole('heading', { level: 1, name: 'Requests' }).waitFor();
+  await page.getByRole('table').first().waitFor();
+  assert.equal(await page.getByText('New request', { exact: true }).count(), 0);
+  // SE's extradition request to RS, received there: SE may withdraw it, a prosecutor's act.
+  const ext = (await apiGet(page, 'requests?kind=extradition')).body[0];
+  assert.deepEqual(ext.next, ['recognised', 'refused', 'withdrawn']);
+  await page.goto('/#/requests/' + ext.id);
+  await page.getByRole('heading', { level: 1, name: ext.title }).waitFor();
+  await page.getByRole('heading', { name: 'Time limits the law sets' }).waitFor();
+  assert.equal(await page.getByRole('heading', { name: 'Change the status' }).count(), 0);
+  // The server refuses it anyway.
+  const refused = await page.evaluate(async (id) => (await fetch('/api/v1/requests/' + id + '/status', {
+    method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Custodia-CSRF': '1' },
+    body: JSON.stringify({ to: 'withdrawn' }) })).status, ext.id);
+  assert.equal(refused, 403);
+  await assertClean(page, [/403 POST .*\/status$/]);
+  await page.context().close();
+  // A prosecutor of SE is offered the withdrawal.
+  const se = await newPage(browser, server);
+  await login(se, 'se');
+  await se.goto('/#/requests/' + ext.id);
+  await se.getByRole('heading', { name: 'Change the status' }).waitFor();
+  assert.deepEqual(await se.getByLabel('New status of the request').locator('option').evaluateAll((os) => os.map((o) => o.value)),
+    ['withdrawn']);
+  await se.context().close();
 });
 
 test('the opened forms pass WCAG 2.1 AA checks and fit a 390 px screen', async () => {

@@ -44,6 +44,13 @@ export function writerRole() {
   return role !== 'observer' && role !== 'viewer';
 }
 
+// May the user take a judicial act (issue, send, decide on, withdraw a request)?
+// Prosecutors and administrators; an analyst prepares and follows requests.
+export function judicialRole() {
+  const role = (session.user || {}).role;
+  return role === 'prosecutor' || role === 'admin';
+}
+
 // May the user contribute to case id (its participants as the case lists them)?
 export async function canContribute(caseId) {
   const me = session.user || {};

@@ -8,7 +8,7 @@ import { h, replace, field, table, fmtDate, formMsg, formSubmit } from '../ui.js
 import { navigate } from '../router.js';
 import { session } from '../session.js';
 import { orgs, REQUEST_KINDS, requestKind, label, today } from './records-common.js';
-import { panel, writerRole, caseField, caseOf, caseEntities, checkGroup, put, setFlash } from './forms-coop-common.js';
+import { panel, writerRole, judicialRole, caseField, caseOf, caseEntities, checkGroup, put, setFlash } from './forms-coop-common.js';
 
 // The legal limits (GET /deadline-rules), loaded once per page load.
 let rulesP = null;
@@ -18,6 +18,8 @@ export function lawLimits() {
 }
 
 const ISSUING_STEPS = ['sent', 'withdrawn'];
+// The statuses a request is moved into by a judicial act (prosecutors, administrators).
+const JUDICIAL_STEPS = ['sent', 'withdrawn', 'recognised', 'refused'];
 const ARREST_KINDS = ['eaw', 'international_arrest_warrant', 'extradition'];
 const CONSENT_KINDS = ['eaw', 'extradition'];
 const FINAL = ['executed', 'refused', 'withdrawn'];
@@ -26,7 +28,7 @@ const STEPS = ['decision', 'execution', 'surrender'];
 // ---- A new request -----------------------------------------------------------
 
 export function newRequestPanel() {
-  if (!writerRole()) return '';
+  if (!judicialRole()) return '';
   return h('section', { class: 'form-section', 'aria-labelledby': 'new-request-h' },
     panel(h('span', { id: 'new-request-h' }, t('fc.req.new')), newRequestForm));
 }
@@ -143,7 +145,9 @@ export function requestForms(r, rules, rerender) {
   const forms = [];
 
   // Status: only the next statuses of the table that belong to the user's side.
-  const nexts = (r.next || []).filter((s) => (ISSUING_STEPS.includes(s) ? issuing : executing));
+  // An analyst records receipt and execution; sending and deciding are a prosecutor's.
+  const nexts = (r.next || []).filter((s) => (ISSUING_STEPS.includes(s) ? issuing : executing)
+    && (judicialRole() || !JUDICIAL_STEPS.includes(s)));
   if (nexts.length) {
     const msg = formMsg();
     const to = field(t('fc.req.status.to'), 'to', { type: 'select', required: true,
@@ -189,7 +193,8 @@ export function requestForms(r, rules, rerender) {
   // Extensions: legal limits by the executing organisation, within the article's
   // total; limits set by hand by either side.
   const extendable = (r.deadlines || []).filter((d) => {
-    if (d.state !== 'open') return false;
+    // A limit whose day has passed is missed: it can no longer be extended.
+    if (d.state !== 'open' || d.due_on < today()) return false;
     const rule = rules.find((x) => x.rule === d.rule);
     if (!rule) return true; // set by hand
     return executing && rule.max_extension_days > (d.extended_days || 0);

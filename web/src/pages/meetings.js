@@ -332,6 +332,13 @@ function newInterviewForm() {
   const status = field(t('iv.f.status'), 'status', { type: 'select', required: true, value: 'planned',
     options: ['planned', 'held'].map((s) => [s, label('iv.status', s)]) });
   const on = field(t('iv.f.on'), 'on', { type: 'date', required: true, help: t('iv.f.on.help') });
+  // A plan is for today or later; an interview held is not in the future.
+  const bound = () => {
+    on.input.removeAttribute(status.input.value === 'planned' ? 'max' : 'min');
+    on.input.setAttribute(status.input.value === 'planned' ? 'min' : 'max', today());
+  };
+  status.input.addEventListener('change', bound);
+  bound();
   const interviewer = field(t('iv.f.interviewer'), 'interviewer');
   const authority = field(t('iv.f.authority'), 'authority', { help: t('iv.f.authority.help') });
   const req = field(t('iv.f.request'), 'request', { type: 'select', options: [['', t('iv.f.none')]] });
