@@ -8,8 +8,8 @@
 #include "http/http.h"
 #include "http/route.h"
 
-#define J(...) J_(__VA_ARGS__)
-#define J_(...) #__VA_ARGS__
+/* Stringified without expanding macros: stdbool.h's false would become 0. */
+#define J(...) #__VA_ARGS__
 
 static const char components[] = J({
 	"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
@@ -17,64 +17,182 @@ static const char components[] = J({
 		"Error": {"type": "object", "required": ["error"], "properties": {"error": {
 			"type": "object", "required": ["code", "message"],
 			"properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
-		"Health": {"type": "object", "properties": {"status": {"const": "ok"},
-			"version": {"type": "string"}, "schema": {"type": "integer"}}},
+		"Health": {"type": "object", "required": ["status", "version", "schema"],
+			"properties": {"status": {"const": "ok"}, "version": {"type": "string"},
+			"schema": {"type": "integer"}}},
 		"Readiness": {"type": "object", "required": ["ready", "checks"], "properties": {
 			"ready": {"type": "boolean"}, "checks": {"type": "object", "properties": {
 			"store": {"enum": ["ok", "failed"]}, "blobs": {"enum": ["ok", "failed"]},
 			"sequencer": {"enum": ["ok", "failed"]}}}}},
-		"Version": {"type": "object", "properties": {"version": {"type": "string"},
+		"Version": {"type": "object", "required": ["version", "schema", "store"],
+			"properties": {"version": {"type": "string"},
 			"schema": {"type": "integer"}, "database_schema": {"type": "integer"},
 			"store": {"enum": ["sqlite", "postgresql"]}, "build": {"type": "object",
 			"properties": {"commit": {"type": "string"}, "date": {"type": "string"},
 			"compiler": {"type": "string"}}}}},
-		"Session": {"type": "object", "required": ["token", "expires_at", "user"],
-			"properties": {"token": {"type": "string"},
+		"Session": {"type": "object", "required": ["expires_at", "user"],
+			"properties": {"token": {"type": "string",
+				"description": "the bearer token; absent with cookie: true"},
 			"expires_at": {"type": "string", "format": "date-time"},
-			"user": {"type": "object"}}},
-		"Org": {"type": "object", "properties": {"id": {"type": "integer"},
+			"user": {"type": "object", "required": ["username", "org", "role"],
+				"properties": {"username": {"type": "string"}, "org": {"type": "string"},
+				"role": {"enum": ["admin", "prosecutor", "analyst", "observer"]}}}}},
+		"Token": {"type": "object", "required": ["id", "user", "kind", "label", "created_at",
+			"expires_at", "revoked_at"], "properties": {"id": {"type": "string"},
+			"user": {"type": "string"}, "kind": {"enum": ["session", "api"]},
+			"label": {"type": ["string", "null"]}, "created_at": {"type": "string"},
+			"expires_at": {"type": ["string", "null"]},
+			"revoked_at": {"type": ["string", "null"]},
+			"token": {"type": "string", "description": "the secret: only when created"}}},
+		"TokenList": {"type": "array", "items": {"$ref": "#/components/schemas/Token"}},
+		"Org": {"type": "object", "required": ["id", "code", "kind", "country", "name"],
+			"properties": {"id": {"type": "integer"},
 			"code": {"type": "string"}, "kind": {"type": "string"},
 			"country": {"type": ["string", "null"]}, "name": {"type": "string"}}},
-		"User": {"type": "object", "properties": {"id": {"type": "integer"},
+		"OrgList": {"type": "array", "items": {"$ref": "#/components/schemas/Org"}},
+		"User": {"type": "object", "required": ["id", "username", "org", "role", "full_name",
+			"disabled", "created_at"], "properties": {"id": {"type": "integer"},
 			"username": {"type": "string"}, "org": {"type": "string"},
-			"role": {"type": "string"}, "full_name": {"type": ["string", "null"]},
+			"org_id": {"type": "integer"},
+			"role": {"enum": ["admin", "prosecutor", "analyst", "observer"]},
+			"full_name": {"type": ["string", "null"]},
 			"disabled": {"type": "boolean"}, "created_at": {"type": "string"}}},
-		"ParticipantIn": {"type": "object", "additionalProperties": false,
-			"required": ["org"], "properties": {"org": {"type": "string"},
-			"access": {"enum": ["owner", "participant", "observer"]},
-			"national_ref": {"type": "string", "maxLength": 64}}},
-		"Case": {"type": "object", "properties": {"id": {"type": "integer"},
-			"reference": {"type": "string"}, "title": {"type": "string"},
-			"status": {"enum": ["open", "closed", "archived"]},
-			"crime_types": {"type": "array", "items": {"type": "string"}},
-			"requesting_org": {"type": "string"}, "opened_on": {"type": "string"},
-			"closed_on": {"type": ["string", "null"]},
-			"retention_review_on": {"type": ["string", "null"]},
-			"participants": {"type": "array"}, "jits": {"type": "array"}}},
-		"CaseList": {"type": "object", "properties": {"items": {"type": "array",
-			"items": {"$ref": "#/components/schemas/Case"}}, "count": {"type": "integer"},
-			"next": {"type": ["integer", "null"]}}},
-		"Upload": {"type": "object", "properties": {"id": {"type": "string"},
+		"UserList": {"type": "array", "items": {"$ref": "#/components/schemas/User"}},
+		"CrimeTypeList": {"type": "array", "items": {"type": "object",
+			"required": ["code", "label"], "properties": {"code": {"type": "string"},
+			"label": {"type": "string"}}}},
+		"Upload": {"type": "object", "required": ["id", "offset"],
+			"properties": {"id": {"type": "string"},
 			"offset": {"type": "integer"}, "chunk_max": {"type": "integer"},
 			"max_size": {"type": "integer"}}},
-		"Evidence": {"type": "object", "properties": {"id": {"type": "integer"},
-			"case_id": {"type": "integer"}, "case_reference": {"type": "string"},
-			"title": {"type": "string"}, "kind": {"type": "string"},
-			"media_type": {"type": "string"}, "size": {"type": "integer"},
-			"sha256": {"type": "string"}, "originator": {"type": "string"},
-			"provenance": {"type": "object"}, "tags": {"type": "array"},
-			"integrity": {"enum": ["ok", "failed", "missing"]},
-			"erased_at": {"type": ["string", "null"]}}},
-		"EvidenceList": {"type": "array", "items": {"$ref": "#/components/schemas/Evidence"}},
 		"Grant": {"type": "object", "properties": {"id": {"type": "integer"},
 			"case_reference": {"type": "string"}, "org": {"type": "string"},
 			"grantor_org": {"type": "string"}, "legal_basis": {"type": "string"},
 			"expires_on": {"type": ["string", "null"]},
 			"revoked_at": {"type": ["string", "null"]}, "items": {"type": "array"}}},
-		"Jit": {"type": "object", "properties": {"id": {"type": "integer"},
-			"name": {"type": "string"}, "signed_on": {"type": "string"},
-			"expires_on": {"type": "string"}, "members": {"type": "array"},
-			"cases": {"type": "array"}, "extensions": {"type": "array"}}}}
+		"GrantList": {"type": "array", "items": {"$ref": "#/components/schemas/Grant"}},
+		"MatchThreshold": {"type": "object", "required": ["threshold"],
+			"properties": {"threshold": {"type": "number"}}}}
+});
+
+/* Cases, their participants and timeline, JITs (docs/domain.md). */
+static const char case_schemas[] = J({
+		"ParticipantIn": {"type": "object", "additionalProperties": false,
+			"required": ["org"], "properties": {"org": {"type": "string"},
+			"access": {"enum": ["owner", "participant", "observer"]},
+			"national_ref": {"type": "string", "maxLength": 64}}},
+		"Participant": {"type": "object", "required": ["org", "kind", "country", "name",
+			"access", "national_ref", "joined_at"], "properties": {"org": {"type": "string"},
+			"kind": {"type": "string"}, "country": {"type": ["string", "null"]},
+			"name": {"type": "string"},
+			"access": {"enum": ["owner", "participant", "observer"]},
+			"national_ref": {"type": ["string", "null"]}, "joined_at": {"type": "string"}}},
+		"ParticipantList": {"type": "array",
+			"items": {"$ref": "#/components/schemas/Participant"}},
+		"Case": {"type": "object", "required": ["id", "reference", "title", "status",
+			"crime_types", "requesting_org", "opened_on", "closed_on", "retention_review_on",
+			"created_at", "updated_at", "participants", "jits"],
+			"properties": {"id": {"type": "integer"},
+			"reference": {"type": "string"}, "title": {"type": "string"},
+			"status": {"enum": ["open", "closed", "archived"]},
+			"crime_types": {"type": "array", "items": {"type": "string"}},
+			"requesting_org": {"type": "string"},
+			"opened_on": {"type": "string", "format": "date"},
+			"closed_on": {"type": ["string", "null"], "format": "date"},
+			"retention_review_on": {"type": ["string", "null"], "format": "date"},
+			"created_at": {"type": "string"}, "updated_at": {"type": "string"},
+			"participants": {"type": "array",
+				"items": {"$ref": "#/components/schemas/Participant"}},
+			"jits": {"type": "array", "items": {"type": "object",
+				"required": ["id", "name", "expires_on"], "properties": {
+				"id": {"type": "integer"}, "name": {"type": "string"},
+				"expires_on": {"type": "string", "format": "date"}}}}}},
+		"CaseList": {"type": "object", "required": ["items", "count", "next"],
+			"properties": {"items": {"type": "array",
+			"items": {"$ref": "#/components/schemas/Case"}}, "count": {"type": "integer"},
+			"next": {"type": ["integer", "null"],
+				"description": "the after of the next page; null on the last"}}},
+		"CaseEvent": {"type": "object", "required": ["seq", "at", "actor", "actor_org",
+			"action", "object_type", "object_id", "case_id", "jit_id", "before", "after"],
+			"properties": {"seq": {"type": "integer"}, "at": {"type": "string"},
+			"actor": {"type": "string"}, "actor_org": {"type": ["string", "null"]},
+			"action": {"type": "string"}, "object_type": {"type": "string"},
+			"object_id": {"type": "string"}, "case_id": {"type": ["integer", "null"]},
+			"jit_id": {"type": ["integer", "null"]}, "before": {"type": ["object", "null"]},
+			"after": {"type": ["object", "null"]}}},
+		"CaseEventList": {"type": "array", "items": {"$ref": "#/components/schemas/CaseEvent"}},
+		"CaseRetention": {"type": "object", "required": ["triggers", "holds"],
+			"properties": {"triggers": {"type": "array"}, "holds": {"type": "array"}}},
+		"Jit": {"type": "object", "required": ["id", "name", "signed_on", "expires_on",
+			"members", "cases", "extensions"], "properties": {"id": {"type": "integer"},
+			"name": {"type": "string"}, "signed_on": {"type": "string", "format": "date"},
+			"expires_on": {"type": "string", "format": "date"},
+			"created_at": {"type": "string"},
+			"members": {"type": "array", "items": {"type": "object",
+				"required": ["org", "role"], "properties": {"org": {"type": "string"},
+				"kind": {"type": "string"}, "country": {"type": ["string", "null"]},
+				"name": {"type": "string"}, "role": {"enum": ["member", "participant"]}}}},
+			"cases": {"type": "array", "items": {"type": "object",
+				"required": ["id", "reference"], "properties": {"id": {"type": "integer"},
+				"reference": {"type": "string"}, "title": {"type": "string"}}}},
+			"extensions": {"type": "array"}}},
+		"JitList": {"type": "array", "items": {"$ref": "#/components/schemas/Jit"}}
+});
+
+/* Evidence items (docs/vault.md). */
+static const char evidence_schemas[] = J({
+		"Evidence": {"type": "object", "required": ["id", "case_id", "case_reference", "title",
+			"description", "kind", "media_type", "size", "sha256", "original_name",
+			"originator", "provenance", "legal_status", "tags", "registered_by",
+			"registered_at", "integrity", "integrity_checked_at", "erased_at", "erased_by",
+			"erase_reason"], "properties": {"id": {"type": "integer"},
+			"case_id": {"type": "integer"}, "case_reference": {"type": "string"},
+			"title": {"type": "string"}, "description": {"type": ["string", "null"]},
+			"kind": {"enum": ["document", "image", "video", "audio", "testimony",
+				"device_image", "dataset", "other"]},
+			"media_type": {"type": "string"}, "size": {"type": "integer", "minimum": 0},
+			"sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+			"original_name": {"type": ["string", "null"]}, "originator": {"type": "string"},
+			"provenance": {"type": "object"}, "legal_status": {"type": ["string", "null"]},
+			"tags": {"type": "array", "items": {"type": "string"}},
+			"registered_by": {"type": "string"}, "registered_at": {"type": "string"},
+			"integrity": {"enum": ["ok", "failed", "missing"]},
+			"integrity_checked_at": {"type": ["string", "null"]},
+			"erased_at": {"type": ["string", "null"]}, "erased_by": {"type": ["string", "null"]},
+			"erase_reason": {"type": ["string", "null"]},
+			"extraction": {"type": ["object", "null"],
+				"description": "one item: its text extraction job"}}},
+		"EvidenceList": {"type": "array", "items": {"$ref": "#/components/schemas/Evidence"}},
+		"Job": {"type": "object", "required": ["id", "kind", "item_id", "state", "attempts",
+			"error", "created_at"], "properties": {"id": {"type": "integer"},
+			"kind": {"type": "string"}, "item_id": {"type": "integer"},
+			"case_id": {"type": "integer"}, "case_reference": {"type": "string"},
+			"title": {"type": "string"}, "state": {"type": "string"},
+			"attempts": {"type": "integer"}, "error": {"type": ["string", "null"]},
+			"created_at": {"type": "string"}, "started_at": {"type": ["string", "null"]},
+			"finished_at": {"type": ["string", "null"]}, "partial": {"type": "boolean"}}},
+		"JobList": {"type": "object", "required": ["items"], "properties": {
+			"items": {"type": "array", "items": {"$ref": "#/components/schemas/Job"}}}}
+});
+
+/* The ledger's JSON routes (docs/ledger.md). */
+static const char ledger_schemas[] = J({
+		"LedgerCheckpoint": {"type": "object", "required": ["size", "root", "note", "vkey"],
+			"properties": {"size": {"type": "integer"}, "root": {"type": "string"},
+			"note": {"type": "string", "description": "the signed note (C2SP)"},
+			"at": {"type": "string"}, "vkey": {"type": "string"}}},
+		"LedgerEntry": {"type": "object", "required": ["index", "entry", "parsed"],
+			"properties": {"index": {"type": "integer"},
+			"entry": {"type": "string", "description": "the exact bytes of the leaf"},
+			"parsed": {"type": "object"}}},
+		"InclusionProof": {"type": "object", "required": ["index", "size", "leaf_hash", "root",
+			"proof"], "properties": {"index": {"type": "integer"}, "size": {"type": "integer"},
+			"leaf_hash": {"type": "string"}, "root": {"type": "string"},
+			"proof": {"type": "array", "items": {"type": "string"}}}},
+		"ConsistencyProof": {"type": "object", "required": ["from", "to", "root1", "root2",
+			"proof"], "properties": {"from": {"type": "integer"}, "to": {"type": "integer"},
+			"root1": {"type": "string"}, "root2": {"type": "string"},
+			"proof": {"type": "array", "items": {"type": "string"}}}}
 });
 
 /* The chain of custody (docs/vault.md). */
@@ -115,7 +233,16 @@ static const char action_schemas[] = J({
 			"status": {"enum": ["planned", "started", "completed", "failed"]},
 			"result": {"type": ["string", "null"]}, "last_seq": {"type": ["integer", "null"]},
 			"updated_at": {"type": ["string", "null"]}}},
-		"ActionDay": {"type": "object", "properties": {"id": {"type": "integer"},
+		"ActionDaySummary": {"type": "object", "required": ["id", "case_id", "case_reference",
+			"title", "day", "last_seq", "actions"], "properties": {"id": {"type": "integer"},
+			"case_id": {"type": "integer"}, "case_reference": {"type": "string"},
+			"title": {"type": "string"}, "day": {"type": "string", "format": "date"},
+			"last_seq": {"type": "integer"},
+			"actions": {"type": "integer", "description": "how many"}}},
+		"ActionDayList": {"type": "array",
+			"items": {"$ref": "#/components/schemas/ActionDaySummary"}},
+		"ActionDay": {"type": "object", "required": ["id", "case_id", "case_reference", "title",
+			"day", "timezones", "last_seq", "actions"], "properties": {"id": {"type": "integer"},
 			"case_id": {"type": "integer"}, "case_reference": {"type": "string"},
 			"title": {"type": "string"}, "day": {"type": "string"},
 			"timezones": {"type": "object"}, "last_seq": {"type": "integer"},
@@ -197,11 +324,32 @@ static const char coop_schemas[] = J({
 			"state": {"enum": ["open", "met", "missed", "cancelled"]},
 			"days_left": {"type": "integer"}, "overdue": {"type": "boolean"},
 			"extensions": {"type": "array"}}},
-		"Request": {"type": "object", "properties": {"id": {"type": "integer"},
-			"case_id": {"type": "integer"}, "case_reference": {"type": "string"},
+		"Request": {"type": "object", "required": ["id", "case_visible", "kind", "title",
+			"issuing_org", "issuing_country", "executing_org", "executing_country",
+			"issuing_ref", "executing_ref", "legal_basis", "urgent", "status", "issued_on",
+			"sent_on", "received_on", "decided_on", "arrested_on", "consented_on",
+			"closed_on", "notes", "version", "created_by", "created_at", "updated_at", "next",
+			"subjects", "history", "deadlines"], "properties": {"id": {"type": "integer"},
+			"case_id": {"type": "integer", "description": "absent where the case is not visible"},
+			"case_reference": {"type": "string"},
 			"case_visible": {"type": "boolean"}, "kind": {"type": "string"},
 			"title": {"type": "string"}, "issuing_org": {"type": "string"},
-			"executing_org": {"type": "string"}, "status": {"type": "string"},
+			"issuing_country": {"type": ["string", "null"]},
+			"executing_org": {"type": "string"},
+			"executing_country": {"type": ["string", "null"]},
+			"issuing_ref": {"type": ["string", "null"]},
+			"executing_ref": {"type": ["string", "null"]},
+			"legal_basis": {"type": ["string", "null"]}, "urgent": {"type": "boolean"},
+			"status": {"enum": ["draft", "sent", "received", "recognised", "in_execution",
+				"executed", "refused", "withdrawn"]},
+			"issued_on": {"type": ["string", "null"]}, "sent_on": {"type": ["string", "null"]},
+			"received_on": {"type": ["string", "null"]},
+			"decided_on": {"type": ["string", "null"]},
+			"arrested_on": {"type": ["string", "null"]},
+			"consented_on": {"type": ["string", "null"]},
+			"closed_on": {"type": ["string", "null"]}, "notes": {"type": ["string", "null"]},
+			"version": {"type": "integer"}, "created_by": {"type": "string"},
+			"created_at": {"type": "string"}, "updated_at": {"type": "string"},
 			"next": {"type": "array", "items": {"type": "string"}},
 			"subjects": {"type": "array"}, "history": {"type": "array"},
 			"deadlines": {"type": "array",
@@ -385,14 +533,34 @@ static json_t *operation(const cu_route *rt)
 		json_object_set_new(op, "security", json_pack("[{s:[]}]", "bearer"));
 	}
 	json_object_set_new(responses, "404", error_response("not found or not visible"));
-	if (!strcmp(rt->method, "POST") && !strcmp(rt->path, "/api/v1/session"))
+	bool login = !strcmp(rt->method, "POST") && !strcmp(rt->path, "/api/v1/session");
+	if (login) {
+		json_object_set_new(responses, "401", error_response("wrong username or password"));
 		/* Throttled logins (docs/http.md): whatever the password. */
 		json_object_set_new(responses, "429", error_response("too many failed logins of this "
 		                                                     "account or from this address; "
 		                                                     "Retry-After says for how long"));
-	if (strcmp(rt->method, "GET") != 0)
+	}
+	if (strcmp(rt->method, "GET") != 0) {
+		json_object_set_new(responses, "409", error_response("conflicts with the record's "
+		                                                     "state (e.g. a closed case, a "
+		                                                     "transition not allowed)"));
 		json_object_set_new(responses, "507", error_response("the disk or quota is full: "
 		                                                     "nothing of the request was kept"));
+	}
+	if (rt->kind == CU_ROUTE_RAW || rt->body)
+		json_object_set_new(responses, "413", error_response("the request body is larger "
+		                                                     "than the configured limit"));
+	if (rt->kind != CU_ROUTE_RAW && rt->body)
+		json_object_set_new(responses, "415", error_response("the request body is not "
+		                                                     "application/json"));
+	if (strstr(rt->path, "/entities/import"))
+		json_object_set_new(responses, "422", error_response("invalid rows: nothing was "
+		                                                     "imported (each row's reason)"));
+	if (!json_object_get(responses, "503"))
+		json_object_set_new(responses, "503", error_response("the database is away; "
+		                                                     "Retry-After says when to try "
+		                                                     "again"));
 	json_object_set_new(op, "responses", responses);
 	json_decref(params);
 	return op;
@@ -419,8 +587,9 @@ static void build(void)
 		json_object_set_new(item, m, operation(rt));
 	}
 	/* (In parts: ISO C promises string literals of 4095 bytes only.) */
-	static const char *const parts[] = {custody_schemas, match_schemas, coop_schemas,
-	                                    meet_schemas, action_schemas};
+	static const char *const parts[] = {case_schemas, evidence_schemas, custody_schemas,
+	                                    match_schemas, coop_schemas, meet_schemas,
+	                                    action_schemas, ledger_schemas};
 	json_t *comps = json_loads(components, 0, NULL);
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
 		json_t *more = json_loads(parts[i], 0, NULL);
