@@ -43,6 +43,13 @@ static void bearer(const uint8_t *data, size_t size)
 	/* server.c copies the token into 201 bytes: the bound must hold. */
 	if (cu_http_bearer(&tok, &tlen, (const char *)data, size))
 		FUZZ_ASSERT(tlen >= 1 && tlen <= 193 && tok == (const char *)data + 7);
+	/* The same bytes as an Accept-Encoding header: a yes needs "gzip" or "*" in it. */
+	if (cu_http_accepts_gzip((const char *)data, size)) {
+		bool named = memchr(data, '*', size) != NULL;
+		for (size_t i = 0; !named && i + 4 <= size; i++)
+			named = !strncasecmp((const char *)data + i, "gzip", 4);
+		FUZZ_ASSERT(named);
+	}
 }
 
 static void query(const uint8_t *data, size_t size)

@@ -6,8 +6,10 @@
  *   embed_assets OUT.c DIR
  *
  * Every regular file under DIR becomes one entry; DIR/index.html is served
- * as "/" and the rest under their path ("/assets/app.js"). The ETag is a
- * 64-bit FNV-1a of the content: it only has to change when the file does.
+ * as "/" and the rest under their path ("/assets/app.js"). A file's gzipped
+ * copy beside it (NAME.gz, made by web/build.mjs) goes into the entry of
+ * NAME. The ETag is a 64-bit FNV-1a of the content: it only has to change
+ * when the file does, and differs between the two encodings.
  */
 #define _XOPEN_SOURCE 700
 #include <ftw.h>
@@ -101,10 +103,25 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fprintf(out, "const cu_asset cu_assets[] = {\n");
-	for (int i = 0; i < nfiles; i++)
-		fprintf(out, "\t{\"%s\", \"%s\", \"%016" PRIx64 "\", a%d, %zu},\n", paths[i],
+	int n = 0;
+	for (int i = 0; i < nfiles; i++) {
+		size_t len = strlen(paths[i]);
+		if (len > 3 && !strcmp(paths[i] + len - 3, ".gz"))
+			continue;
+		int gz = -1;
+		for (int k = 0; k < nfiles; k++)
+			if (strlen(paths[k]) == len + 3 && !strncmp(paths[k], paths[i], len) &&
+			    !strcmp(paths[k] + len, ".gz"))
+				gz = k;
+		fprintf(out, "\t{\"%s\", \"%s\", \"%016" PRIx64 "\", a%d, %zu, ", paths[i],
 		        types[i], etags[i], i, lens[i]);
-	fprintf(out, "\t{0}\n};\nconst int cu_nassets = %d;\n", nfiles);
+		if (gz >= 0)
+			fprintf(out, "\"%016" PRIx64 "\", a%d, %zu},\n", etags[gz], gz, lens[gz]);
+		else
+			fprintf(out, "NULL, NULL, 0},\n");
+		n++;
+	}
+	fprintf(out, "\t{0}\n};\nconst int cu_nassets = %d;\n", n);
 	if (fclose(out) != 0 || rename(tmp, argv[1]) != 0) {
 		perror(argv[1]);
 		return 1;

@@ -174,3 +174,46 @@ int cu_http_range(const char *h, uint64_t total, uint64_t *start, uint64_t *len)
 	*len = b - a + 1;
 	return 0;
 }
+
+static bool ows(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+bool cu_http_accepts_gzip(const char *v, size_t n)
+{
+	int gzip = -1, star = -1; /* not named, 0 refused (q=0), 1 accepted */
+	size_t i = 0;
+	while (i < n) {
+		while (i < n && (ows(v[i]) || v[i] == ','))
+			i++;
+		size_t s = i;
+		while (i < n && v[i] != ',' && v[i] != ';' && !ows(v[i]))
+			i++;
+		size_t len = i - s;
+		int ok = 1;
+		/* Its parameters, up to the next element: only the weight counts. */
+		while (i < n && v[i] != ',') {
+			if (v[i++] != ';')
+				continue;
+			while (i < n && ows(v[i]))
+				i++;
+			if (i + 1 < n && (v[i] == 'q' || v[i] == 'Q') && v[i + 1] == '=') {
+				/* "0", "0.", "0.0" to "0.000": not acceptable. */
+				size_t k = i + 2;
+				bool zero = k < n && v[k] == '0';
+				if (zero && ++k < n && v[k] == '.')
+					for (k++; k < n && v[k] == '0'; k++)
+						;
+				ok = !(zero && (k >= n || v[k] == ',' || v[k] == ';' || ows(v[k])));
+				i = k;
+			}
+		}
+		if ((len == 4 && !strncasecmp(v + s, "gzip", 4)) ||
+		    (len == 6 && !strncasecmp(v + s, "x-gzip", 6)))
+			gzip = ok;
+		else if (len == 1 && v[s] == '*')
+			star = ok;
+	}
+	return gzip >= 0 ? gzip == 1 : star == 1;
+}

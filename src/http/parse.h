@@ -69,4 +69,10 @@ bool cu_http_bearer(const char **tok, size_t *tlen, const char *v, size_t n);
  */
 int cu_http_range(const char *h, uint64_t total, uint64_t *start, uint64_t *len);
 
+/*
+ * Whether an Accept-Encoding header [v, v+n) lets an answer be gzipped (RFC
+ * 9110, 12.5.3): "gzip" (or "x-gzip") or else "*", with a weight above 0.
+ */
+bool cu_http_accepts_gzip(const char *v, size_t n);
+
 #endif

@@ -116,6 +116,10 @@ typedef struct cu_asset {
 	const char *path, *type, *etag;
 	const unsigned char *data;
 	size_t len;
+	/* The same gzipped (web/build.mjs), for clients that accept it; NULL if not worth it. */
+	const char *gz_etag;
+	const unsigned char *gz;
+	size_t gz_len;
 } cu_asset;
 
 extern const cu_asset cu_assets[];

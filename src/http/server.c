@@ -372,7 +372,16 @@ static const cu_asset *asset_find(const char *path)
 static void send_asset(h2o_req_t *req, const cu_asset *a)
 {
 	char etag[40];
-	snprintf(etag, sizeof(etag), "\"%s\"", a->etag);
+	/* Gzipped where the client takes it (made at build time): each encoding
+	 * its own ETag, and caches told that the answer depends on the header. */
+	bool gz = false;
+	if (a->gz) {
+		ssize_t ae = h2o_find_header(&req->headers, H2O_TOKEN_ACCEPT_ENCODING, -1);
+		gz = ae >= 0 && cu_http_accepts_gzip(req->headers.entries[ae].value.base,
+		                                     req->headers.entries[ae].value.len);
+		add_header(req, "vary", "accept-encoding");
+	}
+	snprintf(etag, sizeof(etag), "\"%s\"", gz ? a->gz_etag : a->etag);
 	add_header(req, "etag", etag);
 	add_header(req, "cache-control", "no-cache");
 	add_header(req, "x-content-type-options", "nosniff");
@@ -397,8 +406,10 @@ static void send_asset(h2o_req_t *req, const cu_asset *a)
 	req->res.status = 200;
 	req->res.reason = "OK";
 	add_header(req, "content-type", a->type);
-	req->res.content_length = a->len;
-	h2o_send_inline(req, (const char *)a->data, a->len);
+	if (gz)
+		add_header(req, "content-encoding", "gzip");
+	req->res.content_length = gz ? a->gz_len : a->len;
+	h2o_send_inline(req, (const char *)(gz ? a->gz : a->data), gz ? a->gz_len : a->len);
 }
 
 const char *cu_req_header(cu_req *rq, const char *name)

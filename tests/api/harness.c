@@ -339,6 +339,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 		r->content_length[0] = r->content_range[0] = r->repr_digest[0] = '\0';
 		r->x_content_sha256[0] = r->content_disposition[0] = '\0';
 		r->set_cookie[0] = r->etag[0] = r->csp[0] = r->request_id[0] = '\0';
+		r->content_encoding[0] = r->vary[0] = '\0';
 	}
 	header_value(r->content_type, sizeof(r->content_type), p, len, "content-type");
 	header_value(r->www_authenticate, sizeof(r->www_authenticate), p, len, "www-authenticate");
@@ -353,6 +354,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 	header_value(r->etag, sizeof(r->etag), p, len, "etag");
 	header_value(r->csp, sizeof(r->csp), p, len, "content-security-policy");
 	header_value(r->request_id, sizeof(r->request_id), p, len, "x-request-id");
+	header_value(r->content_encoding, sizeof(r->content_encoding), p, len, "content-encoding");
+	header_value(r->vary, sizeof(r->vary), p, len, "vary");
 	return len;
 }
 

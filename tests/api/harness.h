@@ -73,6 +73,8 @@ typedef struct api_resp {
 	char set_cookie[256];
 	char etag[64];
 	char csp[512];
+	char content_encoding[32];
+	char vary[64];
 	char request_id[80]; /* X-Request-Id */
 	long connects;     /* new connections this exchange opened (0: kept alive) */
 } api_resp;
