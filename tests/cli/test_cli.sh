@@ -468,8 +468,27 @@ ready() { for _ in $(seq 100); do [ -s "$1" ] && break; sleep 0.1; done; }
 
 # serve_dl GRACE RATE [cut]: serves $D, downloads the large item at RATE, stops the server
 # (SIGTERM) once the download is under way; sets SRV_RC, SRV_S (seconds it took to stop), DL
-# (curl's code and bytes) and LOG. cut: the client is stopped once the server is gone (what
-# loopback's socket buffers hold would take it minutes to read at RATE).
+# (curl's code and bytes) and LOG. cut: the client (slow_get) reads through a 64 KiB
+# receive buffer, so that most of the item is still the server's to send (loopback's
+# autotuned buffers could otherwise take all 12 MB at once: tcp_rmem's maximum is often
+# 32 MiB), and is stopped once the server is gone.
+slow_get() {
+	python3 -c '
+import socket, sys, time
+host, port = sys.argv[1].split("//")[1].split(":")
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+s.connect((host, int(port)))
+s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n"
+           % (sys.argv[2], sys.argv[3])).encode())
+with open(sys.argv[4], "wb", buffering=0) as out:
+    while True:
+        b = s.recv(8192)
+        if not b:
+            break
+        out.write(b)
+        time.sleep(0.08)' "$@"
+}
 head -c 12000000 /dev/urandom >"$T/large.bin"
 "$B" evidence add --data "$D" --as se --case 2026/0001 "$T/large.bin" --json >"$OUT" 2>&1
 LARGE=$(jq -r 'if type == "array" then .[0].id else .id end' "$OUT")
@@ -482,8 +501,12 @@ serve_dl() {
 	u=$(cat "$T/url")
 	tok=$(curl -s -X POST "$u/api/v1/session" -H 'Content-Type: application/json' \
 		-d '{"username":"se","password":"demo"}' | jq -r .token)
-	curl -s -o "$T/dl.bin" -w '%{http_code} %{size_download}' --limit-rate "$2" \
-		-H "Authorization: Bearer $tok" "$u/api/v1/evidence/$LARGE/content" >"$T/dl.out" &
+	if [ "${3:-}" = cut ]; then
+		slow_get "$u" "/api/v1/evidence/$LARGE/content" "$tok" "$T/dl.bin" >"$T/dl.out" 2>&1 &
+	else
+		curl -s -o "$T/dl.bin" -w '%{http_code} %{size_download}' --limit-rate "$2" \
+			-H "Authorization: Bearer $tok" "$u/api/v1/evidence/$LARGE/content" >"$T/dl.out" &
+	fi
 	cpid=$!
 	# The server is stopped once the download is under way (its first bytes are in), not
 	# after a fixed time a loaded machine may not have started it in.

@@ -39,6 +39,7 @@ static const struct code_row {
 	 "an operator has freed space"},
 	{CU_ELIMIT, -17, "rate_limited", "too many attempts; try again later"},
 	{CU_EINTERNAL, -18, "internal", "internal error"},
+	{CU_EINTR, -19, "interrupted", "interrupted"},
 };
 
 static void test_util_err__codes_names_and_texts(void **state)
@@ -65,7 +66,7 @@ static void test_util_err__codes_names_and_texts(void **state)
 static void test_util_err__unknown_codes(void **state)
 {
 	(void)state;
-	static const int rows[] = {1, 42, -19, -99, INT32_MIN, INT32_MAX};
+	static const int rows[] = {1, 42, -20, -99, INT32_MIN, INT32_MAX};
 	for (size_t i = 0; i < N(rows); i++) {
 		assert_string_equal(cu_errname(rows[i]), "internal");
 		assert_string_equal(cu_strerror(rows[i]), "internal error");
