@@ -115,6 +115,14 @@ test('a past action day shows as finished with its results, and offers no live f
   // SE executes one of its actions and contributes to the case: it would be offered both forms.
   assert.ok(day.actions.some((a) => a.org === 'SE'));
 
+  // The list says where each day stands: the April day finished, the live demo's today.
+  await page.goto('/#/actiondays');
+  const list = page.getByRole('table', { name: 'Action days' });
+  await list.getByRole('row').filter({ hasText: past.title }).getByText('finished', { exact: true }).waitFor();
+  const live = days.find((d) => /live demo/.test(d.title));
+  assert.equal(live.day, new Date().toISOString().slice(0, 10), 'the demo plans its live day today');
+  await list.getByRole('row').filter({ hasText: live.title }).getByText('today', { exact: true }).waitFor();
+
   await page.goto('/#/actiondays/' + past.id);
   await page.getByRole('heading', { level: 1, name: day.title }).waitFor();
   await page.getByText('Finished', { exact: true }).waitFor();

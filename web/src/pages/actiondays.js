@@ -9,9 +9,21 @@ import { api, qs } from '../api.js';
 import { h, s, replace, field, fieldError, notice, errorBox, errorText, load, title, link, table, badge, fmtDate, fmtTime } from '../ui.js';
 import { session } from '../session.js';
 import { label, countryName } from './views-common.js';
+import { daysUntil } from './records-common.js';
 import { drawMap, updateMap } from './views-map.js';
 import { planPanel, addActionForm } from './forms-coop-actiondays.js';
 import { canContribute, takeFlash } from './forms-coop-common.js';
+
+// Where a day stands, from its date alone (the list has no time zones): today,
+// to come, or finished — a day is over everywhere once the next one has begun
+// in the last time zone on earth, so the day before yesterday (UTC) at the latest.
+function dayBadge(day) {
+  const n = daysUntil(day);
+  if (n === null || n === -1) return '';
+  if (n === 0) return badge(t('actionday.when.today'), 'warn');
+  if (n > 0) return badge(t('actionday.when.coming'), 'info');
+  return badge(t('actionday.when.finished'), 'muted');
+}
 
 export function actionDayList(main, params, query) {
   const ctl = new AbortController();
@@ -22,7 +34,7 @@ export function actionDayList(main, params, query) {
     const days = await api.get('actiondays' + qs({ case: c }), { signal: ctl.signal });
     return table([
       { label: t('actionday.col.title'), cell: (d) => link('/actiondays/' + d.id, d.title || t('actionday.untitled')) },
-      { label: t('actionday.col.day'), cell: (d) => fmtDate(d.day) },
+      { label: t('actionday.col.day'), cell: (d) => [fmtDate(d.day), ' ', dayBadge(d.day)] },
       { label: t('actionday.col.case'), cell: (d) => link('/cases/' + d.case_id, d.case_reference) },
       { label: t('actionday.col.actions'), cell: (d) => String(d.actions ?? ''), class: 'num' },
       { label: t('actionday.col.reports'), cell: (d) => String(d.last_seq ?? 0), class: 'num' },
