@@ -16,6 +16,41 @@ async function canLogin(page, username) {
     body: JSON.stringify({ username: u, password: 'demo' }) })).status, username);
 }
 
+test('an administrator revokes a session of the organisation and sets a new password', async () => {
+  const page = await newPage(browser, server);
+  await login(page, 'se-admin');
+  // se-observer logs in elsewhere (a bearer token, as a script or a lost laptop would hold).
+  const tok = (await (await fetch(server.url + '/api/v1/session', { method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'se-observer', password: 'demo' }) })).json()).token;
+  const me = () => fetch(server.url + '/api/v1/me', { headers: { Authorization: 'Bearer ' + tok } });
+  assert.equal((await me()).status, 200);
+  const id = tok.slice(3, tok.indexOf('.'));
+  await page.goto('/#/admin');
+  const tokens = page.getByRole('table', { name: 'Sessions and API tokens' });
+  const row = tokens.locator(`tr[data-token="${id}"]`);
+  await row.getByText('se-observer', { exact: true }).waitFor();
+  await row.getByRole('button', { name: 'Revoke this token of se-observer' }).click();
+  await page.getByRole('status').filter({ hasText: 'The token of se-observer is revoked.' }).waitFor();
+  await row.waitFor({ state: 'detached' });
+  assert.equal((await me()).status, 401);
+
+  // A new password: the old one no longer opens a session, the new one does.
+  const form = page.getByRole('form', { name: 'Set a new password' });
+  await form.getByLabel('User').selectOption('se-observer');
+  await form.getByLabel('New password').fill('a new one for the observer');
+  await form.getByRole('button', { name: 'Set the password' }).click();
+  await form.getByRole('status').filter({ hasText: 'se-observer has a new password' }).waitFor();
+  assert.equal(await canLogin(page, 'se-observer'), 401);
+  const st = await page.evaluate(async () => (await fetch('/api/v1/session', { method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Custodia-CSRF': '1' },
+    body: JSON.stringify({ username: 'se-observer', password: 'a new one for the observer' }) })).status);
+  assert.equal(st, 201);
+  await assertAccessible(page, 'administration, tokens');
+  await assertClean(page, [/^HTTP 401 POST .*\/api\/v1\/session$/]);
+  await page.context().close();
+});
+
 test('a prosecutor is not offered the administration page', async () => {
   const page = await newPage(browser, server);
   const users = [];

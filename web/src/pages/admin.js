@@ -26,6 +26,7 @@ export function adminPage(main, params, query) {
   const ctl = new AbortController();
   main.append(title(t('admin.title')), h('p', { class: 'lead' }, t('admin.intro', { org: me.org })),
     usersSection(me, ctl.signal),
+    tokensSection(ctl.signal),
     retentionSection(query, ctl.signal),
     holdsSection(me, ctl.signal));
   return () => ctl.abort();
@@ -65,7 +66,65 @@ function usersSection(me, signal) {
   refresh();
   return h('section', { class: 'card admin-card', 'aria-labelledby': 'admin-users-h' },
     h('h2', { id: 'admin-users-h' }, t('admin.users', { org: me.org })), msg, box,
-    h('h3', { id: 'admin-add-h' }, t('admin.add')), addUserForm(refresh));
+    h('h3', { id: 'admin-add-h' }, t('admin.add')), addUserForm(refresh),
+    h('h3', { id: 'admin-pw-h' }, t('admin.pw')), passwordForm(me, signal));
+}
+
+// A new password for a user who lost theirs: their sessions end with it (the server's rule).
+function passwordForm(me, signal) {
+  const msg = formMsg();
+  const user = field(t('admin.f.user'), 'username', { type: 'select', required: true, options: [['', '—']] });
+  api.get('users' + qs({ org: me.org }), { signal }).then((users) => {
+    for (const u of users) user.input.append(h('option', { value: u.username }, u.username));
+  }).catch(() => { /* the server names what is missing when the form is sent */ });
+  const pass = field(t('admin.f.newpassword'), 'password', { type: 'password', required: true,
+    autocomplete: 'new-password', help: t('admin.f.newpassword.help'), attrs: { minlength: '8' } });
+  const form = h('form', { class: 'coop-form admin-pw', 'aria-labelledby': 'admin-pw-h' },
+    h('div', { class: 'form-grid' }, user, pass),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit' }, t('admin.pw.submit'))), msg);
+  formSubmit(form, msg, async () => {
+    if (!user.input.value) throw new FormError(t('admin.f.user.missing'));
+    await api.patch('users/' + encodeURIComponent(user.input.value), { password: pass.input.value });
+    pass.input.value = '';
+    return t('admin.pw.done', { user: user.input.value });
+  });
+  return form;
+}
+
+// ---- Sessions and API tokens --------------------------------------------------------
+
+// Those in force (not revoked, not expired): a lost laptop's or a script's, revoked at once.
+function tokensSection(signal) {
+  const box = h('div');
+  const msg = h('div', { class: 'form-msg' });
+  const refresh = () => load(box, async () => {
+    const now = new Date().toISOString();
+    const all = await api.get('tokens', { signal });
+    const live = all.filter((k) => !k.revoked_at && (!k.expires_at || k.expires_at > now));
+    return table([
+      { label: t('admin.col.user'), cell: (k) => h('span', { class: 'mono' }, k.user) },
+      { label: t('admin.col.kind'), cell: (k) => t('admin.token.' + k.kind) },
+      { label: t('admin.col.label'), cell: (k) => k.label || '' },
+      { label: t('admin.col.created'), cell: (k) => h('span', { class: 'nowrap' }, fmtTime(k.created_at)) },
+      { label: t('admin.col.expires'), cell: (k) => (k.expires_at ? h('span', { class: 'nowrap' }, fmtTime(k.expires_at)) : t('admin.token.never')) },
+      { label: t('admin.col.actions'), cell: (k) => h('button', { type: 'button', class: 'danger', onclick: async (e) => {
+        e.currentTarget.disabled = true;
+        replace(msg);
+        try {
+          await api.del('tokens/' + encodeURIComponent(k.id));
+          replace(msg, notice(t('admin.token.revoked', { user: k.user }), 'ok'));
+        } catch (err) {
+          replace(msg, errorBox(err));
+        }
+        await refresh();
+      } }, t('admin.token.revoke', { user: k.user })) },
+    ], live, { class: 'stack admin-tokens', label: t('admin.tokens'), empty: t('admin.tokens.none'),
+      rowData: (k) => ({ token: k.id, user: k.user }) });
+  });
+  refresh();
+  return h('section', { class: 'card admin-card', 'aria-labelledby': 'admin-tokens-h' },
+    h('h2', { id: 'admin-tokens-h' }, t('admin.tokens')),
+    h('p', { class: 'help' }, t('admin.tokens.help')), msg, box);
 }
 
 function addUserForm(onAdded) {
