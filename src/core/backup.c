@@ -1047,10 +1047,14 @@ int cu_backup_make(json_t **out, const char *datadir, const char *target_uri,
 out:
 	/* A backup without its manifest is no backup: its records and keys go
 	 * (the blobs stay, shared and content-addressed). */
-	for (int i = 0; i < placed; i++) {
-		char obj[128];
-		snprintf(obj, sizeof(obj), "%s.%s", id, i == 0 ? "records" : "keys");
-		t.meta->ops->remove(t.meta, obj);
+	if (placed) {
+		char msg[512], obj[128];
+		snprintf(msg, sizeof(msg), "%s", cu_error_message(r)); /* the failure's, kept */
+		for (int i = 0; i < placed; i++) {
+			snprintf(obj, sizeof(obj), "%s.%s", id, i == 0 ? "records" : "keys");
+			t.meta->ops->remove(t.meta, obj);
+		}
+		cu_error_set(r, "%s", msg);
 	}
 	cu_wipe(rkey, sizeof(rkey));
 	cu_wipe(buf, sizeof(buf));
