@@ -61,7 +61,8 @@ check "custodia serve is up" test -s "$T/url"
 			echo "custody $i failed" >>"$T/writer.fail"; }
 		"$B" entity add --as se --case 2026/0001 --kind person --name "Busy Person$i" \
 			>/dev/null 2>>"$T/writer.err" || echo "entity $i failed" >>"$T/writer.fail"
-		echo "$i" >"$T/rounds"
+		# renamed into place: a reader never finds it empty, between truncation and write
+		echo "$i" >"$T/rounds.tmp" && mv "$T/rounds.tmp" "$T/rounds"
 	done
 ) &
 WR=$!
