@@ -625,6 +625,8 @@ int h_bundle_create(cu_req *rq)
 	                          cu_json_str(rq->body, "for"), path)) != 0)
 		return r;
 	chmod(path, 0600);
+	/* Where it lies on the server's disk is none of the client's business. */
+	json_object_del(rq->out, "bundle");
 	char url[80];
 	snprintf(url, sizeof(url), "/api/v1/bundles/%s", id);
 	json_object_set_new(rq->out, "download", json_string(url));

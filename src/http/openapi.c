@@ -65,12 +65,6 @@ static const char components[] = J({
 			"properties": {"id": {"type": "string"},
 			"offset": {"type": "integer"}, "chunk_max": {"type": "integer"},
 			"max_size": {"type": "integer"}}},
-		"Grant": {"type": "object", "properties": {"id": {"type": "integer"},
-			"case_reference": {"type": "string"}, "org": {"type": "string"},
-			"grantor_org": {"type": "string"}, "legal_basis": {"type": "string"},
-			"expires_on": {"type": ["string", "null"]},
-			"revoked_at": {"type": ["string", "null"]}, "items": {"type": "array"}}},
-		"GrantList": {"type": "array", "items": {"$ref": "#/components/schemas/Grant"}},
 		"MatchThreshold": {"type": "object", "required": ["threshold"],
 			"properties": {"threshold": {"type": "number"}}}}
 });
@@ -121,8 +115,6 @@ static const char case_schemas[] = J({
 			"jit_id": {"type": ["integer", "null"]}, "before": {"type": ["object", "null"]},
 			"after": {"type": ["object", "null"]}}},
 		"CaseEventList": {"type": "array", "items": {"$ref": "#/components/schemas/CaseEvent"}},
-		"CaseRetention": {"type": "object", "required": ["triggers", "holds"],
-			"properties": {"triggers": {"type": "array"}, "holds": {"type": "array"}}},
 		"Jit": {"type": "object", "required": ["id", "name", "signed_on", "expires_on",
 			"members", "cases", "extensions"], "properties": {"id": {"type": "integer"},
 			"name": {"type": "string"}, "signed_on": {"type": "string", "format": "date"},
@@ -137,6 +129,53 @@ static const char case_schemas[] = J({
 				"reference": {"type": "string"}, "title": {"type": "string"}}}},
 			"extensions": {"type": "array"}}},
 		"JitList": {"type": "array", "items": {"$ref": "#/components/schemas/Jit"}}
+});
+
+/* Grants and retention (docs/vault.md): each party's view of a grant. */
+static const char grant_schemas[] = J({
+		"Grant": {"type": "object", "required": ["id", "case_id", "case_reference", "org",
+			"grantor_org", "legal_basis", "authorised_by", "created_at", "expires_on",
+			"revoked_at", "revoked_by", "items"], "properties": {"id": {"type": "integer"},
+			"case_id": {"type": "integer"}, "case_reference": {"type": "string"},
+			"org": {"type": "string", "description": "the receiving organisation"},
+			"grantor_org": {"type": "string"}, "legal_basis": {"type": "string"},
+			"authorised_by": {"type": "string"}, "created_at": {"type": "string"},
+			"expires_on": {"type": ["string", "null"], "format": "date"},
+			"revoked_at": {"type": ["string", "null"]},
+			"revoked_by": {"type": ["string", "null"]},
+			"items": {"type": "array",
+				"description": "the grantor: all; an originator: its own; the receiver: consented",
+				"items": {"type": "object",
+				"required": ["id", "title", "originator", "consent", "consent_by",
+				"consent_at"], "properties": {"id": {"type": "integer"},
+				"title": {"type": "string"}, "originator": {"type": "string"},
+				"consent": {"enum": ["given", "pending", "refused"]},
+				"consent_by": {"type": ["string", "null"]},
+				"consent_at": {"type": ["string", "null"]}}}}}},
+		"GrantList": {"type": "array", "items": {"$ref": "#/components/schemas/Grant"}},
+		"RetentionTrigger": {"type": "object", "required": ["id", "trigger", "on", "note",
+			"recorded_by", "recorded_at"], "properties": {"id": {"type": "integer"},
+			"trigger": {"enum": ["statute_barred", "final_acquittal", "final_judgment",
+				"end_of_coordination"]}, "on": {"type": "string", "format": "date"},
+			"note": {"type": ["string", "null"]}, "recorded_by": {"type": "string"},
+			"recorded_at": {"type": "string"}}},
+		"LegalHold": {"type": "object", "required": ["id", "reason", "placed_by", "placed_at"],
+			"properties": {"id": {"type": "integer"}, "reason": {"type": "string"},
+			"placed_by": {"type": "string"}, "placed_at": {"type": "string"}}},
+		"CaseRetention": {"type": "object", "required": ["triggers", "holds"],
+			"properties": {"triggers": {"type": "array",
+				"items": {"$ref": "#/components/schemas/RetentionTrigger"}},
+			"holds": {"type": "array", "description": "active holds only",
+				"items": {"$ref": "#/components/schemas/LegalHold"}}}},
+		"RetentionDue": {"type": "array", "items": {"type": "object",
+			"required": ["case_id", "reference", "title", "due", "holds"],
+			"properties": {"case_id": {"type": "integer"}, "reference": {"type": "string"},
+			"title": {"type": "string"}, "due": {"type": "array", "minItems": 1,
+				"items": {"type": "object", "required": ["action", "due_on", "why"],
+				"properties": {"action": {"enum": ["review", "delete"]},
+				"due_on": {"type": "string", "format": "date"}, "why": {"type": "string"}}}},
+			"holds": {"type": "array", "description": "a hold blocks deletion",
+				"items": {"$ref": "#/components/schemas/LegalHold"}}}}}
 });
 
 /* Evidence items (docs/vault.md). */
@@ -167,12 +206,28 @@ static const char evidence_schemas[] = J({
 			"error", "created_at"], "properties": {"id": {"type": "integer"},
 			"kind": {"type": "string"}, "item_id": {"type": "integer"},
 			"case_id": {"type": "integer"}, "case_reference": {"type": "string"},
-			"title": {"type": "string"}, "state": {"type": "string"},
+			"title": {"type": "string"},
+			"state": {"enum": ["queued", "running", "done", "failed"]},
 			"attempts": {"type": "integer"}, "error": {"type": ["string", "null"]},
 			"created_at": {"type": "string"}, "started_at": {"type": ["string", "null"]},
 			"finished_at": {"type": ["string", "null"]}, "partial": {"type": "boolean"}}},
 		"JobList": {"type": "object", "required": ["items"], "properties": {
-			"items": {"type": "array", "items": {"$ref": "#/components/schemas/Job"}}}}
+			"items": {"type": "array", "items": {"$ref": "#/components/schemas/Job"}}}},
+		"IntegrityCheck": {"type": "object", "required": ["id", "case_id", "sha256", "status",
+			"message", "checked_at"], "properties": {"id": {"type": "integer"},
+			"case_id": {"type": "integer"},
+			"sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+			"status": {"enum": ["ok", "failed", "missing"]},
+			"message": {"type": ["string", "null"], "description": "why not ok"},
+			"checked_at": {"type": "string"}}},
+		"Bundle": {"type": "object", "required": ["id", "download", "case", "for", "items",
+			"checkpoint_size", "manifest_sha256"], "properties": {
+			"id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+			"download": {"type": "string", "description": "GET it once, within an hour"},
+			"case": {"type": "string"}, "for": {"type": "string"},
+			"items": {"type": "integer", "minimum": 1, "description": "how many"},
+			"checkpoint_size": {"type": "integer"},
+			"manifest_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}}
 });
 
 /* The ledger's JSON routes (docs/ledger.md). */
@@ -278,28 +333,81 @@ static const char meet_schemas[] = J({
 				"participants": {"type": "array", "items": {"type": "string"}}}}},
 			"actions": {"type": "array",
 				"items": {"$ref": "#/components/schemas/MeetingAction"}}}},
-		"Meeting": {"type": "object", "properties": {"id": {"type": "integer"},
-			"kind": {"type": "string"}, "case_id": {"type": ["integer", "null"]},
-			"case_reference": {"type": ["string", "null"]}, "title": {"type": "string"},
-			"held_on": {"type": "string"}, "organiser": {"type": "string"},
-			"agenda": {"type": ["string", "null"]}, "outcome": {"type": ["string", "null"]},
-			"participants": {"type": "array"}, "sessions": {"type": "array"},
-			"actions": {"type": "array"}}},
-		"MeetingList": {"type": "array", "items": {"$ref": "#/components/schemas/Meeting"}},
 		"InterviewIn": {"type": "object", "additionalProperties": false,
 			"required": ["case", "entity", "role", "on"],
 			"properties": {"case": {"type": "string"}, "entity": {"type": "integer"},
 			"role": {"enum": ["victim", "witness"]}, "status": {"enum": ["planned", "held"]},
 			"on": {"type": "string", "format": "date"}, "interviewer": {"type": "string"},
 			"authority": {"type": "string"}, "request": {"type": "integer"},
-			"record_item": {"type": "integer"}, "notes": {"type": "string"}}},
-		"Interview": {"type": "object", "properties": {"id": {"type": "integer"},
-			"case_reference": {"type": "string"}, "entity_id": {"type": "integer"},
-			"role": {"type": "string"}, "status": {"type": "string"}, "on": {"type": "string"},
-			"org": {"type": "string"}, "earlier_interviews": {"type": "array",
-				"items": {"type": "object", "properties": {"visible": {"type": "boolean"},
-				"org": {"type": "string"}, "month": {"type": "string"},
-				"via": {"type": "string"}}}}}},
+			"record_item": {"type": "integer"}, "notes": {"type": "string"}}}
+});
+
+/* A meeting as its reader sees it (closed sessions: their invited organisations). */
+static const char meeting_schemas[] = J({
+		"MeetingParticipant": {"type": "object", "required": ["org", "org_id"],
+			"properties": {"org": {"type": "string"}, "org_id": {"type": "integer"}}},
+		"Meeting": {"type": "object", "required": ["id", "kind", "case_id", "case_reference",
+			"title", "held_on", "place", "organiser", "organiser_org_id", "agenda", "outcome",
+			"version", "created_by", "created_at", "updated_at", "participants", "sessions",
+			"actions"], "properties": {"id": {"type": "integer"},
+			"kind": {"enum": ["coordination", "plenary", "study_visit", "conference", "other"]},
+			"case_id": {"type": ["integer", "null"]},
+			"case_reference": {"type": ["string", "null"]}, "title": {"type": "string"},
+			"held_on": {"type": "string", "format": "date"},
+			"place": {"type": ["string", "null"]}, "organiser": {"type": "string"},
+			"organiser_org_id": {"type": "integer"},
+			"agenda": {"type": ["string", "null"]}, "outcome": {"type": ["string", "null"]},
+			"version": {"type": "integer"}, "created_by": {"type": "string"},
+			"created_at": {"type": "string"}, "updated_at": {"type": "string"},
+			"participants": {"type": "array",
+				"items": {"$ref": "#/components/schemas/MeetingParticipant"}},
+			"sessions": {"type": "array", "items": {"type": "object", "required": ["id",
+				"title", "closed", "agenda", "outcome", "participants"], "properties": {
+				"id": {"type": "integer"}, "title": {"type": "string"},
+				"closed": {"type": "boolean"}, "agenda": {"type": ["string", "null"]},
+				"outcome": {"type": ["string", "null"]}, "participants": {"type": "array",
+				"description": "a closed session: whom it is open to",
+				"items": {"$ref": "#/components/schemas/MeetingParticipant"}}}}},
+			"actions": {"type": "array", "items": {"type": "object", "required": ["id", "text",
+				"org", "request_id", "due_on"], "properties": {"id": {"type": "integer"},
+				"text": {"type": "string"}, "org": {"type": ["string", "null"]},
+				"request_id": {"type": ["integer", "null"]},
+				"due_on": {"type": ["string", "null"], "format": "date"}}}}}},
+		"MeetingList": {"type": "array", "items": {"$ref": "#/components/schemas/Meeting"}}
+});
+
+/* The interview register: of a case it does not see, the caller learns org and month. */
+static const char interview_schemas[] = J({
+		"EarlierInterview": {"oneOf": [{"type": "object",
+			"description": "of a case the caller does not see",
+			"required": ["visible", "org", "month", "via"], "properties": {
+			"visible": {"const": false}, "org": {"type": "string"},
+			"month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+			"via": {"enum": ["same_entity", "hit"]}}}, {"type": "object",
+			"required": ["visible", "interview", "case", "org", "on", "status", "role", "entity",
+			"via"], "properties": {"visible": {"const": true}, "interview": {"type": "integer"},
+			"case": {"type": "string"}, "org": {"type": "string"},
+			"on": {"type": "string", "format": "date"}, "status": {"enum": ["planned", "held"]},
+			"role": {"enum": ["victim", "witness"]}, "entity": {"type": "integer"},
+			"via": {"enum": ["same_entity", "hit"]}}}]},
+		"Interview": {"type": "object", "required": ["id", "case_id", "case_reference",
+			"entity_id", "entity_kind", "entity_label", "role", "status", "on", "org", "org_id",
+			"interviewer", "authority", "request_id", "record_item_id", "record_title", "notes",
+			"created_by", "created_at"], "properties": {"id": {"type": "integer"},
+			"case_id": {"type": "integer"}, "case_reference": {"type": "string"},
+			"entity_id": {"type": "integer"}, "entity_kind": {"type": "string"},
+			"entity_label": {"type": "string"}, "role": {"enum": ["victim", "witness"]},
+			"status": {"enum": ["planned", "held"]}, "on": {"type": "string", "format": "date"},
+			"org": {"type": "string"}, "org_id": {"type": "integer"},
+			"interviewer": {"type": ["string", "null"]},
+			"authority": {"type": ["string", "null"]},
+			"request_id": {"type": ["integer", "null"]},
+			"record_item_id": {"type": ["integer", "null"]},
+			"record_title": {"type": ["string", "null"]}, "notes": {"type": ["string", "null"]},
+			"created_by": {"type": "string"}, "created_at": {"type": "string"},
+			"earlier_interviews": {"type": "array",
+				"description": "planned ones: the held ones of the entity and of those hits link",
+				"items": {"$ref": "#/components/schemas/EarlierInterview"}}}},
 		"InterviewList": {"type": "array", "items": {"$ref": "#/components/schemas/Interview"}}
 });
 
@@ -357,13 +465,70 @@ static const char coop_schemas[] = J({
 		"RequestList": {"type": "array", "items": {"$ref": "#/components/schemas/Request"}},
 		"DeadlinesDue": {"type": "object", "properties": {"as_of": {"type": "string"},
 			"within_days": {"type": "integer"}, "overdue": {"type": "array"},
-			"due_soon": {"type": "array"}}},
-		"Stats": {"type": "object", "properties": {"year": {"type": "integer"},
-			"scope": {"type": "string"}, "snapshot": {"type": "object", "properties": {
+			"due_soon": {"type": "array"}}}
+});
+
+/* The legal time limits, and the statistics of a year (docs/cooperation.md). */
+static const char stats_schemas[] = J({
+		"DeadlineRule": {"type": "object", "required": ["kind", "rule", "step", "starts", "days",
+			"hours", "max_extension_days", "urgent_only", "article", "extension_article",
+			"limit", "replaces"], "properties": {"kind": {"enum": ["mla", "eio", "eaw",
+				"international_arrest_warrant", "extradition", "freezing_order",
+				"confiscation_order", "transfer_of_proceedings", "jit_accession"]},
+			"rule": {"type": "string"}, "step": {"enum": ["decision", "execution", "surrender"]},
+			"starts": {"enum": ["received", "recognised", "arrested", "consented"],
+				"description": "the milestone it runs from"},
+			"days": {"type": "integer", "minimum": 0},
+			"hours": {"type": "integer", "minimum": 0,
+				"description": "a limit in hours ends on the day they run out"},
+			"max_extension_days": {"type": "integer", "minimum": 0,
+				"description": "0: the instrument provides no extension"},
+			"urgent_only": {"type": "boolean"}, "article": {"type": "string"},
+			"extension_article": {"type": ["string", "null"]}, "limit": {"type": "string"},
+			"replaces": {"type": ["string", "null"],
+				"description": "the rule this one supersedes when it starts"}}},
+		"DeadlineRuleList": {"type": "array",
+			"items": {"$ref": "#/components/schemas/DeadlineRule"}},
+		"Counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+		"CountsBy": {"type": "object",
+			"additionalProperties": {"$ref": "#/components/schemas/Counts"}},
+		"Stats": {"type": "object", "required": ["year", "scope", "snapshot", "cases", "jits",
+			"requests", "deadlines", "meetings", "action_days"], "properties": {
+			"year": {"type": "integer"},
+			"scope": {"type": "string", "pattern": "^(hub|organisation .+)$"},
+			"snapshot": {"type": "object", "required": ["ledger_size", "root", "day",
+				"checkpoint", "as_of", "current_size"], "properties": {
 				"ledger_size": {"type": "integer"}, "root": {"type": "string"},
-				"day": {"type": "string"}, "checkpoint": {"type": ["object", "null"]}}},
-			"cases": {"type": "object"}, "jits": {"type": "object"},
-			"requests": {"type": "object"}, "deadlines": {"type": "object"}}}
+				"day": {"type": "string"}, "as_of": {"type": "boolean"},
+				"current_size": {"type": "integer"}, "checkpoint": {"type": ["object", "null"],
+				"required": ["size", "root", "at"], "properties": {"size": {"type": "integer"},
+				"root": {"type": "string"}, "at": {"type": "string"}}}}},
+			"cases": {"type": "object", "required": ["opened", "by_crime_type", "by_country"],
+				"properties": {"opened": {"type": "integer"},
+				"by_crime_type": {"$ref": "#/components/schemas/Counts"},
+				"by_country": {"$ref": "#/components/schemas/Counts"}}},
+			"jits": {"type": "object", "required": ["signed", "active"], "properties": {
+				"signed": {"type": "integer"}, "active": {"type": "integer"}}},
+			"requests": {"type": "object", "required": ["issued", "by_kind", "by_status",
+				"by_kind_and_status"], "properties": {"issued": {"type": "integer"},
+				"by_kind": {"$ref": "#/components/schemas/Counts"},
+				"by_status": {"$ref": "#/components/schemas/Counts"},
+				"by_kind_and_status": {"$ref": "#/components/schemas/CountsBy"}}},
+			"deadlines": {"type": "object", "required": ["met", "missed", "open", "cancelled",
+				"by_article"], "properties": {"met": {"type": "integer"},
+				"missed": {"type": "integer"}, "open": {"type": "integer"},
+				"cancelled": {"type": "integer"},
+				"by_article": {"$ref": "#/components/schemas/CountsBy"}}},
+			"meetings": {"type": "object", "required": ["coordination", "by_kind"],
+				"properties": {"coordination": {"type": "integer"},
+				"by_kind": {"$ref": "#/components/schemas/Counts"}}},
+			"action_days": {"type": "object", "required": ["days", "arrests", "house_searches",
+				"seizures", "evidence_items", "corrections", "actions"], "properties": {
+				"days": {"type": "integer"}, "arrests": {"type": "integer"},
+				"house_searches": {"type": "integer"}, "seizures": {"type": "integer"},
+				"evidence_items": {"type": "integer"}, "corrections": {"type": "integer"},
+				"actions": {"$ref": "#/components/schemas/CountsBy",
+				"description": "per kind of action, how many ended in each status"}}}}}
 });
 
 /* Cross-matching's schemas (one literal each: C limits their length). */
@@ -394,35 +559,96 @@ static const char match_schemas[] = J({
 			"case_id": {"type": "integer"}, "case_reference": {"type": "string"},
 			"kind": {"type": "string"}, "label": {"type": "string"},
 			"attrs": {"type": "object"}, "version": {"type": "integer"},
-			"source": {"type": ["string", "null"]}, "hits_found": {"type": "object"}}},
+			"source": {"type": ["string", "null"]},
+			"hits_found": {"$ref": "#/components/schemas/MatchCounts",
+				"description": "a new or changed entity: matched at once"}}},
 		"EntityList": {"type": "array", "items": {"$ref": "#/components/schemas/Entity"}},
 		"ImportReport": {"type": "object", "properties": {"imported": {"type": "integer"},
 			"invalid": {"type": "integer"}, "errors": {"type": "array", "items": {
 			"type": "object", "properties": {"row": {"type": "integer"},
 			"error": {"type": "string"}}}}, "unsupported": {"type": "object"},
-			"hits_found": {"type": "integer"}}},
-		"HitSide": {"type": "object", "properties": {"visible": {"type": "boolean"},
-			"org": {"type": "string"}, "case": {"type": "string"},
-			"entity": {"type": "object"}, "review": {"type": "string"}}},
-		"Hit": {"type": "object", "properties": {"id": {"type": "integer"},
+			"hits_found": {"type": "integer"}}}
+});
+
+/* Hits as each side sees them, and matching on demand (docs/match.md). */
+static const char hit_schemas[] = J({
+		"HitSide": {"oneOf": [{"type": "object",
+			"description": "a case the caller does not see: its organisation only",
+			"required": ["visible", "org"], "properties": {"visible": {"const": false},
+			"org": {"type": "string"}}}, {"type": "object", "required": ["visible", "org",
+			"case_id", "case", "entity", "review", "reviewed_by", "reviewed_at", "note"],
+			"properties": {"visible": {"const": true}, "org": {"type": "string"},
+			"case_id": {"type": "integer"}, "case": {"type": "string"},
+			"entity": {"type": "object", "required": ["id", "kind", "label"], "properties": {
+				"id": {"type": "integer"}, "kind": {"type": "string"},
+				"label": {"type": "string"}}},
+			"review": {"enum": ["new", "confirmed", "dismissed"]},
+			"reviewed_by": {"type": ["string", "null"]},
+			"reviewed_at": {"type": ["string", "null"]}, "note": {"type": ["string", "null"]}}}]},
+		"Hit": {"type": "object", "required": ["id", "attr", "state", "review", "found_at",
+			"updated_at", "full", "a", "b"], "properties": {"id": {"type": "integer"},
 			"attr": {"type": "string"}, "state": {"enum": ["open", "lapsed"]},
 			"review": {"enum": ["new", "confirmed", "dismissed"]},
-			"full": {"type": "boolean"}, "score": {"type": "number"},
-			"explanation": {"type": "string"},
+			"found_at": {"type": "string"}, "updated_at": {"type": "string"},
+			"full": {"type": "boolean", "description": "the caller sees both sides"},
+			"score": {"type": "number", "minimum": 0, "maximum": 1,
+				"description": "only when full"},
+			"explanation": {"type": "string", "description": "only when full"},
 			"a": {"$ref": "#/components/schemas/HitSide"},
 			"b": {"$ref": "#/components/schemas/HitSide"},
-			"access_requests": {"type": "array"}}},
+			"access_requests": {"type": "array", "items": {"type": "object", "required": ["id",
+				"from_org", "message", "requested_by", "requested_at"], "properties": {
+				"id": {"type": "integer"}, "from_org": {"type": "string"},
+				"message": {"type": ["string", "null"]}, "requested_by": {"type": "string"},
+				"requested_at": {"type": "string"}, "status": {"enum": ["pending", "granted"],
+				"description": "the caller's own requests"}}}}}},
 		"HitList": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
-		"SearchResults": {"type": "object", "properties": {"total": {"type": "integer"},
+		"MatchCounts": {"type": "object", "required": ["examined", "found", "reopened",
+			"lapsed"], "properties": {"examined": {"type": "integer"},
+			"found": {"type": "integer"}, "reopened": {"type": "integer"},
+			"lapsed": {"type": "integer"}}},
+		"XrefReport": {"allOf": [{"$ref": "#/components/schemas/MatchCounts"}],
+			"type": "object", "required": ["entities", "threshold"], "properties": {
+			"entities": {"type": "integer"}, "threshold": {"type": "number"},
+			"renormalised": {"type": "integer", "description": "every case only"}}},
+		"PairScores": {"type": "object", "required": ["threshold", "pairs", "unscored"],
+			"properties": {"threshold": {"type": "number"}, "unscored": {"type": "integer"},
+			"pairs": {"type": "array", "items": {"type": "object", "required": ["a", "b",
+				"score", "match", "label"], "properties": {"a": {"type": "string"},
+				"b": {"type": "string"}, "score": {"type": ["number", "null"],
+				"description": "null: the row's error says why it was not scored"},
+				"match": {"type": "boolean"}, "explanation": {"type": "string"},
+				"error": {"type": "string"}, "label": {"type": ["boolean", "null"]}}}},
+			"evaluation": {"type": "object", "description": "with labels",
+				"required": ["tp", "fp", "fn", "tn", "precision", "recall", "f1"],
+				"properties": {"tp": {"type": "integer"}, "fp": {"type": "integer"},
+				"fn": {"type": "integer"}, "tn": {"type": "integer"},
+				"precision": {"type": "number"}, "recall": {"type": "number"},
+				"f1": {"type": "number"}}}}}
+});
+
+/* Search (docs/search.md). */
+static const char search_schemas[] = J({
+		"SearchResults": {"type": "object", "required": ["items", "total", "facets", "query",
+			"index_outdated", "offset", "limit"], "properties": {"total": {"type": "integer"},
 			"query": {"type": "string", "description": "the query as it was read (FTS5 syntax; what is not syntax is quoted as words)"},
 			"index_outdated": {"type": "boolean", "description": "an older version built the index: it may miss words this one finds until it is rebuilt (POST /api/v1/search/reindex)"},
 			"offset": {"type": "integer"}, "limit": {"type": "integer"},
-			"facets": {"type": "object"}, "items": {"type": "array", "items": {
-			"type": "object", "properties": {"kind": {"enum": ["case", "entity", "evidence",
-			"text"]}, "ref_id": {"type": "integer"}, "case_reference": {"type": "string"},
-			"item_id": {"type": ["integer", "null"]}, "title": {"type": "string"},
+			"facets": {"type": "object", "required": ["kind", "lang"], "properties": {
+				"kind": {"$ref": "#/components/schemas/Counts"},
+				"lang": {"$ref": "#/components/schemas/Counts"}}},
+			"items": {"type": "array", "items": {"type": "object", "required": ["kind", "ref_id",
+			"case_id", "case_reference", "item_id", "org", "lang", "day", "title", "snippet",
+			"snippet_html", "rank"], "properties": {"kind": {"enum": ["case", "entity",
+			"evidence", "text"]}, "ref_id": {"type": "integer"}, "case_id": {"type": "integer"},
+			"case_reference": {"type": "string"}, "item_id": {"type": ["integer", "null"]},
+			"org": {"type": ["string", "null"]}, "lang": {"type": ["string", "null"]},
+			"day": {"type": ["string", "null"]}, "title": {"type": "string"},
 			"snippet": {"type": "string"}, "snippet_html": {"type": "string"},
-			"lang": {"type": ["string", "null"]}}}}}}
+			"rank": {"type": "number", "description": "lower is better"}}}}}},
+		"ReindexReport": {"type": "object", "required": ["cases", "items", "texts"],
+			"properties": {"cases": {"type": "integer"}, "items": {"type": "integer"},
+			"texts": {"type": "integer"}}}
 });
 
 static json_t *error_response(const char *what)
@@ -587,8 +813,10 @@ static void build(void)
 		json_object_set_new(item, m, operation(rt));
 	}
 	/* (In parts: ISO C promises string literals of 4095 bytes only.) */
-	static const char *const parts[] = {case_schemas, evidence_schemas, custody_schemas,
-	                                    match_schemas, coop_schemas, meet_schemas,
+	static const char *const parts[] = {case_schemas, grant_schemas, evidence_schemas,
+	                                    custody_schemas, match_schemas, hit_schemas,
+	                                    search_schemas, coop_schemas, stats_schemas,
+	                                    meet_schemas, meeting_schemas, interview_schemas,
 	                                    action_schemas, ledger_schemas};
 	json_t *comps = json_loads(components, 0, NULL);
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {

@@ -253,12 +253,19 @@ test('the answers match the document', async () => {
   for (const r of reqs.slice(0, 4)) await get('/requests/{id}', { params: { id: r.id } });
   await get('/deadlines', { query: 'within=3650' });
   await get('/stats');
+  await get('/stats', { as: 'admin' });                 // the hub's scope
+  await get('/stats', { query: 'as_of=3' });            // a size without a checkpoint
 
   // Meetings, interviews, action days.
   const meetings = (await get('/meetings')).json ?? [];
   for (const m of meetings) await get('/meetings/{id}', { params: { id: m.id } });
   const interviews = (await get('/interviews')).json ?? [];
   for (const i of interviews) await get('/interviews/{id}', { params: { id: i.id } });
+  // DE's planned interview reports FR's earlier one, of a case DE does not see.
+  const planned = (await get('/interviews', { as: 'de' })).json ?? [];
+  for (const i of planned) await get('/interviews/{id}', { as: 'de', params: { id: i.id } });
+  assert.ok(planned.some((i) => i.earlier_interviews?.some((e) => e.visible === false)),
+    'the demo has a planned interview with an earlier one the planner does not see');
   const days = (await get('/actiondays')).json ?? [];
   for (const d of days) {
     await get('/actiondays/{id}', { params: { id: d.id } });
@@ -267,7 +274,10 @@ test('the answers match the document', async () => {
 
   // Search and jobs.
   await get('/search', { query: 'q=witness' });
-  await get('/jobs');
+  await get('/search', { query: 'q=Djordjevic&kind=entity&limit=5' });
+  await get('/search', { query: 'q=nothingmatchesthis' });
+  const jobs = (await get('/jobs')).json?.items ?? [];
+  await get('/jobs', { as: 'admin' });                  // with the queue's counts
 
   // The ledger.
   const cp = (await get('/ledger/checkpoint', { as: null })).json;
@@ -307,6 +317,16 @@ test('the answers match the document', async () => {
     case: created.json?.reference, title: 'Coordination', held_on: '2024-05-06',
     participants: ['NL'] } });
   await call('POST', A + '/xref', { body: { case: created.json?.reference }, expect: 200 });
+  await call('POST', A + '/xref', { as: 'admin', body: {}, expect: 200 });
+  await call('POST', A + '/xref', { body: {}, expect: 403 });
+  // Scored pairs with labels (an evaluation), unlabelled, and one that cannot be scored.
+  const pairs = await call('POST', A + '/match/pairs', { expect: 200, body: { pairs: [
+    { a: 'Đorđević', b: 'Djordjevic', label: true }, { a: 'Ђорђевић', b: 'Dordevic' },
+    { a: 'Marko Petrovic', b: 'Ana Jovanovic', label: false }, { a: 'ᚠᚢᚦ', b: 'x' }] } });
+  assert.equal(pairs.json?.unscored, 1, 'one pair cannot be scored');
+  await call('POST', A + '/match/pairs', { body: { pairs: [{ a: 'x', b: 'y' }] },
+    expect: 200 });
+  await call('POST', A + '/match/pairs', { body: { pairs: [], threshold: 2 }, expect: 400 });
   await call('POST', A + '/tokens', { body: { label: 'contract' }, expect: 201 });
   await call('PUT', A + '/match/threshold', { as: 'admin', body: { threshold: 0.76 },
     expect: 200 });
@@ -314,12 +334,73 @@ test('the answers match the document', async () => {
     items: [ev.json?.id], org: 'ICC', legal_basis: 'Art. 93(10) Rome Statute request' } });
   await get('/grants/{id}', { params: { id: grant.json?.id } });
   await get('/grants');
+  await get('/grants', { as: 'icc' });                  // the receiver's view
   const bundle = await call('POST', A + '/cases/{id}/bundles', { params: { id: cid },
     body: { for: 'ICC' }, expect: 201 });
   if (bundle.json?.id)
     await get('/bundles/{id}', { params: { id: bundle.json.id } });
   await call('POST', A + '/cases/{id}/entities/import', { params: { id: cid },
     query: 'format=csv', raw: 'kind,born\nperson,not-a-date\n', type: 'text/csv', expect: 422 });
+  await call('POST', A + '/grants/{id}/revoke', { params: { id: grant.json?.id },
+    body: { reason: 'contract test' }, expect: 200 });
+
+  // Hits: the new entity matches the demo's (both cases SE's: a full hit, with its
+  // score); one of the demo's hits is only half seen, and SE asks for the other case.
+  const own = (await get('/hits', { query: 'case=' + encodeURIComponent(created.json?.reference) }))
+    .json ?? [];
+  const full = own.find((h) => h.full);
+  assert.ok(full, 'the new entity makes a hit SE sees whole');
+  await get('/hits/{id}', { params: { id: full.id } });
+  await call('POST', A + '/hits/{id}/confirm', { params: { id: full.id },
+    body: { note: 'same person' }, expect: 200 });
+  const half = hits.find((h) => !h.full);
+  assert.ok(half, 'the demo has a hit SE sees one side of');
+  await call('POST', A + '/hits/{id}/access-requests', { params: { id: half.id },
+    body: { message: 'contract test' }, expect: 201 });
+  await call('POST', A + '/hits/{id}/dismiss', { params: { id: half.id }, body: {},
+    expect: 200 });
+  await get('/hits', { query: 'review=dismissed' });
+
+  // Retention: triggers, a hold, what is due, the hold released.
+  await call('POST', A + '/cases/{id}/retention/triggers', { params: { id: cid }, expect: 201,
+    body: { trigger: 'statute_barred', on: '2040-01-01', note: 'limitation' } });
+  await call('POST', A + '/cases/{id}/retention/triggers', { params: { id: cid }, expect: 201,
+    body: { trigger: 'final_judgment', on: '2020-01-15' } });
+  const held = await call('POST', A + '/cases/{id}/holds', { params: { id: cid }, expect: 201,
+    body: { reason: 'appeal pending' } });
+  await get('/cases/{id}/retention', { params: { id: cid } });
+  const due = (await get('/retention', { query: 'within=36500d' })).json ?? [];
+  assert.ok(due.some((d) => d.case_id === cid && d.holds.length &&
+    d.due.some((x) => x.action === 'delete')), 'the contract case has a deletion due, held');
+  await call('POST', A + '/cases/{id}/holds/{hold}/release', { expect: 204,
+    params: { id: cid, hold: held.json?.holds?.[0]?.id } });
+
+  // A case's meeting with a session and follow-up actions (the demo's plenary has a
+  // closed session); an outcome.
+  const mt = await call('POST', A + '/meetings', { expect: 201, body: { kind: 'coordination',
+    case: created.json?.reference, title: 'Coordination with sessions', held_on: '2024-06-01',
+    place: 'The Hague', participants: ['NL'], sessions: [{ title: 'Planning' }],
+    actions: [{ text: 'Send the analysis', org: 'NL', due_on: '2024-07-01' }] } });
+  await get('/meetings/{id}', { params: { id: mt.json?.id } });
+  await call('POST', A + '/meetings/{id}/outcome', { params: { id: mt.json?.id }, expect: 200,
+    body: { outcome: 'Agreed', actions: [{ text: 'Follow up' }] } });
+
+  // A planned interview of a person interviewed before (the same entity).
+  const fr = (await get('/interviews', { as: 'fr' })).json?.[0];
+  const later = new Date(Date.now() + 60 * 86400e3).toISOString().slice(0, 10);
+  const iv = await call('POST', A + '/interviews', { as: 'fr', expect: 201, body: {
+    case: fr?.case_reference, entity: fr?.entity_id, role: 'witness', status: 'planned',
+    on: later } });
+  assert.ok(iv.json?.earlier_interviews?.some((e) => e.visible && e.via === 'same_entity'),
+    'a planned interview reports the earlier one of the same entity');
+
+  // Jobs and the search index (the server runs no workers: jobs stay queued).
+  assert.ok(jobs.length > 0, 'the demo queued text extraction jobs');
+  await call('POST', A + '/jobs/{id}/retry', { params: { id: jobs[0].id }, expect: 200 });
+  await call('POST', A + '/jobs/{id}/retry', { params: { id: 999999 }, expect: 404 });
+  await call('POST', A + '/search/reindex', { as: 'admin', expect: 200 });
+  await call('POST', A + '/search/reindex', { expect: 403 });
+  await get('/search', { query: 'q=witness' });
 
   // Errors: unknown ids (404), bad input (400), no token (401), a role without the right (403).
   for (const tpl of ['/cases/{id}', '/evidence/{id}', '/entities/{id}', '/requests/{id}',
@@ -354,6 +435,19 @@ test('the answers match the document', async () => {
   await call('DELETE', A + '/session', { expect: 204 });
 
   assert.deepEqual(problems, [], problems.length + ' mismatches with the document');
+});
+
+// The operations whose answers are not read back by a GET: each must have been
+// called with success (and its answer checked above).
+test('the writes that answer documents of their own were called', () => {
+  const ops = ['POST /api/v1/cases/{id}/bundles 201', 'POST /api/v1/evidence/{id}/verify 200',
+    'POST /api/v1/xref 200', 'POST /api/v1/match/pairs 200', 'POST /api/v1/search/reindex 200',
+    'POST /api/v1/jobs/{id}/retry 200', 'POST /api/v1/cases/{id}/retention/triggers 201',
+    'POST /api/v1/cases/{id}/holds 201', 'POST /api/v1/grants/{id}/revoke 200',
+    'POST /api/v1/hits/{id}/confirm 200', 'POST /api/v1/hits/{id}/dismiss 200',
+    'POST /api/v1/hits/{id}/access-requests 201', 'POST /api/v1/meetings/{id}/outcome 200',
+    'POST /api/v1/interviews 201'];
+  assert.deepEqual(ops.filter((o) => !called.has(o)), []);
 });
 
 test('every GET operation with a JSON answer was called', () => {
