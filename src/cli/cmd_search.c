@@ -15,9 +15,9 @@ static const char search_usage[] =
 	"Searches cases, entities, evidence descriptions and the text extracted from\n"
 	"evidence (OCR included) that you may see. QUERY: words (any script: Djordjevic\n"
 	"finds Ђорђевић; references such as 2026/0001 as written), \"a phrase\", prefix*,\n"
-	"-word (left out), AND, OR, NOT, (groups); a QUERY that begins with a dash comes\n"
-	"after -- (custodia search -- -48213). --reindex rebuilds the index from the\n"
-	"records (administrators of the operator).\n"
+	"-word (left out of what comes before it), AND, OR, NOT, (groups); a QUERY that\n"
+	"begins with a dash comes after -- (custodia search -- -48213). --reindex\n"
+	"rebuilds the index from the records (administrators of the operator).\n"
 	CLI_COMMON_HELP;
 
 static void print_hit(const json_t *h, bool color)

@@ -461,9 +461,10 @@ static int put_run(cu_buf *b, const char *p, size_t n, bool literal, bool after_
 	return r ? r : cu_buf_append(b, "*", star);
 }
 
-static int read_query(cu_buf *b, const char *q, bool literal)
+static int read_query(cu_buf *b, const char *q, bool literal, bool *lone)
 {
 	bool parens = !literal && parens_nest(q), term = false, is_term = false;
+	*lone = false;
 	int r = 0;
 	for (const char *p = q; *p && !r;) {
 		const char *s = p;
@@ -515,6 +516,19 @@ static int read_query(cu_buf *b, const char *q, bool literal)
 				p += *p == ')';
 				r = cu_buf_append(b, s, (size_t)(p - s));
 			} else {
+				/* NOT and -word exclude from what comes before them: "x AND
+				 * NOT y" and "x AND -y" are FTS5's "x NOT y". With nothing
+				 * before (or only OR), there is nothing to exclude from. */
+				bool minus = n > 1 && s[0] == '-' && !colspec(s, n) &&
+				             qwordy(s + 1, n - 1);
+				if (!literal && (minus || (n == 3 && !memcmp(s, "NOT", 3)))) {
+					if (b->len >= 5 && !memcmp(b->data + b->len - 5, " AND ", 5)) {
+						b->len -= 4;
+						term = true;
+					}
+					if (!term)
+						*lone = true;
+				}
 				r = put_run(b, s, n, literal, term);
 			}
 		}
@@ -565,9 +579,25 @@ int cu_search(cu_core *c, const cu_actor *a, json_t **out, const cu_search_param
 	cu_buf read;
 	cu_buf_init(&read, 0);
 	for (int literal = 0; literal < 2; literal++) {
+		bool lone;
 		read.len = 0;
-		if ((r = read_query(&read, p->q, literal)) != 0 || (r = cu_buf_puts(&read, "")) != 0)
+		if ((r = read_query(&read, p->q, literal, &lone)) != 0 ||
+		    (r = cu_buf_puts(&read, "")) != 0)
 			break;
+		/* Read as words, "NOT Petrovic" would find Petrovic: refused, and said why
+		 * (unless there is no word at all, "NOT" alone: said below). */
+		if (lone) {
+			bool none;
+			read.len = 0;
+			if ((r = read_query(&read, p->q, true, &none)) != 0)
+				break;
+			if (read.len) {
+				r = cu_error_set(CU_EINVALID, "NOT and -word leave out what follows them "
+				                 "from what comes before: give something to search for "
+				                 "first (Marko NOT Architect, Marko -Architect)");
+				break;
+			}
+		}
 		if (!read.len) {
 			r = cu_error_set(CU_EINVALID, "the query has no word to search for");
 			break;

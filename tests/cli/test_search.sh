@@ -280,6 +280,13 @@ expect 0 "a word with a dash before it, after another" s 'Djordjevic -Architect'
 jqt "... is left out, as search boxes read it" \
 	'.query == "Djordjevic NOT Architect" and ([.items[].title] | index("Marko Djordjevic") == null)
 	 and ([.items[].title] | index("Марко Ђорђевић") != null)'
+expect 0 "AND NOT is NOT (it was read as words, finding what it was to leave out)" \
+	s 'Djordjevic AND NOT Architect' --kind entity --as se --json
+jqt "... left out" '.query == "Djordjevic NOT Architect" and
+	([.items[].title] | index("Marko Djordjevic") == null) and .total > 0'
+expect 1 "an exclusion with nothing before it is refused" s --as se -- '-Architect'
+check "... saying what NOT and -word do" has_err 'leave out what follows them'
+expect 1 "... NOT first, too" s 'NOT Architect' --as se
 expect 0 "a column before a phrase" s 'title:"Coordinated arrest"' --kind case --as se --json
 jqt "... filters that phrase" '.query == "title: \"Coordinated arrest\"" and .total == 1'
 
