@@ -761,13 +761,47 @@ int cu_ident_imo(char out[8], const char *in)
 		return cu_error_set(
 		    CU_EINVALID, "IMO number check digit does not match (expected %u)", sum % 10);
 	}
+	/* Its check digit holds, yet it is ship data's "unknown": two unrelated
+	 * vessels would match on it. */
+	if (!strcmp(out, "0000000")) {
+		out[0] = '\0';
+		return cu_error_set(CU_EINVALID, "IMO number 0000000 is no ship's (it stands for an "
+		                    "unknown number: leave it out)");
+	}
 	return 0;
 }
 
-/* MMSI (ITU-R M.585): nine digits; the leading MID is not checked. */
+/*
+ * MMSI (ITU-R M.585): nine digits carrying the Maritime Identification Digits
+ * of the flag, 201-775, where the format puts them: a ship MIDxxxxxx, a
+ * group of ships 0MIDxxxxx, a coast station 00MIDxxxx, a SAR aircraft
+ * 111MIDxxx, a craft of a parent ship 98MIDxxxx, an aid to navigation
+ * 99MIDxxxx, a handheld radio 8MIDxxxxx; AIS-SART, MOB and EPIRB-AIS devices
+ * (970, 972, 974) carry none. 000000000, ship data's "unknown", has no MID.
+ */
 int cu_ident_mmsi(char out[10], const char *in)
 {
-	return ship_digits(out, in, "mmsi", "MMSI", 9);
+	int r = ship_digits(out, in, "mmsi", "MMSI", 9);
+	if (r)
+		return r;
+	if (!strncmp(out, "970", 3) || !strncmp(out, "972", 3) || !strncmp(out, "974", 3))
+		return 0;
+	size_t at = !strncmp(out, "111", 3)                                  ? 3
+	            : !strncmp(out, "00", 2) || !strncmp(out, "98", 2) ||
+	                      !strncmp(out, "99", 2)                         ? 2
+	            : out[0] == '0' || out[0] == '8'                         ? 1
+	                                                                     : 0;
+	int mid = (out[at] - '0') * 100 + (out[at + 1] - '0') * 10 + (out[at + 2] - '0');
+	if (mid < 201 || mid > 775) {
+		char shown[10];
+		snprintf(shown, sizeof(shown), "%s", out);
+		out[0] = '\0';
+		return cu_error_set(CU_EINVALID, "MMSI %s carries no country (its MID %03d is not "
+		                    "201-775)%s", shown, mid,
+		                    !strcmp(shown, "000000000") ? ": it stands for an unknown number,"
+		                    " leave it out" : "");
+	}
+	return 0;
 }
 
 /* ---- Plates and document numbers -------------------------------------- */

@@ -405,12 +405,26 @@ static const row imo_rows[] = {
     {"IMO 90747290", NULL, NULL, "more than 7 digits"},
     {"IMO 90747A9", NULL, NULL, "'A'"},
     {"IMO-9074729", NULL, NULL, "'-'"},
+    /* Its check digit holds, but it is the usual "unknown". */
+    {"IMO 0000000", NULL, NULL, "0000000 is no ship's"},
 };
 
 static const row mmsi_rows[] = {
     {"265 123 456", NULL, "265123456", NULL},
     {"MMSI: 211234567", NULL, "211234567", NULL},
     {"002655000", NULL, "002655000", NULL},
+    /* The MID where each format puts it (ITU-R M.585): group, SAR aircraft, craft
+     * of a parent ship, aid to navigation, handheld; an AIS-SART has none. */
+    {"026512345", NULL, "026512345", NULL},
+    {"111265123", NULL, "111265123", NULL},
+    {"982651234", NULL, "982651234", NULL},
+    {"992651234", NULL, "992651234", NULL},
+    {"826512345", NULL, "826512345", NULL},
+    {"970123456", NULL, "970123456", NULL},
+    {"000000000", NULL, NULL, "MID 000 is not 201-775): it stands for an unknown number"},
+    {"123456789", NULL, NULL, "MID 123 is not 201-775"},
+    {"999999999", NULL, NULL, "MID 999 is not 201-775"},
+    {"776123456", NULL, NULL, "MID 776"},
     {"", NULL, NULL, "MMSI number is empty"},
     {"26512345", NULL, NULL, "has 8 digits, not 9"},
     {"2651234567", NULL, NULL, "more than 9 digits"},
