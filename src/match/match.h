@@ -42,7 +42,7 @@ int cu_name_normalise(char *out, size_t outsz, const char *utf8, size_t len, int
 /* Changes whenever cu_name_normalise writes something else for some name (a
  * new transliteration rule). Entities whose match records an older one built
  * are normalised again by the next whole-population cross-match (cu_xref). */
-#define CU_MATCH_NORMALISER "2026-11-28 hy th am ps ckb ug kk allah ja hamza my"
+#define CU_MATCH_NORMALISER "2026-11-28 hy th am ps ckb ug kk allah ja hamza my abd"
 
 /*
  * Cuts a run of text (no spaces in it) that has letters of a script written

@@ -1122,6 +1122,127 @@ static size_t glue_theophoric(char *s, size_t n, tagger *tg)
 	return o;
 }
 
+/*
+ * Names of the form ʿAbd al-X ("servant of X") are written Abd al-Rahman,
+ * Abdul Rahman, Abdel Rahman, Abdulrahman, Abdurrahman, Abd ar-Rahman and
+ * عبد الرحمن; each becomes the two tokens "abdul X" (abdul rahman), as the
+ * most common Latin spelling writes them apart, so that they match one
+ * another (Abd al-Rahman ~ Abdulrahman scored 0.21) and X is compared as the
+ * name it is: Abdulkarim Hassan and Abdulrahim Hassan, one long shared
+ * "abdul" apart, matched at 0.80. Abdullah, Abdallah and عبد الله are
+ * "abdul allah". ("abdul", not "abd": a token that short weighs little, and
+ * Abdul Khan would pass for Padshah Khan.)
+ */
+static bool abd_vowel(char c)
+{
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+/* Consonants the article assimilates to (ar-Rahman, as-Salam, an-Nasir, ...). */
+static bool abd_sun(char c)
+{
+	return c == 'r' || c == 's' || c == 'z' || c == 't' || c == 'd' || c == 'n';
+}
+
+static bool abd_article(const char *t, size_t n)
+{
+	return (n == 2 && abd_vowel(t[0]) && (t[1] == 'l' || abd_sun(t[1]))) ||
+	       (n == 3 && t[0] == 'a' && (!memcmp(t, "ash", 3) || !memcmp(t, "ath", 3)));
+}
+
+static bool abd_allah(const char *t, size_t n)
+{
+	static const char *const forms[] = {"lah", "la", "llah", "lla", "allah", "alla", "ullah",
+	                                    "lh", "llh", "allh", "ulla"};
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+		if (strlen(forms[i]) == n && !memcmp(t, forms[i], n))
+			return true;
+	return false;
+}
+
+/* The name after "abd": allah as such, an article glued to it (alrahman) left out. */
+static bool abd_name(const char **t, size_t *n)
+{
+	if (abd_allah(*t, *n)) {
+		*t = "allah", *n = 5;
+		return true;
+	}
+	if (*n >= 5 && abd_vowel((*t)[0]) && (*t)[1] == 'l')
+		*t += 2, *n -= 2;
+	return *n >= 3;
+}
+
+static size_t split_abd(char *s, size_t n, size_t cap, tagger *tg)
+{
+	size_t start[TAGGER_OWN + 1], len[TAGGER_OWN + 1], k = 0;
+	for (size_t i = 0; i < n && k <= TAGGER_OWN;) {
+		size_t j = i;
+		while (j < n && s[j] != ' ')
+			j++;
+		start[k] = i, len[k] = j - i, k++;
+		i = j + 1;
+	}
+	if (k > TAGGER_OWN || k != tg->n || n >= CU_NAME_MAX * 4)
+		return n; /* more tokens than own tags: left as they are */
+	char o[CU_NAME_MAX * 4 + 8];
+	uint8_t own[TAGGER_OWN], tags[TAGGER_OWN];
+	size_t on = 0, ok = 0;
+	bool any = false;
+#define ABD_PUT(p, l, t)                                                                  \
+	do {                                                                              \
+		if (on + (l) + 1 >= sizeof o || ok == TAGGER_OWN)                             \
+			return n;                                                             \
+		if (on)                                                                   \
+			o[on++] = ' ';                                                        \
+		memcpy(o + on, (p), (l));                                                 \
+		on += (l);                                                                \
+		own[ok] = tg->own[t];                                                     \
+		tags[ok] = tg->tags && (t) < tg->cap ? tg->tags[t] : 0;                   \
+		ok++;                                                                     \
+	} while (0)
+	for (size_t t = 0; t < k; t++) {
+		const char *w = s + start[t], *name = NULL;
+		size_t wl = len[t], nl = 0, used = 0;
+		if ((wl == 3 && !memcmp(w, "abd", 3)) || (wl == 4 && !memcmp(w, "abdu", 4))) {
+			/* abd al rahman, abd ar rahman, abd rahman, abd alrahman */
+			size_t u = t + 1;
+			if (u + 1 < k && abd_article(s + start[u], len[u]))
+				u++;
+			if (u < k)
+				name = s + start[u], nl = len[u], used = u - t;
+		} else if (wl == 5 && !memcmp(w, "abd", 3) && abd_vowel(w[3]) && t + 1 < k &&
+		           (w[4] == 'l' || (abd_sun(w[4]) && s[start[t + 1]] == w[4]))) {
+			/* abdul rahman, abdel aziz, abdur rahman */
+			name = s + start[t + 1], nl = len[t + 1], used = 1;
+		} else if (wl > 5 && !memcmp(w, "abd", 3) && abd_vowel(w[3]) &&
+		           (w[4] == 'l' || (abd_sun(w[4]) && w[5] == w[4]))) {
+			/* abdulrahman, abdelaziz, abdullah, abdurrahman; not the surnames
+			 * made of Abdulla (Abdullaev, Abdullahi): left whole */
+			name = w + 5, nl = wl - 5;
+			if (!abd_allah(name, nl) && (!strncmp(name, "la", 2) || !strncmp(name, "lla", 3)))
+				name = NULL;
+		}
+		if (name && abd_name(&name, &nl)) {
+			ABD_PUT("abdul", 5, t);
+			ABD_PUT(name, nl, t + used);
+			t += used;
+			any = true;
+		} else {
+			ABD_PUT(w, wl, t);
+		}
+	}
+#undef ABD_PUT
+	if (!any || on >= cap)
+		return n;
+	memcpy(s, o, on);
+	s[on] = 0;
+	memcpy(tg->own, own, ok);
+	if (tg->tags)
+		memcpy(tg->tags, tags, ok < tg->cap ? ok : tg->cap);
+	tg->n = ok;
+	return on;
+}
+
 int cu_name_normalise(char *out, size_t outsz, const char *utf8, size_t len, int cls)
 {
 	return cu_name_normalise_tagged(out, outsz, utf8, len, cls, NULL, 0);
@@ -1227,6 +1348,8 @@ int cu_name_normalise_tagged(char *out, size_t outsz, const char *utf8, size_t l
 		surname_last(out, pos, comma_pos, comma_tok, &tg);
 	if (cls == CU_NAME_PERSON)
 		pos = glue_theophoric(out, pos, &tg);
+	if (cls == CU_NAME_PERSON)
+		pos = split_abd(out, pos, outsz, &tg);
 	if (cls == CU_NAME_PERSON)
 		pos = drop_titles(out, pos, &tg);
 	if (pos == 0 && tg.unread)

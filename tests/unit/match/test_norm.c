@@ -120,6 +120,21 @@ static void test_match_norm__ukrainian_and_arabic(void **state)
 	/* the Arabic article glued to its word becomes a particle token */
 	expect_norm("بشار الأسد", "bshar al asd");
 	expect_norm("محمد", "mhmd");
+	/* ʿAbd al-X, however written, is "abdul X" */
+	static const char *const abd[][2] = {
+		{"Abd al-Rahman", "abdul rahman"}, {"Abdulrahman", "abdul rahman"},
+		{"Abdel Rahman", "abdul rahman"}, {"Abdurrahman", "abdul rahman"},
+		{"Abdur Rahman", "abdul rahman"}, {"Abd ar-Rahman", "abdul rahman"},
+		{"عبد الرحمن", "abdul rhmn"}, {"Ahmad Abd al-Aziz", "ahmad abdul aziz"},
+		{"Abdelaziz", "abdul aziz"}, {"Abdussalam", "abdul salam"},
+		{"Abdullah", "abdul allah"}, {"Abdallah", "abdul allah"},
+		{"Abd Allah", "abdul allah"}, {"عبد الله", "abdul allah"},
+		/* not such names, or surnames made of Abdulla: left whole */
+		{"Abdi Hassan", "abdi hassan"}, {"Abdiel", "abdiel"}, {"Abdulov", "abdulov"},
+		{"Abdullaev", "abdullaev"}, {"Abdul", "abdul"}, {"Abd al", "abd al"},
+	};
+	for (size_t i = 0; i < sizeof abd / sizeof abd[0]; i++)
+		expect_norm(abd[i][0], abd[i][1]);
 }
 
 static void test_match_norm__titles(void **state)
