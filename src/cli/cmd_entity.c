@@ -219,9 +219,10 @@ int cmd_entity(int argc, char **argv)
 					fprintf(stderr, "row %lld: %s\n",
 					        (long long)json_integer_value(json_object_get(v, "row")),
 					        cu_json_str(v, "error"));
+				/* A schema's name, or what of an entity was left out and why. */
 				json_object_foreach(u, k, v)
-					printf("not imported: %lld %s (a schema custodia does not match)\n",
-					       (long long)json_integer_value(v), k);
+					printf("not imported: %lld %s%s\n", (long long)json_integer_value(v), k,
+					       strchr(k, ' ') ? "" : " (a schema custodia does not match)");
 				printf("imported %lld entities, %lld invalid rows, %lld new hits\n",
 				       (long long)json_integer_value(json_object_get(out, "imported")),
 				       (long long)json_integer_value(json_object_get(out, "invalid")),

@@ -54,6 +54,18 @@ static int add_id(ent *e, const char *type, const char *value)
 	return cu_mrec_add_id(&e->mrec, typed);
 }
 
+/* A phone number with a country: in international form (+381...), another
+ * country's calling code contradicts it. */
+static int phone_in_country(const char *field, const char *e164, const char *country)
+{
+	int r = cu_ident_phone_country(e164, country);
+	if (!r)
+		return 0;
+	char why[200]; /* the detail is rewritten below: copied first */
+	snprintf(why, sizeof(why), "%s", cu_error_message(r));
+	return cu_error_set(r, "field \"%s\": %s: leave out the country or correct it", field, why);
+}
+
 /*
  * One identifier {type, value, country}: validated, normalised, added to the
  * match record, and its stored form ({type, value, country, as_written})
@@ -73,6 +85,8 @@ static int identifier(ent *e, json_t **out, const char *field, const char *type,
 		return r;
 	if (!strcmp(type, "phone")) {
 		r = cu_ident_phone(norm, value, country);
+		if (r == 0 && country && (r = phone_in_country(field, norm, country)) != 0)
+			return r;
 		snprintf(key, sizeof(key), "%s", norm);
 	} else if (!strcmp(type, "email")) {
 		r = cu_ident_email(norm, sizeof(norm), value);
@@ -311,17 +325,32 @@ static int ent_build(ent *e, const json_t *in)
 				return cu_error_set(CU_EINVALID, "field \"gender\" must be male, female or other");
 			json_object_set_new(e->attrs, "gender", json_string(g));
 		}
-		if (json_array_size(nats) > 4)
+		/* Each country once: a nationality named twice is one nationality. */
+		if (json_array_size(nats) > 16)
 			return cu_error_set(CU_EINVALID, "field \"nationalities\" lists up to 4 countries");
+		json_t *uniq = json_array();
 		json_array_foreach(nats, i, v) {
 			if (!json_is_string(v) ||
-			    (r = cu_valid_country("nationalities", json_string_value(v))) != 0)
+			    (r = cu_valid_country("nationalities", json_string_value(v))) != 0) {
+				json_decref(uniq);
 				return json_is_string(v) ? r
 				       : cu_error_set(CU_EINVALID, "field \"nationalities\" lists country codes");
-			cu_mrec_add_nationality(&e->mrec, json_string_value(v));
+			}
+			bool seen = false;
+			for (size_t u = 0; u < json_array_size(uniq) && !seen; u++)
+				seen = json_equal(json_array_get(uniq, u), v);
+			if (!seen)
+				json_array_append(uniq, v);
 		}
-		if (json_array_size(nats))
-			json_object_set(e->attrs, "nationalities", nats);
+		if (json_array_size(uniq) > 4) {
+			json_decref(uniq);
+			return cu_error_set(CU_EINVALID, "field \"nationalities\" lists up to 4 countries");
+		}
+		json_array_foreach(uniq, i, v)
+			cu_mrec_add_nationality(&e->mrec, json_string_value(v));
+		if (json_array_size(uniq))
+			json_object_set(e->attrs, "nationalities", uniq);
+		json_decref(uniq);
 		return identifiers(e, json_object_get(in, "identifiers"));
 	}
 	case CU_MK_ORG:
@@ -454,7 +483,7 @@ int cu_entity_create_in(cu_core *c, const cu_actor *a, json_t **out, int64_t cas
 			break;
 		/* Matched in the same transaction: no entity goes unmatched. */
 		json_t *hits = NULL;
-		if ((r = cu_xref_entity(c, &hits, id, &e.mrec)) != 0)
+		if ((r = cu_xref_entity(c, a, &hits, id, &e.mrec)) != 0)
 			break;
 		json_object_set_new(*out, "hits_found", hits);
 	});
@@ -592,6 +621,17 @@ int cu_entity_update(cu_core *c, const cu_actor *a, json_t **out, int64_t id, co
 	json_object_set(merged, "kind", json_object_get(before, "kind"));
 	if ((r = ent_build(&e, merged)) != 0 || (r = ent_encode(&e, merged, &m)) != 0)
 		goto out;
+	/*
+	 * A change that changes nothing is no change: no new version, no event,
+	 * and no matching (a new version would bring dismissed hits back). The
+	 * entity is answered as it is, without hits_found.
+	 */
+	if (json_equal(e.attrs, json_object_get(before, "attrs")) &&
+	    !strcmp(e.label, cu_json_str(before, "label") ? cu_json_str(before, "label") : "")) {
+		*out = before;
+		before = NULL;
+		goto out;
+	}
 	cu_time_now(now);
 	CU_TXN(c, r, {
 		if ((r = cu_store_entity_update(c->store, id, e.label, e.attrs, m.data, m.len, now)) != 0 ||
@@ -602,7 +642,7 @@ int cu_entity_update(cu_core *c, const cu_actor *a, json_t **out, int64_t id, co
 		                       *out)) != 0)
 			break;
 		json_t *hits = NULL;
-		if ((r = cu_xref_entity(c, &hits, id, &e.mrec)) != 0)
+		if ((r = cu_xref_entity(c, a, &hits, id, &e.mrec)) != 0)
 			break;
 		json_object_set_new(*out, "hits_found", hits);
 	});

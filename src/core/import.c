@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "match/match.h"
 
 #define IMPORT_ROWS_MAX 100000
 
@@ -181,8 +182,34 @@ static void add_idents(json_t *in, const json_t *props, const char *prop, const 
 	}
 }
 
-/* Maps one FtM entity to an entity input; NULL for schemata we do not take. */
-static json_t *ftm_entity(const char *schema, const json_t *p)
+/* Identifiers of one type and issuing country from an FtM property. */
+static void add_idents_in(json_t *in, const json_t *props, const char *prop, const char *type,
+                          const char *country)
+{
+	json_t *v, *ids = json_object_get(in, "identifiers");
+	size_t i;
+	json_array_foreach(json_object_get(props, prop), i, v) {
+		if (!ids)
+			json_object_set_new(in, "identifiers", ids = json_array());
+		json_array_append_new(ids, json_pack("{s:s, s:O, s:s}", "type", type, "value", v,
+		                                     "country", country));
+	}
+}
+
+/* What an import leaves out, counted under what it is (the report's unsupported). */
+static void skipped(json_t *notes, const char *what, size_t n)
+{
+	json_t *c = json_object_get(notes, what);
+	json_object_set_new(notes, what, json_integer((c ? json_integer_value(c) : 0) +
+	                                              (json_int_t)n));
+}
+
+/*
+ * Maps one FtM entity to an entity input; NULL for schemata we do not take,
+ * or (*reported set) for an entity left out for a reason counted in notes.
+ * What of an entity is not taken is counted in notes too.
+ */
+static json_t *ftm_entity(const char *schema, const json_t *p, json_t *notes, bool *reported)
 {
 	json_t *in = json_object();
 	if (!strcmp(schema, "Person")) {
@@ -203,8 +230,14 @@ static json_t *ftm_entity(const char *schema, const json_t *p)
 			json_array_foreach(json_object_get(p, np[k]), i, v) {
 				json_t *one = json_object();
 				set_country(one, "c", json_string_value(v));
-				if (json_object_get(one, "c") && json_array_size(nats) < 4)
-					json_array_append(nats, json_object_get(one, "c"));
+				json_t *cc = json_object_get(one, "c"), *w;
+				size_t u;
+				bool seen = false;
+				json_array_foreach(nats, u, w)
+					seen = seen || json_equal(w, cc);
+				/* nationality and citizenship often say the same: once each */
+				if (cc && !seen && json_array_size(nats) < 4)
+					json_array_append(nats, cc);
 				json_decref(one);
 			}
 		if (json_array_size(nats))
@@ -216,6 +249,25 @@ static json_t *ftm_entity(const char *schema, const json_t *p)
 			json_object_set_new(in, "gender", json_string(g));
 		add_idents(in, p, "phone", "phone");
 		add_idents(in, p, "email", "email");
+		/*
+		 * Document numbers are identifiers of a person (doc:CC:NUMBER) when the
+		 * issuing country is known: the person's one nationality. Otherwise
+		 * they cannot be matched, and the report says so (notes).
+		 */
+		json_t *kept = json_object_get(in, "nationalities");
+		const char *issuer = json_array_size(kept) == 1
+			? json_string_value(json_array_get(kept, 0)) : NULL;
+		static const char *const dp[] = {"passportNumber", "idNumber"};
+		for (int k = 0; k < 2; k++) {
+			if (!json_array_size(json_object_get(p, dp[k])))
+				continue;
+			if (issuer)
+				add_idents_in(in, p, dp[k], "doc", issuer);
+			else
+				skipped(notes, k ? "Person.idNumber without a single nationality"
+				                  : "Person.passportNumber without a single nationality",
+				        json_array_size(json_object_get(p, dp[k])));
+		}
 	} else if (!strcmp(schema, "Organization") || !strcmp(schema, "Company") ||
 	           !strcmp(schema, "LegalEntity") || !strcmp(schema, "PublicBody")) {
 		static const char *const nm[] = {"name", "alias", "previousName", NULL};
@@ -243,8 +295,25 @@ static json_t *ftm_entity(const char *schema, const json_t *p)
 			json_object_set_new(in, "plate", json_string(prop1(p, "registrationNumber")));
 		set_country(in, "country", prop1(p, "country"));
 	} else if (!strcmp(schema, "BankAccount")) {
+		/*
+		 * An account is matched by its IBAN: iban, or an accountNumber that is
+		 * one. Any other account number cannot be matched (custodia has no
+		 * other account identifier): the row is reported, not refused.
+		 */
+		const char *iban = prop1(p, "iban"), *acct = prop1(p, "accountNumber");
+		char norm[35];
+		if (!iban && acct) {
+			if (cu_ident_iban(norm, acct) == 0) {
+				iban = acct;
+			} else {
+				cu_error_clear();
+				skipped(notes, "BankAccount without an IBAN", 1);
+				*reported = true;
+				json_decref(in);
+				return NULL;
+			}
+		}
 		json_object_set_new(in, "kind", json_string("bank_account"));
-		const char *iban = prop1(p, "iban") ? prop1(p, "iban") : prop1(p, "accountNumber");
 		if (iban)
 			json_object_set_new(in, "iban", json_string(iban));
 	} else if (!strcmp(schema, "CryptoWallet")) {
@@ -313,7 +382,12 @@ static void ftm_lines(import *im, const char *data, size_t len)
 			json_decref(o);
 			continue;
 		}
-		json_t *in = ftm_entity(schema, props);
+		bool reported = false;
+		json_t *in = ftm_entity(schema, props, im->unsupported, &reported);
+		if (!in && reported) {
+			json_decref(o);
+			continue;
+		}
 		if (!in) {
 			/* Reported, not dropped in silence: relationships and events
 			 * (Payment, Ownership, ...) are not entities that are matched. */

@@ -56,10 +56,11 @@ void cu_id_text(char out[24], int64_t id);
 int cu_id_parse(int64_t *out, const char *s);
 
 /* Entities (entities.c, xref.c): create with a source label; match one entity
- * inside the caller's transaction. */
+ * inside the caller's transaction (its counts tell a only of cases a sees). */
 int cu_entity_create_in(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id,
                         const json_t *in, const char *source);
-int cu_xref_entity(cu_core *c, json_t **out, int64_t id, const struct cu_mrec *m);
+int cu_xref_entity(cu_core *c, const cu_actor *a, json_t **out, int64_t id,
+                   const struct cu_mrec *m);
 /* Builds an entity's match record again from its stored attributes, with the
  * matcher of this build; stores it if it differs (*changed), the entity
  * itself unchanged. Inside the caller's transaction. */

@@ -168,9 +168,9 @@ int cu_stats(cu_core *c, const cu_actor *a, json_t **out, int year, int64_t as_o
 	if (r == 0 && (r = cu_store_snapshot_docs(c->store, &docs, size, "request", "status")) == 0) {
 		json_array_foreach(docs, i, d) {
 			bool full;
-			if (!hub && cu_access_request(c, a, &full, jint(d, "case_id"),
-			                              jint(d, "issuing_org_id"), jint(d, "executing_org_id"),
-			                              CU_OP_READ) != 0)
+			/* As the request itself is seen: a draft is the issuing side's own
+			 * until it is sent (cu_access_request_doc), in figures too. */
+			if (!hub && cu_access_request_doc(c, a, &full, d, CU_OP_READ) != 0)
 				continue;
 			const char *issued = cu_json_str(d, "issued_on");
 			if (!issued)

@@ -68,9 +68,74 @@ static int load_mrec(cu_core *c, cu_mrec *m, int64_t *case_id, int64_t *version,
 	return r;
 }
 
+/*
+ * What a list of hits needs to know of each case once, not once per hit:
+ * many hits share a few cases, and each lookup is a query or three.
+ */
+typedef struct case_memo {
+	int64_t case_id;
+	bool visible, contribute;
+	bool row_read;
+	json_t *row; /* cu_store_case_get's (or NULL), read when a hit is shown */
+} case_memo;
+
+typedef struct memo {
+	case_memo *v;
+	size_t n, cap;
+} memo;
+
+static void memo_free(memo *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		json_decref(m->v[i].row);
+	free(m->v);
+}
+
+/* The case's entry, looked up on first use; NULL only when out of memory. */
+static case_memo *case_of(cu_core *c, const cu_actor *a, memo *m, int64_t case_id)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->v[i].case_id == case_id)
+			return &m->v[i];
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 16;
+		case_memo *v = realloc(m->v, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		m->v = v, m->cap = cap;
+	}
+	case_memo *e = &m->v[m->n++];
+	e->case_id = case_id;
+	e->visible = cu_access_case(c, a, case_id, CU_OP_READ) == 0;
+	e->contribute = e->visible && cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE) == 0;
+	e->row_read = false;
+	e->row = NULL;
+	cu_error_clear();
+	return e;
+}
+
+/*
+ * What matching tells its caller. A user learns of another case only through a
+ * recorded hit both sides are told of: so examined counts only candidates in
+ * cases the actor sees, and reopened only hits open again (lapsed ones back
+ * above the threshold) or whose side the actor sees was dismissed and is new
+ * again. found and lapsed are hits, which both sides are told of. No actor
+ * (a): the operator's run over every case, which counts everything.
+ */
 typedef struct xstats {
 	int64_t examined, found, reopened, lapsed;
+	const cu_actor *a;
+	memo m;
 } xstats;
+
+/* Whether the counts may tell the actor of case_id. */
+static bool counts_see(cu_core *c, xstats *st, int64_t case_id)
+{
+	if (!st->a)
+		return true;
+	const case_memo *e = case_of(c, st->a, &st->m, case_id);
+	return e && e->visible;
+}
 
 /*
  * Records what one pair scores now: a hit inserted, refreshed (reopened if
@@ -103,11 +168,16 @@ static int record_pair(cu_core *c, xstats *st, int64_t e1, int64_t case1, int64_
 	bool changed = json_integer_value(json_object_get(old, "version_a")) != h.version_a ||
 	               json_integer_value(json_object_get(old, "version_b")) != h.version_b;
 	bool open = !strcmp(cu_json_str(old, "state"), "open");
+	/* A changed entity brings dismissed sides back to new: counted for the
+	 * sides the actor sees, never telling it the other organisation's review. */
+	bool undismissed = changed &&
+		((!strcmp(cu_json_str(old, "review_a"), "dismissed") && counts_see(c, st, h.case_a)) ||
+		 (!strcmp(cu_json_str(old, "review_b"), "dismissed") && counts_see(c, st, h.case_b)));
 	json_decref(old);
 	if (s->score >= threshold) {
 		if (!changed && open)
 			return 0;
-		st->reopened += changed;
+		st->reopened += !open || undismissed;
 		return cu_store_hit_update(c->store, &h, changed, now);
 	}
 	if (!open)
@@ -163,9 +233,9 @@ static int xref_one(cu_core *c, xstats *st, int64_t id, const cu_mrec *m, double
 		}
 		cu_match_score(m, &om, &s);
 		cu_mrec_free(&om);
-		st->examined++;
 		if (oc == case_id)
 			continue;
+		st->examined += counts_see(c, st, oc);
 		if ((r = record_pair(c, st, id, case_id, version, other, oc, ov, &s, threshold, now)) != 0)
 			goto out;
 	}
@@ -184,12 +254,13 @@ static json_t *stats_json(const xstats *st)
 	                 (json_int_t)st->lapsed);
 }
 
-int cu_xref_entity(cu_core *c, json_t **out, int64_t id, const cu_mrec *m)
+int cu_xref_entity(cu_core *c, const cu_actor *a, json_t **out, int64_t id, const cu_mrec *m)
 {
-	xstats st = {0};
+	xstats st = {.a = a};
 	char now[CU_TS_LEN];
 	cu_time_now(now);
 	int r = xref_one(c, &st, id, m, cu_match_threshold(c), now);
+	memo_free(&st.m);
 	*out = r ? NULL : stats_json(&st);
 	return r;
 }
@@ -356,7 +427,10 @@ int cu_xref(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id)
 	x.threshold = cu_match_threshold(c);
 	int64_t renormalised = 0;
 	if (case_id > 0) {
+		/* What the counts tell: only of cases the actor sees (xstats). */
+		x.st.a = a;
 		CU_TXN(c, r, { r = cu_store_entity_each(c->store, case_id, each_one, &x); });
+		memo_free(&x.st.m);
 	} else {
 		pairlist ps = {0};
 		json_t *open = NULL;
@@ -385,8 +459,14 @@ int cu_xref(cu_core *c, const cu_actor *a, json_t **out, int64_t case_id)
 			int64_t examined = x.st.examined;
 			for (size_t i = 0; r == 0 && i < ps.n; i++)
 				r = rescore(&x, ps.p[i].a, ps.p[i].b);
-			/* Open hits the join no longer finds: score them again. */
-			if (r || (r = cu_store_hit_open(c->store, &open)) != 0)
+			/*
+			 * Hits the join does not find (any more): score them again. Open
+			 * ones may lapse; lapsed ones at or above the threshold are open
+			 * again, as the online matching would have them, and counted as
+			 * reopened. (A pair the join found is recorded already: its second
+			 * scoring changes nothing.)
+			 */
+			if (r || (r = cu_store_hit_pairs(c->store, &open)) != 0)
 				break;
 			size_t i;
 			json_t *h;
@@ -416,52 +496,6 @@ typedef struct side {
 	bool visible, contribute;
 	const char *review_col, *by_col, *at_col, *note_col;
 } side;
-
-/*
- * What a list of hits needs to know of each case once, not once per hit:
- * many hits share a few cases, and each lookup is a query or three.
- */
-typedef struct case_memo {
-	int64_t case_id;
-	bool visible, contribute;
-	bool row_read;
-	json_t *row; /* cu_store_case_get's (or NULL), read when a hit is shown */
-} case_memo;
-
-typedef struct memo {
-	case_memo *v;
-	size_t n, cap;
-} memo;
-
-static void memo_free(memo *m)
-{
-	for (size_t i = 0; i < m->n; i++)
-		json_decref(m->v[i].row);
-	free(m->v);
-}
-
-/* The case's entry, looked up on first use; NULL only when out of memory. */
-static case_memo *case_of(cu_core *c, const cu_actor *a, memo *m, int64_t case_id)
-{
-	for (size_t i = 0; i < m->n; i++)
-		if (m->v[i].case_id == case_id)
-			return &m->v[i];
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? 2 * m->cap : 16;
-		case_memo *v = realloc(m->v, cap * sizeof(*v));
-		if (!v)
-			return NULL;
-		m->v = v, m->cap = cap;
-	}
-	case_memo *e = &m->v[m->n++];
-	e->case_id = case_id;
-	e->visible = cu_access_case(c, a, case_id, CU_OP_READ) == 0;
-	e->contribute = e->visible && cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE) == 0;
-	e->row_read = false;
-	e->row = NULL;
-	cu_error_clear();
-	return e;
-}
 
 /* The case as cu_store_case_get has it (the memo keeps it), or NULL. */
 static const json_t *case_row(cu_core *c, const cu_actor *a, memo *m, int64_t case_id)
@@ -560,8 +594,13 @@ static int hit_view(cu_core *c, const cu_actor *a, memo *m, json_t **out, const 
 				const case_memo *qm = case_of(c, a, m, qc);
 				bool granted = qm && qm->visible && !strcmp(cu_json_str(q, "from_org"), a->org);
 				json_object_del(q, "case_id");
+				/* Granted while the requester sees the case; ended once it was
+				 * removed from it again (the store reads the case's timeline). */
+				bool ended = json_integer_value(json_object_get(q, "ended")) != 0;
+				json_object_del(q, "ended");
 				if (!strcmp(cu_json_str(q, "from_org"), a->org))
-					json_object_set_new(q, "status", json_string(granted ? "granted" : "pending"));
+					json_object_set_new(q, "status", json_string(granted ? "granted"
+					                                             : ended ? "ended" : "pending"));
 				json_array_append(mine, q);
 			}
 		}
@@ -638,6 +677,28 @@ int cu_hit_get(cu_core *c, const cu_actor *a, json_t **out, int64_t id)
 	return r == CU_ENOTFOUND ? cu_error_set(r, "no hit %lld", (long long)id) : r;
 }
 
+/*
+ * Why the actor may act on no side of a hit it sees: its role (an observer
+ * user), or its organisation's access to the case (observer access, or a JIT
+ * that has expired) — not the role then, which would send it the wrong way.
+ */
+static int may_not(cu_core *c, const cu_actor *a, const side *sa, const side *sb,
+                   const char *what)
+{
+	const side *s = sa->visible ? sa : sb;
+	int part = 0;
+	char until[11] = "";
+	if (!strcmp(a->role, "observer") ||
+	    cu_store_case_access(c->store, &part, until, s->case_id, a->org_id) != 0) {
+		cu_error_clear();
+		return cu_error_set(CU_EDENIED, "a user with role %s may not %s", a->role, what);
+	}
+	return cu_error_set(CU_EDENIED, "organisation %s %s: it may not %s", a->org,
+	                    part == 1 ? "observes this hit's case (observer access)"
+	                              : "may only read this hit's case (its JIT has expired)",
+	                    what);
+}
+
 /* Confirms or dismisses a hit for the sides the actor may contribute to. */
 int cu_hit_review(cu_core *c, const cu_actor *a, json_t **out, int64_t id, const char *review,
                   const char *note)
@@ -666,7 +727,7 @@ int cu_hit_review(cu_core *c, const cu_actor *a, json_t **out, int64_t id, const
 	}
 	if (!sa.contribute && !sb.contribute) {
 		json_decref(h);
-		return cu_error_set(CU_EDENIED, "a user with role %s may not review hits", a->role);
+		return may_not(c, a, &sa, &sb, "review hits");
 	}
 	cu_time_now(now);
 	cu_id_text(idt, id);
@@ -714,7 +775,7 @@ int cu_hit_request_access(cu_core *c, const cu_actor *a, json_t **out, int64_t i
 		return cu_error_set(CU_ECONFLICT, "your organisation already sees both cases of hit %lld",
 		                    (long long)id);
 	if (!sa.contribute && !sb.contribute)
-		return cu_error_set(CU_EDENIED, "a user with role %s may not ask for access", a->role);
+		return may_not(c, a, &sa, &sb, "ask for access");
 	int64_t other = ra ? sa.case_id : sb.case_id;
 	cu_time_now(now);
 	cu_id_text(idt, id);

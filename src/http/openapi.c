@@ -600,8 +600,8 @@ static const char hit_schemas[] = J({
 				"from_org", "message", "requested_by", "requested_at"], "properties": {
 				"id": {"type": "integer"}, "from_org": {"type": "string"},
 				"message": {"type": ["string", "null"]}, "requested_by": {"type": "string"},
-				"requested_at": {"type": "string"}, "status": {"enum": ["pending", "granted"],
-				"description": "the caller's own requests"}}}}}},
+				"requested_at": {"type": "string"}, "status": {"enum": ["pending", "granted",
+				"ended"], "description": "the caller's own requests (ended: granted, then removed)"}}}}}},
 		"HitList": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
 		"MatchCounts": {"type": "object", "required": ["examined", "found", "reopened",
 			"lapsed"], "properties": {"examined": {"type": "integer"},

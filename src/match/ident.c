@@ -281,6 +281,20 @@ static void insert_zero(char *d, size_t *n, size_t at)
  * A trunk 0 written after the country code ("+46 070 ...") is dropped for
  * countries whose numbers never begin with it.
  */
+int cu_ident_phone_country(const char *e164, const char *country)
+{
+	if (!e164 || e164[0] != '+' || !country || strlen(country) != 2)
+		return 0;
+	const struct calling *own = calling_by_country(country);
+	if (!own)
+		return 0;
+	/* A code several countries share (+1, +7, +44, ...): any of its countries. */
+	if (!strncmp(e164 + 1, own->code, strlen(own->code)))
+		return 0;
+	return cu_error_set(CU_EINVALID, "%s is not a number of country %s (calling code +%s)",
+	                    e164, country, own->code);
+}
+
 int cu_ident_phone(char out[17], const char *in, const char *country)
 {
 	char d[E164_MAX + 8], cb[24];

@@ -94,6 +94,10 @@ double cu_jaro_winkler(const char *a, size_t alen, const char *b, size_t blen);
 /* E.164 ("+46701234567"); country (ISO alpha-2, may be NULL) is used for
  * numbers written in national form ("070-123 45 67"). */
 int cu_ident_phone(char out[17], const char *in, const char *country);
+/* 0 if an E.164 number (as cu_ident_phone writes it) has a calling code of
+ * country (ISO alpha-2; one the table lacks is not judged), else CU_EINVALID
+ * naming the country's code: "+381..." is no number of SE (+46). */
+int cu_ident_phone_country(const char *e164, const char *country);
 /* IBAN, upper case without spaces, ISO 13616 mod-97 check and country length. */
 int cu_ident_iban(char out[35], const char *in);
 /* E-mail: local part kept, domain lower-cased. */

@@ -305,9 +305,9 @@ int cu_store_hit_pending(cu_store *s, int64_t *out)
 	return rc == DB_ROW ? 0 : sq_dberr(s, rc, "hits");
 }
 
-int cu_store_hit_open(cu_store *s, json_t **out)
+int cu_store_hit_pairs(cu_store *s, json_t **out)
 {
-	db_stmt *st = sq_stmt(s, "SELECT entity_a, entity_b FROM hits WHERE state = 'open'");
+	db_stmt *st = sq_stmt(s, "SELECT entity_a, entity_b FROM hits ORDER BY id");
 	if (!st)
 		return CU_EDB;
 	return sq_rows(s, out, st, "hits");
@@ -357,9 +357,20 @@ int cu_store_hit_request_add(cu_store *s, int64_t *out_id, int64_t hit_id, int64
 
 int cu_store_hit_requests(cu_store *s, json_t **out, int64_t hit_id)
 {
+	/*
+	 * ended: the requesting organisation was removed from the case after it
+	 * asked. It could not see the case when it asked, so it had been let in
+	 * (granted) in between. The case's documents on its timeline say so.
+	 */
 	return sq_rows_id(s, out,
 	                  "SELECT r.id, o.code AS from_org, r.case_id, r.message, r.requested_by,"
-	                  " r.requested_at FROM hit_requests r JOIN orgs o ON o.id = r.from_org_id"
+	                  " r.requested_at, CASE WHEN EXISTS (SELECT 1 FROM events e"
+	                  "   WHERE e.case_id = r.case_id AND e.action = 'case.participant_remove'"
+	                  "   AND e.at >= r.requested_at"
+	                  "   AND e.before LIKE ('%\"org\":\"' || o.code || '\"%')"
+	                  "   AND e.after NOT LIKE ('%\"org\":\"' || o.code || '\"%'))"
+	                  " THEN 1 ELSE 0 END AS ended"
+	                  " FROM hit_requests r JOIN orgs o ON o.id = r.from_org_id"
 	                  " WHERE r.hit_id = ?1 ORDER BY r.id",
 	                  hit_id, "access requests");
 }

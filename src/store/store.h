@@ -488,8 +488,8 @@ int cu_store_hit_get(cu_store *s, json_t **out, int64_t id);
 /* Open hits touching a case org_id sees (case_id > 0: touching that case),
  * newest first. */
 int cu_store_hit_list(cu_store *s, json_t **out, int64_t org_id, int64_t case_id, int limit);
-/* [{entity_a, entity_b}] of every open hit. */
-int cu_store_hit_open(cu_store *s, json_t **out);
+/* [{entity_a, entity_b}] of every hit, open or lapsed. */
+int cu_store_hit_pairs(cu_store *s, json_t **out);
 /* Open hits not yet reviewed (confirmed or dismissed) by both sides. */
 int cu_store_hit_pending(cu_store *s, int64_t *out);
 /* Hits of an entity, whatever their state. */

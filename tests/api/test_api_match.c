@@ -194,6 +194,106 @@ static void test_api_match__hidden_side_reveals_nothing(void **state)
 	json_decref(o);
 }
 
+/*
+ * A user learns of another case only through a recorded hit both sides are
+ * told of: not from the counts of matching, not from a change of nothing, not
+ * from the other side's review; a granted request that was taken back says so.
+ */
+static void test_api_match__counts_tell_only_what_is_seen(void **state)
+{
+	(void)state;
+	int64_t rs_case = own_case(tok_rs, "Counts (RS only)");
+	int64_t se_case = own_case(tok_se, "Counts (SE only)");
+	json_t *o = NULL;
+	/* A candidate below the threshold in a case RS cannot see: not counted. */
+	add_entity(tok_se, se_case, "{\"kind\":\"person\",\"names\":[\"Qwertz Ulvaeus\"]}", NULL);
+	int64_t far = add_entity(tok_rs, rs_case,
+		"{\"kind\":\"person\",\"names\":[\"Zzyzx Ulvaeus\"]}", &o);
+	json_t *hf = json_object_get(o, "hits_found");
+	assert_int_equal(json_integer_value(json_object_get(hf, "examined")), 0);
+	assert_int_equal(json_integer_value(json_object_get(hf, "found")), 0);
+	json_decref(o);
+	assert_int_equal(hit_of(tok_rs, far, NULL), 0);
+
+	add_entity(tok_se, se_case, "{\"kind\":\"person\",\"names\":[\"Dragoslav Countic\"],"
+	           "\"born\":\"1966\"}", NULL);
+	int64_t e = add_entity(tok_rs, rs_case, "{\"kind\":\"person\","
+	                       "\"names\":[\"Драгослав Каунтић\"],\"born\":\"1966\"}", &o);
+	hf = json_object_get(o, "hits_found");
+	assert_int_equal(json_integer_value(json_object_get(hf, "examined")), 0);
+	assert_int_equal(json_integer_value(json_object_get(hf, "found")), 1);
+	json_decref(o);
+	int64_t hit = hit_of(tok_rs, e, NULL);
+	assert_true(hit > 0);
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/hits/%lld/dismiss", (long long)hit);
+	assert_int_equal(api_requestj("POST", path, tok_se, json_object(), &o), 200);
+	json_decref(o);
+
+	/* An empty change: nothing changes, nothing is matched, nothing reopened. */
+	snprintf(path, sizeof(path), "/api/v1/entities/%lld", (long long)e);
+	assert_int_equal(api_requestj("PATCH", path, tok_rs, json_object(), &o), 200);
+	assert_int_equal(json_integer_value(json_object_get(o, "version")), 1);
+	assert_null(json_object_get(o, "hits_found"));
+	json_decref(o);
+	assert_int_equal(api_getf(tok_se, &o, "/api/v1/hits/%lld", (long long)hit), 200);
+	assert_string_equal(json_string_value(json_object_get(o, "review")), "dismissed");
+	json_decref(o);
+	assert_int_equal(api_getf(tok_rs, &o, "/api/v1/cases/%lld/events", (long long)rs_case), 200);
+	size_t i, updates = 0;
+	json_t *ev;
+	json_array_foreach(o, i, ev)
+		updates += !strcmp(json_string_value(json_object_get(ev, "action")), "entity.update");
+	assert_int_equal(updates, 0);
+	json_decref(o);
+
+	/* A real change brings SE's dismissed side back, but does not tell RS. */
+	assert_int_equal(api_requestj("PATCH", path, tok_rs, json_pack("{s:s}", "notes", "x"), &o),
+	                 200);
+	assert_int_equal(json_integer_value(json_object_get(o, "version")), 2);
+	hf = json_object_get(o, "hits_found");
+	assert_int_equal(json_integer_value(json_object_get(hf, "reopened")), 0);
+	assert_int_equal(json_integer_value(json_object_get(hf, "examined")), 0);
+	json_decref(o);
+	assert_int_equal(api_getf(tok_se, &o, "/api/v1/hits/%lld", (long long)hit), 200);
+	assert_string_equal(json_string_value(json_object_get(o, "review")), "new");
+	json_decref(o);
+
+	/* RS asks, SE lets it in, then takes it out again: the request says ended. */
+	snprintf(path, sizeof(path), "/api/v1/hits/%lld/access-requests", (long long)hit);
+	assert_int_equal(api_requestj("POST", path, tok_rs, json_object(), &o), 201);
+	json_decref(o);
+	snprintf(path, sizeof(path), "/api/v1/cases/%lld/participants", (long long)se_case);
+	assert_int_equal(api_requestj("POST", path, tok_se, json_pack("{s:s,s:s}", "org", "RS",
+	                 "access", "observer"), &o), 201);
+	json_decref(o);
+	assert_int_equal(api_getf(tok_rs, &o, "/api/v1/hits/%lld", (long long)hit), 200);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+		json_object_get(o, "access_requests"), 0), "status")), "granted");
+	json_decref(o);
+	/* RS, now an observer of SE's case too, reviews its own side. */
+	snprintf(path, sizeof(path), "/api/v1/hits/%lld/confirm", (long long)hit);
+	long st = 0;
+	assert_int_equal(api_request("POST", path, tok_rs, "{}", &st, &o), 0);
+	assert_int_equal(st, 200);
+	json_decref(o);
+	snprintf(path, sizeof(path), "/api/v1/cases/%lld/participants/RS", (long long)se_case);
+	assert_int_equal(api_request("DELETE", path, tok_se, NULL, &st, &o), 0);
+	assert_int_equal(st, 204);
+	json_decref(o);
+	o = NULL;
+	assert_int_equal(api_getf(tok_rs, &o, "/api/v1/hits/%lld", (long long)hit), 200);
+	assert_false(json_is_true(json_object_get(o, "full")));
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+		json_object_get(o, "access_requests"), 0), "status")), "ended");
+	json_decref(o);
+	/* SE, which answered, does not see a status of RS's request. */
+	assert_int_equal(api_getf(tok_se, &o, "/api/v1/hits/%lld", (long long)hit), 200);
+	assert_null(json_object_get(json_array_get(json_object_get(o, "access_requests"), 0),
+	                            "status"));
+	json_decref(o);
+}
+
 static void test_api_match__review_per_side(void **state)
 {
 	(void)state;
@@ -427,6 +527,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_api_match__hidden_side_reveals_nothing),
+		cmocka_unit_test(test_api_match__counts_tell_only_what_is_seen),
 		cmocka_unit_test(test_api_match__review_per_side),
 		cmocka_unit_test(test_api_match__hits_are_paged),
 		cmocka_unit_test(test_api_match__bad_input),

@@ -51,6 +51,25 @@ jqt "... limited to BE and name (and DE for the witness)" 'length == 2
 expect 0 "hits as lt (no entity matched): no hits" h --as lt --json
 jqt "... empty" 'length == 0'
 
+# ---- what matching tells: only of cases the user sees --------------------------------
+
+# AT takes part in none of the demo's cases; "Rasho" is a name only FR's and DE's cases hold.
+expect 0 "at opens a case of its own" "$B" case create --as at --title "AT only" \
+	--crime-type swindling_fraud
+expect 0 "at adds a person named like one of the FR and DE cases" \
+	e add --case 2026/0002 --as at --kind person --name "Zzyzx Rasho" --json
+jqt "... the answer tells nothing of the cases at cannot see" \
+	'.hits_found == {"examined": 0, "found": 0, "reopened": 0, "lapsed": 0}'
+expect 0 "... nor in text" e add --case 2026/0002 --as at --kind person --name "Zzyzx Rasho"
+check "... 0 candidates examined" has_out "matching: 0 candidates examined"
+expect 0 "xref --case 2026/0002 as at" "$B" xref --case 2026/0002 --as at --json
+jqt "... examines nothing it could count" '.examined == 0 and .found == 0'
+expect 0 "... in text" "$B" xref --case 2026/0002 --as at
+check "... 0 candidates examined" has_out ": 0 candidates examined"
+expect 0 "me (who sees the Swedish case) adds the suspect's name to its case" \
+	e add --case 2025/0001 --as me --kind person --name "Marko Djordjevic" --json
+jqt "... the candidates of the cases me sees are counted" '.hits_found.examined >= 1'
+
 # ---- adding, changing, reviewing ---------------------------------------------------
 
 expect 0 "entity add in the Swedish case: a person in Cyrillic" \
@@ -69,6 +88,12 @@ HIT=$(jq "map(select(.b.entity.id == $P2 or .a.entity.id == $P2))[0].id" "$OUT")
 jqt "... the new hit, on name, hidden side SE" \
 	"map(select(.id == $HIT))[0] | .attr == \"name\" and .a == {\"visible\": false, \"org\": \"SE\"}"
 expect 2 "se-observer may not review it" h dismiss "$HIT" --as se-observer
+check "... its role says why" has_err "a user with role observer may not review hits"
+IH=$(h --as interpol --json | jq '.[0].id')
+expect 2 "interpol (an observer of the Swedish case) may not review its hits" \
+	h confirm "$IH" --as interpol
+check "... its organisation's observer access says why, not its role" \
+	has_err "organisation INTERPOL observes this hit's case (observer access): it may not review hits"
 expect 0 "be dismisses it for its side" h dismiss "$HIT" --as be --note "different father" --json
 jqt "... dismissed by be, with the note" '.review == "dismissed" and .b.reviewed_by == "be"
 	and .b.note == "different father"'
@@ -85,6 +110,30 @@ expect 0 "... the hit is back for review" h show "$HIT" --as be --json
 jqt "... review new again" '.review == "new"'
 expect 0 "be confirms it" h confirm "$HIT" --as be --json
 jqt "... confirmed" '.review == "confirmed"'
+expect 0 "se dismisses its side" h dismiss "$HIT" --as se --json
+upd_events() {
+	"$B" case events 2023/0001 --as be --json |
+		jq "[.[] | select(.action == \"entity.update\" and .object_id == \"$P2\")] | length"
+}
+U0=$(upd_events)
+expect 0 "be restates the entity as it is (a change of nothing)" \
+	e update "$P2" --born 1985-03-14 --as be --json
+jqt "... no new version, no matching" '.version == 2 and has("hits_found") == false'
+check "... no entity.update event" [ "$(upd_events)" = "$U0" ]
+expect 0 "... se's side stays dismissed" h show "$HIT" --as se --json
+jqt "... dismissed" '.review == "dismissed"'
+expect 0 "be changes the entity (a note)" e update "$P2" --notes "seen in Antwerp" --as be --json
+jqt "... version 3; SE's dismissed side, which be cannot see, is not counted" \
+	'.version == 3 and .hits_found.reopened == 0'
+expect 0 "... the same note again changes nothing" \
+	e update "$P2" --notes "seen in Antwerp" --as be --json
+jqt "... version 3 still" '.version == 3 and has("hits_found") == false'
+expect 0 "... se's side is new again (an entity changed)" h show "$HIT" --as se --json
+jqt "... new" '.review == "new"'
+expect 0 "be dismisses its side" h dismiss "$HIT" --as be --json
+expect 0 "be changes the entity again" e update "$P2" --notes "seen in Ghent" --as be --json
+jqt "... its own dismissed side is counted" '.hits_found.reopened == 1'
+expect 0 "be confirms it again" h confirm "$HIT" --as be --json
 expect 0 "be asks SE for access to the Swedish case" \
 	h request-access "$HIT" --as be --message "same suspect?" --json
 jqt "... recorded, pending" '.access_requests | length == 1 and .[0].status == "pending"'
@@ -116,6 +165,17 @@ jqt "... normalised" '.attrs.iban == "DE89370400440532013000"'
 expect 1 "an IBAN with a wrong check" e add --as se --case 2026/0001 --kind bank_account \
 	--iban DE89370400440532013001
 check "... says so" has_err "check digits"
+expect 1 "a phone whose country contradicts its calling code" \
+	e add --as se --case 2026/0001 --kind phone --number "+381641234567" --country SE
+check "... says so" has_err '+381641234567 is not a number of country SE (calling code +46)'
+expect 1 "... also as a person's identifier" e add --as se --case 2026/0001 --kind person \
+	--name "Ana Test" --id "phone:+381641234567:SE"
+expect 0 "a phone in international form with its own country" \
+	e add --as se --case 2026/0001 --kind phone --number "+381 64 123 4599" --country RS --json
+jqt "... taken" '.attrs.number == "+381641234599"'
+expect 0 "a nationality named twice" e add --as se --case 2026/0001 --kind person \
+	--name "Ana Twice" --nationality RS --nationality SE --nationality RS --json
+jqt "... stored once" '.attrs.nationalities == ["RS", "SE"]'
 expect 1 "a phone number in national form without a country" \
 	e add --as se --case 2026/0001 --kind phone --number "070-123 45 67"
 check "... says it needs a country" has_err "needs a country"
@@ -205,6 +265,23 @@ if [ -f "$FTM" ]; then
 else
 	fail "FollowTheMoney test data missing: $FTM"
 fi
+cat >"$T/gaps.ftm" <<'EOF'
+{"id":"p1","schema":"Person","properties":{"name":["Ivo Dokumentic"],"nationality":["rs"],"citizenship":["rs"],"passportNumber":["P1234567"],"idNumber":["ID998877"]}}
+{"id":"p2","schema":"Person","properties":{"name":["Ivo Bezdrzavni"],"passportNumber":["P7654321"]}}
+{"id":"b1","schema":"BankAccount","properties":{"accountNumber":["DE89 3704 0044 0532 0130 00"]}}
+{"id":"b2","schema":"BankAccount","properties":{"accountNumber":["12345678"]}}
+EOF
+expect 0 "an FtM import of document numbers and account numbers" \
+	e import --as be --case 2023/0001 --format ftm "$T/gaps.ftm" --json
+jqt "... an IBAN accountNumber imported, the others reported, none refused" \
+	'.imported == 3 and .invalid == 0 and .unsupported == {"BankAccount without an IBAN": 1,
+	 "Person.passportNumber without a single nationality": 1}'
+expect 0 "the person's documents" e list --as be --case 2023/0001 --json
+jqt "... as doc identifiers issued by the nationality, RS once" \
+	'map(select(.source == "ftm p1"))[0].attrs | .nationalities == ["RS"]
+	 and ([.identifiers[] | "\(.type):\(.country):\(.value)"] == ["doc:RS:P1234567", "doc:RS:ID998877"])'
+jqt "... the account by its IBAN" \
+	'map(select(.source == "ftm b1"))[0].attrs.iban == "DE89370400440532013000"'
 printf '{"schema":"Person","properties":{"name":["Ana Test"],"birthDate":["1980-02-31"]}}\nnot json\n' >"$T/bad.ftm"
 expect 1 "an FtM file with bad lines" e import --as be --case 2023/0001 --format ftm "$T/bad.ftm" --json
 jqt "... both reported" '.invalid == 2 and (.errors | map(.row)) == [1, 2]'
@@ -252,6 +329,29 @@ expect 0 "xref again" "$B" xref --as admin --json
 jqt "... normalises nothing: the store says which matcher built its records" '.renormalised == 0'
 expect 0 "xref of every case in text" "$B" xref --as admin
 check "... says nothing of normalising" lacks_out "normalised again"
+
+# Hits that lapse at a higher threshold (most of them at 0.96) and come back at the old
+# one are reported.
+T0=$("$B" match threshold --as admin)
+expect 0 "threshold 0.96" "$B" match threshold 0.96 --as admin
+expect 0 "xref of every case at 0.96" "$B" xref --as admin --json
+L=$(jq .lapsed "$OUT")
+check "... some hits lapse" [ "$L" -gt 0 ]
+expect 0 "the threshold back to $T0" "$B" match threshold "$T0" --as admin
+expect 0 "xref of every case again" "$B" xref --as admin --json
+jqt "... every lapsed hit is reported back, as reopened" ".reopened == $L and .found == 0"
+expect 0 "xref once more" "$B" xref --as admin --json
+jqt "... nothing to report" '.reopened == 0 and .found == 0 and .lapsed == 0'
+
+# A draft request is the issuing side's own, in the statistics too.
+expect 0 "de's statistics" "$B" stats --year 2026 --as de --json
+DE0=$(jq .requests.issued "$OUT")
+expect 0 "se drafts an EIO to DE" "$B" requests add --case 2026/0001 --kind eio --to DE \
+	--title "Draft to DE" --as se --json
+expect 0 "de's statistics again" "$B" stats --year 2026 --as de --json
+jqt "... do not count se's draft" ".requests.issued == $DE0 and (.requests.by_status.draft // 0) == 0"
+expect 0 "se's statistics" "$B" stats --year 2026 --as se --json
+jqt "... count it" '.requests.by_kind_and_status.eio.draft >= 1'
 
 # A change keeps the record of what was before it whole.
 expect 0 "se adds a person with a phone as written" e add --as se --case 2026/0001 --kind person \

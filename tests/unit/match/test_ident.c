@@ -431,6 +431,19 @@ static const row mmsi_rows[] = {
     {"265-123-456", NULL, NULL, "'-'"},
 };
 
+/* A country's calling code against a number in international form. */
+static void test_match_ident_phone__country(void **state)
+{
+	(void)state;
+	assert_int_equal(cu_ident_phone_country("+46701234567", "SE"), 0);
+	assert_int_equal(cu_ident_phone_country("+14165551234", "CA"), 0); /* +1, shared */
+	assert_int_equal(cu_ident_phone_country("+77012345678", "KZ"), 0); /* +7, shared */
+	assert_int_equal(cu_ident_phone_country("+381641234567", NULL), 0);
+	assert_int_equal(cu_ident_phone_country("+381641234567", "SE"), CU_EINVALID);
+	assert_non_null(strstr(cu_error_message(CU_EINVALID), "calling code +46"));
+	assert_int_equal(cu_ident_phone_country("+4670123456", "CH"), CU_EINVALID);
+}
+
 static void test_match_ident_ships__tables(void **state)
 {
 	(void)state;
@@ -604,7 +617,8 @@ int main(void)
 	    cmocka_unit_test(test_match_ident_iban__every_country_length),
 	    cmocka_unit_test(test_match_ident_email__table),
 	    cmocka_unit_test(test_match_ident_email__length_limits),
-	    cmocka_unit_test(test_match_ident_ships__tables),
+	    cmocka_unit_test(test_match_ident_phone__country),
+		cmocka_unit_test(test_match_ident_ships__tables),
 	    cmocka_unit_test(test_match_ident_code__table),
 	    cmocka_unit_test(test_match_ident_wallet__table),
 	    cmocka_unit_test(test_match_ident_wallet__length_limits),
