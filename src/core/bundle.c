@@ -450,6 +450,37 @@ int cu_bundle_export(cu_core *c, const cu_actor *a, json_t **out, int64_t case_i
 		                 "erased)");
 		goto out;
 	}
+	/*
+	 * The originator decides (as for grants): a bundle for an organisation
+	 * outside the case carries another organisation's item only with that
+	 * organisation's consent, given as a grant of it to the receiver. For
+	 * one's own organisation or one in the case, the case's sharing holds.
+	 */
+	int part = 0;
+	char until[11] = "", today[11];
+	cu_date_today(today);
+	if (org != a->org_id && (r = cu_store_case_access(c->store, &part, until, case_id, org)) != 0 &&
+	    r != CU_ENOTFOUND)
+		goto out;
+	r = 0;
+	cu_error_clear();
+	if (org != a->org_id && part == 0 && !(until[0] && strcmp(until, today) >= 0)) {
+		json_array_foreach(items, i, it) {
+			const char *from = cu_json_str(it, "originator");
+			int64_t g = 0, id = json_integer_value(json_object_get(it, "id"));
+			if (!from || !strcmp(from, a->org))
+				continue;
+			if ((r = cu_store_grant_active(c->store, &g, id, org, today)) == CU_ENOTFOUND) {
+				r = cu_error_set(CU_EDENIED, "item %lld was contributed by %s: a bundle for "
+				                 "%s, which takes no part in the case, carries it only with "
+				                 "%s's consent (share it with %s first: custodia evidence "
+				                 "share)", (long long)id, from, for_org, from, for_org);
+				goto out;
+			}
+			if (r)
+				goto out;
+		}
+	}
 	/* Each item's member of the archive, registration and content commitment, and
 	 * its chain as it stands before the export, as the exporter may see it. */
 	json_array_foreach(items, i, it) {

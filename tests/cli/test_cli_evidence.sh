@@ -36,6 +36,16 @@ jqt "... the three items of the Swedish case" 'map(.id) == [1, 2, 3]'
 jqt "... item 3 came from RS" '.[2].originator == "RS" and .[2].registered_by == "rs"'
 expect 0 "evidence list as icc (what was shared with the ICC)" ev list --as icc --json
 jqt "... exactly item 5, of 2022/0001" 'map(.id) == [5] and .[0].case_reference == "2022/0001"'
+# The originator decides: EE, a participant, may not carry UA's item to the US, which takes
+# no part in the case, without UA's consent; within the case (UA, LT, EE) it may.
+expect 2 "bundle export of UA's item for the US by EE is refused" "$B" bundle export \
+	--case 2022/0001 --evidence 4 --for US --out "$T/ee-us.tar" --as ee
+check "... saying whose consent it needs" has_err "contributed by UA: a bundle for US.*UA's consent"
+check "... and no bundle is written" test ! -e "$T/ee-us.tar"
+expect 0 "... for LT, which owns the case, it goes" "$B" bundle export --case 2022/0001 \
+	--evidence 4 --for LT --out "$T/ee-lt.tar" --as ee
+expect 0 "... and UA may take its own item anywhere" "$B" bundle export --case 2022/0001 \
+	--evidence 4 --for US --out "$T/ua-us.tar" --as ua
 expect 0 "evidence list --limit 2" ev list --case 2026/0001 --as se --limit 2 --json
 jqt "... the first two" 'map(.id) == [1, 2]'
 expect 0 "evidence list --after 2" ev list --case 2026/0001 --as se --after 2 --json
