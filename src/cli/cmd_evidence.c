@@ -27,7 +27,7 @@ static const char usage[] =
 	"       custodia evidence revoke GRANT [--reason TEXT]\n"
 	"       custodia evidence erase ID --reason TEXT\n"
 	"       custodia evidence verify [--case REF] [--item ID]\n"
-	"       custodia evidence retention [--within 30d]\n"
+	"       custodia evidence retention [--within DAYS]\n"
 	"       custodia evidence hold --case REF --reason TEXT | --release HOLD_ID\n"
 	"       custodia evidence trigger --case REF --trigger TRIGGER --on YYYY-MM-DD [--note TEXT]\n"
 	"\n"
@@ -658,12 +658,12 @@ int cmd_evidence(int argc, char **argv)
 				r = cu_error_set(CU_EVERIFY, "%zu item(s) failed verification", bad);
 		}
 	} else if (!strcmp(sub, "retention")) {
-		int64_t secs = 30 * 86400;
-		if (within && (r = cu_duration_parse(&secs, within)) != 0)
+		int days = 30;
+		if (within && (r = cu_days_parse(&days, within)) != 0)
 			goto done;
 		size_t i, k;
 		json_t *d, *why;
-		if ((r = cu_retention_due(c.core, &c.actor, &res, (int)(secs / 86400))) == 0 && !c.json) {
+		if ((r = cu_retention_due(c.core, &c.actor, &res, days)) == 0 && !c.json) {
 			json_array_foreach(res, i, d) {
 				printf("%s  %s\n", cu_json_str(d, "reference"), cu_json_str(d, "title"));
 				json_array_foreach(json_object_get(d, "due"), k, why)
@@ -673,7 +673,7 @@ int cmd_evidence(int argc, char **argv)
 					printf("  on legal hold: %s\n", cu_json_str(why, "reason"));
 			}
 			if (json_array_size(res) == 0)
-				printf("nothing due within %lld days\n", (long long)(secs / 86400));
+				printf("nothing due within %d days\n", days);
 		}
 	} else if (!strcmp(sub, "hold")) {
 		if (release) {

@@ -517,12 +517,9 @@ int h_retention_due(cu_req *rq)
 	int r, days = 30;
 	if ((r = cu_req_query(rq, &w, "within")) != 0)
 		return r;
-	if (w) {
-		int64_t secs;
-		if ((r = cu_duration_parse(&secs, w)) != 0)
-			return r;
-		days = (int)(secs / 86400);
-	}
+	/* Days: within=30 is thirty days (it was read as seconds: only what is due today). */
+	if (w && (r = cu_days_parse(&days, w)) != 0)
+		return r;
 	return cu_retention_due(rq->core, &rq->actor, &rq->out, days);
 }
 

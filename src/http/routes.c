@@ -286,8 +286,8 @@ const cu_route cu_routes[] = {
 	    "properties": {"reason": {"type": "string"}}}),
 	 J({"reason": "cooperation concluded"}), "Grant"},
 	{"GET", "/api/v1/retention", h_retention_due, true, 200, "evidence",
-	 "Cases the caller may manage with reviews or deletions due within `within` (a duration,"
-	 " default 30d), with their active legal holds", "within", NULL, NULL, "RetentionDue"},
+	 "Cases the caller may manage with reviews or deletions due within `within` days (30 or"
+	 " 30d; default 30), with their active legal holds", "within", NULL, NULL, "RetentionDue"},
 	{"GET", "/api/v1/cases/{id}/retention", h_retention_get, true, 200, "evidence",
 	 "A case's retention triggers and active legal holds", NULL, NULL, NULL, "CaseRetention"},
 	{"POST", "/api/v1/cases/{id}/retention/triggers", h_retention_trigger, true, 201,

@@ -99,6 +99,20 @@ void cu_date_today(char out[11])
 	out[10] = '\0';
 }
 
+int cu_days_parse(int *out_days, const char *s)
+{
+	char *end;
+	if (!s || *s < '0' || *s > '9')
+		return cu_error_set(CU_EINVALID, "bad number of days \"%.32s\" (e.g. 30 or 30d)",
+		                    s ? s : "");
+	long v = strtol(s, &end, 10);
+	if ((*end && strcmp(end, "d")) || v > 36500)
+		return cu_error_set(CU_EINVALID, "bad number of days \"%.32s\" (e.g. 30 or 30d, at "
+		                    "most 36500)", s);
+	*out_days = (int)v;
+	return 0;
+}
+
 int cu_duration_parse(int64_t *out_seconds, const char *s)
 {
 	char *end;

@@ -137,6 +137,8 @@ void cu_date_add(char out[11], const char *date, int days);
 void cu_date_add_years(char out[11], const char *date, int years);
 /* Parses "7d", "12h", "30m", "45s" or plain seconds. */
 int cu_duration_parse(int64_t *out_seconds, const char *s);
+/* A horizon in whole days: "30" or "30d" (0 to 36500); CU_EINVALID otherwise. */
+int cu_days_parse(int *out_days, const char *s);
 
 /*
  * Logging (log.c): one line per message on stderr, written with one

@@ -1875,6 +1875,12 @@ static void test_api_evidence__retention_trigger_makes_deletion_due(void **state
 	assert_int_equal(st, 201);
 	assert_false(deletion_due(judged, "30d"));
 	assert_true(deletion_due(judged, "1200d"));
+	/* A bare number is days, as for deadlines (it was read as seconds). */
+	assert_false(deletion_due(judged, "30"));
+	assert_true(deletion_due(judged, "1200"));
+	st = api_getf(T("se"), &due, "/api/v1/retention?within=12h");
+	api_assert_fails(st, due, 400, NULL);
+	json_decref(due);
 }
 
 static void test_api_evidence__custody_events_recorded_by_hand(void **state)

@@ -265,6 +265,28 @@ static void test_util_name__table(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* ---- cu_days_parse ---------------------------------------------------------- */
+
+static void test_util_days__table(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		int rc, days;
+	} rows[] = {
+		{"30", 0, 30}, {"30d", 0, 30}, {"0", 0, 0}, {"36500", 0, 36500},
+		{"36501", CU_EINVALID, 0}, {"12h", CU_EINVALID, 0}, {"30dd", CU_EINVALID, 0},
+		{"-1", CU_EINVALID, 0}, {"", CU_EINVALID, 0}, {NULL, CU_EINVALID, 0},
+		{"d", CU_EINVALID, 0}, {"99999999999999999999", CU_EINVALID, 0},
+	};
+	for (size_t i = 0; i < N(rows); i++) {
+		int got = -1;
+		int rc = cu_days_parse(&got, rows[i].s);
+		if (rc != rows[i].rc || (rc == 0 && got != rows[i].days))
+			fail_msg("\"%s\": rc %d days %d", rows[i].s ? rows[i].s : "(null)", rc, got);
+	}
+}
+
 /* ---- cu_duration_parse ---------------------------------------------------- */
 
 static void test_util_duration__table(void **state)
@@ -449,6 +471,7 @@ int main(void)
 	    cmocka_unit_test(test_util_date__add_and_diff_agree),
 	    cmocka_unit_test(test_util_name__table),
 	    cmocka_unit_test(test_util_duration__table),
+	    cmocka_unit_test(test_util_days__table),
 	    cmocka_unit_test(test_util_duration__limit_applies_after_the_unit),
 	    cmocka_unit_test(test_util_time__parse_table),
 	    cmocka_unit_test(test_util_time__now_round_trips),
