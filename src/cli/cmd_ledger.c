@@ -14,6 +14,7 @@ static const char usage[] =
 	"       custodia ledger prove --from M --to N\n"
 	"       custodia ledger witness --log URL --key VKEY [--no-submit]\n"
 	"       custodia ledger witness-key\n"
+	"       custodia ledger witnesses [--add VKEY | --remove NAME]\n"
 	"key prints the verifier key of this node's checkpoints (C2SP note form:\n"
 	"name+hash+base64), then the keys it replaced (custodia keys rotate-signing), each\n"
 	"with the tree sizes it signed; --json lists them all with since (first size).\n"
@@ -33,6 +34,12 @@ static const char usage[] =
 	"extends the last one this node saw (a consistency proof), cosigns it (C2SP\n"
 	"tlog-cosignature) and sends the cosignature back; it refuses a fork or a\n"
 	"rewritten history. witness-key prints this node's cosignature key.\n"
+	"witnesses lists the witnesses this log trusts: it accepts and publishes the\n"
+	"cosignatures of those only (POST /api/v1/ledger/cosignatures answers 403 to\n"
+	"others), one per witness and checkpoint (a later one replaces it). --add VKEY\n"
+	"trusts a witness by the cosignature key its 'ledger witness-key' prints;\n"
+	"--remove NAME (or VKEY) stops trusting it and publishing its cosignatures.\n"
+	"Both are for an administrator of the operator and recorded as events.\n"
 	CLI_COMMON_HELP;
 
 int cmd_ledger(int argc, char **argv)
@@ -43,8 +50,9 @@ int cmd_ledger(int argc, char **argv)
 		{"force", no_argument, NULL, 'F'}, {"log", required_argument, NULL, 'l'},
 		{"key", required_argument, NULL, 'k'}, {"no-submit", no_argument, NULL, 'n'},
 		{"deep", no_argument, NULL, 'E'}, {"log-only", no_argument, NULL, 'L'},
+		{"add", required_argument, NULL, 'a'}, {"remove", required_argument, NULL, 'R'},
 		CLI_COMMON_OPTS, {0}};
-	const char *log = NULL, *key = NULL;
+	const char *log = NULL, *key = NULL, *add = NULL, *drop = NULL;
 	bool submit = true;
 	int index = -1, size = 0, from = -1, to = 0, opt, r = 0;
 	bool force = false, log_only = false;
@@ -70,6 +78,10 @@ int cmd_ledger(int argc, char **argv)
 			key = optarg;
 		else if (opt == 'n')
 			submit = false;
+		else if (opt == 'a')
+			add = optarg;
+		else if (opt == 'R')
+			drop = optarg;
 	}
 	cli_operands(argc, argv, 0, usage);
 	if (!strcmp(sub, "prove") && index < 0 && from < 0)
@@ -80,8 +92,13 @@ int cmd_ledger(int argc, char **argv)
 	if (!strcmp(sub, "witness") && (!log || !key))
 		cli_usage_error(usage, "witness needs --log and --key");
 	if (strcmp(sub, "key") && strcmp(sub, "checkpoint") && strcmp(sub, "verify") &&
-	    strcmp(sub, "prove") && strcmp(sub, "witness") && strcmp(sub, "witness-key"))
+	    strcmp(sub, "prove") && strcmp(sub, "witness") && strcmp(sub, "witness-key") &&
+	    strcmp(sub, "witnesses"))
 		cli_usage_error(usage, "unknown subcommand \"%s\"", sub);
+	if ((add || drop) && strcmp(sub, "witnesses") != 0)
+		cli_usage_error(usage, "--add and --remove are options of witnesses");
+	if (add && drop)
+		cli_usage_error(usage, "give --add or --remove, not both");
 	cli_open(&c);
 	if (!strcmp(sub, "key")) {
 		char vkey[300];
@@ -111,6 +128,24 @@ int cmd_ledger(int argc, char **argv)
 			else
 				printf("%s\n", vkey);
 		}
+	} else if (!strcmp(sub, "witnesses")) {
+		if (add || drop) {
+			r = add ? cu_ledger_witness_trust(c.core, &c.actor, &out, add) :
+			          cu_ledger_witness_untrust(c.core, &c.actor, &out, drop);
+			if (r == 0 && !c.json)
+				printf("%s witness %s (%s)\n",
+				       add ? "trusting" : "no longer trusting",
+				       cu_json_str(out, "name"), cu_json_str(out, "vkey"));
+		} else if ((r = cu_ledger_witnesses(c.core, &out)) == 0 && !c.json) {
+			size_t i;
+			json_t *w;
+			json_array_foreach(out, i, w)
+				printf("%s %s (since %s)\n", cu_json_str(w, "name"),
+				       cu_json_str(w, "vkey"), cu_json_str(w, "added"));
+			if (json_array_size(out) == 0)
+				printf("no trusted witnesses: the log accepts and publishes no "
+				       "cosignatures\n");
+		}
 	} else if (!strcmp(sub, "witness")) {
 		if ((r = cu_ledger_witness(c.core, &out, log, key, submit)) == 0 && !c.json)
 			printf("cosigned %s at %lld entries%s\n", cu_json_str(out, "origin"),
@@ -124,10 +159,14 @@ int cmd_ledger(int argc, char **argv)
 			if (!c.json) {
 				size_t i;
 				json_t *p;
-				json_array_foreach(json_object_get(out, "problems"), i, p)
-					printf("entry %lld: %s\n",
-					       (long long)json_integer_value(json_object_get(p, "index")),
-					       cu_json_str(p, "problem"));
+				json_array_foreach(json_object_get(out, "problems"), i, p) {
+					long long at = json_integer_value(json_object_get(p, "index"));
+					/* a record without its entry names itself */
+					if (json_object_get(p, "record"))
+						printf("record %s\n", cu_json_str(p, "problem"));
+					else
+						printf("entry %lld: %s\n", at, cu_json_str(p, "problem"));
+				}
 				printf("%s: %lld entries, root %s, %lld checkpoint(s)%s\n",
 				       json_is_true(json_object_get(out, "ok")) ? "ok" : "FAILED",
 				       (long long)json_integer_value(json_object_get(out, "size")),

@@ -381,9 +381,24 @@ int cu_keys_status(cu_core *c, json_t **out);
 int cu_ledger_witness_key(cu_core *c, char vkey[300]);
 int cu_ledger_published(cu_core *c, char **out);
 int cu_ledger_cosignature_add(cu_core *c, json_t **out, const json_t *in);
+/*
+ * The witnesses this log trusts ([{name, vkey, added}]): only their
+ * cosignatures are accepted (CU_EDENIED for others) and published. Adding
+ * (by cosignature key; CU_EEXISTS for a name already trusted) and removing
+ * (by name or key; CU_ENOTFOUND) are for an administrator of the operator
+ * (CU_EDENIED) and recorded as events. *out: the witness added or removed.
+ */
+int cu_ledger_witnesses(cu_core *c, json_t **out);
+int cu_ledger_witness_trust(cu_core *c, const cu_actor *a, json_t **out, const char *vkey);
+int cu_ledger_witness_untrust(cu_core *c, const cu_actor *a, json_t **out, const char *which);
 int cu_ledger_witness(cu_core *c, json_t **out, const char *log_url, const char *log_vkey,
                       bool submit);
-/* Gives records written before the ledger existed their entries. */
+/*
+ * Gives records written before the ledger existed their entries, once: a
+ * store whose meta has CU_LEDGER_COMPLETE (set by init, or by this after an
+ * upgrade's catch-up) is never caught up again (at open).
+ */
+#define CU_LEDGER_COMPLETE "ledger_complete"
 int cu_ledger_catch_up(cu_core *c);
 
 /*

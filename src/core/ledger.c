@@ -870,23 +870,40 @@ int cu_core_custody(cu_core *c, int64_t *out_seq, int64_t item, const char *even
 	return r;
 }
 
-/* Entries for records written before the ledger existed (schema 2 data). */
+/*
+ * Entries for records written before the ledger existed (schema 1 and 2
+ * data), once. Every record since is appended with its entry in its own
+ * transaction, so a record without one was put there around custodia (or
+ * its entry taken away): `ledger verify` must find it, and no open may give
+ * it an entry. The store's meta says CU_LEDGER_COMPLETE from its init on; a
+ * store from before that mark (an upgrade) is caught up one last time and
+ * then marked, in the same transaction.
+ */
 int cu_ledger_catch_up(cu_core *c)
 {
-	json_t *rows, *row;
+	json_t *rows = NULL, *row;
+	char *done = NULL;
 	size_t i;
-	int r;
-	if ((r = cu_store_unledgered(c->store, &rows)) != 0)
+	int r = cu_store_meta_get(c->store, &done, CU_LEDGER_COMPLETE);
+	free(done);
+	if (r != CU_ENOTFOUND)
 		return r;
-	if (json_array_size(rows) == 0) {
-		json_decref(rows);
-		return 0;
-	}
+	cu_error_clear();
 	CU_TXN(c, r, {
+		/* Again under the write lock: another node may have just done it. */
+		if ((r = cu_store_meta_get(c->store, &done, CU_LEDGER_COMPLETE)) != CU_ENOTFOUND) {
+			free(done);
+			break;
+		}
+		cu_error_clear();
+		if ((r = cu_store_unledgered(c->store, &rows, 0)) != 0)
+			break;
 		json_array_foreach(rows, i, row)
 			if ((r = append(c->store, cu_json_str(row, "kind"),
 			                json_integer_value(json_object_get(row, "ref")))) != 0)
 				break;
+		if (r == 0)
+			r = cu_store_meta_set(c->store, CU_LEDGER_COMPLETE, "1");
 	});
 	json_decref(rows);
 	return r;
@@ -1219,6 +1236,7 @@ typedef struct vstate {
 	cu_store_rec cur[2], found;
 	bool have[2], end[2];
 	int64_t nrec[2]; /* rows each walk has read */
+	int64_t nlost;   /* entries whose record is missing, or of no known kind */
 	/* A ring of batches: handed to the worker in turn (posted), processed by
 	 * it, settled (folded in) by the main thread; the one after the last
 	 * posted is being filled. At most VRING - 1 are posted and not settled,
@@ -1776,12 +1794,17 @@ static int check_record(vstate *v, vbatch *b, int i, int64_t idx, const char *ki
 	int r;
 	if (!event && strcmp(kind, "custody") != 0) {
 		json_array_append_new(v->problems, finding(idx, "an entry of no known kind"));
+		v->nlost++;
 		return 0;
 	}
 	r = record_of(v, &rec, event, ref);
 	if (r == CU_ENOTFOUND) {
-		json_array_append_new(v->problems, finding(idx, "the record of this entry was "
-		                                           "deleted"));
+		char what[160];
+		snprintf(what, sizeof(what), "the record of this entry (%s %lld) is missing "
+		         "(deleted)", kind, (long long)ref);
+		cu_error_clear();
+		json_array_append_new(v->problems, finding(idx, what));
+		v->nlost++;
 		return 0;
 	}
 	if (r || (r = rec_copy(v, b, i, rec, event)) != 0)
@@ -1895,6 +1918,59 @@ static void vstate_end(vstate *v)
 		}
 }
 
+/*
+ * Records without an entry and entries without a record. The counts show
+ * both (an entry's record is unique: UNIQUE (kind, ref)); when they do not
+ * add up, the records without an entry are named, up to UNENTERED_MAX of
+ * them, at the ledger's size (where their entries would have been). No open
+ * of the store gives such a record an entry (cu_ledger_catch_up).
+ */
+#define UNENTERED_MAX 20
+static int unentered(vstate *v, int64_t records, int64_t size)
+{
+	char what[300];
+	json_t *rows = NULL, *row;
+	size_t i;
+	int r;
+	if (records > size) {
+		snprintf(what, sizeof(what), "%lld record(s) more than entries: records without a "
+		         "ledger entry (added around custodia, or their entries removed)",
+		         (long long)(records - size));
+		json_array_append_new(v->problems, finding(size, what));
+	} else if (records < size) {
+		snprintf(what, sizeof(what), "%lld entr%s more than records: ledger entries "
+		         "without a record (deleted)", (long long)(size - records),
+		         size - records == 1 ? "y" : "ies");
+		json_array_append_new(v->problems, finding(size, what));
+	}
+	/* Records mode: entries without a record were each found; what remains of
+	 * the records has no entry. Log-only: the counts are all there is. */
+	if (records == size && (v->log_only || v->nlost == 0) && v->t.size == size)
+		return 0;
+	if ((r = cu_store_unledgered(v->c->store, &rows, UNENTERED_MAX + 1)) != 0)
+		return r;
+	json_array_foreach(rows, i, row) {
+		if (i == UNENTERED_MAX) {
+			snprintf(what, sizeof(what), "and more records without a ledger entry");
+			json_array_append_new(v->problems, finding(size, what));
+			break;
+		}
+		const char *kind = cu_json_str(row, "kind"), *type = cu_json_str(row, "type");
+		const char *at = cu_json_str(row, "at");
+		int64_t ref = json_integer_value(json_object_get(row, "ref"));
+		snprintf(what, sizeof(what),
+		         "%s %lld (%.64s at %.40s) has no ledger entry: a record "
+		         "added around custodia, or its entry removed",
+		         kind ? kind : "?", (long long)ref, type ? type : "?", at ? at : "?");
+		json_t *f = finding(size, what);
+		snprintf(what, sizeof(what), "%s/%lld", kind ? kind : "?", (long long)ref);
+		json_object_set_new(f, "record", json_string(what));
+		json_array_append_new(v->problems, f);
+	}
+	json_decref(rows);
+	return 0;
+}
+
 static int verify(cu_core *c, json_t **out, bool log_only);
 
 /* Verification reads one snapshot, even while a server keeps writing. */
@@ -1972,12 +2048,10 @@ static int verify(cu_core *c, json_t **out, bool log_only)
 	}
 	if (tiles > expect)
 		json_array_append_new(v->problems, finding(size, "stored tiles beyond the entries"));
-	/* 3. Every record has its entry. */
-	if (events + custody != size)
-		json_array_append_new(v->problems, finding(size, events + custody > size ?
-		                      "records without a ledger entry" :
-		                      "ledger entries without a record (deleted)"));
-	/* 4. Every checkpoint is signed by this node's key of its time (the key
+	/* 2. Every record has its entry, every entry its record. */
+	if ((r = unentered(v, events + custody, size)) != 0)
+		goto out;
+	/* 3. Every checkpoint is signed by this node's key of its time (the key
 	 * chain's, if the key was ever replaced) and matches the recomputed tree. */
 	char last[300];
 	if (v->nchain) {

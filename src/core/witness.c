@@ -40,27 +40,192 @@ int cu_ledger_witness_key(cu_core *c, char vkey[300])
 	return 0;
 }
 
+/*
+ * The witnesses this log trusts (C2SP practice: a log publishes the
+ * cosignatures of the witnesses its operator configured, and no others).
+ * Kept in the store's meta as "ledger_witnesses": a JSON array of
+ * {name, vkey, added}, one per name. Adding or removing one is an event
+ * (ledger.witness_add, ledger.witness_remove), by an administrator of the
+ * operator.
+ */
+#define WITNESSES_META "ledger_witnesses"
+
+int cu_ledger_witnesses(cu_core *c, json_t **out)
+{
+	char *text = NULL;
+	int r;
+	*out = NULL;
+	if ((r = cu_store_meta_get(c->store, &text, WITNESSES_META)) == CU_ENOTFOUND) {
+		cu_error_clear();
+		*out = json_array();
+		return *out ? 0 : cu_error_set(CU_ENOMEM, "out of memory");
+	}
+	if (r)
+		return r;
+	*out = json_loads(text, 0, NULL);
+	free(text);
+	if (!json_is_array(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return cu_error_set(CU_EINVALID, "the recorded witnesses are damaged");
+	}
+	return 0;
+}
+
+/* Whether key k is w's: the same name and public key. */
+static bool same_witness(const char *k, const cu_note_verifier *w)
+{
+	cu_note_verifier t;
+	bool same = k && cu_cosig_vkey_parse(&t, k) == 0 && !strcmp(t.name, w->name) &&
+	            cu_ct_equal(t.pk, w->pk, 32);
+	cu_error_clear();
+	return same;
+}
+
+/* The index in list of the witness of key w, or -1. */
+static int trusted_index(const json_t *list, const cu_note_verifier *w)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(list, i, x)
+		if (same_witness(cu_json_str(x, "vkey"), w))
+			return (int)i;
+	return -1;
+}
+
+static int witnesses_save(cu_core *c, const cu_actor *a, json_t *list, const char *action,
+                          const char *name, const char *vkey)
+{
+	char *text = json_dumps(list, JSON_COMPACT);
+	json_t *after = json_pack("{s:s,s:s}", "name", name, "vkey", vkey);
+	int r;
+	if (!text || !after) {
+		free(text);
+		json_decref(after);
+		return cu_error_set(CU_ENOMEM, "out of memory");
+	}
+	CU_TXN(c, r, {
+		if ((r = cu_store_meta_set(c->store, WITNESSES_META, text)) == 0)
+			r = cu_core_event(c, a, action, "witness", name, 0, 0, NULL, after);
+	});
+	free(text);
+	json_decref(after);
+	return r;
+}
+
+int cu_ledger_witness_trust(cu_core *c, const cu_actor *a, json_t **out, const char *vkey)
+{
+	cu_note_verifier w;
+	json_t *list = NULL, *x;
+	char canon[300], now[CU_TS_LEN];
+	size_t i;
+	int r;
+	*out = NULL;
+	if (!a->operator_admin)
+		return cu_error_set(CU_EDENIED, "only an administrator of the operator may change "
+		                    "the trusted witnesses");
+	if (!vkey || cu_cosig_vkey_parse(&w, vkey) != 0)
+		return cu_error_set(CU_EINVALID, "not a witness's cosignature key: give the line "
+		                    "'custodia ledger witness-key' prints on the witness "
+		                    "(NAME+HASH+BASE64)");
+	cu_cosig_vkey_format(canon, w.name, w.pk);
+	if ((r = cu_ledger_witnesses(c, &list)) != 0)
+		return r;
+	json_array_foreach(list, i, x) {
+		const char *name = cu_json_str(x, "name");
+		if (!name || strcmp(name, w.name) != 0)
+			continue;
+		r = same_witness(cu_json_str(x, "vkey"), &w) ?
+		    cu_error_set(CU_EEXISTS, "witness %s is already trusted", w.name) :
+		    cu_error_set(CU_EEXISTS, "a witness named %s is already trusted, with another "
+		                 "key: remove it first", w.name);
+		json_decref(list);
+		return r;
+	}
+	cu_time_now(now);
+	json_array_append_new(list, json_pack("{s:s,s:s,s:s}", "name", w.name, "vkey", canon,
+	                                      "added", now));
+	if ((r = witnesses_save(c, a, list, "ledger.witness_add", w.name, canon)) == 0)
+		*out = json_pack("{s:s,s:s,s:s}", "name", w.name, "vkey", canon, "added", now);
+	json_decref(list);
+	return r;
+}
+
+int cu_ledger_witness_untrust(cu_core *c, const cu_actor *a, json_t **out, const char *which)
+{
+	json_t *list = NULL, *x, *found = NULL;
+	size_t i;
+	int r;
+	*out = NULL;
+	if (!a->operator_admin)
+		return cu_error_set(CU_EDENIED, "only an administrator of the operator may change "
+		                    "the trusted witnesses");
+	if ((r = cu_ledger_witnesses(c, &list)) != 0)
+		return r;
+	json_array_foreach(list, i, x) {
+		const char *name = cu_json_str(x, "name"), *vkey = cu_json_str(x, "vkey");
+		if (which && ((name && !strcmp(name, which)) || (vkey && !strcmp(vkey, which)))) {
+			found = json_incref(x);
+			break;
+		}
+	}
+	if (!found) {
+		json_decref(list);
+		return cu_error_set(CU_ENOTFOUND, "no trusted witness \"%.200s\"",
+		                    which ? which : "");
+	}
+	char name[CU_NOTE_NAME_MAX], vkey[300];
+	snprintf(name, sizeof(name), "%s", cu_json_str(found, "name"));
+	snprintf(vkey, sizeof(vkey), "%s", cu_json_str(found, "vkey") ? cu_json_str(found, "vkey") :
+	         "");
+	json_array_remove(list, i);
+	if ((r = witnesses_save(c, a, list, "ledger.witness_remove", name, vkey)) == 0)
+		*out = found;
+	else
+		json_decref(found);
+	json_decref(list);
+	return r;
+}
+
+/* The latest checkpoint with the cosignatures of the witnesses trusted now. */
 int cu_ledger_published(cu_core *c, char **out)
 {
-	json_t *cp, *cos, *x;
+	json_t *cp, *cos = NULL, *x, *trusted = NULL;
 	size_t i;
 	int r;
 	*out = NULL;
 	if ((r = cu_store_checkpoint_latest(c->store, &cp)) != 0)
 		return r == CU_ENOTFOUND ? cu_error_set(r, "no checkpoint has been signed yet") : r;
-	if ((r = cu_store_cosignatures(c->store, &cos, json_integer_value(json_object_get(cp,
+	if ((r = cu_ledger_witnesses(c, &trusted)) != 0 ||
+	    (r = cu_store_cosignatures(c->store, &cos, json_integer_value(json_object_get(cp,
 	                                                                  "size")))) != 0) {
 		json_decref(cp);
+		json_decref(trusted);
 		return r;
 	}
 	cu_buf b;
 	cu_buf_init(&b, 0);
 	r = cu_buf_puts(&b, cu_json_str(cp, "note"));
-	json_array_foreach(cos, i, x)
-		if (!r)
+	size_t nt = json_array_size(trusted);
+	bool *done = calloc(nt ? nt : 1, sizeof(bool));
+	if (!done && !r)
+		r = cu_error_set(CU_ENOMEM, "out of memory");
+	json_array_foreach(cos, i, x) {
+		cu_note_verifier w;
+		int t;
+		/* A witness no longer trusted (or never: what builds before the list
+		 * took from anyone) is not published; a trusted one once. */
+		if (!r && cu_cosig_vkey_parse(&w, cu_json_str(x, "witness")) == 0 &&
+		    (t = trusted_index(trusted, &w)) >= 0 && !done[t]) {
+			done[t] = true;
 			r = cu_buf_puts(&b, cu_json_str(x, "line"));
+		}
+	}
+	free(done);
+	cu_error_clear();
 	json_decref(cp);
 	json_decref(cos);
+	json_decref(trusted);
 	if (r) {
 		cu_buf_free(&b);
 		return r;
@@ -69,6 +234,13 @@ int cu_ledger_published(cu_core *c, char **out)
 	return 0;
 }
 
+/*
+ * A witness's cosignature of one of this log's checkpoints: only a trusted
+ * witness's (else CU_EDENIED, 403), and one per witness and checkpoint. A
+ * later cosignature (a newer timestamp) of the same checkpoint replaces the
+ * one kept; the same line again is accepted and changes nothing; one of the
+ * same or an earlier time is refused (CU_ECONFLICT, 409).
+ */
 int cu_ledger_cosignature_add(cu_core *c, json_t **out, const json_t *in)
 {
 	static const cu_jfield f[] = {
@@ -76,30 +248,79 @@ int cu_ledger_cosignature_add(cu_core *c, json_t **out, const json_t *in)
 		{"witness_key", CU_JSTR, true, 300},
 	};
 	cu_note_verifier w;
-	json_t *cp;
-	uint64_t ts;
-	char now[CU_TS_LEN];
+	json_t *cp = NULL, *trusted = NULL, *cos = NULL, *x;
+	uint64_t ts = 0;
+	char now[CU_TS_LEN], canon[300], *text = NULL;
+	bool replaced = false, same = false;
+	size_t i;
 	int r;
 	*out = NULL;
 	if ((r = cu_json_check(in, f, 3)) != 0)
 		return r;
+	const char *line = cu_json_str(in, "cosignature");
+	int64_t size = cu_json_int(in, "size", 0);
 	if (cu_cosig_vkey_parse(&w, cu_json_str(in, "witness_key")) != 0)
 		return cu_error_set(CU_EINVALID, "field \"witness_key\" is not a cosignature key");
-	if ((r = cu_store_checkpoint_get(c->store, &cp, cu_json_int(in, "size", 0))) != 0)
+	if ((r = cu_ledger_witnesses(c, &trusted)) != 0)
+		return r;
+	int t = trusted_index(trusted, &w);
+	json_decref(trusted);
+	if (t < 0)
+		return cu_error_set(
+		    CU_EDENIED,
+		    "witness %s is not one this log trusts: it publishes "
+		    "only the cosignatures of the witnesses its operator configured "
+		    "(custodia ledger witnesses --add)",
+		    w.name);
+	cu_cosig_vkey_format(canon, w.name, w.pk);
+	if ((r = cu_store_checkpoint_get(c->store, &cp, size)) != 0)
 		return r == CU_ENOTFOUND ? cu_error_set(r, "no checkpoint of that size") : r;
-	char *text = note_text(cu_json_str(cp, "note"));
-	r = text ? cu_cosig_verify(&ts, cu_json_str(in, "cosignature"), &w, text) : CU_EINVALID;
-	free(text);
-	if (r == 0) {
-		cu_time_now(now);
-		CU_TXN(c, r, r = cu_store_cosignature_add(c->store, cu_json_int(in, "size", 0),
-		                                          cu_json_str(in, "witness_key"),
-		                                          cu_json_str(in, "cosignature"), now));
-	}
-	if (r == 0)
-		*out = json_pack("{s:I,s:s,s:I}", "size", (json_int_t)cu_json_int(in, "size", 0),
-		                 "witness", w.name, "timestamp", (json_int_t)ts);
+	text = note_text(cu_json_str(cp, "note"));
 	json_decref(cp);
+	r = text ? cu_cosig_verify(&ts, line, &w, text) : CU_EINVALID;
+	if (r) {
+		free(text);
+		return r;
+	}
+	cu_time_now(now);
+	CU_TXN(c, r, {
+		/* The one kept for this witness and checkpoint, if any. */
+		if ((r = cu_store_cosignatures(c->store, &cos, size)) != 0)
+			break;
+		json_array_foreach(cos, i, x) {
+			uint64_t kts;
+			if (!same_witness(cu_json_str(x, "witness"), &w))
+				continue;
+			if (!strcmp(cu_json_str(x, "line"), line)) {
+				same = true;
+				break;
+			}
+			/* A kept line that no longer verifies is simply replaced. */
+			if (cu_cosig_verify(&kts, cu_json_str(x, "line"), &w, text) == 0 &&
+			    kts >= ts) {
+				r = cu_error_set(
+				    CU_ECONFLICT,
+				    "witness %s has already cosigned the checkpoint "
+				    "of %lld entries, at the same time or later: one "
+				    "cosignature per witness and checkpoint (a later one "
+				    "replaces it)",
+				    w.name, (long long)size);
+				break;
+			}
+			cu_error_clear();
+			replaced = true;
+			/* the same row, however its key was spelt */
+			snprintf(canon, sizeof(canon), "%s", cu_json_str(x, "witness"));
+			break;
+		}
+		if (r == 0 && !same)
+			r = cu_store_cosignature_add(c->store, size, canon, line, now);
+	});
+	free(text);
+	json_decref(cos);
+	if (r == 0)
+		*out = json_pack("{s:I,s:s,s:I,s:b}", "size", (json_int_t)size, "witness", w.name,
+		                 "timestamp", (json_int_t)ts, "replaced", replaced);
 	return r;
 }
 

@@ -313,8 +313,11 @@ const cu_route cu_routes[] = {
 	 "C2SP tlog-tiles: hash tiles L/N[.p/W] and entry bundles entries/N[.p/W]", NULL, NULL,
 	 NULL, NULL, CU_ROUTE_TEXT},
 	{"POST", "/api/v1/ledger/cosignatures", h_ledger_cosign, false, 201, "ledger",
-	 "A witness's cosignature (C2SP tlog-cosignature) of one of this log's checkpoints; "
-	 "published with it at /log/checkpoint", NULL,
+	 "A trusted witness's cosignature (C2SP tlog-cosignature) of one of this log's "
+	 "checkpoints; published with it at /log/checkpoint. Only witnesses the operator "
+	 "configured (custodia ledger witnesses --add): 403 for any other key. One per witness "
+	 "and checkpoint: a later cosignature replaces it, the same one again changes nothing, "
+	 "an earlier or same-time one is refused (409)", NULL,
 	 J({"type": "object", "additionalProperties": false,
 	    "required": ["size", "cosignature", "witness_key"],
 	    "properties": {"size": {"type": "integer"}, "cosignature": {"type": "string"},

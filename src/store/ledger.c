@@ -360,31 +360,19 @@ int cu_store_item_content(cu_store *s, char salt[33], char sha256[65], int64_t i
 	return rc == DB_DONE ? CU_ENOTFOUND : sq_dberr(s, rc, "evidence");
 }
 
-int cu_store_unledgered(cu_store *s, json_t **out)
+int cu_store_unledgered(cu_store *s, json_t **out, int limit)
 {
 	static const char sql[] =
-		"SELECT 'event' AS kind, seq AS ref, at FROM events e WHERE NOT EXISTS (SELECT 1"
-		" FROM ledger_entries l WHERE l.kind = 'event' AND l.ref = e.seq)"
-		" UNION ALL SELECT 'custody', seq, at FROM custody c WHERE NOT EXISTS (SELECT 1"
-		" FROM ledger_entries l WHERE l.kind = 'custody' AND l.ref = c.seq)"
-		" ORDER BY at, kind DESC, ref";
+		"SELECT 'event' AS kind, seq AS ref, at, action AS type FROM events e WHERE NOT"
+		" EXISTS (SELECT 1 FROM ledger_entries l WHERE l.kind = 'event' AND l.ref = e.seq)"
+		" UNION ALL SELECT 'custody', seq, at, event FROM custody c WHERE NOT EXISTS"
+		" (SELECT 1 FROM ledger_entries l WHERE l.kind = 'custody' AND l.ref = c.seq)"
+		" ORDER BY at, kind DESC, ref LIMIT ?1";
 	db_stmt *st = sq_stmt(s, sql);
-	return st ? sq_rows(s, out, st, "unrecorded events") : CU_EDB;
-}
-
-int cu_store_unledgered_any(cu_store *s, bool *out)
-{
-	db_stmt *st = sq_stmt(s, "SELECT EXISTS (SELECT 1 FROM events WHERE seq > (SELECT"
-	                              " coalesce(max(ref), 0) FROM ledger_entries WHERE kind ="
-	                              " 'event')) OR EXISTS (SELECT 1 FROM custody WHERE seq >"
-	                              " (SELECT coalesce(max(ref), 0) FROM ledger_entries WHERE"
-	                              " kind = 'custody'))");
 	if (!st)
 		return CU_EDB;
-	int rc = db_step(st);
-	*out = rc == DB_ROW && db_column_int(st, 0);
-	db_reset(st);
-	return rc == DB_ROW ? 0 : sq_dberr(s, rc, "unledgered records");
+	db_bind_int64(st, 1, limit > 0 ? limit : INT64_MAX);
+	return sq_rows(s, out, st, "unrecorded events");
 }
 
 int cu_store_record_counts(cu_store *s, int64_t *events, int64_t *custody)

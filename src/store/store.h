@@ -406,12 +406,10 @@ int cu_store_records_find(cu_store *s, cu_store_rec *out, bool event, int64_t se
 void cu_store_records_done(cu_store *s);
 /* The content salt and SHA-256 of an item (for evidence registration entries). */
 int cu_store_item_content(cu_store *s, char salt[33], char sha256[65], int64_t item_id);
-/* [{kind, ref}] of events and custody rows without a ledger entry, oldest first. */
-int cu_store_unledgered(cu_store *s, json_t **out);
+/* [{kind, ref, at, type}] of events and custody rows without a ledger entry
+ * (type: the action or custody event), oldest first; at most `limit` of them (0: all). */
+int cu_store_unledgered(cu_store *s, json_t **out, int limit);
 int cu_store_record_counts(cu_store *s, int64_t *events, int64_t *custody);
-/* Whether a record is newer than the last one with an entry (two index
- * seeks, not a count: what every open checks). */
-int cu_store_unledgered_any(cu_store *s, bool *out);
 /* The ledger entry of a record: its index and exact text (caller frees). */
 int cu_store_ledger_find(cu_store *s, int64_t *idx, char **entry, const char *kind, int64_t ref);
 /* The sequence number of the event that registered an item. */

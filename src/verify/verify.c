@@ -130,6 +130,25 @@ static int load(bundle *b, json_t *problems, const char *path)
 	while (!r && (rc = archive_read_next_header(ar, &e)) == ARCHIVE_OK) {
 		const char *name = archive_entry_pathname(e);
 		size_t size = (size_t)archive_entry_size(e), k;
+		/*
+		 * A bundle unpacked and packed again with `tar -C DIR -cf FILE .` names
+		 * every member "./NAME" and holds "./" itself: one leading "./" is
+		 * dropped, and "./" (or ".") is the archive's root. Only that one:
+		 * "././x", "/x" and "../x" stay names no bundle has, and a name given
+		 * with and without it is a name given twice.
+		 */
+		if (name && name[0] == '.' && (name[1] == '/' || name[1] == '\0')) {
+			if ((name[1] == '\0' || name[2] == '\0') &&
+			    archive_entry_filetype(e) == AE_IFDIR) {
+				if (json_object_get(seen, "."))
+					problem(problems,
+					        "the archive's root directory is in it twice");
+				json_object_set_new(seen, ".", json_true());
+				continue;
+			}
+			if (name[1] == '/')
+				name += 2;
+		}
 		if (!name || !*name) {
 			problem(problems, "the archive holds a member without a name");
 			continue;

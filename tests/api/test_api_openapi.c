@@ -264,17 +264,22 @@ typedef struct call {
 /* Fills path's {params} for an operation and picks its body; false if a parameter is unknown. */
 /*
  * A real cosignature of the server's latest checkpoint: a second node,
- * initialised for the purpose, witnesses it without submitting, and the test
- * submits what it produced.
+ * initialised for the purpose and trusted by the server's log (ledger
+ * witnesses --add), witnesses it without submitting, and the test submits
+ * what it produced.
  */
 static char *cosignature(void)
 {
-	char dir[] = "/tmp/cu-witness-XXXXXX", cmd[1200], vkey[400], line[600];
+	char dir[] = "/tmp/cu-witness-XXXXXX", cmd[2400], vkey[400], line[600];
 	const char *bin = getenv("CU_BIN");
 	assert_non_null(mkdtemp(dir));
 	assert_non_null(bin);
-	snprintf(cmd, sizeof(cmd), "CUSTODIA_PASSWORD=witness-pw '%s' init --data '%s/w' "
-	         ">/dev/null && '%s' ledger key --data '%s'", bin, dir, bin, api_srv.data);
+	snprintf(
+	    cmd, sizeof(cmd),
+	    "CUSTODIA_PASSWORD=witness-pw '%s' init --data '%s/w' "
+	    ">/dev/null && '%s' ledger witnesses --data '%s' --add \"$('%s' ledger witness-key "
+	    "--data '%s/w')\" >/dev/null && '%s' ledger key --data '%s'",
+	    bin, dir, bin, api_srv.data, bin, dir, bin, api_srv.data);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	assert_non_null(fgets(vkey, sizeof(vkey), p));

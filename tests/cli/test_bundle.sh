@@ -102,6 +102,39 @@ rm -rf "$T/f" "$T/x" && mkdir -p "$T/f/evidence/1" "$T/x" && echo forged > "$T/f
 	(cd "$T/x" && tar rf "$T/dup.tar" manifest.jsonld bundle.json ledger evidence)
 check "a member given twice (the forged copy first) is refused" "refused '$T/dup.tar' 'in the archive twice'"
 
+# Packed again from its directory (tar -C DIR -cf FILE .): every member is
+# "./NAME" and the archive holds "./" itself. That one leading "./" is accepted,
+# nothing more: a name given with and without it is given twice, and "././x",
+# "/x" and "../x" are names no bundle has.
+rm -rf "$T/x" && mkdir "$T/x" && tar xf b2.tar -C "$T/x" && tar -C "$T/x" -cf "$T/dot.tar" .
+check "a bundle packed again with tar -C DIR -cf FILE . (members ./NAME) verifies" \
+	"tar tf '$T/dot.tar' | grep -qx './manifest.jsonld' && tar tf '$T/dot.tar' | grep -qx './' &&
+	 '$BIN' bundle verify '$T/dot.tar' --key '$K' --json >'$T/dot.json' &&
+	 jq -e '.ok and (.items | length == 3)' '$T/dot.json' >/dev/null"
+# with_member SRC DST NAME: SRC's members, then a file of that exact name.
+with_member() {
+	python3 - "$@" <<'EOF_PY'
+import io, sys, tarfile
+src, dst, name = sys.argv[1:4]
+with tarfile.open(src) as a, tarfile.open(dst, "w", format=tarfile.PAX_FORMAT) as b:
+    for m in a.getmembers():
+        b.addfile(m, a.extractfile(m) if m.isfile() else None)
+    data = open(sys.argv[4], "rb").read() if len(sys.argv) > 4 else b"x\n"
+    m = tarfile.TarInfo(name)
+    m.size = len(data)
+    b.addfile(m, io.BytesIO(data))
+EOF_PY
+}
+tar xf b2.tar -O bundle.json >"$T/bj"
+with_member "$T/dot.tar" "$T/dot2.tar" bundle.json "$T/bj"
+check "... but ./bundle.json and bundle.json both is a member given twice" \
+	"refused '$T/dot2.tar' 'bundle.json is in the archive twice'"
+for bad in ././bundle.json /ledger/notes ../ledger/notes ./../notes; do
+	with_member "$T/dot.tar" "$T/dotbad.tar" "$bad"
+	check "... and a member named $bad is refused" \
+		"refused '$T/dotbad.tar' 'not part of a custodia bundle'"
+done
+
 # Custody hidden from the exporter stays hidden in its bundle: ee sees the ICC's
 # grant and download of item 5 as (restricted), and so does its bundle.
 "$BIN" evidence get 5 --out "$T/icc5" --data "$D" --as icc >/dev/null
@@ -204,6 +237,25 @@ check "--log-only does not claim to have checked it" \
 tamper "$D" "DELETE FROM events WHERE seq = (SELECT max(seq) FROM events)"
 check "the default ledger verify finds a deleted event, exit 2" \
 	"'$BIN' ledger verify --data '$D' >'$T/v.txt' 2>&1; [ \$? -eq 2 ] && grep -q 'deleted' '$T/v.txt'"
+
+# A record put in the database around custodia is never given an entry by a
+# command that opens the store: ledger verify names it, exit 2.
+check "ledger verify holds on the second data directory" "'$BIN' ledger verify --data '$D2' >/dev/null"
+tamper "$D2" "INSERT INTO events(at, actor, actor_org, action, object_type, object_id, case_id,
+	after, salt) VALUES ('2026-01-02T03:04:05.000Z', 'se', 'SE', 'case.participant_add', 'case',
+	'1', 1, '{\"name\":\"Planted\"}', '00112233445566778899aabbccddeeff')"
+planted=$(dbq "$D2" "SELECT max(seq) FROM events")
+e0=$(entries "$D2")
+"$BIN" case list --data "$D2" --as se >/dev/null
+check "a planted record is not given an entry when the store is opened" "[ \$(entries '$D2') -eq $e0 ]"
+check "ledger verify names it as a record without its entry, exit 2" \
+	"'$BIN' ledger verify --data '$D2' >'$T/v.txt' 2>&1; [ \$? -eq 2 ] &&
+	 grep -q '^record event $planted (case.participant_add .*has no ledger entry' '$T/v.txt'"
+check "... so does --log-only" \
+	"'$BIN' ledger verify --log-only --data '$D2' >'$T/v.txt' 2>&1; [ \$? -eq 2 ] &&
+	 grep -q 'event $planted .*has no ledger entry' '$T/v.txt'"
+check "... and still after verify itself opened the store" \
+	"[ \$(entries '$D2') -eq $e0 ] && ! '$BIN' ledger verify --data '$D2' >/dev/null 2>&1"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

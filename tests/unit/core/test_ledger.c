@@ -8,6 +8,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -786,6 +788,262 @@ static void test_ledger_tamper__across_batches(void **state)
 	json_decref(r);
 }
 
+/* ---- records without an entry: never adopted at open ---------------------- */
+
+static void reopen(fixture *f)
+{
+	cu_core_config cfg = {.datadir = f->dir};
+	cu_core_close(f->c);
+	f->c = NULL;
+	assert_int_equal(cu_core_open(&f->c, &cfg), 0);
+}
+
+static int64_t ledger_size(fixture *f)
+{
+	int64_t size;
+	assert_int_equal(cu_store_ledger_size(cu_core_store(f->c), &size), 0);
+	return size;
+}
+
+/* An insider's back-dated event, salt and all, straight into the table; its seq. */
+static int64_t plant_event(fixture *f)
+{
+	int64_t seq;
+	tdb_exec(f->dir,
+	         "INSERT INTO events(at, actor, actor_org, action, object_type, object_id,"
+	         " case_id, jit_id, before, after, salt) VALUES ('2026-01-02T03:04:05.000Z',"
+	         " 'se', 'SE', 'case.participant_add', 'case', '1', 1, NULL, NULL,"
+	         " '{\"name\":\"Planted Witness\"}', '00112233445566778899aabbccddeeff')",
+	         false, NULL);
+	tdb_exec(f->dir, "SELECT max(seq) FROM events", false, &seq);
+	return seq;
+}
+
+/* Whether the report names record kind/ref as having no entry. */
+static bool names_record(json_t *report, const char *kind, int64_t ref)
+{
+	char want[64];
+	size_t k;
+	json_t *row;
+	snprintf(want, sizeof(want), "%s/%lld", kind, (long long)ref);
+	json_array_foreach(json_object_get(report, "problems"), k, row)
+		if (cu_json_str(row, "record") && !strcmp(cu_json_str(row, "record"), want) &&
+		    strstr(cu_json_str(row, "problem"), "has no ledger entry"))
+			return true;
+	return false;
+}
+
+static bool meta_has(fixture *f, const char *key)
+{
+	char *v = NULL;
+	int r = cu_store_meta_get(cu_core_store(f->c), &v, key);
+	free(v);
+	cu_error_clear();
+	return r == 0;
+}
+
+static void test_ledger__init_marks_the_ledger_complete(void **state)
+{
+	fixture *f = *state;
+	assert_true(meta_has(f, CU_LEDGER_COMPLETE));
+}
+
+/* A planted record is not given an entry by the next open, and verify names it. */
+static void test_ledger_tamper__planted_record_not_adopted(void **state)
+{
+	fixture *f = *state;
+	int64_t size = ledger_size(f);
+	int64_t seq = plant_event(f);
+	reopen(f);
+	reopen(f);
+	assert_int_equal(ledger_size(f), size);
+	json_t *r = verify(f);
+	assert_int_equal(first_bad(r), size);
+	assert_true(names_record(r, "event", seq));
+	json_decref(r);
+	r = verify_log_only(f);
+	assert_false(json_is_true(json_object_get(r, "ok")));
+	assert_true(names_record(r, "event", seq));
+	json_decref(r);
+	/* Still not adopted after writes and a checkpoint on top. */
+	grow(f, size + 3);
+	r = verify(f);
+	assert_true(names_record(r, "event", seq));
+	json_decref(r);
+}
+
+/* Trailing entries taken away are not rebuilt at open: their records show. */
+static void test_ledger_tamper__removed_trailing_entries_not_rebuilt(void **state)
+{
+	fixture *f = *state;
+	int64_t size = ledger_size(f), ref, event;
+	char sql[200];
+	snprintf(sql, sizeof(sql), "SELECT ref FROM ledger_entries WHERE idx = %lld",
+	         (long long)(size - 1));
+	tdb_exec(f->dir, sql, false, &ref);
+	snprintf(sql, sizeof(sql), "SELECT CASE kind WHEN 'event' THEN 1 ELSE 0 END"
+	         " FROM ledger_entries WHERE idx = %lld", (long long)(size - 1));
+	tdb_exec(f->dir, sql, false, &event);
+	assert_true(ref > 0);
+	snprintf(sql, sizeof(sql), "DELETE FROM ledger_entries WHERE idx >= %lld",
+	         (long long)(size - 2));
+	tamper(f, sql);
+	reopen(f);
+	assert_int_equal(ledger_size(f), size - 2);
+	json_t *r = verify(f);
+	assert_false(json_is_true(json_object_get(r, "ok")));
+	assert_true(names_record(r, event ? "event" : "custody", ref));
+	json_decref(r);
+}
+
+/* A store from before the mark (an upgrade) is caught up once, then never again. */
+static void test_ledger__catch_up_once_for_an_unmarked_store(void **state)
+{
+	fixture *f = *state;
+	int64_t size = ledger_size(f);
+	tamper(f, "DELETE FROM meta WHERE key = '" CU_LEDGER_COMPLETE "'");
+	plant_event(f);
+	reopen(f);
+	assert_true(meta_has(f, CU_LEDGER_COMPLETE));
+	assert_int_equal(ledger_size(f), size + 1);
+	json_t *r = verify(f);
+	assert_true(json_is_true(json_object_get(r, "ok")));
+	json_decref(r);
+	int64_t seq = plant_event(f);
+	reopen(f);
+	assert_int_equal(ledger_size(f), size + 1);
+	r = verify(f);
+	assert_true(names_record(r, "event", seq));
+	json_decref(r);
+}
+
+/* ---- witnesses: only the trusted, one cosignature each per checkpoint ------- */
+
+/* A cosignature line by id (named name) of the checkpoint note at time ts. */
+static char *cosign(const char *note, const char *name, const cu_identity *id, uint64_t ts)
+{
+	const char *sep = strstr(note, "\n\n");
+	assert_non_null(sep);
+	char *text = strndup(note, (size_t)(sep - note) + 1), *line = NULL;
+	assert_int_equal(cu_cosign(&line, name, id, ts, text), 0);
+	free(text);
+	return line;
+}
+
+static int submit(fixture *f, int64_t size, const char *line, const char *vkey)
+{
+	json_t *in = json_pack("{s:I,s:s,s:s}", "size", (json_int_t)size, "cosignature", line,
+	                       "witness_key", vkey), *out = NULL;
+	int r = cu_ledger_cosignature_add(f->c, &out, in);
+	json_decref(in);
+	json_decref(out);
+	cu_error_clear();
+	return r;
+}
+
+/* How many times the published checkpoint carries line. */
+static int published(fixture *f, const char *line)
+{
+	char *note = NULL;
+	int n = 0;
+	assert_int_equal(cu_ledger_published(f->c, &note), 0);
+	for (const char *p = note; (p = strstr(p, line)) != NULL; p += strlen(line))
+		n++;
+	free(note);
+	return n;
+}
+
+static void test_ledger__cosignatures_only_from_trusted_witnesses(void **state)
+{
+	fixture *f = *state;
+	static const char name[] = "ICC-OTP-official-witness";
+	cu_identity w;
+	cu_actor admin, se;
+	char vkey[300];
+	json_t *cp, *out;
+	cu_identity_new(&w);
+	cu_cosig_vkey_format(vkey, name, w.pk);
+	assert_int_equal(cu_actor_load(f->c, &admin, "admin"), 0);
+	assert_int_equal(cu_actor_load(f->c, &se, "se"), 0);
+	assert_int_equal(cu_ledger_checkpoint(f->c, &cp, true), 0);
+	int64_t size = json_integer_value(json_object_get(cp, "size"));
+	uint64_t now = (uint64_t)time(NULL);
+	char *l1 = cosign(cu_json_str(cp, "note"), name, &w, now);
+	/* A made-up witness, however well it signs, is refused and not published. */
+	assert_int_equal(submit(f, size, l1, vkey), CU_EDENIED);
+	assert_int_equal(published(f, l1), 0);
+	/* Only an administrator of the operator configures the witnesses. */
+	assert_int_equal(cu_ledger_witness_trust(f->c, &se, &out, vkey), CU_EDENIED);
+	assert_int_equal(cu_ledger_witness_trust(f->c, &admin, &out, vkey), 0);
+	json_decref(out);
+	assert_int_equal(cu_ledger_witness_trust(f->c, &admin, &out, vkey), CU_EEXISTS);
+	/* Another key under a trusted name is no witness of this log. */
+	cu_identity other;
+	char okey[300];
+	cu_identity_new(&other);
+	cu_cosig_vkey_format(okey, name, other.pk);
+	char *lo = cosign(cu_json_str(cp, "note"), name, &other, now);
+	assert_int_equal(cu_ledger_witness_trust(f->c, &admin, &out, okey), CU_EEXISTS);
+	/* The checkpoint did not change: the events went in after its size. */
+	assert_int_equal(submit(f, size, lo, okey), CU_EDENIED);
+	/* Trusted: accepted and published, once. */
+	assert_int_equal(submit(f, size, l1, vkey), 0);
+	assert_int_equal(submit(f, size, l1, vkey), 0); /* the same again: no change */
+	json_t *latest;
+	assert_int_equal(cu_store_checkpoint_latest(cu_core_store(f->c), &latest), 0);
+	bool is_latest = json_integer_value(json_object_get(latest, "size")) == size;
+	json_decref(latest);
+	if (!is_latest) { /* the events above grew the tree: cosign its new checkpoint */
+		json_decref(cp);
+		assert_int_equal(cu_ledger_checkpoint(f->c, &cp, true), 0);
+		size = json_integer_value(json_object_get(cp, "size"));
+		free(l1);
+		l1 = cosign(cu_json_str(cp, "note"), name, &w, now);
+		assert_int_equal(submit(f, size, l1, vkey), 0);
+	}
+	assert_int_equal(published(f, l1), 1);
+	/* One per witness and checkpoint: a later one replaces it, an earlier
+	 * one (or another of the same time) is refused. */
+	char *l2 = cosign(cu_json_str(cp, "note"), name, &w, now + 10);
+	char *l0 = cosign(cu_json_str(cp, "note"), name, &w, now - 10);
+	assert_int_equal(submit(f, size, l2, vkey), 0);
+	assert_int_equal(published(f, l2), 1);
+	assert_int_equal(published(f, l1), 0);
+	assert_int_equal(submit(f, size, l0, vkey), CU_ECONFLICT);
+	assert_int_equal(submit(f, size, l1, vkey), CU_ECONFLICT);
+	assert_int_equal(published(f, l2), 1);
+	/* Rows put in around custodia for a witness never trusted are not published. */
+	char sql[600];
+	cu_identity planted;
+	char pkey[300];
+	cu_identity_new(&planted);
+	cu_cosig_vkey_format(pkey, "planted-witness", planted.pk);
+	char *lp = cosign(cu_json_str(cp, "note"), "planted-witness", &planted, now);
+	snprintf(sql, sizeof(sql), "INSERT INTO cosignatures(size, witness, line, at) VALUES"
+	         " (%lld, '%s', '%s', '2026-01-01T00:00:00.000Z')", (long long)size, pkey, lp);
+	tamper(f, sql);
+	assert_int_equal(published(f, lp), 0);
+	/* Removed: no longer published, no longer accepted. */
+	assert_int_equal(cu_ledger_witness_untrust(f->c, &admin, &out, name), 0);
+	json_decref(out);
+	assert_int_equal(cu_ledger_witness_untrust(f->c, &admin, &out, name), CU_ENOTFOUND);
+	cu_error_clear();
+	assert_int_equal(published(f, l2), 0);
+	assert_int_equal(submit(f, size, l2, vkey), CU_EDENIED);
+	assert_int_equal(cu_ledger_witnesses(f->c, &out), 0);
+	assert_int_equal(json_array_size(out), 0);
+	json_decref(out);
+	free(l0);
+	free(l1);
+	free(l2);
+	free(lo);
+	free(lp);
+	json_decref(cp);
+	cu_identity_wipe(&w);
+	cu_identity_wipe(&other);
+	cu_identity_wipe(&planted);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -813,6 +1071,11 @@ int main(void)
 		T(test_ledger__proofs_from_tiles_equal_the_tree),
 		T(test_ledger_tamper__rewritten_checkpoint_default),
 		T(test_ledger_tamper__across_batches),
+		T(test_ledger__init_marks_the_ledger_complete),
+		T(test_ledger_tamper__planted_record_not_adopted),
+		T(test_ledger_tamper__removed_trailing_entries_not_rebuilt),
+		T(test_ledger__catch_up_once_for_an_unmarked_store),
+		T(test_ledger__cosignatures_only_from_trusted_witnesses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
