@@ -740,7 +740,7 @@ static void sse_poll(struct sse *s)
 	}
 	s->more = json_array_size(rows) == SSE_BATCH;
 	json_array_foreach(rows, i, v) {
-		char *text = json_dumps(v, JSON_COMPACT);
+		char *text = json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(15));
 		int64_t seq = json_integer_value(json_object_get(v, "seq"));
 		char head[64];
 		snprintf(head, sizeof(head), "id: %lld\nevent: update\ndata: ", (long long)seq);
@@ -910,7 +910,10 @@ static void respond(struct worker *w, h2o_req_t *req, const cu_route *rt, cu_req
 		req->res.reason = reason_of(204);
 		h2o_send_inline(req, "", 0);
 	} else if (rq->out) {
-		char *text = json_dumps(rq->out, JSON_COMPACT | JSON_ENCODE_ANY);
+		/* Numbers as people write them: 15 significant digits, which every
+		 * decimal of up to 15 digits comes back as (42.09, not
+		 * 42.090000000000003; a threshold 0.76, not 0.76000000000000001). */
+		char *text = json_dumps(rq->out, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
 		if (text) {
 			send_json(req, rq->status, text, strlen(text));
 			free(text);

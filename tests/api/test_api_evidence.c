@@ -524,6 +524,14 @@ static void test_api_evidence__upload_round_trip(void **state)
 	}
 	assert_true(json_equal(got, item));
 	json_decref(got);
+	/* Written as given: 55.6, not 55.600000000000001 (17 digits of a double). */
+	char ipath[64];
+	snprintf(ipath, sizeof(ipath), "/api/v1/evidence/%lld", (long long)eid);
+	api_resp raw;
+	api_req rq = {.path = ipath, .token = T("se")};
+	assert_int_equal(api_send(&rq, &raw), 0);
+	assert_non_null(strstr(raw.body, "\"latitude\":55.6,"));
+	api_resp_free(&raw);
 	int64_t want[] = {eid};
 	char path[128];
 	snprintf(path, sizeof(path), "/api/v1/cases/%lld/evidence", (long long)cid);
