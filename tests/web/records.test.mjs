@@ -210,17 +210,24 @@ test('a long chain of custody comes in pages; a case exports all its items in on
     .filter((e) => !e.erased_at);
   await page.goto('/#/cases/' + encodeURIComponent(ARREST_REF) + '?tab=evidence');
   await page.getByRole('link', { name: CASE1_ITEMS[0] }).waitFor();
+  // For the ICC, outside the case, RS's item would go without RS's consent: refused, and said why.
+  assert.ok(items.some((e) => e.originator === 'RS'));
   await page.getByLabel('Bundle for').selectOption('ICC');
+  await page.getByRole('button', { name: 'Export all items as a bundle', exact: true }).click();
+  await page.getByText(/was contributed by RS: a bundle for ICC, which takes no part in the case, carries it only with RS's consent/)
+    .waitFor();
+  // For RS, which takes part in the case, every item goes.
+  await page.getByLabel('Bundle for').selectOption('RS');
   const [download] = await Promise.all([page.waitForEvent('download'),
     page.getByRole('button', { name: 'Export all items as a bundle', exact: true }).click()]);
-  await page.getByText('Bundle of ' + items.length + (items.length === 1 ? ' item' : ' items') + ' for ICC exported',
+  await page.getByText('Bundle of ' + items.length + (items.length === 1 ? ' item' : ' items') + ' for RS exported',
     { exact: false }).waitFor();
   const file = join(server.data, '..', 'all-items.tar');
   await download.saveAs(file);
   const v = spawnSync(BIN, ['bundle', 'verify', file, '--json'], { encoding: 'utf8' });
   assert.equal(v.status, 0, v.stdout + v.stderr);
   assert.equal(JSON.parse(v.stdout).ok, true);
-  await assertClean(page);
+  await assertClean(page, [/HTTP 403 POST .*\/bundles$/]);
   await page.context().close();
 });
 
