@@ -6,23 +6,13 @@
 
 #include "http/handlers.h"
 
-static int id_param(const char *s, int64_t *id, const char *what)
-{
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	*id = 0;
-	if (!*s || *end || v <= 0)
-		return cu_error_set(CU_ENOTFOUND, "no %s \"%.32s\"", what, s);
-	*id = v;
-	return 0;
-}
 
 /* A sequence number: a whole number >= 0 (absent: dflt). */
 static int seq_of(const char *v, int64_t *out, const char *name)
 {
 	char *end;
-	long long n = strtoll(v, &end, 10);
-	if (!*v || *end || n < 0)
+	long long n = *v >= '0' && *v <= '9' ? strtoll(v, &end, 10) : -1;
+	if (n < 0 || *end)
 		return cu_error_set(CU_EINVALID, "%s is an update's sequence number (0 or more)",
 		                    name);
 	*out = n;
@@ -44,14 +34,14 @@ int h_actionday_create(cu_req *rq)
 int h_actionday_get(cu_req *rq)
 {
 	int64_t id;
-	int r = id_param(rq->params[0], &id, "action day");
+	int r = cu_req_id(rq->params[0], &id, "action day");
 	return r ? r : cu_actionday_get(rq->core, &rq->actor, &rq->out, id);
 }
 
 int h_actionday_action_add(cu_req *rq)
 {
 	int64_t id;
-	int r = id_param(rq->params[0], &id, "action day");
+	int r = cu_req_id(rq->params[0], &id, "action day");
 	return r ? r : cu_actionday_action_add(rq->core, &rq->actor, &rq->out, id, rq->body);
 }
 
@@ -60,7 +50,7 @@ int h_actionday_updates(cu_req *rq)
 	int64_t id, after = 0;
 	const char *v;
 	int r;
-	if ((r = id_param(rq->params[0], &id, "action day")) != 0 ||
+	if ((r = cu_req_id(rq->params[0], &id, "action day")) != 0 ||
 	    (r = cu_req_query(rq, &v, "after")) != 0 || (v && (r = seq_of(v, &after, "after"))))
 		return r;
 	return cu_actionday_updates(rq->core, &rq->actor, &rq->out, id, after, 1000);
@@ -73,7 +63,7 @@ int h_actionday_stream(cu_req *rq)
 	json_t *day = NULL;
 	const char *v, *last = cu_req_header(rq, "last-event-id");
 	int r;
-	if ((r = id_param(rq->params[0], &rq->sse.day_id, "action day")) != 0 ||
+	if ((r = cu_req_id(rq->params[0], &rq->sse.day_id, "action day")) != 0 ||
 	    (r = cu_req_query(rq, &v, "after")) != 0)
 		return r;
 	rq->sse.after = 0;
@@ -90,6 +80,6 @@ int h_actionday_stream(cu_req *rq)
 int h_action_update(cu_req *rq)
 {
 	int64_t id;
-	int r = id_param(rq->params[0], &id, "action");
+	int r = cu_req_id(rq->params[0], &id, "action");
 	return r ? r : cu_action_update(rq->core, &rq->actor, &rq->out, id, rq->body);
 }

@@ -6,16 +6,6 @@
 
 #include "http/handlers.h"
 
-static int num_param(const char *s, int64_t *id, const char *what)
-{
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	*id = 0;
-	if (!*s || *end || v <= 0)
-		return cu_error_set(CU_ENOTFOUND, "no %s \"%.32s\"", what, s);
-	*id = v;
-	return 0;
-}
 
 int h_request_list(cu_req *rq)
 {
@@ -48,35 +38,35 @@ int h_request_create(cu_req *rq)
 int h_request_get(cu_req *rq)
 {
 	int64_t id;
-	int r = num_param(rq->params[0], &id, "request");
+	int r = cu_req_id(rq->params[0], &id, "request");
 	return r ? r : cu_request_get(rq->core, &rq->actor, &rq->out, id);
 }
 
 int h_request_status(cu_req *rq)
 {
 	int64_t id;
-	int r = num_param(rq->params[0], &id, "request");
+	int r = cu_req_id(rq->params[0], &id, "request");
 	return r ? r : cu_request_status(rq->core, &rq->actor, &rq->out, id, rq->body);
 }
 
 int h_request_milestone(cu_req *rq)
 {
 	int64_t id;
-	int r = num_param(rq->params[0], &id, "request");
+	int r = cu_req_id(rq->params[0], &id, "request");
 	return r ? r : cu_request_milestone(rq->core, &rq->actor, &rq->out, id, rq->body);
 }
 
 int h_request_extend(cu_req *rq)
 {
 	int64_t id;
-	int r = num_param(rq->params[0], &id, "request");
+	int r = cu_req_id(rq->params[0], &id, "request");
 	return r ? r : cu_request_extend(rq->core, &rq->actor, &rq->out, id, rq->body);
 }
 
 int h_request_deadline(cu_req *rq)
 {
 	int64_t id;
-	int r = num_param(rq->params[0], &id, "request");
+	int r = cu_req_id(rq->params[0], &id, "request");
 	return r ? r : cu_request_deadline_set(rq->core, &rq->actor, &rq->out, id, rq->body);
 }
 

@@ -39,7 +39,8 @@ typedef struct upload {
 	cu_ingest *in;
 	bool threaded; /* hashes and writes on threads of its own */
 	int64_t user_id;
-	uint64_t size_hint, max;
+	uint64_t size, max; /* size: as declared at the start, if sized */
+	bool sized;
 	time_t last;
 	bool busy;
 	uint64_t acked; /* the offset of the chunks answered (under uploads_mu) */
@@ -119,6 +120,19 @@ static int take(upload **out, const char *id, const cu_actor *a, bool unlink)
 	return r;
 }
 
+/* Takes a session this request holds (busy) off the list: it is being completed. */
+static void unlink_taken(upload *u)
+{
+	pthread_mutex_lock(&uploads_mu);
+	for (upload **p = &uploads; *p; p = &(*p)->next)
+		if (*p == u) {
+			*p = u->next;
+			nuploads--;
+			break;
+		}
+	pthread_mutex_unlock(&uploads_mu);
+}
+
 static void release(upload *u)
 {
 	uint64_t at = cu_evidence_received(u->in); /* the owner's to read while busy */
@@ -141,16 +155,6 @@ static int case_param(cu_req *rq, int64_t *id)
 	return cu_case_resolve(rq->core, &rq->actor, id, rq->params[0]);
 }
 
-static int id_param(const char *s, int64_t *id, const char *what)
-{
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	*id = 0;
-	if (*end || v <= 0)
-		return cu_error_set(CU_ENOTFOUND, "no %s \"%.32s\"", what, s);
-	*id = v;
-	return 0;
-}
 
 /* An upload or a bundle another node made: that node answers (nodes.h). */
 static int elsewhere(cu_req *rq, const char *id, int fd, long *status)
@@ -179,7 +183,8 @@ int h_upload_start(cu_req *rq)
 	int r;
 	if ((r = case_param(rq, &case_id)) != 0)
 		return r;
-	/* The expected size is a hint for progress and the limit, not metadata. */
+	/* The size, if declared, is what the upload must come to (a cut-off file
+	 * is not completed as if whole); it is not metadata: the content says. */
 	json_t *meta = json_deep_copy(rq->body);
 	json_t *sz = json_object_get(meta, "size");
 	if (sz) {
@@ -217,7 +222,8 @@ int h_upload_start(cu_req *rq)
 	}
 	object_id(u->id);
 	u->user_id = rq->actor.user_id;
-	u->size_hint = (uint64_t)size;
+	u->size = (uint64_t)size;
+	u->sized = sz != NULL;
 	u->max = max_upload;
 	u->last = time(NULL);
 	pthread_mutex_lock(&uploads_mu);
@@ -275,7 +281,7 @@ int h_upload_chunk(cu_req *rq)
 	uint64_t have = cu_evidence_received(u->in);
 	char *end = NULL;
 	unsigned long long o = off ? strtoull(off, &end, 10) : have;
-	if (off && (!*off || *end)) {
+	if (off && (*off < '0' || *off > '9' || *end)) {
 		r = cu_error_set(CU_EINVALID, "query parameter \"offset\" must be a byte offset");
 	} else if (o != have) {
 		/* A retry of an acknowledged chunk, or a gap: say where to resume. */
@@ -286,6 +292,10 @@ int h_upload_chunk(cu_req *rq)
 	} else if (have + rq->raw_len > u->max) {
 		r = cu_error_set(CU_ETOOBIG, "the upload would exceed its limit of %llu bytes",
 		                 (unsigned long long)u->max);
+	} else if (u->sized && have + rq->raw_len > u->size) {
+		r = cu_error_set(CU_EINVALID, "the upload was declared as %llu bytes: this chunk "
+		                 "would bring it to %llu", (unsigned long long)u->size,
+		                 (unsigned long long)(have + rq->raw_len));
 	} else if ((r = cu_evidence_write(u->in, rq->raw, rq->raw_len)) == 0) {
 		rq->out = upload_state(u);
 	}
@@ -315,8 +325,17 @@ int h_upload_complete(cu_req *rq)
 	uint8_t tmp[32];
 	if (sha && cu_unhex32(tmp, sha) != 0)
 		return cu_error_set(CU_EINVALID, "field \"sha256\" must be 64 hex digits");
-	if ((r = take(&u, rq->params[0], &rq->actor, true)) != 0)
+	if ((r = take(&u, rq->params[0], &rq->actor, false)) != 0)
 		return r;
+	uint64_t have = cu_evidence_received(u->in);
+	if (u->sized && have != u->size) {
+		release(u);
+		return cu_error_set(CU_ECONFLICT, "the upload has %llu of its %llu bytes: send the "
+		                    "rest from offset %llu, then complete it",
+		                    (unsigned long long)have, (unsigned long long)u->size,
+		                    (unsigned long long)have);
+	}
+	unlink_taken(u);
 	if (sha)
 		cu_evidence_expect(u->in, sha);
 	r = cu_evidence_commit(rq->core, &u->in, 1, &items); /* frees the ingest */
@@ -348,7 +367,7 @@ int h_evidence_list_case(cu_req *rq)
 	if ((r = cu_req_page(rq, &after, &limit)) != 0)
 		return r;
 	/* A numeric id as such: a receiver of a grant does not see the case itself. */
-	if (id_param(rq->params[0], &id, "case") != 0 && (r = case_param(rq, &id)) != 0)
+	if (cu_req_id(rq->params[0], &id, "case") != 0 && (r = case_param(rq, &id)) != 0)
 		return r;
 	return cu_evidence_list(rq->core, &rq->actor, &rq->out, id, after, limit);
 }
@@ -366,7 +385,7 @@ int h_evidence_get(cu_req *rq)
 {
 	int64_t id;
 	int r;
-	if ((r = id_param(rq->params[0], &id, "evidence item")) != 0)
+	if ((r = cu_req_id(rq->params[0], &id, "evidence item")) != 0)
 		return r;
 	return cu_evidence_get(rq->core, &rq->actor, &rq->out, id);
 }
@@ -376,7 +395,7 @@ int h_evidence_content(cu_req *rq)
 	int64_t id;
 	json_t *item = NULL;
 	int r;
-	if ((r = id_param(rq->params[0], &id, "evidence item")) != 0)
+	if ((r = cu_req_id(rq->params[0], &id, "evidence item")) != 0)
 		return r;
 	const char *range = cu_req_header(rq, "range"), *disp = NULL;
 	if ((r = cu_req_query(rq, &disp, "disposition")) != 0)
@@ -431,7 +450,7 @@ int h_evidence_custody(cu_req *rq)
 	int64_t id, after;
 	int limit, r;
 	if ((r = cu_req_page(rq, &after, &limit)) != 0 ||
-	    (r = id_param(rq->params[0], &id, "evidence item")) != 0)
+	    (r = cu_req_id(rq->params[0], &id, "evidence item")) != 0)
 		return r;
 	return cu_evidence_custody(rq->core, &rq->actor, &rq->out, id, after, limit);
 }
@@ -440,7 +459,7 @@ int h_evidence_custody_add(cu_req *rq)
 {
 	int64_t id;
 	int r;
-	if ((r = id_param(rq->params[0], &id, "evidence item")) != 0)
+	if ((r = cu_req_id(rq->params[0], &id, "evidence item")) != 0)
 		return r;
 	return cu_evidence_custody_add(rq->core, &rq->actor, &rq->out, id, rq->body);
 }
@@ -450,7 +469,7 @@ int h_evidence_verify(cu_req *rq)
 	int64_t id;
 	json_t *item;
 	int r;
-	if ((r = id_param(rq->params[0], &id, "evidence item")) != 0 ||
+	if ((r = cu_req_id(rq->params[0], &id, "evidence item")) != 0 ||
 	    (r = cu_evidence_get(rq->core, &rq->actor, &item, id)) != 0)
 		return r;
 	int64_t case_id = json_integer_value(json_object_get(item, "case_id"));
@@ -469,7 +488,7 @@ int h_evidence_erase(cu_req *rq)
 {
 	int64_t id;
 	int r;
-	if ((r = id_param(rq->params[0], &id, "evidence item")) != 0)
+	if ((r = cu_req_id(rq->params[0], &id, "evidence item")) != 0)
 		return r;
 	return cu_evidence_erase(rq->core, &rq->actor, &rq->out, id, rq->body);
 }
@@ -488,7 +507,7 @@ int h_grant_get(cu_req *rq)
 {
 	int64_t id;
 	int r;
-	if ((r = id_param(rq->params[0], &id, "grant")) != 0)
+	if ((r = cu_req_id(rq->params[0], &id, "grant")) != 0)
 		return r;
 	return cu_grant_get(rq->core, &rq->actor, &rq->out, id);
 }
@@ -497,7 +516,7 @@ int h_grant_consent(cu_req *rq)
 {
 	int64_t id;
 	int r;
-	if ((r = id_param(rq->params[0], &id, "grant")) != 0)
+	if ((r = cu_req_id(rq->params[0], &id, "grant")) != 0)
 		return r;
 	return cu_grant_consent(rq->core, &rq->actor, &rq->out, id, rq->body);
 }
@@ -506,7 +525,7 @@ int h_grant_revoke(cu_req *rq)
 {
 	int64_t id;
 	int r;
-	if ((r = id_param(rq->params[0], &id, "grant")) != 0)
+	if ((r = cu_req_id(rq->params[0], &id, "grant")) != 0)
 		return r;
 	return cu_grant_revoke(rq->core, &rq->actor, &rq->out, id, rq->body);
 }
@@ -555,7 +574,7 @@ int h_hold_release(cu_req *rq)
 {
 	int64_t id, hold;
 	int r;
-	if ((r = case_param(rq, &id)) != 0 || (r = id_param(rq->params[1], &hold, "hold")) != 0)
+	if ((r = case_param(rq, &id)) != 0 || (r = cu_req_id(rq->params[1], &hold, "hold")) != 0)
 		return r;
 	return cu_hold_release(rq->core, &rq->actor, id, hold);
 }
@@ -613,6 +632,10 @@ int h_bundle_create(cu_req *rq)
 			                    " ids");
 		ids[n++] = json_integer_value(v);
 	}
+	/* An empty list is not "all": that is the field left out. */
+	if (json_object_get(rq->body, "items") && n == 0)
+		return cu_error_set(CU_EINVALID, "field \"items\" is empty: name the items to "
+		                    "export, or leave the field out for every item");
 	if ((r = exports_dir(rq, dir, sizeof(dir))) != 0)
 		return r;
 	exports_sweep(dir);

@@ -234,13 +234,7 @@ int h_case_events(cu_req *rq)
 
 static int jit_param(cu_req *rq, int64_t *id)
 {
-	char *end;
-	*id = 0;
-	long long v = strtoll(rq->params[0], &end, 10);
-	if (*end || v <= 0)
-		return cu_error_set(CU_ENOTFOUND, "no such JIT");
-	*id = v;
-	return 0;
+	return cu_req_id(rq->params[0], id, "JIT");
 }
 
 int h_jit_list(cu_req *rq)
@@ -345,10 +339,11 @@ int h_ledger_consistency(cu_req *rq)
 int h_ledger_entry(cu_req *rq)
 {
 	char *end;
-	long long idx = strtoll(rq->params[0], &end, 10);
+	const char *p = rq->params[0];
+	long long idx = *p >= '0' && *p <= '9' ? strtoll(p, &end, 10) : -1;
 	json_t *rows;
 	int r;
-	if (*end || idx < 0)
+	if (idx < 0 || *end)
 		return cu_error_set(CU_ENOTFOUND, "no ledger entry \"%.32s\"", rq->params[0]);
 	if ((r = cu_store_ledger_entries(cu_core_store(rq->core), &rows, idx, 1)) != 0)
 		return r;

@@ -5,16 +5,6 @@
 
 #include "http/handlers.h"
 
-static int num_param(const char *s, int64_t *id, const char *what)
-{
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	*id = 0;
-	if (!*s || *end || v <= 0)
-		return cu_error_set(CU_ENOTFOUND, "no %s \"%.32s\"", what, s);
-	*id = v;
-	return 0;
-}
 
 static int case_of(cu_req *rq, int64_t *id)
 {
@@ -64,14 +54,14 @@ int h_entity_import(cu_req *rq)
 int h_entity_get(cu_req *rq)
 {
 	int64_t id;
-	int r = num_param(rq->params[0], &id, "entity");
+	int r = cu_req_id(rq->params[0], &id, "entity");
 	return r ? r : cu_entity_get(rq->core, &rq->actor, &rq->out, id);
 }
 
 int h_entity_update(cu_req *rq)
 {
 	int64_t id;
-	int r = num_param(rq->params[0], &id, "entity");
+	int r = cu_req_id(rq->params[0], &id, "entity");
 	return r ? r : cu_entity_update(rq->core, &rq->actor, &rq->out, id, rq->body);
 }
 
@@ -94,7 +84,7 @@ int h_hit_list(cu_req *rq)
 int h_hit_get(cu_req *rq)
 {
 	int64_t id;
-	int r = num_param(rq->params[0], &id, "hit");
+	int r = cu_req_id(rq->params[0], &id, "hit");
 	return r ? r : cu_hit_get(rq->core, &rq->actor, &rq->out, id);
 }
 
@@ -103,7 +93,7 @@ static int review(cu_req *rq, const char *what)
 	static const cu_jfield f[] = {{"note", CU_JSTR, false, 2000}};
 	int64_t id;
 	int r;
-	if ((r = num_param(rq->params[0], &id, "hit")) != 0 ||
+	if ((r = cu_req_id(rq->params[0], &id, "hit")) != 0 ||
 	    (r = cu_json_check(rq->body, f, 1)) != 0)
 		return r;
 	return cu_hit_review(rq->core, &rq->actor, &rq->out, id, what,
@@ -125,7 +115,7 @@ int h_hit_request_access(cu_req *rq)
 	static const cu_jfield f[] = {{"message", CU_JSTR, false, 2000}};
 	int64_t id;
 	int r;
-	if ((r = num_param(rq->params[0], &id, "hit")) != 0 ||
+	if ((r = cu_req_id(rq->params[0], &id, "hit")) != 0 ||
 	    (r = cu_json_check(rq->body, f, 1)) != 0)
 		return r;
 	return cu_hit_request_access(rq->core, &rq->actor, &rq->out, id,

@@ -5,16 +5,6 @@
 
 #include "http/handlers.h"
 
-static int num_param(const char *s, int64_t *id, const char *what)
-{
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	*id = 0;
-	if (!*s || *end || v <= 0)
-		return cu_error_set(CU_ENOTFOUND, "no %s \"%.32s\"", what, s);
-	*id = v;
-	return 0;
-}
 
 /* Query parameters into a filter object: strings, or whole numbers for `ints`. */
 static int filter_of(cu_req *rq, json_t **out, const char *const *names, size_t n,
@@ -27,11 +17,8 @@ static int filter_of(cu_req *rq, json_t **out, const char *const *names, size_t 
 		if ((r = cu_req_query(rq, &v, names[i])) != 0 || !v)
 			continue;
 		if (strstr(ints, names[i])) {
-			char *end;
-			long long x = strtoll(v, &end, 10);
-			if (!*v || *end || x < 1)
-				r = cu_error_set(CU_EINVALID, "%s is a whole number from 1", names[i]);
-			else
+			int64_t x = 0;
+			if ((r = cu_req_query_int(rq, &x, names[i], 1, INT64_MAX)) == 0)
 				json_object_set_new(*out, names[i], json_integer(x));
 		} else {
 			json_object_set_new(*out, names[i], json_string(v));
@@ -63,14 +50,14 @@ int h_meeting_create(cu_req *rq)
 int h_meeting_get(cu_req *rq)
 {
 	int64_t id;
-	int r = num_param(rq->params[0], &id, "meeting");
+	int r = cu_req_id(rq->params[0], &id, "meeting");
 	return r ? r : cu_meeting_get(rq->core, &rq->actor, &rq->out, id);
 }
 
 int h_meeting_outcome(cu_req *rq)
 {
 	int64_t id;
-	int r = num_param(rq->params[0], &id, "meeting");
+	int r = cu_req_id(rq->params[0], &id, "meeting");
 	return r ? r : cu_meeting_outcome(rq->core, &rq->actor, &rq->out, id, rq->body);
 }
 
@@ -93,6 +80,6 @@ int h_interview_create(cu_req *rq)
 int h_interview_get(cu_req *rq)
 {
 	int64_t id;
-	int r = num_param(rq->params[0], &id, "interview");
+	int r = cu_req_id(rq->params[0], &id, "interview");
 	return r ? r : cu_interview_get(rq->core, &rq->actor, &rq->out, id);
 }

@@ -711,18 +711,21 @@ static json_t *operation(const cu_route *rt)
 	snprintf(st, sizeof(st), "%d", rt->status);
 	json_t *ok = json_pack("{s:s}", "description", "success");
 	if (rt->kind == CU_ROUTE_STREAM) {
-		/* Content of any type, whole or a range of it. */
+		/* Content of any type, whole, or for an item's content a range of it (a
+		 * bundle is fetched once, whole). */
 		json_t *bin = json_pack("{s:{s:{s:s,s:s}}}", "*/*", "schema", "type", "string",
 		                        "format", "binary");
 		json_object_set(ok, "content", bin);
-		json_object_set_new(responses, "206", json_pack("{s:s,s:O}", "description",
-		                                                "a range of the content", "content",
-		                                                bin));
-		json_object_set_new(responses, "416", error_response("range not satisfiable"));
-		json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:{s:s}}", "name", "Range", "in",
-		                                        "header", "required", 0, "schema", "type",
-		                                        "string"));
-		json_object_set(op, "parameters", params);
+		if (strstr(rt->path, "/content")) {
+			json_object_set_new(responses, "206", json_pack("{s:s,s:O}", "description",
+			                                                "a range of the content",
+			                                                "content", bin));
+			json_object_set_new(responses, "416", error_response("range not satisfiable"));
+			json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:{s:s}}", "name", "Range",
+			                                        "in", "header", "required", 0, "schema",
+			                                        "type", "string"));
+			json_object_set(op, "parameters", params);
+		}
 		json_decref(bin);
 	} else if (rt->kind == CU_ROUTE_SSE) {
 		/* Server-Sent Events: "id: seq", "event: update", "data: {ActionUpdate}". */

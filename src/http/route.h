@@ -60,6 +60,9 @@ int cu_req_query(cu_req *rq, const char **out, const char *name);
 /* A whole-number query parameter from min to max: *out untouched if absent;
  * CU_EINVALID naming the parameter and the range if it is anything else. */
 int cu_req_query_int(cu_req *rq, int64_t *out, const char *name, int64_t min, int64_t max);
+/* An id in a path (s: a route parameter): digits only, above 0; else
+ * CU_ENOTFOUND, "no WHAT "s"" (a "+1" or " 1" names nothing either). */
+int cu_req_id(const char *s, int64_t *id, const char *what);
 /* A page of a list in id (seq) order: ?after= (0 if absent) and ?limit= (1-1000, 1000 if
  * absent). */
 int cu_req_page(cu_req *rq, int64_t *after, int *limit);

@@ -191,7 +191,9 @@ const cu_route cu_routes[] = {
 	 " at most limit (1-1000, default 1000) after the id after; a full page may have more",
 	 "after limit", NULL, NULL, "EvidenceList"},
 	{"POST", "/api/v1/cases/{id}/uploads", h_upload_start, true, 201, "evidence",
-	 "Start an upload: the item's metadata and provenance, and optionally its size", NULL,
+	 "Start an upload: the item's metadata and provenance, and optionally its size (then"
+	 " the upload must come to exactly that: a chunk beyond it is refused, completing short"
+	 " of it answers 409)", NULL,
 	 J({"type": "object", "properties": {"title": {"type": "string"},
 	    "description": {"type": "string"}, "kind": {"enum": ["document", "image", "video",
 	    "audio", "testimony", "device_image", "dataset", "other"]},

@@ -37,9 +37,7 @@ int h_job_list(cu_req *rq)
 
 int h_job_retry(cu_req *rq)
 {
-	char *end;
-	long long id = strtoll(rq->params[0], &end, 10);
-	if (!*rq->params[0] || *end || id <= 0)
-		return cu_error_set(CU_ENOTFOUND, "no job \"%.32s\"", rq->params[0]);
-	return cu_job_retry(rq->core, &rq->actor, &rq->out, id);
+	int64_t id;
+	int r = cu_req_id(rq->params[0], &id, "job");
+	return r ? r : cu_job_retry(rq->core, &rq->actor, &rq->out, id);
 }

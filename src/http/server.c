@@ -271,10 +271,24 @@ int cu_req_query_int(cu_req *rq, int64_t *out, const char *name, int64_t min, in
 		return r;
 	errno = 0;
 	long long n = strtoll(v, &end, 10);
-	if (!*v || *end || errno == ERANGE || n < min || n > max)
+	/* strtoll would take spaces and a "+" before the number: a query says it plainly */
+	bool plain = (*v >= '0' && *v <= '9') || (*v == '-' && v[1] >= '0' && v[1] <= '9');
+	if (!plain || *end || errno == ERANGE || n < min || n > max)
 		return cu_error_set(CU_EINVALID, "query parameter \"%s\" must be a whole number from "
 		                    "%lld to %lld", name, (long long)min, (long long)max);
 	*out = n;
+	return 0;
+}
+
+int cu_req_id(const char *s, int64_t *id, const char *what)
+{
+	char *end;
+	*id = 0;
+	errno = 0;
+	long long v = s && *s >= '0' && *s <= '9' ? strtoll(s, &end, 10) : 0;
+	if (v <= 0 || *end || errno == ERANGE)
+		return cu_error_set(CU_ENOTFOUND, "no %s \"%.32s\"", what, s ? s : "");
+	*id = v;
 	return 0;
 }
 

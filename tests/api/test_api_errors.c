@@ -425,6 +425,16 @@ static void test_api_errors__bad_path_segment(void **state)
 	api_assert_error(out);
 	json_decref(out);
 	refused("GET", "/api/v1/cases/a%00b", NULL, 0, NULL, 400, NULL);
+	/* An id is digits: "+1" or " 1" names nothing (strtoll would have read them as 1). */
+	static const char *const ids[] = {"/api/v1/jobs/%2B1/retry", "/api/v1/jobs/%201/retry",
+	                                  "/api/v1/requests/%2B1", "/api/v1/jits/%2B1",
+	                                  "/api/v1/actiondays/%2B1", "/api/v1/meetings/%201"};
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		refused(strstr(ids[i], "retry") ? "POST" : "GET", ids[i], strstr(ids[i], "retry") ?
+		        "{}" : NULL, 0, NULL, 404, NULL);
+	/* A query number is written plainly too. */
+	refused("GET", "/api/v1/cases?limit=%2B5", NULL, 0, NULL, 400, "limit");
+	refused("GET", "/api/v1/cases?limit=%205", NULL, 0, NULL, 400, "limit");
 }
 
 static void test_api_errors__refused_writes_leave_no_trace(void **state)

@@ -931,6 +931,15 @@ static void test_api_evidence__wrong_sha256_registers_nothing(void **state)
 	assert_in_range(st, 400, 499);
 }
 
+/* A refusal with status want whose message says what. */
+static void fails_saying(long st, json_t *out, long want, const char *what)
+{
+	api_assert_fails(st, out, want, NULL);
+	const char *msg = json_string_value(json_object_get(json_object_get(out, "error"), "message"));
+	if (!msg || !strstr(msg, what))
+		fail_msg("message \"%s\" does not say \"%s\"", msg ? msg : "(none)", what);
+}
+
 static void test_api_evidence__upload_refusals(void **state)
 {
 	(void)state;
@@ -1008,6 +1017,36 @@ static void test_api_evidence__upload_refusals(void **state)
 	assert_int_equal(st, 204);
 	free(id);
 	free(data);
+
+	/* A declared size is what the upload must come to: a cut-off file is not
+	 * completed as if whole, and nothing goes beyond it. */
+	id = upload_start("se", cid, "{\"size\":10,\"original_name\":\"ten.txt\"}");
+	assert_int_equal(put_chunk("se", id, 0, "abc", 3, NULL), 200);
+	st = complete_raw("se", id, NULL, &out);
+	fails_saying(st, out, 409, "3 of its 10 bytes");
+	json_decref(out);
+	assert_int_equal(upload_offset("se", id), 3); /* still there, to go on */
+	st = put_chunk("se", id, 3, "0123456789", 10, &out);
+	fails_saying(st, out, 400, "declared as 10 bytes");
+	json_decref(out);
+	/* A signed or empty offset is no byte offset (-1 was read as 2^64 - 1). */
+	static const char *const offsets[] = {"-1", "+3", "", "%203"};
+	for (size_t i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++) {
+		snprintf(path, sizeof(path), "/api/v1/uploads/%s?offset=%s", id, offsets[i]);
+		st = api_put_raw(T("se"), path, "defg", 4, &out);
+		fails_saying(st, out, 400, "byte offset");
+		json_decref(out);
+	}
+	assert_int_equal(put_chunk("se", id, 3, "defghij", 7, NULL), 200);
+	assert_int_equal(complete_raw("se", id, NULL, &out), 201);
+	assert_int_equal(jint(out, "size"), 10);
+	json_decref(out);
+	free(id);
+	/* An empty list of items to export is not "every item". */
+	snprintf(path, sizeof(path), "/api/v1/cases/%lld/bundles", (long long)cid);
+	api_request("POST", path, T("se"), "{\"for\":\"SE\",\"items\":[]}", &st, &out);
+	fails_saying(st, out, 400, "is empty");
+	json_decref(out);
 
 	/* A closed case takes no new evidence. */
 	int64_t closed = fresh_case("Closed before upload");

@@ -732,9 +732,11 @@ static void test_api_openapi__binary_bodies_are_documented(void **state)
 				        rt->path);
 				problems++;
 			}
-			if (!json_object_get(resp, "206")) {
-				fprintf(stderr, "%s %s: 206 (a range) is not documented\n", rt->method,
-				        rt->path);
+			/* An item's content is served in ranges; a bundle, fetched once, whole. */
+			bool ranged = strstr(rt->path, "/content") != NULL;
+			if (ranged != (json_object_get(resp, "206") != NULL)) {
+				fprintf(stderr, "%s %s: 206 (a range) is %sdocumented\n", rt->method,
+				        rt->path, ranged ? "not " : "");
 				problems++;
 			}
 			bool range = false;
@@ -745,9 +747,9 @@ static void test_api_openapi__binary_bodies_are_documented(void **state)
 				const char *in = json_string_value(json_object_get(prm, "in"));
 				range |= name && in && !strcasecmp(name, "Range") && !strcmp(in, "header");
 			}
-			if (!range) {
-				fprintf(stderr, "%s %s: the Range header is not documented\n", rt->method,
-				        rt->path);
+			if (range != ranged) {
+				fprintf(stderr, "%s %s: the Range header is %sdocumented\n", rt->method,
+				        rt->path, ranged ? "not " : "");
 				problems++;
 			}
 		}
