@@ -1068,6 +1068,21 @@ static size_t drop_titles(char *s, size_t n, tagger *tg)
 	return o;
 }
 
+/* The tokens of s (n bytes): their starts and lengths, at most TAGGER_OWN + 1
+ * of them (one more than the tags kept: the caller leaves such a name be). */
+static size_t own_tokens(const char *s, size_t n, size_t *start, size_t *len)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && k <= TAGGER_OWN;) {
+		size_t j = i;
+		while (j < n && s[j] != ' ')
+			j++;
+		start[k] = i, len[k] = j - i, k++;
+		i = j + 1;
+	}
+	return k;
+}
+
 /*
  * Theophoric names, written in Arabic script as two words and in Latin
  * letters as one: حبیب الله is Habibullah, صلاح الدين Salahuddin. The token
@@ -1078,14 +1093,8 @@ static size_t drop_titles(char *s, size_t n, tagger *tg)
  */
 static size_t glue_theophoric(char *s, size_t n, tagger *tg)
 {
-	size_t start[TAGGER_OWN + 1], len[TAGGER_OWN + 1], k = 0;
-	for (size_t i = 0; i < n && k <= TAGGER_OWN;) {
-		size_t j = i;
-		while (j < n && s[j] != ' ')
-			j++;
-		start[k] = i, len[k] = j - i, k++;
-		i = j + 1;
-	}
+	size_t start[TAGGER_OWN + 1], len[TAGGER_OWN + 1];
+	size_t k = own_tokens(s, n, start, len);
 	if (k > TAGGER_OWN || k != tg->n)
 		return n; /* more tokens than own tags: left as they are */
 	bool glue[TAGGER_OWN] = {false}, any = false;
@@ -1174,14 +1183,8 @@ static bool abd_name(const char **t, size_t *n)
 
 static size_t split_abd(char *s, size_t n, size_t cap, tagger *tg)
 {
-	size_t start[TAGGER_OWN + 1], len[TAGGER_OWN + 1], k = 0;
-	for (size_t i = 0; i < n && k <= TAGGER_OWN;) {
-		size_t j = i;
-		while (j < n && s[j] != ' ')
-			j++;
-		start[k] = i, len[k] = j - i, k++;
-		i = j + 1;
-	}
+	size_t start[TAGGER_OWN + 1], len[TAGGER_OWN + 1];
+	size_t k = own_tokens(s, n, start, len);
 	if (k > TAGGER_OWN || k != tg->n || n >= CU_NAME_MAX * 4)
 		return n; /* more tokens than own tags: left as they are */
 	char o[CU_NAME_MAX * 4 + 8];

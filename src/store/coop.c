@@ -252,6 +252,21 @@ int cu_store_deadline_due(cu_store *s, json_t **out, int64_t org_id, const char 
 	return sq_rows(s, out, st, "deadlines");
 }
 
+/* The documents (doc_json) of a snapshot query's rows, in order. */
+static int snapshot_rows(cu_store *s, json_t **out, db_stmt *st)
+{
+	json_t *rows = NULL, *v;
+	size_t i;
+	int r;
+	if ((r = sq_rows(s, &rows, st, "snapshot")) != 0)
+		return r;
+	*out = json_array();
+	json_array_foreach(rows, i, v)
+		json_array_append(*out, json_object_get(v, "doc"));
+	json_decref(rows);
+	return 0;
+}
+
 int cu_store_snapshot_docs(cu_store *s, json_t **out, int64_t size, const char *object_type,
                            const char *key)
 {
@@ -274,22 +289,13 @@ int cu_store_snapshot_docs(cu_store *s, json_t **out, int64_t size, const char *
 		"  AND jsonb_exists(x.after::jsonb, ?3)"
 		"  GROUP BY x.object_id)"
 		" ORDER BY e.seq");
-	json_t *rows = NULL, *v;
-	size_t i;
-	int r;
 	*out = NULL;
 	if (!st)
 		return CU_EDB;
 	db_bind_int64(st, 1, size);
 	sq_bind_text(st, 2, object_type);
 	sq_bind_text(st, 3, key);
-	if ((r = sq_rows(s, &rows, st, "snapshot")) != 0)
-		return r;
-	*out = json_array();
-	json_array_foreach(rows, i, v)
-		json_array_append(*out, json_object_get(v, "doc"));
-	json_decref(rows);
-	return 0;
+	return snapshot_rows(s, out, st);
 }
 
 int cu_store_snapshot_history(cu_store *s, json_t **out, int64_t size,
@@ -304,21 +310,12 @@ int cu_store_snapshot_history(cu_store *s, json_t **out, int64_t size,
 		" JOIN ledger_entries l ON l.kind = 'event' AND l.ref = e.seq"
 		" WHERE l.idx < ?1 AND e.object_type = ?2 AND e.after IS NOT NULL"
 		" AND jsonb_typeof(e.after::jsonb) = 'object' ORDER BY e.seq");
-	json_t *rows = NULL, *v;
-	size_t i;
-	int r;
 	*out = NULL;
 	if (!st)
 		return CU_EDB;
 	db_bind_int64(st, 1, size);
 	sq_bind_text(st, 2, object_type);
-	if ((r = sq_rows(s, &rows, st, "snapshot")) != 0)
-		return r;
-	*out = json_array();
-	json_array_foreach(rows, i, v)
-		json_array_append(*out, json_object_get(v, "doc"));
-	json_decref(rows);
-	return 0;
+	return snapshot_rows(s, out, st);
 }
 
 int cu_store_snapshot_day(cu_store *s, char day[11], int64_t size)
