@@ -473,8 +473,9 @@ int cu_bundle_export(cu_core *c, const cu_actor *a, json_t **out, int64_t case_i
 			if ((r = cu_store_grant_active(c->store, &g, id, org, today)) == CU_ENOTFOUND) {
 				r = cu_error_set(CU_EDENIED, "item %lld was contributed by %s: a bundle for "
 				                 "%s, which takes no part in the case, carries it only with "
-				                 "%s's consent (share it with %s first: custodia evidence "
-				                 "share)", (long long)id, from, for_org, from, for_org);
+				                 "%s's consent (share the item with %s first, which %s then "
+				                 "consents to)", (long long)id, from, for_org, from, for_org,
+				                 from);
 				goto out;
 			}
 			if (r)

@@ -701,6 +701,12 @@ int cu_evidence_custody_add(cu_core *c, const cu_actor *a, json_t **out, int64_t
 		                    "sealed, analysed or exported (the others are recorded by custodia)");
 	if (!strcmp(event, "analysed") && !cu_json_str(in, "reason"))
 		return cu_error_set(CU_EINVALID, "an analysis needs a note (field \"reason\")");
+	/* A court asks who held the item and why: a hand-over or a receipt says it. */
+	if ((!strcmp(event, "transferred") || !strcmp(event, "received")) &&
+	    !cu_json_str(in, "reason"))
+		return cu_error_set(CU_EINVALID, "a%s needs to say %s and why (field \"reason\")",
+		                    event[0] == 't' ? " transfer" : " receipt",
+		                    event[0] == 't' ? "to whom" : "from whom");
 	/*
 	 * What custodia writes in its own events is not written by hand: a
 	 * grant_id would hide the entry from the case (it is shown only to the

@@ -92,6 +92,14 @@ int cu_grant_create(cu_core *c, const cu_actor *a, json_t **out, const json_t *i
 	    (r = cu_access_case(c, a, case_id, CU_OP_CONTRIBUTE)) != 0 ||
 	    (r = cu_org_id(c, &org, "org", cu_json_str(copy, "org"))) != 0)
 		goto out;
+	/* Making evidence available outside the case is a decision, as consenting
+	 * to it and revoking it are: a prosecutor's or an administrator's (an
+	 * analyst could share with the ICC what only a prosecutor could undo). */
+	if (strcmp(a->role, "admin") && strcmp(a->role, "prosecutor")) {
+		r = cu_error_set(CU_EDENIED, "a user with role %s may not share evidence outside the "
+		                 "case (a prosecutor or an administrator of %s may)", a->role, a->org);
+		goto out;
+	}
 	int part = 0;
 	char until[11];
 	if (cu_store_case_access(c->store, &part, until, case_id, org) == 0 && part > 0) {

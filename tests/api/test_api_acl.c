@@ -264,7 +264,7 @@ static const route routes[] = {
 	{"POST", "/api/v1/evidence/{id}/verify", K_ITEM, A_READ, E_READ, NULL},
 	{"POST", "/api/v1/evidence/{id}/erase", K_ITEM, A_MANAGE, E_LOSE, NULL},
 	{"GET", "/api/v1/grants", K_NONE, A_ANY, E_READ, "its parties' grants"},
-	{"POST", "/api/v1/grants", K_NONE, A_ANY, E_CHANGE, "contributors of the case (setup)"},
+	{"POST", "/api/v1/grants", K_NONE, A_ANY, E_CHANGE, "prosecutors of the case's contributors (setup)"},
 	{"GET", "/api/v1/grants/{id}", K_GRANT, A_READ, E_READ, NULL},
 	{"POST", "/api/v1/grants/{id}/consent", K_GRANT, A_VIS, E_CHANGE, NULL},
 	{"POST", "/api/v1/grants/{id}/revoke", K_GRANT, A_REVOKE, E_LOSE, NULL},
@@ -1350,8 +1350,10 @@ static void test_api_acl__creations_in_every_case(void **state)
 					if (rel_of(u->org, c) == R_NONE)
 						continue;
 					int x = case_rule(u, c, OP_CONTRIB);
-					/* Issuing a request is a judicial act besides: not an analyst's. */
-					if (!strcmp(rt->path, "/api/v1/requests") && u->role_rank < OP_MANAGE)
+					/* Issuing a request, sharing evidence outside the case: decisions
+					 * besides, not an analyst's. */
+					if ((!strcmp(rt->path, "/api/v1/requests") ||
+					     !strcmp(rt->path, "/api/v1/grants")) && u->role_rank < OP_MANAGE)
 						x = X_DENIED;
 					if ((pass == 0) != (x == X_DENIED))
 						continue;

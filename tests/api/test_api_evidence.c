@@ -1958,6 +1958,8 @@ static void test_api_evidence__custody_events_recorded_by_hand(void **state)
 	 * from the case, a manifest_sha256 pass for a bundle's export. */
 	static const char *const bad[] = {
 		"{\"event\":\"registered\"}", "{\"event\":\"erased\"}", "{\"event\":\"analysed\"}",
+		/* a hand-over or a receipt says to or from whom, and why */
+		"{\"event\":\"transferred\"}", "{\"event\":\"received\"}",
 		"{\"reason\":\"x\"}", "{\"event\":\"sealed\",\"details\":{\"grant_id\":1}}",
 		"{\"event\":\"exported\",\"details\":{\"manifest_sha256\":\"00\"}}",
 	};
