@@ -30,7 +30,16 @@ test('an administrator revokes a session of the organisation and sets a new pass
   const tokens = page.getByRole('table', { name: 'Sessions and API tokens' });
   const row = tokens.locator(`tr[data-token="${id}"]`);
   await row.getByText('se-observer', { exact: true }).waitFor();
+  // One click only asks: the token stays in force until confirmed; Cancel puts the button back.
   await row.getByRole('button', { name: 'Revoke this token of se-observer' }).click();
+  const sure = row.getByRole('button', { name: 'Confirm: revoke this token of se-observer' });
+  await sure.waitFor();
+  assert.equal(await sure.evaluate((b) => b === document.activeElement), true, 'the confirm button has the focus');
+  assert.equal((await me()).status, 200, 'revoked before it was confirmed');
+  await row.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await row.getByRole('button', { name: 'Revoke this token of se-observer' }).click();
+  assert.equal((await me()).status, 200);
+  await sure.click();
   await page.getByRole('status').filter({ hasText: 'The token of se-observer is revoked.' }).waitFor();
   await row.waitFor({ state: 'detached' });
   assert.equal((await me()).status, 401);
@@ -85,6 +94,9 @@ test('an administrator manages the users of the organisation, its retention and 
   const row = users.locator('tr[data-user="se-analyst"]');
   await row.getByText('active', { exact: true }).waitFor();
   await page.getByRole('button', { name: 'Disable se-analyst' }).click();
+  await row.getByRole('button', { name: 'Confirm: disable se-analyst' }).waitFor();
+  assert.equal((await apiGet(page, 'users/se-analyst')).body.disabled, false, 'disabled before it was confirmed');
+  await row.getByRole('button', { name: 'Confirm: disable se-analyst' }).click();
   await page.getByRole('status').filter({ hasText: 'se-analyst is disabled' }).waitFor();
   await users.locator('tr[data-user="se-analyst"]').getByText('disabled', { exact: true }).waitFor();
   assert.equal((await apiGet(page, 'users/se-analyst')).body.disabled, true);
@@ -105,6 +117,9 @@ test('an administrator manages the users of the organisation, its retention and 
   await form.getByRole('status').filter({ hasText: 'se-analyst2 is added as analyst.' }).waitFor();
   await users.locator('tr[data-user="se-analyst2"]').getByText('Second analyst (test)').waitFor();
   assert.equal((await apiGet(page, 'users/se-analyst2')).body.role, 'analyst');
+  // At once a user whose password can be set.
+  await page.getByRole('form', { name: 'Set a new password' }).getByLabel('User')
+    .locator('option[value="se-analyst2"]').waitFor({ state: 'attached', timeout: 5000 });
 
   // Retention: the review of the arrest case, three years after it opened.
   const due = (await apiGet(page, 'retention?within=1826d')).body;
@@ -128,14 +143,21 @@ test('an administrator manages the users of the organisation, its retention and 
   await holds.getByRole('cell', { name: 'appeal pending (test)' }).waitFor();
   const kept = (await apiGet(page, `cases/${due[0].case_id}/retention`)).body.holds;
   assert.deepEqual(kept.map((x) => x.reason), ['appeal pending (test)']);
-  await page.getByRole('button', { name: 'Show', exact: true }).click();
-  await ret.locator(`tr[data-case="${due[0].reference}"]`).getByText('appeal pending (test)').waitFor();
+  // The retention section shows the new hold without being asked again.
+  await ret.locator(`tr[data-case="${due[0].reference}"]`).getByText('appeal pending (test)').waitFor({ timeout: 5000 });
   await screenshot(page, 'admin-retention-holds');
   await assertAccessible(page, 'administration');
   await page.getByRole('button', { name: 'Release the hold on ' + due[0].reference }).click();
+  await holds.getByRole('button', { name: 'Confirm: release the hold on ' + due[0].reference }).waitFor();
+  assert.equal((await apiGet(page, `cases/${due[0].case_id}/retention`)).body.holds.length, 1, 'released before it was confirmed');
+  await holds.getByRole('button', { name: 'Confirm: release the hold on ' + due[0].reference }).click();
   await page.getByRole('status').filter({ hasText: 'The legal hold on ' + due[0].reference + ' is released.' }).waitFor();
   await page.getByText('No legal hold in force.').waitFor();
   assert.deepEqual((await apiGet(page, `cases/${due[0].case_id}/retention`)).body.holds, []);
+  // Neither the retention section nor the form's message still speak of the hold.
+  await ret.locator(`tr[data-case="${due[0].reference}"]`).getByText('appeal pending (test)')
+    .waitFor({ state: 'detached', timeout: 5000 });
+  assert.equal(await holdForm.getByText('A legal hold is placed on').count(), 0);
 
   // A phone: one column, nothing wider than the screen.
   await page.setViewportSize({ width: 390, height: 844 });
@@ -145,4 +167,40 @@ test('an administrator manages the users of the organisation, its retention and 
   // The refused login of the disabled user is the one expected refusal.
   await assertClean(page, [/^HTTP 401 POST .*\/api\/v1\/session$/]);
   await page.context().close();
+});
+
+test('a retention review whose day has passed is marked overdue', async () => {
+  const page = await newPage(browser, server);
+  await login(page, 'lt-admin');
+  const due = (await apiGet(page, 'retention?within=1826d')).body;
+  const today = new Date().toISOString().slice(0, 10);
+  const late = due.find((c) => c.due.some((d) => d.due_on < today));
+  assert.ok(late, 'the demo has a review already due: ' + JSON.stringify(due));
+  await page.goto('/#/admin?within=1826d');
+  const row = page.getByRole('table', { name: 'Retention due' }).locator(`tr[data-case="${late.reference}"]`);
+  const d = late.due.find((x) => x.due_on < today);
+  const item = row.locator('li').filter({ hasText: d.due_on });
+  await item.waitFor();
+  const b = item.locator('.badge');
+  assert.match(await b.textContent(), /overdue/);
+  assert.match(await b.getAttribute('class'), /badge-bad/);
+  await assertAccessible(page, 'administration, overdue review');
+  await assertClean(page);
+
+  // A review still to come keeps its amber badge, without the word.
+  await page.context().close();
+  const se = await newPage(browser, server);
+  await login(se, 'se-admin');
+  const seDue = (await apiGet(se, 'retention?within=1826d')).body;
+  const future = seDue.find((c) => c.due.some((x) => x.action === 'review' && x.due_on >= today));
+  assert.ok(future);
+  await se.goto('/#/admin?within=1826d');
+  const fd = future.due.find((x) => x.action === 'review' && x.due_on >= today);
+  const fb = se.getByRole('table', { name: 'Retention due' }).locator(`tr[data-case="${future.reference}"] li`)
+    .filter({ hasText: fd.due_on }).locator('.badge');
+  await fb.waitFor();
+  assert.equal((await fb.textContent()).trim(), 'review');
+  assert.match(await fb.getAttribute('class'), /badge-warn/);
+  await assertClean(se);
+  await se.context().close();
 });

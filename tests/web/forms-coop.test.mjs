@@ -109,6 +109,16 @@ test('RS records the arrest on the extradition request and extends its deadline 
   await rs.getByRole('button', { name: 'Extend deadline' }).click();
   await rs.getByRole('status').filter({ hasText: 'Deadline extended by 5 days.' }).waitFor();
   await rs.getByRole('table', { name: 'Deadlines' }).getByText('+5 days').waitFor();
+  // The reasons recorded with the extension are shown with the deadline.
+  await rs.getByRole('table', { name: 'Deadlines' })
+    .getByText(today() + ', rs, 5 days added: The court awaits the translated file.').waitFor();
+  // The arrest is its own line in the history, not a change of status "received → received".
+  const hist = rs.getByRole('table', { name: 'History' });
+  await hist.getByRole('cell', { name: 'Arrest of the person recorded', exact: true }).waitFor();
+  const changes = await hist.locator('tbody td[data-label="Change"]').allTextContents();
+  assert.ok(!changes.some((c) => /^(.+) → \1$/.test(c.trim())), 'a status "changed" into itself: ' + changes.join(' | '));
+  const notes = await hist.locator('tbody td[data-label="Note"]').allTextContents();
+  assert.ok(!notes.includes('arrested'), 'the raw event name is shown: ' + notes.join(' | '));
   const after = (await apiGet(rs, 'requests/' + ext.id)).body;
   assert.equal(after.arrested_on, today());
   assert.ok(after.deadlines.find((d) => d.state === 'open').due_on > due);

@@ -72,6 +72,8 @@ test('upload an item to the arrest case, share it with the ICC, the ICC sees exa
   await page.getByRole('heading', { level: 1, name: 'Statement of witness W-2' }).waitFor();
   await page.getByText(sha, { exact: true }).first().waitFor();
   await page.getByText('Inspector B. Test (SE)').waitFor();
+  // SE sees its case: the reference links to it.
+  await page.getByRole('region', { name: 'Metadata' }).getByRole('link', { name: ARREST_REF }).waitFor();
   const itemId = Number(/#\/evidence\/(\d+)/.exec(page.url())[1]);
 
   await page.getByLabel('Organisation', { exact: true }).selectOption('ICC');
@@ -115,8 +117,15 @@ test('upload an item to the arrest case, share it with the ICC, the ICC sees exa
   const list = await apiGet(icc, 'evidence');
   const fromCase1 = list.body.filter((e) => e.case_reference === ARREST_REF).map((e) => e.id);
   assert.deepEqual(fromCase1, [itemId]);
+  // The ICC sees the item, not its case: the case's reference is text, not a link to a page it may not open.
+  const listed = icc.waitForResponse((r) => /\/api\/v1\/cases\?/.test(r.url()));
   await shared.getByRole('link', { name: 'Statement of witness W-2' }).click();
   await icc.getByText(sha, { exact: true }).first().waitFor();
+  await listed;
+  const meta = icc.getByRole('region', { name: 'Metadata' });
+  await meta.getByText(ARREST_REF, { exact: true }).waitFor();
+  await icc.waitForTimeout(200);
+  assert.equal(await icc.getByRole('link', { name: ARREST_REF }).count(), 0, 'a link to a case the ICC cannot see');
   await assertClean(icc);
 
   // The Swedish desk revokes the sharing (after confirming): the ICC loses the item.
@@ -136,6 +145,25 @@ test('upload an item to the arrest case, share it with the ICC, the ICC sees exa
 // The Yezidi JIT's item 6 came from UNITAD: France shares it and its own item 7 with the ICC.
 // Nothing of item 6 reaches the ICC until UNITAD consents, from its dashboard and the item's
 // page; UNITAD withdrawing its consent later takes item 6 back and leaves item 7 shared.
+test('an analyst is offered no sharing of evidence outside the case: a prosecutor decides', async () => {
+  const page = await newPage(browser, server);
+  await login(page, 'se-analyst');
+  const item = (await apiGet(page, 'cases/' + encodeURIComponent(ARREST_REF) + '/evidence')).body
+    .find((e) => e.originator === 'SE' && !e.erased_at);
+  await page.goto('/#/evidence/' + item.id);
+  await page.getByRole('heading', { level: 2, name: 'Sharing' }).waitFor();
+  assert.equal(await page.locator('form.share-form').count(), 0);
+  assert.equal(await page.getByRole('button', { name: 'Share', exact: true }).count(), 0);
+  // The server refuses it anyway.
+  const st = await page.evaluate(async (id) => (await fetch('/api/v1/grants', { method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Custodia-CSRF': '1' },
+    body: JSON.stringify({ case: '2026/0001', items: [id], org: 'ICC', legal_basis: 'test' }) })).status,
+  item.id);
+  assert.equal(st, 403);
+  await assertClean(page, [/HTTP 403 POST .*\/grants$/]);
+  await page.context().close();
+});
+
 test('the originator consents to sharing its item, and withdraws its consent', async () => {
   const fr = await newPage(browser, server);
   await login(fr, 'fr');
@@ -212,10 +240,30 @@ test('a long chain of custody comes in pages; a case exports all its items in on
   await page.getByRole('link', { name: CASE1_ITEMS[0] }).waitFor();
   // For the ICC, outside the case, RS's item would go without RS's consent: refused, and said why.
   assert.ok(items.some((e) => e.originator === 'RS'));
-  await page.getByLabel('Bundle for').selectOption('ICC');
+  // The recipient is chosen, never taken by default; neither the operator (HUB) nor SE itself is offered.
+  const forSel = page.getByLabel('Bundle for');
+  await forSel.locator('option[value="ICC"]').waitFor({ state: 'attached' });
+  const opts = await forSel.locator('option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
+  assert.deepEqual(opts[0], ['', 'Choose the recipient…']);
+  assert.equal(await forSel.inputValue(), '');
+  assert.ok(!opts.some(([v]) => v === 'HUB' || v === 'SE'), 'offered: ' + opts.map(([v]) => v).join(' '));
+  assert.equal(await forSel.evaluate((el) => el.required), true);
   await page.getByRole('button', { name: 'Export all items as a bundle', exact: true }).click();
-  await page.getByText(/was contributed by RS: a bundle for ICC, which takes no part in the case, carries it only with RS's consent/)
+  assert.equal(await forSel.evaluate((el) => el.validity.valueMissing), true, 'sent without a recipient');
+  await page.setViewportSize({ width: 390, height: 800 });
+  await forSel.selectOption('ICC');
+  await page.getByRole('button', { name: 'Export all items as a bundle', exact: true }).click();
+  const why = page.locator('.bundle-export [role=alert]');
+  await why.getByText(/was contributed by RS: a bundle for ICC, which takes no part in the case, carries it only with RS's consent/)
     .waitFor();
+  assert.match(await why.getAttribute('class'), /notice-warn/, 'an explanation, not a fault');
+  // At 390 px the explanation wraps inside the page.
+  const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(over <= 1, 'the page scrolls sideways by ' + over + ' px');
+  const box = await why.boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= 391, 'explanation box ' + JSON.stringify(box));
+  await screenshot(page, 'records-bundle-refused-390');
+  await page.setViewportSize({ width: 1280, height: 800 });
   // For RS, which takes part in the case, every item goes.
   await page.getByLabel('Bundle for').selectOption('RS');
   const [download] = await Promise.all([page.waitForEvent('download'),

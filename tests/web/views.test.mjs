@@ -100,6 +100,26 @@ function dayOverAt(day) {
   return Math.max(...ends);
 }
 
+test('an action day the user cannot see asks for nothing more than the day', async () => {
+  const se = await newPage(browser, server);
+  await login(se, 'se');
+  const day = (await apiGet(se, 'actiondays')).body.find((d) => /live demo/.test(d.title));
+  await se.context().close();
+  const icc = await newPage(browser, server);
+  await login(icc, 'icc');
+  assert.equal((await apiGet(icc, 'actiondays/' + day.id)).status, 404, 'the ICC takes no part in the day');
+  icc.problems.length = 0; // the check above
+  const asked = [];
+  icc.on('request', (r) => { if (/\/api\/v1\/actiondays\//.test(r.url())) asked.push(r.url()); });
+  await icc.goto('/#/actiondays/' + day.id);
+  await icc.getByText('Not found, or not visible to you.').waitFor();
+  await icc.waitForTimeout(500);
+  assert.deepEqual(asked.map((u) => u.replace(server.url, '')), ['/api/v1/actiondays/' + day.id],
+    'asked for more than the day');
+  await assertClean(icc, [new RegExp('^HTTP 404 GET .*/api/v1/actiondays/' + day.id + '$')]);
+  await icc.context().close();
+});
+
 test('a past action day shows as finished with its results, and offers no live forms', async () => {
   const page = await newPage(browser, server);
   const streams = [];

@@ -108,10 +108,11 @@ export function actionDayPage(main, params) {
   const body = h('div');
   main.append(body);
   load(body, async () => {
-    const [day, updates] = await Promise.all([
-      api.get('actiondays/' + encodeURIComponent(id), { signal: ctl.signal }),
-      api.get('actiondays/' + encodeURIComponent(id) + '/updates' + qs({ after: 0 }), { signal: ctl.signal }),
-    ]);
+    // The day first: one the user cannot see (404) asks for nothing more, neither
+    // its updates nor its event stream.
+    const day = await api.get('actiondays/' + encodeURIComponent(id), { signal: ctl.signal });
+    if (closed) return undefined;
+    const updates = await api.get('actiondays/' + encodeURIComponent(id) + '/updates' + qs({ after: 0 }), { signal: ctl.signal });
     if (closed) return undefined;
     const overAt = dayOverAt(day);
     const centre = coordinationCentre(day, updates, ctl.signal, takeFlash(), overAt);

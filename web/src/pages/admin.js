@@ -7,7 +7,7 @@ import { t } from '../strings.js';
 import { api, qs } from '../api.js';
 import { h, replace, field, notice, errorBox, load, title, table, badge, link, fmtDate, fmtTime, formMsg, formSubmit, FormError } from '../ui.js';
 import { session } from '../session.js';
-import { caseSeg } from './records-common.js';
+import { caseSeg, today } from './records-common.js';
 
 export const ROLES = ['admin', 'prosecutor', 'analyst', 'observer'];
 // The choices of horizon: the API's ?within, and its words.
@@ -24,12 +24,45 @@ export function adminPage(main, params, query) {
     return undefined;
   }
   const ctl = new AbortController();
+  const retention = retentionSection(query, ctl.signal);
   main.append(title(t('admin.title')), h('p', { class: 'lead' }, t('admin.intro', { org: me.org })),
     usersSection(me, ctl.signal),
     tokensSection(ctl.signal),
-    retentionSection(query, ctl.signal),
-    holdsSection(me, ctl.signal));
+    retention,
+    // A hold placed or released changes what the retention section shows.
+    holdsSection(me, ctl.signal, () => retention.show()));
   return () => ctl.abort();
+}
+
+// An action that takes effect at once (disable, revoke, release) asks first, in
+// the page: its button gives way to "Confirm: …" and "Cancel", the confirm
+// button focused; Cancel (or Escape) puts the button back. act(button) runs the
+// action once confirmed.
+export function confirmAction(text, confirmText, cls, act) {
+  const holder = h('span', { class: 'confirm-step' });
+  const start = h('button', { type: 'button', class: cls, onclick: () => ask() }, text);
+  function back(focus) {
+    replace(holder, start);
+    if (focus) start.focus();
+  }
+  function ask() {
+    const cancel = h('button', { type: 'button', class: 'secondary', onclick: () => back(true) }, t('common.cancel'));
+    const yes = h('button', { type: 'button', class: 'danger', onclick: async () => {
+      yes.disabled = true;
+      cancel.disabled = true;
+      try {
+        await act(yes);
+      } finally {
+        if (yes.isConnected) { yes.disabled = false; cancel.disabled = false; }
+      }
+    } }, confirmText);
+    const group = h('span', { class: 'confirm-group', role: 'group', 'aria-label': text,
+      onkeydown: (e) => { if (e.key === 'Escape') back(true); } }, yes, ' ', cancel);
+    replace(holder, group);
+    yes.focus();
+  }
+  holder.append(start);
+  return holder;
 }
 
 // ---- Users -------------------------------------------------------------------------
@@ -37,8 +70,10 @@ export function adminPage(main, params, query) {
 function usersSection(me, signal) {
   const box = h('div');
   const msg = h('div', { class: 'form-msg' });
+  const pw = passwordForm();
   const refresh = () => load(box, async () => {
     const users = await api.get('users' + qs({ org: me.org }), { signal });
+    pw.setUsers(users);
     return table([
       { label: t('admin.col.username'), cell: (u) => h('span', { class: 'mono' }, u.username) },
       { label: t('admin.col.name'), cell: (u) => u.full_name || '' },
@@ -46,37 +81,44 @@ function usersSection(me, signal) {
       { label: t('admin.col.status'), cell: (u) => (u.disabled ? badge(t('admin.disabled'), 'bad') : badge(t('admin.active'), 'ok')) },
       { label: t('admin.col.actions'), cell: (u) => (u.username === me.username
         ? h('span', { class: 'muted' }, t('admin.you'))
-        : h('button', { type: 'button', class: u.disabled ? 'secondary' : 'danger',
-          onclick: async (e) => {
-            const b = e.currentTarget;
-            b.disabled = true;
-            replace(msg);
-            try {
-              await api.patch('users/' + encodeURIComponent(u.username), { disabled: !u.disabled });
-              replace(msg, notice(t(u.disabled ? 'admin.enabled.done' : 'admin.disabled.done', { user: u.username }), 'ok'));
-              await refresh();
-            } catch (err) {
-              b.disabled = false;
-              replace(msg, errorBox(err));
-            }
-          } }, t(u.disabled ? 'admin.enable' : 'admin.disable', { user: u.username }))) },
+        : u.disabled ? h('button', { type: 'button', class: 'secondary',
+          onclick: (e) => setDisabled(u, e.currentTarget) }, t('admin.enable', { user: u.username }))
+          // Disabling ends the user's sessions: asked first.
+          : confirmAction(t('admin.disable', { user: u.username }), t('admin.disable.confirm', { user: u.username }), 'danger',
+            (b) => setDisabled(u, b))) },
     ], users, { class: 'stack admin-users', label: t('admin.users', { org: me.org }), empty: t('admin.users.none'),
       rowData: (u) => ({ user: u.username, disabled: String(!!u.disabled) }) });
   });
+  async function setDisabled(u, b) {
+    b.disabled = true;
+    replace(msg);
+    try {
+      await api.patch('users/' + encodeURIComponent(u.username), { disabled: !u.disabled });
+      replace(msg, notice(t(u.disabled ? 'admin.enabled.done' : 'admin.disabled.done', { user: u.username }), 'ok'));
+      await refresh();
+    } catch (err) {
+      b.disabled = false;
+      replace(msg, errorBox(err));
+    }
+  }
   refresh();
   return h('section', { class: 'card admin-card', 'aria-labelledby': 'admin-users-h' },
     h('h2', { id: 'admin-users-h' }, t('admin.users', { org: me.org })), msg, box,
     h('h3', { id: 'admin-add-h' }, t('admin.add')), addUserForm(refresh),
-    h('h3', { id: 'admin-pw-h' }, t('admin.pw')), passwordForm(me, signal));
+    h('h3', { id: 'admin-pw-h' }, t('admin.pw')), pw.form);
 }
 
 // A new password for a user who lost theirs: their sessions end with it (the server's rule).
-function passwordForm(me, signal) {
+// Its users come with each load of the users' table (setUsers), so one just added is there.
+function passwordForm() {
   const msg = formMsg();
   const user = field(t('admin.f.user'), 'username', { type: 'select', required: true, options: [['', '—']] });
-  api.get('users' + qs({ org: me.org }), { signal }).then((users) => {
-    for (const u of users) user.input.append(h('option', { value: u.username }, u.username));
-  }).catch(() => { /* the server names what is missing when the form is sent */ });
+  const setUsers = (users) => {
+    const was = user.input.value;
+    replace(user.input, h('option', { value: '' }, '—'),
+      users.map((u) => h('option', { value: u.username }, u.username)));
+    if (users.some((u) => u.username === was)) user.input.value = was;
+  };
   const pass = field(t('admin.f.newpassword'), 'password', { type: 'password', required: true,
     autocomplete: 'new-password', help: t('admin.f.newpassword.help'), attrs: { minlength: '8' } });
   const form = h('form', { class: 'coop-form admin-pw', 'aria-labelledby': 'admin-pw-h' },
@@ -88,7 +130,7 @@ function passwordForm(me, signal) {
     pass.input.value = '';
     return t('admin.pw.done', { user: user.input.value });
   });
-  return form;
+  return { form, setUsers };
 }
 
 // ---- Sessions and API tokens --------------------------------------------------------
@@ -107,17 +149,17 @@ function tokensSection(signal) {
       { label: t('admin.col.label'), cell: (k) => k.label || '' },
       { label: t('admin.col.created'), cell: (k) => h('span', { class: 'nowrap' }, fmtTime(k.created_at)) },
       { label: t('admin.col.expires'), cell: (k) => (k.expires_at ? h('span', { class: 'nowrap' }, fmtTime(k.expires_at)) : t('admin.token.never')) },
-      { label: t('admin.col.actions'), cell: (k) => h('button', { type: 'button', class: 'danger', onclick: async (e) => {
-        e.currentTarget.disabled = true;
-        replace(msg);
-        try {
-          await api.del('tokens/' + encodeURIComponent(k.id));
-          replace(msg, notice(t('admin.token.revoked', { user: k.user }), 'ok'));
-        } catch (err) {
-          replace(msg, errorBox(err));
-        }
-        await refresh();
-      } }, t('admin.token.revoke', { user: k.user })) },
+      { label: t('admin.col.actions'), cell: (k) => confirmAction(t('admin.token.revoke', { user: k.user }),
+        t('admin.token.revoke.confirm', { user: k.user }), 'danger', async () => {
+          replace(msg);
+          try {
+            await api.del('tokens/' + encodeURIComponent(k.id));
+            replace(msg, notice(t('admin.token.revoked', { user: k.user }), 'ok'));
+          } catch (err) {
+            replace(msg, errorBox(err));
+          }
+          await refresh();
+        }) },
     ], live, { class: 'stack admin-tokens', label: t('admin.tokens'), empty: t('admin.tokens.none'),
       rowData: (k) => ({ token: k.id, user: k.user }) });
   });
@@ -165,9 +207,14 @@ function retentionSection(query, signal) {
     const due = await api.get('retention' + qs({ within: days[0] }), { signal });
     return table([
       { label: t('admin.col.case'), cell: (c) => [link('/cases/' + caseSeg(c.case_id), c.reference), h('div', { class: 'muted' }, c.title)] },
-      { label: t('admin.col.due'), cell: (c) => h('ul', { class: 'plain' }, (c.due || []).map((d) => h('li',
-        badge(t('admin.due.' + d.action), d.action === 'delete' ? 'bad' : 'warn'), ' ',
-        h('span', { class: 'nowrap' }, fmtDate(d.due_on)), ' ', h('span', { class: 'muted' }, d.why)))) },
+      { label: t('admin.col.due'), cell: (c) => h('ul', { class: 'plain' }, (c.due || []).map((d) => {
+        // A date already passed is overdue: said in words and in red, not as one still to come.
+        const late = d.due_on && String(d.due_on).slice(0, 10) < today();
+        return h('li', { class: late ? 'due-overdue' : undefined },
+          late ? badge(t('admin.due.overdue', { what: t('admin.due.' + d.action) }), 'bad')
+            : badge(t('admin.due.' + d.action), d.action === 'delete' ? 'bad' : 'warn'), ' ',
+          h('span', { class: 'nowrap' }, fmtDate(d.due_on)), ' ', h('span', { class: 'muted' }, d.why));
+      })) },
       { label: t('admin.col.holds'), cell: (c) => ((c.holds || []).length
         ? h('ul', { class: 'plain' }, c.holds.map((x) => h('li', x.reason)))
         : h('span', { class: 'muted' }, t('admin.holds.none.short'))) },
@@ -175,12 +222,14 @@ function retentionSection(query, signal) {
       empty: t('admin.retention.none', { within: withinText(days) }), rowData: (c) => ({ case: c.reference }) });
   });
   show();
-  return h('section', { class: 'card admin-card', 'aria-labelledby': 'admin-ret-h' },
+  const section = h('section', { class: 'card admin-card', 'aria-labelledby': 'admin-ret-h' },
     h('h2', { id: 'admin-ret-h' }, t('admin.retention')),
     h('p', { class: 'help' }, t('admin.retention.help')),
     h('form', { class: 'filters', onsubmit: (e) => { e.preventDefault(); show(); } },
       within, h('button', { type: 'submit' }, t('admin.within.show'))),
     box);
+  section.show = show;
+  return section;
 }
 
 // ---- Legal holds -----------------------------------------------------------------
@@ -199,10 +248,12 @@ async function ownCases(me, signal) {
   return out;
 }
 
-function holdsSection(me, signal) {
+function holdsSection(me, signal, onChange) {
   const box = h('div');
   const msg = h('div', { class: 'form-msg' });
   const formBox = h('div');
+  let placeForm = null;
+  const changed = async () => { await refresh(); if (onChange) await onChange(); };
   const refresh = () => load(box, async () => {
     const cases = await ownCases(me, signal);
     const rows = [];
@@ -210,22 +261,24 @@ function holdsSection(me, signal) {
       const ret = await api.get('cases/' + caseSeg(c.id) + '/retention', { signal });
       for (const x of ret.holds || []) rows.push({ c, x });
     }
-    if (!formBox.firstChild) replace(formBox, placeHoldForm(cases, refresh));
+    if (!formBox.firstChild) replace(formBox, placeForm = placeHoldForm(cases, changed));
     return table([
       { label: t('admin.col.case'), cell: (r) => link('/cases/' + caseSeg(r.c.id), r.c.reference) },
       { label: t('admin.col.reason'), cell: (r) => r.x.reason },
       { label: t('admin.col.placed'), cell: (r) => [r.x.placed_by || '', ' ', h('span', { class: 'nowrap' }, fmtTime(r.x.placed_at))] },
-      { label: t('admin.col.actions'), cell: (r) => h('button', { type: 'button', class: 'secondary', onclick: async (e) => {
-        e.currentTarget.disabled = true;
-        replace(msg);
-        try {
-          await api.post('cases/' + caseSeg(r.c.id) + '/holds/' + encodeURIComponent(r.x.id) + '/release');
-          replace(msg, notice(t('admin.hold.released', { ref: r.c.reference }), 'ok'));
-        } catch (err) {
-          replace(msg, errorBox(err));
-        }
-        await refresh();
-      } }, t('admin.hold.release', { ref: r.c.reference })) },
+      { label: t('admin.col.actions'), cell: (r) => confirmAction(t('admin.hold.release', { ref: r.c.reference }),
+        t('admin.hold.release.confirm', { ref: r.c.reference }), 'secondary', async () => {
+          replace(msg);
+          try {
+            await api.post('cases/' + caseSeg(r.c.id) + '/holds/' + encodeURIComponent(r.x.id) + '/release');
+            replace(msg, notice(t('admin.hold.released', { ref: r.c.reference }), 'ok'));
+            // "A legal hold is placed on …" under the form no longer holds.
+            if (placeForm && placeForm.msg) replace(placeForm.msg);
+          } catch (err) {
+            replace(msg, errorBox(err));
+          }
+          await changed();
+        }) },
     ], rows, { class: 'stack admin-holds', label: t('admin.holds'), empty: t('admin.holds.none'),
       rowData: (r) => ({ hold: String(r.x.id) }) });
   });
@@ -255,5 +308,6 @@ function placeHoldForm(cases, onPlaced) {
     await onPlaced();
     return t('admin.hold.placed', { ref: c.reference });
   });
+  form.msg = msg;
   return form;
 }

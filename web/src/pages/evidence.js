@@ -2,7 +2,7 @@
 // preview in the page (each view recorded by the server), download and
 // sharing with organisations outside the case.
 import { t } from '../strings.js';
-import { api } from '../api.js';
+import { api, qs } from '../api.js';
 import { h, title, table, load, link, field, replace, notice, errorBox, fmtDate, fmtTime, fmtBytes, badge } from '../ui.js';
 import { session } from '../session.js';
 import { caseLink, integrityBadge, props, orgs, label, bundleExport, pagedList, today } from './records-common.js';
@@ -117,10 +117,15 @@ export function evidencePage(main, params) {
     const custodyBox = h('div');
     // A bundle likewise: the server asks for a contributor of the case.
     const bundleBox = h('div', { class: 'bundle-slot' });
+    // The list, not the case: a case seen only through a grant must not be asked for (404).
+    // Its reference is plain text until the list says the user's organisation sees the case.
+    const caseRef = h('span', { class: 'case-ref' }, e.case_reference || '');
+    const caseP = api.get('cases' + qs({ q: e.case_reference, limit: 50 }))
+      .then((r) => (Array.isArray(r) ? r : r.items || []).find((x) => x.id === e.case_id) || null)
+      .catch(() => null);
+    caseP.then((c) => { if (c) replace(caseRef, caseLink(e.case_id, e.case_reference)); });
     if (!e.erased_at && me.role !== 'observer') {
-      // The list, not the case: a case seen only through a grant must not be asked for (404).
-      api.get('cases?limit=500').then((r) => {
-        const c = (r.items || []).find((x) => x.id === e.case_id);
+      caseP.then((c) => {
         if (!c) return;
         const mine = (c.participants || []).find((p) => p.org === me.org);
         // Not a participant: the case is seen through a JIT; the server decides.
@@ -142,7 +147,7 @@ export function evidencePage(main, params) {
           props([
             // The number other forms ask for (an action-day report's evidence item).
             [t('evidence.number'), String(e.id)],
-            [t('evidence.case'), caseLink(e.case_id, e.case_reference)],
+            [t('evidence.case'), caseRef],
             [t('evidence.kind'), label('evidence.kind', e.kind)],
             [t('evidence.description'), e.description],
             [t('evidence.original_name'), e.original_name],
@@ -252,8 +257,10 @@ function sharingSection(el, e, me, onChange) {
   });
   el.append(msg, list);
   refresh();
-  // Only the case's contributors share; a receiver of a grant sees the list only.
-  if (e.erased_at || me.role === 'observer' || e.originator !== me.org) return;
+  // Only the case's contributors share, and sharing outside the case is a
+  // prosecutor's or an administrator's decision (the server's rule too); a
+  // receiver of a grant sees the list only.
+  if (e.erased_at || !decides || e.originator !== me.org) return;
   const org = field(t('grant.org'), 'org', { type: 'select', required: true, options: [['', t('grant.org.pick')]] });
   const basis = field(t('grant.basis'), 'legal_basis', { required: true, help: t('grant.basis.help') });
   const expires = field(t('grant.expires'), 'expires_on', { type: 'date', attrs: { min: today() } });

@@ -2,7 +2,8 @@
 // requests, search): reference data, badges, URL query filters.
 import { t, hasString } from '../strings.js';
 import { api, qs } from '../api.js';
-import { h, badge, link, field, replace, notice, errorBox } from '../ui.js';
+import { h, badge, link, field, replace, notice, errorBox, errorText } from '../ui.js';
+import { session } from '../session.js';
 import './records.css';
 
 let crimeTypesP = null;
@@ -136,7 +137,9 @@ export function pagedList(path, key, size, render) {
 // onDone: called once a bundle is exported (its items' chains of custody grew).
 export function bundleExport(caseId, itemIds, buttonText, onDone) {
   const box = h('div', { class: 'bundle-export' });
-  const forField = field(t('bundle.for'), 'bundle-for', { type: 'select', options: [] });
+  // No recipient chosen in advance: an empty first choice that must be replaced.
+  const forField = field(t('bundle.for'), 'bundle-for', { type: 'select', required: true,
+    options: [['', t('bundle.for.choose')]] });
   const msg = h('div');
   const form = h('form', { class: 'inline-form', onsubmit: async (ev) => {
     ev.preventDefault();
@@ -153,14 +156,22 @@ export function bundleExport(caseId, itemIds, buttonText, onDone) {
       replace(msg, notice(t('bundle.done', { n: r.items, org: forField.input.value }), 'ok'));
       if (onDone) onDone();
     } catch (e) {
-      replace(msg, errorBox(e));
+      // An item of another organisation, for a recipient outside the case: the
+      // server's explanation, shown as such (not as a fault of the page).
+      if (e && e.status === 403 && /carries it only with/.test(e.message || ''))
+        replace(msg, h('div', { class: 'notice notice-warn bundle-refused', role: 'alert' }, errorText(e)));
+      else replace(msg, errorBox(e));
     } finally {
       btn.disabled = false;
     }
   } }, forField, h('button', { type: 'submit', class: 'secondary' }, buttonText));
   orgs().then((list) => {
-    replace(forField.input, list.map((o) => h('option', { value: o.code }, o.code + ' — ' + o.name)));
-    if (list.some((o) => o.code === 'ICC')) forField.input.value = 'ICC';
+    // Not the platform operator (HUB), nor the user's own organisation.
+    const own = (session.user || {}).org;
+    const to = list.filter((o) => o.code !== 'HUB' && o.code !== own);
+    replace(forField.input, h('option', { value: '' }, t('bundle.for.choose')),
+      to.map((o) => h('option', { value: o.code }, o.code + ' — ' + o.name)));
+    forField.input.value = '';
   }).catch((e) => replace(msg, errorBox(e)));
   box.append(form, msg);
   return box;

@@ -87,18 +87,47 @@ export function requestPage(main, params) {
         { label: t('deadline.col.starts'), cell: (d) => fmtDate(d.starts_on) },
         { label: t('deadline.col.due'), cell: (d) => fmtDate(d.due_on) },
         { label: t('deadline.col.extended'), cell: (d) => d.extended_days ? t('deadline.extended', { n: d.extended_days }) : '' },
+        { label: t('deadline.col.reasons'), cell: extensionReasons },
         { label: t('deadline.col.state'), cell: (d) => deadlineBadge(d) },
       ], r.deadlines, { class: 'stack', label: t('request.deadlines'), empty: t('request.deadlines.none') }),
       h('h2', t('request.history')),
       table([
         { label: t('request.hist.on'), cell: (x) => fmtDate(x.on) },
-        { label: t('request.hist.change'), cell: (x) => (x.from ? label('request.status', x.from) + ' → ' : '') + label('request.status', x.to) },
+        { label: t('request.hist.change'), cell: (x) => historyChange(r, x) },
         { label: t('request.hist.by'), cell: (x) => x.by },
-        { label: t('request.hist.note'), cell: (x) => x.note || '' },
+        { label: t('request.hist.note'), cell: (x) => historyNote(r, x) },
         { label: t('request.hist.at'), cell: (x) => fmtTime(x.at) },
       ], r.history, { class: 'stack', label: t('request.history') }),
       r.next && r.next.length ? h('p', { class: 'help' }, t('request.next', { list: r.next.map((s) => label('request.status', s)).join(', ') })) : null,
       requestForms(r, rules, render));
   });
   render();
+}
+
+// A milestone (an arrest, a consent) is kept in the history as a line whose
+// status does not change; its note is the event unless one was given.
+const MILESTONES = ['arrested', 'consented'];
+function milestoneOf(r, x) {
+  if (!x.from || x.from !== x.to) return null;
+  if (MILESTONES.includes(x.note)) return x.note;
+  if (x.on && x.on === r.arrested_on) return 'arrested';
+  if (x.on && x.on === r.consented_on) return 'consented';
+  return 'other';
+}
+function historyChange(r, x) {
+  const m = milestoneOf(r, x);
+  if (m) return t('request.hist.milestone.' + m);
+  return (x.from ? label('request.status', x.from) + ' → ' : '') + label('request.status', x.to);
+}
+function historyNote(r, x) {
+  const m = milestoneOf(r, x);
+  return m && x.note === m ? '' : x.note || '';
+}
+
+// The extensions of a deadline, each with its day, who and the reasons given.
+function extensionReasons(d) {
+  const ext = d.extensions || [];
+  if (!ext.length) return '';
+  return h('ul', { class: 'plain extension-list' }, ext.map((e) => h('li',
+    t('deadline.ext.item', { n: e.days, on: fmtDate(e.at), by: e.by || '', reason: e.reason || '' }))));
 }
