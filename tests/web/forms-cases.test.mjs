@@ -26,6 +26,11 @@ test('se opens a case with two crime types and RS, adds ME; RS sees it, LT does 
   await page.getByLabel('Swindling and fraud').check();
   await page.getByLabel('Money laundering').check();
   await page.getByLabel('Your national case number').fill('AM-900-26');
+  // A day to come is refused in the form, before the server has to.
+  const opened = page.getByLabel('Opened on');
+  await opened.fill(new Date(Date.now() + 2 * 86400000).toISOString().slice(0, 10));
+  assert.equal(await opened.evaluate((el) => el.validity.rangeOverflow), true);
+  await opened.fill('');
   await page.getByLabel('Organisation of participant 1').selectOption('RS');
   await page.getByLabel('National case number of participant 1').fill('KTR-77/26');
   await screenshot(page, 'forms-case-new');

@@ -225,6 +225,10 @@ test('the ledger page verifies an inclusion proof and refuses a tampered one', a
   await page.getByLabel('Entry index').press('Enter');
   await page.getByRole('heading', { name: `Entry ${cp.size - 1}` }).waitFor();
   await page.getByText('verified', { exact: true }).waitFor();
+  // An index no entry has (a link, say; the form's own bound stops one typed): said so, not "try again".
+  await page.goto('/#/ledger?index=999999');
+  await page.getByText(/^There is no entry 999.?999: the latest checkpoint covers/).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Try again' }).count(), 0);
 
   // A proof with one flipped bit does not lead to the root.
   await page.route('**/api/v1/ledger/proof/inclusion**', async (route) => {
@@ -240,7 +244,7 @@ test('the ledger page verifies an inclusion proof and refuses a tampered one', a
   await page.getByText('does not verify', { exact: true }).waitFor();
   assert.equal(await page.getByText('verified', { exact: true }).count(), 0);
   await screenshot(page, 'ledger-tampered');
-  await assertClean(page);
+  await assertClean(page, [/HTTP 404 GET .*\/ledger\/entries\/999999$/]);
   await page.context().close();
 
   // Without WebCrypto (plain HTTP from a LAN address): the bundled SHA-256 verifies the same.

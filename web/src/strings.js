@@ -1153,6 +1153,7 @@ const en = {
   'ledger.badindex': 'An entry index is a whole number from 0.',
   'ledger.notyet': 'This entry is not yet covered by the latest checkpoint (size {size}). Checkpoints are signed every second or so.',
   'ledger.retry': 'Try again',
+  'ledger.none': 'There is no entry {index}: the latest checkpoint covers {size} entries, numbered from 0, and none has been added past them that far.',
   'ledger.bytes': 'Entry bytes',
   'ledger.opencase': 'Case {id}',
   'ledger.openitem': 'Evidence item {id}',

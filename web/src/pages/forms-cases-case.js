@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { h, title, field, replace, notice, errorBox, link, FormError, formMsg, formSubmit } from '../ui.js';
 import { navigate } from '../router.js';
 import { session } from '../session.js';
-import { crimeTypes, caseSeg, label, orgs } from './records-common.js';
+import { crimeTypes, caseSeg, label, orgs, today } from './records-common.js';
 import { disclosure, fillOrgs, canManageRole, repeater } from './forms-cases-common.js';
 
 export const ACCESS = ['participant', 'observer', 'owner'];
@@ -42,7 +42,9 @@ export function newCasePage(main) {
   const msg = formMsg();
   const titleF = field(t('fcs.case.title'), 'title', { required: true, attrs: { maxlength: 300 } });
   const ref = field(t('fcs.case.ref'), 'national_ref', { help: t('fcs.case.ref.help', { org: me.org }), attrs: { maxlength: 64 } });
-  const opened = field(t('fcs.case.opened'), 'opened_on', { type: 'date', help: t('fcs.case.opened.help') });
+  // A case opened today or before: the server refuses a day to come.
+  const opened = field(t('fcs.case.opened'), 'opened_on', { type: 'date', help: t('fcs.case.opened.help'),
+    attrs: { max: today() } });
   const crimes = h('fieldset', { class: 'checks' }, h('legend', t('fcs.case.crimes')));
   crimeTypes().then((types) => {
     crimes.append(h('div', { class: 'check-grid' }, types.map((ct) => field(ct.label, 'crime_types',

@@ -61,6 +61,18 @@ async function showEntry(box, index, cp, signal) {
   replace(box, head, h('p', { class: 'loading', role: 'status' }, t('common.loading')));
   if (!Number.isSafeInteger(index) || index < 0) { replace(box, head, notice(t('ledger.badindex'), 'error')); return; }
   if (index >= cp.size) {
+    // Beyond the checkpoint: an entry appended since (signed within a second or so), or none at all.
+    let exists = true;
+    try {
+      await api.get('ledger/entries/' + index, { signal });
+    } catch (err) {
+      if (err.status !== 404) throw err;
+      exists = false;
+    }
+    if (!exists) {
+      replace(box, head, notice(t('ledger.none', { index: num(index), size: num(cp.size) }), 'error'));
+      return;
+    }
     replace(box, head, notice(t('ledger.notyet', { size: num(cp.size) }), 'warn'),
       h('button', { type: 'button', class: 'secondary', onclick: () => location.reload() }, t('ledger.retry')));
     return;
